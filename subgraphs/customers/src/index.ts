@@ -1,0 +1,16 @@
+import type { SubgraphDefinition } from '@switchyard/kit';
+import { migrations, type CustomersDB } from './migrations';
+import { schema } from './schema';
+import { createSqlCustomerStore } from './sql-store';
+import type { CustomerStore } from './store';
+
+export const customersSubgraph: SubgraphDefinition<CustomersDB, CustomerStore> = {
+  name: 'customers',
+  defaultPort: 4001,
+  schema,
+  migrations,
+  createStore: createSqlCustomerStore,
+};
+
+export type { CustomersDB } from './migrations';
+export type * from './store';

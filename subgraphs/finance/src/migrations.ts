@@ -1,0 +1,128 @@
+import type { Kysely, Migration } from 'kysely';
+
+/**
+ * ERP finance / accounts receivable: invoices and their lines, payments and their applications
+ * to invoices, tax rates, and the projection of open (not yet invoiced) orders that credit exposure needs.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_receivables': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('tax_rates')
+        .addColumn('region', 'text', (c) => c.primaryKey())
+        .addColumn('rate_bps', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('invoices')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('number', 'text', (c) => c.notNull().unique())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('shipment_id', 'text', (c) => c.notNull().unique())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('subtotal_cents', 'bigint', (c) => c.notNull())
+        .addColumn('tax_region', 'text', (c) => c.notNull())
+        .addColumn('tax_rate_bps', 'integer', (c) => c.notNull())
+        .addColumn('tax_cents', 'bigint', (c) => c.notNull())
+        .addColumn('total_cents', 'bigint', (c) => c.notNull())
+        .addColumn('issued_at', 'text', (c) => c.notNull())
+        .addColumn('due_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('invoices_customer').on('invoices').columns(['customer_id', 'id']).execute();
+      await db.schema.createIndex('invoices_order').on('invoices').column('order_id').execute();
+      await db.schema.createIndex('invoices_status').on('invoices').columns(['status', 'id']).execute();
+      await db.schema
+        .createTable('invoice_lines')
+        .addColumn('invoice_id', 'text', (c) => c.notNull().references('invoices.id'))
+        .addColumn('line_number', 'integer', (c) => c.notNull())
+        .addColumn('order_line_number', 'integer', (c) => c.notNull())
+        .addColumn('product_id', 'text', (c) => c.notNull())
+        .addColumn('sku', 'text', (c) => c.notNull())
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addColumn('unit_price_cents', 'bigint', (c) => c.notNull())
+        .addColumn('extended_cents', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('invoice_lines_pk', ['invoice_id', 'line_number'])
+        .execute();
+      await db.schema
+        .createTable('payments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('reference', 'text', (c) => c.notNull())
+        .addColumn('amount_cents', 'bigint', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('payments_customer').on('payments').columns(['customer_id', 'id']).execute();
+      await db.schema
+        .createTable('payment_applications')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('payment_id', 'text', (c) => c.notNull().references('payments.id'))
+        .addColumn('invoice_id', 'text', (c) => c.notNull().references('invoices.id'))
+        .addColumn('amount_cents', 'bigint', (c) => c.notNull())
+        .addColumn('applied_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('applications_payment').on('payment_applications').column('payment_id').execute();
+      await db.schema.createIndex('applications_invoice').on('payment_applications').column('invoice_id').execute();
+      await db.schema
+        .createTable('open_orders')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('uninvoiced_cents', 'bigint', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('open_orders_customer').on('open_orders').column('customer_id').execute();
+    },
+  },
+};
+
+export interface TaxRateRow { region: string; rate_bps: number }
+export interface InvoiceRow {
+  id: string;
+  number: string;
+  customer_id: string;
+  order_id: string;
+  shipment_id: string;
+  /** OPEN, PARTIALLY_PAID, PAID, VOID, DISPUTED */
+  status: string;
+  currency: string;
+  subtotal_cents: number;
+  tax_region: string;
+  tax_rate_bps: number;
+  tax_cents: number;
+  total_cents: number;
+  issued_at: string;
+  due_at: string;
+}
+export interface InvoiceLineRow {
+  invoice_id: string;
+  line_number: number;
+  order_line_number: number;
+  product_id: string;
+  sku: string;
+  quantity: number;
+  unit_price_cents: number;
+  extended_cents: number;
+}
+export interface PaymentRow {
+  id: string;
+  customer_id: string;
+  /** ACH, WIRE, CHECK, CARD */
+  method: string;
+  reference: string;
+  amount_cents: number;
+  currency: string;
+  received_at: string;
+}
+export interface PaymentApplicationRow { id: string; payment_id: string; invoice_id: string; amount_cents: number; applied_at: string }
+/** Accepted orders not yet (fully) invoiced: the order half of a customer's credit exposure. */
+export interface OpenOrderRow { order_id: string; customer_id: string; uninvoiced_cents: number; currency: string }
+export interface FinanceDB {
+  tax_rates: TaxRateRow;
+  invoices: InvoiceRow;
+  invoice_lines: InvoiceLineRow;
+  payments: PaymentRow;
+  payment_applications: PaymentApplicationRow;
+  open_orders: OpenOrderRow;
+}

@@ -1,0 +1,21 @@
+import { GraphQLError } from 'graphql';
+
+/** Stable `extensions.code` values every subgraph answers with. */
+export const ErrorCode = {
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export function notFound(typeName: string, id: string): GraphQLError {
+  return new GraphQLError(`${typeName} ${JSON.stringify(id)} does not exist`, {
+    extensions: { code: ErrorCode.NOT_FOUND, typeName, id },
+  });
+}
+
+export function badUserInput(message: string, argument?: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argument ? { argument } : {}) },
+  });
+}

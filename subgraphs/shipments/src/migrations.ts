@@ -1,0 +1,86 @@
+import type { Kysely, Migration } from 'kysely';
+
+/** WMS/TMS execution: carriers, shipments of orders, their lines and their milestones. */
+export const migrations: Record<string, Migration> = {
+  '0001_shipments': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('carriers')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('code', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('scac', 'text', (c) => c.notNull())
+        .addColumn('mode', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('shipments')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('warehouse_id', 'text', (c) => c.notNull())
+        .addColumn('carrier_id', 'text', (c) => c.notNull().references('carriers.id'))
+        .addColumn('service_level', 'text', (c) => c.notNull())
+        .addColumn('tracking_number', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('planned_at', 'text', (c) => c.notNull())
+        .addColumn('shipped_at', 'text')
+        .addColumn('delivered_at', 'text')
+        .execute();
+      await db.schema.createIndex('shipments_order').on('shipments').column('order_id').execute();
+      await db.schema.createIndex('shipments_carrier').on('shipments').columns(['carrier_id', 'id']).execute();
+      await db.schema.createIndex('shipments_customer').on('shipments').columns(['customer_id', 'id']).execute();
+      await db.schema
+        .createTable('shipment_lines')
+        .addColumn('shipment_id', 'text', (c) => c.notNull().references('shipments.id'))
+        .addColumn('line_number', 'integer', (c) => c.notNull())
+        .addColumn('order_line_number', 'integer', (c) => c.notNull())
+        .addColumn('product_id', 'text', (c) => c.notNull())
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('shipment_lines_pk', ['shipment_id', 'line_number'])
+        .execute();
+      await db.schema
+        .createTable('milestones')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('shipment_id', 'text', (c) => c.notNull().references('shipments.id'))
+        .addColumn('code', 'text', (c) => c.notNull())
+        .addColumn('at', 'text', (c) => c.notNull())
+        .addColumn('location', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .execute();
+      await db.schema.createIndex('milestones_shipment').on('milestones').columns(['shipment_id', 'at']).execute();
+    },
+  },
+};
+
+export interface CarrierRow { id: string; code: string; name: string; scac: string; mode: string }
+export interface ShipmentRow {
+  id: string;
+  order_id: string;
+  customer_id: string;
+  warehouse_id: string;
+  carrier_id: string;
+  /** GROUND, TWO_DAY, OVERNIGHT, LTL */
+  service_level: string;
+  tracking_number: string | null;
+  /** PLANNED, PICKED, PACKED, SHIPPED, DELIVERED, CANCELLED */
+  status: string;
+  planned_at: string;
+  shipped_at: string | null;
+  delivered_at: string | null;
+}
+export interface ShipmentLineRow { shipment_id: string; line_number: number; order_line_number: number; product_id: string; quantity: number }
+export interface MilestoneRow {
+  id: string;
+  shipment_id: string;
+  /** PLANNED, PICKED, PACKED, SHIPPED, IN_TRANSIT, DELIVERED */
+  code: string;
+  at: string;
+  location: string;
+  note: string | null;
+}
+export interface ShipmentsDB {
+  carriers: CarrierRow;
+  shipments: ShipmentRow;
+  shipment_lines: ShipmentLineRow;
+  milestones: MilestoneRow;
+}
