@@ -8,3 +8,5 @@ export * from './pagination';
 export * from './schema-builder';
 export * from './server';
 export * from './subgraph';
+export * from './run';
+export * from './testing';

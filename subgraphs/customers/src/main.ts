@@ -1,0 +1,4 @@
+import { runSubgraph } from '@switchyard/kit';
+import { customersSubgraph } from './index';
+
+void runSubgraph(customersSubgraph);
