@@ -2,7 +2,8 @@ import { openSubgraph, type SubgraphDefinition } from './subgraph';
 
 /**
  * Runs one subgraph as its own process. Configuration comes from the environment, read here only:
- * PORT (default: the subgraph's port), HOST (127.0.0.1), DATA_DIR (.data), DATABASE_URL (PostgreSQL instead of SQLite).
+ * PORT (default: the subgraph's port), HOST (127.0.0.1), DATA_DIR (.data), DATABASE_URL (PostgreSQL instead of SQLite),
+ * LOG_LEVEL (pino level, default info; `silent` for none).
  */
 export async function runSubgraph<DB, Store>(definition: SubgraphDefinition<DB, Store>): Promise<void> {
   const port = Number(process.env.PORT ?? definition.defaultPort);
@@ -10,7 +11,7 @@ export async function runSubgraph<DB, Store>(definition: SubgraphDefinition<DB, 
   const subgraph = await openSubgraph(definition, {
     dataDir: process.env.DATA_DIR,
     databaseUrl: process.env.DATABASE_URL,
-    logger: process.env.LOG_LEVEL !== 'silent',
+    logLevel: process.env.LOG_LEVEL === 'silent' ? undefined : (process.env.LOG_LEVEL ?? 'info'),
   });
   await subgraph.server.listen({ port, host });
   const stop = async () => {

@@ -9,8 +9,8 @@ export interface SubgraphServerOptions<Store> {
   name: string;
   schema: GraphQLSchema;
   store: Store;
-  /** Log to stdout (pino through Fastify); off in tests. */
-  logger?: boolean;
+  /** pino level for logs on stdout (through Fastify); no logs when absent, as in tests. */
+  logLevel?: string;
 }
 
 declare module 'fastify' {
@@ -24,7 +24,7 @@ declare module 'fastify' {
  * in and out of every request, errors that never leak internals, and a health route.
  */
 export async function createSubgraphServer<Store>(options: SubgraphServerOptions<Store>): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ? { name: options.name, level: 'info' } : false, bodyLimit: 1_048_576 });
+  const app = Fastify({ logger: options.logLevel ? { name: options.name, level: options.logLevel } : false, bodyLimit: 1_048_576 });
   app.decorateRequest('correlationId', '');
   app.addHook('onRequest', async (request, reply) => {
     request.correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);

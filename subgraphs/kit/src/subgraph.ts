@@ -18,11 +18,12 @@ export interface SubgraphDefinition<DB, Store> {
 export interface SubgraphRuntimeOptions {
   dataDir?: string;
   databaseUrl?: string;
-  logger?: boolean;
+  logLevel?: string;
 }
 
 export interface RunningSubgraph<DB, Store> {
   name: string;
+  definition: SubgraphDefinition<DB, Store>;
   database: Database<DB>;
   store: Store;
   server: FastifyInstance;
@@ -41,9 +42,10 @@ export async function openSubgraph<DB, Store>(
     migrations: definition.migrations,
   });
   const store = definition.createStore(database.db);
-  const server = await createSubgraphServer({ name: definition.name, schema: definition.schema, store, logger: options.logger });
+  const server = await createSubgraphServer({ name: definition.name, schema: definition.schema, store, logLevel: options.logLevel });
   return {
     name: definition.name,
+    definition,
     database,
     store,
     server,

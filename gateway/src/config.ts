@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** Every setting of the gateway, with its default, in one validated object. */
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  /** A rover supergraph config (.yaml, composed at start) or a composed supergraph SDL file. */
+  supergraphFile: string;
+  /** Routing URL overrides by subgraph name (SUBGRAPH_URL_<NAME>), e.g. for containers. */
+  subgraphUrls: Record<string, string>;
+  subgraphTimeoutMs: number;
+  connectionsPerSubgraph: number;
+  /** Largest request body accepted, in bytes. */
+  bodyLimitBytes: number;
+  /** pino level of the request log; `silent` for none. */
+  logLevel: string;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+export const defaultGatewayConfig: GatewayConfig = {
+  host: '127.0.0.1',
+  port: 4000,
+  supergraphFile: path.join(REPO_ROOT, 'supergraph.yaml'),
+  subgraphUrls: {},
+  subgraphTimeoutMs: 10_000,
+  connectionsPerSubgraph: 64,
+  bodyLimitBytes: 1_048_576,
+  logLevel: 'info',
+};
+
+/**
+ * Reads the configuration from the command line (`--supergraph FILE --port N --host H`)
+ * and the environment (SUPERGRAPH_FILE, PORT, HOST, SUBGRAPH_TIMEOUT_MS, SUBGRAPH_URL_<NAME>, LOG_LEVEL).
+ */
+export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): GatewayConfig {
+  const { values } = parseArgs({
+    args: argv,
+    options: { supergraph: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+    allowPositionals: false,
+  });
+  const subgraphUrls = Object.fromEntries(
+    Object.entries(env)
+      .filter(([key, value]) => key.startsWith('SUBGRAPH_URL_') && value)
+      .map(([key, value]) => [key.slice('SUBGRAPH_URL_'.length).toLowerCase(), value as string]),
+  );
+  return {
+    ...defaultGatewayConfig,
+    host: values.host ?? env.HOST ?? defaultGatewayConfig.host,
+    port: positiveInt('port', values.port ?? env.PORT, defaultGatewayConfig.port),
+    supergraphFile: path.resolve(values.supergraph ?? env.SUPERGRAPH_FILE ?? defaultGatewayConfig.supergraphFile),
+    subgraphUrls,
+    subgraphTimeoutMs: positiveInt('SUBGRAPH_TIMEOUT_MS', env.SUBGRAPH_TIMEOUT_MS, defaultGatewayConfig.subgraphTimeoutMs),
+    logLevel: env.LOG_LEVEL ?? defaultGatewayConfig.logLevel,
+  };
+}
+
+function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  return value;
+}

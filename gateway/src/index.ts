@@ -1,0 +1,5 @@
+export * from './config';
+export * from './context';
+export * from './server';
+export * from './supergraph-config';
+export * from './supergraph-manager';
