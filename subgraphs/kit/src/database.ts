@@ -12,6 +12,8 @@ export interface DatabaseOptions {
   dataDir?: string;
   /** A PostgreSQL connection string; when set, SQLite is not used. */
   databaseUrl?: string;
+  /** The PostgreSQL schema (default: `name`). */
+  databaseSchema?: string;
   migrations: Record<string, Migration>;
 }
 
@@ -34,7 +36,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
   let db: Kysely<DB>;
   let dialect: Database<DB>['dialect'];
   if (options.databaseUrl) {
-    const schema = options.name.replace(/[^a-z0-9_]/gi, '_');
+    const schema = (options.databaseSchema ?? options.name).replace(/[^a-z0-9_]/gi, '_');
     const bootstrap = new pg.Client({ connectionString: options.databaseUrl });
     await bootstrap.connect();
     await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);

@@ -18,6 +18,7 @@ export interface SubgraphDefinition<DB, Store> {
 export interface SubgraphRuntimeOptions {
   dataDir?: string;
   databaseUrl?: string;
+  databaseSchema?: string;
   logLevel?: string;
 }
 
@@ -39,6 +40,7 @@ export async function openSubgraph<DB, Store>(
     name: definition.name,
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
+    databaseSchema: options.databaseSchema,
     migrations: definition.migrations,
   });
   const store = definition.createStore(database.db);

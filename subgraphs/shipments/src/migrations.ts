@@ -29,6 +29,10 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('shipments_order').on('shipments').column('order_id').execute();
       await db.schema.createIndex('shipments_carrier').on('shipments').columns(['carrier_id', 'id']).execute();
       await db.schema.createIndex('shipments_customer').on('shipments').columns(['customer_id', 'id']).execute();
+      // Root lookups by tracking number and the status / ship-date filters of `shipments(...)`.
+      await db.schema.createIndex('shipments_tracking_number').on('shipments').column('tracking_number').execute();
+      await db.schema.createIndex('shipments_status').on('shipments').columns(['status', 'id']).execute();
+      await db.schema.createIndex('shipments_shipped_at').on('shipments').column('shipped_at').execute();
       await db.schema
         .createTable('shipment_lines')
         .addColumn('shipment_id', 'text', (c) => c.notNull().references('shipments.id'))
@@ -52,7 +56,14 @@ export const migrations: Record<string, Migration> = {
   },
 };
 
-export interface CarrierRow { id: string; code: string; name: string; scac: string; mode: string }
+export interface CarrierRow {
+  id: string;
+  code: string;
+  name: string;
+  scac: string;
+  /** PARCEL, LTL, FTL */
+  mode: string;
+}
 export interface ShipmentRow {
   id: string;
   order_id: string;

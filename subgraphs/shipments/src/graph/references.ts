@@ -1,0 +1,18 @@
+import { builder } from './builder';
+
+/** Entities owned by other subgraphs. A field returning one resolves only its key: `{ id }`. */
+
+const stub = (name: string) =>
+  builder.externalRef(name, builder.keyDirective(builder.selection<{ id: string }>('id'), false)).implement({
+    fields: (t) => ({ id: t.exposeID('id') }),
+  });
+
+/** Owned by customers. */
+export const CustomerRef = stub('Customer');
+/** Owned by inventory. */
+export const WarehouseRef = stub('Warehouse');
+/** Owned by catalog (which also keys it by sku; we reference it by id). */
+export const ProductRef = stub('Product');
+
+/** Owned by orders; this subgraph adds `Order.shipments` (order-shipments.ts). */
+export const OrderRef = builder.externalRef('Order', builder.selection<{ id: string }>('id'));

@@ -1,0 +1,81 @@
+import type { Carrier, Milestone, Shipment, ShipmentLine } from '../store';
+import { builder, connectionType } from './builder';
+import { CarrierMode, MilestoneCode, ServiceLevel, ShipmentStatus } from './enums';
+import { carrierLoader, milestonesLoader, shipmentLinesLoader, shipmentLoader } from './loaders';
+import { CustomerRef, OrderRef, ProductRef, WarehouseRef } from './references';
+
+export const CarrierType = builder.objectRef<Carrier>('Carrier').implement({
+  description: 'A carrier that moves shipments (parcel or freight).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    code: t.exposeString('code'),
+    name: t.exposeString('name'),
+    scac: t.exposeString('scac', { description: 'Standard Carrier Alpha Code.' }),
+    mode: t.field({ type: CarrierMode, resolve: (c) => c.mode }),
+  }),
+});
+
+export const ShipmentLineType = builder.objectRef<ShipmentLine>('ShipmentLine').implement({
+  description: 'A quantity of one order line packed into this shipment (an order line may ship in several).',
+  fields: (t) => ({
+    lineNumber: t.exposeInt('lineNumber'),
+    orderLineNumber: t.exposeInt('orderLineNumber', { description: 'The line of the order this ships (Order.lines.lineNumber).' }),
+    product: t.field({ type: ProductRef, resolve: (l) => ({ id: l.productId }) }),
+    quantity: t.exposeInt('quantity', { description: 'Units shipped, in the product unit of measure.' }),
+  }),
+});
+
+export const MilestoneType = builder.objectRef<Milestone>('Milestone').implement({
+  description: 'An execution event of a shipment, reported by the warehouse or the carrier.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    code: t.field({ type: MilestoneCode, resolve: (m) => m.code }),
+    at: t.field({ type: 'DateTime', resolve: (m) => m.at }),
+    location: t.exposeString('location', { description: 'Where it happened, e.g. a warehouse code or a city.' }),
+    note: t.exposeString('note', { nullable: true }),
+  }),
+});
+
+export const ShipmentType = builder.objectRef<Shipment>('Shipment').implement({
+  description: 'A shipment of (part of) an order from one warehouse with one carrier (the WMS/TMS record).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    order: t.field({ type: OrderRef, resolve: (s) => ({ id: s.orderId }) }),
+    customer: t.field({ type: CustomerRef, resolve: (s) => ({ id: s.customerId }) }),
+    warehouse: t.field({ type: WarehouseRef, description: 'The warehouse it ships from.', resolve: (s) => ({ id: s.warehouseId }) }),
+    carrier: t.field({
+      type: CarrierType,
+      resolve: async (s, _args, ctx) => {
+        const carrier = await carrierLoader(ctx).load(s.carrierId);
+        // carrier_id is a foreign key, so this is a broken system of record, not bad input.
+        if (!carrier) throw new Error(`carrier ${s.carrierId} of shipment ${s.id} is missing`);
+        return carrier;
+      },
+    }),
+    serviceLevel: t.field({ type: ServiceLevel, resolve: (s) => s.serviceLevel }),
+    trackingNumber: t.exposeString('trackingNumber', { nullable: true, description: 'The carrier tracking number; null until the carrier assigns one.' }),
+    status: t.field({ type: ShipmentStatus, resolve: (s) => s.status }),
+    lines: t.field({ type: [ShipmentLineType], resolve: (s, _args, ctx) => shipmentLinesLoader(ctx).load(s.id) }),
+    milestones: t.field({
+      type: [MilestoneType],
+      description: 'Execution events, oldest first.',
+      resolve: (s, _args, ctx) => milestonesLoader(ctx).load(s.id),
+    }),
+    lastMilestone: t.field({
+      type: MilestoneType,
+      nullable: true,
+      description: 'The latest execution event: where the shipment is now.',
+      resolve: async (s, _args, ctx) => (await milestonesLoader(ctx).load(s.id)).at(-1) ?? null,
+    }),
+    plannedAt: t.field({ type: 'DateTime', resolve: (s) => s.plannedAt }),
+    shippedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the carrier took it; null before.', resolve: (s) => s.shippedAt }),
+    deliveredAt: t.field({ type: 'DateTime', nullable: true, resolve: (s) => s.deliveredAt }),
+  }),
+});
+
+builder.asEntity(ShipmentType, {
+  key: builder.selection<{ id: string }>('id'),
+  resolveReference: (ref, ctx) => shipmentLoader(ctx).load(ref.id),
+});
+
+export const ShipmentConnection = connectionType<Shipment>('Shipment', ShipmentType);

@@ -1,0 +1,16 @@
+import type { SubgraphDefinition } from '@switchyard/kit';
+import { migrations, type ShipmentsDB } from './migrations';
+import { schema } from './schema';
+import { createSqlShipmentStore } from './sql-store';
+import type { ShipmentStore } from './store';
+
+export const shipmentsSubgraph: SubgraphDefinition<ShipmentsDB, ShipmentStore> = {
+  name: 'shipments',
+  defaultPort: 4005,
+  schema,
+  migrations,
+  createStore: createSqlShipmentStore,
+};
+
+export type { ShipmentsDB } from './migrations';
+export type * from './store';

@@ -1,0 +1,4 @@
+import { runSubgraph } from '@switchyard/kit';
+import { shipmentsSubgraph } from './index';
+
+void runSubgraph(shipmentsSubgraph);

@@ -1,0 +1,121 @@
+import type { Kysely } from 'kysely';
+import type { CarrierRow, MilestoneRow, ShipmentLineRow, ShipmentRow, ShipmentsDB } from './migrations';
+import type { Carrier, Milestone, Shipment, ShipmentFilter, ShipmentLine, ShipmentStore } from './store';
+
+export function createSqlShipmentStore(db: Kysely<ShipmentsDB>): ShipmentStore {
+  const filtered = (filter: ShipmentFilter) => {
+    let query = db.selectFrom('shipments');
+    if (filter.status) query = query.where('status', '=', filter.status);
+    if (filter.carrierId) query = query.where('carrier_id', '=', filter.carrierId);
+    if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
+    if (filter.orderId) query = query.where('order_id', '=', filter.orderId);
+    // ISO-8601 UTC strings of one format order lexically as they do in time; unshipped rows (NULL) never match.
+    if (filter.shippedAfter) query = query.where('shipped_at', '>=', filter.shippedAfter);
+    if (filter.shippedBefore) query = query.where('shipped_at', '<', filter.shippedBefore);
+    return query;
+  };
+
+  return {
+    async shipmentsByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('shipments').selectAll().where('id', 'in', [...ids]).execute();
+      return rows.map(toShipment);
+    },
+    async shipmentsByTrackingNumbers(trackingNumbers) {
+      if (trackingNumbers.length === 0) return [];
+      const rows = await db.selectFrom('shipments').selectAll().where('tracking_number', 'in', [...trackingNumbers]).execute();
+      return rows.map(toShipment);
+    },
+    async shipmentsByOrderIds(orderIds) {
+      if (orderIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('shipments')
+        .selectAll()
+        .where('order_id', 'in', [...orderIds])
+        .orderBy('planned_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toShipment);
+    },
+    async listShipments(filter, page) {
+      let query = filtered(filter).selectAll();
+      if (page.afterKey) query = query.where('id', '>', page.afterKey);
+      const rows = await query.orderBy('id').limit(page.limit + 1).execute();
+      return rows.map(toShipment);
+    },
+    async countShipments(filter) {
+      const row = await filtered(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+    async linesByShipmentIds(shipmentIds) {
+      if (shipmentIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('shipment_lines')
+        .selectAll()
+        .where('shipment_id', 'in', [...shipmentIds])
+        .orderBy('shipment_id')
+        .orderBy('line_number')
+        .execute();
+      return rows.map(toShipmentLine);
+    },
+    async milestonesByShipmentIds(shipmentIds) {
+      if (shipmentIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('milestones')
+        .selectAll()
+        .where('shipment_id', 'in', [...shipmentIds])
+        .orderBy('at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toMilestone);
+    },
+    async carriersByIds(ids) {
+      if (ids.length === 0) return [];
+      const rows = await db.selectFrom('carriers').selectAll().where('id', 'in', [...ids]).execute();
+      return rows.map(toCarrier);
+    },
+    async listCarriers() {
+      const rows = await db.selectFrom('carriers').selectAll().orderBy('code').execute();
+      return rows.map(toCarrier);
+    },
+  };
+}
+
+const toShipment = (row: ShipmentRow): Shipment => ({
+  id: row.id,
+  orderId: row.order_id,
+  customerId: row.customer_id,
+  warehouseId: row.warehouse_id,
+  carrierId: row.carrier_id,
+  serviceLevel: row.service_level as Shipment['serviceLevel'],
+  trackingNumber: row.tracking_number,
+  status: row.status as Shipment['status'],
+  plannedAt: row.planned_at,
+  shippedAt: row.shipped_at,
+  deliveredAt: row.delivered_at,
+});
+
+const toShipmentLine = (row: ShipmentLineRow): ShipmentLine => ({
+  shipmentId: row.shipment_id,
+  lineNumber: Number(row.line_number),
+  orderLineNumber: Number(row.order_line_number),
+  productId: row.product_id,
+  quantity: Number(row.quantity),
+});
+
+const toMilestone = (row: MilestoneRow): Milestone => ({
+  id: row.id,
+  shipmentId: row.shipment_id,
+  code: row.code as Milestone['code'],
+  at: row.at,
+  location: row.location,
+  note: row.note,
+});
+
+const toCarrier = (row: CarrierRow): Carrier => ({
+  id: row.id,
+  code: row.code,
+  name: row.name,
+  scac: row.scac,
+  mode: row.mode as Carrier['mode'],
+});
