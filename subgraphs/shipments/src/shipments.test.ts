@@ -1,0 +1,183 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { openSubgraph, querySubgraph, subgraphSdl, type RunningSubgraph } from '@switchyard/kit';
+import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
+import { insertFixtures, orderId, shipmentId } from './test-fixtures';
+
+let subgraph: RunningSubgraph<ShipmentsDB, ShipmentStore>;
+const query = (document: string, variables: Record<string, unknown> = {}) => querySubgraph(subgraph.server, document, variables);
+const ids = (connection: { edges: { node: { id: string } }[] }) => connection.edges.map((e) => e.node.id);
+const shipments = (...numbers: number[]) => numbers.map(shipmentId);
+
+beforeAll(async () => {
+  subgraph = await openSubgraph(shipmentsSubgraph, { dataDir: ':memory:' });
+  await insertFixtures(subgraph.database.db);
+});
+
+afterAll(() => subgraph.close());
+
+test('resolves 30 Shipment entities with carrier, lines and milestones in four SQL statements', async () => {
+  subgraph.database.statements.count = 0;
+  const representations = Array.from({ length: 30 }, (_, i) => ({ __typename: 'Shipment', id: shipmentId(i + 1) }));
+  const result = await query(
+    `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Shipment {
+      id order { id } customer { id } warehouse { id } carrier { id code name scac mode } serviceLevel trackingNumber status
+      plannedAt shippedAt deliveredAt lines { lineNumber orderLineNumber product { id } quantity }
+      milestones { id code at location note } lastMilestone { code }
+    } } }`,
+    { r: representations },
+  );
+  expect(result.errors).toBeUndefined();
+  expect(result.data._entities).toHaveLength(30);
+  expect(result.data._entities[4]).toEqual({
+    id: 'SHP-000005',
+    order: { id: 'ORD-000003' },
+    customer: { id: 'CUS-0003' },
+    warehouse: { id: 'WH-ATL' },
+    carrier: { id: 'CAR-FDX', code: 'FDX', name: 'FedEx', scac: 'FDXG', mode: 'PARCEL' },
+    serviceLevel: 'GROUND',
+    trackingNumber: '1Z00000005',
+    status: 'DELIVERED',
+    plannedAt: '2026-03-04T10:00:00.000Z',
+    shippedAt: '2026-03-05T15:00:00.000Z',
+    deliveredAt: '2026-03-07T11:30:00.000Z',
+    lines: [
+      { lineNumber: 1, orderLineNumber: 1, product: { id: 'PRD-00001' }, quantity: 5 },
+      { lineNumber: 2, orderLineNumber: 3, product: { id: 'PRD-00001' }, quantity: 10 },
+    ],
+    milestones: [
+      { id: 'SHP-000005-M6', code: 'PLANNED', at: '2026-03-04T10:00:00.000Z', location: 'WH-ATL', note: null },
+      { id: 'SHP-000005-M5', code: 'PICKED', at: '2026-03-04T11:00:00.000Z', location: 'WH-ATL', note: null },
+      { id: 'SHP-000005-M4', code: 'PACKED', at: '2026-03-04T12:00:00.000Z', location: 'WH-ATL', note: 'pallet 1 of 1' },
+      { id: 'SHP-000005-M3', code: 'SHIPPED', at: '2026-03-05T15:00:00.000Z', location: 'WH-ATL', note: null },
+      { id: 'SHP-000005-M2', code: 'IN_TRANSIT', at: '2026-03-06T15:00:00.000Z', location: 'Memphis, TN', note: null },
+      { id: 'SHP-000005-M1', code: 'DELIVERED', at: '2026-03-07T11:30:00.000Z', location: 'Dallas, TX', note: 'signed by R. Dock' },
+    ],
+    lastMilestone: { code: 'DELIVERED' },
+  });
+  // A planned shipment has no tracking number nor ship dates yet, and one milestone.
+  expect(result.data._entities[0]).toMatchObject({ id: 'SHP-000001', status: 'PLANNED', trackingNumber: null, shippedAt: null, milestones: [{ code: 'PLANNED' }] });
+  // shipments, carriers, shipment_lines, milestones
+  expect(subgraph.database.statements.count).toBe(4);
+});
+
+test('an unknown Shipment representation resolves to null', async () => {
+  const result = await query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Shipment { id } } }`, {
+    r: [{ __typename: 'Shipment', id: 'SHP-999999' }, { __typename: 'Shipment', id: 'SHP-000002' }],
+  });
+  expect(result.data._entities).toEqual([null, { id: 'SHP-000002' }]);
+});
+
+test('extends Order with its shipments in plan order, batched across 16 orders', async () => {
+  subgraph.database.statements.count = 0;
+  const representations = [...Array.from({ length: 15 }, (_, i) => ({ __typename: 'Order', id: orderId(i + 1) })), { __typename: 'Order', id: 'ORD-999999' }];
+  const result = await query(
+    `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id shipments { id plannedAt carrier { code } lastMilestone { code } } } } }`,
+    { r: representations },
+  );
+  expect(result.errors).toBeUndefined();
+  // The second shipment of each order was planned two hours before the first.
+  expect(result.data._entities[2]).toEqual({
+    id: 'ORD-000003',
+    shipments: [
+      { id: 'SHP-000006', plannedAt: '2026-03-04T08:00:00.000Z', carrier: { code: 'ODFL' }, lastMilestone: { code: 'PLANNED' } },
+      { id: 'SHP-000005', plannedAt: '2026-03-04T10:00:00.000Z', carrier: { code: 'FDX' }, lastMilestone: { code: 'DELIVERED' } },
+    ],
+  });
+  expect(result.data._entities[15]).toEqual({ id: 'ORD-999999', shipments: [] });
+  // shipments by order, carriers, milestones
+  expect(subgraph.database.statements.count).toBe(3);
+});
+
+test('finds one shipment by id or by tracking number', async () => {
+  const byId = await query(`{ shipment(id: "SHP-000010") { id status trackingNumber order { id } } }`);
+  expect(byId.errors).toBeUndefined();
+  expect(byId.data.shipment).toEqual({ id: 'SHP-000010', status: 'SHIPPED', trackingNumber: '1Z00000010', order: { id: 'ORD-000005' } });
+  const byTracking = await query(`{ shipment(trackingNumber: "1Z00000011") { id status } }`);
+  expect(byTracking.data.shipment).toEqual({ id: 'SHP-000011', status: 'DELIVERED' });
+});
+
+test('an unknown id or tracking number is null with NOT_FOUND', async () => {
+  const missing = await query(`{ shipment(id: "SHP-999999") { id } }`);
+  expect(missing.data.shipment).toBeNull();
+  expect(missing.errors?.[0].extensions.code).toBe('NOT_FOUND');
+  const untracked = await query(`{ shipment(trackingNumber: "NOPE") { id } }`);
+  expect(untracked.data.shipment).toBeNull();
+  expect(untracked.errors?.[0].extensions.code).toBe('NOT_FOUND');
+});
+
+test('shipment(...) needs exactly one of id and trackingNumber', async () => {
+  for (const args of ['', '(id: "SHP-000001", trackingNumber: "1Z00000004")']) {
+    const result = await query(`{ shipment${args} { id } }`);
+    expect(result.data.shipment).toBeNull();
+    expect(result.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  }
+});
+
+test('pages shipments by cursor in id order', async () => {
+  const first = await query(`{ shipments(first: 12) { edges { node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } totalCount } }`);
+  expect(ids(first.data.shipments)).toEqual(Array.from({ length: 12 }, (_, i) => shipmentId(i + 1)));
+  expect(first.data.shipments.totalCount).toBe(30);
+  expect(first.data.shipments.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+  const last = await query(`query ($after: String) { shipments(first: 20, after: $after) { edges { node { id } } pageInfo { hasNextPage hasPreviousPage } } }`, {
+    after: first.data.shipments.pageInfo.endCursor,
+  });
+  expect(ids(last.data.shipments)).toEqual(Array.from({ length: 18 }, (_, i) => shipmentId(i + 13)));
+  expect(last.data.shipments.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
+});
+
+test('filters shipments by status, carrier, customer and order, together', async () => {
+  const shipped = await query(`{ shipments(status: SHIPPED) { edges { node { id } } totalCount } }`);
+  expect(ids(shipped.data.shipments)).toEqual(shipments(4, 10, 16, 22, 28));
+  expect(shipped.data.shipments.totalCount).toBe(5);
+  const byCarrier = await query(`{ shipments(carrierId: "CAR-ODFL") { totalCount edges { node { carrier { mode } serviceLevel } } } }`);
+  expect(byCarrier.data.shipments.totalCount).toBe(10);
+  expect(new Set(byCarrier.data.shipments.edges.map((e: any) => `${e.node.carrier.mode}/${e.node.serviceLevel}`))).toEqual(new Set(['LTL/LTL']));
+  const byCustomer = await query(`{ shipments(customerId: "CUS-0002") { edges { node { id } } } }`);
+  expect(ids(byCustomer.data.shipments)).toEqual(shipments(3, 4, 13, 14, 23, 24));
+  const byOrder = await query(`{ shipments(orderId: "ORD-000007") { edges { node { id } } } }`);
+  expect(ids(byOrder.data.shipments)).toEqual(shipments(13, 14));
+  const combined = await query(`{ shipments(customerId: "CUS-0002", status: SHIPPED) { edges { node { id } } totalCount } }`);
+  expect(ids(combined.data.shipments)).toEqual(shipments(4));
+  expect(combined.data.shipments.totalCount).toBe(1);
+});
+
+test('filters shipments by ship date: after is inclusive, before is exclusive', async () => {
+  const result = await query(`{ shipments(shippedAfter: "2026-03-10T00:00:00Z", shippedBefore: "2026-03-14T15:00:00Z") { edges { node { id shippedAt } } totalCount } }`);
+  expect(result.errors).toBeUndefined();
+  expect(result.data.shipments.edges.map((e: any) => [e.node.id, e.node.shippedAt])).toEqual([
+    ['SHP-000016', '2026-03-10T15:00:00.000Z'],
+    ['SHP-000017', '2026-03-11T15:00:00.000Z'],
+    ['SHP-000022', '2026-03-13T15:00:00.000Z'],
+  ]);
+  expect(result.data.shipments.totalCount).toBe(3);
+  const from = await query(`{ shipments(shippedAfter: "2026-03-17T15:00:00.000Z") { edges { node { id } } } }`);
+  expect(ids(from.data.shipments)).toEqual(shipments(29));
+});
+
+test('lists every carrier by code', async () => {
+  const result = await query(`{ carriers { id code name scac mode } }`);
+  expect(result.data.carriers).toEqual([
+    { id: 'CAR-FDX', code: 'FDX', name: 'FedEx', scac: 'FDXG', mode: 'PARCEL' },
+    { id: 'CAR-ODFL', code: 'ODFL', name: 'Old Dominion Freight Line', scac: 'ODFL', mode: 'LTL' },
+    { id: 'CAR-UPS', code: 'UPS', name: 'United Parcel Service', scac: 'UPSN', mode: 'PARCEL' },
+  ]);
+});
+
+test('a negative first, a forged cursor, an inverted or malformed date range are BAD_USER_INPUT', async () => {
+  for (const args of [
+    'first: -1',
+    'first: 101',
+    'after: "bm9wZQ"',
+    'shippedAfter: "2026-03-14T00:00:00Z", shippedBefore: "2026-03-10T00:00:00Z"',
+    'shippedAfter: "last tuesday"',
+  ]) {
+    const result = await query(`{ shipments(${args}) { totalCount } }`);
+    expect(result.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
+  }
+});
+
+test('schema.graphql is the SDL of the code (run scripts/write-schemas.ts shipments after a schema change)', () => {
+  const written = fs.readFileSync(path.resolve(__dirname, '..', 'schema.graphql'), 'utf8');
+  expect(written).toBe(subgraphSdl(shipmentsSubgraph.schema));
+});
