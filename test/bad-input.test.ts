@@ -16,7 +16,7 @@ function expectCleanError(response: GraphResponse, code: string) {
 
 async function post(body: string, contentType = 'application/json'): Promise<GraphResponse> {
   const response = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': contentType }, body });
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphResponse["body"] };
 }
 
 test('a malformed query is GRAPHQL_PARSE_FAILED', async () => {

@@ -51,7 +51,7 @@ test('serves any composed supergraph file given on the command line, and is not 
     expect(ready.status).toBe(503);
     expect(await ready.json()).toEqual({ status: 'unavailable', unreachable: ['customers'] });
     const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ customer(id: \\"CUS-0001\\") { name } }"}' });
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.data?.customer ?? null).toBeNull();
     expect(body.errors[0].extensions.code).toBeDefined();
   } finally {

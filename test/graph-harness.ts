@@ -74,7 +74,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<RunningGra
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, headers: response.headers, body: await response.json() };
+      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphResponse["body"] };
     },
     async close() {
       await gateway.close();

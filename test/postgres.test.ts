@@ -6,7 +6,7 @@
 import { formatCents } from '@switchyard/kit';
 import { startGraph, type RunningGraph } from './graph-harness';
 
-const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
+const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 let graph: RunningGraph;
 
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-import { alignByKey, createSubgraphBuilder, groupByKey, money, notFound, pageRequest, toConnection, type SubgraphContext } from '@switchyard/kit';
+import { alignByKey, badUserInput, createSubgraphBuilder, groupByKey, money, notFound, pageRequest, toConnection, type SubgraphContext } from '@switchyard/kit';
 import type { Address, Contact, Customer, CustomerStore } from './store';
 
 type Context = SubgraphContext<CustomerStore>;
@@ -94,15 +94,12 @@ builder.queryType({
     customer: t.field({
       type: CustomerType,
       nullable: true,
-      description: 'A customer by id or by account number; null with a NOT_FOUND error when there is none.',
+      description: 'A customer by id or by account number (give exactly one); null with a NOT_FOUND error when there is none.',
       args: { id: t.arg.id(), accountNumber: t.arg.string() },
       resolve: async (_root, args, ctx) => {
-        const customer = args.id
-          ? await customerLoader(ctx).load(String(args.id))
-          : args.accountNumber
-            ? await ctx.store.customerByAccountNumber(args.accountNumber)
-            : undefined;
-        if (!customer) throw notFound('Customer', String(args.id ?? args.accountNumber ?? ''));
+        if ((args.id == null) === (args.accountNumber == null)) throw badUserInput('give exactly one of "id" and "accountNumber"');
+        const customer = args.id ? await customerLoader(ctx).load(String(args.id)) : await ctx.store.customerByAccountNumber(args.accountNumber!);
+        if (!customer) throw notFound('Customer', String(args.id ?? args.accountNumber));
         return customer;
       },
     }),

@@ -22,6 +22,8 @@ export const migrations: Record<string, Migration> = {
         .addColumn('reorder_point', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('stock_levels_pk', ['product_id', 'warehouse_id'])
         .execute();
+      // The primary key serves lookups by product; this one serves a warehouse's stock, paged by product.
+      await db.schema.createIndex('stock_levels_warehouse').on('stock_levels').columns(['warehouse_id', 'product_id']).execute();
       await db.schema
         .createTable('allocations')
         .addColumn('id', 'text', (c) => c.primaryKey())

@@ -35,6 +35,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
   };
   let db: Kysely<DB>;
   let dialect: Database<DB>['dialect'];
+  let migrationSchema: string | undefined;
   if (options.databaseUrl) {
     const schema = (options.databaseSchema ?? options.name).replace(/[^a-z0-9_]/gi, '_');
     const bootstrap = new pg.Client({ connectionString: options.databaseUrl });
@@ -44,6 +45,7 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, options: `-c search_path="${schema}"` });
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
     dialect = 'postgres';
+    migrationSchema = schema;
   } else {
     const dataDir = options.dataDir ?? path.resolve('.data');
     let file = ':memory:';
@@ -59,13 +61,13 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log });
     dialect = 'sqlite';
   }
-  await migrate(db, options.migrations);
+  await migrate(db, options.migrations, migrationSchema);
   statements.count = 0;
   return { db, dialect, statements, close: () => db.destroy() };
 }
 
-async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>, schema?: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

@@ -1,0 +1,50 @@
+import { badUserInput, notFound, pageRequest, toConnection } from '@switchyard/kit';
+import { builder, pageArgs } from './builder';
+import { CategoryType } from './category-type';
+import { ProductStatus } from './enums';
+import { productBySkuLoader, productLoader } from './loaders';
+import { PriceListType } from './price-list-type';
+import { ProductConnection, ProductType } from './product-type';
+
+builder.queryType({
+  fields: (t) => ({
+    product: t.field({
+      type: ProductType,
+      nullable: true,
+      description: 'A product by id or by SKU (give exactly one); null with a NOT_FOUND error when there is none.',
+      args: { id: t.arg.id(), sku: t.arg.string() },
+      resolve: async (_root, args, ctx) => {
+        if ((args.id == null) === (args.sku == null)) throw badUserInput('give exactly one of "id" and "sku"');
+        const product = args.id != null ? await productLoader(ctx).load(String(args.id)) : await productBySkuLoader(ctx).load(args.sku!);
+        if (!product) throw notFound('Product', String(args.id ?? args.sku));
+        return product;
+      },
+    }),
+    products: t.field({
+      type: ProductConnection,
+      description: 'Products ordered by id, filtered by all the given arguments together.',
+      args: {
+        ...pageArgs,
+        search: t.arg.string({ description: 'Part of the name or SKU, case-insensitive.' }),
+        categoryId: t.arg.id({ description: 'This category or any category below it.' }),
+        status: t.arg({ type: ProductStatus }),
+      },
+      resolve: async (_root, args, ctx) => {
+        const page = pageRequest(args);
+        const filter = { search: args.search, categoryId: args.categoryId == null ? null : String(args.categoryId), status: args.status };
+        const rows = await ctx.store.listProducts(filter, page);
+        return toConnection(rows, page, (p) => p.id, () => ctx.store.countProducts(filter));
+      },
+    }),
+    priceLists: t.field({
+      type: [PriceListType],
+      description: 'Every price list, ordered by code.',
+      resolve: (_root, _args, ctx) => ctx.store.listPriceLists(),
+    }),
+    categories: t.field({
+      type: [CategoryType],
+      description: 'The whole category tree, ordered by id (each category names its parent).',
+      resolve: (_root, _args, ctx) => ctx.store.listCategories(),
+    }),
+  }),
+});

@@ -1,0 +1,4 @@
+import { runSubgraph } from '@switchyard/kit';
+import { catalogSubgraph } from './index';
+
+void runSubgraph(catalogSubgraph);

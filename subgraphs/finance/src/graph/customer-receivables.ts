@@ -1,0 +1,67 @@
+import { pageRequest, toConnection } from '@switchyard/kit';
+import { agingOf, creditExposureOf, openBalanceOf } from '../receivable-totals';
+import { ArAgingType } from './ar-aging-type';
+import { builder, Money, pageArgs } from './builder';
+import { invoiceFilterArgs, invoiceFilterFrom, paymentFilterArgs, paymentFilterFrom } from './filters';
+import { InvoiceConnection } from './invoice-types';
+import { agedReceivablesLoader, customerInvoiceCountLoader, customerInvoicesLoader, customerPaymentCountLoader, customerPaymentsLoader, uninvoicedOrdersLoader } from './loaders';
+import { PaymentConnection } from './payment-types';
+import { CustomerRef } from './references';
+import { requestNow } from './request-clock';
+
+/**
+ * Extends the customers subgraph's Customer (the parent is its key, `{ id }`) with its receivables.
+ * Every field is batched across customers: balances, exposure and aging are grouped SQL aggregates.
+ */
+CustomerRef.implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    openBalance: t.field({
+      type: Money,
+      description: 'What the customer owes: the balances of its OPEN, PARTIALLY_PAID and DISPUTED invoices.',
+      resolve: async (customer, _args, ctx) => openBalanceOf(customer.id, await agedReceivablesLoader(ctx, requestNow(ctx)).load(customer.id)),
+    }),
+    creditExposure: t.field({
+      type: Money,
+      description: 'openBalance plus accepted orders not yet invoiced: what credit control weighs against the credit limit.',
+      resolve: async (customer, _args, ctx) => {
+        const [receivables, uninvoiced] = await Promise.all([
+          agedReceivablesLoader(ctx, requestNow(ctx)).load(customer.id),
+          uninvoicedOrdersLoader(ctx).load(customer.id),
+        ]);
+        return creditExposureOf(customer.id, receivables, uninvoiced);
+      },
+    }),
+    aging: t.field({
+      type: ArAgingType,
+      description: 'The open balance by days past due.',
+      args: { asOf: t.arg({ type: 'DateTime', description: 'Age the invoices as of this instant (default now).' }) },
+      resolve: async (customer, args, ctx) => {
+        const asOf = args.asOf ?? requestNow(ctx);
+        return agingOf(customer.id, await agedReceivablesLoader(ctx, asOf).load(customer.id), asOf);
+      },
+    }),
+    invoices: t.field({
+      type: InvoiceConnection,
+      description: "The customer's invoices, newest first (keyset on invoice id, descending).",
+      args: { ...pageArgs, ...invoiceFilterArgs },
+      resolve: async (customer, args, ctx) => {
+        const page = pageRequest(args);
+        const filter = invoiceFilterFrom(args);
+        const rows = await customerInvoicesLoader(ctx, filter, page).load(customer.id);
+        return toConnection(rows, page, (i) => i.id, () => customerInvoiceCountLoader(ctx, filter).load(customer.id));
+      },
+    }),
+    payments: t.field({
+      type: PaymentConnection,
+      description: "The customer's payments, newest first (keyset on payment id, descending).",
+      args: { ...pageArgs, ...paymentFilterArgs },
+      resolve: async (customer, args, ctx) => {
+        const page = pageRequest(args);
+        const filter = paymentFilterFrom(args);
+        const rows = await customerPaymentsLoader(ctx, filter, page).load(customer.id);
+        return toConnection(rows, page, (p) => p.id, () => customerPaymentCountLoader(ctx, filter).load(customer.id));
+      },
+    }),
+  }),
+});

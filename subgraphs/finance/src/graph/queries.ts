@@ -1,0 +1,65 @@
+import { badUserInput, notFound, pageRequest, toConnection } from '@switchyard/kit';
+import { builder, pageArgs } from './builder';
+import { invoiceFilterArgs, invoiceFilterFrom, paymentFilterArgs, paymentFilterFrom } from './filters';
+import { InvoiceConnection } from './invoice-types';
+import { invoiceByNumberLoader, invoiceLoader, paymentLoader } from './loaders';
+import { InvoiceRef, PaymentRef } from './object-refs';
+import { PaymentConnection } from './payment-types';
+import { TaxRateType } from './tax-rate-type';
+
+builder.queryType({
+  fields: (t) => ({
+    invoice: t.field({
+      type: InvoiceRef,
+      nullable: true,
+      description: 'An invoice by id or by number (give exactly one); null with a NOT_FOUND error when there is none.',
+      args: { id: t.arg.id(), number: t.arg.string() },
+      resolve: async (_root, args, ctx) => {
+        if ((args.id == null) === (args.number == null)) throw badUserInput('give exactly one of "id" and "number"');
+        const invoice = args.id != null ? await invoiceLoader(ctx).load(String(args.id)) : await invoiceByNumberLoader(ctx).load(args.number!);
+        if (!invoice) throw notFound('Invoice', String(args.id ?? args.number));
+        return invoice;
+      },
+    }),
+    invoices: t.field({
+      type: InvoiceConnection,
+      description: 'Invoices, newest first (keyset on id, descending), filtered by any of the arguments together.',
+      args: { ...pageArgs, customerId: t.arg.id(), orderId: t.arg.id(), ...invoiceFilterArgs },
+      resolve: async (_root, args, ctx) => {
+        const page = pageRequest(args);
+        const filter = invoiceFilterFrom(args);
+        const rows = await ctx.store.listInvoices(filter, page);
+        return toConnection(rows, page, (i) => i.id, () => ctx.store.countInvoices(filter));
+      },
+    }),
+    payment: t.field({
+      type: PaymentRef,
+      nullable: true,
+      // Nullable only so that a nullable variable may be passed, as to every other single lookup of the graph.
+      description: 'A payment by id (required); null with a NOT_FOUND error when there is none.',
+      args: { id: t.arg.id() },
+      resolve: async (_root, args, ctx) => {
+        if (args.id == null) throw badUserInput('"id" is required', 'id');
+        const payment = await paymentLoader(ctx).load(String(args.id));
+        if (!payment) throw notFound('Payment', String(args.id));
+        return payment;
+      },
+    }),
+    payments: t.field({
+      type: PaymentConnection,
+      description: 'Payments, newest first (keyset on id, descending), filtered by any of the arguments together.',
+      args: { ...pageArgs, customerId: t.arg.id(), ...paymentFilterArgs },
+      resolve: async (_root, args, ctx) => {
+        const page = pageRequest(args);
+        const filter = paymentFilterFrom(args);
+        const rows = await ctx.store.listPayments(filter, page);
+        return toConnection(rows, page, (p) => p.id, () => ctx.store.countPayments(filter));
+      },
+    }),
+    taxRates: t.field({
+      type: [TaxRateType],
+      description: 'The tax rate of every region, by region.',
+      resolve: (_root, _args, ctx) => ctx.store.listTaxRates(),
+    }),
+  }),
+});

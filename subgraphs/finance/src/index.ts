@@ -1,0 +1,16 @@
+import type { SubgraphDefinition } from '@switchyard/kit';
+import { migrations, type FinanceDB } from './migrations';
+import { schema } from './schema';
+import { createSqlFinanceStore } from './sql-store';
+import type { FinanceStore } from './store';
+
+export const financeSubgraph: SubgraphDefinition<FinanceDB, FinanceStore> = {
+  name: 'finance',
+  defaultPort: 4006,
+  schema,
+  migrations,
+  createStore: createSqlFinanceStore,
+};
+
+export type { FinanceDB } from './migrations';
+export type * from './store';

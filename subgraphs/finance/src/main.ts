@@ -1,0 +1,4 @@
+import { runSubgraph } from '@switchyard/kit';
+import { financeSubgraph } from './index';
+
+void runSubgraph(financeSubgraph);

@@ -1,0 +1,9 @@
+import { builder } from './graph/builder';
+// Each module adds its types to the builder when imported; the schema is built once all are in.
+import './graph/invoice-types';
+import './graph/payment-types';
+import './graph/customer-receivables';
+import './graph/order-and-shipment-invoices';
+import './graph/queries';
+
+export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });

@@ -1,0 +1,16 @@
+import type { SubgraphDefinition } from '@switchyard/kit';
+import { migrations, type InventoryDB } from './migrations';
+import { schema } from './schema';
+import { createSqlInventoryStore } from './sql-store';
+import type { InventoryStore } from './store';
+
+export const inventorySubgraph: SubgraphDefinition<InventoryDB, InventoryStore> = {
+  name: 'inventory',
+  defaultPort: 4003,
+  schema,
+  migrations,
+  createStore: createSqlInventoryStore,
+};
+
+export type { InventoryDB } from './migrations';
+export type * from './store';

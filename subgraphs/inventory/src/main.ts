@@ -1,0 +1,4 @@
+import { runSubgraph } from '@switchyard/kit';
+import { inventorySubgraph } from './index';
+
+void runSubgraph(inventorySubgraph);

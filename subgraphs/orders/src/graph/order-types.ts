@@ -1,0 +1,81 @@
+import { money } from '@switchyard/kit';
+import type { Hold, Order, OrderLine, ShipToAddress } from '../store';
+import { builder, connectionType, Money } from './builder';
+import { HoldReasonEnum, OrderChannelEnum, OrderStatusEnum, PricingRuleEnum } from './enums';
+import { holdsLoader, orderLinesLoader, orderLoader } from './loaders';
+import { CustomerRef, ProductRef } from './references';
+
+const ShipToAddressType = builder.objectRef<ShipToAddress>('ShipToAddress').implement({
+  description: "Where the order ships: a copy of the customer's ship-to address taken when the order was placed.",
+  fields: (t) => ({
+    addressId: t.exposeID('addressId', { description: "The customer's address this was copied from (Customer.addresses)." }),
+    name: t.exposeString('name'),
+    line1: t.exposeString('line1'),
+    city: t.exposeString('city'),
+    region: t.exposeString('region', { description: 'State or province code.' }),
+    postalCode: t.exposeString('postalCode'),
+    country: t.exposeString('country', { description: 'ISO-3166 alpha-2.' }),
+  }),
+});
+
+export const OrderLineType = builder.objectRef<OrderLine>('OrderLine').implement({
+  description: 'One product on an order, priced when the order was placed.',
+  fields: (t) => ({
+    lineNumber: t.exposeInt('lineNumber', { description: '1, 2, 3... within the order.' }),
+    product: t.field({ type: ProductRef, resolve: (l) => ({ id: l.productId }) }),
+    sku: t.exposeString('sku', { description: 'The SKU as ordered (a copy, so the line reads the same if the catalog changes).' }),
+    quantity: t.exposeInt('quantity', { description: "In the product's unit of measure." }),
+    unitPrice: t.field({ type: Money, resolve: (l) => money(l.unitPriceCents, l.currency) }),
+    extendedPrice: t.field({ type: Money, description: 'unitPrice × quantity.', resolve: (l) => money(l.extendedCents, l.currency) }),
+    pricingRule: t.field({ type: PricingRuleEnum, description: 'The rule that set unitPrice.', resolve: (l) => l.pricingRule }),
+  }),
+});
+
+export const HoldType = builder.objectRef<Hold>('Hold').implement({
+  description: 'A reason an order may not proceed until someone releases it.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    reason: t.field({ type: HoldReasonEnum, resolve: (h) => h.reason }),
+    detail: t.exposeString('detail', { description: 'What the check found, for the person who releases the hold.' }),
+    placedAt: t.field({ type: 'DateTime', resolve: (h) => h.placedAt }),
+    releasedAt: t.field({ type: 'DateTime', nullable: true, resolve: (h) => h.releasedAt }),
+    releasedBy: t.exposeString('releasedBy', { nullable: true, description: 'Who released it (a user or an automated rule).' }),
+    active: t.boolean({ description: 'True until the hold is released.', resolve: (h) => h.releasedAt === null }),
+  }),
+});
+
+export const OrderType = builder.objectRef<Order>('Order').implement({
+  description: 'A sales order in the ERP: what a customer ordered, at which prices, and where it is in order-to-cash.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    number: t.exposeString('number', { description: 'The order number people quote (on documents and in the portal).' }),
+    status: t.field({ type: OrderStatusEnum, resolve: (o) => o.status }),
+    channel: t.field({ type: OrderChannelEnum, resolve: (o) => o.channel }),
+    poNumber: t.exposeString('poNumber', { nullable: true, description: "The customer's purchase order number, when they gave one." }),
+    customer: t.field({ type: CustomerRef, resolve: (o) => ({ id: o.customerId }) }),
+    shipTo: t.field({ type: ShipToAddressType, resolve: (o) => o.shipTo }),
+    placedAt: t.field({ type: 'DateTime', resolve: (o) => o.placedAt }),
+    updatedAt: t.field({ type: 'DateTime', description: 'The last change of status, lines or holds.', resolve: (o) => o.updatedAt }),
+    subtotal: t.field({ type: Money, description: "The sum of the lines' extended prices.", resolve: (o) => money(o.subtotalCents, o.currency) }),
+    tax: t.field({ type: Money, resolve: (o) => money(o.taxCents, o.currency) }),
+    total: t.field({ type: Money, description: 'subtotal + tax.', resolve: (o) => money(o.totalCents, o.currency) }),
+    lines: t.field({ type: [OrderLineType], description: 'By line number.', resolve: (o, _args, ctx) => orderLinesLoader(ctx).load(o.id) }),
+    lineCount: t.int({ resolve: async (o, _args, ctx) => (await orderLinesLoader(ctx).load(o.id)).length }),
+    holds: t.field({
+      type: [HoldType],
+      description: 'Holds placed on this order, oldest first, released ones included unless `active` says otherwise.',
+      args: { active: t.arg.boolean({ description: 'true: only holds still in force; false: only released ones.' }) },
+      resolve: async (o, args, ctx) => {
+        const holds = await holdsLoader(ctx).load(o.id);
+        return args.active == null ? holds : holds.filter((h) => (h.releasedAt === null) === args.active);
+      },
+    }),
+  }),
+});
+
+builder.asEntity(OrderType, {
+  key: builder.selection<{ id: string }>('id'),
+  resolveReference: (ref, ctx) => orderLoader(ctx).load(ref.id),
+});
+
+export const OrderConnection = connectionType<Order>('Order', OrderType);

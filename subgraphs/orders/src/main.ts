@@ -1,0 +1,4 @@
+import { runSubgraph } from '@switchyard/kit';
+import { ordersSubgraph } from './index';
+
+void runSubgraph(ordersSubgraph);

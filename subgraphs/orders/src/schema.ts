@@ -1,0 +1,7 @@
+import { builder } from './graph/builder';
+// Each module adds its types to the builder when imported; the schema is built once all are in.
+import './graph/order-types';
+import './graph/customer-orders';
+import './graph/queries';
+
+export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });
