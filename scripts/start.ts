@@ -20,7 +20,8 @@ async function seed() {
 }
 
 function run(name: string, file: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group: Ctrl-C reaches this supervisor only, which then stops the children in order.
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const prefix = `[${name}] `.padEnd(12);
   for (const stream of [child.stdout!, child.stderr!]) {
     stream.setEncoding('utf8');
@@ -53,6 +54,7 @@ let stopping = false;
 async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
+  console.log('stopping...');
   await Promise.all(
     children.map(
       (child) =>
@@ -67,6 +69,7 @@ async function stop(code = 0) {
 }
 
 async function main() {
+  process.once('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
   await seed();
