@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { composeSupergraph, createGateway, defaultGatewayConfig, type RunningGateway } from '@switchyard/gateway';
+import { composeSupergraph, createGateway, defaultGatewayConfig, type GatewayOptions, type RunningGateway } from '@switchyard/gateway';
 import { openSubgraph, subgraphSdl, type RunningSubgraph } from '@switchyard/kit';
 import type { Dataset } from '@switchyard/seed';
 import { loadSubgraphDefinition, SUBGRAPH_NAMES } from '../scripts/subgraphs';
@@ -28,6 +28,8 @@ export interface GraphOptions {
   seedScale?: number;
   /** Fill the databases by hand before traffic instead. */
   prepare?: (subgraphs: Record<string, RunningSubgraph<any, any>>) => Promise<void>;
+  /** Governance modules for the gateway (default: none, an ungoverned gateway). */
+  governance?: GatewayOptions['governance'];
   /** Run on PostgreSQL (a fresh schema per subgraph, dropped on close) instead of in-memory SQLite. */
   databaseUrl?: string;
 }
@@ -61,7 +63,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<RunningGra
     const address = await subgraphs[name].server.listen({ host: '127.0.0.1', port: 0 });
     sources.push({ name, url: `${address}/graphql`, sdl: subgraphSdl(subgraphs[name].definition.schema) });
   }
-  const gateway = await createGateway({ ...defaultGatewayConfig, port: 0, logLevel: 'silent' }, composeSupergraph(sources));
+  const gateway = await createGateway({ ...defaultGatewayConfig, port: 0, logLevel: 'silent' }, { supergraphSdl: composeSupergraph(sources), governance: options.governance });
   const gatewayUrl = `${await gateway.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
   return {
     gateway,

@@ -3,3 +3,8 @@ export * from './context';
 export * from './server';
 export * from './supergraph-config';
 export * from './supergraph-manager';
+export * from './governance/consumer';
+export * from './governance/errors';
+export * from './governance/module';
+export * from './governance/store/governance-store';
+export * from './governance/store/memory-store';

@@ -5,11 +5,20 @@ import { ApolloGateway } from '@apollo/gateway';
 import { CORRELATION_HEADER, correlationIdFrom } from '@switchyard/kit';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
+import { GovernanceError } from './governance/errors';
+import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from './governance/module';
 import { httpErrorBody } from './http-errors';
 import { unreachableSubgraphs } from './readiness';
 import { SubgraphClient, createSubgraphAgent } from './subgraph-client';
 import { SupergraphSource } from './supergraph-manager';
 import { loadSupergraph } from './supergraph-config';
+
+export interface GatewayOptions {
+  /** The supergraph to serve (default: loaded from `config.supergraphFile`). */
+  supergraphSdl?: string;
+  /** The governance modules, in the order they run, built on the supergraph (none: an ungoverned gateway). */
+  governance?: (supergraph: SupergraphSource) => GovernanceModule[];
+}
 
 export interface RunningGateway {
   app: FastifyInstance;
@@ -29,9 +38,10 @@ declare module 'fastify' {
  * The gateway: Apollo Server executing @apollo/gateway's plans over the composed supergraph,
  * served by Fastify with `/graphql`, `/healthz` and `/readyz`. Does not listen yet.
  */
-export async function createGateway(config: GatewayConfig, supergraphSdl = loadSupergraph(config.supergraphFile)): Promise<RunningGateway> {
+export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const agent = createSubgraphAgent(config);
-  const supergraph = new SupergraphSource(supergraphSdl);
+  const supergraph = new SupergraphSource(options.supergraphSdl ?? loadSupergraph(config.supergraphFile));
+  const modules = options.governance?.(supergraph) ?? [];
   const subgraphUrls: Record<string, string> = {};
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
@@ -45,6 +55,7 @@ export async function createGateway(config: GatewayConfig, supergraphSdl = loadS
     gateway,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    plugins: modules.flatMap((module) => (module.plugin ? [module.plugin] : [])),
   });
   await apollo.start();
 
@@ -64,20 +75,38 @@ export async function createGateway(config: GatewayConfig, supergraphSdl = loadS
     method: ['GET', 'POST'],
     url: '/graphql',
     handler: async (request, reply) => {
+      const context: GatewayContext = {
+        correlationId: request.correlationId,
+        consumer: null,
+        client: { name: headerValue(request.headers[CLIENT_NAME_HEADER]), version: headerValue(request.headers[CLIENT_VERSION_HEADER]) },
+        governance: {},
+      };
+      const governed: GovernedRequest = {
+        method: request.method,
+        headers: request.headers,
+        body: (request.method === 'GET' ? request.query : request.body) as GraphQLRequestBody,
+        context,
+        responseHeaders: {},
+      };
+      try {
+        for (const module of modules) await module.onRequest?.(governed);
+      } catch (error) {
+        if (!(error instanceof GovernanceError)) throw error;
+        return reply.code(error.status).headers({ ...governed.responseHeaders, ...error.headers }).send(error.toResponseBody());
+      }
+
       const headers = new HeaderMap();
       for (const [name, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
-      const queryAt = request.url.indexOf('?');
       const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: {
-          method: request.method,
-          headers,
-          search: queryAt === -1 ? '' : request.url.slice(queryAt),
-          body: request.body,
-        },
-        context: async () => ({ correlationId: request.correlationId }),
+        httpGraphQLRequest:
+          request.method === 'GET'
+            ? { method: 'GET', headers, search: searchOf(governed.body), body: undefined }
+            : { method: 'POST', headers, search: '', body: governed.body },
+        context: async () => context,
       });
+      reply.headers(governed.responseHeaders);
       for (const [name, value] of result.headers) reply.header(name, value);
       reply.code(result.status ?? 200);
       return result.body.kind === 'complete' ? reply.send(result.body.string) : reply.send(Readable.from(result.body.asyncIterator));
@@ -97,8 +126,25 @@ export async function createGateway(config: GatewayConfig, supergraphSdl = loadS
     subgraphUrls,
     async close() {
       await app.close();
+      for (const module of modules) await module.close?.();
       await apollo.stop();
       await agent.close();
     },
   };
+}
+
+const CLIENT_NAME_HEADER = 'apollographql-client-name';
+const CLIENT_VERSION_HEADER = 'apollographql-client-version';
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) || null;
+}
+
+/** A GET request's query string from its (possibly rewritten) parameters; objects are JSON, as GraphQL over HTTP sends them. */
+function searchOf(body: GraphQLRequestBody): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(body ?? {})) {
+    if (value !== undefined) params.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return `?${params}`;
 }

@@ -10,3 +10,4 @@ export * from './server';
 export * from './subgraph';
 export * from './run';
 export * from './testing';
+export * from './identity-header';

@@ -1,0 +1,35 @@
+/** Who is calling: every request is served on behalf of one consumer declared in the governance config. */
+export const CONSUMER_KINDS = ['internal', 'portal', 'ecommerce', 'distributor', '3pl'] as const;
+export type ConsumerKind = (typeof CONSUMER_KINDS)[number];
+
+/** allow: anything; audit: anything, unknown operations recorded; persisted-only: registered operations only. */
+export const PERSISTED_OPERATION_MODES = ['allow', 'audit', 'persisted-only'] as const;
+export type PersistedOperationsMode = (typeof PERSISTED_OPERATION_MODES)[number];
+
+/** The rows a consumer may see; null for internal consumers, who see every row. */
+export interface Tenant {
+  /** Customer accounts (Customer.id) whose rows it may see. */
+  customerIds: string[];
+  /** Carriers (Carrier.id) whose shipments it may see (3PLs). */
+  carrierIds: string[];
+}
+
+export interface Consumer {
+  id: string;
+  name: string;
+  kind: ConsumerKind;
+  /** Scopes it holds, matched against `@requiresScopes` in the supergraph. */
+  scopes: string[];
+  tenant: Tenant | null;
+  /** Rate tier: selects the operation limits and rate budgets. */
+  tier: string;
+  persistedOperations: PersistedOperationsMode;
+  /** The contract variant (a set of @tag names) it is served, or null for the full API. */
+  contract: string | null;
+  /** Requests must carry `apollographql-client-name`. */
+  requireClientName: boolean;
+  /** Requests must name their operation. */
+  requireOperationName: boolean;
+  /** The end user on whose behalf it calls, when a JWT says so (its `sub`). */
+  principal?: string;
+}

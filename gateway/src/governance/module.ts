@@ -1,0 +1,43 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { FastifyInstance } from 'fastify';
+import type { GatewayContext } from '../context';
+
+/** The GraphQL-over-HTTP request as it arrives (POST body, or GET query parameters). */
+export interface GraphQLRequestBody {
+  query?: string;
+  operationName?: string;
+  variables?: Record<string, unknown>;
+  extensions?: { persistedQuery?: { version?: number; sha256Hash?: string }; [key: string]: unknown };
+  /** A trusted document's id (Apollo's `documentId`/`id` forms). */
+  documentId?: string;
+  id?: string;
+}
+
+/** One request in the HTTP phase, before GraphQL parsing. */
+export interface GovernedRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** May be rewritten, e.g. a persisted document id replaced by its registered text. */
+  body: GraphQLRequestBody;
+  context: GatewayContext;
+  /** Headers to add to the response, whatever its outcome (e.g. rate-limit state). */
+  responseHeaders: Record<string, string>;
+}
+
+/**
+ * One governance concern (identity, authorization, persisted operations, limits, rate budgets,
+ * usage, audit, observability) behind one small interface. The gateway calls the modules in the
+ * fixed order of `gateway/src/governance/index.ts`: each `onRequest` before any GraphQL work
+ * (cheap refusals first), then their Apollo Server plugins through the GraphQL phases.
+ * Every hook is optional; a module switched off in the configuration is simply not in the list.
+ */
+export interface GovernanceModule {
+  readonly name: string;
+  /** Before parsing: identify, look up a persisted document, refuse early. Throws GovernanceError to refuse. */
+  onRequest?(request: GovernedRequest): void | Promise<void>;
+  /** The GraphQL phases: didResolveOperation for checks on the parsed and validated operation, willSendResponse for accounting. */
+  plugin?: ApolloServerPlugin<GatewayContext>;
+  /** Admin routes, registered under /admin behind admin authentication. */
+  adminRoutes?(admin: FastifyInstance): void;
+  close?(): Promise<void>;
+}

@@ -1,0 +1,35 @@
+/**
+ * Where governance state lives (rate budgets, usage, APQ cache, manifests, audit and unknown-
+ * operation logs): in memory by default (one process, nothing to install), Redis when REDIS_URL is
+ * set (several gateway replicas share it). Both implementations pass the same contract tests.
+ * Keys are namespaced by the caller (e.g. `rate:{consumer}:{window}`).
+ */
+export interface GovernanceStore {
+  readonly kind: 'memory' | 'redis';
+
+  /** Adds `amount` to a counter, creating it with a time to live; returns the new value. */
+  increment(key: string, amount: number, ttlSeconds: number): Promise<number>;
+  /** Reads a counter (0 when absent). */
+  counter(key: string): Promise<number>;
+
+  /** Plain values (APQ documents, manifests). `ttlSeconds` omitted: kept until deleted. */
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Keys starting with `prefix` (for listings such as manifests). */
+  keys(prefix: string): Promise<string[]>;
+
+  /** Adds each amount to a field of a hash (usage buckets), in one round trip; the hashes expire after `ttlSeconds`. */
+  incrementFields(increments: { key: string; field: string; amount: number }[], ttlSeconds: number): Promise<void>;
+  /** A hash's fields and values ({} when absent). */
+  fields(key: string): Promise<Record<string, number>>;
+
+  /** Appends a record to a capped log (audit records, unknown operations); oldest dropped past `maxLength`. */
+  append(log: string, record: Record<string, unknown>, maxLength: number): Promise<void>;
+  /** The newest records of a log, newest first, at most `limit`. */
+  read(log: string, limit: number): Promise<Record<string, unknown>[]>;
+
+  /** True while the store answers (Redis connected); the modules degrade as configured when it does not. */
+  healthy(): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,68 @@
+import type { GovernanceStore } from './governance-store';
+
+/** Governance state in this process: nothing to install; one gateway replica only. */
+export function createMemoryStore(now: () => number = Date.now): GovernanceStore {
+  const values = new Map<string, { value: string; expiresAt: number }>();
+  const hashes = new Map<string, { fields: Map<string, number>; expiresAt: number }>();
+  const logs = new Map<string, Record<string, unknown>[]>();
+  const live = <T extends { expiresAt: number }>(map: Map<string, T>, key: string): T | undefined => {
+    const entry = map.get(key);
+    if (entry && entry.expiresAt <= now()) {
+      map.delete(key);
+      return undefined;
+    }
+    return entry;
+  };
+  const expiry = (ttlSeconds?: number) => (ttlSeconds ? now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY);
+
+  return {
+    kind: 'memory',
+    async increment(key, amount, ttlSeconds) {
+      const entry = live(values, key);
+      const next = Number(entry?.value ?? 0) + amount;
+      values.set(key, { value: String(next), expiresAt: entry?.expiresAt ?? expiry(ttlSeconds) });
+      return next;
+    },
+    async counter(key) {
+      return Number(live(values, key)?.value ?? 0);
+    },
+    async get(key) {
+      return live(values, key)?.value ?? null;
+    },
+    async set(key, value, ttlSeconds) {
+      values.set(key, { value, expiresAt: expiry(ttlSeconds) });
+    },
+    async delete(key) {
+      values.delete(key);
+      hashes.delete(key);
+      logs.delete(key);
+    },
+    async keys(prefix) {
+      return [...values.keys(), ...hashes.keys()].filter((key) => key.startsWith(prefix) && (live(values, key) ?? live(hashes, key)));
+    },
+    async incrementFields(increments, ttlSeconds) {
+      for (const { key, field, amount } of increments) {
+        let hash = live(hashes, key);
+        if (!hash) {
+          hash = { fields: new Map(), expiresAt: expiry(ttlSeconds) };
+          hashes.set(key, hash);
+        }
+        hash.fields.set(field, (hash.fields.get(field) ?? 0) + amount);
+      }
+    },
+    async fields(key) {
+      return Object.fromEntries(live(hashes, key)?.fields ?? []);
+    },
+    async append(log, record, maxLength) {
+      const entries = logs.get(log) ?? [];
+      entries.push(record);
+      if (entries.length > maxLength) entries.splice(0, entries.length - maxLength);
+      logs.set(log, entries);
+    },
+    async read(log, limit) {
+      return (logs.get(log) ?? []).slice(-limit).reverse();
+    },
+    healthy: () => true,
+    async close() {},
+  };
+}

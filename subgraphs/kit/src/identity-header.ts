@@ -1,0 +1,51 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+/** The header carrying the consumer the gateway serves, signed so subgraphs can trust it. */
+export const IDENTITY_HEADER = 'x-switchyard-identity';
+
+/** What a subgraph learns about the caller: the consumer (or a service) and the rows it may see. */
+export interface CallerIdentity {
+  /** Consumer id, or `service:<name>` for subgraph-to-subgraph calls. */
+  id: string;
+  kind: 'internal' | 'portal' | 'ecommerce' | 'distributor' | '3pl' | 'service';
+  scopes: string[];
+  /** null: every row. */
+  tenant: { customerIds: string[]; carrierIds: string[] } | null;
+  principal?: string;
+  /** Seconds since the epoch after which the header is refused (replay bound). */
+  exp: number;
+}
+
+/** `<base64url(json)>.<base64url(hmac-sha256)>`; the payload expires `ttlSeconds` from now. */
+export function signIdentity(identity: Omit<CallerIdentity, 'exp'>, secret: string, ttlSeconds = 60): string {
+  const payload = Buffer.from(JSON.stringify({ ...identity, exp: Math.floor(Date.now() / 1000) + ttlSeconds })).toString('base64url');
+  return `${payload}.${mac(payload, secret)}`;
+}
+
+export type IdentityVerification = { ok: true; identity: CallerIdentity } | { ok: false; reason: 'missing' | 'malformed' | 'bad-signature' | 'expired' };
+
+export function verifyIdentity(header: string | string[] | undefined, secret: string): IdentityVerification {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (!value) return { ok: false, reason: 'missing' };
+  const [payload, signature, extra] = value.split('.');
+  if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
+  const expected = Buffer.from(mac(payload, secret));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad-signature' };
+  let identity: CallerIdentity;
+  try {
+    identity = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'malformed' };
+  }
+  if (typeof identity?.id !== 'string' || !Array.isArray(identity.scopes) || typeof identity.exp !== 'number') return { ok: false, reason: 'malformed' };
+  if (identity.exp < Math.floor(Date.now() / 1000)) return { ok: false, reason: 'expired' };
+  return { ok: true, identity };
+}
+
+function mac(payload: string, secret: string): string {
+  return createHmac('sha256', secret).update(payload).digest('base64url');
+}
+
+/** The development secret, used when SWITCHYARD_IDENTITY_SECRET is not set; never for production. */
+export const DEVELOPMENT_IDENTITY_SECRET = 'switchyard-development-identity-secret';
