@@ -8,3 +8,4 @@ export * from './governance/errors';
 export * from './governance/module';
 export * from './governance/store/governance-store';
 export * from './governance/store/memory-store';
+export * from './governance/store/redis-store';

@@ -1,0 +1,96 @@
+/**
+ * One contract, two stores: everything the governance modules rely on behaves the same in memory
+ * and in Redis (the real one at REDIS_URL or 127.0.0.1:6379).
+ */
+import { randomBytes } from 'node:crypto';
+import type { GovernanceStore } from './governance-store';
+import { createMemoryStore } from './memory-store';
+import { createRedisStore } from './redis-store';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const stores: [string, () => Promise<GovernanceStore>][] = [
+  ['memory', async () => createMemoryStore()],
+  [
+    'redis',
+    async () => {
+      const store = createRedisStore({ url: redisUrl, keyPrefix: `switchyard-test:${randomBytes(4).toString('hex')}:` });
+      for (let i = 0; i < 50 && !store.healthy(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      return store;
+    },
+  ],
+];
+
+describe.each(stores)('%s governance store', (_kind, open) => {
+  let store: GovernanceStore;
+  beforeEach(async () => {
+    store = await open();
+  });
+  afterEach(async () => {
+    for (const key of await store.keys('')) await store.delete(key);
+    for (const log of ['audit']) await store.delete(log);
+    await store.close();
+  });
+
+  test('is healthy once connected', () => {
+    expect(store.healthy()).toBe(true);
+  });
+
+  test('counters add up and start at zero', async () => {
+    expect(await store.counter('rate:a')).toBe(0);
+    expect(await store.increment('rate:a', 5, 60)).toBe(5);
+    expect(await store.increment('rate:a', 3, 60)).toBe(8);
+    expect(await store.counter('rate:a')).toBe(8);
+  });
+
+  test('counters and values expire after their time to live, and the first TTL is kept', async () => {
+    await store.increment('rate:short', 1, 1);
+    await store.increment('rate:short', 1, 60); // a later TTL does not extend the window
+    await store.set('apq:x', 'doc', 1);
+    await store.set('manifest:y', 'kept');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await store.counter('rate:short')).toBe(0);
+    expect(await store.get('apq:x')).toBeNull();
+    expect(await store.get('manifest:y')).toBe('kept');
+  });
+
+  test('values are set, read, listed by prefix and deleted', async () => {
+    await store.set('manifest:acme:1', 'a');
+    await store.set('manifest:acme:2', 'b');
+    await store.set('manifest:other:1', 'c');
+    expect((await store.keys('manifest:acme:')).sort()).toEqual(['manifest:acme:1', 'manifest:acme:2']);
+    await store.delete('manifest:acme:1');
+    expect(await store.get('manifest:acme:1')).toBeNull();
+    expect(await store.keys('manifest:acme:')).toEqual(['manifest:acme:2']);
+  });
+
+  test('hash fields are incremented in one batch and read back', async () => {
+    await store.incrementFields(
+      [
+        { key: 'usage:h1', field: 'Query.orders', amount: 2 },
+        { key: 'usage:h1', field: 'Order.total', amount: 5 },
+        { key: 'usage:h1', field: 'Query.orders', amount: 1 },
+        { key: 'usage:h2', field: 'Query.customer', amount: 7 },
+      ],
+      60,
+    );
+    expect(await store.fields('usage:h1')).toEqual({ 'Query.orders': 3, 'Order.total': 5 });
+    expect(await store.fields('usage:h2')).toEqual({ 'Query.customer': 7 });
+    expect(await store.fields('usage:none')).toEqual({});
+  });
+
+  test('logs keep the newest records up to their cap, newest first', async () => {
+    for (let i = 1; i <= 5; i++) await store.append('audit', { n: i, key: `ORD-${i}` }, 3);
+    expect(await store.read('audit', 10)).toEqual([{ n: 5, key: 'ORD-5' }, { n: 4, key: 'ORD-4' }, { n: 3, key: 'ORD-3' }]);
+    expect(await store.read('audit', 2)).toHaveLength(2);
+  });
+});
+
+test('a Redis store that cannot connect is unhealthy and fails fast instead of hanging', async () => {
+  const store = createRedisStore({ url: 'redis://127.0.0.1:1', keyPrefix: 'nowhere:' });
+  expect(store.healthy()).toBe(false);
+  const started = Date.now();
+  await expect(store.increment('rate:x', 1, 60)).rejects.toThrow();
+  expect(Date.now() - started).toBeLessThan(1_000);
+  await store.close();
+});
