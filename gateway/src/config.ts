@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEVELOPMENT_IDENTITY_SECRET } from '@switchyard/kit';
 
 /** Every setting of the gateway, with its default, in one validated object. */
 export interface GatewayConfig {
@@ -15,6 +16,12 @@ export interface GatewayConfig {
   bodyLimitBytes: number;
   /** pino level of the request log; `silent` for none. */
   logLevel: string;
+  /** The governance config file (consumers, limits, budgets...); null: an ungoverned gateway. */
+  governanceFile: string | null;
+  /** Redis for governance state shared by replicas; null: in memory. */
+  redisUrl: string | null;
+  /** Signs the consumer identity forwarded to subgraphs (they verify it with the same secret). */
+  identitySecret: string;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -28,16 +35,20 @@ export const defaultGatewayConfig: GatewayConfig = {
   connectionsPerSubgraph: 64,
   bodyLimitBytes: 1_048_576,
   logLevel: 'info',
+  governanceFile: null,
+  redisUrl: null,
+  identitySecret: DEVELOPMENT_IDENTITY_SECRET,
 };
 
 /**
- * Reads the configuration from the command line (`--supergraph FILE --port N --host H`)
- * and the environment (SUPERGRAPH_FILE, PORT, HOST, SUBGRAPH_TIMEOUT_MS, SUBGRAPH_URL_<NAME>, LOG_LEVEL).
+ * Reads the configuration from the command line (`--supergraph FILE --governance FILE --port N --host H`)
+ * and the environment (SUPERGRAPH_FILE, GOVERNANCE_FILE, PORT, HOST, SUBGRAPH_TIMEOUT_MS, SUBGRAPH_URL_<NAME>,
+ * REDIS_URL, SWITCHYARD_IDENTITY_SECRET, LOG_LEVEL).
  */
 export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): GatewayConfig {
   const { values } = parseArgs({
     args: argv,
-    options: { supergraph: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+    options: { supergraph: { type: 'string' }, governance: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
     allowPositionals: false,
   });
   const subgraphUrls = Object.fromEntries(
@@ -45,6 +56,7 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
       .filter(([key, value]) => key.startsWith('SUBGRAPH_URL_') && value)
       .map(([key, value]) => [key.slice('SUBGRAPH_URL_'.length).toLowerCase(), value as string]),
   );
+  const governanceFile = values.governance ?? env.GOVERNANCE_FILE;
   return {
     ...defaultGatewayConfig,
     host: values.host ?? env.HOST ?? defaultGatewayConfig.host,
@@ -53,6 +65,9 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
     subgraphUrls,
     subgraphTimeoutMs: positiveInt('SUBGRAPH_TIMEOUT_MS', env.SUBGRAPH_TIMEOUT_MS, defaultGatewayConfig.subgraphTimeoutMs),
     logLevel: env.LOG_LEVEL ?? defaultGatewayConfig.logLevel,
+    governanceFile: governanceFile ? path.resolve(governanceFile) : null,
+    redisUrl: env.REDIS_URL || null,
+    identitySecret: env.SWITCHYARD_IDENTITY_SECRET || DEVELOPMENT_IDENTITY_SECRET,
   };
 }
 

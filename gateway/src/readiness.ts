@@ -1,12 +1,15 @@
 import { Agent, fetch as undiciFetch } from 'undici';
+import { IDENTITY_HEADER, signIdentity } from '@switchyard/kit';
+import { callerIdentityOf } from './subgraph-client';
 
-/** Asks each subgraph for `{ __typename }`; the names of those that did not answer in time. */
-export async function unreachableSubgraphs(urls: Record<string, string>, agent: Agent, timeoutMs = 2_000): Promise<string[]> {
+/** Asks each subgraph for `{ __typename }` as the gateway's service identity; the names of those that did not answer in time. */
+export async function unreachableSubgraphs(urls: Record<string, string>, agent: Agent, identitySecret: string, timeoutMs = 2_000): Promise<string[]> {
+  const identity = signIdentity(callerIdentityOf(null), identitySecret);
   const checks = Object.entries(urls).map(async ([name, url]) => {
     try {
       const response = await undiciFetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
         body: '{"query":"{ __typename }"}',
         dispatcher: agent,
         signal: AbortSignal.timeout(timeoutMs),

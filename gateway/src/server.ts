@@ -115,7 +115,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
-    const down = await unreachableSubgraphs(subgraphUrls, agent);
+    const down = await unreachableSubgraphs(subgraphUrls, agent, config.identitySecret);
     if (down.length > 0) return reply.code(503).send({ status: 'unavailable', unreachable: down });
     return { status: 'ready', subgraphs: Object.keys(subgraphUrls) };
   });

@@ -1,5 +1,6 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
 import { migrations, type CatalogDB } from './migrations';
+import { catalogRowRules } from './graph/row-rules';
 import { schema } from './schema';
 import { createSqlCatalogStore } from './sql-store';
 import type { CatalogStore } from './store';
@@ -8,6 +9,7 @@ export const catalogSubgraph: SubgraphDefinition<CatalogDB, CatalogStore> = {
   name: 'catalog',
   defaultPort: 4002,
   schema,
+  rowRules: catalogRowRules,
   migrations,
   createStore: createSqlCatalogStore,
 };

@@ -1,3 +1,4 @@
+import { countRows } from '@switchyard/kit';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { CatalogDB, CategoryRow, ContractPriceRow, PriceListRow, ProductRow, QuantityBreakRow } from './migrations';
 import type { CatalogStore, Category, ContractPrice, PriceList, Product, ProductFilter, QuantityBreak } from './store';
@@ -44,9 +45,8 @@ export function createSqlCatalogStore(db: Kysely<CatalogDB>): CatalogStore {
       const rows = await query.orderBy('id').limit(page.limit + 1).execute();
       return rows.map(toProduct);
     },
-    async countProducts(filter) {
-      const row = await filtered(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+    countProducts(filter) {
+      return countRows(filtered(filter));
     },
     async quantityBreaksByProductIds(productIds) {
       if (productIds.length === 0) return [];

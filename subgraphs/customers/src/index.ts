@@ -1,5 +1,6 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
 import { migrations, type CustomersDB } from './migrations';
+import { customerRowRules } from './row-rules';
 import { schema } from './schema';
 import { createSqlCustomerStore } from './sql-store';
 import type { CustomerStore } from './store';
@@ -8,6 +9,7 @@ export const customersSubgraph: SubgraphDefinition<CustomersDB, CustomerStore> =
   name: 'customers',
   defaultPort: 4001,
   schema,
+  rowRules: customerRowRules,
   migrations,
   createStore: createSqlCustomerStore,
 };

@@ -4,7 +4,7 @@ import type { Address, Contact, Customer, CustomerStore } from './store';
 type Context = SubgraphContext<CustomerStore>;
 const { builder, Money, connectionType, pageArgs } = createSubgraphBuilder<Context>();
 
-const customerLoader = (ctx: Context) =>
+export const customerLoader = (ctx: Context) =>
   ctx.loaders.get<string, Customer | null>('customer', async (ids) => alignByKey(ids, await ctx.store.customersByIds(ids), (c) => c.id));
 const contactsLoader = (ctx: Context) =>
   ctx.loaders.get<string, Contact[]>('contacts', async (ids) => groupByKey(ids, await ctx.store.contactsByCustomerIds(ids), (c) => c.customerId));
@@ -24,6 +24,7 @@ const AddressKind = builder.enumType('AddressKind', { values: ['BILL_TO', 'SHIP_
 
 const ContactType = builder.objectRef<Contact>('Contact').implement({
   description: 'A person at the customer: buyer, accounts payable, receiving.',
+  requiresScopes: [['contacts:read']],
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
@@ -58,23 +59,27 @@ const CustomerType = builder.objectRef<Customer>('Customer').implement({
     status: t.field({ type: CustomerStatus, resolve: (c) => c.status }),
     segment: t.field({ type: CustomerSegment, resolve: (c) => c.segment }),
     paymentTerms: t.field({ type: PaymentTerms, resolve: (c) => c.paymentTerms }),
-    creditLimit: t.field({ type: Money, resolve: (c) => money(c.creditLimitCents, c.currency) }),
+    creditLimit: t.field({ type: Money, nullable: true, requiresScopes: [['credit:read']], resolve: (c) => money(c.creditLimitCents, c.currency) }),
     currency: t.exposeString('currency'),
     createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
-    contacts: t.field({ type: [ContactType], resolve: (c, _args, ctx) => contactsLoader(ctx).load(c.id) }),
+    contacts: t.field({ type: [ContactType], nullable: true, requiresScopes: [['contacts:read']], resolve: (c, _args, ctx) => contactsLoader(ctx).load(c.id) }),
     addresses: t.field({
       type: [AddressType],
+      nullable: true,
+      authenticated: true,
       args: { kind: t.arg({ type: AddressKind }) },
       resolve: async (c, args, ctx) => (await addressesLoader(ctx).load(c.id)).filter((a) => !args.kind || a.kind === args.kind),
     }),
     billTo: t.field({
       type: AddressType,
+      authenticated: true,
       nullable: true,
       description: 'The default bill-to address.',
       resolve: async (c, _args, ctx) => defaultAddress(await addressesLoader(ctx).load(c.id), 'BILL_TO'),
     }),
     shipTo: t.field({
       type: AddressType,
+      authenticated: true,
       nullable: true,
       description: 'The default ship-to address.',
       resolve: async (c, _args, ctx) => defaultAddress(await addressesLoader(ctx).load(c.id), 'SHIP_TO'),
@@ -92,6 +97,7 @@ const CustomerConnection = connectionType<Customer>('Customer', CustomerType);
 builder.queryType({
   fields: (t) => ({
     customer: t.field({
+      tag: ['stage:order-capture'],
       type: CustomerType,
       nullable: true,
       description: 'A customer by id or by account number (give exactly one); null with a NOT_FOUND error when there is none.',
@@ -104,7 +110,9 @@ builder.queryType({
       },
     }),
     customers: t.field({
+      tag: ['stage:order-capture'],
       type: CustomerConnection,
+      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       args: {
         ...pageArgs,
         status: t.arg({ type: CustomerStatus }),
@@ -113,7 +121,7 @@ builder.queryType({
       },
       resolve: async (_root, args, ctx) => {
         const page = pageRequest(args);
-        const filter = { status: args.status, segment: args.segment, search: args.search };
+        const filter = { status: args.status, segment: args.segment, search: args.search, scope: ctx.rowScope };
         const rows = await ctx.store.listCustomers(filter, page);
         return toConnection(rows, page, (c) => c.id, () => ctx.store.countCustomers(filter));
       },

@@ -1,3 +1,4 @@
+import { countRows, rowScopeCondition } from '@switchyard/kit';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { AddressRow, ContactRow, CustomerRow, CustomersDB } from './migrations';
 import type { Address, Contact, Customer, CustomerFilter, CustomerStore } from './store';
@@ -5,6 +6,8 @@ import type { Address, Contact, Customer, CustomerFilter, CustomerStore } from '
 export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
   const filtered = (filter: CustomerFilter) => {
     let query = db.selectFrom('customers');
+    const inScope = rowScopeCondition(filter.scope, { customerIds: 'id' });
+    if (inScope) query = query.where(inScope);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.segment) query = query.where('segment', '=', filter.segment);
     if (filter.search) {
@@ -30,9 +33,8 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
       const rows = await query.orderBy('id').limit(page.limit + 1).execute();
       return rows.map(toCustomer);
     },
-    async countCustomers(filter) {
-      const row = await filtered(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+    countCustomers(filter) {
+      return countRows(filtered(filter));
     },
     async contactsByCustomerIds(ids) {
       if (ids.length === 0) return [];

@@ -1,4 +1,4 @@
-import type { PageRequest } from '@switchyard/kit';
+import type { PageRequest, RowScope } from '@switchyard/kit';
 
 /**
  * The customer master as the graph sees it. The built-in implementation is SQL
@@ -60,4 +60,6 @@ export interface CustomerFilter {
   segment?: CustomerSegment | null;
   /** Case-insensitive match on name or account number. */
   search?: string | null;
+  /** Only the customers the caller may see (row-level security); absent or null: all. */
+  scope?: RowScope;
 }

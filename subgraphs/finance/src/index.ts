@@ -1,5 +1,6 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
 import { migrations, type FinanceDB } from './migrations';
+import { financeRowRules } from './graph/row-rules';
 import { schema } from './schema';
 import { createSqlFinanceStore } from './sql-store';
 import type { FinanceStore } from './store';
@@ -8,6 +9,7 @@ export const financeSubgraph: SubgraphDefinition<FinanceDB, FinanceStore> = {
   name: 'finance',
   defaultPort: 4006,
   schema,
+  rowRules: financeRowRules,
   migrations,
   createStore: createSqlFinanceStore,
 };

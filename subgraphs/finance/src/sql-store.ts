@@ -1,3 +1,4 @@
+import { countPerParent, countRows, newestPage, newestPagePerParent, rowScopeCondition, type RowScope } from '@switchyard/kit';
 import { sql, type Kysely } from 'kysely';
 import type { FinanceDB, InvoiceLineRow, InvoiceRow, PaymentApplicationRow, PaymentRow } from './migrations';
 import { createSqlReceivables } from './sql-receivables';
@@ -13,9 +14,14 @@ import {
 } from './store';
 
 export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
+  // Invoices and payments carry their customer, the only row dimension finance knows: a scope by carrier or channel sees none.
+  const scopedInvoices = (scope: RowScope | undefined) => {
+    const inScope = rowScopeCondition(scope, { customerIds: 'customer_id' });
+    return inScope ? db.selectFrom('invoices').where(inScope) : db.selectFrom('invoices');
+  };
   // issued_at and received_at are ISO-8601 UTC strings of fixed shape, so string order is time order.
   const invoicesWhere = (filter: InvoiceFilter) => {
-    let query = db.selectFrom('invoices');
+    let query = scopedInvoices(filter.scope);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
     if (filter.orderId) query = query.where('order_id', '=', filter.orderId);
@@ -25,6 +31,8 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
   };
   const paymentsWhere = (filter: PaymentFilter) => {
     let query = db.selectFrom('payments');
+    const inScope = rowScopeCondition(filter.scope, { customerIds: 'customer_id' });
+    if (inScope) query = query.where(inScope);
     if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
     if (filter.method) query = query.where('method', '=', filter.method);
     if (filter.receivedAfter) query = query.where('received_at', '>=', filter.receivedAfter);
@@ -48,48 +56,25 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
       if (numbers.length === 0) return [];
       return (await db.selectFrom('invoices').selectAll().where('number', 'in', [...numbers]).execute()).map(toInvoice);
     },
-    async invoicesByOrderIds(orderIds) {
+    async invoicesByOrderIds(orderIds, scope) {
       if (orderIds.length === 0) return [];
-      return (await db.selectFrom('invoices').selectAll().where('order_id', 'in', [...orderIds]).orderBy('id').execute()).map(toInvoice);
+      return (await scopedInvoices(scope).selectAll().where('order_id', 'in', [...orderIds]).orderBy('id').execute()).map(toInvoice);
     },
-    async invoicesByShipmentIds(shipmentIds) {
+    async invoicesByShipmentIds(shipmentIds, scope) {
       if (shipmentIds.length === 0) return [];
-      return (await db.selectFrom('invoices').selectAll().where('shipment_id', 'in', [...shipmentIds]).execute()).map(toInvoice);
+      return (await scopedInvoices(scope).selectAll().where('shipment_id', 'in', [...shipmentIds]).execute()).map(toInvoice);
     },
     async listInvoices(filter, page) {
-      let query = invoicesWhere(filter).selectAll();
-      if (page.afterKey) query = query.where('id', '<', page.afterKey);
-      return (await query.orderBy('id', 'desc').limit(page.limit + 1).execute()).map(toInvoice);
+      return (await newestPage(invoicesWhere(filter), page)).map(toInvoice);
     },
-    async countInvoices(filter) {
-      const row = await invoicesWhere(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+    countInvoices(filter) {
+      return countRows(invoicesWhere(filter));
     },
     async invoicesPerCustomer(customerIds, filter, page) {
-      if (customerIds.length === 0) return [];
-      // A window function numbers each customer's invoices newest first, so one statement reads a page per customer.
-      let ranked = invoicesWhere(filter)
-        .where('customer_id', 'in', [...customerIds])
-        .selectAll()
-        .select((eb) => eb.fn.agg<number>('row_number').over((over) => over.partitionBy('customer_id').orderBy('id', 'desc')).as('position'));
-      if (page.afterKey) ranked = ranked.where('id', '<', page.afterKey);
-      const rows = await db
-        .selectFrom(ranked.as('ranked'))
-        .selectAll()
-        .where('position', '<=', page.limit + 1)
-        .orderBy('customer_id')
-        .orderBy('id', 'desc')
-        .execute();
-      return rows.map(toInvoice);
+      return (await newestPagePerParent(db, invoicesWhere(filter), 'customer_id', customerIds, page)).map(toInvoice);
     },
-    async countInvoicesPerCustomer(customerIds, filter) {
-      if (customerIds.length === 0) return new Map();
-      const rows = await invoicesWhere(filter)
-        .where('customer_id', 'in', [...customerIds])
-        .select((eb) => ['customer_id', eb.fn.countAll<number>().as('n')])
-        .groupBy('customer_id')
-        .execute();
-      return new Map(rows.map((row) => [row.customer_id, Number(row.n)]));
+    countInvoicesPerCustomer(customerIds, filter) {
+      return countPerParent(invoicesWhere(filter), 'customer_id', customerIds);
     },
     async linesByInvoiceIds(invoiceIds) {
       if (invoiceIds.length === 0) return [];
@@ -110,38 +95,16 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
       return (await db.selectFrom('payments').selectAll().where('id', 'in', [...ids]).execute()).map(toPayment);
     },
     async listPayments(filter, page) {
-      let query = paymentsWhere(filter).selectAll();
-      if (page.afterKey) query = query.where('id', '<', page.afterKey);
-      return (await query.orderBy('id', 'desc').limit(page.limit + 1).execute()).map(toPayment);
+      return (await newestPage(paymentsWhere(filter), page)).map(toPayment);
     },
-    async countPayments(filter) {
-      const row = await paymentsWhere(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+    countPayments(filter) {
+      return countRows(paymentsWhere(filter));
     },
     async paymentsPerCustomer(customerIds, filter, page) {
-      if (customerIds.length === 0) return [];
-      let ranked = paymentsWhere(filter)
-        .where('customer_id', 'in', [...customerIds])
-        .selectAll()
-        .select((eb) => eb.fn.agg<number>('row_number').over((over) => over.partitionBy('customer_id').orderBy('id', 'desc')).as('position'));
-      if (page.afterKey) ranked = ranked.where('id', '<', page.afterKey);
-      const rows = await db
-        .selectFrom(ranked.as('ranked'))
-        .selectAll()
-        .where('position', '<=', page.limit + 1)
-        .orderBy('customer_id')
-        .orderBy('id', 'desc')
-        .execute();
-      return rows.map(toPayment);
+      return (await newestPagePerParent(db, paymentsWhere(filter), 'customer_id', customerIds, page)).map(toPayment);
     },
-    async countPaymentsPerCustomer(customerIds, filter) {
-      if (customerIds.length === 0) return new Map();
-      const rows = await paymentsWhere(filter)
-        .where('customer_id', 'in', [...customerIds])
-        .select((eb) => ['customer_id', eb.fn.countAll<number>().as('n')])
-        .groupBy('customer_id')
-        .execute();
-      return new Map(rows.map((row) => [row.customer_id, Number(row.n)]));
+    countPaymentsPerCustomer(customerIds, filter) {
+      return countPerParent(paymentsWhere(filter), 'customer_id', customerIds);
     },
 
     async applicationsByInvoiceIds(invoiceIds) {

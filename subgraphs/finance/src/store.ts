@@ -1,4 +1,4 @@
-import type { PageRequest } from '@switchyard/kit';
+import type { PageRequest, RowScope } from '@switchyard/kit';
 import type { AgingCutoffs } from './aging';
 
 /**
@@ -11,8 +11,10 @@ import type { AgingCutoffs } from './aging';
 export interface FinanceStore {
   invoicesByIds(ids: readonly string[]): Promise<Invoice[]>;
   invoicesByNumbers(numbers: readonly string[]): Promise<Invoice[]>;
-  invoicesByOrderIds(orderIds: readonly string[]): Promise<Invoice[]>;
-  invoicesByShipmentIds(shipmentIds: readonly string[]): Promise<Invoice[]>;
+  /** The invoices of these orders (only those of `scope`). */
+  invoicesByOrderIds(orderIds: readonly string[], scope?: RowScope): Promise<Invoice[]>;
+  /** The invoices of these shipments (only those of `scope`). */
+  invoicesByShipmentIds(shipmentIds: readonly string[], scope?: RowScope): Promise<Invoice[]>;
   /** Up to `page.limit + 1` invoices, newest first, after `page.afterKey`. */
   listInvoices(filter: InvoiceFilter, page: PageRequest): Promise<Invoice[]>;
   countInvoices(filter: InvoiceFilter): Promise<number>;
@@ -137,6 +139,8 @@ export interface InvoiceFilter {
   issuedAfter?: string | null;
   /** Issued before this instant (ISO-8601, exclusive). */
   issuedBefore?: string | null;
+  /** Only the invoices the caller may see, by customer (row-level security); absent or null: all. */
+  scope?: RowScope;
 }
 
 export interface PaymentFilter {
@@ -148,4 +152,6 @@ export interface PaymentFilter {
   receivedBefore?: string | null;
   /** Only payments with cash not yet applied to any invoice. */
   withUnappliedCash?: boolean | null;
+  /** Only the payments the caller may see, by customer (row-level security); absent or null: all. */
+  scope?: RowScope;
 }

@@ -1,3 +1,4 @@
+import { countRows } from '@switchyard/kit';
 import { sql, type Kysely } from 'kysely';
 import type { AllocationRow, InventoryDB, StockLevelRow, WarehouseRow } from './migrations';
 import type { Allocation, AllocationFilter, InventoryStore, StockLevel, StockLevelFilter, Warehouse } from './store';
@@ -61,9 +62,8 @@ export function createSqlInventoryStore(db: Kysely<InventoryDB>): InventoryStore
       const rows = await query.orderBy('product_id').orderBy('warehouse_id').limit(page.limit + 1).execute();
       return rows.map(toStockLevel);
     },
-    async countStockLevels(filter) {
-      const row = await filteredStock(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+    countStockLevels(filter) {
+      return countRows(filteredStock(filter));
     },
     async allocationsByOrderIds(orderIds) {
       if (orderIds.length === 0) return [];
@@ -82,9 +82,8 @@ export function createSqlInventoryStore(db: Kysely<InventoryDB>): InventoryStore
       const rows = await query.orderBy('id').limit(page.limit + 1).execute();
       return rows.map(toAllocation);
     },
-    async countAllocations(filter) {
-      const row = await filteredAllocations(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+    countAllocations(filter) {
+      return countRows(filteredAllocations(filter));
     },
   };
 }

@@ -5,6 +5,10 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** The request carries no valid signed identity (x-switchyard-identity): refused before any GraphQL work. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller's row scope excludes the row it asked for. */
+  FORBIDDEN: 'FORBIDDEN',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -17,5 +21,12 @@ export function notFound(typeName: string, id: string): GraphQLError {
 export function badUserInput(message: string, argument?: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code: ErrorCode.BAD_USER_INPUT, ...(argument ? { argument } : {}) },
+  });
+}
+
+/** A row outside the caller's row scope (row-level security). */
+export function forbiddenRow(typeName: string): GraphQLError {
+  return new GraphQLError(`This ${typeName} is outside the rows the caller may see`, {
+    extensions: { code: ErrorCode.FORBIDDEN, typeName },
   });
 }

@@ -4,6 +4,9 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createContext, type SubgraphContext } from './context';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation';
 import { ErrorCode } from './errors';
+import { DEVELOPMENT_IDENTITY_SECRET, IDENTITY_HEADER, verifyIdentity, type CallerIdentity, type IdentityVerification } from './identity-header';
+import { logOptions } from './log-redaction';
+import { traceServerRequests } from './tracing';
 
 export interface SubgraphServerOptions<Store> {
   name: string;
@@ -11,24 +14,43 @@ export interface SubgraphServerOptions<Store> {
   store: Store;
   /** pino level for logs on stdout (through Fastify); no logs when absent, as in tests. */
   logLevel?: string;
+  /** The secret the gateway signs x-switchyard-identity with. Default: DEVELOPMENT_IDENTITY_SECRET. */
+  identitySecret?: string;
 }
 
 declare module 'fastify' {
   interface FastifyRequest {
     correlationId: string;
+    caller: CallerIdentity;
   }
 }
+
+/** Routes a caller reaches without a signed identity. */
+const OPEN_ROUTES = new Set(['/healthz']);
 
 /**
  * One subgraph as an HTTP server: Mercurius on Fastify with JIT compilation, a correlation id
  * in and out of every request, errors that never leak internals, and a health route.
  */
 export async function createSubgraphServer<Store>(options: SubgraphServerOptions<Store>): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logLevel ? { name: options.name, level: options.logLevel } : false, bodyLimit: 1_048_576 });
+  const app = Fastify({ logger: options.logLevel ? logOptions(options.name, options.logLevel) : false, bodyLimit: 1_048_576 });
+  traceServerRequests(app, options.name);
   app.decorateRequest('correlationId', '');
   app.addHook('onRequest', async (request, reply) => {
     request.correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
     reply.header(CORRELATION_HEADER, request.correlationId);
+  });
+  // Subgraphs never trust a caller blindly: every GraphQL request carries the gateway's signed identity.
+  const identitySecret = options.identitySecret ?? DEVELOPMENT_IDENTITY_SECRET;
+  app.decorateRequest('caller', null as unknown as CallerIdentity);
+  app.addHook('onRequest', async (request, reply) => {
+    if (OPEN_ROUTES.has(request.routeOptions.url ?? '')) return;
+    const verification = verifyIdentity(request.headers[IDENTITY_HEADER], identitySecret);
+    if (!verification.ok) {
+      request.log.warn({ reason: verification.reason, correlationId: request.correlationId }, 'refused a request without a valid identity');
+      return reply.code(401).send({ errors: [unauthenticated(verification.reason)] });
+    }
+    request.caller = verification.identity;
   });
 
   await app.register(mercurius, {
@@ -36,7 +58,7 @@ export async function createSubgraphServer<Store>(options: SubgraphServerOptions
     path: '/graphql',
     jit: 1,
     graphiql: false,
-    context: (request): SubgraphContext<Store> => createContext(options.store, request.correlationId),
+    context: (request): SubgraphContext<Store> => createContext(options.store, request.correlationId, request.caller),
     errorFormatter: (execution, context) => {
       const errors = execution.errors?.map((error) => maskUnexpected(error, app));
       return mercurius.defaultErrorFormatter({ ...execution, errors }, context);
@@ -45,6 +67,17 @@ export async function createSubgraphServer<Store>(options: SubgraphServerOptions
 
   app.get('/healthz', async () => ({ status: 'ok', subgraph: options.name }));
   return app;
+}
+
+const REFUSALS: Record<Exclude<IdentityVerification, { ok: true }>['reason'], string> = {
+  missing: `The ${IDENTITY_HEADER} header is missing: subgraphs answer only requests the gateway signed`,
+  malformed: `The ${IDENTITY_HEADER} header is malformed`,
+  'bad-signature': `The ${IDENTITY_HEADER} header is not signed with the gateway's secret`,
+  expired: `The ${IDENTITY_HEADER} header has expired`,
+};
+
+function unauthenticated(reason: keyof typeof REFUSALS) {
+  return { message: REFUSALS[reason], extensions: { code: ErrorCode.UNAUTHENTICATED, reason } };
 }
 
 /** Errors we did not raise on purpose (a SQL failure, a bug) reach the caller as a generic internal error. */

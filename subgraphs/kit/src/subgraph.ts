@@ -1,8 +1,10 @@
 import { printSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchema } from 'graphql';
+import type { IRules } from 'graphql-shield';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely, Migration } from 'kysely';
 import { openDatabase, type Database } from './database';
+import { withRowSecurity } from './row-security';
 import { createSubgraphServer } from './server';
 
 /** Everything that makes one subgraph: its schema, its system of record and how to reach it. */
@@ -10,7 +12,10 @@ export interface SubgraphDefinition<DB, Store> {
   name: string;
   /** The port it listens on by default (see supergraph.yaml and docker-compose.yml). */
   defaultPort: number;
+  /** The schema as built (printed to schema.graphql); it is served with `rowRules` applied. */
   schema: GraphQLSchema;
+  /** Row-level security (graphql-shield rules, see row-security.ts); absent when every row is public. */
+  rowRules?: IRules;
   migrations: Record<string, Migration>;
   createStore(db: Kysely<DB>): Store;
 }
@@ -20,6 +25,8 @@ export interface SubgraphRuntimeOptions {
   databaseUrl?: string;
   databaseSchema?: string;
   logLevel?: string;
+  /** The secret x-switchyard-identity is signed with (see createSubgraphServer); default DEVELOPMENT_IDENTITY_SECRET. */
+  identitySecret?: string;
 }
 
 export interface RunningSubgraph<DB, Store> {
@@ -44,7 +51,8 @@ export async function openSubgraph<DB, Store>(
     migrations: definition.migrations,
   });
   const store = definition.createStore(database.db);
-  const server = await createSubgraphServer({ name: definition.name, schema: definition.schema, store, logLevel: options.logLevel });
+  const schema = definition.rowRules ? withRowSecurity(definition.schema, definition.rowRules) : definition.schema;
+  const server = await createSubgraphServer({ name: definition.name, schema, store, logLevel: options.logLevel, identitySecret: options.identitySecret });
   return {
     name: definition.name,
     definition,

@@ -1,3 +1,4 @@
+import { countPerParent, countRows, newestPage, newestPagePerParent, rowScopeCondition } from '@switchyard/kit';
 import type { Kysely } from 'kysely';
 import type { HoldRow, OrderLineRow, OrderRow, OrdersDB } from './migrations';
 import type { Hold, Order, OrderFilter, OrderLine, OrderStore } from './store';
@@ -5,6 +6,8 @@ import type { Hold, Order, OrderFilter, OrderLine, OrderStore } from './store';
 export function createSqlOrderStore(db: Kysely<OrdersDB>): OrderStore {
   const filtered = (filter: OrderFilter) => {
     let query = db.selectFrom('orders');
+    const inScope = rowScopeCondition(filter.scope, { customerIds: 'customer_id', channels: 'channel' });
+    if (inScope) query = query.where(inScope);
     if (filter.statuses) query = query.where('status', 'in', [...filter.statuses]);
     if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
     if (filter.channel) query = query.where('channel', '=', filter.channel);
@@ -26,40 +29,16 @@ export function createSqlOrderStore(db: Kysely<OrdersDB>): OrderStore {
       return rows.map(toOrder);
     },
     async listOrders(filter, page) {
-      let query = filtered(filter).selectAll();
-      if (page.afterKey) query = query.where('id', '<', page.afterKey);
-      const rows = await query.orderBy('id', 'desc').limit(page.limit + 1).execute();
-      return rows.map(toOrder);
+      return (await newestPage(filtered(filter), page)).map(toOrder);
     },
-    async countOrders(filter) {
-      const row = await filtered(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+    countOrders(filter) {
+      return countRows(filtered(filter));
     },
     async ordersPerCustomer(customerIds, filter, page) {
-      if (customerIds.length === 0) return [];
-      // A window function numbers each customer's orders newest first, so one statement reads a page per customer.
-      let ranked = filtered(filter)
-        .where('customer_id', 'in', [...customerIds])
-        .selectAll()
-        .select((eb) => eb.fn.agg<number>('row_number').over((over) => over.partitionBy('customer_id').orderBy('id', 'desc')).as('position'));
-      if (page.afterKey) ranked = ranked.where('id', '<', page.afterKey);
-      const rows = await db
-        .selectFrom(ranked.as('ranked'))
-        .selectAll()
-        .where('position', '<=', page.limit + 1)
-        .orderBy('customer_id')
-        .orderBy('id', 'desc')
-        .execute();
-      return rows.map(toOrder);
+      return (await newestPagePerParent(db, filtered(filter), 'customer_id', customerIds, page)).map(toOrder);
     },
-    async countOrdersPerCustomer(customerIds, filter) {
-      if (customerIds.length === 0) return new Map();
-      const rows = await filtered(filter)
-        .where('customer_id', 'in', [...customerIds])
-        .select((eb) => ['customer_id', eb.fn.countAll<number>().as('n')])
-        .groupBy('customer_id')
-        .execute();
-      return new Map(rows.map((row) => [row.customer_id, Number(row.n)]));
+    countOrdersPerCustomer(customerIds, filter) {
+      return countPerParent(filtered(filter), 'customer_id', customerIds);
     },
     async linesByOrderIds(orderIds) {
       if (orderIds.length === 0) return [];

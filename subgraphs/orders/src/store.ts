@@ -1,4 +1,4 @@
-import type { PageRequest } from '@switchyard/kit';
+import type { PageRequest, RowScope } from '@switchyard/kit';
 
 /**
  * ERP order management as the graph sees it. The built-in implementation is SQL
@@ -95,4 +95,6 @@ export interface OrderFilter {
   placedAfter?: string | null;
   /** Placed before this instant (ISO-8601, exclusive). */
   placedBefore?: string | null;
+  /** Only the orders the caller may see, by customer and channel (row-level security); absent or null: all. */
+  scope?: RowScope;
 }

@@ -1,5 +1,6 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
 import { migrations, type ShipmentsDB } from './migrations';
+import { shipmentRowRules } from './graph/row-rules';
 import { schema } from './schema';
 import { createSqlShipmentStore } from './sql-store';
 import type { ShipmentStore } from './store';
@@ -8,6 +9,7 @@ export const shipmentsSubgraph: SubgraphDefinition<ShipmentsDB, ShipmentStore> =
   name: 'shipments',
   defaultPort: 4005,
   schema,
+  rowRules: shipmentRowRules,
   migrations,
   createStore: createSqlShipmentStore,
 };

@@ -112,29 +112,29 @@ test('shipment(...) needs exactly one of id and trackingNumber', async () => {
   }
 });
 
-test('pages shipments by cursor in id order', async () => {
+test('pages shipments by cursor, newest first (id descending)', async () => {
   const first = await query(`{ shipments(first: 12) { edges { node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } totalCount } }`);
-  expect(ids(first.data.shipments)).toEqual(Array.from({ length: 12 }, (_, i) => shipmentId(i + 1)));
+  expect(ids(first.data.shipments)).toEqual(Array.from({ length: 12 }, (_, i) => shipmentId(30 - i)));
   expect(first.data.shipments.totalCount).toBe(30);
   expect(first.data.shipments.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
   const last = await query(`query ($after: String) { shipments(first: 20, after: $after) { edges { node { id } } pageInfo { hasNextPage hasPreviousPage } } }`, {
     after: first.data.shipments.pageInfo.endCursor,
   });
-  expect(ids(last.data.shipments)).toEqual(Array.from({ length: 18 }, (_, i) => shipmentId(i + 13)));
+  expect(ids(last.data.shipments)).toEqual(Array.from({ length: 18 }, (_, i) => shipmentId(18 - i)));
   expect(last.data.shipments.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
 });
 
 test('filters shipments by status, carrier, customer and order, together', async () => {
   const shipped = await query(`{ shipments(status: SHIPPED) { edges { node { id } } totalCount } }`);
-  expect(ids(shipped.data.shipments)).toEqual(shipments(4, 10, 16, 22, 28));
+  expect(ids(shipped.data.shipments)).toEqual(shipments(28, 22, 16, 10, 4));
   expect(shipped.data.shipments.totalCount).toBe(5);
   const byCarrier = await query(`{ shipments(carrierId: "CAR-ODFL") { totalCount edges { node { carrier { mode } serviceLevel } } } }`);
   expect(byCarrier.data.shipments.totalCount).toBe(10);
   expect(new Set(byCarrier.data.shipments.edges.map((e: any) => `${e.node.carrier.mode}/${e.node.serviceLevel}`))).toEqual(new Set(['LTL/LTL']));
   const byCustomer = await query(`{ shipments(customerId: "CUS-0002") { edges { node { id } } } }`);
-  expect(ids(byCustomer.data.shipments)).toEqual(shipments(3, 4, 13, 14, 23, 24));
+  expect(ids(byCustomer.data.shipments)).toEqual(shipments(24, 23, 14, 13, 4, 3));
   const byOrder = await query(`{ shipments(orderId: "ORD-000007") { edges { node { id } } } }`);
-  expect(ids(byOrder.data.shipments)).toEqual(shipments(13, 14));
+  expect(ids(byOrder.data.shipments)).toEqual(shipments(14, 13));
   const combined = await query(`{ shipments(customerId: "CUS-0002", status: SHIPPED) { edges { node { id } } totalCount } }`);
   expect(ids(combined.data.shipments)).toEqual(shipments(4));
   expect(combined.data.shipments.totalCount).toBe(1);
@@ -144,9 +144,9 @@ test('filters shipments by ship date: after is inclusive, before is exclusive', 
   const result = await query(`{ shipments(shippedAfter: "2026-03-10T00:00:00Z", shippedBefore: "2026-03-14T15:00:00Z") { edges { node { id shippedAt } } totalCount } }`);
   expect(result.errors).toBeUndefined();
   expect(result.data.shipments.edges.map((e: any) => [e.node.id, e.node.shippedAt])).toEqual([
-    ['SHP-000016', '2026-03-10T15:00:00.000Z'],
-    ['SHP-000017', '2026-03-11T15:00:00.000Z'],
     ['SHP-000022', '2026-03-13T15:00:00.000Z'],
+    ['SHP-000017', '2026-03-11T15:00:00.000Z'],
+    ['SHP-000016', '2026-03-10T15:00:00.000Z'],
   ]);
   expect(result.data.shipments.totalCount).toBe(3);
   const from = await query(`{ shipments(shippedAfter: "2026-03-17T15:00:00.000Z") { edges { node { id } } } }`);
@@ -162,12 +162,13 @@ test('lists every carrier by code', async () => {
   ]);
 });
 
-test('a negative first, a forged cursor, an inverted or malformed date range are BAD_USER_INPUT', async () => {
+test('a negative first, a forged cursor, an inverted, empty or malformed date range are BAD_USER_INPUT', async () => {
   for (const args of [
     'first: -1',
     'first: 101',
     'after: "bm9wZQ"',
     'shippedAfter: "2026-03-14T00:00:00Z", shippedBefore: "2026-03-10T00:00:00Z"',
+    'shippedAfter: "2026-03-14T00:00:00Z", shippedBefore: "2026-03-14T00:00:00.000Z"',
     'shippedAfter: "last tuesday"',
   ]) {
     const result = await query(`{ shipments(${args}) { totalCount } }`);

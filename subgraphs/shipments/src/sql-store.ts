@@ -1,10 +1,16 @@
+import { countRows, newestPage, rowScopeCondition, type RowScope } from '@switchyard/kit';
 import type { Kysely } from 'kysely';
 import type { CarrierRow, MilestoneRow, ShipmentLineRow, ShipmentRow, ShipmentsDB } from './migrations';
 import type { Carrier, Milestone, Shipment, ShipmentFilter, ShipmentLine, ShipmentStore } from './store';
 
 export function createSqlShipmentStore(db: Kysely<ShipmentsDB>): ShipmentStore {
+  /** The shipments of `scope`: a shipment carries its customer and its carrier. */
+  const scoped = (scope: RowScope | undefined) => {
+    const inScope = rowScopeCondition(scope, { customerIds: 'customer_id', carrierIds: 'carrier_id' });
+    return inScope ? db.selectFrom('shipments').where(inScope) : db.selectFrom('shipments');
+  };
   const filtered = (filter: ShipmentFilter) => {
-    let query = db.selectFrom('shipments');
+    let query = scoped(filter.scope);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.carrierId) query = query.where('carrier_id', '=', filter.carrierId);
     if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
@@ -26,10 +32,9 @@ export function createSqlShipmentStore(db: Kysely<ShipmentsDB>): ShipmentStore {
       const rows = await db.selectFrom('shipments').selectAll().where('tracking_number', 'in', [...trackingNumbers]).execute();
       return rows.map(toShipment);
     },
-    async shipmentsByOrderIds(orderIds) {
+    async shipmentsByOrderIds(orderIds, scope) {
       if (orderIds.length === 0) return [];
-      const rows = await db
-        .selectFrom('shipments')
+      const rows = await scoped(scope)
         .selectAll()
         .where('order_id', 'in', [...orderIds])
         .orderBy('planned_at')
@@ -38,14 +43,10 @@ export function createSqlShipmentStore(db: Kysely<ShipmentsDB>): ShipmentStore {
       return rows.map(toShipment);
     },
     async listShipments(filter, page) {
-      let query = filtered(filter).selectAll();
-      if (page.afterKey) query = query.where('id', '>', page.afterKey);
-      const rows = await query.orderBy('id').limit(page.limit + 1).execute();
-      return rows.map(toShipment);
+      return (await newestPage(filtered(filter), page)).map(toShipment);
     },
-    async countShipments(filter) {
-      const row = await filtered(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return Number(row.n);
+    countShipments(filter) {
+      return countRows(filtered(filter));
     },
     async linesByShipmentIds(shipmentIds) {
       if (shipmentIds.length === 0) return [];

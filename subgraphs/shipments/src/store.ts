@@ -1,4 +1,4 @@
-import type { PageRequest } from '@switchyard/kit';
+import type { PageRequest, RowScope } from '@switchyard/kit';
 
 /**
  * Shipment execution (WMS/TMS) as the graph sees it. The built-in implementation is SQL
@@ -7,9 +7,9 @@ import type { PageRequest } from '@switchyard/kit';
 export interface ShipmentStore {
   shipmentsByIds(ids: readonly string[]): Promise<Shipment[]>;
   shipmentsByTrackingNumbers(trackingNumbers: readonly string[]): Promise<Shipment[]>;
-  /** The shipments of these orders, each order's in plan order (planned_at, then id). */
-  shipmentsByOrderIds(orderIds: readonly string[]): Promise<Shipment[]>;
-  /** Up to `page.limit + 1` shipments ordered by id, after `page.afterKey`. */
+  /** The shipments of these orders (only those of `scope`), each order's in plan order (planned_at, then id). */
+  shipmentsByOrderIds(orderIds: readonly string[], scope?: RowScope): Promise<Shipment[]>;
+  /** Up to `page.limit + 1` shipments, newest first (id descending, ids grow with time), after `page.afterKey`: a smaller id. */
   listShipments(filter: ShipmentFilter, page: PageRequest): Promise<Shipment[]>;
   countShipments(filter: ShipmentFilter): Promise<number>;
   /** Lines ordered by shipment, then line number. */
@@ -75,4 +75,6 @@ export interface ShipmentFilter {
   shippedAfter?: string | null;
   /** Shipped strictly before this instant (ISO-8601 UTC). */
   shippedBefore?: string | null;
+  /** Only the shipments the caller may see, by customer and carrier (row-level security); absent or null: all. */
+  scope?: RowScope;
 }

@@ -1,11 +1,10 @@
-import { money } from '@switchyard/kit';
+import { money, requestNow } from '@switchyard/kit';
 import type { ContractPrice } from '../store';
 import { builder, Money } from './builder';
 import { contractPricesOfCustomerLoader, loadProductOf, priceListAssignmentLoader, priceListLoader } from './loaders';
 import { PriceListType } from './price-list-type';
 import { ProductType } from './product-type';
 import { CustomerRef } from './references';
-import { requestNow } from './request-clock';
 
 /** Valid on the day of `at`: the same by-day rule as pricing.ts applies. */
 const isValidOn = (contract: ContractPrice, at: string) => {

@@ -1,9 +1,8 @@
-import { badUserInput } from '@switchyard/kit';
+import { badUserInput, requestNow } from '@switchyard/kit';
 import { priceLine, type PricedLine } from '../pricing';
 import type { Product } from '../store';
 import type { Context } from './builder';
 import { contractPricesForLoader, pairKey, priceListAssignmentLoader, priceListItemLoader, quantityBreaksLoader } from './loaders';
-import { requestNow } from './request-clock';
 
 /** A priced line as the graph shows it: the rule's result, with what it was priced for. */
 export interface ProductPrice extends PricedLine {

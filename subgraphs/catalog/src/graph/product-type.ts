@@ -37,7 +37,7 @@ export const ProductType = builder.objectRef<Product>('Product').implement({
     unitOfMeasure: t.field({ type: UnitOfMeasure, resolve: (p) => p.unitOfMeasure }),
     status: t.field({ type: ProductStatus, resolve: (p) => p.status }),
     listPrice: t.field({ type: Money, description: 'The price before any price list, contract or quantity break.', resolve: (p) => money(p.listPriceCents, p.currency) }),
-    costPrice: t.field({ type: Money, description: 'What one unit costs the distributor (margin data: internal use).', resolve: (p) => money(p.costPriceCents, p.currency) }),
+    costPrice: t.field({ type: Money, nullable: true, requiresScopes: [['catalog:cost:read']], description: 'What one unit costs the distributor (margin data: internal use).', resolve: (p) => money(p.costPriceCents, p.currency) }),
     quantityBreaks: t.field({
       type: [QuantityBreakType],
       description: 'The quantity breaks of the product, by ascending minimum quantity.',
@@ -45,6 +45,8 @@ export const ProductType = builder.objectRef<Product>('Product').implement({
     }),
     price: t.field({
       type: PriceType,
+      // Pricing resolves contract prices, price lists and quantity breaks per call.
+      cost: 5,
       description:
         "What `quantity` units cost today: for a customer, its valid contract price, else its price-list (or list) price or a cheaper quantity break; without a customer, the list price or a quantity break. quantity < 1 is BAD_USER_INPUT.",
       args: {

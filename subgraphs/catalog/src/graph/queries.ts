@@ -9,6 +9,7 @@ import { ProductConnection, ProductType } from './product-type';
 builder.queryType({
   fields: (t) => ({
     product: t.field({
+      tag: ['stage:quote'],
       type: ProductType,
       nullable: true,
       description: 'A product by id or by SKU (give exactly one); null with a NOT_FOUND error when there is none.',
@@ -21,7 +22,9 @@ builder.queryType({
       },
     }),
     products: t.field({
+      tag: ['stage:quote'],
       type: ProductConnection,
+      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: 'Products ordered by id, filtered by all the given arguments together.',
       args: {
         ...pageArgs,
@@ -37,11 +40,13 @@ builder.queryType({
       },
     }),
     priceLists: t.field({
+      tag: ['stage:quote'],
       type: [PriceListType],
       description: 'Every price list, ordered by code.',
       resolve: (_root, _args, ctx) => ctx.store.listPriceLists(),
     }),
     categories: t.field({
+      tag: ['stage:quote'],
       type: [CategoryType],
       description: 'The whole category tree, ordered by id (each category names its parent).',
       resolve: (_root, _args, ctx) => ctx.store.listCategories(),

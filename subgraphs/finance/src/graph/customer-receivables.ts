@@ -1,4 +1,4 @@
-import { pageRequest, toConnection } from '@switchyard/kit';
+import { pageRequest, requestNow, toConnection } from '@switchyard/kit';
 import { agingOf, creditExposureOf, openBalanceOf } from '../receivable-totals';
 import { ArAgingType } from './ar-aging-type';
 import { builder, Money, pageArgs } from './builder';
@@ -7,7 +7,6 @@ import { InvoiceConnection } from './invoice-types';
 import { agedReceivablesLoader, customerInvoiceCountLoader, customerInvoicesLoader, customerPaymentCountLoader, customerPaymentsLoader, uninvoicedOrdersLoader } from './loaders';
 import { PaymentConnection } from './payment-types';
 import { CustomerRef } from './references';
-import { requestNow } from './request-clock';
 
 /**
  * Extends the customers subgraph's Customer (the parent is its key, `{ id }`) with its receivables.
@@ -18,11 +17,17 @@ CustomerRef.implement({
     id: t.exposeID('id'),
     openBalance: t.field({
       type: Money,
+      nullable: true,
+      requiresScopes: [['finance:read']],
       description: 'What the customer owes: the balances of its OPEN, PARTIALLY_PAID and DISPUTED invoices.',
       resolve: async (customer, _args, ctx) => openBalanceOf(customer.id, await agedReceivablesLoader(ctx, requestNow(ctx)).load(customer.id)),
     }),
     creditExposure: t.field({
       type: Money,
+      nullable: true,
+      requiresScopes: [['credit:read']],
+      // Ages every open invoice and sums uninvoiced orders from another system.
+      cost: 5,
       description: 'openBalance plus accepted orders not yet invoiced: what credit control weighs against the credit limit.',
       resolve: async (customer, _args, ctx) => {
         const [receivables, uninvoiced] = await Promise.all([
@@ -34,6 +39,10 @@ CustomerRef.implement({
     }),
     aging: t.field({
       type: ArAgingType,
+      nullable: true,
+      requiresScopes: [['finance:read']],
+      // Buckets every open invoice by days past due.
+      cost: 5,
       description: 'The open balance by days past due.',
       args: { asOf: t.arg({ type: 'DateTime', description: 'Age the invoices as of this instant (default now).' }) },
       resolve: async (customer, args, ctx) => {
@@ -43,22 +52,24 @@ CustomerRef.implement({
     }),
     invoices: t.field({
       type: InvoiceConnection,
+      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: "The customer's invoices, newest first (keyset on invoice id, descending).",
       args: { ...pageArgs, ...invoiceFilterArgs },
       resolve: async (customer, args, ctx) => {
         const page = pageRequest(args);
-        const filter = invoiceFilterFrom(args);
+        const filter = { ...invoiceFilterFrom(args), scope: ctx.rowScope };
         const rows = await customerInvoicesLoader(ctx, filter, page).load(customer.id);
         return toConnection(rows, page, (i) => i.id, () => customerInvoiceCountLoader(ctx, filter).load(customer.id));
       },
     }),
     payments: t.field({
       type: PaymentConnection,
+      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: "The customer's payments, newest first (keyset on payment id, descending).",
       args: { ...pageArgs, ...paymentFilterArgs },
       resolve: async (customer, args, ctx) => {
         const page = pageRequest(args);
-        const filter = paymentFilterFrom(args);
+        const filter = { ...paymentFilterFrom(args), scope: ctx.rowScope };
         const rows = await customerPaymentsLoader(ctx, filter, page).load(customer.id);
         return toConnection(rows, page, (p) => p.id, () => customerPaymentCountLoader(ctx, filter).load(customer.id));
       },

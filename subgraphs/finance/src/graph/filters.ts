@@ -1,4 +1,4 @@
-import { badUserInput } from '@switchyard/kit';
+import { checkDateRange } from '@switchyard/kit';
 import type { InvoiceFilter, InvoiceStatus, PaymentFilter, PaymentMethod } from '../store';
 import { builder } from './builder';
 import { InvoiceStatusEnum, PaymentMethodEnum } from './enums';
@@ -36,7 +36,7 @@ interface PaymentFilterInput {
 
 /** Validates filter arguments into a store filter; a contradictory range is BAD_USER_INPUT rather than an empty page. */
 export function invoiceFilterFrom(args: InvoiceFilterInput): InvoiceFilter {
-  checkRange(args.issuedAfter, args.issuedBefore, 'issued');
+  checkDateRange('issued', args.issuedAfter, args.issuedBefore);
   return {
     status: args.status ?? null,
     customerId: args.customerId != null ? String(args.customerId) : null,
@@ -47,7 +47,7 @@ export function invoiceFilterFrom(args: InvoiceFilterInput): InvoiceFilter {
 }
 
 export function paymentFilterFrom(args: PaymentFilterInput): PaymentFilter {
-  checkRange(args.receivedAfter, args.receivedBefore, 'received');
+  checkDateRange('received', args.receivedAfter, args.receivedBefore);
   return {
     customerId: args.customerId != null ? String(args.customerId) : null,
     method: args.method ?? null,
@@ -55,10 +55,4 @@ export function paymentFilterFrom(args: PaymentFilterInput): PaymentFilter {
     receivedBefore: args.receivedBefore ?? null,
     withUnappliedCash: args.withUnappliedCash ?? null,
   };
-}
-
-function checkRange(after: string | null | undefined, before: string | null | undefined, verb: string): void {
-  if (after && before && after > before) {
-    throw badUserInput(`"${verb}After" (${after}) is later than "${verb}Before" (${before})`, `${verb}After`);
-  }
 }

@@ -1,4 +1,4 @@
-import { formatCents, money } from '@switchyard/kit';
+import { formatCents, money, requestNow } from '@switchyard/kit';
 import { daysPastDue } from '../aging';
 import { invoiceBalanceCents } from '../receivable-totals';
 import { OPEN_INVOICE_STATUSES, type InvoiceLine } from '../store';
@@ -7,7 +7,6 @@ import { InvoiceStatusEnum } from './enums';
 import { applicationsOfInvoiceLoader, invoiceLinesLoader, invoiceLoader } from './loaders';
 import { InvoiceRef, PaymentApplicationRef } from './object-refs';
 import { CustomerRef, OrderRef, ProductRef, ShipmentRef } from './references';
-import { requestNow } from './request-clock';
 
 export const InvoiceLineType = builder.objectRef<InvoiceLine>('InvoiceLine').implement({
   description: 'What one invoice line bills: a shipped quantity of one order line, at the order price.',
@@ -17,8 +16,8 @@ export const InvoiceLineType = builder.objectRef<InvoiceLine>('InvoiceLine').imp
     product: t.field({ type: ProductRef, resolve: (l) => ({ id: l.productId }) }),
     sku: t.exposeString('sku'),
     quantity: t.exposeInt('quantity', { description: 'Units billed, in the product unit of measure.' }),
-    unitPrice: t.field({ type: Money, resolve: (l) => money(l.unitPriceCents, l.currency) }),
-    extendedPrice: t.field({ type: Money, description: 'quantity x unitPrice.', resolve: (l) => money(l.extendedCents, l.currency) }),
+    unitPrice: t.field({ type: Money, nullable: true, requiresScopes: [['finance:read']], resolve: (l) => money(l.unitPriceCents, l.currency) }),
+    extendedPrice: t.field({ type: Money, nullable: true, requiresScopes: [['finance:read']], description: 'quantity x unitPrice.', resolve: (l) => money(l.extendedCents, l.currency) }),
   }),
 });
 
@@ -32,11 +31,13 @@ InvoiceRef.implement({
     order: t.field({ type: OrderRef, resolve: (i) => ({ id: i.orderId }) }),
     shipment: t.field({ type: ShipmentRef, description: 'The shipment whose goods this bills.', resolve: (i) => ({ id: i.shipmentId }) }),
     lines: t.field({ type: [InvoiceLineType], resolve: (i, _args, ctx) => invoiceLinesLoader(ctx).load(i.id) }),
-    subtotal: t.field({ type: Money, description: 'The sum of the lines.', resolve: (i) => money(i.subtotalCents, i.currency) }),
-    tax: t.field({ type: Money, description: 'subtotal x taxRate, rounded half away from zero.', resolve: (i) => money(i.taxCents, i.currency) }),
-    total: t.field({ type: Money, description: 'subtotal + tax.', resolve: (i) => money(i.totalCents, i.currency) }),
+    subtotal: t.field({ type: Money, nullable: true, requiresScopes: [['finance:read']], description: 'The sum of the lines.', resolve: (i) => money(i.subtotalCents, i.currency) }),
+    tax: t.field({ type: Money, nullable: true, requiresScopes: [['finance:read']], description: 'subtotal x taxRate, rounded half away from zero.', resolve: (i) => money(i.taxCents, i.currency) }),
+    total: t.field({ type: Money, nullable: true, requiresScopes: [['finance:read']], description: 'subtotal + tax.', resolve: (i) => money(i.totalCents, i.currency) }),
     amountPaid: t.field({
       type: Money,
+      nullable: true,
+      requiresScopes: [['finance:read']],
       description: 'What payments applied to this invoice add up to.',
       resolve: async (i, _args, ctx) => {
         const applications = await applicationsOfInvoiceLoader(ctx).load(i.id);
@@ -45,6 +46,8 @@ InvoiceRef.implement({
     }),
     balance: t.field({
       type: Money,
+      nullable: true,
+      requiresScopes: [['finance:read']],
       description: 'What is still owed: total - amountPaid (zero for a VOID invoice).',
       resolve: async (i, _args, ctx) => money(invoiceBalanceCents(i, await applicationsOfInvoiceLoader(ctx).load(i.id)), i.currency),
     }),

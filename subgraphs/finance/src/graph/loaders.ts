@@ -15,12 +15,12 @@ export const invoiceByNumberLoader = (ctx: Context) =>
 
 export const invoicesOfOrderLoader = (ctx: Context) =>
   ctx.loaders.get<string, Invoice[]>('invoicesOfOrder', async (orderIds) =>
-    groupByKey(orderIds, await ctx.store.invoicesByOrderIds(orderIds), (i) => i.orderId),
+    groupByKey(orderIds, await ctx.store.invoicesByOrderIds(orderIds, ctx.rowScope), (i) => i.orderId),
   );
 
 export const invoiceOfShipmentLoader = (ctx: Context) =>
   ctx.loaders.get<string, Invoice | null>('invoiceOfShipment', async (shipmentIds) =>
-    alignByKey(shipmentIds, await ctx.store.invoicesByShipmentIds(shipmentIds), (i) => i.shipmentId),
+    alignByKey(shipmentIds, await ctx.store.invoicesByShipmentIds(shipmentIds, ctx.rowScope), (i) => i.shipmentId),
   );
 
 export const invoiceLinesLoader = (ctx: Context) =>

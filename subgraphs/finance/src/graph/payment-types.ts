@@ -12,14 +12,18 @@ PaymentRef.implement({
     customer: t.field({ type: CustomerRef, resolve: (p) => ({ id: p.customerId }) }),
     method: t.field({ type: PaymentMethodEnum, resolve: (p) => p.method }),
     reference: t.exposeString('reference', { description: 'The remittance reference: check number, ACH trace or wire reference.' }),
-    amount: t.field({ type: Money, description: 'The cash received.', resolve: (p) => money(p.amountCents, p.currency) }),
+    amount: t.field({ type: Money, nullable: true, requiresScopes: [['finance:read']], description: 'The cash received.', resolve: (p) => money(p.amountCents, p.currency) }),
     appliedAmount: t.field({
       type: Money,
+      nullable: true,
+      requiresScopes: [['finance:read']],
       description: 'The part of the amount applied to invoices.',
       resolve: async (p, _args, ctx) => money(sumApplied(await applicationsOfPaymentLoader(ctx).load(p.id)), p.currency),
     }),
     unappliedAmount: t.field({
       type: Money,
+      nullable: true,
+      requiresScopes: [['finance:read']],
       description: 'amount - appliedAmount: cash received but not yet matched to an invoice.',
       resolve: async (p, _args, ctx) => money(p.amountCents - sumApplied(await applicationsOfPaymentLoader(ctx).load(p.id)), p.currency),
     }),
@@ -58,7 +62,7 @@ PaymentApplicationRef.implement({
         return invoice;
       },
     }),
-    amount: t.field({ type: Money, resolve: (a) => money(a.amountCents, a.currency) }),
+    amount: t.field({ type: Money, nullable: true, requiresScopes: [['finance:read']], resolve: (a) => money(a.amountCents, a.currency) }),
     appliedAt: t.field({ type: 'DateTime', resolve: (a) => a.appliedAt }),
   }),
 });

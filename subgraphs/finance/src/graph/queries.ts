@@ -10,6 +10,7 @@ import { TaxRateType } from './tax-rate-type';
 builder.queryType({
   fields: (t) => ({
     invoice: t.field({
+      tag: ['stage:invoicing'],
       type: InvoiceRef,
       nullable: true,
       description: 'An invoice by id or by number (give exactly one); null with a NOT_FOUND error when there is none.',
@@ -22,17 +23,20 @@ builder.queryType({
       },
     }),
     invoices: t.field({
+      tag: ['stage:invoicing'],
       type: InvoiceConnection,
+      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: 'Invoices, newest first (keyset on id, descending), filtered by any of the arguments together.',
       args: { ...pageArgs, customerId: t.arg.id(), orderId: t.arg.id(), ...invoiceFilterArgs },
       resolve: async (_root, args, ctx) => {
         const page = pageRequest(args);
-        const filter = invoiceFilterFrom(args);
+        const filter = { ...invoiceFilterFrom(args), scope: ctx.rowScope };
         const rows = await ctx.store.listInvoices(filter, page);
         return toConnection(rows, page, (i) => i.id, () => ctx.store.countInvoices(filter));
       },
     }),
     payment: t.field({
+      tag: ['stage:cash-application'],
       type: PaymentRef,
       nullable: true,
       // Nullable only so that a nullable variable may be passed, as to every other single lookup of the graph.
@@ -46,17 +50,20 @@ builder.queryType({
       },
     }),
     payments: t.field({
+      tag: ['stage:cash-application'],
       type: PaymentConnection,
+      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: 'Payments, newest first (keyset on id, descending), filtered by any of the arguments together.',
       args: { ...pageArgs, customerId: t.arg.id(), ...paymentFilterArgs },
       resolve: async (_root, args, ctx) => {
         const page = pageRequest(args);
-        const filter = paymentFilterFrom(args);
+        const filter = { ...paymentFilterFrom(args), scope: ctx.rowScope };
         const rows = await ctx.store.listPayments(filter, page);
         return toConnection(rows, page, (p) => p.id, () => ctx.store.countPayments(filter));
       },
     }),
     taxRates: t.field({
+      tag: ['stage:invoicing'],
       type: [TaxRateType],
       description: 'The tax rate of every region, by region.',
       resolve: (_root, _args, ctx) => ctx.store.listTaxRates(),

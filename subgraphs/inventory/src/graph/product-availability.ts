@@ -8,6 +8,8 @@ ProductRef.implement({
     id: t.exposeID('id'),
     availability: t.field({
       type: [StockLevelType],
+      // One row per warehouse that stocks the product; a handful in practice.
+      listSize: { assumedSize: 5 },
       description: 'The stock of this product in each warehouse that stocks it, ordered by warehouse code.',
       resolve: (product, _args, ctx) => availabilityLoader(ctx).load(product.id),
     }),

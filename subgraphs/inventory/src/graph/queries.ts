@@ -12,11 +12,13 @@ const optionalId = (id: string | number | null | undefined) => (id == null ? nul
 builder.queryType({
   fields: (t) => ({
     warehouses: t.field({
+      tag: ['stage:allocation'],
       type: [WarehouseType],
       description: 'Every warehouse, ordered by code.',
       resolve: (_root, _args, ctx) => ctx.store.listWarehouses(),
     }),
     warehouse: t.field({
+      tag: ['stage:allocation'],
       type: WarehouseType,
       nullable: true,
       description: 'A warehouse by id or by code (give exactly one); null with a NOT_FOUND error when there is none.',
@@ -29,7 +31,9 @@ builder.queryType({
       },
     }),
     stockLevels: t.field({
+      tag: ['stage:allocation'],
       type: StockLevelConnection,
+      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: 'Stock levels ordered by product id then warehouse id, filtered by any of the arguments together.',
       args: {
         ...pageArgs,
@@ -45,7 +49,9 @@ builder.queryType({
       },
     }),
     allocations: t.field({
+      tag: ['stage:allocation'],
       type: AllocationConnection,
+      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: 'Allocations ordered by id, filtered by any of the arguments together (e.g. every BACKORDERED one of a product).',
       args: {
         ...pageArgs,

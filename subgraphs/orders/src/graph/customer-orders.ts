@@ -11,11 +11,12 @@ CustomerRef.implement({
     id: t.exposeID('id'),
     orders: t.field({
       type: OrderConnection,
+      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: "The customer's orders, newest first (keyset on order id, descending).",
       args: { ...pageArgs, ...orderFilterArgs },
       resolve: async (customer, args, ctx) => {
         const page = pageRequest(args);
-        const filter = orderFilterFrom(args);
+        const filter = { ...orderFilterFrom(args), scope: ctx.rowScope };
         // Batched across customers: one windowed query reads a page for each customer of the request.
         const rows = await customerOrdersLoader(ctx, filter, page).load(customer.id);
         return toConnection(rows, page, (o) => o.id, () => customerOrderCountLoader(ctx, filter).load(customer.id));

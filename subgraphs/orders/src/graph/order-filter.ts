@@ -1,4 +1,4 @@
-import { badUserInput } from '@switchyard/kit';
+import { badUserInput, checkDateRange } from '@switchyard/kit';
 import type { OrderChannel, OrderFilter, OrderStatus } from '../store';
 import { builder } from './builder';
 import { OrderChannelEnum, OrderStatusEnum } from './enums';
@@ -25,9 +25,7 @@ interface OrderFilterInput {
 export function orderFilterFrom(args: OrderFilterInput): OrderFilter {
   if (args.status && args.statuses) throw badUserInput('Give "status" or "statuses", not both', 'statuses');
   if (args.statuses && args.statuses.length === 0) throw badUserInput('"statuses" must name at least one status', 'statuses');
-  if (args.placedAfter && args.placedBefore && args.placedAfter > args.placedBefore) {
-    throw badUserInput(`"placedAfter" (${args.placedAfter}) is later than "placedBefore" (${args.placedBefore})`, 'placedAfter');
-  }
+  checkDateRange('placed', args.placedAfter, args.placedBefore);
   return {
     statuses: args.status ? [args.status] : (args.statuses ?? null),
     customerId: args.customerId != null ? String(args.customerId) : null,

@@ -39,7 +39,7 @@ export const HoldType = builder.objectRef<Hold>('Hold').implement({
     detail: t.exposeString('detail', { description: 'What the check found, for the person who releases the hold.' }),
     placedAt: t.field({ type: 'DateTime', resolve: (h) => h.placedAt }),
     releasedAt: t.field({ type: 'DateTime', nullable: true, resolve: (h) => h.releasedAt }),
-    releasedBy: t.exposeString('releasedBy', { nullable: true, description: 'Who released it (a user or an automated rule).' }),
+    releasedBy: t.exposeString('releasedBy', { nullable: true, authenticated: true, description: 'Who released it (a user or an automated rule).' }),
     active: t.boolean({ description: 'True until the hold is released.', resolve: (h) => h.releasedAt === null }),
   }),
 });
@@ -53,7 +53,7 @@ export const OrderType = builder.objectRef<Order>('Order').implement({
     channel: t.field({ type: OrderChannelEnum, resolve: (o) => o.channel }),
     poNumber: t.exposeString('poNumber', { nullable: true, description: "The customer's purchase order number, when they gave one." }),
     customer: t.field({ type: CustomerRef, resolve: (o) => ({ id: o.customerId }) }),
-    shipTo: t.field({ type: ShipToAddressType, resolve: (o) => o.shipTo }),
+    shipTo: t.field({ type: ShipToAddressType, nullable: true, authenticated: true, resolve: (o) => o.shipTo }),
     placedAt: t.field({ type: 'DateTime', resolve: (o) => o.placedAt }),
     updatedAt: t.field({ type: 'DateTime', description: 'The last change of status, lines or holds.', resolve: (o) => o.updatedAt }),
     subtotal: t.field({ type: Money, description: "The sum of the lines' extended prices.", resolve: (o) => money(o.subtotalCents, o.currency) }),

@@ -7,6 +7,7 @@ import { OrderConnection, OrderType } from './order-types';
 builder.queryType({
   fields: (t) => ({
     order: t.field({
+      tag: ['stage:order-capture'],
       type: OrderType,
       nullable: true,
       description: 'An order by id or by number; null with a NOT_FOUND error when there is none.',
@@ -19,12 +20,14 @@ builder.queryType({
       },
     }),
     orders: t.field({
+      tag: ['stage:order-capture'],
       type: OrderConnection,
+      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: 'Orders, newest first (keyset on order id, descending: the newest orders have the highest ids).',
       args: { ...pageArgs, ...orderFilterArgs, customerId: t.arg.id({ description: "Only this customer's orders." }) },
       resolve: async (_root, args, ctx) => {
         const page = pageRequest(args);
-        const filter = orderFilterFrom(args);
+        const filter = { ...orderFilterFrom(args), scope: ctx.rowScope };
         const rows = await ctx.store.listOrders(filter, page);
         return toConnection(rows, page, (o) => o.id, () => ctx.store.countOrders(filter));
       },

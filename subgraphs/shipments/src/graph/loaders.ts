@@ -14,7 +14,7 @@ export const shipmentByTrackingNumberLoader = (ctx: Context) =>
 
 export const shipmentsOfOrderLoader = (ctx: Context) =>
   ctx.loaders.get<string, Shipment[]>('shipmentsOfOrder', async (orderIds) =>
-    groupByKey(orderIds, await ctx.store.shipmentsByOrderIds(orderIds), (s) => s.orderId),
+    groupByKey(orderIds, await ctx.store.shipmentsByOrderIds(orderIds, ctx.rowScope), (s) => s.orderId),
   );
 
 export const shipmentLinesLoader = (ctx: Context) =>

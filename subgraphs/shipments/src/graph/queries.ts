@@ -1,4 +1,4 @@
-import { badUserInput, notFound, pageRequest, toConnection } from '@switchyard/kit';
+import { badUserInput, checkDateRange, notFound, pageRequest, toConnection } from '@switchyard/kit';
 import { builder, pageArgs } from './builder';
 import { ShipmentStatus } from './enums';
 import { shipmentByTrackingNumberLoader, shipmentLoader } from './loaders';
@@ -7,6 +7,7 @@ import { CarrierType, ShipmentConnection, ShipmentType } from './shipment-types'
 builder.queryType({
   fields: (t) => ({
     shipment: t.field({
+      tag: ['stage:fulfillment'],
       type: ShipmentType,
       nullable: true,
       description: 'A shipment by id or by carrier tracking number (give exactly one); null with a NOT_FOUND error when there is none.',
@@ -22,22 +23,22 @@ builder.queryType({
       },
     }),
     shipments: t.field({
+      tag: ['stage:fulfillment'],
       type: ShipmentConnection,
-      description: 'Shipments ordered by id, filtered by any of the arguments together.',
+      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
+      description: 'Shipments, newest first (by id, descending), filtered by any of the arguments together.',
       args: {
         ...pageArgs,
         status: t.arg({ type: ShipmentStatus }),
         carrierId: t.arg.id(),
         customerId: t.arg.id(),
         orderId: t.arg.id(),
-        shippedAfter: t.arg({ type: 'DateTime', description: 'Shipped at or after this instant.' }),
-        shippedBefore: t.arg({ type: 'DateTime', description: 'Shipped before this instant (exclusive).' }),
+        shippedAfter: t.arg({ type: 'DateTime', description: 'Only shipments shipped at or after this instant (inclusive).' }),
+        shippedBefore: t.arg({ type: 'DateTime', description: 'Only shipments shipped before this instant (exclusive).' }),
       },
       resolve: async (_root, args, ctx) => {
         const page = pageRequest(args);
-        if (args.shippedAfter && args.shippedBefore && args.shippedAfter >= args.shippedBefore) {
-          throw badUserInput('"shippedAfter" must be earlier than "shippedBefore"', 'shippedAfter');
-        }
+        checkDateRange('shipped', args.shippedAfter, args.shippedBefore);
         const filter = {
           status: args.status,
           carrierId: args.carrierId == null ? null : String(args.carrierId),
@@ -45,12 +46,14 @@ builder.queryType({
           orderId: args.orderId == null ? null : String(args.orderId),
           shippedAfter: args.shippedAfter,
           shippedBefore: args.shippedBefore,
+          scope: ctx.rowScope,
         };
         const rows = await ctx.store.listShipments(filter, page);
         return toConnection(rows, page, (s) => s.id, () => ctx.store.countShipments(filter));
       },
     }),
     carriers: t.field({
+      tag: ['stage:fulfillment'],
       type: [CarrierType],
       description: 'Every carrier, ordered by code.',
       resolve: (_root, _args, ctx) => ctx.store.listCarriers(),

@@ -1,0 +1,102 @@
+import { chunkSize, grantedPart, LeasedBudget, StoreUnavailableError } from './budget-lease';
+import { createMemoryStore } from './store/memory-store';
+import type { GovernanceStore } from './store/governance-store';
+
+/** A memory store that counts its increments (the round trips a Redis store would make). */
+function countingStore(): GovernanceStore & { increments: number } {
+  const store = createMemoryStore();
+  const counting = Object.assign(Object.create(null), store, { increments: 0 });
+  counting.increment = async (key: string, amount: number, ttl: number) => {
+    counting.increments++;
+    return store.increment(key, amount, ttl);
+  };
+  return counting;
+}
+
+describe('budget leasing', () => {
+  test('a chunk is leaseSize of the limit, rounded down, at least 1', () => {
+    expect(chunkSize(6000, 0.05)).toBe(300);
+    expect(chunkSize(20, 0.05)).toBe(1);
+    expect(chunkSize(30, 0.05)).toBe(1);
+    expect(chunkSize(50_000_000, 0.05)).toBe(2_500_000);
+    expect(chunkSize(10, 1)).toBe(10);
+  });
+
+  test('only the part of a reservation at or below the limit is granted', () => {
+    expect(grantedPart(50, 10, 100)).toBe(10); // 40 → 50: all under
+    expect(grantedPart(105, 10, 100)).toBe(5); // 95 → 105: 5 under
+    expect(grantedPart(100, 10, 100)).toBe(10); // exactly to the limit
+    expect(grantedPart(120, 10, 100)).toBe(0); // already past
+  });
+
+  test('requests are served from a leased chunk: one store increment per chunk, not per request', async () => {
+    const store = countingStore();
+    const budget = new LeasedBudget(store, 'k', 100, 10, 60);
+    for (let i = 0; i < 25; i++) expect(await budget.take(1)).toBe(true);
+    expect(store.increments).toBe(3);
+    expect(await store.counter('k')).toBe(30);
+  });
+
+  test('a window is never overspent, and once exhausted a replica refuses without asking the store', async () => {
+    const store = countingStore();
+    const budget = new LeasedBudget(store, 'k', 25, 10, 60);
+    let admitted = 0;
+    for (let i = 0; i < 40; i++) if (await budget.take(1)) admitted++;
+    expect(admitted).toBe(25);
+    expect(store.increments).toBe(3); // 10, 20, 30 (only 5 of the last granted)
+    expect(await budget.take(1)).toBe(false);
+    expect(store.increments).toBe(3);
+  });
+
+  test('replicas sharing a counter admit the limit in total, never more', async () => {
+    const store = createMemoryStore();
+    const replicas = [0, 1, 2].map(() => new LeasedBudget(store, 'k', 100, 7, 60));
+    let admitted = 0;
+    for (let i = 0; i < 200; i++) if (await replicas[i % 3].take(1)) admitted++;
+    expect(admitted).toBe(100);
+  });
+
+  test('early refusals stay within (replicas − 1) × chunk while others hold unspent grants', async () => {
+    const store = createMemoryStore();
+    const [a, b] = [new LeasedBudget(store, 'k', 100, 10, 60), new LeasedBudget(store, 'k', 100, 10, 60)];
+    expect(await b.take(1)).toBe(true); // b holds 9 unspent
+    let admittedByA = 0;
+    while (await a.take(1)) admittedByA++;
+    // a refuses while b's 9 unspent are still there (early by less than one chunk), and b serves them.
+    expect(admittedByA).toBe(90);
+    let admittedByB = 0;
+    while (await b.take(1)) admittedByB++;
+    expect(admittedByB).toBe(9);
+  });
+
+  test('costs larger than a chunk lease what they need; a cost over the whole limit is refused without reserving', async () => {
+    const store = countingStore();
+    const budget = new LeasedBudget(store, 'k', 1000, 50, 60);
+    expect(await budget.take(120)).toBe(true);
+    expect(await store.counter('k')).toBe(120);
+    expect(await budget.take(1001)).toBe(false);
+    expect(await store.counter('k')).toBe(120);
+    expect(await budget.take(0)).toBe(true);
+  });
+
+  test('concurrent takes wait for one reservation instead of each making their own', async () => {
+    const store = countingStore();
+    const budget = new LeasedBudget(store, 'k', 100, 10, 60);
+    const results = await Promise.all(Array.from({ length: 10 }, () => budget.take(1)));
+    expect(results.every(Boolean)).toBe(true);
+    expect(store.increments).toBe(1);
+  });
+
+  test('a store that is down or fails surfaces as StoreUnavailableError, only when a reservation is needed', async () => {
+    const store = createMemoryStore();
+    let healthy = true;
+    const flaky: GovernanceStore = { ...store, healthy: () => healthy };
+    const budget = new LeasedBudget(flaky, 'k', 100, 2, 60);
+    expect(await budget.take(1)).toBe(true);
+    healthy = false;
+    expect(await budget.take(1)).toBe(true); // still from the chunk
+    await expect(budget.take(1)).rejects.toBeInstanceOf(StoreUnavailableError);
+    const failing: GovernanceStore = { ...store, increment: () => Promise.reject(new Error('ECONNRESET')) };
+    await expect(new LeasedBudget(failing, 'k2', 100, 2, 60).take(1)).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * Budget leasing: how gateway replicas share one rate or cost budget without a store round trip
+ * per request.
+ *
+ * The store holds, per window occurrence, one counter: how much of the budget the replicas have
+ * reserved. A replica reserves a chunk (leaseSize × limit, at least 1) with one atomic increment
+ * and serves requests from it locally; when the chunk is spent it reserves the next. The part of a
+ * reservation that lands above the limit is not granted, and a counter at or past the limit tells
+ * every replica the window is exhausted, so they refuse without asking again until it ends.
+ *
+ * Error bound:
+ * - Never over: total admitted ≤ limit, because each replica spends only what it was granted, and
+ *   grants are disjoint slices of [0, limit] of the counter.
+ * - Early refusals ≤ (replicas − 1) × chunk: once the counter reaches the limit, a replica refuses
+ *   while others may still hold unspent chunks (each at most one chunk, or one request's cost when
+ *   that is larger). Those are served by their holders, so the budget is not lost unless a holder
+ *   gets no more traffic before the window ends.
+ * - Store cost: one increment per chunk per replica per window, i.e. about 1 / leaseSize round
+ *   trips per window per replica at full use, not one per request.
+ */
+import type { GovernanceStore } from './store/governance-store';
+
+/** The store did not answer (or says it is not connected): the caller degrades as configured. */
+export class StoreUnavailableError extends Error {
+  constructor(cause?: unknown) {
+    super('the governance store is unavailable', { cause });
+  }
+}
+
+/** How much a replica reserves at a time: `leaseSize` of the limit, at least 1. */
+export function chunkSize(limit: number, leaseSize: number): number {
+  return Math.max(1, Math.floor(limit * leaseSize));
+}
+
+/**
+ * The part of a reservation of `requested` that is granted, given the counter after it was
+ * added: what lies at or below the limit.
+ */
+export function grantedPart(counterAfter: number, requested: number, limit: number): number {
+  return Math.min(requested, Math.max(0, limit - (counterAfter - requested)));
+}
+
+/** One replica's share of one budget in one window occurrence. */
+export class LeasedBudget {
+  /** Granted to this replica so far in the window. */
+  private granted = 0;
+  /** Spent from what was granted. */
+  private spent = 0;
+  /** The counter as last seen: reserved by all replicas. */
+  private reservedByAll = 0;
+  private exhausted = false;
+  private leasing: Promise<void> | null = null;
+
+  constructor(
+    private readonly store: GovernanceStore,
+    /** The store key of this window occurrence's counter. */
+    readonly key: string,
+    readonly limit: number,
+    private readonly chunk: number,
+    /** How long the counter lives in the store (past the window's end). */
+    private readonly ttlSeconds: number,
+  ) {}
+
+  /**
+   * Spends `amount` if the budget has it: from this replica's grant, reserving more from the
+   * store when needed (one reservation in flight at a time; concurrent callers wait for it).
+   * Throws StoreUnavailableError when a reservation is needed and the store does not answer.
+   */
+  async take(amount: number): Promise<boolean> {
+    // More than the whole budget can never be admitted; refusing it reserves nothing others could use.
+    if (amount > this.limit) return false;
+    for (;;) {
+      if (this.spent + amount <= this.granted) {
+        this.spent += amount;
+        return true;
+      }
+      if (this.exhausted) return false;
+      if (this.leasing) {
+        await this.leasing;
+        continue;
+      }
+      this.leasing = this.reserve(Math.max(this.chunk, amount - (this.granted - this.spent))).finally(() => {
+        this.leasing = null;
+      });
+      await this.leasing;
+    }
+  }
+
+  /** An estimate of what is left in the window for everyone: unreserved plus this replica's unspent grant. */
+  remaining(): number {
+    return Math.max(0, this.limit - this.reservedByAll) + (this.granted - this.spent);
+  }
+
+  private async reserve(requested: number): Promise<void> {
+    if (!this.store.healthy()) throw new StoreUnavailableError();
+    let counterAfter: number;
+    try {
+      counterAfter = await this.store.increment(this.key, requested, this.ttlSeconds);
+    } catch (error) {
+      throw new StoreUnavailableError(error);
+    }
+    this.granted += grantedPart(counterAfter, requested, this.limit);
+    this.reservedByAll = Math.max(this.reservedByAll, counterAfter);
+    if (counterAfter >= this.limit) this.exhausted = true;
+  }
+}

@@ -1,0 +1,205 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { hashApiKey } from './api-keys';
+import { GovernanceConfigError, loadGovernanceConfig, parseGovernanceConfig, registeredConsumersOf } from './governance-config';
+
+const DEV_CONFIG = path.join(__dirname, '..', '..', 'governance.dev.yaml');
+
+/** A small valid file; tests break one thing in it at a known line. */
+const VALID = `version: 1
+limits:
+  tiers:
+    gold: { depth: 15, cost: 50000 }
+rateBudgets:
+  tiers:
+    gold: [{ window: 1s, requests: 200 }, { window: month, cost: 5000000 }]
+contracts:
+  partner: { include: [partner] }
+consumers:
+  - id: portal
+    name: Portal
+    kind: internal
+    apiKeys: [{ sha256: ${hashApiKey('portal-key')} }]
+    scopes: [credit:read]
+    tier: gold
+  - id: acme
+    name: ACME
+    kind: distributor
+    apiKeys: [{ sha256: ${hashApiKey('acme-key')} }]
+    tenant: { customers: [CUS-0001] }
+    tier: gold
+    contract: partner
+`;
+
+/** VALID with line `lineNumber` (1-based) replaced by `replacement` (which may span lines). */
+function withLine(lineNumber: number, replacement: string, text = VALID): string {
+  const lines = text.split('\n');
+  lines.splice(lineNumber - 1, 1, replacement);
+  return lines.join('\n');
+}
+
+function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseGovernanceConfig(text, { source: 'governance.yaml', env });
+  } catch (error) {
+    if (error instanceof GovernanceConfigError) return error.message.split('\n');
+    throw error;
+  }
+  throw new Error('the file was accepted');
+}
+
+describe('the development config', () => {
+  test('is valid and declares the six development consumers, each keyed by the sha-256 of its id', () => {
+    const config = loadGovernanceConfig(DEV_CONFIG, {});
+    const consumers = registeredConsumersOf(config);
+    expect(consumers.map(({ consumer }) => consumer.id)).toEqual([
+      'dev-sales-portal',
+      'dev-web-store',
+      'dev-finance-ops',
+      'dev-acme-distributor',
+      'dev-fastfreight-3pl',
+      'dev-platform-admin',
+    ]);
+    for (const { consumer, apiKeySha256 } of consumers) expect(apiKeySha256).toEqual([hashApiKey(consumer.id)]);
+  });
+
+  test('binds the partners to their tenant, persisted-only mode and the partner contract', () => {
+    const byId = new Map(registeredConsumersOf(loadGovernanceConfig(DEV_CONFIG, {})).map(({ consumer }) => [consumer.id, consumer]));
+    expect(byId.get('dev-acme-distributor')).toMatchObject({
+      kind: 'distributor',
+      tenant: { customerIds: ['CUS-0001'], carrierIds: [] },
+      tier: 'bronze',
+      persistedOperations: 'persisted-only',
+      contract: 'partner',
+      scopes: ['orders:read', 'finance:read'],
+    });
+    expect(byId.get('dev-fastfreight-3pl')).toMatchObject({ kind: '3pl', tenant: { customerIds: [], carrierIds: ['CAR-FASTFREIGHT'] }, scopes: ['shipments:write', 'orders:read'] });
+    expect(byId.get('dev-web-store')).toMatchObject({ kind: 'ecommerce', tenant: null, tier: 'silver', scopes: ['orders:read', 'orders:write'] });
+    expect(byId.get('dev-platform-admin')!.scopes).toEqual(expect.arrayContaining(['governance:admin', 'credit:read', 'finance:read', 'catalog:cost:read', 'contacts:read', 'orders:read']));
+  });
+});
+
+describe('a valid file', () => {
+  test('fills in the documented defaults of identity, modules and consumers', () => {
+    const config = parseGovernanceConfig(VALID);
+    expect(config.identity).toEqual({ anonymousConsumer: null, jwt: [] });
+    expect(Object.values(config.modules).every(Boolean)).toBe(true);
+    expect(config.consumers[0]).toMatchObject({ tenant: null, persistedOperations: 'allow', contract: null, requireClientName: false, requireOperationName: false });
+  });
+
+  test('resolves a JWT issuer secretEnv from the environment and keeps the variable name out of the result', () => {
+    const text = `${VALID}identity:\n  jwt:\n    - { issuer: https://idp.example.com/, audience: switchyard, secretEnv: JWT_SECRET }\n`;
+    const config = parseGovernanceConfig(text, { env: { JWT_SECRET: 'x'.repeat(32) } });
+    expect(config.identity.jwt[0]).toEqual({
+      issuer: 'https://idp.example.com/',
+      audience: 'switchyard',
+      secret: 'x'.repeat(32),
+      consumerClaim: 'client_id',
+      scopesClaim: 'scope',
+      clockToleranceSeconds: 5,
+    });
+  });
+});
+
+describe('an invalid file is reported with the line and the problem', () => {
+  test('a consumer kind that does not exist names the allowed kinds', () => {
+    expect(problemsOf(withLine(19, '    kind: wholesaler'))).toEqual([
+      'governance.yaml:19: consumers[1].kind must be one of internal, portal, ecommerce, distributor, 3pl',
+    ]);
+  });
+
+  test('an unknown key is an error at its own line, not silently ignored', () => {
+    expect(problemsOf(withLine(16, '    tier: gold\n    colour: blue'))).toEqual(['governance.yaml:17: consumers[0].colour is not a known setting']);
+    expect(problemsOf(`${VALID}ratelimits: {}\n`)).toEqual(['governance.yaml:24: ratelimits is not a known setting']);
+  });
+
+  test('a missing required setting points at the entry that lacks it', () => {
+    expect(problemsOf(withLine(16, ''))).toEqual(['governance.yaml:11: consumers[0].tier is required']);
+  });
+
+  test('a value of the wrong type says what was expected and what was found', () => {
+    expect(problemsOf(withLine(16, '    tier: gold\n    requireClientName: "yes"'))).toEqual(['governance.yaml:17: consumers[0].requireClientName must be true or false, not "yes"']);
+    expect(problemsOf(withLine(4, '    gold: { depth: 1.5, cost: 50000 }'))).toEqual(['governance.yaml:4: limits.tiers.gold.depth must be a whole number, not 1.5']);
+  });
+
+  test('a malformed API key hash and a rate window that does not parse are refused', () => {
+    expect(problemsOf(withLine(14, '    apiKeys: [{ sha256: portal-key }]'))).toEqual([
+      'governance.yaml:14: consumers[0].apiKeys[0].sha256 must be the lowercase hex SHA-256 of the key (64 characters)',
+    ]);
+    expect(problemsOf(withLine(7, '    gold: [{ window: 1 week, requests: 200 }]'))).toEqual(['governance.yaml:7: rateBudgets.tiers.gold[0].window must be <n>s, <n>m, <n>h, <n>d or month']);
+  });
+
+  test('two consumers with one id are refused', () => {
+    expect(problemsOf(withLine(17, '  - id: portal'))).toEqual(['governance.yaml:17: consumers[1].id "portal" is already the id of consumers[0]']);
+  });
+
+  test('one API key hash held by two consumers is refused', () => {
+    expect(problemsOf(withLine(20, `    apiKeys: [{ sha256: ${hashApiKey('portal-key')} }]`))).toEqual([
+      'governance.yaml:20: consumers[1].apiKeys[0].sha256 is already a key of consumer "portal"',
+    ]);
+  });
+
+  test('a consumer tier must exist in both the limits and the rate budget tiers', () => {
+    expect(problemsOf(withLine(16, '    tier: platinum'))).toEqual([
+      'governance.yaml:16: consumers[0].tier "platinum" is not a tier of limits.tiers (gold)',
+      'governance.yaml:16: consumers[0].tier "platinum" is not a tier of rateBudgets.tiers (gold)',
+    ]);
+  });
+
+  test('a consumer contract must be declared under contracts', () => {
+    expect(problemsOf(withLine(23, '    contract: retail'))).toEqual(['governance.yaml:23: consumers[1].contract "retail" is not declared under contracts (partner)']);
+  });
+
+  test('a distributor without tenant customers is refused, since it would see no rows', () => {
+    expect(problemsOf(withLine(21, '    tenant: { carriers: [CAR-UPS] }'))).toEqual([
+      'governance.yaml:21: consumers[1].tenant a distributor needs tenant.customers (the accounts it may see); without them it sees no rows',
+    ]);
+  });
+
+  test('the anonymous consumer and per-consumer rate budgets must name declared consumers', () => {
+    const text = `${VALID}identity:\n  anonymousConsumer: nobody\n`;
+    expect(problemsOf(text)).toEqual(['governance.yaml:25: identity.anonymousConsumer "nobody" is not a declared consumer']);
+    expect(problemsOf(withLine(7, '    gold: [{ window: 1s, requests: 200 }]\n  consumers:\n    ghost: [{ window: month, cost: 1 }]'))).toEqual([
+      'governance.yaml:9: rateBudgets.consumers.ghost is not a declared consumer',
+    ]);
+  });
+
+  test('a JWT issuer needs exactly one key source, a set secret of HS256 strength, and https keys', () => {
+    const issuer = (fields: string) => `${VALID}identity:\n  jwt:\n    - issuer: https://idp.example.com/\n      audience: switchyard\n${fields}`;
+    expect(problemsOf(issuer('      jwksUrl: https://idp.example.com/jwks\n      secretEnv: JWT_SECRET\n'), { JWT_SECRET: 'x'.repeat(32) })).toEqual([
+      'governance.yaml:26: identity.jwt[0] needs exactly one of jwksUrl or secretEnv',
+    ]);
+    expect(problemsOf(issuer('      secretEnv: JWT_SECRET\n'))).toEqual(['governance.yaml:28: identity.jwt[0].secretEnv names JWT_SECRET, which is not set']);
+    expect(problemsOf(issuer('      secretEnv: JWT_SECRET\n'), { JWT_SECRET: 'short' })).toEqual([
+      'governance.yaml:28: identity.jwt[0].secretEnv names JWT_SECRET, which holds fewer than 32 bytes (too short for HS256)',
+    ]);
+    expect(problemsOf(issuer('      jwksUrl: http://idp.example.com/jwks\n'))).toEqual([
+      'governance.yaml:28: identity.jwt[0].jwksUrl must be https (plain http only on localhost): keys fetched in the clear can be swapped',
+    ]);
+  });
+
+  test('every problem of the file is reported at once, in line order', () => {
+    const text = withLine(19, '    kind: wholesaler', withLine(13, '    kind: robot'));
+    expect(problemsOf(text)).toEqual([
+      'governance.yaml:13: consumers[0].kind must be one of internal, portal, ecommerce, distributor, 3pl',
+      'governance.yaml:19: consumers[1].kind must be one of internal, portal, ecommerce, distributor, 3pl',
+    ]);
+  });
+
+  test('YAML that does not parse, or repeats a key, is reported at its line', () => {
+    expect(problemsOf(withLine(16, '    tier: gold\n    tier: gold'))).toEqual(['governance.yaml:17: is not valid YAML: Map keys must be unique']);
+    const [unclosed] = problemsOf(withLine(12, '    name: [Portal'));
+    expect(unclosed).toMatch(/^governance\.yaml:1[23]: is not valid YAML: Flow sequence .* must .* end with a \]/);
+  });
+
+  test('a file of the wrong version or an empty file is refused', () => {
+    expect(problemsOf(withLine(1, 'version: 2'))).toEqual(['governance.yaml:1: version must be 1']);
+    expect(problemsOf('# nothing here\n')).toEqual(['governance.yaml:1: the file is empty: expected a mapping starting with `version: 1`']);
+  });
+
+  test('a file that cannot be read names the file and the reason', () => {
+    const missing = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'governance-')), 'absent.yaml');
+    expect(() => loadGovernanceConfig(missing, {})).toThrow(`${missing}:1: cannot be read: ENOENT`);
+  });
+});

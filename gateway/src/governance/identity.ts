@@ -1,0 +1,288 @@
+/**
+ * Identity: who is calling. A request names its consumer with an `x-api-key` (stored hashed) or an
+ * `Authorization: Bearer <JWT>` from a trusted issuer (verified with jose against the issuer's JWKS
+ * or an HS256 shared secret; exp, nbf, iss and aud checked). The token's claims name the consumer,
+ * and its scopes narrow the consumer's (never widen them). No credentials: the configured
+ * anonymous consumer, or UNAUTHENTICATED. Refusals say precisely what is wrong and never echo a
+ * credential. Also enforces a consumer's requireClientName / requireOperationName.
+ */
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { ApiKeyIndex } from './api-keys';
+import type { Consumer } from './consumer';
+import { GovernanceCode, GovernanceError } from './errors';
+import { registeredConsumersOf, type GovernanceConfig, type RegisteredConsumer } from './governance-config';
+import type { GovernanceModule } from './module';
+
+export const API_KEY_HEADER = 'x-api-key';
+
+export interface JwtIssuerOptions {
+  /** Must equal the token's `iss`. */
+  issuer: string;
+  /** The token's `aud` must contain this (or one of these). */
+  audience: string | string[];
+  /** The issuer's JSON Web Key Set (RS*, PS*, ES*, EdDSA tokens); fetched on first use, cached 10 minutes. One of jwksUrl or secret. */
+  jwksUrl?: string;
+  /** A shared secret (HS256 tokens). One of jwksUrl or secret. */
+  secret?: string;
+  /** The claim naming the consumer id. Default `client_id`. */
+  consumerClaim?: string;
+  /** The claim with the token's scopes (space-separated string or list). Default `scope`. A token without it holds no scopes. */
+  scopesClaim?: string;
+  /** Clock skew tolerated on exp and nbf, in seconds. Default 5. */
+  clockToleranceSeconds?: number;
+}
+
+export interface IdentityOptions {
+  /** Every consumer the gateway serves, with the hashes of its API keys. */
+  consumers: RegisteredConsumer[];
+  /** The consumer a request without credentials is served as. Default null: such requests are refused. */
+  anonymousConsumer?: string | null;
+  /** Trusted JWT issuers. Default none: bearer tokens are refused. */
+  jwt?: JwtIssuerOptions[];
+}
+
+export interface Identifier {
+  /**
+   * The consumer the request's credentials name, or a GovernanceError: UNAUTHENTICATED (401) for
+   * missing, unknown or invalid credentials, BAD_REQUEST (400) for both a key and a token.
+   * `allowAnonymous: false` refuses a request without credentials even when an anonymous consumer is configured.
+   */
+  identify(headers: Record<string, string | string[] | undefined>, options?: { allowAnonymous?: boolean }): Promise<Consumer>;
+}
+
+/** The identity module's options from the governance config file. */
+export function identityOptionsOf(config: GovernanceConfig): IdentityOptions {
+  return { consumers: registeredConsumersOf(config), anonymousConsumer: config.identity.anonymousConsumer, jwt: config.identity.jwt };
+}
+
+const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+const SHARED_SECRET_ALGORITHMS = ['HS256'];
+
+interface TrustedIssuer {
+  options: JwtIssuerOptions;
+  key: JWTVerifyGetKey | Uint8Array;
+  algorithms: string[];
+}
+
+/** The credential checks, shared by the identity module (GraphQL requests) and admin authentication. */
+export function createIdentifier(options: IdentityOptions): Identifier {
+  const consumers = new Map(options.consumers.map(({ consumer }) => [consumer.id, freeze(consumer)]));
+  const apiKeys = new ApiKeyIndex(options.consumers.flatMap(({ consumer, apiKeySha256 }) => apiKeySha256.map((sha256) => ({ sha256, consumerId: consumer.id }))));
+  const anonymous = options.anonymousConsumer ? consumers.get(options.anonymousConsumer) : null;
+  if (options.anonymousConsumer && !anonymous) throw new Error(`identity: the anonymous consumer "${options.anonymousConsumer}" is not a declared consumer`);
+  const issuers = new Map((options.jwt ?? []).map((issuer) => [issuer.issuer, trustedIssuer(issuer)]));
+
+  async function consumerOfToken(token: string): Promise<Consumer> {
+    let claims: JWTPayload;
+    try {
+      claims = decodeJwt(token);
+      decodeProtectedHeader(token);
+    } catch {
+      throw unauthenticated('malformed-token', 'The bearer token is not a well-formed JWT');
+    }
+    if (issuers.size === 0) throw unauthenticated('untrusted-issuer', 'This gateway trusts no JWT issuer; identify with an x-api-key instead');
+    const trusted = typeof claims.iss === 'string' ? issuers.get(claims.iss) : undefined;
+    if (!trusted) {
+      throw unauthenticated('untrusted-issuer', typeof claims.iss === 'string' ? `The bearer token's issuer ${quoted(claims.iss)} is not trusted` : 'The bearer token has no iss claim');
+    }
+    const { options: issuer } = trusted;
+
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, trusted.key as JWTVerifyGetKey, {
+        issuer: issuer.issuer,
+        audience: issuer.audience,
+        algorithms: trusted.algorithms,
+        clockTolerance: issuer.clockToleranceSeconds ?? 5,
+        requiredClaims: ['exp'],
+      }));
+    } catch (error) {
+      throw tokenRefusal(error, issuer, trusted.algorithms, token);
+    }
+
+    const consumerClaim = issuer.consumerClaim ?? 'client_id';
+    const consumerId = payload[consumerClaim];
+    if (typeof consumerId !== 'string' || consumerId === '') {
+      throw unauthenticated('unknown-consumer', `The bearer token has no ${quoted(consumerClaim)} claim naming its consumer`);
+    }
+    const consumer = consumers.get(consumerId);
+    if (!consumer) throw unauthenticated('unknown-consumer', `The bearer token names consumer ${quoted(consumerId)}, which is not registered`);
+    const granted = new Set(scopesOf(payload, issuer.scopesClaim ?? 'scope'));
+    return freeze({
+      ...consumer,
+      scopes: consumer.scopes.filter((scope) => granted.has(scope)),
+      ...(typeof payload.sub === 'string' ? { principal: payload.sub } : {}),
+    });
+  }
+
+  return {
+    async identify(headers, { allowAnonymous = true } = {}) {
+      const apiKey = single(headers[API_KEY_HEADER], API_KEY_HEADER);
+      const authorization = single(headers.authorization, 'authorization');
+      if (apiKey !== undefined && authorization !== undefined) {
+        throw new GovernanceError('BAD_REQUEST', 'Send either an x-api-key or an Authorization bearer token, not both: the consumer would be ambiguous', {
+          status: 400,
+          details: { reason: 'ambiguous-credentials' },
+        });
+      }
+      if (apiKey !== undefined) {
+        const consumerId = apiKeys.consumerOf(apiKey);
+        if (consumerId === null) throw unauthenticated('unregistered-key', 'The x-api-key is not registered');
+        return consumers.get(consumerId)!;
+      }
+      if (authorization !== undefined) {
+        const match = /^Bearer +([^\s]+) *$/i.exec(authorization);
+        if (!match) throw unauthenticated('malformed-authorization', 'The Authorization header must be "Bearer <token>"');
+        return consumerOfToken(match[1]);
+      }
+      if (anonymous && allowAnonymous) return anonymous;
+      throw unauthenticated('missing-credentials', 'No credentials: send an x-api-key header or an Authorization bearer token');
+    },
+  };
+}
+
+export type IdentityModule = GovernanceModule & { identifier: Identifier };
+
+/**
+ * The identity module: first in the chain, it sets `context.consumer` (and refuses a request it
+ * cannot attribute), then holds the consumer to its client-name and operation-name requirements.
+ */
+export function createIdentityModule(options: IdentityOptions): IdentityModule {
+  const identifier = createIdentifier(options);
+  return {
+    name: 'identity',
+    identifier,
+    async onRequest(request) {
+      const consumer = await identifier.identify(request.headers);
+      request.context.consumer = consumer;
+      if (consumer.requireClientName && !request.context.client.name) {
+        throw new GovernanceError(GovernanceCode.CLIENT_NAME_REQUIRED, `Consumer "${consumer.id}" must name its client in the apollographql-client-name header`, {
+          status: 400,
+          details: { consumer: consumer.id, header: 'apollographql-client-name' },
+        });
+      }
+    },
+    plugin: {
+      async requestDidStart({ contextValue }) {
+        if (!contextValue.consumer?.requireOperationName) return;
+        const consumerId = contextValue.consumer.id;
+        return {
+          // The resolved operation covers every form: a body operationName, a single named operation, a persisted document.
+          async didResolveOperation({ operation }) {
+            if (!operation?.name) {
+              throw new GovernanceError(GovernanceCode.OPERATION_NAME_REQUIRED, `Consumer "${consumerId}" must name its operations (query Name { ... })`, {
+                status: 400,
+                details: { consumer: consumerId },
+              });
+            }
+          },
+        };
+      },
+    },
+  };
+}
+
+function trustedIssuer(options: JwtIssuerOptions): TrustedIssuer {
+  if (!options.jwksUrl === !options.secret) throw new Error(`identity: issuer ${options.issuer} needs exactly one of jwksUrl or secret`);
+  if (options.jwksUrl) {
+    const jwks = createRemoteJWKSet(new URL(options.jwksUrl));
+    // Failing to fetch keys is the issuer's outage, not the caller's bad token: told apart below.
+    const key: JWTVerifyGetKey = async (header, token) => {
+      try {
+        return await jwks(header, token);
+      } catch (error) {
+        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+        throw new KeysUnavailable(error);
+      }
+    };
+    return { options, key, algorithms: ASYMMETRIC_ALGORITHMS };
+  }
+  return { options, key: new TextEncoder().encode(options.secret), algorithms: SHARED_SECRET_ALGORITHMS };
+}
+
+class KeysUnavailable extends Error {
+  constructor(readonly reason: unknown) {
+    super('the issuer signing keys could not be fetched');
+  }
+}
+
+/** A precise refusal of a token that did not verify; the token itself is never part of it. */
+function tokenRefusal(error: unknown, issuer: JwtIssuerOptions, algorithms: string[], token: string): GovernanceError {
+  const name = quoted(issuer.issuer);
+  if (error instanceof KeysUnavailable) {
+    return new GovernanceError('IDENTITY_PROVIDER_UNAVAILABLE', `The signing keys of issuer ${name} could not be fetched; try again`, {
+      status: 503,
+      headers: { 'retry-after': '5' },
+      details: { reason: 'keys-unavailable' },
+    });
+  }
+  if (error instanceof errors.JWTExpired) {
+    const exp = error.payload.exp;
+    return unauthenticated('expired', typeof exp === 'number' ? `The bearer token expired at ${new Date(exp * 1000).toISOString()}` : 'The bearer token has expired');
+  }
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const { claim, payload } = error;
+    if (claim === 'aud') return unauthenticated('wrong-audience', `The bearer token's audience ${audienceText(payload.aud)} does not include ${[issuer.audience].flat().map(quoted).join(' or ')}`);
+    if (claim === 'nbf' && typeof payload.nbf === 'number') return unauthenticated('not-yet-valid', `The bearer token is not valid before ${new Date(payload.nbf * 1000).toISOString()}`);
+    if (claim === 'exp') return unauthenticated('no-expiry', 'The bearer token has no valid exp claim: tokens must expire');
+    return unauthenticated('invalid-claim', `The bearer token's ${claim} claim is invalid (${error.reason})`);
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated('bad-signature', `The bearer token's signature does not verify with the keys of issuer ${name}`);
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+    const { kid } = safeHeader(token);
+    return unauthenticated('unknown-signing-key', `No signing key of issuer ${name} matches the bearer token${kid ? ` (kid ${quoted(kid)})` : ''}`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    const { alg } = safeHeader(token);
+    return unauthenticated('algorithm-not-allowed', `The bearer token is signed with ${alg ? quoted(alg) : 'an algorithm'}, which issuer ${name} does not use (accepted: ${algorithms.join(', ')})`);
+  }
+  return unauthenticated('malformed-token', 'The bearer token is not a well-formed JWT');
+}
+
+function unauthenticated(reason: string, message: string): GovernanceError {
+  const challenge = reason === 'missing-credentials' ? 'Bearer realm="switchyard"' : 'Bearer realm="switchyard", error="invalid_token"';
+  return new GovernanceError(GovernanceCode.UNAUTHENTICATED, message, { status: 401, headers: { 'www-authenticate': challenge }, details: { reason } });
+}
+
+/** The token's scopes: `scope` as an OAuth space-separated string, or a list (as `scp` often is). */
+function scopesOf(payload: JWTPayload, claim: string): string[] {
+  const value = payload[claim];
+  if (value === undefined) return [];
+  if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
+  if (Array.isArray(value) && value.every((scope) => typeof scope === 'string')) return value;
+  throw unauthenticated('invalid-claim', `The bearer token's ${quoted(claim)} claim must be a space-separated string or a list of strings`);
+}
+
+/** One header value; a repeated credential header is refused rather than guessed between. */
+function single(value: string | string[] | undefined, header: string): string | undefined {
+  if (Array.isArray(value)) {
+    if (value.length > 1) throw new GovernanceError('BAD_REQUEST', `Send one ${header} header, not ${value.length}`, { status: 400, details: { reason: 'repeated-credentials' } });
+    value = value[0];
+  }
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function safeHeader(token: string): { kid?: string; alg?: string } {
+  try {
+    const { kid, alg } = decodeProtectedHeader(token);
+    return { kid: typeof kid === 'string' ? kid : undefined, alg: typeof alg === 'string' ? alg : undefined };
+  } catch {
+    return {};
+  }
+}
+
+function audienceText(aud: unknown): string {
+  if (aud === undefined) return '(none)';
+  return [aud].flat().map((value) => quoted(String(value))).join(', ');
+}
+
+/** Token claims are the caller's text: quoted and cut short, so a refusal cannot be made to carry a payload. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+}
+
+/** A read-only copy: every request of a consumer shares it, so no module may change it for the others. */
+function freeze(consumer: Consumer): Consumer {
+  const tenant = consumer.tenant && Object.freeze({ customerIds: Object.freeze([...consumer.tenant.customerIds]), carrierIds: Object.freeze([...consumer.tenant.carrierIds]) });
+  return Object.freeze({ ...consumer, scopes: Object.freeze([...consumer.scopes]), tenant }) as Consumer;
+}

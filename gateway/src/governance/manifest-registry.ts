@@ -1,0 +1,177 @@
+/**
+ * The trusted documents of each consumer: manifests registered through the admin API, checked
+ * against the current API schema (and the consumer's contract) before anything is kept, stored in
+ * the GovernanceStore so every replica serves them, and kept parsed in memory so a registered
+ * operation is parsed once per replica, never per request.
+ *
+ * Registering adds operations to the consumer's set (as GraphOS persisted query lists do): clients
+ * still deployed keep working while a new version rolls out. An id is the sha-256 of its body, so
+ * a registered operation never changes and a parsed copy never goes stale.
+ *
+ * Store layout: `pq:op:<consumer>:<id>` holds one operation as JSON (id, name, type, body,
+ * registeredAt), without expiry.
+ */
+import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { Consumer } from './consumer';
+import { ManifestReasonCode, readOperationManifest, type ManifestOperation, type ManifestReading, type ManifestReason } from './operation-manifest';
+import type { GovernanceStore } from './store/governance-store';
+
+export interface ManifestRegistryOptions {
+  /** Parsed operations kept in memory by this replica (least recently used dropped first). Default 10000. */
+  cacheSize?: number;
+}
+
+export interface ManifestRegistryDeps {
+  store: GovernanceStore;
+  /** The schema registration checks against: the supergraph's current API schema. */
+  supergraph: { apiSchema(): GraphQLSchema };
+  /** The API schema filtered to the consumer's contract; called only for consumers that have one. */
+  contractSchema(consumer: Consumer): GraphQLSchema;
+  now?: () => number;
+}
+
+/** An operation as kept: the manifest entry and when it was first registered. */
+export interface StoredOperation extends ManifestOperation {
+  registeredAt: string;
+}
+
+export interface RegisteredOperation extends StoredOperation {
+  document: DocumentNode;
+}
+
+export type RegistrationResult =
+  | { ok: true; received: number; added: number; unchanged: number; total: number }
+  | { ok: false; reasons: ManifestReason[] };
+
+export const MANIFEST_REGISTRY_DEFAULTS = { cacheSize: 10_000 } as const;
+
+const operationKey = (consumerId: string, id: string) => `pq:op:${consumerId}:${id}`;
+const consumerPrefix = (consumerId: string) => `pq:op:${consumerId}:`;
+
+/**
+ * Parses each operation's body and validates it against `apiSchema`, then, when the consumer has a
+ * contract, against `contract.schema`. Answers the parsed document of each operation (by manifest
+ * index), and every reason of every operation that fails.
+ */
+export function checkManifestOperations(
+  entries: ManifestReading['entries'],
+  apiSchema: GraphQLSchema,
+  contract: { name: string; schema: GraphQLSchema } | null,
+): { documents: Map<number, DocumentNode>; reasons: ManifestReason[] } {
+  const reasons: ManifestReason[] = [];
+  const documents = new Map<number, DocumentNode>();
+  for (const { index, operation } of entries) {
+    const where = { index, id: operation.id, name: operation.name };
+    const reason = (code: ManifestReasonCode, error: GraphQLError | string, prefix = ''): ManifestReason => ({
+      code,
+      message: prefix + (typeof error === 'string' ? error : error.message),
+      operation: where,
+      ...(typeof error !== 'string' && error.locations ? { locations: error.locations.map(({ line, column }) => ({ line, column })) } : {}),
+    });
+
+    let document: DocumentNode;
+    try {
+      document = parse(operation.body);
+    } catch (error) {
+      reasons.push(reason(ManifestReasonCode.GRAPHQL_PARSE_FAILED, error instanceof GraphQLError ? error : String(error)));
+      continue;
+    }
+    const definitions = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    if (definitions.length !== 1) {
+      reasons.push(reason(ManifestReasonCode.OPERATION_MISMATCH, `the body holds ${definitions.length} operations; a manifest entry is exactly one (with the fragments it uses)`));
+      continue;
+    }
+    const [definition] = definitions;
+    if (definition.name?.value !== operation.name) {
+      reasons.push(reason(ManifestReasonCode.OPERATION_MISMATCH, `the entry is named "${operation.name}" but its operation is ${definition.name ? `named "${definition.name.value}"` : 'anonymous'}`));
+    }
+    if (definition.operation !== operation.type) {
+      reasons.push(reason(ManifestReasonCode.OPERATION_MISMATCH, `the entry's type is ${operation.type} but its operation is a ${definition.operation}`));
+    }
+
+    const apiErrors = validate(apiSchema, document);
+    for (const error of apiErrors) reasons.push(reason(ManifestReasonCode.GRAPHQL_VALIDATION_FAILED, error));
+    if (apiErrors.length === 0 && contract) {
+      for (const error of validate(contract.schema, document)) {
+        reasons.push(reason(ManifestReasonCode.NOT_IN_CONTRACT, error, `not in the "${contract.name}" contract: `));
+      }
+    }
+    documents.set(index, document);
+  }
+  return { documents, reasons };
+}
+
+export class ManifestRegistry {
+  private readonly store: GovernanceStore;
+  private readonly now: () => number;
+  /** Parsed operations by `<consumer>\n<id>`; a miss reads the store and parses once (concurrent misses share one read). */
+  private readonly parsed: LRUCache<string, RegisteredOperation>;
+
+  constructor(
+    options: ManifestRegistryOptions,
+    private readonly deps: ManifestRegistryDeps,
+  ) {
+    this.store = deps.store;
+    this.now = deps.now ?? Date.now;
+    this.parsed = new LRUCache<string, RegisteredOperation>({
+      max: options.cacheSize ?? MANIFEST_REGISTRY_DEFAULTS.cacheSize,
+      fetchMethod: async (key) => {
+        const [consumerId, id] = key.split('\n');
+        const text = await this.store.get(operationKey(consumerId, id));
+        if (!text) return undefined;
+        const stored = JSON.parse(text) as StoredOperation;
+        // Validated when it was registered; only the parse is this replica's to do.
+        return { ...stored, document: parse(stored.body) };
+      },
+    });
+  }
+
+  /**
+   * Registers a manifest for `consumer`: all of it, or, when any operation is malformed, does not
+   * match its id, does not parse or does not validate, none of it, with every reason of every operation.
+   */
+  async register(consumer: Consumer, manifest: unknown): Promise<RegistrationResult> {
+    const reading = readOperationManifest(manifest);
+    const contract = consumer.contract ? { name: consumer.contract, schema: this.deps.contractSchema(consumer) } : null;
+    const checked = checkManifestOperations(reading.entries, this.deps.supergraph.apiSchema(), contract);
+    // Every reason at once, in manifest order, so one round of fixes is enough.
+    const reasons = [...reading.reasons, ...checked.reasons].sort((a, b) => (a.operation?.index ?? -1) - (b.operation?.index ?? -1));
+    if (reasons.length > 0) return { ok: false, reasons };
+
+    const existing = new Set(await this.ids(consumer.id));
+    const registeredAt = new Date(this.now()).toISOString();
+    const operations = reading.entries.map(({ operation }) => operation);
+    const added = reading.entries.flatMap(({ index, operation }) => (existing.has(operation.id) ? [] : [{ operation, document: checked.documents.get(index)! }]));
+    await Promise.all(
+      added.map(({ operation }) => this.store.set(operationKey(consumer.id, operation.id), JSON.stringify({ ...operation, registeredAt } satisfies StoredOperation))),
+    );
+    // This replica parsed them already.
+    for (const { operation, document } of added) this.parsed.set(`${consumer.id}\n${operation.id}`, { ...operation, registeredAt, document });
+    return { ok: true, received: operations.length, added: added.length, unchanged: operations.length - added.length, total: existing.size + added.length };
+  }
+
+  /** The consumer's registered operation with this id, parsed; null when it has none. */
+  async operation(consumerId: string, id: string): Promise<RegisteredOperation | null> {
+    return (await this.parsed.fetch(`${consumerId}\n${id}`)) ?? null;
+  }
+
+  /** Whether the consumer registered this id (without parsing it). */
+  async has(consumerId: string, id: string): Promise<boolean> {
+    return this.parsed.has(`${consumerId}\n${id}`) || (await this.store.get(operationKey(consumerId, id))) !== null;
+  }
+
+  /** The consumer's registered operations (without bodies), by name. */
+  async list(consumerId: string): Promise<Omit<StoredOperation, 'body'>[]> {
+    const texts = await Promise.all((await this.ids(consumerId)).map((id) => this.store.get(operationKey(consumerId, id))));
+    return texts
+      .flatMap((text) => (text ? [JSON.parse(text) as StoredOperation] : []))
+      .map(({ id, name, type, registeredAt }) => ({ id, name, type, registeredAt }))
+      .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+  }
+
+  private async ids(consumerId: string): Promise<string[]> {
+    const prefix = consumerPrefix(consumerId);
+    return (await this.store.keys(prefix)).map((key) => key.slice(prefix.length));
+  }
+}

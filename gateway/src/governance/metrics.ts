@@ -1,0 +1,159 @@
+/**
+ * Prometheus metrics of the gateway, on its own prom-client Registry (no global state: tests and
+ * several gateways share a process). Requests are counted where every answer passes (see
+ * request-log.ts `watchRequests`), refusals before GraphQL included; subgraph calls are timed by
+ * the subgraph client (`observeSubgraphFetch`); the usage module reports its flush lag.
+ *
+ * Label cardinality is bounded: `consumer` is a configured consumer id (or `anonymous`),
+ * `operation` an operation name (or `anonymous`), at most `maxOperationsPerConsumer` distinct ones
+ * per consumer and `other` beyond, `code` an error code, `subgraph` a subgraph name.
+ */
+import type { FastifyInstance } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { GovernanceModule } from './module';
+import { watchRequests, type FinishedRequest, type RequestWatch } from './request-log';
+import { GovernanceCode } from './errors';
+
+export interface MetricsOptions {
+  /** Upper bounds (seconds) of the request duration histogram's buckets. Default 5 ms … 10 s. */
+  requestDurationBuckets?: number[];
+  /** Upper bounds (seconds) of the subgraph fetch duration histogram's buckets. Default 1 ms … 10 s. */
+  subgraphFetchDurationBuckets?: number[];
+  /** Distinct operation names labelled per consumer; later ones are counted as `other`. Default 100. */
+  maxOperationsPerConsumer?: number;
+  /** Also expose Node.js process metrics (CPU, memory, event loop lag, GC) as `switchyard_gateway_process_*` / `..._nodejs_*`. Default true. */
+  processMetrics?: boolean;
+  /** Path of the GraphQL route whose requests are counted. Default `/graphql`. */
+  graphqlPath?: string;
+}
+
+/** Told the duration (seconds) and success of one subgraph call; the subgraph client calls it. */
+export type SubgraphFetchObserver = (subgraph: string, seconds: number, ok: boolean) => void;
+
+export type MetricsModule = GovernanceModule & {
+  readonly registry: Registry;
+  /** For the subgraph client (SubgraphClientOptions.observeFetch). */
+  observeSubgraphFetch: SubgraphFetchObserver;
+  /** For the usage module: how old the oldest usage not yet written to the store is, in seconds (0 right after a flush). */
+  setUsageFlushLag(seconds: number): void;
+  /** Counts one finished request (what `registerMetricsRoute`'s hooks call). */
+  recordRequest(request: FinishedRequest): void;
+  /** The request watch whose hooks `registerMetricsRoute` installs. */
+  readonly watch: RequestWatch;
+};
+
+export const METRICS_DEFAULTS = {
+  requestDurationBuckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  subgraphFetchDurationBuckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  maxOperationsPerConsumer: 100,
+  processMetrics: true,
+  graphqlPath: '/graphql',
+} as const;
+
+const ANONYMOUS = 'anonymous';
+const OTHER = 'other';
+/** An error code is a client-visible constant; anything else (a subgraph's free text) is not a label value. */
+const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+
+export function createMetricsModule(options: MetricsOptions = {}): MetricsModule {
+  const registry = new Registry();
+  if (options.processMetrics ?? METRICS_DEFAULTS.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'switchyard_gateway_' });
+
+  const requests = new Counter({
+    name: 'switchyard_gateway_requests_total',
+    help: 'GraphQL requests answered, by consumer, operation name and outcome (ok, error: executed with errors, rejected: answered without executing)',
+    labelNames: ['consumer', 'operation', 'outcome'] as const,
+    registers: [registry],
+  });
+  const errors = new Counter({
+    name: 'switchyard_gateway_errors_total',
+    help: 'Errors in GraphQL responses, by extensions.code',
+    labelNames: ['code'] as const,
+    registers: [registry],
+  });
+  const requestDuration = new Histogram({
+    name: 'switchyard_gateway_request_duration_seconds',
+    help: 'Time from receiving a GraphQL request to sending its response, by consumer and operation name',
+    labelNames: ['consumer', 'operation'] as const,
+    buckets: options.requestDurationBuckets ?? [...METRICS_DEFAULTS.requestDurationBuckets],
+    registers: [registry],
+  });
+  const subgraphFetchDuration = new Histogram({
+    name: 'switchyard_subgraph_fetch_duration_seconds',
+    help: 'Duration of the gateway calls to each subgraph',
+    labelNames: ['subgraph'] as const,
+    buckets: options.subgraphFetchDurationBuckets ?? [...METRICS_DEFAULTS.subgraphFetchDurationBuckets],
+    registers: [registry],
+  });
+  const subgraphFetchErrors = new Counter({
+    name: 'switchyard_subgraph_fetch_errors_total',
+    help: 'Gateway calls to a subgraph that failed: unreachable, timed out or a non-2xx answer',
+    labelNames: ['subgraph'] as const,
+    registers: [registry],
+  });
+  const rateLimitRefusals = new Counter({
+    name: 'switchyard_rate_limit_refusals_total',
+    help: 'Requests refused with RATE_LIMITED, by consumer',
+    labelNames: ['consumer'] as const,
+    registers: [registry],
+  });
+  const usageFlushLag = new Gauge({
+    name: 'switchyard_usage_flush_lag_seconds',
+    help: 'Age of the oldest usage record not yet written to the governance store',
+    registers: [registry],
+  });
+
+  const maxOperations = options.maxOperationsPerConsumer ?? METRICS_DEFAULTS.maxOperationsPerConsumer;
+  const operationsByConsumer = new Map<string, Set<string>>();
+  /** The operation label: its name while the consumer has fewer than `maxOperations` names, `other` after. */
+  function operationLabel(consumer: string, name: string | null): string {
+    if (!name) return ANONYMOUS;
+    let seen = operationsByConsumer.get(consumer);
+    if (!seen) operationsByConsumer.set(consumer, (seen = new Set()));
+    if (seen.has(name)) return name;
+    if (seen.size >= maxOperations) return OTHER;
+    seen.add(name);
+    return name;
+  }
+
+  function recordRequest(request: FinishedRequest): void {
+    const consumer = request.consumer ?? ANONYMOUS;
+    const operation = operationLabel(consumer, request.operationName);
+    requests.inc({ consumer, operation, outcome: request.outcome });
+    requestDuration.observe({ consumer, operation }, request.durationMs / 1000);
+    for (const code of request.errorCodes) {
+      errors.inc({ code: ERROR_CODE.test(code) ? code : OTHER });
+      if (code === GovernanceCode.RATE_LIMITED) rateLimitRefusals.inc({ consumer });
+    }
+  }
+
+  const watch = watchRequests(recordRequest, options.graphqlPath ?? METRICS_DEFAULTS.graphqlPath);
+  return {
+    name: 'metrics',
+    registry,
+    watch,
+    onRequest: watch.onRequest,
+    plugin: watch.plugin,
+    recordRequest,
+    observeSubgraphFetch(subgraph, seconds, ok) {
+      subgraphFetchDuration.observe({ subgraph }, seconds);
+      if (!ok) subgraphFetchErrors.inc({ subgraph });
+    },
+    setUsageFlushLag(seconds) {
+      usageFlushLag.set(seconds);
+    },
+  };
+}
+
+/**
+ * Serves `GET /metrics` (Prometheus text format) on the gateway's app and installs the hooks that
+ * count every GraphQL request. Call before the app is ready; the metrics module's `onRequest` must
+ * come first in the governance chain, so refused requests are counted with their consumer.
+ */
+export function registerMetricsRoute(app: FastifyInstance, metrics: MetricsModule, path = '/metrics'): void {
+  metrics.watch.attach(app);
+  app.get(path, async (_request, reply) => {
+    const text = await metrics.registry.metrics();
+    return reply.header('content-type', metrics.registry.contentType).send(text);
+  });
+}

@@ -1,0 +1,230 @@
+import { buildSchema } from 'graphql';
+import type { GatewayContext } from '../context';
+import type { Consumer, PersistedOperationsMode } from './consumer';
+import type { GovernedRequest, GraphQLRequestBody } from './module';
+import { operationId } from './operation-manifest';
+import { createPersistedOperationsModule, type PersistedOperationsModule, type PersistedOperationsOptions } from './persisted-operations';
+import { createMemoryStore } from './store/memory-store';
+import type { GovernanceStore } from './store/governance-store';
+
+const API = buildSchema(`
+  type Order { id: ID! status: String! }
+  type Query { order(id: ID!): Order orders: [Order!]! }
+`);
+const ORDER = 'query Order($id: ID!) { order(id: $id) { id status } }';
+const ORDERS = 'query Orders { orders { id } }';
+const HOUR = 3_600_000;
+
+const consumers: Record<string, Consumer> = Object.fromEntries(
+  (
+    [
+      ['partner', 'persisted-only'],
+      ['portal', 'allow'],
+      ['store', 'audit'],
+    ] as [string, PersistedOperationsMode][]
+  ).map(([id, mode]) => [
+    id,
+    { id, name: id, kind: 'distributor', scopes: [], tenant: null, tier: 'bronze', persistedOperations: mode, contract: null, requireClientName: false, requireOperationName: false },
+  ]),
+);
+
+let clock = Date.parse('2026-11-01T00:00:00Z');
+const now = () => clock;
+const modules: PersistedOperationsModule[] = [];
+
+function moduleOn(store: GovernanceStore, options: PersistedOperationsOptions = {}) {
+  const module = createPersistedOperationsModule(
+    { unknownOperationsFlushIntervalMs: 3_600_000, ...options },
+    { store, supergraph: { apiSchema: () => API }, contractSchema: () => API, consumer: (id) => consumers[id] ?? null, now },
+  );
+  modules.push(module);
+  return module;
+}
+
+function requestOf(consumer: string | null, body: unknown, method = 'POST'): GovernedRequest {
+  const context: GatewayContext = { correlationId: 'test', consumer: consumer ? consumers[consumer] : null, client: { name: null, version: null }, governance: {} };
+  return { method, headers: {}, body: body as GraphQLRequestBody, context, responseHeaders: {} };
+}
+
+async function registered(store: GovernanceStore, consumer: string, ...bodies: [string, string][]) {
+  const module = moduleOn(store);
+  const result = await module.registry.register(consumers[consumer], {
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: bodies.map(([name, body]) => ({ id: operationId(body), name, type: 'query', body })),
+  });
+  expect(result.ok).toBe(true);
+  return module;
+}
+
+/** Runs the module's didResolveOperation hook as Apollo Server does once the document resolved. */
+async function resolved(module: PersistedOperationsModule, request: GovernedRequest, operationName: string | null) {
+  const listener = await module.plugin!.requestDidStart!({} as never);
+  const query = request.body.query!;
+  await listener!.didResolveOperation!({ contextValue: request.context, queryHash: operationId(query), operationName } as never);
+}
+
+afterEach(async () => {
+  for (const module of modules.splice(0)) await module.close();
+});
+
+describe('persisted-only consumers', () => {
+  test('a registered id, in any of its forms, runs the registered text and nothing of the persisted forms reaches Apollo Server', async () => {
+    const module = await registered(createMemoryStore(now), 'partner', ['Order', ORDER]);
+    const id = operationId(ORDER);
+    for (const body of [{ documentId: id }, { documentId: `sha256:${id}` }, { id }, { extensions: { persistedQuery: { version: 1, sha256Hash: id }, tracing: true } }]) {
+      const request = requestOf('partner', { ...body, variables: { id: 'ORD-1' } });
+      await module.onRequest!(request);
+      expect(request.body).toEqual({ query: ORDER, variables: { id: 'ORD-1' }, ...('extensions' in body ? { extensions: { tracing: true } } : {}) });
+      expect(request.context.governance).toEqual({ persistedOperationId: id, persistedOperationSource: 'manifest' });
+    }
+  });
+
+  test('a free-form document is refused with PERSISTED_QUERY_REQUIRED (400), even one that is registered', async () => {
+    const module = await registered(createMemoryStore(now), 'partner', ['Order', ORDER]);
+    for (const body of [{ query: ORDER }, { query: ORDERS }, {}, [{ documentId: operationId(ORDER) }]]) {
+      await expect(module.onRequest!(requestOf('partner', body))).rejects.toMatchObject({ status: 400, extensions: { code: 'PERSISTED_QUERY_REQUIRED' } });
+    }
+  });
+
+  test('an unknown id is PERSISTED_QUERY_NOT_FOUND (404), and APQ cannot register one', async () => {
+    const store = createMemoryStore(now);
+    const module = await registered(store, 'partner', ['Order', ORDER]);
+    const unknownId = operationId(ORDERS);
+    await expect(module.onRequest!(requestOf('partner', { documentId: unknownId }))).rejects.toMatchObject({ status: 404, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', id: unknownId } });
+    const apq = { query: ORDERS, extensions: { persistedQuery: { version: 1, sha256Hash: unknownId } } };
+    await expect(module.onRequest!(requestOf('partner', apq))).rejects.toMatchObject({ status: 404, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    expect(await store.get(`apq:${unknownId}`)).toBeNull();
+    // Registered for another consumer is not registered for this one.
+    await registered(store, 'portal', ['Orders', ORDERS]);
+    await expect(module.onRequest!(requestOf('partner', { documentId: unknownId }))).rejects.toMatchObject({ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+  });
+
+  test('a store that does not answer is STORE_UNAVAILABLE (503), not an internal error', async () => {
+    const store = createMemoryStore(now);
+    const module = moduleOn({ ...store, get: async () => Promise.reject(new Error('connection lost')) });
+    await expect(module.onRequest!(requestOf('partner', { documentId: operationId(ORDER) }))).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
+  });
+});
+
+describe('allow and APQ', () => {
+  test('a free-form document from an allow consumer passes untouched', async () => {
+    const module = moduleOn(createMemoryStore(now));
+    const request = requestOf('portal', { query: ORDERS, operationName: 'Orders' });
+    await module.onRequest!(request);
+    expect(request.body).toEqual({ query: ORDERS, operationName: 'Orders' });
+    expect(request.context.governance).toEqual({});
+  });
+
+  test('APQ: an unknown hash is PERSISTED_QUERY_NOT_FOUND with status 200; hash and text register it for every replica for 24 hours', async () => {
+    const store = createMemoryStore(now);
+    const first = moduleOn(store);
+    const hash = operationId(ORDERS);
+    const hashOnly = () => ({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+    await expect(first.onRequest!(requestOf('portal', hashOnly()))).rejects.toMatchObject({ status: 200, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+
+    const registering = requestOf('portal', { query: ORDERS, ...hashOnly() });
+    await first.onRequest!(registering);
+    expect(registering.body).toEqual({ query: ORDERS, extensions: {} });
+    expect(registering.context.governance).toEqual({ persistedOperationId: hash, persistedOperationSource: 'apq' });
+
+    const replica = moduleOn(store);
+    const served = requestOf('store', hashOnly());
+    await replica.onRequest!(served);
+    expect(served.body.query).toBe(ORDERS);
+
+    clock += 24 * HOUR + 1;
+    await expect(moduleOn(store).onRequest!(requestOf('portal', hashOnly()))).rejects.toMatchObject({ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+  });
+
+  test('a hash that is not the sha-256 of the query is PERSISTED_QUERY_HASH_MISMATCH (400), and nothing is stored', async () => {
+    const store = createMemoryStore(now);
+    const module = moduleOn(store);
+    const wrong = operationId(ORDER);
+    const body = { query: ORDERS, extensions: { persistedQuery: { version: 1, sha256Hash: wrong } } };
+    await expect(module.onRequest!(requestOf('portal', body))).rejects.toMatchObject({ status: 400, extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH', id: wrong } });
+    await expect(module.onRequest!(requestOf('portal', { query: ORDERS, documentId: wrong }))).rejects.toMatchObject({ extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } });
+    expect(await store.keys('apq:')).toEqual([]);
+  });
+
+  test('a GET request carries extensions as a JSON string: parsed, and its hash served', async () => {
+    const store = createMemoryStore(now);
+    const module = moduleOn(store);
+    await store.set(`apq:${operationId(ORDERS)}`, ORDERS);
+    const request = requestOf('portal', { extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: operationId(ORDERS) } }) }, 'GET');
+    await module.onRequest!(request);
+    expect(request.body).toEqual({ query: ORDERS, extensions: {} });
+
+    await expect(module.onRequest!(requestOf('portal', { extensions: '{"persistedQuery":' }, 'GET'))).rejects.toMatchObject({ status: 400, extensions: { code: 'BAD_REQUEST' } });
+  });
+
+  test('with APQ off a hash that is not registered is PERSISTED_QUERY_NOT_SUPPORTED, so clients send text', async () => {
+    const module = moduleOn(createMemoryStore(now), { apq: false });
+    const body = { query: ORDERS, extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDERS) } } };
+    await expect(module.onRequest!(requestOf('portal', body))).rejects.toMatchObject({ extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } });
+  });
+
+  test('a persisted query version other than 1 is refused as BAD_REQUEST', async () => {
+    const module = moduleOn(createMemoryStore(now));
+    const body = { query: ORDERS, extensions: { persistedQuery: { version: 2, sha256Hash: operationId(ORDERS) } } };
+    await expect(module.onRequest!(requestOf('portal', body))).rejects.toMatchObject({ status: 400, extensions: { code: 'BAD_REQUEST' } });
+  });
+});
+
+describe('audit mode', () => {
+  test('records each unregistered operation with its name, hash, first and last seen and count, and not the registered ones', async () => {
+    const store = createMemoryStore(now);
+    const module = await registered(store, 'store', ['Order', ORDER]);
+    const start = clock;
+    for (const query of [ORDERS, ORDER, ORDERS]) {
+      const request = requestOf('store', { query });
+      await module.onRequest!(request);
+      await resolved(module, request, query === ORDERS ? 'Orders' : 'Order');
+      clock += 1000;
+    }
+    // Run by id: registered, not recorded either.
+    const byId = requestOf('store', { documentId: operationId(ORDER) });
+    await module.onRequest!(byId);
+    await resolved(module, byId, 'Order');
+    // An allow consumer's operations are not recorded.
+    await resolved(module, requestOf('portal', { query: ORDERS }), 'Orders');
+
+    const expected = { consumer: 'store', id: operationId(ORDERS), name: 'Orders', firstSeen: new Date(start).toISOString(), lastSeen: new Date(start + 2000).toISOString(), count: 2 };
+    expect(await module.unknownOperations('store')).toEqual([expected]);
+
+    // Another replica adds its own sightings to the same record.
+    const replica = moduleOn(store);
+    const again = requestOf('store', { query: ORDERS });
+    await replica.onRequest!(again);
+    await resolved(replica, again, 'Orders');
+    expect(await replica.unknownOperations()).toEqual([{ ...expected, lastSeen: new Date(clock).toISOString(), count: 3 }]);
+  });
+
+  test('sightings the store refused are kept and written by a later flush', async () => {
+    const store = createMemoryStore(now);
+    let down = true;
+    const flaky: GovernanceStore = { ...store, set: (...args) => (down ? Promise.reject(new Error('down')) : store.set(...args)) };
+    const module = moduleOn(flaky);
+    const request = requestOf('store', { query: ORDERS });
+    await resolved(module, request, 'Orders');
+    const failing = module.flush();
+    // Seen again while the failing flush is under way: both sightings must survive it.
+    await resolved(module, request, 'Orders');
+    await expect(failing).rejects.toThrow('down');
+    await resolved(module, request, 'Orders');
+    down = false;
+    await module.flush();
+    expect(await moduleOn(store).unknownOperations('store')).toMatchObject([{ id: operationId(ORDERS), count: 3 }]);
+  });
+
+  test('an unknown operation is forgotten once its retention has passed since it was first seen', async () => {
+    const store = createMemoryStore(now);
+    const module = moduleOn(store, { unknownOperationsRetentionDays: 1 });
+    await resolved(module, requestOf('store', { query: ORDERS }), 'Orders');
+    await module.flush();
+    clock += 25 * HOUR;
+    expect(await module.unknownOperations('store')).toEqual([]);
+    await resolved(module, requestOf('store', { query: ORDERS }), 'Orders');
+    expect(await module.unknownOperations('store')).toMatchObject([{ count: 1, firstSeen: new Date(clock).toISOString() }]);
+  });
+});

@@ -1,0 +1,246 @@
+/**
+ * Rate budgets: per consumer, how many requests and how much cost it may spend per window, from
+ * one second to a calendar month (rate-windows.ts), shared by every gateway replica through the
+ * governance store by leasing budget in chunks (budget-lease.ts: never more than the limit in
+ * total; no store round trip per request). Requests are counted before any GraphQL work; cost is
+ * charged once the operation is resolved and priced (operation-limits.ts), before it runs.
+ * A refusal is HTTP 429 with Retry-After and RATE_LIMITED. The same counters are the showback:
+ * `GET /admin/consumers/:id/budget` reports what each rule's current window has used.
+ */
+import type { GraphQLResponse } from '@apollo/server';
+import { HeaderMap } from '@apollo/server';
+import type { FastifyInstance } from 'fastify';
+import type { GatewayContext } from '../context';
+import { chunkSize, LeasedBudget, StoreUnavailableError } from './budget-lease';
+import type { Consumer } from './consumer';
+import { GovernanceCode, GovernanceError } from './errors';
+import type { GovernanceModule } from './module';
+import { parseWindow, secondsUntilEnd, windowAt, type RateWindow, type WindowSpan } from './rate-windows';
+import type { GovernanceStore } from './store/governance-store';
+
+/** One budget: at most `requests` requests, or `cost` total operation cost, per `window`. */
+export type RateRuleConfig = { window: string; requests: number; cost?: undefined } | { window: string; cost: number; requests?: undefined };
+
+/** What the gateway does with rate budgets while the store does not answer. */
+export const STORE_UNAVAILABLE_MODES = ['local', 'allow', 'deny'] as const;
+export type StoreUnavailableMode = (typeof STORE_UNAVAILABLE_MODES)[number];
+
+export interface RateBudgetOptions {
+  /** The rules of each rate tier (the consumer's `tier`). A consumer whose tier is not listed has no budget. */
+  tiers: Record<string, RateRuleConfig[]>;
+  /** Per-consumer rules; each replaces the tier's rule of the same window and measure. Default none. */
+  consumers?: Record<string, RateRuleConfig[]>;
+  /** Fraction of a window's limit a replica reserves from the store at a time (at least 1 unit). Default 0.05. */
+  leaseSize?: number;
+  /**
+   * While the store does not answer: `local` enforces each rule's full limit in this replica's
+   * memory (n replicas admit up to n × limit), `allow` admits everything, `deny` refuses with 503
+   * SERVICE_UNAVAILABLE. A chunk already leased is spent first in every mode. Default `local`.
+   */
+  onStoreUnavailable?: StoreUnavailableMode;
+}
+
+export interface RateBudgetDeps {
+  store: GovernanceStore;
+  /** The clock (tests move it). Default Date.now. */
+  now?: () => number;
+  /** The consumers of the config, for the showback route. Default: none known. */
+  findConsumer?: (id: string) => Pick<Consumer, 'id' | 'tier'> | null | undefined;
+  /** Told when the store fails and the module degrades (for logs and metrics). */
+  onStoreUnavailable?: (error: unknown) => void;
+}
+
+export const RATE_BUDGET_DEFAULTS = { leaseSize: 0.05, onStoreUnavailable: 'local' } as const;
+
+export type RateMeasure = 'requests' | 'cost';
+
+export interface RateRule {
+  window: RateWindow;
+  measure: RateMeasure;
+  limit: number;
+}
+
+/** A counter outlives its window by this much, so a showback read at the boundary still finds it. */
+const COUNTER_GRACE_SECONDS = 60;
+
+/** Validates rules from the config; an error names the rule and what is wrong with it. */
+export function parseRules(rules: RateRuleConfig[], where: string): RateRule[] {
+  return rules.map((rule, index) => {
+    const at = `${where}[${index}]`;
+    const measures = (['requests', 'cost'] as const).filter((measure) => rule[measure] !== undefined);
+    if (measures.length !== 1) throw new Error(`${at}: give exactly one of "requests" and "cost"`);
+    const limit = rule[measures[0]]!;
+    if (!Number.isInteger(limit) || limit < 0) throw new Error(`${at}: ${measures[0]} must be a whole number ≥ 0, got ${limit}`);
+    try {
+      return { window: parseWindow(rule.window), measure: measures[0], limit };
+    } catch (error) {
+      throw new Error(`${at}: ${(error as Error).message}`);
+    }
+  });
+}
+
+/** The tier's rules with the consumer's overrides, each replacing the rule of the same window and measure. */
+export function rulesWithOverrides(tierRules: RateRule[], overrides: RateRule[]): RateRule[] {
+  const identity = (rule: RateRule) => `${rule.measure}:${rule.window.text}`;
+  const replaced = new Set(overrides.map(identity));
+  return [...tierRules.filter((rule) => !replaced.has(identity(rule))), ...overrides];
+}
+
+/** The store key of one consumer's counter for one rule in one window occurrence. */
+export function budgetKey(consumerId: string, rule: RateRule, span: WindowSpan): string {
+  return `rate:${consumerId}:${rule.measure}:${span.key}`;
+}
+
+interface Decision {
+  rule: RateRule;
+  span: WindowSpan;
+  admitted: boolean;
+  remaining: number;
+}
+
+export type RateBudgetModule = GovernanceModule & {
+  /** The rules that apply to a consumer. */
+  rulesFor(consumer: Pick<Consumer, 'id' | 'tier'>): RateRule[];
+};
+
+export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBudgetDeps): RateBudgetModule {
+  const leaseSize = options.leaseSize ?? RATE_BUDGET_DEFAULTS.leaseSize;
+  if (!(leaseSize > 0 && leaseSize <= 1)) throw new Error(`rateBudgets.leaseSize must be more than 0 and at most 1, got ${leaseSize}`);
+  const storeUnavailableMode = options.onStoreUnavailable ?? RATE_BUDGET_DEFAULTS.onStoreUnavailable;
+  if (!STORE_UNAVAILABLE_MODES.includes(storeUnavailableMode)) throw new Error(`rateBudgets.onStoreUnavailable must be one of ${STORE_UNAVAILABLE_MODES.join(', ')}`);
+  const tierRules = new Map(Object.entries(options.tiers).map(([tier, rules]) => [tier, parseRules(rules, `rateBudgets.tiers.${tier}`)]));
+  const consumerRules = new Map(Object.entries(options.consumers ?? {}).map(([id, rules]) => [id, parseRules(rules, `rateBudgets.consumers.${id}`)]));
+  const { store } = deps;
+  const now = deps.now ?? Date.now;
+
+  const rulesByConsumer = new Map<string, RateRule[]>();
+  function rulesFor(consumer: Pick<Consumer, 'id' | 'tier'>): RateRule[] {
+    const cacheKey = `${consumer.id}\n${consumer.tier}`;
+    let rules = rulesByConsumer.get(cacheKey);
+    if (!rules) {
+      rules = rulesWithOverrides(tierRules.get(consumer.tier) ?? [], consumerRules.get(consumer.id) ?? []);
+      rulesByConsumer.set(cacheKey, rules);
+    }
+    return rules;
+  }
+
+  /** This replica's state of each consumer's rule, in its current window occurrence only. */
+  const budgets = new Map<string, { span: WindowSpan; lease: LeasedBudget; usedWhileStoreAway: number }>();
+  function budgetOf(consumerId: string, rule: RateRule, at: number) {
+    const id = `${consumerId}\n${rule.measure}\n${rule.window.text}`;
+    let budget = budgets.get(id);
+    if (!budget || at >= budget.span.end || at < budget.span.start) {
+      const span = windowAt(rule.window, at);
+      const ttl = secondsUntilEnd(span, at) + COUNTER_GRACE_SECONDS;
+      budget = { span, lease: new LeasedBudget(store, budgetKey(consumerId, rule, span), rule.limit, chunkSize(rule.limit, leaseSize), ttl), usedWhileStoreAway: 0 };
+      budgets.set(id, budget);
+    }
+    return budget;
+  }
+
+  async function take(consumerId: string, rule: RateRule, amount: number): Promise<Decision> {
+    const budget = budgetOf(consumerId, rule, now());
+    try {
+      const admitted = await budget.lease.take(amount);
+      return { rule, span: budget.span, admitted, remaining: budget.lease.remaining() };
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError)) throw error;
+      deps.onStoreUnavailable?.(error.cause ?? error);
+      if (storeUnavailableMode === 'deny') {
+        throw new GovernanceError('SERVICE_UNAVAILABLE', 'Rate budgets cannot be checked right now; retry shortly.', { status: 503, headers: { 'Retry-After': '1' } });
+      }
+      const admitted = storeUnavailableMode === 'allow' || budget.usedWhileStoreAway + amount <= rule.limit;
+      if (admitted) budget.usedWhileStoreAway += amount;
+      return { rule, span: budget.span, admitted, remaining: Math.max(0, rule.limit - budget.usedWhileStoreAway) };
+    }
+  }
+
+  /** Charges `amount` to every rule of `measure`; the refusal, if any, names the rule whose window ends last. */
+  async function charge(consumer: Consumer, measure: RateMeasure, amount: number): Promise<Decision[]> {
+    const decisions = await Promise.all(rulesFor(consumer).filter((rule) => rule.measure === measure).map((rule) => take(consumer.id, rule, amount)));
+    const refused = decisions.filter((decision) => !decision.admitted).sort((a, b) => b.span.end - a.span.end)[0];
+    if (refused) throw rateLimited(refused, now());
+    return decisions;
+  }
+
+  return {
+    name: 'rate-budget',
+    rulesFor,
+    async onRequest({ context, responseHeaders }) {
+      if (!context.consumer) return;
+      const decisions = await charge(context.consumer, 'requests', 1);
+      // The tightest rule is the one a client should pace itself by.
+      const tightest = decisions.sort((a, b) => a.remaining - b.remaining)[0];
+      if (tightest) {
+        responseHeaders['RateLimit-Limit'] = String(tightest.rule.limit);
+        responseHeaders['RateLimit-Remaining'] = String(tightest.remaining);
+        responseHeaders['RateLimit-Reset'] = String(secondsUntilEnd(tightest.span, now()));
+      }
+    },
+    plugin: {
+      async requestDidStart() {
+        return {
+          // After every didResolveOperation (the cost is known) and before execution; a refusal is answered here.
+          async responseForOperation(request): Promise<GraphQLResponse | null> {
+            const { consumer, governance } = request.contextValue;
+            if (!consumer) return null;
+            try {
+              await charge(consumer, 'cost', governance.cost ?? 0);
+              return null;
+            } catch (error) {
+              if (error instanceof GovernanceError) return refusalResponse(error);
+              throw error;
+            }
+          },
+        };
+      },
+    },
+    adminRoutes(admin: FastifyInstance) {
+      admin.get<{ Params: { id: string } }>('/consumers/:id/budget', async (request, reply) => {
+        const consumer = deps.findConsumer?.(request.params.id);
+        if (!consumer) {
+          return reply.code(404).send({ errors: [{ message: `No consumer "${request.params.id}" is configured.`, extensions: { code: 'NOT_FOUND' } }] });
+        }
+        const at = now();
+        try {
+          const rules = await Promise.all(
+            rulesFor(consumer).map(async (rule) => {
+              const span = windowAt(rule.window, at);
+              const used = Math.min(rule.limit, await store.counter(budgetKey(consumer.id, rule, span)));
+              return {
+                window: rule.window.text,
+                measure: rule.measure,
+                limit: rule.limit,
+                used,
+                remaining: rule.limit - used,
+                windowStart: new Date(span.start).toISOString(),
+                windowEnd: new Date(span.end).toISOString(),
+              };
+            }),
+          );
+          return reply.send({ consumer: consumer.id, tier: consumer.tier, rules });
+        } catch {
+          return reply.code(503).send({ errors: [{ message: 'the governance store did not answer; try again', extensions: { code: 'STORE_UNAVAILABLE' } }] });
+        }
+      });
+    },
+  };
+}
+
+function rateLimited({ rule, span }: Decision, at: number): GovernanceError {
+  const retryAfter = secondsUntilEnd(span, at);
+  const what = rule.measure === 'requests' ? `${rule.limit} requests` : `a cost of ${rule.limit}`;
+  return new GovernanceError(GovernanceCode.RATE_LIMITED, `Rate limit reached: at most ${what} per ${rule.window.text} window; retry after ${retryAfter} s.`, {
+    status: 429,
+    headers: { 'Retry-After': String(retryAfter) },
+    details: { window: rule.window.text, measure: rule.measure, limit: rule.limit, retryAfter },
+  });
+}
+
+/** A refusal as the response Apollo Server sends instead of executing the operation. */
+function refusalResponse(error: GovernanceError): GraphQLResponse {
+  return {
+    http: { status: error.status, headers: new HeaderMap(Object.entries(error.headers).map(([name, value]) => [name.toLowerCase(), value])) },
+    body: { kind: 'single', singleResult: error.toResponseBody() },
+  };
+}

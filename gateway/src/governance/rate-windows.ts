@@ -1,0 +1,45 @@
+/**
+ * Rate windows: fixed windows aligned to the epoch in UTC (`1s`, `10s`, `1m`, `1h`, `1d`, ...)
+ * and the calendar month in UTC (`month`), so every replica agrees on which window an instant is
+ * in and on the store key that counts it, without talking to the others.
+ */
+
+export type RateWindow = { readonly text: string; readonly kind: 'fixed'; readonly ms: number } | { readonly text: 'month'; readonly kind: 'month' };
+
+/** One occurrence of a window: [start, end) in epoch ms, and the key its counter is stored under. */
+export interface WindowSpan {
+  start: number;
+  end: number;
+  /** `1s@2026-11-01T10:00:01.000Z`, `month@2026-11`: readable in Redis, unique per occurrence. */
+  key: string;
+}
+
+const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+const FIXED_WINDOW = /^([1-9][0-9]*)(s|m|h|d)$/;
+
+/** Parses `<n>s`, `<n>m`, `<n>h`, `<n>d` or `month`; anything else is an error naming the accepted forms. */
+export function parseWindow(text: string): RateWindow {
+  if (text === 'month') return { text, kind: 'month' };
+  const match = FIXED_WINDOW.exec(text);
+  if (!match) throw new Error(`"${text}" is not a rate window: use <n>s, <n>m, <n>h, <n>d (e.g. 1s, 10s, 1m, 1h, 1d) or month`);
+  const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+  if (ms > 31 * UNIT_MS.d) throw new Error(`"${text}" is longer than a month: use month for a monthly budget`);
+  return { text, kind: 'fixed', ms };
+}
+
+/** The occurrence of `window` that contains the instant `now`. */
+export function windowAt(window: RateWindow, now: number): WindowSpan {
+  if (window.kind === 'month') {
+    const date = new Date(now);
+    const year = date.getUTCFullYear();
+    const month = date.getUTCMonth();
+    return { start: Date.UTC(year, month, 1), end: Date.UTC(year, month + 1, 1), key: `month@${year}-${String(month + 1).padStart(2, '0')}` };
+  }
+  const start = Math.floor(now / window.ms) * window.ms;
+  return { start, end: start + window.ms, key: `${window.text}@${new Date(start).toISOString()}` };
+}
+
+/** Whole seconds until the window ends, at least 1: what `Retry-After` says. */
+export function secondsUntilEnd(span: WindowSpan, now: number): number {
+  return Math.max(1, Math.ceil((span.end - now) / 1_000));
+}

@@ -1,0 +1,202 @@
+/**
+ * Usage aggregated in this process and written to the GovernanceStore in batches: one
+ * `incrementFields` call per flush, whatever the traffic, never a store write per request.
+ * A flush that fails puts its increments back, so usage buffered while the store is away is
+ * written when it returns (only increments whose time bucket is past retention are dropped:
+ * the store would have expired them anyway).
+ *
+ * Store layout (shared with usage-reports.ts): one hash per time bucket and kind,
+ * `usage:<bucketStartMs>:<kind>`, whose fields are `|`-joined, URI-encoded dimensions then a metric.
+ */
+import type { GovernanceStore } from './store/governance-store';
+
+/** Upper bounds (ms) of the latency histogram; a last, open bucket holds the slower requests. Fixed, so histograms merge by addition. */
+export const LATENCY_BOUNDS_MS = [5, 10, 25, 50, 75, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 1500, 2000, 3000, 5000, 10000] as const;
+
+/** The slot of a latency in the histogram: the first bound it does not exceed, or the open bucket. */
+export function latencySlot(latencyMs: number): number {
+  const slot = LATENCY_BOUNDS_MS.findIndex((bound) => latencyMs <= bound);
+  return slot === -1 ? LATENCY_BOUNDS_MS.length : slot;
+}
+
+/**
+ * The q-quantile (0..1) of a histogram (counts per slot), interpolated linearly inside its slot,
+ * so the estimate is off by at most that slot's width; null when empty. The open slot answers its lower bound.
+ */
+export function percentileOf(histogram: readonly number[], q: number): number | null {
+  const total = histogram.reduce((sum, count) => sum + count, 0);
+  if (total === 0) return null;
+  const rank = q * total;
+  let below = 0;
+  for (let slot = 0; slot < histogram.length; slot++) {
+    const count = histogram[slot] ?? 0;
+    if (count > 0 && below + count >= rank) {
+      const lower = slot === 0 ? 0 : LATENCY_BOUNDS_MS[slot - 1];
+      if (slot >= LATENCY_BOUNDS_MS.length) return lower;
+      const upper = LATENCY_BOUNDS_MS[slot];
+      return Math.round((lower + ((upper - lower) * (rank - below)) / count) * 10) / 10;
+    }
+    below += count;
+  }
+  return LATENCY_BOUNDS_MS[LATENCY_BOUNDS_MS.length - 1];
+}
+
+/** Adds histogram `from` into `into` (same fixed slots). */
+export function mergeHistogram(into: number[], from: readonly number[]): number[] {
+  for (let slot = 0; slot < from.length; slot++) into[slot] = (into[slot] ?? 0) + (from[slot] ?? 0);
+  return into;
+}
+
+export const emptyHistogram = (): number[] => new Array(LATENCY_BOUNDS_MS.length + 1).fill(0);
+
+/** What one request contributes to usage. */
+export interface UsageEvent {
+  /** When it ended (ms since the epoch). */
+  at: number;
+  consumer: string;
+  clientName: string;
+  clientVersion: string;
+  /** The persisted operation id, or the sha-256 of the document. */
+  operationId: string;
+  /** '' for an anonymous operation. */
+  operationName: string;
+  /** Every `Type.field` the operation selects. */
+  coordinates: readonly string[];
+  /** Error count per `extensions.code`. */
+  errorCodes: Readonly<Record<string, number>>;
+  /** The order-to-cash stages its root fields serve, each with whether an error fell in it. */
+  stages: readonly { stage: string; failed: boolean }[];
+  latencyMs: number;
+}
+
+export const USAGE_KEY_PREFIX = 'usage:';
+export type UsageHashKind = 'operations' | 'fields' | 'stages';
+
+export const usageHashKey = (bucketStart: number, kind: UsageHashKind) => `${USAGE_KEY_PREFIX}${bucketStart}:${kind}`;
+
+/** `usage:<start>:<kind>` → its parts, or null for another key. */
+export function parseUsageHashKey(key: string): { bucketStart: number; kind: UsageHashKind } | null {
+  const match = /^usage:(\d+):(operations|fields|stages)$/.exec(key);
+  return match ? { bucketStart: Number(match[1]), kind: match[2] as UsageHashKind } : null;
+}
+
+/** A hash field: dimensions then metric, each URI-encoded so `|` never appears inside a part. */
+export const usageField = (...parts: string[]) => parts.map(encodeURIComponent).join('|');
+export const parseUsageField = (field: string) => field.split('|').map(decodeURIComponent);
+
+/** Metrics of the `operations` and `stages` hashes: `requests`, `errors` (requests with any), `error:<CODE>`, `latency:<slot>`. */
+export const latencyMetric = (slot: number) => `latency:${slot}`;
+
+export interface UsageAggregatorOptions {
+  store: GovernanceStore;
+  /** Width of a time bucket (ms). */
+  bucketMs: number;
+  /** How long a bucket is kept after it ends (ms). */
+  retentionMs: number;
+  /** How often to flush (ms); 0: only when `flush()` is called. */
+  flushIntervalMs: number;
+  now?: () => number;
+  /** Told about a failed flush (its increments are kept for the next one). */
+  onFlushError?: (error: unknown) => void;
+}
+
+export class UsageAggregator {
+  /** hash key → field → amount not yet written. */
+  private pending = new Map<string, Map<string, number>>();
+  private flushing: Promise<void> | null = null;
+  private readonly timer: NodeJS.Timeout | null;
+  private readonly now: () => number;
+
+  constructor(private readonly options: UsageAggregatorOptions) {
+    this.now = options.now ?? Date.now;
+    this.timer = options.flushIntervalMs > 0 ? setInterval(() => void this.flush().catch(() => {}), options.flushIntervalMs) : null;
+    this.timer?.unref();
+  }
+
+  record(event: UsageEvent): void {
+    const bucketStart = Math.floor(event.at / this.options.bucketMs) * this.options.bucketMs;
+    const { consumer, clientName, clientVersion, operationId, operationName } = event;
+    const latency = latencyMetric(latencySlot(event.latencyMs));
+    const errorCount = Object.values(event.errorCodes).reduce((sum, n) => sum + n, 0);
+
+    const operations = this.hash(usageHashKey(bucketStart, 'operations'));
+    const series = (metric: string) => usageField(consumer, clientName, clientVersion, operationId, operationName, metric);
+    add(operations, series('requests'), 1);
+    add(operations, series(latency), 1);
+    if (errorCount > 0) add(operations, series('errors'), 1);
+    for (const [code, count] of Object.entries(event.errorCodes)) add(operations, series(`error:${code}`), count);
+
+    const fields = this.hash(usageHashKey(bucketStart, 'fields'));
+    for (const coordinate of event.coordinates) add(fields, usageField(consumer, clientName, operationId, operationName, coordinate), 1);
+
+    const stages = this.hash(usageHashKey(bucketStart, 'stages'));
+    for (const { stage, failed } of event.stages) {
+      add(stages, usageField(stage, consumer, 'requests'), 1);
+      add(stages, usageField(stage, consumer, latency), 1);
+      if (failed) add(stages, usageField(stage, consumer, 'errors'), 1);
+    }
+  }
+
+  /** Increments waiting for the next flush. */
+  pendingFieldCount(): number {
+    let count = 0;
+    for (const fields of this.pending.values()) count += fields.size;
+    return count;
+  }
+
+  /** Writes everything buffered in one store call; on failure keeps it and rejects. Concurrent calls share one flush. */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing.catch(() => {});
+    this.flushing = this.write().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  /** Stops the timer and flushes what is left. */
+  async close(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private async write(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    const now = this.now();
+    const increments: { key: string; field: string; amount: number }[] = [];
+    let newestEnd = 0;
+    for (const [key, fields] of batch) {
+      const bucketEnd = parseUsageHashKey(key)!.bucketStart + this.options.bucketMs;
+      if (bucketEnd + this.options.retentionMs <= now) continue;
+      newestEnd = Math.max(newestEnd, bucketEnd);
+      for (const [field, amount] of fields) increments.push({ key, field, amount });
+    }
+    if (increments.length === 0) return;
+    // Every hash of the batch lives until the newest bucket's end plus retention: older ones a little longer, never shorter.
+    const ttlSeconds = Math.ceil((newestEnd + this.options.retentionMs - now) / 1000);
+    try {
+      await this.options.store.incrementFields(increments, ttlSeconds);
+    } catch (error) {
+      for (const { key, field, amount } of increments) add(this.hash(key), field, amount);
+      this.options.onFlushError?.(error);
+      throw error;
+    }
+  }
+
+  private hash(key: string): Map<string, number> {
+    let fields = this.pending.get(key);
+    if (!fields) this.pending.set(key, (fields = new Map()));
+    return fields;
+  }
+}
+
+function add(fields: Map<string, number>, field: string, amount: number): void {
+  fields.set(field, (fields.get(field) ?? 0) + amount);
+}
+
+/** `30s`, `5m`, `1h`, `1d` → milliseconds; throws on anything else. */
+export function durationMs(text: string): number {
+  const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
+  if (!match || Number(match[1]) === 0) throw new Error(`"${text}" is not a duration such as 30s, 5m, 1h or 1d`);
+  return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+}

@@ -1,0 +1,200 @@
+/**
+ * Usage: for every GraphQL request, who (consumer, client name and version) ran what (operation
+ * id and name, every field coordinate it selected, the order-to-cash stages of its root fields),
+ * with which errors and how fast. Aggregated in process and flushed in batches
+ * (usage-aggregator.ts); read through the admin routes below (usage-reports.ts).
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { Kind, separateOperations, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { GatewayContext } from '../context';
+import type { SupergraphSource } from '../supergraph-manager';
+import { GovernanceError } from './errors';
+import type { GovernanceModule } from './module';
+import { stagesOfRootFields, type StageSla } from './stage-sla';
+import type { GovernanceStore } from './store/governance-store';
+import { durationMs, UsageAggregator } from './usage-aggregator';
+import { createUsageReports, type UsageReports } from './usage-reports';
+
+export interface UsageOptions {
+  /** How often the buffered usage is written to the store (ms). Default 5000. */
+  flushIntervalMs?: number;
+  /** Width of an aggregation bucket: `<n>s`, `<n>m`, `<n>h` or `<n>d`. Default `1h`. */
+  bucket?: string;
+  /** How many days a bucket is kept. Default 30. */
+  retentionDays?: number;
+  /** SLA per order-to-cash stage (`quote`, `order-capture`, ...). Default none: figures reported, never breached. */
+  stages?: Record<string, StageSla>;
+}
+
+export interface UsageDeps {
+  store: GovernanceStore;
+  supergraph: SupergraphSource;
+  now?: () => number;
+  /** Told when a flush fails (its usage is kept and retried). */
+  onFlushError?: (error: unknown) => void;
+}
+
+export const USAGE_DEFAULTS = { flushIntervalMs: 5_000, bucket: '1h', retentionDays: 30 } as const;
+
+/** What an operation selects: every `Type.field`, and the root field behind each top-level response key. */
+export interface OperationSelection {
+  coordinates: string[];
+  rootFields: Map<string, string>;
+}
+
+/**
+ * The field coordinates of one operation of `document` (and of the fragments it spreads), typed
+ * against `schema`. A field selected on an interface or union member counts under the type it
+ * was selected on (`Node.id`, `Shipment.status` in `... on Shipment`), as Apollo's usage reporting does;
+ * aliases count under the field's name; meta fields (`__typename`) are left out.
+ */
+export function operationSelection(schema: GraphQLSchema, document: DocumentNode, operationName: string): OperationSelection {
+  const operationDocument = separateOperations(document)[operationName] ?? document;
+  const typeInfo = new TypeInfo(schema);
+  const rootTypes = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
+  const coordinates = new Set<string>();
+  const rootFields = new Map<string, string>();
+  visit(
+    operationDocument,
+    visitWithTypeInfo(typeInfo, {
+      [Kind.FIELD](node) {
+        const parent = typeInfo.getParentType();
+        if (!parent || !typeInfo.getFieldDef() || node.name.value.startsWith('__')) return;
+        const coordinate = `${parent.name}.${node.name.value}`;
+        coordinates.add(coordinate);
+        if (rootTypes.has(parent as never)) rootFields.set(node.alias?.value ?? node.name.value, coordinate);
+      },
+    }),
+  );
+  return { coordinates: [...coordinates].sort(), rootFields };
+}
+
+export type UsageModule = GovernanceModule & { aggregator: UsageAggregator; reports: UsageReports; close(): Promise<void> };
+
+export function createUsageModule(options: UsageOptions, deps: UsageDeps): UsageModule {
+  const bucketMs = durationMs(options.bucket ?? USAGE_DEFAULTS.bucket);
+  const retentionDays = options.retentionDays ?? USAGE_DEFAULTS.retentionDays;
+  const now = deps.now ?? Date.now;
+  const aggregator = new UsageAggregator({
+    store: deps.store,
+    bucketMs,
+    retentionMs: retentionDays * 86_400_000,
+    flushIntervalMs: options.flushIntervalMs ?? USAGE_DEFAULTS.flushIntervalMs,
+    now,
+    onFlushError: deps.onFlushError,
+  });
+  const reports = createUsageReports({ store: deps.store, supergraph: deps.supergraph, bucketMs, stages: options.stages ?? {}, now });
+
+  // Derived from the supergraph once per document (and per supergraph: both reset on a swap).
+  const selections = new LRUCache<string, OperationSelection>({ max: 5_000 });
+  let stageOf = stagesOfRootFields(deps.supergraph.current);
+  deps.supergraph.onUpdate((source) => {
+    selections.clear();
+    stageOf = stagesOfRootFields(source.current);
+  });
+
+  function record(request: GraphQLRequestContextWillSendResponse<GatewayContext>, latencyMs: number): void {
+    const { contextValue: context } = request;
+    const operationName = request.operation?.name?.value ?? request.request.operationName ?? '';
+    const queryHash = request.queryHash ?? createHash('sha256').update(request.request.query ?? '').digest('hex');
+
+    let selection: OperationSelection = { coordinates: [], rootFields: new Map() };
+    if (request.document && request.operation) {
+      const cacheKey = `${queryHash}:${operationName}`;
+      const cached = selections.get(cacheKey);
+      selection = cached ?? operationSelection(deps.supergraph.apiSchema(), request.document, request.operation.name?.value ?? '');
+      if (!cached) selections.set(cacheKey, selection);
+    }
+
+    const body = request.response.body;
+    const errors = (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? request.errors ?? [];
+    const errorCodes: Record<string, number> = {};
+    const failedStages = new Set<string>();
+    const stagesOfOperation = new Set([...selection.rootFields.values()].map((c) => stageOf.get(c)).filter((s): s is string => !!s));
+    for (const error of errors) {
+      const code = String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+      errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+      // An error at a path belongs to the stage of its root field; one without a path, to every stage of the operation.
+      const root = typeof error.path?.[0] === 'string' ? selection.rootFields.get(error.path[0]) : undefined;
+      const stage = root && stageOf.get(root);
+      if (stage) failedStages.add(stage);
+      else if (!error.path?.length) for (const s of stagesOfOperation) failedStages.add(s);
+    }
+
+    aggregator.record({
+      at: now(),
+      consumer: context.consumer?.id ?? 'anonymous',
+      clientName: context.client.name ?? 'unknown',
+      clientVersion: context.client.version ?? '',
+      operationId: context.governance.persistedOperationId ?? queryHash,
+      operationName,
+      coordinates: selection.coordinates,
+      errorCodes,
+      stages: [...stagesOfOperation].map((stage) => ({ stage, failed: failedStages.has(stage) })),
+      latencyMs,
+    });
+  }
+
+  return {
+    name: 'usage',
+    aggregator,
+    reports,
+    plugin: {
+      async requestDidStart() {
+        const started = performance.now();
+        return {
+          async willSendResponse(request) {
+            record(request, performance.now() - started);
+          },
+        };
+      },
+    },
+    adminRoutes(admin: FastifyInstance) {
+      // This replica's buffer is flushed first, so a report includes its latest requests; other replicas' lag by at most flushIntervalMs.
+      const report = async (reply: FastifyReply, read: () => Promise<unknown>) => {
+        try {
+          await aggregator.flush();
+          return reply.send(await read());
+        } catch (error) {
+          return sendAdminError(reply, error);
+        }
+      };
+      admin.get<{ Params: { coordinate: string }; Querystring: { days?: string } }>('/usage/fields/:coordinate', (request, reply) =>
+        report(reply, () => reports.field(request.params.coordinate, daysParam(request.query.days, 7))),
+      );
+      admin.get<{ Querystring: { days?: string } }>('/usage/deprecated', (request, reply) =>
+        report(reply, () => reports.deprecated(daysParam(request.query.days, 30))),
+      );
+      admin.get<{ Querystring: { consumer?: string; days?: string; limit?: string } }>('/usage/operations', (request, reply) =>
+        report(reply, () => reports.operations(request.query.consumer || null, daysParam(request.query.days, 7), limitParam(request.query.limit))),
+      );
+      admin.get<{ Querystring: { days?: string } }>('/usage/stages', (request, reply) => report(reply, () => reports.stages(daysParam(request.query.days, 7))));
+    },
+    async close() {
+      await aggregator.close();
+    },
+  };
+}
+
+/** `?days=` as a number (validated by the report), or its default when absent. */
+function daysParam(value: string | undefined, fallback: number): number {
+  return value === undefined || value === '' ? fallback : Number(value);
+}
+
+function limitParam(value: string | undefined): number {
+  if (value === undefined || value === '') return 20;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
+    throw new GovernanceError('BAD_USER_INPUT', '"limit" must be a whole number from 1 to 1000', { details: { argument: 'limit' } });
+  }
+  return limit;
+}
+
+/** A refusal keeps its code and status; a store that does not answer is a 503 the caller may retry. */
+function sendAdminError(reply: FastifyReply, error: unknown) {
+  if (error instanceof GovernanceError) return reply.code(error.status).send(error.toResponseBody());
+  return reply.code(503).send({ errors: [{ message: 'the governance store did not answer; try again', extensions: { code: 'STORE_UNAVAILABLE' } }] });
+}
