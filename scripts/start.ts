@@ -83,7 +83,7 @@ async function main() {
     const { defaultPort } = await loadSubgraphDefinition(name);
     await waitFor(`http://127.0.0.1:${defaultPort}/healthz`, name);
   }
-  run('gateway', 'gateway/src/main.ts', childEnv);
+  run('gateway', 'gateway/src/main.ts', { ...childEnv, GOVERNANCE_FILE: process.env.GOVERNANCE_FILE ?? path.join(root, 'gateway', 'governance.dev.yaml') });
   await waitFor('http://127.0.0.1:4000/readyz', 'gateway');
   console.log(
     [

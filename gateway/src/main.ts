@@ -1,13 +1,28 @@
 import { gatewayConfigFrom } from './config';
+import { createGovernance } from './governance';
+import { loadGovernanceConfig } from './governance/governance-config';
+import { createMemoryStore } from './governance/store/memory-store';
+import { createRedisStore } from './governance/store/redis-store';
+import { startGatewayTracing } from './governance/tracing';
 import { createGateway } from './server';
 
-/** Starts the gateway on the supergraph given by `--supergraph` / SUPERGRAPH_FILE, or the repository's supergraph.yaml. */
+/**
+ * Starts the gateway on the supergraph given by `--supergraph` / SUPERGRAPH_FILE (or the repository's
+ * supergraph.yaml), governed by `--governance` / GOVERNANCE_FILE when given.
+ */
 async function main() {
   const config = gatewayConfigFrom(process.argv.slice(2), process.env);
-  const gateway = await createGateway(config);
+  const tracing = startGatewayTracing({ env: process.env });
+  const governanceConfig = config.governanceFile ? loadGovernanceConfig(config.governanceFile, process.env) : null;
+  const store = config.redisUrl ? createRedisStore({ url: config.redisUrl }) : createMemoryStore();
+  const gateway = await createGateway(config, {
+    governance: governanceConfig ? (supergraph) => createGovernance(governanceConfig, { supergraph, store, logLevel: config.logLevel }) : undefined,
+  });
   await gateway.app.listen({ host: config.host, port: config.port });
   const stop = async () => {
     await gateway.close();
+    await store.close();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', stop);
@@ -15,6 +30,7 @@ async function main() {
 }
 
 main().catch((error) => {
+  // A GovernanceConfigError's message lists every problem with its line.
   console.error(`gateway failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import { CORRELATION_HEADER, correlationIdFrom } from '@switchyard/kit';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { GovernanceError } from './governance/errors';
+import type { Governance } from './governance';
 import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from './governance/module';
 import { httpErrorBody } from './http-errors';
 import { unreachableSubgraphs } from './readiness';
@@ -16,8 +17,8 @@ import { loadSupergraph } from './supergraph-config';
 export interface GatewayOptions {
   /** The supergraph to serve (default: loaded from `config.supergraphFile`). */
   supergraphSdl?: string;
-  /** The governance modules, in the order they run, built on the supergraph (none: an ungoverned gateway). */
-  governance?: (supergraph: SupergraphSource) => GovernanceModule[];
+  /** Governance built on the supergraph: its modules in the order they run, or a whole Governance (none: an ungoverned gateway). */
+  governance?: (supergraph: SupergraphSource) => GovernanceModule[] | Governance;
 }
 
 export interface RunningGateway {
@@ -41,20 +42,24 @@ declare module 'fastify' {
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
   const agent = createSubgraphAgent(config);
   const supergraph = new SupergraphSource(options.supergraphSdl ?? loadSupergraph(config.supergraphFile));
-  const modules = options.governance?.(supergraph) ?? [];
+  const built = options.governance?.(supergraph) ?? [];
+  const governance = Array.isArray(built) ? null : built;
+  const modules = Array.isArray(built) ? built : built.modules;
   const subgraphUrls: Record<string, string> = {};
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls[name] = target;
-      return new SubgraphClient(target, agent, config);
+      return new SubgraphClient(target, agent, { ...config, observeFetch: governance?.metrics.observeSubgraphFetch }, name);
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
     introspection: true,
+    // APQ is served by the persisted-operations module against the shared governance store.
+    persistedQueries: false,
     plugins: modules.flatMap((module) => (module.plugin ? [module.plugin] : [])),
   });
   await apollo.start();
@@ -113,6 +118,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     },
   });
 
+  governance?.configureApp(app);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const down = await unreachableSubgraphs(subgraphUrls, agent, config.identitySecret);

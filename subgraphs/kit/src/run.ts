@@ -1,4 +1,5 @@
 import { DEVELOPMENT_IDENTITY_SECRET } from './identity-header';
+import { startTracing } from './tracing';
 import { openSubgraph, type SubgraphDefinition } from './subgraph';
 
 /**
@@ -8,6 +9,7 @@ import { openSubgraph, type SubgraphDefinition } from './subgraph';
  * x-switchyard-identity with; the development secret when unset, with a warning in production).
  */
 export async function runSubgraph<DB, Store>(definition: SubgraphDefinition<DB, Store>): Promise<void> {
+  const tracing = startTracing({ serviceName: definition.name, env: process.env });
   const port = Number(process.env.PORT ?? definition.defaultPort);
   const host = process.env.HOST ?? '127.0.0.1';
   const identitySecret = process.env.SWITCHYARD_IDENTITY_SECRET || DEVELOPMENT_IDENTITY_SECRET;
@@ -23,6 +25,7 @@ export async function runSubgraph<DB, Store>(definition: SubgraphDefinition<DB, 
   await subgraph.server.listen({ port, host });
   const stop = async () => {
     await subgraph.close();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import type { SupergraphSource } from '../supergraph-manager';
+import { createAdminAuth } from './admin-auth';
+import { createAuditLogModule } from './audit-log';
+import type { Consumer } from './consumer';
+import { createFieldAuthorizationModule } from './field-authorization';
+import { registeredConsumersOf, type GovernanceConfig } from './governance-config';
+import { createIdentifier, createIdentityModule, identityOptionsOf } from './identity';
+import { createMetricsModule, registerMetricsRoute, type MetricsModule } from './metrics';
+import type { GovernanceModule } from './module';
+import { createOperationLimitsModule } from './operation-limits';
+import { createPersistedOperationsModule } from './persisted-operations';
+import { createRateBudgetModule } from './rate-budget';
+import { createLogger, createRequestLogModule } from './request-log';
+import type { GovernanceStore } from './store/governance-store';
+import { createUsageModule } from './usage';
+
+/** The governed gateway: its modules in the order they run, and what they add to the HTTP app. */
+export interface Governance {
+  modules: GovernanceModule[];
+  metrics: MetricsModule;
+  /** Installs /metrics, the request log hooks and the /admin routes behind admin authentication. */
+  configureApp(app: FastifyInstance): void;
+}
+
+/**
+ * Builds every governance module the config switches on, in the fixed order requests meet them:
+ * observe (metrics, request log) → identify → resolve persisted documents → rate budgets →
+ * operation limits → field authorization → usage and audit (which only record).
+ */
+export function createGovernance(config: GovernanceConfig, deps: { supergraph: SupergraphSource; store: GovernanceStore; logLevel: string }): Governance {
+  const { supergraph, store } = deps;
+  const on = config.modules;
+  const consumers = new Map<string, Consumer>(registeredConsumersOf(config).map(({ consumer }) => [consumer.id, consumer]));
+  const logger = createLogger(deps.logLevel === 'silent' ? 'silent' : deps.logLevel);
+  const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, what);
+
+  const metrics = createMetricsModule();
+  const requestLog = createRequestLogModule({}, { logger });
+  const identityOptions = identityOptionsOf(config);
+  const identity = on.identity ? createIdentityModule(identityOptions) : null;
+  const usage = on.usage ? createUsageModule(config.usage ?? {}, { store, supergraph, onFlushError: warn('usage flush failed; kept for the next flush') }) : null;
+
+  const modules: (GovernanceModule | null)[] = [
+    metrics,
+    requestLog,
+    identity,
+    on.persistedOperations
+      ? createPersistedOperationsModule(config.persistedOperations ?? {}, {
+          store,
+          supergraph,
+          // Contract variants are not filtered yet: registration validates against the full API schema.
+          contractSchema: () => supergraph.apiSchema(),
+          consumer: (id) => consumers.get(id) ?? null,
+          onStoreError: warn('persisted operations store error'),
+        })
+      : null,
+    on.rateBudgets
+      ? createRateBudgetModule(
+          { tiers: config.rateBudgets?.tiers ?? {}, consumers: config.rateBudgets?.consumers, leaseSize: config.rateBudgets?.leaseSize, onStoreUnavailable: config.rateBudgets?.onStoreUnavailable } as never,
+          { store, findConsumer: (id) => consumers.get(id), onStoreUnavailable: warn('rate budget store unavailable') },
+        )
+      : null,
+    on.limits ? createOperationLimitsModule({ tiers: config.limits?.tiers ?? {}, defaultListSize: config.limits?.defaultListSize } as never, { supergraph }) : null,
+    on.authorization
+      ? createFieldAuthorizationModule({ onUnauthorized: config.authorization?.onUnauthorized, anonymousConsumer: config.identity?.anonymousConsumer ?? null }, { supergraph })
+      : null,
+    usage,
+    on.audit ? createAuditLogModule(config.audit ?? {}, { store, onWriteError: warn('audit record not written yet') }) : null,
+  ];
+  const active = modules.filter((module): module is GovernanceModule => module !== null);
+
+  return {
+    modules: active,
+    metrics,
+    configureApp(app) {
+      registerMetricsRoute(app, metrics);
+      requestLog.register(app);
+      const adminAuth = createAdminAuth(identity?.identifier ?? createIdentifier(identityOptions));
+      void app.register(
+        async (admin) => {
+          admin.addHook('preHandler', adminAuth);
+          for (const module of active) module.adminRoutes?.(admin);
+        },
+        { prefix: '/admin' },
+      );
+    },
+  };
+}
