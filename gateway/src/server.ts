@@ -51,7 +51,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls[name] = target;
-      return new SubgraphClient(target, agent, { ...config, observeFetch: governance?.metrics.observeSubgraphFetch }, name);
+      return new SubgraphClient(target, agent, governance ? { ...config, observeFetch: governance.metrics.observeSubgraphFetch } : config, name);
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
