@@ -1,3 +1,4 @@
+import { callAdmin } from './admin-client';
 /**
  * `switchyard operations <command>`: a consumer's persisted operations on a running gateway,
  * through its admin API (SWITCHYARD_URL, default http://127.0.0.1:4000; SWITCHYARD_ADMIN_KEY sent
@@ -75,30 +76,12 @@ export async function operationsCommand(argv: string[], io: CommandIo = {}): Pro
     return 2;
   }
 
-  const base = (env.SWITCHYARD_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
-  const headers: Record<string, string> = env.SWITCHYARD_ADMIN_KEY ? { 'x-api-key': env.SWITCHYARD_ADMIN_KEY } : {};
-  if (request.body !== undefined) headers['content-type'] = 'application/json';
-  let response: Response;
-  try {
-    response = await fetch(`${base}${request.path}`, { method: request.method, headers, body: request.body });
-  } catch (error) {
-    printError(`could not reach the gateway at ${base}: ${(error as Error).cause ?? (error as Error).message}`);
+  const answer = await callAdmin(env, request, printError);
+  if (!answer.ok) {
+    for (const reason of (answer.refusal?.extensions?.reasons ?? []) as ManifestReason[]) printError(`  ${reasonLine(reason)}`);
     return 1;
   }
-  const text = await response.text();
-  let body: any;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    printError(`the gateway answered ${response.status} with something other than JSON: ${text.slice(0, 200)}`);
-    return 1;
-  }
-  if (!response.ok) {
-    const refusal = body?.errors?.[0];
-    printError(`${response.status} ${refusal?.extensions?.code ?? ''}: ${refusal?.message ?? text}`.trim());
-    for (const reason of (refusal?.extensions?.reasons ?? []) as ManifestReason[]) printError(`  ${reasonLine(reason)}`);
-    return 1;
-  }
+  const body = answer.body;
   for (const line of values.json ? [JSON.stringify(body, null, 2)] : render(body)) print(line);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { callAdmin } from './admin-client';
 /**
  * `switchyard usage <report>`: usage reports of a running gateway, read from its admin API
  * (SWITCHYARD_URL, default http://127.0.0.1:4000; SWITCHYARD_ADMIN_KEY sent as `x-api-key`) and
@@ -63,28 +64,9 @@ export async function usageCommand(argv: string[], io: CommandIo = {}): Promise<
     return 2;
   }
 
-  const base = (env.SWITCHYARD_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, '');
-  const url = `${base}${path}${query.size > 0 ? `?${query}` : ''}`;
-  let response: Response;
-  try {
-    response = await fetch(url, { headers: env.SWITCHYARD_ADMIN_KEY ? { 'x-api-key': env.SWITCHYARD_ADMIN_KEY } : {} });
-  } catch (error) {
-    printError(`could not reach the gateway at ${base}: ${(error as Error).cause ?? (error as Error).message}`);
-    return 1;
-  }
-  const text = await response.text();
-  let body: any;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    printError(`the gateway answered ${response.status} with something other than JSON: ${text.slice(0, 200)}`);
-    return 1;
-  }
-  if (!response.ok) {
-    const refusal = body?.errors?.[0];
-    printError(`${response.status} ${refusal?.extensions?.code ?? ''}: ${refusal?.message ?? text}`.trim());
-    return 1;
-  }
+  const answer = await callAdmin(env, { path: `${path}${query.size > 0 ? `?${query}` : ''}` }, printError);
+  if (!answer.ok) return 1;
+  const body = answer.body;
   for (const line of values.json ? [JSON.stringify(body, null, 2)] : render(body)) print(line);
   return 0;
 }
