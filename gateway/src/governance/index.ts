@@ -57,11 +57,11 @@ export function createGovernance(config: GovernanceConfig, deps: { supergraph: S
       : null,
     on.rateBudgets
       ? createRateBudgetModule(
-          { tiers: config.rateBudgets?.tiers ?? {}, consumers: config.rateBudgets?.consumers, leaseSize: config.rateBudgets?.leaseSize, onStoreUnavailable: config.rateBudgets?.onStoreUnavailable } as never,
+          { tiers: config.rateBudgets?.tiers ?? {}, consumers: config.rateBudgets?.consumers, leaseSize: config.rateBudgets?.leaseSize, onStoreUnavailable: config.rateBudgets?.onStoreUnavailable },
           { store, findConsumer: (id) => consumers.get(id), onStoreUnavailable: warn('rate budget store unavailable') },
         )
       : null,
-    on.limits ? createOperationLimitsModule({ tiers: config.limits?.tiers ?? {}, defaultListSize: config.limits?.defaultListSize } as never, { supergraph }) : null,
+    on.limits ? createOperationLimitsModule({ tiers: config.limits?.tiers ?? {}, defaultListSize: config.limits?.defaultListSize }, { supergraph }) : null,
     on.authorization
       ? createFieldAuthorizationModule({ onUnauthorized: config.authorization?.onUnauthorized, anonymousConsumer: config.identity?.anonymousConsumer ?? null }, { supergraph })
       : null,

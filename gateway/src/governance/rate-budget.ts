@@ -19,7 +19,8 @@ import { parseWindow, secondsUntilEnd, windowAt, type RateWindow, type WindowSpa
 import type { GovernanceStore } from './store/governance-store';
 
 /** One budget: at most `requests` requests, or `cost` total operation cost, per `window`. */
-export type RateRuleConfig = { window: string; requests: number; cost?: undefined } | { window: string; cost: number; requests?: undefined };
+/** A rule as the config states it: exactly one of `requests` and `cost` (parseRules checks). */
+export type RateRuleConfig = { window: string; requests?: number; cost?: number };
 
 /** What the gateway does with rate budgets while the store does not answer. */
 export const STORE_UNAVAILABLE_MODES = ['local', 'allow', 'deny'] as const;
