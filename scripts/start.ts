@@ -1,7 +1,12 @@
 /**
  * `npm start`: the whole graph on one machine with embedded defaults (SQLite under .data/, no Redis,
- * no PostgreSQL). Seeds the six databases on first start, runs each subgraph as its own process,
- * then the gateway, prints where everything is, and stops them all on Ctrl-C.
+ * no PostgreSQL). Seeds the six databases on first start, runs the subgraphs, then the gateway, prints
+ * where everything is, and stops them all on Ctrl-C.
+ *
+ * Events between subgraphs need a transport all of them see: without REDIS_URL the six run in ONE
+ * process sharing an in-process transport (scripts/run-subgraphs.ts); with REDIS_URL each runs as its
+ * own process on Redis Streams, as in production. Either way each listens on its default port and
+ * reaches the others at SUBGRAPH_URL_<NAME>.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -10,7 +15,7 @@ import { loadSubgraphDefinition, SUBGRAPH_NAMES } from './subgraphs';
 
 const root = path.resolve(__dirname, '..');
 const dataDir = process.env.DATA_DIR ?? path.join(root, '.data');
-const childEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
 const children: ChildProcess[] = [];
 
 async function seed() {
@@ -73,16 +78,19 @@ async function main() {
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
   await seed();
-  const urls: string[] = [];
-  for (const name of SUBGRAPH_NAMES) {
-    const { defaultPort } = await loadSubgraphDefinition(name);
-    run(name, `subgraphs/${name}/src/main.ts`, childEnv);
-    urls.push(`  ${name.padEnd(10)} http://127.0.0.1:${defaultPort}/graphql`);
+  const ports = new Map<string, number>();
+  for (const name of SUBGRAPH_NAMES) ports.set(name, (await loadSubgraphDefinition(name)).defaultPort);
+  const graphqlUrl = (name: string) => `http://127.0.0.1:${ports.get(name)}/graphql`;
+  const redisUrl = process.env.REDIS_URL;
+  if (redisUrl) {
+    // Every subgraph may call any other: each child learns all six URLs.
+    const serviceUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_URL_${name.toUpperCase()}`, graphqlUrl(name)]));
+    for (const name of SUBGRAPH_NAMES) run(name, `subgraphs/${name}/src/main.ts`, { ...childEnv, ...serviceUrls, PORT: String(ports.get(name)) });
+  } else {
+    const { PORT: _ignored, ...env } = childEnv;
+    run('subgraphs', 'scripts/run-subgraphs.ts', env);
   }
-  for (const name of SUBGRAPH_NAMES) {
-    const { defaultPort } = await loadSubgraphDefinition(name);
-    await waitFor(`http://127.0.0.1:${defaultPort}/healthz`, name);
-  }
+  for (const name of SUBGRAPH_NAMES) await waitFor(`http://127.0.0.1:${ports.get(name)}/healthz`, name);
   run('gateway', 'gateway/src/main.ts', { ...childEnv, GOVERNANCE_FILE: process.env.GOVERNANCE_FILE ?? path.join(root, 'gateway', 'governance.dev.yaml') });
   await waitFor('http://127.0.0.1:4000/readyz', 'gateway');
   console.log(
@@ -90,12 +98,24 @@ async function main() {
       '',
       'Switchyard is up.',
       '  gateway    http://127.0.0.1:4000/graphql   (health: /healthz, readiness: /readyz)',
-      ...urls,
-      `  data       ${dataDir} (SQLite, one file per subgraph)`,
+      ...SUBGRAPH_NAMES.map((name) => `  ${name.padEnd(10)} ${graphqlUrl(name)}`),
+      process.env.DATABASE_URL ? '  data       PostgreSQL at DATABASE_URL (one schema per subgraph)' : `  data       ${dataDir} (SQLite, one file per subgraph)`,
+      redisUrl ? `  events     Redis Streams at ${redactedUrl(redisUrl)} (one process per subgraph)` : '  events     in-process (the six subgraphs share one process)',
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
   );
+}
+
+/** A URL as printed: without its password. */
+function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'REDIS_URL';
+  }
 }
 
 main().catch(async (error) => {

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import type { GatewayContext } from '../context';
-import { GovernanceError } from './errors';
+import { GovernanceCode, GovernanceError } from './errors';
 import type { GovernanceModule } from './module';
 import type { GovernanceStore } from './store/governance-store';
 
@@ -220,13 +220,13 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
         try {
           const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
           if (!Number.isInteger(limit) || limit < 1 || limit > MAX_READ) {
-            throw new GovernanceError('BAD_USER_INPUT', `"limit" must be a whole number from 1 to ${MAX_READ}`, { details: { argument: 'limit' } });
+            throw new GovernanceError(GovernanceCode.BAD_USER_INPUT, `"limit" must be a whole number from 1 to ${MAX_READ}`, { details: { argument: 'limit' } });
           }
           const key = request.query.key?.trim();
           return reply.send({ key: key || null, records: key ? await recordsFor(key, limit) : await latest(limit) });
         } catch (error) {
           if (error instanceof GovernanceError) return reply.code(error.status).send(error.toResponseBody());
-          return reply.code(503).send({ errors: [{ message: 'the governance store did not answer; try again', extensions: { code: 'STORE_UNAVAILABLE' } }] });
+          return reply.code(503).send({ errors: [{ message: 'the governance store did not answer; try again', extensions: { code: GovernanceCode.STORE_UNAVAILABLE } }] });
         }
       });
     },

@@ -1,17 +1,45 @@
 import { GraphQLError } from 'graphql';
 import { HeaderMap } from '@apollo/server';
 
-/** Stable codes of the refusals the governance modules answer with. */
+/**
+ * Stable codes of every answer a governance module gives: refusals of a GraphQL request and
+ * answers of the /admin routes. One list, so a client team (and the README's error table) finds
+ * every code here; ManifestReasonCode (operation-manifest.ts) lists the reasons inside MANIFEST_INVALID.
+ */
 export const GovernanceCode = {
+  // identity
   UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  UNAUTHORIZED_FIELD_OR_TYPE: 'UNAUTHORIZED_FIELD_OR_TYPE',
-  PERSISTED_QUERY_REQUIRED: 'PERSISTED_QUERY_REQUIRED',
-  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
-  OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
-  RATE_LIMITED: 'RATE_LIMITED',
+  /** The JWT issuer's signing keys could not be fetched (503): the issuer's outage, not a bad token. */
+  IDENTITY_PROVIDER_UNAVAILABLE: 'IDENTITY_PROVIDER_UNAVAILABLE',
   CLIENT_NAME_REQUIRED: 'CLIENT_NAME_REQUIRED',
   OPERATION_NAME_REQUIRED: 'OPERATION_NAME_REQUIRED',
+  /** A malformed request: both credentials, a repeated credential header, a bad persisted-query form. */
+  BAD_REQUEST: 'BAD_REQUEST',
+  /** /admin without governance:admin. */
+  FORBIDDEN: 'FORBIDDEN',
+  // authorization and contracts
+  UNAUTHORIZED_FIELD_OR_TYPE: 'UNAUTHORIZED_FIELD_OR_TYPE',
+  /** A document with a field outside the consumer's contract (Apollo Server's code for any invalid document). */
+  GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
+  // persisted operations
+  PERSISTED_QUERY_REQUIRED: 'PERSISTED_QUERY_REQUIRED',
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** The query text sent with a hash is not what the hash names. */
+  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
+  /** APQ is switched off. */
+  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
+  MANIFEST_INVALID: 'MANIFEST_INVALID',
+  CONSUMER_NOT_FOUND: 'CONSUMER_NOT_FOUND',
+  // limits and budgets
+  OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** Rate budgets cannot be checked while the store is away and `onStoreUnavailable: deny` (503). */
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  /** The governance store did not answer where the answer is needed (a registered operation, an admin report): 503, retry. */
+  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  // admin routes
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
 } as const;
 export type GovernanceCode = (typeof GovernanceCode)[keyof typeof GovernanceCode];
 

@@ -151,6 +151,12 @@ describe('an invalid file is reported with the line and the problem', () => {
     expect(problemsOf(withLine(23, '    contract: retail'))).toEqual(['governance.yaml:23: consumers[1].contract "retail" is not declared under contracts (partner)']);
   });
 
+  test('a contract needs include or exclude tags, and no tag in both', () => {
+    expect(problemsOf(withLine(9, '  partner: {}'))).toEqual(['governance.yaml:9: contracts.partner needs include, exclude or both']);
+    expect(problemsOf(withLine(9, '  partner: { include: [partner, beta], exclude: [beta] }'))).toEqual(['governance.yaml:9: contracts.partner.exclude cannot also include "beta"']);
+    expect(parseGovernanceConfig(withLine(9, '  partner: { exclude: [internal] }')).contracts).toEqual({ partner: { include: [], exclude: ['internal'] } });
+  });
+
   test('a distributor without tenant customers is refused, since it would see no rows', () => {
     expect(problemsOf(withLine(21, '    tenant: { carriers: [CAR-UPS] }'))).toEqual([
       'governance.yaml:21: consumers[1].tenant a distributor needs tenant.customers (the accounts it may see); without them it sees no rows',

@@ -86,6 +86,15 @@ const rateRuleSchema = z
   })
   .refine((rule) => rule.requests !== undefined || rule.cost !== undefined, { error: 'needs requests, cost or both' });
 
+/** A contract variant: `@tag` names it keeps (deny by default) and names it removes; at least one of them, no name in both. */
+const contractSchema = z
+  .strictObject({ include: z.array(nonEmpty).default([]), exclude: z.array(nonEmpty).default([]) })
+  .superRefine((contract, ctx) => {
+    if (contract.include.length === 0 && contract.exclude.length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'needs include, exclude or both' });
+    const both = contract.include.filter((tag) => contract.exclude.includes(tag));
+    if (both.length > 0) ctx.addIssue({ code: 'custom', path: ['exclude'], message: `cannot also include ${both.map((tag) => JSON.stringify(tag)).join(', ')}` });
+  });
+
 const stageSlaSchema = z.strictObject({ p95Ms: positiveInt, errorRate: z.number().min(0).max(1) });
 
 const moduleSwitch = z.boolean().default(true);
@@ -131,7 +140,7 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
         })
         .optional(),
       audit: z.strictObject({ maxRecords: positiveInt.optional() }).optional(),
-      contracts: z.record(nonEmpty, z.strictObject({ include: z.array(nonEmpty).min(1), exclude: z.array(nonEmpty).optional() })).default({}),
+      contracts: z.record(nonEmpty, contractSchema).default({}),
       modules: z
         .strictObject({
           identity: moduleSwitch,
@@ -141,8 +150,9 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           rateBudgets: moduleSwitch,
           usage: moduleSwitch,
           audit: moduleSwitch,
+          contracts: moduleSwitch,
         })
-        .default({ identity: true, authorization: true, persistedOperations: true, limits: true, rateBudgets: true, usage: true, audit: true }),
+        .default({ identity: true, authorization: true, persistedOperations: true, limits: true, rateBudgets: true, usage: true, audit: true, contracts: true }),
       consumers: z.array(consumerSchema).default([]),
     })
     .superRefine((config, ctx) => {

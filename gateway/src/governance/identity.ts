@@ -120,7 +120,7 @@ export function createIdentifier(options: IdentityOptions): Identifier {
       const apiKey = single(headers[API_KEY_HEADER], API_KEY_HEADER);
       const authorization = single(headers.authorization, 'authorization');
       if (apiKey !== undefined && authorization !== undefined) {
-        throw new GovernanceError('BAD_REQUEST', 'Send either an x-api-key or an Authorization bearer token, not both: the consumer would be ambiguous', {
+        throw new GovernanceError(GovernanceCode.BAD_REQUEST, 'Send either an x-api-key or an Authorization bearer token, not both: the consumer would be ambiguous', {
           status: 400,
           details: { reason: 'ambiguous-credentials' },
         });
@@ -210,7 +210,7 @@ class KeysUnavailable extends Error {
 function tokenRefusal(error: unknown, issuer: JwtIssuerOptions, algorithms: string[], token: string): GovernanceError {
   const name = quoted(issuer.issuer);
   if (error instanceof KeysUnavailable) {
-    return new GovernanceError('IDENTITY_PROVIDER_UNAVAILABLE', `The signing keys of issuer ${name} could not be fetched; try again`, {
+    return new GovernanceError(GovernanceCode.IDENTITY_PROVIDER_UNAVAILABLE, `The signing keys of issuer ${name} could not be fetched; try again`, {
       status: 503,
       headers: { 'retry-after': '5' },
       details: { reason: 'keys-unavailable' },
@@ -256,7 +256,7 @@ function scopesOf(payload: JWTPayload, claim: string): string[] {
 /** One header value; a repeated credential header is refused rather than guessed between. */
 function single(value: string | string[] | undefined, header: string): string | undefined {
   if (Array.isArray(value)) {
-    if (value.length > 1) throw new GovernanceError('BAD_REQUEST', `Send one ${header} header, not ${value.length}`, { status: 400, details: { reason: 'repeated-credentials' } });
+    if (value.length > 1) throw new GovernanceError(GovernanceCode.BAD_REQUEST, `Send one ${header} header, not ${value.length}`, { status: 400, details: { reason: 'repeated-credentials' } });
     value = value[0];
   }
   return value === undefined || value === '' ? undefined : value;

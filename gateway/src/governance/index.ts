@@ -3,6 +3,7 @@ import type { SupergraphSource } from '../supergraph-manager';
 import { createAdminAuth } from './admin-auth';
 import { createAuditLogModule } from './audit-log';
 import type { Consumer } from './consumer';
+import { createContractsModule } from './contracts';
 import { createFieldAuthorizationModule } from './field-authorization';
 import { registeredConsumersOf, type GovernanceConfig } from './governance-config';
 import { createIdentifier, createIdentityModule, identityOptionsOf } from './identity';
@@ -26,7 +27,9 @@ export interface Governance {
 /**
  * Builds every governance module the config switches on, in the fixed order requests meet them:
  * observe (metrics, request log) → identify → resolve persisted documents → rate budgets →
- * operation limits → field authorization → usage and audit (which only record).
+ * contract validation → operation limits → field authorization → usage and audit (which only record).
+ * Rate budgets come before the contract check so that a flood of documents is counted before any
+ * of them is parsed.
  */
 export function createGovernance(config: GovernanceConfig, deps: { supergraph: SupergraphSource; store: GovernanceStore; logLevel: string }): Governance {
   const { supergraph, store } = deps;
@@ -39,6 +42,9 @@ export function createGovernance(config: GovernanceConfig, deps: { supergraph: S
   const requestLog = createRequestLogModule({}, { logger });
   const identityOptions = identityOptionsOf(config);
   const identity = on.identity ? createIdentityModule(identityOptions) : null;
+  const contracts = on.contracts
+    ? createContractsModule({ contracts: config.contracts }, { supergraph, onContractProblem: (contract, problem) => logger.warn({ contract }, problem) })
+    : null;
   const usage = on.usage ? createUsageModule(config.usage ?? {}, { store, supergraph, onFlushError: warn('usage flush failed; kept for the next flush') }) : null;
 
   const modules: (GovernanceModule | null)[] = [
@@ -49,8 +55,8 @@ export function createGovernance(config: GovernanceConfig, deps: { supergraph: S
       ? createPersistedOperationsModule(config.persistedOperations ?? {}, {
           store,
           supergraph,
-          // Contract variants are not filtered yet: registration validates against the full API schema.
-          contractSchema: () => supergraph.apiSchema(),
+          // With the contracts module off, a contract consumer is served (and registers against) the whole API schema.
+          contractSchema: (consumer) => (contracts && consumer.contract ? contracts.schemaOf(consumer.contract) : supergraph.apiSchema()),
           consumer: (id) => consumers.get(id) ?? null,
           onStoreError: warn('persisted operations store error'),
         })
@@ -61,6 +67,7 @@ export function createGovernance(config: GovernanceConfig, deps: { supergraph: S
           { store, findConsumer: (id) => consumers.get(id), onStoreUnavailable: warn('rate budget store unavailable') },
         )
       : null,
+    contracts,
     on.limits ? createOperationLimitsModule({ tiers: config.limits?.tiers ?? {}, defaultListSize: config.limits?.defaultListSize }, { supergraph }) : null,
     on.authorization
       ? createFieldAuthorizationModule({ onUnauthorized: config.authorization?.onUnauthorized, anonymousConsumer: config.identity?.anonymousConsumer ?? null }, { supergraph })

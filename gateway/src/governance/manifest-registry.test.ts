@@ -92,6 +92,14 @@ describe('manifest registry', () => {
     ]);
   });
 
+  test('a contract that exposes nothing refuses every operation of the manifest with NOT_IN_CONTRACT', async () => {
+    const registry = new ManifestRegistry({}, { store: createMemoryStore(), supergraph: { apiSchema: () => API }, contractSchema: () => null });
+    const result = await registry.register(consumer('acme', 'closed'), manifest(entry(ORDER, 'Order')));
+    expect(!result.ok && result.reasons).toEqual([
+      { code: 'NOT_IN_CONTRACT', message: 'the "closed" contract exposes no fields, so no operation fits it', operation: { index: 0, id: operationId(ORDER), name: 'Order' } },
+    ]);
+  });
+
   test('another replica on the same store serves a registered operation, parsed once however many requests ask', async () => {
     const store = createMemoryStore();
     await registryOn(store).register(consumer('acme'), manifest(entry(ORDER, 'Order')));

@@ -26,8 +26,8 @@ export interface ManifestRegistryDeps {
   store: GovernanceStore;
   /** The schema registration checks against: the supergraph's current API schema. */
   supergraph: { apiSchema(): GraphQLSchema };
-  /** The API schema filtered to the consumer's contract; called only for consumers that have one. */
-  contractSchema(consumer: Consumer): GraphQLSchema;
+  /** The API schema filtered to the consumer's contract (called only for consumers that have one); null when the contract exposes nothing. */
+  contractSchema(consumer: Consumer): GraphQLSchema | null;
   now?: () => number;
 }
 
@@ -57,7 +57,7 @@ const consumerPrefix = (consumerId: string) => `pq:op:${consumerId}:`;
 export function checkManifestOperations(
   entries: ManifestReading['entries'],
   apiSchema: GraphQLSchema,
-  contract: { name: string; schema: GraphQLSchema } | null,
+  contract: { name: string; schema: GraphQLSchema | null } | null,
 ): { documents: Map<number, DocumentNode>; reasons: ManifestReason[] } {
   const reasons: ManifestReason[] = [];
   const documents = new Map<number, DocumentNode>();
@@ -92,7 +92,9 @@ export function checkManifestOperations(
 
     const apiErrors = validate(apiSchema, document);
     for (const error of apiErrors) reasons.push(reason(ManifestReasonCode.GRAPHQL_VALIDATION_FAILED, error));
-    if (apiErrors.length === 0 && contract) {
+    if (apiErrors.length === 0 && contract && !contract.schema) {
+      reasons.push(reason(ManifestReasonCode.NOT_IN_CONTRACT, `the "${contract.name}" contract exposes no fields, so no operation fits it`));
+    } else if (apiErrors.length === 0 && contract?.schema) {
       for (const error of validate(contract.schema, document)) {
         reasons.push(reason(ManifestReasonCode.NOT_IN_CONTRACT, error, `not in the "${contract.name}" contract: `));
       }

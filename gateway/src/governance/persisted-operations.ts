@@ -45,8 +45,8 @@ export interface PersistedOperationsDeps {
   store: GovernanceStore;
   /** Registration validates against its current API schema. */
   supergraph: { apiSchema(): GraphQLSchema };
-  /** The API schema filtered to the consumer's contract (called for consumers with one). */
-  contractSchema(consumer: Consumer): GraphQLSchema;
+  /** The API schema filtered to the consumer's contract (called for consumers with one); null when it exposes nothing. */
+  contractSchema(consumer: Consumer): GraphQLSchema | null;
   /** The consumer declared with this id, for the admin routes; null when there is none. */
   consumer(id: string): Consumer | null;
   now?: () => number;
@@ -64,14 +64,14 @@ export const PERSISTED_OPERATIONS_DEFAULTS = {
   unknownOperationsRetentionDays: 30,
 } as const;
 
-/** Codes of this module's answers, besides the shared PERSISTED_QUERY_REQUIRED / _NOT_FOUND. */
+/** Codes of this module's answers, besides the shared PERSISTED_QUERY_REQUIRED / _NOT_FOUND (all in GovernanceCode). */
 export const PersistedOperationsCode = {
-  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
-  PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
-  BAD_REQUEST: 'BAD_REQUEST',
-  MANIFEST_INVALID: 'MANIFEST_INVALID',
-  CONSUMER_NOT_FOUND: 'CONSUMER_NOT_FOUND',
-  STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
+  PERSISTED_QUERY_HASH_MISMATCH: GovernanceCode.PERSISTED_QUERY_HASH_MISMATCH,
+  PERSISTED_QUERY_NOT_SUPPORTED: GovernanceCode.PERSISTED_QUERY_NOT_SUPPORTED,
+  BAD_REQUEST: GovernanceCode.BAD_REQUEST,
+  MANIFEST_INVALID: GovernanceCode.MANIFEST_INVALID,
+  CONSUMER_NOT_FOUND: GovernanceCode.CONSUMER_NOT_FOUND,
+  STORE_UNAVAILABLE: GovernanceCode.STORE_UNAVAILABLE,
 } as const;
 
 /** How the request's document was found, in `context.governance.persistedOperationSource`. */

@@ -148,7 +148,7 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
       if (!(error instanceof StoreUnavailableError)) throw error;
       deps.onStoreUnavailable?.(error.cause ?? error);
       if (storeUnavailableMode === 'deny') {
-        throw new GovernanceError('SERVICE_UNAVAILABLE', 'Rate budgets cannot be checked right now; retry shortly.', { status: 503, headers: { 'Retry-After': '1' } });
+        throw new GovernanceError(GovernanceCode.SERVICE_UNAVAILABLE, 'Rate budgets cannot be checked right now; retry shortly.', { status: 503, headers: { 'Retry-After': '1' } });
       }
       const admitted = storeUnavailableMode === 'allow' || budget.usedWhileStoreAway + amount <= rule.limit;
       if (admitted) budget.usedWhileStoreAway += amount;
@@ -200,7 +200,7 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
       admin.get<{ Params: { id: string } }>('/consumers/:id/budget', async (request, reply) => {
         const consumer = deps.findConsumer?.(request.params.id);
         if (!consumer) {
-          return reply.code(404).send({ errors: [{ message: `No consumer "${request.params.id}" is configured.`, extensions: { code: 'NOT_FOUND' } }] });
+          return reply.code(404).send({ errors: [{ message: `No consumer "${request.params.id}" is configured.`, extensions: { code: GovernanceCode.NOT_FOUND } }] });
         }
         const at = now();
         try {
@@ -221,7 +221,7 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
           );
           return reply.send({ consumer: consumer.id, tier: consumer.tier, rules });
         } catch {
-          return reply.code(503).send({ errors: [{ message: 'the governance store did not answer; try again', extensions: { code: 'STORE_UNAVAILABLE' } }] });
+          return reply.code(503).send({ errors: [{ message: 'the governance store did not answer; try again', extensions: { code: GovernanceCode.STORE_UNAVAILABLE } }] });
         }
       });
     },

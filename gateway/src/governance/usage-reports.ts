@@ -4,7 +4,7 @@
  * percentiles, and the per-stage SLA report. Reads the time-bucket hashes usage-aggregator.ts writes.
  */
 import { isInterfaceType, isObjectType } from 'graphql';
-import { GovernanceError } from './errors';
+import { GovernanceCode, GovernanceError } from './errors';
 import { stageReport, stagesOfRootFields, type StageReport, type StageSla } from './stage-sla';
 import type { GovernanceStore } from './store/governance-store';
 import type { SupergraphSource } from '../supergraph-manager';
@@ -212,13 +212,13 @@ export type UsageReports = ReturnType<typeof createUsageReports>;
 
 function checkDays(days: number): void {
   if (!Number.isInteger(days) || days < 1 || days > MAX_REPORT_DAYS) {
-    throw new GovernanceError('BAD_USER_INPUT', `"days" must be a whole number from 1 to ${MAX_REPORT_DAYS}`, { details: { argument: 'days' } });
+    throw new GovernanceError(GovernanceCode.BAD_USER_INPUT, `"days" must be a whole number from 1 to ${MAX_REPORT_DAYS}`, { details: { argument: 'days' } });
   }
 }
 
 function checkCoordinate(coordinate: string): void {
   if (!/^[_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*$/.test(coordinate)) {
-    throw new GovernanceError('BAD_USER_INPUT', `"${coordinate}" is not a field coordinate such as Order.total`, { details: { argument: 'coordinate' } });
+    throw new GovernanceError(GovernanceCode.BAD_USER_INPUT, `"${coordinate}" is not a field coordinate such as Order.total`, { details: { argument: 'coordinate' } });
   }
 }
 

@@ -11,7 +11,7 @@ import { Kind, separateOperations, TypeInfo, visit, visitWithTypeInfo, type Docu
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../context';
 import type { SupergraphSource } from '../supergraph-manager';
-import { GovernanceError } from './errors';
+import { GovernanceCode, GovernanceError } from './errors';
 import type { GovernanceModule } from './module';
 import { stagesOfRootFields, type StageSla } from './stage-sla';
 import type { GovernanceStore } from './store/governance-store';
@@ -188,7 +188,7 @@ function limitParam(value: string | undefined): number {
   if (value === undefined || value === '') return 20;
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
-    throw new GovernanceError('BAD_USER_INPUT', '"limit" must be a whole number from 1 to 1000', { details: { argument: 'limit' } });
+    throw new GovernanceError(GovernanceCode.BAD_USER_INPUT, '"limit" must be a whole number from 1 to 1000', { details: { argument: 'limit' } });
   }
   return limit;
 }
@@ -196,5 +196,5 @@ function limitParam(value: string | undefined): number {
 /** A refusal keeps its code and status; a store that does not answer is a 503 the caller may retry. */
 function sendAdminError(reply: FastifyReply, error: unknown) {
   if (error instanceof GovernanceError) return reply.code(error.status).send(error.toResponseBody());
-  return reply.code(503).send({ errors: [{ message: 'the governance store did not answer; try again', extensions: { code: 'STORE_UNAVAILABLE' } }] });
+  return reply.code(503).send({ errors: [{ message: 'the governance store did not answer; try again', extensions: { code: GovernanceCode.STORE_UNAVAILABLE } }] });
 }

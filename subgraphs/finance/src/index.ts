@@ -1,4 +1,5 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
+import { financeEventHandlers } from './event-handlers';
 import { migrations, type FinanceDB } from './migrations';
 import { financeRowRules } from './graph/row-rules';
 import { schema } from './schema';
@@ -12,6 +13,9 @@ export const financeSubgraph: SubgraphDefinition<FinanceDB, FinanceStore> = {
   rowRules: financeRowRules,
   migrations,
   createStore: createSqlFinanceStore,
+  eventHandlers: financeEventHandlers,
+  // Invoices are due after the customer's payment terms, and payments are recorded for known customers only.
+  dependsOn: ['customers'],
 };
 
 export type { FinanceDB } from './migrations';

@@ -2,7 +2,8 @@ import type { Kysely, Migration } from 'kysely';
 
 /**
  * ERP finance / accounts receivable: invoices and their lines, payments and their applications
- * to invoices, tax rates, and the projection of open (not yet invoiced) orders that credit exposure needs.
+ * to invoices, tax rates (and their changes), the projection of open (not yet invoiced) orders that credit
+ * exposure needs, and the ledger of accepted orders (lines and prices) that invoices are priced from.
  */
 export const migrations: Record<string, Migration> = {
   '0001_receivables': {
@@ -75,6 +76,51 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('open_orders_customer').on('open_orders').column('customer_id').execute();
     },
   },
+  '0002_order_to_cash': {
+    async up(db: Kysely<any>) {
+      // Nullable: invoices written before the event chain have no shipment instant or dispute (the seed derives them).
+      await db.schema.alterTable('invoices').addColumn('shipped_at', 'text').execute();
+      await db.schema.alterTable('invoices').addColumn('disputed_at', 'text').execute();
+      await db.schema.alterTable('invoices').addColumn('dispute_reason', 'text').execute();
+      await db.schema.createIndex('invoices_issued').on('invoices').column('issued_at').execute();
+      await db.schema.createIndex('invoices_disputed').on('invoices').column('disputed_at').execute();
+      await db.schema.createIndex('payments_received').on('payments').column('received_at').execute();
+      await db.schema
+        .createTable('order_ledger')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('order_number', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('ship_to_region', 'text', (c) => c.notNull())
+        .addColumn('subtotal_cents', 'bigint', (c) => c.notNull())
+        .addColumn('tax_cents', 'bigint', (c) => c.notNull())
+        .addColumn('total_cents', 'bigint', (c) => c.notNull())
+        .addColumn('accepted_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('order_ledger_lines')
+        .addColumn('order_id', 'text', (c) => c.notNull().references('order_ledger.order_id'))
+        .addColumn('line_number', 'integer', (c) => c.notNull())
+        .addColumn('product_id', 'text', (c) => c.notNull())
+        .addColumn('sku', 'text', (c) => c.notNull())
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addColumn('unit_price_cents', 'bigint', (c) => c.notNull())
+        .addColumn('extended_cents', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('order_ledger_lines_pk', ['order_id', 'line_number'])
+        .execute();
+      await db.schema
+        .createTable('tax_rate_changes')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('region', 'text', (c) => c.notNull())
+        .addColumn('previous_rate_bps', 'integer')
+        .addColumn('rate_bps', 'integer', (c) => c.notNull())
+        .addColumn('changed_at', 'text', (c) => c.notNull())
+        .addColumn('changed_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('tax_rate_changes_region').on('tax_rate_changes').columns(['region', 'changed_at']).execute();
+    },
+  },
 };
 
 export interface TaxRateRow { region: string; rate_bps: number }
@@ -94,6 +140,10 @@ export interface InvoiceRow {
   total_cents: number;
   issued_at: string;
   due_at: string;
+  /** When the shipment it bills left the warehouse (from ShipmentConfirmed). */
+  shipped_at: string | null;
+  disputed_at: string | null;
+  dispute_reason: string | null;
 }
 export interface InvoiceLineRow {
   invoice_id: string;
@@ -118,6 +168,39 @@ export interface PaymentRow {
 export interface PaymentApplicationRow { id: string; payment_id: string; invoice_id: string; amount_cents: number; applied_at: string }
 /** Accepted orders not yet (fully) invoiced: the order half of a customer's credit exposure. */
 export interface OpenOrderRow { order_id: string; customer_id: string; uninvoiced_cents: number; currency: string }
+/** The accepted orders finance invoices from: prices and ship-to region as accepted (OrderAccepted). */
+export interface OrderLedgerRow {
+  order_id: string;
+  order_number: string;
+  customer_id: string;
+  /** ACCEPTED, or CANCELLED (OrderCancelled) */
+  status: string;
+  currency: string;
+  ship_to_region: string;
+  subtotal_cents: number;
+  tax_cents: number;
+  total_cents: number;
+  accepted_at: string;
+}
+export interface OrderLedgerLineRow {
+  order_id: string;
+  line_number: number;
+  product_id: string;
+  sku: string;
+  quantity: number;
+  unit_price_cents: number;
+  extended_cents: number;
+}
+/** Each setTaxRate, with the rate it replaced, so the rate in force at any instant is known. */
+export interface TaxRateChangeRow {
+  id: string;
+  region: string;
+  /** null when the region had no rate before. */
+  previous_rate_bps: number | null;
+  rate_bps: number;
+  changed_at: string;
+  changed_by: string;
+}
 export interface FinanceDB {
   tax_rates: TaxRateRow;
   invoices: InvoiceRow;
@@ -125,4 +208,7 @@ export interface FinanceDB {
   payments: PaymentRow;
   payment_applications: PaymentApplicationRow;
   open_orders: OpenOrderRow;
+  order_ledger: OrderLedgerRow;
+  order_ledger_lines: OrderLedgerLineRow;
+  tax_rate_changes: TaxRateChangeRow;
 }

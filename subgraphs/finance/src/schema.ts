@@ -5,5 +5,10 @@ import './graph/payment-types';
 import './graph/customer-receivables';
 import './graph/order-and-shipment-invoices';
 import './graph/queries';
+import './graph/mutation-type';
+import './graph/tax-rate-commands';
+import './graph/cash-application-commands';
+import './graph/invoice-commands';
+import './graph/business-health';
 
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });

@@ -1,17 +1,14 @@
 import { countPerParent, countRows, newestPage, newestPagePerParent, rowScopeCondition, type RowScope } from '@switchyard/kit';
 import { sql, type Kysely } from 'kysely';
-import type { FinanceDB, InvoiceLineRow, InvoiceRow, PaymentApplicationRow, PaymentRow } from './migrations';
+import type { FinanceDB } from './migrations';
+import { createSqlBusinessHealth } from './sql-business-health';
+import { createSqlCashApplication } from './sql-cash-application';
+import { createSqlInvoiceDisputes } from './sql-invoice-disputes';
+import { createSqlInvoicing } from './sql-invoicing';
 import { createSqlReceivables } from './sql-receivables';
-import {
-  OPEN_INVOICE_STATUSES,
-  type FinanceStore,
-  type Invoice,
-  type InvoiceFilter,
-  type InvoiceLine,
-  type Payment,
-  type PaymentApplication,
-  type PaymentFilter,
-} from './store';
+import { toApplication, toInvoice, toInvoiceLine, toPayment } from './sql-row-mapping';
+import { createSqlTaxRates } from './sql-tax-rates';
+import { OPEN_INVOICE_STATUSES, type FinanceStore, type InvoiceFilter, type PaymentFilter } from './store';
 
 export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
   // Invoices and payments carry their customer, the only row dimension finance knows: a scope by carrier or channel sees none.
@@ -47,6 +44,11 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
 
   return {
     ...createSqlReceivables(db, OPEN_INVOICE_STATUSES),
+    ...createSqlTaxRates(db),
+    ...createSqlInvoicing(db),
+    ...createSqlCashApplication(db),
+    ...createSqlInvoiceDisputes(db),
+    ...createSqlBusinessHealth(db),
 
     async invoicesByIds(ids) {
       if (ids.length === 0) return [];
@@ -115,11 +117,6 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
       if (paymentIds.length === 0) return [];
       return (await applications().where('payment_applications.payment_id', 'in', [...paymentIds]).execute()).map(toApplication);
     },
-
-    async listTaxRates() {
-      const rows = await db.selectFrom('tax_rates').selectAll().orderBy('region').execute();
-      return rows.map((row) => ({ region: row.region, rateBps: row.rate_bps }));
-    },
   };
 
   function applications() {
@@ -132,51 +129,3 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
       .orderBy('payment_applications.id');
   }
 }
-
-const toInvoice = (row: InvoiceRow): Invoice => ({
-  id: row.id,
-  number: row.number,
-  customerId: row.customer_id,
-  orderId: row.order_id,
-  shipmentId: row.shipment_id,
-  status: row.status as Invoice['status'],
-  currency: row.currency,
-  subtotalCents: Number(row.subtotal_cents),
-  taxRegion: row.tax_region,
-  taxRateBps: row.tax_rate_bps,
-  taxCents: Number(row.tax_cents),
-  totalCents: Number(row.total_cents),
-  issuedAt: row.issued_at,
-  dueAt: row.due_at,
-});
-
-const toInvoiceLine = (row: InvoiceLineRow & { currency: string }): InvoiceLine => ({
-  invoiceId: row.invoice_id,
-  lineNumber: row.line_number,
-  orderLineNumber: row.order_line_number,
-  productId: row.product_id,
-  sku: row.sku,
-  quantity: row.quantity,
-  unitPriceCents: Number(row.unit_price_cents),
-  extendedCents: Number(row.extended_cents),
-  currency: row.currency,
-});
-
-const toPayment = (row: PaymentRow): Payment => ({
-  id: row.id,
-  customerId: row.customer_id,
-  method: row.method as Payment['method'],
-  reference: row.reference,
-  amountCents: Number(row.amount_cents),
-  currency: row.currency,
-  receivedAt: row.received_at,
-});
-
-const toApplication = (row: PaymentApplicationRow & { currency: string }): PaymentApplication => ({
-  id: row.id,
-  paymentId: row.payment_id,
-  invoiceId: row.invoice_id,
-  amountCents: Number(row.amount_cents),
-  currency: row.currency,
-  appliedAt: row.applied_at,
-});

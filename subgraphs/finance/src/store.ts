@@ -1,4 +1,5 @@
 import type { PageRequest, RowScope } from '@switchyard/kit';
+import type { OrderAccepted, OrderCancelled, ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
 import type { AgingCutoffs } from './aging';
 
 /**
@@ -45,6 +46,113 @@ export interface FinanceStore {
 
   /** Every tax region's rate, by region. */
   listTaxRates(): Promise<TaxRate[]>;
+  /** The rates of these regions that exist. */
+  taxRatesByRegions(regions: readonly string[]): Promise<TaxRate[]>;
+  /** Sets (or first creates) a region's rate and records the change with the rate it replaced. */
+  setTaxRate(region: string, rateBps: number, command: CommandContext): Promise<TaxRate>;
+  /** Every change of these regions' rates, oldest first (the rate in force at an instant, see tax-rate-history.ts). */
+  taxRateChanges(regions: readonly string[]): Promise<TaxRateChange[]>;
+
+  // Event handlers: each does its work in one transaction that first records the delivery (consumeOnce),
+  // so a redelivered event changes nothing; a throw rolls everything back and the kit retries.
+
+  /** OrderAccepted: the order's lines, prices and ship-to region, and its uninvoiced total. False when already recorded. */
+  recordOpenOrder(order: OrderAccepted, delivery: EventDelivery): Promise<boolean>;
+  /** OrderCancelled: the order no longer adds to exposure nor may be invoiced. False when already processed. */
+  forgetCancelledOrder(order: OrderCancelled, delivery: EventDelivery): Promise<boolean>;
+  /**
+   * ShipmentConfirmed: issues the shipment's invoice (priced from the order ledger, taxed at the ship-to
+   * region's rate, due `terms.days` after issue), lowers the order's uninvoiced amount and writes
+   * InvoiceIssued. Null when the delivery was processed already or the shipment is invoiced already.
+   * Throws when the order is unknown or cancelled, or the region has no tax rate.
+   */
+  invoiceShipment(shipment: ShipmentConfirmed, terms: PaymentTermsDays, delivery: EventDelivery): Promise<Invoice | null>;
+
+  // Commands: each validates against the records and writes, with its event, in one transaction.
+
+  /** Records cash received and applies it to invoices of the customer (see cash-application.ts for the rules). */
+  recordPayment(payment: NewPayment, command: CommandContext): Promise<Payment>;
+  /** Applies cash a payment still holds unapplied, by the same rules. */
+  applyUnappliedCash(paymentId: string, applications: readonly CashApplication[], command: CommandContext): Promise<Payment>;
+  /** OPEN or PARTIALLY_PAID -> DISPUTED, else INVALID_STATE_TRANSITION; writes InvoiceDisputed. */
+  disputeInvoice(invoiceId: string, reason: string, command: CommandContext): Promise<Invoice>;
+
+  // Business health, computed from the records at query time.
+
+  /** Shipment-to-invoice lag, in hours, of the invoices issued in the window whose shipment instant is known. */
+  shipmentToInvoiceLagHours(window: TimeWindow): Promise<number[]>;
+  /** What checking the invoices issued in the window against their orders needs (see invoice-accuracy.ts). */
+  invoiceChecks(window: TimeWindow): Promise<InvoiceCheck[]>;
+  /** Cash received before `asOf` and not applied before it, per currency. */
+  unappliedCash(asOf: string): Promise<{ currency: string; cents: number }[]>;
+  /** Invoices disputed in the window. */
+  countDisputedInvoices(window: TimeWindow): Promise<number>;
+}
+
+/** Which delivery of which event a handler processes: recorded with the effect, and carried by the events it writes. */
+export interface EventDelivery {
+  handler: string;
+  eventId: string;
+  correlationId: string;
+}
+
+/** Who asked for a command: the events it writes carry the correlation id. */
+export interface CommandContext {
+  correlationId: string;
+  callerId: string;
+}
+
+/** How many days after issue an invoice falls due (the customer's payment terms: NET30 -> 30, COD -> 0). */
+export interface PaymentTermsDays {
+  days: number;
+}
+
+/** A part of a payment to apply to one invoice. */
+export interface CashApplication {
+  invoiceId: string;
+  amountCents: number;
+}
+
+export interface NewPayment {
+  customerId: string;
+  method: PaymentMethod;
+  reference: string;
+  amountCents: number;
+  currency: string;
+  receivedAt: string;
+  applications: readonly CashApplication[];
+}
+
+/** [from, to): from inclusive, to exclusive (ISO-8601). */
+export interface TimeWindow {
+  from: string;
+  to: string;
+}
+
+export interface TaxRateChange {
+  region: string;
+  previousRateBps: number | null;
+  rateBps: number;
+  changedAt: string;
+}
+
+/** An invoice issued in a health window, beside the order it bills (null: the order ledger does not know it). */
+export interface InvoiceCheck {
+  invoiceId: string;
+  issuedAt: string;
+  subtotalCents: number;
+  taxRegion: string;
+  taxRateBps: number;
+  taxCents: number;
+  totalCents: number;
+  orderShipToRegion: string | null;
+  lines: {
+    quantity: number;
+    unitPriceCents: number;
+    extendedCents: number;
+    /** The order line's unit price; null when the order line is unknown. */
+    orderUnitPriceCents: number | null;
+  }[];
 }
 
 export const INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'PAID', 'VOID', 'DISPUTED'] as const;
@@ -71,6 +179,10 @@ export interface Invoice {
   totalCents: number;
   issuedAt: string;
   dueAt: string;
+  /** When the shipment left the warehouse; null for invoices older than the event chain. */
+  shippedAt: string | null;
+  disputedAt: string | null;
+  disputeReason: string | null;
 }
 
 export interface InvoiceLine {

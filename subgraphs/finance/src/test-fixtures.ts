@@ -39,6 +39,9 @@ function invoice(n: number, fields: Pick<InvoiceRow, 'customer_id' | 'order_id' 
     tax_rate_bps: rateBps,
     tax_cents: tax,
     total_cents: fields.subtotal_cents + tax,
+    shipped_at: null,
+    disputed_at: null,
+    dispute_reason: null,
     ...fields,
   };
 }

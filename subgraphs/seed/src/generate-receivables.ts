@@ -1,17 +1,33 @@
 import type { CustomerRow } from '@switchyard/customers/src/migrations';
-import type { FinanceDB, InvoiceLineRow, InvoiceRow, PaymentApplicationRow, PaymentRow } from '@switchyard/finance/src/migrations';
+import type {
+  FinanceDB,
+  InvoiceLineRow,
+  InvoiceRow,
+  OrderLedgerLineRow,
+  OrderLedgerRow,
+  PaymentApplicationRow,
+  PaymentRow,
+} from '@switchyard/finance/src/migrations';
 import { applyBasisPoints } from '@switchyard/kit/src/money';
-import type { OrderRow } from '@switchyard/orders/src/migrations';
 import { ANCHOR_MS, DAY_MS, HOUR_MS, iso } from './clock';
 import type { Tables } from './dataset';
 import { PAYMENT_TERMS_DAYS } from './generate-customers';
 import type { ShipmentRecord } from './generate-fulfilment';
+import type { OrderPlan } from './generate-orders';
 import { sequentialId } from './ids';
 import type { Random } from './random';
 import { SALES_TAX_BPS } from './us-geography';
 
 /** Orders counted in a customer's credit exposure until they are invoiced. */
 const OPEN_ORDER_STATUSES = new Set(['ACCEPTED', 'ALLOCATED', 'BACKORDERED', 'SHIPPED']);
+
+/** What customers dispute, in turn (no random draw, so the rest of the receivables stay as they were). */
+const DISPUTE_REASONS = [
+  'Quantity billed exceeds quantity received',
+  'Price does not match the contract price',
+  'Goods damaged in transit',
+  'Duplicate of an invoice already paid',
+] as const;
 
 interface InvoiceRecord {
   invoice: InvoiceRow;
@@ -31,14 +47,16 @@ interface PaymentDraft {
  * Accounts receivable: one invoice per shipment of an invoiced, paid or closed order, priced at the
  * order line's unit price plus the ship-to region's tax; payments that settle paid orders' invoices
  * (one payment may settle several invoices of a customer), partial payments on some open invoices,
- * a little unapplied cash; and the open-orders projection of orders not invoiced yet.
+ * a little unapplied cash; the open-orders projection of orders not invoiced yet; and the ledger of every
+ * accepted order (lines at their prices, ship-to region), as finance's OrderAccepted handler records it.
  */
 export function generateReceivables(
   random: Random,
   customers: readonly CustomerRow[],
-  orders: readonly OrderRow[],
+  plans: readonly OrderPlan[],
   shipments: readonly ShipmentRecord[],
 ): Tables<FinanceDB> {
+  const orders = plans.map((plan) => plan.order);
   const tax_rates = Object.entries(SALES_TAX_BPS).map(([region, rate_bps]) => ({ region, rate_bps }));
   const invoice_lines: InvoiceLineRow[] = [];
   const invoices: InvoiceRecord[] = [];
@@ -82,7 +100,61 @@ export function generateReceivables(
     .filter((order) => OPEN_ORDER_STATUSES.has(order.status))
     .map((order) => ({ order_id: order.id, customer_id: order.customer_id, uninvoiced_cents: order.total_cents, currency: order.currency }));
 
-  return { tax_rates, invoices: invoices.map((r) => r.invoice), invoice_lines, payments, payment_applications, open_orders };
+  const { order_ledger, order_ledger_lines } = orderLedger(plans);
+  return {
+    tax_rates,
+    invoices: invoices.map((r) => r.invoice),
+    invoice_lines,
+    payments,
+    payment_applications,
+    open_orders,
+    order_ledger,
+    order_ledger_lines,
+    tax_rate_changes: tax_rates.map(({ region, rate_bps }) => ({
+      id: `TRC-${region}`,
+      region,
+      previous_rate_bps: null,
+      rate_bps,
+      // Each region's rate was set once, before any seeded order: every seeded invoice is taxed at it.
+      changed_at: iso(ANCHOR_MS - 365 * DAY_MS),
+      changed_by: 'seed',
+    })),
+  };
+}
+
+/** Every order that was accepted (all but those still on hold at capture), with its lines as priced. */
+function orderLedger(plans: readonly OrderPlan[]): { order_ledger: OrderLedgerRow[]; order_ledger_lines: OrderLedgerLineRow[] } {
+  const accepted = plans.filter((plan) => plan.timeline.acceptedAt !== null);
+  return {
+    order_ledger: accepted.map(({ order, timeline }) => ({
+      order_id: order.id,
+      order_number: order.number,
+      customer_id: order.customer_id,
+      status: order.status === 'CANCELLED' ? 'CANCELLED' : 'ACCEPTED',
+      currency: order.currency,
+      ship_to_region: order.ship_to_region,
+      subtotal_cents: order.subtotal_cents,
+      tax_cents: order.tax_cents,
+      total_cents: order.total_cents,
+      accepted_at: iso(timeline.acceptedAt!),
+    })),
+    order_ledger_lines: accepted.flatMap(({ lines }) =>
+      lines.map((line) => ({
+        order_id: line.order_id,
+        line_number: line.line_number,
+        product_id: line.product_id,
+        sku: line.sku,
+        quantity: line.quantity,
+        unit_price_cents: line.unit_price_cents,
+        extended_cents: line.extended_cents,
+      })),
+    ),
+  };
+}
+
+/** A disputed invoice was contested some days after issue (a third of its age, at most two weeks), before the anchor. */
+function disputedAt(issuedAt: number): number {
+  return issuedAt + Math.min(14 * DAY_MS, (ANCHOR_MS - HOUR_MS - issuedAt) / 3);
 }
 
 function invoiceFor(random: Random, n: number, { shipment, lines, plan, timeline }: ShipmentRecord): { invoice: InvoiceRow; lines: InvoiceLineRow[] } {
@@ -107,6 +179,8 @@ function invoiceFor(random: Random, n: number, { shipment, lines, plan, timeline
   const tax = applyBasisPoints(subtotal, rate);
   const issuedAt = timeline.invoicedAt!;
   const paid = plan.order.status === 'PAID' || plan.order.status === 'CLOSED';
+  const status = paid ? 'PAID' : random.weighted([['OPEN', 70], ['PARTIALLY_PAID', 20], ['DISPUTED', 10]]);
+  const shippedAt = timeline.milestones.find((m) => m.code === 'SHIPPED')!.at;
   return {
     invoice: {
       id,
@@ -114,7 +188,7 @@ function invoiceFor(random: Random, n: number, { shipment, lines, plan, timeline
       customer_id: plan.order.customer_id,
       order_id: plan.order.id,
       shipment_id: shipment.id,
-      status: paid ? 'PAID' : random.weighted([['OPEN', 70], ['PARTIALLY_PAID', 20], ['DISPUTED', 10]]),
+      status,
       currency: 'USD',
       subtotal_cents: subtotal,
       tax_region: region,
@@ -123,6 +197,9 @@ function invoiceFor(random: Random, n: number, { shipment, lines, plan, timeline
       total_cents: subtotal + tax,
       issued_at: iso(issuedAt),
       due_at: iso(issuedAt + PAYMENT_TERMS_DAYS[plan.customer.payment_terms] * DAY_MS),
+      shipped_at: iso(shippedAt),
+      disputed_at: status === 'DISPUTED' ? iso(disputedAt(issuedAt)) : null,
+      dispute_reason: status === 'DISPUTED' ? DISPUTE_REASONS[n % DISPUTE_REASONS.length] : null,
     },
     lines: invoiceLines,
   };

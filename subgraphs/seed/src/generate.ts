@@ -33,7 +33,7 @@ export function generateDataset({ seed = 42, scale = 1 }: GenerateOptions = {}):
   });
   const fulfilment = generateFulfilment(random.fork('fulfilment'), plans);
   const stock_levels = generateStockLevels(random.fork('inventory'), catalog.products, warehouses, fulfilment.allocations);
-  const finance = generateReceivables(random.fork('receivables'), customers.customers, orders.orders, fulfilment.records);
+  const finance = generateReceivables(random.fork('receivables'), customers.customers, plans, fulfilment.records);
 
   return {
     customers,

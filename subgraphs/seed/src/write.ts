@@ -19,7 +19,7 @@ const TABLE_ORDER: { [System in SystemOfRecord]: readonly (keyof Dataset[System]
   inventory: ['warehouses', 'stock_levels', 'allocations'],
   orders: ['orders', 'order_lines', 'holds'],
   shipments: ['carriers', 'shipments', 'shipment_lines', 'milestones'],
-  finance: ['tax_rates', 'invoices', 'invoice_lines', 'payments', 'payment_applications', 'open_orders'],
+  finance: ['tax_rates', 'tax_rate_changes', 'invoices', 'invoice_lines', 'payments', 'payment_applications', 'open_orders', 'order_ledger', 'order_ledger_lines'],
 };
 
 /** Customers go last: rows in its database mean the whole seed was written. */

@@ -4,6 +4,7 @@ import { CategoryType } from './category-type';
 import { ProductStatus } from './enums';
 import { productBySkuLoader, productLoader } from './loaders';
 import { PriceListType } from './price-list-type';
+import { PriceQuoteLineInput, PriceQuoteLineType, quotePrices } from './price-quote';
 import { ProductConnection, ProductType } from './product-type';
 
 builder.queryType({
@@ -44,6 +45,19 @@ builder.queryType({
       type: [PriceListType],
       description: 'Every price list, ordered by code.',
       resolve: (_root, _args, ctx) => ctx.store.listPriceLists(),
+    }),
+    priceQuote: t.field({
+      tag: ['stage:quote'],
+      type: [PriceQuoteLineType],
+      // Prices up to 100 lines through contract prices, price lists and quantity breaks.
+      cost: 10,
+      description:
+        'Prices 1 to 100 lines for a customer today, each as `Product.price` would, answered in the order asked; an unknown SKU answers its line with null product and price. A quantity below 1 is BAD_USER_INPUT naming the line.',
+      args: {
+        customerId: t.arg.id({ required: true, description: 'The customer buying: its contract prices and price list apply.' }),
+        lines: t.arg({ type: [PriceQuoteLineInput], required: true }),
+      },
+      resolve: (_root, args, ctx) => quotePrices(ctx, String(args.customerId), args.lines),
     }),
     categories: t.field({
       tag: ['stage:quote'],

@@ -60,6 +60,14 @@ InvoiceRef.implement({
     taxRateBasisPoints: t.exposeInt('taxRateBps', { description: 'The tax rate applied, in hundredths of a percent (825 = 8.25 %).' }),
     issuedAt: t.field({ type: 'DateTime', resolve: (i) => i.issuedAt }),
     dueAt: t.field({ type: 'DateTime', description: 'issuedAt plus the payment terms of the customer.', resolve: (i) => i.dueAt }),
+    shippedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the shipment it bills left the warehouse (null for invoices issued before shipments were announced).',
+      resolve: (i) => i.shippedAt,
+    }),
+    disputedAt: t.field({ type: 'DateTime', nullable: true, description: 'When the customer disputed it; null when never disputed.', resolve: (i) => i.disputedAt }),
+    disputeReason: t.exposeString('disputeReason', { nullable: true, description: 'What the customer contests; null when never disputed.' }),
     daysPastDue: t.int({
       description: 'Started days since dueAt as of `asOf` (default now); 0 when not yet due, PAID or VOID.',
       args: { asOf: t.arg({ type: 'DateTime' }) },

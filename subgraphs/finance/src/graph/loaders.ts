@@ -1,6 +1,6 @@
 import { alignByKey, groupByKey, type PageRequest } from '@switchyard/kit';
 import { agingCutoffs } from '../aging';
-import type { AgedReceivables, Invoice, InvoiceFilter, InvoiceLine, Payment, PaymentApplication, PaymentFilter, UninvoicedOrders } from '../store';
+import type { AgedReceivables, Invoice, InvoiceFilter, InvoiceLine, Payment, PaymentApplication, PaymentFilter, TaxRate, UninvoicedOrders } from '../store';
 import type { Context } from './builder';
 
 /** Per-request DataLoaders: one SQL statement per kind of lookup, however many parents ask. */
@@ -77,3 +77,6 @@ export const uninvoicedOrdersLoader = (ctx: Context) =>
   ctx.loaders.get<string, UninvoicedOrders[]>('uninvoicedOrders', async (customerIds) =>
     groupByKey(customerIds, await ctx.store.uninvoicedOrders(customerIds), (o) => o.customerId),
   );
+
+export const taxRateLoader = (ctx: Context) =>
+  ctx.loaders.get<string, TaxRate | null>('taxRate', async (regions) => alignByKey(regions, await ctx.store.taxRatesByRegions(regions), (r) => r.region));

@@ -2,7 +2,7 @@ import { badUserInput, notFound, pageRequest, toConnection } from '@switchyard/k
 import { builder, pageArgs } from './builder';
 import { invoiceFilterArgs, invoiceFilterFrom, paymentFilterArgs, paymentFilterFrom } from './filters';
 import { InvoiceConnection } from './invoice-types';
-import { invoiceByNumberLoader, invoiceLoader, paymentLoader } from './loaders';
+import { invoiceByNumberLoader, invoiceLoader, paymentLoader, taxRateLoader } from './loaders';
 import { InvoiceRef, PaymentRef } from './object-refs';
 import { PaymentConnection } from './payment-types';
 import { TaxRateType } from './tax-rate-type';
@@ -67,6 +67,18 @@ builder.queryType({
       type: [TaxRateType],
       description: 'The tax rate of every region, by region.',
       resolve: (_root, _args, ctx) => ctx.store.listTaxRates(),
+    }),
+    taxRate: t.field({
+      tag: ['stage:invoicing'],
+      type: TaxRateType,
+      nullable: true,
+      description: "A ship-to region's sales tax rate; null with a NOT_FOUND error when the region has none (invoices to it cannot be issued).",
+      args: { region: t.arg.string({ required: true, description: 'State or province code, e.g. TX.' }) },
+      resolve: async (_root, args, ctx) => {
+        const rate = await taxRateLoader(ctx).load(args.region);
+        if (!rate) throw notFound('TaxRate', args.region);
+        return rate;
+      },
     }),
   }),
 });

@@ -13,3 +13,8 @@ export const CustomerRef = builder.externalRef('Customer', builder.selection<{ i
 export const OrderRef = builder.externalRef('Order', builder.selection<{ id: string }>('id'));
 /** Owned by shipments; this subgraph adds `Shipment.invoice` (order-and-shipment-invoices.ts). */
 export const ShipmentRef = builder.externalRef('Shipment', builder.selection<{ id: string }>('id'));
+/**
+ * Owned by orders: one view of the order-to-cash chain's health over a window [from, to); finance adds
+ * its measures (business-health.ts) and its exception queues.
+ */
+export const BusinessHealthRef = builder.externalRef('BusinessHealth', builder.selection<{ from: string; to: string }>('from to'));

@@ -1,0 +1,7 @@
+import path from 'node:path';
+
+/** Where a subgraph's SDL is written (by its real process) for composition and for its in-memory twin. */
+export const sdlFileOf = (workDir: string, subgraph: string) => path.join(workDir, `${subgraph}.graphql`);
+
+/** Where a subgraph's recorded answers are kept for its in-memory twin. */
+export const recordedFileOf = (workDir: string, subgraph: string) => path.join(workDir, `${subgraph}.recorded.json`);

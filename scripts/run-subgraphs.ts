@@ -1,0 +1,70 @@
+/**
+ * The six subgraphs in ONE process, sharing one in-process event transport: how `npm start` runs
+ * them when REDIS_URL is not set (events need a transport every subgraph sees; without Redis only a
+ * shared process gives one). Each listens on its own default port as if it were alone, and calls the
+ * others over HTTP like it would in production (same identity, timeouts, correlation ids).
+ *
+ * Environment, read here only: HOST (127.0.0.1), DATA_DIR (.data), DATABASE_URL (PostgreSQL instead of
+ * SQLite), LOG_LEVEL (info; `silent` for none), SWITCHYARD_IDENTITY_SECRET (the development secret when
+ * unset), OTEL_* (tracing, off unless asked for). REDIS_URL is ignored: with Redis, run one process per
+ * subgraph (`npm start` does).
+ */
+import { createInProcessTransport, DEVELOPMENT_IDENTITY_SECRET, openSubgraph, startTracing, type RunningSubgraph } from '@switchyard/kit';
+import type { AddressInfo } from 'node:net';
+import { loadSubgraphDefinition, SUBGRAPH_NAMES } from './subgraphs';
+
+const config = {
+  host: process.env.HOST ?? '127.0.0.1',
+  dataDir: process.env.DATA_DIR,
+  databaseUrl: process.env.DATABASE_URL,
+  logLevel: process.env.LOG_LEVEL === 'silent' ? undefined : (process.env.LOG_LEVEL ?? 'info'),
+  identitySecret: process.env.SWITCHYARD_IDENTITY_SECRET || DEVELOPMENT_IDENTITY_SECRET,
+};
+
+/** Where a subgraph of this process is called: loopback, whatever HOST it also listens on. */
+const graphqlUrl = (port: number) => `http://127.0.0.1:${port}/graphql`;
+
+async function main() {
+  if (process.env.REDIS_URL) process.emitWarning('REDIS_URL is set but ignored: the subgraphs of this process share an in-process event transport');
+  const tracing = startTracing({ serviceName: 'switchyard-subgraphs', env: process.env });
+  const events = createInProcessTransport();
+  // Filled before any subgraph opens, so an event handler that calls another subgraph at once finds its URL.
+  const serviceUrls = new Map<string, string>();
+  const definitions = await Promise.all(SUBGRAPH_NAMES.map((name) => loadSubgraphDefinition(name)));
+  for (const definition of definitions) serviceUrls.set(definition.name, graphqlUrl(definition.defaultPort));
+
+  const running: RunningSubgraph<unknown, unknown>[] = [];
+  let stopping: Promise<void> | undefined;
+  const stop = (code: number) =>
+    (stopping ??= (async () => {
+      // Subgraphs first (they stop consuming), then the transport they share.
+      for (const subgraph of running.reverse()) await subgraph.close().catch((error) => console.error(`${subgraph.name}: ${error}`));
+      await events.close();
+      await tracing.shutdown();
+      process.exit(code);
+    })());
+  process.once('SIGINT', () => void stop(0));
+  process.once('SIGTERM', () => void stop(0));
+
+  try {
+    for (const definition of definitions) {
+      const subgraph = await openSubgraph(definition, {
+        dataDir: config.dataDir,
+        databaseUrl: config.databaseUrl,
+        logLevel: config.logLevel,
+        identitySecret: config.identitySecret,
+        events,
+        serviceUrls,
+      });
+      running.push(subgraph);
+      await subgraph.server.listen({ port: definition.defaultPort, host: config.host });
+      const { port } = subgraph.server.server.address() as AddressInfo;
+      serviceUrls.set(definition.name, graphqlUrl(port));
+    }
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    await stop(1);
+  }
+}
+
+void main();
