@@ -1,4 +1,4 @@
-import { openDatabase } from '@switchyard/kit';
+import { KIT_EVENT_MIGRATIONS, openDatabase } from '@switchyard/kit';
 import { seedIfEmpty } from '@switchyard/seed';
 import { loadSubgraphDefinition, SUBGRAPH_NAMES } from './subgraphs';
 
@@ -14,7 +14,8 @@ export async function seedDatabases(options: SeedOptions): Promise<boolean> {
   const databases = await Promise.all(
     SUBGRAPH_NAMES.map(async (name) => {
       const { migrations } = await loadSubgraphDefinition(name);
-      return [name, await openDatabase({ name, dataDir: options.dataDir, databaseUrl: options.databaseUrl, migrations })] as const;
+      // The same migrations openSubgraph runs (the kit's event tables too): Kysely refuses a database that ran one it is not given.
+      return [name, await openDatabase({ name, dataDir: options.dataDir, databaseUrl: options.databaseUrl, migrations: { ...KIT_EVENT_MIGRATIONS, ...migrations } })] as const;
     }),
   );
   try {

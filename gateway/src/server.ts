@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { ApolloGateway } from '@apollo/gateway';
+import { context as otelContext } from '@opentelemetry/api';
 import { CORRELATION_HEADER, correlationIdFrom } from '@switchyard/kit';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
@@ -12,6 +13,7 @@ import { httpErrorBody } from './http-errors';
 import { unreachableSubgraphs } from './readiness';
 import { SubgraphClient, createSubgraphAgent } from './subgraph-client';
 import { SupergraphSource } from './supergraph-manager';
+import { extractTraceContext } from './governance/tracing';
 import { loadSupergraph } from './supergraph-config';
 
 export interface GatewayOptions {
@@ -104,13 +106,16 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       for (const [name, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
-      const result = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest:
-          request.method === 'GET'
-            ? { method: 'GET', headers, search: searchOf(governed.body), body: undefined }
-            : { method: 'POST', headers, search: '', body: governed.body },
-        context: async () => context,
-      });
+      // A client's traceparent is the parent of @apollo/gateway's request span (and so of the subgraph calls).
+      const result = await otelContext.with(extractTraceContext(request.headers), () =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest:
+            request.method === 'GET'
+              ? { method: 'GET', headers, search: searchOf(governed.body), body: undefined }
+              : { method: 'POST', headers, search: '', body: governed.body },
+          context: async () => context,
+        }),
+      );
       reply.headers(governed.responseHeaders);
       for (const [name, value] of result.headers) reply.header(name, value);
       reply.code(result.status ?? 200);

@@ -99,4 +99,35 @@ describe('budget leasing', () => {
     const failing: GovernanceStore = { ...store, increment: () => Promise.reject(new Error('ECONNRESET')) };
     await expect(new LeasedBudget(failing, 'k2', 100, 2, 60).take(1)).rejects.toBeInstanceOf(StoreUnavailableError);
   });
+
+  test('what was admitted while the store was away is added to the shared counter once it answers, so the window counts it', async () => {
+    const store = countingStore();
+    let healthy = false;
+    const returning: GovernanceStore = Object.assign(Object.create(null), store, { healthy: () => healthy });
+    const [away, other] = [new LeasedBudget(returning, 'k', 20, 5, 60), new LeasedBudget(store, 'k', 20, 5, 60)];
+    away.owe(12); // admitted by the caller's own rule during the outage
+    expect(away.owing()).toBe(12);
+    healthy = true;
+    expect(await away.take(1)).toBe(true);
+    expect(away.owing()).toBe(0);
+    expect(await store.counter('k')).toBe(12 + 5);
+    // The other replica gets only what is left: 20 − 12 owed − 5 leased.
+    let admitted = 0;
+    while (await other.take(1)) admitted++;
+    expect(admitted).toBe(3);
+  });
+
+  test('owed use stays owed while the store still fails, and is added exactly once', async () => {
+    const store = createMemoryStore();
+    let failing = true;
+    const flaky: GovernanceStore = { ...store, increment: (key, amount, ttl) => (failing ? Promise.reject(new Error('ECONNRESET')) : store.increment(key, amount, ttl)) };
+    const budget = new LeasedBudget(flaky, 'k', 100, 10, 60);
+    budget.owe(4);
+    await expect(budget.take(1)).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(budget.owing()).toBe(4);
+    failing = false;
+    await Promise.all([budget.take(1), budget.take(1), budget.take(1)]);
+    expect(budget.owing()).toBe(0);
+    expect(await store.counter('k')).toBe(4 + 10);
+  });
 });

@@ -17,6 +17,10 @@
  *   gets no more traffic before the window ends.
  * - Store cost: one increment per chunk per replica per window, i.e. about 1 / leaseSize round
  *   trips per window per replica at full use, not one per request.
+ * - While the store is away the caller admits by its own rule (rate-budget.ts `onStoreUnavailable`)
+ *   and tells the lease (`owe`); what it admitted is added to the shared counter as soon as the
+ *   store answers again (one increment, before the next request is decided), so the window's count
+ *   includes the outage: later requests in that window are refused accordingly, none is forgotten.
  */
 import type { GovernanceStore } from './store/governance-store';
 
@@ -50,6 +54,9 @@ export class LeasedBudget {
   private reservedByAll = 0;
   private exhausted = false;
   private leasing: Promise<void> | null = null;
+  /** Spent without a reservation (admitted while the store was away), not yet added to the counter. */
+  private owed = 0;
+  private settling: Promise<void> | null = null;
 
   constructor(
     private readonly store: GovernanceStore,
@@ -69,6 +76,7 @@ export class LeasedBudget {
   async take(amount: number): Promise<boolean> {
     // More than the whole budget can never be admitted; refusing it reserves nothing others could use.
     if (amount > this.limit) return false;
+    if (this.owed > 0 && this.store.healthy()) await this.settle();
     for (;;) {
       if (this.spent + amount <= this.granted) {
         this.spent += amount;
@@ -86,9 +94,37 @@ export class LeasedBudget {
     }
   }
 
+  /** Records `amount` admitted without the store (it was away): added to the shared counter once the store answers. */
+  owe(amount: number): void {
+    this.owed += amount;
+  }
+
+  /** Admitted while the store was away and not yet counted in it. */
+  owing(): number {
+    return this.owed;
+  }
+
   /** An estimate of what is left in the window for everyone: unreserved plus this replica's unspent grant. */
   remaining(): number {
     return Math.max(0, this.limit - this.reservedByAll) + (this.granted - this.spent);
+  }
+
+  /** Adds what is owed to the counter; on failure it stays owed for the next request (one settlement in flight at a time). */
+  private settle(): Promise<void> {
+    this.settling ??= (async () => {
+      const owed = this.owed;
+      try {
+        const counterAfter = await this.store.increment(this.key, owed, this.ttlSeconds);
+        this.owed -= owed;
+        this.reservedByAll = Math.max(this.reservedByAll, counterAfter);
+        if (counterAfter >= this.limit) this.exhausted = true;
+      } catch {
+        // Still owed; the store failing again is the next reservation's to report.
+      } finally {
+        this.settling = null;
+      }
+    })();
+    return this.settling;
   }
 
   private async reserve(requested: number): Promise<void> {

@@ -78,6 +78,16 @@ describe('the development config', () => {
     expect(byId.get('dev-web-store')).toMatchObject({ kind: 'ecommerce', tenant: null, tier: 'silver', scopes: ['orders:read', 'orders:write'] });
     expect(byId.get('dev-platform-admin')!.scopes).toEqual(expect.arrayContaining(['governance:admin', 'credit:read', 'finance:read', 'catalog:cost:read', 'contacts:read', 'orders:read']));
   });
+
+  test('grants the write scopes of the order-to-cash mutations (issue 4) to the consumers that run them', () => {
+    const byId = new Map(registeredConsumersOf(loadGovernanceConfig(DEV_CONFIG, {})).map(({ consumer }) => [consumer.id, consumer]));
+    const holders = (scope: string) => [...byId.values()].filter((consumer) => consumer.scopes.includes(scope)).map((consumer) => consumer.id);
+    expect(holders('orders:write')).toEqual(['dev-sales-portal', 'dev-web-store']);
+    expect(holders('orders:release-hold')).toEqual(['dev-finance-ops']);
+    expect(holders('events:operate')).toEqual(['dev-finance-ops', 'dev-platform-admin']);
+    expect(holders('shipments:write')).toEqual(['dev-fastfreight-3pl']);
+    expect(holders('finance:write')).toEqual(['dev-finance-ops']);
+  });
 });
 
 describe('a valid file', () => {

@@ -57,6 +57,9 @@ async function registered(store: GovernanceStore, consumer: string, ...bodies: [
   return module;
 }
 
+/** One request's persisted-operations step. */
+const moduleOnDown = (module: PersistedOperationsModule, consumer: string, body: unknown) => Promise.resolve(module.onRequest!(requestOf(consumer, body)));
+
 /** Runs the module's didResolveOperation hook as Apollo Server does once the document resolved. */
 async function resolved(module: PersistedOperationsModule, request: GovernedRequest, operationName: string | null) {
   const listener = await module.plugin!.requestDidStart!({} as never);
@@ -135,6 +138,33 @@ describe('allow and APQ', () => {
 
     clock += 24 * HOUR + 1;
     await expect(moduleOn(store).onRequest!(requestOf('portal', hashOnly()))).rejects.toMatchObject({ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+  });
+
+  test('while the store is away APQ keeps working for allow and audit consumers: hash and text run, a hash alone misses so the client resends the text', async () => {
+    const store = createMemoryStore(now);
+    const down = new Error('connection lost');
+    const failures: unknown[] = [];
+    const module = createPersistedOperationsModule(
+      { unknownOperationsFlushIntervalMs: 3_600_000 },
+      {
+        store: { ...store, get: () => Promise.reject(down), set: () => Promise.reject(down) },
+        supergraph: { apiSchema: () => API },
+        contractSchema: () => API,
+        consumer: (id) => consumers[id] ?? null,
+        now,
+        onStoreError: (error) => failures.push(error),
+      },
+    );
+    modules.push(module);
+    const apq = { extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDERS) } } };
+    const withText = requestOf('store', { query: ORDERS, ...apq });
+    await module.onRequest!(withText);
+    expect(withText.body.query).toBe(ORDERS);
+    await expect(moduleOnDown(module, 'portal', { extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDER) } } })).rejects.toMatchObject({ status: 200, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    expect(failures.length).toBeGreaterThan(0);
+    // A trusted-document id only the manifest can answer, and any id of a persisted-only consumer, stay 503.
+    await expect(moduleOnDown(module, 'portal', { documentId: operationId(ORDER) })).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
+    await expect(moduleOnDown(module, 'partner', apq)).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
   });
 
   test('a hash that is not the sha-256 of the query is PERSISTED_QUERY_HASH_MISMATCH (400), and nothing is stored', async () => {

@@ -146,7 +146,7 @@ export function createPersistedOperationsModule(options: PersistedOperationsOpti
     const cached = apqAllowed && body.query === undefined ? apqDocuments.get(id) : undefined;
     if (cached) return run(request, body, cached, id, 'apq');
 
-    const registered = consumer ? await storeCall(() => registry.operation(consumer.id, id)) : null;
+    const registered = consumer ? await registeredOperation(consumer.id, id, mode === 'persisted-only' || !isApq) : null;
     if (registered) return run(request, body, registered.body, id, 'manifest');
 
     if (mode === 'persisted-only' || !isApq) {
@@ -170,6 +170,22 @@ export function createPersistedOperationsModule(options: PersistedOperationsOpti
     if (!text) throw apqNotFound();
     apqDocuments.set(id, text);
     return run(request, body, text, id, 'apq');
+  }
+
+  /**
+   * The consumer's registered operation with this id. When the store fails: 503 where only the
+   * manifest can answer (a persisted-only consumer, a trusted-document id), fail closed; for an APQ
+   * hash of any other consumer, carry on as APQ (the text it sent runs; a hash alone misses, and the
+   * client resends the text), so APQ clients keep working while the store is away.
+   */
+  async function registeredOperation(consumerId: string, id: string, manifestOnly: boolean) {
+    try {
+      return await registry.operation(consumerId, id);
+    } catch (error) {
+      if (manifestOnly) return storeCall(() => Promise.reject(error));
+      deps.onStoreError?.(error);
+      return null;
+    }
   }
 
   async function rememberApqDocument(id: string, text: string): Promise<void> {

@@ -36,7 +36,8 @@ export interface RateBudgetOptions {
   /**
    * While the store does not answer: `local` enforces each rule's full limit in this replica's
    * memory (n replicas admit up to n × limit), `allow` admits everything, `deny` refuses with 503
-   * SERVICE_UNAVAILABLE. A chunk already leased is spent first in every mode. Default `local`.
+   * SERVICE_UNAVAILABLE. A chunk already leased is spent first in every mode, and what `local` or
+   * `allow` admitted is added to the shared counter when the store answers again. Default `local`.
    */
   onStoreUnavailable?: StoreUnavailableMode;
 }
@@ -151,7 +152,11 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
         throw new GovernanceError(GovernanceCode.SERVICE_UNAVAILABLE, 'Rate budgets cannot be checked right now; retry shortly.', { status: 503, headers: { 'Retry-After': '1' } });
       }
       const admitted = storeUnavailableMode === 'allow' || budget.usedWhileStoreAway + amount <= rule.limit;
-      if (admitted) budget.usedWhileStoreAway += amount;
+      if (admitted) {
+        budget.usedWhileStoreAway += amount;
+        // Counted in the shared budget once the store is back.
+        budget.lease.owe(amount);
+      }
       return { rule, span: budget.span, admitted, remaining: Math.max(0, rule.limit - budget.usedWhileStoreAway) };
     }
   }

@@ -2,11 +2,13 @@
  * Tracing at the gateway. @apollo/gateway already opens its spans through the OpenTelemetry API
  * (`gateway.request`, `gateway.validate`, `gateway.plan`, `gateway.execute`, one `gateway.fetch`
  * per subgraph call with a `service` attribute, `gateway.postprocessing`): they are recorded as
- * soon as a provider is registered. What it does not do is carry the trace to the subgraphs; the
- * subgraph client injects W3C `traceparent` on every call (`injectTraceContext`), and each subgraph
- * continues the trace with a server span (@switchyard/kit `traceServerRequests`).
+ * soon as a provider is registered. What it does not do is carry the trace across processes: the
+ * gateway continues a client's W3C `traceparent` (`extractTraceContext`, around the request's
+ * execution in server.ts), so its spans join the client's trace; the subgraph client injects
+ * `traceparent` on every call (`injectTraceContext`), and each subgraph continues the trace with a
+ * server span (@switchyard/kit `traceServerRequests`).
  */
-import { context, propagation, type TextMapSetter } from '@opentelemetry/api';
+import { context, propagation, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
 import { startTracing, type Tracing } from '@switchyard/kit';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 
@@ -42,4 +44,19 @@ const headerSetter: TextMapSetter<SettableHeaders> = {
  */
 export function injectTraceContext(headers: SettableHeaders): void {
   propagation.inject(context.active(), headers, headerSetter);
+}
+
+type IncomingHeaders = Record<string, string | string[] | undefined>;
+
+const headerGetter: TextMapGetter<IncomingHeaders> = {
+  keys: (headers) => Object.keys(headers),
+  get: (headers, name) => headers[name.toLowerCase()],
+};
+
+/**
+ * The context to run a request in: the active one with the client's `traceparent` / `tracestate`
+ * as remote parent, when it sent them (and a provider is registered); the active one otherwise.
+ */
+export function extractTraceContext(headers: IncomingHeaders): Context {
+  return propagation.extract(context.active(), headers, headerGetter);
 }

@@ -74,6 +74,8 @@ export function createSqlInvoicing(db: Kysely<FinanceDB>): Pick<FinanceStore, 'r
     invoiceShipment(shipment, terms, delivery) {
       return db.transaction().execute(async (trx) => {
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return null;
+        // Numbered first: on PostgreSQL that waits for any invoice being written concurrently, so the check below sees it.
+        const id = await nextSequentialId(trx, 'invoices', 'INV');
         // One invoice per shipment (invoices.shipment_id is unique): a ShipmentConfirmed announced again changes nothing.
         const invoiced = await trx.selectFrom('invoices').select('id').where('shipment_id', '=', shipment.shipmentId).executeTakeFirst();
         if (invoiced) return null;
@@ -92,7 +94,6 @@ export function createSqlInvoicing(db: Kysely<FinanceDB>): Pick<FinanceStore, 'r
           rate.rate_bps,
         );
 
-        const id = await nextSequentialId(trx, 'invoices', 'INV');
         const issuedAt = new Date().toISOString();
         const row: InvoiceRow = {
           id,

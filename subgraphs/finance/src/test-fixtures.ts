@@ -59,7 +59,10 @@ export const SCENARIO_INVOICES: InvoiceRow[] = [
   scenario(7, 6, 'OPEN', 4_000, '2026-03-02T12:00:00.000Z', '2026-04-01T12:00:00.000Z'),
 ];
 
-/** Invoice lines: INV-000001 has two (10 x 50.00 and 5 x 100.00); every other invoice one of 2 units at half its subtotal. */
+/**
+ * Invoice lines: INV-000001 has two (10 x 50.00 and 5 x 100.00); every other invoice one of 2 units at
+ * half its subtotal, or of 1 unit when the subtotal is an odd number of cents (cents are whole, in every database).
+ */
 function linesOf(row: InvoiceRow): InvoiceLineRow[] {
   const line = (line_number: number, quantity: number, unit: number): InvoiceLineRow => ({
     invoice_id: row.id,
@@ -71,7 +74,8 @@ function linesOf(row: InvoiceRow): InvoiceLineRow[] {
     unit_price_cents: unit,
     extended_cents: quantity * unit,
   });
-  return row.id === invoiceId(1) ? [line(1, 10, 5_000), line(2, 5, 10_000)] : [line(1, 2, row.subtotal_cents / 2)];
+  if (row.id === invoiceId(1)) return [line(1, 10, 5_000), line(2, 5, 10_000)];
+  return row.subtotal_cents % 2 === 0 ? [line(1, 2, row.subtotal_cents / 2)] : [line(1, 1, row.subtotal_cents)];
 }
 
 const payment = (n: number, customer: string, method: string, amount: number, receivedAt: string): PaymentRow => ({

@@ -1,4 +1,5 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
+import { inventoryEventHandlers } from './event-handlers';
 import { migrations, type InventoryDB } from './migrations';
 import { schema } from './schema';
 import { createSqlInventoryStore } from './sql-store';
@@ -10,6 +11,7 @@ export const inventorySubgraph: SubgraphDefinition<InventoryDB, InventoryStore> 
   schema,
   migrations,
   createStore: createSqlInventoryStore,
+  eventHandlers: inventoryEventHandlers,
 };
 
 export type { InventoryDB } from './migrations';

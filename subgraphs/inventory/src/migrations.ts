@@ -38,6 +38,30 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('allocations_order').on('allocations').column('order_id').execute();
     },
   },
+  '0002_allocation_commands': {
+    async up(db: Kysely<any>) {
+      // How an allocation was first made (ALLOCATED or BACKORDERED), whatever became of it since: the
+      // fill rate counts what was reserved at the time. Null on rows written before this column
+      // (read as BACKORDERED when still backordered, else ALLOCATED: see sql-business-health.ts).
+      await db.schema.alterTable('allocations').addColumn('initial_status', 'text').execute();
+      // The shipment that consumed a SHIPPED allocation: a ShipmentConfirmed delivered twice consumes once.
+      await db.schema.alterTable('allocations').addColumn('shipment_id', 'text').execute();
+      // Business health reads allocations by creation time.
+      await db.schema.createIndex('allocations_created_at').on('allocations').column('created_at').execute();
+      // Orders cancelled, remembered so an OrderAccepted processed after its OrderCancelled reserves nothing.
+      await db.schema
+        .createTable('cancelled_orders')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('cancelled_at', 'text', (c) => c.notNull())
+        .execute();
+      // The last number handed out per id prefix (id-sequences.ts).
+      await db.schema
+        .createTable('id_sequences')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('last_value', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export interface WarehouseRow { id: string; code: string; name: string; city: string; region: string; country: string }
@@ -52,9 +76,17 @@ export interface AllocationRow {
   /** ALLOCATED, BACKORDERED, SHIPPED, RELEASED */
   status: string;
   created_at: string;
+  /** ALLOCATED or BACKORDERED: how it was first made; absent on rows older than 0002 (and in the seed). */
+  initial_status?: string | null;
+  /** The shipment that consumed it (SHIPPED allocations made by inventory.consume-shipped-stock). */
+  shipment_id?: string | null;
 }
+export interface CancelledOrderRow { order_id: string; cancelled_at: string }
+export interface IdSequenceRow { name: string; last_value: number }
 export interface InventoryDB {
   warehouses: WarehouseRow;
   stock_levels: StockLevelRow;
   allocations: AllocationRow;
+  cancelled_orders: CancelledOrderRow;
+  id_sequences: IdSequenceRow;
 }

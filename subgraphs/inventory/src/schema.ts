@@ -5,6 +5,8 @@ import './graph/stock-level-type';
 import './graph/allocation-type';
 import './graph/product-availability';
 import './graph/order-allocations';
+import './graph/business-health';
+import './graph/event-exceptions';
 import './graph/queries';
 
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });

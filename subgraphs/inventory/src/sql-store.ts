@@ -1,7 +1,10 @@
 import { countRows } from '@switchyard/kit';
 import { sql, type Kysely } from 'kysely';
-import type { AllocationRow, InventoryDB, StockLevelRow, WarehouseRow } from './migrations';
-import type { Allocation, AllocationFilter, InventoryStore, StockLevel, StockLevelFilter, Warehouse } from './store';
+import type { InventoryDB } from './migrations';
+import { createSqlAllocation } from './sql-allocation';
+import { createSqlBusinessHealth } from './sql-business-health';
+import { toAllocation, toStockLevel, toWarehouse } from './sql-row-mapping';
+import type { AllocationFilter, InventoryStore, StockLevelFilter } from './store';
 
 /** The one rule for "needs reorder", in SQL; toStockLevel states the same rule for a row already read. */
 const needsReorder = sql<boolean>`stock_levels.on_hand - stock_levels.allocated <= stock_levels.reorder_point`;
@@ -85,38 +88,7 @@ export function createSqlInventoryStore(db: Kysely<InventoryDB>): InventoryStore
     countAllocations(filter) {
       return countRows(filteredAllocations(filter));
     },
+    ...createSqlAllocation(db),
+    ...createSqlBusinessHealth(db),
   };
 }
-
-const toWarehouse = (row: WarehouseRow): Warehouse => ({
-  id: row.id,
-  code: row.code,
-  name: row.name,
-  city: row.city,
-  region: row.region,
-  country: row.country,
-});
-
-function toStockLevel(row: StockLevelRow): StockLevel {
-  const available = row.on_hand - row.allocated;
-  return {
-    productId: row.product_id,
-    warehouseId: row.warehouse_id,
-    onHand: row.on_hand,
-    allocated: row.allocated,
-    available,
-    reorderPoint: row.reorder_point,
-    needsReorder: available <= row.reorder_point,
-  };
-}
-
-const toAllocation = (row: AllocationRow): Allocation => ({
-  id: row.id,
-  orderId: row.order_id,
-  lineNumber: row.line_number,
-  productId: row.product_id,
-  warehouseId: row.warehouse_id,
-  quantity: row.quantity,
-  status: row.status as Allocation['status'],
-  createdAt: row.created_at,
-});

@@ -1,3 +1,5 @@
+import type { OrderAccepted, OrderCancelled, ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
+
 /**
  * The warehouse management system as the graph sees it. The built-in implementation is SQL
  * (sql-store.ts); a WMS connector implements the same interface.
@@ -17,6 +19,57 @@ export interface InventoryStore {
   /** Up to `page.limit + 1` allocations ordered by id, after `page.afterKey`. */
   listAllocations(filter: AllocationFilter, page: { limit: number; afterKey: string | null }): Promise<Allocation[]>;
   countAllocations(filter: AllocationFilter): Promise<number>;
+
+  // Event handlers (event-handlers.ts): each does its work in one transaction that first records the
+  // delivery (consumeOnce), so a redelivered event changes nothing; a throw rolls everything back and
+  // the kit retries. Null: this delivery was processed already.
+
+  /**
+   * OrderAccepted: reserves every line in one warehouse each (allocation-plan.ts) and writes
+   * InventoryAllocated, or reserves nothing, backorders every line and writes OrderBackordered.
+   * An order already holding allocations, or cancelled, is left as it is.
+   */
+  allocateOrder(order: OrderAccepted, delivery: EventDelivery): Promise<AllocationOutcome | null>;
+  /** OrderCancelled: ALLOCATED and BACKORDERED allocations become RELEASED, their reserved stock available again. */
+  releaseOrder(order: OrderCancelled, delivery: EventDelivery): Promise<Allocation[] | null>;
+  /**
+   * ShipmentConfirmed: the order's ALLOCATED allocations of the shipped lines in that warehouse become
+   * SHIPPED (split when a line ships in part), and the shipped units leave on hand and allocated.
+   * Throws when a shipped line has no such allocation (an anomaly for the exception queue).
+   */
+  consumeShippedStock(shipment: ShipmentConfirmed, delivery: EventDelivery): Promise<Allocation[] | null>;
+
+  /** The allocations made in the window, as business health measures them (computed from the rows). */
+  allocationHealth(window: TimeWindow): Promise<AllocationHealth>;
+}
+
+/** Which event a handler is processing: consumeOnce's key, and the correlation id its events carry on. */
+export interface EventDelivery {
+  handler: string;
+  eventId: string;
+  correlationId: string;
+}
+
+export type AllocationOutcome =
+  | { outcome: 'ALLOCATED' | 'BACKORDERED'; allocations: Allocation[] }
+  /** The order held allocations already (another delivery of its acceptance): nothing changed. */
+  | { outcome: 'ALREADY_ALLOCATED'; allocations: Allocation[] }
+  /** The order was cancelled before its acceptance was processed: nothing reserved. */
+  | { outcome: 'ORDER_CANCELLED'; allocations: Allocation[] };
+
+/** [from, to): ISO-8601 UTC instants. */
+export interface TimeWindow {
+  from: string;
+  to: string;
+}
+
+export interface AllocationHealth {
+  /** Orders whose lines were backordered by allocations created in the window. */
+  backorderedOrders: number;
+  /** Order lines allocations were created for in the window. */
+  lines: number;
+  /** Of those, the lines whose stock was reserved (not backordered) when allocated. */
+  allocatedLines: number;
 }
 
 /** ALLOCATED: stock reserved; BACKORDERED: waiting for stock; SHIPPED: left the warehouse; RELEASED: reservation given back. */

@@ -67,7 +67,8 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
 }
 
 async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>, schema?: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
+  // Unordered: the kit's event tables (0000_kit_event_tables) reach databases that ran the subgraph's own migrations before them.
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

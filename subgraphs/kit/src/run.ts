@@ -1,3 +1,6 @@
+import { createInProcessTransport } from './events/in-process-transport';
+import { createRedisStreamsTransport } from './events/redis-streams-transport';
+import type { EventTransport } from './events/transport';
 import { DEVELOPMENT_IDENTITY_SECRET } from './identity-header';
 import { startTracing } from './tracing';
 import { openSubgraph, type SubgraphDefinition } from './subgraph';
@@ -6,7 +9,10 @@ import { openSubgraph, type SubgraphDefinition } from './subgraph';
  * Runs one subgraph as its own process. Configuration comes from the environment, read here only:
  * PORT (default: the subgraph's port), HOST (127.0.0.1), DATA_DIR (.data), DATABASE_URL (PostgreSQL instead of SQLite),
  * LOG_LEVEL (pino level, default info; `silent` for none), SWITCHYARD_IDENTITY_SECRET (the secret the gateway signs
- * x-switchyard-identity with; the development secret when unset, with a warning in production).
+ * x-switchyard-identity with; the development secret when unset, with a warning in production),
+ * REDIS_URL (events on Redis Streams; without it they stay in this process), EVENT_STREAM_PREFIX (the stream's key
+ * prefix, default switchyard:events), SUBGRAPH_URL_<NAME> (the GraphQL URL of each subgraph it calls, e.g.
+ * SUBGRAPH_URL_CUSTOMERS=http://customers:4001/graphql).
  */
 export async function runSubgraph<DB, Store>(definition: SubgraphDefinition<DB, Store>): Promise<void> {
   const tracing = startTracing({ serviceName: definition.name, env: process.env });
@@ -16,18 +22,43 @@ export async function runSubgraph<DB, Store>(definition: SubgraphDefinition<DB, 
   if (!process.env.SWITCHYARD_IDENTITY_SECRET && process.env.NODE_ENV === 'production') {
     process.emitWarning(`${definition.name}: SWITCHYARD_IDENTITY_SECRET is not set; using the development identity secret, which anyone can read`);
   }
+  const serviceUrls = serviceUrlsFrom(process.env);
+  const missing = (definition.dependsOn ?? []).filter((name) => !serviceUrls.has(name));
+  if (missing.length > 0) {
+    process.emitWarning(`${definition.name}: no SUBGRAPH_URL_<NAME> for ${missing.join(', ')}; calls to them answer DEPENDENCY_UNAVAILABLE`);
+  }
+  let events: EventTransport;
+  if (process.env.REDIS_URL) {
+    events = createRedisStreamsTransport({ redisUrl: process.env.REDIS_URL, keyPrefix: process.env.EVENT_STREAM_PREFIX || undefined });
+  } else {
+    process.emitWarning(`${definition.name}: REDIS_URL is not set; its events stay in this process and no other subgraph receives them`);
+    events = createInProcessTransport();
+  }
   const subgraph = await openSubgraph(definition, {
     dataDir: process.env.DATA_DIR,
     databaseUrl: process.env.DATABASE_URL,
     logLevel: process.env.LOG_LEVEL === 'silent' ? undefined : (process.env.LOG_LEVEL ?? 'info'),
     identitySecret,
+    events,
+    serviceUrls,
   });
   await subgraph.server.listen({ port, host });
   const stop = async () => {
     await subgraph.close();
+    await events.close();
     await tracing.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** SUBGRAPH_URL_<NAME>=<url> → name (lower case) → url. */
+export function serviceUrlsFrom(env: NodeJS.ProcessEnv): Map<string, string> {
+  const urls = new Map<string, string>();
+  for (const [key, value] of Object.entries(env)) {
+    const match = /^SUBGRAPH_URL_([A-Z0-9_]+)$/.exec(key);
+    if (match && value) urls.set(match[1].toLowerCase(), value);
+  }
+  return urls;
 }

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
-import { createContext, type SubgraphContext } from './context';
+import { createContext, type ContextRuntime, type SubgraphContext } from './context';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation';
 import { ErrorCode } from './errors';
 import { DEVELOPMENT_IDENTITY_SECRET, IDENTITY_HEADER, verifyIdentity, type CallerIdentity, type IdentityVerification } from './identity-header';
@@ -16,6 +16,8 @@ export interface SubgraphServerOptions<Store> {
   logLevel?: string;
   /** The secret the gateway signs x-switchyard-identity with. Default: DEVELOPMENT_IDENTITY_SECRET. */
   identitySecret?: string;
+  /** The service client and event runtime every context carries (openSubgraph gives them); none when absent. */
+  runtime?: ContextRuntime;
 }
 
 declare module 'fastify' {
@@ -58,7 +60,7 @@ export async function createSubgraphServer<Store>(options: SubgraphServerOptions
     path: '/graphql',
     jit: 1,
     graphiql: false,
-    context: (request): SubgraphContext<Store> => createContext(options.store, request.correlationId, request.caller),
+    context: (request): SubgraphContext<Store> => createContext(options.store, request.correlationId, request.caller, options.runtime),
     errorFormatter: (execution, context) => {
       const errors = execution.errors?.map((error) => maskUnexpected(error, app));
       return mercurius.defaultErrorFormatter({ ...execution, errors }, context);

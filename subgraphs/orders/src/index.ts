@@ -1,4 +1,5 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
+import { orderEventHandlers } from './event-handlers';
 import { migrations, type OrdersDB } from './migrations';
 import { orderRowRules } from './graph/row-rules';
 import { schema } from './schema';
@@ -12,6 +13,9 @@ export const ordersSubgraph: SubgraphDefinition<OrdersDB, OrderStore> = {
   rowRules: orderRowRules,
   migrations,
   createStore: createSqlOrderStore,
+  eventHandlers: orderEventHandlers,
+  // placeOrder (and releaseHold, checking again) asks each of them synchronously: order-checks.ts.
+  dependsOn: ['customers', 'catalog', 'inventory', 'finance'],
 };
 
 export type { HoldRow, OrderLineRow, OrderRow, OrdersDB } from './migrations';

@@ -39,6 +39,8 @@ beforeAll(async () => {
         unit_price_cents: unitCents(i, lineNumber),
         pricing_rule: lineNumber === 1 ? 'CONTRACT' : 'LIST',
         extended_cents: unitCents(i, lineNumber) * quantity,
+        expected_unit_price_cents: null,
+        shipped_quantity: 0,
       };
     });
     const subtotal = lines.reduce((sum, l) => sum + l.extended_cents, 0);
@@ -65,6 +67,9 @@ beforeAll(async () => {
         placed_at: placedAt(i),
         updated_at: placedAt(i),
         idempotency_key: null,
+        allow_backorder: 0,
+        allocated_at: null,
+        backordered_at: null,
       })
       .execute();
     await db.insertInto('order_lines').values(lines).execute();
@@ -72,9 +77,9 @@ beforeAll(async () => {
   await db
     .insertInto('holds')
     .values([
-      { id: 'HLD-1', order_id: orderId(9), reason: 'CREDIT', detail: 'Over credit limit by 120.00', placed_at: placedAt(9), released_at: '2026-08-11T09:00:00.000Z', released_by: 'credit.desk' },
-      { id: 'HLD-2', order_id: orderId(9), reason: 'PRICING', detail: 'Price below floor', placed_at: '2026-08-11T10:00:00.000Z', released_at: null, released_by: null },
-      { id: 'HLD-3', order_id: orderId(18), reason: 'CUSTOMER_STATUS', detail: 'Account on hold', placed_at: placedAt(18), released_at: null, released_by: null },
+      { id: 'HLD-1', order_id: orderId(9), reason: 'CREDIT', detail: 'Over credit limit by 120.00', placed_at: placedAt(9), released_at: '2026-08-11T09:00:00.000Z', released_by: 'credit.desk', dependency: null, release_note: null },
+      { id: 'HLD-2', order_id: orderId(9), reason: 'PRICING', detail: 'Price below floor', placed_at: '2026-08-11T10:00:00.000Z', released_at: null, released_by: null, dependency: null, release_note: null },
+      { id: 'HLD-3', order_id: orderId(18), reason: 'CUSTOMER_STATUS', detail: 'Account on hold', placed_at: placedAt(18), released_at: null, released_by: null, dependency: null, release_note: null },
     ])
     .execute();
 });

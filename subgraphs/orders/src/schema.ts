@@ -3,5 +3,8 @@ import { builder } from './graph/builder';
 import './graph/order-types';
 import './graph/customer-orders';
 import './graph/queries';
+import './graph/mutation-type';
+import './graph/order-capture-commands';
+import './graph/business-health';
 
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });

@@ -1,7 +1,12 @@
 import { countPerParent, countRows, newestPage, newestPagePerParent, rowScopeCondition } from '@switchyard/kit';
 import type { Kysely } from 'kysely';
-import type { HoldRow, OrderLineRow, OrderRow, OrdersDB } from './migrations';
-import type { Hold, Order, OrderFilter, OrderLine, OrderStore } from './store';
+import type { OrdersDB } from './migrations';
+import { statusRank } from './order-status-rules';
+import { createSqlBusinessHealth } from './sql-business-health';
+import { createSqlOrderCapture } from './sql-order-capture';
+import { createSqlOrderProgress } from './sql-order-progress';
+import { toHold, toOrder, toOrderLine, toStatusChange } from './sql-row-mapping';
+import type { OrderFilter, OrderStore } from './store';
 
 export function createSqlOrderStore(db: Kysely<OrdersDB>): OrderStore {
   const filtered = (filter: OrderFilter) => {
@@ -58,51 +63,14 @@ export function createSqlOrderStore(db: Kysely<OrdersDB>): OrderStore {
       const rows = await db.selectFrom('holds').selectAll().where('order_id', 'in', [...orderIds]).orderBy('placed_at').orderBy('id').execute();
       return rows.map(toHold);
     },
+    async statusHistoryByOrderIds(orderIds) {
+      if (orderIds.length === 0) return [];
+      const rows = await db.selectFrom('order_status_history').selectAll().where('order_id', 'in', [...orderIds]).execute();
+      // Statuses entered at one instant (paid and closed by one payment) read in chain order.
+      return rows.map(toStatusChange).sort((a, b) => a.at.localeCompare(b.at) || statusRank(a.status) - statusRank(b.status));
+    },
+    ...createSqlOrderCapture(db),
+    ...createSqlOrderProgress(db),
+    ...createSqlBusinessHealth(db),
   };
 }
-
-const toOrder = (row: OrderRow): Order => ({
-  id: row.id,
-  number: row.number,
-  customerId: row.customer_id,
-  status: row.status as Order['status'],
-  channel: row.channel as Order['channel'],
-  poNumber: row.po_number,
-  shipTo: {
-    addressId: row.ship_to_address_id,
-    name: row.ship_to_name,
-    line1: row.ship_to_line1,
-    city: row.ship_to_city,
-    region: row.ship_to_region,
-    postalCode: row.ship_to_postal_code,
-    country: row.ship_to_country,
-  },
-  currency: row.currency,
-  subtotalCents: Number(row.subtotal_cents),
-  taxCents: Number(row.tax_cents),
-  totalCents: Number(row.total_cents),
-  placedAt: row.placed_at,
-  updatedAt: row.updated_at,
-});
-
-const toOrderLine = (row: OrderLineRow & { currency: string }): OrderLine => ({
-  orderId: row.order_id,
-  lineNumber: row.line_number,
-  productId: row.product_id,
-  sku: row.sku,
-  quantity: row.quantity,
-  unitPriceCents: Number(row.unit_price_cents),
-  extendedCents: Number(row.extended_cents),
-  currency: row.currency,
-  pricingRule: row.pricing_rule as OrderLine['pricingRule'],
-});
-
-const toHold = (row: HoldRow): Hold => ({
-  id: row.id,
-  orderId: row.order_id,
-  reason: row.reason as Hold['reason'],
-  detail: row.detail,
-  placedAt: row.placed_at,
-  releasedAt: row.released_at,
-  releasedBy: row.released_by,
-});

@@ -1,4 +1,5 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
+import { shipmentEventHandlers } from './event-handlers';
 import { migrations, type ShipmentsDB } from './migrations';
 import { shipmentRowRules } from './graph/row-rules';
 import { schema } from './schema';
@@ -12,6 +13,7 @@ export const shipmentsSubgraph: SubgraphDefinition<ShipmentsDB, ShipmentStore> =
   rowRules: shipmentRowRules,
   migrations,
   createStore: createSqlShipmentStore,
+  eventHandlers: shipmentEventHandlers,
 };
 
 export type { ShipmentsDB } from './migrations';

@@ -54,6 +54,30 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('milestones_shipment').on('milestones').columns(['shipment_id', 'at']).execute();
     },
   },
+  '0002_shipment_commands': {
+    async up(db: Kysely<any>) {
+      // The planner's natural key: `<order>|<warehouse>` while the shipment is not cancelled (cancelling
+      // clears it), so one order never gets two live shipments from one warehouse however often
+      // InventoryAllocated arrives. Null on shipments the planner did not make (seeded splits).
+      await db.schema.alterTable('shipments').addColumn('plan_key', 'text').execute();
+      await db.schema.createIndex('shipments_plan_key').unique().on('shipments').column('plan_key').execute();
+      // A tracking number names one shipment (confirmShipment refuses a taken one); several NULLs are allowed.
+      await db.schema.dropIndex('shipments_tracking_number').execute();
+      await db.schema.createIndex('shipments_tracking_number').unique().on('shipments').column('tracking_number').execute();
+      // Orders cancelled, remembered so an InventoryAllocated processed after its OrderCancelled plans nothing.
+      await db.schema
+        .createTable('cancelled_orders')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('cancelled_at', 'text', (c) => c.notNull())
+        .execute();
+      // The last number handed out per id prefix (id-sequences.ts).
+      await db.schema
+        .createTable('id_sequences')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('last_value', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export interface CarrierRow {
@@ -78,6 +102,8 @@ export interface ShipmentRow {
   planned_at: string;
   shipped_at: string | null;
   delivered_at: string | null;
+  /** `<order>|<warehouse>` on live shipments the planner made (the natural key); absent on seeded ones. */
+  plan_key?: string | null;
 }
 export interface ShipmentLineRow { shipment_id: string; line_number: number; order_line_number: number; product_id: string; quantity: number }
 export interface MilestoneRow {
@@ -89,9 +115,13 @@ export interface MilestoneRow {
   location: string;
   note: string | null;
 }
+export interface CancelledOrderRow { order_id: string; cancelled_at: string }
+export interface IdSequenceRow { name: string; last_value: number }
 export interface ShipmentsDB {
   carriers: CarrierRow;
   shipments: ShipmentRow;
   shipment_lines: ShipmentLineRow;
   milestones: MilestoneRow;
+  cancelled_orders: CancelledOrderRow;
+  id_sequences: IdSequenceRow;
 }

@@ -3,5 +3,8 @@ import { builder } from './graph/builder';
 import './graph/shipment-types';
 import './graph/order-shipments';
 import './graph/queries';
+import './graph/shipment-commands';
+import './graph/business-health';
+import './graph/event-exceptions';
 
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });

@@ -1,7 +1,11 @@
 import { countRows, newestPage, rowScopeCondition, type RowScope } from '@switchyard/kit';
 import type { Kysely } from 'kysely';
-import type { CarrierRow, MilestoneRow, ShipmentLineRow, ShipmentRow, ShipmentsDB } from './migrations';
-import type { Carrier, Milestone, Shipment, ShipmentFilter, ShipmentLine, ShipmentStore } from './store';
+import type { ShipmentsDB } from './migrations';
+import { createSqlBusinessHealth } from './sql-business-health';
+import { createSqlShipmentCommands } from './sql-shipment-commands';
+import { createSqlShipmentPlanning } from './sql-shipment-planning';
+import { toCarrier, toMilestone, toShipment, toShipmentLine } from './sql-row-mapping';
+import type { ShipmentFilter, ShipmentStore } from './store';
 
 export function createSqlShipmentStore(db: Kysely<ShipmentsDB>): ShipmentStore {
   /** The shipments of `scope`: a shipment carries its customer and its carrier. */
@@ -79,44 +83,8 @@ export function createSqlShipmentStore(db: Kysely<ShipmentsDB>): ShipmentStore {
       const rows = await db.selectFrom('carriers').selectAll().orderBy('code').execute();
       return rows.map(toCarrier);
     },
+    ...createSqlShipmentPlanning(db),
+    ...createSqlShipmentCommands(db),
+    ...createSqlBusinessHealth(db),
   };
 }
-
-const toShipment = (row: ShipmentRow): Shipment => ({
-  id: row.id,
-  orderId: row.order_id,
-  customerId: row.customer_id,
-  warehouseId: row.warehouse_id,
-  carrierId: row.carrier_id,
-  serviceLevel: row.service_level as Shipment['serviceLevel'],
-  trackingNumber: row.tracking_number,
-  status: row.status as Shipment['status'],
-  plannedAt: row.planned_at,
-  shippedAt: row.shipped_at,
-  deliveredAt: row.delivered_at,
-});
-
-const toShipmentLine = (row: ShipmentLineRow): ShipmentLine => ({
-  shipmentId: row.shipment_id,
-  lineNumber: Number(row.line_number),
-  orderLineNumber: Number(row.order_line_number),
-  productId: row.product_id,
-  quantity: Number(row.quantity),
-});
-
-const toMilestone = (row: MilestoneRow): Milestone => ({
-  id: row.id,
-  shipmentId: row.shipment_id,
-  code: row.code as Milestone['code'],
-  at: row.at,
-  location: row.location,
-  note: row.note,
-});
-
-const toCarrier = (row: CarrierRow): Carrier => ({
-  id: row.id,
-  code: row.code,
-  name: row.name,
-  scac: row.scac,
-  mode: row.mode as Carrier['mode'],
-});

@@ -1,4 +1,5 @@
 import type { PageRequest, RowScope } from '@switchyard/kit';
+import type { InventoryAllocated, OrderCancelled } from '@switchyard/kit/src/events/order-to-cash-events';
 
 /**
  * Shipment execution (WMS/TMS) as the graph sees it. The built-in implementation is SQL
@@ -19,6 +20,84 @@ export interface ShipmentStore {
   carriersByIds(ids: readonly string[]): Promise<Carrier[]>;
   /** Every carrier, ordered by code (a short, bounded list). */
   listCarriers(): Promise<Carrier[]>;
+
+  // Event handlers (event-handlers.ts): each does its work in one transaction that first records the
+  // delivery (consumeOnce), so a redelivered event changes nothing; a throw rolls everything back and
+  // the kit retries. Null: this delivery was processed already.
+
+  /**
+   * InventoryAllocated: one PLANNED shipment per warehouse of the allocations (none for a warehouse the
+   * order already has a live shipment from, none for a cancelled order), its lines from the
+   * allocations, its carrier by carrier-choice.ts, a PLANNED milestone; writes ShipmentPlanned for each.
+   * Resolves to the shipments it planned.
+   */
+  planShipments(allocated: InventoryAllocated, delivery: EventDelivery): Promise<Shipment[] | null>;
+  /** OrderCancelled: the order's PLANNED, PICKED and PACKED shipments become CANCELLED (shipped ones stay). */
+  cancelShipments(cancelled: OrderCancelled, delivery: EventDelivery): Promise<Shipment[] | null>;
+
+  // Commands: each checks the caller's row scope (FORBIDDEN) and the shipment's status
+  // (INVALID_STATE_TRANSITION, shipment-transitions.ts), then writes the change, its milestone and its
+  // event in one transaction. An unknown shipment is NOT_FOUND.
+
+  /** PICKED, PACKED or IN_TRANSIT; MilestoneRecorded. */
+  recordMilestone(milestone: NewMilestone, command: CommandContext): Promise<Shipment>;
+  /** PACKED -> SHIPPED with its tracking number (unique: BAD_USER_INPUT when taken); ShipmentConfirmed. */
+  confirmShipment(confirmation: ShipmentConfirmation, command: CommandContext): Promise<Shipment>;
+  /** SHIPPED -> DELIVERED; ShipmentDelivered. */
+  recordDelivery(delivery: ShipmentDelivery, command: CommandContext): Promise<Shipment>;
+
+  /** The shipments that left a warehouse in the window, as business health measures them. */
+  shipmentHealth(window: TimeWindow): Promise<ShipmentHealth>;
+}
+
+/** Which event a handler is processing: consumeOnce's key, and the correlation id its events carry on. */
+export interface EventDelivery {
+  handler: string;
+  eventId: string;
+  correlationId: string;
+}
+
+/** Who asks for a command: its events carry the correlation id; it may act on the rows of `scope` only. */
+export interface CommandContext {
+  correlationId: string;
+  callerId: string;
+  scope: RowScope;
+}
+
+export interface NewMilestone {
+  shipmentId: string;
+  code: MilestoneCode;
+  /** ISO-8601 UTC; not before the shipment was planned (BAD_USER_INPUT naming `at`). */
+  at: string;
+  location: string;
+  note: string | null;
+}
+
+export interface ShipmentConfirmation {
+  shipmentId: string;
+  trackingNumber: string;
+  /** Not before the shipment was planned (BAD_USER_INPUT naming `shippedAt`). */
+  shippedAt: string;
+}
+
+export interface ShipmentDelivery {
+  shipmentId: string;
+  /** Not before the shipment shipped (BAD_USER_INPUT naming `deliveredAt`). */
+  deliveredAt: string;
+  receivedBy: string | null;
+}
+
+/** [from, to): ISO-8601 UTC instants. */
+export interface TimeWindow {
+  from: string;
+  to: string;
+}
+
+export interface ShipmentHealth {
+  /** Shipments that shipped (confirmShipment) in the window. */
+  shipmentsConfirmed: number;
+  /** For each of them, the hours from planned to shipped. */
+  planToShipHours: number[];
 }
 
 export type ShipmentStatus = 'PLANNED' | 'PICKED' | 'PACKED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';

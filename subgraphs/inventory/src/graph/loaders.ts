@@ -1,5 +1,5 @@
 import { alignByKey, groupByKey } from '@switchyard/kit';
-import type { Allocation, StockLevel, Warehouse } from '../store';
+import type { Allocation, AllocationHealth, StockLevel, TimeWindow, Warehouse } from '../store';
 import type { Context } from './builder';
 
 /** Per-request DataLoaders: one SQL statement per kind of lookup, however many parents ask. */
@@ -21,6 +21,12 @@ export const availabilityLoader = (ctx: Context) =>
 export const allocationsOfOrderLoader = (ctx: Context) =>
   ctx.loaders.get<string, Allocation[]>('allocationsOfOrder', async (orderIds) =>
     groupByKey(orderIds, await ctx.store.allocationsByOrderIds(orderIds), (a) => a.orderId),
+  );
+
+/** Business health's allocation measures, one read per window (a JSON TimeWindow key) however many fields ask. */
+export const allocationHealthLoader = (ctx: Context) =>
+  ctx.loaders.get<string, AllocationHealth>('allocationHealth', (keys) =>
+    Promise.all(keys.map((key) => ctx.store.allocationHealth(JSON.parse(key) as TimeWindow))),
   );
 
 /** The warehouse of a stock level or an allocation: warehouse_id is a foreign key, so a miss is a broken store, not bad input. */

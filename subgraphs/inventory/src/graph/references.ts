@@ -10,3 +10,9 @@ export const ProductRef = builder.externalRef('Product', builder.selection<{ id:
 
 /** Owned by orders. */
 export const OrderRef = builder.externalRef('Order', builder.selection<{ id: string }>('id'));
+
+/**
+ * Owned by orders: one view of the order-to-cash chain's health over a window [from, to); inventory
+ * adds its allocation measures (business-health.ts) and its exception queues.
+ */
+export const BusinessHealthRef = builder.externalRef('BusinessHealth', builder.selection<{ from: string; to: string }>('from to'));

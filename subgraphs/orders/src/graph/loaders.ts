@@ -1,5 +1,5 @@
 import { alignByKey, groupByKey, type PageRequest } from '@switchyard/kit';
-import type { Hold, Order, OrderFilter, OrderLine } from '../store';
+import type { Hold, Order, OrderFilter, OrderLine, OrderStatusChange } from '../store';
 import type { Context } from './builder';
 
 /** Per-request DataLoaders: one SQL statement per kind of lookup, however many parents ask. */
@@ -19,6 +19,11 @@ export const orderLinesLoader = (ctx: Context) =>
 
 export const holdsLoader = (ctx: Context) =>
   ctx.loaders.get<string, Hold[]>('holds', async (orderIds) => groupByKey(orderIds, await ctx.store.holdsByOrderIds(orderIds), (h) => h.orderId));
+
+export const statusHistoryLoader = (ctx: Context) =>
+  ctx.loaders.get<string, OrderStatusChange[]>('statusHistory', async (orderIds) =>
+    groupByKey(orderIds, await ctx.store.statusHistoryByOrderIds(orderIds), (c) => c.orderId),
+  );
 
 /**
  * A page of orders per customer. Loaders are keyed by customer id, so there is one loader per

@@ -1,8 +1,8 @@
 import { money } from '@switchyard/kit';
-import type { Hold, Order, OrderLine, ShipToAddress } from '../store';
+import type { Hold, Order, OrderLine, OrderStatusChange, ShipToAddress } from '../store';
 import { builder, connectionType, Money } from './builder';
 import { HoldReasonEnum, OrderChannelEnum, OrderStatusEnum, PricingRuleEnum } from './enums';
-import { holdsLoader, orderLinesLoader, orderLoader } from './loaders';
+import { holdsLoader, orderLinesLoader, orderLoader, statusHistoryLoader } from './loaders';
 import { CustomerRef, ProductRef } from './references';
 
 const ShipToAddressType = builder.objectRef<ShipToAddress>('ShipToAddress').implement({
@@ -22,12 +22,34 @@ export const OrderLineType = builder.objectRef<OrderLine>('OrderLine').implement
   description: 'One product on an order, priced when the order was placed.',
   fields: (t) => ({
     lineNumber: t.exposeInt('lineNumber', { description: '1, 2, 3... within the order.' }),
-    product: t.field({ type: ProductRef, resolve: (l) => ({ id: l.productId }) }),
+    product: t.field({
+      type: ProductRef,
+      nullable: true,
+      description: 'null while the line is not identified: placed while the catalog was unavailable (the order waits on a DEPENDENCY_UNAVAILABLE hold).',
+      resolve: (l) => (l.productId === null ? null : { id: l.productId }),
+    }),
     sku: t.exposeString('sku', { description: 'The SKU as ordered (a copy, so the line reads the same if the catalog changes).' }),
     quantity: t.exposeInt('quantity', { description: "In the product's unit of measure." }),
     unitPrice: t.field({ type: Money, resolve: (l) => money(l.unitPriceCents, l.currency) }),
     extendedPrice: t.field({ type: Money, description: 'unitPrice × quantity.', resolve: (l) => money(l.extendedCents, l.currency) }),
-    pricingRule: t.field({ type: PricingRuleEnum, description: 'The rule that set unitPrice.', resolve: (l) => l.pricingRule }),
+    pricingRule: t.field({ type: PricingRuleEnum, nullable: true, description: 'The rule that set unitPrice; null while the line is not priced.', resolve: (l) => l.pricingRule }),
+    expectedUnitPrice: t.field({
+      type: Money,
+      nullable: true,
+      description: 'The unit price the client showed when it placed the order, when it said (a different price holds the order: PRICING).',
+      resolve: (l) => (l.expectedUnitPriceCents === null ? null : money(l.expectedUnitPriceCents, l.currency)),
+    }),
+    shippedQuantity: t.exposeInt('shippedQuantity', { description: 'Units that left a warehouse, over all shipments of the order.' }),
+  }),
+});
+
+const OrderStatusChangeType = builder.objectRef<OrderStatusChange>('OrderStatusChange').implement({
+  description: 'When an order entered a status, and what moved it there.',
+  fields: (t) => ({
+    status: t.field({ type: OrderStatusEnum, resolve: (c) => c.status }),
+    at: t.field({ type: 'DateTime', resolve: (c) => c.at }),
+    cause: t.exposeString('cause', { description: 'The command (placeOrder, releaseHold, cancelOrder) or the event (InventoryAllocated, ShipmentConfirmed...).' }),
+    note: t.exposeString('note', { nullable: true, authenticated: true, description: 'The reason given, for a cancellation or a release.' }),
   }),
 });
 
@@ -41,6 +63,8 @@ export const HoldType = builder.objectRef<Hold>('Hold').implement({
     releasedAt: t.field({ type: 'DateTime', nullable: true, resolve: (h) => h.releasedAt }),
     releasedBy: t.exposeString('releasedBy', { nullable: true, authenticated: true, description: 'Who released it (a user or an automated rule).' }),
     active: t.boolean({ description: 'True until the hold is released.', resolve: (h) => h.releasedAt === null }),
+    dependency: t.exposeString('dependency', { nullable: true, description: 'DEPENDENCY_UNAVAILABLE: the subgraph that did not answer; releasing the hold runs its checks again.' }),
+    releaseNote: t.exposeString('releaseNote', { nullable: true, authenticated: true, description: 'What the person who released it noted.' }),
   }),
 });
 
@@ -53,7 +77,13 @@ export const OrderType = builder.objectRef<Order>('Order').implement({
     channel: t.field({ type: OrderChannelEnum, resolve: (o) => o.channel }),
     poNumber: t.exposeString('poNumber', { nullable: true, description: "The customer's purchase order number, when they gave one." }),
     customer: t.field({ type: CustomerRef, resolve: (o) => ({ id: o.customerId }) }),
-    shipTo: t.field({ type: ShipToAddressType, nullable: true, authenticated: true, resolve: (o) => o.shipTo }),
+    shipTo: t.field({
+      type: ShipToAddressType,
+      nullable: true,
+      authenticated: true,
+      description: 'null while not known: placed while the customer master was unavailable (the order waits on a DEPENDENCY_UNAVAILABLE hold).',
+      resolve: (o) => o.shipTo,
+    }),
     placedAt: t.field({ type: 'DateTime', resolve: (o) => o.placedAt }),
     updatedAt: t.field({ type: 'DateTime', description: 'The last change of status, lines or holds.', resolve: (o) => o.updatedAt }),
     subtotal: t.field({ type: Money, description: "The sum of the lines' extended prices.", resolve: (o) => money(o.subtotalCents, o.currency) }),
@@ -61,6 +91,12 @@ export const OrderType = builder.objectRef<Order>('Order').implement({
     total: t.field({ type: Money, description: 'subtotal + tax.', resolve: (o) => money(o.totalCents, o.currency) }),
     lines: t.field({ type: [OrderLineType], description: 'By line number.', resolve: (o, _args, ctx) => orderLinesLoader(ctx).load(o.id) }),
     lineCount: t.int({ resolve: async (o, _args, ctx) => (await orderLinesLoader(ctx).load(o.id)).length }),
+    allowBackorder: t.exposeBoolean('allowBackorder', { description: 'Placed to be accepted without stock: availability was not checked.' }),
+    statusHistory: t.field({
+      type: [OrderStatusChangeType],
+      description: 'Every status the order entered, oldest first: it only moves forward along order-to-cash.',
+      resolve: (o, _args, ctx) => statusHistoryLoader(ctx).load(o.id),
+    }),
     holds: t.field({
       type: [HoldType],
       description: 'Holds placed on this order, oldest first, released ones included unless `active` says otherwise.',

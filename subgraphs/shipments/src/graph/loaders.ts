@@ -1,5 +1,5 @@
 import { alignByKey, groupByKey } from '@switchyard/kit';
-import type { Carrier, Milestone, Shipment, ShipmentLine } from '../store';
+import type { Carrier, Milestone, Shipment, ShipmentHealth, ShipmentLine, TimeWindow } from '../store';
 import type { Context } from './builder';
 
 /** Per-request DataLoaders: one SQL statement per kind of lookup, however many parents ask. */
@@ -29,3 +29,9 @@ export const milestonesLoader = (ctx: Context) =>
 
 export const carrierLoader = (ctx: Context) =>
   ctx.loaders.get<string, Carrier | null>('carrier', async (ids) => alignByKey(ids, await ctx.store.carriersByIds(ids), (c) => c.id));
+
+/** Business health's shipment measures, one read per window (a JSON TimeWindow key) however many fields ask. */
+export const shipmentHealthLoader = (ctx: Context) =>
+  ctx.loaders.get<string, ShipmentHealth>('shipmentHealth', (keys) =>
+    Promise.all(keys.map((key) => ctx.store.shipmentHealth(JSON.parse(key) as TimeWindow))),
+  );

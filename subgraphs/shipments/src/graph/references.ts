@@ -16,3 +16,9 @@ export const ProductRef = stub('Product');
 
 /** Owned by orders; this subgraph adds `Order.shipments` (order-shipments.ts). */
 export const OrderRef = builder.externalRef('Order', builder.selection<{ id: string }>('id'));
+
+/**
+ * Owned by orders: one view of the order-to-cash chain's health over a window [from, to); shipments
+ * adds its execution measures (business-health.ts) and its exception queues.
+ */
+export const BusinessHealthRef = builder.externalRef('BusinessHealth', builder.selection<{ from: string; to: string }>('from to'));

@@ -1,0 +1,47 @@
+/**
+ * Peer: stock @apollo/gateway on @apollo/server's standalone HTTP server, every setting at its
+ * default (APQ with its in-memory cache, landing page, CSRF prevention, the gateway's own fetcher).
+ * The one addition is what any deployment needs: forwarding the caller's signed identity header
+ * (Apollo's documented recipe, `willSendRequest` on a RemoteGraphQLDataSource), and loading the
+ * supergraph at all: @apollo/gateway refuses one that links `for: SECURITY` features it does not
+ * enforce (@authenticated, @requiresScopes), so, as Switchyard does, they are declared as ordinary
+ * features (the stock gateway then ignores them: it authorizes nothing).
+ * Environment: SUPERGRAPH_FILE (composed SDL), PORT.
+ */
+import { readFileSync } from 'node:fs';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { supergraphForExecution } from '@switchyard/gateway/src/security-features';
+
+const IDENTITY_HEADER = 'x-switchyard-identity';
+
+interface Context {
+  identity?: string;
+}
+
+async function main() {
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraphForExecution(readFileSync(process.env.SUPERGRAPH_FILE!, 'utf8')),
+    buildService: ({ url }) =>
+      new RemoteGraphQLDataSource<Context>({
+        url,
+        willSendRequest({ request, context }) {
+          if (context.identity) request.http?.headers.set(IDENTITY_HEADER, context.identity);
+        },
+      }),
+  });
+  const server = new ApolloServer<Context>({ gateway });
+  await startStandaloneServer(server, {
+    listen: { host: '127.0.0.1', port: Number(process.env.PORT) },
+    context: async ({ req }) => ({ identity: req.headers[IDENTITY_HEADER] as string | undefined }),
+  });
+  const stop = () => void server.stop().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

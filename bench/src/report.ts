@@ -1,0 +1,129 @@
+/**
+ * The bench's report, in Markdown (ready for bench/RESULTS.md): one row per measurement with its
+ * ratios to the baseline (stock @apollo/gateway) measured in the same round on the same subgraphs,
+ * a summary over rounds, the subgraph fetches per operation, and the headline ratio last.
+ */
+import { cpus, totalmem } from 'node:os';
+import type { PeerName } from './peers';
+import type { SubgraphKind } from './subgraphs/subgraph-set';
+import type { Workload } from './workloads';
+
+export const BASELINE: PeerName = 'apollo-gateway';
+export const HEADLINE: PeerName = 'switchyard(governed)';
+
+export interface Measurement {
+  subgraphs: SubgraphKind;
+  workload: Pick<Workload, 'id' | 'number' | 'title'>;
+  round: number;
+  peer: PeerName;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+}
+
+/** Subgraph requests per operation, by subgraph, counted at the subgraphs during the equivalence check. */
+export interface FetchCount {
+  subgraphs: SubgraphKind;
+  workload: Pick<Workload, 'id' | 'number'>;
+  peer: PeerName;
+  perSubgraph: Record<string, number>;
+}
+
+export interface Skipped {
+  workload: Pick<Workload, 'id' | 'number'>;
+  peer: PeerName;
+  reason: string;
+}
+
+export interface RunDescription {
+  title: string;
+  pinning: string;
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+  rounds: number;
+  scale: number;
+}
+
+export function machineLine(): string {
+  const list = cpus();
+  return `${list.length} × ${list[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform}`;
+}
+
+const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+const ratio = (value: number | undefined, base: number | undefined) => (value !== undefined && base ? (value / base).toFixed(2) : '—');
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+export function renderReport(run: RunDescription, measurements: Measurement[], fetches: FetchCount[], skipped: Skipped[]): string {
+  const lines: string[] = [];
+  lines.push(`## ${run.title}`, '');
+  lines.push(`Machine: ${machineLine()}. ${run.pinning}.`);
+  lines.push(`${run.connections} connections, ${run.warmupSeconds}s warm-up then ${run.seconds}s measured per gateway and workload, ${run.rounds} round(s), peers interleaved; seed scale ${run.scale}.`);
+  lines.push('Errors: transport errors, timeouts, non-2xx answers and 200s carrying GraphQL errors. Ratios: to apollo-gateway in the same round on the same subgraphs.', '');
+
+  const fetchesOf = (m: Pick<Measurement, 'subgraphs' | 'workload' | 'peer'>) => {
+    const count = fetches.find((f) => f.subgraphs === m.subgraphs && f.workload.id === m.workload.id && f.peer === m.peer);
+    return count ? Object.values(count.perSubgraph).reduce((a, b) => a + b, 0) : undefined;
+  };
+  const baselineOf = (m: Measurement) => measurements.find((b) => b.peer === BASELINE && b.subgraphs === m.subgraphs && b.workload.id === m.workload.id && b.round === m.round);
+
+  lines.push('| subgraphs | workload | round | gateway | req/s | p50 ms | p99 ms | errors | fetches/op | req/s ÷ apollo | p50 ÷ apollo | p99 ÷ apollo |');
+  lines.push('|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const m of measurements) {
+    const base = baselineOf(m);
+    lines.push(
+      `| ${m.subgraphs} | ${m.workload.number} ${m.workload.title} | ${m.round} | ${m.peer} | ${fixed(m.rps)} | ${fixed(m.p50, 1)} | ${fixed(m.p99, 1)} | ${m.errors} | ${fixed(fetchesOf(m) ?? NaN, 1)} | ${ratio(m.rps, base?.rps)} | ${ratio(m.p50, base?.p50)} | ${ratio(m.p99, base?.p99)} |`,
+    );
+  }
+  for (const s of skipped) lines.push(`| | ${s.workload.number} | | ${s.peer} | n/a: ${s.reason} | | | | | | | |`);
+
+  const groups = new Map<string, Measurement[]>();
+  for (const m of measurements) {
+    const key = `${m.subgraphs}|${m.workload.id}|${m.peer}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  if (run.rounds > 1) {
+    lines.push('', 'Summary: means over rounds (ratios are means of the same-round ratios).', '');
+    lines.push('| subgraphs | workload | gateway | req/s | p99 ms | errors | req/s ÷ apollo | p99 ÷ apollo |');
+    lines.push('|---|---|---|---:|---:|---:|---:|---:|');
+    for (const group of groups.values()) {
+      const [first] = group;
+      const rpsRatios = group.map((m) => (baselineOf(m) ? m.rps / baselineOf(m)!.rps : NaN));
+      const p99Ratios = group.map((m) => (baselineOf(m) ? m.p99 / baselineOf(m)!.p99 : NaN));
+      lines.push(
+        `| ${first.subgraphs} | ${first.workload.number} | ${first.peer} | ${fixed(mean(group.map((m) => m.rps)))} | ${fixed(mean(group.map((m) => m.p99)), 1)} | ${group.reduce((sum, m) => sum + m.errors, 0)} | ${fixed(mean(rpsRatios), 2)} | ${fixed(mean(p99Ratios), 2)} |`,
+      );
+    }
+  }
+
+  if (fetches.length > 0) {
+    const subgraphNames = Object.keys(fetches[0].perSubgraph);
+    lines.push('', 'Subgraph requests per operation, counted at the subgraphs (equivalence check, sequential requests).', '');
+    lines.push(`| subgraphs | workload | gateway | ${subgraphNames.join(' | ')} | total |`);
+    lines.push(`|---|---|---|${subgraphNames.map(() => '---:').join('|')}|---:|`);
+    for (const f of fetches) {
+      const values = subgraphNames.map((name) => f.perSubgraph[name] ?? 0);
+      lines.push(`| ${f.subgraphs} | ${f.workload.number} | ${f.peer} | ${values.map((v) => fixed(v, 1)).join(' | ')} | ${fixed(values.reduce((a, b) => a + b, 0), 1)} |`);
+    }
+  }
+
+  lines.push('', headline(measurements));
+  return lines.join('\n');
+}
+
+/** `ratio switchyard(governed)/apollo-gateway: X.XX` for workload 1, on in-memory subgraphs when measured (the gateway's own cost), else real ones. */
+export function headline(measurements: Measurement[]): string {
+  for (const subgraphs of ['memory', 'real'] as const) {
+    const ratios = measurements
+      .filter((m) => m.peer === HEADLINE && m.workload.number === 1 && m.subgraphs === subgraphs)
+      .map((m) => {
+        const base = measurements.find((b) => b.peer === BASELINE && b.subgraphs === subgraphs && b.workload.number === 1 && b.round === m.round);
+        return base ? m.rps / base.rps : NaN;
+      })
+      .filter(Number.isFinite);
+    if (ratios.length > 0) return `ratio ${HEADLINE}/${BASELINE}: ${mean(ratios).toFixed(2)}`;
+  }
+  return `ratio ${HEADLINE}/${BASELINE}: n/a (not both measured on workload 1)`;
+}

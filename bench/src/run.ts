@@ -1,0 +1,287 @@
+/**
+ * `npm run bench [-- --quick]`: Switchyard against the gateways a platform team would pick instead,
+ * side by side in one run (issue 5). Reads top to bottom:
+ *   1. seed the six SQLite databases in a temp dir; draw each workload's variables from the seed data;
+ *   2. real subgraphs (processes): start every gateway (one process each) on a supergraph composed
+ *      with their URLs, check that all gateways give the same answers while the subgraphs record
+ *      what they serve and count it, then time them if asked;
+ *   3. in-memory subgraphs built from those recordings: same gateways, same check (against the real
+ *      answers too), then time them: here the gateway's own cost is what is measured;
+ *   4. print the report (Markdown): rows, ratios to stock @apollo/gateway in the same round, fetches
+ *      per operation, and last `ratio switchyard(governed)/apollo-gateway: X.XX` for workload 1.
+ * Progress goes to stderr, the report to stdout. Options: options.ts; CPU pinning: pinning.ts.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { composeSupergraph } from '@switchyard/gateway/src/supergraph-config';
+import { generateDataset } from '@switchyard/seed';
+import { seedDatabases } from '../../scripts/seed-databases';
+import { SUBGRAPH_NAMES } from '../../scripts/subgraphs';
+import { firstDifference, unusableAnswer, type Answer } from './equivalence';
+import { LoadGenerator } from './load-generator';
+import { benchOptions, type BenchOptions } from './options';
+import { entryOf, PEERS, type PeerContext, type PeerDefinition } from './peers';
+import { cpuLayout, pinSelf, type CpuLayout } from './pinning';
+import { cleanEnv, freePort, startProcess, waitUntilReady, type BenchProcess } from './processes';
+import { renderProfileSummary, summarizeProfile } from './profile-summary';
+import { renderReport, type FetchCount, type Measurement, type Skipped } from './report';
+import { sdlFileOf } from './subgraphs/subgraph-files';
+import { startSubgraphSet, writeRecordedData, type SubgraphSet } from './subgraphs/subgraph-set';
+import { consumers, headersOf } from './consumers';
+import { manifestOf, workloadsOf, type Workload } from './workloads';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PROFILES_DIR = path.join(ROOT, 'bench', 'profiles');
+const startedAt = Date.now();
+const log = (message: string) => process.stderr.write(`[bench ${String(Math.round((Date.now() - startedAt) / 1000)).padStart(3)}s] ${message}\n`);
+
+interface RunningPeer {
+  peer: PeerDefinition;
+  origin: string;
+  url: string;
+  proc: BenchProcess;
+  profile: string | null;
+}
+
+interface Run {
+  options: BenchOptions;
+  layout: CpuLayout;
+  workDir: string;
+  manifestFile: string;
+  workloads: Workload[];
+  peers: PeerDefinition[];
+  load: LoadGenerator;
+  measurements: Measurement[];
+  fetches: FetchCount[];
+  skipped: Skipped[];
+  /** Answers of the first set checked, by workload and sample index: the in-memory set must give them too. */
+  references: Map<string, { from: string; json: unknown }>;
+  profiles: string[];
+}
+
+async function main() {
+  const options = benchOptions(process.argv.slice(2));
+  const layout = cpuLayout(options.cpus);
+  pinSelf(layout.subgraphs);
+  log(`CPU layout: ${layout.description}`);
+
+  const workDir = mkdtempSync(path.join(tmpdir(), 'switchyard-bench-'));
+  const dataDir = path.join(workDir, 'data');
+  log(`seeding scale ${options.scale} in ${dataDir}`);
+  const dataset = generateDataset({ seed: 42, scale: options.scale });
+  await seedDatabases({ dataDir, seed: 42, scale: options.scale });
+  const allWorkloads = workloadsOf(dataset, options.pools);
+  const manifestFile = path.join(workDir, 'partner-manifest.json');
+  writeFileSync(manifestFile, JSON.stringify(manifestOf(allWorkloads)));
+
+  const run: Run = {
+    options,
+    layout,
+    workDir,
+    manifestFile,
+    workloads: allWorkloads.filter((w) => options.workloads.includes(w.id)),
+    peers: PEERS.filter((peer) => options.peers.includes(peer.name)),
+    load: LoadGenerator.start({ cpus: layout.load, root: ROOT }),
+    measurements: [],
+    fetches: [],
+    skipped: [],
+    references: new Map(),
+    profiles: [],
+  };
+  try {
+    const setOptions = { root: ROOT, workDir, dataDir, cpus: layout.subgraphs };
+    // The real subgraphs always run: the in-memory twins are built from what they answer.
+    log('starting the real subgraphs');
+    const real = await startSubgraphSet('real', setOptions);
+    try {
+      await session(run, real, { record: options.subgraphs.includes('memory'), time: options.subgraphs.includes('real') });
+    } finally {
+      await real.close();
+    }
+    if (options.subgraphs.includes('memory')) {
+      log('starting the in-memory subgraphs');
+      const memory = await startSubgraphSet('memory', setOptions);
+      try {
+        await session(run, memory, { record: false, time: true });
+      } finally {
+        await memory.close();
+      }
+    }
+  } finally {
+    await run.load.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+
+  const report = renderReport(
+    {
+      title: `${options.quick ? 'Quick run' : 'Run'} ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+      pinning: `Pinning: ${layout.description}`,
+      connections: options.connections,
+      warmupSeconds: options.warmupSeconds,
+      seconds: options.seconds,
+      rounds: options.rounds,
+      scale: options.scale,
+    },
+    run.measurements,
+    run.fetches,
+    run.skipped,
+  );
+  const profiles = run.profiles.map((file) => renderProfileSummary(path.relative(ROOT, file), summarizeProfile(file)));
+  process.stdout.write(`${[...profiles, report].join('\n\n')}\n`);
+  log('done');
+}
+
+/** Every gateway on one subgraph set: start, prepare, check equivalence (recording if asked), time if asked, stop. */
+async function session(run: Run, set: SubgraphSet, what: { record: boolean; time: boolean }) {
+  const supergraphFile = path.join(run.workDir, `supergraph.${set.kind}.graphql`);
+  writeFileSync(
+    supergraphFile,
+    composeSupergraph(SUBGRAPH_NAMES.map((name) => ({ name, url: set.urls[name], sdl: readFileSync(sdlFileOf(run.workDir, name), 'utf8') }))),
+  );
+  const context: PeerContext = { root: ROOT, supergraphFile, manifestFile: run.manifestFile, subgraphUrls: set.urls };
+  log(`${set.kind} subgraphs: starting ${run.peers.map((p) => p.name).join(', ')}`);
+  const running = await startPeers(run, set, context);
+  try {
+    for (const { peer, origin, url } of running) await prepare(run, peer, origin, url);
+    if (what.record) await set.startRecording();
+    await checkEquivalence(run, set, running);
+    if (what.record) {
+      const baseline = running[0];
+      log(`recording the real subgraphs' answers to every workload variant (through ${baseline.peer.name})`);
+      for (const workload of run.workloads) await sendAll(baseline, workload);
+      const counts = writeRecordedData(run.workDir, await set.stopRecording());
+      log(`in-memory twins hold ${Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(', ')} recorded objects`);
+    }
+    if (what.time) await measureRounds(run, set, running);
+  } finally {
+    await Promise.all(running.map(({ proc }) => proc.stop()));
+    for (const { profile } of running) if (profile) run.profiles.push(profile);
+  }
+}
+
+async function startPeers(run: Run, set: SubgraphSet, context: PeerContext): Promise<RunningPeer[]> {
+  const running: RunningPeer[] = [];
+  try {
+    await Promise.all(
+      run.peers.map(async (peer) => {
+        const port = await freePort();
+        const profiled = run.options.cpuProf && peer.name.startsWith('switchyard');
+        const profileName = `${peer.name.replace(/[()]/g, '-').replace(/-$/, '')}.${set.kind}.cpuprofile`;
+        if (profiled) mkdirSync(PROFILES_DIR, { recursive: true });
+        const proc = startProcess(peer.name, {
+          entry: entryOf(peer, context),
+          env: cleanEnv({ ...peer.env(context), PORT: String(port), HOST: '127.0.0.1' }),
+          cpus: run.layout.gateway,
+          cwd: context.root,
+          nodeArgs: profiled ? ['--cpu-prof', '--cpu-prof-dir', PROFILES_DIR, '--cpu-prof-name', profileName] : [],
+        });
+        const origin = `http://127.0.0.1:${port}`;
+        const entry = { peer, origin, url: `${origin}/graphql`, proc, profile: profiled ? path.join(PROFILES_DIR, profileName) : null };
+        running.push(entry);
+        await waitUntilReady(proc, async () => {
+          const answer = await post(entry.url, headersOf(consumers.internal), JSON.stringify({ query: '{ __typename }' }));
+          return answer.status === 200 && JSON.parse(answer.text).data?.__typename === 'Query';
+        });
+      }),
+    );
+  } catch (error) {
+    await Promise.all(running.map(({ proc }) => proc.stop()));
+    throw error;
+  }
+  // Baseline first, then the order of PEERS.
+  return run.peers.map((peer) => running.find((r) => r.peer === peer)!);
+}
+
+/** The peer's own preparation, then APQ registration of the persisted workloads for APQ peers. */
+async function prepare(run: Run, peer: PeerDefinition, origin: string, url: string) {
+  await peer.prepare?.(origin, run.workloads);
+  if (peer.persisted !== 'apq') return;
+  for (const workload of run.workloads.filter((w) => w.persisted)) {
+    const problem = unusableAnswer(await post(url, workload.headers, workload.registrationBody(workload.variables[0])));
+    if (problem) throw new Error(`${peer.name} did not register workload ${workload.number} by APQ: ${problem}`);
+  }
+}
+
+/** Same request, same JSON from every gateway, and from the in-memory set as from the real one; counts subgraph requests meanwhile. */
+async function checkEquivalence(run: Run, set: SubgraphSet, running: RunningPeer[]) {
+  for (const workload of run.workloads) {
+    const sample = Math.min(run.options.sample, workload.bodies.length);
+    for (const { peer, url } of running) {
+      if (typeof peer.persisted === 'object' && workload.persisted) {
+        if (!run.skipped.some((s) => s.peer === peer.name && s.workload.id === workload.id)) run.skipped.push({ workload, peer: peer.name, reason: peer.persisted.unsupported });
+        continue;
+      }
+      const before = await set.served();
+      for (let i = 0; i < sample; i++) {
+        const answer = await post(url, workload.headers, workload.bodies[i]);
+        const problem = unusableAnswer(answer);
+        if (problem) throw new Error(`${peer.name} (${set.kind} subgraphs) cannot answer workload ${workload.number} with ${JSON.stringify(workload.variables[i])}: ${problem}`);
+        const key = `${workload.id}#${i}`;
+        const json = JSON.parse(answer.text);
+        const reference = run.references.get(key);
+        if (!reference) {
+          run.references.set(key, { from: `${peer.name} on ${set.kind} subgraphs`, json });
+          continue;
+        }
+        const difference = firstDifference(reference.json, json);
+        if (difference) {
+          throw new Error(
+            `not equivalent: ${peer.name} on ${set.kind} subgraphs answers workload ${workload.number} ${JSON.stringify(workload.variables[i])} differently from ${reference.from}:\n  ${difference}`,
+          );
+        }
+      }
+      const after = await set.served();
+      run.fetches.push({
+        subgraphs: set.kind,
+        workload,
+        peer: peer.name,
+        perSubgraph: Object.fromEntries(Object.keys(after).map((name) => [name, (after[name] - before[name]) / sample])),
+      });
+    }
+    log(`${set.kind} subgraphs: workload ${workload.number} answered identically by ${running.filter((r) => !(typeof r.peer.persisted === 'object' && workload.persisted)).length} gateways`);
+  }
+}
+
+/** Rounds × workloads × peers (rotated each round, so no peer always goes first), warm-up then measurement. */
+async function measureRounds(run: Run, set: SubgraphSet, running: RunningPeer[]) {
+  const { options } = run;
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const workload of run.workloads) {
+      const order = [...running.slice((round - 1) % running.length), ...running.slice(0, (round - 1) % running.length)];
+      for (const { peer, url } of order) {
+        if (typeof peer.persisted === 'object' && workload.persisted) continue;
+        const request = { url, headers: workload.headers, bodies: workload.bodies, connections: options.connections };
+        await run.load.run({ ...request, seconds: options.warmupSeconds });
+        const { firstError, ...result } = await run.load.run({ ...request, seconds: options.seconds });
+        run.measurements.push({ subgraphs: set.kind, workload, round, peer: peer.name, ...result });
+        log(
+          `${set.kind} · workload ${workload.number} · round ${round} · ${peer.name.padEnd(22)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}${firstError ? ` (first: ${firstError})` : ''}`,
+        );
+      }
+    }
+  }
+}
+
+/** Every variant of a workload once, a few at a time (recording). */
+async function sendAll(target: RunningPeer, workload: Workload) {
+  let next = 0;
+  const worker = async () => {
+    while (next < workload.bodies.length) {
+      const index = next++;
+      const problem = unusableAnswer(await post(target.url, workload.headers, workload.bodies[index]));
+      if (problem) throw new Error(`${target.peer.name} cannot answer workload ${workload.number} with ${JSON.stringify(workload.variables[index])}: ${problem}`);
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, worker));
+}
+
+async function post(url: string, headers: Record<string, string>, body: string): Promise<Answer> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return { status: response.status, text: await response.text() };
+}
+
+main().catch((error) => {
+  console.error(`[bench] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,38 @@
+import type { DomainEvent } from '@switchyard/kit/src/events/domain-event';
+import type { EventHandler } from '@switchyard/kit/src/events/handlers';
+import { OrderToCashEvent, type OrderAccepted, type OrderCancelled, type ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
+import type { EventDelivery, InventoryStore } from './store';
+
+const deliveryOf = (event: DomainEvent, handler: string): EventDelivery => ({ handler, eventId: event.id, correlationId: event.correlationId });
+
+/** OrderAccepted: reserve every line (InventoryAllocated), or backorder the order (OrderBackordered). */
+export const allocateOrder: EventHandler<InventoryStore> = {
+  name: 'inventory.allocate-order',
+  on: [OrderToCashEvent.OrderAccepted],
+  async handle(event, { store, handler }) {
+    await store.allocateOrder(event.payload as OrderAccepted, deliveryOf(event, handler));
+  },
+};
+
+/** OrderCancelled: give the order's reserved stock back. An order never allocated has nothing to release. */
+export const releaseOrder: EventHandler<InventoryStore> = {
+  name: 'inventory.release-order',
+  on: [OrderToCashEvent.OrderCancelled],
+  async handle(event, { store, handler }) {
+    await store.releaseOrder(event.payload as OrderCancelled, deliveryOf(event, handler));
+  },
+};
+
+/**
+ * ShipmentConfirmed: the shipped units leave the warehouse (on hand and allocated both drop). A shipped
+ * line without a matching allocation throws: after the kit's retries it waits in the exception queue.
+ */
+export const consumeShippedStock: EventHandler<InventoryStore> = {
+  name: 'inventory.consume-shipped-stock',
+  on: [OrderToCashEvent.ShipmentConfirmed],
+  async handle(event, { store, handler }) {
+    await store.consumeShippedStock(event.payload as ShipmentConfirmed, deliveryOf(event, handler));
+  },
+};
+
+export const inventoryEventHandlers: EventHandler<InventoryStore>[] = [allocateOrder, releaseOrder, consumeShippedStock];

@@ -1,0 +1,26 @@
+import type { DomainEvent } from '@switchyard/kit/src/events/domain-event';
+import type { EventHandler } from '@switchyard/kit/src/events/handlers';
+import { OrderToCashEvent, type InventoryAllocated, type OrderCancelled } from '@switchyard/kit/src/events/order-to-cash-events';
+import type { EventDelivery, ShipmentStore } from './store';
+
+const deliveryOf = (event: DomainEvent, handler: string): EventDelivery => ({ handler, eventId: event.id, correlationId: event.correlationId });
+
+/** InventoryAllocated: one planned shipment per warehouse the order's stock is reserved in (ShipmentPlanned). */
+export const planShipment: EventHandler<ShipmentStore> = {
+  name: 'shipments.plan-shipment',
+  on: [OrderToCashEvent.InventoryAllocated],
+  async handle(event, { store, handler }) {
+    await store.planShipments(event.payload as InventoryAllocated, deliveryOf(event, handler));
+  },
+};
+
+/** OrderCancelled: what has not shipped yet is cancelled; what shipped stays (the order can no longer be cancelled then). */
+export const cancelShipments: EventHandler<ShipmentStore> = {
+  name: 'shipments.cancel-shipments',
+  on: [OrderToCashEvent.OrderCancelled],
+  async handle(event, { store, handler }) {
+    await store.cancelShipments(event.payload as OrderCancelled, deliveryOf(event, handler));
+  },
+};
+
+export const shipmentEventHandlers: EventHandler<ShipmentStore>[] = [planShipment, cancelShipments];
