@@ -94,6 +94,13 @@ describe('while Redis is away', () => {
     expect(unknown.body.errors?.[0].extensions?.code).toBe('STORE_UNAVAILABLE');
   });
 
+  test('APQ keeps working for a consumer that is not persisted-only: the hash with its text runs', async () => {
+    const apq = { query: ORDERS, extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDERS) } } };
+    const answer = await gateway.post(apq, as('outage-app'));
+    expect(answer.status).toBe(200);
+    expect(answer.body.data.orders.totalCount).toBeGreaterThan(0);
+  });
+
   test('admin reports that read the store answer 503 STORE_UNAVAILABLE', async () => {
     const report = await gateway.admin('GET', '/usage/operations?consumer=outage-app', 'outage-admin');
     expect(report.status).toBe(503);
@@ -111,7 +118,8 @@ describe('when Redis is back', () => {
     expect(await until(() => usage().aggregator.pendingFieldCount() === 0, 5_000)).toBe(true);
     const report = await gateway.admin('GET', '/usage/operations?consumer=outage-app', 'outage-admin');
     expect(report.status).toBe(200);
-    expect(report.body.operations).toEqual([expect.objectContaining({ operationName: 'OutageOrders', requests: 5 })]);
+    // 2 before, 3 + 1 (APQ) during the outage: an APQ request counts under its hash, which is the document's.
+    expect(report.body.operations).toEqual([expect.objectContaining({ operationName: 'OutageOrders', requests: 6 })]);
   });
 
   test('what the rate budget admitted during the outage is added to the shared counter: the window still holds the limit in total', async () => {

@@ -58,7 +58,7 @@ async function registered(store: GovernanceStore, consumer: string, ...bodies: [
 }
 
 /** One request's persisted-operations step. */
-const moduleOnDown = (module: PersistedOperationsModule, consumer: string, body: unknown) => Promise.resolve(module.onRequest!(requestOf(consumer, body)));
+const stepOf = (module: PersistedOperationsModule, consumer: string, body: unknown) => Promise.resolve(module.onRequest!(requestOf(consumer, body)));
 
 /** Runs the module's didResolveOperation hook as Apollo Server does once the document resolved. */
 async function resolved(module: PersistedOperationsModule, request: GovernedRequest, operationName: string | null) {
@@ -160,11 +160,11 @@ describe('allow and APQ', () => {
     const withText = requestOf('store', { query: ORDERS, ...apq });
     await module.onRequest!(withText);
     expect(withText.body.query).toBe(ORDERS);
-    await expect(moduleOnDown(module, 'portal', { extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDER) } } })).rejects.toMatchObject({ status: 200, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    await expect(stepOf(module, 'portal', { extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDER) } } })).rejects.toMatchObject({ status: 200, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
     expect(failures.length).toBeGreaterThan(0);
     // A trusted-document id only the manifest can answer, and any id of a persisted-only consumer, stay 503.
-    await expect(moduleOnDown(module, 'portal', { documentId: operationId(ORDER) })).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
-    await expect(moduleOnDown(module, 'partner', apq)).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
+    await expect(stepOf(module, 'portal', { documentId: operationId(ORDER) })).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
+    await expect(stepOf(module, 'partner', apq)).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
   });
 
   test('a hash that is not the sha-256 of the query is PERSISTED_QUERY_HASH_MISMATCH (400), and nothing is stored', async () => {

@@ -182,7 +182,7 @@ export function createPersistedOperationsModule(options: PersistedOperationsOpti
     try {
       return await registry.operation(consumerId, id);
     } catch (error) {
-      if (manifestOnly) return storeCall(() => Promise.reject(error));
+      if (manifestOnly) throw storeUnavailable(error);
       deps.onStoreError?.(error);
       return null;
     }
@@ -295,14 +295,10 @@ function persistedQueryRequired(consumer: Consumer): GovernanceError {
   );
 }
 
-/** A store read on the request path: its failure is a clear 503, not an internal error. */
-async function storeCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof GovernanceError) throw error;
-    throw new GovernanceError(PersistedOperationsCode.STORE_UNAVAILABLE, 'The governance store did not answer; try again', { status: 503, headers: { 'retry-after': '1' } });
-  }
+/** A store read on the request path that failed: a clear 503 the client may retry, not an internal error. */
+function storeUnavailable(error: unknown): GovernanceError {
+  if (error instanceof GovernanceError) return error;
+  return new GovernanceError(PersistedOperationsCode.STORE_UNAVAILABLE, 'The governance store did not answer; try again', { status: 503, headers: { 'retry-after': '1' } });
 }
 
 /** An admin route's answer: its result, its GovernanceError, or 503 when the store failed. */
