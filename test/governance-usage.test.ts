@@ -15,7 +15,7 @@ import { createUsageModule } from '../gateway/src/governance/usage';
 import { usageCommand } from '../gateway/src/cli/usage';
 import { startGraph, type RunningGraph } from './graph-harness';
 
-/** A test-only subgraph: a shipment milestone mutation (no mutation exists in the graph yet) and a deprecated field. */
+/** A test-only subgraph: a shipment mutation of its own (so audit and usage tests need no order flow) and a deprecated field. */
 const MILESTONES_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@tag"])
   type Shipment @key(fields: "id", resolvable: false) { id: ID! }
@@ -23,7 +23,7 @@ const MILESTONES_SDL = `
     legacyShipmentLabel(id: ID!): String @deprecated(reason: "Use Shipment.trackingNumber.") @tag(name: "stage:fulfillment")
   }
   type Mutation {
-    recordMilestone(shipmentId: ID!, code: String!): Shipment @tag(name: "stage:fulfillment")
+    recordDockScan(shipmentId: ID!, code: String!): Shipment @tag(name: "stage:fulfillment")
   }
 `;
 const milestonesSchema = buildSubgraphSchema({
@@ -31,7 +31,7 @@ const milestonesSchema = buildSubgraphSchema({
   resolvers: {
     Query: { legacyShipmentLabel: (_: unknown, { id }: { id: string }) => `LABEL-${id}` },
     Mutation: {
-      recordMilestone: (_: unknown, { shipmentId }: { shipmentId: string }) => {
+      recordDockScan: (_: unknown, { shipmentId }: { shipmentId: string }) => {
         if (shipmentId === 'SHP-MISSING') throw new GraphQLError('no such shipment', { extensions: { code: 'NOT_FOUND' } });
         return { id: shipmentId };
       },
@@ -186,7 +186,7 @@ const PORTAL_ORDERS = `query PortalOrders { orders(first: 3) { edges { node { id
 const STORE_ORDER = `query StoreOrder($id: ID) { order(id: $id) { number status } }`;
 const QUOTE = `query Quote($sku: String) { product(sku: $sku) { name } }`;
 const LABEL = `query Label($id: ID!) { legacyShipmentLabel(id: $id) }`;
-const MILESTONE = `mutation Milestone($id: ID!) { recordMilestone(shipmentId: $id, code: "PICKED") { id status } }`;
+const MILESTONE = `mutation Milestone($id: ID!) { recordDockScan(shipmentId: $id, code: "PICKED") { id status } }`;
 
 describe('usage and audit through the gateway', () => {
   let orderId: string;
@@ -206,7 +206,7 @@ describe('usage and audit through the gateway', () => {
     for (let i = 0; i < 2; i++) expect((await run('dev-web-store', web, STORE_ORDER, { id: 'ORD-NOPE' })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect((await run('dev-web-store', web, LABEL, { id: shipmentId })).data.legacyShipmentLabel).toBe(`LABEL-${shipmentId}`);
     const recorded = await run('dev-fastfreight-3pl', ['fastfreight-tms', '1.0'], MILESTONE, { id: shipmentId }, { 'x-test-principal': 'dispatcher-7', 'x-correlation-id': 'milestone-1' });
-    expect(recorded.data.recordMilestone).toEqual({ id: shipmentId, status: expect.any(String) });
+    expect(recorded.data.recordDockScan).toEqual({ id: shipmentId, status: expect.any(String) });
     expect((await run('dev-fastfreight-3pl', null, MILESTONE, { id: 'SHP-MISSING' })).errors?.[0].extensions?.code).toBe('NOT_FOUND');
   }, 60_000);
 
@@ -287,7 +287,7 @@ describe('usage and audit through the gateway', () => {
         principal: 'dispatcher-7',
         correlationId: 'milestone-1',
         operationName: 'Milestone',
-        fields: ['recordMilestone'],
+        fields: ['recordDockScan'],
         keys: [shipmentId],
         outcome: 'ok',
         errorCodes: [],

@@ -18,7 +18,9 @@ export class LoadGenerator {
   }
 
   static start(options: { cpus: string | null; root: string }): LoadGenerator {
-    return new LoadGenerator(startProcess('load generator', { entry: path.join(__dirname, 'load.ts'), env: cleanEnv(), cpus: options.cpus, ipc: true, cwd: options.root }));
+    const proc = startProcess('load generator', { entry: path.join(__dirname, 'load.ts'), env: cleanEnv(), cpus: options.cpus, ipc: true, cwd: options.root });
+    proc.pin();
+    return new LoadGenerator(proc);
   }
 
   run(request: LoadRequest): Promise<LoadResult> {

@@ -71,7 +71,7 @@ export function benchOptions(argv: string[]): BenchOptions {
     workloads: list(values.workloads!, WORKLOADS, 'workloads'),
     scale: positive('scale', values.scale!),
     sample: positive('sample', values.sample!),
-    pools: quick ? { order: 60, orders50: 8, persisted: 60 } : { order: 200, orders50: 40, persisted: 200 },
+    pools: quick ? { order: 40, orders50: 6, persisted: 40 } : { order: 200, orders50: 40, persisted: 200 },
     cpuProf: values['cpu-prof']!,
     cpus: { gateway: values['gateway-cpus'], load: values['load-cpus'], subgraphs: values['subgraph-cpus'] },
   };

@@ -3,7 +3,7 @@
  * with the gateway it measures. With 2 CPUs (the development machine): the gateway under test
  * alone on CPU 0; the load generator, the subgraphs and the bench's own process on CPU 1. With 3:
  * the subgraphs get CPU 2. With more: the subgraphs get CPUs 2 and up. Without taskset, or on one
- * CPU, nothing is pinned and the report says so. `--gateway-cpus`, `--load-cpus`, `--subgraph-cpus`
+ * CPU, nothing is pinned and the report says so. Processes are pinned once started (pinProcess). `--gateway-cpus`, `--load-cpus`, `--subgraph-cpus`
  * override the layout (taskset's list syntax: `0`, `2-3`, `0,2`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -29,14 +29,13 @@ export function cpuLayout(overrides: { gateway?: string; load?: string; subgraph
   return { gateway, load, subgraphs, description: `taskset: gateway on CPU ${gateway}; load generator on CPU ${load}; subgraphs on CPU ${subgraphs} (${cpus} CPUs)` };
 }
 
-/** The command that runs `command args` on `cpus` (unchanged when cpus is null). */
-export function pinned(cpus: string | null, command: string, args: string[]): { command: string; args: string[] } {
-  return cpus ? { command: 'taskset', args: ['-c', cpus, command, ...args] } : { command, args };
-}
-
-/** Moves this process (the bench itself, mostly idle while it measures) onto `cpus`. */
-export function pinSelf(cpus: string | null): void {
-  if (cpus) execFileSync('taskset', ['-pc', cpus, String(process.pid)], { stdio: 'ignore' });
+/**
+ * Moves a running process, every one of its threads, onto `cpus` (nothing when null). Processes
+ * start unpinned, so that their start-up (loading and compiling modules) uses every CPU, and are
+ * pinned once ready, before anything is measured; threads they start later inherit the pinning.
+ */
+export function pinProcess(cpus: string | null, pid: number): void {
+  if (cpus) execFileSync('taskset', ['-a', '-pc', cpus, String(pid)], { stdio: 'ignore' });
 }
 
 let taskset: boolean | undefined;

@@ -1,17 +1,19 @@
 /**
  * The bench's child processes: each a Node process running a TypeScript entry (through tsx),
- * pinned to its CPUs, its output kept (the last lines) to explain a failure, stopped with SIGTERM
+ * pinned to its CPUs once ready (pinning.ts), its output kept (the last lines) to explain a failure, stopped with SIGTERM
  * (SIGKILL if it lingers). Every child is killed if the bench itself exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { pinned } from './pinning';
+import { pinProcess } from './pinning';
 
 export interface BenchProcess {
   name: string;
   child: ChildProcess;
   /** The last lines the process wrote (stdout and stderr). */
   output(): string;
+  /** Moves it onto its CPUs (waitUntilReady does, once it is ready). */
+  pin(): void;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -31,8 +33,7 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
 
 export function startProcess(name: string, options: ProcessOptions): BenchProcess {
-  const { command, args } = pinned(options.cpus, process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry]);
-  const child = spawn(command, args, {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry], {
     cwd: options.cwd,
     env: options.env,
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
@@ -52,6 +53,7 @@ export function startProcess(name: string, options: ProcessOptions): BenchProces
     name,
     child,
     output: () => lines.join('\n'),
+    pin: () => pinProcess(options.cpus, child.pid!),
     async stop(graceMs = 10_000) {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
@@ -62,14 +64,14 @@ export function startProcess(name: string, options: ProcessOptions): BenchProces
   };
 }
 
-/** Polls until `check` passes; fails early with the process's output if it exits first. */
+/** Polls until `check` passes, then pins the process; fails early with the process's output if it exits first. */
 export async function waitUntilReady(proc: BenchProcess, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
       throw new Error(`${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) before it was ready:\n${proc.output()}`);
     }
-    if (await check().catch(() => false)) return;
+    if (await check().catch(() => false)) return proc.pin();
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${proc.name} was not ready within ${timeoutMs / 1000}s:\n${proc.output()}`);

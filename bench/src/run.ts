@@ -22,7 +22,7 @@ import { firstDifference, unusableAnswer, type Answer } from './equivalence';
 import { LoadGenerator } from './load-generator';
 import { benchOptions, type BenchOptions } from './options';
 import { entryOf, PEERS, type PeerContext, type PeerDefinition } from './peers';
-import { cpuLayout, pinSelf, type CpuLayout } from './pinning';
+import { cpuLayout, pinProcess, type CpuLayout } from './pinning';
 import { cleanEnv, freePort, startProcess, waitUntilReady, type BenchProcess } from './processes';
 import { renderProfileSummary, summarizeProfile } from './profile-summary';
 import { renderReport, type FetchCount, type Measurement, type Skipped } from './report';
@@ -63,7 +63,7 @@ interface Run {
 async function main() {
   const options = benchOptions(process.argv.slice(2));
   const layout = cpuLayout(options.cpus);
-  pinSelf(layout.subgraphs);
+  pinProcess(layout.subgraphs, process.pid);
   log(`CPU layout: ${layout.description}`);
 
   const workDir = mkdtempSync(path.join(tmpdir(), 'switchyard-bench-'));
@@ -147,9 +147,9 @@ async function session(run: Run, set: SubgraphSet, what: { record: boolean; time
     if (what.record) await set.startRecording();
     await checkEquivalence(run, set, running);
     if (what.record) {
-      const baseline = running[0];
-      log(`recording the real subgraphs' answers to every workload variant (through ${baseline.peer.name})`);
-      for (const workload of run.workloads) await sendAll(baseline, workload);
+      // Every gateway, because each planner asks for its own fields (Hive Gateway also fetches Product.sku, a key).
+      log(`recording the real subgraphs' answers to every workload variant, through every gateway`);
+      await Promise.all(running.map((target) => sendAllWorkloads(run, target)));
       const counts = writeRecordedData(run.workDir, await set.stopRecording());
       log(`in-memory twins hold ${Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(', ')} recorded objects`);
     }
@@ -263,17 +263,20 @@ async function measureRounds(run: Run, set: SubgraphSet, running: RunningPeer[])
   }
 }
 
-/** Every variant of a workload once, a few at a time (recording). */
-async function sendAll(target: RunningPeer, workload: Workload) {
-  let next = 0;
-  const worker = async () => {
-    while (next < workload.bodies.length) {
-      const index = next++;
-      const problem = unusableAnswer(await post(target.url, workload.headers, workload.bodies[index]));
-      if (problem) throw new Error(`${target.peer.name} cannot answer workload ${workload.number} with ${JSON.stringify(workload.variables[index])}: ${problem}`);
-    }
-  };
-  await Promise.all(Array.from({ length: 4 }, worker));
+/** Every variant of every workload the gateway serves, once, a few at a time (recording). */
+async function sendAllWorkloads(run: Run, target: RunningPeer) {
+  for (const workload of run.workloads) {
+    if (typeof target.peer.persisted === 'object' && workload.persisted) continue;
+    let next = 0;
+    const worker = async () => {
+      while (next < workload.bodies.length) {
+        const index = next++;
+        const problem = unusableAnswer(await post(target.url, workload.headers, workload.bodies[index]));
+        if (problem) throw new Error(`${target.peer.name} cannot answer workload ${workload.number} with ${JSON.stringify(workload.variables[index])}: ${problem}`);
+      }
+    };
+    await Promise.all(Array.from({ length: 2 }, worker));
+  }
 }
 
 async function post(url: string, headers: Record<string, string>, body: string): Promise<Answer> {

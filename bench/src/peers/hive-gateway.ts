@@ -17,7 +17,6 @@ const documents = new Map(manifest.operations.map((operation) => [operation.id, 
 const runtime = createGatewayRuntime({
   supergraph: process.env.SUPERGRAPH_FILE!,
   logging: false,
-  maskedErrors: false,
   propagateHeaders: {
     fromClientToSubgraphs: ({ request }) => ({ [IDENTITY_HEADER]: request.headers.get(IDENTITY_HEADER) }),
   },

@@ -37,7 +37,6 @@ beforeAll(async () => {
   serviceUrls.set('customers', `${address}/graphql`);
   finance = await openSubgraph(financeSubgraph, { dataDir: ':memory:', serviceUrls });
   await insertFixtures(finance.database.db);
-  await (await import('./TEMP-event-tables')).TEMP_eventTables(finance.database.db);
 });
 
 afterAll(async () => {

@@ -1,5 +1,4 @@
-import { badUserInput } from '@switchyard/kit';
-import { DependencyUnavailableError, dependencyUnavailable, type ServiceClient } from '@switchyard/kit/src/service-client';
+import { badUserInput, DependencyUnavailableError, dependencyUnavailable, type ServiceClient } from '@switchyard/kit';
 
 const CUSTOMER_CURRENCY = `query FinanceCustomerCurrency($id: ID!) { customer(id: $id) { id currency } }`;
 

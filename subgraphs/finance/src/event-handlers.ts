@@ -1,6 +1,4 @@
-import type { DomainEvent } from '@switchyard/kit/src/events/domain-event';
-import type { EventHandler } from '@switchyard/kit/src/events/handlers';
-import { OrderToCashEvent, type OrderAccepted, type OrderCancelled, type ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
+import { OrderToCashEvent, type DomainEvent, type EventHandler, type OrderAccepted, type OrderCancelled, type ShipmentConfirmed } from '@switchyard/kit';
 import { paymentTermsDays } from './payment-terms';
 import type { EventDelivery, FinanceStore } from './store';
 

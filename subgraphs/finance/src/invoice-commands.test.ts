@@ -11,7 +11,6 @@ const query = (document: string, variables: Record<string, unknown> = {}, identi
 beforeAll(async () => {
   subgraph = await openSubgraph(financeSubgraph, { dataDir: ':memory:' });
   await insertFixtures(subgraph.database.db);
-  await (await import('./TEMP-event-tables')).TEMP_eventTables(subgraph.database.db);
 });
 
 afterAll(() => subgraph.close());

@@ -1,5 +1,4 @@
-import { applyBasisPoints } from '@switchyard/kit';
-import type { ShipmentLinePayload } from '@switchyard/kit/src/events/order-to-cash-events';
+import { applyBasisPoints, type ShipmentLinePayload } from '@switchyard/kit';
 
 /** An order line as finance recorded it when the order was accepted. */
 export interface LedgerLine {

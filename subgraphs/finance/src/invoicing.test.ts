@@ -1,5 +1,4 @@
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
-import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
+import { openSubgraph, OrderToCashEvent, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
 import type { Kysely } from 'kysely';
 import { forgetCancelledOrder, invoiceShipment, recordOpenOrder } from './event-handlers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
@@ -19,7 +18,6 @@ const net45 = customersService('NET45');
 beforeAll(async () => {
   subgraph = await openSubgraph(financeSubgraph, { dataDir: ':memory:' });
   await insertFixtures(subgraph.database.db);
-  await (await import('./TEMP-event-tables')).TEMP_eventTables(subgraph.database.db);
 });
 
 afterAll(() => subgraph.close());

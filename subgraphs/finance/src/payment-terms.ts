@@ -1,4 +1,4 @@
-import type { ServiceClient } from '@switchyard/kit/src/service-client';
+import type { ServiceClient } from '@switchyard/kit';
 
 /** Days from issue to due date, by the customers subgraph's PaymentTerms: NETn is n days, COD is due on issue. */
 export const PAYMENT_TERMS_DAYS: Readonly<Record<string, number>> = { COD: 0, NET15: 15, NET30: 30, NET45: 45, NET60: 60 };

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
-import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
+import { openSubgraph, OrderToCashEvent, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
 import { customersSubgraph } from '@switchyard/customers';
 import { sql } from 'kysely';
 import { invoiceShipment, recordOpenOrder } from './event-handlers';

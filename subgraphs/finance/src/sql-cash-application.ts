@@ -1,6 +1,4 @@
-import { notFound } from '@switchyard/kit';
-import { appendToOutbox } from '@switchyard/kit/src/events/outbox';
-import { OrderToCashEvent, type PaymentApplied } from '@switchyard/kit/src/events/order-to-cash-events';
+import { appendToOutbox, notFound, OrderToCashEvent, type PaymentApplied } from '@switchyard/kit';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { applyCash } from './cash-application';
 import type { FinanceDB, PaymentRow } from './migrations';

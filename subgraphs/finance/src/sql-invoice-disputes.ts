@@ -1,6 +1,4 @@
-import { notFound } from '@switchyard/kit';
-import { appendToOutbox } from '@switchyard/kit/src/events/outbox';
-import { OrderToCashEvent, type InvoiceDisputed } from '@switchyard/kit/src/events/order-to-cash-events';
+import { appendToOutbox, notFound, OrderToCashEvent, type InvoiceDisputed } from '@switchyard/kit';
 import { PostgresAdapter, type Kysely } from 'kysely';
 import { invalidStateTransition } from './command-errors';
 import type { FinanceDB } from './migrations';

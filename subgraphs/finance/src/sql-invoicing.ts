@@ -1,5 +1,4 @@
-import { appendToOutbox, consumeOnce } from '@switchyard/kit/src/events/outbox';
-import { OrderToCashEvent, type InvoiceIssued } from '@switchyard/kit/src/events/order-to-cash-events';
+import { appendToOutbox, consumeOnce, OrderToCashEvent, type InvoiceIssued } from '@switchyard/kit';
 import type { Kysely } from 'kysely';
 import { priceInvoice } from './invoice-pricing';
 import type { FinanceDB, InvoiceRow } from './migrations';

@@ -1,5 +1,4 @@
-import type { PageRequest, RowScope } from '@switchyard/kit';
-import type { OrderAccepted, OrderCancelled, ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
+import type { OrderAccepted, OrderCancelled, PageRequest, RowScope, ShipmentConfirmed } from '@switchyard/kit';
 import type { AgingCutoffs } from './aging';
 
 /**

@@ -1,9 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { CallerIdentity } from '@switchyard/kit';
-import type { DomainEvent } from '@switchyard/kit/src/events/domain-event';
-import type { EventHandler } from '@switchyard/kit/src/events/handlers';
-import type { OrderAccepted, OrderLinePayload, ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
-import { DependencyUnavailableError, type ServiceClient } from '@switchyard/kit/src/service-client';
+import {
+  DependencyUnavailableError,
+  type CallerIdentity,
+  type DomainEvent,
+  type EventHandler,
+  type OrderAccepted,
+  type OrderLinePayload,
+  type ServiceClient,
+  type ShipmentConfirmed,
+} from '@switchyard/kit';
 import type { Kysely } from 'kysely';
 import type { FinanceStore } from './store';
 

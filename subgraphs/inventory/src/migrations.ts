@@ -83,10 +83,14 @@ export interface AllocationRow {
 }
 export interface CancelledOrderRow { order_id: string; cancelled_at: string }
 export interface IdSequenceRow { name: string; last_value: number }
+/** The warehouse records (what a WMS holds, and what the seed fills). */
 export interface InventoryDB {
   warehouses: WarehouseRow;
   stock_levels: StockLevelRow;
   allocations: AllocationRow;
+}
+/** The event handlers' own bookkeeping, next to the records (reached with `db.withTables<InventoryBookkeeping>()`). */
+export type InventoryBookkeeping = {
   cancelled_orders: CancelledOrderRow;
   id_sequences: IdSequenceRow;
-}
+};

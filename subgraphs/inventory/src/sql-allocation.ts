@@ -3,7 +3,7 @@ import { OrderToCashEvent, type InventoryAllocated, type OrderBackordered } from
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { planAllocation, type LineRequest } from './allocation-plan';
 import { takeIds, type IdSequence } from './id-sequences';
-import type { AllocationRow, InventoryDB } from './migrations';
+import type { AllocationRow, InventoryBookkeeping, InventoryDB } from './migrations';
 import { toAllocation } from './sql-row-mapping';
 import type { InventoryStore } from './store';
 
@@ -17,16 +17,24 @@ const ALLOCATION_IDS: IdSequence = { table: 'allocations', prefix: 'ALC', width:
  * Stock never goes below what is reserved: every change of stock_levels is a conditional UPDATE
  * whose row count is checked (a miss throws, the transaction rolls back, the kit retries). On
  * PostgreSQL the stock rows are also locked FOR UPDATE, in (product, warehouse) order, before the
- * plan is made, so concurrent allocations queue instead of planning on the same units.
+ * plan is made, so concurrent allocations queue instead of planning on the same units; and each
+ * method first takes a transaction-scoped advisory lock on the order, so two deliveries about one
+ * order (the same acceptance under two event ids) run one after the other and the second sees the
+ * first's allocations. SQLite has one writer at a time.
  */
-export function createSqlAllocation(db: Kysely<InventoryDB>): Pick<InventoryStore, 'allocateOrder' | 'releaseOrder' | 'consumeShippedStock'> {
+export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<InventoryStore, 'allocateOrder' | 'releaseOrder' | 'consumeShippedStock'> {
+  const db = records.withTables<InventoryBookkeeping>();
   const locking = db.getExecutor().adapter instanceof PostgresAdapter;
+  const lockOrder = async (trx: Kysely<InventoryDB & InventoryBookkeeping>, orderId: string) => {
+    if (locking) await sql`select pg_advisory_xact_lock(hashtext(${`inventory.order:${orderId}`}))`.execute(trx);
+  };
 
   return {
     allocateOrder(order, delivery) {
       return db.transaction().execute(async (trx) => {
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return null;
         const lines = checkedLines(`OrderAccepted of ${order.orderId}`, order.lines);
+        await lockOrder(trx, order.orderId);
         const cancelled = await trx.selectFrom('cancelled_orders').select('order_id').where('order_id', '=', order.orderId).executeTakeFirst();
         if (cancelled) return { outcome: 'ORDER_CANCELLED', allocations: [] };
         const held = await trx.selectFrom('allocations').selectAll().where('order_id', '=', order.orderId).orderBy('line_number').orderBy('id').execute();
@@ -116,6 +124,7 @@ export function createSqlAllocation(db: Kysely<InventoryDB>): Pick<InventoryStor
     releaseOrder(order, delivery) {
       return db.transaction().execute(async (trx) => {
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return null;
+        await lockOrder(trx, order.orderId);
         await trx
           .insertInto('cancelled_orders')
           .values({ order_id: order.orderId, cancelled_at: new Date().toISOString() })
@@ -153,6 +162,7 @@ export function createSqlAllocation(db: Kysely<InventoryDB>): Pick<InventoryStor
       return db.transaction().execute(async (trx) => {
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return null;
         const lines = checkedShipmentLines(shipment.shipmentId, shipment.lines);
+        await lockOrder(trx, shipment.orderId);
         // The same shipment announced again (under another event id) consumes nothing more.
         const consumed = await trx
           .selectFrom('allocations')

@@ -42,6 +42,7 @@ export async function placeOrder(ctx: OrderCommandContext, input: PlaceOrderInpu
     {
       ...checks.terms,
       customerId: request.customerId,
+      requestedShipToAddressId: request.shipToAddressId,
       channel,
       poNumber: request.poNumber,
       allowBackorder: request.allowBackorder,

@@ -112,7 +112,7 @@ export function createSqlOrderCapture(db: Kysely<OrdersDB>): Pick<OrderStore, 'i
             status,
             channel: order.channel,
             po_number: order.poNumber,
-            ...shipToColumns(order.shipTo, null),
+            ...shipToColumns(order.shipTo, order.requestedShipToAddressId),
             currency: order.currency,
             subtotal_cents: order.subtotalCents,
             tax_cents: order.taxCents,

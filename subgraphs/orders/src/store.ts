@@ -203,6 +203,8 @@ export interface OrderTerms {
 /** An order placeOrder writes; the store gives it its id and number. */
 export interface NewOrder extends OrderTerms {
   customerId: string;
+  /** The ship-to address asked for (null: the default), kept while `shipTo` is not known. */
+  requestedShipToAddressId: string | null;
   channel: OrderChannel;
   poNumber: string | null;
   allowBackorder: boolean;

@@ -146,7 +146,8 @@ export async function dependencyStub(deps: FakeDependencies, delays: Record<stri
   app.post('/:subgraph/graphql', async (request) => {
     const { subgraph } = request.params as { subgraph: string };
     const { query, variables } = request.body as { query: string; variables: Record<string, unknown> };
-    if (delays[subgraph]) await new Promise((resolve) => setTimeout(resolve, delays[subgraph]));
+    // unref: a caller that gave up does not keep the test process waiting for the late answer.
+    if (delays[subgraph]) await new Promise((resolve) => setTimeout(resolve, delays[subgraph]).unref());
     return { data: await deps.query(subgraph, query, variables) };
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });

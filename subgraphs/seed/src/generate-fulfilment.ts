@@ -1,10 +1,9 @@
 import type { AllocationRow } from '@switchyard/inventory/src/migrations';
-import type { OrderLineRow } from '@switchyard/orders/src/migrations';
 import type { MilestoneRow, ShipmentLineRow, ShipmentRow, ShipmentsDB } from '@switchyard/shipments/src/migrations';
 import { CARRIERS, chooseCarrier, type CarrierProfile } from './carriers';
 import { iso } from './clock';
 import type { Tables } from './dataset';
-import type { OrderPlan } from './generate-orders';
+import type { OrderPlan, SeededOrderLine } from './generate-orders';
 import { sequentialId } from './ids';
 import { SHIPPED_STATUSES, type MilestoneCode, type ShipmentTimeline } from './order-lifecycle';
 import type { Random } from './random';
@@ -89,8 +88,8 @@ function shipmentRow(random: Random, n: number, plan: OrderPlan, timeline: Shipm
 type ShipmentLinePart = Omit<ShipmentLineRow, 'shipment_id' | 'line_number'>;
 
 /** Splits an order's lines over `count` shipments: whole lines when there are several, else the quantity of the one line. */
-function splitLines(random: Random, lines: readonly OrderLineRow[], count: number): ShipmentLinePart[][] {
-  const part = (line: OrderLineRow, quantity: number): ShipmentLinePart => ({ order_line_number: line.line_number, product_id: line.product_id, quantity });
+function splitLines(random: Random, lines: readonly SeededOrderLine[], count: number): ShipmentLinePart[][] {
+  const part = (line: SeededOrderLine, quantity: number): ShipmentLinePart => ({ order_line_number: line.line_number, product_id: line.product_id, quantity });
   if (count === 1) return [lines.map((line) => part(line, line.quantity))];
   if (lines.length === 1) {
     const first = random.int(1, lines[0].quantity - 1);

@@ -14,10 +14,13 @@ import type { PricingBook } from './pricing-book';
 import type { Random } from './random';
 import { SALES_TAX_BPS } from './us-geography';
 
+/** A seeded line is always identified and priced (only placeOrder, with catalog down, writes one that is not). */
+export type SeededOrderLine = OrderLineRow & { product_id: string; pricing_rule: string };
+
 /** An order with everything fulfilment and receivables need to continue its story. */
 export interface OrderPlan {
   order: OrderRow;
-  lines: OrderLineRow[];
+  lines: SeededOrderLine[];
   customer: CustomerRow;
   warehouse: WarehouseRow;
   /** Ships by LTL freight rather than parcel. */
@@ -80,7 +83,8 @@ export function generateOrders(random: Random, count: number, context: OrderCont
   const shipTos = groupBy(context.customers.addresses.filter((a) => a.kind === 'SHIP_TO'), (a) => a.customer_id);
   const habits = new Map(context.customers.customers.map((c) => [c.id, customerHabits(random, c)]));
   const staff = Array.from({ length: 6 }, () => `${random.faker.person.firstName()[0]}.${random.faker.person.lastName()}`.toLowerCase());
-  const tables: Tables<OrdersDB> = { orders: [], order_lines: [], holds: [] };
+  // The chain's tables (status history, shipments, invoices) are filled once fulfilment and receivables exist: generate-order-progress.ts.
+  const tables: Tables<OrdersDB> = { orders: [], order_lines: [], holds: [], order_status_history: [], order_shipments: [], order_invoices: [], order_idempotency_keys: [] };
   const plans: OrderPlan[] = [];
   const productsById = new Map(context.products.map((p) => [p.id, p]));
 
@@ -129,6 +133,9 @@ export function generateOrders(random: Random, count: number, context: OrderCont
       placed_at: iso(placedAt),
       updated_at: iso(timeline.updatedAt),
       idempotency_key: KEYED_CHANNELS.has(channel) ? random.faker.string.uuid() : null,
+      allow_backorder: 0,
+      allocated_at: timeline.allocatedAt !== null && status !== 'BACKORDERED' ? iso(timeline.allocatedAt) : null,
+      backordered_at: timeline.allocatedAt !== null && status === 'BACKORDERED' ? iso(timeline.allocatedAt) : null,
     };
     tables.orders.push(order);
     tables.order_lines.push(...lines);
@@ -142,6 +149,9 @@ export function generateOrders(random: Random, count: number, context: OrderCont
         placed_at: iso(placedAt),
         released_at: releasedHold ? iso(timeline.holdReleasedAt!) : null,
         released_by: releasedHold ? random.pick(staff) : null,
+        // describeHold's DEPENDENCY_UNAVAILABLE is finance not answering the credit check.
+        dependency: reason === 'DEPENDENCY_UNAVAILABLE' ? 'finance' : null,
+        release_note: null,
       } satisfies HoldRow);
     }
     plans.push({ order, lines, customer, warehouse: context.warehouseFor(shipTo.region), freight, timeline });
@@ -189,13 +199,13 @@ function orderLines(
   draft: OrderDraft,
   context: OrderContext,
   productsById: ReadonlyMap<string, ProductRow>,
-): OrderLineRow[] {
+): SeededOrderLine[] {
   const { products, pricing } = context;
   const contracted = pricing.contractProducts.get(draft.customer.id) ?? [];
   const chosen = new Set<string>();
   const lineCount = random.weighted(LINE_COUNTS);
   const at = iso(draft.placedAt);
-  const lines: OrderLineRow[] = [];
+  const lines: SeededOrderLine[] = [];
   for (let attempt = 0; lines.length < lineCount; attempt++) {
     // a tiny catalogue may run out of eligible products: then any product will do
     const fussy = attempt < lineCount * 20;
@@ -217,6 +227,9 @@ function orderLines(
       unit_price_cents: priced.unitPriceCents,
       pricing_rule: priced.rule,
       extended_cents: priced.extendedCents,
+      expected_unit_price_cents: null,
+      // Counted from the shipments that left (generate-order-progress.ts).
+      shipped_quantity: 0,
     });
   }
   return lines;

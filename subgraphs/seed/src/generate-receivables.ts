@@ -139,15 +139,19 @@ function orderLedger(plans: readonly OrderPlan[]): { order_ledger: OrderLedgerRo
       accepted_at: iso(timeline.acceptedAt!),
     })),
     order_ledger_lines: accepted.flatMap(({ lines }) =>
-      lines.map((line) => ({
-        order_id: line.order_id,
-        line_number: line.line_number,
-        product_id: line.product_id,
-        sku: line.sku,
-        quantity: line.quantity,
-        unit_price_cents: line.unit_price_cents,
-        extended_cents: line.extended_cents,
-      })),
+      lines.map((line) => {
+        // Only lines placed while catalog was unreachable lack a product, and such orders are never accepted.
+        if (line.product_id === null) throw new Error(`accepted order ${line.order_id} has line ${line.line_number} without a product`);
+        return {
+          order_id: line.order_id,
+          line_number: line.line_number,
+          product_id: line.product_id,
+          sku: line.sku,
+          quantity: line.quantity,
+          unit_price_cents: line.unit_price_cents,
+          extended_cents: line.extended_cents,
+        };
+      }),
     ),
   };
 }

@@ -3,6 +3,7 @@ import { generateCatalog } from './generate-catalog';
 import { generateCustomers } from './generate-customers';
 import { generateFulfilment } from './generate-fulfilment';
 import { generateStockLevels, generateWarehouses, warehouseRouting } from './generate-inventory';
+import { generateOrderProgress } from './generate-order-progress';
 import { generateOrders } from './generate-orders';
 import { generateReceivables } from './generate-receivables';
 import { PricingBook } from './pricing-book';
@@ -34,6 +35,7 @@ export function generateDataset({ seed = 42, scale = 1 }: GenerateOptions = {}):
   const fulfilment = generateFulfilment(random.fork('fulfilment'), plans);
   const stock_levels = generateStockLevels(random.fork('inventory'), catalog.products, warehouses, fulfilment.allocations);
   const finance = generateReceivables(random.fork('receivables'), customers.customers, plans, fulfilment.records);
+  Object.assign(orders, generateOrderProgress(plans, fulfilment.records, finance));
 
   return {
     customers,

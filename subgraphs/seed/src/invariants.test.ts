@@ -68,7 +68,7 @@ test('references across the six databases all resolve', () => {
     ...d.inventory.stock_levels.filter((s) => !products.has(s.product_id) || !warehouses.has(s.warehouse_id)),
     ...d.inventory.allocations.filter((a) => !orders.has(a.order_id) || !products.has(a.product_id) || !warehouses.has(a.warehouse_id)),
     ...d.orders.orders.filter((o) => !customers.has(o.customer_id) || !taxRegions.has(o.ship_to_region)),
-    ...d.orders.order_lines.filter((l) => !orders.has(l.order_id) || products.get(l.product_id)?.sku !== l.sku),
+    ...d.orders.order_lines.filter((l) => !orders.has(l.order_id) || products.get(l.product_id ?? '')?.sku !== l.sku),
     ...d.orders.holds.filter((h) => !orders.has(h.order_id)),
     ...d.shipments.shipments.filter(
       (s) => orders.get(s.order_id)?.customer_id !== s.customer_id || !warehouses.has(s.warehouse_id) || !carriers.has(s.carrier_id),
@@ -78,7 +78,7 @@ test('references across the six databases all resolve', () => {
     ...d.finance.invoices.filter(
       (i) => !customers.has(i.customer_id) || orders.get(i.order_id)?.customer_id !== i.customer_id || shipments.get(i.shipment_id)?.order_id !== i.order_id,
     ),
-    ...d.finance.invoice_lines.filter((l) => !invoices.has(l.invoice_id) || products.get(l.product_id)?.sku !== l.sku),
+    ...d.finance.invoice_lines.filter((l) => !invoices.has(l.invoice_id) || products.get(l.product_id ?? '')?.sku !== l.sku),
     ...d.finance.payments.filter((p) => !customers.has(p.customer_id)),
     ...d.finance.payment_applications.filter(
       (a) => payments.get(a.payment_id)?.customer_id !== invoices.get(a.invoice_id)?.customer_id || !invoices.has(a.invoice_id),
@@ -155,10 +155,10 @@ test("re-pricing every order line with the catalog's priceLine gives its stored 
   const broken = d.orders.order_lines.filter((line) => {
     const order = orders.get(line.order_id)!;
     const priced = priceLine({
-      listPriceCents: products.get(line.product_id)!.list_price_cents,
+      listPriceCents: products.get(line.product_id!)!.list_price_cents,
       priceListPriceCents: listPrices.get(`${priceListOf.get(order.customer_id)}|${line.product_id}`) ?? null,
       contracts: (contracts.get(`${order.customer_id}|${line.product_id}`) ?? []).map((c) => ({ priceCents: c.price_cents, validFrom: c.valid_from, validTo: c.valid_to })),
-      quantityBreaks: (breaks.get(line.product_id) ?? []).map((b) => ({ minQuantity: b.min_quantity, priceCents: b.price_cents })),
+      quantityBreaks: (breaks.get(line.product_id!) ?? []).map((b) => ({ minQuantity: b.min_quantity, priceCents: b.price_cents })),
       quantity: line.quantity,
       at: order.placed_at,
     });

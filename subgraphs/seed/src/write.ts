@@ -17,7 +17,7 @@ const TABLE_ORDER: { [System in SystemOfRecord]: readonly (keyof Dataset[System]
   customers: ['customers', 'contacts', 'addresses'],
   catalog: ['categories', 'products', 'price_lists', 'price_list_items', 'customer_price_lists', 'contract_prices', 'quantity_breaks'],
   inventory: ['warehouses', 'stock_levels', 'allocations'],
-  orders: ['orders', 'order_lines', 'holds'],
+  orders: ['orders', 'order_lines', 'holds', 'order_status_history', 'order_shipments', 'order_invoices', 'order_idempotency_keys'],
   shipments: ['carriers', 'shipments', 'shipment_lines', 'milestones'],
   finance: ['tax_rates', 'tax_rate_changes', 'invoices', 'invoice_lines', 'payments', 'payment_applications', 'open_orders', 'order_ledger', 'order_ledger_lines'],
 };

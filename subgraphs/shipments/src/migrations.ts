@@ -117,11 +117,15 @@ export interface MilestoneRow {
 }
 export interface CancelledOrderRow { order_id: string; cancelled_at: string }
 export interface IdSequenceRow { name: string; last_value: number }
+/** The execution records (what a WMS/TMS holds, and what the seed fills). */
 export interface ShipmentsDB {
   carriers: CarrierRow;
   shipments: ShipmentRow;
   shipment_lines: ShipmentLineRow;
   milestones: MilestoneRow;
+}
+/** The event handlers' and commands' own bookkeeping, next to the records (reached with `db.withTables<ShipmentsBookkeeping>()`). */
+export type ShipmentsBookkeeping = {
   cancelled_orders: CancelledOrderRow;
   id_sequences: IdSequenceRow;
-}
+};

@@ -8,7 +8,7 @@ import {
 } from '@switchyard/kit/src/events/order-to-cash-events';
 import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
 import { takeIds } from './id-sequences';
-import type { ShipmentRow, ShipmentsDB } from './migrations';
+import type { ShipmentRow, ShipmentsBookkeeping, ShipmentsDB } from './migrations';
 import { checkConfirmable, checkDeliverable, invalidStateTransition, statusAfterMilestone } from './shipment-transitions';
 import { MILESTONE_IDS } from './sql-shipment-planning';
 import { toShipment } from './sql-row-mapping';
@@ -23,11 +23,12 @@ const DELIVERY_LOCATION = 'Consignee';
  * checked, then the status, the milestone and the event are written together, so a refused command
  * writes nothing and an accepted one never loses its event.
  */
-export function createSqlShipmentCommands(db: Kysely<ShipmentsDB>): Pick<ShipmentStore, 'recordMilestone' | 'confirmShipment' | 'recordDelivery'> {
+export function createSqlShipmentCommands(records: Kysely<ShipmentsDB>): Pick<ShipmentStore, 'recordMilestone' | 'confirmShipment' | 'recordDelivery'> {
+  const db = records.withTables<ShipmentsBookkeeping>();
   const locking = db.getExecutor().adapter instanceof PostgresAdapter;
 
   /** The shipment the command is about: NOT_FOUND when unknown, FORBIDDEN outside the caller's rows (a 3pl: its carriers' only). */
-  async function shipmentFor(trx: Transaction<ShipmentsDB>, shipmentId: string, scope: RowScope): Promise<ShipmentRow> {
+  async function shipmentFor(trx: Transaction<ShipmentsDB & ShipmentsBookkeeping>, shipmentId: string, scope: RowScope): Promise<ShipmentRow> {
     let query = trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId);
     if (locking) query = query.forUpdate();
     const row = await query.executeTakeFirst();
@@ -37,12 +38,12 @@ export function createSqlShipmentCommands(db: Kysely<ShipmentsDB>): Pick<Shipmen
   }
 
   /** Moves the status from what was read; the condition on the old status makes a concurrent change fail loudly rather than be overwritten. */
-  async function moveStatus(trx: Transaction<ShipmentsDB>, row: ShipmentRow, to: ShipmentStatus, changes: Partial<ShipmentRow> = {}) {
+  async function moveStatus(trx: Transaction<ShipmentsDB & ShipmentsBookkeeping>, row: ShipmentRow, to: ShipmentStatus, changes: Partial<ShipmentRow> = {}) {
     const moved = await trx.updateTable('shipments').set({ ...changes, status: to }).where('id', '=', row.id).where('status', '=', row.status).executeTakeFirst();
     if (Number(moved.numUpdatedRows) !== 1) throw invalidStateTransition(row.id, row.status as ShipmentStatus, to, `shipment ${row.id} changed while ${to} was being recorded: try again`);
   }
 
-  async function addMilestone(trx: Transaction<ShipmentsDB>, shipmentId: string, code: MilestoneCode, at: string, location: string, note: string | null) {
+  async function addMilestone(trx: Transaction<ShipmentsDB & ShipmentsBookkeeping>, shipmentId: string, code: MilestoneCode, at: string, location: string, note: string | null) {
     const [id] = await takeIds(trx, MILESTONE_IDS, 1);
     await trx.insertInto('milestones').values({ id, shipment_id: shipmentId, code, at, location, note }).execute();
   }

@@ -3,7 +3,7 @@ import { OrderToCashEvent, type InventoryAllocated, type ShipmentPlanned } from 
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { chooseCarrier } from './carrier-choice';
 import { takeIds, type IdSequence } from './id-sequences';
-import type { ShipmentLineRow, ShipmentRow, ShipmentsDB } from './migrations';
+import type { ShipmentLineRow, ShipmentRow, ShipmentsBookkeeping, ShipmentsDB } from './migrations';
 import { toCarrier, toShipment } from './sql-row-mapping';
 import type { ShipmentStore } from './store';
 
@@ -20,16 +20,23 @@ type Allocation = InventoryAllocated['allocations'][number];
  * the order is. Each method is one transaction that starts with consumeOnce, so a redelivered event is
  * a no-op and a failure leaves nothing behind. The natural key (one live shipment per order and
  * warehouse) is checked first and held by the unique plan_key, so the same allocation announced
- * under another event id plans nothing more.
+ * under another event id plans nothing more. On PostgreSQL both first take a transaction-scoped
+ * advisory lock on the order: a plan and a cancellation of one order run one after the other, so
+ * neither misses what the other wrote (SQLite has one writer at a time).
  */
-export function createSqlShipmentPlanning(db: Kysely<ShipmentsDB>): Pick<ShipmentStore, 'planShipments' | 'cancelShipments'> {
+export function createSqlShipmentPlanning(records: Kysely<ShipmentsDB>): Pick<ShipmentStore, 'planShipments' | 'cancelShipments'> {
+  const db = records.withTables<ShipmentsBookkeeping>();
   const locking = db.getExecutor().adapter instanceof PostgresAdapter;
+  const lockOrder = async (trx: Kysely<ShipmentsDB & ShipmentsBookkeeping>, orderId: string) => {
+    if (locking) await sql`select pg_advisory_xact_lock(hashtext(${`shipments.order:${orderId}`}))`.execute(trx);
+  };
 
   return {
     planShipments(allocated, delivery) {
       return db.transaction().execute(async (trx) => {
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return null;
         const byWarehouse = allocationsByWarehouse(allocated);
+        await lockOrder(trx, allocated.orderId);
         const cancelled = await trx.selectFrom('cancelled_orders').select('order_id').where('order_id', '=', allocated.orderId).executeTakeFirst();
         if (cancelled) return [];
 
@@ -103,6 +110,7 @@ export function createSqlShipmentPlanning(db: Kysely<ShipmentsDB>): Pick<Shipmen
     cancelShipments(cancelled, delivery) {
       return db.transaction().execute(async (trx) => {
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return null;
+        await lockOrder(trx, cancelled.orderId);
         await trx
           .insertInto('cancelled_orders')
           .values({ order_id: cancelled.orderId, cancelled_at: new Date().toISOString() })

@@ -1,4 +1,4 @@
-import { badUserInput, money } from '@switchyard/kit';
+import { addEventExceptionFields, badUserInput, money } from '@switchyard/kit';
 import { cycleTimeOf, type CycleTime } from '../cycle-time';
 import { invoiceAccuracyOf, type InvoiceAccuracy } from '../invoice-accuracy';
 import { LEDGER_CURRENCY } from '../receivable-totals';
@@ -78,3 +78,6 @@ BusinessHealthRef.implement({
     }),
   }),
 });
+
+/** financeEventExceptions, replay/discardFinanceEventException and BusinessHealth.financeExceptionQueues (scope events:operate). */
+addEventExceptionFields(builder, { subgraph: 'finance', healthRef: BusinessHealthRef, stage: 'invoicing' });

@@ -56,10 +56,13 @@ builder.mutationFields((t) => ({
       if (Date.parse(receivedAt) > Date.now() + CLOCK_SKEW_MS) throw badUserInput('input.receivedAt must not be in the future', 'input.receivedAt');
       const applications = applicationsFrom(input.applications ?? [], 'input.applications');
       const customerCurrency = await knownCustomerCurrency(ctx, customerId, 'input.customerId');
-      return ctx.store.recordPayment(
+      const payment = await ctx.store.recordPayment(
         { customerId, method: input.method, reference, amountCents, currency: input.currency ?? customerCurrency, receivedAt, applications },
         { correlationId: ctx.correlationId, callerId: ctx.caller.id },
       );
+      // PaymentApplied goes out now rather than at the relay's next poll.
+      ctx.events.kick();
+      return payment;
     },
   }),
   applyUnappliedCash: t.field({
@@ -73,7 +76,9 @@ builder.mutationFields((t) => ({
     resolve: async (_root, args, ctx) => {
       const applications = applicationsFrom(args.applications, 'applications');
       if (applications.length === 0) throw badUserInput('applications must name at least one invoice', 'applications');
-      return ctx.store.applyUnappliedCash(String(args.paymentId), applications, { correlationId: ctx.correlationId, callerId: ctx.caller.id });
+      const payment = await ctx.store.applyUnappliedCash(String(args.paymentId), applications, { correlationId: ctx.correlationId, callerId: ctx.caller.id });
+      ctx.events.kick();
+      return payment;
     },
   }),
 }));

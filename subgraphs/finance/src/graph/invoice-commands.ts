@@ -14,10 +14,13 @@ builder.mutationFields((t) => ({
       invoiceId: t.arg.id({ required: true }),
       reason: t.arg.string({ required: true, description: 'What the customer contests (1..500 characters).' }),
     },
-    resolve: (_root, args, ctx) => {
+    resolve: async (_root, args, ctx) => {
       const reason = args.reason.trim();
       if (reason.length === 0 || reason.length > 500) throw badUserInput('reason must hold 1 to 500 characters', 'reason');
-      return ctx.store.disputeInvoice(String(args.invoiceId), reason, { correlationId: ctx.correlationId, callerId: ctx.caller.id });
+      const invoice = await ctx.store.disputeInvoice(String(args.invoiceId), reason, { correlationId: ctx.correlationId, callerId: ctx.caller.id });
+      // InvoiceDisputed goes out now rather than at the relay's next poll.
+      ctx.events.kick();
+      return invoice;
     },
   }),
 }));

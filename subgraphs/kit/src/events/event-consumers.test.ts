@@ -1,5 +1,6 @@
 import { openDatabase, type Database } from '../database';
 import { DETACHED_RUNTIME } from '../context';
+import { DependencyUnavailableError } from '../service-client';
 import type { DomainEvent } from './domain-event';
 import { startEventConsumers, REDELIVERY_RESOLVER, type EventConsumers } from './event-consumers';
 import { KIT_EVENT_MIGRATIONS } from './event-tables';
@@ -150,4 +151,30 @@ test('closing stops a delivery waiting to retry; the event is delivered again to
   fail = false;
   consumers = await startEventConsumers({ handlers: [handler], transport, consumer: 'c', exceptions, contextFor, maxAttempts: 5, retryBackoffMs: 1 });
   await eventually(() => expect(processed).toEqual([1]));
+});
+
+test('an unavailable dependency is waited for (no exception), and the event is processed once it is back', async () => {
+  let down = 4;
+  const processed: number[] = [];
+  await start([
+    {
+      name: 'test.needs-customers',
+      on: ['A'],
+      handle: async (e) => {
+        if (down-- > 0) throw new DependencyUnavailableError('customers', 'unreachable', 'connection refused');
+        processed.push(n(e));
+      },
+    },
+  ], 2);
+  await transport.publish([eventOf('A', 1)]);
+  await eventually(() => expect(processed).toEqual([1]));
+  expect(await exceptions.count({})).toBe(0);
+});
+
+test('a dependency this subgraph has no URL for is a configuration failure: it counts, and lands in the exception queue', async () => {
+  await start([{ name: 'test.misconfigured', on: ['A'], handle: (_e, { services }) => services.query('customers', '{ __typename }') }], 2);
+  await transport.publish([eventOf('A', 1)]);
+  await eventually(async () => expect(await exceptions.count({ status: 'OPEN' })).toBe(1));
+  const [exception] = await exceptions.list({}, { limit: 1, afterKey: null });
+  expect(exception.error).toMatch(/customers is unavailable \(unknown-subgraph\)/);
 });

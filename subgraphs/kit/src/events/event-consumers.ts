@@ -1,3 +1,4 @@
+import { DependencyUnavailableError } from '../service-client';
 import type { DomainEvent } from './domain-event';
 import { errorMessage, SILENT_EVENT_LOG, type EventLog } from './event-log';
 import type { ExceptionQueue } from './exception-queue';
@@ -18,6 +19,8 @@ export interface EventConsumerOptions<Store> {
   /** The wait after the first failed try; it doubles after each (capped at 30 s). Default 200 ms. */
   retryBackoffMs?: number;
   log?: EventLog;
+  /** Called after a handler processed an event (the runtime kicks the relay: handlers often announce what they did). */
+  onProcessed?: () => void;
 }
 
 export interface EventConsumers {
@@ -26,6 +29,8 @@ export interface EventConsumers {
 }
 
 const MAX_BACKOFF_MS = 30_000;
+/** The longest wait between tries while a dependency is unavailable. */
+const MAX_DEPENDENCY_BACKOFF_MS = 5_000;
 /** Who resolved an exception whose event a later delivery processed (a duplicate, or a restart). */
 export const REDELIVERY_RESOLVER = 'system:redelivery';
 
@@ -33,6 +38,9 @@ export const REDELIVERY_RESOLVER = 'system:redelivery';
  * Runs a subgraph's event handlers: one subscription per handler (its consumer group is its name).
  * A delivery is tried up to `maxAttempts` times with backoff; after the last failure the event is
  * recorded in the exception queue and acknowledged, so one poison event does not stop the pipeline.
+ * A DependencyUnavailableError (a subgraph the handler calls is down or slow; not one it has no URL for)
+ * is no fault of the event: it is tried again without counting, up to 5 s apart, until the dependency
+ * answers or the subgraph stops.
  */
 export async function startEventConsumers<Store>(options: EventConsumerOptions<Store>): Promise<EventConsumers> {
   const maxAttempts = options.maxAttempts ?? 5;
@@ -53,22 +61,36 @@ export async function startEventConsumers<Store>(options: EventConsumerOptions<S
       log.info(about, 'event skipped: an operator discarded it for this handler');
       return;
     }
-    for (let attempt = 1; ; attempt++) {
+    let attempt = 0;
+    let outage = 0;
+    for (;;) {
       try {
         await handler.handle(event, options.contextFor(event, handler.name));
         if (earlier === 'OPEN') await exceptions.resolve(handler.name, event.id, REDELIVERY_RESOLVER);
+        options.onProcessed?.();
         return;
       } catch (error) {
         // Closing: not acknowledged, so the group delivers it again when the subgraph is back.
         if (stopping) throw error;
         const err = errorMessage(error);
-        if (attempt >= maxAttempts) {
-          await exceptions.record({ handler: handler.name, event, error: err, attempts: attempt });
-          log.error({ ...about, attempts: attempt, err }, 'event handler gave up: the event waits in the exception queue');
-          return;
+        let wait: number;
+        if (isDependencyUnavailable(error)) {
+          // The event is not at fault: wait for the dependency (the group holds its place) rather than
+          // fill the exception queue with every event of an outage.
+          outage++;
+          wait = Math.min(retryBackoffMs * 2 ** (outage - 1), MAX_DEPENDENCY_BACKOFF_MS);
+          log.warn({ ...about, dependency: error.subgraph, err }, 'event handler waits for a dependency; trying again');
+        } else {
+          attempt++;
+          if (attempt >= maxAttempts) {
+            await exceptions.record({ handler: handler.name, event, error: err, attempts: attempt });
+            log.error({ ...about, attempts: attempt, err }, 'event handler gave up: the event waits in the exception queue');
+            return;
+          }
+          wait = Math.min(retryBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+          log.warn({ ...about, attempt, err }, 'event handler failed; trying again');
         }
-        log.warn({ ...about, attempt, err }, 'event handler failed; trying again');
-        await pause.wait(Math.min(retryBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS));
+        await pause.wait(wait);
         if (stopping) throw error;
       }
     }
@@ -92,4 +114,14 @@ export async function startEventConsumers<Store>(options: EventConsumerOptions<S
       await Promise.all(subscriptions.map((s) => s.close()));
     },
   };
+}
+
+/**
+ * A dependency down, slow or broken, which time may heal; not one this subgraph has no URL for (that is
+ * configuration: it fails like any error). By name too: a handler bundled with another copy of the kit
+ * throws another copy of the class.
+ */
+function isDependencyUnavailable(error: unknown): error is DependencyUnavailableError {
+  const unavailable = error instanceof DependencyUnavailableError || (error instanceof Error && error.name === 'DependencyUnavailableError');
+  return unavailable && (error as DependencyUnavailableError).reason !== 'unknown-subgraph';
 }

@@ -107,7 +107,7 @@ export function addEventExceptionFields<Types extends SchemaTypes>(typedBuilder:
       ...operate,
       description: `The events ${subgraph}'s handlers failed on, newest first.`,
       args: {
-        status: t.arg({ type: Status, defaultValue: 'OPEN' }),
+        status: t.arg({ type: Status, defaultValue: 'OPEN', description: 'Only the exceptions in this status (default OPEN); null lists every status.' }),
         handler: t.arg.string({ description: 'Only the exceptions of this handler (consumer).' }),
         first: t.arg.int({ description: 'How many to return (0..100, default 20).' }),
         after: t.arg.string({ description: 'The endCursor of the previous page.' }),
@@ -131,7 +131,12 @@ export function addEventExceptionFields<Types extends SchemaTypes>(typedBuilder:
       description:
         'Runs the handler on the event again, now. Success: REPLAYED. Failure: the exception stays OPEN with the new error and one more attempt (answered, not raised). Only an OPEN exception can be replayed (INVALID_STATE_TRANSITION).',
       args: { id: t.arg.id({ required: true }) },
-      resolve: (_root: unknown, args: { id: string | number }, ctx: SubgraphContext<unknown>) => ctx.events.exceptions.replay(rowOf(args.id), ctx.caller.id),
+      resolve: async (_root: unknown, args: { id: string | number }, ctx: SubgraphContext<unknown>) => {
+        const replayed = await ctx.events.exceptions.replay(rowOf(args.id), ctx.caller.id);
+        // A handler that succeeded usually announced what it did: publish it now.
+        ctx.events.kick();
+        return replayed;
+      },
     }),
   );
 

@@ -221,14 +221,14 @@ export function createExceptionQueue<Store>(options: ExceptionQueueOptions<Store
 }
 
 /** A transition the exception's status does not allow (only OPEN exceptions are replayed or discarded). */
-export function invalidStateTransition(id: string, from: EventExceptionStatus, to: EventExceptionStatus): GraphQLError {
+function invalidStateTransition(id: string, from: EventExceptionStatus, to: EventExceptionStatus): GraphQLError {
   return new GraphQLError(`EventException ${id} is ${from}; only an OPEN exception can become ${to}`, {
     extensions: { code: 'INVALID_STATE_TRANSITION', typeName: 'EventException', id, from, to },
   });
 }
 
 /** The event as it was delivered, rebuilt from the exception (to replay it). */
-export function eventOf(exception: EventException): DomainEvent {
+function eventOf(exception: EventException): DomainEvent {
   return {
     id: exception.eventId,
     type: exception.eventType,

@@ -54,12 +54,14 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     from.selectFrom('event_outbox').selectAll().where('published_at', 'is', null).orderBy('id').limit(batchSize);
 
   /** One batch; how many events it published. */
-  function publishBatch(): Promise<number> {
+  async function publishBatch(): Promise<number> {
     if (options.dialect === 'sqlite') {
       // One process owns a SQLite file and this loop is its only publisher; no transaction, so the
       // subgraph's writes do not wait on the transport.
-      return unpublished(db).execute().then((rows) => publish(rows, db));
+      return publish(await unpublished(db).execute(), db);
     }
+    // An idle poll costs one indexed read, not a transaction.
+    if (!(await db.selectFrom('event_outbox').select('id').where('published_at', 'is', null).limit(1).executeTakeFirst())) return 0;
     // Replicas share a PostgreSQL schema: the advisory lock lets one publish at a time, so events leave
     // in id order; the row locks (skip locked) keep a batch from going out twice if the lock is ever bypassed.
     return db.transaction().execute(async (trx) => {

@@ -5,12 +5,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { openSubgraph, type RunningSubgraph, type SubgraphRuntimeOptions } from '../subgraph';
 import { querySubgraph } from '../testing';
+import Redis from 'ioredis';
 import { createInProcessTransport } from './in-process-transport';
+import { createRedisStreamsTransport } from './redis-streams-transport';
 import { tallySubgraph, type TallyDB, type TallyStore } from './test-tally-subgraph';
 import type { EventTransport } from './transport';
 import { eventually } from './transport-contract';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const EXCEPTION_FIELDS = 'id handler eventId eventType aggregateId correlationId error attempts status firstFailedAt lastFailedAt resolvedAt resolvedBy payload note';
 const EXCEPTIONS = `query ($status: EventExceptionStatus, $first: Int, $after: String) {
@@ -42,15 +45,36 @@ const places: Record<'SQLite' | 'PostgreSQL', () => Place> = {
   },
 };
 
-describe.each(['SQLite', 'PostgreSQL'] as const)('events through openSubgraph on %s', (dialect) => {
+/** The transports the subgraph may share: in process, or a fresh Redis stream (deleted after). */
+const transports = {
+  'in-process': () => ({ transport: createInProcessTransport({ redeliverDelayMs: 10 }) as EventTransport, cleanup: async () => {} }),
+  'Redis Streams': () => {
+    const transport = createRedisStreamsTransport({ redisUrl: REDIS_URL, keyPrefix: `switchyard:test:${randomBytes(6).toString('hex')}`, blockMs: 200, redeliverDelayMs: 10 });
+    return {
+      transport: transport as EventTransport,
+      cleanup: async () => {
+        const redis = new Redis(REDIS_URL);
+        await redis.del(transport.streamKey);
+        await redis.quit();
+      },
+    };
+  },
+};
+
+describe.each([
+  ['SQLite', 'in-process'],
+  ['PostgreSQL', 'in-process'],
+  ['SQLite', 'Redis Streams'],
+] as const)('events through openSubgraph on %s, %s', (dialect, transportKind) => {
   let transport: EventTransport;
+  let cleanupTransport: () => Promise<void>;
   let place: Place;
   let subgraph: RunningSubgraph<TallyDB, TallyStore>;
   const open = () =>
     openSubgraph(tallySubgraph, { ...place.options, events: transport, eventOptions: { relayIntervalMs: 10, maxAttempts: 2, retryBackoffMs: 1 } });
 
   beforeEach(async () => {
-    transport = createInProcessTransport({ redeliverDelayMs: 10 });
+    ({ transport, cleanup: cleanupTransport } = transports[transportKind]());
     place = places[dialect]();
     subgraph = await open();
   });
@@ -58,6 +82,7 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('events through openSubgraph on
     await place.cleanup(subgraph);
     await subgraph.close();
     await transport.close();
+    await cleanupTransport();
   });
 
   const announce = (key: string) => querySubgraph(subgraph.server, 'mutation ($key: String!) { announce(key: $key) }', { key }, { 'x-correlation-id': `corr-${key}` });
@@ -80,6 +105,14 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('events through openSubgraph on
     await eventually(async () => expect(await subgraph.store.tally('a')).toBe(1));
     const outbox = await subgraph.database.db.selectFrom('event_outbox' as never).selectAll().execute();
     expect(outbox).toEqual([expect.objectContaining({ type: 'Announced', aggregate_id: 'a', correlation_id: 'corr-a', published_at: expect.any(String) })]);
+  });
+
+  test("the relay's polling and the consumers' bookkeeping are not counted as the subgraph's statements", async () => {
+    await announce('a');
+    await eventually(async () => expect(await subgraph.store.tally('a')).toBe(1));
+    subgraph.database.statements.count = 0;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(subgraph.database.statements.count).toBe(0);
   });
 
   test('the same event delivered again (a duplicate publication) is counted once', async () => {

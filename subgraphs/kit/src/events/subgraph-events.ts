@@ -76,6 +76,7 @@ export function createSubgraphEvents<Store>(options: SubgraphEventsOptions<Store
           maxAttempts: settings.maxAttempts,
           retryBackoffMs: settings.retryBackoffMs,
           log,
+          onProcessed: () => relay?.kick(),
         });
       } catch (error) {
         await relay.stop();
