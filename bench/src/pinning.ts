@@ -3,8 +3,9 @@
  * with the gateway it measures. With 2 CPUs (the development machine): the gateway under test
  * alone on CPU 0; the load generator, the subgraphs and the bench's own process on CPU 1. With 3:
  * the subgraphs get CPU 2. With more: the subgraphs get CPUs 2 and up. Without taskset, or on one
- * CPU, nothing is pinned and the report says so. Processes are pinned once started (pinProcess). `--gateway-cpus`, `--load-cpus`, `--subgraph-cpus`
- * override the layout (taskset's list syntax: `0`, `2-3`, `0,2`).
+ * CPU, nothing is pinned and the report says so. Children start on every CPU (unpinnedCommand:
+ * they would otherwise inherit the bench's own pinning) and are pinned once ready (pinProcess).
+ * `--gateway-cpus`, `--load-cpus`, `--subgraph-cpus` override the layout (taskset's list syntax: `0`, `2-3`, `0,2`).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -27,6 +28,12 @@ export function cpuLayout(overrides: { gateway?: string; load?: string; subgraph
   const load = overrides.load ?? '1';
   const subgraphs = overrides.subgraphs ?? (cpus === 2 ? '1' : cpus === 3 ? '2' : `2-${cpus - 1}`);
   return { gateway, load, subgraphs, description: `taskset: gateway on CPU ${gateway}; load generator on CPU ${load}; subgraphs on CPU ${subgraphs} (${cpus} CPUs)` };
+}
+
+/** The command that runs `command args` on every CPU, whatever this process is pinned to. */
+export function unpinnedCommand(command: string, args: string[]): { command: string; args: string[] } {
+  const cpus = availableParallelism();
+  return hasTaskset() && cpus > 1 ? { command: 'taskset', args: ['-c', `0-${cpus - 1}`, command, ...args] } : { command, args };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { pinProcess } from './pinning';
+import { pinProcess, unpinnedCommand } from './pinning';
 
 export interface BenchProcess {
   name: string;
@@ -33,7 +33,8 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
 
 export function startProcess(name: string, options: ProcessOptions): BenchProcess {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry], {
+  const { command, args } = unpinnedCommand(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry]);
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env,
     stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

@@ -4,7 +4,7 @@ import { planAllocation } from './allocation-plan';
 import { allocateOrder, consumeShippedStock, releaseOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
 import { insertFixtures, productId } from './test-fixtures';
-import { deliver, domainEvent, ensureEventTables, orderAccepted, orderCancelled, outboxRows, shipmentConfirmed } from './test-events';
+import { deliver, domainEvent, orderAccepted, orderCancelled, outboxRows, shipmentConfirmed } from './test-events';
 
 /**
  * The stock of the fixtures (test-fixtures.ts), available = on hand - allocated: product i has 100 in
@@ -17,7 +17,6 @@ const store = () => subgraph.store;
 beforeEach(async () => {
   subgraph = await openSubgraph(inventorySubgraph, { dataDir: ':memory:' });
   await insertFixtures(db());
-  await ensureEventTables(db());
 });
 
 afterEach(() => subgraph.close());

@@ -3,7 +3,7 @@ import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-event
 import { allocateOrder, consumeShippedStock, releaseOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
 import { insertFixtures } from './test-fixtures';
-import { deliver, domainEvent, ensureEventTables, orderAccepted, orderCancelled, shipmentConfirmed } from './test-events';
+import { deliver, domainEvent, orderAccepted, orderCancelled, shipmentConfirmed } from './test-events';
 
 let subgraph: RunningSubgraph<InventoryDB, InventoryStore>;
 const db = () => subgraph.database.db;
@@ -11,7 +11,6 @@ const db = () => subgraph.database.db;
 beforeAll(async () => {
   subgraph = await openSubgraph(inventorySubgraph, { dataDir: ':memory:' });
   await insertFixtures(db());
-  await ensureEventTables(db());
 });
 
 afterAll(() => subgraph.close());

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { DomainEvent } from '@switchyard/kit/src/events/domain-event';
-import { KIT_EVENT_MIGRATIONS } from '@switchyard/kit/src/events/event-tables';
 import type { EventHandler } from '@switchyard/kit/src/events/handlers';
 import type { OrderAccepted, OrderCancelled, ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
 import type { ServiceClient } from '@switchyard/kit/src/service-client';
@@ -74,9 +73,4 @@ export function deliver(handler: EventHandler<InventoryStore>, event: DomainEven
 export async function outboxRows(db: Kysely<any>) {
   const rows = await db.selectFrom('event_outbox').selectAll().orderBy('id').execute();
   return rows.map((r: any) => ({ type: r.type, source: r.source, aggregateId: r.aggregate_id, correlationId: r.correlation_id, payload: JSON.parse(r.payload) }));
-}
-
-/** The kit's event tables; openSubgraph adds them once the event runtime is wired (they are created if absent). */
-export async function ensureEventTables(db: Kysely<any>) {
-  await KIT_EVENT_MIGRATIONS['0000_kit_event_tables'].up(db);
 }

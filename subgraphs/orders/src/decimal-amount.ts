@@ -1,4 +1,4 @@
-import { badUserInput } from '@switchyard/kit';
+import { badUserInput } from '@switchyard/kit/src/errors';
 
 /** A non-negative decimal amount in major units with at most two decimals: "12", "12.5", "12.50". */
 const AMOUNT = /^(\d{1,12})(?:\.(\d{1,2}))?$/;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { badUserInput } from '@switchyard/kit';
+import { badUserInput } from '@switchyard/kit/src/errors';
 import { parseAmountCents } from './decimal-amount';
 import type { OrderChannel } from './store';
 

@@ -1,7 +1,8 @@
 import type { ProductRow } from '@switchyard/catalog/src/migrations';
 import type { AddressRow, CustomerRow, CustomersDB } from '@switchyard/customers/src/migrations';
 import type { WarehouseRow } from '@switchyard/inventory/src/migrations';
-import type { HoldRow, OrderLineRow, OrderRow, OrdersDB } from '@switchyard/orders/src/migrations';
+import type { HoldRow, OrderIdempotencyKeyRow, OrderLineRow, OrderRow, OrdersDB } from '@switchyard/orders/src/migrations';
+import { fingerprintOf } from '@switchyard/orders/src/place-order-request';
 import { applyBasisPoints } from '@switchyard/kit/src/money';
 import { ANCHOR_MS, DAY_MS, HOUR_MS, iso } from './clock';
 import type { Tables } from './dataset';
@@ -154,6 +155,7 @@ export function generateOrders(random: Random, count: number, context: OrderCont
         release_note: null,
       } satisfies HoldRow);
     }
+    if (order.idempotency_key) tables.order_idempotency_keys.push(idempotencyKeyOf(order, lines, status !== 'ON_HOLD' && !releasedHold));
     plans.push({ order, lines, customer, warehouse: context.warehouseFor(shipTo.region), freight, timeline });
   });
   return { tables, plans };
@@ -243,6 +245,25 @@ function lineQuantity(random: Random, product: ProductRow, pricing: PricingBook)
   }
   const [min, max, step] = QUANTITY[product.unit_of_measure] ?? QUANTITY.EA;
   return random.int(min / step, max / step) * step;
+}
+
+/**
+ * The consumer that sent a keyed order (development consumers where one fits: the web store, the sales
+ * portal, ACME's EDI; another distributor's system otherwise), and the fingerprint of the request it sent
+ * (every field explicit), so that the same request sent again with the key answers the seeded order.
+ */
+function idempotencyKeyOf(order: OrderRow, lines: readonly OrderLineRow[], accepted: boolean): OrderIdempotencyKeyRow {
+  const caller =
+    order.channel === 'ECOMMERCE' ? 'dev-web-store' : order.channel === 'PORTAL' ? 'dev-sales-portal' : order.customer_id === ACME.id ? 'dev-acme-distributor' : `edi:${order.customer_id}`;
+  const fingerprint = fingerprintOf({
+    customerId: order.customer_id,
+    lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, expectedUnitPriceCents: null })),
+    shipToAddressId: order.ship_to_address_id,
+    poNumber: order.po_number,
+    channel: order.channel as Parameters<typeof fingerprintOf>[0]['channel'],
+    allowBackorder: false,
+  });
+  return { caller_id: caller, idempotency_key: order.idempotency_key!, fingerprint, order_id: order.id, accepted: accepted ? 1 : 0, created_at: order.placed_at };
 }
 
 function holdReason(random: Random, customer: CustomerRow, status: OrderStatus): HoldReason {

@@ -1,14 +1,13 @@
 import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
 import { insertFixtures } from './test-fixtures';
-import { ensureEventTables, WAREHOUSE } from './test-events';
+import { WAREHOUSE } from './test-events';
 
 let subgraph: RunningSubgraph<ShipmentsDB, ShipmentStore>;
 
 beforeAll(async () => {
   subgraph = await openSubgraph(shipmentsSubgraph, { dataDir: ':memory:' });
   await insertFixtures(subgraph.database.db);
-  await ensureEventTables(subgraph.database.db);
 });
 
 afterAll(() => subgraph.close());

@@ -3,7 +3,7 @@ import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-event
 import { planShipment } from './event-handlers';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
 import { insertFixtures, shipmentId, STATUSES } from './test-fixtures';
-import { deliver, domainEvent, ensureEventTables, inventoryAllocated, outboxRows, threePlOf, WAREHOUSE } from './test-events';
+import { deliver, domainEvent, inventoryAllocated, outboxRows, threePlOf, WAREHOUSE } from './test-events';
 
 /**
  * The fixtures' shipment i has status STATUSES[(i - 1) % 6] (SHP-000001 PLANNED ... SHP-000006
@@ -15,7 +15,6 @@ const db = () => subgraph.database.db;
 beforeEach(async () => {
   subgraph = await openSubgraph(shipmentsSubgraph, { dataDir: ':memory:' });
   await insertFixtures(db());
-  await ensureEventTables(db());
 });
 
 afterEach(() => subgraph.close());

@@ -5,7 +5,7 @@ import { cancelShipments, planShipment } from './event-handlers';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
 import type { Carrier } from './store';
 import { CARRIERS, insertFixtures } from './test-fixtures';
-import { deliver, domainEvent, ensureEventTables, inventoryAllocated, orderCancelled, outboxRows } from './test-events';
+import { deliver, domainEvent, inventoryAllocated, orderCancelled, outboxRows } from './test-events';
 
 let subgraph: RunningSubgraph<ShipmentsDB, ShipmentStore>;
 const db = () => subgraph.database.db;
@@ -14,7 +14,6 @@ const store = () => subgraph.store;
 beforeEach(async () => {
   subgraph = await openSubgraph(shipmentsSubgraph, { dataDir: ':memory:' });
   await insertFixtures(db());
-  await ensureEventTables(db());
 });
 
 afterEach(() => subgraph.close());

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CallerIdentity } from '@switchyard/kit';
 import type { DomainEvent } from '@switchyard/kit/src/events/domain-event';
-import { KIT_EVENT_MIGRATIONS } from '@switchyard/kit/src/events/event-tables';
 import type { EventHandler } from '@switchyard/kit/src/events/handlers';
 import type { InventoryAllocated, OrderCancelled } from '@switchyard/kit/src/events/order-to-cash-events';
 import type { ServiceClient } from '@switchyard/kit/src/service-client';
@@ -48,11 +47,6 @@ export function deliver(handler: EventHandler<ShipmentStore>, event: DomainEvent
 export async function outboxRows(db: Kysely<any>) {
   const rows = await db.selectFrom('event_outbox').selectAll().orderBy('id').execute();
   return rows.map((r: any) => ({ type: r.type, source: r.source, aggregateId: r.aggregate_id, correlationId: r.correlation_id, payload: JSON.parse(r.payload) }));
-}
-
-/** The kit's event tables; openSubgraph adds them (created here too when absent, for stores opened without it). */
-export async function ensureEventTables(db: Kysely<any>) {
-  await KIT_EVENT_MIGRATIONS['0000_kit_event_tables'].up(db);
 }
 
 /** The warehouse team: every shipment. */

@@ -1,6 +1,6 @@
 import type { SchemaTypes } from '@pothos/core';
 import { badUserInput } from '../errors';
-import { pageRequest, toConnection } from '../pagination';
+import { pageRequest, toConnection, type Connection } from '../pagination';
 import type { SubgraphContext } from '../context';
 import type { EventException, EventExceptionStatus, EventQueueDepth } from './exception-queue';
 
@@ -73,12 +73,12 @@ export function addEventExceptionFields<Types extends SchemaTypes>(typedBuilder:
     }),
   });
 
-  const Connection = builder.objectRef<ReturnType<typeof toConnection<EventException>>>('EventExceptionConnection').implement({
+  const Connection = builder.objectRef<Connection<EventException>>('EventExceptionConnection').implement({
     shareable: true,
     fields: (t: any) => ({
-      edges: t.field({ type: [Edge], resolve: (c: ReturnType<typeof toConnection<EventException>>) => c.edges }),
-      pageInfo: t.field({ type: 'PageInfo', resolve: (c: ReturnType<typeof toConnection<EventException>>) => c.pageInfo }),
-      totalCount: t.int({ resolve: (c: ReturnType<typeof toConnection<EventException>>) => c.totalCount() }),
+      edges: t.field({ type: [Edge], resolve: (c: Connection<EventException>) => c.edges }),
+      pageInfo: t.field({ type: 'PageInfo', resolve: (c: Connection<EventException>) => c.pageInfo }),
+      totalCount: t.int({ resolve: (c: Connection<EventException>) => c.totalCount() }),
     }),
   });
 
