@@ -4,6 +4,7 @@
  * (SIGKILL if it lingers). Every child is killed if the bench itself exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { pinProcess, unpinnedCommand } from './pinning';
 
@@ -77,6 +78,20 @@ export async function waitUntilReady(proc: BenchProcess, check: () => Promise<bo
   }
   throw new Error(`${proc.name} was not ready within ${timeoutMs / 1000}s:\n${proc.output()}`);
 }
+
+/** CPU time (user + system, seconds) a process has used so far, from /proc; NaN where there is no /proc. */
+export function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** sysconf(_SC_CLK_TCK): 100 on every Linux Node runs on. */
+const CLOCK_TICKS = 100;
 
 /** A TCP port nothing listens on right now. */
 export function freePort(): Promise<number> {

@@ -21,6 +21,8 @@ export interface Measurement {
   p99: number;
   errors: number;
   requests: number;
+  /** The gateway process's CPU use while measured (1 = one core busy all the time). */
+  gatewayCpu: number;
 }
 
 /** Subgraph requests per operation, by subgraph, counted at the subgraphs during the equivalence check. */
@@ -54,6 +56,7 @@ export function machineLine(): string {
 
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
 const ratio = (value: number | undefined, base: number | undefined) => (value !== undefined && base ? (value / base).toFixed(2) : '—');
+const perCpu = (m: Measurement) => (m.gatewayCpu > 0 ? m.rps / m.gatewayCpu : NaN);
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 export function renderReport(run: RunDescription, measurements: Measurement[], fetches: FetchCount[], skipped: Skipped[]): string {
@@ -61,7 +64,10 @@ export function renderReport(run: RunDescription, measurements: Measurement[], f
   lines.push(`## ${run.title}`, '');
   lines.push(`Machine: ${machineLine()}. ${run.pinning}.`);
   lines.push(`${run.connections} connections, ${run.warmupSeconds}s warm-up then ${run.seconds}s measured per gateway and workload, ${run.rounds} round(s), peers interleaved; seed scale ${run.scale}.`);
-  lines.push('Errors: transport errors, timeouts, non-2xx answers and 200s carrying GraphQL errors. Ratios: to apollo-gateway in the same round on the same subgraphs.', '');
+  lines.push(
+    'Errors: transport errors, timeouts, non-2xx answers and 200s carrying GraphQL errors. gw CPU: the gateway process\'s CPU use while measured (100% = one core); req/CPU-s: requests per second of gateway CPU, which other load on the machine distorts less than req/s. Ratios: to apollo-gateway in the same round on the same subgraphs.',
+    '',
+  );
 
   const fetchesOf = (m: Pick<Measurement, 'subgraphs' | 'workload' | 'peer'>) => {
     const count = fetches.find((f) => f.subgraphs === m.subgraphs && f.workload.id === m.workload.id && f.peer === m.peer);
@@ -69,15 +75,15 @@ export function renderReport(run: RunDescription, measurements: Measurement[], f
   };
   const baselineOf = (m: Measurement) => measurements.find((b) => b.peer === BASELINE && b.subgraphs === m.subgraphs && b.workload.id === m.workload.id && b.round === m.round);
 
-  lines.push('| subgraphs | workload | round | gateway | req/s | p50 ms | p99 ms | errors | fetches/op | req/s ÷ apollo | p50 ÷ apollo | p99 ÷ apollo |');
-  lines.push('|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| subgraphs | workload | round | gateway | req/s | p50 ms | p99 ms | errors | fetches/op | gw CPU | req/CPU-s | req/s ÷ apollo | p50 ÷ apollo | p99 ÷ apollo | req/CPU-s ÷ apollo |');
+  lines.push('|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const m of measurements) {
     const base = baselineOf(m);
     lines.push(
-      `| ${m.subgraphs} | ${m.workload.number} ${m.workload.title} | ${m.round} | ${m.peer} | ${fixed(m.rps)} | ${fixed(m.p50, 1)} | ${fixed(m.p99, 1)} | ${m.errors} | ${fixed(fetchesOf(m) ?? NaN, 1)} | ${ratio(m.rps, base?.rps)} | ${ratio(m.p50, base?.p50)} | ${ratio(m.p99, base?.p99)} |`,
+      `| ${m.subgraphs} | ${m.workload.number} ${m.workload.title} | ${m.round} | ${m.peer} | ${fixed(m.rps)} | ${fixed(m.p50, 1)} | ${fixed(m.p99, 1)} | ${m.errors} | ${fixed(fetchesOf(m) ?? NaN, 1)} | ${fixed(m.gatewayCpu * 100)}% | ${fixed(perCpu(m))} | ${ratio(m.rps, base?.rps)} | ${ratio(m.p50, base?.p50)} | ${ratio(m.p99, base?.p99)} | ${base ? ratio(perCpu(m), perCpu(base)) : '—'} |`,
     );
   }
-  for (const s of skipped) lines.push(`| | ${s.workload.number} | | ${s.peer} | n/a: ${s.reason} | | | | | | | |`);
+  for (const s of skipped) lines.push(`| | ${s.workload.number} | | ${s.peer} | n/a: ${s.reason} | | | | | | | | | | |`);
 
   const groups = new Map<string, Measurement[]>();
   for (const m of measurements) {
@@ -86,14 +92,15 @@ export function renderReport(run: RunDescription, measurements: Measurement[], f
   }
   if (run.rounds > 1) {
     lines.push('', 'Summary: means over rounds (ratios are means of the same-round ratios).', '');
-    lines.push('| subgraphs | workload | gateway | req/s | p99 ms | errors | req/s ÷ apollo | p99 ÷ apollo |');
-    lines.push('|---|---|---|---:|---:|---:|---:|---:|');
+    lines.push('| subgraphs | workload | gateway | req/s | p99 ms | errors | req/CPU-s | req/s ÷ apollo | p99 ÷ apollo | req/CPU-s ÷ apollo |');
+    lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const group of groups.values()) {
       const [first] = group;
       const rpsRatios = group.map((m) => (baselineOf(m) ? m.rps / baselineOf(m)!.rps : NaN));
       const p99Ratios = group.map((m) => (baselineOf(m) ? m.p99 / baselineOf(m)!.p99 : NaN));
+      const cpuRatios = group.map((m) => (baselineOf(m) ? perCpu(m) / perCpu(baselineOf(m)!) : NaN));
       lines.push(
-        `| ${first.subgraphs} | ${first.workload.number} | ${first.peer} | ${fixed(mean(group.map((m) => m.rps)))} | ${fixed(mean(group.map((m) => m.p99)), 1)} | ${group.reduce((sum, m) => sum + m.errors, 0)} | ${fixed(mean(rpsRatios), 2)} | ${fixed(mean(p99Ratios), 2)} |`,
+        `| ${first.subgraphs} | ${first.workload.number} | ${first.peer} | ${fixed(mean(group.map((m) => m.rps)))} | ${fixed(mean(group.map((m) => m.p99)), 1)} | ${group.reduce((sum, m) => sum + m.errors, 0)} | ${fixed(mean(group.map(perCpu)))} | ${fixed(mean(rpsRatios), 2)} | ${fixed(mean(p99Ratios), 2)} | ${fixed(mean(cpuRatios), 2)} |`,
       );
     }
   }
@@ -123,7 +130,10 @@ export function headline(measurements: Measurement[]): string {
         return base ? m.rps / base.rps : NaN;
       })
       .filter(Number.isFinite);
-    if (ratios.length > 0) return `ratio ${HEADLINE}/${BASELINE}: ${mean(ratios).toFixed(2)}`;
+    if (ratios.length > 0) {
+      const where = `Headline: req/s of ${HEADLINE} over ${BASELINE} on workload 1, ${subgraphs === 'memory' ? 'in-memory' : 'real'} subgraphs, mean of ${ratios.length} round(s).`;
+      return `${where}\nratio ${HEADLINE}/${BASELINE}: ${mean(ratios).toFixed(2)}`;
+    }
   }
   return `ratio ${HEADLINE}/${BASELINE}: n/a (not both measured on workload 1)`;
 }

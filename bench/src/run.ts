@@ -23,7 +23,7 @@ import { LoadGenerator } from './load-generator';
 import { benchOptions, type BenchOptions } from './options';
 import { entryOf, PEERS, type PeerContext, type PeerDefinition } from './peers';
 import { cpuLayout, pinProcess, type CpuLayout } from './pinning';
-import { cleanEnv, freePort, startProcess, waitUntilReady, type BenchProcess } from './processes';
+import { cleanEnv, cpuSeconds, freePort, startProcess, waitUntilReady, type BenchProcess } from './processes';
 import { renderProfileSummary, summarizeProfile } from './profile-summary';
 import { renderReport, type FetchCount, type Measurement, type Skipped } from './report';
 import { sdlFileOf } from './subgraphs/subgraph-files';
@@ -141,7 +141,8 @@ async function session(run: Run, set: SubgraphSet, what: { record: boolean; time
   );
   const context: PeerContext = { root: ROOT, supergraphFile, manifestFile: run.manifestFile, subgraphUrls: set.urls };
   log(`${set.kind} subgraphs: starting ${run.peers.map((p) => p.name).join(', ')}`);
-  const running = await startPeers(run, set, context);
+  // Profiles only where gateways are timed, so the measurement dominates them.
+  const running = await startPeers(run, set, context, run.options.cpuProf && what.time);
   try {
     for (const { peer, origin, url } of running) await prepare(run, peer, origin, url);
     if (what.record) await set.startRecording();
@@ -160,13 +161,13 @@ async function session(run: Run, set: SubgraphSet, what: { record: boolean; time
   }
 }
 
-async function startPeers(run: Run, set: SubgraphSet, context: PeerContext): Promise<RunningPeer[]> {
+async function startPeers(run: Run, set: SubgraphSet, context: PeerContext, cpuProf: boolean): Promise<RunningPeer[]> {
   const running: RunningPeer[] = [];
   try {
     await Promise.all(
       run.peers.map(async (peer) => {
         const port = await freePort();
-        const profiled = run.options.cpuProf && peer.name.startsWith('switchyard');
+        const profiled = cpuProf && peer.name.startsWith('switchyard');
         const profileName = `${peer.name.replace(/[()]/g, '-').replace(/-$/, '')}.${set.kind}.cpuprofile`;
         if (profiled) mkdirSync(PROFILES_DIR, { recursive: true });
         const proc = startProcess(peer.name, {
@@ -249,14 +250,16 @@ async function measureRounds(run: Run, set: SubgraphSet, running: RunningPeer[])
   for (let round = 1; round <= options.rounds; round++) {
     for (const workload of run.workloads) {
       const order = [...running.slice((round - 1) % running.length), ...running.slice(0, (round - 1) % running.length)];
-      for (const { peer, url } of order) {
+      for (const { peer, url, proc } of order) {
         if (typeof peer.persisted === 'object' && workload.persisted) continue;
         const request = { url, headers: workload.headers, bodies: workload.bodies, connections: options.connections };
         await run.load.run({ ...request, seconds: options.warmupSeconds });
+        const cpuBefore = cpuSeconds(proc.child.pid!);
         const { firstError, ...result } = await run.load.run({ ...request, seconds: options.seconds });
-        run.measurements.push({ subgraphs: set.kind, workload, round, peer: peer.name, ...result });
+        const gatewayCpu = (cpuSeconds(proc.child.pid!) - cpuBefore) / options.seconds;
+        run.measurements.push({ subgraphs: set.kind, workload, round, peer: peer.name, ...result, gatewayCpu });
         log(
-          `${set.kind} · workload ${workload.number} · round ${round} · ${peer.name.padEnd(22)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  errors ${result.errors}${firstError ? ` (first: ${firstError})` : ''}`,
+          `${set.kind} · workload ${workload.number} · round ${round} · ${peer.name.padEnd(22)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  gateway CPU ${(gatewayCpu * 100).toFixed(0)}%  errors ${result.errors}${firstError ? ` (first: ${firstError})` : ''}`,
         );
       }
     }
