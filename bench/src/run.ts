@@ -42,6 +42,8 @@ interface RunningPeer {
   url: string;
   proc: BenchProcess;
   profile: string | null;
+  /** When it was measured (µs, monotonic clock): the part of its profile that is summarized. */
+  measured: [number, number][];
 }
 
 interface Run {
@@ -57,7 +59,7 @@ interface Run {
   skipped: Skipped[];
   /** Answers of the first set checked, by workload and sample index: the in-memory set must give them too. */
   references: Map<string, { from: string; json: unknown }>;
-  profiles: string[];
+  profiles: { file: string; measured: [number, number][] }[];
 }
 
 async function main() {
@@ -127,7 +129,9 @@ async function main() {
     run.fetches,
     run.skipped,
   );
-  const profiles = run.profiles.map((file) => renderProfileSummary(path.relative(ROOT, file), summarizeProfile(file)));
+  const profiles = run.profiles.map(({ file, measured }) =>
+    renderProfileSummary(path.relative(ROOT, file), summarizeProfile(file, 25, measured), `the ${measured.length} measured interval(s) only`),
+  );
   process.stdout.write(`${[...profiles, report].join('\n\n')}\n`);
   log('done');
 }
@@ -157,7 +161,7 @@ async function session(run: Run, set: SubgraphSet, what: { record: boolean; time
     if (what.time) await measureRounds(run, set, running);
   } finally {
     await Promise.all(running.map(({ proc }) => proc.stop()));
-    for (const { profile } of running) if (profile) run.profiles.push(profile);
+    for (const { profile, measured } of running) if (profile) run.profiles.push({ file: profile, measured });
   }
 }
 
@@ -178,7 +182,7 @@ async function startPeers(run: Run, set: SubgraphSet, context: PeerContext, cpuP
           nodeArgs: profiled ? ['--cpu-prof', '--cpu-prof-dir', PROFILES_DIR, '--cpu-prof-name', profileName] : [],
         });
         const origin = `http://127.0.0.1:${port}`;
-        const entry = { peer, origin, url: `${origin}/graphql`, proc, profile: profiled ? path.join(PROFILES_DIR, profileName) : null };
+        const entry: RunningPeer = { peer, origin, url: `${origin}/graphql`, proc, profile: profiled ? path.join(PROFILES_DIR, profileName) : null, measured: [] };
         running.push(entry);
         await waitUntilReady(proc, async () => {
           const answer = await post(entry.url, headersOf(consumers.internal), JSON.stringify({ query: '{ __typename }' }));
@@ -250,12 +254,15 @@ async function measureRounds(run: Run, set: SubgraphSet, running: RunningPeer[])
   for (let round = 1; round <= options.rounds; round++) {
     for (const workload of run.workloads) {
       const order = [...running.slice((round - 1) % running.length), ...running.slice(0, (round - 1) % running.length)];
-      for (const { peer, url, proc } of order) {
+      for (const target of order) {
+        const { peer, url, proc } = target;
         if (typeof peer.persisted === 'object' && workload.persisted) continue;
         const request = { url, headers: workload.headers, bodies: workload.bodies, connections: options.connections };
         await run.load.run({ ...request, seconds: options.warmupSeconds });
         const cpuBefore = cpuSeconds(proc.child.pid!);
+        const from = monotonicMicros();
         const { firstError, ...result } = await run.load.run({ ...request, seconds: options.seconds });
+        target.measured.push([from, monotonicMicros()]);
         const gatewayCpu = (cpuSeconds(proc.child.pid!) - cpuBefore) / options.seconds;
         run.measurements.push({ subgraphs: set.kind, workload, round, peer: peer.name, ...result, gatewayCpu });
         log(
@@ -281,6 +288,8 @@ async function sendAllWorkloads(run: Run, target: RunningPeer) {
     await Promise.all(Array.from({ length: 2 }, worker));
   }
 }
+
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 async function post(url: string, headers: Record<string, string>, body: string): Promise<Answer> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
