@@ -1,8 +1,8 @@
 /**
  * The development consumers end to end, as `npm start` serves them: every module wired from
- * gateway/governance.dev.yaml, the six seeded subgraphs over HTTP, and the `partner` contract of
- * test/partner-contract.ts (added by a supergraph swap until the subgraphs carry the tags). For
- * each consumer: what it can read, what comes back null with UNAUTHORIZED_FIELD_OR_TYPE, which
+ * gateway/governance.dev.yaml, the six seeded subgraphs over HTTP, and the `partner` contract the
+ * subgraphs' `@tag(name: "partner")` select (test/governance-contracts.test.ts lists it). For each
+ * consumer: what it can read, what comes back null with UNAUTHORIZED_FIELD_OR_TYPE, which
  * rows it sees, and what it may run. Every expectation about rows is computed from the seed data.
  */
 import path from 'node:path';
@@ -11,7 +11,6 @@ import { loadGovernanceConfig } from '../gateway/src/governance/governance-confi
 import { operationId } from '../gateway/src/governance/operation-manifest';
 import { governedBy, governedGateway, type GovernedGateway } from './gateway-replicas';
 import { startGraph, type GraphResponse, type RunningGraph } from './graph-harness';
-import { withPartnerTags } from './partner-contract';
 import { as } from './test-consumers';
 
 const config = loadGovernanceConfig(path.resolve(__dirname, '..', 'gateway', 'governance.dev.yaml'));
@@ -24,7 +23,6 @@ beforeAll(async () => {
   const governed = governedBy(config, createMemoryStore());
   graph = await startGraph({ seedScale: 0.05, governance: governed.factory });
   gateway = governedGateway(graph.gatewayUrl.replace(/\/graphql$/, ''), governed.built.governance!);
-  graph.gateway.supergraph.update(withPartnerTags(graph.gateway.supergraph.current).sdl);
 }, 120_000);
 afterAll(() => graph?.close());
 
@@ -232,6 +230,25 @@ describe('partners: persisted operations only, the partner contract, their own r
       expect(scanned.body).toEqual({ data: { recordMilestone: { id: shipped.id, status: 'SHIPPED', lastMilestone: { code: 'IN_TRANSIT', location: 'Memphis, TN' } } } });
       const foreign = data().shipments.shipments.find((shipment) => shipment.carrier_id !== 'CAR-FASTFREIGHT' && shipment.status === 'SHIPPED')!;
       expect(refusals(await run('dev-fastfreight-3pl', SCAN, { id: foreign.id })).map(([at, code]) => [at, code])).toEqual([['recordMilestone', 'FORBIDDEN']]);
+    });
+
+    test("its shipment survives the order and customer it may not see: they are null with FORBIDDEN, the rest of the shipment is there", async () => {
+      // A 3pl's rows are its carrier's shipments; orders and customers carry no carrier, so their subgraphs refuse them.
+      const WITH_ORDER = 'query CarrierShipmentOrder($id: ID!) { shipment(id: $id) { id status order { id number } customer { name } lines { quantity } } }';
+      expect((await gateway.admin('POST', '/consumers/dev-fastfreight-3pl/operations', ADMIN, manifest(entry('CarrierShipmentOrder', WITH_ORDER)))).status).toBe(200);
+      const own = carried()[0];
+      const answer = await run('dev-fastfreight-3pl', WITH_ORDER, { id: own.id });
+      expect(answer.body.data).toEqual({ shipment: { id: own.id, status: own.status, order: null, customer: null, lines: expect.any(Array) } });
+      expect(answer.body.data.shipment.lines.length).toBeGreaterThan(0);
+      // Each refusal is under the field it nulled (the gateway's path goes on into the entity fetch: shipment.order._entities.0.number).
+      const under = refusals(answer).map(([at, code]) => `${String(at).split('.').slice(0, 2).join('.')} ${code}`);
+      expect(under.sort()).toEqual(['shipment.customer FORBIDDEN', 'shipment.order FORBIDDEN']);
+      // The same holds in a list: one shipment's order never takes the page down.
+      const LISTED = 'query CarrierShipmentOrders { shipments(first: 5) { edges { node { id order { number } } } } }';
+      expect((await gateway.admin('POST', '/consumers/dev-fastfreight-3pl/operations', ADMIN, manifest(entry('CarrierShipmentOrders', LISTED)))).status).toBe(200);
+      const listed = await run('dev-fastfreight-3pl', LISTED);
+      expect(listed.body.data.shipments.edges.length).toBe(Math.min(5, carried().length));
+      expect(listed.body.data.shipments.edges.map((edge: any) => edge.node.order)).toEqual(listed.body.data.shipments.edges.map(() => null));
     });
 
     test('anything but a registered operation is refused with PERSISTED_QUERY_REQUIRED', async () => {

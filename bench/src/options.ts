@@ -12,7 +12,7 @@
  *   --workloads LIST        order,orders-50,persisted (default all)
  *   --scale N               seed scale (default 1: 200 customers, 5,000 orders)
  *   --sample N              requests per workload and gateway in the equivalence check (default 3)
- *   --cpu-prof              run the Switchyard peers with node --cpu-prof and summarise their profiles (kept in bench/profiles/)
+ *   --cpu-prof              run the timed gateways with node --cpu-prof and summarise their measured seconds (profiles kept in bench/profiles/)
  *   --gateway-cpus, --load-cpus, --subgraph-cpus   taskset CPU lists (default: see pinning.ts)
  */
 import { parseArgs } from 'node:util';

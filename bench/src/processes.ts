@@ -106,9 +106,13 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The environment children start from: the bench's, without what would change how a gateway or subgraph runs. */
+/**
+ * The environment children start from: the bench's, without what would change how a gateway or
+ * subgraph runs, and with NODE_ENV=production, as they are deployed (graphql-js, for one, checks
+ * every failed `instanceof` across realms outside production: 3% of Hive Gateway's time).
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
+  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production' };
   for (const [key, value] of Object.entries(process.env)) {
     if (/^(REDIS_URL|DATABASE_URL|GOVERNANCE_FILE|SUPERGRAPH_FILE|SUBGRAPH_URL_|SUBGRAPH_TIMEOUT_MS|PORT$|HOST$|LOG_LEVEL|OTEL_|SWITCHYARD_|DATA_DIR|APOLLO_|NODE_ENV)/.test(key)) continue;
     env[key] = value;

@@ -11,7 +11,7 @@
  *      per operation, and last `ratio switchyard(governed)/apollo-gateway: X.XX` for workload 1.
  * Progress goes to stderr, the report to stdout. Options: options.ts; CPU pinning: pinning.ts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { composeSupergraph } from '@switchyard/gateway/src/supergraph-config';
@@ -161,7 +161,7 @@ async function session(run: Run, set: SubgraphSet, what: { record: boolean; time
     if (what.time) await measureRounds(run, set, running);
   } finally {
     await Promise.all(running.map(({ proc }) => proc.stop()));
-    for (const { profile, measured } of running) if (profile) run.profiles.push({ file: profile, measured });
+    for (const { profile, measured } of running) if (profile) run.profiles.push({ file: mainThreadProfile(profile), measured });
   }
 }
 
@@ -171,18 +171,21 @@ async function startPeers(run: Run, set: SubgraphSet, context: PeerContext, cpuP
     await Promise.all(
       run.peers.map(async (peer) => {
         const port = await freePort();
-        const profiled = cpuProf && peer.name.startsWith('switchyard');
-        const profileName = `${peer.name.replace(/[()]/g, '-').replace(/-$/, '')}.${set.kind}.cpuprofile`;
-        if (profiled) mkdirSync(PROFILES_DIR, { recursive: true });
+        const profileDir = path.join(PROFILES_DIR, `${peer.name.replace(/[()]/g, '-').replace(/-$/, '')}.${set.kind}`);
+        if (cpuProf) {
+          rmSync(profileDir, { recursive: true, force: true });
+          mkdirSync(profileDir, { recursive: true });
+        }
         const proc = startProcess(peer.name, {
           entry: entryOf(peer, context),
           env: cleanEnv({ ...peer.env(context), PORT: String(port), HOST: '127.0.0.1' }),
           cpus: run.layout.gateway,
           cwd: context.root,
-          nodeArgs: profiled ? ['--cpu-prof', '--cpu-prof-dir', PROFILES_DIR, '--cpu-prof-name', profileName] : [],
+          // One profile per thread (tsx's module hooks run in their own): the directory keeps them apart.
+          nodeArgs: cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
         });
         const origin = `http://127.0.0.1:${port}`;
-        const entry: RunningPeer = { peer, origin, url: `${origin}/graphql`, proc, profile: profiled ? path.join(PROFILES_DIR, profileName) : null, measured: [] };
+        const entry: RunningPeer = { peer, origin, url: `${origin}/graphql`, proc, profile: cpuProf ? profileDir : null, measured: [] };
         running.push(entry);
         await waitUntilReady(proc, async () => {
           const answer = await post(entry.url, headersOf(consumers.internal), JSON.stringify({ query: '{ __typename }' }));
@@ -287,6 +290,13 @@ async function sendAllWorkloads(run: Run, target: RunningPeer) {
     };
     await Promise.all(Array.from({ length: 2 }, worker));
   }
+}
+
+/** The busiest thread's profile in a directory of them: the main thread's (the largest file). */
+function mainThreadProfile(dir: string): string {
+  const files = readdirSync(dir).filter((file) => file.endsWith('.cpuprofile'));
+  if (files.length === 0) throw new Error(`no CPU profile was written in ${dir}`);
+  return path.join(dir, files.sort((a, b) => statSync(path.join(dir, b)).size - statSync(path.join(dir, a)).size)[0]);
 }
 
 const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);

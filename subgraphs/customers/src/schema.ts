@@ -1,4 +1,4 @@
-import { alignByKey, badUserInput, createSubgraphBuilder, groupByKey, money, notFound, pageRequest, toConnection, type SubgraphContext } from '@switchyard/kit';
+import { alignByKey, badUserInput, createSubgraphBuilder, groupByKey, money, notFound, pageRequest, PARTNER_TAG, toConnection, type SubgraphContext } from '@switchyard/kit';
 import type { Address, Contact, Customer, CustomerStore } from './store';
 
 type Context = SubgraphContext<CustomerStore>;
@@ -50,17 +50,18 @@ const AddressType = builder.objectRef<Address>('Address').implement({
   }),
 });
 
+// Partners see their own account (PARTNER_TAG), not credit control's limit nor the CRM's segment, contacts and addresses.
 const CustomerType = builder.objectRef<Customer>('Customer').implement({
   description: 'A customer account of the distributor (the customer master, owned by the CRM).',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    accountNumber: t.exposeString('accountNumber'),
-    name: t.exposeString('name'),
-    status: t.field({ type: CustomerStatus, resolve: (c) => c.status }),
+    id: t.exposeID('id', { tag: PARTNER_TAG }),
+    accountNumber: t.exposeString('accountNumber', { tag: PARTNER_TAG }),
+    name: t.exposeString('name', { tag: PARTNER_TAG }),
+    status: t.field({ type: CustomerStatus, tag: PARTNER_TAG, resolve: (c) => c.status }),
     segment: t.field({ type: CustomerSegment, resolve: (c) => c.segment }),
-    paymentTerms: t.field({ type: PaymentTerms, resolve: (c) => c.paymentTerms }),
+    paymentTerms: t.field({ type: PaymentTerms, tag: PARTNER_TAG, resolve: (c) => c.paymentTerms }),
     creditLimit: t.field({ type: Money, nullable: true, requiresScopes: [['credit:read']], resolve: (c) => money(c.creditLimitCents, c.currency) }),
-    currency: t.exposeString('currency'),
+    currency: t.exposeString('currency', { tag: PARTNER_TAG }),
     createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
     contacts: t.field({ type: [ContactType], nullable: true, requiresScopes: [['contacts:read']], resolve: (c, _args, ctx) => contactsLoader(ctx).load(c.id) }),
     addresses: t.field({
@@ -97,7 +98,7 @@ const CustomerConnection = connectionType<Customer>('Customer', CustomerType);
 builder.queryType({
   fields: (t) => ({
     customer: t.field({
-      tag: ['stage:order-capture'],
+      tag: ['stage:order-capture', PARTNER_TAG],
       type: CustomerType,
       nullable: true,
       description: 'A customer by id or by account number (give exactly one); null with a NOT_FOUND error when there is none.',

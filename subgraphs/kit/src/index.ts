@@ -6,6 +6,7 @@ export * from './loaders';
 export * from './money';
 export * from './pagination';
 export * from './schema-builder';
+export * from './contract-tags';
 export * from './server';
 export * from './subgraph';
 export * from './run';

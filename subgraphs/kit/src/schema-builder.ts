@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import { GraphQLError, Kind } from 'graphql';
+import { PARTNER_TAG } from './contract-tags';
 import { formatCents, type Money } from './money';
 import type { Connection } from './pagination';
 
@@ -11,6 +12,7 @@ export type Scope = string;
 /**
  * A Pothos builder with the plugins and the shared vocabulary every subgraph uses:
  * the `DateTime` scalar, `Money`, `PageInfo`, Relay connections and the `first`/`after` arguments.
+ * Money and PageInfo carry the partner tag in every subgraph: value types fit for any contract.
  */
 export function createSubgraphBuilder<Context extends object>() {
   const builder = new SchemaBuilder<{
@@ -30,6 +32,7 @@ export function createSubgraphBuilder<Context extends object>() {
   const MoneyType = builder.objectRef<Money>('Money').implement({
     description: 'An amount of money: a decimal string in major units (never a float) and its ISO-4217 currency.',
     shareable: true,
+    tag: PARTNER_TAG,
     fields: (t) => ({
       amount: t.string({ resolve: (m) => formatCents(m.cents) }),
       currency: t.exposeString('currency'),
@@ -38,6 +41,7 @@ export function createSubgraphBuilder<Context extends object>() {
 
   const PageInfo = builder.objectRef<Connection<unknown>['pageInfo']>('PageInfo').implement({
     shareable: true,
+    tag: PARTNER_TAG,
     fields: (t) => ({
       hasNextPage: t.exposeBoolean('hasNextPage'),
       hasPreviousPage: t.exposeBoolean('hasPreviousPage'),
@@ -46,15 +50,17 @@ export function createSubgraphBuilder<Context extends object>() {
     }),
   });
 
-  /** `XConnection` and `XEdge` for a node type. */
-  function connectionType<T>(name: string, node: Parameters<typeof builder.objectRef<T>>[0] | any) {
+  /** `XConnection` and `XEdge` for a node type; `tag` goes on both types (e.g. PARTNER_TAG when the node is in the partner contract). */
+  function connectionType<T>(name: string, node: Parameters<typeof builder.objectRef<T>>[0] | any, options: { tag?: string | string[] } = {}) {
     const Edge = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({
+      tag: options.tag,
       fields: (t) => ({
         cursor: t.exposeString('cursor'),
         node: t.field({ type: node, resolve: (edge) => edge.node as any }),
       }),
     });
     return builder.objectRef<Connection<T>>(`${name}Connection`).implement({
+      tag: options.tag,
       fields: (t) => ({
         edges: t.field({ type: [Edge], resolve: (c) => c.edges }),
         pageInfo: t.field({ type: PageInfo, resolve: (c) => c.pageInfo }),
@@ -71,6 +77,9 @@ export function createSubgraphBuilder<Context extends object>() {
 
   return { builder, Money: MoneyType, PageInfo, connectionType, pageArgs };
 }
+
+/** The builder createSubgraphBuilder makes, for kit functions that add shared types or fields to it. */
+export type SubgraphBuilder<Context extends object> = ReturnType<typeof createSubgraphBuilder<Context>>['builder'];
 
 function parseDateTime(value: unknown): string {
   if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { Agent, request } from 'undici';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation';
+import { ErrorCode } from './errors';
 import { IDENTITY_HEADER, signIdentity, type CallerIdentity } from './identity-header';
 
 /**
@@ -40,7 +41,7 @@ export class DependencyUnavailableError extends Error {
 }
 
 export function dependencyUnavailable(error: DependencyUnavailableError): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { code: 'DEPENDENCY_UNAVAILABLE', subgraph: error.subgraph, reason: error.reason } });
+  return new GraphQLError(error.message, { extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, subgraph: error.subgraph, reason: error.reason } });
 }
 
 export interface ServiceClientOptions {

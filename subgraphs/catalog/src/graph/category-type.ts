@@ -1,3 +1,4 @@
+import { PARTNER_TAG } from '@switchyard/kit';
 import type { Category } from '../store';
 import { builder } from './builder';
 import { categoryLoader } from './loaders';
@@ -7,6 +8,7 @@ export const CategoryType = builder.objectRef<Category>('Category');
 
 CategoryType.implement({
   description: 'A node of the product category tree (e.g. Fasteners > Bolts); products belong to the leaves.',
+  tag: PARTNER_TAG,
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),

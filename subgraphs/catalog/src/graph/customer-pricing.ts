@@ -1,4 +1,4 @@
-import { money, requestNow } from '@switchyard/kit';
+import { money, PARTNER_TAG, requestNow } from '@switchyard/kit';
 import type { ContractPrice } from '../store';
 import { builder, Money } from './builder';
 import { contractPricesOfCustomerLoader, loadProductOf, priceListAssignmentLoader, priceListLoader } from './loaders';
@@ -14,6 +14,7 @@ const isValidOn = (contract: ContractPrice, at: string) => {
 
 const ContractPriceType = builder.objectRef<ContractPrice>('ContractPrice').implement({
   description: 'A unit price negotiated with one customer for one product; while valid it wins over every other rule.',
+  tag: PARTNER_TAG,
   fields: (t) => ({
     id: t.exposeID('id'),
     product: t.field({ type: ProductType, resolve: (c, _args, ctx) => loadProductOf(ctx, c) }),
@@ -35,6 +36,7 @@ CustomerRef.implement({
     priceList: t.field({
       type: PriceListType,
       nullable: true,
+      tag: PARTNER_TAG,
       description: 'The price list the customer buys from; null when it pays list price.',
       resolve: async (customer, _args, ctx) => {
         const assignment = await priceListAssignmentLoader(ctx).load(customer.id);
@@ -43,6 +45,7 @@ CustomerRef.implement({
     }),
     contractPrices: t.field({
       type: [ContractPriceType],
+      tag: PARTNER_TAG,
       description: "The customer's contract prices, by product then validFrom.",
       args: { active: t.arg.boolean({ description: 'true: only those valid today; false: only expired or future ones; omitted: all.' }) },
       resolve: async (customer, args, ctx) => {

@@ -1,4 +1,4 @@
-import { badUserInput, money } from '@switchyard/kit';
+import { badUserInput, money, PARTNER_TAG } from '@switchyard/kit';
 import type { Product } from '../store';
 import { builder, Money, type Context } from './builder';
 import { PricingRule } from './enums';
@@ -27,6 +27,7 @@ export const PriceQuoteLineInput = builder.inputType('PriceQuoteLineInput', {
 
 export const PriceQuoteLineType = builder.objectRef<QuotedLine>('PriceQuoteLine').implement({
   description: 'One priced line of a quote, in the order the lines were asked; the product and price fields are null when the SKU is unknown.',
+  tag: PARTNER_TAG,
   fields: (t) => ({
     sku: t.exposeString('sku', { description: 'The SKU as asked.' }),
     quantity: t.exposeInt('quantity'),

@@ -1,4 +1,4 @@
-import { money } from '@switchyard/kit';
+import { money, PARTNER_TAG } from '@switchyard/kit';
 import { builder, Money } from './builder';
 import { PricingRule } from './enums';
 import { priceListLoader } from './loaders';
@@ -7,6 +7,7 @@ import type { ProductPrice } from './product-pricing';
 
 export const PriceType = builder.objectRef<ProductPrice>('Price').implement({
   description: 'What a quantity of a product costs a customer today, and which pricing rule decided it.',
+  tag: PARTNER_TAG,
   fields: (t) => ({
     unitPrice: t.field({ type: Money, resolve: (p) => money(p.unitPriceCents, p.currency) }),
     extendedPrice: t.field({ type: Money, description: 'unitPrice × quantity.', resolve: (p) => money(p.extendedCents, p.currency) }),

@@ -1,4 +1,4 @@
-import { money } from '@switchyard/kit';
+import { money, PARTNER_TAG } from '@switchyard/kit';
 import type { Product, QuantityBreak } from '../store';
 import { builder, connectionType, Money } from './builder';
 import { CategoryType } from './category-type';
@@ -12,21 +12,24 @@ type PricedQuantityBreak = QuantityBreak & { currency: string };
 
 const QuantityBreakType = builder.objectRef<PricedQuantityBreak>('QuantityBreak').implement({
   description: 'A cheaper unit price from a minimum quantity on; it applies when cheaper than the base (price-list or list) price.',
+  tag: PARTNER_TAG,
   fields: (t) => ({
     minQuantity: t.exposeInt('minQuantity', { description: 'Units (in the product unit of measure) from which the break applies.' }),
     unitPrice: t.field({ type: Money, resolve: (b) => money(b.priceCents, b.currency) }),
   }),
 });
 
+// Partners see what they can buy and at what price (PARTNER_TAG), not the cost price (margin data).
 export const ProductType = builder.objectRef<Product>('Product').implement({
   description: 'A product the distributor sells (the PIM item master), with its list price and the inputs of its pricing.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    sku: t.exposeString('sku', { description: 'Stock-keeping unit, unique, e.g. FAS-10023.' }),
-    name: t.exposeString('name'),
-    description: t.exposeString('description'),
+    id: t.exposeID('id', { tag: PARTNER_TAG }),
+    sku: t.exposeString('sku', { tag: PARTNER_TAG, description: 'Stock-keeping unit, unique, e.g. FAS-10023.' }),
+    name: t.exposeString('name', { tag: PARTNER_TAG }),
+    description: t.exposeString('description', { tag: PARTNER_TAG }),
     category: t.field({
       type: CategoryType,
+      tag: PARTNER_TAG,
       resolve: async (p, _args, ctx) => {
         // category_id is a foreign key, so a miss is a broken store, not bad input.
         const category = await categoryLoader(ctx).load(p.categoryId);
@@ -34,17 +37,19 @@ export const ProductType = builder.objectRef<Product>('Product').implement({
         return category;
       },
     }),
-    unitOfMeasure: t.field({ type: UnitOfMeasure, resolve: (p) => p.unitOfMeasure }),
-    status: t.field({ type: ProductStatus, resolve: (p) => p.status }),
-    listPrice: t.field({ type: Money, description: 'The price before any price list, contract or quantity break.', resolve: (p) => money(p.listPriceCents, p.currency) }),
+    unitOfMeasure: t.field({ type: UnitOfMeasure, tag: PARTNER_TAG, resolve: (p) => p.unitOfMeasure }),
+    status: t.field({ type: ProductStatus, tag: PARTNER_TAG, resolve: (p) => p.status }),
+    listPrice: t.field({ type: Money, tag: PARTNER_TAG, description: 'The price before any price list, contract or quantity break.', resolve: (p) => money(p.listPriceCents, p.currency) }),
     costPrice: t.field({ type: Money, nullable: true, requiresScopes: [['catalog:cost:read']], description: 'What one unit costs the distributor (margin data: internal use).', resolve: (p) => money(p.costPriceCents, p.currency) }),
     quantityBreaks: t.field({
       type: [QuantityBreakType],
+      tag: PARTNER_TAG,
       description: 'The quantity breaks of the product, by ascending minimum quantity.',
       resolve: async (p, _args, ctx) => (await quantityBreaksLoader(ctx).load(p.id)).map((b) => ({ ...b, currency: p.currency })),
     }),
     price: t.field({
       type: PriceType,
+      tag: PARTNER_TAG,
       // Pricing resolves contract prices, price lists and quantity breaks per call.
       cost: 5,
       description:
@@ -63,4 +68,4 @@ builder.asEntity(ProductType, {
   resolveReference: (ref, ctx) => ('id' in ref ? productLoader(ctx).load(ref.id) : productBySkuLoader(ctx).load(ref.sku)),
 });
 
-export const ProductConnection = connectionType<Product>('Product', ProductType);
+export const ProductConnection = connectionType<Product>('Product', ProductType, { tag: PARTNER_TAG });

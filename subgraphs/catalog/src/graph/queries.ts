@@ -1,4 +1,4 @@
-import { badUserInput, notFound, pageRequest, toConnection } from '@switchyard/kit';
+import { badUserInput, notFound, pageRequest, PARTNER_TAG, toConnection } from '@switchyard/kit';
 import { builder, pageArgs } from './builder';
 import { CategoryType } from './category-type';
 import { ProductStatus } from './enums';
@@ -10,7 +10,7 @@ import { ProductConnection, ProductType } from './product-type';
 builder.queryType({
   fields: (t) => ({
     product: t.field({
-      tag: ['stage:quote'],
+      tag: ['stage:quote', PARTNER_TAG],
       type: ProductType,
       nullable: true,
       description: 'A product by id or by SKU (give exactly one); null with a NOT_FOUND error when there is none.',
@@ -23,7 +23,7 @@ builder.queryType({
       },
     }),
     products: t.field({
-      tag: ['stage:quote'],
+      tag: ['stage:quote', PARTNER_TAG],
       type: ProductConnection,
       listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: 'Products ordered by id, filtered by all the given arguments together.',
@@ -47,7 +47,7 @@ builder.queryType({
       resolve: (_root, _args, ctx) => ctx.store.listPriceLists(),
     }),
     priceQuote: t.field({
-      tag: ['stage:quote'],
+      tag: ['stage:quote', PARTNER_TAG],
       type: [PriceQuoteLineType],
       // Prices up to 100 lines through contract prices, price lists and quantity breaks.
       cost: 10,
@@ -60,7 +60,7 @@ builder.queryType({
       resolve: (_root, args, ctx) => quotePrices(ctx, String(args.customerId), args.lines),
     }),
     categories: t.field({
-      tag: ['stage:quote'],
+      tag: ['stage:quote', PARTNER_TAG],
       type: [CategoryType],
       description: 'The whole category tree, ordered by id (each category names its parent).',
       resolve: (_root, _args, ctx) => ctx.store.listCategories(),

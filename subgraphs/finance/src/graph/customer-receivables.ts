@@ -1,4 +1,4 @@
-import { pageRequest, requestNow, toConnection } from '@switchyard/kit';
+import { pageRequest, PARTNER_TAG, requestNow, toConnection } from '@switchyard/kit';
 import { agingOf, creditExposureOf, openBalanceOf } from '../receivable-totals';
 import { ArAgingType } from './ar-aging-type';
 import { builder, Money, pageArgs } from './builder';
@@ -18,10 +18,12 @@ CustomerRef.implement({
     openBalance: t.field({
       type: Money,
       nullable: true,
+      tag: PARTNER_TAG,
       requiresScopes: [['finance:read']],
       description: 'What the customer owes: the balances of its OPEN, PARTIALLY_PAID and DISPUTED invoices.',
       resolve: async (customer, _args, ctx) => openBalanceOf(customer.id, await agedReceivablesLoader(ctx, requestNow(ctx)).load(customer.id)),
     }),
+    // Not for partners: credit control's measure.
     creditExposure: t.field({
       type: Money,
       nullable: true,
@@ -40,6 +42,7 @@ CustomerRef.implement({
     aging: t.field({
       type: ArAgingType,
       nullable: true,
+      tag: PARTNER_TAG,
       requiresScopes: [['finance:read']],
       // Buckets every open invoice by days past due.
       cost: 5,
@@ -52,6 +55,7 @@ CustomerRef.implement({
     }),
     invoices: t.field({
       type: InvoiceConnection,
+      tag: PARTNER_TAG,
       listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: "The customer's invoices, newest first (keyset on invoice id, descending).",
       args: { ...pageArgs, ...invoiceFilterArgs },
@@ -64,6 +68,7 @@ CustomerRef.implement({
     }),
     payments: t.field({
       type: PaymentConnection,
+      tag: PARTNER_TAG,
       listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: "The customer's payments, newest first (keyset on payment id, descending).",
       args: { ...pageArgs, ...paymentFilterArgs },

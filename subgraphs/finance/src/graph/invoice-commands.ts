@@ -1,10 +1,10 @@
-import { badUserInput } from '@switchyard/kit';
+import { badUserInput, PARTNER_TAG } from '@switchyard/kit';
 import { builder } from './builder';
 import { InvoiceRef } from './object-refs';
 
 builder.mutationFields((t) => ({
   disputeInvoice: t.field({
-    tag: ['stage:invoicing'],
+    tag: ['stage:invoicing', PARTNER_TAG],
     type: InvoiceRef,
     nullable: true,
     requiresScopes: [['finance:write']],

@@ -1,4 +1,4 @@
-import { formatCents, money, requestNow } from '@switchyard/kit';
+import { formatCents, money, PARTNER_TAG, requestNow } from '@switchyard/kit';
 import { daysPastDue } from '../aging';
 import { invoiceBalanceCents } from '../receivable-totals';
 import { OPEN_INVOICE_STATUSES, type InvoiceLine } from '../store';
@@ -10,6 +10,7 @@ import { CustomerRef, OrderRef, ProductRef, ShipmentRef } from './references';
 
 export const InvoiceLineType = builder.objectRef<InvoiceLine>('InvoiceLine').implement({
   description: 'What one invoice line bills: a shipped quantity of one order line, at the order price.',
+  tag: PARTNER_TAG,
   fields: (t) => ({
     lineNumber: t.exposeInt('lineNumber'),
     orderLineNumber: t.exposeInt('orderLineNumber', { description: 'The line of the order this bills (Order.lines.lineNumber).' }),
@@ -23,6 +24,8 @@ export const InvoiceLineType = builder.objectRef<InvoiceLine>('InvoiceLine').imp
 
 InvoiceRef.implement({
   description: 'An accounts-receivable invoice: the goods of one shipment, billed to the customer (the ERP finance record).',
+  // A partner's own invoices are wholly its business (row scope keeps them its own).
+  tag: PARTNER_TAG,
   fields: (t) => ({
     id: t.exposeID('id'),
     number: t.exposeString('number'),
@@ -86,4 +89,4 @@ builder.asEntity(InvoiceRef, {
   resolveReference: (ref, ctx) => invoiceLoader(ctx).load(ref.id),
 });
 
-export const InvoiceConnection = connectionType('Invoice', InvoiceRef);
+export const InvoiceConnection = connectionType('Invoice', InvoiceRef, { tag: PARTNER_TAG });

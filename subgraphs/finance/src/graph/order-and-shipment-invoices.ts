@@ -1,3 +1,4 @@
+import { PARTNER_TAG } from '@switchyard/kit';
 import { invoiceOfShipmentLoader, invoicesOfOrderLoader } from './loaders';
 import { InvoiceRef } from './object-refs';
 import { OrderRef, ShipmentRef } from './references';
@@ -8,6 +9,7 @@ OrderRef.implement({
     id: t.exposeID('id'),
     invoices: t.field({
       type: [InvoiceRef],
+      tag: PARTNER_TAG,
       description: 'The invoices of this order (one per shipment), oldest first.',
       resolve: (order, _args, ctx) => invoicesOfOrderLoader(ctx).load(order.id),
     }),
@@ -21,6 +23,7 @@ ShipmentRef.implement({
     invoice: t.field({
       type: InvoiceRef,
       nullable: true,
+      tag: PARTNER_TAG,
       description: 'The invoice billing this shipment; null until it is invoiced.',
       resolve: (shipment, _args, ctx) => invoiceOfShipmentLoader(ctx).load(shipment.id),
     }),

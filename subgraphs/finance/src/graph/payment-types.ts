@@ -1,4 +1,4 @@
-import { money } from '@switchyard/kit';
+import { money, PARTNER_TAG } from '@switchyard/kit';
 import { builder, connectionType, Money } from './builder';
 import { PaymentMethodEnum } from './enums';
 import { applicationsOfPaymentLoader, invoiceLoader, paymentLoader } from './loaders';
@@ -7,6 +7,7 @@ import { CustomerRef } from './references';
 
 PaymentRef.implement({
   description: 'Cash received from a customer, applied to one or more of its invoices; what is not applied yet is unapplied cash.',
+  tag: PARTNER_TAG,
   fields: (t) => ({
     id: t.exposeID('id'),
     customer: t.field({ type: CustomerRef, resolve: (p) => ({ id: p.customerId }) }),
@@ -43,6 +44,7 @@ builder.asEntity(PaymentRef, {
 
 PaymentApplicationRef.implement({
   description: 'Part of a payment applied to one invoice.',
+  tag: PARTNER_TAG,
   fields: (t) => ({
     id: t.exposeID('id'),
     payment: t.field({
@@ -67,7 +69,7 @@ PaymentApplicationRef.implement({
   }),
 });
 
-export const PaymentConnection = connectionType('Payment', PaymentRef);
+export const PaymentConnection = connectionType('Payment', PaymentRef, { tag: PARTNER_TAG });
 
 function sumApplied(applications: readonly { amountCents: number }[]): number {
   return applications.reduce((sum, a) => sum + a.amountCents, 0);

@@ -1,4 +1,4 @@
-import { badUserInput, notFound, pageRequest, toConnection } from '@switchyard/kit';
+import { badUserInput, notFound, pageRequest, PARTNER_TAG, toConnection } from '@switchyard/kit';
 import { builder, pageArgs } from './builder';
 import { invoiceFilterArgs, invoiceFilterFrom, paymentFilterArgs, paymentFilterFrom } from './filters';
 import { InvoiceConnection } from './invoice-types';
@@ -10,7 +10,7 @@ import { TaxRateType } from './tax-rate-type';
 builder.queryType({
   fields: (t) => ({
     invoice: t.field({
-      tag: ['stage:invoicing'],
+      tag: ['stage:invoicing', PARTNER_TAG],
       type: InvoiceRef,
       nullable: true,
       description: 'An invoice by id or by number (give exactly one); null with a NOT_FOUND error when there is none.',
@@ -23,7 +23,7 @@ builder.queryType({
       },
     }),
     invoices: t.field({
-      tag: ['stage:invoicing'],
+      tag: ['stage:invoicing', PARTNER_TAG],
       type: InvoiceConnection,
       listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: 'Invoices, newest first (keyset on id, descending), filtered by any of the arguments together.',
@@ -36,7 +36,7 @@ builder.queryType({
       },
     }),
     payment: t.field({
-      tag: ['stage:cash-application'],
+      tag: ['stage:cash-application', PARTNER_TAG],
       type: PaymentRef,
       nullable: true,
       // Nullable only so that a nullable variable may be passed, as to every other single lookup of the graph.
@@ -50,7 +50,7 @@ builder.queryType({
       },
     }),
     payments: t.field({
-      tag: ['stage:cash-application'],
+      tag: ['stage:cash-application', PARTNER_TAG],
       type: PaymentConnection,
       listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: 'Payments, newest first (keyset on id, descending), filtered by any of the arguments together.',

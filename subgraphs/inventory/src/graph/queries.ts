@@ -1,4 +1,4 @@
-import { badUserInput, notFound, pageRequest, toConnection } from '@switchyard/kit';
+import { badUserInput, notFound, pageRequest, PARTNER_TAG, toConnection } from '@switchyard/kit';
 import { AllocationConnection } from './allocation-type';
 import { builder, pageArgs } from './builder';
 import { AllocationStatus } from './enums';
@@ -12,13 +12,13 @@ const optionalId = (id: string | number | null | undefined) => (id == null ? nul
 builder.queryType({
   fields: (t) => ({
     warehouses: t.field({
-      tag: ['stage:allocation'],
+      tag: ['stage:allocation', PARTNER_TAG],
       type: [WarehouseType],
       description: 'Every warehouse, ordered by code.',
       resolve: (_root, _args, ctx) => ctx.store.listWarehouses(),
     }),
     warehouse: t.field({
-      tag: ['stage:allocation'],
+      tag: ['stage:allocation', PARTNER_TAG],
       type: WarehouseType,
       nullable: true,
       description: 'A warehouse by id or by code (give exactly one); null with a NOT_FOUND error when there is none.',

@@ -1,15 +1,17 @@
 import type { SchemaTypes } from '@pothos/core';
+import { extendBusinessHealth } from '../business-health';
 import { badUserInput } from '../errors';
 import { pageRequest, toConnection, type Connection } from '../pagination';
 import type { SubgraphContext } from '../context';
+import type { SubgraphBuilder } from '../schema-builder';
 import type { EventException, EventExceptionStatus, EventQueueDepth } from './exception-queue';
 
 export interface EventExceptionFieldsOptions {
   /** The subgraph's name, lower case (`inventory`): it names the fields and prefixes the exception ids. */
   subgraph: string;
   /**
-   * The subgraph's BusinessHealth type: its external ref (`builder.externalRef('BusinessHealth', …)`), or the
-   * owner's object ref (orders). Absent: the helper declares BusinessHealth as an external entity itself.
+   * The subgraph's BusinessHealth type: its external ref (extendBusinessHealth), or the owner's object
+   * ref (orders). Absent: the helper declares BusinessHealth as an external entity itself (extendBusinessHealth).
    */
   healthRef?: unknown;
   /** The order-to-cash stage of the root fields, as `@tag(name: "stage:<stage>")`; untagged when absent. */
@@ -163,16 +165,6 @@ export function addEventExceptionFields<Types extends SchemaTypes>(typedBuilder:
       description: `Events waiting for an operator at each of ${subgraph}'s consumers, now (not over the window).`,
       resolve: (_health: unknown, _args: unknown, ctx: SubgraphContext<unknown>) => ctx.events.exceptions.depth(),
     });
-  const queuesName = `${subgraph}ExceptionQueues`;
-  if (options.healthRef) {
-    builder.objectField(options.healthRef as any, queuesName, queuesField);
-  } else {
-    builder.externalRef('BusinessHealth', builder.selection<{ from: string; to: string }>('from to')).implement({
-      fields: (t: any) => ({
-        from: t.field({ type: 'DateTime', resolve: (h: { from: string }) => h.from }),
-        to: t.field({ type: 'DateTime', resolve: (h: { to: string }) => h.to }),
-        [queuesName]: queuesField(t),
-      }),
-    });
-  }
+  const health = options.healthRef ?? extendBusinessHealth(typedBuilder as unknown as SubgraphBuilder<object>);
+  builder.objectField(health as any, `${subgraph}ExceptionQueues`, queuesField);
 }

@@ -1,6 +1,6 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { notFound } from '../errors';
+import { invalidStateTransition, notFound } from '../errors';
 import type { PageRequest } from '../pagination';
 import type { DomainEvent } from './domain-event';
 import { errorMessage } from './event-log';
@@ -100,7 +100,7 @@ export function createExceptionQueue<Store>(options: ExceptionQueueOptions<Store
   async function open(id: number, to: EventExceptionStatus): Promise<EventException> {
     const found = await get(id);
     if (!found) throw notFound('EventException', publicId(id));
-    if (found.status !== 'OPEN') throw invalidStateTransition(publicId(id), found.status, to);
+    if (found.status !== 'OPEN') throw notOpen(publicId(id), found.status, to);
     return found;
   }
 
@@ -214,17 +214,15 @@ export function createExceptionQueue<Store>(options: ExceptionQueueOptions<Store
         .executeTakeFirst();
       const now = (await get(id))!;
       // Someone replayed or discarded it between the read and the write.
-      if (Number(result.numUpdatedRows) === 0) throw invalidStateTransition(publicId(id), now.status, 'DISCARDED');
+      if (Number(result.numUpdatedRows) === 0) throw notOpen(publicId(id), now.status, 'DISCARDED');
       return now;
     },
   };
 }
 
 /** A transition the exception's status does not allow (only OPEN exceptions are replayed or discarded). */
-function invalidStateTransition(id: string, from: EventExceptionStatus, to: EventExceptionStatus): GraphQLError {
-  return new GraphQLError(`EventException ${id} is ${from}; only an OPEN exception can become ${to}`, {
-    extensions: { code: 'INVALID_STATE_TRANSITION', typeName: 'EventException', id, from, to },
-  });
+function notOpen(id: string, from: EventExceptionStatus, to: EventExceptionStatus): GraphQLError {
+  return invalidStateTransition('EventException', id, from, to, `EventException ${id} is ${from}; only an OPEN exception can become ${to}`);
 }
 
 /** The event as it was delivered, rebuilt from the exception (to replay it). */

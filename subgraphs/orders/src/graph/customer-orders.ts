@@ -1,4 +1,4 @@
-import { pageRequest, toConnection } from '@switchyard/kit';
+import { pageRequest, PARTNER_TAG, toConnection } from '@switchyard/kit';
 import { pageArgs } from './builder';
 import { customerOrderCountLoader, customerOrdersLoader } from './loaders';
 import { orderFilterArgs, orderFilterFrom } from './order-filter';
@@ -11,6 +11,7 @@ CustomerRef.implement({
     id: t.exposeID('id'),
     orders: t.field({
       type: OrderConnection,
+      tag: PARTNER_TAG,
       listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: "The customer's orders, newest first (keyset on order id, descending).",
       args: { ...pageArgs, ...orderFilterArgs },

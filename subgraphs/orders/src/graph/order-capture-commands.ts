@@ -1,3 +1,4 @@
+import { PARTNER_TAG } from '@switchyard/kit';
 import { cancelOrder, releaseHold } from '../order-commands';
 import { placeOrder, type PlaceOrderResult } from '../place-order';
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from '../place-order-request';
@@ -33,10 +34,11 @@ const PlaceOrderInput = builder.inputType('PlaceOrderInput', {
 const PlaceOrderResultType = builder.objectRef<PlaceOrderResult>('PlaceOrderResult').implement({
   description: 'What placeOrder decided: the order, accepted or on hold with every reason.',
   fields: (t) => ({
-    order: t.field({ type: OrderType, resolve: (r) => r.order }),
-    accepted: t.exposeBoolean('accepted', { description: 'True when the order passed every check (ACCEPTED); false when it went ON_HOLD.' }),
+    order: t.field({ type: OrderType, tag: PARTNER_TAG, resolve: (r) => r.order }),
+    accepted: t.exposeBoolean('accepted', { tag: PARTNER_TAG, description: 'True when the order passed every check (ACCEPTED); false when it went ON_HOLD.' }),
+    // Not for partners (credit control's detail): accepted false and the order's status say it is held.
     holds: t.field({ type: [HoldType], description: 'Why it is on hold: one hold per finding, each with its detail.', resolve: (r) => r.holds }),
-    replayed: t.exposeBoolean('replayed', { description: 'True when answered from the idempotency key: an earlier request with the same key and input placed this order.' }),
+    replayed: t.exposeBoolean('replayed', { tag: PARTNER_TAG, description: 'True when answered from the idempotency key: an earlier request with the same key and input placed this order.' }),
   }),
 });
 
@@ -49,7 +51,7 @@ const announced = async <T>(ctx: Context, result: Promise<T>): Promise<T> => {
 
 builder.mutationFields((t) => ({
   placeOrder: t.field({
-    tag: ['stage:order-capture'],
+    tag: ['stage:order-capture', PARTNER_TAG],
     type: PlaceOrderResultType,
     nullable: true,
     requiresScopes: [['orders:write']],
@@ -62,7 +64,7 @@ builder.mutationFields((t) => ({
     resolve: (_root, args, ctx) => announced(ctx, placeOrder(ctx, args.input, args.idempotencyKey)),
   }),
   cancelOrder: t.field({
-    tag: ['stage:order-capture'],
+    tag: ['stage:order-capture', PARTNER_TAG],
     type: OrderType,
     nullable: true,
     requiresScopes: [['orders:write']],

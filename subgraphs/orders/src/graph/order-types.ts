@@ -1,4 +1,4 @@
-import { money } from '@switchyard/kit';
+import { money, PARTNER_TAG } from '@switchyard/kit';
 import type { Hold, Order, OrderLine, OrderStatusChange, ShipToAddress } from '../store';
 import { builder, connectionType, Money } from './builder';
 import { HoldReasonEnum, OrderChannelEnum, OrderStatusEnum, PricingRuleEnum } from './enums';
@@ -7,6 +7,7 @@ import { CustomerRef, ProductRef } from './references';
 
 const ShipToAddressType = builder.objectRef<ShipToAddress>('ShipToAddress').implement({
   description: "Where the order ships: a copy of the customer's ship-to address taken when the order was placed.",
+  tag: PARTNER_TAG,
   fields: (t) => ({
     addressId: t.exposeID('addressId', { description: "The customer's address this was copied from (Customer.addresses)." }),
     name: t.exposeString('name'),
@@ -20,6 +21,7 @@ const ShipToAddressType = builder.objectRef<ShipToAddress>('ShipToAddress').impl
 
 export const OrderLineType = builder.objectRef<OrderLine>('OrderLine').implement({
   description: 'One product on an order, priced when the order was placed.',
+  tag: PARTNER_TAG,
   fields: (t) => ({
     lineNumber: t.exposeInt('lineNumber', { description: '1, 2, 3... within the order.' }),
     product: t.field({
@@ -46,9 +48,10 @@ export const OrderLineType = builder.objectRef<OrderLine>('OrderLine').implement
 const OrderStatusChangeType = builder.objectRef<OrderStatusChange>('OrderStatusChange').implement({
   description: 'When an order entered a status, and what moved it there.',
   fields: (t) => ({
-    status: t.field({ type: OrderStatusEnum, resolve: (c) => c.status }),
-    at: t.field({ type: 'DateTime', resolve: (c) => c.at }),
-    cause: t.exposeString('cause', { description: 'The command (placeOrder, releaseHold, cancelOrder) or the event (InventoryAllocated, ShipmentConfirmed...).' }),
+    status: t.field({ type: OrderStatusEnum, tag: PARTNER_TAG, resolve: (c) => c.status }),
+    at: t.field({ type: 'DateTime', tag: PARTNER_TAG, resolve: (c) => c.at }),
+    cause: t.exposeString('cause', { tag: PARTNER_TAG, description: 'The command (placeOrder, releaseHold, cancelOrder) or the event (InventoryAllocated, ShipmentConfirmed...).' }),
+    // Not for partners: a release's note is credit control's.
     note: t.exposeString('note', { nullable: true, authenticated: true, description: 'The reason given, for a cancellation or a release.' }),
   }),
 });
@@ -68,32 +71,35 @@ export const HoldType = builder.objectRef<Hold>('Hold').implement({
   }),
 });
 
+// Partners see their orders (PARTNER_TAG) but not the holds (credit control's detail): the status says ON_HOLD.
 export const OrderType = builder.objectRef<Order>('Order').implement({
   description: 'A sales order in the ERP: what a customer ordered, at which prices, and where it is in order-to-cash.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    number: t.exposeString('number', { description: 'The order number people quote (on documents and in the portal).' }),
-    status: t.field({ type: OrderStatusEnum, resolve: (o) => o.status }),
-    channel: t.field({ type: OrderChannelEnum, resolve: (o) => o.channel }),
-    poNumber: t.exposeString('poNumber', { nullable: true, description: "The customer's purchase order number, when they gave one." }),
-    customer: t.field({ type: CustomerRef, resolve: (o) => ({ id: o.customerId }) }),
+    id: t.exposeID('id', { tag: PARTNER_TAG }),
+    number: t.exposeString('number', { tag: PARTNER_TAG, description: 'The order number people quote (on documents and in the portal).' }),
+    status: t.field({ type: OrderStatusEnum, tag: PARTNER_TAG, resolve: (o) => o.status }),
+    channel: t.field({ type: OrderChannelEnum, tag: PARTNER_TAG, resolve: (o) => o.channel }),
+    poNumber: t.exposeString('poNumber', { nullable: true, tag: PARTNER_TAG, description: "The customer's purchase order number, when they gave one." }),
+    customer: t.field({ type: CustomerRef, tag: PARTNER_TAG, resolve: (o) => ({ id: o.customerId }) }),
     shipTo: t.field({
       type: ShipToAddressType,
       nullable: true,
       authenticated: true,
+      tag: PARTNER_TAG,
       description: 'null while not known: placed while the customer master was unavailable (the order waits on a DEPENDENCY_UNAVAILABLE hold).',
       resolve: (o) => o.shipTo,
     }),
-    placedAt: t.field({ type: 'DateTime', resolve: (o) => o.placedAt }),
-    updatedAt: t.field({ type: 'DateTime', description: 'The last change of status, lines or holds.', resolve: (o) => o.updatedAt }),
-    subtotal: t.field({ type: Money, description: "The sum of the lines' extended prices.", resolve: (o) => money(o.subtotalCents, o.currency) }),
-    tax: t.field({ type: Money, resolve: (o) => money(o.taxCents, o.currency) }),
-    total: t.field({ type: Money, description: 'subtotal + tax.', resolve: (o) => money(o.totalCents, o.currency) }),
-    lines: t.field({ type: [OrderLineType], description: 'By line number.', resolve: (o, _args, ctx) => orderLinesLoader(ctx).load(o.id) }),
-    lineCount: t.int({ resolve: async (o, _args, ctx) => (await orderLinesLoader(ctx).load(o.id)).length }),
-    allowBackorder: t.exposeBoolean('allowBackorder', { description: 'Placed to be accepted without stock: availability was not checked.' }),
+    placedAt: t.field({ type: 'DateTime', tag: PARTNER_TAG, resolve: (o) => o.placedAt }),
+    updatedAt: t.field({ type: 'DateTime', tag: PARTNER_TAG, description: 'The last change of status, lines or holds.', resolve: (o) => o.updatedAt }),
+    subtotal: t.field({ type: Money, tag: PARTNER_TAG, description: "The sum of the lines' extended prices.", resolve: (o) => money(o.subtotalCents, o.currency) }),
+    tax: t.field({ type: Money, tag: PARTNER_TAG, resolve: (o) => money(o.taxCents, o.currency) }),
+    total: t.field({ type: Money, tag: PARTNER_TAG, description: 'subtotal + tax.', resolve: (o) => money(o.totalCents, o.currency) }),
+    lines: t.field({ type: [OrderLineType], tag: PARTNER_TAG, description: 'By line number.', resolve: (o, _args, ctx) => orderLinesLoader(ctx).load(o.id) }),
+    lineCount: t.int({ tag: PARTNER_TAG, resolve: async (o, _args, ctx) => (await orderLinesLoader(ctx).load(o.id)).length }),
+    allowBackorder: t.exposeBoolean('allowBackorder', { tag: PARTNER_TAG, description: 'Placed to be accepted without stock: availability was not checked.' }),
     statusHistory: t.field({
       type: [OrderStatusChangeType],
+      tag: PARTNER_TAG,
       description: 'Every status the order entered, oldest first: it only moves forward along order-to-cash.',
       resolve: (o, _args, ctx) => statusHistoryLoader(ctx).load(o.id),
     }),
@@ -114,4 +120,4 @@ builder.asEntity(OrderType, {
   resolveReference: (ref, ctx) => orderLoader(ctx).load(ref.id),
 });
 
-export const OrderConnection = connectionType<Order>('Order', OrderType);
+export const OrderConnection = connectionType<Order>('Order', OrderType, { tag: PARTNER_TAG });

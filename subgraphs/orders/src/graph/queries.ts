@@ -1,4 +1,4 @@
-import { badUserInput, notFound, pageRequest, toConnection } from '@switchyard/kit';
+import { badUserInput, notFound, pageRequest, PARTNER_TAG, toConnection } from '@switchyard/kit';
 import { builder, pageArgs } from './builder';
 import { orderByNumberLoader, orderLoader } from './loaders';
 import { orderFilterArgs, orderFilterFrom } from './order-filter';
@@ -7,7 +7,7 @@ import { OrderConnection, OrderType } from './order-types';
 builder.queryType({
   fields: (t) => ({
     order: t.field({
-      tag: ['stage:order-capture'],
+      tag: ['stage:order-capture', PARTNER_TAG],
       type: OrderType,
       nullable: true,
       description: 'An order by id or by number; null with a NOT_FOUND error when there is none.',
@@ -20,7 +20,7 @@ builder.queryType({
       },
     }),
     orders: t.field({
-      tag: ['stage:order-capture'],
+      tag: ['stage:order-capture', PARTNER_TAG],
       type: OrderConnection,
       listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: 'Orders, newest first (keyset on order id, descending: the newest orders have the highest ids).',

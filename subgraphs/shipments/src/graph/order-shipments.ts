@@ -1,3 +1,4 @@
+import { PARTNER_TAG } from '@switchyard/kit';
 import { shipmentsOfOrderLoader } from './loaders';
 import { OrderRef } from './references';
 import { ShipmentType } from './shipment-types';
@@ -8,6 +9,7 @@ OrderRef.implement({
     id: t.exposeID('id'),
     shipments: t.field({
       type: [ShipmentType],
+      tag: PARTNER_TAG,
       description: 'The shipments of this order, in the order they were planned.',
       resolve: (order, _args, ctx) => shipmentsOfOrderLoader(ctx).load(order.id),
     }),

@@ -1,4 +1,4 @@
-import { badUserInput, checkDateRange, notFound, pageRequest, toConnection } from '@switchyard/kit';
+import { badUserInput, checkDateRange, notFound, pageRequest, PARTNER_TAG, toConnection } from '@switchyard/kit';
 import { builder, pageArgs } from './builder';
 import { ShipmentStatus } from './enums';
 import { shipmentByTrackingNumberLoader, shipmentLoader } from './loaders';
@@ -7,7 +7,7 @@ import { CarrierType, ShipmentConnection, ShipmentType } from './shipment-types'
 builder.queryType({
   fields: (t) => ({
     shipment: t.field({
-      tag: ['stage:fulfillment'],
+      tag: ['stage:fulfillment', PARTNER_TAG],
       type: ShipmentType,
       nullable: true,
       description: 'A shipment by id or by carrier tracking number (give exactly one); null with a NOT_FOUND error when there is none.',
@@ -23,7 +23,7 @@ builder.queryType({
       },
     }),
     shipments: t.field({
-      tag: ['stage:fulfillment'],
+      tag: ['stage:fulfillment', PARTNER_TAG],
       type: ShipmentConnection,
       listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
       description: 'Shipments, newest first (by id, descending), filtered by any of the arguments together.',
@@ -53,7 +53,7 @@ builder.queryType({
       },
     }),
     carriers: t.field({
-      tag: ['stage:fulfillment'],
+      tag: ['stage:fulfillment', PARTNER_TAG],
       type: [CarrierType],
       description: 'Every carrier, ordered by code.',
       resolve: (_root, _args, ctx) => ctx.store.listCarriers(),

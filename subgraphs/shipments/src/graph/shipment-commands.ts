@@ -1,4 +1,4 @@
-import { badUserInput, requestNow } from '@switchyard/kit';
+import { badUserInput, PARTNER_TAG, requestNow } from '@switchyard/kit';
 import type { CommandContext } from '../store';
 import { builder, type Context } from './builder';
 import { MilestoneCode } from './enums';
@@ -32,7 +32,7 @@ builder.mutationType({
   description: 'Commands on shipments: each checks the caller may act on the shipment and that its status allows the step, then writes it, its milestone and its event in one transaction.',
   fields: (t) => ({
     recordMilestone: t.field({
-      tag: ['stage:fulfillment'],
+      tag: ['stage:fulfillment', PARTNER_TAG],
       type: ShipmentType,
       nullable: true,
       requiresScopes: [['shipments:write']],
@@ -59,7 +59,7 @@ builder.mutationType({
       },
     }),
     confirmShipment: t.field({
-      tag: ['stage:fulfillment'],
+      tag: ['stage:fulfillment', PARTNER_TAG],
       type: ShipmentType,
       nullable: true,
       requiresScopes: [['shipments:write']],
@@ -80,7 +80,7 @@ builder.mutationType({
       },
     }),
     recordDelivery: t.field({
-      tag: ['stage:fulfillment'],
+      tag: ['stage:fulfillment', PARTNER_TAG],
       type: ShipmentType,
       nullable: true,
       requiresScopes: [['shipments:write']],
