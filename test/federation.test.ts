@@ -81,7 +81,7 @@ describe('the order-to-cash query across all six subgraphs', () => {
 
       const lines = data.orders.order_lines.filter((l) => l.order_id === order.id).sort((a, b) => a.line_number - b.line_number);
       expect(node.lines.map((l: any) => [l.lineNumber, l.quantity, l.unitPrice.amount, l.product.sku, l.product.name])).toEqual(
-        lines.map((l) => [l.line_number, l.quantity, formatCents(l.unit_price_cents), products.get(l.product_id)!.sku, products.get(l.product_id)!.name]),
+        lines.map((l) => [l.line_number, l.quantity, formatCents(l.unit_price_cents), products.get(l.product_id!)!.sku, products.get(l.product_id!)!.name]),
       );
       for (const line of node.lines) {
         const productId = lines.find((l) => l.line_number === line.lineNumber)!.product_id;

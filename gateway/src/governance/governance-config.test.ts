@@ -50,7 +50,7 @@ function problemsOf(text: string, env: NodeJS.ProcessEnv = {}): string[] {
 }
 
 describe('the development config', () => {
-  test('is valid and declares the six development consumers, each keyed by the sha-256 of its id', () => {
+  test('is valid and declares the seven development consumers, each keyed by the sha-256 of its id', () => {
     const config = loadGovernanceConfig(DEV_CONFIG, {});
     const consumers = registeredConsumersOf(config);
     expect(consumers.map(({ consumer }) => consumer.id)).toEqual([
@@ -59,6 +59,7 @@ describe('the development config', () => {
       'dev-finance-ops',
       'dev-acme-distributor',
       'dev-fastfreight-3pl',
+      'dev-warehouse-ops',
       'dev-platform-admin',
     ]);
     for (const { consumer, apiKeySha256 } of consumers) expect(apiKeySha256).toEqual([hashApiKey(consumer.id)]);
@@ -72,7 +73,7 @@ describe('the development config', () => {
       tier: 'bronze',
       persistedOperations: 'persisted-only',
       contract: 'partner',
-      scopes: ['orders:read', 'finance:read'],
+      scopes: ['orders:read', 'orders:write', 'finance:read'],
     });
     expect(byId.get('dev-fastfreight-3pl')).toMatchObject({ kind: '3pl', tenant: { customerIds: [], carrierIds: ['CAR-FASTFREIGHT'] }, scopes: ['shipments:write', 'orders:read'] });
     expect(byId.get('dev-web-store')).toMatchObject({ kind: 'ecommerce', tenant: null, tier: 'silver', scopes: ['orders:read', 'orders:write'] });
@@ -82,10 +83,10 @@ describe('the development config', () => {
   test('grants the write scopes of the order-to-cash mutations (issue 4) to the consumers that run them', () => {
     const byId = new Map(registeredConsumersOf(loadGovernanceConfig(DEV_CONFIG, {})).map(({ consumer }) => [consumer.id, consumer]));
     const holders = (scope: string) => [...byId.values()].filter((consumer) => consumer.scopes.includes(scope)).map((consumer) => consumer.id);
-    expect(holders('orders:write')).toEqual(['dev-sales-portal', 'dev-web-store']);
+    expect(holders('orders:write')).toEqual(['dev-sales-portal', 'dev-web-store', 'dev-acme-distributor']);
     expect(holders('orders:release-hold')).toEqual(['dev-finance-ops']);
     expect(holders('events:operate')).toEqual(['dev-finance-ops', 'dev-platform-admin']);
-    expect(holders('shipments:write')).toEqual(['dev-fastfreight-3pl']);
+    expect(holders('shipments:write')).toEqual(['dev-fastfreight-3pl', 'dev-warehouse-ops']);
     expect(holders('finance:write')).toEqual(['dev-finance-ops']);
   });
 });

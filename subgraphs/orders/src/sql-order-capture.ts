@@ -1,14 +1,18 @@
-import { notFound } from '@switchyard/kit';
+import { invalidStateTransition, notFound, sequenceNumberOf, takeGaplessIds, type IdSequence } from '@switchyard/kit';
 import { appendToOutbox } from '@switchyard/kit/src/events/outbox';
 import { OrderToCashEvent, type OrderCancelled, type OrderHeld } from '@switchyard/kit/src/events/order-to-cash-events';
 import { PostgresAdapter, type Kysely } from 'kysely';
-import { invalidStateTransition } from './command-errors';
 import type { OrdersDB } from './migrations';
 import { orderAcceptedPayload } from './order-events';
 import { CANCELLABLE_STATUSES } from './order-status-rules';
-import { nextSequence, orderNumberOf, sequentialId } from './sql-sequential-ids';
 import { shipToColumns, toHold, toOrder, toOrderLine } from './sql-row-mapping';
 import type { CommandContext, HoldDraft, IdempotentPlacement, OrderStatus, OrderStore, OrderTerms } from './store';
+
+/** Gapless (one more than the largest): the order number people quote follows the order's id. */
+const ORDER_IDS: IdSequence = { table: 'orders', prefix: 'ORD', width: 6 };
+const HOLD_IDS: IdSequence = { table: 'holds', prefix: 'HLD', width: 6 };
+/** ORD-000123 is SO-100123 (as the seed numbers them). */
+const orderNumberOf = (orderId: string) => `SO-${100000 + sequenceNumberOf(orderId)}`;
 
 /** Another request holds the idempotency key: this transaction is rolled back and that request's order answered. */
 class KeyTaken extends Error {}
@@ -46,12 +50,12 @@ export function createSqlOrderCapture(db: Kysely<OrdersDB>): Pick<OrderStore, 'i
 
   async function insertHolds(trx: Kysely<OrdersDB>, orderId: string, holds: readonly HoldDraft[], placedAt: string) {
     if (holds.length === 0) return;
-    let n = await nextSequence(trx, 'holds', 'HLD');
+    const ids = await takeGaplessIds(trx, HOLD_IDS, holds.length);
     await trx
       .insertInto('holds')
       .values(
-        holds.map((h) => ({
-          id: sequentialId('HLD', n++),
+        holds.map((h, i) => ({
+          id: ids[i],
           order_id: orderId,
           reason: h.reason,
           detail: h.detail,
@@ -102,12 +106,11 @@ export function createSqlOrderCapture(db: Kysely<OrdersDB>): Pick<OrderStore, 'i
       const accepted = order.holds.length === 0;
       try {
         const placement = await db.transaction().execute(async (trx) => {
-          const n = await nextSequence(trx, 'orders', 'ORD');
-          const id = sequentialId('ORD', n);
+          const [id] = await takeGaplessIds(trx, ORDER_IDS, 1);
           const status: OrderStatus = accepted ? 'ACCEPTED' : 'ON_HOLD';
           const row = {
             id,
-            number: orderNumberOf(n),
+            number: orderNumberOf(id),
             customer_id: order.customerId,
             status,
             channel: order.channel,
