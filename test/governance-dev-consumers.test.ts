@@ -121,6 +121,13 @@ describe('dev-web-store (ecommerce: catalog, pricing, availability, its shoppers
     const other = data().orders.orders.find((order) => order.channel !== 'ECOMMERCE')!;
     expect(refusals(await query('dev-web-store', `{ order(id: "${other.id}") { id } }`))).toEqual([['order', 'FORBIDDEN', null]]);
   });
+
+  test("its order survives the customer account it may not see: the customer is null with FORBIDDEN, the rest of the order is there", async () => {
+    const order = ecommerce()[0];
+    const answer = await query('dev-web-store', `{ order(id: "${order.id}") { number customer { name } } }`);
+    expect(answer.body.data).toEqual({ order: { number: order.number, customer: null } });
+    expect(refusals(answer)).toEqual([['order.customer', 'FORBIDDEN', null]]);
+  });
 });
 
 describe('partners: persisted operations only, the partner contract, their own rows', () => {

@@ -1,8 +1,8 @@
-import { openSubgraph, querySubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, outboxRows, querySubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
 import { customersSubgraph } from '@switchyard/customers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
 import { insertFixtures } from './test-fixtures';
-import { distributorOf, INTERNAL, outboxRows } from './test-order-to-cash';
+import { distributorOf, INTERNAL } from './test-order-to-cash';
 
 /**
  * Cash application through the graph, with the customers subgraph it asks whether a customer exists

@@ -1,5 +1,4 @@
-import { badUserInput, formatCents } from '@switchyard/kit';
-import { invalidStateTransition } from './command-errors';
+import { badUserInput, formatCents, invalidStateTransition } from '@switchyard/kit';
 import type { CashApplication, Invoice, InvoiceStatus } from './store';
 
 /** Statuses cash may be applied to: a PAID invoice owes nothing, a VOID one never did, a DISPUTED one waits for its dispute. */

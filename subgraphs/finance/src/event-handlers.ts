@@ -1,8 +1,6 @@
-import { OrderToCashEvent, type DomainEvent, type EventHandler, type OrderAccepted, type OrderCancelled, type ShipmentConfirmed } from '@switchyard/kit';
+import { deliveryOf, OrderToCashEvent, type EventHandler, type OrderAccepted, type OrderCancelled, type ShipmentConfirmed } from '@switchyard/kit';
 import { paymentTermsDays } from './payment-terms';
-import type { EventDelivery, FinanceStore } from './store';
-
-const deliveryOf = (event: DomainEvent, handler: string): EventDelivery => ({ handler, eventId: event.id, correlationId: event.correlationId });
+import type { FinanceStore } from './store';
 
 /** OrderAccepted: the order's lines and prices, kept to invoice from, and its total in credit exposure until invoiced. */
 export const recordOpenOrder: EventHandler<FinanceStore> = {

@@ -1,7 +1,7 @@
-import { openSubgraph, querySubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, outboxRows, querySubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
 import { insertFixtures } from './test-fixtures';
-import { distributorOf, INTERNAL, outboxRows } from './test-order-to-cash';
+import { distributorOf, INTERNAL } from './test-order-to-cash';
 
 let subgraph: RunningSubgraph<FinanceDB, FinanceStore>;
 const db = () => subgraph.database.db;

@@ -1,9 +1,9 @@
-import { openSubgraph, OrderToCashEvent, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, openSubgraph, OrderToCashEvent, outboxRows, querySubgraph, testEvent, type RunningSubgraph } from '@switchyard/kit';
 import type { Kysely } from 'kysely';
 import { forgetCancelledOrder, invoiceShipment, recordOpenOrder } from './event-handlers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
 import { insertFixtures } from './test-fixtures';
-import { customersService, deliver, domainEvent, INTERNAL, line, orderAccepted, outboxRows, shipmentConfirmed } from './test-order-to-cash';
+import { customersService, INTERNAL, line, orderAccepted, shipmentConfirmed } from './test-order-to-cash';
 
 let subgraph: RunningSubgraph<FinanceDB, FinanceStore>;
 const db = () => subgraph.database.db;
@@ -27,11 +27,11 @@ const ORDER = orderAccepted('ORD-900001', 'CUS-0200', 'TX', [line(1, 10, 1234), 
 
 describe('finance.record-open-order (OrderAccepted)', () => {
   test("records the order's lines and adds its total to the customer's credit exposure, once", async () => {
-    const accepted = domainEvent(OrderToCashEvent.OrderAccepted, ORDER.orderId, ORDER);
-    await deliver(recordOpenOrder, accepted, store(), db(), net45);
-    await deliver(recordOpenOrder, accepted, store(), db(), net45);
+    const accepted = testEvent(OrderToCashEvent.OrderAccepted, ORDER.orderId, ORDER);
+    await deliverEvent(recordOpenOrder, accepted, store(), db(), net45);
+    await deliverEvent(recordOpenOrder, accepted, store(), db(), net45);
     // the same acceptance under another event id is the same order
-    await deliver(recordOpenOrder, domainEvent(OrderToCashEvent.OrderAccepted, ORDER.orderId, ORDER), store(), db(), net45);
+    await deliverEvent(recordOpenOrder, testEvent(OrderToCashEvent.OrderAccepted, ORDER.orderId, ORDER), store(), db(), net45);
     expect(await exposureOf('CUS-0200')).toEqual({ creditExposure: { amount: '458.33' }, openBalance: { amount: '0.00' } });
     const lines = await db().selectFrom('order_ledger_lines').select(['line_number', 'quantity', 'unit_price_cents']).where('order_id', '=', ORDER.orderId).orderBy('line_number').execute();
     expect(lines).toEqual([
@@ -50,8 +50,8 @@ describe('finance.invoice-shipment (ShipmentConfirmed)', () => {
   test('invoices the shipped quantities at the order prices, taxed at the ship-to rate, due after the payment terms, and announces it', async () => {
     const before = (await outboxRows(db())).length;
     const calls: any[] = [];
-    const shipped = domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900001', shipmentConfirmed('SHP-900001', ORDER, [[1, 4], [2, 3]]), 'corr-ship-1');
-    await deliver(invoiceShipment, shipped, store(), db(), customersService('NET45', calls));
+    const shipped = testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900001', shipmentConfirmed('SHP-900001', ORDER, [[1, 4], [2, 3]]), 'corr-ship-1');
+    await deliverEvent(invoiceShipment, shipped, store(), db(), customersService('NET45', calls));
     expect(calls).toEqual([{ subgraph: 'customers', variables: { id: 'CUS-0200' }, correlationId: 'corr-ship-1' }]);
 
     const [invoice] = await store().invoicesByShipmentIds(['SHP-900001']);
@@ -106,12 +106,12 @@ describe('finance.invoice-shipment (ShipmentConfirmed)', () => {
 
   test('the same ShipmentConfirmed delivered twice, or announced again under another id, makes one invoice and one event', async () => {
     const payload = shipmentConfirmed('SHP-900002', ORDER, [[1, 6]]);
-    const event = domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900002', payload);
+    const event = testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900002', payload);
     const before = (await outboxRows(db())).length;
-    await deliver(invoiceShipment, event, store(), db(), net45);
-    await deliver(invoiceShipment, event, store(), db(), net45);
+    await deliverEvent(invoiceShipment, event, store(), db(), net45);
+    await deliverEvent(invoiceShipment, event, store(), db(), net45);
     await store().invoiceShipment(payload, { days: 45 }, { handler: invoiceShipment.name, eventId: 'another-delivery', correlationId: 'c' });
-    await deliver(invoiceShipment, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900002', payload), store(), db(), customersService(null));
+    await deliverEvent(invoiceShipment, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900002', payload), store(), db(), customersService(null));
     const invoices = await store().invoicesByShipmentIds(['SHP-900002']);
     expect(invoices).toHaveLength(1);
     expect(invoices[0]).toMatchObject({ subtotalCents: 7404, taxCents: 611, totalCents: 8015 });
@@ -123,17 +123,17 @@ describe('finance.invoice-shipment (ShipmentConfirmed)', () => {
 
   test('a ship-to region without a tax rate throws naming the region and writes nothing; after setTaxRate the same event invoices', async () => {
     const order = orderAccepted('ORD-900003', 'CUS-0201', 'NV', [line(1, 2, 5000)], 0);
-    await deliver(recordOpenOrder, domainEvent(OrderToCashEvent.OrderAccepted, order.orderId, order), store(), db(), net45);
-    const poison = domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900003', shipmentConfirmed('SHP-900003', order, [[1, 2]]));
+    await deliverEvent(recordOpenOrder, testEvent(OrderToCashEvent.OrderAccepted, order.orderId, order), store(), db(), net45);
+    const poison = testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900003', shipmentConfirmed('SHP-900003', order, [[1, 2]]));
     const before = (await outboxRows(db())).length;
-    await expect(deliver(invoiceShipment, poison, store(), db(), net45)).rejects.toThrow('no sales tax rate for region NV');
+    await expect(deliverEvent(invoiceShipment, poison, store(), db(), net45)).rejects.toThrow('no sales tax rate for region NV');
     expect(await store().invoicesByShipmentIds(['SHP-900003'])).toEqual([]);
     expect(await (db() as Kysely<any>).selectFrom('event_inbox').selectAll().where('event_id', '=', poison.id).execute()).toEqual([]);
     expect(await outboxRows(db())).toHaveLength(before);
 
     const set = await query(`mutation { setTaxRate(region: "NV", rateBasisPoints: 685) { region rate rateBasisPoints } }`);
     expect(set.data.setTaxRate).toEqual({ region: 'NV', rate: '6.85', rateBasisPoints: 685 });
-    await deliver(invoiceShipment, poison, store(), db(), net45);
+    await deliverEvent(invoiceShipment, poison, store(), db(), net45);
     const [invoice] = await store().invoicesByShipmentIds(['SHP-900003']);
     // 100.00 at 6.85 % = 6.85
     expect(invoice).toMatchObject({ taxRegion: 'NV', taxRateBps: 685, subtotalCents: 10_000, taxCents: 685, totalCents: 10_685 });
@@ -141,16 +141,16 @@ describe('finance.invoice-shipment (ShipmentConfirmed)', () => {
 
   test('an order finance never saw accepted, or a customers subgraph that is down, throws and writes nothing', async () => {
     const stranger = orderAccepted('ORD-999999', 'CUS-0202', 'TX', [line(1, 1, 100)], 8);
-    await expect(deliver(invoiceShipment, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-999999', shipmentConfirmed('SHP-999999', stranger, [[1, 1]])), store(), db(), net45)).rejects.toThrow(
+    await expect(deliverEvent(invoiceShipment, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-999999', shipmentConfirmed('SHP-999999', stranger, [[1, 1]])), store(), db(), net45)).rejects.toThrow(
       'order ORD-999999 is unknown to finance',
     );
     const known = orderAccepted('ORD-900004', 'CUS-0202', 'TX', [line(1, 1, 100)], 8);
-    await deliver(recordOpenOrder, domainEvent(OrderToCashEvent.OrderAccepted, known.orderId, known), store(), db(), net45);
-    await expect(deliver(invoiceShipment, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900004', shipmentConfirmed('SHP-900004', known, [[1, 1]])), store(), db(), customersService(null))).rejects.toThrow(
+    await deliverEvent(recordOpenOrder, testEvent(OrderToCashEvent.OrderAccepted, known.orderId, known), store(), db(), net45);
+    await expect(deliverEvent(invoiceShipment, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900004', shipmentConfirmed('SHP-900004', known, [[1, 1]])), store(), db(), customersService(null))).rejects.toThrow(
       'customers is unavailable (unreachable)',
     );
     // a shipped line the order does not have
-    await expect(deliver(invoiceShipment, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900004', shipmentConfirmed('SHP-900004', known, [[7, 1]])), store(), db(), net45)).rejects.toThrow(
+    await expect(deliverEvent(invoiceShipment, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900004', shipmentConfirmed('SHP-900004', known, [[7, 1]])), store(), db(), net45)).rejects.toThrow(
       'order ORD-900004 has no line 7',
     );
     expect(await store().invoicesByShipmentIds(['SHP-999999', 'SHP-900004'])).toEqual([]);
@@ -158,8 +158,8 @@ describe('finance.invoice-shipment (ShipmentConfirmed)', () => {
 
   test('COD customers owe on issue', async () => {
     const order = orderAccepted('ORD-900006', 'CUS-0203', 'GA', [line(1, 1, 2500)], 100);
-    await deliver(recordOpenOrder, domainEvent(OrderToCashEvent.OrderAccepted, order.orderId, order), store(), db(), net45);
-    await deliver(invoiceShipment, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900006', shipmentConfirmed('SHP-900006', order, [[1, 1]])), store(), db(), customersService('COD'));
+    await deliverEvent(recordOpenOrder, testEvent(OrderToCashEvent.OrderAccepted, order.orderId, order), store(), db(), net45);
+    await deliverEvent(invoiceShipment, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900006', shipmentConfirmed('SHP-900006', order, [[1, 1]])), store(), db(), customersService('COD'));
     const [invoice] = await store().invoicesByShipmentIds(['SHP-900006']);
     expect(invoice.dueAt).toBe(invoice.issuedAt);
     expect(invoice).toMatchObject({ taxRegion: 'GA', taxCents: 100, totalCents: 2600 });
@@ -169,15 +169,15 @@ describe('finance.invoice-shipment (ShipmentConfirmed)', () => {
 describe('finance.forget-cancelled-order (OrderCancelled)', () => {
   test('a cancelled order leaves credit exposure and is never invoiced; a cancel of an order never accepted changes nothing', async () => {
     const order = orderAccepted('ORD-900005', 'CUS-0204', 'TX', [line(1, 5, 2000)], 825);
-    await deliver(recordOpenOrder, domainEvent(OrderToCashEvent.OrderAccepted, order.orderId, order), store(), db(), net45);
+    await deliverEvent(recordOpenOrder, testEvent(OrderToCashEvent.OrderAccepted, order.orderId, order), store(), db(), net45);
     expect((await exposureOf('CUS-0204')).creditExposure).toEqual({ amount: '108.25' });
     const cancelled = { orderId: order.orderId, customerId: 'CUS-0204', previousStatus: 'ACCEPTED', reason: 'customer changed its mind' };
-    await deliver(forgetCancelledOrder, domainEvent(OrderToCashEvent.OrderCancelled, order.orderId, cancelled), store(), db(), net45);
+    await deliverEvent(forgetCancelledOrder, testEvent(OrderToCashEvent.OrderCancelled, order.orderId, cancelled), store(), db(), net45);
     expect((await exposureOf('CUS-0204')).creditExposure).toEqual({ amount: '0.00' });
-    await expect(deliver(invoiceShipment, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900005', shipmentConfirmed('SHP-900005', order, [[1, 5]])), store(), db(), net45)).rejects.toThrow(
+    await expect(deliverEvent(invoiceShipment, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-900005', shipmentConfirmed('SHP-900005', order, [[1, 5]])), store(), db(), net45)).rejects.toThrow(
       'order ORD-900005 was cancelled',
     );
     const neverAccepted = { orderId: 'ORD-900099', customerId: 'CUS-0204', previousStatus: 'ON_HOLD', reason: 'credit' };
-    await expect(deliver(forgetCancelledOrder, domainEvent(OrderToCashEvent.OrderCancelled, 'ORD-900099', neverAccepted), store(), db(), net45)).resolves.toBeUndefined();
+    await expect(deliverEvent(forgetCancelledOrder, testEvent(OrderToCashEvent.OrderCancelled, 'ORD-900099', neverAccepted), store(), db(), net45)).resolves.toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
-import { createInProcessTransport, openSubgraph, OrderToCashEvent, querySubgraph, type EventTransport, type RunningSubgraph } from '@switchyard/kit';
+import { createInProcessTransport, openSubgraph, OrderToCashEvent, querySubgraph, testEvent, type EventTransport, type RunningSubgraph } from '@switchyard/kit';
 import { customersSubgraph } from '@switchyard/customers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
 import { insertFixtures } from './test-fixtures';
-import { domainEvent, INTERNAL, line, orderAccepted, shipmentConfirmed } from './test-order-to-cash';
+import { INTERNAL, line, orderAccepted, shipmentConfirmed } from './test-order-to-cash';
 
 /**
  * Finance's handlers run by the kit's event runtime (in-process transport, real customers subgraph over
@@ -52,8 +52,8 @@ const EXCEPTIONS = `{ financeEventExceptions(status: OPEN) { edges { node { id h
 test('a poison ShipmentConfirmed lands in the exception queue, and after setTaxRate its replay issues the invoice once', async () => {
   const order = orderAccepted('ORD-700001', 'CUS-0400', 'MT', [line(1, 3, 1000)], 0);
   const shipment = shipmentConfirmed('SHP-700001', order, [[1, 3]]);
-  const shipped = domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-700001', shipment, 'corr-poison');
-  await transport.publish([domainEvent(OrderToCashEvent.OrderAccepted, order.orderId, order), shipped]);
+  const shipped = testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-700001', shipment, 'corr-poison');
+  await transport.publish([testEvent(OrderToCashEvent.OrderAccepted, order.orderId, order), shipped]);
 
   const queued = await eventually(() => operate(EXCEPTIONS), (r) => r.data?.financeEventExceptions.edges.length > 0);
   const [exception] = queued.data.financeEventExceptions.edges.map((e: any) => e.node);

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { openSubgraph, OrderToCashEvent, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, openSubgraph, OrderToCashEvent, outboxRows, querySubgraph, testEvent, type RunningSubgraph } from '@switchyard/kit';
 import { customersSubgraph } from '@switchyard/customers';
 import { sql } from 'kysely';
 import { invoiceShipment, recordOpenOrder } from './event-handlers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
 import { insertFixtures } from './test-fixtures';
-import { customersService, deliver, domainEvent, INTERNAL, line, orderAccepted, outboxRows, shipmentConfirmed } from './test-order-to-cash';
+import { customersService, INTERNAL, line, orderAccepted, shipmentConfirmed } from './test-order-to-cash';
 
 /**
  * The finance commands and handlers on PostgreSQL (TEST_DATABASE_URL, default the local server), in a
@@ -46,9 +46,9 @@ const pay = (invoiceId: string, amount: string) =>
 
 test('an order is recorded, its shipment invoiced once, and June health reads it back', async () => {
   const order = orderAccepted('ORD-800001', 'CUS-0001', 'TX', [line(1, 4, 2500)], 825);
-  await deliver(recordOpenOrder, domainEvent(OrderToCashEvent.OrderAccepted, order.orderId, order), finance.store, db(), customersService('NET30'));
-  const shipped = domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-800001', shipmentConfirmed('SHP-800001', order, [[1, 4]], new Date(Date.now() - 6 * 3_600_000).toISOString()));
-  await Promise.all([1, 2, 3].map(() => deliver(invoiceShipment, shipped, finance.store, db(), customersService('NET30')).catch(() => undefined)));
+  await deliverEvent(recordOpenOrder, testEvent(OrderToCashEvent.OrderAccepted, order.orderId, order), finance.store, db(), customersService('NET30'));
+  const shipped = testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-800001', shipmentConfirmed('SHP-800001', order, [[1, 4]], new Date(Date.now() - 6 * 3_600_000).toISOString()));
+  await Promise.all([1, 2, 3].map(() => deliverEvent(invoiceShipment, shipped, finance.store, db(), customersService('NET30')).catch(() => undefined)));
   const invoices = await finance.store.invoicesByShipmentIds(['SHP-800001']);
   expect(invoices).toHaveLength(1);
   expect(invoices[0]).toMatchObject({ id: 'INV-001101', subtotalCents: 10_000, taxCents: 825, totalCents: 10_825 });

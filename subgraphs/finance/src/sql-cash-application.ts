@@ -1,10 +1,13 @@
-import { appendToOutbox, notFound, OrderToCashEvent, type PaymentApplied } from '@switchyard/kit';
+import { appendToOutbox, notFound, OrderToCashEvent, takeGaplessIds, type IdSequence, type PaymentApplied } from '@switchyard/kit';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { applyCash } from './cash-application';
 import type { FinanceDB, PaymentRow } from './migrations';
 import { toInvoice, toPayment } from './sql-row-mapping';
-import { nextSequentialId, sequenceOf } from './sql-sequential-ids';
 import type { CashApplication, CommandContext, FinanceStore, Payment } from './store';
+
+/** Gapless (one more than the largest), like invoices: receipts and their applications are numbered without gaps. */
+const PAYMENT_IDS: IdSequence = { table: 'payments', prefix: 'PAY', width: 6 };
+const APPLICATION_IDS: IdSequence = { table: 'payment_applications', prefix: 'APP', width: 6 };
 
 /**
  * Cash application in SQL: the payment, its applications, the invoices' new statuses and PaymentApplied,
@@ -29,12 +32,12 @@ export function createSqlCashApplication(db: Kysely<FinanceDB>): Pick<FinanceSto
     const applied = applyCash({ customerId: payment.customerId, currency: payment.currency, availableCents }, applications, invoices, argument);
 
     const appliedAt = new Date().toISOString();
-    let sequence = sequenceOf(await nextSequentialId(trx, 'payment_applications', 'APP'));
+    const ids = await takeGaplessIds(trx, APPLICATION_IDS, applied.length);
     await trx
       .insertInto('payment_applications')
       .values(
-        applied.map((a) => ({
-          id: `APP-${String(sequence++).padStart(6, '0')}`,
+        applied.map((a, i) => ({
+          id: ids[i],
           payment_id: payment.id,
           invoice_id: a.invoice.id,
           amount_cents: a.appliedCents,
@@ -60,7 +63,7 @@ export function createSqlCashApplication(db: Kysely<FinanceDB>): Pick<FinanceSto
     recordPayment(input, command) {
       return db.transaction().execute(async (trx) => {
         const row: PaymentRow = {
-          id: await nextSequentialId(trx, 'payments', 'PAY'),
+          id: (await takeGaplessIds(trx, PAYMENT_IDS, 1))[0],
           customer_id: input.customerId,
           method: input.method,
           reference: input.reference,

@@ -1,6 +1,5 @@
-import { appendToOutbox, notFound, OrderToCashEvent, type InvoiceDisputed } from '@switchyard/kit';
+import { appendToOutbox, invalidStateTransition, notFound, OrderToCashEvent, type InvoiceDisputed } from '@switchyard/kit';
 import { PostgresAdapter, type Kysely } from 'kysely';
-import { invalidStateTransition } from './command-errors';
 import type { FinanceDB } from './migrations';
 import { toInvoice } from './sql-row-mapping';
 import type { FinanceStore, InvoiceStatus } from './store';

@@ -1,12 +1,13 @@
-import { appendToOutbox, consumeOnce, OrderToCashEvent, type InvoiceIssued } from '@switchyard/kit';
+import { appendToOutbox, consumeOnce, OrderToCashEvent, sequenceNumberOf, takeGaplessIds, type IdSequence, type InvoiceIssued } from '@switchyard/kit';
 import type { Kysely } from 'kysely';
 import { priceInvoice } from './invoice-pricing';
 import type { FinanceDB, InvoiceRow } from './migrations';
 import { toInvoice } from './sql-row-mapping';
-import { nextSequentialId, sequenceOf } from './sql-sequential-ids';
 import type { FinanceStore } from './store';
 
 const DAY_MS = 86_400_000;
+/** Gapless (one more than the largest): the invoice number follows the id, and invoice numbers must not skip. */
+const INVOICE_IDS: IdSequence = { table: 'invoices', prefix: 'INV', width: 6 };
 
 /**
  * The event-driven side of the SQL store: the order ledger (OrderAccepted, OrderCancelled) and the
@@ -74,7 +75,7 @@ export function createSqlInvoicing(db: Kysely<FinanceDB>): Pick<FinanceStore, 'r
       return db.transaction().execute(async (trx) => {
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return null;
         // Numbered first: on PostgreSQL that waits for any invoice being written concurrently, so the check below sees it.
-        const id = await nextSequentialId(trx, 'invoices', 'INV');
+        const [id] = await takeGaplessIds(trx, INVOICE_IDS, 1);
         // One invoice per shipment (invoices.shipment_id is unique): a ShipmentConfirmed announced again changes nothing.
         const invoiced = await trx.selectFrom('invoices').select('id').where('shipment_id', '=', shipment.shipmentId).executeTakeFirst();
         if (invoiced) return null;
@@ -96,7 +97,7 @@ export function createSqlInvoicing(db: Kysely<FinanceDB>): Pick<FinanceStore, 'r
         const issuedAt = new Date().toISOString();
         const row: InvoiceRow = {
           id,
-          number: `IN-${200_000 + sequenceOf(id)}`,
+          number: `IN-${200_000 + sequenceNumberOf(id)}`,
           customer_id: order.customer_id,
           order_id: order.order_id,
           shipment_id: shipment.shipmentId,

@@ -1,4 +1,4 @@
-import type { OrderAccepted, OrderCancelled, PageRequest, RowScope, ShipmentConfirmed } from '@switchyard/kit';
+import type { EventDelivery, OrderAccepted, OrderCancelled, PageRequest, RowScope, ShipmentConfirmed } from '@switchyard/kit';
 import type { AgingCutoffs } from './aging';
 
 /**
@@ -88,12 +88,8 @@ export interface FinanceStore {
   countDisputedInvoices(window: TimeWindow): Promise<number>;
 }
 
-/** Which delivery of which event a handler processes: recorded with the effect, and carried by the events it writes. */
-export interface EventDelivery {
-  handler: string;
-  eventId: string;
-  correlationId: string;
-}
+/** Which delivery of which event a handler processes (kit): recorded with the effect, and carried by the events it writes. */
+export type { EventDelivery };
 
 /** Who asked for a command: the events it writes carry the correlation id. */
 export interface CommandContext {

@@ -1,22 +1,6 @@
-import { randomUUID } from 'node:crypto';
-import {
-  DependencyUnavailableError,
-  type CallerIdentity,
-  type DomainEvent,
-  type EventHandler,
-  type OrderAccepted,
-  type OrderLinePayload,
-  type ServiceClient,
-  type ShipmentConfirmed,
-} from '@switchyard/kit';
-import type { Kysely } from 'kysely';
-import type { FinanceStore } from './store';
+import { DependencyUnavailableError, type CallerIdentity, type OrderAccepted, type OrderLinePayload, type ServiceClient, type ShipmentConfirmed } from '@switchyard/kit';
 
-/** Builders of the events finance reacts to, and a stand-in for the customers subgraph, for the order-to-cash tests. */
-
-export function domainEvent<P>(type: string, aggregateId: string, payload: P, correlationId = `corr-${randomUUID()}`): DomainEvent<P> {
-  return { id: randomUUID(), type, source: type.startsWith('Order') ? 'orders' : 'shipments', aggregateId, payload, correlationId, occurredAt: new Date().toISOString() };
-}
+/** Payloads of the events finance reacts to (the kit's testEvent and deliverEvent send them), and a stand-in for the customers subgraph, for the order-to-cash tests. */
 
 export function line(lineNumber: number, quantity: number, unitPriceCents: number): OrderLinePayload {
   return { lineNumber, productId: `PRD-0000${lineNumber}`, sku: `SKU-${lineNumber}`, quantity, unitPriceCents, extendedCents: quantity * unitPriceCents, pricingRule: 'LIST' };
@@ -62,16 +46,6 @@ export function customersService(terms: string | null, calls: { subgraph: string
       return { customer: { id: variables?.id, paymentTerms: terms, currency: 'USD' } } as any;
     },
   };
-}
-
-/** Runs a handler as the kit's consumer would. */
-export function deliver(handler: EventHandler<FinanceStore>, event: DomainEvent, store: FinanceStore, db: Kysely<any>, services: ServiceClient) {
-  return handler.handle(event, { store, db, services, handler: handler.name });
-}
-
-export async function outboxRows(db: Kysely<any>) {
-  const rows = await db.selectFrom('event_outbox').selectAll().orderBy('id').execute();
-  return rows.map((r: any) => ({ type: r.type, source: r.source, aggregateId: r.aggregate_id, correlationId: r.correlation_id, payload: JSON.parse(r.payload) }));
 }
 
 export const INTERNAL: Omit<CallerIdentity, 'exp'> = { id: 'dev-finance-ops', kind: 'internal', scopes: ['finance:write'], tenant: null };

@@ -1,10 +1,10 @@
-import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, openSubgraph, outboxRows, testEvent, type RunningSubgraph } from '@switchyard/kit';
 import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
 import { planAllocation } from './allocation-plan';
 import { allocateOrder, consumeShippedStock, releaseOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
 import { insertFixtures, productId } from './test-fixtures';
-import { deliver, domainEvent, orderAccepted, orderCancelled, outboxRows, shipmentConfirmed } from './test-events';
+import { orderAccepted, orderCancelled, shipmentConfirmed } from './test-events';
 
 /**
  * The stock of the fixtures (test-fixtures.ts), available = on hand - allocated: product i has 100 in
@@ -26,8 +26,8 @@ const level = async (product: number, warehouseId: string) =>
 const allocationsOf = (orderId: string) =>
   db().selectFrom('allocations').select(['id', 'line_number', 'product_id', 'warehouse_id', 'quantity', 'status', 'shipment_id']).where('order_id', '=', orderId).orderBy('line_number').orderBy('id').execute();
 const accept = (orderId: string, lines: [number, number, number][]) => {
-  const event = domainEvent(OrderToCashEvent.OrderAccepted, orderId, orderAccepted(orderId, lines), `corr-${orderId}`);
-  return deliver(allocateOrder, event, store(), db()).then(() => event);
+  const event = testEvent(OrderToCashEvent.OrderAccepted, orderId, orderAccepted(orderId, lines), `corr-${orderId}`);
+  return deliverEvent(allocateOrder, event, store(), db()).then(() => event);
 };
 
 describe('the allocation rule (allocation-plan.ts)', () => {
@@ -145,8 +145,8 @@ describe('inventory.allocate-order (OrderAccepted)', () => {
 
   test('a duplicate delivery, or the same acceptance under another event id, makes one allocation set and one event', async () => {
     const first = await accept('ORD-700004', [[1, 12, 7]]);
-    await deliver(allocateOrder, first, store(), db());
-    const again = domainEvent(OrderToCashEvent.OrderAccepted, 'ORD-700004', orderAccepted('ORD-700004', [[1, 12, 7]]));
+    await deliverEvent(allocateOrder, first, store(), db());
+    const again = testEvent(OrderToCashEvent.OrderAccepted, 'ORD-700004', orderAccepted('ORD-700004', [[1, 12, 7]]));
     expect(await store().allocateOrder(again.payload, { handler: allocateOrder.name, eventId: again.id, correlationId: again.correlationId })).toMatchObject({
       outcome: 'ALREADY_ALLOCATED',
       allocations: [{ orderId: 'ORD-700004', quantity: 7, status: 'ALLOCATED' }],
@@ -158,8 +158,8 @@ describe('inventory.allocate-order (OrderAccepted)', () => {
   });
 
   test('a malformed event changes nothing, not even the delivery mark, so a retry processes it again', async () => {
-    const broken = domainEvent(OrderToCashEvent.OrderAccepted, 'ORD-700005', { ...orderAccepted('ORD-700005', [[1, 12, 7]]), lines: [{ lineNumber: 1, productId: productId(12), quantity: -3 }] });
-    await expect(deliver(allocateOrder, broken, store(), db())).rejects.toThrow(/malformed line/);
+    const broken = testEvent(OrderToCashEvent.OrderAccepted, 'ORD-700005', { ...orderAccepted('ORD-700005', [[1, 12, 7]]), lines: [{ lineNumber: 1, productId: productId(12), quantity: -3 }] });
+    await expect(deliverEvent(allocateOrder, broken, store(), db())).rejects.toThrow(/malformed line/);
     expect(await allocationsOf('ORD-700005')).toEqual([]);
     expect(await outboxRows(db())).toEqual([]);
     expect(await db().selectFrom('event_inbox' as any).selectAll().execute()).toEqual([]);
@@ -170,22 +170,22 @@ describe('inventory.release-order (OrderCancelled)', () => {
   test('releases ALLOCATED and BACKORDERED allocations and gives the reserved stock back, once', async () => {
     await accept('ORD-720001', [[1, 13, 40], [2, 14, 2]]);
     expect(await level(13, 'WH-ATL')).toEqual({ on_hand: 113, allocated: 53 });
-    const cancelled = domainEvent(OrderToCashEvent.OrderCancelled, 'ORD-720001', orderCancelled('ORD-720001'));
-    await deliver(releaseOrder, cancelled, store(), db());
-    await deliver(releaseOrder, cancelled, store(), db());
+    const cancelled = testEvent(OrderToCashEvent.OrderCancelled, 'ORD-720001', orderCancelled('ORD-720001'));
+    await deliverEvent(releaseOrder, cancelled, store(), db());
+    await deliverEvent(releaseOrder, cancelled, store(), db());
     expect((await allocationsOf('ORD-720001')).map((a) => a.status)).toEqual(['RELEASED', 'RELEASED']);
     expect(await level(13, 'WH-ATL')).toEqual({ on_hand: 113, allocated: 13 });
     expect(await level(14, 'WH-ATL')).toEqual({ on_hand: 114, allocated: 14 });
 
     await accept('ORD-720002', [[1, 20, 1]]); // stocked nowhere: backordered, nothing reserved
-    await deliver(releaseOrder, domainEvent(OrderToCashEvent.OrderCancelled, 'ORD-720002', orderCancelled('ORD-720002', 'BACKORDERED')), store(), db());
+    await deliverEvent(releaseOrder, testEvent(OrderToCashEvent.OrderCancelled, 'ORD-720002', orderCancelled('ORD-720002', 'BACKORDERED')), store(), db());
     expect((await allocationsOf('ORD-720002')).map((a) => a.status)).toEqual(['RELEASED']);
     expect(await level(14, 'WH-ATL')).toEqual({ on_hand: 114, allocated: 14 });
   });
 
   test('a cancellation processed before the acceptance leaves nothing reserved', async () => {
-    await deliver(releaseOrder, domainEvent(OrderToCashEvent.OrderCancelled, 'ORD-720003', orderCancelled('ORD-720003', 'ACCEPTED')), store(), db());
-    const event = domainEvent(OrderToCashEvent.OrderAccepted, 'ORD-720003', orderAccepted('ORD-720003', [[1, 15, 5]]));
+    await deliverEvent(releaseOrder, testEvent(OrderToCashEvent.OrderCancelled, 'ORD-720003', orderCancelled('ORD-720003', 'ACCEPTED')), store(), db());
+    const event = testEvent(OrderToCashEvent.OrderAccepted, 'ORD-720003', orderAccepted('ORD-720003', [[1, 15, 5]]));
     expect(await store().allocateOrder(event.payload, { handler: allocateOrder.name, eventId: event.id, correlationId: event.correlationId })).toEqual({
       outcome: 'ORDER_CANCELLED',
       allocations: [],
@@ -200,9 +200,9 @@ describe('inventory.consume-shipped-stock (ShipmentConfirmed)', () => {
   test('the shipped lines become SHIPPED and their units leave on hand and allocated, once per shipment', async () => {
     await accept('ORD-730001', [[1, 16, 10], [2, 17, 4]]);
     const confirmed = shipmentConfirmed('SHP-730001', 'ORD-730001', 'WH-ATL', [[1, 16, 10], [2, 17, 4]]);
-    await deliver(consumeShippedStock, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730001', confirmed), store(), db());
+    await deliverEvent(consumeShippedStock, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730001', confirmed), store(), db());
     // the same shipment again, under another event id
-    await deliver(consumeShippedStock, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730001', confirmed), store(), db());
+    await deliverEvent(consumeShippedStock, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730001', confirmed), store(), db());
     expect((await allocationsOf('ORD-730001')).map((a) => [a.line_number, a.status, a.shipment_id])).toEqual([
       [1, 'SHIPPED', 'SHP-730001'],
       [2, 'SHIPPED', 'SHP-730001'],
@@ -214,14 +214,14 @@ describe('inventory.consume-shipped-stock (ShipmentConfirmed)', () => {
   test('a line shipped in part splits its allocation: the shipped units SHIPPED, the rest still reserved', async () => {
     await accept('ORD-730002', [[1, 18, 10]]);
     const first = shipmentConfirmed('SHP-730002', 'ORD-730002', 'WH-ATL', [[1, 18, 6]]);
-    await deliver(consumeShippedStock, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730002', first), store(), db());
+    await deliverEvent(consumeShippedStock, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730002', first), store(), db());
     expect(await allocationsOf('ORD-730002')).toEqual([
       { id: 'ALC-000041', line_number: 1, product_id: productId(18), warehouse_id: 'WH-ATL', quantity: 4, status: 'ALLOCATED', shipment_id: null },
       { id: 'ALC-000042', line_number: 1, product_id: productId(18), warehouse_id: 'WH-ATL', quantity: 6, status: 'SHIPPED', shipment_id: 'SHP-730002' },
     ]);
     expect(await level(18, 'WH-ATL')).toEqual({ on_hand: 112, allocated: 22 });
     const rest = shipmentConfirmed('SHP-730003', 'ORD-730002', 'WH-ATL', [[1, 18, 4]]);
-    await deliver(consumeShippedStock, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730003', rest), store(), db());
+    await deliverEvent(consumeShippedStock, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730003', rest), store(), db());
     expect((await allocationsOf('ORD-730002')).map((a) => [a.quantity, a.status, a.shipment_id])).toEqual([
       [4, 'SHIPPED', 'SHP-730003'],
       [6, 'SHIPPED', 'SHP-730002'],
@@ -234,9 +234,9 @@ describe('inventory.consume-shipped-stock (ShipmentConfirmed)', () => {
     const before = await allocationsOf('ORD-730004');
     // line 2 ships more than was reserved: the whole event is refused, line 1 included
     const wrong = shipmentConfirmed('SHP-730004', 'ORD-730004', 'WH-ATL', [[1, 19, 5], [2, 22, 6]]);
-    await expect(deliver(consumeShippedStock, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730004', wrong), store(), db())).rejects.toThrow(/no ALLOCATED allocation/);
+    await expect(deliverEvent(consumeShippedStock, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730004', wrong), store(), db())).rejects.toThrow(/no ALLOCATED allocation/);
     const elsewhere = shipmentConfirmed('SHP-730005', 'ORD-730004', 'WH-DAL', [[1, 19, 5]]);
-    await expect(deliver(consumeShippedStock, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730005', elsewhere), store(), db())).rejects.toThrow(/WH-DAL/);
+    await expect(deliverEvent(consumeShippedStock, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-730005', elsewhere), store(), db())).rejects.toThrow(/WH-DAL/);
     expect(await allocationsOf('ORD-730004')).toEqual(before);
     expect(await level(19, 'WH-ATL')).toEqual({ on_hand: 119, allocated: 24 });
   });

@@ -1,9 +1,9 @@
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, openSubgraph, querySubgraph, testEvent, type RunningSubgraph } from '@switchyard/kit';
 import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
 import { allocateOrder, consumeShippedStock, releaseOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
 import { insertFixtures } from './test-fixtures';
-import { deliver, domainEvent, orderAccepted, orderCancelled, shipmentConfirmed } from './test-events';
+import { orderAccepted, orderCancelled, shipmentConfirmed } from './test-events';
 
 let subgraph: RunningSubgraph<InventoryDB, InventoryStore>;
 const db = () => subgraph.database.db;
@@ -36,7 +36,7 @@ test("today's allocations: a line shipped in parts counts once, a cancelled orde
   const now = Date.now();
   const from = new Date(now - 60_000).toISOString();
   const to = new Date(now + 60_000).toISOString();
-  const send = (type: string, handler: typeof allocateOrder, aggregateId: string, payload: unknown) => deliver(handler, domainEvent(type, aggregateId, payload), subgraph.store, db());
+  const send = (type: string, handler: typeof allocateOrder, aggregateId: string, payload: unknown) => deliverEvent(handler, testEvent(type, aggregateId, payload), subgraph.store, db());
 
   await send(OrderToCashEvent.OrderAccepted, allocateOrder, 'ORD-800001', orderAccepted('ORD-800001', [[1, 1, 10], [2, 2, 1]]));
   await send(OrderToCashEvent.ShipmentConfirmed, consumeShippedStock, 'SHP-800001', shipmentConfirmed('SHP-800001', 'ORD-800001', 'WH-ATL', [[1, 1, 4]]));

@@ -1,9 +1,6 @@
-import type { DomainEvent } from '@switchyard/kit/src/events/domain-event';
-import type { EventHandler } from '@switchyard/kit/src/events/handlers';
+import { deliveryOf, type EventHandler } from '@switchyard/kit/src/events/handlers';
 import { OrderToCashEvent, type OrderAccepted, type OrderCancelled, type ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
-import type { EventDelivery, InventoryStore } from './store';
-
-const deliveryOf = (event: DomainEvent, handler: string): EventDelivery => ({ handler, eventId: event.id, correlationId: event.correlationId });
+import type { InventoryStore } from './store';
 
 /** OrderAccepted: reserve every line (InventoryAllocated), or backorder the order (OrderBackordered). */
 export const allocateOrder: EventHandler<InventoryStore> = {

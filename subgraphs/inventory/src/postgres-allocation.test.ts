@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, openSubgraph, outboxRows, querySubgraph, testEvent, type RunningSubgraph } from '@switchyard/kit';
 import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
 import { sql } from 'kysely';
 import { allocateOrder, consumeShippedStock, releaseOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
 import { insertFixtures, productId } from './test-fixtures';
-import { deliver, domainEvent, orderAccepted, orderCancelled, outboxRows, shipmentConfirmed } from './test-events';
+import { orderAccepted, orderCancelled, shipmentConfirmed } from './test-events';
 
 /**
  * The allocation handlers on PostgreSQL (TEST_DATABASE_URL, default the local server), in a schema of
@@ -46,8 +46,8 @@ test('ten orders racing for the same stock never reserve more than is available'
   await Promise.all(
     Array.from({ length: 10 }, (_, n) => {
       const orderId = `ORD-95${String(n).padStart(4, '0')}`;
-      const event = domainEvent(OrderToCashEvent.OrderAccepted, orderId, orderAccepted(orderId, [[1, 33, 30]]));
-      return withRetries(() => deliver(allocateOrder, event, subgraph.store, db()));
+      const event = testEvent(OrderToCashEvent.OrderAccepted, orderId, orderAccepted(orderId, [[1, 33, 30]]));
+      return withRetries(() => deliverEvent(allocateOrder, event, subgraph.store, db()));
     }),
   );
   const rows = await db().selectFrom('allocations').select(['status', 'warehouse_id', 'quantity']).where('order_id', 'like', 'ORD-95%').execute();
@@ -67,21 +67,21 @@ test('ten orders racing for the same stock never reserve more than is available'
 });
 
 test('the same acceptance delivered at once, three times and under two more event ids, makes one allocation set', async () => {
-  const event = domainEvent(OrderToCashEvent.OrderAccepted, 'ORD-960001', orderAccepted('ORD-960001', [[1, 41, 5], [2, 42, 5]]));
+  const event = testEvent(OrderToCashEvent.OrderAccepted, 'ORD-960001', orderAccepted('ORD-960001', [[1, 41, 5], [2, 42, 5]]));
   const others = [1, 2].map(() => ({ ...event, id: randomUUID() }));
-  await Promise.all([event, event, event, ...others].map((e) => deliver(allocateOrder, e, subgraph.store, db()).catch(() => undefined)));
+  await Promise.all([event, event, event, ...others].map((e) => deliverEvent(allocateOrder, e, subgraph.store, db()).catch(() => undefined)));
   expect(await db().selectFrom('allocations').select('id').where('order_id', '=', 'ORD-960001').execute()).toHaveLength(2);
   expect(await level(41, 'WH-ATL')).toEqual({ on_hand: 141, allocated: 46 });
 });
 
 test('release and consumption, then health, on PostgreSQL', async () => {
   const accept = (orderId: string, lines: [number, number, number][]) =>
-    deliver(allocateOrder, domainEvent(OrderToCashEvent.OrderAccepted, orderId, orderAccepted(orderId, lines)), subgraph.store, db());
+    deliverEvent(allocateOrder, testEvent(OrderToCashEvent.OrderAccepted, orderId, orderAccepted(orderId, lines)), subgraph.store, db());
   await accept('ORD-970001', [[1, 44, 10]]);
   await accept('ORD-970002', [[1, 46, 10]]);
-  await deliver(releaseOrder, domainEvent(OrderToCashEvent.OrderCancelled, 'ORD-970001', orderCancelled('ORD-970001')), subgraph.store, db());
+  await deliverEvent(releaseOrder, testEvent(OrderToCashEvent.OrderCancelled, 'ORD-970001', orderCancelled('ORD-970001')), subgraph.store, db());
   const shipped = shipmentConfirmed('SHP-970002', 'ORD-970002', 'WH-ATL', [[1, 46, 4]]);
-  await deliver(consumeShippedStock, domainEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-970002', shipped), subgraph.store, db());
+  await deliverEvent(consumeShippedStock, testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-970002', shipped), subgraph.store, db());
   expect(await level(44, 'WH-ATL')).toEqual({ on_hand: 144, allocated: 44 });
   expect(await level(46, 'WH-ATL')).toEqual({ on_hand: 142, allocated: 52 });
 

@@ -2,7 +2,7 @@ import { appendToOutbox, consumeOnce } from '@switchyard/kit/src/events/outbox';
 import { OrderToCashEvent, type InventoryAllocated, type OrderBackordered } from '@switchyard/kit/src/events/order-to-cash-events';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { planAllocation, type LineRequest } from './allocation-plan';
-import { takeIds, type IdSequence } from './id-sequences';
+import { takeIds, type IdSequence } from '@switchyard/kit/src/sequential-ids';
 import type { AllocationRow, InventoryBookkeeping, InventoryDB } from './migrations';
 import { toAllocation } from './sql-row-mapping';
 import type { InventoryStore } from './store';

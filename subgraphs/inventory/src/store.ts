@@ -1,3 +1,4 @@
+import type { EventDelivery } from '@switchyard/kit/src/events/handlers';
 import type { OrderAccepted, OrderCancelled, ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
 
 /**
@@ -43,12 +44,8 @@ export interface InventoryStore {
   allocationHealth(window: TimeWindow): Promise<AllocationHealth>;
 }
 
-/** Which event a handler is processing: consumeOnce's key, and the correlation id its events carry on. */
-export interface EventDelivery {
-  handler: string;
-  eventId: string;
-  correlationId: string;
-}
+/** Which event a handler is processing (kit): consumeOnce's key, and the correlation id its events carry on. */
+export type { EventDelivery };
 
 export type AllocationOutcome =
   | { outcome: 'ALLOCATED' | 'BACKORDERED'; allocations: Allocation[] }

@@ -1,4 +1,4 @@
-import { applyBasisPoints, formatCents } from './money';
+import { applyBasisPoints, centsOfMoney, formatCents, parseAmountCents } from './money';
 import { alignByKey, groupByKey } from './loaders';
 import { decodeCursor, encodeCursor, pageRequest, toConnection } from './pagination';
 import { correlationIdFrom } from './correlation';
@@ -16,6 +16,25 @@ describe('money', () => {
     expect(applyBasisPoints(1_050, 1_000)).toBe(105);
     expect(applyBasisPoints(5, 1_000)).toBe(1); // 0.5 cent rounds up
     expect(applyBasisPoints(-5, 1_000)).toBe(-1);
+  });
+  test.each([
+    ['12', 1200],
+    ['12.5', 1250],
+    [' 0.01 ', 1],
+    ['0', 0],
+    ['999999999999.99', 99_999_999_999_999],
+  ])('a typed amount %j is %i cents', (text, cents) => {
+    expect(parseAmountCents(text, 'amount')).toBe(cents);
+  });
+  test.each(['-5', '1e3', '12.345', '', 'abc', '1,000.00', '1000000000000'])('a typed amount %j is BAD_USER_INPUT naming the argument', (text) => {
+    expect(() => parseAmountCents(text, 'input.lines[0].expectedUnitPrice')).toThrow(
+      expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', argument: 'input.lines[0].expectedUnitPrice' } }),
+    );
+  });
+  test("another subgraph's Money amount is read back to cents; a malformed one is a broken dependency", () => {
+    expect(centsOfMoney(formatCents(123456))).toBe(123456);
+    expect(centsOfMoney('-0.05')).toBe(-5);
+    expect(() => centsOfMoney('12.5')).toThrow('not a Money amount');
   });
 });
 

@@ -1,6 +1,6 @@
 import {
+  deliveryOf,
   OrderToCashEvent,
-  type DomainEvent,
   type EventHandler,
   type InventoryAllocated,
   type InvoiceIssued,
@@ -9,7 +9,7 @@ import {
   type ShipmentConfirmed,
   type ShipmentDelivered,
 } from '@switchyard/kit';
-import type { EventDelivery, OrderStore } from './store';
+import type { OrderStore } from './store';
 
 /**
  * The order following the chain: its status moves with what inventory, shipments and finance announce.
@@ -18,13 +18,6 @@ import type { EventDelivery, OrderStore } from './store';
  * (consumeOnce, and natural keys: a shipment or an invoice is recorded once). An event about an order
  * this subgraph does not have throws, and lands in the exception queue.
  */
-
-const deliveryOf = (event: DomainEvent, handler: string): EventDelivery => ({
-  handler,
-  eventId: event.id,
-  correlationId: event.correlationId,
-  occurredAt: event.occurredAt,
-});
 
 /** InventoryAllocated -> ALLOCATED; OrderBackordered -> BACKORDERED (from ACCEPTED only: never back from ALLOCATED). */
 export const followAllocation: EventHandler<OrderStore> = {

@@ -1,6 +1,5 @@
-import { applyBasisPoints, formatCents } from '@switchyard/kit';
+import { applyBasisPoints, centsOfMoney, formatCents } from '@switchyard/kit';
 import { DependencyUnavailableError, type ServiceClient } from '@switchyard/kit/src/service-client';
-import { centsOfMoney } from './decimal-amount';
 import type { PlaceOrderRequest } from './place-order-request';
 import type { HoldDraft, LineDraft, OrderTerms, PricingRule, ShipToAddress } from './store';
 

@@ -1,8 +1,8 @@
-import { openSubgraph, OrderToCashEvent, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, OrderToCashEvent, outboxRows, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
 import type { FastifyInstance } from 'fastify';
 import { followAllocation, followShipments } from './event-handlers';
 import { ordersSubgraph, type OrderStore, type OrdersDB } from './index';
-import { CREDIT_CONTROL, deliver, domainEvent, identity, outboxRows, SALES_DESK, serverWith, standardDependencies, type FakeDependencies } from './test-order-capture';
+import { CREDIT_CONTROL, deliver, domainEvent, identity, SALES_DESK, serverWith, standardDependencies, type FakeDependencies } from './test-order-capture';
 
 let subgraph: RunningSubgraph<OrdersDB, OrderStore>;
 let server: FastifyInstance;

@@ -1,6 +1,5 @@
-import { badUserInput, forbiddenRow, notFound, rowVisible } from '@switchyard/kit';
+import { badUserInput, ErrorCode, forbiddenRow, invalidStateTransition, notFound, rowVisible } from '@switchyard/kit';
 import { GraphQLError } from 'graphql';
-import { invalidStateTransition } from './command-errors';
 import { checkOrder } from './order-checks';
 import type { PlaceOrderRequest } from './place-order-request';
 import type { OrderCommandContext } from './place-order';
@@ -64,7 +63,7 @@ export async function releaseHold(ctx: OrderCommandContext, orderId: string, hol
     const checks = await checkOrder(ctx.services, ctx.correlationId, request);
     if (checks.unavailable.length > 0) {
       throw new GraphQLError(`Order ${orderId} still cannot be checked: ${checks.unavailable.join(', ')} did not answer; nothing was released`, {
-        extensions: { code: 'DEPENDENCY_UNAVAILABLE', subgraphs: checks.unavailable },
+        extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, subgraphs: checks.unavailable },
       });
     }
     if (checks.problems.length > 0) {

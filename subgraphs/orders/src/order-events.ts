@@ -1,5 +1,5 @@
 import type { OrderAccepted, OrderLinePayload } from '@switchyard/kit/src/events/order-to-cash-events';
-import { invalidStateTransition } from './command-errors';
+import { invalidStateTransition } from '@switchyard/kit/src/errors';
 import type { Order, OrderLine } from './store';
 
 /**

@@ -1,7 +1,7 @@
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, outboxRows, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
 import type { FastifyInstance } from 'fastify';
 import { ordersSubgraph, type OrderStore, type OrdersDB } from './index';
-import { dependencyStub, identity, outboxRows, SALES_DESK, serverWith, standardDependencies, type FakeDependencies } from './test-order-capture';
+import { dependencyStub, identity, SALES_DESK, serverWith, standardDependencies, type FakeDependencies } from './test-order-capture';
 
 let subgraph: RunningSubgraph<OrdersDB, OrderStore>;
 let server: FastifyInstance;

@@ -1,5 +1,5 @@
-import { badUserInput, forbiddenRow, rowVisible, type SubgraphContext } from '@switchyard/kit';
-import { idempotencyKeyReused } from './command-errors';
+import { badUserInput, ErrorCode, forbiddenRow, rowVisible, type SubgraphContext } from '@switchyard/kit';
+import { GraphQLError } from 'graphql';
 import { checkOrder } from './order-checks';
 import { orderChannelFor } from './order-channel';
 import { fingerprintOf, placeOrderRequestFrom, type PlaceOrderInput } from './place-order-request';
@@ -60,4 +60,12 @@ async function answer(store: OrderStore, placement: IdempotentPlacement, fingerp
   const [[order], holds] = await Promise.all([store.ordersByIds([placement.orderId]), store.holdsByOrderIds([placement.orderId])]);
   // Holds placed with the order; later ones (found when releaseHold checked again) are on the order itself.
   return { order, accepted: placement.accepted, holds: holds.filter((h) => h.placedAt === order.placedAt), replayed };
+}
+
+/** The caller used an idempotency key before, for a different request. */
+function idempotencyKeyReused(key: string, orderId: string): GraphQLError {
+  return new GraphQLError(
+    `Idempotency key ${JSON.stringify(key)} was used for a different request (order ${orderId}); use a new key for a new order`,
+    { extensions: { code: ErrorCode.IDEMPOTENCY_KEY_REUSED, argument: 'idempotencyKey', orderId } },
+  );
 }

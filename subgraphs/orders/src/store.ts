@@ -1,4 +1,4 @@
-import type { PageRequest, RowScope } from '@switchyard/kit';
+import type { EventDelivery as KitEventDelivery, PageRequest, RowScope } from '@switchyard/kit';
 import type {
   InventoryAllocated,
   InvoiceIssued,
@@ -161,11 +161,8 @@ export interface CommandContext {
   correlationId: string;
 }
 
-/** An event being processed by a handler (`consumeOnce` key) and the request that caused it. */
-export interface EventDelivery {
-  handler: string;
-  eventId: string;
-  correlationId: string;
+/** An event being processed by a handler (`consumeOnce` key) and the request that caused it (kit deliveryOf). */
+export interface EventDelivery extends KitEventDelivery {
   /** When the event happened: the instant of status changes whose payload does not say. */
   occurredAt: string;
 }

@@ -10,7 +10,6 @@ import {
   type RunningSubgraph,
   type ServiceClient,
 } from '@switchyard/kit';
-import type { Kysely } from 'kysely';
 import type { OrdersDB } from './migrations';
 import type { OrderStore } from './store';
 
@@ -163,11 +162,6 @@ export const identity = (id: string, kind: CallerIdentity['kind'], scopes: strin
 });
 export const SALES_DESK = identity('dev-sales-portal', 'internal', ['orders:write']);
 export const CREDIT_CONTROL = identity('dev-finance-ops', 'internal', ['orders:release-hold', 'orders:write']);
-
-export async function outboxRows(db: Kysely<any>) {
-  const rows = await db.selectFrom('event_outbox').selectAll().orderBy('id').execute();
-  return rows.map((r: any) => ({ type: r.type, source: r.source, aggregateId: r.aggregate_id, correlationId: r.correlation_id, payload: JSON.parse(r.payload) }));
-}
 
 export function domainEvent<P>(type: string, aggregateId: string, payload: P, occurredAt = new Date().toISOString()): DomainEvent<P> {
   return { id: randomUUID(), type, source: 'test', aggregateId, payload, correlationId: `corr-${randomUUID()}`, occurredAt };

@@ -1,9 +1,6 @@
-import type { DomainEvent } from '@switchyard/kit/src/events/domain-event';
-import type { EventHandler } from '@switchyard/kit/src/events/handlers';
+import { deliveryOf, type EventHandler } from '@switchyard/kit/src/events/handlers';
 import { OrderToCashEvent, type InventoryAllocated, type OrderCancelled } from '@switchyard/kit/src/events/order-to-cash-events';
-import type { EventDelivery, ShipmentStore } from './store';
-
-const deliveryOf = (event: DomainEvent, handler: string): EventDelivery => ({ handler, eventId: event.id, correlationId: event.correlationId });
+import type { ShipmentStore } from './store';
 
 /** InventoryAllocated: one planned shipment per warehouse the order's stock is reserved in (ShipmentPlanned). */
 export const planShipment: EventHandler<ShipmentStore> = {

@@ -70,7 +70,7 @@ export const migrations: Record<string, Migration> = {
         .addColumn('order_id', 'text', (c) => c.primaryKey())
         .addColumn('cancelled_at', 'text', (c) => c.notNull())
         .execute();
-      // The last number handed out per id prefix (id-sequences.ts).
+      // The last number handed out per id prefix (the kit's takeIds, sequential-ids.ts).
       await db.schema
         .createTable('id_sequences')
         .addColumn('name', 'text', (c) => c.primaryKey())

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, openSubgraph, outboxRows, querySubgraph, testEvent, type RunningSubgraph } from '@switchyard/kit';
 import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
 import { sql } from 'kysely';
 import { cancelShipments, planShipment } from './event-handlers';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
 import { insertFixtures } from './test-fixtures';
-import { deliver, domainEvent, inventoryAllocated, orderCancelled, outboxRows, WAREHOUSE } from './test-events';
+import { inventoryAllocated, orderCancelled, WAREHOUSE } from './test-events';
 
 /**
  * Planning and the execution commands on PostgreSQL (TEST_DATABASE_URL, default the local server), in
@@ -30,9 +30,9 @@ afterAll(async () => {
 const liveShipments = (orderId: string) => db().selectFrom('shipments').select(['id', 'warehouse_id', 'status']).where('order_id', '=', orderId).where('status', '<>', 'CANCELLED').execute();
 
 test('one allocation announced five times at once, under three event ids, plans one shipment per warehouse', async () => {
-  const event = domainEvent(OrderToCashEvent.InventoryAllocated, 'ORD-400001', inventoryAllocated('ORD-400001', 'CUS-0001', [[1, 1, 5, 'WH-ATL'], [2, 2, 500, 'WH-DAL']]));
+  const event = testEvent(OrderToCashEvent.InventoryAllocated, 'ORD-400001', inventoryAllocated('ORD-400001', 'CUS-0001', [[1, 1, 5, 'WH-ATL'], [2, 2, 500, 'WH-DAL']]));
   const events = [event, event, event, { ...event, id: randomUUID() }, { ...event, id: randomUUID() }];
-  await Promise.all(events.map((e) => deliver(planShipment, e, subgraph.store, db()).catch(() => undefined)));
+  await Promise.all(events.map((e) => deliverEvent(planShipment, e, subgraph.store, db()).catch(() => undefined)));
   expect((await liveShipments('ORD-400001')).map((s) => s.warehouse_id).sort()).toEqual(['WH-ATL', 'WH-DAL']);
   expect((await outboxRows(db())).filter((r) => r.type === 'ShipmentPlanned')).toHaveLength(2);
 });
@@ -40,9 +40,9 @@ test('one allocation announced five times at once, under three event ids, plans 
 test('a plan racing its order cancellation leaves no live shipment, whichever runs first', async () => {
   for (let n = 0; n < 5; n++) {
     const orderId = `ORD-41000${n}`;
-    const plan = domainEvent(OrderToCashEvent.InventoryAllocated, orderId, inventoryAllocated(orderId, 'CUS-0002', [[1, 3, 2, 'WH-ATL']]));
-    const cancel = domainEvent(OrderToCashEvent.OrderCancelled, orderId, orderCancelled(orderId, 'CUS-0002'));
-    await Promise.all([deliver(planShipment, plan, subgraph.store, db()), deliver(cancelShipments, cancel, subgraph.store, db())]);
+    const plan = testEvent(OrderToCashEvent.InventoryAllocated, orderId, inventoryAllocated(orderId, 'CUS-0002', [[1, 3, 2, 'WH-ATL']]));
+    const cancel = testEvent(OrderToCashEvent.OrderCancelled, orderId, orderCancelled(orderId, 'CUS-0002'));
+    await Promise.all([deliverEvent(planShipment, plan, subgraph.store, db()), deliverEvent(cancelShipments, cancel, subgraph.store, db())]);
     expect(await liveShipments(orderId)).toEqual([]);
   }
 });

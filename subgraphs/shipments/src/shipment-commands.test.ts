@@ -1,9 +1,9 @@
-import { openSubgraph, querySubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, openSubgraph, outboxRows, querySubgraph, testEvent, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
 import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
 import { planShipment } from './event-handlers';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
 import { insertFixtures, shipmentId, STATUSES } from './test-fixtures';
-import { deliver, domainEvent, inventoryAllocated, outboxRows, threePlOf, WAREHOUSE } from './test-events';
+import { inventoryAllocated, threePlOf, WAREHOUSE } from './test-events';
 
 /**
  * The fixtures' shipment i has status STATUSES[(i - 1) % 6] (SHP-000001 PLANNED ... SHP-000006
@@ -46,7 +46,7 @@ const statusOf = async (id: string) => (await db().selectFrom('shipments').selec
 
 test('a planned shipment goes PICKED, PACKED, SHIPPED, IN_TRANSIT (twice), DELIVERED, announcing each step in order', async () => {
   const allocated = inventoryAllocated('ORD-600001', 'CUS-0001', [[1, 4, 6, 'WH-DAL'], [2, 5, 2, 'WH-DAL']]);
-  await deliver(planShipment, domainEvent(OrderToCashEvent.InventoryAllocated, 'ORD-600001', allocated), subgraph.store, db());
+  await deliverEvent(planShipment, testEvent(OrderToCashEvent.InventoryAllocated, 'ORD-600001', allocated), subgraph.store, db());
   const id = 'SHP-000031';
   const headers = (correlationId: string) => ({ 'x-correlation-id': correlationId });
   const step = async (document: Promise<any>) => {

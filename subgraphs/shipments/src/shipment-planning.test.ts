@@ -1,11 +1,11 @@
-import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, openSubgraph, outboxRows, testEvent, type RunningSubgraph } from '@switchyard/kit';
 import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
 import { chooseCarrier, FREIGHT_UNITS } from './carrier-choice';
 import { cancelShipments, planShipment } from './event-handlers';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
 import type { Carrier } from './store';
 import { CARRIERS, insertFixtures } from './test-fixtures';
-import { deliver, domainEvent, inventoryAllocated, orderCancelled, outboxRows } from './test-events';
+import { inventoryAllocated, orderCancelled } from './test-events';
 
 let subgraph: RunningSubgraph<ShipmentsDB, ShipmentStore>;
 const db = () => subgraph.database.db;
@@ -46,7 +46,7 @@ describe('shipments.plan-shipment (InventoryAllocated)', () => {
   test('plans one shipment per warehouse with its lines, carrier, PLANNED milestone and ShipmentPlanned', async () => {
     // CUS-0001 ships parcel by UPS and FedEx twice each (UPS more recently), freight by ODFL
     const allocated = inventoryAllocated('ORD-500001', 'CUS-0001', [[1, 7, 5, 'WH-DAL'], [2, 8, 150, 'WH-ATL'], [3, 9, 10, 'WH-DAL']]);
-    await deliver(planShipment, domainEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500001', allocated, 'corr-plan'), store(), db());
+    await deliverEvent(planShipment, testEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500001', allocated, 'corr-plan'), store(), db());
 
     expect(await shipmentsOf('ORD-500001')).toEqual([
       { id: 'SHP-000031', warehouse_id: 'WH-ATL', carrier_id: 'CAR-ODFL', service_level: 'LTL', status: 'PLANNED' },
@@ -92,26 +92,26 @@ describe('shipments.plan-shipment (InventoryAllocated)', () => {
   });
 
   test('a customer without history gets the first carrier of the mode by code', async () => {
-    await deliver(planShipment, domainEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500002', inventoryAllocated('ORD-500002', 'CUS-0999', [[1, 1, 3, 'WH-ATL']])), store(), db());
+    await deliverEvent(planShipment, testEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500002', inventoryAllocated('ORD-500002', 'CUS-0999', [[1, 1, 3, 'WH-ATL']])), store(), db());
     expect(await shipmentsOf('ORD-500002')).toMatchObject([{ carrier_id: 'CAR-FDX', service_level: 'GROUND' }]);
   });
 
   test('a duplicate InventoryAllocated, delivered again or under another event id, plans one shipment per warehouse', async () => {
     const allocated = inventoryAllocated('ORD-500003', 'CUS-0002', [[1, 1, 3, 'WH-ATL']]);
-    const event = domainEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500003', allocated);
-    await deliver(planShipment, event, store(), db());
-    await deliver(planShipment, event, store(), db());
+    const event = testEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500003', allocated);
+    await deliverEvent(planShipment, event, store(), db());
+    await deliverEvent(planShipment, event, store(), db());
     expect(await store().planShipments(allocated, { handler: planShipment.name, eventId: 'another-event-id', correlationId: 'corr-again' })).toEqual([]);
     expect(await store().planShipments(allocated, { handler: planShipment.name, eventId: event.id, correlationId: event.correlationId })).toBeNull();
     // a later allocation in another warehouse still gets its shipment
-    await deliver(planShipment, domainEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500003', inventoryAllocated('ORD-500003', 'CUS-0002', [[2, 2, 1, 'WH-DAL']])), store(), db());
+    await deliverEvent(planShipment, testEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500003', inventoryAllocated('ORD-500003', 'CUS-0002', [[2, 2, 1, 'WH-DAL']])), store(), db());
     expect((await shipmentsOf('ORD-500003')).map((s) => s.warehouse_id)).toEqual(['WH-ATL', 'WH-DAL']);
     expect((await outboxRows(db())).map((r) => r.aggregateId)).toEqual(['SHP-000031', 'SHP-000032']);
   });
 
   test('a malformed event throws and writes nothing', async () => {
     const broken = inventoryAllocated('ORD-500004', 'CUS-0002', [[1, 1, 0, 'WH-ATL']]);
-    await expect(deliver(planShipment, domainEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500004', broken), store(), db())).rejects.toThrow(/malformed allocation/);
+    await expect(deliverEvent(planShipment, testEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500004', broken), store(), db())).rejects.toThrow(/malformed allocation/);
     expect(await shipmentsOf('ORD-500004')).toEqual([]);
     expect(await outboxRows(db())).toEqual([]);
   });
@@ -120,8 +120,8 @@ describe('shipments.plan-shipment (InventoryAllocated)', () => {
 describe('shipments.cancel-shipments (OrderCancelled)', () => {
   test('cancels what has not shipped, keeps what has, once', async () => {
     // order 2 of the fixtures: SHP-000003 PACKED, SHP-000004 SHIPPED
-    const event = domainEvent(OrderToCashEvent.OrderCancelled, 'ORD-000002', orderCancelled('ORD-000002', 'CUS-0002'));
-    await deliver(cancelShipments, event, store(), db());
+    const event = testEvent(OrderToCashEvent.OrderCancelled, 'ORD-000002', orderCancelled('ORD-000002', 'CUS-0002'));
+    await deliverEvent(cancelShipments, event, store(), db());
     expect(await store().cancelShipments(event.payload, { handler: cancelShipments.name, eventId: event.id, correlationId: event.correlationId })).toBeNull();
     expect((await shipmentsOf('ORD-000002')).map((s) => [s.id, s.status])).toEqual([
       ['SHP-000003', 'CANCELLED'],
@@ -131,12 +131,12 @@ describe('shipments.cancel-shipments (OrderCancelled)', () => {
 
   test('frees the natural key, and an allocation processed after the cancellation plans nothing', async () => {
     const allocated = inventoryAllocated('ORD-500005', 'CUS-0003', [[1, 1, 3, 'WH-ATL']]);
-    await deliver(planShipment, domainEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500005', allocated), store(), db());
-    await deliver(cancelShipments, domainEvent(OrderToCashEvent.OrderCancelled, 'ORD-500005', orderCancelled('ORD-500005', 'CUS-0003')), store(), db());
+    await deliverEvent(planShipment, testEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500005', allocated), store(), db());
+    await deliverEvent(cancelShipments, testEvent(OrderToCashEvent.OrderCancelled, 'ORD-500005', orderCancelled('ORD-500005', 'CUS-0003')), store(), db());
     expect(await db().selectFrom('shipments').select(['status', 'plan_key']).where('order_id', '=', 'ORD-500005').execute()).toEqual([{ status: 'CANCELLED', plan_key: null }]);
 
-    await deliver(cancelShipments, domainEvent(OrderToCashEvent.OrderCancelled, 'ORD-500006', orderCancelled('ORD-500006', 'CUS-0003')), store(), db());
-    await deliver(planShipment, domainEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500006', inventoryAllocated('ORD-500006', 'CUS-0003', [[1, 1, 3, 'WH-ATL']])), store(), db());
+    await deliverEvent(cancelShipments, testEvent(OrderToCashEvent.OrderCancelled, 'ORD-500006', orderCancelled('ORD-500006', 'CUS-0003')), store(), db());
+    await deliverEvent(planShipment, testEvent(OrderToCashEvent.InventoryAllocated, 'ORD-500006', inventoryAllocated('ORD-500006', 'CUS-0003', [[1, 1, 3, 'WH-ATL']])), store(), db());
     expect(await shipmentsOf('ORD-500006')).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { invalidStateTransition } from '@switchyard/kit/src/errors';
 import type { MilestoneCode, ShipmentStatus } from './store';
 
 /**
@@ -27,18 +27,13 @@ const RECORDED_ELSEWHERE: Partial<Record<MilestoneCode, string>> = {
   DELIVERED: 'DELIVERED is recorded by recordDelivery',
 };
 
-/** A command the shipment's status does not allow: the stable code INVALID_STATE_TRANSITION, with from and to. */
-export function invalidStateTransition(shipmentId: string, from: ShipmentStatus, to: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'INVALID_STATE_TRANSITION', typeName: 'Shipment', id: shipmentId, from, to } });
-}
-
 /** The status a shipment in `status` has after milestone `code`, or INVALID_STATE_TRANSITION. */
 export function statusAfterMilestone(shipmentId: string, status: ShipmentStatus, code: MilestoneCode): ShipmentStatus {
   const elsewhere = RECORDED_ELSEWHERE[code];
-  if (elsewhere) throw invalidStateTransition(shipmentId, status, code, `shipment ${shipmentId}: ${elsewhere}, not by recordMilestone`);
+  if (elsewhere) throw invalidStateTransition('Shipment', shipmentId, status, code, `shipment ${shipmentId}: ${elsewhere}, not by recordMilestone`);
   const step = MILESTONE_STEPS[code]!;
   if (status !== step.from) {
-    throw invalidStateTransition(shipmentId, status, code, `shipment ${shipmentId} is ${status}: ${code} can only be recorded on a ${step.from} shipment`);
+    throw invalidStateTransition('Shipment', shipmentId, status, code, `shipment ${shipmentId} is ${status}: ${code} can only be recorded on a ${step.from} shipment`);
   }
   return step.to;
 }
@@ -46,13 +41,13 @@ export function statusAfterMilestone(shipmentId: string, status: ShipmentStatus,
 /** confirmShipment: PACKED -> SHIPPED. */
 export function checkConfirmable(shipmentId: string, status: ShipmentStatus): void {
   if (status !== 'PACKED') {
-    throw invalidStateTransition(shipmentId, status, 'SHIPPED', `shipment ${shipmentId} is ${status}: only a PACKED shipment can be confirmed as shipped`);
+    throw invalidStateTransition('Shipment', shipmentId, status, 'SHIPPED', `shipment ${shipmentId} is ${status}: only a PACKED shipment can be confirmed as shipped`);
   }
 }
 
 /** recordDelivery: SHIPPED (in transit or not) -> DELIVERED. */
 export function checkDeliverable(shipmentId: string, status: ShipmentStatus): void {
   if (status !== 'SHIPPED') {
-    throw invalidStateTransition(shipmentId, status, 'DELIVERED', `shipment ${shipmentId} is ${status}: only a SHIPPED shipment can be delivered`);
+    throw invalidStateTransition('Shipment', shipmentId, status, 'DELIVERED', `shipment ${shipmentId} is ${status}: only a SHIPPED shipment can be delivered`);
   }
 }

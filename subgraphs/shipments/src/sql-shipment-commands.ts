@@ -1,4 +1,4 @@
-import { badUserInput, forbiddenRow, notFound, rowVisible, type RowScope } from '@switchyard/kit';
+import { badUserInput, forbiddenRow, invalidStateTransition, notFound, rowVisible, takeIds, type RowScope } from '@switchyard/kit';
 import { appendToOutbox } from '@switchyard/kit/src/events/outbox';
 import {
   OrderToCashEvent,
@@ -7,9 +7,8 @@ import {
   type ShipmentDelivered,
 } from '@switchyard/kit/src/events/order-to-cash-events';
 import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
-import { takeIds } from './id-sequences';
 import type { ShipmentRow, ShipmentsBookkeeping, ShipmentsDB } from './migrations';
-import { checkConfirmable, checkDeliverable, invalidStateTransition, statusAfterMilestone } from './shipment-transitions';
+import { checkConfirmable, checkDeliverable, statusAfterMilestone } from './shipment-transitions';
 import { MILESTONE_IDS } from './sql-shipment-planning';
 import { toShipment } from './sql-row-mapping';
 import type { MilestoneCode, ShipmentStatus, ShipmentStore } from './store';
@@ -40,7 +39,7 @@ export function createSqlShipmentCommands(records: Kysely<ShipmentsDB>): Pick<Sh
   /** Moves the status from what was read; the condition on the old status makes a concurrent change fail loudly rather than be overwritten. */
   async function moveStatus(trx: Transaction<ShipmentsDB & ShipmentsBookkeeping>, row: ShipmentRow, to: ShipmentStatus, changes: Partial<ShipmentRow> = {}) {
     const moved = await trx.updateTable('shipments').set({ ...changes, status: to }).where('id', '=', row.id).where('status', '=', row.status).executeTakeFirst();
-    if (Number(moved.numUpdatedRows) !== 1) throw invalidStateTransition(row.id, row.status as ShipmentStatus, to, `shipment ${row.id} changed while ${to} was being recorded: try again`);
+    if (Number(moved.numUpdatedRows) !== 1) throw invalidStateTransition('Shipment', row.id, row.status as ShipmentStatus, to, `shipment ${row.id} changed while ${to} was being recorded: try again`);
   }
 
   async function addMilestone(trx: Transaction<ShipmentsDB & ShipmentsBookkeeping>, shipmentId: string, code: MilestoneCode, at: string, location: string, note: string | null) {

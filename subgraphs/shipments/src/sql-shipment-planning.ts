@@ -2,7 +2,7 @@ import { appendToOutbox, consumeOnce } from '@switchyard/kit/src/events/outbox';
 import { OrderToCashEvent, type InventoryAllocated, type ShipmentPlanned } from '@switchyard/kit/src/events/order-to-cash-events';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { chooseCarrier } from './carrier-choice';
-import { takeIds, type IdSequence } from './id-sequences';
+import { takeIds, type IdSequence } from '@switchyard/kit/src/sequential-ids';
 import type { ShipmentLineRow, ShipmentRow, ShipmentsBookkeeping, ShipmentsDB } from './migrations';
 import { toCarrier, toShipment } from './sql-row-mapping';
 import type { ShipmentStore } from './store';

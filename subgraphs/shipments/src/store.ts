@@ -1,4 +1,5 @@
 import type { PageRequest, RowScope } from '@switchyard/kit';
+import type { EventDelivery } from '@switchyard/kit/src/events/handlers';
 import type { InventoryAllocated, OrderCancelled } from '@switchyard/kit/src/events/order-to-cash-events';
 
 /**
@@ -50,12 +51,8 @@ export interface ShipmentStore {
   shipmentHealth(window: TimeWindow): Promise<ShipmentHealth>;
 }
 
-/** Which event a handler is processing: consumeOnce's key, and the correlation id its events carry on. */
-export interface EventDelivery {
-  handler: string;
-  eventId: string;
-  correlationId: string;
-}
+/** Which event a handler is processing (kit): consumeOnce's key, and the correlation id its events carry on. */
+export type { EventDelivery };
 
 /** Who asks for a command: its events carry the correlation id; it may act on the rows of `scope` only. */
 export interface CommandContext {

@@ -1,3 +1,4 @@
+import { extendBusinessHealth } from '@switchyard/kit';
 import { builder } from './builder';
 
 /** Entities owned by other subgraphs. A field returning one resolves only its key: `{ id }`. */
@@ -17,4 +18,4 @@ export const ShipmentRef = builder.externalRef('Shipment', builder.selection<{ i
  * Owned by orders: one view of the order-to-cash chain's health over a window [from, to); finance adds
  * its measures (business-health.ts) and its exception queues.
  */
-export const BusinessHealthRef = builder.externalRef('BusinessHealth', builder.selection<{ from: string; to: string }>('from to'));
+export const BusinessHealthRef = extendBusinessHealth(builder);

@@ -1,3 +1,4 @@
+import { extendBusinessHealth } from '@switchyard/kit';
 import { builder } from './builder';
 
 /**
@@ -15,4 +16,4 @@ export const OrderRef = builder.externalRef('Order', builder.selection<{ id: str
  * Owned by orders: one view of the order-to-cash chain's health over a window [from, to); inventory
  * adds its allocation measures (business-health.ts) and its exception queues.
  */
-export const BusinessHealthRef = builder.externalRef('BusinessHealth', builder.selection<{ from: string; to: string }>('from to'));
+export const BusinessHealthRef = extendBusinessHealth(builder);

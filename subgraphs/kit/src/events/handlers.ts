@@ -25,3 +25,19 @@ export interface EventHandlerContext<Store> {
   /** The handler's name, as `consumeOnce` records it. */
   handler: string;
 }
+
+/**
+ * Which delivery of which event a handler processes, as it passes it to its store: `consumeOnce`'s
+ * key (handler, event id), recorded in the transaction of the effect, and the correlation id the
+ * events that transaction writes carry on.
+ */
+export interface EventDelivery {
+  handler: string;
+  eventId: string;
+  correlationId: string;
+}
+
+/** The delivery of `event` to `handler`, with when the event happened (for changes whose payload does not say). */
+export function deliveryOf(event: DomainEvent, handler: string): EventDelivery & Pick<DomainEvent, 'occurredAt'> {
+  return { handler, eventId: event.id, correlationId: event.correlationId, occurredAt: event.occurredAt };
+}

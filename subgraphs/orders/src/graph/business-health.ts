@@ -1,6 +1,5 @@
-import { addEventExceptionFields, badUserInput, money, type Money as MoneyValue } from '@switchyard/kit';
+import { addEventExceptionFields, cycleTimeOf, defineCycleTimeType, healthWindowOf, money, type Money as MoneyValue } from '@switchyard/kit';
 import { GraphQLError } from 'graphql';
-import { cycleTimeOf, type CycleTime } from '../cycle-time';
 import type { AgingBucket, HoldReason, TimeWindow } from '../store';
 import { builder, Money, type Context } from './builder';
 import { HoldReasonEnum } from './enums';
@@ -19,14 +18,7 @@ const AGING_BUCKETS: readonly (readonly [string, number])[] = [
 ];
 
 /** A window [from, to) of business health; the entity's key. */
-function healthWindow(from: string, to: string): TimeWindow {
-  const start = Date.parse(from);
-  const end = Date.parse(to);
-  if (Number.isNaN(start) || Number.isNaN(end)) throw badUserInput('from and to must be ISO-8601 instants', 'from');
-  if (start >= end) throw badUserInput(`from (${from}) must be before to (${to})`, 'from');
-  if (end - start > MAX_WINDOW_DAYS * DAY_MS) throw badUserInput(`the window may span at most ${MAX_WINDOW_DAYS} days`, 'to');
-  return { from: new Date(start).toISOString(), to: new Date(end).toISOString() };
-}
+const healthWindow = (from: string, to: string): TimeWindow => healthWindowOf({ from, to }, MAX_WINDOW_DAYS);
 
 /** The buckets as instants: an order older than `days` whole days as of `asOf` was placed at or before asOf − days. */
 function agingBuckets(asOf: string): AgingBucket[] {
@@ -37,15 +29,8 @@ function agingBuckets(asOf: string): AgingBucket[] {
   });
 }
 
-export const CycleTimeType = builder.objectRef<CycleTime>('CycleTime').implement({
-  description: 'How long one step of the order-to-cash chain took over a window: how many, median and 95th percentile in hours (null when none).',
-  shareable: true,
-  fields: (t) => ({
-    count: t.exposeInt('count'),
-    p50Hours: t.exposeFloat('p50Hours', { nullable: true }),
-    p95Hours: t.exposeFloat('p95Hours', { nullable: true }),
-  }),
-});
+/** The same @shareable value type as in shipments and finance (from the kit). */
+const CycleTimeType = defineCycleTimeType(builder);
 
 const HoldReasonCountType = builder.objectRef<{ reason: HoldReason; count: number }>('HoldReasonCount').implement({
   description: 'How many orders placed in the window were held for one reason (an order held for two reasons counts in both).',

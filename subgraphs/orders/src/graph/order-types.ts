@@ -80,7 +80,14 @@ export const OrderType = builder.objectRef<Order>('Order').implement({
     status: t.field({ type: OrderStatusEnum, tag: PARTNER_TAG, resolve: (o) => o.status }),
     channel: t.field({ type: OrderChannelEnum, tag: PARTNER_TAG, resolve: (o) => o.channel }),
     poNumber: t.exposeString('poNumber', { nullable: true, tag: PARTNER_TAG, description: "The customer's purchase order number, when they gave one." }),
-    customer: t.field({ type: CustomerRef, tag: PARTNER_TAG, resolve: (o) => ({ id: o.customerId }) }),
+    customer: t.field({
+      type: CustomerRef,
+      nullable: true,
+      tag: PARTNER_TAG,
+      // Callers whose row scope the customer master cannot check (a web store sees orders by channel) get null here, not a lost order.
+      description: 'The account that ordered; null (with FORBIDDEN) when the caller may not see that customer account.',
+      resolve: (o) => ({ id: o.customerId }),
+    }),
     shipTo: t.field({
       type: ShipToAddressType,
       nullable: true,

@@ -1,3 +1,4 @@
+import { extendBusinessHealth } from '@switchyard/kit';
 import { builder } from './builder';
 
 /** Entities owned by other subgraphs. A field returning one resolves only its key: `{ id }`. */
@@ -21,4 +22,4 @@ export const OrderRef = builder.externalRef('Order', builder.selection<{ id: str
  * Owned by orders: one view of the order-to-cash chain's health over a window [from, to); shipments
  * adds its execution measures (business-health.ts) and its exception queues.
  */
-export const BusinessHealthRef = builder.externalRef('BusinessHealth', builder.selection<{ from: string; to: string }>('from to'));
+export const BusinessHealthRef = extendBusinessHealth(builder);
