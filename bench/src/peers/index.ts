@@ -52,7 +52,7 @@ export const PEERS: PeerDefinition[] = [
   },
   {
     name: 'switchyard(governed)',
-    description: 'gateway/src/main.ts with bench/governance.bench.yaml: identity, authorization, persisted operations, limits, rate budgets, usage, audit (in-memory store)',
+    description: 'gateway/src/main.ts with bench/governance.bench.yaml: identity, authorization, persisted operations, limits, rate budgets, usage, audit, contracts (in-memory store)',
     entry: '',
     env: ({ supergraphFile }) => ({ SUPERGRAPH_FILE: supergraphFile, GOVERNANCE_FILE, LOG_LEVEL: 'silent' }),
     persisted: 'registered',
