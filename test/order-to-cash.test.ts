@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createMemoryStore } from '@switchyard/gateway';
-import type { DomainEvent } from '@switchyard/kit';
+import { eventOfOutboxRow } from '@switchyard/kit';
 import { createGovernance } from '../gateway/src/governance';
 import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
 import { eventually, startGraph, type RunningGraph } from './graph-harness';
@@ -253,7 +253,7 @@ describe.each([
       .where('type' as never, '=', 'ShipmentConfirmed' as never)
       .where('aggregate_id' as never, '=', shipmentId as never)
       .executeTakeFirstOrThrow();
-    const confirmed = eventOf(row as never);
+    const confirmed = eventOfOutboxRow(row as never);
     // The same event delivered again, and the same fact announced under a new event id.
     const announcedAgain = { ...confirmed, id: randomUUID() };
     await graph.transport.publish([confirmed, announcedAgain]);
@@ -331,16 +331,3 @@ describe.each([
     expect(order.invoices).toEqual([expect.objectContaining({ total: placed.total })]);
   });
 });
-
-/** An outbox row as the event it holds. */
-function eventOf(row: { event_id: string; type: string; source: string; aggregate_id: string; payload: string; correlation_id: string; occurred_at: string }): DomainEvent {
-  return {
-    id: row.event_id,
-    type: row.type,
-    source: row.source,
-    aggregateId: row.aggregate_id,
-    payload: JSON.parse(row.payload),
-    correlationId: row.correlation_id,
-    occurredAt: row.occurred_at,
-  };
-}

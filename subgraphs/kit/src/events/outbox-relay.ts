@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DomainEvent } from './domain-event';
+import { sql, type Kysely } from 'kysely';
+import { eventOfOutboxRow, type OutboxRow } from './outbox';
 import { errorMessage, SILENT_EVENT_LOG, type EventLog } from './event-log';
 import type { EventTables } from './event-tables';
 import type { EventTransport } from './transport';
@@ -26,7 +26,6 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-type OutboxRow = Selectable<EventTables['event_outbox']>;
 
 /**
  * Publishes the outbox: unpublished rows in id order, then marks them published. A crash between the
@@ -44,7 +43,7 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function publish(rows: OutboxRow[], trx: Kysely<EventTables>): Promise<number> {
     if (rows.length === 0) return 0;
-    await options.transport.publish(rows.map(toEvent));
+    await options.transport.publish(rows.map(eventOfOutboxRow));
     const publishedAt = new Date().toISOString();
     await trx.updateTable('event_outbox').set({ published_at: publishedAt }).where('id', 'in', rows.map((r) => r.id)).execute();
     return rows.length;
@@ -101,17 +100,5 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         log.warn({ err: errorMessage(error) }, 'outbox relay: could not publish the last events; they are published at the next start');
       }
     },
-  };
-}
-
-function toEvent(row: OutboxRow): DomainEvent {
-  return {
-    id: row.event_id,
-    type: row.type,
-    source: row.source,
-    aggregateId: row.aggregate_id,
-    payload: JSON.parse(row.payload),
-    correlationId: row.correlation_id,
-    occurredAt: row.occurred_at,
   };
 }

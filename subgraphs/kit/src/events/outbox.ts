@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { EventTables } from './event-tables';
 import type { DomainEvent, NewDomainEvent } from './domain-event';
 
 /**
@@ -38,4 +39,19 @@ export async function consumeOnce(trx: Kysely<any>, handler: string, eventId: st
     .onConflict((oc) => oc.columns(['handler', 'event_id']).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+export type OutboxRow = Selectable<EventTables['event_outbox']>;
+
+/** The event an outbox row holds, as it was written. */
+export function eventOfOutboxRow(row: OutboxRow): DomainEvent {
+  return {
+    id: row.event_id,
+    type: row.type,
+    source: row.source,
+    aggregateId: row.aggregate_id,
+    payload: JSON.parse(row.payload),
+    correlationId: row.correlation_id,
+    occurredAt: row.occurred_at,
+  };
 }
