@@ -4,4 +4,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 WORKDIR /app
 COPY . .
 RUN npm ci
+# After npm ci (which would skip devDependencies, tsx among them, under production): graphql-js drops its development-only checks.
+ENV NODE_ENV=production
 ENV HOST=0.0.0.0

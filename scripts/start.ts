@@ -91,7 +91,12 @@ async function main() {
     run('subgraphs', 'scripts/run-subgraphs.ts', env);
   }
   for (const name of SUBGRAPH_NAMES) await waitFor(`http://127.0.0.1:${ports.get(name)}/healthz`, name);
-  run('gateway', 'gateway/src/main.ts', { ...childEnv, GOVERNANCE_FILE: process.env.GOVERNANCE_FILE ?? path.join(root, 'gateway', 'governance.dev.yaml') });
+  // NODE_ENV=production (unless set): graphql-js skips its development-only checks on every request.
+  run('gateway', 'gateway/src/main.ts', {
+    ...childEnv,
+    NODE_ENV: process.env.NODE_ENV ?? 'production',
+    GOVERNANCE_FILE: process.env.GOVERNANCE_FILE ?? path.join(root, 'gateway', 'governance.dev.yaml'),
+  });
   await waitFor('http://127.0.0.1:4000/readyz', 'gateway');
   console.log(
     [

@@ -96,7 +96,11 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         responseHeaders: {},
       };
       try {
-        for (const module of modules) await module.onRequest?.(governed);
+        for (const module of modules) {
+          // Awaited only when a module answers with a promise: a synchronous check costs no microtask turn.
+          const pending = module.onRequest?.(governed);
+          if (pending) await pending;
+        }
       } catch (error) {
         if (!(error instanceof GovernanceError)) throw error;
         return reply.code(error.status).headers({ ...governed.responseHeaders, ...error.headers }).send(error.toResponseBody());

@@ -1,13 +1,18 @@
+import { STATUS_CODES } from 'node:http';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { Agent, fetch as undiciFetch } from 'undici';
-import { CORRELATION_HEADER, DEVELOPMENT_IDENTITY_SECRET, IDENTITY_HEADER, signIdentity, type CallerIdentity } from '@switchyard/kit';
+import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
+import { GraphQLError } from 'graphql';
+import { Agent, type Dispatcher } from 'undici';
+import { CORRELATION_HEADER, DEVELOPMENT_IDENTITY_SECRET, IDENTITY_HEADER } from '@switchyard/kit';
 import type { GatewayContext } from './context';
-import type { Consumer } from './governance/consumer';
 import type { SubgraphFetchObserver } from './governance/metrics';
-import { injectTraceContext } from './governance/tracing';
+import { injectTraceContextInto } from './governance/tracing';
+import { SignedIdentityCache } from './signed-identity-cache';
+
+export { callerIdentityOf } from './signed-identity-cache';
 
 export interface SubgraphClientOptions {
-  /** Give up on a subgraph call after this long (ms). */
+  /** Give up on a subgraph call after this long (ms) without its response headers, or between two chunks of its body. */
   subgraphTimeoutMs: number;
   /** Keep-alive connections per subgraph origin. */
   connectionsPerSubgraph: number;
@@ -17,46 +22,56 @@ export interface SubgraphClientOptions {
   observeFetch?: SubgraphFetchObserver;
 }
 
-/** One keep-alive connection pool shared by every subgraph call of the gateway. */
+/** One keep-alive connection pool shared by every subgraph call of the gateway; the call timeouts are set here, once. */
 export function createSubgraphAgent(options: SubgraphClientOptions): Agent {
-  return new Agent({ connections: options.connectionsPerSubgraph, keepAliveTimeout: 30_000, pipelining: 1 });
+  return new Agent({
+    connections: options.connectionsPerSubgraph,
+    keepAliveTimeout: 30_000,
+    pipelining: 1,
+    headersTimeout: options.subgraphTimeoutMs,
+    bodyTimeout: options.subgraphTimeoutMs,
+  });
 }
 
-/** Who the gateway calls for when no consumer was identified (an ungoverned gateway): subgraphs treat a service as internal. */
-const GATEWAY_SERVICE_IDENTITY: Omit<CallerIdentity, 'exp'> = { id: 'service:gateway', kind: 'service', scopes: [], tenant: null };
-
-/** The identity forwarded for a consumer: only what subgraphs decide rows by, nothing of its credentials. */
-export function callerIdentityOf(consumer: Consumer | null): Omit<CallerIdentity, 'exp'> {
-  if (!consumer) return GATEWAY_SERVICE_IDENTITY;
-  const { id, kind, scopes, tenant, principal } = consumer;
-  return { id, kind, scopes: [...scopes], tenant, ...(principal !== undefined ? { principal } : {}) };
-}
+type IncomingOperation = GraphQLDataSourceProcessOptions<GatewayContext> & { incomingRequestContext?: { overallCachePolicy?: unknown } };
 
 /**
- * The gateway's HTTP client to one subgraph: pooled keep-alive connections (undici), a timeout,
- * the request's correlation id and its consumer's signed identity forwarded on every call.
+ * The gateway's HTTP client to one subgraph: pooled keep-alive connections (undici's dispatcher API,
+ * no WHATWG Request/Response nor AbortSignal per call), a timeout, the request's correlation id,
+ * its consumer's signed identity and the trace context forwarded on every call.
  */
 export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
-  private readonly identitySecret: string;
   private readonly observeFetch?: SubgraphFetchObserver;
+  private readonly identities: SignedIdentityCache;
+  private readonly requestOptions: Pick<Dispatcher.RequestOptions, 'origin' | 'path' | 'method' | 'headersTimeout' | 'bodyTimeout'>;
 
   /** `subgraphName` labels this client's fetch metrics (default: the URL's host). */
-  constructor(url: string, agent: Agent, options: SubgraphClientOptions, private readonly subgraphName = new URL(url).host) {
-    super({
-      url,
-      fetcher: ((input: string, init: Record<string, unknown>) =>
-        undiciFetch(input, { ...init, dispatcher: agent, signal: AbortSignal.timeout(options.subgraphTimeoutMs) } as never)) as never,
-    });
-    this.identitySecret = options.identitySecret ?? DEVELOPMENT_IDENTITY_SECRET;
+  constructor(
+    url: string,
+    private readonly agent: Agent,
+    options: SubgraphClientOptions,
+    private readonly subgraphName = new URL(url).host,
+  ) {
+    super({ url });
+    const target = new URL(url);
+    // Also per request (plain numbers, no timer objects): an agent made elsewhere (tests) keeps the configured timeout.
+    this.requestOptions = {
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: 'POST',
+      headersTimeout: options.subgraphTimeoutMs,
+      bodyTimeout: options.subgraphTimeoutMs,
+    };
+    this.identities = new SignedIdentityCache(options.identitySecret ?? DEVELOPMENT_IDENTITY_SECRET);
     this.observeFetch = options.observeFetch;
   }
 
   /** A failed call is one that threw: unreachable, timed out, or a non-2xx answer (GraphQL errors in a 200 are answers). */
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>) {
-    if (!this.observeFetch) return super.process(options);
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    if (!this.observeFetch) return this.send(options);
     const started = performance.now();
     try {
-      const response = await super.process(options);
+      const response = await this.send(options);
       this.observeFetch(this.subgraphName, (performance.now() - started) / 1000, true);
       return response;
     } catch (error) {
@@ -65,10 +80,78 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
     }
   }
 
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (context?.correlationId) request.http?.headers.set(CORRELATION_HEADER, context.correlationId);
-    // Signed per call (an HMAC over a few hundred bytes): short-lived, so a captured header is soon useless.
-    request.http?.headers.set(IDENTITY_HEADER, signIdentity(callerIdentityOf(context?.consumer ?? null), this.identitySecret));
-    if (request.http) injectTraceContext(request.http.headers);
+  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const { request, context } = options;
+    if (!request.query) throw new Error('Missing query');
+    const headers: Record<string, string> = {};
+    // What @apollo/gateway asks for on this fetch (e.g. `apollo-federation-include-trace`).
+    if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value;
+    headers['content-type'] = 'application/json';
+    if (context?.correlationId) headers[CORRELATION_HEADER] = context.correlationId;
+    headers[IDENTITY_HEADER] = this.identities.headerFor(context?.consumer ?? null);
+    injectTraceContextInto(headers);
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+
+    let response: Dispatcher.ResponseData;
+    let text: string;
+    try {
+      response = await this.agent.request({ ...this.requestOptions, headers, body });
+      text = await response.body.text();
+    } catch (error) {
+      throw asFetchError(error);
+    }
+    const contentType = headerOf(response.headers['content-type']);
+    const isJson = !!contentType && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json'));
+    if (response.statusCode < 200 || response.statusCode > 299) throw this.errorFromStatus(response.statusCode, isJson ? parseOrText(text) : text);
+    const result: unknown = isJson ? JSON.parse(text) : text;
+    if (typeof result !== 'object' || result === null) throw new Error(`Expected JSON response body, but received: ${result}`);
+
+    // As RemoteGraphQLDataSource does: a subgraph's Cache-Control restricts the response's cache policy (none: not cacheable).
+    const cachePolicy = (options as IncomingOperation).incomingRequestContext?.overallCachePolicy as { restrict?: (hint: object) => void } | undefined;
+    if (this.honorSubgraphCacheControlHeader && typeof cachePolicy?.restrict === 'function') {
+      cachePolicy.restrict(cacheHintOf(headerOf(response.headers['cache-control'])));
+    }
+    return result as GatewayGraphQLResponse;
   }
+
+  /** A non-2xx answer, as RemoteGraphQLDataSource's `errorFromResponse` words it. */
+  private errorFromStatus(status: number, body: unknown): GraphQLError {
+    const statusText = STATUS_CODES[status] ?? '';
+    const extensions: Record<string, unknown> = { response: { url: this.url, status, statusText, body } };
+    if (status === 401) extensions.code = 'UNAUTHENTICATED';
+    else if (status === 403) extensions.code = 'FORBIDDEN';
+    return new GraphQLError(`${status}: ${statusText}`, { extensions });
+  }
+}
+
+/** undici's dispatcher errors as its fetch threw them, so callers (and tests) see the same messages as before. */
+function asFetchError(error: unknown): Error {
+  const code = (error as { code?: string } | null)?.code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+  return new TypeError('fetch failed', { cause: error });
+}
+
+function headerOf(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** `max-age` and `private`/`public` of a Cache-Control header (RemoteGraphQLDataSource's reading of it). */
+function cacheHintOf(header: string | undefined): { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } {
+  const hint: { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } = { maxAge: 0 };
+  if (!header) return hint;
+  for (const directive of header.split(',')) {
+    const [name, value] = directive.trim().toLowerCase().split('=');
+    if (name === 'max-age' && value && /^[0-9]+$/.test(value)) hint.maxAge = Number(value);
+    else if (name === 'private') hint.scope = 'PRIVATE';
+    else if (name === 'public') hint.scope = 'PUBLIC';
+  }
+  return hint;
 }

@@ -116,15 +116,35 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     return name;
   }
 
+  // Label children bound once per label set (bounded as above), not looked up by labels() per call.
+  type OperationSeries = { duration: { observe(seconds: number): void }; outcomes: Map<string, { inc(): void }> };
+  const operationSeries = new Map<string, OperationSeries>();
+  function seriesOf(consumer: string, operation: string): OperationSeries {
+    const key = `${consumer}\u0000${operation}`;
+    let series = operationSeries.get(key);
+    if (!series) operationSeries.set(key, (series = { duration: requestDuration.labels({ consumer, operation }), outcomes: new Map() }));
+    return series;
+  }
+
   function recordRequest(request: FinishedRequest): void {
     const consumer = request.consumer ?? ANONYMOUS;
     const operation = operationLabel(consumer, request.operationName);
-    requests.inc({ consumer, operation, outcome: request.outcome });
-    requestDuration.observe({ consumer, operation }, request.durationMs / 1000);
+    const series = seriesOf(consumer, operation);
+    let outcome = series.outcomes.get(request.outcome);
+    if (!outcome) series.outcomes.set(request.outcome, (outcome = requests.labels({ consumer, operation, outcome: request.outcome })));
+    outcome.inc();
+    series.duration.observe(request.durationMs / 1000);
     for (const code of request.errorCodes) {
       errors.inc({ code: ERROR_CODE.test(code) ? code : OTHER });
       if (code === GovernanceCode.RATE_LIMITED) rateLimitRefusals.inc({ consumer });
     }
+  }
+
+  const fetchSeries = new Map<string, { duration: { observe(seconds: number): void }; errors: { inc(): void } }>();
+  function fetchSeriesOf(subgraph: string) {
+    let series = fetchSeries.get(subgraph);
+    if (!series) fetchSeries.set(subgraph, (series = { duration: subgraphFetchDuration.labels({ subgraph }), errors: subgraphFetchErrors.labels({ subgraph }) }));
+    return series;
   }
 
   const watch = watchRequests(recordRequest, options.graphqlPath ?? METRICS_DEFAULTS.graphqlPath);
@@ -136,8 +156,9 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     plugin: watch.plugin,
     recordRequest,
     observeSubgraphFetch(subgraph, seconds, ok) {
-      subgraphFetchDuration.observe({ subgraph }, seconds);
-      if (!ok) subgraphFetchErrors.inc({ subgraph });
+      const series = fetchSeriesOf(subgraph);
+      series.duration.observe(seconds);
+      if (!ok) series.errors.inc();
     },
     setUsageFlushLag(seconds) {
       usageFlushLag.set(seconds);

@@ -160,9 +160,14 @@ export const REQUEST_LOG_DEFAULTS = { level: 'info', graphqlPath: '/graphql' } a
  */
 export function createRequestLogModule(options: RequestLogOptions, deps: RequestLogDeps): RequestLogModule {
   const level = options.level ?? REQUEST_LOG_DEFAULTS.level;
+  const logsRequests = deps.logger.isLevelEnabled(level);
+  // The logger's level is read once: a logger that would drop every line (silent, or above warn) costs nothing per request.
+  if (!logsRequests && !deps.logger.isLevelEnabled('warn')) return { name: 'request-log', register() {} };
   const watch = watchRequests((request) => {
+    const failed = request.status >= 500;
+    if (!failed && !logsRequests) return;
     const { durationMs, ...line } = request;
-    deps.logger[request.status >= 500 ? 'warn' : level]({ ...line, durationMs: Math.round(durationMs * 1000) / 1000 }, 'graphql request');
+    deps.logger[failed ? 'warn' : level]({ ...line, durationMs: Math.round(durationMs * 1000) / 1000 }, 'graphql request');
   }, options.graphqlPath ?? REQUEST_LOG_DEFAULTS.graphqlPath);
   return {
     name: 'request-log',

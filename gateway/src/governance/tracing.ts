@@ -46,6 +46,17 @@ export function injectTraceContext(headers: SettableHeaders): void {
   propagation.inject(context.active(), headers, headerSetter);
 }
 
+const recordSetter: TextMapSetter<Record<string, string>> = {
+  set: (headers, name, value) => {
+    headers[name] = value;
+  },
+};
+
+/** `injectTraceContext` into a plain header object (the subgraph client's undici request headers). */
+export function injectTraceContextInto(headers: Record<string, string>): void {
+  propagation.inject(context.active(), headers, recordSetter);
+}
+
 type IncomingHeaders = Record<string, string | string[] | undefined>;
 
 const headerGetter: TextMapGetter<IncomingHeaders> = {

@@ -115,26 +115,72 @@ export class UsageAggregator {
 
   record(event: UsageEvent): void {
     const bucketStart = Math.floor(event.at / this.options.bucketMs) * this.options.bucketMs;
-    const { consumer, clientName, clientVersion, operationId, operationName } = event;
-    const latency = latencyMetric(latencySlot(event.latencyMs));
-    const errorCount = Object.values(event.errorCodes).reduce((sum, n) => sum + n, 0);
+    const hashes = this.hashesOf(bucketStart);
+    const slot = latencySlot(event.latencyMs);
+    const series = this.seriesOf(event);
+    let errorCount = 0;
+    for (const code in event.errorCodes) errorCount += event.errorCodes[code];
 
-    const operations = this.hash(usageHashKey(bucketStart, 'operations'));
-    const series = (metric: string) => usageField(consumer, clientName, clientVersion, operationId, operationName, metric);
-    add(operations, series('requests'), 1);
-    add(operations, series(latency), 1);
-    if (errorCount > 0) add(operations, series('errors'), 1);
-    for (const [code, count] of Object.entries(event.errorCodes)) add(operations, series(`error:${code}`), count);
+    add(hashes.operations, series.requests, 1);
+    add(hashes.operations, (series.latency[slot] ??= series.prefix + encodedLatency(slot)), 1);
+    if (errorCount > 0) add(hashes.operations, series.errors, 1);
+    for (const code in event.errorCodes) add(hashes.operations, series.prefix + encodeURIComponent(`error:${code}`), event.errorCodes[code]);
 
-    const fields = this.hash(usageHashKey(bucketStart, 'fields'));
-    for (const coordinate of event.coordinates) add(fields, usageField(consumer, clientName, operationId, operationName, coordinate), 1);
+    for (const field of series.fields) add(hashes.fields, field, 1);
 
-    const stages = this.hash(usageHashKey(bucketStart, 'stages'));
     for (const { stage, failed } of event.stages) {
-      add(stages, usageField(stage, consumer, 'requests'), 1);
-      add(stages, usageField(stage, consumer, latency), 1);
-      if (failed) add(stages, usageField(stage, consumer, 'errors'), 1);
+      const fields = this.stageFieldsOf(stage, event.consumer);
+      add(hashes.stages, fields.requests, 1);
+      add(hashes.stages, (fields.latency[slot] ??= fields.prefix + encodedLatency(slot)), 1);
+      if (failed) add(hashes.stages, fields.errors, 1);
     }
+  }
+
+  // The store fields of a series, encoded once (usageField per request was most of a record's cost).
+  private readonly series = new Map<string, SeriesFields>();
+  private readonly stageFields = new Map<string, StageFields>();
+  private bucket: { start: number; pending: Map<string, Map<string, number>>; operations: Map<string, number>; fields: Map<string, number>; stages: Map<string, number> } | null =
+    null;
+
+  private hashesOf(bucketStart: number) {
+    if (this.bucket?.start !== bucketStart || this.bucket.pending !== this.pending) {
+      this.bucket = {
+        start: bucketStart,
+        pending: this.pending,
+        operations: this.hash(usageHashKey(bucketStart, 'operations')),
+        fields: this.hash(usageHashKey(bucketStart, 'fields')),
+        stages: this.hash(usageHashKey(bucketStart, 'stages')),
+      };
+    }
+    return this.bucket;
+  }
+
+  private seriesOf({ consumer, clientName, clientVersion, operationId, operationName, coordinates }: UsageEvent): SeriesFields {
+    const key = `${consumer}\u0000${clientName}\u0000${clientVersion}\u0000${operationId}\u0000${operationName}`;
+    let series = this.series.get(key);
+    if (!series) {
+      if (this.series.size >= MAX_CACHED_SERIES) this.series.clear();
+      const prefix = `${usageField(consumer, clientName, clientVersion, operationId, operationName)}|`;
+      series = { prefix, requests: `${prefix}requests`, errors: `${prefix}errors`, latency: [], coordinates: [], fields: [] };
+      this.series.set(key, series);
+    }
+    if (series.coordinates !== coordinates) {
+      series.coordinates = coordinates;
+      series.fields = coordinates.map((coordinate) => usageField(consumer, clientName, operationId, operationName, coordinate));
+    }
+    return series;
+  }
+
+  private stageFieldsOf(stage: string, consumer: string): StageFields {
+    const key = `${stage}\u0000${consumer}`;
+    let fields = this.stageFields.get(key);
+    if (!fields) {
+      if (this.stageFields.size >= MAX_CACHED_SERIES) this.stageFields.clear();
+      const prefix = `${usageField(stage, consumer)}|`;
+      fields = { prefix, requests: `${prefix}requests`, errors: `${prefix}errors`, latency: [] };
+      this.stageFields.set(key, fields);
+    }
+    return fields;
   }
 
   /** Increments waiting for the next flush. */
@@ -189,6 +235,25 @@ export class UsageAggregator {
     return fields;
   }
 }
+
+/** Series whose encoded fields are kept; beyond, the cache starts over (client names and versions are the client's choice). */
+const MAX_CACHED_SERIES = 10_000;
+
+interface SeriesFields {
+  /** The encoded dimensions and a trailing `|`: a metric is appended. */
+  prefix: string;
+  requests: string;
+  errors: string;
+  /** By latency slot, filled as slots are seen. */
+  latency: string[];
+  /** The coordinates `fields` were built for (the usage module hands the same array for the same operation). */
+  coordinates: readonly string[];
+  fields: string[];
+}
+
+type StageFields = Pick<SeriesFields, 'prefix' | 'requests' | 'errors' | 'latency'>;
+
+const encodedLatency = (slot: number) => encodeURIComponent(latencyMetric(slot));
 
 function add(fields: Map<string, number>, field: string, amount: number): void {
   fields.set(field, (fields.get(field) ?? 0) + amount);

@@ -72,6 +72,17 @@ export function operationSelection(schema: GraphQLSchema, document: DocumentNode
   return { coordinates: [...coordinates].sort(), rootFields };
 }
 
+/** What usage counts for one operation, derived once: its selection and the stages of its root fields. */
+interface OperationShape {
+  selection: OperationSelection;
+  stages: string[];
+  /** `stages` as recorded for a request without errors (shared: the aggregator only reads it). */
+  stagesWithoutErrors: readonly { stage: string; failed: boolean }[];
+}
+
+const NO_OPERATION: OperationShape = { selection: { coordinates: [], rootFields: new Map() }, stages: [], stagesWithoutErrors: [] };
+const NO_ERRORS: Readonly<Record<string, number>> = Object.freeze({});
+
 export type UsageModule = GovernanceModule & { aggregator: UsageAggregator; reports: UsageReports; close(): Promise<void> };
 
 export function createUsageModule(options: UsageOptions, deps: UsageDeps): UsageModule {
@@ -88,40 +99,50 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
   });
   const reports = createUsageReports({ store: deps.store, supergraph: deps.supergraph, bucketMs, stages: options.stages ?? {}, now });
 
-  // Derived from the supergraph once per document (and per supergraph: both reset on a swap).
-  const selections = new LRUCache<string, OperationSelection>({ max: 5_000 });
+  // Derived from the supergraph once per document (and per supergraph: both reset on a swap): a request only counts.
+  const shapes = new LRUCache<string, OperationShape>({ max: 5_000 });
   let stageOf = stagesOfRootFields(deps.supergraph.current);
   deps.supergraph.onUpdate((source) => {
-    selections.clear();
+    shapes.clear();
     stageOf = stagesOfRootFields(source.current);
   });
+
+  function shapeOf(selection: OperationSelection): OperationShape {
+    const stages = [...new Set([...selection.rootFields.values()].map((c) => stageOf.get(c)).filter((s): s is string => !!s))];
+    return { selection, stages, stagesWithoutErrors: stages.map((stage) => ({ stage, failed: false })) };
+  }
 
   function record(request: GraphQLRequestContextWillSendResponse<GatewayContext>, latencyMs: number): void {
     const { contextValue: context } = request;
     const operationName = request.operation?.name?.value ?? request.request.operationName ?? '';
     const queryHash = request.queryHash ?? createHash('sha256').update(request.request.query ?? '').digest('hex');
 
-    let selection: OperationSelection = { coordinates: [], rootFields: new Map() };
+    let shape = NO_OPERATION;
     if (request.document && request.operation) {
       const cacheKey = `${queryHash}:${operationName}`;
-      const cached = selections.get(cacheKey);
-      selection = cached ?? operationSelection(deps.supergraph.apiSchema(), request.document, request.operation.name?.value ?? '');
-      if (!cached) selections.set(cacheKey, selection);
+      const cached = shapes.get(cacheKey);
+      shape = cached ?? shapeOf(operationSelection(deps.supergraph.apiSchema(), request.document, request.operation.name?.value ?? ''));
+      if (!cached) shapes.set(cacheKey, shape);
     }
+    const { selection } = shape;
 
     const body = request.response.body;
     const errors = (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? request.errors ?? [];
-    const errorCodes: Record<string, number> = {};
-    const failedStages = new Set<string>();
-    const stagesOfOperation = new Set([...selection.rootFields.values()].map((c) => stageOf.get(c)).filter((s): s is string => !!s));
-    for (const error of errors) {
-      const code = String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
-      errorCodes[code] = (errorCodes[code] ?? 0) + 1;
-      // An error at a path belongs to the stage of its root field; one without a path, to every stage of the operation.
-      const root = typeof error.path?.[0] === 'string' ? selection.rootFields.get(error.path[0]) : undefined;
-      const stage = root && stageOf.get(root);
-      if (stage) failedStages.add(stage);
-      else if (!error.path?.length) for (const s of stagesOfOperation) failedStages.add(s);
+    let errorCodes: Record<string, number> = NO_ERRORS;
+    let stages = shape.stagesWithoutErrors;
+    if (errors.length > 0) {
+      errorCodes = {};
+      const failedStages = new Set<string>();
+      for (const error of errors) {
+        const code = String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+        errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+        // An error at a path belongs to the stage of its root field; one without a path, to every stage of the operation.
+        const root = typeof error.path?.[0] === 'string' ? selection.rootFields.get(error.path[0]) : undefined;
+        const stage = root && stageOf.get(root);
+        if (stage) failedStages.add(stage);
+        else if (!error.path?.length) for (const s of shape.stages) failedStages.add(s);
+      }
+      stages = shape.stages.map((stage) => ({ stage, failed: failedStages.has(stage) }));
     }
 
     aggregator.record({
@@ -133,7 +154,7 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
       operationName,
       coordinates: selection.coordinates,
       errorCodes,
-      stages: [...stagesOfOperation].map((stage) => ({ stage, failed: failedStages.has(stage) })),
+      stages,
       latencyMs,
     });
   }
