@@ -1,0 +1,138 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Agent } from 'undici';
+import { DEVELOPMENT_IDENTITY_SECRET, verifyIdentity } from '@switchyard/kit';
+import type { Consumer } from './governance/consumer';
+import { SignedIdentityCache } from './signed-identity-cache';
+import { createSubgraphAgent, SubgraphClient } from './subgraph-client';
+
+/** A subgraph stand-in: answers each call with what `answer` says, after recording its headers and body. */
+function startSubgraph(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
+  const calls: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      calls.push({ headers: req.headers, body });
+      answer(req, res);
+    });
+  });
+  return new Promise<{ url: string; calls: typeof calls; close(): Promise<void> }>((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+        calls,
+        close: () => new Promise((done) => server.close(() => done())),
+      }),
+    ),
+  );
+}
+
+const CONSUMER: Consumer = {
+  id: 'dev-sales-portal',
+  name: 'Sales portal',
+  kind: 'portal',
+  scopes: ['orders:read'],
+  tenant: { customerIds: ['CUS-0001'], carrierIds: [] },
+  tier: 'standard',
+  persistedOperations: 'allow',
+  contract: null,
+  requireClientName: false,
+  requireOperationName: false,
+};
+
+function call(client: SubgraphClient, consumer: Consumer | null = CONSUMER) {
+  return client.process({
+    kind: 'incoming operation' as never,
+    request: { query: 'query Q($id: ID!) { order(id: $id) { id } }', variables: { id: 'ORD-1' }, operationName: 'Q' },
+    context: { correlationId: 'corr-1', consumer, client: { name: null, version: null }, governance: {} },
+    incomingRequestContext: {} as never,
+  });
+}
+
+const options = { subgraphTimeoutMs: 300, connectionsPerSubgraph: 4 };
+
+describe('SubgraphClient', () => {
+  const agent = createSubgraphAgent(options);
+  afterAll(() => agent.close());
+
+  test('posts the operation as JSON with the correlation id and the consumer\'s signed identity, and returns the parsed answer', async () => {
+    const subgraph = await startSubgraph((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"order":{"id":"ORD-1"}}}'));
+    try {
+      expect(await call(new SubgraphClient(subgraph.url, agent, options, 'orders'))).toEqual({ data: { order: { id: 'ORD-1' } } });
+      const [{ headers, body }] = subgraph.calls;
+      expect(JSON.parse(body)).toEqual({ query: 'query Q($id: ID!) { order(id: $id) { id } }', variables: { id: 'ORD-1' }, operationName: 'Q' });
+      expect(headers['content-type']).toBe('application/json');
+      expect(headers['x-correlation-id']).toBe('corr-1');
+      const identity = verifyIdentity(headers['x-switchyard-identity'], DEVELOPMENT_IDENTITY_SECRET);
+      expect(identity).toMatchObject({ ok: true, identity: { id: 'dev-sales-portal', kind: 'portal', scopes: ['orders:read'], tenant: { customerIds: ['CUS-0001'] } } });
+    } finally {
+      await subgraph.close();
+    }
+  });
+
+  test('a non-2xx answer is an error worded as RemoteGraphQLDataSource words it, 401 as UNAUTHENTICATED', async () => {
+    const subgraph = await startSubgraph((_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"message":"no"}]}'));
+    try {
+      await expect(call(new SubgraphClient(subgraph.url, agent, options, 'orders'))).rejects.toMatchObject({
+        message: '401: Unauthorized',
+        extensions: { code: 'UNAUTHENTICATED', response: { status: 401, body: { errors: [{ message: 'no' }] } } },
+      });
+    } finally {
+      await subgraph.close();
+    }
+  });
+
+  test('a subgraph that does not answer in time fails as a fetch timeout did', async () => {
+    const subgraph = await startSubgraph(() => {});
+    try {
+      await expect(call(new SubgraphClient(subgraph.url, new Agent(), options, 'orders'))).rejects.toMatchObject({
+        name: 'TimeoutError',
+        message: 'The operation was aborted due to timeout',
+      });
+    } finally {
+      await subgraph.close();
+    }
+  });
+
+  test('a subgraph nobody listens for fails as fetch did: "fetch failed", the connection error as its cause', async () => {
+    const failure = await call(new SubgraphClient('http://127.0.0.1:9/graphql', agent, options, 'orders')).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(TypeError);
+    expect(failure).toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
+  });
+});
+
+describe('SignedIdentityCache', () => {
+  test('signs once per identity and signs again at half the header\'s TTL', () => {
+    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
+    try {
+      const cache = new SignedIdentityCache(DEVELOPMENT_IDENTITY_SECRET, 60);
+      const expiry = (header: string) => (verifyIdentity(header, DEVELOPMENT_IDENTITY_SECRET) as { identity: { exp: number } }).identity.exp;
+      const first = cache.headerFor(CONSUMER);
+      expect(cache.headerFor({ ...CONSUMER })).toBe(first);
+      jest.setSystemTime(Date.now() + 29_999);
+      expect(cache.headerFor(CONSUMER)).toBe(first);
+      jest.setSystemTime(Date.now() + 1);
+      const second = cache.headerFor(CONSUMER);
+      expect(expiry(second) - expiry(first)).toBe(30);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('a different scope, tenant or principal is a different identity', () => {
+    const cache = new SignedIdentityCache(DEVELOPMENT_IDENTITY_SECRET);
+    const headers = new Set([
+      cache.headerFor(CONSUMER),
+      cache.headerFor({ ...CONSUMER, scopes: ['orders:read', 'finance:read'] }),
+      cache.headerFor({ ...CONSUMER, tenant: { customerIds: ['CUS-0002'], carrierIds: [] } }),
+      cache.headerFor({ ...CONSUMER, principal: 'user-1' }),
+      cache.headerFor(null),
+    ]);
+    expect(headers.size).toBe(5);
+    const principal = verifyIdentity(cache.headerFor({ ...CONSUMER, principal: 'user-1' }), DEVELOPMENT_IDENTITY_SECRET);
+    expect(principal).toMatchObject({ ok: true, identity: { principal: 'user-1' } });
+    expect(verifyIdentity(cache.headerFor(null), DEVELOPMENT_IDENTITY_SECRET)).toMatchObject({ ok: true, identity: { id: 'service:gateway', kind: 'service' } });
+  });
+});
