@@ -330,4 +330,50 @@ describe.each([
     });
     expect(order.invoices).toEqual([expect.objectContaining({ total: placed.total })]);
   });
+
+  test('a backordered order moves again when stock arrives: receiveStock allocates it and a shipment is planned', async () => {
+    const { customers } = await ok('dev-sales-portal', '{ customers(first: 100, status: ACTIVE) { edges { node { id creditLimit { amount } creditExposure { amount } } } } }');
+    const headroom = (c: any) => cents(c.creditLimit.amount) - cents(c.creditExposure.amount);
+    const customer = customers.edges.map((e: any) => e.node).sort((a: any, b: any) => headroom(b) - headroom(a))[0];
+    // The product whose shortest backorder (one more than any single warehouse has) costs least.
+    const { products } = await ok('dev-sales-portal', '{ products(first: 100, status: ACTIVE) { edges { node { id sku listPrice { amount } availability { warehouse { id } available } } } } }');
+    const candidates = products.edges
+      .map((e: any) => e.node)
+      .filter((p: any) => p.availability.length > 0)
+      .map((p: any) => {
+        const best = [...p.availability].sort((a: any, b: any) => b.available - a.available)[0];
+        return { id: p.id as string, sku: p.sku as string, warehouseId: best.warehouse.id as string, quantity: Math.max(best.available, 0) + 1, cost: cents(p.listPrice.amount) * (Math.max(best.available, 0) + 1) };
+      })
+      .sort((a: any, b: any) => a.cost - b.cost);
+    const product = candidates[0];
+    expect(product.cost).toBeLessThan(headroom(customer) / 2);
+
+    const { placeOrder } = await ok('dev-web-store', PLACE_ORDER, {
+      input: { customerId: customer.id, lines: [{ sku: product.sku, quantity: product.quantity }], allowBackorder: true },
+      key: randomUUID(),
+    });
+    expect(placeOrder).toMatchObject({ accepted: true, order: { status: 'ACCEPTED' } });
+    const orderId = placeOrder.order.id as string;
+    await eventually(async () => {
+      const order = await orderState(orderId);
+      expect(order).toMatchObject({ status: 'BACKORDERED', allocations: [expect.objectContaining({ status: 'BACKORDERED', quantity: product.quantity })], shipments: [] });
+    });
+
+    const RECEIVE = `mutation R($w: ID!, $lines: [ReceiptLineInput!]!, $ref: String!) {
+      receiveStock(warehouseId: $w, lines: $lines, reference: $ref) { id warehouse { id } lines { product { id } quantity } ordersAllocated { id } } }`;
+    const variables = { w: product.warehouseId, lines: [{ productId: product.id, quantity: product.quantity }], ref: `ASN-${randomUUID()}` };
+    const refused = await as('dev-web-store', RECEIVE, variables);
+    expect(refused.errors![0].extensions!.code).toBe('UNAUTHORIZED_FIELD_OR_TYPE');
+    const { receiveStock } = await ok('dev-warehouse-ops', RECEIVE, variables);
+    expect(receiveStock).toMatchObject({ warehouse: { id: product.warehouseId }, lines: [{ product: { id: product.id }, quantity: product.quantity }] });
+    expect(receiveStock.ordersAllocated).toContainEqual({ id: orderId });
+
+    const order = await eventually(async () => {
+      const state = await orderState(orderId);
+      expect(state.status).toBe('ALLOCATED');
+      expect(state.shipments).toEqual([expect.objectContaining({ status: 'PLANNED' })]);
+      return state;
+    });
+    expect(order.allocations).toEqual([{ quantity: product.quantity, status: 'ALLOCATED', warehouse: { id: product.warehouseId } }]);
+  });
 });

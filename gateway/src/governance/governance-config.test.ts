@@ -88,6 +88,7 @@ describe('the development config', () => {
     expect(holders('events:operate')).toEqual(['dev-finance-ops', 'dev-platform-admin']);
     expect(holders('shipments:write')).toEqual(['dev-fastfreight-3pl', 'dev-warehouse-ops']);
     expect(holders('finance:write')).toEqual(['dev-finance-ops']);
+    expect(holders('inventory:write')).toEqual(['dev-warehouse-ops']);
   });
 });
 

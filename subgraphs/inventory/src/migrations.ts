@@ -62,6 +62,34 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_stock_receipts': {
+    async up(db: Kysely<any>) {
+      // What InventoryAllocated needs when a backordered order is allocated later (receiveStock): the
+      // order's customer and each line's SKU, kept from its OrderAccepted. Null on older (seeded) rows.
+      await db.schema.alterTable('allocations').addColumn('customer_id', 'text').execute();
+      await db.schema.alterTable('allocations').addColumn('sku', 'text').execute();
+      // receiveStock finds the backordered allocations of the products received.
+      await db.schema.createIndex('allocations_status_product').on('allocations').columns(['status', 'product_id']).execute();
+      // Stock received at a warehouse; the reference (the ASN or packing slip) makes a receipt idempotent.
+      await db.schema
+        .createTable('stock_receipts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('reference', 'text', (c) => c.notNull().unique())
+        .addColumn('warehouse_id', 'text', (c) => c.notNull().references('warehouses.id'))
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        // The orders the receipt allocated, a JSON array of ids, so the same reference answers the same receipt.
+        .addColumn('orders_allocated', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('stock_receipt_lines')
+        .addColumn('receipt_id', 'text', (c) => c.notNull().references('stock_receipts.id'))
+        .addColumn('line_number', 'integer', (c) => c.notNull())
+        .addColumn('product_id', 'text', (c) => c.notNull())
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('stock_receipt_lines_pk', ['receipt_id', 'line_number'])
+        .execute();
+    },
+  },
 };
 
 export interface WarehouseRow { id: string; code: string; name: string; city: string; region: string; country: string }
@@ -80,9 +108,14 @@ export interface AllocationRow {
   initial_status?: string | null;
   /** The shipment that consumed it (SHIPPED allocations made by inventory.consume-shipped-stock). */
   shipment_id?: string | null;
+  /** The order's customer and the line's SKU (from OrderAccepted); absent on rows older than 0003 (and in the seed). */
+  customer_id?: string | null;
+  sku?: string | null;
 }
 export interface CancelledOrderRow { order_id: string; cancelled_at: string }
 export interface IdSequenceRow { name: string; last_value: number }
+export interface StockReceiptRow { id: string; reference: string; warehouse_id: string; received_at: string; orders_allocated: string }
+export interface StockReceiptLineRow { receipt_id: string; line_number: number; product_id: string; quantity: number }
 /** The warehouse records (what a WMS holds, and what the seed fills). */
 export interface InventoryDB {
   warehouses: WarehouseRow;
@@ -93,4 +126,6 @@ export interface InventoryDB {
 export type InventoryBookkeeping = {
   cancelled_orders: CancelledOrderRow;
   id_sequences: IdSequenceRow;
+  stock_receipts: StockReceiptRow;
+  stock_receipt_lines: StockReceiptLineRow;
 };

@@ -92,3 +92,23 @@ test('release and consumption, then health, on PostgreSQL', async () => {
   );
   expect(health.data._entities[0]).toEqual({ backorderedOrders: 2, allocationFillRate: 0.75 });
 });
+
+test('receipts on PostgreSQL: one receipt per reference however many arrive at once, and each backorder allocated once', async () => {
+  // The first test left five orders of 30 of product 33 backordered (ATL and DAL are taken; RNO has none).
+  const backordered = async () =>
+    (await db().selectFrom('allocations').select('order_id').where('order_id', 'like', 'ORD-95%').where('status', '=', 'BACKORDERED').execute()).map((r) => r.order_id);
+  expect(await backordered()).toHaveLength(5);
+  const receive = (reference: string, warehouseId: string, quantity: number) =>
+    subgraph.store.receiveStock({ warehouseId, reference, lines: [{ productId: productId(33), quantity }] }, { correlationId: `corr-${reference}` });
+  // 60 at RNO, sent three times at once, and 30 at DAL under another reference at the same time: three orders move.
+  const answers = await Promise.all([receive('ASN-PG-1', 'WH-RNO', 60), receive('ASN-PG-1', 'WH-RNO', 60), receive('ASN-PG-2', 'WH-DAL', 30), receive('ASN-PG-1', 'WH-RNO', 60)]);
+  const [first, ...rest] = [answers[0], answers[1], answers[3]];
+  expect(rest.map((a) => a.receipt)).toEqual([first.receipt, first.receipt]);
+  expect([first, ...rest].filter((a) => !a.replayed)).toHaveLength(1);
+  expect(first.receipt.ordersAllocated.length + answers[2].receipt.ordersAllocated.length).toBe(3);
+  expect(await backordered()).toHaveLength(2);
+  expect(await level(33, 'WH-RNO')).toEqual({ on_hand: 65, allocated: 65 });
+  expect(await level(33, 'WH-DAL')).toEqual({ on_hand: 96, allocated: 90 });
+  const allocatedEvents = (await outboxRows(db())).filter((r) => r.type === 'InventoryAllocated' && r.correlationId.startsWith('corr-ASN-PG'));
+  expect(allocatedEvents.map((r) => r.aggregateId).sort()).toEqual([...first.receipt.ordersAllocated, ...answers[2].receipt.ordersAllocated].sort());
+});

@@ -7,6 +7,7 @@ import './graph/product-availability';
 import './graph/order-allocations';
 import './graph/business-health';
 import './graph/event-exceptions';
+import './graph/stock-receipt-commands';
 import './graph/queries';
 
 export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });

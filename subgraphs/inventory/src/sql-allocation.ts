@@ -71,6 +71,8 @@ export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<Inventor
           created_at: createdAt,
           initial_status: plan.kind,
           shipment_id: null,
+          customer_id: order.customerId,
+          sku: pick.line.sku,
         }));
         if (plan.kind === 'ALLOCATED') {
           for (const row of sortedByStockKey(rows)) {
@@ -235,7 +237,7 @@ export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<Inventor
 }
 
 /** Stock rows are changed in one global order, so two transactions never wait on each other in a circle (PostgreSQL). */
-function sortedByStockKey<T extends { product_id: string; warehouse_id: string }>(rows: readonly T[]): T[] {
+export function sortedByStockKey<T extends { product_id: string; warehouse_id: string }>(rows: readonly T[]): T[] {
   return [...rows].sort((a, b) => (a.product_id === b.product_id ? cmp(a.warehouse_id, b.warehouse_id) : cmp(a.product_id, b.product_id)));
 }
 

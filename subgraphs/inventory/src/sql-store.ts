@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { InventoryDB } from './migrations';
 import { createSqlAllocation } from './sql-allocation';
 import { createSqlBusinessHealth } from './sql-business-health';
+import { createSqlStockReceipt } from './sql-stock-receipt';
 import { toAllocation, toStockLevel, toWarehouse } from './sql-row-mapping';
 import type { AllocationFilter, InventoryStore, StockLevelFilter } from './store';
 
@@ -90,5 +91,6 @@ export function createSqlInventoryStore(db: Kysely<InventoryDB>): InventoryStore
     },
     ...createSqlAllocation(db),
     ...createSqlBusinessHealth(db),
+    ...createSqlStockReceipt(db),
   };
 }

@@ -40,6 +40,16 @@ export interface InventoryStore {
    */
   consumeShippedStock(shipment: ShipmentConfirmed, delivery: EventDelivery): Promise<Allocation[] | null>;
 
+  /**
+   * receiveStock: adds the received units to on hand at the warehouse, then, in the same transaction,
+   * allocates the backordered orders waiting for a received product, oldest backorder first, each only
+   * when every line can now be served (allocation-plan.ts); their BACKORDERED allocations become
+   * ALLOCATED and InventoryAllocated is written for each. The same reference again answers the stored
+   * receipt (replayed) and changes nothing; with another warehouse or other lines it is
+   * IDEMPOTENCY_KEY_REUSED. An unknown warehouse or product is BAD_USER_INPUT naming the field.
+   */
+  receiveStock(receipt: StockReceiptRequest, command: { correlationId: string }): Promise<{ receipt: StockReceipt; replayed: boolean }>;
+
   /** The allocations made in the window, as business health measures them (computed from the rows). */
   allocationHealth(window: TimeWindow): Promise<AllocationHealth>;
 }
@@ -129,4 +139,28 @@ export interface AllocationFilter {
   productId?: string | null;
   warehouseId?: string | null;
   status?: AllocationStatus | null;
+}
+
+/** Units of one product received at the warehouse of a receipt. */
+export interface ReceiptLine {
+  productId: string;
+  quantity: number;
+}
+
+/** A receipt as the command sends it, validated for shape (stock-receipt-request.ts). */
+export interface StockReceiptRequest {
+  warehouseId: string;
+  /** The supplier's ASN, packing slip or transfer number: one receipt per reference. */
+  reference: string;
+  lines: ReceiptLine[];
+}
+
+export interface StockReceipt {
+  id: string;
+  reference: string;
+  warehouseId: string;
+  lines: ReceiptLine[];
+  receivedAt: string;
+  /** The backordered orders this receipt allocated, oldest backorder first. */
+  ordersAllocated: string[];
 }
