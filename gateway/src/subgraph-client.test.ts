@@ -86,12 +86,15 @@ describe('SubgraphClient', () => {
 
   test('a subgraph that does not answer in time fails as a fetch timeout did', async () => {
     const subgraph = await startSubgraph(() => {});
+    // An agent without timeouts of its own: the client's configured timeout still applies.
+    const plainAgent = new Agent();
     try {
-      await expect(call(new SubgraphClient(subgraph.url, new Agent(), options, 'orders'))).rejects.toMatchObject({
+      await expect(call(new SubgraphClient(subgraph.url, plainAgent, options, 'orders'))).rejects.toMatchObject({
         name: 'TimeoutError',
         message: 'The operation was aborted due to timeout',
       });
     } finally {
+      await plainAgent.close();
       await subgraph.close();
     }
   });

@@ -147,8 +147,9 @@ function parseOrText(text: string): unknown {
 function cacheHintOf(header: string | undefined): { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } {
   const hint: { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } = { maxAge: 0 };
   if (!header) return hint;
-  for (const directive of header.split(',')) {
-    const [name, value] = directive.trim().toLowerCase().split('=');
+  for (const directive of header.trim().split(/\s*,\s*/)) {
+    const [name, raw] = directive.split(/\s*=\s*/, 2);
+    const value = raw?.replace(/^"|"$/g, '');
     if (name === 'max-age' && value && /^[0-9]+$/.test(value)) hint.maxAge = Number(value);
     else if (name === 'private') hint.scope = 'PRIVATE';
     else if (name === 'public') hint.scope = 'PUBLIC';
