@@ -25,10 +25,11 @@ test('a started day past due counts; due exactly at asOf is current', () => {
   });
 });
 
-test('a VOID invoice owes nothing, whatever was applied', () => {
+test('a VOID invoice owes nothing, whatever was applied; otherwise payments and credits both lower the balance', () => {
   const invoice = { status: 'VOID', totalCents: 5_413 } as Invoice;
-  expect(invoiceBalanceCents(invoice, [])).toBe(0);
-  expect(invoiceBalanceCents({ ...invoice, status: 'OPEN' }, [{ amountCents: 413 } as any])).toBe(5_000);
+  expect(invoiceBalanceCents(invoice, { paidCents: 413, creditedCents: 0 })).toBe(0);
+  expect(invoiceBalanceCents({ ...invoice, status: 'OPEN' }, { paidCents: 413, creditedCents: 0 })).toBe(5_000);
+  expect(invoiceBalanceCents({ ...invoice, status: 'PARTIALLY_PAID' }, { paidCents: 413, creditedCents: 1_000 })).toBe(4_000);
 });
 
 test('a customer without receivables owes zero in the ledger currency', () => {

@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(() => subgraph.close());
 
 describe('invoices', () => {
-  test('resolve as entities with lines, applications and their payments in four SQL statements', async () => {
+  test('resolve as entities with lines, applications and their payments in five SQL statements', async () => {
     subgraph.database.statements.count = 0;
     const result = await query(
       entitiesQuery(`... on Invoice {
@@ -59,8 +59,8 @@ describe('invoices', () => {
     expect(disputed).toMatchObject({ status: 'DISPUTED', amountPaid: { amount: '0.00' }, balance: usd('324.75'), daysPastDue: 108, applications: [] });
     // 412.5 cents of tax rounds half away from zero; a VOID invoice owes nothing and is never past due.
     expect(voided).toMatchObject({ status: 'VOID', tax: { amount: '4.13' }, total: { amount: '54.13' }, balance: usd('0.00'), daysPastDue: 0 });
-    // invoices, lines, applications, the applications' payments (invoice { id } reuses the first loader's cache)
-    expect(subgraph.database.statements.count).toBe(4);
+    // invoices, lines, applications, paid and credited per invoice (balances), the applications' payments (invoice { id } reuses the first loader's cache)
+    expect(subgraph.database.statements.count).toBe(5);
   });
 
   test('daysPastDue counts a started day: due at asOf is 0, 60 and 90 full days are 60 and 90', async () => {
@@ -146,7 +146,7 @@ describe('payments', () => {
     });
     expect(full).toMatchObject({ method: 'CHECK', appliedAmount: { amount: '1082.50' }, unappliedAmount: { amount: '0.00' } });
     expect(unapplied).toMatchObject({ method: 'WIRE', appliedAmount: { amount: '0.00' }, unappliedAmount: { amount: '75.00' }, applications: [] });
-    // payments, their applications, the applications' invoices, those invoices' applications
+    // payments, their applications, the applications' invoices, those invoices' paid and credited amounts (balances)
     expect(subgraph.database.statements.count).toBe(4);
   });
 
@@ -254,7 +254,7 @@ describe('customer receivables', () => {
       expect(customer.payments).toEqual({ totalCount: 1, edges: [{ node: { id: paymentId(1000 + k), unappliedAmount: { amount: '0.00' } } }] });
     });
     // aged receivables at asOf, at now (openBalance, creditExposure), open orders, invoice page, invoice count,
-    // the invoices' applications (balances), payment page, payment count, the payments' applications
+    // the invoices' paid and credited amounts (balances), payment page, payment count, the payments' applications
     expect(subgraph.database.statements.count).toBe(9);
   });
 

@@ -121,6 +121,34 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('tax_rate_changes_region').on('tax_rate_changes').columns(['region', 'changed_at']).execute();
     },
   },
+  '0003_dispute_resolution': {
+    async up(db: Kysely<any>) {
+      // A credit lowers what is owed without touching the invoice: total stays what was billed, balance = total - paid - credited.
+      await db.schema
+        .createTable('credit_memos')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('invoice_id', 'text', (c) => c.notNull().references('invoices.id'))
+        .addColumn('amount_cents', 'bigint', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('issued_at', 'text', (c) => c.notNull())
+        .addColumn('issued_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('credit_memos_invoice').on('credit_memos').column('invoice_id').execute();
+      // One row per settled dispute (an invoice may be disputed again after a REJECTED outcome).
+      await db.schema
+        .createTable('dispute_resolutions')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('invoice_id', 'text', (c) => c.notNull().references('invoices.id'))
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('dispute_reason', 'text')
+        .addColumn('credit_memo_id', 'text', (c) => c.references('credit_memos.id'))
+        .addColumn('resolved_at', 'text', (c) => c.notNull())
+        .addColumn('resolved_by', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('dispute_resolutions_invoice').on('dispute_resolutions').column('invoice_id').execute();
+    },
+  },
 };
 
 export interface TaxRateRow { region: string; rate_bps: number }
@@ -201,6 +229,27 @@ export interface TaxRateChangeRow {
   changed_at: string;
   changed_by: string;
 }
+/** An amount taken off an invoice's balance (a dispute settled by credit); the invoice's total stays as billed. */
+export interface CreditMemoRow {
+  id: string;
+  invoice_id: string;
+  amount_cents: number;
+  reason: string;
+  issued_at: string;
+  issued_by: string;
+}
+/** How a dispute was settled, with what the customer had contested. */
+export interface DisputeResolutionRow {
+  id: string;
+  invoice_id: string;
+  /** REJECTED, CREDITED, VOIDED */
+  outcome: string;
+  note: string;
+  dispute_reason: string | null;
+  credit_memo_id: string | null;
+  resolved_at: string;
+  resolved_by: string;
+}
 export interface FinanceDB {
   tax_rates: TaxRateRow;
   invoices: InvoiceRow;
@@ -212,3 +261,11 @@ export interface FinanceDB {
   order_ledger_lines: OrderLedgerLineRow;
   tax_rate_changes: TaxRateChangeRow;
 }
+/**
+ * The tables of settled disputes (0003). Kept out of FinanceDB, whose every table the seed's dataset
+ * must list (it seeds no credits): the code that uses them reads `db.withTables<DisputeLedgerDB>()`.
+ */
+export type DisputeLedgerDB = {
+  credit_memos: CreditMemoRow;
+  dispute_resolutions: DisputeResolutionRow;
+};

@@ -4,6 +4,7 @@ import { customersSubgraph } from '@switchyard/customers';
 import { sql } from 'kysely';
 import { invoiceShipment, recordOpenOrder } from './event-handlers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
+import type { DisputeLedgerDB } from './migrations';
 import { insertFixtures } from './test-fixtures';
 import { customersService, INTERNAL, line, orderAccepted, shipmentConfirmed } from './test-order-to-cash';
 
@@ -79,4 +80,22 @@ test('payments to different invoices at once all succeed, each with its own id',
   const results = await Promise.all([pay('INV-000007', '10.00'), pay('INV-000002', '10.00'), pay('INV-000003', '10.00'), pay('INV-000007', '10.00')]);
   expect(results.map((r) => r.errors)).toEqual([undefined, undefined, undefined, undefined]);
   expect(new Set(results.map((r) => r.data.recordPayment.id)).size).toBe(4);
+});
+
+test('two resolutions racing for one dispute: one credits the balance, the other finds it settled; balances read the credit', async () => {
+  // INV-000004 is DISPUTED for 324.75, nothing paid
+  const RESOLVE = `mutation { resolveDispute(invoiceId: "INV-000004", outcome: CREDITED, note: "pg race", creditAmount: "324.75") { status balance { amount } } }`;
+  const results = await Promise.all([1, 2].map(() => querySubgraph(finance.server, RESOLVE, {}, {}, INTERNAL)));
+  const settled = results.filter((r) => !r.errors);
+  expect(settled.map((r) => r.data.resolveDispute)).toEqual([{ status: 'PAID', balance: { amount: '0.00' } }]);
+  expect(results.filter((r) => r.errors).map((r) => r.errors![0].extensions)).toEqual([expect.objectContaining({ code: 'INVALID_STATE_TRANSITION', from: 'PAID' })]);
+  const credits = await db().withTables<DisputeLedgerDB>().selectFrom('credit_memos').select((eb) => eb.fn.sum<number>('amount_cents').as('cents')).where('invoice_id', '=', 'INV-000004').executeTakeFirstOrThrow();
+  expect(Number(credits.cents)).toBe(32_475);
+  expect((await outboxRows(db())).filter((r) => r.type === 'InvoiceDisputeResolved')).toHaveLength(1);
+  const aging = await querySubgraph(
+    finance.server,
+    `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { aging(asOf: "2026-06-30T12:00:00.000Z") { over90 { amount } } } } }`,
+    { r: [{ __typename: 'Customer', id: 'CUS-0001' }] },
+  );
+  expect(aging.data._entities[0].aging.over90).toEqual({ amount: '0.00' });
 });

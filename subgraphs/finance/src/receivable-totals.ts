@@ -1,5 +1,5 @@
 import { money, type Money } from '@switchyard/kit';
-import type { AgedReceivables, Invoice, PaymentApplication, UninvoicedOrders } from './store';
+import type { AgedReceivables, Invoice, InvoiceSettlement, UninvoicedOrders } from './store';
 
 /**
  * The arithmetic of accounts receivable, on rows the store has read: what an invoice still owes,
@@ -9,9 +9,9 @@ import type { AgedReceivables, Invoice, PaymentApplication, UninvoicedOrders } f
 /** The currency of the zero amounts of a customer without receivables (every account is single-currency). */
 export const LEDGER_CURRENCY = 'USD';
 
-/** Total less what payments applied; a VOID invoice owes nothing. */
-export function invoiceBalanceCents(invoice: Invoice, applications: readonly PaymentApplication[]): number {
-  return invoice.status === 'VOID' ? 0 : invoice.totalCents - sumCents(applications.map((a) => a.amountCents));
+/** Total less what payments applied and credit memos took off; a VOID invoice owes nothing. */
+export function invoiceBalanceCents(invoice: Invoice, settled: Pick<InvoiceSettlement, 'paidCents' | 'creditedCents'>): number {
+  return invoice.status === 'VOID' ? 0 : invoice.totalCents - settled.paidCents - settled.creditedCents;
 }
 
 export interface ArAging {

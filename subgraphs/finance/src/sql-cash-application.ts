@@ -1,7 +1,8 @@
 import { appendToOutbox, notFound, OrderToCashEvent, takeGaplessIds, type IdSequence, type PaymentApplied } from '@switchyard/kit';
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { PostgresAdapter, type Kysely } from 'kysely';
 import { applyCash } from './cash-application';
 import type { FinanceDB, PaymentRow } from './migrations';
+import { invoiceBalanceSql } from './sql-invoice-balance';
 import { toInvoice, toPayment } from './sql-row-mapping';
 import type { CashApplication, CommandContext, FinanceStore, Payment } from './store';
 
@@ -22,7 +23,7 @@ export function createSqlCashApplication(db: Kysely<FinanceDB>): Pick<FinanceSto
     let query = trx
       .selectFrom('invoices')
       .selectAll('invoices')
-      .select(sql<number>`invoices.total_cents - coalesce((select sum(a.amount_cents) from payment_applications a where a.invoice_id = invoices.id), 0)`.as('balance_cents'))
+      .select(invoiceBalanceSql().as('balance_cents'))
       .where('id', 'in', applications.map((a) => a.invoiceId))
       // One lock order for every command, so two payments over the same invoices wait rather than deadlock.
       .orderBy('id');

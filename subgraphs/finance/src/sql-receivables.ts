@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { FinanceDB } from './migrations';
+import { invoiceBalanceSql } from './sql-invoice-balance';
 import type { FinanceStore, InvoiceStatus } from './store';
 
 /** The per-customer aggregates of the SQL store: one grouped statement answers any number of customers. */
@@ -16,7 +17,7 @@ export function createSqlReceivables(
           'customer_id',
           'currency',
           'due_at',
-          sql<number>`invoices.total_cents - coalesce((select sum(a.amount_cents) from payment_applications a where a.invoice_id = invoices.id), 0)`.as(
+          invoiceBalanceSql().as(
             'balance_cents',
           ),
         ])

@@ -1,5 +1,5 @@
-import type { InvoiceLineRow, InvoiceRow, PaymentApplicationRow, PaymentRow } from './migrations';
-import type { Invoice, InvoiceLine, Payment, PaymentApplication } from './store';
+import type { CreditMemoRow, DisputeResolutionRow, InvoiceLineRow, InvoiceRow, PaymentApplicationRow, PaymentRow } from './migrations';
+import type { CreditMemo, DisputeResolution, Invoice, InvoiceLine, Payment, PaymentApplication } from './store';
 
 /** Rows of the finance database as the store interface shows them (PostgreSQL BIGINTs arrive as strings or numbers). */
 
@@ -52,4 +52,24 @@ export const toApplication = (row: PaymentApplicationRow & { currency: string })
   amountCents: Number(row.amount_cents),
   currency: row.currency,
   appliedAt: row.applied_at,
+});
+
+export const toCreditMemo = (row: CreditMemoRow & { currency: string }): CreditMemo => ({
+  id: row.id,
+  invoiceId: row.invoice_id,
+  amountCents: Number(row.amount_cents),
+  currency: row.currency,
+  reason: row.reason,
+  issuedAt: row.issued_at,
+});
+
+export const toDisputeResolution = (row: DisputeResolutionRow): DisputeResolution => ({
+  id: row.id,
+  invoiceId: row.invoice_id,
+  outcome: row.outcome as DisputeResolution['outcome'],
+  note: row.note,
+  disputeReason: row.dispute_reason ?? null,
+  creditMemoId: row.credit_memo_id ?? null,
+  resolvedAt: row.resolved_at,
+  resolvedBy: row.resolved_by,
 });

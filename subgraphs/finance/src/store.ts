@@ -37,6 +37,12 @@ export interface FinanceStore {
   applicationsByInvoiceIds(invoiceIds: readonly string[]): Promise<PaymentApplication[]>;
   /** Applications of these payments to invoices, oldest first. */
   applicationsByPaymentIds(paymentIds: readonly string[]): Promise<PaymentApplication[]>;
+  /** What payments applied to and credit memos took off each of these invoices, in one read (balances). */
+  invoiceSettlements(invoiceIds: readonly string[]): Promise<InvoiceSettlement[]>;
+  /** Credit memos issued against these invoices, oldest first. */
+  creditMemosByInvoiceIds(invoiceIds: readonly string[]): Promise<CreditMemo[]>;
+  /** How the disputes of these invoices were settled, oldest first. */
+  disputeResolutionsByInvoiceIds(invoiceIds: readonly string[]): Promise<DisputeResolution[]>;
 
   /** Open receivables (balances of OPEN, PARTIALLY_PAID and DISPUTED invoices) per customer and currency, aged at the cutoffs. */
   agedReceivables(customerIds: readonly string[], cutoffs: AgingCutoffs): Promise<AgedReceivables[]>;
@@ -75,6 +81,8 @@ export interface FinanceStore {
   applyUnappliedCash(paymentId: string, applications: readonly CashApplication[], command: CommandContext): Promise<Payment>;
   /** OPEN or PARTIALLY_PAID -> DISPUTED, else INVALID_STATE_TRANSITION; writes InvoiceDisputed. */
   disputeInvoice(invoiceId: string, reason: string, command: CommandContext): Promise<Invoice>;
+  /** DISPUTED -> OPEN / PARTIALLY_PAID / PAID / VOID by the outcome (see dispute-resolution.ts), else INVALID_STATE_TRANSITION; writes InvoiceDisputeResolved. */
+  resolveDispute(resolution: NewDisputeResolution, command: CommandContext): Promise<Invoice>;
 
   // Business health, computed from the records at query time.
 
@@ -154,6 +162,48 @@ export const INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'PAID', 'VOID', 'DISP
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 /** Statuses whose balance the customer still owes (and that age). */
 export const OPEN_INVOICE_STATUSES: readonly InvoiceStatus[] = ['OPEN', 'PARTIALLY_PAID', 'DISPUTED'];
+
+export const DISPUTE_OUTCOMES = ['REJECTED', 'CREDITED', 'VOIDED'] as const;
+export type DisputeOutcome = (typeof DISPUTE_OUTCOMES)[number];
+
+export interface NewDisputeResolution {
+  invoiceId: string;
+  outcome: DisputeOutcome;
+  note: string;
+  /** The credit of a CREDITED outcome (> 0); null for the others. */
+  creditCents: number | null;
+}
+
+/** What has settled an invoice so far: balance = total - paidCents - creditedCents (VOID: 0). */
+export interface InvoiceSettlement {
+  invoiceId: string;
+  paidCents: number;
+  creditedCents: number;
+}
+
+/** An amount taken off an invoice's balance; the invoice's total stays what was billed. */
+export interface CreditMemo {
+  id: string;
+  invoiceId: string;
+  amountCents: number;
+  /** The invoice's currency. */
+  currency: string;
+  reason: string;
+  issuedAt: string;
+}
+
+/** How one dispute of an invoice was settled. */
+export interface DisputeResolution {
+  id: string;
+  invoiceId: string;
+  outcome: DisputeOutcome;
+  note: string;
+  /** What the customer had contested. */
+  disputeReason: string | null;
+  creditMemoId: string | null;
+  resolvedAt: string;
+  resolvedBy: string;
+}
 
 export const PAYMENT_METHODS = ['ACH', 'WIRE', 'CHECK', 'CARD'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];

@@ -1,6 +1,6 @@
 import { alignByKey, groupByKey, type PageRequest } from '@switchyard/kit';
 import { agingCutoffs } from '../aging';
-import type { AgedReceivables, Invoice, InvoiceFilter, InvoiceLine, Payment, PaymentApplication, PaymentFilter, TaxRate, UninvoicedOrders } from '../store';
+import type { AgedReceivables, CreditMemo, DisputeResolution, Invoice, InvoiceSettlement, InvoiceFilter, InvoiceLine, Payment, PaymentApplication, PaymentFilter, TaxRate, UninvoicedOrders } from '../store';
 import type { Context } from './builder';
 
 /** Per-request DataLoaders: one SQL statement per kind of lookup, however many parents ask. */
@@ -34,6 +34,23 @@ export const paymentLoader = (ctx: Context) =>
 export const applicationsOfInvoiceLoader = (ctx: Context) =>
   ctx.loaders.get<string, PaymentApplication[]>('applicationsOfInvoice', async (invoiceIds) =>
     groupByKey(invoiceIds, await ctx.store.applicationsByInvoiceIds(invoiceIds), (a) => a.invoiceId),
+  );
+
+/** Paid and credited per invoice, in one statement: what balances need (no settlement yet: zeros). */
+export const invoiceSettlementLoader = (ctx: Context) =>
+  ctx.loaders.get<string, InvoiceSettlement>('invoiceSettlement', async (invoiceIds) => {
+    const found = new Map((await ctx.store.invoiceSettlements(invoiceIds)).map((s) => [s.invoiceId, s]));
+    return invoiceIds.map((invoiceId) => found.get(invoiceId) ?? { invoiceId, paidCents: 0, creditedCents: 0 });
+  });
+
+export const creditMemosOfInvoiceLoader = (ctx: Context) =>
+  ctx.loaders.get<string, CreditMemo[]>('creditMemosOfInvoice', async (invoiceIds) =>
+    groupByKey(invoiceIds, await ctx.store.creditMemosByInvoiceIds(invoiceIds), (c) => c.invoiceId),
+  );
+
+export const disputeResolutionsOfInvoiceLoader = (ctx: Context) =>
+  ctx.loaders.get<string, DisputeResolution[]>('disputeResolutionsOfInvoice', async (invoiceIds) =>
+    groupByKey(invoiceIds, await ctx.store.disputeResolutionsByInvoiceIds(invoiceIds), (r) => r.invoiceId),
   );
 
 export const applicationsOfPaymentLoader = (ctx: Context) =>

@@ -50,6 +50,7 @@ export const financeRowRules: IRules = {
     recordPayment: paysForOwnCustomer,
     applyUnappliedCash: commandOnRow<{ paymentId: string }>('applyUnappliedCash', 'Payment', (args, ctx) => paymentLoader(ctx).load(String(args.paymentId))),
     disputeInvoice: commandOnRow<{ invoiceId: string }>('disputeInvoice', 'Invoice', (args, ctx) => invoiceLoader(ctx).load(String(args.invoiceId))),
+    resolveDispute: commandOnRow<{ invoiceId: string }>('resolveDispute', 'Invoice', (args, ctx) => invoiceLoader(ctx).load(String(args.invoiceId))),
     setTaxRate: seesEveryRow,
   },
   Invoice: rowRule('Invoice', customerOf),

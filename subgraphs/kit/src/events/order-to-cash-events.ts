@@ -153,6 +153,24 @@ export interface InvoiceDisputed {
   reason: string;
 }
 
+/**
+ * A dispute was settled (finance resolveDispute, event type 'InvoiceDisputeResolved'): the invoice stands
+ * (REJECTED), is credited (CREDITED) or voided (VOIDED); `balanceCents` and `status` say where it stands now.
+ */
+export interface InvoiceDisputeResolved {
+  invoiceId: string;
+  orderId: string;
+  customerId: string;
+  currency: string;
+  outcome: 'REJECTED' | 'CREDITED' | 'VOIDED';
+  note: string;
+  /** The credit memo of a CREDITED outcome, else null. */
+  creditMemoId: string | null;
+  creditedCents: number;
+  balanceCents: number;
+  status: string;
+}
+
 /** Cash applied to invoices; `invoices` says where each invoice stands after it. */
 export interface PaymentApplied {
   paymentId: string;
