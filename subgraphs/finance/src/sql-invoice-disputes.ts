@@ -18,8 +18,6 @@ import type { FinanceStore, InvoiceStatus } from './store';
 /** Gapless, like invoices: credit memos are accounting documents and must not skip numbers. */
 const CREDIT_MEMO_IDS: IdSequence = { table: 'credit_memos', prefix: 'CM', width: 6 };
 const RESOLUTION_IDS: IdSequence = { table: 'dispute_resolutions', prefix: 'DRS', width: 6 };
-/** Not (yet) in the kit's OrderToCashEvent list: no subgraph consumes it so far (orders would, see its event handlers). */
-export const INVOICE_DISPUTE_RESOLVED = 'InvoiceDisputeResolved';
 
 /** Only an invoice still owed and not already contested can be disputed. */
 const DISPUTABLE: readonly InvoiceStatus[] = ['OPEN', 'PARTIALLY_PAID'];
@@ -98,7 +96,7 @@ export function createSqlInvoiceDisputes(
           balanceCents: settled.balanceCents,
           status: settled.status,
         };
-        await appendToOutbox(trx, { source: 'finance', type: INVOICE_DISPUTE_RESOLVED, aggregateId: row.id, payload, correlationId: command.correlationId });
+        await appendToOutbox(trx, { source: 'finance', type: OrderToCashEvent.InvoiceDisputeResolved, aggregateId: row.id, payload, correlationId: command.correlationId });
         return { ...invoice, status: settled.status };
       });
     },

@@ -3,6 +3,7 @@ import {
   OrderToCashEvent,
   type EventHandler,
   type InventoryAllocated,
+  type InvoiceDisputeResolved,
   type InvoiceIssued,
   type OrderBackordered,
   type PaymentApplied,
@@ -41,14 +42,18 @@ export const followShipments: EventHandler<OrderStore> = {
   },
 };
 
-/** InvoiceIssued -> INVOICED; PaymentApplied updates the invoices' balances: PAID when all is shipped, invoiced and paid, CLOSED once also delivered. */
+/**
+ * InvoiceIssued -> INVOICED; PaymentApplied and InvoiceDisputeResolved (a credit or a void) lower the invoices' balances:
+ * PAID when all is shipped, invoiced and settled, CLOSED once also delivered.
+ */
 export const followBilling: EventHandler<OrderStore> = {
   name: 'orders.follow-billing',
-  on: [OrderToCashEvent.InvoiceIssued, OrderToCashEvent.PaymentApplied],
+  on: [OrderToCashEvent.InvoiceIssued, OrderToCashEvent.PaymentApplied, OrderToCashEvent.InvoiceDisputeResolved],
   async handle(event, { store, handler }) {
     const delivery = deliveryOf(event, handler);
     if (event.type === OrderToCashEvent.InvoiceIssued) await store.recordInvoice(event.payload as InvoiceIssued, delivery);
-    else await store.recordPayment(event.payload as PaymentApplied, delivery);
+    else if (event.type === OrderToCashEvent.PaymentApplied) await store.recordPayment(event.payload as PaymentApplied, delivery);
+    else await store.recordDisputeResolution(event.payload as InvoiceDisputeResolved, delivery);
   },
 };
 

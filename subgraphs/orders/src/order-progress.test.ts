@@ -65,6 +65,14 @@ const paidEvent = (invoices: { orderId: string; invoiceId: string; appliedCents:
     at,
   );
 
+const disputeResolvedEvent = (orderId: string, invoiceId: string, outcome: 'REJECTED' | 'CREDITED' | 'VOIDED', balanceCents: number, status: string, at = '2026-10-25T09:00:00.000Z') =>
+  domainEvent(
+    OrderToCashEvent.InvoiceDisputeResolved,
+    invoiceId,
+    { invoiceId, orderId, customerId: 'CUS-0001', currency: 'USD', outcome, note: 'n', creditMemoId: null, creditedCents: 0, balanceCents, status },
+    at,
+  );
+
 const handlerOf = (event: DomainEvent) =>
   [followAllocation, followShipments, followBilling].find((h) => h.on.includes(event.type))!;
 const send = (event: DomainEvent) => deliver(subgraph, handlerOf(event), event);
@@ -144,6 +152,36 @@ describe('the order follows the chain', () => {
     }
     await send(paidEvent([{ orderId: a, invoiceId: `INV-${a}`, appliedCents: 13_000, balanceCents: 0 }, { orderId: b, invoiceId: `INV-${b}`, appliedCents: 13_000, balanceCents: 0 }]));
     expect([(await stateOf(a)).status, (await stateOf(b)).status]).toEqual(['CLOSED', 'CLOSED']);
+  });
+});
+
+describe('settled by a dispute', () => {
+  test('a dispute rejected leaves the order INVOICED; one credited to a zero balance settles it: PAID, and CLOSED as it was delivered', async () => {
+    const id = await order();
+    await send(allocatedEvent(id));
+    await send(shippedEvent(id, `SHP-${id}`, [[1, 3], [2, 5]]));
+    await send(deliveredEvent(id, `SHP-${id}`));
+    await send(invoicedEvent(id, `INV-${id}`, `SHP-${id}`, 13_000));
+    await send(paidEvent([{ orderId: id, invoiceId: `INV-${id}`, appliedCents: 10_000, balanceCents: 3_000 }], '2026-10-20T09:00:00.000Z'));
+    await send(disputeResolvedEvent(id, `INV-${id}`, 'REJECTED', 3_000, 'PARTIALLY_PAID', '2026-10-22T09:00:00.000Z'));
+    expect((await stateOf(id)).status).toBe('INVOICED');
+    await send(disputeResolvedEvent(id, `INV-${id}`, 'CREDITED', 0, 'PAID'));
+    const { status, history } = await stateOf(id);
+    expect(status).toBe('CLOSED');
+    expect(history.slice(-2)).toEqual([
+      ['PAID', '2026-10-25T09:00:00.000Z', 'InvoiceDisputeResolved'],
+      ['CLOSED', '2026-10-25T09:00:00.000Z', 'InvoiceDisputeResolved'],
+    ]);
+  });
+
+  test('a voided invoice counts as settled; a resolution for an invoice not seen issued throws', async () => {
+    const id = await order();
+    await send(allocatedEvent(id));
+    await send(shippedEvent(id, `SHP-${id}`, [[1, 3], [2, 5]]));
+    await send(invoicedEvent(id, `INV-${id}`, `SHP-${id}`, 13_000));
+    await expect(send(disputeResolvedEvent(id, `INV-OTHER-${id}`, 'VOIDED', 0, 'VOID'))).rejects.toThrow(/not seen issued/);
+    await send(disputeResolvedEvent(id, `INV-${id}`, 'VOIDED', 0, 'VOID'));
+    expect((await stateOf(id)).status).toBe('PAID');
   });
 });
 

@@ -4,7 +4,10 @@ import type { OrderRow, OrdersDB } from './migrations';
 import { progressOf } from './order-status-rules';
 import type { EventDelivery, OrderStatus, OrderStore } from './store';
 
-type Progress = Pick<OrderStore, 'recordAllocation' | 'recordBackorder' | 'recordShipment' | 'recordDelivery' | 'recordInvoice' | 'recordPayment'>;
+type Progress = Pick<
+  OrderStore,
+  'recordAllocation' | 'recordBackorder' | 'recordShipment' | 'recordDelivery' | 'recordInvoice' | 'recordPayment' | 'recordDisputeResolution'
+>;
 
 /**
  * The order following the chain in SQL. Each event is one transaction: consumeOnce first (a redelivered
@@ -53,6 +56,18 @@ export function createSqlOrderProgress(db: Kysely<OrdersDB>): Progress {
       .values(entered.map((s) => ({ order_id: order.id, status: s, at, cause, actor: delivery.handler, note: null, correlation_id: delivery.correlationId })))
       .onConflict((oc) => oc.columns(['order_id', 'status']).doNothing())
       .execute();
+  }
+
+  /** Where an invoice of the order stands now; it must have been seen issued. */
+  async function lowerBalance(trx: Kysely<OrdersDB>, cause: string, orderId: string, invoice: { invoiceId: string; balanceCents: number; status: string }) {
+    const known = await trx.selectFrom('order_invoices').select(['order_id', 'balance_cents']).where('invoice_id', '=', invoice.invoiceId).executeTakeFirst();
+    if (!known || known.order_id !== orderId) {
+      throw new Error(`${cause} names invoice ${invoice.invoiceId} of order ${orderId}, which the orders subgraph has not seen issued (InvoiceIssued not processed?)`);
+    }
+    // Balances only go down (cash and credits are never taken back here): an older event replayed late cannot raise one.
+    if (invoice.balanceCents <= Number(known.balance_cents)) {
+      await trx.updateTable('order_invoices').set({ balance_cents: invoice.balanceCents, status: invoice.status }).where('invoice_id', '=', invoice.invoiceId).execute();
+    }
   }
 
   /** One event about one order: consumeOnce, record the fact, advance. */
@@ -136,19 +151,16 @@ export function createSqlOrderProgress(db: Kysely<OrdersDB>): Progress {
         for (const orderId of orderIds) {
           const order = await acceptedOrder(trx, orderId, 'PaymentApplied');
           for (const applied of event.invoices.filter((i) => i.orderId === orderId)) {
-            const invoice = await trx.selectFrom('order_invoices').select(['order_id', 'balance_cents']).where('invoice_id', '=', applied.invoiceId).executeTakeFirst();
-            if (!invoice || invoice.order_id !== orderId) {
-              throw new Error(`PaymentApplied pays invoice ${applied.invoiceId} of order ${orderId}, which the orders subgraph has not seen issued (InvoiceIssued not processed?)`);
-            }
-            // Balances only go down (cash is never taken back here): an older payment replayed late cannot raise one.
-            if (applied.balanceCents <= Number(invoice.balance_cents)) {
-              await trx.updateTable('order_invoices').set({ balance_cents: applied.balanceCents, status: applied.status }).where('invoice_id', '=', applied.invoiceId).execute();
-            }
+            await lowerBalance(trx, 'PaymentApplied', orderId, applied);
           }
           await advance(trx, order, 'PaymentApplied', delivery.occurredAt, delivery);
         }
         return true;
       });
+    },
+
+    recordDisputeResolution(event, delivery) {
+      return follow(delivery, 'InvoiceDisputeResolved', event.orderId, delivery.occurredAt, (trx) => lowerBalance(trx, 'InvoiceDisputeResolved', event.orderId, event));
     },
   };
 }

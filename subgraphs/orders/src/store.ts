@@ -4,6 +4,7 @@ import type {
   InvoiceIssued,
   OrderBackordered,
   PaymentApplied,
+  InvoiceDisputeResolved,
   ShipmentConfirmed,
   ShipmentDelivered,
 } from '@switchyard/kit/src/events/order-to-cash-events';
@@ -59,6 +60,8 @@ export interface OrderStore {
   recordDelivery(event: ShipmentDelivered, delivery: EventDelivery): Promise<boolean>;
   recordInvoice(event: InvoiceIssued, delivery: EventDelivery): Promise<boolean>;
   recordPayment(event: PaymentApplied, delivery: EventDelivery): Promise<boolean>;
+  /** A credited or voided dispute lowers the invoice's balance like a payment (a voided invoice counts as settled). */
+  recordDisputeResolution(event: InvoiceDisputeResolved, delivery: EventDelivery): Promise<boolean>;
 
   // Business health, from the records at query time.
 

@@ -18,6 +18,7 @@ const SOURCES: Record<OrderToCashEventType, string> = {
   ShipmentDelivered: 'shipments',
   InvoiceIssued: 'finance',
   InvoiceDisputed: 'finance',
+  InvoiceDisputeResolved: 'finance',
   PaymentApplied: 'finance',
 };
 

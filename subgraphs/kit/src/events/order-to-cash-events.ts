@@ -7,7 +7,7 @@
  *   shipments  InventoryAllocated ──> plans a shipment ──> ShipmentPlanned
  *              milestones (pick, pack) ──> confirmShipment ──> ShipmentConfirmed ──> recordDelivery ──> ShipmentDelivered
  *   finance    ShipmentConfirmed ──> issues the invoice ──> InvoiceIssued
- *              recordPayment ──> PaymentApplied
+ *              recordPayment ──> PaymentApplied; resolveDispute ──> InvoiceDisputeResolved
  *   orders     follows: ALLOCATED / BACKORDERED, SHIPPED, INVOICED, PAID, CLOSED (paid in full and delivered)
  */
 export const OrderToCashEvent = {
@@ -22,6 +22,7 @@ export const OrderToCashEvent = {
   ShipmentDelivered: 'ShipmentDelivered',
   InvoiceIssued: 'InvoiceIssued',
   InvoiceDisputed: 'InvoiceDisputed',
+  InvoiceDisputeResolved: 'InvoiceDisputeResolved',
   PaymentApplied: 'PaymentApplied',
 } as const;
 export type OrderToCashEventType = (typeof OrderToCashEvent)[keyof typeof OrderToCashEvent];
