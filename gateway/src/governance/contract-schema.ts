@@ -41,6 +41,8 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
   type GraphQLType,
+  type InterfaceTypeDefinitionNode,
+  type ObjectTypeDefinitionNode,
 } from 'graphql';
 
 /** A contract's filter, as the governance config declares it under `contracts`. */
@@ -257,29 +259,21 @@ function unreachableTypes(schema: GraphQLSchema, types: GraphQLNamedType[], remo
 /** The printed API schema without what `removed` names. */
 function filteredDocument(document: DocumentNode, removed: Removals): DocumentNode {
   const gone = (name: string) => removed.types.has(name);
+  const withoutRemovedFields = <T extends ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode>(node: T): T | null =>
+    gone(node.name.value)
+      ? null
+      : {
+          ...node,
+          interfaces: node.interfaces?.filter((named) => !gone(named.name.value) && !removed.implementations.has(`${node.name.value}>${named.name.value}`)),
+          fields: node.fields?.filter((field) => !removed.members.has(`${node.name.value}.${field.name.value}`)).map((field) => ({
+            ...field,
+            arguments: field.arguments?.filter((arg) => !removed.args.has(`${node.name.value}.${field.name.value}(${arg.name.value}:)`)),
+          })),
+        };
   return visit(document, {
-    ObjectTypeDefinition: (node) =>
-      gone(node.name.value)
-        ? null
-        : {
-            ...node,
-            interfaces: node.interfaces?.filter((named) => !gone(named.name.value) && !removed.implementations.has(`${node.name.value}>${named.name.value}`)),
-            fields: node.fields?.filter((field) => !removed.members.has(`${node.name.value}.${field.name.value}`)).map((field) => ({
-              ...field,
-              arguments: field.arguments?.filter((arg) => !removed.args.has(`${node.name.value}.${field.name.value}(${arg.name.value}:)`)),
-            })),
-          },
-    InterfaceTypeDefinition: (node) =>
-      gone(node.name.value)
-        ? null
-        : {
-            ...node,
-            interfaces: node.interfaces?.filter((named) => !gone(named.name.value) && !removed.implementations.has(`${node.name.value}>${named.name.value}`)),
-            fields: node.fields?.filter((field) => !removed.members.has(`${node.name.value}.${field.name.value}`)).map((field) => ({
-              ...field,
-              arguments: field.arguments?.filter((arg) => !removed.args.has(`${node.name.value}.${field.name.value}(${arg.name.value}:)`)),
-            })),
-          },
+    // Objects and interfaces lose the same things: removed fields, arguments and implemented interfaces.
+    ObjectTypeDefinition: withoutRemovedFields,
+    InterfaceTypeDefinition: withoutRemovedFields,
     UnionTypeDefinition: (node) => (gone(node.name.value) ? null : { ...node, types: node.types?.filter((member) => !gone(member.name.value)) }),
     EnumTypeDefinition: (node) =>
       gone(node.name.value) ? null : { ...node, values: node.values?.filter((value) => !removed.members.has(`${node.name.value}.${value.name.value}`)) },
