@@ -62,3 +62,14 @@ test('a PACKED shipment confirmed twice at once ships once, with one event', asy
   );
   expect(health.data._entities[0]).toEqual({ shipmentsConfirmed: 4, planToShip: { count: 4, p50Hours: 29, p95Hours: 31 } });
 });
+
+test('two shipments confirmed at once with one tracking number: one ships, the other is BAD_USER_INPUT naming trackingNumber', async () => {
+  const planned = await db().selectFrom('shipments').select('id').where('status', '=', 'PLANNED').orderBy('id').limit(2).execute();
+  expect(planned).toHaveLength(2);
+  await db().updateTable('shipments').set({ status: 'PACKED' }).where('id', 'in', planned.map((s) => s.id)).execute();
+  const confirm = (shipmentId: string) =>
+    querySubgraph(subgraph.server, `mutation { confirmShipment(shipmentId: "${shipmentId}", trackingNumber: "PG-SAME-TRACK") { status } }`, {}, {}, WAREHOUSE);
+  const results = await Promise.all(planned.map((s) => confirm(s.id)));
+  expect(results.filter((r) => r.data?.confirmShipment?.status === 'SHIPPED')).toHaveLength(1);
+  expect(results.flatMap((r) => r.errors ?? []).map((e) => [e.extensions.code, e.extensions.argument])).toEqual([['BAD_USER_INPUT', 'trackingNumber']]);
+});

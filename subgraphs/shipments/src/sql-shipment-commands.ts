@@ -6,7 +6,7 @@ import {
   type ShipmentConfirmed,
   type ShipmentDelivered,
 } from '@switchyard/kit/src/events/order-to-cash-events';
-import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { ShipmentRow, ShipmentsBookkeeping, ShipmentsDB } from './migrations';
 import { checkConfirmable, checkDeliverable, statusAfterMilestone } from './shipment-transitions';
 import { MILESTONE_IDS } from './sql-shipment-planning';
@@ -66,6 +66,8 @@ export function createSqlShipmentCommands(records: Kysely<ShipmentsDB>): Pick<Sh
         const row = await shipmentFor(trx, confirmation.shipmentId, command.scope);
         checkConfirmable(row.id, row.status as ShipmentStatus);
         notBefore(confirmation.shippedAt, row.planned_at, 'shippedAt', 'the shipment was planned');
+        // Two shipments confirmed at once with one tracking number: the second waits here, then finds it taken (not a unique-index crash).
+        if (locking) await sql`select pg_advisory_xact_lock(hashtext(${`tracking:${confirmation.trackingNumber}`}))`.execute(trx);
         const taken = await trx.selectFrom('shipments').select('id').where('tracking_number', '=', confirmation.trackingNumber).executeTakeFirst();
         // Which shipment holds it is not said: it may be another carrier's.
         if (taken) throw badUserInput(`trackingNumber ${JSON.stringify(confirmation.trackingNumber)} is already used by another shipment`, 'trackingNumber');
