@@ -6,7 +6,7 @@
  * Both name the same consumer with the same scopes and tenant, so every subgraph sees the same caller.
  */
 import path from 'node:path';
-import { DEVELOPMENT_IDENTITY_SECRET, IDENTITY_HEADER, signIdentity, type CallerIdentity } from '@switchyard/kit/src/identity-header';
+import { DEVELOPMENT_IDENTITY_SECRET, IDENTITY_HEADER, signIdentity, type CallerIdentity } from '@switchyard/kit';
 
 export const GOVERNANCE_FILE = path.join(__dirname, '..', 'governance.bench.yaml');
 

@@ -1,5 +1,4 @@
-import { deliverEvent, openSubgraph, outboxRows, testEvent, type RunningSubgraph } from '@switchyard/kit';
-import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
+import { deliverEvent, openSubgraph, OrderToCashEvent, outboxRows, type RunningSubgraph, testEvent } from '@switchyard/kit';
 import { planAllocation } from './allocation-plan';
 import { allocateOrder, consumeShippedStock, releaseOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';

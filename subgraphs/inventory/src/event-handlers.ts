@@ -1,5 +1,11 @@
-import { deliveryOf, type EventHandler } from '@switchyard/kit/src/events/handlers';
-import { OrderToCashEvent, type OrderAccepted, type OrderCancelled, type ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
+import {
+  deliveryOf,
+  type EventHandler,
+  type OrderAccepted,
+  type OrderCancelled,
+  OrderToCashEvent,
+  type ShipmentConfirmed,
+} from '@switchyard/kit';
 import type { InventoryStore } from './store';
 
 /** OrderAccepted: reserve every line (InventoryAllocated), or backorder the order (OrderBackordered). */

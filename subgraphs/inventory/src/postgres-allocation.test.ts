@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deliverEvent, openSubgraph, outboxRows, querySubgraph, testEvent, type RunningSubgraph } from '@switchyard/kit';
-import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
+import { deliverEvent, openSubgraph, OrderToCashEvent, outboxRows, querySubgraph, type RunningSubgraph, testEvent } from '@switchyard/kit';
 import { sql } from 'kysely';
 import { allocateOrder, consumeShippedStock, releaseOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';

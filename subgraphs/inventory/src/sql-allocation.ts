@@ -1,8 +1,14 @@
-import { appendToOutbox, consumeOnce } from '@switchyard/kit/src/events/outbox';
-import { OrderToCashEvent, type InventoryAllocated, type OrderBackordered } from '@switchyard/kit/src/events/order-to-cash-events';
+import {
+  appendToOutbox,
+  consumeOnce,
+  type IdSequence,
+  type InventoryAllocated,
+  type OrderBackordered,
+  OrderToCashEvent,
+  takeIds,
+} from '@switchyard/kit';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { planAllocation, type LineRequest } from './allocation-plan';
-import { takeIds, type IdSequence } from '@switchyard/kit/src/sequential-ids';
 import type { AllocationRow, InventoryBookkeeping, InventoryDB } from './migrations';
 import { toAllocation } from './sql-row-mapping';
 import type { InventoryStore } from './store';

@@ -1,7 +1,12 @@
-import { badUserInput, ErrorCode } from '@switchyard/kit';
-import { appendToOutbox } from '@switchyard/kit/src/events/outbox';
-import { OrderToCashEvent, type InventoryAllocated } from '@switchyard/kit/src/events/order-to-cash-events';
-import { takeIds, type IdSequence } from '@switchyard/kit/src/sequential-ids';
+import {
+  appendToOutbox,
+  badUserInput,
+  ErrorCode,
+  type IdSequence,
+  type InventoryAllocated,
+  OrderToCashEvent,
+  takeIds,
+} from '@switchyard/kit';
 import { GraphQLError } from 'graphql';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { planAllocation, type LinePick } from './allocation-plan';

@@ -1,5 +1,4 @@
-import { deliverEvent, openSubgraph, outboxRows, querySubgraph, testEvent, type RunningSubgraph } from '@switchyard/kit';
-import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
+import { deliverEvent, openSubgraph, OrderToCashEvent, outboxRows, querySubgraph, type RunningSubgraph, testEvent } from '@switchyard/kit';
 import { allocateOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
 import type { InventoryBookkeeping } from './migrations';

@@ -1,5 +1,4 @@
-import type { EventDelivery } from '@switchyard/kit/src/events/handlers';
-import type { OrderAccepted, OrderCancelled, ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
+import type { EventDelivery, OrderAccepted, OrderCancelled, ShipmentConfirmed } from '@switchyard/kit';
 
 /**
  * The warehouse management system as the graph sees it. The built-in implementation is SQL

@@ -1,4 +1,4 @@
-import type { OrderAccepted, OrderCancelled, ShipmentConfirmed } from '@switchyard/kit/src/events/order-to-cash-events';
+import type { OrderAccepted, OrderCancelled, ShipmentConfirmed } from '@switchyard/kit';
 import { productId } from './test-fixtures';
 
 /** Payloads of the events inventory reacts to, for the handler tests (the kit's testEvent and deliverEvent send them). */

@@ -1,5 +1,4 @@
-import { applyBasisPoints, centsOfMoney, formatCents } from '@switchyard/kit';
-import { DependencyUnavailableError, type ServiceClient } from '@switchyard/kit/src/service-client';
+import { applyBasisPoints, centsOfMoney, DependencyUnavailableError, formatCents, type ServiceClient } from '@switchyard/kit';
 import type { PlaceOrderRequest } from './place-order-request';
 import type { HoldDraft, LineDraft, OrderTerms, PricingRule, ShipToAddress } from './store';
 

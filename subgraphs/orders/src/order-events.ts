@@ -1,5 +1,4 @@
-import type { OrderAccepted, OrderLinePayload } from '@switchyard/kit/src/events/order-to-cash-events';
-import { invalidStateTransition } from '@switchyard/kit/src/errors';
+import { invalidStateTransition, type OrderAccepted, type OrderLinePayload } from '@switchyard/kit';
 import type { Order, OrderLine } from './store';
 
 /**

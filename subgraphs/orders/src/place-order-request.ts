@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { badUserInput } from '@switchyard/kit/src/errors';
-import { parseAmountCents } from '@switchyard/kit/src/money';
+import { badUserInput, parseAmountCents } from '@switchyard/kit';
 import type { OrderChannel } from './store';
 
 /** The most lines one order holds (catalog prices at most as many in one quote). */

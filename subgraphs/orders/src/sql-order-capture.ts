@@ -1,6 +1,14 @@
-import { invalidStateTransition, notFound, sequenceNumberOf, takeGaplessIds, type IdSequence } from '@switchyard/kit';
-import { appendToOutbox } from '@switchyard/kit/src/events/outbox';
-import { OrderToCashEvent, type OrderCancelled, type OrderHeld } from '@switchyard/kit/src/events/order-to-cash-events';
+import {
+  appendToOutbox,
+  type IdSequence,
+  invalidStateTransition,
+  notFound,
+  type OrderCancelled,
+  type OrderHeld,
+  OrderToCashEvent,
+  sequenceNumberOf,
+  takeGaplessIds,
+} from '@switchyard/kit';
 import { PostgresAdapter, type Kysely } from 'kysely';
 import type { OrdersDB } from './migrations';
 import { orderAcceptedPayload } from './order-events';

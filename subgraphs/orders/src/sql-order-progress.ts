@@ -1,4 +1,4 @@
-import { consumeOnce } from '@switchyard/kit/src/events/outbox';
+import { consumeOnce } from '@switchyard/kit';
 import { PostgresAdapter, type Kysely } from 'kysely';
 import type { OrderRow, OrdersDB } from './migrations';
 import { progressOf } from './order-status-rules';

@@ -1,13 +1,15 @@
-import type { EventDelivery as KitEventDelivery, PageRequest, RowScope } from '@switchyard/kit';
 import type {
+  EventDelivery as KitEventDelivery,
   InventoryAllocated,
+  InvoiceDisputeResolved,
   InvoiceIssued,
   OrderBackordered,
+  PageRequest,
   PaymentApplied,
-  InvoiceDisputeResolved,
+  RowScope,
   ShipmentConfirmed,
   ShipmentDelivered,
-} from '@switchyard/kit/src/events/order-to-cash-events';
+} from '@switchyard/kit';
 
 /**
  * ERP order management as the graph sees it. The built-in implementation is SQL

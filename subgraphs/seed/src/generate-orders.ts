@@ -3,7 +3,7 @@ import type { AddressRow, CustomerRow, CustomersDB } from '@switchyard/customers
 import type { WarehouseRow } from '@switchyard/inventory/src/migrations';
 import type { HoldRow, OrderIdempotencyKeyRow, OrderLineRow, OrderRow, OrdersDB } from '@switchyard/orders/src/migrations';
 import { fingerprintOf } from '@switchyard/orders/src/place-order-request';
-import { applyBasisPoints } from '@switchyard/kit/src/money';
+import { applyBasisPoints } from '@switchyard/kit';
 import { ANCHOR_MS, DAY_MS, HOUR_MS, iso } from './clock';
 import type { Tables } from './dataset';
 import { customerHabits } from './customer-habits';

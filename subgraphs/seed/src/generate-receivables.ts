@@ -8,7 +8,7 @@ import type {
   PaymentApplicationRow,
   PaymentRow,
 } from '@switchyard/finance/src/migrations';
-import { applyBasisPoints } from '@switchyard/kit/src/money';
+import { applyBasisPoints } from '@switchyard/kit';
 import { ANCHOR_MS, DAY_MS, HOUR_MS, iso } from './clock';
 import type { Tables } from './dataset';
 import { PAYMENT_TERMS_DAYS } from './generate-customers';

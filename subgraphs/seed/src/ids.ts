@@ -1,4 +1,4 @@
-import { formatCents } from '@switchyard/kit/src/money';
+import { formatCents } from '@switchyard/kit';
 
 /** `sequentialId('ORD', 12, 6)` -> `ORD-000012`: the id shapes the graph's consumers see (CUS-0001, PRD-00001...). */
 export function sequentialId(prefix: string, n: number, width: number): string {

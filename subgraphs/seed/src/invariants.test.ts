@@ -1,5 +1,5 @@
 import { priceLine } from '@switchyard/catalog/src/pricing';
-import { applyBasisPoints } from '@switchyard/kit/src/money';
+import { applyBasisPoints } from '@switchyard/kit';
 import { generateDataset, type Dataset } from './index';
 
 /**

@@ -1,5 +1,4 @@
-import { deliveryOf, type EventHandler } from '@switchyard/kit/src/events/handlers';
-import { OrderToCashEvent, type InventoryAllocated, type OrderCancelled } from '@switchyard/kit/src/events/order-to-cash-events';
+import { deliveryOf, type EventHandler, type InventoryAllocated, type OrderCancelled, OrderToCashEvent } from '@switchyard/kit';
 import type { ShipmentStore } from './store';
 
 /** InventoryAllocated: one planned shipment per warehouse the order's stock is reserved in (ShipmentPlanned). */

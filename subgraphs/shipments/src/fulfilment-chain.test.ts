@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createInProcessTransport, openSubgraph, querySubgraph, type CallerIdentity, type EventTransport, type RunningSubgraph } from '@switchyard/kit';
-import { OrderToCashEvent, type OrderAccepted } from '@switchyard/kit/src/events/order-to-cash-events';
+import {
+  type CallerIdentity,
+  createInProcessTransport,
+  type EventTransport,
+  openSubgraph,
+  type OrderAccepted,
+  OrderToCashEvent,
+  querySubgraph,
+  type RunningSubgraph,
+} from '@switchyard/kit';
 import { inventorySubgraph } from '@switchyard/inventory';
 import { insertFixtures as insertInventory } from '@switchyard/inventory/src/test-fixtures';
 import { shipmentsSubgraph } from './index';

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { deliverEvent, openSubgraph, outboxRows, querySubgraph, testEvent, type RunningSubgraph } from '@switchyard/kit';
-import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
+import { deliverEvent, openSubgraph, OrderToCashEvent, outboxRows, querySubgraph, type RunningSubgraph, testEvent } from '@switchyard/kit';
 import { sql } from 'kysely';
 import { cancelShipments, planShipment } from './event-handlers';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';

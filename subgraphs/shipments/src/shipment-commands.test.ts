@@ -1,5 +1,13 @@
-import { deliverEvent, openSubgraph, outboxRows, querySubgraph, testEvent, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
-import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
+import {
+  type CallerIdentity,
+  deliverEvent,
+  openSubgraph,
+  OrderToCashEvent,
+  outboxRows,
+  querySubgraph,
+  type RunningSubgraph,
+  testEvent,
+} from '@switchyard/kit';
 import { planShipment } from './event-handlers';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
 import { insertFixtures, shipmentId, STATUSES } from './test-fixtures';

@@ -1,5 +1,4 @@
-import { deliverEvent, openSubgraph, outboxRows, testEvent, type RunningSubgraph } from '@switchyard/kit';
-import { OrderToCashEvent } from '@switchyard/kit/src/events/order-to-cash-events';
+import { deliverEvent, openSubgraph, OrderToCashEvent, outboxRows, type RunningSubgraph, testEvent } from '@switchyard/kit';
 import { chooseCarrier, FREIGHT_UNITS } from './carrier-choice';
 import { cancelShipments, planShipment } from './event-handlers';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';

@@ -1,4 +1,4 @@
-import { invalidStateTransition } from '@switchyard/kit/src/errors';
+import { invalidStateTransition } from '@switchyard/kit';
 import type { MilestoneCode, ShipmentStatus } from './store';
 
 /**

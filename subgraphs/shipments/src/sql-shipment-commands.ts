@@ -1,11 +1,17 @@
-import { badUserInput, forbiddenRow, invalidStateTransition, notFound, rowVisible, takeIds, type RowScope } from '@switchyard/kit';
-import { appendToOutbox } from '@switchyard/kit/src/events/outbox';
 import {
-  OrderToCashEvent,
+  appendToOutbox,
+  badUserInput,
+  forbiddenRow,
+  invalidStateTransition,
   type MilestoneRecorded,
+  notFound,
+  OrderToCashEvent,
+  type RowScope,
+  rowVisible,
   type ShipmentConfirmed,
   type ShipmentDelivered,
-} from '@switchyard/kit/src/events/order-to-cash-events';
+  takeIds,
+} from '@switchyard/kit';
 import { PostgresAdapter, sql, type Kysely, type Transaction } from 'kysely';
 import type { ShipmentRow, ShipmentsBookkeeping, ShipmentsDB } from './migrations';
 import { checkConfirmable, checkDeliverable, statusAfterMilestone } from './shipment-transitions';

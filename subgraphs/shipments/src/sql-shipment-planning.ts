@@ -1,8 +1,14 @@
-import { appendToOutbox, consumeOnce } from '@switchyard/kit/src/events/outbox';
-import { OrderToCashEvent, type InventoryAllocated, type ShipmentPlanned } from '@switchyard/kit/src/events/order-to-cash-events';
+import {
+  appendToOutbox,
+  consumeOnce,
+  type IdSequence,
+  type InventoryAllocated,
+  OrderToCashEvent,
+  type ShipmentPlanned,
+  takeIds,
+} from '@switchyard/kit';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { chooseCarrier } from './carrier-choice';
-import { takeIds, type IdSequence } from '@switchyard/kit/src/sequential-ids';
 import type { ShipmentLineRow, ShipmentRow, ShipmentsBookkeeping, ShipmentsDB } from './migrations';
 import { toCarrier, toShipment } from './sql-row-mapping';
 import type { ShipmentStore } from './store';

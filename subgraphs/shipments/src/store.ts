@@ -1,6 +1,4 @@
-import type { PageRequest, RowScope } from '@switchyard/kit';
-import type { EventDelivery } from '@switchyard/kit/src/events/handlers';
-import type { InventoryAllocated, OrderCancelled } from '@switchyard/kit/src/events/order-to-cash-events';
+import type { EventDelivery, InventoryAllocated, OrderCancelled, PageRequest, RowScope } from '@switchyard/kit';
 
 /**
  * Shipment execution (WMS/TMS) as the graph sees it. The built-in implementation is SQL

@@ -1,5 +1,4 @@
-import type { CallerIdentity } from '@switchyard/kit';
-import type { InventoryAllocated, OrderCancelled } from '@switchyard/kit/src/events/order-to-cash-events';
+import type { CallerIdentity, InventoryAllocated, OrderCancelled } from '@switchyard/kit';
 
 /** Payloads of the events shipments reacts to (the kit's testEvent and deliverEvent send them), and the callers of its commands, for the tests. */
 
