@@ -1,4 +1,4 @@
-import { badUserInput, DependencyUnavailableError, dependencyUnavailable, type ServiceClient } from '@switchyard/kit';
+import { badUserInput, type ServiceClient } from '@switchyard/kit';
 
 const CUSTOMER_CURRENCY = `query FinanceCustomerCurrency($id: ID!) { customer(id: $id) { id currency } }`;
 
@@ -8,13 +8,8 @@ const CUSTOMER_CURRENCY = `query FinanceCustomerCurrency($id: ID!) { customer(id
  * DEPENDENCY_UNAVAILABLE: nothing is recorded, the caller may try again.
  */
 export async function knownCustomerCurrency(ctx: { services: ServiceClient; correlationId: string }, customerId: string, argument: string): Promise<string> {
-  let customer: { currency: string } | null;
-  try {
-    ({ customer } = await ctx.services.query<{ customer: { currency: string } | null }>('customers', CUSTOMER_CURRENCY, { id: customerId }, { correlationId: ctx.correlationId }));
-  } catch (error) {
-    if (error instanceof DependencyUnavailableError) throw dependencyUnavailable(error);
-    throw error;
-  }
+  // A DependencyUnavailableError thrown here reaches the caller as DEPENDENCY_UNAVAILABLE (the kit's server maps it).
+  const { customer } = await ctx.services.query<{ customer: { currency: string } | null }>('customers', CUSTOMER_CURRENCY, { id: customerId }, { correlationId: ctx.correlationId });
   if (!customer) throw badUserInput(`${argument}: customer ${customerId} does not exist`, argument);
   return customer.currency;
 }

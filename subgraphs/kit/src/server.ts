@@ -6,6 +6,7 @@ import { CORRELATION_HEADER, correlationIdFrom } from './correlation';
 import { ErrorCode } from './errors';
 import { DEVELOPMENT_IDENTITY_SECRET, IDENTITY_HEADER, verifyIdentity, type CallerIdentity, type IdentityVerification } from './identity-header';
 import { logOptions } from './log-redaction';
+import { DependencyUnavailableError, dependencyUnavailable } from './service-client';
 import { traceServerRequests } from './tracing';
 
 export interface SubgraphServerOptions<Store> {
@@ -82,9 +83,15 @@ function unauthenticated(reason: keyof typeof REFUSALS) {
   return { message: REFUSALS[reason], extensions: { code: ErrorCode.UNAUTHENTICATED, reason } };
 }
 
-/** Errors we did not raise on purpose (a SQL failure, a bug) reach the caller as a generic internal error. */
+/**
+ * A subgraph this one called that is down or slow answers DEPENDENCY_UNAVAILABLE, whichever resolver met it;
+ * other errors we did not raise on purpose (a SQL failure, a bug) reach the caller as a generic internal error.
+ */
 function maskUnexpected(error: GraphQLError, app: FastifyInstance): GraphQLError {
   const original = error.originalError;
+  if (original instanceof DependencyUnavailableError) {
+    return new GraphQLError(original.message, { path: error.path, nodes: error.nodes, extensions: dependencyUnavailable(original).extensions });
+  }
   if (error.extensions?.code || !original || original instanceof GraphQLError || 'errors' in original) return error;
   app.log.error({ err: original, path: error.path }, 'unexpected resolver error');
   return new GraphQLError('Internal server error', {
