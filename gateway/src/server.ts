@@ -1,7 +1,6 @@
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { ApolloGateway } from '@apollo/gateway';
 import { context as otelContext } from '@opentelemetry/api';
 import { CORRELATION_HEADER, correlationIdFrom } from '@switchyard/kit';
 import type { GatewayConfig } from './config';
@@ -14,6 +13,7 @@ import { unreachableSubgraphs } from './readiness';
 import { SubgraphClient, createSubgraphAgent } from './subgraph-client';
 import { SupergraphSource } from './supergraph-manager';
 import { extractTraceContext } from './governance/tracing';
+import { SwitchyardGateway } from './execution/switchyard-gateway';
 import { loadSupergraph } from './supergraph-config';
 
 export interface GatewayOptions {
@@ -38,7 +38,7 @@ declare module 'fastify' {
 }
 
 /**
- * The gateway: Apollo Server executing @apollo/gateway's plans over the composed supergraph,
+ * The gateway: Apollo Server executing query plans over the composed supergraph (execution/),
  * served by Fastify with `/graphql`, `/healthz` and `/readyz`. Does not listen yet.
  */
 export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
@@ -48,7 +48,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   const governance = Array.isArray(built) ? null : built;
   const modules = Array.isArray(built) ? built : built.modules;
   const subgraphUrls: Record<string, string> = {};
-  const gateway = new ApolloGateway({
+  const gateway = new SwitchyardGateway({
     supergraphSdl: supergraph,
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;

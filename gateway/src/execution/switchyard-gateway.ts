@@ -1,0 +1,93 @@
+import { ApolloGateway, type GatewayConfig, type GraphQLDataSource } from '@apollo/gateway';
+import type {
+  GatewayExecutionResult,
+  GatewayExecutor,
+  GatewayGraphQLRequestContext,
+  GatewayInterface,
+  GatewayLoadResult,
+  GatewaySchemaLoadOrUpdateCallback,
+} from '@apollo/server-gateway-interface';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { getVariableValues } from 'graphql';
+import { OperationPlans, type CompiledOperation } from './operation-plans';
+import { executePlan, tracer } from './plan-executor';
+
+/**
+ * The gateway Apollo Server runs: @apollo/gateway loads and hot-reloads the supergraph and builds
+ * the subgraph clients; Switchyard plans each operation once and executes the plan itself (its
+ * own fetch loop and a response shape compiled per operation, where @apollo/gateway rebuilds its
+ * operation model and walks it for every request). Plans with features it does not run (@defer,
+ * data rewrites, introspection) go to @apollo/gateway's executor unchanged.
+ */
+export class SwitchyardGateway implements GatewayInterface {
+  private readonly apollo: ApolloGateway;
+  private readonly services = new Map<string, GraphQLDataSource>();
+  private plans?: OperationPlans;
+  private delegate?: GatewayExecutor;
+
+  constructor(config: GatewayConfig & { buildService: NonNullable<GatewayConfig['buildService']> }) {
+    const { buildService } = config;
+    this.apollo = new ApolloGateway({
+      ...config,
+      buildService: (definition) => {
+        const service = buildService(definition);
+        this.services.set(definition.name, service);
+        return service;
+      },
+    });
+    this.apollo.onSchemaLoadOrUpdate(({ apiSchema, coreSupergraphSdl }) => {
+      this.plans = new OperationPlans(coreSupergraphSdl, apiSchema);
+    });
+  }
+
+  async load(options: Parameters<GatewayInterface['load']>[0]): Promise<GatewayLoadResult> {
+    const loaded = await this.apollo.load(options);
+    this.delegate = loaded.executor!;
+    return { ...loaded, executor: (request) => this.execute(request) };
+  }
+
+  onSchemaLoadOrUpdate(callback: GatewaySchemaLoadOrUpdateCallback) {
+    return this.apollo.onSchemaLoadOrUpdate(callback);
+  }
+
+  stop(): Promise<void> {
+    return this.apollo.stop();
+  }
+
+  private execute(request: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+    const plans = this.plans!;
+    const attributes = request.operationName ? { 'graphql.operation.name': request.operationName } : {};
+    return tracer.startActiveSpan('gateway.request', { attributes }, async (span) => {
+      try {
+        const operation = this.operationOf(plans, request);
+        if (operation.delegateBecause || request.metrics.captureTraces) return await this.delegate!(request);
+        const coerced = getVariableValues(plans.apiSchema, operation.definition.variableDefinitions ?? [], request.request.variables ?? {});
+        if (coerced.errors) {
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          return { errors: coerced.errors };
+        }
+        const result = await executePlan(plans, operation, this.services, request, coerced.coerced);
+        if (result.errors) span.setStatus({ code: SpanStatusCode.ERROR });
+        return result;
+      } catch (error) {
+        span.recordException(error as Error);
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private operationOf(plans: OperationPlans, request: GatewayGraphQLRequestContext): CompiledOperation {
+    const cached = plans.cached(request.queryHash, request.request.operationName);
+    if (cached) return cached;
+    return tracer.startActiveSpan('gateway.plan', (span) => {
+      try {
+        return plans.operation(request.document, request.queryHash, request.request.operationName);
+      } finally {
+        span.end();
+      }
+    });
+  }
+}
