@@ -83,7 +83,8 @@ export class OperationPlans {
     const rootType = this.apiSchema.getRootType(definition.operation) as GraphQLCompositeType;
     const source: OperationSource = { selectionSet: definition.selectionSet, fragments, rootType };
     const conditionVariables = conditionVariablesOf(source);
-    const shapes = new Map<string, ResponseShape>();
+    // One shape per combination of `@skip`/`@include` values met, the most recent few kept.
+    const shapes = new LRUCache<string, ResponseShape>({ max: 16 });
     return {
       plan,
       definition,

@@ -103,7 +103,7 @@ export function compileResponseShape(schema: GraphQLSchema, source: OperationSou
         continue;
       }
       // An abstract type met without a __typename: only its own fields can be known (as in computeResponse).
-      const definition = isObjectType(type) || isAbstractType(type) ? fieldDefinition(type, name) : undefined;
+      const definition = fieldDefinition(type, name);
       if (!definition) continue;
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
       fields.push({ key, isTypename: false, type: typeShape(definition.type, subSelections) });
