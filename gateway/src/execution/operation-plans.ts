@@ -19,6 +19,8 @@ export interface CompiledOperation {
   definition: OperationDefinitionNode;
   /** Why Switchyard's executor leaves this operation to @apollo/gateway's, or null when it runs it. */
   delegateBecause: string | null;
+  /** The variables `@skip`/`@include` read (a request giving one a non-boolean value, a null, goes to @apollo/gateway). */
+  conditionVariables: readonly string[];
   /** The response shape for the given `@skip`/`@include` variable values. */
   shapeFor(variables: Record<string, unknown>): ResponseShape;
 }
@@ -89,6 +91,7 @@ export class OperationPlans {
       plan,
       definition,
       delegateBecause: unsupportedPlanFeature(plan.node) ?? unsupportedSelection(definition.selectionSet, fragments),
+      conditionVariables,
       shapeFor: (variables) => {
         const key = conditionVariables.map((name) => (variables[name] === true ? '1' : '0')).join('');
         let shape = shapes.get(key);

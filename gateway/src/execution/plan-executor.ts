@@ -50,8 +50,9 @@ export async function executePlan(
         failed(span, errors);
         return { errors, data: shaped.data };
       }
-      // As @apollo/gateway: value-completion errors alone are reported beside the data, not as errors.
-      return shaped.errors.length > 0 ? { data: shaped.data, extensions: { valueCompletion: shaped.errors } } : { data: shaped.data };
+      // As @apollo/gateway: value-completion errors alone are reported beside the data, not as errors
+      // (extensions first, in @apollo/gateway's key order).
+      return shaped.errors.length > 0 ? { extensions: { valueCompletion: shaped.errors }, data: shaped.data } : { data: shaped.data };
     } finally {
       span.end();
     }

@@ -39,6 +39,8 @@ interface FieldShape {
   /** `__typename` (answered from the object's runtime type, never from what a subgraph said of a root type). */
   isTypename: boolean;
   type: TypeShape;
+  /** The type errors name the field's parent by: the type condition of the fragment it is first selected in, else the object's type (as computeResponse). */
+  parent: GraphQLCompositeType;
 }
 
 interface ObjectShape {
@@ -73,40 +75,46 @@ export function compileResponseShape(schema: GraphQLSchema, source: OperationSou
 
   function compileFields(type: GraphQLCompositeType, selectionSets: SelectionSetNode[]): FieldShape[] {
     const grouped = new Map<string, FieldNode[]>();
+    const parents = new Map<string, string>();
     const visited = new Set<string>();
-    const collect = (selectionSet: SelectionSetNode) => {
+    const collect = (selectionSet: SelectionSetNode, parent: string) => {
       for (const selection of selectionSet.selections) {
         if (!included(selection)) continue;
         if (selection.kind === Kind.FIELD) {
           const key = selection.alias?.value ?? selection.name.value;
           const group = grouped.get(key);
           if (group) group.push(selection);
-          else grouped.set(key, [selection]);
+          else {
+            grouped.set(key, [selection]);
+            parents.set(key, parent);
+          }
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          if (!selection.typeCondition || conditionApplies(schema, selection.typeCondition.name.value, type)) collect(selection.selectionSet);
+          if (!selection.typeCondition || conditionApplies(schema, selection.typeCondition.name.value, type)) collect(selection.selectionSet, selection.typeCondition?.name.value ?? parent);
         } else {
           const name = selection.name.value;
           const fragment = source.fragments[name];
           if (visited.has(name) || !fragment || !conditionApplies(schema, fragment.typeCondition.name.value, type)) continue;
           visited.add(name);
-          collect(fragment.selectionSet);
+          collect(fragment.selectionSet, fragment.typeCondition.name.value);
         }
       }
     };
-    for (const selectionSet of selectionSets) collect(selectionSet);
+    for (const selectionSet of selectionSets) collect(selectionSet, type.name);
 
     const fields: FieldShape[] = [];
     for (const [key, nodes] of grouped) {
       const name = nodes[0].name.value;
+      const parentType = schema.getType(parents.get(key)!);
+      const parent = parentType && isCompositeType(parentType) ? parentType : type;
       if (name === '__typename') {
-        fields.push({ key, isTypename: true, type: { kind: 'leaf', name: 'String', accepts: isString } });
+        fields.push({ key, isTypename: true, type: { kind: 'leaf', name: 'String', accepts: isString }, parent });
         continue;
       }
       // An abstract type met without a __typename: only its own fields can be known (as in computeResponse).
       const definition = fieldDefinition(type, name);
       if (!definition) continue;
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-      fields.push({ key, isTypename: false, type: typeShape(definition.type, subSelections) });
+      fields.push({ key, isTypename: false, type: typeShape(definition.type, subSelections), parent });
     }
     return fields;
   }
@@ -226,7 +234,7 @@ export function shapeResponse(schema: GraphQLSchema, shape: ResponseShape, input
         continue;
       }
       path.push(field.key);
-      const shaped = shapeValue(field.type, value[field.key], type);
+      const shaped = shapeValue(field.type, value[field.key], field.parent);
       path.pop();
       if (shaped === INVALID) return INVALID;
       output[field.key] = shaped;

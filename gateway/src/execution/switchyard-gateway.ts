@@ -66,6 +66,8 @@ export class SwitchyardGateway implements GatewayInterface {
           span.setStatus({ code: SpanStatusCode.ERROR });
           return { errors: coerced.errors };
         }
+        // An explicit null for a defaulted Boolean read by @skip/@include is an error, which @apollo/gateway reports.
+        if (operation.conditionVariables.some((name) => typeof coerced.coerced[name] !== 'boolean')) return await this.delegate!(request);
         const result = await executePlan(plans, operation, this.services, request, coerced.coerced);
         if (result.errors) span.setStatus({ code: SpanStatusCode.ERROR });
         return result;
