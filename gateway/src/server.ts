@@ -110,7 +110,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       for (const [name, value] of Object.entries(request.headers)) {
         if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
       }
-      // A client's traceparent is the parent of @apollo/gateway's request span (and so of the subgraph calls).
+      // A client's traceparent is the parent of the executor's request span (and so of the subgraph calls).
       const result = await otelContext.with(extractTraceContext(request.headers), () =>
         apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest:

@@ -771,10 +771,15 @@ describe('Switchyard answers exactly as @apollo/gateway', () => {
     ['on a field that needs an entity fetch (a Condition plan node)', 'query ($flag: Boolean = true) { product(upc: "1") { name price @include(if: $flag) } }'],
     ['on a root field', 'query ($flag: Boolean = true) { product(upc: "1") @include(if: $flag) { name } }'],
     ['on a field of the same subgraph', 'query ($flag: Boolean = true) { product(upc: "1") { name weight @skip(if: $flag) } }'],
-  ])('an explicit null for a defaulted Boolean variable of @skip/@include %s is refused (delegated)', async (_name, query) => {
-    // Switchyard used to read the null as false and answer without the field and without an error.
-    const result = await compare({ query, variables: { flag: null } }, { expectDelegated: true });
-    expect(result.errors).toHaveLength(1);
+  ])('KNOWN DIFFERENCE: an explicit null for a defaulted Boolean variable of @skip/@include %s is refused as BAD_USER_INPUT', async (_name, query) => {
+    const request = { query, variables: { flag: null } };
+    // @apollo/gateway refuses it too, but as an INTERNAL_SERVER_ERROR (an assertion) or as the subgraph's refusal.
+    expect((await run(apollo, request)).errors).toHaveLength(1);
+    const before = delegated;
+    expect(await run(switchyard, request)).toEqual({
+      errors: [{ message: 'Variable "$flag" is read by @skip or @include and must be true or false, not null.', extensions: { code: 'BAD_USER_INPUT' } }],
+    });
+    expect(delegated).toBe(before);
   });
 
   test('a failing mutation field does not stop the next ones', async () => {

@@ -8,10 +8,9 @@ import {
   type GraphQLCompositeType,
   type GraphQLSchema,
   type OperationDefinitionNode,
-  type SelectionSetNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { compileResponseShape, conditionVariablesOf, type OperationSource, type ResponseShape } from './response-shape';
+import { compileResponseShape, conditionVariablesOf, selectionsOf, type OperationSource, type ResponseShape } from './response-shape';
 
 /** One operation of one supergraph, planned and compiled once, served to every request that sends it. */
 export interface CompiledOperation {
@@ -19,7 +18,7 @@ export interface CompiledOperation {
   definition: OperationDefinitionNode;
   /** Why Switchyard's executor leaves this operation to @apollo/gateway's, or null when it runs it. */
   delegateBecause: string | null;
-  /** The variables `@skip`/`@include` read (a request giving one a non-boolean value, a null, goes to @apollo/gateway). */
+  /** The variables `@skip`/`@include` read (a request giving one an explicit null is refused). */
   conditionVariables: readonly string[];
   /** The response shape for the given `@skip`/`@include` variable values. */
   shapeFor(variables: Record<string, unknown>): ResponseShape;
@@ -90,7 +89,7 @@ export class OperationPlans {
     return {
       plan,
       definition,
-      delegateBecause: unsupportedPlanFeature(plan.node) ?? unsupportedSelection(definition.selectionSet, fragments),
+      delegateBecause: unsupportedPlanFeature(plan.node) ?? unsupportedSelection(source),
       conditionVariables,
       shapeFor: (variables) => {
         const key = conditionVariables.map((name) => (variables[name] === true ? '1' : '0')).join('');
@@ -134,16 +133,12 @@ function unsupportedPlanFeature(node: PlanNode | SubscriptionNode | undefined): 
  * keys that name an Object.prototype member (`constructor`, `__proto__` ...), which plain objects
  * would read from their prototype.
  */
-function unsupportedSelection(selectionSet: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, seen = new Set<string>()): string | null {
-  for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) {
-      const name = selection.name.value;
-      if (name === '__schema' || name === '__type') return 'introspection';
-      if ((selection.alias?.value ?? name) in Object.prototype) return 'a response key of Object.prototype';
-    }
-    const nested = selection.kind === Kind.FRAGMENT_SPREAD ? (seen.has(selection.name.value) ? undefined : (seen.add(selection.name.value), fragments[selection.name.value]?.selectionSet)) : selection.selectionSet;
-    const reason = nested ? unsupportedSelection(nested, fragments, seen) : null;
-    if (reason) return reason;
+function unsupportedSelection(source: OperationSource): string | null {
+  for (const selection of selectionsOf(source)) {
+    if (selection.kind !== Kind.FIELD) continue;
+    const name = selection.name.value;
+    if (name === '__schema' || name === '__type') return 'introspection';
+    if ((selection.alias?.value ?? name) in Object.prototype) return 'a response key of Object.prototype';
   }
   return null;
 }

@@ -14,6 +14,7 @@ import {
   type GraphQLNamedType,
   type GraphQLOutputType,
   type GraphQLSchema,
+  type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
 
@@ -155,23 +156,26 @@ function isIncluded(node: { directives?: FieldNode['directives'] }, conditions: 
 /** The variables whose values decide an `@skip`/`@include`: a shape is compiled per combination of their values. */
 export function conditionVariablesOf(source: OperationSource): string[] {
   const names = new Set<string>();
-  const visit = (selectionSet: SelectionSetNode | undefined, seen: Set<string>) => {
-    if (!selectionSet) return;
-    for (const selection of selectionSet.selections) {
-      for (const directive of selection.directives ?? []) {
-        if (directive.name.value !== 'skip' && directive.name.value !== 'include') continue;
-        for (const argument of directive.arguments ?? []) if (argument.value.kind === Kind.VARIABLE) names.add(argument.value.name.value);
-      }
-      if (selection.kind === Kind.FRAGMENT_SPREAD) {
-        const name = selection.name.value;
-        if (seen.has(name)) continue;
-        seen.add(name);
-        visit(source.fragments[name]?.selectionSet, seen);
-      } else visit(selection.selectionSet, seen);
+  for (const selection of selectionsOf(source)) {
+    for (const directive of selection.directives ?? []) {
+      if (directive.name.value !== 'skip' && directive.name.value !== 'include') continue;
+      for (const argument of directive.arguments ?? []) if (argument.value.kind === Kind.VARIABLE) names.add(argument.value.name.value);
     }
-  };
-  visit(source.selectionSet, new Set());
+  }
   return [...names].sort();
+}
+
+/** Every selection of the operation, nested ones included, each named fragment's once. */
+export function* selectionsOf(source: OperationSource, selectionSet = source.selectionSet, seen = new Set<string>()): Generator<SelectionNode> {
+  for (const selection of selectionSet.selections) {
+    yield selection;
+    if (selection.kind === Kind.FRAGMENT_SPREAD) {
+      const fragment = source.fragments[selection.name.value];
+      if (!fragment || seen.has(fragment.name.value)) continue;
+      seen.add(fragment.name.value);
+      yield* selectionsOf(source, fragment.selectionSet, seen);
+    } else if (selection.selectionSet) yield* selectionsOf(source, selection.selectionSet, seen);
+  }
 }
 
 // Leaf values as @apollo/federation-internals' isValidLeafValue accepts them.

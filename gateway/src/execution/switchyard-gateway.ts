@@ -8,7 +8,7 @@ import type {
   GatewaySchemaLoadOrUpdateCallback,
 } from '@apollo/server-gateway-interface';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { getVariableValues } from 'graphql';
+import { GraphQLError, getVariableValues } from 'graphql';
 import { OperationPlans, type CompiledOperation } from './operation-plans';
 import { executePlan, tracer } from './plan-executor';
 
@@ -66,8 +66,9 @@ export class SwitchyardGateway implements GatewayInterface {
           span.setStatus({ code: SpanStatusCode.ERROR });
           return { errors: coerced.errors };
         }
-        // An explicit null for a defaulted Boolean read by @skip/@include is an error, which @apollo/gateway reports.
-        if (operation.conditionVariables.some((name) => typeof coerced.coerced[name] !== 'boolean')) return await this.delegate!(request);
+        // A defaulted Boolean variable may be sent as an explicit null, which @skip/@include cannot read.
+        const unreadable = operation.conditionVariables.find((name) => typeof coerced.coerced[name] !== 'boolean');
+        if (unreadable) return { errors: [new GraphQLError(`Variable "$${unreadable}" is read by @skip or @include and must be true or false, not null.`, { extensions: { code: 'BAD_USER_INPUT' } })] };
         const result = await executePlan(plans, operation, this.services, request, coerced.coerced);
         if (result.errors) span.setStatus({ code: SpanStatusCode.ERROR });
         return result;

@@ -8,7 +8,7 @@
  * reject: the whole operation is refused (403) listing every missing requirement.
  *
  * The analysis is cached per (document, operation, consumer scope set); the filtered document gets
- * its own query hash, so @apollo/gateway's plan cache (keyed by queryHash and operationName) never
+ * its own query hash, so the executor's plan cache (keyed by queryHash and operationName) never
  * serves one consumer's plan to a consumer who may see more or less.
  */
 import { createHash } from 'node:crypto';

@@ -1,8 +1,8 @@
 /**
- * Tracing at the gateway. @apollo/gateway already opens its spans through the OpenTelemetry API
- * (`gateway.request`, `gateway.validate`, `gateway.plan`, `gateway.execute`, one `gateway.fetch`
- * per subgraph call with a `service` attribute, `gateway.postprocessing`): they are recorded as
- * soon as a provider is registered. What it does not do is carry the trace across processes: the
+ * Tracing at the gateway. The executor (execution/, and @apollo/gateway's for what it delegates)
+ * opens its spans through the OpenTelemetry API (`gateway.request`, `gateway.plan`,
+ * `gateway.execute`, one `gateway.fetch` per subgraph call with a `service` attribute,
+ * `gateway.postprocessing`): they are recorded as soon as a provider is registered. What it does not do is carry the trace across processes: the
  * gateway continues a client's W3C `traceparent` (`extractTraceContext`, around the request's
  * execution in server.ts), so its spans join the client's trace; the subgraph client injects
  * `traceparent` on every call (`injectTraceContext`), and each subgraph continues the trace with a
@@ -39,7 +39,7 @@ const headerSetter: TextMapSetter<SettableHeaders> = {
 
 /**
  * Writes the active trace context (`traceparent`, `tracestate`) into `headers`. Called from the
- * subgraph client inside @apollo/gateway's `gateway.fetch` span, so the subgraph's server span
+ * subgraph client inside the executor's `gateway.fetch` span, so the subgraph's server span
  * becomes that fetch's child. Without a registered provider it writes nothing.
  */
 export function injectTraceContext(headers: SettableHeaders): void {
