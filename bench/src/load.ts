@@ -1,6 +1,6 @@
 /**
  * The load generator, its own process (pinned apart from the gateway): autocannon as a library at
- * fixed concurrency for a fixed duration, each request's body taken in turn from the workload's
+ * fixed concurrency for a fixed duration (optionally capped at a fixed overall rate, `--rate`), each request's body taken in turn from the workload's
  * bodies (different variables per request, as real traffic). A 200 whose body carries GraphQL
  * `errors` counts as an error, as do transport errors, timeouts and non-2xx answers.
  * Driven over IPC by load-generator.ts.
@@ -13,6 +13,8 @@ export interface LoadRequest {
   bodies: string[];
   connections: number;
   seconds: number;
+  /** Requests per second over all connections (open loop); null: as fast as the gateway answers. */
+  rate: number | null;
 }
 
 export interface LoadResult {
@@ -35,6 +37,7 @@ async function run(request: LoadRequest): Promise<LoadResult> {
     headers: { 'content-type': 'application/json', ...request.headers },
     connections: request.connections,
     duration: request.seconds,
+    ...(request.rate ? { overallRate: request.rate } : {}),
     requests: [
       {
         setupRequest: (req) => ({ ...req, body: request.bodies[next++ % request.bodies.length] }),

@@ -6,6 +6,8 @@
  *   --seconds N             measured seconds per gateway and workload (default 10)
  *   --warmup N              warm-up seconds before each measurement (default 3)
  *   --connections N         concurrent connections of the load generator (default 16)
+ *   --rate N                cap the load at N requests per second (default: none, as fast as each gateway answers); at a rate
+ *                           every gateway sustains, gateway CPU per request (req/CPU-s) compares their costs without saturation effects
  *   --subgraphs LIST        memory,real: which subgraph sets are timed (default both, memory with --quick; the real ones always
  *                           run first, to record what the in-memory ones answer and to check every gateway against them)
  *   --peers LIST            gateways (default apollo-gateway,hive-gateway,switchyard(governed),switchyard(ungoverned); also mercurius-gateway)
@@ -26,6 +28,7 @@ export interface BenchOptions {
   seconds: number;
   warmupSeconds: number;
   connections: number;
+  rate: number | null;
   subgraphs: SubgraphKind[];
   peers: PeerName[];
   workloads: WorkloadId[];
@@ -47,6 +50,7 @@ export function benchOptions(argv: string[]): BenchOptions {
       seconds: { type: 'string' },
       warmup: { type: 'string' },
       connections: { type: 'string', default: '16' },
+      rate: { type: 'string' },
       subgraphs: { type: 'string' },
       peers: { type: 'string', default: DEFAULT_PEERS.join(',') },
       workloads: { type: 'string', default: WORKLOADS.join(',') },
@@ -66,6 +70,7 @@ export function benchOptions(argv: string[]): BenchOptions {
     seconds: positive('seconds', values.seconds ?? (quick ? '3' : '10')),
     warmupSeconds: positive('warmup', values.warmup ?? (quick ? '1' : '3')),
     connections: positive('connections', values.connections!),
+    rate: values.rate === undefined ? null : positive('rate', values.rate),
     subgraphs: list(values.subgraphs ?? (quick ? 'memory' : 'memory,real'), ['memory', 'real'], 'subgraphs'),
     peers,
     workloads: list(values.workloads!, WORKLOADS, 'workloads'),

@@ -10,6 +10,8 @@ import type { Workload } from './workloads';
 
 export const BASELINE: PeerName = 'apollo-gateway';
 export const HEADLINE: PeerName = 'switchyard(governed)';
+const GOVERNED: PeerName = HEADLINE;
+const UNGOVERNED: PeerName = 'switchyard(ungoverned)';
 
 export interface Measurement {
   subgraphs: SubgraphKind;
@@ -43,6 +45,7 @@ export interface RunDescription {
   title: string;
   pinning: string;
   connections: number;
+  rate: number | null;
   warmupSeconds: number;
   seconds: number;
   rounds: number;
@@ -63,7 +66,7 @@ export function renderReport(run: RunDescription, measurements: Measurement[], f
   const lines: string[] = [];
   lines.push(`## ${run.title}`, '');
   lines.push(`Machine: ${machineLine()}. ${run.pinning}.`);
-  lines.push(`${run.connections} connections, ${run.warmupSeconds}s warm-up then ${run.seconds}s measured per gateway and workload, ${run.rounds} round(s), peers interleaved; seed scale ${run.scale}.`);
+  lines.push(`${run.connections} connections${run.rate ? ` capped at ${run.rate} req/s in all` : ''}, ${run.warmupSeconds}s warm-up then ${run.seconds}s measured per gateway and workload, ${run.rounds} round(s), peers interleaved; seed scale ${run.scale}.`);
   lines.push(
     'Errors: transport errors, timeouts, non-2xx answers and 200s carrying GraphQL errors. gw CPU: the gateway process\'s CPU use while measured (100% = one core); req/CPU-s: requests per second of gateway CPU, which other load on the machine distorts less than req/s. Ratios: to apollo-gateway in the same round on the same subgraphs.',
     '',
@@ -105,6 +108,8 @@ export function renderReport(run: RunDescription, measurements: Measurement[], f
     }
   }
 
+  lines.push(...governanceCost(measurements));
+
   if (fetches.length > 0) {
     const subgraphNames = Object.keys(fetches[0].perSubgraph);
     lines.push('', 'Subgraph requests per operation, counted at the subgraphs (equivalence check, sequential requests).', '');
@@ -118,6 +123,37 @@ export function renderReport(run: RunDescription, measurements: Measurement[], f
 
   lines.push('', headline(measurements));
   return lines.join('\n');
+}
+
+/**
+ * What governance costs Switchyard: governed over ungoverned in the same round, per workload, as the
+ * mean of the rounds' ratios with their range (the spread between rounds is the run's noise).
+ */
+function governanceCost(measurements: Measurement[]): string[] {
+  const rows: string[] = [];
+  const governed = measurements.filter((m) => m.peer === GOVERNED);
+  const keys = [...new Set(governed.map((m) => `${m.subgraphs}|${m.workload.number}`))];
+  for (const key of keys) {
+    const pairs = governed
+      .filter((m) => `${m.subgraphs}|${m.workload.number}` === key)
+      .map((m) => [m, measurements.find((u) => u.peer === UNGOVERNED && u.subgraphs === m.subgraphs && u.workload.id === m.workload.id && u.round === m.round)] as const)
+      .filter((pair): pair is readonly [Measurement, Measurement] => pair[1] !== undefined);
+    if (pairs.length === 0) continue;
+    const cell = (ratios: number[]) => `${fixed(mean(ratios), 2)} (${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)})`;
+    const rps = pairs.map(([g, u]) => g.rps / u.rps);
+    const cpu = pairs.map(([g, u]) => perCpu(g) / perCpu(u));
+    const [subgraphs, workload] = key.split('|');
+    rows.push(`| ${subgraphs} | ${workload} | ${pairs.length} | ${cell(rps)} | ${fixed((1 - mean(rps)) * 100)} % | ${cell(cpu)} | ${fixed((1 - mean(cpu)) * 100)} % |`);
+  }
+  if (rows.length === 0) return [];
+  return [
+    '',
+    `Governance cost: ${GOVERNED} over ${UNGOVERNED} in the same round (mean of the rounds' ratios, range in brackets); cost = 1 − ratio.`,
+    '',
+    '| subgraphs | workload | rounds | req/s ratio | req/s cost | req/CPU-s ratio | req/CPU-s cost |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows,
+  ];
 }
 
 /** `ratio switchyard(governed)/apollo-gateway: X.XX` for workload 1, on in-memory subgraphs when measured (the gateway's own cost), else real ones. */

@@ -37,6 +37,22 @@ describe('budget leasing', () => {
     expect(await store.counter('k')).toBe(30);
   });
 
+  test('tryTake spends from the grant without the store, and hands back to take when the store must be asked', async () => {
+    const store = countingStore();
+    const budget = new LeasedBudget(store, 'k', 20, 10, 60);
+    expect(budget.tryTake(1)).toBeNull(); // nothing granted yet
+    expect(await budget.take(1)).toBe(true); // reserves a chunk of 10
+    for (let i = 0; i < 9; i++) expect(budget.tryTake(1)).toBe(true);
+    expect(store.increments).toBe(1);
+    expect(budget.tryTake(1)).toBeNull(); // the chunk is spent
+    expect(budget.tryTake(21)).toBe(false); // more than the whole budget, never
+    expect(await budget.take(10)).toBe(true); // the second chunk brings the counter to the limit
+    expect(budget.tryTake(1)).toBe(false); // exhausted, known locally: no store call
+    expect(store.increments).toBe(2);
+    budget.owe(1);
+    expect(budget.tryTake(0)).toBeNull(); // what an outage admitted is settled by take first
+  });
+
   test('a window is never overspent, and once exhausted a replica refuses without asking the store', async () => {
     const store = countingStore();
     const budget = new LeasedBudget(store, 'k', 25, 10, 60);

@@ -69,6 +69,21 @@ export class LeasedBudget {
   ) {}
 
   /**
+   * Spends `amount` from this replica's grant when that settles it without the store: true when
+   * spent, false when it can never be admitted in this window, null when `take` must ask the store
+   * (the grant is spent, or an outage's admissions are still owed to the counter).
+   */
+  tryTake(amount: number): boolean | null {
+    if (amount > this.limit) return false;
+    if (this.owed > 0) return null;
+    if (this.spent + amount <= this.granted) {
+      this.spent += amount;
+      return true;
+    }
+    return this.exhausted ? false : null;
+  }
+
+  /**
    * Spends `amount` if the budget has it: from this replica's grant, reserving more from the
    * store when needed (one reservation in flight at a time; concurrent callers wait for it).
    * Throws StoreUnavailableError when a reservation is needed and the store does not answer.

@@ -126,22 +126,30 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
     return rules;
   }
 
-  /** This replica's state of each consumer's rule, in its current window occurrence only. */
-  const budgets = new Map<string, { span: WindowSpan; lease: LeasedBudget; usedWhileStoreAway: number }>();
+  /** This replica's state of each consumer's rule (keyed by the rule object rulesFor hands out), in its current window occurrence only. */
+  const budgets = new Map<string, Map<RateRule, { span: WindowSpan; lease: LeasedBudget; usedWhileStoreAway: number }>>();
   function budgetOf(consumerId: string, rule: RateRule, at: number) {
-    const id = `${consumerId}\n${rule.measure}\n${rule.window.text}`;
-    let budget = budgets.get(id);
+    let ofConsumer = budgets.get(consumerId);
+    if (!ofConsumer) budgets.set(consumerId, (ofConsumer = new Map()));
+    let budget = ofConsumer.get(rule);
     if (!budget || at >= budget.span.end || at < budget.span.start) {
       const span = windowAt(rule.window, at);
       const ttl = secondsUntilEnd(span, at) + COUNTER_GRACE_SECONDS;
       budget = { span, lease: new LeasedBudget(store, budgetKey(consumerId, rule, span), rule.limit, chunkSize(rule.limit, leaseSize), ttl), usedWhileStoreAway: 0 };
-      budgets.set(id, budget);
+      ofConsumer.set(rule, budget);
     }
     return budget;
   }
 
-  async function take(consumerId: string, rule: RateRule, amount: number): Promise<Decision> {
+  /** Decided from this replica's grant when it can be (most requests: no promise), else by asking the store. */
+  function take(consumerId: string, rule: RateRule, amount: number): Decision | Promise<Decision> {
     const budget = budgetOf(consumerId, rule, now());
+    const admitted = budget.lease.tryTake(amount);
+    if (admitted !== null) return { rule, span: budget.span, admitted, remaining: budget.lease.remaining() };
+    return reserveAndTake(budget, rule, amount);
+  }
+
+  async function reserveAndTake(budget: ReturnType<typeof budgetOf>, rule: RateRule, amount: number): Promise<Decision> {
     try {
       const admitted = await budget.lease.take(amount);
       return { rule, span: budget.span, admitted, remaining: budget.lease.remaining() };
@@ -161,27 +169,35 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
     }
   }
 
-  /** Charges `amount` to every rule of `measure`; the refusal, if any, names the rule whose window ends last. */
-  async function charge(consumer: Consumer, measure: RateMeasure, amount: number): Promise<Decision[]> {
-    const decisions = await Promise.all(rulesFor(consumer).filter((rule) => rule.measure === measure).map((rule) => take(consumer.id, rule, amount)));
+  /** Charges `amount` to every rule of `measure`; the refusal, if any, names the rule whose window ends last. Synchronous when every rule is decided locally. */
+  function charge(consumer: Consumer, measure: RateMeasure, amount: number): Decision[] | Promise<Decision[]> {
+    const pending = rulesFor(consumer).filter((rule) => rule.measure === measure).map((rule) => take(consumer.id, rule, amount));
+    return pending.some((decision) => decision instanceof Promise) ? Promise.all(pending).then(admittedOrRefused) : admittedOrRefused(pending as Decision[]);
+  }
+
+  function admittedOrRefused(decisions: Decision[]): Decision[] {
     const refused = decisions.filter((decision) => !decision.admitted).sort((a, b) => b.span.end - a.span.end)[0];
     if (refused) throw rateLimited(refused, now());
     return decisions;
   }
 
+  function reportTightest(decisions: Decision[], responseHeaders: Record<string, string>): void {
+    // The tightest rule is the one a client should pace itself by.
+    const tightest = decisions.sort((a, b) => a.remaining - b.remaining)[0];
+    if (!tightest) return;
+    responseHeaders['RateLimit-Limit'] = String(tightest.rule.limit);
+    responseHeaders['RateLimit-Remaining'] = String(tightest.remaining);
+    responseHeaders['RateLimit-Reset'] = String(secondsUntilEnd(tightest.span, now()));
+  }
+
   return {
     name: 'rate-budget',
     rulesFor,
-    async onRequest({ context, responseHeaders }) {
+    onRequest({ context, responseHeaders }) {
       if (!context.consumer) return;
-      const decisions = await charge(context.consumer, 'requests', 1);
-      // The tightest rule is the one a client should pace itself by.
-      const tightest = decisions.sort((a, b) => a.remaining - b.remaining)[0];
-      if (tightest) {
-        responseHeaders['RateLimit-Limit'] = String(tightest.rule.limit);
-        responseHeaders['RateLimit-Remaining'] = String(tightest.remaining);
-        responseHeaders['RateLimit-Reset'] = String(secondsUntilEnd(tightest.span, now()));
-      }
+      const decisions = charge(context.consumer, 'requests', 1);
+      if (decisions instanceof Promise) return decisions.then((decided) => reportTightest(decided, responseHeaders));
+      reportTightest(decisions, responseHeaders);
     },
     plugin: {
       async requestDidStart() {

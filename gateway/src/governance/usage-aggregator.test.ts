@@ -124,6 +124,25 @@ describe('usage aggregator', () => {
     expect(calls.incrementFields).toBe(1);
   });
 
+  test('field counts are made at flush time, summed over every series and time bucket that selected the field', async () => {
+    const now = () => T0 + 3 * HOUR;
+    const { store } = countingStore(now);
+    const usage = aggregator(store, now);
+    // Two client versions (two series, the same field keys), another operation shape, and a later bucket.
+    for (let i = 0; i < 3; i++) usage.record(event({ clientVersion: '1.2.0' }));
+    for (let i = 0; i < 2; i++) usage.record(event({ clientVersion: '1.3.0' }));
+    usage.record(event({ clientVersion: '1.3.0', coordinates: ['Query.orders'] }));
+    usage.record(event({ at: T0 + HOUR + 5 }));
+    expect(usage.pendingFieldCount()).toBeGreaterThan(0);
+    await usage.flush();
+    usage.record(event()); // after the flush: counted in the next one
+    await usage.flush();
+
+    const field = (coordinate: string) => usageField('dev-sales-portal', 'portal', 'abc123', 'Orders', coordinate);
+    expect(await store.fields(usageHashKey(T0, 'fields'))).toEqual({ [field('Query.orders')]: 7, [field('Order.total')]: 6 });
+    expect(await store.fields(usageHashKey(T0 + HOUR, 'fields'))).toEqual({ [field('Query.orders')]: 1, [field('Order.total')]: 1 });
+  });
+
   test('requests land in the time bucket of the moment they ended', async () => {
     const now = () => T0 + 3 * HOUR;
     const { store } = countingStore(now);

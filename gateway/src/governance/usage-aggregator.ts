@@ -103,6 +103,11 @@ export interface UsageAggregatorOptions {
 export class UsageAggregator {
   /** hash key → field → amount not yet written. */
   private pending = new Map<string, Map<string, number>>();
+  /**
+   * `fields` hash key → an operation's field list → requests not yet counted into `pending`. A request
+   * counts its operation once here; the per-field increments are made when flushing, off the request path.
+   */
+  private pendingFieldSets = new Map<string, Map<readonly string[], number>>();
   private flushing: Promise<void> | null = null;
   private readonly timer: NodeJS.Timeout | null;
   private readonly now: () => number;
@@ -126,7 +131,7 @@ export class UsageAggregator {
     if (errorCount > 0) add(hashes.operations, series.errors, 1);
     for (const code in event.errorCodes) add(hashes.operations, series.prefix + encodeURIComponent(`error:${code}`), event.errorCodes[code]);
 
-    for (const field of series.fields) add(hashes.fields, field, 1);
+    hashes.fieldSets.set(series.fields, (hashes.fieldSets.get(series.fields) ?? 0) + 1);
 
     for (const { stage, failed } of event.stages) {
       const fields = this.stageFieldsOf(stage, event.consumer);
@@ -139,20 +144,38 @@ export class UsageAggregator {
   // The store fields of a series, encoded once (usageField per request was most of a record's cost).
   private readonly series = new Map<string, SeriesFields>();
   private readonly stageFields = new Map<string, StageFields>();
-  private bucket: { start: number; pending: Map<string, Map<string, number>>; operations: Map<string, number>; fields: Map<string, number>; stages: Map<string, number> } | null =
-    null;
+  private bucket: {
+    start: number;
+    pending: Map<string, Map<string, number>>;
+    operations: Map<string, number>;
+    fieldSets: Map<readonly string[], number>;
+    stages: Map<string, number>;
+  } | null = null;
 
   private hashesOf(bucketStart: number) {
     if (this.bucket?.start !== bucketStart || this.bucket.pending !== this.pending) {
+      const fieldsKey = usageHashKey(bucketStart, 'fields');
+      let fieldSets = this.pendingFieldSets.get(fieldsKey);
+      if (!fieldSets) this.pendingFieldSets.set(fieldsKey, (fieldSets = new Map()));
       this.bucket = {
         start: bucketStart,
         pending: this.pending,
         operations: this.hash(usageHashKey(bucketStart, 'operations')),
-        fields: this.hash(usageHashKey(bucketStart, 'fields')),
+        fieldSets,
         stages: this.hash(usageHashKey(bucketStart, 'stages')),
       };
     }
     return this.bucket;
+  }
+
+  /** Counts the buffered operations' fields into `pending`, one increment per field and operation. */
+  private expandFieldSets(): void {
+    for (const [key, fieldSets] of this.pendingFieldSets) {
+      const fields = this.hash(key);
+      for (const [fieldList, requests] of fieldSets) for (const field of fieldList) add(fields, field, requests);
+    }
+    this.pendingFieldSets = new Map();
+    this.bucket = null;
   }
 
   private seriesOf({ consumer, clientName, clientVersion, operationId, operationName, coordinates }: UsageEvent): SeriesFields {
@@ -185,6 +208,7 @@ export class UsageAggregator {
 
   /** Increments waiting for the next flush. */
   pendingFieldCount(): number {
+    this.expandFieldSets();
     let count = 0;
     for (const fields of this.pending.values()) count += fields.size;
     return count;
@@ -206,6 +230,7 @@ export class UsageAggregator {
   }
 
   private async write(): Promise<void> {
+    this.expandFieldSets();
     const batch = this.pending;
     this.pending = new Map();
     const now = this.now();
