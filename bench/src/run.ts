@@ -160,6 +160,11 @@ async function session(run: Run, set: SubgraphSet, what: { record: boolean; time
       log(`in-memory twins hold ${Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(', ')} recorded objects`);
     }
     if (what.time) await measureRounds(run, set, running);
+    if (set.kind === 'memory') {
+      const [served, executed] = await Promise.all([set.served(), set.executed()]);
+      const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
+      log(`in-memory subgraphs: ${total(executed)} of ${total(served)} requests executed, the rest replayed`);
+    }
   } finally {
     await Promise.all(running.map(({ proc }) => proc.stop()));
     for (const { profile, measured } of running) if (profile) run.profiles.push({ file: mainThreadProfile(profile), measured });

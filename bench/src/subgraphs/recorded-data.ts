@@ -35,6 +35,9 @@ export interface RecordedExchange {
 
 export const emptyRecordedData = (): RecordedData => ({ root: {}, entities: {} });
 
+/** A request body as the replay table keys it: compact JSON, as the gateways send it. */
+export const replayKey = (body: RecordedExchange['body']): string => JSON.stringify(body);
+
 /** JSON with object keys sorted, so equal values give equal keys whatever order they were built in. */
 export function stableKey(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableKey).join(',')}]`;

@@ -5,3 +5,6 @@ export const sdlFileOf = (workDir: string, subgraph: string) => path.join(workDi
 
 /** Where a subgraph's recorded answers are kept for its in-memory twin. */
 export const recordedFileOf = (workDir: string, subgraph: string) => path.join(workDir, `${subgraph}.recorded.json`);
+
+/** Where a subgraph's recorded answers are kept by request body (compact JSON), for its in-memory twin to replay. */
+export const replayFileOf = (workDir: string, subgraph: string) => path.join(workDir, `${subgraph}.replay.json`);

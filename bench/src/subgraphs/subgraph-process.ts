@@ -1,8 +1,8 @@
 /**
  * One subgraph of the bench, as its own process. BENCH_SUBGRAPH_MODE `real`: the subgraph's own
  * code over its seeded SQLite file (DATA_DIR), exactly as `npm start` runs it; `memory`: its
- * in-memory twin (in-memory-schema.ts) over the recorded answers. Either way it counts the GraphQL
- * requests it serves (GET /bench/served) and can record them (POST then DELETE /bench/recording),
+ * in-memory twin, replaying the recorded answers or executing over the recorded data
+ * (in-memory-schema.ts). Either way it counts the GraphQL requests it serves (GET /bench/served) and can record them (POST then DELETE /bench/recording),
  * which is how the in-memory twin's data is made. A real subgraph writes its SDL for the bench to compose.
  *
  * Environment: BENCH_SUBGRAPH (name), BENCH_SUBGRAPH_MODE, BENCH_WORK_DIR (SDL and recorded data), PORT, DATA_DIR.
@@ -14,7 +14,7 @@ import { openSubgraph, subgraphSdl } from '@switchyard/kit';
 import { loadSubgraphDefinition } from '../../../scripts/subgraphs';
 import { inMemorySubgraphSchema } from './in-memory-schema';
 import type { RecordedExchange } from './recorded-data';
-import { recordedFileOf, sdlFileOf } from './subgraph-files';
+import { recordedFileOf, replayFileOf, sdlFileOf } from './subgraph-files';
 
 const name = required('BENCH_SUBGRAPH');
 const mode = required('BENCH_SUBGRAPH_MODE');
@@ -28,16 +28,34 @@ async function realSubgraph(): Promise<FastifyInstance> {
   return subgraph.server;
 }
 
-async function inMemorySubgraph(): Promise<FastifyInstance> {
+/**
+ * The in-memory twin: a request the real subgraph served, byte for byte the same (every gateway's
+ * requests for every workload variant were recorded), is answered from the replay table without
+ * parsing or executing it, so the twin costs next to nothing and the gateway is what is measured;
+ * any other request is executed (Mercurius, JIT) over the recorded data.
+ */
+async function inMemorySubgraph(): Promise<{ app: FastifyInstance; executed: () => number }> {
   const schema = inMemorySubgraphSchema(readFileSync(sdlFileOf(workDir, name), 'utf8'), JSON.parse(readFileSync(recordedFileOf(workDir, name), 'utf8')));
+  const replay = new Map(Object.entries(JSON.parse(readFileSync(replayFileOf(workDir, name), 'utf8')) as Record<string, string>));
   const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
-  await app.register(mercurius, { schema, path: '/graphql', jit: 1, graphiql: false });
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  await app.register(mercurius, { schema, routes: false, jit: 1 });
+  let executed = 0;
+  app.post('/graphql', async (request, reply) => {
+    const text = request.body as string;
+    const recorded = replay.get(text);
+    reply.type('application/json');
+    if (recorded !== undefined) return reply.send(recorded);
+    executed++;
+    const { query, variables, operationName } = JSON.parse(text) as RecordedExchange['body'];
+    return reply.send(await app.graphql(query, {}, variables ?? undefined, operationName ?? undefined));
+  });
   app.get('/healthz', async () => ({ status: 'ok', subgraph: name }));
-  return app;
+  return { app, executed: () => executed };
 }
 
 async function main() {
-  const app = mode === 'real' ? await realSubgraph() : await inMemorySubgraph();
+  const { app, executed } = mode === 'real' ? { app: await realSubgraph(), executed: () => 0 } : await inMemorySubgraph();
   let served = 0;
   let recording: RecordedExchange[] | null = null;
   app.addHook('onRequest', async (request) => {
@@ -47,7 +65,8 @@ async function main() {
     if (recording && request.url === '/graphql' && request.method === 'POST') recording.push({ body: request.body as RecordedExchange['body'], payload: String(payload) });
     return payload;
   });
-  app.get('/bench/served', async () => ({ served }));
+  // `executed`: requests an in-memory twin could not replay and executed instead.
+  app.get('/bench/served', async () => ({ served, executed: executed() }));
   app.post('/bench/recording', async () => {
     recording = [];
     return { recording: true };

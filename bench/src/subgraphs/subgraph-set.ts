@@ -10,8 +10,8 @@ import { SUBGRAPH_NAMES } from '../../../scripts/subgraphs';
 import { serviceHeaders } from '../consumers';
 import { cleanEnv, freePort, startProcess, waitUntilReady, type BenchProcess } from '../processes';
 import { inMemorySubgraphSchema } from './in-memory-schema';
-import { emptyRecordedData, recordExchange, type RecordedExchange } from './recorded-data';
-import { recordedFileOf, sdlFileOf } from './subgraph-files';
+import { emptyRecordedData, recordExchange, replayKey, type RecordedExchange } from './recorded-data';
+import { recordedFileOf, replayFileOf, sdlFileOf } from './subgraph-files';
 
 export type SubgraphKind = 'real' | 'memory';
 
@@ -21,6 +21,8 @@ export interface SubgraphSet {
   urls: Record<string, string>;
   /** GraphQL requests each subgraph has served since it started. */
   served(): Promise<Record<string, number>>;
+  /** Of those, the requests an in-memory twin executed because it had no recorded answer to replay (0 for real subgraphs). */
+  executed(): Promise<Record<string, number>>;
   startRecording(): Promise<void>;
   /** Stops recording; what each subgraph served meanwhile. */
   stopRecording(): Promise<Record<string, RecordedExchange[]>>;
@@ -71,6 +73,7 @@ export async function startSubgraphSet(kind: SubgraphKind, options: SubgraphSetO
     kind,
     urls: Object.fromEntries(Object.entries(origins).map(([name, origin]) => [name, `${origin}/graphql`])),
     served: () => eachSubgraph(async (origin) => ((await control(origin, 'GET', '/bench/served')) as { served: number }).served),
+    executed: () => eachSubgraph(async (origin) => ((await control(origin, 'GET', '/bench/served')) as { executed: number }).executed),
     async startRecording() {
       await eachSubgraph((origin) => control(origin, 'POST', '/bench/recording'));
     },
@@ -89,6 +92,7 @@ export function writeRecordedData(workDir: string, exchanges: Record<string, Rec
     const schema = inMemorySubgraphSchema(readFileSync(sdlFileOf(workDir, name), 'utf8'), data);
     for (const exchange of served) recordExchange(data, schema, exchange);
     writeFileSync(recordedFileOf(workDir, name), JSON.stringify(data));
+    writeFileSync(replayFileOf(workDir, name), JSON.stringify(Object.fromEntries(served.map(({ body, payload }) => [replayKey(body), payload]))));
     counts[name] = Object.values(data.entities).reduce((sum, byKey) => sum + Object.keys(byKey).length, 0) + Object.keys(data.root).length;
   }
   return counts;
