@@ -61,6 +61,11 @@ const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toF
 const ratio = (value: number | undefined, base: number | undefined) => (value !== undefined && base ? (value / base).toFixed(2) : '—');
 const perCpu = (m: Measurement) => (m.gatewayCpu > 0 ? m.rps / m.gatewayCpu : NaN);
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
 
 export function renderReport(run: RunDescription, measurements: Measurement[], fetches: FetchCount[], skipped: Skipped[]): string {
   const lines: string[] = [];
@@ -139,16 +144,16 @@ function governanceCost(measurements: Measurement[]): string[] {
       .map((m) => [m, measurements.find((u) => u.peer === UNGOVERNED && u.subgraphs === m.subgraphs && u.workload.id === m.workload.id && u.round === m.round)] as const)
       .filter((pair): pair is readonly [Measurement, Measurement] => pair[1] !== undefined);
     if (pairs.length === 0) continue;
-    const cell = (ratios: number[]) => `${fixed(mean(ratios), 2)} (${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)})`;
+    const cell = (ratios: number[]) => `${fixed(median(ratios), 2)} (${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)})`;
     const rps = pairs.map(([g, u]) => g.rps / u.rps);
     const cpu = pairs.map(([g, u]) => perCpu(g) / perCpu(u));
     const [subgraphs, workload] = key.split('|');
-    rows.push(`| ${subgraphs} | ${workload} | ${pairs.length} | ${cell(rps)} | ${fixed((1 - mean(rps)) * 100)} % | ${cell(cpu)} | ${fixed((1 - mean(cpu)) * 100)} % |`);
+    rows.push(`| ${subgraphs} | ${workload} | ${pairs.length} | ${cell(rps)} | ${fixed((1 - median(rps)) * 100)} % | ${cell(cpu)} | ${fixed((1 - median(cpu)) * 100)} % |`);
   }
   if (rows.length === 0) return [];
   return [
     '',
-    `Governance cost: ${GOVERNED} over ${UNGOVERNED} in the same round (mean of the rounds' ratios, range in brackets); cost = 1 − ratio.`,
+    `Governance cost: ${GOVERNED} over ${UNGOVERNED} in the same round (median of the rounds' ratios, so one disturbed round does not decide it; range in brackets); cost = 1 − ratio.`,
     '',
     '| subgraphs | workload | rounds | req/s ratio | req/s cost | req/CPU-s ratio | req/CPU-s cost |',
     '|---|---|---:|---:|---:|---:|---:|',
