@@ -1,10 +1,28 @@
 import type { GovernanceStore } from './governance-store';
 
+/** How often expired entries are swept out (ms): keys nobody reads again (a past rate window's counter) expire too. */
+const SWEEP_INTERVAL_MS = 60_000;
+
+export type MemoryStore = GovernanceStore & {
+  /** Entries held, expired ones not yet swept included (for tests and diagnostics). */
+  entryCount(): number;
+};
+
 /** Governance state in this process: nothing to install; one gateway replica only. */
-export function createMemoryStore(now: () => number = Date.now): GovernanceStore {
+export function createMemoryStore(now: () => number = Date.now): MemoryStore {
   const values = new Map<string, { value: string; expiresAt: number }>();
   const hashes = new Map<string, { fields: Map<string, number>; expiresAt: number }>();
   const logs = new Map<string, Record<string, unknown>[]>();
+  // Swept on writes, at most once per interval: no timer to keep the process alive or to stop.
+  let nextSweepAt = now() + SWEEP_INTERVAL_MS;
+  const sweep = () => {
+    const at = now();
+    if (at < nextSweepAt) return;
+    nextSweepAt = at + SWEEP_INTERVAL_MS;
+    for (const map of [values, hashes] as Map<string, { expiresAt: number }>[]) {
+      for (const [key, entry] of map) if (entry.expiresAt <= at) map.delete(key);
+    }
+  };
   const live = <T extends { expiresAt: number }>(map: Map<string, T>, key: string): T | undefined => {
     const entry = map.get(key);
     if (entry && entry.expiresAt <= now()) {
@@ -18,6 +36,7 @@ export function createMemoryStore(now: () => number = Date.now): GovernanceStore
   return {
     kind: 'memory',
     async increment(key, amount, ttlSeconds) {
+      sweep();
       const entry = live(values, key);
       const next = Number(entry?.value ?? 0) + amount;
       values.set(key, { value: String(next), expiresAt: entry?.expiresAt ?? expiry(ttlSeconds) });
@@ -30,6 +49,7 @@ export function createMemoryStore(now: () => number = Date.now): GovernanceStore
       return live(values, key)?.value ?? null;
     },
     async set(key, value, ttlSeconds) {
+      sweep();
       values.set(key, { value, expiresAt: expiry(ttlSeconds) });
     },
     async delete(key) {
@@ -41,6 +61,7 @@ export function createMemoryStore(now: () => number = Date.now): GovernanceStore
       return [...values.keys(), ...hashes.keys()].filter((key) => key.startsWith(prefix) && (live(values, key) ?? live(hashes, key)));
     },
     async incrementFields(increments, ttlSeconds) {
+      sweep();
       for (const { key, field, amount } of increments) {
         let hash = live(hashes, key);
         if (!hash) {
@@ -63,6 +84,7 @@ export function createMemoryStore(now: () => number = Date.now): GovernanceStore
       return (logs.get(log) ?? []).slice(-limit).reverse();
     },
     healthy: () => true,
+    entryCount: () => values.size + hashes.size + logs.size,
     async close() {},
   };
 }
