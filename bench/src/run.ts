@@ -259,8 +259,9 @@ async function checkEquivalence(run: Run, set: SubgraphSet, running: RunningPeer
 
 /**
  * Rounds × workloads × peers (rotated each round, so no peer always goes first), warm-up then measurement.
- * Every gateway is warmed on every workload before any is measured: the first gateway measured after
- * start-up used to lose a third of its throughput to the others' (and the subgraphs') own warming.
+ * Every gateway is warmed on every workload before any is measured, so none is measured straight after
+ * its start-up (the first gateway measured used to lose up to half its throughput; a governed one can
+ * still be slow in its first round, which the governance cost's median discounts).
  */
 async function measureRounds(run: Run, set: SubgraphSet, running: RunningPeer[]) {
   const { options } = run;
