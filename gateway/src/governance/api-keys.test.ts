@@ -20,10 +20,3 @@ test('finds the consumer holding a key among several, and none for a key nobody 
 test('refuses a registered hash that is not a lowercase hex sha-256', () => {
   expect(() => new ApiKeyIndex([{ sha256: 'key-a', consumerId: 'a' }])).toThrow('the API key hash of consumer "a" is not a lowercase hex SHA-256');
 });
-
-test('refuses one key given to two consumers: the consumer would depend on the order of the config', () => {
-  expect(() => new ApiKeyIndex([
-    { sha256: hashApiKey('shared'), consumerId: 'a' },
-    { sha256: hashApiKey('shared'), consumerId: 'b' },
-  ])).toThrow('consumers "a" and "b" are given the same API key');
-});

@@ -115,16 +115,19 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
   const { store } = deps;
   const now = deps.now ?? Date.now;
 
-  const rulesByConsumer = new Map<string, RateRule[]>();
-  function rulesFor(consumer: Pick<Consumer, 'id' | 'tier'>): RateRule[] {
+  // A consumer's rules, all and by measure, derived once (a request charges one measure's rules).
+  const rulesByConsumer = new Map<string, Record<'all' | RateMeasure, RateRule[]>>();
+  function rulesOf(consumer: Pick<Consumer, 'id' | 'tier'>): Record<'all' | RateMeasure, RateRule[]> {
     const cacheKey = `${consumer.id}\n${consumer.tier}`;
     let rules = rulesByConsumer.get(cacheKey);
     if (!rules) {
-      rules = rulesWithOverrides(tierRules.get(consumer.tier) ?? [], consumerRules.get(consumer.id) ?? []);
+      const all = rulesWithOverrides(tierRules.get(consumer.tier) ?? [], consumerRules.get(consumer.id) ?? []);
+      rules = { all, requests: all.filter((rule) => rule.measure === 'requests'), cost: all.filter((rule) => rule.measure === 'cost') };
       rulesByConsumer.set(cacheKey, rules);
     }
     return rules;
   }
+  const rulesFor = (consumer: Pick<Consumer, 'id' | 'tier'>): RateRule[] => rulesOf(consumer).all;
 
   /** This replica's state of each consumer's rule (keyed by the rule object rulesFor hands out), in its current window occurrence only. */
   const budgets = new Map<string, Map<RateRule, { span: WindowSpan; lease: LeasedBudget; usedWhileStoreAway: number }>>();
@@ -171,7 +174,7 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
 
   /** Charges `amount` to every rule of `measure`; the refusal, if any, names the rule whose window ends last. Synchronous when every rule is decided locally. */
   function charge(consumer: Consumer, measure: RateMeasure, amount: number): Decision[] | Promise<Decision[]> {
-    const pending = rulesFor(consumer).filter((rule) => rule.measure === measure).map((rule) => take(consumer.id, rule, amount));
+    const pending = rulesOf(consumer)[measure].map((rule) => take(consumer.id, rule, amount));
     return pending.some((decision) => decision instanceof Promise) ? Promise.all(pending).then(admittedOrRefused) : admittedOrRefused(pending as Decision[]);
   }
 

@@ -2,9 +2,10 @@
  * Tracing at the gateway. The executor (execution/, and @apollo/gateway's for what it delegates)
  * opens its spans through the OpenTelemetry API (`gateway.request`, `gateway.plan`,
  * `gateway.execute`, one `gateway.fetch` per subgraph call with a `service` attribute,
- * `gateway.postprocessing`): they are recorded as soon as a provider is registered. What it does not do is carry the trace across processes: the
- * gateway continues a client's W3C `traceparent` (`extractTraceContext`, around the request's
- * execution in server.ts), so its spans join the client's trace; the subgraph client injects
+ * `gateway.postprocessing`): they are recorded as soon as a provider is registered. What it does
+ * not do is carry the trace across processes: the gateway continues a client's W3C `traceparent`
+ * (`extractTraceContext`, around the request's execution in server.ts), so its spans join the
+ * client's trace; the subgraph client injects
  * `traceparent` on every call (`injectTraceContext`), and each subgraph continues the trace with a
  * server span (@switchyard/kit `traceServerRequests`).
  */
