@@ -8,6 +8,9 @@
  *   --connections N         concurrent connections of the load generator (default 16)
  *   --rate N                cap the load at N requests per second (default: none, as fast as each gateway answers); at a rate
  *                           every gateway sustains, gateway CPU per request (req/CPU-s) compares their costs without saturation effects
+ *   --side-by-side N        rounds in which governed and ungoverned Switchyard are loaded at the same time, both on the gateway
+ *                           CPU, after the interleaved rounds (default 4, 0 with --quick; in-memory subgraphs only): the
+ *                           machine's drift hits both alike, so their req/CPU-s ratio is the steadiest governance cost
  *   --subgraphs LIST        memory,real: which subgraph sets are timed (default both, memory with --quick; the real ones always
  *                           run first, to record what the in-memory ones answer and to check every gateway against them)
  *   --peers LIST            gateways (default apollo-gateway,hive-gateway,switchyard(governed),switchyard(ungoverned); also mercurius-gateway)
@@ -29,6 +32,7 @@ export interface BenchOptions {
   warmupSeconds: number;
   connections: number;
   rate: number | null;
+  sideBySide: number;
   subgraphs: SubgraphKind[];
   peers: PeerName[];
   workloads: WorkloadId[];
@@ -51,6 +55,7 @@ export function benchOptions(argv: string[]): BenchOptions {
       warmup: { type: 'string' },
       connections: { type: 'string', default: '16' },
       rate: { type: 'string' },
+      'side-by-side': { type: 'string' },
       subgraphs: { type: 'string' },
       peers: { type: 'string', default: DEFAULT_PEERS.join(',') },
       workloads: { type: 'string', default: WORKLOADS.join(',') },
@@ -71,6 +76,7 @@ export function benchOptions(argv: string[]): BenchOptions {
     warmupSeconds: positive('warmup', values.warmup ?? (quick ? '1' : '3')),
     connections: positive('connections', values.connections!),
     rate: values.rate === undefined ? null : positive('rate', values.rate),
+    sideBySide: values['side-by-side'] === '0' ? 0 : positive('side-by-side', values['side-by-side'] ?? (quick ? '0' : '4')),
     subgraphs: list(values.subgraphs ?? (quick ? 'memory' : 'memory,real'), ['memory', 'real'], 'subgraphs'),
     peers,
     workloads: list(values.workloads!, WORKLOADS, 'workloads'),

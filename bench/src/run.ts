@@ -25,7 +25,7 @@ import { entryOf, PEERS, type PeerContext, type PeerDefinition } from './peers';
 import { cpuLayout, pinProcess, type CpuLayout } from './pinning';
 import { cleanEnv, cpuSeconds, freePort, startProcess, waitUntilReady, type BenchProcess } from './processes';
 import { renderProfileSummary, summarizeProfile } from './profile-summary';
-import { renderReport, type FetchCount, type Measurement, type Skipped } from './report';
+import { GOVERNED, UNGOVERNED, renderReport, type FetchCount, type Measurement, type Skipped } from './report';
 import { sdlFileOf } from './subgraphs/subgraph-files';
 import { startSubgraphSet, writeRecordedData, type SubgraphSet } from './subgraphs/subgraph-set';
 import { consumers, headersOf } from './consumers';
@@ -55,6 +55,8 @@ interface Run {
   peers: PeerDefinition[];
   load: LoadGenerator;
   measurements: Measurement[];
+  /** Governed and ungoverned Switchyard measured at the same time (measureSideBySide). */
+  sideBySide: Measurement[];
   fetches: FetchCount[];
   skipped: Skipped[];
   /** Answers of the first set checked, by workload and sample index: the in-memory set must give them too. */
@@ -86,6 +88,7 @@ async function main() {
     peers: PEERS.filter((peer) => options.peers.includes(peer.name)),
     load: LoadGenerator.start({ cpus: layout.load, root: ROOT }),
     measurements: [],
+    sideBySide: [],
     fetches: [],
     skipped: [],
     references: new Map(),
@@ -127,6 +130,7 @@ async function main() {
       scale: options.scale,
     },
     run.measurements,
+    run.sideBySide,
     run.fetches,
     run.skipped,
   );
@@ -160,6 +164,7 @@ async function session(run: Run, set: SubgraphSet, what: { record: boolean; time
       log(`in-memory twins hold ${Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(', ')} recorded objects`);
     }
     if (what.time) await measureRounds(run, set, running);
+    if (what.time && set.kind === 'memory') await measureSideBySide(run, set, running);
     if (set.kind === 'memory') {
       const [served, executed] = await Promise.all([set.served(), set.executed()]);
       const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
@@ -265,32 +270,74 @@ async function checkEquivalence(run: Run, set: SubgraphSet, running: RunningPeer
  */
 async function measureRounds(run: Run, set: SubgraphSet, running: RunningPeer[]) {
   const { options } = run;
-  const serves = (peer: PeerDefinition, workload: Workload) => !(typeof peer.persisted === 'object' && workload.persisted);
-  const requestFor = (url: string, workload: Workload) => ({ url, headers: workload.headers, bodies: workload.bodies, connections: options.connections, rate: options.rate });
   for (const workload of run.workloads) {
-    for (const { peer, url } of running) if (serves(peer, workload)) await run.load.run({ ...requestFor(url, workload), seconds: options.warmupSeconds });
+    for (const { peer, url } of running) if (serves(peer, workload)) await run.load.run({ ...loadRequest(run, url, workload), seconds: options.warmupSeconds });
   }
   for (let round = 1; round <= options.rounds; round++) {
     for (const workload of run.workloads) {
       const order = [...running.slice((round - 1) % running.length), ...running.slice(0, (round - 1) % running.length)];
       for (const target of order) {
-        const { peer, url, proc } = target;
-        if (!serves(peer, workload)) continue;
-        const request = requestFor(url, workload);
-        await run.load.run({ ...request, seconds: options.warmupSeconds });
-        const cpuBefore = cpuSeconds(proc.child.pid!);
-        const from = monotonicMicros();
-        const { firstError, ...result } = await run.load.run({ ...request, seconds: options.seconds });
-        target.measured.push([from, monotonicMicros()]);
-        const gatewayCpu = (cpuSeconds(proc.child.pid!) - cpuBefore) / options.seconds;
-        run.measurements.push({ subgraphs: set.kind, workload, round, peer: peer.name, ...result, gatewayCpu });
-        log(
-          `${set.kind} · workload ${workload.number} · round ${round} · ${peer.name.padEnd(22)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50} ms  p99 ${result.p99} ms  gateway CPU ${(gatewayCpu * 100).toFixed(0)}%  errors ${result.errors}${firstError ? ` (first: ${firstError})` : ''}`,
-        );
+        if (!serves(target.peer, workload)) continue;
+        await run.load.run({ ...loadRequest(run, target.url, workload), seconds: options.warmupSeconds });
+        const [measurement] = await measureTogether(run, [target], workload);
+        run.measurements.push({ subgraphs: set.kind, round, ...measurement });
+        logMeasurement(`${set.kind} · workload ${workload.number} · round ${round}`, measurement);
       }
     }
   }
 }
+
+/**
+ * Governed and ungoverned Switchyard loaded at the same time, both on the gateway CPU, each by its own
+ * connections: whatever the machine does meanwhile (its speed drifts by tens of percent over minutes
+ * on a shared VM) it does to both, so their requests per CPU-second, taken over the same seconds,
+ * compare what governance costs without that drift. In-memory subgraphs only: there the gateways are
+ * the bottleneck.
+ */
+async function measureSideBySide(run: Run, set: SubgraphSet, running: RunningPeer[]) {
+  const pair = [GOVERNED, UNGOVERNED].map((name) => running.find((r) => r.peer.name === name));
+  if (run.options.sideBySide === 0 || !pair[0] || !pair[1]) return;
+  const targets = pair as RunningPeer[];
+  for (const workload of run.workloads.filter((w) => targets.every((t) => serves(t.peer, w)))) {
+    for (let round = 1; round <= run.options.sideBySide; round++) {
+      await Promise.all(targets.map((t) => run.load.run({ ...loadRequest(run, t.url, workload), seconds: run.options.warmupSeconds })));
+      for (const measurement of await measureTogether(run, targets, workload)) {
+        run.sideBySide.push({ subgraphs: set.kind, round, ...measurement });
+        logMeasurement(`${set.kind} · workload ${workload.number} · side by side ${round}`, measurement);
+      }
+    }
+  }
+}
+
+/** One measured load run against each target, all at once; the gateways' CPU is read around it. */
+async function measureTogether(run: Run, targets: RunningPeer[], workload: Workload) {
+  const { seconds } = run.options;
+  const cpuBefore = targets.map(({ proc }) => cpuSeconds(proc.child.pid!));
+  const from = monotonicMicros();
+  const results = await Promise.all(targets.map(({ url }) => run.load.run({ ...loadRequest(run, url, workload), seconds })));
+  const to = monotonicMicros();
+  return targets.map((target, i) => {
+    target.measured.push([from, to]);
+    const { firstError, ...result } = results[i];
+    const gatewayCpu = (cpuSeconds(target.proc.child.pid!) - cpuBefore[i]) / seconds;
+    return { workload, peer: target.peer.name, ...result, gatewayCpu, firstError };
+  });
+}
+
+function logMeasurement(where: string, m: Omit<Measurement, 'subgraphs' | 'round'> & { firstError?: string }) {
+  log(
+    `${where} · ${m.peer.padEnd(22)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  gateway CPU ${(m.gatewayCpu * 100).toFixed(0)}%  errors ${m.errors}${m.firstError ? ` (first: ${m.firstError})` : ''}`,
+  );
+}
+
+const serves = (peer: PeerDefinition, workload: Workload) => !(typeof peer.persisted === 'object' && workload.persisted);
+const loadRequest = (run: Run, url: string, workload: Workload) => ({
+  url,
+  headers: workload.headers,
+  bodies: workload.bodies,
+  connections: run.options.connections,
+  rate: run.options.rate,
+});
 
 /** Every variant of every workload the gateway serves, once, a few at a time (recording). */
 async function sendAllWorkloads(run: Run, target: RunningPeer) {
