@@ -112,7 +112,7 @@ function callSubgraph(client: SubgraphClient) {
   return client.process({
     kind: 'incoming operation' as never,
     request: { query: '{ __typename }' },
-    context: { correlationId: 'subgraph-call', consumer: null, client: { name: null, version: null }, governance: {} },
+    context: { correlationId: 'subgraph-call', startedAt: 0, consumer: null, client: { name: null, version: null }, governance: {} },
     incomingRequestContext: {} as never,
   });
 }

@@ -9,6 +9,7 @@ import { createMemoryStore, createRedisStore, GovernanceError, type Consumer, ty
 import { createOperationLimitsModule } from '../gateway/src/governance/operation-limits';
 import { createRateBudgetModule, type RateBudgetModule, type RateBudgetOptions } from '../gateway/src/governance/rate-budget';
 import { startGraph, type RunningGraph } from './graph-harness';
+import { governancePlugin } from '../gateway/src/governance/operation-plugin';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const runPrefix = `switchyard-test:rate-${randomBytes(4).toString('hex')}:`;
@@ -39,7 +40,7 @@ function testClock(iso: string) {
 }
 
 function contextOf(who: Consumer, cost?: number): GatewayContext {
-  return { correlationId: 'test', consumer: who, client: { name: null, version: null }, governance: cost === undefined ? {} : { cost } };
+  return { correlationId: 'test', startedAt: 0, consumer: who, client: { name: null, version: null }, governance: cost === undefined ? {} : { cost } };
 }
 
 /** One request's request-rate check, as the gateway runs it: the refusal, or null when admitted. */
@@ -55,7 +56,7 @@ async function request(module: RateBudgetModule, who: Consumer, responseHeaders:
 
 /** One operation's cost charge, as Apollo Server runs it after didResolveOperation: the refusal response, or null. */
 async function chargeCost(module: RateBudgetModule, who: Consumer, cost: number) {
-  const listener = await module.plugin!.requestDidStart!({} as never);
+  const listener = await governancePlugin([module])!.requestDidStart!({} as never);
   return (await listener!.responseForOperation!({ contextValue: contextOf(who, cost) } as never)) ?? null;
 }
 

@@ -3,6 +3,8 @@ import type { Consumer } from './governance/consumer';
 /** What the gateway knows about one request while it runs. */
 export interface GatewayContext {
   correlationId: string;
+  /** performance.now() when the gateway's handler took the request (usage times requests from here). */
+  startedAt: number;
   /** The identified consumer; null only when the identity module is off. */
   consumer: Consumer | null;
   /** From the `apollographql-client-name` / `apollographql-client-version` headers. */

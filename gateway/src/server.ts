@@ -6,6 +6,7 @@ import { CORRELATION_HEADER, correlationIdFrom } from '@switchyard/kit';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { GovernanceError } from './governance/errors';
+import { governancePlugin } from './governance/operation-plugin';
 import type { Governance } from './governance';
 import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from './governance/module';
 import { httpErrorBody } from './http-errors';
@@ -62,7 +63,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     introspection: true,
     // APQ is served by the persisted-operations module against the shared governance store.
     persistedQueries: false,
-    plugins: modules.flatMap((module) => (module.plugin ? [module.plugin] : [])),
+    plugins: [governancePlugin(modules)].filter((plugin) => plugin !== null),
   });
   await apollo.start();
 
@@ -84,6 +85,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     handler: async (request, reply) => {
       const context: GatewayContext = {
         correlationId: request.correlationId,
+        startedAt: performance.now(),
         consumer: null,
         client: { name: headerValue(request.headers[CLIENT_NAME_HEADER]), version: headerValue(request.headers[CLIENT_VERSION_HEADER]) },
         governance: {},

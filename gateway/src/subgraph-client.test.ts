@@ -46,7 +46,7 @@ function call(client: SubgraphClient, consumer: Consumer | null = CONSUMER) {
   return client.process({
     kind: 'incoming operation' as never,
     request: { query: 'query Q($id: ID!) { order(id: $id) { id } }', variables: { id: 'ORD-1' }, operationName: 'Q' },
-    context: { correlationId: 'corr-1', consumer, client: { name: null, version: null }, governance: {} },
+    context: { correlationId: 'corr-1', startedAt: 0, consumer, client: { name: null, version: null }, governance: {} },
     incomingRequestContext: {} as never,
   });
 }

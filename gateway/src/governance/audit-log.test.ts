@@ -7,6 +7,7 @@ import type { Consumer } from './consumer';
 import type { GovernanceStore } from './store/governance-store';
 import { createMemoryStore } from './store/memory-store';
 import { createRedisStore } from './store/redis-store';
+import { governancePlugin } from './operation-plugin';
 
 describe('business keys of a mutation', () => {
   const keysOf = (source: string, variables: Record<string, unknown> = {}, data: Record<string, unknown> | null = null) => {
@@ -80,13 +81,13 @@ const consumer: Consumer = {
 };
 
 async function serverWith(audit: AuditLogModule) {
-  const server = new ApolloServer<GatewayContext>({ schema, rootValue, plugins: [audit.plugin!] });
+  const server = new ApolloServer<GatewayContext>({ schema, rootValue, plugins: [governancePlugin([audit])!] });
   await server.start();
   let n = 0;
   const run = (query: string, variables: Record<string, unknown> = {}) =>
     server.executeOperation(
       { query, variables },
-      { contextValue: { correlationId: `corr-${++n}`, consumer, client: { name: null, version: null }, governance: {} } },
+      { contextValue: { correlationId: `corr-${++n}`, startedAt: 0, consumer, client: { name: null, version: null }, governance: {} } },
     );
   return { server, run };
 }

@@ -176,7 +176,8 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
     return recordsAt(Array.from({ length: count }, (_, i) => newest - i));
   }
 
-  async function audit(request: GraphQLRequestContextWillSendResponse<GatewayContext>): Promise<void> {
+  /** Mutations only: a query costs one comparison and no promise. */
+  function audit(request: GraphQLRequestContextWillSendResponse<GatewayContext>): Promise<void> | undefined {
     const operation = request.operation;
     if (operation?.operation !== 'mutation' || !request.document) return;
     const fragments = Object.fromEntries(
@@ -202,7 +203,7 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
     // A long outage keeps the newest records, as the capped log itself would.
     if (pending.length > maxRecords) pending.splice(0, pending.length - maxRecords);
     // Written before the response leaves, so a client that saw its mutation answered finds its record.
-    await drain().catch((error) => deps.onWriteError?.(error));
+    return drain().catch((error) => deps.onWriteError?.(error));
   }
 
   return {
@@ -210,11 +211,7 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
     recordsFor,
     latest,
     drain,
-    plugin: {
-      async requestDidStart() {
-        return { willSendResponse: audit };
-      },
-    },
+    operation: { willSendResponse: audit },
     adminRoutes(admin: FastifyInstance) {
       admin.get<{ Querystring: { key?: string; limit?: string } }>('/audit', async (request, reply) => {
         try {

@@ -20,7 +20,7 @@ function setUp() {
 
 /** The contract check of one request, as the gateway runs it before Apollo Server: the refusal, or null. */
 function check(module: ContractsModule, who: Consumer, query: string): ContractValidationError | null {
-  const context: GatewayContext = { correlationId: 'test', consumer: who, client: { name: null, version: null }, governance: {} };
+  const context: GatewayContext = { correlationId: 'test', startedAt: 0, consumer: who, client: { name: null, version: null }, governance: {} };
   try {
     module.onRequest!({ method: 'POST', headers: {}, body: { query }, context, responseHeaders: {} });
     return null;

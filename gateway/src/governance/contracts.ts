@@ -139,23 +139,20 @@ export function createContractsModule(options: ContractsOptions, deps: Contracts
       const errors = validationErrors(contract, body.query);
       if (errors.length > 0) throw new ContractValidationError(errors);
     },
-    plugin: {
-      async requestDidStart({ contextValue }) {
-        const contract = contextValue.consumer?.contract;
-        if (!contract) return;
-        return {
-          // @apollo/gateway answers introspection from the whole API schema: the contract's answer replaces it.
-          async willSendResponse(request) {
-            const body = request.response.body;
-            const schema = schemaOf(contract);
-            if (!schema || body.kind !== 'single' || !body.singleResult.data || !request.document || !request.operation) return;
-            const introspection = introspectionOnly(request.document, request.operation);
-            if (!introspection) return;
-            const answer = await execute({ schema, document: introspection, variableValues: request.request.variables ?? {} });
-            Object.assign(body.singleResult.data, answer.data ?? {});
-            if (answer.errors?.length) body.singleResult.errors = [...(body.singleResult.errors ?? []), ...answer.errors];
-          },
-        };
+    operation: {
+      // @apollo/gateway answers introspection from the whole API schema: the contract's answer replaces it.
+      willSendResponse(request) {
+        const contract = request.contextValue.consumer?.contract;
+        const body = request.response.body;
+        if (!contract || body.kind !== 'single' || !body.singleResult.data || !request.document || !request.operation) return;
+        const schema = schemaOf(contract);
+        const introspection = schema && introspectionOnly(request.document, request.operation);
+        if (!introspection) return;
+        return (async () => {
+          const answer = await execute({ schema, document: introspection, variableValues: request.request.variables ?? {} });
+          Object.assign(body.singleResult.data!, answer.data ?? {});
+          if (answer.errors?.length) body.singleResult.errors = [...(body.singleResult.errors ?? []), ...answer.errors];
+        })();
       },
     },
     adminRoutes(admin: FastifyInstance) {

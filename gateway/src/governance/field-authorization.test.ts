@@ -20,6 +20,7 @@ import {
   type FieldAuthorization,
   type RemovedField,
 } from './field-authorization';
+import { governancePlugin } from './operation-plugin';
 
 const switchyard = new SupergraphSource(loadSupergraph(path.join(REPO_ROOT, 'supergraph.yaml')));
 const declared = declaredRequirementsOf(switchyard.current);
@@ -239,7 +240,7 @@ describe('field authorization module', () => {
   });
 
   async function run(module: ReturnType<typeof createFieldAuthorizationModule>, query: string, who: Consumer | null, data: Record<string, unknown>) {
-    const listener = (await module.plugin!.requestDidStart!({} as never)) as GraphQLRequestListener<GatewayContext>;
+    const listener = (await governancePlugin([module])!.requestDidStart!({} as never)) as GraphQLRequestListener<GatewayContext>;
     const document = parse(query);
     const request = {
       request: { query },
@@ -247,7 +248,7 @@ describe('field authorization module', () => {
       operation: getOperationAST(document),
       operationName: null,
       queryHash: 'original-hash',
-      contextValue: { correlationId: 'c', consumer: who, client: { name: null, version: null }, governance: {} } satisfies GatewayContext as GatewayContext,
+      contextValue: { correlationId: 'c', startedAt: 0, consumer: who, client: { name: null, version: null }, governance: {} } satisfies GatewayContext as GatewayContext,
       response: { body: { kind: 'single', singleResult: { data } }, http: {} },
     };
     await listener.didResolveOperation!(request as unknown as GraphQLRequestContextDidResolveOperation<GatewayContext>);

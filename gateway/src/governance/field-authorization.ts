@@ -389,6 +389,9 @@ function atParents(
   return isNonNullType(type);
 }
 
+/** Where a request's filtered operation waits, on its context, from didResolveOperation to willSendResponse. */
+const AUTHORIZATION_KEY = 'fieldAuthorization';
+
 /** Fields a consumer may not see: removed before planning (filter) or the operation refused (reject). */
 export function createFieldAuthorizationModule(options: FieldAuthorizationOptions, deps: FieldAuthorizationDeps): GovernanceModule {
   const mode = options.onUnauthorized ?? FIELD_AUTHORIZATION_DEFAULTS.onUnauthorized;
@@ -422,24 +425,21 @@ export function createFieldAuthorizationModule(options: FieldAuthorizationOption
 
   return {
     name: 'field-authorization',
-    plugin: {
-      async requestDidStart() {
-        let authorization: FieldAuthorization | null = null;
-        return {
-          async didResolveOperation(request) {
-            authorization = authorize(request);
-            if (!authorization) return;
-            if (mode === 'reject') throw refusal(authorization.removed);
-            // The executor plans `document` under `queryHash`: both are replaced together.
-            const writable = request as { document: DocumentNode; queryHash: string; operation: OperationDefinitionNode };
-            writable.document = authorization.document;
-            writable.queryHash = authorization.queryHash;
-            writable.operation = authorization.operation;
-          },
-          async willSendResponse(request) {
-            if (authorization) reportRemoved(request, authorization.removed);
-          },
-        };
+    operation: {
+      didResolveOperation(request) {
+        const authorization = authorize(request);
+        if (!authorization) return;
+        if (mode === 'reject') throw refusal(authorization.removed);
+        request.contextValue.governance[AUTHORIZATION_KEY] = authorization;
+        // The executor plans `document` under `queryHash`: both are replaced together.
+        const writable = request as { document: DocumentNode; queryHash: string; operation: OperationDefinitionNode };
+        writable.document = authorization.document;
+        writable.queryHash = authorization.queryHash;
+        writable.operation = authorization.operation;
+      },
+      willSendResponse(request) {
+        const authorization = request.contextValue.governance[AUTHORIZATION_KEY] as FieldAuthorization | undefined;
+        if (authorization) reportRemoved(request, authorization.removed);
       },
     },
   };

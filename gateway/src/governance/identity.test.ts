@@ -278,7 +278,7 @@ describe('JWT verified with a shared secret (HS256)', () => {
 
 describe('the identity module', () => {
   function governed(headers: Record<string, string>, client: string | null = null): GovernedRequest {
-    const context: GatewayContext = { correlationId: 'c', consumer: null, client: { name: client, version: null }, governance: {} };
+    const context: GatewayContext = { correlationId: 'c', startedAt: 0, consumer: null, client: { name: client, version: null }, governance: {} };
     return { method: 'POST', headers, body: { query: '{ __typename }' }, context, responseHeaders: {} };
   }
 

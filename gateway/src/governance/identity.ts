@@ -162,21 +162,14 @@ export function createIdentityModule(options: IdentityOptions): IdentityModule {
         });
       }
     },
-    plugin: {
-      async requestDidStart({ contextValue }) {
-        if (!contextValue.consumer?.requireOperationName) return;
-        const consumerId = contextValue.consumer.id;
-        return {
-          // The resolved operation covers every form: a body operationName, a single named operation, a persisted document.
-          async didResolveOperation({ operation }) {
-            if (!operation?.name) {
-              throw new GovernanceError(GovernanceCode.OPERATION_NAME_REQUIRED, `Consumer "${consumerId}" must name its operations (query Name { ... })`, {
-                status: 400,
-                details: { consumer: consumerId },
-              });
-            }
-          },
-        };
+    operation: {
+      // The resolved operation covers every form: a body operationName, a single named operation, a persisted document.
+      didResolveOperation({ contextValue: { consumer }, operation }) {
+        if (!consumer?.requireOperationName || operation?.name) return;
+        throw new GovernanceError(GovernanceCode.OPERATION_NAME_REQUIRED, `Consumer "${consumer.id}" must name its operations (query Name { ... })`, {
+          status: 400,
+          details: { consumer: consumer.id },
+        });
       },
     },
   };

@@ -153,7 +153,7 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     registry,
     watch,
     onRequest: watch.onRequest,
-    plugin: watch.plugin,
+    operation: watch.operation,
     recordRequest,
     observeSubgraphFetch(subgraph, seconds, ok) {
       const series = fetchSeriesOf(subgraph);

@@ -1,4 +1,9 @@
-import type { ApolloServerPlugin } from '@apollo/server';
+import type {
+  GraphQLRequestContextDidResolveOperation,
+  GraphQLRequestContextResponseForOperation,
+  GraphQLRequestContextWillSendResponse,
+  GraphQLResponse,
+} from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
 import type { GatewayContext } from '../context';
 
@@ -28,16 +33,32 @@ export interface GovernedRequest {
  * One governance concern (identity, authorization, persisted operations, limits, rate budgets,
  * usage, audit, observability) behind one small interface. The gateway calls the modules in the
  * fixed order of `gateway/src/governance/index.ts`: each `onRequest` before any GraphQL work
- * (cheap refusals first), then their Apollo Server plugins through the GraphQL phases.
- * Every hook is optional; a module switched off in the configuration is simply not in the list.
+ * (cheap refusals first), then their operation hooks through the GraphQL phases (one Apollo Server
+ * plugin calls them all: operation-plugin.ts). Every hook is optional; a module switched off in the
+ * configuration is simply not in the list.
  */
 export interface GovernanceModule {
   readonly name: string;
   /** Before parsing: identify, look up a persisted document, refuse early. Throws GovernanceError to refuse. */
   onRequest?(request: GovernedRequest): void | Promise<void>;
-  /** The GraphQL phases: didResolveOperation for checks on the parsed and validated operation, willSendResponse for accounting. */
-  plugin?: ApolloServerPlugin<GatewayContext>;
+  /** Its part in the GraphQL phases, on the parsed and validated operation. */
+  operation?: OperationHooks;
   /** Admin routes, registered under /admin behind admin authentication. */
   adminRoutes?(admin: FastifyInstance): void;
   close?(): Promise<void>;
+}
+
+/**
+ * Apollo Server's request lifecycle hooks a module takes part in, called in module order by the
+ * governance plugin. What a module learns about a request between two hooks lives on the request's
+ * `contextValue.governance`: the hooks are shared by every request, so a synchronous one costs no
+ * allocation and no microtask turn.
+ */
+export interface OperationHooks {
+  /** Checks on the parsed and validated operation; throw a GovernanceError to refuse it. */
+  didResolveOperation?(request: GraphQLRequestContextDidResolveOperation<GatewayContext>): void | Promise<void>;
+  /** After every didResolveOperation, before execution: a response here answers the request instead (the first one wins). */
+  responseForOperation?(request: GraphQLRequestContextResponseForOperation<GatewayContext>): GraphQLResponse | null | Promise<GraphQLResponse | null>;
+  /** Accounting and response rewriting, for every response (executed or refused in the GraphQL phases). */
+  willSendResponse?(request: GraphQLRequestContextWillSendResponse<GatewayContext>): void | Promise<void>;
 }

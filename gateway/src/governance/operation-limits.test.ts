@@ -8,6 +8,7 @@ import { loadSupergraph } from '../supergraph-config';
 import type { Consumer } from './consumer';
 import { GovernanceError } from './errors';
 import { countTokens, createOperationLimitsModule, operationShape, type OperationLimitsModule } from './operation-limits';
+import { governancePlugin } from './operation-plugin';
 
 const shapeOf = (query: string) => {
   const document = parse(query);
@@ -72,11 +73,11 @@ describe('operation limits module', () => {
 
   /** Runs a request through the module's hooks as the gateway does; returns its context. */
   async function run(module: OperationLimitsModule, tier: string | null, query: string, variables: Record<string, unknown> = {}) {
-    const context: GatewayContext = { correlationId: 'test', consumer: tier ? consumer(tier) : null, client: { name: null, version: null }, governance: {} };
+    const context: GatewayContext = { correlationId: 'test', startedAt: 0, consumer: tier ? consumer(tier) : null, client: { name: null, version: null }, governance: {} };
     await module.onRequest!({ method: 'POST', headers: {}, body: { query, variables }, context, responseHeaders: {} });
     const document = parse(query);
     const operation = getOperationAST(document)!;
-    const listener = await module.plugin!.requestDidStart!({} as never);
+    const listener = await governancePlugin([module])!.requestDidStart!({} as never);
     await listener!.didResolveOperation!({
       document,
       operation,
@@ -115,7 +116,7 @@ describe('operation limits module', () => {
 
   test('tokens over the limit are refused before parsing, even when the document would not parse', async () => {
     const query = `{ ${'a '.repeat(100)}`;
-    const context: GatewayContext = { correlationId: 't', consumer: consumer('bronze'), client: { name: null, version: null }, governance: {} };
+    const context: GatewayContext = { correlationId: 't', startedAt: 0, consumer: consumer('bronze'), client: { name: null, version: null }, governance: {} };
     let error: unknown;
     try {
       limits.onRequest!({ method: 'POST', headers: {}, body: { query }, context, responseHeaders: {} });

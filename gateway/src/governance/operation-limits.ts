@@ -195,24 +195,20 @@ export function createOperationLimitsModule(options: OperationLimitsOptions, dep
       const maxTokens = limitsOf(context)?.tokens;
       if (maxTokens !== undefined && typeof body?.query === 'string') check('tokens', maxTokens, tokensOf(body.query), context);
     },
-    plugin: {
-      async requestDidStart() {
-        return {
-          async didResolveOperation(request) {
-            const { operation } = request;
-            if (!operation) return;
-            const analysis = analyse(request, operation);
-            const cost = costFor(request, operation, analysis);
-            request.contextValue.governance.cost = cost;
-            const limits = limitsOf(request.contextValue);
-            if (!limits) return;
-            const measured: Record<OperationLimit, number> = { tokens: analysis.tokens, depth: analysis.depth, aliases: analysis.aliases, rootFields: analysis.rootFields, cost };
-            for (const limit of LIMIT_ORDER) {
-              const max = limits[limit];
-              if (max !== undefined) check(limit, max, measured[limit], request.contextValue);
-            }
-          },
-        };
+    operation: {
+      didResolveOperation(request) {
+        const { operation } = request;
+        if (!operation) return;
+        const analysis = analyse(request, operation);
+        const cost = costFor(request, operation, analysis);
+        request.contextValue.governance.cost = cost;
+        const limits = limitsOf(request.contextValue);
+        if (!limits) return;
+        const measured: Record<OperationLimit, number> = { tokens: analysis.tokens, depth: analysis.depth, aliases: analysis.aliases, rootFields: analysis.rootFields, cost };
+        for (const limit of LIMIT_ORDER) {
+          const max = limits[limit];
+          if (max !== undefined) check(limit, max, measured[limit], request.contextValue);
+        }
       },
     },
   };

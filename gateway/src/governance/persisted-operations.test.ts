@@ -6,6 +6,7 @@ import { operationId } from './operation-manifest';
 import { createPersistedOperationsModule, type PersistedOperationsModule, type PersistedOperationsOptions } from './persisted-operations';
 import { createMemoryStore } from './store/memory-store';
 import type { GovernanceStore } from './store/governance-store';
+import { governancePlugin } from './operation-plugin';
 
 const API = buildSchema(`
   type Order { id: ID! status: String! }
@@ -42,7 +43,7 @@ function moduleOn(store: GovernanceStore, options: PersistedOperationsOptions = 
 }
 
 function requestOf(consumer: string | null, body: unknown, method = 'POST'): GovernedRequest {
-  const context: GatewayContext = { correlationId: 'test', consumer: consumer ? consumers[consumer] : null, client: { name: null, version: null }, governance: {} };
+  const context: GatewayContext = { correlationId: 'test', startedAt: 0, consumer: consumer ? consumers[consumer] : null, client: { name: null, version: null }, governance: {} };
   return { method, headers: {}, body: body as GraphQLRequestBody, context, responseHeaders: {} };
 }
 
@@ -62,7 +63,7 @@ const stepOf = (module: PersistedOperationsModule, consumer: string, body: unkno
 
 /** Runs the module's didResolveOperation hook as Apollo Server does once the document resolved. */
 async function resolved(module: PersistedOperationsModule, request: GovernedRequest, operationName: string | null) {
-  const listener = await module.plugin!.requestDidStart!({} as never);
+  const listener = await governancePlugin([module])!.requestDidStart!({} as never);
   const query = request.body.query!;
   await listener!.didResolveOperation!({ contextValue: request.context, queryHash: operationId(query), operationName } as never);
 }

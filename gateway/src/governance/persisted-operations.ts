@@ -206,15 +206,11 @@ export function createPersistedOperationsModule(options: PersistedOperationsOpti
     name: 'persisted-operations',
     registry,
     onRequest,
-    plugin: {
-      async requestDidStart() {
-        return {
-          async didResolveOperation({ contextValue: context, queryHash, operationName }) {
-            if (context.consumer?.persistedOperations !== 'audit') return;
-            if (context.governance.persistedOperationSource === 'manifest') return;
-            unknown.record(context.consumer.id, queryHash, operationName ?? null);
-          },
-        };
+    operation: {
+      didResolveOperation({ contextValue: context, queryHash, operationName }) {
+        if (context.consumer?.persistedOperations !== 'audit') return;
+        if (context.governance.persistedOperationSource === 'manifest') return;
+        unknown.record(context.consumer.id, queryHash, operationName ?? null);
       },
     },
     adminRoutes(admin: FastifyInstance) {

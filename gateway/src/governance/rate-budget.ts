@@ -202,22 +202,21 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
       if (decisions instanceof Promise) return decisions.then((decided) => reportTightest(decided, responseHeaders));
       reportTightest(decisions, responseHeaders);
     },
-    plugin: {
-      async requestDidStart() {
-        return {
-          // After every didResolveOperation (the cost is known) and before execution; a refusal is answered here.
-          async responseForOperation(request): Promise<GraphQLResponse | null> {
-            const { consumer, governance } = request.contextValue;
-            if (!consumer) return null;
-            try {
-              await charge(consumer, 'cost', governance.cost ?? 0);
-              return null;
-            } catch (error) {
-              if (error instanceof GovernanceError) return refusalResponse(error);
-              throw error;
-            }
-          },
+    operation: {
+      // After every didResolveOperation (the cost is known) and before execution; a refusal is answered here.
+      responseForOperation(request): GraphQLResponse | null | Promise<GraphQLResponse | null> {
+        const { consumer, governance } = request.contextValue;
+        if (!consumer) return null;
+        const answer = (error: unknown) => {
+          if (error instanceof GovernanceError) return refusalResponse(error);
+          throw error;
         };
+        try {
+          const decisions = charge(consumer, 'cost', governance.cost ?? 0);
+          return decisions instanceof Promise ? decisions.then(() => null, answer) : null;
+        } catch (error) {
+          return answer(error);
+        }
       },
     },
     adminRoutes(admin: FastifyInstance) {

@@ -66,7 +66,7 @@ async function appWithRefusingRoute(onFinished: (request: FinishedRequest) => vo
     request.correlationId = String(request.headers['x-correlation-id'] ?? 'generated');
   });
   app.post('/graphql', async (request, reply) => {
-    const context: GatewayContext = { correlationId: request.correlationId, consumer: null, client: { name: 'portal', version: '2' }, governance: {} };
+    const context: GatewayContext = { correlationId: request.correlationId, startedAt: 0, consumer: null, client: { name: 'portal', version: '2' }, governance: {} };
     const governed = { method: 'POST', headers: request.headers, body: request.body as never, context, responseHeaders: {} };
     watch.onRequest(governed);
     context.consumer = { id: 'dev-web-store' } as never;
@@ -114,7 +114,7 @@ describe('createRequestLogModule', () => {
     const app = Fastify();
     app.decorateRequest('correlationId', 'c-9');
     app.post('/graphql', async (request, reply) => {
-      module.onRequest!({ method: 'POST', headers: request.headers, body: {}, context: { correlationId: 'c-9', consumer: null, client: { name: null, version: null }, governance: {} }, responseHeaders: {} });
+      module.onRequest!({ method: 'POST', headers: request.headers, body: {}, context: { correlationId: 'c-9', startedAt: 0, consumer: null, client: { name: null, version: null }, governance: {} }, responseHeaders: {} });
       return reply.code(503).send({ errors: [{ message: 'store away', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
     });
     module.register(app);

@@ -10,11 +10,10 @@
  * watch; the metrics module counts from it too.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logOptions } from '@switchyard/kit';
 import type { GatewayContext } from '../context';
-import type { GovernanceModule, GovernedRequest } from './module';
+import type { GovernanceModule, GovernedRequest, OperationHooks } from './module';
 
 /** The gateway's logger (also Fastify's: `loggerInstance`), with the redaction every Switchyard process uses. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
@@ -54,7 +53,7 @@ export interface RequestWatch {
   /** Goes first in the governance chain: links the Fastify request to its GatewayContext before any module can refuse it. */
   onRequest(request: GovernedRequest): void;
   /** Records the resolved operation and the response's errors. */
-  plugin: ApolloServerPlugin<GatewayContext>;
+  operation: OperationHooks;
   /** Adds the Fastify hooks that report each finished request of `graphqlPath` (call before the app is ready). */
   attach(app: FastifyInstance): void;
 }
@@ -91,19 +90,15 @@ export function watchRequests(onFinished: (request: FinishedRequest) => void, gr
       const claimed = typeof body?.operationName === 'string' && body.operationName ? body.operationName : null;
       contexts.set(headers, { context, claimedOperationName: claimed });
     },
-    plugin: {
-      async requestDidStart() {
-        return {
-          async willSendResponse({ contextValue, operationName, request, response }) {
-            const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
-            const facts: GraphQLFacts = {
-              operationName: operationName ?? request.operationName ?? null,
-              executed: result.data !== undefined,
-              errorCodes: (result.errors ?? []).map(codeOf),
-            };
-            contextValue.governance[FACTS_KEY] = facts;
-          },
+    operation: {
+      willSendResponse({ contextValue, operationName, request, response }) {
+        const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
+        const facts: GraphQLFacts = {
+          operationName: operationName ?? request.operationName ?? null,
+          executed: result.data !== undefined,
+          errorCodes: (result.errors ?? []).map(codeOf),
         };
+        contextValue.governance[FACTS_KEY] = facts;
       },
     },
     attach(app) {
@@ -172,7 +167,7 @@ export function createRequestLogModule(options: RequestLogOptions, deps: Request
   return {
     name: 'request-log',
     onRequest: watch.onRequest,
-    plugin: watch.plugin,
+    operation: watch.operation,
     register: watch.attach,
   };
 }

@@ -163,14 +163,9 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
     name: 'usage',
     aggregator,
     reports,
-    plugin: {
-      async requestDidStart() {
-        const started = performance.now();
-        return {
-          async willSendResponse(request) {
-            record(request, performance.now() - started);
-          },
-        };
+    operation: {
+      willSendResponse(request) {
+        record(request, performance.now() - request.contextValue.startedAt);
       },
     },
     adminRoutes(admin: FastifyInstance) {
