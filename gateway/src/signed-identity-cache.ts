@@ -23,6 +23,8 @@ export function callerIdentityOf(consumer: Consumer | null): Omit<CallerIdentity
  */
 export class SignedIdentityCache {
   private readonly entries = new Map<string, { header: string; resignAt: number }>();
+  /** Each consumer object's key, built once: consumers are frozen (identity.ts), and a configured one is the same object on every request. */
+  private readonly keys = new WeakMap<Consumer, string>();
 
   constructor(
     private readonly secret: string,
@@ -31,7 +33,7 @@ export class SignedIdentityCache {
   ) {}
 
   headerFor(consumer: Consumer | null): string {
-    const key = consumer ? identityKey(consumer) : '';
+    const key = consumer ? this.keyOf(consumer) : '';
     const now = this.now();
     const cached = this.entries.get(key);
     if (cached && now < cached.resignAt) return cached.header;
@@ -39,6 +41,12 @@ export class SignedIdentityCache {
     const header = signIdentity(callerIdentityOf(consumer), this.secret, this.ttlSeconds);
     this.entries.set(key, { header, resignAt: now + (this.ttlSeconds * 1000) / 2 });
     return header;
+  }
+
+  private keyOf(consumer: Consumer): string {
+    let key = this.keys.get(consumer);
+    if (key === undefined) this.keys.set(consumer, (key = identityKey(consumer)));
+    return key;
   }
 }
 

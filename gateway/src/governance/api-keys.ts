@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** The stored form of an API key: the hex SHA-256 of the key string (the config never holds a key itself). */
 export function hashApiKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  // One-shot hash: a third of createHash's cost, and this runs on every request with a key.
+  return hash('sha256', key, 'hex');
 }
 
 /** A lowercase hex SHA-256, as `hashApiKey` writes it. */

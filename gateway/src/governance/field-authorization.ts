@@ -406,14 +406,21 @@ export function createFieldAuthorizationModule(options: FieldAuthorizationOption
     analyses.clear();
   });
 
-  const callerOf = (consumer: Consumer | null): Caller => ({
-    authenticated: consumer !== null && consumer.id !== anonymousConsumer,
-    scopes: new Set(consumer?.scopes ?? []),
-  });
+  // Per consumer object, built once (consumers are frozen); the key names what the analysis depends on, so consumers with the same scopes share it.
+  const callers = new WeakMap<Consumer, { caller: Caller; key: string }>();
+  const ANONYMOUS = { caller: { authenticated: false, scopes: new Set<string>() }, key: 'anonymous' };
+  function callerOf(consumer: Consumer | null): { caller: Caller; key: string } {
+    if (!consumer || consumer.id === anonymousConsumer) return ANONYMOUS;
+    let known = callers.get(consumer);
+    if (!known) {
+      const scopes = new Set(consumer.scopes);
+      callers.set(consumer, (known = { caller: { authenticated: true, scopes }, key: `authenticated:${[...scopes].sort().join(' ')}` }));
+    }
+    return known;
+  }
 
   function authorize(request: GraphQLRequestContextDidResolveOperation<GatewayContext>): FieldAuthorization | null {
-    const caller = callerOf(request.contextValue.consumer);
-    const callerKey = caller.authenticated ? `authenticated:${[...caller.scopes].sort().join(' ')}` : 'anonymous';
+    const { caller, key: callerKey } = callerOf(request.contextValue.consumer);
     const key = `${request.queryHash}\0${request.operationName ?? ''}\0${callerKey}`;
     let analysis = analyses.get(key);
     if (!analysis) {

@@ -11,7 +11,7 @@ import { ApiKeyIndex } from './api-keys';
 import type { Consumer } from './consumer';
 import { GovernanceCode, GovernanceError } from './errors';
 import { registeredConsumersOf, type GovernanceConfig, type RegisteredConsumer } from './governance-config';
-import type { GovernanceModule } from './module';
+import type { GovernanceModule, GovernedRequest } from './module';
 
 export const API_KEY_HEADER = 'x-api-key';
 
@@ -48,6 +48,8 @@ export interface Identifier {
    * `allowAnonymous: false` refuses a request without credentials even when an anonymous consumer is configured.
    */
   identify(headers: Record<string, string | string[] | undefined>, options?: { allowAnonymous?: boolean }): Promise<Consumer>;
+  /** The same answer, synchronously when it can be (an API key, no credentials); a promise for a bearer token, whose keys may have to be fetched. */
+  consumerOf(headers: Record<string, string | string[] | undefined>, options?: { allowAnonymous?: boolean }): Consumer | Promise<Consumer>;
 }
 
 /** The identity module's options from the governance config file. */
@@ -115,30 +117,29 @@ export function createIdentifier(options: IdentityOptions): Identifier {
     });
   }
 
-  return {
-    async identify(headers, { allowAnonymous = true } = {}) {
-      const apiKey = single(headers[API_KEY_HEADER], API_KEY_HEADER);
-      const authorization = single(headers.authorization, 'authorization');
-      if (apiKey !== undefined && authorization !== undefined) {
-        throw new GovernanceError(GovernanceCode.BAD_REQUEST, 'Send either an x-api-key or an Authorization bearer token, not both: the consumer would be ambiguous', {
-          status: 400,
-          details: { reason: 'ambiguous-credentials' },
-        });
-      }
-      if (apiKey !== undefined) {
-        const consumerId = apiKeys.consumerOf(apiKey);
-        if (consumerId === null) throw unauthenticated('unregistered-key', 'The x-api-key is not registered');
-        return consumers.get(consumerId)!;
-      }
-      if (authorization !== undefined) {
-        const match = /^Bearer +([^\s]+) *$/i.exec(authorization);
-        if (!match) throw unauthenticated('malformed-authorization', 'The Authorization header must be "Bearer <token>"');
-        return consumerOfToken(match[1]);
-      }
-      if (anonymous && allowAnonymous) return anonymous;
-      throw unauthenticated('missing-credentials', 'No credentials: send an x-api-key header or an Authorization bearer token');
-    },
+  const consumerOf: Identifier['consumerOf'] = (headers, { allowAnonymous = true } = {}) => {
+    const apiKey = single(headers[API_KEY_HEADER], API_KEY_HEADER);
+    const authorization = single(headers.authorization, 'authorization');
+    if (apiKey !== undefined && authorization !== undefined) {
+      throw new GovernanceError(GovernanceCode.BAD_REQUEST, 'Send either an x-api-key or an Authorization bearer token, not both: the consumer would be ambiguous', {
+        status: 400,
+        details: { reason: 'ambiguous-credentials' },
+      });
+    }
+    if (apiKey !== undefined) {
+      const consumerId = apiKeys.consumerOf(apiKey);
+      if (consumerId === null) throw unauthenticated('unregistered-key', 'The x-api-key is not registered');
+      return consumers.get(consumerId)!;
+    }
+    if (authorization !== undefined) {
+      const match = /^Bearer +([^\s]+) *$/i.exec(authorization);
+      if (!match) throw unauthenticated('malformed-authorization', 'The Authorization header must be "Bearer <token>"');
+      return consumerOfToken(match[1]);
+    }
+    if (anonymous && allowAnonymous) return anonymous;
+    throw unauthenticated('missing-credentials', 'No credentials: send an x-api-key header or an Authorization bearer token');
   };
+  return { identify: async (headers, options) => consumerOf(headers, options), consumerOf };
 }
 
 export type IdentityModule = GovernanceModule & { identifier: Identifier };
@@ -149,18 +150,22 @@ export type IdentityModule = GovernanceModule & { identifier: Identifier };
  */
 export function createIdentityModule(options: IdentityOptions): IdentityModule {
   const identifier = createIdentifier(options);
+  function admit(request: GovernedRequest, consumer: Consumer): void {
+    request.context.consumer = consumer;
+    if (consumer.requireClientName && !request.context.client.name) {
+      throw new GovernanceError(GovernanceCode.CLIENT_NAME_REQUIRED, `Consumer "${consumer.id}" must name its client in the apollographql-client-name header`, {
+        status: 400,
+        details: { consumer: consumer.id, header: 'apollographql-client-name' },
+      });
+    }
+  }
   return {
     name: 'identity',
     identifier,
-    async onRequest(request) {
-      const consumer = await identifier.identify(request.headers);
-      request.context.consumer = consumer;
-      if (consumer.requireClientName && !request.context.client.name) {
-        throw new GovernanceError(GovernanceCode.CLIENT_NAME_REQUIRED, `Consumer "${consumer.id}" must name its client in the apollographql-client-name header`, {
-          status: 400,
-          details: { consumer: consumer.id, header: 'apollographql-client-name' },
-        });
-      }
+    onRequest(request) {
+      const consumer = identifier.consumerOf(request.headers);
+      if (consumer instanceof Promise) return consumer.then((identified) => admit(request, identified));
+      admit(request, consumer);
     },
     operation: {
       // The resolved operation covers every form: a body operationName, a single named operation, a persisted document.

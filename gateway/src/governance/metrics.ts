@@ -9,7 +9,8 @@
  * per consumer and `other` beyond, `code` an error code, `subgraph` a subgraph name.
  */
 import type { FastifyInstance } from 'fastify';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { BucketHistogram, type HistogramSeries } from './bucket-histogram';
 import type { GovernanceModule } from './module';
 import { watchRequests, type FinishedRequest, type RequestWatch } from './request-log';
 import { GovernanceCode } from './errors';
@@ -71,20 +72,21 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     labelNames: ['code'] as const,
     registers: [registry],
   });
-  const requestDuration = new Histogram({
-    name: 'switchyard_gateway_request_duration_seconds',
-    help: 'Time from receiving a GraphQL request to sending its response, by consumer and operation name',
-    labelNames: ['consumer', 'operation'] as const,
-    buckets: options.requestDurationBuckets ?? [...METRICS_DEFAULTS.requestDurationBuckets],
-    registers: [registry],
-  });
-  const subgraphFetchDuration = new Histogram({
-    name: 'switchyard_subgraph_fetch_duration_seconds',
-    help: 'Duration of the gateway calls to each subgraph',
-    labelNames: ['subgraph'] as const,
-    buckets: options.subgraphFetchDurationBuckets ?? [...METRICS_DEFAULTS.subgraphFetchDurationBuckets],
-    registers: [registry],
-  });
+  // Observed on every request and every subgraph call: BucketHistogram, exported as prom-client's Histogram is.
+  const requestDuration = new BucketHistogram(
+    'switchyard_gateway_request_duration_seconds',
+    'Time from receiving a GraphQL request to sending its response, by consumer and operation name',
+    ['consumer', 'operation'],
+    options.requestDurationBuckets ?? METRICS_DEFAULTS.requestDurationBuckets,
+    registry,
+  );
+  const subgraphFetchDuration = new BucketHistogram(
+    'switchyard_subgraph_fetch_duration_seconds',
+    'Duration of the gateway calls to each subgraph',
+    ['subgraph'],
+    options.subgraphFetchDurationBuckets ?? METRICS_DEFAULTS.subgraphFetchDurationBuckets,
+    registry,
+  );
   const subgraphFetchErrors = new Counter({
     name: 'switchyard_subgraph_fetch_errors_total',
     help: 'Gateway calls to a subgraph that failed: unreachable, timed out or a non-2xx answer',
@@ -117,7 +119,7 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
   }
 
   // Label children bound once per label set (bounded as above), not looked up by labels() per call.
-  type OperationSeries = { duration: { observe(seconds: number): void }; outcomes: Map<string, { inc(): void }> };
+  type OperationSeries = { duration: HistogramSeries; outcomes: Map<string, { inc(): void }> };
   const operationSeries = new Map<string, OperationSeries>();
   function seriesOf(consumer: string, operation: string): OperationSeries {
     const key = `${consumer}\u0000${operation}`;
@@ -140,7 +142,7 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     }
   }
 
-  const fetchSeries = new Map<string, { duration: { observe(seconds: number): void }; errors: { inc(): void } }>();
+  const fetchSeries = new Map<string, { duration: HistogramSeries; errors: { inc(): void } }>();
   function fetchSeriesOf(subgraph: string) {
     let series = fetchSeries.get(subgraph);
     if (!series) fetchSeries.set(subgraph, (series = { duration: subgraphFetchDuration.labels({ subgraph }), errors: subgraphFetchErrors.labels({ subgraph }) }));

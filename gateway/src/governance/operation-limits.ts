@@ -193,7 +193,8 @@ export function createOperationLimitsModule(options: OperationLimitsOptions, dep
     costOf,
     onRequest({ body, context }) {
       const maxTokens = limitsOf(context)?.tokens;
-      if (maxTokens !== undefined && typeof body?.query === 'string') check('tokens', maxTokens, tokensOf(body.query), context);
+      // A token is at least one character: a text no longer than the limit needs no counting.
+      if (maxTokens !== undefined && typeof body?.query === 'string' && body.query.length > maxTokens) check('tokens', maxTokens, tokensOf(body.query), context);
     },
     operation: {
       didResolveOperation(request) {

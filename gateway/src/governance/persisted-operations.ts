@@ -112,7 +112,8 @@ export function createPersistedOperationsModule(options: PersistedOperationsOpti
   const apqDocuments = new LRUCache<string, string>({ max: settings.cacheSize });
   const unknown = createUnknownOperationLog(settings, deps, registry);
 
-  async function onRequest(request: GovernedRequest): Promise<void> {
+  /** Synchronous unless the store must be asked: most requests carry no id, or a hot APQ hash. */
+  function onRequest(request: GovernedRequest): void | Promise<void> {
     const consumer = request.context.consumer;
     const mode = consumer?.persistedOperations ?? 'allow';
     const body = request.body;
@@ -145,7 +146,13 @@ export function createPersistedOperationsModule(options: PersistedOperationsOpti
     // A hot APQ hash costs no store round trip (audit mode still tells registered ones apart when it flushes).
     const cached = apqAllowed && body.query === undefined ? apqDocuments.get(id) : undefined;
     if (cached) return run(request, body, cached, id, 'apq');
+    return fromStore(request, body, id, isApq);
+  }
 
+  /** The registered operation, or the APQ document, behind an id this replica does not hold. */
+  async function fromStore(request: GovernedRequest, body: GraphQLRequestBody, id: string, isApq: boolean): Promise<void> {
+    const consumer = request.context.consumer;
+    const mode = consumer?.persistedOperations ?? 'allow';
     const registered = consumer ? await registeredOperation(consumer.id, id, mode === 'persisted-only' || !isApq) : null;
     if (registered) return run(request, body, registered.body, id, 'manifest');
 
