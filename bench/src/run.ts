@@ -295,11 +295,12 @@ async function measureRounds(run: Run, set: SubgraphSet, running: RunningPeer[])
  * the bottleneck.
  */
 async function measureSideBySide(run: Run, set: SubgraphSet, running: RunningPeer[]) {
-  const pair = [GOVERNED, UNGOVERNED].map((name) => running.find((r) => r.peer.name === name));
-  if (run.options.sideBySide === 0 || !pair[0] || !pair[1]) return;
-  const targets = pair as RunningPeer[];
-  for (const workload of run.workloads.filter((w) => targets.every((t) => serves(t.peer, w)))) {
+  const [governed, ungoverned] = [GOVERNED, UNGOVERNED].map((name) => running.find((r) => r.peer.name === name));
+  if (run.options.sideBySide === 0 || !governed || !ungoverned) return;
+  for (const workload of run.workloads.filter((w) => serves(governed.peer, w) && serves(ungoverned.peer, w))) {
     for (let round = 1; round <= run.options.sideBySide; round++) {
+      // Which one the load generator starts first alternates, so neither is always ahead.
+      const targets = round % 2 === 1 ? [governed, ungoverned] : [ungoverned, governed];
       await Promise.all(targets.map((t) => run.load.run({ ...loadRequest(run, t.url, workload), seconds: run.options.warmupSeconds })));
       for (const measurement of await measureTogether(run, targets, workload)) {
         run.sideBySide.push({ subgraphs: set.kind, round, ...measurement });
