@@ -37,6 +37,17 @@ describe('createMetricsModule', () => {
     expect(await requests({ consumer: 'dev-finance-ops', operation: 'C' })).toBe(1);
   });
 
+  test('requests are counted into the counter when it is scraped: each scrape adds what came since the last one', async () => {
+    const metrics = createMetricsModule({ processMetrics: false });
+    const cart = () => value(metrics, 'switchyard_gateway_requests_total', { consumer: 'dev-web-store', operation: 'Cart', outcome: 'ok' });
+    metrics.recordRequest(finished({}));
+    metrics.recordRequest(finished({}));
+    expect(await cart()).toBe(2);
+    expect(await cart()).toBe(2);
+    metrics.recordRequest(finished({}));
+    expect(await metrics.registry.metrics()).toContain('switchyard_gateway_requests_total{consumer="dev-web-store",operation="Cart",outcome="ok"} 3');
+  });
+
   test('a request without consumer or operation name is labelled anonymous', async () => {
     const metrics = createMetricsModule({ processMetrics: false });
     metrics.recordRequest(finished({ consumer: null, operationName: null, outcome: 'rejected', errorCodes: ['UNAUTHENTICATED'] }));

@@ -12,7 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { BucketHistogram, type HistogramSeries } from './bucket-histogram';
 import type { GovernanceModule } from './module';
-import { watchRequests, type FinishedRequest, type RequestWatch } from './request-log';
+import { watchRequests, type FinishedRequest, type RequestOutcome, type RequestWatch } from './request-log';
 import { GovernanceCode } from './errors';
 
 export interface MetricsOptions {
@@ -60,11 +60,19 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
   const registry = new Registry();
   if (options.processMetrics ?? METRICS_DEFAULTS.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'switchyard_gateway_' });
 
+  // Counted per request in plain numbers (`counted`), added to the counter when it is scraped.
+  const counted: { count: number; add(count: number): void }[] = [];
   const requests = new Counter({
     name: 'switchyard_gateway_requests_total',
     help: 'GraphQL requests answered, by consumer, operation name and outcome (ok, error: executed with errors, rejected: answered without executing)',
     labelNames: ['consumer', 'operation', 'outcome'] as const,
     registers: [registry],
+    collect() {
+      for (const series of counted) {
+        if (series.count > 0) series.add(series.count);
+        series.count = 0;
+      }
+    },
   });
   const errors = new Counter({
     name: 'switchyard_gateway_errors_total',
@@ -106,35 +114,36 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
   });
 
   const maxOperations = options.maxOperationsPerConsumer ?? METRICS_DEFAULTS.maxOperationsPerConsumer;
-  const operationsByConsumer = new Map<string, Set<string>>();
-  /** The operation label: its name while the consumer has fewer than `maxOperations` names, `other` after. */
-  function operationLabel(consumer: string, name: string | null): string {
-    if (!name) return ANONYMOUS;
-    let seen = operationsByConsumer.get(consumer);
-    if (!seen) operationsByConsumer.set(consumer, (seen = new Set()));
-    if (seen.has(name)) return name;
-    if (seen.size >= maxOperations) return OTHER;
-    seen.add(name);
-    return name;
-  }
-
-  // Label children bound once per label set (bounded as above), not looked up by labels() per call.
-  type OperationSeries = { duration: HistogramSeries; outcomes: Map<string, { inc(): void }> };
-  const operationSeries = new Map<string, OperationSeries>();
-  function seriesOf(consumer: string, operation: string): OperationSeries {
-    const key = `${consumer}\u0000${operation}`;
-    let series = operationSeries.get(key);
-    if (!series) operationSeries.set(key, (series = { duration: requestDuration.labels({ consumer, operation }), outcomes: new Map() }));
+  // Series bound once per (consumer, operation label): a consumer's first `maxOperations` operation
+  // names are labels of their own, later ones share `other`, requests without a name `anonymous`.
+  type OperationSeries = { duration: HistogramSeries; outcomes: Partial<Record<RequestOutcome, { count: number }>>; consumer: string; operation: string };
+  const byConsumer = new Map<string, { byLabel: Map<string, OperationSeries>; names: number }>();
+  function seriesOf(consumer: string, name: string | null): OperationSeries {
+    let ofConsumer = byConsumer.get(consumer);
+    if (!ofConsumer) byConsumer.set(consumer, (ofConsumer = { byLabel: new Map(), names: 0 }));
+    const known = ofConsumer.byLabel.get(name || ANONYMOUS);
+    if (known) return known;
+    const operation = !name ? ANONYMOUS : ofConsumer.names < maxOperations ? name : OTHER;
+    if (operation === name) ofConsumer.names++;
+    let series = ofConsumer.byLabel.get(operation);
+    if (!series) ofConsumer.byLabel.set(operation, (series = { duration: requestDuration.labels({ consumer, operation }), outcomes: {}, consumer, operation }));
     return series;
+  }
+  function countOutcome(series: OperationSeries, outcome: RequestOutcome): void {
+    let count = series.outcomes[outcome];
+    if (!count) {
+      const child = requests.labels({ consumer: series.consumer, operation: series.operation, outcome });
+      const pending = { count: 0, add: (n: number) => child.inc(n) };
+      counted.push(pending);
+      series.outcomes[outcome] = count = pending;
+    }
+    count.count++;
   }
 
   function recordRequest(request: FinishedRequest): void {
     const consumer = request.consumer ?? ANONYMOUS;
-    const operation = operationLabel(consumer, request.operationName);
-    const series = seriesOf(consumer, operation);
-    let outcome = series.outcomes.get(request.outcome);
-    if (!outcome) series.outcomes.set(request.outcome, (outcome = requests.labels({ consumer, operation, outcome: request.outcome })));
-    outcome.inc();
+    const series = seriesOf(consumer, request.operationName);
+    countOutcome(series, request.outcome);
     series.duration.observe(request.durationMs / 1000);
     for (const code of request.errorCodes) {
       errors.inc({ code: ERROR_CODE.test(code) ? code : OTHER });

@@ -102,15 +102,21 @@ export function watchRequests(onFinished: (request: FinishedRequest) => void, gr
       },
     },
     attach(app) {
+      // Callback hooks (no promise per request); routeOptions is built on each read, so it is read last.
       // An answer that never reached Apollo Server (a governance refusal, an HTTP error): its codes are in the body.
-      app.addHook('onSend', async (request, reply, payload) => {
-        if (request.routeOptions.url !== graphqlPath || reply.statusCode < 400 || typeof payload !== 'string') return payload;
-        if (contexts.get(request.headers)?.context.governance[FACTS_KEY]) return payload;
-        refusalCodes.set(request, errorCodesIn(payload));
-        return payload;
+      app.addHook('onSend', (request, reply, payload, done) => {
+        if (reply.statusCode >= 400 && typeof payload === 'string' && request.routeOptions.url === graphqlPath && !contexts.get(request.headers)?.context.governance[FACTS_KEY]) {
+          refusalCodes.set(request, errorCodesIn(payload));
+        }
+        done(null, payload);
       });
-      app.addHook('onResponse', async (request, reply) => {
-        if (request.routeOptions.url === graphqlPath) onFinished(finished(request, reply));
+      app.addHook('onResponse', (request, reply, done) => {
+        try {
+          if (request.routeOptions.url === graphqlPath) onFinished(finished(request, reply));
+          done();
+        } catch (error) {
+          done(error as Error);
+        }
       });
     },
   };
