@@ -1,5 +1,12 @@
 import type { Consumer } from './governance/consumer';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by the /graphql handler before any governance module runs: how the HTTP side (the request watch) finds what the GraphQL side learned. */
+    gatewayContext: GatewayContext | null;
+  }
+}
+
 /** What the gateway knows about one request while it runs. */
 export interface GatewayContext {
   correlationId: string;

@@ -69,6 +69,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
 
   const app = Fastify({ logger: config.logLevel === 'silent' ? false : { level: config.logLevel }, bodyLimit: config.bodyLimitBytes });
   app.decorateRequest('correlationId', '');
+  app.decorateRequest('gatewayContext', null);
   app.addHook('onRequest', async (request, reply) => {
     request.correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
     reply.header(CORRELATION_HEADER, request.correlationId);
@@ -90,6 +91,7 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         client: { name: headerValue(request.headers[CLIENT_NAME_HEADER]), version: headerValue(request.headers[CLIENT_VERSION_HEADER]) },
         governance: {},
       };
+      request.gatewayContext = context;
       const governed: GovernedRequest = {
         method: request.method,
         headers: request.headers,

@@ -20,3 +20,17 @@ test('finds the consumer holding a key among several, and none for a key nobody 
 test('refuses a registered hash that is not a lowercase hex sha-256', () => {
   expect(() => new ApiKeyIndex([{ sha256: 'key-a', consumerId: 'a' }])).toThrow('the API key hash of consumer "a" is not a lowercase hex SHA-256');
 });
+
+test('a key found before is found again (remembered as presented); unknown keys stay unknown however often they are tried', () => {
+  const index = new ApiKeyIndex([
+    { sha256: hashApiKey('key-a'), consumerId: 'a' },
+    { sha256: hashApiKey('key-b'), consumerId: 'b' },
+  ]);
+  for (let i = 0; i < 3; i++) {
+    expect(index.consumerOf('key-a')).toBe('a');
+    expect(index.consumerOf('key-a ')).toBeNull();
+    expect(index.consumerOf(`guess-${i}`)).toBeNull();
+  }
+  expect(index.consumerOf('key-b')).toBe('b');
+  expect(index.consumerOf('KEY-A')).toBeNull();
+});

@@ -13,9 +13,14 @@ export const API_KEY_HASH_PATTERN = /^[0-9a-f]{64}$/;
  * Which consumer an API key belongs to, looked up by the SHA-256 of the presented key: the lookup
  * time depends on that digest, never on how close the key came to a registered one (as a database
  * of hashed keys is searched), and stays the same however many keys are registered.
+ * A key found once is remembered as presented, so a busy consumer's key is hashed once, not per
+ * request. Only registered keys are remembered (at most one entry per registered key: unknown keys
+ * cannot grow it), and a map lookup compares strings only on a collision of V8's per-process seeded
+ * string hash, so it tells nothing about how close an unknown key came to a registered one either.
  */
 export class ApiKeyIndex {
   private readonly consumerByHash = new Map<string, string>();
+  private readonly consumerByKey = new Map<string, string>();
 
   constructor(keys: Iterable<{ sha256: string; consumerId: string }>) {
     // The governance config already refuses one key given to two consumers (governance-config.ts).
@@ -27,6 +32,11 @@ export class ApiKeyIndex {
 
   /** The id of the consumer holding `key`, or null when no consumer does. */
   consumerOf(key: string): string | null {
-    return this.consumerByHash.get(hashApiKey(key)) ?? null;
+    const known = this.consumerByKey.get(key);
+    if (known !== undefined) return known;
+    const consumerId = this.consumerByHash.get(hashApiKey(key)) ?? null;
+    // Bounded by the registered keys: each is remembered in one form, the first it was presented in.
+    if (consumerId !== null && this.consumerByKey.size < this.consumerByHash.size) this.consumerByKey.set(key, consumerId);
+    return consumerId;
   }
 }

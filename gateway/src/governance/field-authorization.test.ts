@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { GraphQLRequestContextDidResolveOperation, GraphQLRequestContextWillSendResponse, GraphQLRequestListener } from '@apollo/server';
-import { getOperationAST, parse, print, type GraphQLObjectType } from 'graphql';
+import { getOperationAST, parse, print, type DocumentNode, type GraphQLObjectType } from 'graphql';
 import { REPO_ROOT } from '../config';
 import type { GatewayContext } from '../context';
 import { SupergraphSource } from '../supergraph-manager';
@@ -239,9 +239,12 @@ describe('field authorization module', () => {
     requireOperationName: false,
   });
 
+  // As Apollo Server's document store does: one parsed document per query text.
+  const documents = new Map<string, DocumentNode>();
   async function run(module: ReturnType<typeof createFieldAuthorizationModule>, query: string, who: Consumer | null, data: Record<string, unknown>) {
     const listener = (await governancePlugin([module])!.requestDidStart!({} as never)) as GraphQLRequestListener<GatewayContext>;
-    const document = parse(query);
+    let document = documents.get(query);
+    if (!document) documents.set(query, (document = parse(query)));
     const request = {
       request: { query },
       document,

@@ -7,7 +7,7 @@
  * GraphQL does) and one UNAUTHORIZED_FIELD_OR_TYPE error per path naming the missing requirement.
  * reject: the whole operation is refused (403) listing every missing requirement.
  *
- * The analysis is cached per (document, operation, consumer scope set); the filtered document gets
+ * The analysis is cached per (parsed document, operation, consumer scope set); the filtered document gets
  * its own query hash, so the executor's plan cache (keyed by queryHash and operationName) never
  * serves one consumer's plan to a consumer who may see more or less.
  */
@@ -39,27 +39,25 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../context';
 import type { SupergraphSource } from '../supergraph-manager';
 import type { Consumer } from './consumer';
 import { GovernanceCode, GovernanceError } from './errors';
 import type { GovernanceModule } from './module';
+import { OperationCache } from './operation-cache';
 
 export interface FieldAuthorizationOptions {
   /** filter: remove unauthorized fields (null + an error per path); reject: refuse the whole operation. Default `filter`. */
   onUnauthorized?: 'filter' | 'reject';
   /** The consumer served to requests without credentials: it is not authenticated, whatever its scopes. Default null (none). */
   anonymousConsumer?: string | null;
-  /** How many analyses (document × operation × scope set) are kept. Default 10000. */
-  cacheSize?: number;
 }
 
 export interface FieldAuthorizationDeps {
   supergraph: SupergraphSource;
 }
 
-export const FIELD_AUTHORIZATION_DEFAULTS = { onUnauthorized: 'filter', anonymousConsumer: null, cacheSize: 10_000 } as const;
+export const FIELD_AUTHORIZATION_DEFAULTS = { onUnauthorized: 'filter', anonymousConsumer: null } as const;
 
 /** What a field or type asks of a consumer; both parts must hold. */
 export interface Requirement {
@@ -400,7 +398,8 @@ export function createFieldAuthorizationModule(options: FieldAuthorizationOption
 
   // Derived from the supergraph: rebuilt, and every cached analysis dropped, when it is swapped.
   let declared = declaredRequirementsOf(deps.supergraph.current);
-  const analyses = new LRUCache<string, { result: FieldAuthorization | null }>({ max: options.cacheSize ?? FIELD_AUTHORIZATION_DEFAULTS.cacheSize });
+  // By document and operation, then by the caller's scope set.
+  const analyses = new OperationCache<Map<string, FieldAuthorization | null>>();
   deps.supergraph.onUpdate((source) => {
     declared = declaredRequirementsOf(source.current);
     analyses.clear();
@@ -421,13 +420,13 @@ export function createFieldAuthorizationModule(options: FieldAuthorizationOption
 
   function authorize(request: GraphQLRequestContextDidResolveOperation<GatewayContext>): FieldAuthorization | null {
     const { caller, key: callerKey } = callerOf(request.contextValue.consumer);
-    const key = `${request.queryHash}\0${request.operationName ?? ''}\0${callerKey}`;
-    let analysis = analyses.get(key);
-    if (!analysis) {
-      analysis = { result: authorizeOperation(deps.supergraph.apiSchema(), declared, request.document, request.operationName, caller, request.queryHash) };
-      analyses.set(key, analysis);
+    const byCaller = analyses.get(request.document, request.operationName, () => new Map());
+    let analysis = byCaller.get(callerKey);
+    if (analysis === undefined) {
+      analysis = authorizeOperation(deps.supergraph.apiSchema(), declared, request.document, request.operationName, caller, request.queryHash);
+      byCaller.set(callerKey, analysis);
     }
-    return analysis.result;
+    return analysis;
   }
 
   return {

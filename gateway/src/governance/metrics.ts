@@ -163,7 +163,6 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     name: 'metrics',
     registry,
     watch,
-    onRequest: watch.onRequest,
     operation: watch.operation,
     recordRequest,
     observeSubgraphFetch(subgraph, seconds, ok) {
@@ -179,8 +178,8 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
 
 /**
  * Serves `GET /metrics` (Prometheus text format) on the gateway's app and installs the hooks that
- * count every GraphQL request. Call before the app is ready; the metrics module's `onRequest` must
- * come first in the governance chain, so refused requests are counted with their consumer.
+ * count every GraphQL request (refused ones with the consumer identified so far, see RequestWatch).
+ * Call before the app is ready.
  */
 export function registerMetricsRoute(app: FastifyInstance, metrics: MetricsModule, path = '/metrics'): void {
   metrics.watch.attach(app);

@@ -12,6 +12,7 @@ import type { GatewayContext } from '../context';
 import type { SupergraphSource } from '../supergraph-manager';
 import { GovernanceCode, GovernanceError } from './errors';
 import type { GovernanceModule } from './module';
+import { OperationCache } from './operation-cache';
 import { COST_DEFAULTS, costDirectivesOf, costVariablesOf, operationCost, type CostDirectives } from './operation-cost';
 
 /** The most one operation may be, per measure; an absent measure is not limited. */
@@ -37,7 +38,7 @@ export interface OperationLimitsOptions {
   defaultListSize?: number;
   /** The least a mutation's root field costs. Default 10. */
   mutationWeight?: number;
-  /** How many analysed documents (per operation) are kept. Default 5000. */
+  /** How many costs that depend on variables (per operation and values) are kept. Default 5000. */
   cacheSize?: number;
 }
 
@@ -121,6 +122,8 @@ interface OperationAnalysis extends OperationShape {
   tokens: number;
   /** Variables whose values change the cost; the cost is cached per their values. */
   costVariables: string[];
+  /** The cost, when no variable changes it. */
+  fixedCost: number | null;
 }
 
 export type OperationLimitsModule = GovernanceModule & {
@@ -139,7 +142,7 @@ export function createOperationLimitsModule(options: OperationLimitsOptions, dep
 
   // Derived from the supergraph: rebuilt, and every cached figure dropped, when it is swapped.
   let directives: CostDirectives = costDirectivesOf(deps.supergraph.current);
-  const analyses = new LRUCache<string, OperationAnalysis>({ max: cacheSize });
+  const analyses = new OperationCache<OperationAnalysis>();
   const costs = new LRUCache<string, number>({ max: cacheSize });
   // Keyed by the text itself (before parsing there is no hash yet), bounded by total length.
   const tokenCounts = new LRUCache<string, number>({ maxSize: 16 * 1_048_576, sizeCalculation: (_count, source) => Math.max(1, source.length) });
@@ -164,20 +167,19 @@ export function createOperationLimitsModule(options: OperationLimitsOptions, dep
   const limitsOf = (context: GatewayContext): TierLimits | undefined => (context.consumer ? options.tiers[context.consumer.tier] : undefined);
 
   function analyse(request: GraphQLRequestContextDidResolveOperation<GatewayContext>, operation: OperationDefinitionNode): OperationAnalysis {
-    const key = `${request.queryHash}:${request.operationName ?? ''}`;
-    let analysis = analyses.get(key);
-    if (!analysis) {
-      analysis = {
+    return analyses.get(request.document, request.operationName, () => {
+      const costVariables = costVariablesOf(request.document, operation, directives).names;
+      return {
         ...operationShape(request.document, operation),
         tokens: tokensOf(request.source),
-        costVariables: costVariablesOf(request.document, operation, directives).names,
+        costVariables,
+        fixedCost: costVariables.length === 0 ? costOf(request.document, operation) : null,
       };
-      analyses.set(key, analysis);
-    }
-    return analysis;
+    });
   }
 
   function costFor(request: GraphQLRequestContextDidResolveOperation<GatewayContext>, operation: OperationDefinitionNode, analysis: OperationAnalysis): number {
+    if (analysis.fixedCost !== null) return analysis.fixedCost;
     const variables = request.request.variables ?? {};
     const key = `${request.queryHash}:${request.operationName ?? ''}:${JSON.stringify(analysis.costVariables.map((name) => variables[name] ?? null))}`;
     let cost = costs.get(key);

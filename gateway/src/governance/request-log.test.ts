@@ -62,13 +62,13 @@ async function appWithRefusingRoute(onFinished: (request: FinishedRequest) => vo
   const watch = watchRequests(onFinished);
   const app = Fastify();
   app.decorateRequest('correlationId', '');
+  app.decorateRequest('gatewayContext', null);
   app.addHook('onRequest', async (request) => {
     request.correlationId = String(request.headers['x-correlation-id'] ?? 'generated');
   });
   app.post('/graphql', async (request, reply) => {
     const context: GatewayContext = { correlationId: request.correlationId, startedAt: 0, consumer: null, client: { name: 'portal', version: '2' }, governance: {} };
-    const governed = { method: 'POST', headers: request.headers, body: request.body as never, context, responseHeaders: {} };
-    watch.onRequest(governed);
+    request.gatewayContext = context;
     context.consumer = { id: 'dev-web-store' } as never;
     const refusal = new GovernanceError(GovernanceCode.RATE_LIMITED, 'slow down', { status: 429, headers: { 'Retry-After': '3' } });
     return reply.code(refusal.status).headers(refusal.headers).send(refusal.toResponseBody());
@@ -113,8 +113,9 @@ describe('createRequestLogModule', () => {
     const module = createRequestLogModule({}, { logger: createLogger('info', out.stream) });
     const app = Fastify();
     app.decorateRequest('correlationId', 'c-9');
+    app.decorateRequest('gatewayContext', null);
     app.post('/graphql', async (request, reply) => {
-      module.onRequest!({ method: 'POST', headers: request.headers, body: {}, context: { correlationId: 'c-9', startedAt: 0, consumer: null, client: { name: null, version: null }, governance: {} }, responseHeaders: {} });
+      request.gatewayContext = { correlationId: 'c-9', startedAt: 0, consumer: null, client: { name: null, version: null }, governance: {} };
       return reply.code(503).send({ errors: [{ message: 'store away', extensions: { code: 'SERVICE_UNAVAILABLE' } }] });
     });
     module.register(app);

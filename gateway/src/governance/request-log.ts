@@ -12,8 +12,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logOptions } from '@switchyard/kit';
-import type { GatewayContext } from '../context';
-import type { GovernanceModule, GovernedRequest, OperationHooks } from './module';
+import type { GovernanceModule, OperationHooks } from './module';
 
 /** The gateway's logger (also Fastify's: `loggerInstance`), with the redaction every Switchyard process uses. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
@@ -49,9 +48,11 @@ interface GraphQLFacts {
 }
 const FACTS_KEY = 'finishedRequestFacts';
 
+/**
+ * Reads each request's GatewayContext from the Fastify request (`request.gatewayContext`, set by the
+ * /graphql handler before any module can refuse it), so a refusal is reported with what was known.
+ */
 export interface RequestWatch {
-  /** Goes first in the governance chain: links the Fastify request to its GatewayContext before any module can refuse it. */
-  onRequest(request: GovernedRequest): void;
   /** Records the resolved operation and the response's errors. */
   operation: OperationHooks;
   /** Adds the Fastify hooks that report each finished request of `graphqlPath` (call before the app is ready). */
@@ -63,15 +64,12 @@ const MAX_OPERATION_NAME = 200;
 
 /** Calls `onFinished` once for every request to `graphqlPath` when its response has been sent. */
 export function watchRequests(onFinished: (request: FinishedRequest) => void, graphqlPath = '/graphql'): RequestWatch {
-  // GovernedRequest.headers is the Fastify request's own headers object: the one link between the HTTP and GraphQL sides.
-  const contexts = new WeakMap<object, { context: GatewayContext; claimedOperationName: string | null }>();
   const refusalCodes = new WeakMap<FastifyRequest, string[]>();
 
   function finished(request: FastifyRequest, reply: FastifyReply): FinishedRequest {
-    const linked = contexts.get(request.headers);
-    const context = linked?.context;
+    const context = request.gatewayContext;
     const facts = context?.governance[FACTS_KEY] as GraphQLFacts | undefined;
-    const operationName = facts ? facts.operationName : (linked?.claimedOperationName ?? null);
+    const operationName = facts ? facts.operationName : context ? claimedOperationName(request) : null;
     return {
       correlationId: request.correlationId,
       consumer: context?.consumer?.id ?? null,
@@ -86,10 +84,6 @@ export function watchRequests(onFinished: (request: FinishedRequest) => void, gr
   }
 
   return {
-    onRequest({ headers, body, context }) {
-      const claimed = typeof body?.operationName === 'string' && body.operationName ? body.operationName : null;
-      contexts.set(headers, { context, claimedOperationName: claimed });
-    },
     operation: {
       willSendResponse({ contextValue, operationName, request, response }) {
         const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
@@ -105,7 +99,7 @@ export function watchRequests(onFinished: (request: FinishedRequest) => void, gr
       // Callback hooks (no promise per request); routeOptions is built on each read, so it is read last.
       // An answer that never reached Apollo Server (a governance refusal, an HTTP error): its codes are in the body.
       app.addHook('onSend', (request, reply, payload, done) => {
-        if (reply.statusCode >= 400 && typeof payload === 'string' && request.routeOptions.url === graphqlPath && !contexts.get(request.headers)?.context.governance[FACTS_KEY]) {
+        if (reply.statusCode >= 400 && typeof payload === 'string' && request.routeOptions.url === graphqlPath && !request.gatewayContext?.governance[FACTS_KEY]) {
           refusalCodes.set(request, errorCodesIn(payload));
         }
         done(null, payload);
@@ -120,6 +114,12 @@ export function watchRequests(onFinished: (request: FinishedRequest) => void, gr
       });
     },
   };
+}
+
+/** The operation name a request refused before GraphQL gave (body or GET parameters). */
+function claimedOperationName(request: FastifyRequest): string | null {
+  const params = (request.method === 'GET' ? request.query : request.body) as { operationName?: unknown } | null | undefined;
+  return typeof params?.operationName === 'string' && params.operationName ? params.operationName : null;
 }
 
 function codeOf(error: { extensions?: Record<string, unknown> }): string {
@@ -156,8 +156,8 @@ export type RequestLogModule = GovernanceModule & {
 export const REQUEST_LOG_DEFAULTS = { level: 'info', graphqlPath: '/graphql' } as const;
 
 /**
- * The request log module. Its `onRequest` must come first in the governance chain (before identity)
- * so refused requests are logged with what was known of them; `register(app)` installs its hooks.
+ * The request log module: `register(app)` installs its hooks; refused requests are logged with what
+ * was known of them (see RequestWatch).
  */
 export function createRequestLogModule(options: RequestLogOptions, deps: RequestLogDeps): RequestLogModule {
   const level = options.level ?? REQUEST_LOG_DEFAULTS.level;
@@ -172,7 +172,6 @@ export function createRequestLogModule(options: RequestLogOptions, deps: Request
   }, options.graphqlPath ?? REQUEST_LOG_DEFAULTS.graphqlPath);
   return {
     name: 'request-log',
-    onRequest: watch.onRequest,
     operation: watch.operation,
     register: watch.attach,
   };

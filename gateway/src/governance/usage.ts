@@ -8,11 +8,11 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { Kind, separateOperations, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../context';
 import type { SupergraphSource } from '../supergraph-manager';
 import { GovernanceCode, GovernanceError } from './errors';
 import type { GovernanceModule } from './module';
+import { OperationCache } from './operation-cache';
 import { stagesOfRootFields, type StageSla } from './stage-sla';
 import type { GovernanceStore } from './store/governance-store';
 import { durationMs, UsageAggregator } from './usage-aggregator';
@@ -100,7 +100,7 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
   const reports = createUsageReports({ store: deps.store, supergraph: deps.supergraph, bucketMs, stages: options.stages ?? {}, now });
 
   // Derived from the supergraph once per document (and per supergraph: both reset on a swap): a request only counts.
-  const shapes = new LRUCache<string, OperationShape>({ max: 5_000 });
+  const shapes = new OperationCache<OperationShape>();
   let stageOf = stagesOfRootFields(deps.supergraph.current);
   deps.supergraph.onUpdate((source) => {
     shapes.clear();
@@ -118,11 +118,9 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
     const queryHash = request.queryHash ?? createHash('sha256').update(request.request.query ?? '').digest('hex');
 
     let shape = NO_OPERATION;
-    if (request.document && request.operation) {
-      const cacheKey = `${queryHash}:${operationName}`;
-      const cached = shapes.get(cacheKey);
-      shape = cached ?? shapeOf(operationSelection(deps.supergraph.apiSchema(), request.document, request.operation.name?.value ?? ''));
-      if (!cached) shapes.set(cacheKey, shape);
+    const { document, operation } = request;
+    if (document && operation) {
+      shape = shapes.get(document, operation.name?.value, () => shapeOf(operationSelection(deps.supergraph.apiSchema(), document, operation.name?.value ?? '')));
     }
     const { selection } = shape;
 
