@@ -116,14 +116,16 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
   const now = deps.now ?? Date.now;
 
   // A consumer's rules, all and by measure, derived once (a request charges one measure's rules).
-  const rulesByConsumer = new Map<string, Record<'all' | RateMeasure, RateRule[]>>();
+  // By tier, then consumer id: no key string per request (a token's consumer is a new object each time).
+  const rulesByTier = new Map<string, Map<string, Record<'all' | RateMeasure, RateRule[]>>>();
   function rulesOf(consumer: Pick<Consumer, 'id' | 'tier'>): Record<'all' | RateMeasure, RateRule[]> {
-    const cacheKey = `${consumer.id}\n${consumer.tier}`;
-    let rules = rulesByConsumer.get(cacheKey);
+    let ofTier = rulesByTier.get(consumer.tier);
+    if (!ofTier) rulesByTier.set(consumer.tier, (ofTier = new Map()));
+    let rules = ofTier.get(consumer.id);
     if (!rules) {
       const all = rulesWithOverrides(tierRules.get(consumer.tier) ?? [], consumerRules.get(consumer.id) ?? []);
       rules = { all, requests: all.filter((rule) => rule.measure === 'requests'), cost: all.filter((rule) => rule.measure === 'cost') };
-      rulesByConsumer.set(cacheKey, rules);
+      ofTier.set(consumer.id, rules);
     }
     return rules;
   }
@@ -145,8 +147,8 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
   }
 
   /** Decided from this replica's grant when it can be (most requests: no promise), else by asking the store. */
-  function take(consumerId: string, rule: RateRule, amount: number): Decision | Promise<Decision> {
-    const budget = budgetOf(consumerId, rule, now());
+  function take(consumerId: string, rule: RateRule, amount: number, at: number): Decision | Promise<Decision> {
+    const budget = budgetOf(consumerId, rule, at);
     const admitted = budget.lease.tryTake(amount);
     if (admitted !== null) return { rule, span: budget.span, admitted, remaining: budget.lease.remaining() };
     return reserveAndTake(budget, rule, amount);
@@ -174,19 +176,23 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
 
   /** Charges `amount` to every rule of `measure`; the refusal, if any, names the rule whose window ends last. Synchronous when every rule is decided locally. */
   function charge(consumer: Consumer, measure: RateMeasure, amount: number): Decision[] | Promise<Decision[]> {
-    const pending = rulesOf(consumer)[measure].map((rule) => take(consumer.id, rule, amount));
-    return pending.some((decision) => decision instanceof Promise) ? Promise.all(pending).then(admittedOrRefused) : admittedOrRefused(pending as Decision[]);
+    const at = now();
+    const pending = rulesOf(consumer)[measure].map((rule) => take(consumer.id, rule, amount, at));
+    for (const decision of pending) if (decision instanceof Promise) return Promise.all(pending).then(admittedOrRefused);
+    return admittedOrRefused(pending as Decision[]);
   }
 
   function admittedOrRefused(decisions: Decision[]): Decision[] {
-    const refused = decisions.filter((decision) => !decision.admitted).sort((a, b) => b.span.end - a.span.end)[0];
+    let refused: Decision | undefined;
+    for (const decision of decisions) if (!decision.admitted && (!refused || decision.span.end > refused.span.end)) refused = decision;
     if (refused) throw rateLimited(refused, now());
     return decisions;
   }
 
   function reportTightest(decisions: Decision[], responseHeaders: Record<string, string>): void {
     // The tightest rule is the one a client should pace itself by.
-    const tightest = decisions.sort((a, b) => a.remaining - b.remaining)[0];
+    let tightest: Decision | undefined;
+    for (const decision of decisions) if (!tightest || decision.remaining < tightest.remaining) tightest = decision;
     if (!tightest) return;
     responseHeaders['RateLimit-Limit'] = String(tightest.rule.limit);
     responseHeaders['RateLimit-Remaining'] = String(tightest.remaining);
