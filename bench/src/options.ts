@@ -76,7 +76,7 @@ export function benchOptions(argv: string[]): BenchOptions {
     warmupSeconds: positive('warmup', values.warmup ?? (quick ? '1' : '3')),
     connections: positive('connections', values.connections!),
     rate: values.rate === undefined ? null : positive('rate', values.rate),
-    sideBySide: values['side-by-side'] === '0' ? 0 : positive('side-by-side', values['side-by-side'] ?? (quick ? '0' : '4')),
+    sideBySide: wholeNumber('side-by-side', values['side-by-side'] ?? (quick ? '0' : '4')),
     subgraphs: list(values.subgraphs ?? (quick ? 'memory' : 'memory,real'), ['memory', 'real'], 'subgraphs'),
     peers,
     workloads: list(values.workloads!, WORKLOADS, 'workloads'),
@@ -91,6 +91,12 @@ export function benchOptions(argv: string[]): BenchOptions {
 function positive(name: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
+  return value;
+}
+
+function wholeNumber(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number (0 or more), got "${raw}"`);
   return value;
 }
 
