@@ -279,9 +279,9 @@ async function measureRounds(run: Run, set: SubgraphSet, running: RunningPeer[])
       for (const target of order) {
         if (!serves(target.peer, workload)) continue;
         await run.load.run({ ...loadRequest(run, target.url, workload), seconds: options.warmupSeconds });
-        const [measurement] = await measureTogether(run, [target], workload);
+        const [{ firstError, ...measurement }] = await measureTogether(run, [target], workload);
         run.measurements.push({ subgraphs: set.kind, round, ...measurement });
-        logMeasurement(`${set.kind} · workload ${workload.number} · round ${round}`, measurement);
+        logMeasurement(`${set.kind} · workload ${workload.number} · round ${round}`, measurement, firstError);
       }
     }
   }
@@ -302,9 +302,9 @@ async function measureSideBySide(run: Run, set: SubgraphSet, running: RunningPee
       // Which one the load generator starts first alternates, so neither is always ahead.
       const targets = round % 2 === 1 ? [governed, ungoverned] : [ungoverned, governed];
       await Promise.all(targets.map((t) => run.load.run({ ...loadRequest(run, t.url, workload), seconds: run.options.warmupSeconds })));
-      for (const measurement of await measureTogether(run, targets, workload)) {
+      for (const { firstError, ...measurement } of await measureTogether(run, targets, workload)) {
         run.sideBySide.push({ subgraphs: set.kind, round, ...measurement });
-        logMeasurement(`${set.kind} · workload ${workload.number} · side by side ${round}`, measurement);
+        logMeasurement(`${set.kind} · workload ${workload.number} · side by side ${round}`, measurement, firstError);
       }
     }
   }
@@ -325,9 +325,9 @@ async function measureTogether(run: Run, targets: RunningPeer[], workload: Workl
   });
 }
 
-function logMeasurement(where: string, m: Omit<Measurement, 'subgraphs' | 'round'> & { firstError?: string }) {
+function logMeasurement(where: string, m: Omit<Measurement, 'subgraphs' | 'round'>, firstError: string | undefined) {
   log(
-    `${where} · ${m.peer.padEnd(22)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  gateway CPU ${(m.gatewayCpu * 100).toFixed(0)}%  errors ${m.errors}${m.firstError ? ` (first: ${m.firstError})` : ''}`,
+    `${where} · ${m.peer.padEnd(22)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  gateway CPU ${(m.gatewayCpu * 100).toFixed(0)}%  errors ${m.errors}${firstError ? ` (first: ${firstError})` : ''}`,
   );
 }
 
