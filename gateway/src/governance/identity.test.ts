@@ -261,6 +261,27 @@ describe('JWT verified with a shared secret (HS256)', () => {
     expect(consumer).toMatchObject({ id: 'sales-portal', principal: 'bob@example.com', scopes: ['finance:read'] });
   });
 
+  test('tokens carrying the same consumer, scopes and subject give the same consumer object; another subject or scope set another', async () => {
+    const id = identifier();
+    const first = await id.identify(bearer(await secretToken({ scp: ['finance:read'] })));
+    const again = await id.identify(bearer(await secretToken({ scp: ['finance:read'], jti: 'another-token' })));
+    expect(again).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    const carol = await new SignJWT({ azp: 'sales-portal', scp: ['finance:read'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(SECRET_ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('carol@example.com')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SHARED_SECRET));
+    const otherSubject = await id.identify(bearer(carol));
+    expect(otherSubject).not.toBe(first);
+    expect(otherSubject).toMatchObject({ id: 'sales-portal', principal: 'carol@example.com', scopes: ['finance:read'] });
+    const fewerScopes = await id.identify(bearer(await secretToken({ scp: [] })));
+    expect(fewerScopes).toMatchObject({ principal: 'bob@example.com', scopes: [] });
+    expect(fewerScopes).not.toBe(first);
+  });
+
   test('a token signed with another secret is refused', async () => {
     const refused = await refusal(identifier().identify(bearer(await secretToken({}, 'another-secret-of-at-least-32-bytes'))));
     expect(refused).toMatchObject({ status: 401, reason: 'bad-signature' });

@@ -7,6 +7,7 @@
  * credential. Also enforces a consumer's requireClientName / requireOperationName.
  */
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { ApiKeyIndex } from './api-keys';
 import type { Consumer } from './consumer';
 import { GovernanceCode, GovernanceError } from './errors';
@@ -57,6 +58,8 @@ export function identityOptionsOf(config: GovernanceConfig): IdentityOptions {
   return { consumers: registeredConsumersOf(config), anonymousConsumer: config.identity.anonymousConsumer, jwt: config.identity.jwt };
 }
 
+/** Consumers derived from tokens kept (per consumer, granted scopes and subject); beyond, the least recent is derived again. */
+const TOKEN_CONSUMERS_KEPT = 10_000;
 const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
 const SHARED_SECRET_ALGORITHMS = ['HS256'];
 
@@ -73,6 +76,10 @@ export function createIdentifier(options: IdentityOptions): Identifier {
   const anonymous = options.anonymousConsumer ? consumers.get(options.anonymousConsumer) : null;
   if (options.anonymousConsumer && !anonymous) throw new Error(`identity: the anonymous consumer "${options.anonymousConsumer}" is not a declared consumer`);
   const issuers = new Map((options.jwt ?? []).map((issuer) => [issuer.issuer, trustedIssuer(issuer)]));
+  // One object per (consumer, granted scopes, subject), however many tokens carry them: what is
+  // derived per consumer object downstream (its signed identity, its authorization caller) is then
+  // derived once, not for every token.
+  const tokenConsumers = new LRUCache<string, Consumer>({ max: TOKEN_CONSUMERS_KEPT });
 
   async function consumerOfToken(token: string): Promise<Consumer> {
     let claims: JWTPayload;
@@ -110,11 +117,12 @@ export function createIdentifier(options: IdentityOptions): Identifier {
     const consumer = consumers.get(consumerId);
     if (!consumer) throw unauthenticated('unknown-consumer', `The bearer token names consumer ${quoted(consumerId)}, which is not registered`);
     const granted = new Set(scopesOf(payload, issuer.scopesClaim ?? 'scope'));
-    return freeze({
-      ...consumer,
-      scopes: consumer.scopes.filter((scope) => granted.has(scope)),
-      ...(typeof payload.sub === 'string' ? { principal: payload.sub } : {}),
-    });
+    const scopes = consumer.scopes.filter((scope) => granted.has(scope));
+    const principal = typeof payload.sub === 'string' ? payload.sub : undefined;
+    const key = JSON.stringify([consumer.id, principal ?? null, scopes]);
+    let derived = tokenConsumers.get(key);
+    if (!derived) tokenConsumers.set(key, (derived = freeze({ ...consumer, scopes, ...(principal !== undefined ? { principal } : {}) })));
+    return derived;
   }
 
   const consumerOf: Identifier['consumerOf'] = (headers, { allowAnonymous = true } = {}) => {
