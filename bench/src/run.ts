@@ -166,9 +166,9 @@ async function session(run: Run, set: SubgraphSet, what: { record: boolean; time
     if (what.time) await measureRounds(run, set, running);
     if (what.time && set.kind === 'memory') await measureSideBySide(run, set, running);
     if (set.kind === 'memory') {
-      const [served, executed] = await Promise.all([set.served(), set.executed()]);
-      const total = (counts: Record<string, number>) => Object.values(counts).reduce((sum, n) => sum + n, 0);
-      log(`in-memory subgraphs: ${total(executed)} of ${total(served)} requests executed, the rest replayed`);
+      const counts = Object.values(await set.counts());
+      const total = (of: 'served' | 'executed') => counts.reduce((sum, count) => sum + count[of], 0);
+      log(`in-memory subgraphs: ${total('executed')} of ${total('served')} requests executed, the rest replayed`);
     }
   } finally {
     await Promise.all(running.map(({ proc }) => proc.stop()));

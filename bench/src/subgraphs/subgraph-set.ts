@@ -15,14 +15,20 @@ import { recordedFileOf, replayFileOf, sdlFileOf } from './subgraph-files';
 
 export type SubgraphKind = 'real' | 'memory';
 
+/** What a subgraph process answers on GET /bench/served. */
+export interface ServedCount {
+  served: number;
+  executed: number;
+}
+
 export interface SubgraphSet {
   kind: SubgraphKind;
   /** GraphQL endpoint of each subgraph. */
   urls: Record<string, string>;
   /** GraphQL requests each subgraph has served since it started. */
   served(): Promise<Record<string, number>>;
-  /** Of those, the requests an in-memory twin executed because it had no recorded answer to replay (0 for real subgraphs). */
-  executed(): Promise<Record<string, number>>;
+  /** The same, with how many of them an in-memory twin executed because it had no recorded answer to replay (0 for real subgraphs). */
+  counts(): Promise<Record<string, ServedCount>>;
   startRecording(): Promise<void>;
   /** Stops recording; what each subgraph served meanwhile. */
   stopRecording(): Promise<Record<string, RecordedExchange[]>>;
@@ -69,11 +75,13 @@ export async function startSubgraphSet(kind: SubgraphKind, options: SubgraphSetO
     return response.json();
   };
 
+  const counts = () => eachSubgraph(async (origin) => (await control(origin, 'GET', '/bench/served')) as ServedCount);
+
   return {
     kind,
     urls: Object.fromEntries(Object.entries(origins).map(([name, origin]) => [name, `${origin}/graphql`])),
-    served: () => eachSubgraph(async (origin) => ((await control(origin, 'GET', '/bench/served')) as { served: number }).served),
-    executed: () => eachSubgraph(async (origin) => ((await control(origin, 'GET', '/bench/served')) as { executed: number }).executed),
+    counts,
+    served: async () => Object.fromEntries(Object.entries(await counts()).map(([name, { served }]) => [name, served])),
     async startRecording() {
       await eachSubgraph((origin) => control(origin, 'POST', '/bench/recording'));
     },

@@ -14,9 +14,9 @@ export const API_KEY_HASH_PATTERN = /^[0-9a-f]{64}$/;
  * time depends on that digest, never on how close the key came to a registered one (as a database
  * of hashed keys is searched), and stays the same however many keys are registered.
  * A key found once is remembered as presented, so a busy consumer's key is hashed once, not per
- * request. Only registered keys are remembered (at most one entry per registered key: unknown keys
- * cannot grow it), and a map lookup compares strings only on a collision of V8's per-process seeded
- * string hash, so it tells nothing about how close an unknown key came to a registered one either.
+ * request. Only a key whose digest is registered gets in, so there is at most one entry per
+ * registered key and unknown keys cannot grow it; a map lookup compares strings only on a collision
+ * of V8's per-process seeded string hash, so it tells nothing about how close an unknown key came.
  */
 export class ApiKeyIndex {
   private readonly consumerByHash = new Map<string, string>();
@@ -35,8 +35,7 @@ export class ApiKeyIndex {
     const known = this.consumerByKey.get(key);
     if (known !== undefined) return known;
     const consumerId = this.consumerByHash.get(hashApiKey(key)) ?? null;
-    // Bounded by the registered keys: each is remembered in one form, the first it was presented in.
-    if (consumerId !== null && this.consumerByKey.size < this.consumerByHash.size) this.consumerByKey.set(key, consumerId);
+    if (consumerId !== null) this.consumerByKey.set(key, consumerId);
     return consumerId;
   }
 }

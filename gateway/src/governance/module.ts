@@ -51,8 +51,8 @@ export interface GovernanceModule {
 /**
  * Apollo Server's request lifecycle hooks a module takes part in, called in module order by the
  * governance plugin. What a module learns about a request between two hooks lives on the request's
- * `contextValue.governance`: the hooks are shared by every request, so a synchronous one costs no
- * allocation and no microtask turn.
+ * `contextValue.governance`: the hooks are shared by every request (no listener per request), and a
+ * hook that returns nothing is not awaited.
  */
 export interface OperationHooks {
   /** Checks on the parsed and validated operation; throw a GovernanceError to refuse it. */

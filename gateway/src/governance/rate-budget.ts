@@ -213,15 +213,11 @@ export function createRateBudgetModule(options: RateBudgetOptions, deps: RateBud
       responseForOperation(request): GraphQLResponse | null | Promise<GraphQLResponse | null> {
         const { consumer, governance } = request.contextValue;
         if (!consumer) return null;
-        const answer = (error: unknown) => {
-          if (error instanceof GovernanceError) return refusalResponse(error);
-          throw error;
-        };
         try {
           const decisions = charge(consumer, 'cost', governance.cost ?? 0);
-          return decisions instanceof Promise ? decisions.then(() => null, answer) : null;
+          return decisions instanceof Promise ? decisions.then(() => null, refusalOrRethrow) : null;
         } catch (error) {
-          return answer(error);
+          return refusalOrRethrow(error);
         }
       },
     },
@@ -273,4 +269,10 @@ function refusalResponse(error: GovernanceError): GraphQLResponse {
     http: { status: error.status, headers: new HeaderMap(Object.entries(error.headers).map(([name, value]) => [name.toLowerCase(), value])) },
     body: { kind: 'single', singleResult: error.toResponseBody() },
   };
+}
+
+/** A rate refusal becomes the response; anything else is a failure and goes on. */
+function refusalOrRethrow(error: unknown): GraphQLResponse {
+  if (error instanceof GovernanceError) return refusalResponse(error);
+  throw error;
 }
