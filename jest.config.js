@@ -9,11 +9,19 @@ const path = require('node:path');
 function esmPackages(root = path.join(__dirname, 'node_modules')) {
   const names = [];
   for (const entry of fs.readdirSync(root)) {
-    const dirs = entry.startsWith('@') ? fs.readdirSync(path.join(root, entry)).map((n) => `${entry}/${n}`) : [entry];
+    const dirs = entry.startsWith('@')
+      ? fs.readdirSync(path.join(root, entry)).map((n) => `${entry}/${n}`)
+      : [entry];
     for (const name of dirs) {
       try {
-        if (JSON.parse(fs.readFileSync(path.join(root, name, 'package.json'), 'utf8')).type === 'module') names.push(name);
-      } catch {}
+        if (
+          JSON.parse(fs.readFileSync(path.join(root, name, 'package.json'), 'utf8')).type ===
+          'module'
+        )
+          names.push(name);
+      } catch {
+        // not a package folder
+      }
     }
   }
   return names.map((n) => n.replace(/[.+]/g, '\\$&'));
@@ -23,7 +31,10 @@ const esmOnly = esmPackages();
 module.exports = {
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+    ],
     // ESM-only dependencies (Node 20's Jest cannot require them) are transpiled to CommonJS too.
     '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },

@@ -9,7 +9,13 @@
  * unset), OTEL_* (tracing, off unless asked for). REDIS_URL is ignored: with Redis, run one process per
  * subgraph (`npm start` does).
  */
-import { createInProcessTransport, DEVELOPMENT_IDENTITY_SECRET, openSubgraph, startTracing, type RunningSubgraph } from '@switchyard/kit';
+import {
+  createInProcessTransport,
+  DEVELOPMENT_IDENTITY_SECRET,
+  openSubgraph,
+  startTracing,
+  type RunningSubgraph,
+} from '@switchyard/kit';
 import type { AddressInfo } from 'node:net';
 import { loadSubgraphDefinition, SUBGRAPH_NAMES } from './subgraphs';
 
@@ -25,20 +31,25 @@ const config = {
 const graphqlUrl = (port: number) => `http://127.0.0.1:${port}/graphql`;
 
 async function main() {
-  if (process.env.REDIS_URL) process.emitWarning('REDIS_URL is set but ignored: the subgraphs of this process share an in-process event transport');
+  if (process.env.REDIS_URL)
+    process.emitWarning(
+      'REDIS_URL is set but ignored: the subgraphs of this process share an in-process event transport',
+    );
   const tracing = startTracing({ serviceName: 'switchyard-subgraphs', env: process.env });
   const events = createInProcessTransport();
   // Filled before any subgraph opens, so an event handler that calls another subgraph at once finds its URL.
   const serviceUrls = new Map<string, string>();
   const definitions = await Promise.all(SUBGRAPH_NAMES.map((name) => loadSubgraphDefinition(name)));
-  for (const definition of definitions) serviceUrls.set(definition.name, graphqlUrl(definition.defaultPort));
+  for (const definition of definitions)
+    serviceUrls.set(definition.name, graphqlUrl(definition.defaultPort));
 
   const running: RunningSubgraph<unknown, unknown>[] = [];
   let stopping: Promise<void> | undefined;
   const stop = (code: number) =>
     (stopping ??= (async () => {
       // Subgraphs first (they stop consuming), then the transport they share.
-      for (const subgraph of running.reverse()) await subgraph.close().catch((error) => console.error(`${subgraph.name}: ${error}`));
+      for (const subgraph of running.reverse())
+        await subgraph.close().catch((error) => console.error(`${subgraph.name}: ${error}`));
       await events.close();
       await tracing.shutdown();
       process.exit(code);

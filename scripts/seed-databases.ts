@@ -15,7 +15,15 @@ export async function seedDatabases(options: SeedOptions): Promise<boolean> {
     SUBGRAPH_NAMES.map(async (name) => {
       const { migrations } = await loadSubgraphDefinition(name);
       // The same migrations openSubgraph runs (the kit's event tables too): Kysely refuses a database that ran one it is not given.
-      return [name, await openDatabase({ name, dataDir: options.dataDir, databaseUrl: options.databaseUrl, migrations: { ...KIT_EVENT_MIGRATIONS, ...migrations } })] as const;
+      return [
+        name,
+        await openDatabase({
+          name,
+          dataDir: options.dataDir,
+          databaseUrl: options.databaseUrl,
+          migrations: { ...KIT_EVENT_MIGRATIONS, ...migrations },
+        }),
+      ] as const;
     }),
   );
   try {

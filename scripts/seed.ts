@@ -9,7 +9,13 @@ seedDatabases({
   seed: Number(process.env.SEED ?? 42),
   scale: Number(process.env.SEED_SCALE ?? 1),
 })
-  .then((seeded) => console.log(seeded ? `seeded in ${Date.now() - started} ms` : 'databases already hold data; nothing seeded'))
+  .then((seeded) =>
+    console.log(
+      seeded
+        ? `seeded in ${Date.now() - started} ms`
+        : 'databases already hold data; nothing seeded',
+    ),
+  )
   .catch((error) => {
     console.error(error instanceof Error ? error.message : String(error));
     process.exit(1);

@@ -15,18 +15,31 @@ import { loadSubgraphDefinition, SUBGRAPH_NAMES } from './subgraphs';
 
 const root = path.resolve(__dirname, '..');
 const dataDir = process.env.DATA_DIR ?? path.join(root, '.data');
-const childEnv: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' };
+const childEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  DATA_DIR: dataDir,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+};
 const children: ChildProcess[] = [];
 
 async function seed() {
   const started = Date.now();
-  const seeded = await seedDatabases({ dataDir, databaseUrl: process.env.DATABASE_URL, scale: Number(process.env.SEED_SCALE ?? 1) });
+  const seeded = await seedDatabases({
+    dataDir,
+    databaseUrl: process.env.DATABASE_URL,
+    scale: Number(process.env.SEED_SCALE ?? 1),
+  });
   if (seeded) console.log(`seeded the six databases in ${dataDir} (${Date.now() - started} ms)`);
 }
 
 function run(name: string, file: string, env: NodeJS.ProcessEnv): ChildProcess {
   // Own process group: Ctrl-C reaches this supervisor only, which then stops the children in order.
-  const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const prefix = `[${name}] `.padEnd(12);
   for (const stream of [child.stdout!, child.stderr!]) {
     stream.setEncoding('utf8');
@@ -74,28 +87,40 @@ async function stop(code = 0) {
 }
 
 async function main() {
-  process.once('exit', () => children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
+  process.once('exit', () =>
+    children.forEach((child) => child.exitCode === null && child.kill('SIGKILL')),
+  );
   process.once('SIGINT', () => void stop(0));
   process.once('SIGTERM', () => void stop(0));
   await seed();
   const ports = new Map<string, number>();
-  for (const name of SUBGRAPH_NAMES) ports.set(name, (await loadSubgraphDefinition(name)).defaultPort);
+  for (const name of SUBGRAPH_NAMES)
+    ports.set(name, (await loadSubgraphDefinition(name)).defaultPort);
   const graphqlUrl = (name: string) => `http://127.0.0.1:${ports.get(name)}/graphql`;
   const redisUrl = process.env.REDIS_URL;
   if (redisUrl) {
     // Every subgraph may call any other: each child learns all six URLs.
-    const serviceUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_URL_${name.toUpperCase()}`, graphqlUrl(name)]));
-    for (const name of SUBGRAPH_NAMES) run(name, `subgraphs/${name}/src/main.ts`, { ...childEnv, ...serviceUrls, PORT: String(ports.get(name)) });
+    const serviceUrls = Object.fromEntries(
+      SUBGRAPH_NAMES.map((name) => [`SUBGRAPH_URL_${name.toUpperCase()}`, graphqlUrl(name)]),
+    );
+    for (const name of SUBGRAPH_NAMES)
+      run(name, `subgraphs/${name}/src/main.ts`, {
+        ...childEnv,
+        ...serviceUrls,
+        PORT: String(ports.get(name)),
+      });
   } else {
     const { PORT: _ignored, ...env } = childEnv;
     run('subgraphs', 'scripts/run-subgraphs.ts', env);
   }
-  for (const name of SUBGRAPH_NAMES) await waitFor(`http://127.0.0.1:${ports.get(name)}/healthz`, name);
+  for (const name of SUBGRAPH_NAMES)
+    await waitFor(`http://127.0.0.1:${ports.get(name)}/healthz`, name);
   // NODE_ENV=production (unless set): graphql-js skips its development-only checks on every request.
   run('gateway', 'gateway/src/main.ts', {
     ...childEnv,
     NODE_ENV: process.env.NODE_ENV ?? 'production',
-    GOVERNANCE_FILE: process.env.GOVERNANCE_FILE ?? path.join(root, 'gateway', 'governance.dev.yaml'),
+    GOVERNANCE_FILE:
+      process.env.GOVERNANCE_FILE ?? path.join(root, 'gateway', 'governance.dev.yaml'),
   });
   await waitFor('http://127.0.0.1:4000/readyz', 'gateway');
   console.log(
@@ -104,8 +129,12 @@ async function main() {
       'Switchyard is up.',
       '  gateway    http://127.0.0.1:4000/graphql   (health: /healthz, readiness: /readyz)',
       ...SUBGRAPH_NAMES.map((name) => `  ${name.padEnd(10)} ${graphqlUrl(name)}`),
-      process.env.DATABASE_URL ? '  data       PostgreSQL at DATABASE_URL (one schema per subgraph)' : `  data       ${dataDir} (SQLite, one file per subgraph)`,
-      redisUrl ? `  events     Redis Streams at ${redactedUrl(redisUrl)} (one process per subgraph)` : '  events     in-process (the six subgraphs share one process)',
+      process.env.DATABASE_URL
+        ? '  data       PostgreSQL at DATABASE_URL (one schema per subgraph)'
+        : `  data       ${dataDir} (SQLite, one file per subgraph)`,
+      redisUrl
+        ? `  events     Redis Streams at ${redactedUrl(redisUrl)} (one process per subgraph)`
+        : '  events     in-process (the six subgraphs share one process)',
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),

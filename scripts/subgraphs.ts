@@ -1,7 +1,14 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
 
 /** The six domain subgraphs, in the order they start. */
-export const SUBGRAPH_NAMES = ['customers', 'catalog', 'inventory', 'orders', 'shipments', 'finance'] as const;
+export const SUBGRAPH_NAMES = [
+  'customers',
+  'catalog',
+  'inventory',
+  'orders',
+  'shipments',
+  'finance',
+] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
 
 /** Loads `@switchyard/<name>`, whose index exports `<name>Subgraph`. */

@@ -15,8 +15,16 @@ function expectCleanError(response: GraphResponse, code: string) {
 }
 
 async function post(body: string, contentType = 'application/json'): Promise<GraphResponse> {
-  const response = await fetch(graph.gatewayUrl, { method: 'POST', headers: { 'content-type': contentType }, body });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphResponse["body"] };
+  const response = await fetch(graph.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as GraphResponse['body'],
+  };
 }
 
 test('a malformed query is GRAPHQL_PARSE_FAILED', async () => {
@@ -33,7 +41,9 @@ test('an unknown field is GRAPHQL_VALIDATION_FAILED and names the field', async 
 });
 
 test('a variable of the wrong type is BAD_USER_INPUT', async () => {
-  const response = await graph.query('query ($n: Int) { orders(first: $n) { totalCount } }', { n: 'twenty' });
+  const response = await graph.query('query ($n: Int) { orders(first: $n) { totalCount } }', {
+    n: 'twenty',
+  });
   expectCleanError(response, 'BAD_USER_INPUT');
 });
 
@@ -52,10 +62,13 @@ test.each([
   expect(response.body.errors![0].path).toEqual([field]);
 });
 
-test.each(['customers', 'products', 'orders', 'shipments', 'invoices', 'payments'])('%s(first: -1) is BAD_USER_INPUT', async (field) => {
-  const response = await graph.query(`{ ${field}(first: -1) { totalCount } }`);
-  expectCleanError(response, 'BAD_USER_INPUT');
-});
+test.each(['customers', 'products', 'orders', 'shipments', 'invoices', 'payments'])(
+  '%s(first: -1) is BAD_USER_INPUT',
+  async (field) => {
+    const response = await graph.query(`{ ${field}(first: -1) { totalCount } }`);
+    expectCleanError(response, 'BAD_USER_INPUT');
+  },
+);
 
 test('a body that is not JSON is BAD_REQUEST', async () => {
   const response = await post('{"query": "{ __typename }"');

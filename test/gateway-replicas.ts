@@ -7,7 +7,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import { createGateway, createRedisStore, defaultGatewayConfig, type GovernanceStore, type RunningGateway } from '@switchyard/gateway';
+import {
+  createGateway,
+  createRedisStore,
+  defaultGatewayConfig,
+  type GovernanceStore,
+  type RunningGateway,
+} from '@switchyard/gateway';
 import { createGovernance, type Governance } from '../gateway/src/governance';
 import type { GovernanceConfig } from '../gateway/src/governance/governance-config';
 import type { GovernanceModule } from '../gateway/src/governance/module';
@@ -16,7 +22,8 @@ import type { GraphResponse, RunningGraph } from './graph-harness';
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A key prefix no other test run uses. */
-export const uniquePrefix = (name: string) => `switchyard-test:${name}-${randomBytes(4).toString('hex')}:`;
+export const uniquePrefix = (name: string) =>
+  `switchyard-test:${name}-${randomBytes(4).toString('hex')}:`;
 
 /** A Redis store, connected (or an error naming the URL). */
 export async function openRedisStore(keyPrefix: string, url = REDIS_URL): Promise<GovernanceStore> {
@@ -33,7 +40,10 @@ export async function dropRedisStore(store: GovernanceStore | undefined): Promis
 }
 
 /** Polls `condition` every 20 ms until it holds or `timeoutMs` passes; whether it held. */
-export async function until(condition: () => boolean | Promise<boolean>, timeoutMs: number): Promise<boolean> {
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return true;
@@ -49,7 +59,12 @@ export interface GovernedGateway {
   /** POSTs a GraphQL request body (query, documentId, variables...). */
   post(body: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphResponse>;
   /** Calls an /admin route as `adminKey`. */
-  admin(method: 'GET' | 'POST', route: string, adminKey: string, body?: unknown): Promise<{ status: number; body: any }>;
+  admin(
+    method: 'GET' | 'POST',
+    route: string,
+    adminKey: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: any }>;
   /** The module of the chain with this name. */
   module<T extends GovernanceModule>(name: string): T;
   /** Writes what the modules buffered (usage, unknown operations, audit records); rejects if the store does. */
@@ -68,13 +83,24 @@ export function governedGateway(baseUrl: string, governance: Governance): Govern
     governance,
     module,
     async post(body, headers = {}) {
-      const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphResponse['body'] };
+      const response = await fetch(`${baseUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as GraphResponse['body'],
+      };
     },
     async admin(method, route, adminKey, body) {
       const response = await fetch(`${baseUrl}/admin${route}`, {
         method,
-        headers: { 'x-api-key': adminKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          'x-api-key': adminKey,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: response.status, body: await response.json() };
@@ -94,7 +120,8 @@ export function governedBy(config: GovernanceConfig, store: GovernanceStore) {
   const built: { governance?: Governance } = {};
   return {
     built,
-    factory: (supergraph: Parameters<typeof createGovernance>[1]['supergraph']) => (built.governance = createGovernance(config, { supergraph, store, logLevel: 'silent' })),
+    factory: (supergraph: Parameters<typeof createGovernance>[1]['supergraph']) =>
+      (built.governance = createGovernance(config, { supergraph, store, logLevel: 'silent' })),
   };
 }
 
@@ -102,11 +129,23 @@ export function governedBy(config: GovernanceConfig, store: GovernanceStore) {
  * Another gateway replica on `graph`'s supergraph and subgraphs (the same routing URLs), with its
  * own governance modules built from `config` on `store`.
  */
-export async function startReplica(graph: RunningGraph, config: GovernanceConfig, store: GovernanceStore, supergraphSdl = graph.gateway.supergraph.current): Promise<GovernedGateway & { gateway: RunningGateway; close(): Promise<void> }> {
+export async function startReplica(
+  graph: RunningGraph,
+  config: GovernanceConfig,
+  store: GovernanceStore,
+  supergraphSdl = graph.gateway.supergraph.current,
+): Promise<GovernedGateway & { gateway: RunningGateway; close(): Promise<void> }> {
   const governed = governedBy(config, store);
-  const gateway = await createGateway({ ...defaultGatewayConfig, port: 0, logLevel: 'silent' }, { supergraphSdl, governance: governed.factory });
+  const gateway = await createGateway(
+    { ...defaultGatewayConfig, port: 0, logLevel: 'silent' },
+    { supergraphSdl, governance: governed.factory },
+  );
   const baseUrl = await gateway.app.listen({ host: '127.0.0.1', port: 0 });
-  return { ...governedGateway(baseUrl, governed.built.governance!), gateway, close: () => gateway.close() };
+  return {
+    ...governedGateway(baseUrl, governed.built.governance!),
+    gateway,
+    close: () => gateway.close(),
+  };
 }
 
 /**

@@ -20,38 +20,184 @@ import { as, testGovernanceConfig } from './test-consumers';
  */
 const PARTNER_CONTRACT = {
   Query: [
-    'order', 'orders', 'customer', 'product', 'products', 'categories', 'priceQuote', 'warehouse', 'warehouses',
-    'shipment', 'shipments', 'carriers', 'invoice', 'invoices', 'payment', 'payments',
+    'order',
+    'orders',
+    'customer',
+    'product',
+    'products',
+    'categories',
+    'priceQuote',
+    'warehouse',
+    'warehouses',
+    'shipment',
+    'shipments',
+    'carriers',
+    'invoice',
+    'invoices',
+    'payment',
+    'payments',
   ],
   // A distributor places, cancels (orders:write) and disputes (finance:write); a 3pl records milestones, confirms and delivers (shipments:write).
-  Mutation: ['placeOrder', 'cancelOrder', 'disputeInvoice', 'recordMilestone', 'confirmShipment', 'recordDelivery'],
+  Mutation: [
+    'placeOrder',
+    'cancelOrder',
+    'disputeInvoice',
+    'recordMilestone',
+    'confirmShipment',
+    'recordDelivery',
+  ],
   PlaceOrderResult: ['order', 'accepted', 'replayed'],
   Order: [
-    'id', 'number', 'status', 'channel', 'poNumber', 'customer', 'shipTo', 'placedAt', 'updatedAt', 'subtotal', 'tax', 'total',
-    'lines', 'lineCount', 'allowBackorder', 'statusHistory', 'shipments', 'invoices',
+    'id',
+    'number',
+    'status',
+    'channel',
+    'poNumber',
+    'customer',
+    'shipTo',
+    'placedAt',
+    'updatedAt',
+    'subtotal',
+    'tax',
+    'total',
+    'lines',
+    'lineCount',
+    'allowBackorder',
+    'statusHistory',
+    'shipments',
+    'invoices',
   ],
   OrderStatusChange: ['status', 'at', 'cause'],
-  Customer: ['id', 'accountNumber', 'name', 'status', 'paymentTerms', 'currency', 'priceList', 'contractPrices', 'orders', 'invoices', 'payments', 'openBalance', 'aging'],
-  Product: ['id', 'sku', 'name', 'description', 'category', 'unitOfMeasure', 'status', 'listPrice', 'quantityBreaks', 'price', 'availability', 'totalAvailable'],
+  Customer: [
+    'id',
+    'accountNumber',
+    'name',
+    'status',
+    'paymentTerms',
+    'currency',
+    'priceList',
+    'contractPrices',
+    'orders',
+    'invoices',
+    'payments',
+    'openBalance',
+    'aging',
+  ],
+  Product: [
+    'id',
+    'sku',
+    'name',
+    'description',
+    'category',
+    'unitOfMeasure',
+    'status',
+    'listPrice',
+    'quantityBreaks',
+    'price',
+    'availability',
+    'totalAvailable',
+  ],
   StockLevel: ['warehouse', 'product', 'available'],
   Shipment: [
-    'id', 'order', 'customer', 'warehouse', 'carrier', 'serviceLevel', 'trackingNumber', 'status', 'lines', 'milestones', 'lastMilestone',
-    'plannedAt', 'shippedAt', 'deliveredAt', 'invoice',
+    'id',
+    'order',
+    'customer',
+    'warehouse',
+    'carrier',
+    'serviceLevel',
+    'trackingNumber',
+    'status',
+    'lines',
+    'milestones',
+    'lastMilestone',
+    'plannedAt',
+    'shippedAt',
+    'deliveredAt',
+    'invoice',
   ],
   Invoice: [
-    'id', 'number', 'status', 'customer', 'order', 'shipment', 'lines', 'subtotal', 'tax', 'total', 'amountPaid', 'balance', 'taxRegion',
-    'taxRate', 'taxRateBasisPoints', 'issuedAt', 'dueAt', 'shippedAt', 'disputedAt', 'disputeReason', 'daysPastDue', 'applications',
+    'id',
+    'number',
+    'status',
+    'customer',
+    'order',
+    'shipment',
+    'lines',
+    'subtotal',
+    'tax',
+    'total',
+    'amountPaid',
+    'balance',
+    'taxRegion',
+    'taxRate',
+    'taxRateBasisPoints',
+    'issuedAt',
+    'dueAt',
+    'shippedAt',
+    'disputedAt',
+    'disputeReason',
+    'daysPastDue',
+    'applications',
   ],
 } as const;
 
 /** Every named type of the contract (object, input, enum, scalar): a new type reaching partners is a decision, not an accident. */
 const PARTNER_TYPES = [
-  'ArAging', 'Carrier', 'CarrierMode', 'Category', 'ContractPrice', 'Customer', 'CustomerStatus', 'DateTime', 'Invoice', 'InvoiceConnection',
-  'InvoiceEdge', 'InvoiceLine', 'InvoiceStatus', 'Milestone', 'MilestoneCode', 'Money', 'Mutation', 'Order', 'OrderChannel', 'OrderConnection',
-  'OrderEdge', 'OrderLine', 'OrderStatus', 'OrderStatusChange', 'PageInfo', 'Payment', 'PaymentApplication', 'PaymentConnection', 'PaymentEdge',
-  'PaymentMethod', 'PaymentTerms', 'PlaceOrderInput', 'PlaceOrderLineInput', 'PlaceOrderResult', 'Price', 'PriceList', 'PriceQuoteLine',
-  'PriceQuoteLineInput', 'PricingRule', 'Product', 'ProductConnection', 'ProductEdge', 'ProductStatus', 'QuantityBreak', 'Query', 'ServiceLevel',
-  'Shipment', 'ShipmentConnection', 'ShipmentEdge', 'ShipmentLine', 'ShipmentStatus', 'ShipToAddress', 'StockLevel', 'UnitOfMeasure', 'Warehouse',
+  'ArAging',
+  'Carrier',
+  'CarrierMode',
+  'Category',
+  'ContractPrice',
+  'Customer',
+  'CustomerStatus',
+  'DateTime',
+  'Invoice',
+  'InvoiceConnection',
+  'InvoiceEdge',
+  'InvoiceLine',
+  'InvoiceStatus',
+  'Milestone',
+  'MilestoneCode',
+  'Money',
+  'Mutation',
+  'Order',
+  'OrderChannel',
+  'OrderConnection',
+  'OrderEdge',
+  'OrderLine',
+  'OrderStatus',
+  'OrderStatusChange',
+  'PageInfo',
+  'Payment',
+  'PaymentApplication',
+  'PaymentConnection',
+  'PaymentEdge',
+  'PaymentMethod',
+  'PaymentTerms',
+  'PlaceOrderInput',
+  'PlaceOrderLineInput',
+  'PlaceOrderResult',
+  'Price',
+  'PriceList',
+  'PriceQuoteLine',
+  'PriceQuoteLineInput',
+  'PricingRule',
+  'Product',
+  'ProductConnection',
+  'ProductEdge',
+  'ProductStatus',
+  'QuantityBreak',
+  'Query',
+  'ServiceLevel',
+  'Shipment',
+  'ShipmentConnection',
+  'ShipmentEdge',
+  'ShipmentLine',
+  'ShipmentStatus',
+  'ShipToAddress',
+  'StockLevel',
+  'UnitOfMeasure',
+  'Warehouse',
 ];
 
 const fieldsOf = (schema: GraphQLSchema, type: string) => {
@@ -59,12 +205,38 @@ const fieldsOf = (schema: GraphQLSchema, type: string) => {
   return isObjectType(found) ? Object.keys(found.getFields()).sort() : [];
 };
 
-const config = testGovernanceConfig({ contracts: { partner: { include: ['partner'] }, unused: { include: ['no-subgraph-carries-this'] } } }, [
-  { id: 'explorer', kind: 'distributor', tier: 'gold', scopes: ['orders:read', 'finance:read'], tenant: { customers: ['CUS-0001'] }, contract: 'partner' },
-  { id: 'stranger', kind: 'distributor', tier: 'gold', scopes: ['orders:read'], tenant: { customers: ['CUS-0001'] }, contract: 'unused' },
-  { id: 'insider', tier: 'gold', scopes: ['orders:read', 'finance:read', 'credit:read', 'catalog:cost:read'] },
-  { id: 'admin', tier: 'gold', scopes: ['governance:admin'] },
-]);
+const config = testGovernanceConfig(
+  {
+    contracts: {
+      partner: { include: ['partner'] },
+      unused: { include: ['no-subgraph-carries-this'] },
+    },
+  },
+  [
+    {
+      id: 'explorer',
+      kind: 'distributor',
+      tier: 'gold',
+      scopes: ['orders:read', 'finance:read'],
+      tenant: { customers: ['CUS-0001'] },
+      contract: 'partner',
+    },
+    {
+      id: 'stranger',
+      kind: 'distributor',
+      tier: 'gold',
+      scopes: ['orders:read'],
+      tenant: { customers: ['CUS-0001'] },
+      contract: 'unused',
+    },
+    {
+      id: 'insider',
+      tier: 'gold',
+      scopes: ['orders:read', 'finance:read', 'credit:read', 'catalog:cost:read'],
+    },
+    { id: 'admin', tier: 'gold', scopes: ['governance:admin'] },
+  ],
+);
 
 let graph: RunningGraph;
 let gateway: GovernedGateway;
@@ -76,20 +248,32 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => graph?.close());
 
-const ownOrder = () => graph.dataset!.orders.orders.find((order) => order.customer_id === 'CUS-0001')!;
+const ownOrder = () =>
+  graph.dataset!.orders.orders.find((order) => order.customer_id === 'CUS-0001')!;
 
 test('a contract whose tag no subgraph carries exposes nothing: its consumer is refused everything (fail closed)', async () => {
-  const answer = await gateway.post({ query: '{ orders(first: 1) { totalCount } }' }, as('stranger'));
+  const answer = await gateway.post(
+    { query: '{ orders(first: 1) { totalCount } }' },
+    as('stranger'),
+  );
   expect(answer.status).toBe(400);
-  expect(answer.body.errors).toEqual([{ message: 'The "unused" contract exposes no fields: this consumer may run no operation', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
+  expect(answer.body.errors).toEqual([
+    {
+      message: 'The "unused" contract exposes no fields: this consumer may run no operation',
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    },
+  ]);
 });
 
-test('the served partner contract holds exactly the intended root fields, types and fields of the subgraphs\' partner tags', async () => {
+test("the served partner contract holds exactly the intended root fields, types and fields of the subgraphs' partner tags", async () => {
   const { status, body } = await gateway.admin('GET', '/contracts/partner', 'admin');
   expect(status).toBe(200);
   const contract = buildSchema(body.sdl);
-  for (const [type, fields] of Object.entries(PARTNER_CONTRACT)) expect([type, fieldsOf(contract, type)]).toEqual([type, [...fields].sort()]);
-  const types = Object.keys(contract.getTypeMap()).filter((name) => !name.startsWith('__') && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(name));
+  for (const [type, fields] of Object.entries(PARTNER_CONTRACT))
+    expect([type, fieldsOf(contract, type)]).toEqual([type, [...fields].sort()]);
+  const types = Object.keys(contract.getTypeMap()).filter(
+    (name) => !name.startsWith('__') && !['String', 'Int', 'Float', 'Boolean', 'ID'].includes(name),
+  );
   expect(types.sort()).toEqual([...PARTNER_TYPES].sort());
   // What partners must never see, said once more by name.
   expect(fieldsOf(contract, 'Customer')).not.toContain('creditLimit');
@@ -99,15 +283,32 @@ test('the served partner contract holds exactly the intended root fields, types 
   expect(fieldsOf(contract, 'Order')).not.toContain('allocations');
   expect(fieldsOf(contract, 'PlaceOrderResult')).not.toContain('holds');
   expect(fieldsOf(contract, 'StockLevel')).not.toContain('onHand');
-  for (const hidden of ['Hold', 'Allocation', 'TaxRate', 'BusinessHealth', 'EventException', 'Contact', 'Address']) expect(contract.getType(hidden)).toBeUndefined();
+  for (const hidden of [
+    'Hold',
+    'Allocation',
+    'TaxRate',
+    'BusinessHealth',
+    'EventException',
+    'Contact',
+    'Address',
+  ])
+    expect(contract.getType(hidden)).toBeUndefined();
 });
 
 test('a contract consumer reads what the contract holds, from its own rows', async () => {
   const order = ownOrder();
-  const { status, body } = await gateway.post({ query: `{ order(id: "${order.id}") { number status customer { name } lines { sku quantity } total { amount } } }` }, as('explorer'));
+  const { status, body } = await gateway.post(
+    {
+      query: `{ order(id: "${order.id}") { number status customer { name } lines { sku quantity } total { amount } } }`,
+    },
+    as('explorer'),
+  );
   expect(status).toBe(200);
   expect(body.errors).toBeUndefined();
-  expect(body.data.order).toMatchObject({ number: order.number, customer: { name: expect.any(String) } });
+  expect(body.data.order).toMatchObject({
+    number: order.number,
+    customer: { name: expect.any(String) },
+  });
 });
 
 test('a field outside the contract is GRAPHQL_VALIDATION_FAILED (400) with the usual message, and the suggestion never names it', async () => {
@@ -115,12 +316,20 @@ test('a field outside the contract is GRAPHQL_VALIDATION_FAILED (400) with the u
   const refused = await gateway.post({ query: credit }, as('explorer'));
   expect(refused.status).toBe(400);
   expect(refused.body.errors).toEqual([
-    { message: 'Cannot query field "creditLimit" on type "Customer".', locations: [{ line: 1, column: credit.indexOf('creditLimit') + 1 }], extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+    {
+      message: 'Cannot query field "creditLimit" on type "Customer".',
+      locations: [{ line: 1, column: credit.indexOf('creditLimit') + 1 }],
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+    },
   ]);
   // Suggestions come from the contract: the whole API schema would suggest costPrice.
   const typo = '{ product(sku: "x") { costPric { amount } } }';
-  expect((await gateway.post({ query: typo }, as('explorer'))).body.errors?.[0].message).toBe('Cannot query field "costPric" on type "Product". Did you mean "listPrice"?');
-  expect((await gateway.post({ query: typo }, as('insider'))).body.errors?.[0].message).toMatch(/^Cannot query field "costPric" on type "Product". Did you mean "costPrice"/);
+  expect((await gateway.post({ query: typo }, as('explorer'))).body.errors?.[0].message).toBe(
+    'Cannot query field "costPric" on type "Product". Did you mean "listPrice"?',
+  );
+  expect((await gateway.post({ query: typo }, as('insider'))).body.errors?.[0].message).toMatch(
+    /^Cannot query field "costPric" on type "Product". Did you mean "costPrice"/,
+  );
   // The same documents are valid for a consumer without a contract.
   const insider = await gateway.post({ query: credit }, as('insider'));
   expect(insider.body.errors).toBeUndefined();
@@ -128,44 +337,90 @@ test('a field outside the contract is GRAPHQL_VALIDATION_FAILED (400) with the u
 });
 
 test('introspection answers the contract schema for its consumer, and the whole API schema for the others', async () => {
-  const query = '{ __schema { types { name } queryType { fields { name } } } customer: __type(name: "Customer") { fields { name } } }';
+  const query =
+    '{ __schema { types { name } queryType { fields { name } } } customer: __type(name: "Customer") { fields { name } } }';
   const partner = await gateway.post({ query }, as('explorer'));
   expect(partner.body.errors).toBeUndefined();
-  expect(partner.body.data.customer.fields.map((f: { name: string }) => f.name).sort()).toEqual([...PARTNER_CONTRACT.Customer].sort());
-  expect(partner.body.data.__schema.queryType.fields.map((f: { name: string }) => f.name).sort()).toEqual([...PARTNER_CONTRACT.Query].sort());
+  expect(partner.body.data.customer.fields.map((f: { name: string }) => f.name).sort()).toEqual(
+    [...PARTNER_CONTRACT.Customer].sort(),
+  );
+  expect(
+    partner.body.data.__schema.queryType.fields.map((f: { name: string }) => f.name).sort(),
+  ).toEqual([...PARTNER_CONTRACT.Query].sort());
   const partnerTypes = partner.body.data.__schema.types.map((t: { name: string }) => t.name);
-  for (const hidden of ['Hold', 'Allocation', 'TaxRate', 'Contact', 'Address', 'StockLevelConnection']) expect(partnerTypes).not.toContain(hidden);
+  for (const hidden of [
+    'Hold',
+    'Allocation',
+    'TaxRate',
+    'Contact',
+    'Address',
+    'StockLevelConnection',
+  ])
+    expect(partnerTypes).not.toContain(hidden);
 
   const insider = await gateway.post({ query }, as('insider'));
-  expect(insider.body.data.customer.fields.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['creditLimit', 'contacts', 'segment']));
-  expect(insider.body.data.__schema.types.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['Hold', 'Allocation', 'TaxRate']));
+  expect(insider.body.data.customer.fields.map((f: { name: string }) => f.name)).toEqual(
+    expect.arrayContaining(['creditLimit', 'contacts', 'segment']),
+  );
+  expect(insider.body.data.__schema.types.map((t: { name: string }) => t.name)).toEqual(
+    expect.arrayContaining(['Hold', 'Allocation', 'TaxRate']),
+  );
 });
 
 test('introspection next to data in one operation: the data from the subgraphs, the introspection from the contract', async () => {
   const order = ownOrder();
-  const { body } = await gateway.post({ query: `query Mixed { order(id: "${order.id}") { number } orderType: __type(name: "Order") { fields { name } } }` }, as('explorer'));
+  const { body } = await gateway.post(
+    {
+      query: `query Mixed { order(id: "${order.id}") { number } orderType: __type(name: "Order") { fields { name } } }`,
+    },
+    as('explorer'),
+  );
   expect(body.errors).toBeUndefined();
   expect(body.data.order).toEqual({ number: order.number });
-  expect(body.data.orderType.fields.map((f: { name: string }) => f.name).sort()).toEqual([...PARTNER_CONTRACT.Order].sort());
+  expect(body.data.orderType.fields.map((f: { name: string }) => f.name).sort()).toEqual(
+    [...PARTNER_CONTRACT.Order].sort(),
+  );
 });
 
 test('manifest registration validates against the contract: an operation outside it is refused with NOT_IN_CONTRACT', async () => {
   const inside = 'query Mine { orders(first: 5) { edges { node { number status } } } }';
   const outside = 'query Holds { orders(first: 5) { edges { node { number holds { reason } } } } }';
-  const entry = (name: string, body: string) => ({ id: operationId(body), name, type: 'query', body });
-  const refused = await gateway.admin('POST', '/consumers/explorer/operations', 'admin', { format: 'apollo-persisted-query-manifest', version: 1, operations: [entry('Mine', inside), entry('Holds', outside)] });
+  const entry = (name: string, body: string) => ({
+    id: operationId(body),
+    name,
+    type: 'query',
+    body,
+  });
+  const refused = await gateway.admin('POST', '/consumers/explorer/operations', 'admin', {
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: [entry('Mine', inside), entry('Holds', outside)],
+  });
   expect(refused.status).toBe(422);
   expect(refused.body.errors[0].extensions.reasons).toEqual([
-    expect.objectContaining({ code: 'NOT_IN_CONTRACT', message: 'not in the "partner" contract: Cannot query field "holds" on type "Order".', operation: expect.objectContaining({ index: 1, name: 'Holds' }) }),
+    expect.objectContaining({
+      code: 'NOT_IN_CONTRACT',
+      message: 'not in the "partner" contract: Cannot query field "holds" on type "Order".',
+      operation: expect.objectContaining({ index: 1, name: 'Holds' }),
+    }),
   ]);
-  const accepted = await gateway.admin('POST', '/consumers/explorer/operations', 'admin', { format: 'apollo-persisted-query-manifest', version: 1, operations: [entry('Mine', inside)] });
+  const accepted = await gateway.admin('POST', '/consumers/explorer/operations', 'admin', {
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: [entry('Mine', inside)],
+  });
   expect(accepted.status).toBe(200);
 });
 
 test('GET /admin/contracts/partner serves the contract schema partners build against', async () => {
   const { status, body } = await gateway.admin('GET', '/contracts/partner', 'admin');
   expect(status).toBe(200);
-  expect(body).toMatchObject({ contract: 'partner', include: ['partner'], exclude: [], empty: false });
+  expect(body).toMatchObject({
+    contract: 'partner',
+    include: ['partner'],
+    exclude: [],
+    empty: false,
+  });
   expect(body.sdl).toContain('type StockLevel {');
   expect(body.sdl).not.toMatch(/^\s+onHand:/m);
   expect(body.sdl).not.toMatch(/^\s+costPrice:/m);

@@ -13,7 +13,9 @@ import { governedBy, governedGateway, type GovernedGateway } from './gateway-rep
 import { startGraph, type GraphResponse, type RunningGraph } from './graph-harness';
 import { as } from './test-consumers';
 
-const config = loadGovernanceConfig(path.resolve(__dirname, '..', 'gateway', 'governance.dev.yaml'));
+const config = loadGovernanceConfig(
+  path.resolve(__dirname, '..', 'gateway', 'governance.dev.yaml'),
+);
 const ADMIN = 'dev-platform-admin';
 
 let graph: RunningGraph;
@@ -27,14 +29,22 @@ beforeAll(async () => {
 afterAll(() => graph?.close());
 
 const data = () => graph.dataset!;
-const query = (consumer: string, text: string, variables: Record<string, unknown> = {}) => gateway.post({ query: text, variables }, as(consumer));
+const query = (consumer: string, text: string, variables: Record<string, unknown> = {}) =>
+  gateway.post({ query: text, variables }, as(consumer));
 /** `[path, code, requiresScopes]` of each error, for comparing refusals at a glance. */
-const refusals = (answer: GraphResponse) => (answer.body.errors ?? []).map((error) => [error.path?.join('.'), error.extensions?.code, error.extensions?.requiresScopes ?? null]);
+const refusals = (answer: GraphResponse) =>
+  (answer.body.errors ?? []).map((error) => [
+    error.path?.join('.'),
+    error.extensions?.code,
+    error.extensions?.requiresScopes ?? null,
+  ]);
 
 /** Every field of the graph behind a scope or @authenticated, in one document (each on a row every internal consumer sees). */
 function everyProtectedField() {
   const invoice = data().finance.invoices[0];
-  const payment = data().finance.payments.find((p) => data().finance.payment_applications.some((a) => a.payment_id === p.id))!;
+  const payment = data().finance.payments.find((p) =>
+    data().finance.payment_applications.some((a) => a.payment_id === p.id),
+  )!;
   return `{
     customer(id: "${invoice.customer_id}") {
       creditLimit { amount } creditExposure { amount } openBalance { amount } aging { total { amount } }
@@ -56,7 +66,10 @@ describe('dev-sales-portal (internal, broad read including credit and finance)',
   });
 
   test('sees every row: all orders, shipments and invoices', async () => {
-    const { body } = await query('dev-sales-portal', '{ orders { totalCount } shipments { totalCount } invoices { totalCount } }');
+    const { body } = await query(
+      'dev-sales-portal',
+      '{ orders { totalCount } shipments { totalCount } invoices { totalCount } }',
+    );
     expect(body.data).toEqual({
       orders: { totalCount: data().orders.orders.length },
       shipments: { totalCount: data().shipments.shipments.length },
@@ -65,7 +78,9 @@ describe('dev-sales-portal (internal, broad read including credit and finance)',
   });
 
   test('runs free-form documents (allow)', async () => {
-    expect((await query('dev-sales-portal', 'query Anything { categories { id } }')).status).toBe(200);
+    expect((await query('dev-sales-portal', 'query Anything { categories { id } }')).status).toBe(
+      200,
+    );
   });
 });
 
@@ -84,26 +99,45 @@ describe('dev-finance-ops (internal, finance read and write)', () => {
   });
 
   test('sees every row', async () => {
-    const { body } = await query('dev-finance-ops', '{ invoices { totalCount } payments { totalCount } }');
-    expect(body.data).toEqual({ invoices: { totalCount: data().finance.invoices.length }, payments: { totalCount: data().finance.payments.length } });
+    const { body } = await query(
+      'dev-finance-ops',
+      '{ invoices { totalCount } payments { totalCount } }',
+    );
+    expect(body.data).toEqual({
+      invoices: { totalCount: data().finance.invoices.length },
+      payments: { totalCount: data().finance.payments.length },
+    });
   });
 });
 
-describe('dev-web-store (ecommerce: catalog, pricing, availability, its shoppers\' orders)', () => {
+describe("dev-web-store (ecommerce: catalog, pricing, availability, its shoppers' orders)", () => {
   const ecommerce = () => data().orders.orders.filter((order) => order.channel === 'ECOMMERCE');
 
   test('reads the catalog with prices and availability', async () => {
-    const { body } = await query('dev-web-store', '{ products(first: 3) { edges { node { sku listPrice { amount } price(quantity: 10) { unitPrice { amount } rule } totalAvailable availability { available warehouse { code } } } } } }');
+    const { body } = await query(
+      'dev-web-store',
+      '{ products(first: 3) { edges { node { sku listPrice { amount } price(quantity: 10) { unitPrice { amount } rule } totalAvailable availability { available warehouse { code } } } } } }',
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data.products.edges.map((edge: any) => edge.node.sku)).toEqual(data().catalog.products.slice(0, 3).map((product) => product.sku));
+    expect(body.data.products.edges.map((edge: any) => edge.node.sku)).toEqual(
+      data()
+        .catalog.products.slice(0, 3)
+        .map((product) => product.sku),
+    );
   });
 
   test('credit, finance, contact and cost fields come back null with UNAUTHORIZED_FIELD_OR_TYPE naming the missing scope', async () => {
     const order = ecommerce()[0];
     const product = data().catalog.products[0];
-    const answer = await query('dev-web-store', `{ order(id: "${order.id}") { number customer { creditLimit { amount } openBalance { amount } contacts { email } } } product(sku: "${product.sku}") { sku costPrice { amount } } }`);
+    const answer = await query(
+      'dev-web-store',
+      `{ order(id: "${order.id}") { number customer { creditLimit { amount } openBalance { amount } contacts { email } } } product(sku: "${product.sku}") { sku costPrice { amount } } }`,
+    );
     expect(answer.body.data).toEqual({
-      order: { number: order.number, customer: { creditLimit: null, openBalance: null, contacts: null } },
+      order: {
+        number: order.number,
+        customer: { creditLimit: null, openBalance: null, contacts: null },
+      },
       product: { sku: product.sku, costPrice: null },
     });
     expect(refusals(answer)).toEqual([
@@ -114,37 +148,74 @@ describe('dev-web-store (ecommerce: catalog, pricing, availability, its shoppers
     ]);
   });
 
-  test('sees the orders of the ECOMMERCE channel only; another channel\'s order by id is null with FORBIDDEN', async () => {
-    const { body } = await query('dev-web-store', '{ orders(first: 100) { totalCount edges { node { channel } } } }');
+  test("sees the orders of the ECOMMERCE channel only; another channel's order by id is null with FORBIDDEN", async () => {
+    const { body } = await query(
+      'dev-web-store',
+      '{ orders(first: 100) { totalCount edges { node { channel } } } }',
+    );
     expect(body.data.orders.totalCount).toBe(ecommerce().length);
-    expect(new Set(body.data.orders.edges.map((edge: any) => edge.node.channel))).toEqual(new Set(['ECOMMERCE']));
+    expect(new Set(body.data.orders.edges.map((edge: any) => edge.node.channel))).toEqual(
+      new Set(['ECOMMERCE']),
+    );
     const other = data().orders.orders.find((order) => order.channel !== 'ECOMMERCE')!;
-    expect(refusals(await query('dev-web-store', `{ order(id: "${other.id}") { id } }`))).toEqual([['order', 'FORBIDDEN', null]]);
+    expect(refusals(await query('dev-web-store', `{ order(id: "${other.id}") { id } }`))).toEqual([
+      ['order', 'FORBIDDEN', null],
+    ]);
   });
 
-  test("its order survives the customer account it may not see: the customer is null with FORBIDDEN, the rest of the order is there", async () => {
+  test('its order survives the customer account it may not see: the customer is null with FORBIDDEN, the rest of the order is there', async () => {
     const order = ecommerce()[0];
-    const answer = await query('dev-web-store', `{ order(id: "${order.id}") { number customer { name } } }`);
+    const answer = await query(
+      'dev-web-store',
+      `{ order(id: "${order.id}") { number customer { name } } }`,
+    );
     expect(answer.body.data).toEqual({ order: { number: order.number, customer: null } });
     expect(refusals(answer)).toEqual([['order.customer.id', 'FORBIDDEN', null]]);
   });
 });
 
 describe('partners: persisted operations only, the partner contract, their own rows', () => {
-  const entry = (name: string, body: string) => ({ id: operationId(body), name, type: body.trimStart().startsWith('mutation') ? 'mutation' : 'query', body });
-  const manifest = (...operations: ReturnType<typeof entry>[]) => ({ format: 'apollo-persisted-query-manifest', version: 1, operations });
-  const run = (consumer: string, body: string, variables: Record<string, unknown> = {}) => gateway.post({ documentId: `sha256:${operationId(body)}`, variables }, as(consumer));
+  const entry = (name: string, body: string) => ({
+    id: operationId(body),
+    name,
+    type: body.trimStart().startsWith('mutation') ? 'mutation' : 'query',
+    body,
+  });
+  const manifest = (...operations: ReturnType<typeof entry>[]) => ({
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations,
+  });
+  const run = (consumer: string, body: string, variables: Record<string, unknown> = {}) =>
+    gateway.post({ documentId: `sha256:${operationId(body)}`, variables }, as(consumer));
 
   describe('dev-acme-distributor (bound to customer CUS-0001)', () => {
-    const mine = <T extends { customer_id: string }>(rows: T[]) => rows.filter((row) => row.customer_id === 'CUS-0001');
-    const ORDERS = 'query AcmeOrders { orders(first: 100) { totalCount edges { node { number status customer { id } total { amount } } } } }';
-    const INVOICES = 'query AcmeInvoices { invoices(first: 100) { totalCount edges { node { number total { amount } balance { amount } } } } }';
-    const ACCOUNT = 'query AcmeAccount($id: ID!) { customer(id: $id) { name openBalance { amount } aging { total { amount } } } }';
-    const CATALOG = 'query AcmeCatalog($sku: String!) { product(sku: $sku) { sku listPrice { amount } price(customerId: "CUS-0001", quantity: 10) { unitPrice { amount } rule } availability { available warehouse { code } } } }';
-    const SHIPMENTS = 'query AcmeShipments { shipments(first: 100) { totalCount edges { node { trackingNumber status milestones { code } } } } }';
+    const mine = <T extends { customer_id: string }>(rows: T[]) =>
+      rows.filter((row) => row.customer_id === 'CUS-0001');
+    const ORDERS =
+      'query AcmeOrders { orders(first: 100) { totalCount edges { node { number status customer { id } total { amount } } } } }';
+    const INVOICES =
+      'query AcmeInvoices { invoices(first: 100) { totalCount edges { node { number total { amount } balance { amount } } } } }';
+    const ACCOUNT =
+      'query AcmeAccount($id: ID!) { customer(id: $id) { name openBalance { amount } aging { total { amount } } } }';
+    const CATALOG =
+      'query AcmeCatalog($sku: String!) { product(sku: $sku) { sku listPrice { amount } price(customerId: "CUS-0001", quantity: 10) { unitPrice { amount } rule } availability { available warehouse { code } } } }';
+    const SHIPMENTS =
+      'query AcmeShipments { shipments(first: 100) { totalCount edges { node { trackingNumber status milestones { code } } } } }';
 
     beforeAll(async () => {
-      const registered = await gateway.admin('POST', '/consumers/dev-acme-distributor/operations', ADMIN, manifest(entry('AcmeOrders', ORDERS), entry('AcmeInvoices', INVOICES), entry('AcmeAccount', ACCOUNT), entry('AcmeCatalog', CATALOG), entry('AcmeShipments', SHIPMENTS)));
+      const registered = await gateway.admin(
+        'POST',
+        '/consumers/dev-acme-distributor/operations',
+        ADMIN,
+        manifest(
+          entry('AcmeOrders', ORDERS),
+          entry('AcmeInvoices', INVOICES),
+          entry('AcmeAccount', ACCOUNT),
+          entry('AcmeCatalog', CATALOG),
+          entry('AcmeShipments', SHIPMENTS),
+        ),
+      );
       expect(registered.status).toBe(200);
     });
 
@@ -152,33 +223,57 @@ describe('partners: persisted operations only, the partner contract, their own r
       const orders = await run('dev-acme-distributor', ORDERS);
       expect(orders.body.errors).toBeUndefined();
       expect(orders.body.data.orders.totalCount).toBe(mine(data().orders.orders).length);
-      expect(new Set(orders.body.data.orders.edges.map((edge: any) => edge.node.customer.id))).toEqual(new Set(['CUS-0001']));
+      expect(
+        new Set(orders.body.data.orders.edges.map((edge: any) => edge.node.customer.id)),
+      ).toEqual(new Set(['CUS-0001']));
       const invoices = await run('dev-acme-distributor', INVOICES);
       expect(invoices.body.errors).toBeUndefined();
       expect(invoices.body.data.invoices.totalCount).toBe(mine(data().finance.invoices).length);
       // finance:read: its invoice amounts are there.
       expect(invoices.body.data.invoices.edges[0].node.total.amount).toMatch(/^\d+\.\d\d$/);
       const shipments = await run('dev-acme-distributor', SHIPMENTS);
-      expect(shipments.body.data.shipments.totalCount).toBe(mine(data().shipments.shipments).length);
+      expect(shipments.body.data.shipments.totalCount).toBe(
+        mine(data().shipments.shipments).length,
+      );
     });
 
     test('reads its own account with its balances and its prices; another account is null with FORBIDDEN', async () => {
       const own = await run('dev-acme-distributor', ACCOUNT, { id: 'CUS-0001' });
       expect(own.body.errors).toBeUndefined();
       expect(own.body.data.customer.openBalance.amount).toMatch(/^\d+\.\d\d$/);
-      const catalog = await run('dev-acme-distributor', CATALOG, { sku: data().catalog.products[0].sku });
+      const catalog = await run('dev-acme-distributor', CATALOG, {
+        sku: data().catalog.products[0].sku,
+      });
       expect(catalog.body.errors).toBeUndefined();
-      expect(refusals(await run('dev-acme-distributor', ACCOUNT, { id: 'CUS-0002' }))).toEqual([['customer', 'FORBIDDEN', null]]);
+      expect(refusals(await run('dev-acme-distributor', ACCOUNT, { id: 'CUS-0002' }))).toEqual([
+        ['customer', 'FORBIDDEN', null],
+      ]);
     });
 
     test('credit, contacts and cost price are outside its contract: an operation selecting them cannot even be registered', async () => {
-      const refused = await gateway.admin('POST', '/consumers/dev-acme-distributor/operations', ADMIN, manifest(
-        entry('AcmeCredit', 'query AcmeCredit { customer(id: "CUS-0001") { creditLimit { amount } } }'),
-        entry('AcmeContacts', 'query AcmeContacts { customer(id: "CUS-0001") { contacts { email } } }'),
-        entry('AcmeCost', `query AcmeCost { product(sku: "x") { costPrice { amount } } }`),
-      ));
+      const refused = await gateway.admin(
+        'POST',
+        '/consumers/dev-acme-distributor/operations',
+        ADMIN,
+        manifest(
+          entry(
+            'AcmeCredit',
+            'query AcmeCredit { customer(id: "CUS-0001") { creditLimit { amount } } }',
+          ),
+          entry(
+            'AcmeContacts',
+            'query AcmeContacts { customer(id: "CUS-0001") { contacts { email } } }',
+          ),
+          entry('AcmeCost', `query AcmeCost { product(sku: "x") { costPrice { amount } } }`),
+        ),
+      );
       expect(refused.status).toBe(422);
-      expect(refused.body.errors[0].extensions.reasons.map((reason: any) => [reason.operation.name, reason.code])).toEqual([
+      expect(
+        refused.body.errors[0].extensions.reasons.map((reason: any) => [
+          reason.operation.name,
+          reason.code,
+        ]),
+      ).toEqual([
         ['AcmeCredit', 'NOT_IN_CONTRACT'],
         ['AcmeContacts', 'NOT_IN_CONTRACT'],
         ['AcmeCost', 'NOT_IN_CONTRACT'],
@@ -186,28 +281,59 @@ describe('partners: persisted operations only, the partner contract, their own r
     });
 
     test('a shipment mutation is in its contract but not in its scopes: registered, it runs to null with UNAUTHORIZED_FIELD_OR_TYPE naming shipments:write', async () => {
-      const SCAN = 'mutation AcmeScan($id: ID!) { recordMilestone(shipmentId: $id, code: IN_TRANSIT, location: "Memphis, TN") { id status } }';
-      expect((await gateway.admin('POST', '/consumers/dev-acme-distributor/operations', ADMIN, manifest(entry('AcmeScan', SCAN)))).status).toBe(200);
-      const answer = await run('dev-acme-distributor', SCAN, { id: mine(data().shipments.shipments)[0].id });
+      const SCAN =
+        'mutation AcmeScan($id: ID!) { recordMilestone(shipmentId: $id, code: IN_TRANSIT, location: "Memphis, TN") { id status } }';
+      expect(
+        (
+          await gateway.admin(
+            'POST',
+            '/consumers/dev-acme-distributor/operations',
+            ADMIN,
+            manifest(entry('AcmeScan', SCAN)),
+          )
+        ).status,
+      ).toBe(200);
+      const answer = await run('dev-acme-distributor', SCAN, {
+        id: mine(data().shipments.shipments)[0].id,
+      });
       expect(answer.body.data).toEqual({ recordMilestone: null });
-      expect(refusals(answer)).toEqual([['recordMilestone', 'UNAUTHORIZED_FIELD_OR_TYPE', [['shipments:write']]]]);
+      expect(refusals(answer)).toEqual([
+        ['recordMilestone', 'UNAUTHORIZED_FIELD_OR_TYPE', [['shipments:write']]],
+      ]);
     });
 
     test('anything but a registered operation is refused: a document with PERSISTED_QUERY_REQUIRED, an unknown id with PERSISTED_QUERY_NOT_FOUND', async () => {
       const text = await gateway.post({ query: ORDERS }, as('dev-acme-distributor'));
-      expect([text.status, text.body.errors?.[0].extensions?.code]).toEqual([400, 'PERSISTED_QUERY_REQUIRED']);
-      const unknown = await run('dev-acme-distributor', 'query NotRegistered { orders { totalCount } }');
-      expect([unknown.status, unknown.body.errors?.[0].extensions?.code]).toEqual([404, 'PERSISTED_QUERY_NOT_FOUND']);
+      expect([text.status, text.body.errors?.[0].extensions?.code]).toEqual([
+        400,
+        'PERSISTED_QUERY_REQUIRED',
+      ]);
+      const unknown = await run(
+        'dev-acme-distributor',
+        'query NotRegistered { orders { totalCount } }',
+      );
+      expect([unknown.status, unknown.body.errors?.[0].extensions?.code]).toEqual([
+        404,
+        'PERSISTED_QUERY_NOT_FOUND',
+      ]);
     });
   });
 
   describe('dev-fastfreight-3pl (bound to carrier CAR-FASTFREIGHT)', () => {
-    const carried = () => data().shipments.shipments.filter((shipment) => shipment.carrier_id === 'CAR-FASTFREIGHT');
-    const SHIPMENTS = 'query CarrierShipments { shipments(first: 100) { totalCount edges { node { id status carrier { id } milestones { code at } } } } }';
-    const SHIPMENT = 'query CarrierShipment($id: ID!) { shipment(id: $id) { id trackingNumber lines { quantity product { sku } } invoice { number } } }';
+    const carried = () =>
+      data().shipments.shipments.filter((shipment) => shipment.carrier_id === 'CAR-FASTFREIGHT');
+    const SHIPMENTS =
+      'query CarrierShipments { shipments(first: 100) { totalCount edges { node { id status carrier { id } milestones { code at } } } } }';
+    const SHIPMENT =
+      'query CarrierShipment($id: ID!) { shipment(id: $id) { id trackingNumber lines { quantity product { sku } } invoice { number } } }';
 
     beforeAll(async () => {
-      const registered = await gateway.admin('POST', '/consumers/dev-fastfreight-3pl/operations', ADMIN, manifest(entry('CarrierShipments', SHIPMENTS), entry('CarrierShipment', SHIPMENT)));
+      const registered = await gateway.admin(
+        'POST',
+        '/consumers/dev-fastfreight-3pl/operations',
+        ADMIN,
+        manifest(entry('CarrierShipments', SHIPMENTS), entry('CarrierShipment', SHIPMENT)),
+      );
       expect(registered.status).toBe(200);
     });
 
@@ -216,51 +342,119 @@ describe('partners: persisted operations only, the partner contract, their own r
       const { body } = await run('dev-fastfreight-3pl', SHIPMENTS);
       expect(body.errors).toBeUndefined();
       expect(body.data.shipments.totalCount).toBe(carried().length);
-      expect(new Set(body.data.shipments.edges.map((edge: any) => edge.node.carrier.id))).toEqual(new Set(['CAR-FASTFREIGHT']));
+      expect(new Set(body.data.shipments.edges.map((edge: any) => edge.node.carrier.id))).toEqual(
+        new Set(['CAR-FASTFREIGHT']),
+      );
     });
 
     test("on its own shipment the invoice (a customer's row, not the carrier's) is simply absent; another carrier's shipment is null with FORBIDDEN", async () => {
-      const own = carried().find((shipment) => data().finance.invoices.some((invoice) => invoice.shipment_id === shipment.id))!;
+      const own = carried().find((shipment) =>
+        data().finance.invoices.some((invoice) => invoice.shipment_id === shipment.id),
+      )!;
       const answer = await run('dev-fastfreight-3pl', SHIPMENT, { id: own.id });
       expect(answer.body.data.shipment).toMatchObject({ id: own.id, invoice: null });
       expect(answer.body.data.shipment.lines.length).toBeGreaterThan(0);
       expect(answer.body.errors).toBeUndefined();
-      const foreign = data().shipments.shipments.find((shipment) => shipment.carrier_id !== 'CAR-FASTFREIGHT')!;
-      expect(refusals(await run('dev-fastfreight-3pl', SHIPMENT, { id: foreign.id }))).toEqual([['shipment', 'FORBIDDEN', null]]);
+      const foreign = data().shipments.shipments.find(
+        (shipment) => shipment.carrier_id !== 'CAR-FASTFREIGHT',
+      )!;
+      expect(refusals(await run('dev-fastfreight-3pl', SHIPMENT, { id: foreign.id }))).toEqual([
+        ['shipment', 'FORBIDDEN', null],
+      ]);
     });
 
-    test('runs its registered shipment mutation (shipments:write) on its own shipments; another carrier\'s is FORBIDDEN', async () => {
-      const SCAN = 'mutation Scan($id: ID!) { recordMilestone(shipmentId: $id, code: IN_TRANSIT, location: "Memphis, TN") { id status lastMilestone { code location } } }';
-      expect((await gateway.admin('POST', '/consumers/dev-fastfreight-3pl/operations', ADMIN, manifest(entry('Scan', SCAN)))).status).toBe(200);
+    test("runs its registered shipment mutation (shipments:write) on its own shipments; another carrier's is FORBIDDEN", async () => {
+      const SCAN =
+        'mutation Scan($id: ID!) { recordMilestone(shipmentId: $id, code: IN_TRANSIT, location: "Memphis, TN") { id status lastMilestone { code location } } }';
+      expect(
+        (
+          await gateway.admin(
+            'POST',
+            '/consumers/dev-fastfreight-3pl/operations',
+            ADMIN,
+            manifest(entry('Scan', SCAN)),
+          )
+        ).status,
+      ).toBe(200);
       const shipped = carried().find((shipment) => shipment.status === 'SHIPPED')!;
       const scanned = await run('dev-fastfreight-3pl', SCAN, { id: shipped.id });
-      expect(scanned.body).toEqual({ data: { recordMilestone: { id: shipped.id, status: 'SHIPPED', lastMilestone: { code: 'IN_TRANSIT', location: 'Memphis, TN' } } } });
-      const foreign = data().shipments.shipments.find((shipment) => shipment.carrier_id !== 'CAR-FASTFREIGHT' && shipment.status === 'SHIPPED')!;
-      expect(refusals(await run('dev-fastfreight-3pl', SCAN, { id: foreign.id })).map(([at, code]) => [at, code])).toEqual([['recordMilestone', 'FORBIDDEN']]);
+      expect(scanned.body).toEqual({
+        data: {
+          recordMilestone: {
+            id: shipped.id,
+            status: 'SHIPPED',
+            lastMilestone: { code: 'IN_TRANSIT', location: 'Memphis, TN' },
+          },
+        },
+      });
+      const foreign = data().shipments.shipments.find(
+        (shipment) => shipment.carrier_id !== 'CAR-FASTFREIGHT' && shipment.status === 'SHIPPED',
+      )!;
+      expect(
+        refusals(await run('dev-fastfreight-3pl', SCAN, { id: foreign.id })).map(([at, code]) => [
+          at,
+          code,
+        ]),
+      ).toEqual([['recordMilestone', 'FORBIDDEN']]);
     });
 
-    test("its shipment survives the order and customer it may not see: they are null with FORBIDDEN, the rest of the shipment is there", async () => {
+    test('its shipment survives the order and customer it may not see: they are null with FORBIDDEN, the rest of the shipment is there', async () => {
       // A 3pl's rows are its carrier's shipments; orders and customers carry no carrier, so their subgraphs refuse them.
-      const WITH_ORDER = 'query CarrierShipmentOrder($id: ID!) { shipment(id: $id) { id status order { id number } customer { name } lines { quantity } } }';
-      expect((await gateway.admin('POST', '/consumers/dev-fastfreight-3pl/operations', ADMIN, manifest(entry('CarrierShipmentOrder', WITH_ORDER)))).status).toBe(200);
+      const WITH_ORDER =
+        'query CarrierShipmentOrder($id: ID!) { shipment(id: $id) { id status order { id number } customer { name } lines { quantity } } }';
+      expect(
+        (
+          await gateway.admin(
+            'POST',
+            '/consumers/dev-fastfreight-3pl/operations',
+            ADMIN,
+            manifest(entry('CarrierShipmentOrder', WITH_ORDER)),
+          )
+        ).status,
+      ).toBe(200);
       const own = carried()[0];
       const answer = await run('dev-fastfreight-3pl', WITH_ORDER, { id: own.id });
-      expect(answer.body.data).toEqual({ shipment: { id: own.id, status: own.status, order: null, customer: null, lines: expect.any(Array) } });
+      expect(answer.body.data).toEqual({
+        shipment: {
+          id: own.id,
+          status: own.status,
+          order: null,
+          customer: null,
+          lines: expect.any(Array),
+        },
+      });
       expect(answer.body.data.shipment.lines.length).toBeGreaterThan(0);
       // Each refusal is under the field it nulled (the gateway's path goes on into the entity fetch: shipment.order._entities.0.number).
-      const under = refusals(answer).map(([at, code]) => `${String(at).split('.').slice(0, 2).join('.')} ${code}`);
+      const under = refusals(answer).map(
+        ([at, code]) => `${String(at).split('.').slice(0, 2).join('.')} ${code}`,
+      );
       expect(under.sort()).toEqual(['shipment.customer FORBIDDEN', 'shipment.order FORBIDDEN']);
       // The same holds in a list: one shipment's order never takes the page down.
-      const LISTED = 'query CarrierShipmentOrders { shipments(first: 5) { edges { node { id order { number } } } } }';
-      expect((await gateway.admin('POST', '/consumers/dev-fastfreight-3pl/operations', ADMIN, manifest(entry('CarrierShipmentOrders', LISTED)))).status).toBe(200);
+      const LISTED =
+        'query CarrierShipmentOrders { shipments(first: 5) { edges { node { id order { number } } } } }';
+      expect(
+        (
+          await gateway.admin(
+            'POST',
+            '/consumers/dev-fastfreight-3pl/operations',
+            ADMIN,
+            manifest(entry('CarrierShipmentOrders', LISTED)),
+          )
+        ).status,
+      ).toBe(200);
       const listed = await run('dev-fastfreight-3pl', LISTED);
       expect(listed.body.data.shipments.edges.length).toBe(Math.min(5, carried().length));
-      expect(listed.body.data.shipments.edges.map((edge: any) => edge.node.order)).toEqual(listed.body.data.shipments.edges.map(() => null));
+      expect(listed.body.data.shipments.edges.map((edge: any) => edge.node.order)).toEqual(
+        listed.body.data.shipments.edges.map(() => null),
+      );
     });
 
     test('anything but a registered operation is refused with PERSISTED_QUERY_REQUIRED', async () => {
       const text = await gateway.post({ query: SHIPMENTS }, as('dev-fastfreight-3pl'));
-      expect([text.status, text.body.errors?.[0].extensions?.code]).toEqual([400, 'PERSISTED_QUERY_REQUIRED']);
+      expect([text.status, text.body.errors?.[0].extensions?.code]).toEqual([
+        400,
+        'PERSISTED_QUERY_REQUIRED',
+      ]);
     });
   });
 });

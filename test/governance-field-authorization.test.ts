@@ -4,7 +4,13 @@
  * supergraph, enforced before planning. The consumer comes from a test-only module (the identity
  * module is tested on its own): `x-test-scopes` names its scopes; without it there is no consumer.
  */
-import { createGateway, defaultGatewayConfig, type Consumer, type GovernanceModule, type RunningGateway } from '@switchyard/gateway';
+import {
+  createGateway,
+  defaultGatewayConfig,
+  type Consumer,
+  type GovernanceModule,
+  type RunningGateway,
+} from '@switchyard/gateway';
 import { formatCents } from '@switchyard/kit';
 import { createFieldAuthorizationModule } from '../gateway/src/governance/field-authorization';
 import { startGraph, type GraphResponse, type RunningGraph } from './graph-harness';
@@ -38,27 +44,46 @@ let rejecting: { gateway: RunningGateway; url: string };
 beforeAll(async () => {
   graph = await startGraph({
     seedScale: 0.05,
-    governance: (supergraph) => [consumerFromTestHeader, createFieldAuthorizationModule({ onUnauthorized: 'filter' }, { supergraph })],
+    governance: (supergraph) => [
+      consumerFromTestHeader,
+      createFieldAuthorizationModule({ onUnauthorized: 'filter' }, { supergraph }),
+    ],
   });
   // A second gateway on the same subgraphs, configured to reject instead of filter.
   const gateway = await createGateway(
-    { ...defaultGatewayConfig, port: 0, logLevel: 'silent', subgraphUrls: graph.gateway.subgraphUrls },
+    {
+      ...defaultGatewayConfig,
+      port: 0,
+      logLevel: 'silent',
+      subgraphUrls: graph.gateway.subgraphUrls,
+    },
     {
       supergraphSdl: graph.gateway.supergraph.current,
-      governance: (supergraph) => [consumerFromTestHeader, createFieldAuthorizationModule({ onUnauthorized: 'reject' }, { supergraph })],
+      governance: (supergraph) => [
+        consumerFromTestHeader,
+        createFieldAuthorizationModule({ onUnauthorized: 'reject' }, { supergraph }),
+      ],
     },
   );
-  rejecting = { gateway, url: `${await gateway.app.listen({ host: '127.0.0.1', port: 0 })}/graphql` };
+  rejecting = {
+    gateway,
+    url: `${await gateway.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`,
+  };
 }, 120_000);
 afterAll(async () => {
   await rejecting?.gateway.close();
   await graph?.close();
 });
 
-const as = (scopes: string | null) => (query: string, variables: Record<string, unknown> = {}) =>
-  graph.query(query, variables, scopes === null ? {} : { [SCOPES_HEADER]: scopes });
+const as =
+  (scopes: string | null) =>
+  (query: string, variables: Record<string, unknown> = {}) =>
+    graph.query(query, variables, scopes === null ? {} : { [SCOPES_HEADER]: scopes });
 
-const creditLimitOf = (customerId: string) => formatCents(graph.dataset!.customers.customers.find((c) => c.id === customerId)!.credit_limit_cents);
+const creditLimitOf = (customerId: string) =>
+  formatCents(
+    graph.dataset!.customers.customers.find((c) => c.id === customerId)!.credit_limit_cents,
+  );
 
 const CUSTOMER_CREDIT = '{ customer(id: "CUS-0001") { name creditLimit { amount } } }';
 
@@ -70,20 +95,30 @@ test('a consumer without credit:read gets the name, creditLimit null, and one er
   expect(Object.keys(body.data.customer)).not.toContain('_switchyardAuthzTypename');
   expect(body.errors).toEqual([
     {
-      message: 'Unauthorized field or type: Customer.creditLimit requires @requiresScopes(scopes: [["credit:read"]])',
+      message:
+        'Unauthorized field or type: Customer.creditLimit requires @requiresScopes(scopes: [["credit:read"]])',
       path: ['customer', 'creditLimit'],
-      extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', coordinate: 'Customer.creditLimit', requiresScopes: [['credit:read']] },
+      extensions: {
+        code: 'UNAUTHORIZED_FIELD_OR_TYPE',
+        coordinate: 'Customer.creditLimit',
+        requiresScopes: [['credit:read']],
+      },
     },
   ]);
 });
 
 test('inside a list, every element gets null and its own error', async () => {
-  const { body } = await as('')('{ customers(first: 3) { edges { node { id creditLimit { amount } } } } }');
+  const { body } = await as('')(
+    '{ customers(first: 3) { edges { node { id creditLimit { amount } } } } }',
+  );
   const edges = body.data.customers.edges as { node: { id: string; creditLimit: unknown } }[];
   expect(edges).toHaveLength(3);
   expect(edges.every((edge) => edge.node.creditLimit === null && edge.node.id)).toBe(true);
   expect(body.errors!.map((error) => [error.path, error.extensions!.code])).toEqual(
-    [0, 1, 2].map((index) => [['customers', 'edges', index, 'node', 'creditLimit'], 'UNAUTHORIZED_FIELD_OR_TYPE']),
+    [0, 1, 2].map((index) => [
+      ['customers', 'edges', index, 'node', 'creditLimit'],
+      'UNAUTHORIZED_FIELD_OR_TYPE',
+    ]),
   );
 });
 
@@ -105,7 +140,9 @@ test('fields of another subgraph, aliases, fragments and fields taking variables
   expect(body.data.customer.exposure.amount).toMatch(/^\d+\.\d{2}$/);
   expect(body.data.customer).toMatchObject({ id: 'CUS-0001', openBalance: null, aging: null });
   expect(body.data.product).toEqual({ costPrice: null });
-  expect(body.errors!.map((error) => [error.path!.join('.'), error.extensions!.requiresScopes]).sort()).toEqual([
+  expect(
+    body.errors!.map((error) => [error.path!.join('.'), error.extensions!.requiresScopes]).sort(),
+  ).toEqual([
     ['customer.aging', [['finance:read']]],
     ['customer.openBalance', [['finance:read']]],
     ['product.costPrice', [['catalog:cost:read']]],
@@ -115,7 +152,10 @@ test('fields of another subgraph, aliases, fragments and fields taking variables
 test('a request without a consumer is not authenticated: @authenticated fields are removed, with the requirement named', async () => {
   const { body } = await as(null)('{ customer(id: "CUS-0001") { id billTo { city } } }');
   expect(body.data.customer).toEqual({ id: 'CUS-0001', billTo: null });
-  expect(body.errors![0]).toMatchObject({ path: ['customer', 'billTo'], extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', authenticated: true } });
+  expect(body.errors![0]).toMatchObject({
+    path: ['customer', 'billTo'],
+    extensions: { code: 'UNAUTHORIZED_FIELD_OR_TYPE', authenticated: true },
+  });
   expect(body.errors![0].message).toContain('@authenticated');
 });
 
@@ -123,26 +163,47 @@ test('two consumers alternating the same query never get each other’s plan', a
   const answers: GraphResponse[] = [];
   // The consumer without the scope goes first, so its (smaller) plan is the one cached first.
   const query = CUSTOMER_CREDIT.replace('name', 'name status');
-  for (const scopes of ['', 'credit:read', '', 'credit:read']) answers.push(await as(scopes)(query));
+  for (const scopes of ['', 'credit:read', '', 'credit:read'])
+    answers.push(await as(scopes)(query));
   const limit = creditLimitOf('CUS-0001');
-  expect(answers.map((answer) => answer.body.data.customer.creditLimit)).toEqual([null, { amount: limit }, null, { amount: limit }]);
+  expect(answers.map((answer) => answer.body.data.customer.creditLimit)).toEqual([
+    null,
+    { amount: limit },
+    null,
+    { amount: limit },
+  ]);
   expect(answers.map((answer) => answer.body.errors?.length ?? 0)).toEqual([1, 0, 1, 0]);
 });
 
 test('reject mode refuses the whole operation with 403, listing every missing requirement, and runs allowed ones', async () => {
   const post = async (query: string, scopes: string) => {
-    const response = await fetch(rejecting.url, { method: 'POST', headers: { 'content-type': 'application/json', [SCOPES_HEADER]: scopes }, body: JSON.stringify({ query }) });
+    const response = await fetch(rejecting.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', [SCOPES_HEADER]: scopes },
+      body: JSON.stringify({ query }),
+    });
     return { status: response.status, body: (await response.json()) as GraphResponse['body'] };
   };
-  const refused = await post('{ customer(id: "CUS-0001") { name creditLimit { amount } openBalance { amount } } }', 'orders:read');
+  const refused = await post(
+    '{ customer(id: "CUS-0001") { name creditLimit { amount } openBalance { amount } } }',
+    'orders:read',
+  );
   expect(refused.status).toBe(403);
   expect(refused.body.data).toBeUndefined();
   expect(refused.body.errors).toHaveLength(1);
   expect(refused.body.errors![0].extensions).toEqual({
     code: 'UNAUTHORIZED_FIELD_OR_TYPE',
     unauthorized: [
-      { coordinate: 'Customer.creditLimit', path: ['customer', 'creditLimit'], requiresScopes: [['credit:read']] },
-      { coordinate: 'Customer.openBalance', path: ['customer', 'openBalance'], requiresScopes: [['finance:read']] },
+      {
+        coordinate: 'Customer.creditLimit',
+        path: ['customer', 'creditLimit'],
+        requiresScopes: [['credit:read']],
+      },
+      {
+        coordinate: 'Customer.openBalance',
+        path: ['customer', 'openBalance'],
+        requiresScopes: [['finance:read']],
+      },
     ],
   });
   const allowed = await post(CUSTOMER_CREDIT, 'credit:read');

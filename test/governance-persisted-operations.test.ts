@@ -7,21 +7,49 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { composeSupergraph, createGateway, createRedisStore, defaultGatewayConfig, type Consumer, type GovernanceModule, type GovernanceStore, type RunningGateway } from '@switchyard/gateway';
+import {
+  composeSupergraph,
+  createGateway,
+  createRedisStore,
+  defaultGatewayConfig,
+  type Consumer,
+  type GovernanceModule,
+  type GovernanceStore,
+  type RunningGateway,
+} from '@switchyard/gateway';
 import { subgraphSdl } from '@switchyard/kit';
 import { operationsCommand } from '../gateway/src/cli/operations';
 import { operationId } from '../gateway/src/governance/operation-manifest';
-import { createPersistedOperationsModule, type PersistedOperationsModule } from '../gateway/src/governance/persisted-operations';
+import {
+  createPersistedOperationsModule,
+  type PersistedOperationsModule,
+} from '../gateway/src/governance/persisted-operations';
 import { startGraph, type RunningGraph } from './graph-harness';
 
 const consumers: Record<string, Consumer> = {
   'dev-acme-distributor': {
-    id: 'dev-acme-distributor', name: 'Acme distributor', kind: 'distributor', scopes: ['orders:read', 'finance:read'],
-    tenant: { customerIds: ['CUS-0001'], carrierIds: [] }, tier: 'bronze', persistedOperations: 'persisted-only', contract: null, requireClientName: false, requireOperationName: false,
+    id: 'dev-acme-distributor',
+    name: 'Acme distributor',
+    kind: 'distributor',
+    scopes: ['orders:read', 'finance:read'],
+    tenant: { customerIds: ['CUS-0001'], carrierIds: [] },
+    tier: 'bronze',
+    persistedOperations: 'persisted-only',
+    contract: null,
+    requireClientName: false,
+    requireOperationName: false,
   },
   'dev-web-store': {
-    id: 'dev-web-store', name: 'Web store', kind: 'ecommerce', scopes: ['orders:read', 'orders:write'],
-    tenant: null, tier: 'silver', persistedOperations: 'audit', contract: null, requireClientName: false, requireOperationName: false,
+    id: 'dev-web-store',
+    name: 'Web store',
+    kind: 'ecommerce',
+    scopes: ['orders:read', 'orders:write'],
+    tenant: null,
+    tier: 'silver',
+    persistedOperations: 'audit',
+    contract: null,
+    requireClientName: false,
+    requireOperationName: false,
   },
 };
 
@@ -39,7 +67,12 @@ const PRODUCT = 'query Product($sku: String!) { product(sku: $sku) { sku name } 
 const manifestOf = (...operations: [string, string][]) => ({
   format: 'apollo-persisted-query-manifest',
   version: 1,
-  operations: operations.map(([name, body]) => ({ id: operationId(body), name, type: 'query', body })),
+  operations: operations.map(([name, body]) => ({
+    id: operationId(body),
+    name,
+    type: 'query',
+    body,
+  })),
 });
 
 let graph: RunningGraph;
@@ -52,9 +85,14 @@ const keyPrefix = `switchyard-pq-test:${randomBytes(4).toString('hex')}:`;
 
 beforeAll(async () => {
   graph = await startGraph({ seedScale: 0.05 });
-  const sources = Object.entries(graph.gateway.subgraphUrls).map(([name, url]) => ({ name, url, sdl: subgraphSdl(graph.subgraphs[name].definition.schema) }));
+  const sources = Object.entries(graph.gateway.subgraphUrls).map(([name, url]) => ({
+    name,
+    url,
+    sdl: subgraphSdl(graph.subgraphs[name].definition.schema),
+  }));
   store = createRedisStore({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', keyPrefix });
-  for (let i = 0; i < 50 && !store.healthy(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let i = 0; i < 50 && !store.healthy(); i++)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   gateway = await createGateway(
     { ...defaultGatewayConfig, port: 0, logLevel: 'silent' },
     {
@@ -62,7 +100,12 @@ beforeAll(async () => {
       governance: (supergraph) => {
         persisted = createPersistedOperationsModule(
           { unknownOperationsFlushIntervalMs: 60_000 },
-          { store, supergraph, contractSchema: () => supergraph.apiSchema(), consumer: (id) => consumers[id] ?? null },
+          {
+            store,
+            supergraph,
+            contractSchema: () => supergraph.apiSchema(),
+            consumer: (id) => consumers[id] ?? null,
+          },
         );
         return [testConsumerModule, persisted];
       },
@@ -82,8 +125,18 @@ afterAll(async () => {
 });
 
 async function post(consumer: string, body: unknown) {
-  const response = await fetch(`${baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-test-consumer': consumer }, body: JSON.stringify(body) });
-  return { status: response.status, body: (await response.json()) as { data?: any; errors?: { message: string; extensions?: Record<string, any> }[] } };
+  const response = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-test-consumer': consumer },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as {
+      data?: any;
+      errors?: { message: string; extensions?: Record<string, any> }[];
+    },
+  };
 }
 
 async function admin(method: 'GET' | 'POST', route: string, body?: unknown) {
@@ -98,7 +151,11 @@ async function admin(method: 'GET' | 'POST', route: string, body?: unknown) {
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await operationsCommand(argv, { env: { SWITCHYARD_URL: baseUrl }, print: (line) => out.push(line), printError: (line) => err.push(line) });
+  const code = await operationsCommand(argv, {
+    env: { SWITCHYARD_URL: baseUrl },
+    print: (line) => out.push(line),
+    printError: (line) => err.push(line),
+  });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
@@ -106,15 +163,36 @@ describe('trusted operations of a persisted-only partner', () => {
   test('the CLI registers a manifest through the admin route, which then lists its operations', async () => {
     const file = path.join(workDir, 'acme.json');
     await writeFile(file, JSON.stringify(manifestOf(['Account', ACCOUNT])));
-    const registered = await cli('register', '--consumer', 'dev-acme-distributor', '--manifest', file);
-    expect(registered).toEqual({ code: 0, out: 'registered 1 operations for dev-acme-distributor: 1 added, 0 already registered; 1 in all', err: '' });
+    const registered = await cli(
+      'register',
+      '--consumer',
+      'dev-acme-distributor',
+      '--manifest',
+      file,
+    );
+    expect(registered).toEqual({
+      code: 0,
+      out: 'registered 1 operations for dev-acme-distributor: 1 added, 0 already registered; 1 in all',
+      err: '',
+    });
 
-    const again = await admin('POST', '/consumers/dev-acme-distributor/operations', manifestOf(['Account', ACCOUNT], ['Product', PRODUCT]));
-    expect(again).toEqual({ status: 200, body: { consumer: 'dev-acme-distributor', received: 2, added: 1, unchanged: 1, total: 2 } });
+    const again = await admin(
+      'POST',
+      '/consumers/dev-acme-distributor/operations',
+      manifestOf(['Account', ACCOUNT], ['Product', PRODUCT]),
+    );
+    expect(again).toEqual({
+      status: 200,
+      body: { consumer: 'dev-acme-distributor', received: 2, added: 1, unchanged: 1, total: 2 },
+    });
 
     const listed = await admin('GET', '/consumers/dev-acme-distributor/operations');
     expect(listed.status).toBe(200);
-    expect(listed.body).toMatchObject({ consumer: 'dev-acme-distributor', mode: 'persisted-only', total: 2 });
+    expect(listed.body).toMatchObject({
+      consumer: 'dev-acme-distributor',
+      mode: 'persisted-only',
+      total: 2,
+    });
     expect(listed.body.operations.map((o: any) => [o.name, o.id])).toEqual([
       ['Account', operationId(ACCOUNT)],
       ['Product', operationId(PRODUCT)],
@@ -122,24 +200,38 @@ describe('trusted operations of a persisted-only partner', () => {
   });
 
   test('runs a registered operation by its id', async () => {
-    const { status, body } = await post('dev-acme-distributor', { documentId: `sha256:${operationId(ACCOUNT)}`, variables: { id: 'CUS-0001' } });
+    const { status, body } = await post('dev-acme-distributor', {
+      documentId: `sha256:${operationId(ACCOUNT)}`,
+      variables: { id: 'CUS-0001' },
+    });
     expect(status).toBe(200);
-    expect(body).toEqual({ data: { customer: { id: 'CUS-0001', name: 'Acme Industrial Supply' } } });
+    expect(body).toEqual({
+      data: { customer: { id: 'CUS-0001', name: 'Acme Industrial Supply' } },
+    });
   });
 
   test('runs a registered operation by its hash sent the APQ way, over GET with extensions as a JSON string', async () => {
     const sku = graph.dataset!.catalog.products[0].sku;
     const search = new URLSearchParams({
-      extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: operationId(PRODUCT) } }),
+      extensions: JSON.stringify({
+        persistedQuery: { version: 1, sha256Hash: operationId(PRODUCT) },
+      }),
       variables: JSON.stringify({ sku }),
     });
-    const response = await fetch(`${baseUrl}/graphql?${search}`, { headers: { 'x-test-consumer': 'dev-acme-distributor', 'apollo-require-preflight': 'true' } });
+    const response = await fetch(`${baseUrl}/graphql?${search}`, {
+      headers: { 'x-test-consumer': 'dev-acme-distributor', 'apollo-require-preflight': 'true' },
+    });
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ data: { product: { sku, name: graph.dataset!.catalog.products[0].name } } });
+    expect(await response.json()).toEqual({
+      data: { product: { sku, name: graph.dataset!.catalog.products[0].name } },
+    });
   });
 
   test('refuses a free-form document with PERSISTED_QUERY_REQUIRED (400)', async () => {
-    const { status, body } = await post('dev-acme-distributor', { query: ACCOUNT, variables: { id: 'CUS-0001' } });
+    const { status, body } = await post('dev-acme-distributor', {
+      query: ACCOUNT,
+      variables: { id: 'CUS-0001' },
+    });
     expect(status).toBe(400);
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_REQUIRED']);
     expect(body.data).toBeUndefined();
@@ -149,7 +241,12 @@ describe('trusted operations of a persisted-only partner', () => {
     const unknown = operationId('query Orders { orders(first: 100) { edges { node { id } } } }');
     const { status, body } = await post('dev-acme-distributor', { documentId: unknown });
     expect(status).toBe(404);
-    expect(body.errors).toEqual([{ message: `No operation with id ${unknown} is registered for consumer "dev-acme-distributor"`, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', id: unknown } }]);
+    expect(body.errors).toEqual([
+      {
+        message: `No operation with id ${unknown} is registered for consumer "dev-acme-distributor"`,
+        extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', id: unknown },
+      },
+    ]);
   });
 });
 
@@ -157,20 +254,41 @@ describe('registration refusals', () => {
   const INVALID = 'query Credit { customer(id: "CUS-0001") { id creditColour } }';
 
   test('a manifest with an invalid operation is refused with 422 and every reason, and nothing of it is registered', async () => {
-    const manifest = manifestOf(['Product', PRODUCT], ['Credit', INVALID], ['Broken', 'query Broken {']);
+    const manifest = manifestOf(
+      ['Product', PRODUCT],
+      ['Credit', INVALID],
+      ['Broken', 'query Broken {'],
+    );
     manifest.operations.push({ ...manifest.operations[0], name: 'Tampered', body: `${PRODUCT} ` });
     const { status, body } = await admin('POST', '/consumers/dev-web-store/operations', manifest);
     expect(status).toBe(422);
     const [error] = body.errors;
     expect(error.extensions).toMatchObject({ code: 'MANIFEST_INVALID', consumer: 'dev-web-store' });
-    expect(error.extensions.reasons.map((r: any) => [r.operation.index, r.code, r.message])).toEqual([
-      [1, 'GRAPHQL_VALIDATION_FAILED', 'Cannot query field "creditColour" on type "Customer". Did you mean "creditExposure"?'],
+    expect(
+      error.extensions.reasons.map((r: any) => [r.operation.index, r.code, r.message]),
+    ).toEqual([
+      [
+        1,
+        'GRAPHQL_VALIDATION_FAILED',
+        'Cannot query field "creditColour" on type "Customer". Did you mean "creditExposure"?',
+      ],
       [2, 'GRAPHQL_PARSE_FAILED', 'Syntax Error: Expected Name, found <EOF>.'],
-      [3, 'OPERATION_ID_MISMATCH', `id ${operationId(PRODUCT)} is not the sha-256 of the body (${operationId(`${PRODUCT} `)})`],
+      [
+        3,
+        'OPERATION_ID_MISMATCH',
+        `id ${operationId(PRODUCT)} is not the sha-256 of the body (${operationId(`${PRODUCT} `)})`,
+      ],
       [3, 'DUPLICATE_OPERATION_ID', `id ${operationId(PRODUCT)} is also the id of operations[0]`],
-      [3, 'OPERATION_MISMATCH', 'the entry is named "Tampered" but its operation is named "Product"'],
+      [
+        3,
+        'OPERATION_MISMATCH',
+        'the entry is named "Tampered" but its operation is named "Product"',
+      ],
     ]);
-    expect((await admin('GET', '/consumers/dev-web-store/operations')).body).toMatchObject({ total: 0, operations: [] });
+    expect((await admin('GET', '/consumers/dev-web-store/operations')).body).toMatchObject({
+      total: 0,
+      operations: [],
+    });
   });
 
   test('the CLI prints the reasons of a refusal and exits non-zero', async () => {
@@ -187,9 +305,16 @@ describe('registration refusals', () => {
   });
 
   test('a manifest for a consumer the config does not declare is refused with CONSUMER_NOT_FOUND (404)', async () => {
-    const { status, body } = await admin('POST', '/consumers/dev-nobody/operations', manifestOf(['Product', PRODUCT]));
+    const { status, body } = await admin(
+      'POST',
+      '/consumers/dev-nobody/operations',
+      manifestOf(['Product', PRODUCT]),
+    );
     expect(status).toBe(404);
-    expect(body.errors[0].extensions).toEqual({ code: 'CONSUMER_NOT_FOUND', consumer: 'dev-nobody' });
+    expect(body.errors[0].extensions).toEqual({
+      code: 'CONSUMER_NOT_FOUND',
+      consumer: 'dev-nobody',
+    });
   });
 });
 
@@ -198,7 +323,10 @@ describe('audit mode', () => {
     const ORDER_STATUS = 'query OrderStatus($id: ID!) { order(id: $id) { id status } }';
     const order = graph.dataset!.orders.orders[0];
     for (let i = 0; i < 2; i++) {
-      const { status, body } = await post('dev-web-store', { query: ORDER_STATUS, variables: { id: order.id } });
+      const { status, body } = await post('dev-web-store', {
+        query: ORDER_STATUS,
+        variables: { id: order.id },
+      });
       expect(status).toBe(200);
       expect(body.data.order).toEqual({ id: order.id, status: order.status });
     }
@@ -206,9 +334,20 @@ describe('audit mode', () => {
     expect(status).toBe(200);
     expect(body).toEqual({
       consumer: 'dev-web-store',
-      operations: [{ consumer: 'dev-web-store', id: operationId(ORDER_STATUS), name: 'OrderStatus', firstSeen: expect.any(String), lastSeen: expect.any(String), count: 2 }],
+      operations: [
+        {
+          consumer: 'dev-web-store',
+          id: operationId(ORDER_STATUS),
+          name: 'OrderStatus',
+          firstSeen: expect.any(String),
+          lastSeen: expect.any(String),
+          count: 2,
+        },
+      ],
     });
-    expect(Date.parse(body.operations[0].lastSeen)).toBeGreaterThanOrEqual(Date.parse(body.operations[0].firstSeen));
+    expect(Date.parse(body.operations[0].lastSeen)).toBeGreaterThanOrEqual(
+      Date.parse(body.operations[0].firstSeen),
+    );
   });
 });
 
@@ -227,6 +366,8 @@ describe('automatic persisted queries', () => {
 
     const mismatch = await post('dev-web-store', { query: `${SKUS} `, ...apq });
     expect(mismatch.status).toBe(400);
-    expect(mismatch.body.errors?.map((e) => e.extensions?.code)).toEqual(['PERSISTED_QUERY_HASH_MISMATCH']);
+    expect(mismatch.body.errors?.map((e) => e.extensions?.code)).toEqual([
+      'PERSISTED_QUERY_HASH_MISMATCH',
+    ]);
   });
 });

@@ -5,9 +5,21 @@
  */
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
-import { createMemoryStore, createRedisStore, GovernanceError, type Consumer, type GatewayContext, type GovernanceModule, type GovernanceStore } from '@switchyard/gateway';
+import {
+  createMemoryStore,
+  createRedisStore,
+  GovernanceError,
+  type Consumer,
+  type GatewayContext,
+  type GovernanceModule,
+  type GovernanceStore,
+} from '@switchyard/gateway';
 import { createOperationLimitsModule } from '../gateway/src/governance/operation-limits';
-import { createRateBudgetModule, type RateBudgetModule, type RateBudgetOptions } from '../gateway/src/governance/rate-budget';
+import {
+  createRateBudgetModule,
+  type RateBudgetModule,
+  type RateBudgetOptions,
+} from '../gateway/src/governance/rate-budget';
 import { startGraph, type RunningGraph } from './graph-harness';
 import { governancePlugin } from '../gateway/src/governance/operation-plugin';
 
@@ -17,7 +29,8 @@ const openStores: GovernanceStore[] = [];
 
 async function redisStore(): Promise<GovernanceStore> {
   const store = createRedisStore({ url: redisUrl, keyPrefix: runPrefix });
-  for (let i = 0; i < 50 && !store.healthy(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  for (let i = 0; i < 50 && !store.healthy(); i++)
+    await new Promise((resolve) => setTimeout(resolve, 20));
   if (!store.healthy()) throw new Error(`no Redis at ${redisUrl}`);
   openStores.push(store);
   return store;
@@ -30,23 +43,54 @@ afterAll(async () => {
 });
 
 function consumer(id: string, tier: string): Consumer {
-  return { id, name: id, kind: 'internal', scopes: [], tenant: null, tier, persistedOperations: 'allow', contract: null, requireClientName: false, requireOperationName: false };
+  return {
+    id,
+    name: id,
+    kind: 'internal',
+    scopes: [],
+    tenant: null,
+    tier,
+    persistedOperations: 'allow',
+    contract: null,
+    requireClientName: false,
+    requireOperationName: false,
+  };
 }
 
 /** A clock the test moves by hand. */
 function testClock(iso: string) {
   let now = Date.parse(iso);
-  return { now: () => now, set: (next: string) => (now = Date.parse(next)), advance: (ms: number) => (now += ms) };
+  return {
+    now: () => now,
+    set: (next: string) => (now = Date.parse(next)),
+    advance: (ms: number) => (now += ms),
+  };
 }
 
 function contextOf(who: Consumer, cost?: number): GatewayContext {
-  return { correlationId: 'test', startedAt: 0, consumer: who, client: { name: null, version: null }, governance: cost === undefined ? {} : { cost } };
+  return {
+    correlationId: 'test',
+    startedAt: 0,
+    consumer: who,
+    client: { name: null, version: null },
+    governance: cost === undefined ? {} : { cost },
+  };
 }
 
 /** One request's request-rate check, as the gateway runs it: the refusal, or null when admitted. */
-async function request(module: RateBudgetModule, who: Consumer, responseHeaders: Record<string, string> = {}): Promise<GovernanceError | null> {
+async function request(
+  module: RateBudgetModule,
+  who: Consumer,
+  responseHeaders: Record<string, string> = {},
+): Promise<GovernanceError | null> {
   try {
-    await module.onRequest!({ method: 'POST', headers: {}, body: {}, context: contextOf(who), responseHeaders });
+    await module.onRequest!({
+      method: 'POST',
+      headers: {},
+      body: {},
+      context: contextOf(who),
+      responseHeaders,
+    });
     return null;
   } catch (error) {
     if (error instanceof GovernanceError) return error;
@@ -57,14 +101,19 @@ async function request(module: RateBudgetModule, who: Consumer, responseHeaders:
 /** One operation's cost charge, as Apollo Server runs it after didResolveOperation: the refusal response, or null. */
 async function chargeCost(module: RateBudgetModule, who: Consumer, cost: number) {
   const listener = await governancePlugin([module])!.requestDidStart!({} as never);
-  return (await listener!.responseForOperation!({ contextValue: contextOf(who, cost) } as never)) ?? null;
+  return (
+    (await listener!.responseForOperation!({ contextValue: contextOf(who, cost) } as never)) ?? null
+  );
 }
 
 describe('rate budgets on one Redis', () => {
   test('a requests budget holds in every one of several successive 1s windows, not only the first', async () => {
     const store = await redisStore();
     const clock = testClock('2026-11-01T10:00:00.250Z');
-    const module = createRateBudgetModule({ tiers: { bronze: [{ window: '1s', requests: 5 }] }, leaseSize: 0.4 }, { store, now: clock.now });
+    const module = createRateBudgetModule(
+      { tiers: { bronze: [{ window: '1s', requests: 5 }] }, leaseSize: 0.4 },
+      { store, now: clock.now },
+    );
     const who = consumer(`windows-${randomBytes(3).toString('hex')}`, 'bronze');
     for (let window = 0; window < 4; window++) {
       const outcomes = [];
@@ -73,7 +122,12 @@ describe('rate budgets on one Redis', () => {
       const refusal = outcomes.find(Boolean)!;
       expect(refusal.status).toBe(429);
       expect(refusal.headers['Retry-After']).toBe('1');
-      expect(refusal.extensions).toMatchObject({ code: 'RATE_LIMITED', window: '1s', limit: 5, retryAfter: 1 });
+      expect(refusal.extensions).toMatchObject({
+        code: 'RATE_LIMITED',
+        window: '1s',
+        limit: 5,
+        retryAfter: 1,
+      });
       clock.advance(1_000);
     }
   });
@@ -81,12 +135,20 @@ describe('rate budgets on one Redis', () => {
   test('two replicas sharing the store never admit more than the limit in total, and admit all but at most one chunk', async () => {
     const store = await redisStore();
     const clock = testClock('2026-11-01T10:00:00Z');
-    const options: RateBudgetOptions = { tiers: { silver: [{ window: '1m', requests: 100 }] }, leaseSize: 0.1 };
-    const replicas = [createRateBudgetModule(options, { store, now: clock.now }), createRateBudgetModule(options, { store, now: clock.now })];
+    const options: RateBudgetOptions = {
+      tiers: { silver: [{ window: '1m', requests: 100 }] },
+      leaseSize: 0.1,
+    };
+    const replicas = [
+      createRateBudgetModule(options, { store, now: clock.now }),
+      createRateBudgetModule(options, { store, now: clock.now }),
+    ];
     const who = consumer(`replicas-${randomBytes(3).toString('hex')}`, 'silver');
     for (let minute = 0; minute < 3; minute++) {
       // 300 concurrent requests, alternating between the replicas.
-      const outcomes = await Promise.all(Array.from({ length: 300 }, (_, i) => request(replicas[i % 2], who)));
+      const outcomes = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => request(replicas[i % 2], who)),
+      );
       const admitted = outcomes.filter((refusal) => refusal === null).length;
       expect(admitted).toBeLessThanOrEqual(100);
       expect(admitted).toBeGreaterThanOrEqual(100 - 10); // (replicas − 1) × chunk
@@ -99,7 +161,10 @@ describe('rate budgets on one Redis', () => {
     const clock = testClock('2026-11-30T23:59:00Z');
     const who = consumer(`cost-${randomBytes(3).toString('hex')}`, 'bronze');
     const module = createRateBudgetModule(
-      { tiers: { bronze: [{ window: 'month', cost: 2_000_000 }] }, consumers: { [who.id]: [{ window: 'month', cost: 100 }] } },
+      {
+        tiers: { bronze: [{ window: 'month', cost: 2_000_000 }] },
+        consumers: { [who.id]: [{ window: 'month', cost: 100 }] },
+      },
       { store, now: clock.now },
     );
     expect(await chargeCost(module, who, 60)).toBeNull();
@@ -108,7 +173,13 @@ describe('rate budgets on one Redis', () => {
     expect(refused?.http?.status).toBe(429);
     expect(refused?.http?.headers.get('retry-after')).toBe('60');
     const body = refused?.body.kind === 'single' ? refused.body.singleResult : null;
-    expect(body?.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', window: 'month', measure: 'cost', limit: 100, retryAfter: 60 });
+    expect(body?.errors?.[0].extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      window: 'month',
+      measure: 'cost',
+      limit: 100,
+      retryAfter: 60,
+    });
     expect(await chargeCost(module, who, 10)).toBeNull(); // what is left still serves a cheaper operation
     clock.set('2026-12-01T00:00:00Z');
     expect(await chargeCost(module, who, 90)).toBeNull();
@@ -119,21 +190,48 @@ describe('rate budgets on one Redis', () => {
     const clock = testClock('2026-11-15T12:00:00.500Z');
     const who = consumer(`showback-${randomBytes(3).toString('hex')}`, 'gold');
     const module = createRateBudgetModule(
-      { tiers: { gold: [{ window: '1s', requests: 200 }, { window: 'month', cost: 50_000 }] }, leaseSize: 0.005 },
+      {
+        tiers: {
+          gold: [
+            { window: '1s', requests: 200 },
+            { window: 'month', cost: 50_000 },
+          ],
+        },
+        leaseSize: 0.005,
+      },
       { store, now: clock.now, findConsumer: (id) => (id === who.id ? who : null) },
     );
     for (let i = 0; i < 3; i++) await request(module, who);
     await chargeCost(module, who, 1_000);
     const admin = Fastify();
     await admin.register(async (scope) => module.adminRoutes!(scope), { prefix: '/admin' });
-    const response = await admin.inject({ method: 'GET', url: `/admin/consumers/${who.id}/budget` });
+    const response = await admin.inject({
+      method: 'GET',
+      url: `/admin/consumers/${who.id}/budget`,
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       consumer: who.id,
       tier: 'gold',
       rules: [
-        { window: '1s', measure: 'requests', limit: 200, used: 3, remaining: 197, windowStart: '2026-11-15T12:00:00.000Z', windowEnd: '2026-11-15T12:00:01.000Z' },
-        { window: 'month', measure: 'cost', limit: 50_000, used: 1_000, remaining: 49_000, windowStart: '2026-11-01T00:00:00.000Z', windowEnd: '2026-12-01T00:00:00.000Z' },
+        {
+          window: '1s',
+          measure: 'requests',
+          limit: 200,
+          used: 3,
+          remaining: 197,
+          windowStart: '2026-11-15T12:00:00.000Z',
+          windowEnd: '2026-11-15T12:00:01.000Z',
+        },
+        {
+          window: 'month',
+          measure: 'cost',
+          limit: 50_000,
+          used: 1_000,
+          remaining: 49_000,
+          windowStart: '2026-11-01T00:00:00.000Z',
+          windowEnd: '2026-12-01T00:00:00.000Z',
+        },
       ],
     });
     const unknown = await admin.inject({ method: 'GET', url: '/admin/consumers/nobody/budget' });
@@ -152,20 +250,36 @@ describe('rate budgets on one Redis', () => {
     const rules = { bronze: [{ window: '1h', requests: 3 }] };
 
     test('local: each replica enforces the full limit in its own memory', async () => {
-      const module = createRateBudgetModule({ tiers: rules, onStoreUnavailable: 'local' }, { store: down });
+      const module = createRateBudgetModule(
+        { tiers: rules, onStoreUnavailable: 'local' },
+        { store: down },
+      );
       const outcomes = [];
       for (let i = 0; i < 5; i++) outcomes.push(await request(module, consumer('local', 'bronze')));
-      expect(outcomes.map((refusal) => refusal?.extensions.code ?? 'admitted')).toEqual(['admitted', 'admitted', 'admitted', 'RATE_LIMITED', 'RATE_LIMITED']);
+      expect(outcomes.map((refusal) => refusal?.extensions.code ?? 'admitted')).toEqual([
+        'admitted',
+        'admitted',
+        'admitted',
+        'RATE_LIMITED',
+        'RATE_LIMITED',
+      ]);
     });
 
     test('allow: everything is admitted', async () => {
-      const module = createRateBudgetModule({ tiers: rules, onStoreUnavailable: 'allow' }, { store: down });
-      for (let i = 0; i < 5; i++) expect(await request(module, consumer('allow', 'bronze'))).toBeNull();
+      const module = createRateBudgetModule(
+        { tiers: rules, onStoreUnavailable: 'allow' },
+        { store: down },
+      );
+      for (let i = 0; i < 5; i++)
+        expect(await request(module, consumer('allow', 'bronze'))).toBeNull();
     });
 
     test('deny: refused with 503 SERVICE_UNAVAILABLE, and told when it degrades', async () => {
       const failures: unknown[] = [];
-      const module = createRateBudgetModule({ tiers: rules, onStoreUnavailable: 'deny' }, { store: down, onStoreUnavailable: (error) => failures.push(error) });
+      const module = createRateBudgetModule(
+        { tiers: rules, onStoreUnavailable: 'deny' },
+        { store: down, onStoreUnavailable: (error) => failures.push(error) },
+      );
       const refusal = await request(module, consumer('deny', 'bronze'));
       expect(refusal?.status).toBe(503);
       expect(refusal?.extensions.code).toBe('SERVICE_UNAVAILABLE');
@@ -175,9 +289,15 @@ describe('rate budgets on one Redis', () => {
 
   test('a rule with a bad window or no measure stops the module from being built, naming the rule', () => {
     const store = { healthy: () => true } as unknown as GovernanceStore;
-    expect(() => createRateBudgetModule({ tiers: { gold: [{ window: '1w', requests: 1 }] } }, { store })).toThrow(/rateBudgets\.tiers\.gold\[0\]: "1w" is not a rate window/);
-    expect(() => createRateBudgetModule({ tiers: { gold: [{ window: '1s' } as never] } }, { store })).toThrow(/rateBudgets\.tiers\.gold\[0\]: give exactly one of "requests" and "cost"/);
-    expect(() => createRateBudgetModule({ tiers: {}, leaseSize: 0 }, { store })).toThrow(/leaseSize/);
+    expect(() =>
+      createRateBudgetModule({ tiers: { gold: [{ window: '1w', requests: 1 }] } }, { store }),
+    ).toThrow(/rateBudgets\.tiers\.gold\[0\]: "1w" is not a rate window/);
+    expect(() =>
+      createRateBudgetModule({ tiers: { gold: [{ window: '1s' } as never] } }, { store }),
+    ).toThrow(/rateBudgets\.tiers\.gold\[0\]: give exactly one of "requests" and "cost"/);
+    expect(() => createRateBudgetModule({ tiers: {}, leaseSize: 0 }, { store })).toThrow(
+      /leaseSize/,
+    );
   });
 });
 
@@ -208,12 +328,23 @@ describe('budgets and limits through the gateway over HTTP', () => {
         testIdentity,
         createRateBudgetModule(
           {
-            tiers: { bronze: [{ window: '1h', requests: 4 }], gold: [{ window: '1h', requests: 1_000 }] },
+            tiers: {
+              bronze: [{ window: '1h', requests: 4 }],
+              gold: [{ window: '1h', requests: 1_000 }],
+            },
             consumers: { quota: [{ window: 'month', cost: 10 }] },
           },
           { store, now },
         ),
-        createOperationLimitsModule({ tiers: { bronze: { depth: 5, aliases: 5, rootFields: 3, tokens: 200, cost: 500 }, gold: { depth: 15, cost: 50_000 } } }, { supergraph }),
+        createOperationLimitsModule(
+          {
+            tiers: {
+              bronze: { depth: 5, aliases: 5, rootFields: 3, tokens: 200, cost: 500 },
+              gold: { depth: 15, cost: 50_000 },
+            },
+          },
+          { supergraph },
+        ),
       ],
     });
   });
@@ -234,7 +365,12 @@ describe('budgets and limits through the gateway over HTTP', () => {
     const refused = await graph.query(small, {}, as('flood'));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1800');
-    expect(refused.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', window: '1h', limit: 4, retryAfter: 1800 });
+    expect(refused.body.errors?.[0].extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      window: '1h',
+      limit: 4,
+      retryAfter: 1800,
+    });
     expect(JSON.stringify(refused.body)).not.toMatch(/stacktrace|\n\s+at /);
 
     const steady = await graph.query(small, {}, as('steady'));
@@ -243,11 +379,19 @@ describe('budgets and limits through the gateway over HTTP', () => {
   });
 
   test('a deeply nested document gets OPERATION_LIMIT_EXCEEDED for a bronze consumer, while a gold one runs it', async () => {
-    const deep = '{ orders(first: 1) { edges { node { customer { orders(first: 1) { edges { node { number } } } } } } } }';
+    const deep =
+      '{ orders(first: 1) { edges { node { customer { orders(first: 1) { edges { node { number } } } } } } } }';
     const refused = await graph.query(deep, {}, as('nested'));
     expect(refused.status).toBe(400);
-    expect(refused.body.errors?.[0].extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'depth', max: 5, actual: 8 });
-    expect(refused.body.errors?.[0].message).toMatch(/nested 8 fields deep; the limit of tier bronze is 5/);
+    expect(refused.body.errors?.[0].extensions).toMatchObject({
+      code: 'OPERATION_LIMIT_EXCEEDED',
+      limit: 'depth',
+      max: 5,
+      actual: 8,
+    });
+    expect(refused.body.errors?.[0].message).toMatch(
+      /nested 8 fields deep; the limit of tier bronze is 5/,
+    );
 
     const steady = await graph.query(deep, {}, as('steady'));
     expect(steady.status).toBe(200);
@@ -260,7 +404,12 @@ describe('budgets and limits through the gateway over HTTP', () => {
     expect(gold.status).toBe(200); // gold has no token limit
     const bronze = await graph.query(oversized, {}, as('nested'));
     expect(bronze.status).toBe(400);
-    expect(bronze.body.errors?.[0].extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'tokens', max: 200, actual: 362 });
+    expect(bronze.body.errors?.[0].extensions).toMatchObject({
+      code: 'OPERATION_LIMIT_EXCEEDED',
+      limit: 'tokens',
+      max: 200,
+      actual: 362,
+    });
   });
 
   test('a cost budget is charged the computed cost of each operation and refuses with 429 once spent', async () => {
@@ -269,9 +418,18 @@ describe('budgets and limits through the gateway over HTTP', () => {
     expect((await graph.query(priced, {}, as('quota'))).status).toBe(200);
     const refused = await graph.query(priced, {}, as('quota'));
     expect(refused.status).toBe(429);
-    expect(refused.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', window: 'month', measure: 'cost', limit: 10 });
-    expect(Number(refused.headers.get('retry-after'))).toBe((Date.parse('2026-12-01T00:00:00Z') - now()) / 1000);
+    expect(refused.body.errors?.[0].extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      window: 'month',
+      measure: 'cost',
+      limit: 10,
+    });
+    expect(Number(refused.headers.get('retry-after'))).toBe(
+      (Date.parse('2026-12-01T00:00:00Z') - now()) / 1000,
+    );
     // A cheaper operation still fits what is left.
-    expect((await graph.query('{ orders(first: 1) { totalCount } }', {}, as('quota'))).status).toBe(200);
+    expect((await graph.query('{ orders(first: 1) { totalCount } }', {}, as('quota'))).status).toBe(
+      200,
+    );
   });
 });

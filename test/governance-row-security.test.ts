@@ -3,7 +3,13 @@
  * over HTTP, as the gateway reaches them) refuses a missing or forged identity, and scopes rows
  * to the signed caller. Every expectation is computed from the seed data written to the databases.
  */
-import { DEVELOPMENT_IDENTITY_SECRET, forgedIdentityHeaders, IDENTITY_HEADER, signIdentity, type CallerIdentity } from '@switchyard/kit';
+import {
+  DEVELOPMENT_IDENTITY_SECRET,
+  forgedIdentityHeaders,
+  IDENTITY_HEADER,
+  signIdentity,
+  type CallerIdentity,
+} from '@switchyard/kit';
 import type { AddressInfo } from 'node:net';
 import type { Dataset } from '@switchyard/seed';
 import { startGraph, type RunningGraph } from './graph-harness';
@@ -19,13 +25,31 @@ afterAll(() => graph.close());
 
 type Identity = Omit<CallerIdentity, 'exp'>;
 const internal: Identity = { id: 'dev-sales-portal', kind: 'internal', scopes: [], tenant: null };
-const distributor: Identity = { id: 'dev-acme-distributor', kind: 'distributor', scopes: ['orders:read', 'finance:read'], tenant: { customerIds: ['CUS-0001'], carrierIds: [] } };
-const thirdPartyLogistics: Identity = { id: 'dev-fastfreight-3pl', kind: '3pl', scopes: ['shipments:write', 'orders:read'], tenant: { customerIds: [], carrierIds: ['CAR-FASTFREIGHT'] } };
-const webStore: Identity = { id: 'dev-web-store', kind: 'ecommerce', scopes: ['orders:read', 'orders:write'], tenant: null };
+const distributor: Identity = {
+  id: 'dev-acme-distributor',
+  kind: 'distributor',
+  scopes: ['orders:read', 'finance:read'],
+  tenant: { customerIds: ['CUS-0001'], carrierIds: [] },
+};
+const thirdPartyLogistics: Identity = {
+  id: 'dev-fastfreight-3pl',
+  kind: '3pl',
+  scopes: ['shipments:write', 'orders:read'],
+  tenant: { customerIds: [], carrierIds: ['CAR-FASTFREIGHT'] },
+};
+const webStore: Identity = {
+  id: 'dev-web-store',
+  kind: 'ecommerce',
+  scopes: ['orders:read', 'orders:write'],
+  tenant: null,
+};
 
 interface Answer {
   status: number;
-  body: { data?: any; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
+  body: {
+    data?: any;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  };
 }
 
 function subgraphUrl(name: string): string {
@@ -34,7 +58,12 @@ function subgraphUrl(name: string): string {
 }
 
 /** POSTs to one subgraph over HTTP with exactly these headers. */
-async function postTo(name: string, query: string, variables: Record<string, unknown>, headers: Record<string, string>): Promise<Answer> {
+async function postTo(
+  name: string,
+  query: string,
+  variables: Record<string, unknown>,
+  headers: Record<string, string>,
+): Promise<Answer> {
   const response = await fetch(`${subgraphUrl(name)}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -44,14 +73,23 @@ async function postTo(name: string, query: string, variables: Record<string, unk
 }
 
 /** Queries one subgraph as `caller`, with an identity signed as the gateway signs it. */
-const as = (caller: Identity) => (name: string, query: string, variables: Record<string, unknown> = {}) =>
-  postTo(name, query, variables, { [IDENTITY_HEADER]: signIdentity(caller, DEVELOPMENT_IDENTITY_SECRET) });
+const as =
+  (caller: Identity) =>
+  (name: string, query: string, variables: Record<string, unknown> = {}) =>
+    postTo(name, query, variables, {
+      [IDENTITY_HEADER]: signIdentity(caller, DEVELOPMENT_IDENTITY_SECRET),
+    });
 
 /** Every id a connection field lists for `caller`, page by page (sorted: order is not what this suite tests), and its totalCount. */
-async function listAll(caller: Identity, name: string, field: string, args = ''): Promise<{ ids: string[]; totalCount: number }> {
+async function listAll(
+  caller: Identity,
+  name: string,
+  field: string,
+  args = '',
+): Promise<{ ids: string[]; totalCount: number }> {
   const ids: string[] = [];
   let after: string | null = null;
-  let totalCount = -1;
+  let totalCount: number;
   do {
     const { body } = await as(caller)(
       name,
@@ -74,29 +112,48 @@ describe('a subgraph refuses requests without a valid signed identity', () => {
   const SUBGRAPHS = ['customers', 'catalog', 'inventory', 'orders', 'shipments', 'finance'];
   const forgeries = Object.entries(forgedIdentityHeaders(distributor));
 
-  test.each(SUBGRAPHS)('%s answers 401 UNAUTHENTICATED, with no data and no stack, to a missing, foreign-signed, tampered, expired or malformed identity', async (name) => {
-    for (const [forgery, headers] of forgeries) {
-      const answer = await postTo(name, '{ __typename }', {}, headers);
-      expect({ forgery, status: answer.status, data: answer.body.data, codes: codes(answer) }).toEqual({
-        forgery,
-        status: 401,
-        data: undefined,
-        codes: ['UNAUTHENTICATED'],
-      });
-      expect(JSON.stringify(answer.body)).not.toMatch(/stack|at .*\.ts:\d+/);
-    }
-  });
+  test.each(SUBGRAPHS)(
+    '%s answers 401 UNAUTHENTICATED, with no data and no stack, to a missing, foreign-signed, tampered, expired or malformed identity',
+    async (name) => {
+      for (const [forgery, headers] of forgeries) {
+        const answer = await postTo(name, '{ __typename }', {}, headers);
+        expect({
+          forgery,
+          status: answer.status,
+          data: answer.body.data,
+          codes: codes(answer),
+        }).toEqual({
+          forgery,
+          status: 401,
+          data: undefined,
+          codes: ['UNAUTHENTICATED'],
+        });
+        expect(JSON.stringify(answer.body)).not.toMatch(/stack|at .*\.ts:\d+/);
+      }
+    },
+  );
 
-  test.each(SUBGRAPHS)('%s keeps /healthz open and answers a correctly signed identity', async (name) => {
-    const health = await fetch(`${subgraphUrl(name)}/healthz`);
-    expect(health.status).toBe(200);
-    const answer = await as(distributor)(name, '{ __typename }');
-    expect(answer).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
-  });
+  test.each(SUBGRAPHS)(
+    '%s keeps /healthz open and answers a correctly signed identity',
+    async (name) => {
+      const health = await fetch(`${subgraphUrl(name)}/healthz`);
+      expect(health.status).toBe(200);
+      const answer = await as(distributor)(name, '{ __typename }');
+      expect(answer).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+    },
+  );
 
   test('the tampered identity names why it was refused (the signature no longer matches the payload)', async () => {
-    const { body } = await postTo('orders', '{ __typename }', {}, forgedIdentityHeaders(distributor)['payload tampered after signing']);
-    expect(body.errors![0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'bad-signature' });
+    const { body } = await postTo(
+      'orders',
+      '{ __typename }',
+      {},
+      forgedIdentityHeaders(distributor)['payload tampered after signing'],
+    );
+    expect(body.errors![0].extensions).toEqual({
+      code: 'UNAUTHENTICATED',
+      reason: 'bad-signature',
+    });
   });
 });
 
@@ -105,23 +162,44 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
   const foreignOrder = () => data.orders.orders.find((o) => !mine(o))!;
 
   test('lists exactly its own customer, orders, shipments, invoices and payments, with matching totalCount', async () => {
-    expect(await listAll(distributor, 'customers', 'customers')).toEqual({ ids: ['CUS-0001'], totalCount: 1 });
+    expect(await listAll(distributor, 'customers', 'customers')).toEqual({
+      ids: ['CUS-0001'],
+      totalCount: 1,
+    });
     const orders = ascending(data.orders.orders.filter(mine).map((o) => o.id));
     expect(orders.length).toBeGreaterThan(0);
-    expect(await listAll(distributor, 'orders', 'orders')).toEqual({ ids: orders, totalCount: orders.length });
+    expect(await listAll(distributor, 'orders', 'orders')).toEqual({
+      ids: orders,
+      totalCount: orders.length,
+    });
     const shipments = ascending(data.shipments.shipments.filter(mine).map((s) => s.id));
     expect(shipments.length).toBeGreaterThan(0);
-    expect(await listAll(distributor, 'shipments', 'shipments')).toEqual({ ids: shipments, totalCount: shipments.length });
+    expect(await listAll(distributor, 'shipments', 'shipments')).toEqual({
+      ids: shipments,
+      totalCount: shipments.length,
+    });
     const invoices = ascending(data.finance.invoices.filter(mine).map((i) => i.id));
     expect(invoices.length).toBeGreaterThan(0);
-    expect(await listAll(distributor, 'finance', 'invoices')).toEqual({ ids: invoices, totalCount: invoices.length });
+    expect(await listAll(distributor, 'finance', 'invoices')).toEqual({
+      ids: invoices,
+      totalCount: invoices.length,
+    });
     const payments = ascending(data.finance.payments.filter(mine).map((p) => p.id));
-    expect(await listAll(distributor, 'finance', 'payments')).toEqual({ ids: payments, totalCount: payments.length });
+    expect(await listAll(distributor, 'finance', 'payments')).toEqual({
+      ids: payments,
+      totalCount: payments.length,
+    });
   });
 
-  test('a filter naming another customer finds nothing rather than that customer\'s rows', async () => {
-    expect(await listAll(distributor, 'orders', 'orders', ', customerId: "CUS-0002"')).toEqual({ ids: [], totalCount: 0 });
-    expect(await listAll(distributor, 'finance', 'invoices', ', customerId: "CUS-0002"')).toEqual({ ids: [], totalCount: 0 });
+  test("a filter naming another customer finds nothing rather than that customer's rows", async () => {
+    expect(await listAll(distributor, 'orders', 'orders', ', customerId: "CUS-0002"')).toEqual({
+      ids: [],
+      totalCount: 0,
+    });
+    expect(await listAll(distributor, 'finance', 'invoices', ', customerId: "CUS-0002"')).toEqual({
+      ids: [],
+      totalCount: 0,
+    });
   });
 
   test("asking for another customer's order, customer, shipment, invoice or payment by id gets null and FORBIDDEN", async () => {
@@ -139,7 +217,11 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
     ];
     for (const [name, field, selection] of lookups) {
       const answer = await as(distributor)(name, `{ ${selection} }`);
-      expect({ selection, data: answer.body.data, errors: answer.body.errors?.map((e) => [e.path, e.extensions?.code]) }).toEqual({
+      expect({
+        selection,
+        data: answer.body.data,
+        errors: answer.body.errors?.map((e) => [e.path, e.extensions?.code]),
+      }).toEqual({
         selection,
         data: { [field]: null },
         errors: [[[field], 'FORBIDDEN']],
@@ -149,7 +231,10 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
 
   test('its own order by id resolves, and an unknown id is still NOT_FOUND', async () => {
     const own = data.orders.orders.find(mine)!;
-    const answer = await as(distributor)('orders', `{ order(id: "${own.id}") { id customer { id } } }`);
+    const answer = await as(distributor)(
+      'orders',
+      `{ order(id: "${own.id}") { id customer { id } } }`,
+    );
     expect(answer.body).toEqual({ data: { order: { id: own.id, customer: { id: 'CUS-0001' } } } });
     const unknown = await as(distributor)('orders', '{ order(id: "ORD-999999") { id } }');
     expect(codes(unknown)).toEqual(['NOT_FOUND']);
@@ -158,9 +243,16 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
   test('an _entities representation of a foreign row is null with FORBIDDEN; its own rows resolve beside it', async () => {
     const own = data.orders.orders.find(mine)!;
     const foreign = foreignOrder();
-    const answer = await as(distributor)('orders', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id number } } }', {
-      r: [{ __typename: 'Order', id: own.id }, { __typename: 'Order', id: foreign.id }],
-    });
+    const answer = await as(distributor)(
+      'orders',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id number } } }',
+      {
+        r: [
+          { __typename: 'Order', id: own.id },
+          { __typename: 'Order', id: foreign.id },
+        ],
+      },
+    );
     expect(answer.body.data!._entities).toEqual([{ id: own.id, number: own.number }, null]);
     expect(answer.body.errors!.length).toBeGreaterThan(0);
     for (const error of answer.body.errors!) {
@@ -172,35 +264,84 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
 
   test("another customer's receivables, orders and contract prices (entity extensions) are FORBIDDEN", async () => {
     const representations = { r: [{ __typename: 'Customer', id: 'CUS-0002' }] };
-    const finance = await as(distributor)('finance', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { openBalance { amount } } } }', representations);
+    const finance = await as(distributor)(
+      'finance',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { openBalance { amount } } } }',
+      representations,
+    );
     // openBalance is nullable (field authorization may remove it), so the refusal nulls the field, not the entity
     expect(finance.body.data!._entities).toEqual([{ openBalance: null }]);
     expect(codes(finance)).toContain('FORBIDDEN');
-    const orders = await as(distributor)('orders', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { orders { totalCount } } } }', representations);
+    const orders = await as(distributor)(
+      'orders',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { orders { totalCount } } } }',
+      representations,
+    );
     expect(orders.body.data!._entities).toEqual([null]);
-    const catalog = await as(distributor)('catalog', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { contractPrices { id } } } }', representations);
+    const catalog = await as(distributor)(
+      'catalog',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { contractPrices { id } } } }',
+      representations,
+    );
     expect(catalog.body.data!._entities).toEqual([null]);
   });
 
   test('per-parent relations fetch nothing foreign: a foreign order has no shipments or invoices for it', async () => {
-    const foreign = data.orders.orders.find((o) => !mine(o) && data.shipments.shipments.some((s) => s.order_id === o.id) && data.finance.invoices.some((i) => i.order_id === o.id))!;
-    const own = data.orders.orders.find((o) => mine(o) && data.shipments.shipments.some((s) => s.order_id === o.id))!;
-    const r = { r: [{ __typename: 'Order', id: own.id }, { __typename: 'Order', id: foreign.id }] };
-    const shipments = await as(distributor)('shipments', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { shipments { id } } } }', r);
+    const foreign = data.orders.orders.find(
+      (o) =>
+        !mine(o) &&
+        data.shipments.shipments.some((s) => s.order_id === o.id) &&
+        data.finance.invoices.some((i) => i.order_id === o.id),
+    )!;
+    const own = data.orders.orders.find(
+      (o) => mine(o) && data.shipments.shipments.some((s) => s.order_id === o.id),
+    )!;
+    const r = {
+      r: [
+        { __typename: 'Order', id: own.id },
+        { __typename: 'Order', id: foreign.id },
+      ],
+    };
+    const shipments = await as(distributor)(
+      'shipments',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { shipments { id } } } }',
+      r,
+    );
     expect(shipments.body).toEqual({
-      data: { _entities: [{ shipments: data.shipments.shipments.filter((s) => s.order_id === own.id).map((s) => ({ id: s.id })) }, { shipments: [] }] },
+      data: {
+        _entities: [
+          {
+            shipments: data.shipments.shipments
+              .filter((s) => s.order_id === own.id)
+              .map((s) => ({ id: s.id })),
+          },
+          { shipments: [] },
+        ],
+      },
     });
-    const invoices = await as(distributor)('finance', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { invoices { id } } } }', r);
+    const invoices = await as(distributor)(
+      'finance',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { invoices { id } } } }',
+      r,
+    );
     expect(invoices.body.data._entities[1]).toEqual({ invoices: [] });
   });
 
   test('the catalog is public, but a price for another customer is FORBIDDEN', async () => {
     const product = data.catalog.products[0];
-    const own = await as(distributor)('catalog', `{ product(id: "${product.id}") { id price(customerId: "CUS-0001") { rule } } }`);
+    const own = await as(distributor)(
+      'catalog',
+      `{ product(id: "${product.id}") { id price(customerId: "CUS-0001") { rule } } }`,
+    );
     expect(own.body.errors).toBeUndefined();
     expect(own.body.data.product.id).toBe(product.id);
-    const foreign = await as(distributor)('catalog', `{ product(id: "${product.id}") { id price(customerId: "CUS-0002") { rule } } }`);
-    expect(foreign.body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['product', 'price'], 'FORBIDDEN']]);
+    const foreign = await as(distributor)(
+      'catalog',
+      `{ product(id: "${product.id}") { id price(customerId: "CUS-0002") { rule } } }`,
+    );
+    expect(foreign.body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
+      [['product', 'price'], 'FORBIDDEN'],
+    ]);
     const warehouses = await as(distributor)('inventory', '{ warehouses { id } }');
     expect(warehouses.body.data.warehouses).toHaveLength(data.inventory.warehouses.length);
   });
@@ -209,17 +350,27 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
 describe('a 3pl sees only the shipments of its carrier (CAR-FASTFREIGHT), and nothing of finance', () => {
   const carried = (s: { carrier_id: string }) => s.carrier_id === 'CAR-FASTFREIGHT';
 
-  test('lists exactly its carrier\'s shipments, with their milestones', async () => {
+  test("lists exactly its carrier's shipments, with their milestones", async () => {
     const expected = ascending(data.shipments.shipments.filter(carried).map((s) => s.id));
     expect(expected.length).toBeGreaterThan(0);
-    expect(await listAll(thirdPartyLogistics, 'shipments', 'shipments')).toEqual({ ids: expected, totalCount: expected.length });
-    const shipment = data.shipments.shipments.find((s) => carried(s) && data.shipments.milestones.some((m) => m.shipment_id === s.id))!;
-    const answer = await as(thirdPartyLogistics)('shipments', `{ shipment(id: "${shipment.id}") { carrier { id } milestones { id } } }`);
+    expect(await listAll(thirdPartyLogistics, 'shipments', 'shipments')).toEqual({
+      ids: expected,
+      totalCount: expected.length,
+    });
+    const shipment = data.shipments.shipments.find(
+      (s) => carried(s) && data.shipments.milestones.some((m) => m.shipment_id === s.id),
+    )!;
+    const answer = await as(thirdPartyLogistics)(
+      'shipments',
+      `{ shipment(id: "${shipment.id}") { carrier { id } milestones { id } } }`,
+    );
     expect(answer.body).toEqual({
       data: {
         shipment: {
           carrier: { id: 'CAR-FASTFREIGHT' },
-          milestones: ascending(data.shipments.milestones.filter((m) => m.shipment_id === shipment.id).map((m) => m.id)).map((id) => ({ id })),
+          milestones: ascending(
+            data.shipments.milestones.filter((m) => m.shipment_id === shipment.id).map((m) => m.id),
+          ).map((id) => ({ id })),
         },
       },
     });
@@ -227,19 +378,37 @@ describe('a 3pl sees only the shipments of its carrier (CAR-FASTFREIGHT), and no
 
   test("another carrier's shipment by id is null with FORBIDDEN", async () => {
     const other = data.shipments.shipments.find((s) => !carried(s))!;
-    const answer = await as(thirdPartyLogistics)('shipments', `{ shipment(id: "${other.id}") { id } }`);
+    const answer = await as(thirdPartyLogistics)(
+      'shipments',
+      `{ shipment(id: "${other.id}") { id } }`,
+    );
     expect(answer.body.data).toEqual({ shipment: null });
     expect(codes(answer)).toEqual(['FORBIDDEN']);
   });
 
   test('sees no invoices, payments, orders or customers, and no invoice of its own shipments', async () => {
-    for (const [name, field] of [['finance', 'invoices'], ['finance', 'payments'], ['orders', 'orders'], ['customers', 'customers']]) {
-      expect({ field, ...(await listAll(thirdPartyLogistics, name, field)) }).toEqual({ field, ids: [], totalCount: 0 });
+    for (const [name, field] of [
+      ['finance', 'invoices'],
+      ['finance', 'payments'],
+      ['orders', 'orders'],
+      ['customers', 'customers'],
+    ]) {
+      expect({ field, ...(await listAll(thirdPartyLogistics, name, field)) }).toEqual({
+        field,
+        ids: [],
+        totalCount: 0,
+      });
     }
-    const invoiced = data.finance.invoices.find((i) => carried(data.shipments.shipments.find((s) => s.id === i.shipment_id)!))!;
-    const answer = await as(thirdPartyLogistics)('finance', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Shipment { invoice { id } } } }', {
-      r: [{ __typename: 'Shipment', id: invoiced.shipment_id }],
-    });
+    const invoiced = data.finance.invoices.find((i) =>
+      carried(data.shipments.shipments.find((s) => s.id === i.shipment_id)!),
+    )!;
+    const answer = await as(thirdPartyLogistics)(
+      'finance',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Shipment { invoice { id } } } }',
+      {
+        r: [{ __typename: 'Shipment', id: invoiced.shipment_id }],
+      },
+    );
     expect(answer.body).toEqual({ data: { _entities: [{ invoice: null }] } });
   });
 });
@@ -250,7 +419,10 @@ describe('an ecommerce store sees only orders of channel ECOMMERCE, and none of 
   test('lists exactly the ECOMMERCE orders', async () => {
     const expected = ascending(data.orders.orders.filter(online).map((o) => o.id));
     expect(expected.length).toBeGreaterThan(0);
-    expect(await listAll(webStore, 'orders', 'orders')).toEqual({ ids: expected, totalCount: expected.length });
+    expect(await listAll(webStore, 'orders', 'orders')).toEqual({
+      ids: expected,
+      totalCount: expected.length,
+    });
   });
 
   test('an order of another channel by id is null with FORBIDDEN', async () => {
@@ -263,18 +435,34 @@ describe('an ecommerce store sees only orders of channel ECOMMERCE, and none of 
   test('sees no shipments or invoices, not even those of its own orders', async () => {
     expect(await listAll(webStore, 'shipments', 'shipments')).toEqual({ ids: [], totalCount: 0 });
     expect(await listAll(webStore, 'finance', 'invoices')).toEqual({ ids: [], totalCount: 0 });
-    const shipped = data.orders.orders.find((o) => online(o) && data.finance.invoices.some((i) => i.order_id === o.id))!;
+    const shipped = data.orders.orders.find(
+      (o) => online(o) && data.finance.invoices.some((i) => i.order_id === o.id),
+    )!;
     const r = { r: [{ __typename: 'Order', id: shipped.id }] };
-    const shipments = await as(webStore)('shipments', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { shipments { id } } } }', r);
+    const shipments = await as(webStore)(
+      'shipments',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { shipments { id } } } }',
+      r,
+    );
     expect(shipments.body).toEqual({ data: { _entities: [{ shipments: [] }] } });
-    const invoices = await as(webStore)('finance', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { invoices { id } } } }', r);
+    const invoices = await as(webStore)(
+      'finance',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { invoices { id } } } }',
+      r,
+    );
     expect(invoices.body).toEqual({ data: { _entities: [{ invoices: [] }] } });
   });
 });
 
 test('an internal consumer sees every row', async () => {
   expect((await listAll(internal, 'orders', 'orders')).totalCount).toBe(data.orders.orders.length);
-  expect((await listAll(internal, 'shipments', 'shipments')).totalCount).toBe(data.shipments.shipments.length);
-  expect((await listAll(internal, 'finance', 'invoices')).totalCount).toBe(data.finance.invoices.length);
-  expect((await listAll(internal, 'customers', 'customers')).totalCount).toBe(data.customers.customers.length);
+  expect((await listAll(internal, 'shipments', 'shipments')).totalCount).toBe(
+    data.shipments.shipments.length,
+  );
+  expect((await listAll(internal, 'finance', 'invoices')).totalCount).toBe(
+    data.finance.invoices.length,
+  );
+  expect((await listAll(internal, 'customers', 'customers')).totalCount).toBe(
+    data.customers.customers.length,
+  );
 });

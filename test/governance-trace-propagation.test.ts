@@ -24,25 +24,44 @@ afterAll(async () => {
 
 const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CLIENT_SPAN = '00f067aa0ba902b7';
-const inTrace = (traceId: string) => spans.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
-const served = (trace: ReadableSpan[]) => trace.filter((span) => span.attributes['switchyard.service']).map((span) => span.attributes['switchyard.service']).sort();
+const inTrace = (traceId: string) =>
+  spans.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
+const served = (trace: ReadableSpan[]) =>
+  trace
+    .filter((span) => span.attributes['switchyard.service'])
+    .map((span) => span.attributes['switchyard.service'])
+    .sort();
 
 test("the gateway's request span is a child of the client's traceparent, and the subgraph calls are in the same trace", async () => {
-  const answer = await graph.query('query ClientTraced { customer(id: "CUS-0001") { name orders(first: 1) { totalCount } } }', {}, { traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01` });
+  const answer = await graph.query(
+    'query ClientTraced { customer(id: "CUS-0001") { name orders(first: 1) { totalCount } } }',
+    {},
+    { traceparent: `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01` },
+  );
   expect(answer.body.errors).toBeUndefined();
   // A subgraph ends its span when its response is sent, which may be a moment after the gateway's.
   expect(await until(() => served(inTrace(CLIENT_TRACE)).length >= 2, 2_000)).toBe(true);
   const trace = inTrace(CLIENT_TRACE);
   const [request] = trace.filter((span) => span.name === 'gateway.request');
   expect(request.parentSpanId).toBe(CLIENT_SPAN);
-  expect(trace.filter((span) => span.name === 'gateway.fetch').map((span) => span.attributes.service).sort()).toEqual(['customers', 'orders']);
+  expect(
+    trace
+      .filter((span) => span.name === 'gateway.fetch')
+      .map((span) => span.attributes.service)
+      .sort(),
+  ).toEqual(['customers', 'orders']);
   expect(served(trace)).toEqual(['customers', 'orders']);
 });
 
 test('without a traceparent the gateway starts a trace of its own', async () => {
   spans.reset();
   await graph.query('query Untraced { categories { id } }');
-  expect(await until(() => spans.getFinishedSpans().some((span) => span.name === 'gateway.request'), 2_000)).toBe(true);
+  expect(
+    await until(
+      () => spans.getFinishedSpans().some((span) => span.name === 'gateway.request'),
+      2_000,
+    ),
+  ).toBe(true);
   const [request] = spans.getFinishedSpans().filter((span) => span.name === 'gateway.request');
   expect(request.parentSpanId).toBeUndefined();
   expect(request.spanContext().traceId).not.toBe(CLIENT_TRACE);

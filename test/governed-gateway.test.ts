@@ -6,9 +6,15 @@ import { createMemoryStore } from '@switchyard/gateway';
 import { startGraph, type RunningGraph } from './graph-harness';
 
 let graph: RunningGraph;
-const config = loadGovernanceConfig(path.resolve(__dirname, '..', 'gateway', 'governance.dev.yaml'));
+const config = loadGovernanceConfig(
+  path.resolve(__dirname, '..', 'gateway', 'governance.dev.yaml'),
+);
 beforeAll(async () => {
-  graph = await startGraph({ seedScale: 0.05, governance: (supergraph) => createGovernance(config, { supergraph, store: createMemoryStore(), logLevel: 'silent' }) });
+  graph = await startGraph({
+    seedScale: 0.05,
+    governance: (supergraph) =>
+      createGovernance(config, { supergraph, store: createMemoryStore(), logLevel: 'silent' }),
+  });
 }, 120_000);
 afterAll(() => graph.close());
 
@@ -26,9 +32,16 @@ test('an internal consumer with credit:read reads the credit limit', async () =>
 });
 
 test('a consumer without credit:read gets null and UNAUTHORIZED_FIELD_OR_TYPE naming the scope', async () => {
-  const { body } = await graph.query('{ products(first: 1) { edges { node { sku costPrice { amount } } } } }', {}, { 'x-api-key': 'dev-web-store' });
+  const { body } = await graph.query(
+    '{ products(first: 1) { edges { node { sku costPrice { amount } } } } }',
+    {},
+    { 'x-api-key': 'dev-web-store' },
+  );
   expect(body.data.products.edges[0].node.costPrice).toBeNull();
-  expect(body.errors![0].extensions).toMatchObject({ code: 'UNAUTHORIZED_FIELD_OR_TYPE', requiresScopes: [['catalog:cost:read']] });
+  expect(body.errors![0].extensions).toMatchObject({
+    code: 'UNAUTHORIZED_FIELD_OR_TYPE',
+    requiresScopes: [['catalog:cost:read']],
+  });
 });
 
 test('no key is UNAUTHENTICATED; a persisted-only partner cannot send a free-form document', async () => {
@@ -43,8 +56,13 @@ test('/metrics is served and /admin needs governance:admin', async () => {
   await graph.query(CREDIT, {}, { 'x-api-key': 'dev-sales-portal' });
   const metrics = await (await fetch(`${base()}/metrics`)).text();
   expect(metrics).toMatch(/switchyard_gateway_requests_total\{consumer="dev-sales-portal"/);
-  expect((await fetch(`${base()}/admin/usage/stages`, { headers: { 'x-api-key': 'dev-web-store' } })).status).toBe(403);
-  const stages = await fetch(`${base()}/admin/usage/stages`, { headers: { 'x-api-key': 'dev-platform-admin' } });
+  expect(
+    (await fetch(`${base()}/admin/usage/stages`, { headers: { 'x-api-key': 'dev-web-store' } }))
+      .status,
+  ).toBe(403);
+  const stages = await fetch(`${base()}/admin/usage/stages`, {
+    headers: { 'x-api-key': 'dev-platform-admin' },
+  });
   expect(stages.status).toBe(200);
   expect(((await stages.json()) as any).stages.length).toBeGreaterThan(0);
 });

@@ -16,7 +16,17 @@ const COUNT = '{ customers(first: 1) { totalCount } }';
 async function addCustomer(subgraphs: Record<string, RunningSubgraph<any, any>>) {
   await subgraphs.customers.database.db
     .insertInto('customers')
-    .values({ id: 'CUST-1', account_number: 'A-1', name: 'Acme', status: 'ACTIVE', segment: 'WHOLESALE', payment_terms: 'NET30', credit_limit_cents: 100, currency: 'USD', created_at: '2026-01-01T00:00:00.000Z' })
+    .values({
+      id: 'CUST-1',
+      account_number: 'A-1',
+      name: 'Acme',
+      status: 'ACTIVE',
+      segment: 'WHOLESALE',
+      payment_terms: 'NET30',
+      credit_limit_cents: 100,
+      currency: 'USD',
+      created_at: '2026-01-01T00:00:00.000Z',
+    })
     .execute();
 }
 
@@ -49,7 +59,9 @@ describe.each([
     expect((await graph.query(COUNT)).body.errors?.length).toBeGreaterThan(0);
     await graph.restartSubgraph('customers');
     expect(graph.serviceUrls.get('customers')).toBe(url);
-    await eventually(async () => expect((await graph.query(COUNT)).body.data).toEqual({ customers: { totalCount: 1 } }));
+    await eventually(async () =>
+      expect((await graph.query(COUNT)).body.data).toEqual({ customers: { totalCount: 1 } }),
+    );
   });
 });
 
@@ -68,7 +80,17 @@ test('the Redis stream of a graph is its own (random prefix) and is deleted on c
   const redis = new Redis(REDIS_URL);
   try {
     expect(streamKey).toMatch(/^switchyard:test:[0-9a-f]+:stream$/);
-    await graph.transport.publish([{ id: randomUUID(), type: 'Nothing', source: 'test', aggregateId: 'x', payload: {}, correlationId: 'c', occurredAt: new Date().toISOString() }]);
+    await graph.transport.publish([
+      {
+        id: randomUUID(),
+        type: 'Nothing',
+        source: 'test',
+        aggregateId: 'x',
+        payload: {},
+        correlationId: 'c',
+        occurredAt: new Date().toISOString(),
+      },
+    ]);
     expect(await redis.xlen(streamKey)).toBe(1);
   } finally {
     await graph.close();
@@ -82,6 +104,23 @@ test('the Redis stream of a graph is its own (random prefix) and is deleted on c
 
 test('eventually answers the assertion once it holds, and its last error when it never does', async () => {
   let calls = 0;
-  await expect(eventually(() => { if (++calls < 3) throw new Error('not yet'); return calls; }, 1000, 1)).resolves.toBe(3);
-  await expect(eventually(() => { throw new Error('never'); }, 50, 5)).rejects.toThrow('never');
+  await expect(
+    eventually(
+      () => {
+        if (++calls < 3) throw new Error('not yet');
+        return calls;
+      },
+      1000,
+      1,
+    ),
+  ).resolves.toBe(3);
+  await expect(
+    eventually(
+      () => {
+        throw new Error('never');
+      },
+      50,
+      5,
+    ),
+  ).rejects.toThrow('never');
 });

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import pg from 'pg';
-import { composeSupergraph, createGateway, defaultGatewayConfig, type GatewayOptions, type RunningGateway } from '@switchyard/gateway';
+import {
+  composeSupergraph,
+  createGateway,
+  defaultGatewayConfig,
+  type GatewayOptions,
+  type RunningGateway,
+} from '@switchyard/gateway';
 import {
   createInProcessTransport,
   createRedisStreamsTransport,
@@ -19,7 +25,10 @@ import { loadSubgraphDefinition, SUBGRAPH_NAMES } from '../scripts/subgraphs';
 export interface GraphResponse {
   status: number;
   headers: Headers;
-  body: { data?: any; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
+  body: {
+    data?: any;
+    errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  };
 }
 
 export interface RunningGraph {
@@ -34,7 +43,11 @@ export interface RunningGraph {
   /** Subgraph name → its GraphQL URL, as the subgraphs' service clients read it. */
   serviceUrls: Map<string, string>;
   /** POSTs a GraphQL request to the gateway over HTTP. */
-  query(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphResponse>;
+  query(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphResponse>;
   /** Stops one subgraph (consumers, relay, server, database): the gateway's calls to it fail until it restarts. */
   stopSubgraph(name: string): Promise<void>;
   /**
@@ -77,7 +90,12 @@ export async function startGraph(options: GraphOptions = {}): Promise<RunningGra
   const dataDir = options.dataDir ?? ':memory:';
   const transport: EventTransport =
     options.events && options.events !== 'in-process'
-      ? createRedisStreamsTransport({ redisUrl: options.events.redisUrl, keyPrefix: `switchyard:test:${suffix}`, blockMs: 500, redeliverDelayMs: 100 })
+      ? createRedisStreamsTransport({
+          redisUrl: options.events.redisUrl,
+          keyPrefix: `switchyard:test:${suffix}`,
+          blockMs: 500,
+          redeliverDelayMs: 100,
+        })
       : createInProcessTransport({ redeliverDelayMs: 100 });
   const serviceUrls = new Map<string, string>();
   const definitions = new Map<string, SubgraphDefinition<any, any>>();
@@ -101,7 +119,10 @@ export async function startGraph(options: GraphOptions = {}): Promise<RunningGra
   if (options.seedScale) {
     const { generateDataset, writeDataset } = await import('@switchyard/seed');
     dataset = generateDataset({ seed: 42, scale: options.seedScale });
-    await writeDataset(dataset, Object.fromEntries(names.map((name) => [name, subgraphs[name].database.db])) as never);
+    await writeDataset(
+      dataset,
+      Object.fromEntries(names.map((name) => [name, subgraphs[name].database.db])) as never,
+    );
   }
   await options.prepare?.(subgraphs);
   for (const subgraph of Object.values(subgraphs)) subgraph.database.statements.count = 0;
@@ -111,9 +132,16 @@ export async function startGraph(options: GraphOptions = {}): Promise<RunningGra
     const address = await subgraphs[name].server.listen({ host: '127.0.0.1', port: 0 });
     ports.set(name, Number(new URL(address).port));
     serviceUrls.set(name, `${address}/graphql`);
-    sources.push({ name, url: `${address}/graphql`, sdl: subgraphSdl(subgraphs[name].definition.schema) });
+    sources.push({
+      name,
+      url: `${address}/graphql`,
+      sdl: subgraphSdl(subgraphs[name].definition.schema),
+    });
   }
-  const gateway = await createGateway({ ...defaultGatewayConfig, port: 0, logLevel: 'silent' }, { supergraphSdl: composeSupergraph(sources), governance: options.governance });
+  const gateway = await createGateway(
+    { ...defaultGatewayConfig, port: 0, logLevel: 'silent' },
+    { supergraphSdl: composeSupergraph(sources), governance: options.governance },
+  );
   const gatewayUrl = `${await gateway.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
 
   async function stopSubgraph(name: string) {
@@ -136,11 +164,18 @@ export async function startGraph(options: GraphOptions = {}): Promise<RunningGra
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: response.status, headers: response.headers, body: (await response.json()) as GraphResponse['body'] };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as GraphResponse['body'],
+      };
     },
     stopSubgraph,
     async restartSubgraph(name) {
-      if (!options.databaseUrl && dataDir === ':memory:') throw new Error('restartSubgraph needs databases that outlive a subgraph: pass dataDir (a temporary folder) or databaseUrl');
+      if (!options.databaseUrl && dataDir === ':memory:')
+        throw new Error(
+          'restartSubgraph needs databases that outlive a subgraph: pass dataDir (a temporary folder) or databaseUrl',
+        );
       await stopSubgraph(name);
       const subgraph = await open(name);
       await subgraph.server.listen({ host: '127.0.0.1', port: ports.get(name)! });
@@ -164,7 +199,11 @@ export async function startGraph(options: GraphOptions = {}): Promise<RunningGra
  * Polls `assertion` until it stops throwing (asynchronous effects: events, relays, catch-up) and answers its
  * value; after `timeoutMs` throws its last error.
  */
-export async function eventually<T>(assertion: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 50): Promise<T> {
+export async function eventually<T>(
+  assertion: () => T | Promise<T>,
+  timeoutMs = 10_000,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -5,11 +5,26 @@
  */
 import { hashApiKey } from '../gateway/src/governance/api-keys';
 import type { Consumer } from '../gateway/src/governance/consumer';
-import { parseGovernanceConfig, type GovernanceConfig } from '../gateway/src/governance/governance-config';
+import {
+  parseGovernanceConfig,
+  type GovernanceConfig,
+} from '../gateway/src/governance/governance-config';
 
 /** A consumer as the gateway serves it: internal, no scopes, tier `gold`, allow mode, unless overridden. */
 export function consumerOf(id: string, overrides: Partial<Consumer> = {}): Consumer {
-  return { id, name: id, kind: 'internal', scopes: [], tenant: null, tier: 'gold', persistedOperations: 'allow', contract: null, requireClientName: false, requireOperationName: false, ...overrides };
+  return {
+    id,
+    name: id,
+    kind: 'internal',
+    scopes: [],
+    tenant: null,
+    tier: 'gold',
+    persistedOperations: 'allow',
+    contract: null,
+    requireClientName: false,
+    requireOperationName: false,
+    ...overrides,
+  };
 }
 
 /** A consumer entry of a governance config file; its API key is its id. Internal, tier `gold`, unless overridden. */
@@ -27,11 +42,21 @@ export interface TestConsumerEntry {
  * A validated governance config: `sections` as a file would have them (limits, rateBudgets, usage,
  * contracts, modules...), and the consumers, each keyed by its id. Throws like a bad file would.
  */
-export function testGovernanceConfig(sections: Record<string, unknown>, consumers: TestConsumerEntry[]): GovernanceConfig {
+export function testGovernanceConfig(
+  sections: Record<string, unknown>,
+  consumers: TestConsumerEntry[],
+): GovernanceConfig {
   const file = {
     version: 1,
     ...sections,
-    consumers: consumers.map(({ id, kind = 'internal', tier = 'gold', ...rest }) => ({ id, name: id, kind, tier, apiKeys: [{ sha256: hashApiKey(id) }], ...rest })),
+    consumers: consumers.map(({ id, kind = 'internal', tier = 'gold', ...rest }) => ({
+      id,
+      name: id,
+      kind,
+      tier,
+      apiKeys: [{ sha256: hashApiKey(id) }],
+      ...rest,
+    })),
   };
   // YAML is a superset of JSON: the file parser validates this exactly as it would a governance.yaml.
   return parseGovernanceConfig(JSON.stringify(file), { source: 'test-governance.yaml' });

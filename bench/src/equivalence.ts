@@ -13,8 +13,10 @@ export interface Answer {
 /** The first place where `actual` differs from `expected` (a JSON path and both values), or null. */
 export function firstDifference(expected: unknown, actual: unknown, path = '$'): string | null {
   if (Array.isArray(expected) || Array.isArray(actual)) {
-    if (!Array.isArray(expected) || !Array.isArray(actual)) return `${path}: ${preview(expected)} ≠ ${preview(actual)}`;
-    if (expected.length !== actual.length) return `${path}: ${expected.length} items ≠ ${actual.length} items`;
+    if (!Array.isArray(expected) || !Array.isArray(actual))
+      return `${path}: ${preview(expected)} ≠ ${preview(actual)}`;
+    if (expected.length !== actual.length)
+      return `${path}: ${expected.length} items ≠ ${actual.length} items`;
     for (let i = 0; i < expected.length; i++) {
       const difference = firstDifference(expected[i], actual[i], `${path}[${i}]`);
       if (difference) return difference;
@@ -34,7 +36,8 @@ export function firstDifference(expected: unknown, actual: unknown, path = '$'):
       const difference = firstDifference(expected[key], actual[key], `${path}.${key}`);
       if (difference) return difference;
     }
-    if (expectedKeys.join() !== actualKeys.join()) return `${path}: keys in another order (${expectedKeys.join(', ')} ≠ ${actualKeys.join(', ')})`;
+    if (expectedKeys.join() !== actualKeys.join())
+      return `${path}: keys in another order (${expectedKeys.join(', ')} ≠ ${actualKeys.join(', ')})`;
     return null;
   }
   return Object.is(expected, actual) ? null : `${path}: ${preview(expected)} ≠ ${preview(actual)}`;

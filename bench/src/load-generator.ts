@@ -5,7 +5,10 @@ import { cleanEnv, startProcess, type BenchProcess } from './processes';
 /** The bench's handle on the load generator process (load.ts): one load run at a time. */
 export class LoadGenerator {
   private nextId = 0;
-  private readonly pending = new Map<number, { resolve(result: LoadResult): void; reject(error: Error): void }>();
+  private readonly pending = new Map<
+    number,
+    { resolve(result: LoadResult): void; reject(error: Error): void }
+  >();
 
   private constructor(private readonly proc: BenchProcess) {
     proc.child.on('message', (message: { id: number; result?: LoadResult; error?: string }) => {
@@ -14,11 +17,21 @@ export class LoadGenerator {
       if (message.error) waiter?.reject(new Error(`load generator: ${message.error}`));
       else waiter?.resolve(message.result!);
     });
-    proc.child.once('exit', () => this.pending.forEach((waiter) => waiter.reject(new Error(`load generator exited:\n${proc.output()}`))));
+    proc.child.once('exit', () =>
+      this.pending.forEach((waiter) =>
+        waiter.reject(new Error(`load generator exited:\n${proc.output()}`)),
+      ),
+    );
   }
 
   static start(options: { cpus: string | null; root: string }): LoadGenerator {
-    const proc = startProcess('load generator', { entry: path.join(__dirname, 'load.ts'), env: cleanEnv(), cpus: options.cpus, ipc: true, cwd: options.root });
+    const proc = startProcess('load generator', {
+      entry: path.join(__dirname, 'load.ts'),
+      env: cleanEnv(),
+      cpus: options.cpus,
+      ipc: true,
+      cwd: options.root,
+    });
     proc.pin();
     return new LoadGenerator(proc);
   }

@@ -55,14 +55,22 @@ async function run(request: LoadRequest): Promise<LoadResult> {
     p99: result.latency.p99,
     requests: result.requests.total,
     errors: result.errors + result.timeouts + result.non2xx + graphqlErrors,
-    firstError: firstError ?? (result.errors + result.timeouts > 0 ? `${result.errors} transport errors, ${result.timeouts} timeouts` : undefined),
+    firstError:
+      firstError ??
+      (result.errors + result.timeouts > 0
+        ? `${result.errors} transport errors, ${result.timeouts} timeouts`
+        : undefined),
   };
 }
 
 process.on('message', (message: { id: number; request: LoadRequest }) => {
   run(message.request).then(
     (result) => process.send!({ id: message.id, result }),
-    (error) => process.send!({ id: message.id, error: error instanceof Error ? error.message : String(error) }),
+    (error) =>
+      process.send!({
+        id: message.id,
+        error: error instanceof Error ? error.message : String(error),
+      }),
   );
 });
 process.on('disconnect', () => process.exit(0));

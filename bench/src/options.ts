@@ -68,7 +68,11 @@ export function benchOptions(argv: string[]): BenchOptions {
     },
   });
   const quick = values.quick!;
-  const peers = list(values.peers!, PEERS.map((p) => p.name), 'peers');
+  const peers = list(
+    values.peers!,
+    PEERS.map((p) => p.name),
+    'peers',
+  );
   return {
     quick,
     rounds: positive('rounds', values.rounds ?? (quick ? '1' : '2')),
@@ -77,32 +81,48 @@ export function benchOptions(argv: string[]): BenchOptions {
     connections: positive('connections', values.connections!),
     rate: values.rate === undefined ? null : positive('rate', values.rate),
     sideBySide: wholeNumber('side-by-side', values['side-by-side'] ?? (quick ? '0' : '4')),
-    subgraphs: list(values.subgraphs ?? (quick ? 'memory' : 'memory,real'), ['memory', 'real'], 'subgraphs'),
+    subgraphs: list(
+      values.subgraphs ?? (quick ? 'memory' : 'memory,real'),
+      ['memory', 'real'],
+      'subgraphs',
+    ),
     peers,
     workloads: list(values.workloads!, WORKLOADS, 'workloads'),
     scale: positive('scale', values.scale!),
     sample: positive('sample', values.sample!),
-    pools: quick ? { order: 40, orders50: 6, persisted: 40 } : { order: 200, orders50: 40, persisted: 200 },
+    pools: quick
+      ? { order: 40, orders50: 6, persisted: 40 }
+      : { order: 200, orders50: 40, persisted: 200 },
     cpuProf: values['cpu-prof']!,
-    cpus: { gateway: values['gateway-cpus'], load: values['load-cpus'], subgraphs: values['subgraph-cpus'] },
+    cpus: {
+      gateway: values['gateway-cpus'],
+      load: values['load-cpus'],
+      subgraphs: values['subgraph-cpus'],
+    },
   };
 }
 
 function positive(name: string, raw: string): number {
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, got "${raw}"`);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new Error(`--${name} must be a positive number, got "${raw}"`);
   return value;
 }
 
 function wholeNumber(name: string, raw: string): number {
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number (0 or more), got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`--${name} must be a whole number (0 or more), got "${raw}"`);
   return value;
 }
 
 function list<T extends string>(raw: string, allowed: readonly T[], name: string): T[] {
-  const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   const unknown = items.filter((item) => !allowed.includes(item as T));
-  if (unknown.length > 0) throw new Error(`--${name}: unknown ${unknown.join(', ')} (one of ${allowed.join(', ')})`);
+  if (unknown.length > 0)
+    throw new Error(`--${name}: unknown ${unknown.join(', ')} (one of ${allowed.join(', ')})`);
   return items as T[];
 }

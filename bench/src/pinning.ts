@@ -19,21 +19,38 @@ export interface CpuLayout {
   description: string;
 }
 
-export function cpuLayout(overrides: { gateway?: string; load?: string; subgraphs?: string } = {}): CpuLayout {
+export function cpuLayout(
+  overrides: { gateway?: string; load?: string; subgraphs?: string } = {},
+): CpuLayout {
   const cpus = availableParallelism();
   if (!hasTaskset() || cpus < 2) {
-    return { gateway: null, load: null, subgraphs: null, description: `not pinned (${cpus} CPU${cpus === 1 ? '' : 's'}${hasTaskset() ? '' : ', no taskset'})` };
+    return {
+      gateway: null,
+      load: null,
+      subgraphs: null,
+      description: `not pinned (${cpus} CPU${cpus === 1 ? '' : 's'}${hasTaskset() ? '' : ', no taskset'})`,
+    };
   }
   const gateway = overrides.gateway ?? '0';
   const load = overrides.load ?? '1';
   const subgraphs = overrides.subgraphs ?? (cpus === 2 ? '1' : cpus === 3 ? '2' : `2-${cpus - 1}`);
-  return { gateway, load, subgraphs, description: `taskset: gateway on CPU ${gateway}; load generator on CPU ${load}; subgraphs on CPU ${subgraphs} (${cpus} CPUs)` };
+  return {
+    gateway,
+    load,
+    subgraphs,
+    description: `taskset: gateway on CPU ${gateway}; load generator on CPU ${load}; subgraphs on CPU ${subgraphs} (${cpus} CPUs)`,
+  };
 }
 
 /** The command that runs `command args` on every CPU, whatever this process is pinned to. */
-export function unpinnedCommand(command: string, args: string[]): { command: string; args: string[] } {
+export function unpinnedCommand(
+  command: string,
+  args: string[],
+): { command: string; args: string[] } {
   const cpus = availableParallelism();
-  return hasTaskset() && cpus > 1 ? { command: 'taskset', args: ['-c', `0-${cpus - 1}`, command, ...args] } : { command, args };
+  return hasTaskset() && cpus > 1
+    ? { command: 'taskset', args: ['-c', `0-${cpus - 1}`, command, ...args] }
+    : { command, args };
 }
 
 /**

@@ -31,10 +31,17 @@ export interface ProcessOptions {
 }
 
 const running = new Set<ChildProcess>();
-process.once('exit', () => running.forEach((child) => child.exitCode === null && child.kill('SIGKILL')));
+process.once('exit', () =>
+  running.forEach((child) => child.exitCode === null && child.kill('SIGKILL')),
+);
 
 export function startProcess(name: string, options: ProcessOptions): BenchProcess {
-  const { command, args } = unpinnedCommand(process.execPath, [...(options.nodeArgs ?? []), '--import', 'tsx', options.entry]);
+  const { command, args } = unpinnedCommand(process.execPath, [
+    ...(options.nodeArgs ?? []),
+    '--import',
+    'tsx',
+    options.entry,
+  ]);
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: options.env,
@@ -67,11 +74,17 @@ export function startProcess(name: string, options: ProcessOptions): BenchProces
 }
 
 /** Polls until `check` passes, then pins the process; fails early with the process's output if it exits first. */
-export async function waitUntilReady(proc: BenchProcess, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+export async function waitUntilReady(
+  proc: BenchProcess,
+  check: () => Promise<boolean>,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-      throw new Error(`${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) before it was ready:\n${proc.output()}`);
+      throw new Error(
+        `${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode}) before it was ready:\n${proc.output()}`,
+      );
     }
     if (await check().catch(() => false)) return proc.pin();
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -114,7 +127,12 @@ export function freePort(): Promise<number> {
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { NODE_ENV: 'production' };
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(REDIS_URL|DATABASE_URL|GOVERNANCE_FILE|SUPERGRAPH_FILE|SUBGRAPH_URL_|SUBGRAPH_TIMEOUT_MS|PORT$|HOST$|LOG_LEVEL|OTEL_|SWITCHYARD_|DATA_DIR|APOLLO_|NODE_ENV)/.test(key)) continue;
+    if (
+      /^(REDIS_URL|DATABASE_URL|GOVERNANCE_FILE|SUPERGRAPH_FILE|SUBGRAPH_URL_|SUBGRAPH_TIMEOUT_MS|PORT$|HOST$|LOG_LEVEL|OTEL_|SWITCHYARD_|DATA_DIR|APOLLO_|NODE_ENV)/.test(
+        key,
+      )
+    )
+      continue;
     env[key] = value;
   }
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;

@@ -41,11 +41,16 @@ export interface ProfileSummary {
  * `process.hrtime.bigint() / 1000n` reads it in any process of the machine), e.g. the measured
  * seconds, leaving out start-up and warm-up. Default: the whole profile.
  */
-export function summarizeProfile(file: string, top = 25, windows?: [number, number][]): ProfileSummary {
+export function summarizeProfile(
+  file: string,
+  top = 25,
+  windows?: [number, number][],
+): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const parents = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parents.set(child, node.id);
   const ownTotals = new Map<string, number>();
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
@@ -63,7 +68,9 @@ export function summarizeProfile(file: string, top = 25, windows?: [number, numb
     }
     busyMs += ms;
     // The repo's files run through tsx: their line numbers are the transpiled code's, so left out.
-    const where = frame.url ? `${shortUrl(frame.url)}${packageOf(frame).startsWith('switchyard ') ? '' : `:${frame.lineNumber + 1}`}` : '';
+    const where = frame.url
+      ? `${shortUrl(frame.url)}${packageOf(frame).startsWith('switchyard ') ? '' : `:${frame.lineNumber + 1}`}`
+      : '';
     const name = `${frame.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
     byFunction.set(name, (byFunction.get(name) ?? 0) + ms);
     const pkg = packageOf(frame);
@@ -84,17 +91,51 @@ export function summarizeProfile(file: string, top = 25, windows?: [number, numb
       .sort((a, b) => b[1] - a[1])
       .slice(0, n)
       .map(([name, ms]) => ({ name, ms, share: ms / busyMs }));
-  return { busyMs, idleMs, functions: ranked(byFunction, top), packages: ranked(byPackage, 15), ownTotals: ranked(ownTotals, top) };
+  return {
+    busyMs,
+    idleMs,
+    functions: ranked(byFunction, top),
+    packages: ranked(byPackage, 15),
+    ownTotals: ranked(ownTotals, top),
+  };
 }
 
-export function renderProfileSummary(file: string, summary: ProfileSummary, scope = 'whole profile'): string {
-  const lines = [`Profile ${file} (${scope}): ${(summary.busyMs / 1000).toFixed(1)}s busy, ${(summary.idleMs / 1000).toFixed(1)}s idle.`, '', 'Self time by package:', ''];
+export function renderProfileSummary(
+  file: string,
+  summary: ProfileSummary,
+  scope = 'whole profile',
+): string {
+  const lines = [
+    `Profile ${file} (${scope}): ${(summary.busyMs / 1000).toFixed(1)}s busy, ${(summary.idleMs / 1000).toFixed(1)}s idle.`,
+    '',
+    'Self time by package:',
+    '',
+  ];
   lines.push('| package | self ms | share |', '|---|---:|---:|');
-  for (const p of summary.packages) lines.push(`| ${p.name} | ${p.ms.toFixed(0)} | ${(p.share * 100).toFixed(1)}% |`);
-  lines.push('', 'Top functions by self time:', '', '| function | self ms | share |', '|---|---:|---:|');
-  for (const f of summary.functions) lines.push(`| ${f.name.replace(/\|/g, '\\|')} | ${f.ms.toFixed(0)} | ${(f.share * 100).toFixed(1)}% |`);
-  lines.push('', "The repo's own functions by total time (self and callees):", '', '| function | total ms | share |', '|---|---:|---:|');
-  for (const f of summary.ownTotals) lines.push(`| ${f.name.replace(/\|/g, '\\|')} | ${f.ms.toFixed(0)} | ${(f.share * 100).toFixed(1)}% |`);
+  for (const p of summary.packages)
+    lines.push(`| ${p.name} | ${p.ms.toFixed(0)} | ${(p.share * 100).toFixed(1)}% |`);
+  lines.push(
+    '',
+    'Top functions by self time:',
+    '',
+    '| function | self ms | share |',
+    '|---|---:|---:|',
+  );
+  for (const f of summary.functions)
+    lines.push(
+      `| ${f.name.replace(/\|/g, '\\|')} | ${f.ms.toFixed(0)} | ${(f.share * 100).toFixed(1)}% |`,
+    );
+  lines.push(
+    '',
+    "The repo's own functions by total time (self and callees):",
+    '',
+    '| function | total ms | share |',
+    '|---|---:|---:|',
+  );
+  for (const f of summary.ownTotals)
+    lines.push(
+      `| ${f.name.replace(/\|/g, '\\|')} | ${f.ms.toFixed(0)} | ${(f.share * 100).toFixed(1)}% |`,
+    );
   return lines.join('\n');
 }
 

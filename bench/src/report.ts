@@ -58,7 +58,8 @@ export function machineLine(): string {
 }
 
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
-const ratio = (value: number | undefined, base: number | undefined) => (value !== undefined && base ? (value / base).toFixed(2) : '—');
+const ratio = (value: number | undefined, base: number | undefined) =>
+  value !== undefined && base ? (value / base).toFixed(2) : '—';
 const perCpu = (m: Measurement) => (m.gatewayCpu > 0 ? m.rps / m.gatewayCpu : NaN);
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const median = (values: number[]) => {
@@ -67,23 +68,42 @@ const median = (values: number[]) => {
   return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
 
-export function renderReport(run: RunDescription, measurements: Measurement[], sideBySide: Measurement[], fetches: FetchCount[], skipped: Skipped[]): string {
+export function renderReport(
+  run: RunDescription,
+  measurements: Measurement[],
+  sideBySide: Measurement[],
+  fetches: FetchCount[],
+  skipped: Skipped[],
+): string {
   const lines: string[] = [];
   lines.push(`## ${run.title}`, '');
   lines.push(`Machine: ${machineLine()}. ${run.pinning}.`);
-  lines.push(`${run.connections} connections${run.rate ? ` capped at ${run.rate} req/s in all` : ''}, ${run.warmupSeconds}s warm-up then ${run.seconds}s measured per gateway and workload, ${run.rounds} round(s), peers interleaved; seed scale ${run.scale}.`);
   lines.push(
-    'Errors: transport errors, timeouts, non-2xx answers and 200s carrying GraphQL errors. gw CPU: the gateway process\'s CPU use while measured (100% = one core); req/CPU-s: requests per second of gateway CPU, which other load on the machine distorts less than req/s. Ratios: to apollo-gateway in the same round on the same subgraphs.',
+    `${run.connections} connections${run.rate ? ` capped at ${run.rate} req/s in all` : ''}, ${run.warmupSeconds}s warm-up then ${run.seconds}s measured per gateway and workload, ${run.rounds} round(s), peers interleaved; seed scale ${run.scale}.`,
+  );
+  lines.push(
+    "Errors: transport errors, timeouts, non-2xx answers and 200s carrying GraphQL errors. gw CPU: the gateway process's CPU use while measured (100% = one core); req/CPU-s: requests per second of gateway CPU, which other load on the machine distorts less than req/s. Ratios: to apollo-gateway in the same round on the same subgraphs.",
     '',
   );
 
   const fetchesOf = (m: Pick<Measurement, 'subgraphs' | 'workload' | 'peer'>) => {
-    const count = fetches.find((f) => f.subgraphs === m.subgraphs && f.workload.id === m.workload.id && f.peer === m.peer);
+    const count = fetches.find(
+      (f) => f.subgraphs === m.subgraphs && f.workload.id === m.workload.id && f.peer === m.peer,
+    );
     return count ? Object.values(count.perSubgraph).reduce((a, b) => a + b, 0) : undefined;
   };
-  const baselineOf = (m: Measurement) => measurements.find((b) => b.peer === BASELINE && b.subgraphs === m.subgraphs && b.workload.id === m.workload.id && b.round === m.round);
+  const baselineOf = (m: Measurement) =>
+    measurements.find(
+      (b) =>
+        b.peer === BASELINE &&
+        b.subgraphs === m.subgraphs &&
+        b.workload.id === m.workload.id &&
+        b.round === m.round,
+    );
 
-  lines.push('| subgraphs | workload | round | gateway | req/s | p50 ms | p99 ms | errors | fetches/op | gw CPU | req/CPU-s | req/s ÷ apollo | p50 ÷ apollo | p99 ÷ apollo | req/CPU-s ÷ apollo |');
+  lines.push(
+    '| subgraphs | workload | round | gateway | req/s | p50 ms | p99 ms | errors | fetches/op | gw CPU | req/CPU-s | req/s ÷ apollo | p50 ÷ apollo | p99 ÷ apollo | req/CPU-s ÷ apollo |',
+  );
   lines.push('|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const m of measurements) {
     const base = baselineOf(m);
@@ -91,7 +111,8 @@ export function renderReport(run: RunDescription, measurements: Measurement[], s
       `| ${m.subgraphs} | ${m.workload.number} ${m.workload.title} | ${m.round} | ${m.peer} | ${fixed(m.rps)} | ${fixed(m.p50, 1)} | ${fixed(m.p99, 1)} | ${m.errors} | ${fixed(fetchesOf(m) ?? NaN, 1)} | ${fixed(m.gatewayCpu * 100)}% | ${fixed(perCpu(m))} | ${ratio(m.rps, base?.rps)} | ${ratio(m.p50, base?.p50)} | ${ratio(m.p99, base?.p99)} | ${base ? ratio(perCpu(m), perCpu(base)) : '—'} |`,
     );
   }
-  for (const s of skipped) lines.push(`| | ${s.workload.number} | | ${s.peer} | n/a: ${s.reason} | | | | | | | | | | |`);
+  for (const s of skipped)
+    lines.push(`| | ${s.workload.number} | | ${s.peer} | n/a: ${s.reason} | | | | | | | | | | |`);
 
   const groups = new Map<string, Measurement[]>();
   for (const m of measurements) {
@@ -100,13 +121,17 @@ export function renderReport(run: RunDescription, measurements: Measurement[], s
   }
   if (run.rounds > 1) {
     lines.push('', 'Summary: means over rounds (ratios are means of the same-round ratios).', '');
-    lines.push('| subgraphs | workload | gateway | req/s | p99 ms | errors | req/CPU-s | req/s ÷ apollo | p99 ÷ apollo | req/CPU-s ÷ apollo |');
+    lines.push(
+      '| subgraphs | workload | gateway | req/s | p99 ms | errors | req/CPU-s | req/s ÷ apollo | p99 ÷ apollo | req/CPU-s ÷ apollo |',
+    );
     lines.push('|---|---|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const group of groups.values()) {
       const [first] = group;
       const rpsRatios = group.map((m) => (baselineOf(m) ? m.rps / baselineOf(m)!.rps : NaN));
       const p99Ratios = group.map((m) => (baselineOf(m) ? m.p99 / baselineOf(m)!.p99 : NaN));
-      const cpuRatios = group.map((m) => (baselineOf(m) ? perCpu(m) / perCpu(baselineOf(m)!) : NaN));
+      const cpuRatios = group.map((m) =>
+        baselineOf(m) ? perCpu(m) / perCpu(baselineOf(m)!) : NaN,
+      );
       lines.push(
         `| ${first.subgraphs} | ${first.workload.number} | ${first.peer} | ${fixed(mean(group.map((m) => m.rps)))} | ${fixed(mean(group.map((m) => m.p99)), 1)} | ${group.reduce((sum, m) => sum + m.errors, 0)} | ${fixed(mean(group.map(perCpu)))} | ${fixed(mean(rpsRatios), 2)} | ${fixed(mean(p99Ratios), 2)} | ${fixed(mean(cpuRatios), 2)} |`,
       );
@@ -114,7 +139,10 @@ export function renderReport(run: RunDescription, measurements: Measurement[], s
   }
 
   lines.push(
-    ...governanceCost(measurements, `Governance cost: ${GOVERNED} over ${UNGOVERNED} in the same round, measured in turn`),
+    ...governanceCost(
+      measurements,
+      `Governance cost: ${GOVERNED} over ${UNGOVERNED} in the same round, measured in turn`,
+    ),
     ...governanceCost(
       sideBySide,
       `Governance cost measured side by side: ${GOVERNED} and ${UNGOVERNED} loaded at the same time, sharing the gateway CPU (the machine's drift hits both alike; req/CPU-s is the figure to read, req/s also shows how the scheduler shared the core)`,
@@ -123,12 +151,21 @@ export function renderReport(run: RunDescription, measurements: Measurement[], s
 
   if (fetches.length > 0) {
     const subgraphNames = Object.keys(fetches[0].perSubgraph);
-    lines.push('', 'Subgraph requests per operation, counted at the subgraphs (equivalence check, sequential requests).', '');
+    lines.push(
+      '',
+      'Subgraph requests per operation, counted at the subgraphs (equivalence check, sequential requests).',
+      '',
+    );
     lines.push(`| subgraphs | workload | gateway | ${subgraphNames.join(' | ')} | total |`);
     lines.push(`|---|---|---|${subgraphNames.map(() => '---:').join('|')}|---:|`);
     for (const f of fetches) {
       const values = subgraphNames.map((name) => f.perSubgraph[name] ?? 0);
-      lines.push(`| ${f.subgraphs} | ${f.workload.number} | ${f.peer} | ${values.map((v) => fixed(v, 1)).join(' | ')} | ${fixed(values.reduce((a, b) => a + b, 0), 1)} |`);
+      lines.push(
+        `| ${f.subgraphs} | ${f.workload.number} | ${f.peer} | ${values.map((v) => fixed(v, 1)).join(' | ')} | ${fixed(
+          values.reduce((a, b) => a + b, 0),
+          1,
+        )} |`,
+      );
     }
   }
 
@@ -147,14 +184,29 @@ function governanceCost(measurements: Measurement[], title: string): string[] {
   for (const key of keys) {
     const pairs = governed
       .filter((m) => `${m.subgraphs}|${m.workload.number}` === key)
-      .map((m) => [m, measurements.find((u) => u.peer === UNGOVERNED && u.subgraphs === m.subgraphs && u.workload.id === m.workload.id && u.round === m.round)] as const)
+      .map(
+        (m) =>
+          [
+            m,
+            measurements.find(
+              (u) =>
+                u.peer === UNGOVERNED &&
+                u.subgraphs === m.subgraphs &&
+                u.workload.id === m.workload.id &&
+                u.round === m.round,
+            ),
+          ] as const,
+      )
       .filter((pair): pair is readonly [Measurement, Measurement] => pair[1] !== undefined);
     if (pairs.length === 0) continue;
-    const cell = (ratios: number[]) => `${fixed(median(ratios), 2)} (${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)})`;
+    const cell = (ratios: number[]) =>
+      `${fixed(median(ratios), 2)} (${fixed(Math.min(...ratios), 2)}–${fixed(Math.max(...ratios), 2)})`;
     const rps = pairs.map(([g, u]) => g.rps / u.rps);
     const cpu = pairs.map(([g, u]) => perCpu(g) / perCpu(u));
     const [subgraphs, workload] = key.split('|');
-    rows.push(`| ${subgraphs} | ${workload} | ${pairs.length} | ${cell(rps)} | ${fixed((1 - median(rps)) * 100)} % | ${cell(cpu)} | ${fixed((1 - median(cpu)) * 100)} % |`);
+    rows.push(
+      `| ${subgraphs} | ${workload} | ${pairs.length} | ${cell(rps)} | ${fixed((1 - median(rps)) * 100)} % | ${cell(cpu)} | ${fixed((1 - median(cpu)) * 100)} % |`,
+    );
   }
   if (rows.length === 0) return [];
   return [
@@ -173,7 +225,13 @@ export function headline(measurements: Measurement[]): string {
     const ratios = measurements
       .filter((m) => m.peer === HEADLINE && m.workload.number === 1 && m.subgraphs === subgraphs)
       .map((m) => {
-        const base = measurements.find((b) => b.peer === BASELINE && b.subgraphs === subgraphs && b.workload.number === 1 && b.round === m.round);
+        const base = measurements.find(
+          (b) =>
+            b.peer === BASELINE &&
+            b.subgraphs === subgraphs &&
+            b.workload.number === 1 &&
+            b.round === m.round,
+        );
         return base ? m.rps / base.rps : NaN;
       })
       .filter(Number.isFinite);

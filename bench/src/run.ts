@@ -11,7 +11,15 @@
  *      per operation, and last `ratio switchyard(governed)/apollo-gateway: X.XX` for workload 1.
  * Progress goes to stderr, the report to stdout. Options: options.ts; CPU pinning: pinning.ts.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { composeSupergraph } from '@switchyard/gateway/src/supergraph-config';
@@ -23,9 +31,23 @@ import { LoadGenerator } from './load-generator';
 import { benchOptions, type BenchOptions } from './options';
 import { entryOf, PEERS, type PeerContext, type PeerDefinition } from './peers';
 import { cpuLayout, pinProcess, type CpuLayout } from './pinning';
-import { cleanEnv, cpuSeconds, freePort, startProcess, waitUntilReady, type BenchProcess } from './processes';
+import {
+  cleanEnv,
+  cpuSeconds,
+  freePort,
+  startProcess,
+  waitUntilReady,
+  type BenchProcess,
+} from './processes';
 import { renderProfileSummary, summarizeProfile } from './profile-summary';
-import { GOVERNED, UNGOVERNED, renderReport, type FetchCount, type Measurement, type Skipped } from './report';
+import {
+  GOVERNED,
+  UNGOVERNED,
+  renderReport,
+  type FetchCount,
+  type Measurement,
+  type Skipped,
+} from './report';
 import { sdlFileOf } from './subgraphs/subgraph-files';
 import { startSubgraphSet, writeRecordedData, type SubgraphSet } from './subgraphs/subgraph-set';
 import { consumers, headersOf } from './consumers';
@@ -34,7 +56,10 @@ import { manifestOf, workloadsOf, type Workload } from './workloads';
 const ROOT = path.resolve(__dirname, '..', '..');
 const PROFILES_DIR = path.join(ROOT, 'bench', 'profiles');
 const startedAt = Date.now();
-const log = (message: string) => process.stderr.write(`[bench ${String(Math.round((Date.now() - startedAt) / 1000)).padStart(3)}s] ${message}\n`);
+const log = (message: string) =>
+  process.stderr.write(
+    `[bench ${String(Math.round((Date.now() - startedAt) / 1000)).padStart(3)}s] ${message}\n`,
+  );
 
 interface RunningPeer {
   peer: PeerDefinition;
@@ -100,7 +125,10 @@ async function main() {
     log('starting the real subgraphs');
     const real = await startSubgraphSet('real', setOptions);
     try {
-      await session(run, real, { record: options.subgraphs.includes('memory'), time: options.subgraphs.includes('real') });
+      await session(run, real, {
+        record: options.subgraphs.includes('memory'),
+        time: options.subgraphs.includes('real'),
+      });
     } finally {
       await real.close();
     }
@@ -135,7 +163,11 @@ async function main() {
     run.skipped,
   );
   const profiles = run.profiles.map(({ file, measured }) =>
-    renderProfileSummary(path.relative(ROOT, file), summarizeProfile(file, 25, measured), `the ${measured.length} measured interval(s) only`),
+    renderProfileSummary(
+      path.relative(ROOT, file),
+      summarizeProfile(file, 25, measured),
+      `the ${measured.length} measured interval(s) only`,
+    ),
   );
   process.stdout.write(`${[...profiles, report].join('\n\n')}\n`);
   log('done');
@@ -146,9 +178,20 @@ async function session(run: Run, set: SubgraphSet, what: { record: boolean; time
   const supergraphFile = path.join(run.workDir, `supergraph.${set.kind}.graphql`);
   writeFileSync(
     supergraphFile,
-    composeSupergraph(SUBGRAPH_NAMES.map((name) => ({ name, url: set.urls[name], sdl: readFileSync(sdlFileOf(run.workDir, name), 'utf8') }))),
+    composeSupergraph(
+      SUBGRAPH_NAMES.map((name) => ({
+        name,
+        url: set.urls[name],
+        sdl: readFileSync(sdlFileOf(run.workDir, name), 'utf8'),
+      })),
+    ),
   );
-  const context: PeerContext = { root: ROOT, supergraphFile, manifestFile: run.manifestFile, subgraphUrls: set.urls };
+  const context: PeerContext = {
+    root: ROOT,
+    supergraphFile,
+    manifestFile: run.manifestFile,
+    subgraphUrls: set.urls,
+  };
   log(`${set.kind} subgraphs: starting ${run.peers.map((p) => p.name).join(', ')}`);
   // Profiles only where gateways are timed, so the measurement dominates them.
   const running = await startPeers(run, set, context, run.options.cpuProf && what.time);
@@ -161,28 +204,44 @@ async function session(run: Run, set: SubgraphSet, what: { record: boolean; time
       log(`recording the real subgraphs' answers to every workload variant, through every gateway`);
       await Promise.all(running.map((target) => sendAllWorkloads(run, target)));
       const counts = writeRecordedData(run.workDir, await set.stopRecording());
-      log(`in-memory twins hold ${Object.entries(counts).map(([name, n]) => `${name} ${n}`).join(', ')} recorded objects`);
+      log(
+        `in-memory twins hold ${Object.entries(counts)
+          .map(([name, n]) => `${name} ${n}`)
+          .join(', ')} recorded objects`,
+      );
     }
     if (what.time) await measureRounds(run, set, running);
     if (what.time && set.kind === 'memory') await measureSideBySide(run, set, running);
     if (set.kind === 'memory') {
       const counts = Object.values(await set.counts());
-      const total = (of: 'served' | 'executed') => counts.reduce((sum, count) => sum + count[of], 0);
-      log(`in-memory subgraphs: ${total('executed')} of ${total('served')} requests executed, the rest replayed`);
+      const total = (of: 'served' | 'executed') =>
+        counts.reduce((sum, count) => sum + count[of], 0);
+      log(
+        `in-memory subgraphs: ${total('executed')} of ${total('served')} requests executed, the rest replayed`,
+      );
     }
   } finally {
     await Promise.all(running.map(({ proc }) => proc.stop()));
-    for (const { profile, measured } of running) if (profile) run.profiles.push({ file: mainThreadProfile(profile), measured });
+    for (const { profile, measured } of running)
+      if (profile) run.profiles.push({ file: mainThreadProfile(profile), measured });
   }
 }
 
-async function startPeers(run: Run, set: SubgraphSet, context: PeerContext, cpuProf: boolean): Promise<RunningPeer[]> {
+async function startPeers(
+  run: Run,
+  set: SubgraphSet,
+  context: PeerContext,
+  cpuProf: boolean,
+): Promise<RunningPeer[]> {
   const running: RunningPeer[] = [];
   try {
     await Promise.all(
       run.peers.map(async (peer) => {
         const port = await freePort();
-        const profileDir = path.join(PROFILES_DIR, `${peer.name.replace(/[()]/g, '-').replace(/-$/, '')}.${set.kind}`);
+        const profileDir = path.join(
+          PROFILES_DIR,
+          `${peer.name.replace(/[()]/g, '-').replace(/-$/, '')}.${set.kind}`,
+        );
         if (cpuProf) {
           rmSync(profileDir, { recursive: true, force: true });
           mkdirSync(profileDir, { recursive: true });
@@ -196,10 +255,21 @@ async function startPeers(run: Run, set: SubgraphSet, context: PeerContext, cpuP
           nodeArgs: cpuProf ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
         });
         const origin = `http://127.0.0.1:${port}`;
-        const entry: RunningPeer = { peer, origin, url: `${origin}/graphql`, proc, profile: cpuProf ? profileDir : null, measured: [] };
+        const entry: RunningPeer = {
+          peer,
+          origin,
+          url: `${origin}/graphql`,
+          proc,
+          profile: cpuProf ? profileDir : null,
+          measured: [],
+        };
         running.push(entry);
         await waitUntilReady(proc, async () => {
-          const answer = await post(entry.url, headersOf(consumers.internal), JSON.stringify({ query: '{ __typename }' }));
+          const answer = await post(
+            entry.url,
+            headersOf(consumers.internal),
+            JSON.stringify({ query: '{ __typename }' }),
+          );
           return answer.status === 200 && JSON.parse(answer.text).data?.__typename === 'Query';
         });
       }),
@@ -217,8 +287,13 @@ async function prepare(run: Run, peer: PeerDefinition, origin: string, url: stri
   await peer.prepare?.(origin, run.workloads);
   if (peer.persisted !== 'apq') return;
   for (const workload of run.workloads.filter((w) => w.persisted)) {
-    const problem = unusableAnswer(await post(url, workload.headers, workload.registrationBody(workload.variables[0])));
-    if (problem) throw new Error(`${peer.name} did not register workload ${workload.number} by APQ: ${problem}`);
+    const problem = unusableAnswer(
+      await post(url, workload.headers, workload.registrationBody(workload.variables[0])),
+    );
+    if (problem)
+      throw new Error(
+        `${peer.name} did not register workload ${workload.number} by APQ: ${problem}`,
+      );
   }
 }
 
@@ -228,14 +303,18 @@ async function checkEquivalence(run: Run, set: SubgraphSet, running: RunningPeer
     const sample = Math.min(run.options.sample, workload.bodies.length);
     for (const { peer, url } of running) {
       if (typeof peer.persisted === 'object' && workload.persisted) {
-        if (!run.skipped.some((s) => s.peer === peer.name && s.workload.id === workload.id)) run.skipped.push({ workload, peer: peer.name, reason: peer.persisted.unsupported });
+        if (!run.skipped.some((s) => s.peer === peer.name && s.workload.id === workload.id))
+          run.skipped.push({ workload, peer: peer.name, reason: peer.persisted.unsupported });
         continue;
       }
       const before = await set.served();
       for (let i = 0; i < sample; i++) {
         const answer = await post(url, workload.headers, workload.bodies[i]);
         const problem = unusableAnswer(answer);
-        if (problem) throw new Error(`${peer.name} (${set.kind} subgraphs) cannot answer workload ${workload.number} with ${JSON.stringify(workload.variables[i])}: ${problem}`);
+        if (problem)
+          throw new Error(
+            `${peer.name} (${set.kind} subgraphs) cannot answer workload ${workload.number} with ${JSON.stringify(workload.variables[i])}: ${problem}`,
+          );
         const key = `${workload.id}#${i}`;
         const json = JSON.parse(answer.text);
         const reference = run.references.get(key);
@@ -255,10 +334,14 @@ async function checkEquivalence(run: Run, set: SubgraphSet, running: RunningPeer
         subgraphs: set.kind,
         workload,
         peer: peer.name,
-        perSubgraph: Object.fromEntries(Object.keys(after).map((name) => [name, (after[name] - before[name]) / sample])),
+        perSubgraph: Object.fromEntries(
+          Object.keys(after).map((name) => [name, (after[name] - before[name]) / sample]),
+        ),
       });
     }
-    log(`${set.kind} subgraphs: workload ${workload.number} answered identically by ${running.filter((r) => !(typeof r.peer.persisted === 'object' && workload.persisted)).length} gateways`);
+    log(
+      `${set.kind} subgraphs: workload ${workload.number} answered identically by ${running.filter((r) => !(typeof r.peer.persisted === 'object' && workload.persisted)).length} gateways`,
+    );
   }
 }
 
@@ -271,17 +354,29 @@ async function checkEquivalence(run: Run, set: SubgraphSet, running: RunningPeer
 async function measureRounds(run: Run, set: SubgraphSet, running: RunningPeer[]) {
   const { options } = run;
   for (const workload of run.workloads) {
-    for (const { peer, url } of running) if (serves(peer, workload)) await run.load.run({ ...loadRequest(run, url, workload), seconds: options.warmupSeconds });
+    for (const { peer, url } of running)
+      if (serves(peer, workload))
+        await run.load.run({ ...loadRequest(run, url, workload), seconds: options.warmupSeconds });
   }
   for (let round = 1; round <= options.rounds; round++) {
     for (const workload of run.workloads) {
-      const order = [...running.slice((round - 1) % running.length), ...running.slice(0, (round - 1) % running.length)];
+      const order = [
+        ...running.slice((round - 1) % running.length),
+        ...running.slice(0, (round - 1) % running.length),
+      ];
       for (const target of order) {
         if (!serves(target.peer, workload)) continue;
-        await run.load.run({ ...loadRequest(run, target.url, workload), seconds: options.warmupSeconds });
+        await run.load.run({
+          ...loadRequest(run, target.url, workload),
+          seconds: options.warmupSeconds,
+        });
         const [{ firstError, ...measurement }] = await measureTogether(run, [target], workload);
         run.measurements.push({ subgraphs: set.kind, round, ...measurement });
-        logMeasurement(`${set.kind} · workload ${workload.number} · round ${round}`, measurement, firstError);
+        logMeasurement(
+          `${set.kind} · workload ${workload.number} · round ${round}`,
+          measurement,
+          firstError,
+        );
       }
     }
   }
@@ -295,16 +390,31 @@ async function measureRounds(run: Run, set: SubgraphSet, running: RunningPeer[])
  * the bottleneck.
  */
 async function measureSideBySide(run: Run, set: SubgraphSet, running: RunningPeer[]) {
-  const [governed, ungoverned] = [GOVERNED, UNGOVERNED].map((name) => running.find((r) => r.peer.name === name));
+  const [governed, ungoverned] = [GOVERNED, UNGOVERNED].map((name) =>
+    running.find((r) => r.peer.name === name),
+  );
   if (run.options.sideBySide === 0 || !governed || !ungoverned) return;
-  for (const workload of run.workloads.filter((w) => serves(governed.peer, w) && serves(ungoverned.peer, w))) {
+  for (const workload of run.workloads.filter(
+    (w) => serves(governed.peer, w) && serves(ungoverned.peer, w),
+  )) {
     for (let round = 1; round <= run.options.sideBySide; round++) {
       // Which one the load generator starts first alternates, so neither is always ahead.
       const targets = round % 2 === 1 ? [governed, ungoverned] : [ungoverned, governed];
-      await Promise.all(targets.map((t) => run.load.run({ ...loadRequest(run, t.url, workload), seconds: run.options.warmupSeconds })));
+      await Promise.all(
+        targets.map((t) =>
+          run.load.run({
+            ...loadRequest(run, t.url, workload),
+            seconds: run.options.warmupSeconds,
+          }),
+        ),
+      );
       for (const { firstError, ...measurement } of await measureTogether(run, targets, workload)) {
         run.sideBySide.push({ subgraphs: set.kind, round, ...measurement });
-        logMeasurement(`${set.kind} · workload ${workload.number} · side by side ${round}`, measurement, firstError);
+        logMeasurement(
+          `${set.kind} · workload ${workload.number} · side by side ${round}`,
+          measurement,
+          firstError,
+        );
       }
     }
   }
@@ -315,7 +425,9 @@ async function measureTogether(run: Run, targets: RunningPeer[], workload: Workl
   const { seconds } = run.options;
   const cpuBefore = targets.map(({ proc }) => cpuSeconds(proc.child.pid!));
   const from = monotonicMicros();
-  const results = await Promise.all(targets.map(({ url }) => run.load.run({ ...loadRequest(run, url, workload), seconds })));
+  const results = await Promise.all(
+    targets.map(({ url }) => run.load.run({ ...loadRequest(run, url, workload), seconds })),
+  );
   const to = monotonicMicros();
   return targets.map((target, i) => {
     target.measured.push([from, to]);
@@ -325,13 +437,18 @@ async function measureTogether(run: Run, targets: RunningPeer[], workload: Workl
   });
 }
 
-function logMeasurement(where: string, m: Omit<Measurement, 'subgraphs' | 'round'>, firstError: string | undefined) {
+function logMeasurement(
+  where: string,
+  m: Omit<Measurement, 'subgraphs' | 'round'>,
+  firstError: string | undefined,
+) {
   log(
     `${where} · ${m.peer.padEnd(22)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  gateway CPU ${(m.gatewayCpu * 100).toFixed(0)}%  errors ${m.errors}${firstError ? ` (first: ${firstError})` : ''}`,
   );
 }
 
-const serves = (peer: PeerDefinition, workload: Workload) => !(typeof peer.persisted === 'object' && workload.persisted);
+const serves = (peer: PeerDefinition, workload: Workload) =>
+  !(typeof peer.persisted === 'object' && workload.persisted);
 const loadRequest = (run: Run, url: string, workload: Workload) => ({
   url,
   headers: workload.headers,
@@ -348,8 +465,13 @@ async function sendAllWorkloads(run: Run, target: RunningPeer) {
     const worker = async () => {
       while (next < workload.bodies.length) {
         const index = next++;
-        const problem = unusableAnswer(await post(target.url, workload.headers, workload.bodies[index]));
-        if (problem) throw new Error(`${target.peer.name} cannot answer workload ${workload.number} with ${JSON.stringify(workload.variables[index])}: ${problem}`);
+        const problem = unusableAnswer(
+          await post(target.url, workload.headers, workload.bodies[index]),
+        );
+        if (problem)
+          throw new Error(
+            `${target.peer.name} cannot answer workload ${workload.number} with ${JSON.stringify(workload.variables[index])}: ${problem}`,
+          );
       }
     };
     await Promise.all(Array.from({ length: 2 }, worker));
@@ -360,13 +482,20 @@ async function sendAllWorkloads(run: Run, target: RunningPeer) {
 function mainThreadProfile(dir: string): string {
   const files = readdirSync(dir).filter((file) => file.endsWith('.cpuprofile'));
   if (files.length === 0) throw new Error(`no CPU profile was written in ${dir}`);
-  return path.join(dir, files.sort((a, b) => statSync(path.join(dir, b)).size - statSync(path.join(dir, a)).size)[0]);
+  return path.join(
+    dir,
+    files.sort((a, b) => statSync(path.join(dir, b)).size - statSync(path.join(dir, a)).size)[0],
+  );
 }
 
 const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 
 async function post(url: string, headers: Record<string, string>, body: string): Promise<Answer> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+  });
   return { status: response.status, text: await response.text() };
 }
 

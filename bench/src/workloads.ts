@@ -95,7 +95,10 @@ export function workloadsOf(dataset: Dataset, sizes: PoolSizes): Workload[] {
       query: ORDER_QUERY,
       consumer: consumers.internal,
       persisted: false,
-      variables: spread(orders, sizes.order).map((order) => ({ id: order.id, customerId: order.customer_id })),
+      variables: spread(orders, sizes.order).map((order) => ({
+        id: order.id,
+        customerId: order.customer_id,
+      })),
     }),
     workload({
       id: 'orders-50',
@@ -106,7 +109,9 @@ export function workloadsOf(dataset: Dataset, sizes: PoolSizes): Workload[] {
       consumer: consumers.internal,
       persisted: false,
       // Dates with at least 50 orders placed before them.
-      variables: spread(chronological.slice(60), sizes.orders50).map((order) => ({ before: order.placed_at })),
+      variables: spread(chronological.slice(60), sizes.orders50).map((order) => ({
+        before: order.placed_at,
+      })),
     }),
     workload({
       id: 'persisted',
@@ -116,12 +121,20 @@ export function workloadsOf(dataset: Dataset, sizes: PoolSizes): Workload[] {
       query: PARTNER_ORDER_QUERY,
       consumer: consumers.partner,
       persisted: true,
-      variables: spread(partnerOrders, sizes.persisted).map((order) => ({ id: order.id, customerId: PARTNER_CUSTOMER })),
+      variables: spread(partnerOrders, sizes.persisted).map((order) => ({
+        id: order.id,
+        customerId: PARTNER_CUSTOMER,
+      })),
     }),
   ];
 }
 
-function workload(spec: Pick<Workload, 'id' | 'number' | 'title' | 'operationName' | 'query' | 'consumer' | 'persisted' | 'variables'>): Workload {
+function workload(
+  spec: Pick<
+    Workload,
+    'id' | 'number' | 'title' | 'operationName' | 'query' | 'consumer' | 'persisted' | 'variables'
+  >,
+): Workload {
   const queryHash = createHash('sha256').update(spec.query).digest('hex');
   const persistedQuery = { version: 1, sha256Hash: queryHash };
   const body = (variables: Record<string, unknown>) =>
@@ -135,7 +148,13 @@ function workload(spec: Pick<Workload, 'id' | 'number' | 'title' | 'operationNam
     queryHash,
     headers: headersOf(spec.consumer),
     bodies: spec.variables.map(body),
-    registrationBody: (variables) => JSON.stringify({ query: spec.query, operationName: spec.operationName, variables, extensions: { persistedQuery } }),
+    registrationBody: (variables) =>
+      JSON.stringify({
+        query: spec.query,
+        operationName: spec.operationName,
+        variables,
+        extensions: { persistedQuery },
+      }),
   };
 }
 
@@ -151,6 +170,8 @@ export function manifestOf(workloads: Workload[]) {
   return {
     format: 'apollo-persisted-query-manifest',
     version: 1,
-    operations: workloads.filter((w) => w.persisted).map((w) => ({ id: w.queryHash, name: w.operationName, type: 'query', body: w.query })),
+    operations: workloads
+      .filter((w) => w.persisted)
+      .map((w) => ({ id: w.queryHash, name: w.operationName, type: 'query', body: w.query })),
   };
 }

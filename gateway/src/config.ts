@@ -48,7 +48,12 @@ export const defaultGatewayConfig: GatewayConfig = {
 export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): GatewayConfig {
   const { values } = parseArgs({
     args: argv,
-    options: { supergraph: { type: 'string' }, governance: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' } },
+    options: {
+      supergraph: { type: 'string' },
+      governance: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+    },
     allowPositionals: false,
   });
   const subgraphUrls = Object.fromEntries(
@@ -61,9 +66,15 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
     ...defaultGatewayConfig,
     host: values.host ?? env.HOST ?? defaultGatewayConfig.host,
     port: positiveInt('port', values.port ?? env.PORT, defaultGatewayConfig.port),
-    supergraphFile: path.resolve(values.supergraph ?? env.SUPERGRAPH_FILE ?? defaultGatewayConfig.supergraphFile),
+    supergraphFile: path.resolve(
+      values.supergraph ?? env.SUPERGRAPH_FILE ?? defaultGatewayConfig.supergraphFile,
+    ),
     subgraphUrls,
-    subgraphTimeoutMs: positiveInt('SUBGRAPH_TIMEOUT_MS', env.SUBGRAPH_TIMEOUT_MS, defaultGatewayConfig.subgraphTimeoutMs),
+    subgraphTimeoutMs: positiveInt(
+      'SUBGRAPH_TIMEOUT_MS',
+      env.SUBGRAPH_TIMEOUT_MS,
+      defaultGatewayConfig.subgraphTimeoutMs,
+    ),
     logLevel: env.LOG_LEVEL ?? defaultGatewayConfig.logLevel,
     governanceFile: governanceFile ? path.resolve(governanceFile) : null,
     redisUrl: env.REDIS_URL || null,
@@ -74,6 +85,7 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
 function positiveInt(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
 }

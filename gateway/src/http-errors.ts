@@ -1,7 +1,10 @@
 import type { FastifyError } from 'fastify';
 
 /** Transport-level failures (bad JSON, oversized body) answered in GraphQL's error shape with a stable code. */
-export function httpErrorBody(error: FastifyError): { status: number; body: { errors: { message: string; extensions: { code: string } }[] } } {
+export function httpErrorBody(error: FastifyError): {
+  status: number;
+  body: { errors: { message: string; extensions: { code: string } }[] };
+} {
   const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
   const code =
     error.code === 'FST_ERR_CTP_BODY_TOO_LARGE'

@@ -13,17 +13,30 @@ import { createGateway } from './server';
 async function main() {
   const config = gatewayConfigFrom(process.argv.slice(2), process.env);
   const tracing = startGatewayTracing({ env: process.env });
-  const governanceConfig = config.governanceFile ? loadGovernanceConfig(config.governanceFile, process.env) : null;
+  const governanceConfig = config.governanceFile
+    ? loadGovernanceConfig(config.governanceFile, process.env)
+    : null;
   const store = config.redisUrl ? createRedisStore({ url: config.redisUrl }) : createMemoryStore();
   const gateway = await createGateway(config, {
-    governance: governanceConfig ? (supergraph) => createGovernance(governanceConfig, { supergraph, store, logLevel: config.logLevel }) : undefined,
+    governance: governanceConfig
+      ? (supergraph) =>
+          createGovernance(governanceConfig, { supergraph, store, logLevel: config.logLevel })
+      : undefined,
   });
   await gateway.app.listen({ host: config.host, port: config.port });
-  const stop = async () => {
-    await gateway.close();
-    await store.close();
-    await tracing.shutdown();
-    process.exit(0);
+  const stop = () => {
+    const closing = async () => {
+      await gateway.close();
+      await store.close();
+      await tracing.shutdown();
+    };
+    closing().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`gateway did not stop cleanly: ${String(error)}`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -31,6 +44,8 @@ async function main() {
 
 main().catch((error) => {
   // A GovernanceConfigError's message lists every problem with its line.
-  console.error(`gateway failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `gateway failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

@@ -1,9 +1,14 @@
-import { Agent, fetch as undiciFetch } from 'undici';
+import { type Agent, fetch as undiciFetch } from 'undici';
 import { IDENTITY_HEADER, signIdentity } from '@switchyard/kit';
 import { callerIdentityOf } from './subgraph-client';
 
 /** Asks each subgraph for `{ __typename }` as the gateway's service identity; the names of those that did not answer in time. */
-export async function unreachableSubgraphs(urls: Record<string, string>, agent: Agent, identitySecret: string, timeoutMs = 2_000): Promise<string[]> {
+export async function unreachableSubgraphs(
+  urls: Record<string, string>,
+  agent: Agent,
+  identitySecret: string,
+  timeoutMs = 2_000,
+): Promise<string[]> {
   const identity = signIdentity(callerIdentityOf(null), identitySecret);
   const checks = Object.entries(urls).map(async ([name, url]) => {
     try {

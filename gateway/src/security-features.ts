@@ -4,7 +4,8 @@
  * Switchyard enforces them itself (governance/field-authorization.ts reads them from the composed
  * supergraph), so the supergraph the executor loads declares them as ordinary features.
  */
-const ENFORCED_BY_SWITCHYARD = /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[0-9.]+"), for: SECURITY\)/g;
+const ENFORCED_BY_SWITCHYARD =
+  /(@link\(url: "https:\/\/specs\.apollo\.dev\/(?:authenticated|requiresScopes)\/v[0-9.]+"), for: SECURITY\)/g;
 
 export function supergraphForExecution(supergraphSdl: string): string {
   return supergraphSdl.replace(ENFORCED_BY_SWITCHYARD, '$1)');

@@ -42,9 +42,14 @@ declare module 'fastify' {
  * The gateway: Apollo Server executing query plans over the composed supergraph (execution/),
  * served by Fastify with `/graphql`, `/healthz` and `/readyz`. Does not listen yet.
  */
-export async function createGateway(config: GatewayConfig, options: GatewayOptions = {}): Promise<RunningGateway> {
+export async function createGateway(
+  config: GatewayConfig,
+  options: GatewayOptions = {},
+): Promise<RunningGateway> {
   const agent = createSubgraphAgent(config);
-  const supergraph = new SupergraphSource(options.supergraphSdl ?? loadSupergraph(config.supergraphFile));
+  const supergraph = new SupergraphSource(
+    options.supergraphSdl ?? loadSupergraph(config.supergraphFile),
+  );
   const built = options.governance?.(supergraph) ?? [];
   const governance = Array.isArray(built) ? null : built;
   const modules = Array.isArray(built) ? built : built.modules;
@@ -54,7 +59,12 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
     buildService: ({ name, url }) => {
       const target = config.subgraphUrls[name] ?? url!;
       subgraphUrls[name] = target;
-      return new SubgraphClient(target, agent, governance ? { ...config, observeFetch: governance.metrics.observeSubgraphFetch } : config, name);
+      return new SubgraphClient(
+        target,
+        agent,
+        governance ? { ...config, observeFetch: governance.metrics.observeSubgraphFetch } : config,
+        name,
+      );
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -67,7 +77,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
   });
   await apollo.start();
 
-  const app = Fastify({ logger: config.logLevel === 'silent' ? false : { level: config.logLevel }, bodyLimit: config.bodyLimitBytes });
+  const app = Fastify({
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: config.bodyLimitBytes,
+  });
   app.decorateRequest('correlationId', '');
   app.decorateRequest('gatewayContext', null);
   app.addHook('onRequest', async (request, reply) => {
@@ -88,7 +101,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         correlationId: request.correlationId,
         startedAt: performance.now(),
         consumer: null,
-        client: { name: headerValue(request.headers[CLIENT_NAME_HEADER]), version: headerValue(request.headers[CLIENT_VERSION_HEADER]) },
+        client: {
+          name: headerValue(request.headers[CLIENT_NAME_HEADER]),
+          version: headerValue(request.headers[CLIENT_VERSION_HEADER]),
+        },
         governance: {},
       };
       request.gatewayContext = context;
@@ -107,7 +123,10 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
         }
       } catch (error) {
         if (!(error instanceof GovernanceError)) throw error;
-        return reply.code(error.status).headers({ ...governed.responseHeaders, ...error.headers }).send(error.toResponseBody());
+        return reply
+          .code(error.status)
+          .headers({ ...governed.responseHeaders, ...error.headers })
+          .send(error.toResponseBody());
       }
 
       const headers = new HeaderMap();
@@ -127,7 +146,9 @@ export async function createGateway(config: GatewayConfig, options: GatewayOptio
       reply.headers(governed.responseHeaders);
       for (const [name, value] of result.headers) reply.header(name, value);
       reply.code(result.status ?? 200);
-      return result.body.kind === 'complete' ? reply.send(result.body.string) : reply.send(Readable.from(result.body.asyncIterator));
+      return result.body.kind === 'complete'
+        ? reply.send(result.body.string)
+        : reply.send(Readable.from(result.body.asyncIterator));
     },
   });
 
@@ -163,7 +184,8 @@ function headerValue(value: string | string[] | undefined): string | null {
 function searchOf(body: GraphQLRequestBody): string {
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(body ?? {})) {
-    if (value !== undefined) params.set(name, typeof value === 'string' ? value : JSON.stringify(value));
+    if (value !== undefined)
+      params.set(name, typeof value === 'string' ? value : JSON.stringify(value));
   }
   return `?${params}`;
 }

@@ -7,13 +7,24 @@ export const IDENTITY_TTL_SECONDS = 60;
 const MAX_ENTRIES = 10_000;
 
 /** Who the gateway calls for when no consumer was identified (an ungoverned gateway): subgraphs treat a service as internal. */
-export const GATEWAY_SERVICE_IDENTITY: Omit<CallerIdentity, 'exp'> = { id: 'service:gateway', kind: 'service', scopes: [], tenant: null };
+export const GATEWAY_SERVICE_IDENTITY: Omit<CallerIdentity, 'exp'> = {
+  id: 'service:gateway',
+  kind: 'service',
+  scopes: [],
+  tenant: null,
+};
 
 /** The identity forwarded for a consumer: only what subgraphs decide rows by, nothing of its credentials. */
 export function callerIdentityOf(consumer: Consumer | null): Omit<CallerIdentity, 'exp'> {
   if (!consumer) return GATEWAY_SERVICE_IDENTITY;
   const { id, kind, scopes, tenant, principal } = consumer;
-  return { id, kind, scopes: [...scopes], tenant, ...(principal !== undefined ? { principal } : {}) };
+  return {
+    id,
+    kind,
+    scopes: [...scopes],
+    tenant,
+    ...(principal !== undefined ? { principal } : {}),
+  };
 }
 
 /**
@@ -52,6 +63,8 @@ export class SignedIdentityCache {
 
 /** Everything of a consumer that goes into its signed identity, as one string. */
 function identityKey({ id, kind, scopes, tenant, principal }: Consumer): string {
-  const rows = tenant ? `${tenant.customerIds.join('\u0001')}\u0002${tenant.carrierIds.join('\u0001')}` : '*';
+  const rows = tenant
+    ? `${tenant.customerIds.join('\u0001')}\u0002${tenant.carrierIds.join('\u0001')}`
+    : '*';
   return `${id}\u0000${kind}\u0000${principal ?? ''}\u0000${principal === undefined ? 0 : 1}\u0000${scopes.join('\u0001')}\u0000${rows}`;
 }

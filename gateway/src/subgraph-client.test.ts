@@ -45,8 +45,18 @@ const CONSUMER: Consumer = {
 function call(client: SubgraphClient, consumer: Consumer | null = CONSUMER) {
   return client.process({
     kind: 'incoming operation' as never,
-    request: { query: 'query Q($id: ID!) { order(id: $id) { id } }', variables: { id: 'ORD-1' }, operationName: 'Q' },
-    context: { correlationId: 'corr-1', startedAt: 0, consumer, client: { name: null, version: null }, governance: {} },
+    request: {
+      query: 'query Q($id: ID!) { order(id: $id) { id } }',
+      variables: { id: 'ORD-1' },
+      operationName: 'Q',
+    },
+    context: {
+      correlationId: 'corr-1',
+      startedAt: 0,
+      consumer,
+      client: { name: null, version: null },
+      governance: {},
+    },
     incomingRequestContext: {} as never,
   });
 }
@@ -57,27 +67,57 @@ describe('SubgraphClient', () => {
   const agent = createSubgraphAgent(options);
   afterAll(() => agent.close());
 
-  test('posts the operation as JSON with the correlation id and the consumer\'s signed identity, and returns the parsed answer', async () => {
-    const subgraph = await startSubgraph((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"order":{"id":"ORD-1"}}}'));
+  test("posts the operation as JSON with the correlation id and the consumer's signed identity, and returns the parsed answer", async () => {
+    const subgraph = await startSubgraph((_req, res) =>
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('{"data":{"order":{"id":"ORD-1"}}}'),
+    );
     try {
-      expect(await call(new SubgraphClient(subgraph.url, agent, options, 'orders'))).toEqual({ data: { order: { id: 'ORD-1' } } });
+      expect(await call(new SubgraphClient(subgraph.url, agent, options, 'orders'))).toEqual({
+        data: { order: { id: 'ORD-1' } },
+      });
       const [{ headers, body }] = subgraph.calls;
-      expect(JSON.parse(body)).toEqual({ query: 'query Q($id: ID!) { order(id: $id) { id } }', variables: { id: 'ORD-1' }, operationName: 'Q' });
+      expect(JSON.parse(body)).toEqual({
+        query: 'query Q($id: ID!) { order(id: $id) { id } }',
+        variables: { id: 'ORD-1' },
+        operationName: 'Q',
+      });
       expect(headers['content-type']).toBe('application/json');
       expect(headers['x-correlation-id']).toBe('corr-1');
-      const identity = verifyIdentity(headers['x-switchyard-identity'], DEVELOPMENT_IDENTITY_SECRET);
-      expect(identity).toMatchObject({ ok: true, identity: { id: 'dev-sales-portal', kind: 'portal', scopes: ['orders:read'], tenant: { customerIds: ['CUS-0001'] } } });
+      const identity = verifyIdentity(
+        headers['x-switchyard-identity'],
+        DEVELOPMENT_IDENTITY_SECRET,
+      );
+      expect(identity).toMatchObject({
+        ok: true,
+        identity: {
+          id: 'dev-sales-portal',
+          kind: 'portal',
+          scopes: ['orders:read'],
+          tenant: { customerIds: ['CUS-0001'] },
+        },
+      });
     } finally {
       await subgraph.close();
     }
   });
 
   test('a non-2xx answer is an error worded as RemoteGraphQLDataSource words it, 401 as UNAUTHENTICATED', async () => {
-    const subgraph = await startSubgraph((_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end('{"errors":[{"message":"no"}]}'));
+    const subgraph = await startSubgraph((_req, res) =>
+      res
+        .writeHead(401, { 'content-type': 'application/json' })
+        .end('{"errors":[{"message":"no"}]}'),
+    );
     try {
-      await expect(call(new SubgraphClient(subgraph.url, agent, options, 'orders'))).rejects.toMatchObject({
+      await expect(
+        call(new SubgraphClient(subgraph.url, agent, options, 'orders')),
+      ).rejects.toMatchObject({
         message: '401: Unauthorized',
-        extensions: { code: 'UNAUTHENTICATED', response: { status: 401, body: { errors: [{ message: 'no' }] } } },
+        extensions: {
+          code: 'UNAUTHENTICATED',
+          response: { status: 401, body: { errors: [{ message: 'no' }] } },
+        },
       });
     } finally {
       await subgraph.close();
@@ -89,7 +129,9 @@ describe('SubgraphClient', () => {
     // An agent without timeouts of its own: the client's configured timeout still applies.
     const plainAgent = new Agent();
     try {
-      await expect(call(new SubgraphClient(subgraph.url, plainAgent, options, 'orders'))).rejects.toMatchObject({
+      await expect(
+        call(new SubgraphClient(subgraph.url, plainAgent, options, 'orders')),
+      ).rejects.toMatchObject({
         name: 'TimeoutError',
         message: 'The operation was aborted due to timeout',
       });
@@ -100,18 +142,22 @@ describe('SubgraphClient', () => {
   });
 
   test('a subgraph nobody listens for fails as fetch did: "fetch failed", the connection error as its cause', async () => {
-    const failure = await call(new SubgraphClient('http://127.0.0.1:9/graphql', agent, options, 'orders')).catch((error: unknown) => error);
+    const failure = await call(
+      new SubgraphClient('http://127.0.0.1:9/graphql', agent, options, 'orders'),
+    ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TypeError);
     expect(failure).toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
   });
 });
 
 describe('SignedIdentityCache', () => {
-  test('signs once per identity and signs again at half the header\'s TTL', () => {
+  test("signs once per identity and signs again at half the header's TTL", () => {
     jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
     try {
       const cache = new SignedIdentityCache(DEVELOPMENT_IDENTITY_SECRET, 60);
-      const expiry = (header: string) => (verifyIdentity(header, DEVELOPMENT_IDENTITY_SECRET) as { identity: { exp: number } }).identity.exp;
+      const expiry = (header: string) =>
+        (verifyIdentity(header, DEVELOPMENT_IDENTITY_SECRET) as { identity: { exp: number } })
+          .identity.exp;
       const first = cache.headerFor(CONSUMER);
       expect(cache.headerFor({ ...CONSUMER })).toBe(first);
       jest.setSystemTime(Date.now() + 29_999);
@@ -134,8 +180,14 @@ describe('SignedIdentityCache', () => {
       cache.headerFor(null),
     ]);
     expect(headers.size).toBe(5);
-    const principal = verifyIdentity(cache.headerFor({ ...CONSUMER, principal: 'user-1' }), DEVELOPMENT_IDENTITY_SECRET);
+    const principal = verifyIdentity(
+      cache.headerFor({ ...CONSUMER, principal: 'user-1' }),
+      DEVELOPMENT_IDENTITY_SECRET,
+    );
     expect(principal).toMatchObject({ ok: true, identity: { principal: 'user-1' } });
-    expect(verifyIdentity(cache.headerFor(null), DEVELOPMENT_IDENTITY_SECRET)).toMatchObject({ ok: true, identity: { id: 'service:gateway', kind: 'service' } });
+    expect(verifyIdentity(cache.headerFor(null), DEVELOPMENT_IDENTITY_SECRET)).toMatchObject({
+      ok: true,
+      identity: { id: 'service:gateway', kind: 'service' },
+    });
   });
 });

@@ -33,7 +33,9 @@ export function createSubgraphAgent(options: SubgraphClientOptions): Agent {
   });
 }
 
-type IncomingOperation = GraphQLDataSourceProcessOptions<GatewayContext> & { incomingRequestContext?: { overallCachePolicy?: unknown } };
+type IncomingOperation = GraphQLDataSourceProcessOptions<GatewayContext> & {
+  incomingRequestContext?: { overallCachePolicy?: unknown };
+};
 
 /**
  * The gateway's HTTP client to one subgraph: pooled keep-alive connections (undici's dispatcher API,
@@ -43,7 +45,10 @@ type IncomingOperation = GraphQLDataSourceProcessOptions<GatewayContext> & { inc
 export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly observeFetch?: SubgraphFetchObserver;
   private readonly identities: SignedIdentityCache;
-  private readonly requestOptions: Pick<Dispatcher.RequestOptions, 'origin' | 'path' | 'method' | 'headersTimeout' | 'bodyTimeout'>;
+  private readonly requestOptions: Pick<
+    Dispatcher.RequestOptions,
+    'origin' | 'path' | 'method' | 'headersTimeout' | 'bodyTimeout'
+  >;
 
   /** `subgraphName` labels this client's fetch metrics (default: the URL's host). */
   constructor(
@@ -62,12 +67,16 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
       headersTimeout: options.subgraphTimeoutMs,
       bodyTimeout: options.subgraphTimeoutMs,
     };
-    this.identities = new SignedIdentityCache(options.identitySecret ?? DEVELOPMENT_IDENTITY_SECRET);
+    this.identities = new SignedIdentityCache(
+      options.identitySecret ?? DEVELOPMENT_IDENTITY_SECRET,
+    );
     this.observeFetch = options.observeFetch;
   }
 
   /** A failed call is one that threw: unreachable, timed out, or a non-2xx answer (GraphQL errors in a 200 are answers). */
-  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+  override async process(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<GatewayGraphQLResponse> {
     if (!this.observeFetch) return this.send(options);
     const started = performance.now();
     try {
@@ -80,17 +89,25 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
     }
   }
 
-  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+  private async send(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+  ): Promise<GatewayGraphQLResponse> {
     const { request, context } = options;
     if (!request.query) throw new Error('Missing query');
     const headers: Record<string, string> = {};
     // What @apollo/gateway asks for on this fetch (e.g. `apollo-federation-include-trace`).
-    if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value;
+    if (request.http?.headers)
+      for (const [name, value] of request.http.headers) headers[name] = value;
     headers['content-type'] = 'application/json';
     if (context?.correlationId) headers[CORRELATION_HEADER] = context.correlationId;
     headers[IDENTITY_HEADER] = this.identities.headerFor(context?.consumer ?? null);
     injectTraceContextInto(headers);
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions });
+    const body = JSON.stringify({
+      query: request.query,
+      variables: request.variables,
+      operationName: request.operationName,
+      extensions: request.extensions,
+    });
 
     let response: Dispatcher.ResponseData;
     let text: string;
@@ -101,13 +118,19 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
       throw asFetchError(error);
     }
     const contentType = headerOf(response.headers['content-type']);
-    const isJson = !!contentType && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json'));
-    if (response.statusCode < 200 || response.statusCode > 299) throw this.errorFromStatus(response.statusCode, isJson ? parseOrText(text) : text);
+    const isJson =
+      !!contentType &&
+      (contentType.startsWith('application/json') ||
+        contentType.startsWith('application/graphql-response+json'));
+    if (response.statusCode < 200 || response.statusCode > 299)
+      throw this.errorFromStatus(response.statusCode, isJson ? parseOrText(text) : text);
     const result: unknown = isJson ? JSON.parse(text) : text;
-    if (typeof result !== 'object' || result === null) throw new Error(`Expected JSON response body, but received: ${result}`);
+    if (typeof result !== 'object' || result === null)
+      throw new Error(`Expected JSON response body, but received: ${result}`);
 
     // As RemoteGraphQLDataSource does: a subgraph's Cache-Control restricts the response's cache policy (none: not cacheable).
-    const cachePolicy = (options as IncomingOperation).incomingRequestContext?.overallCachePolicy as { restrict?: (hint: object) => void } | undefined;
+    const cachePolicy = (options as IncomingOperation).incomingRequestContext
+      ?.overallCachePolicy as { restrict?: (hint: object) => void } | undefined;
     if (this.honorSubgraphCacheControlHeader && typeof cachePolicy?.restrict === 'function') {
       cachePolicy.restrict(cacheHintOf(headerOf(response.headers['cache-control'])));
     }
@@ -117,7 +140,9 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
   /** A non-2xx answer, as RemoteGraphQLDataSource's `errorFromResponse` words it. */
   private errorFromStatus(status: number, body: unknown): GraphQLError {
     const statusText = STATUS_CODES[status] ?? '';
-    const extensions: Record<string, unknown> = { response: { url: this.url, status, statusText, body } };
+    const extensions: Record<string, unknown> = {
+      response: { url: this.url, status, statusText, body },
+    };
     if (status === 401) extensions.code = 'UNAUTHENTICATED';
     else if (status === 403) extensions.code = 'FORBIDDEN';
     return new GraphQLError(`${status}: ${statusText}`, { extensions });
@@ -127,7 +152,8 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
 /** undici's dispatcher errors as its fetch threw them, so callers (and tests) see the same messages as before. */
 function asFetchError(error: unknown): Error {
   const code = (error as { code?: string } | null)?.code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+    return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
   return new TypeError('fetch failed', { cause: error });
 }
 

@@ -16,10 +16,15 @@ export function readSupergraphConfig(configPath: string): SubgraphSource[] {
   const config = parse(fs.readFileSync(configPath, 'utf8')) as {
     subgraphs?: Record<string, { routing_url?: string; schema?: { file?: string } }>;
   };
-  if (!config?.subgraphs || typeof config.subgraphs !== 'object') throw new Error(`${configPath}: no "subgraphs" section`);
+  if (!config?.subgraphs || typeof config.subgraphs !== 'object')
+    throw new Error(`${configPath}: no "subgraphs" section`);
   return Object.entries(config.subgraphs).map(([name, entry]) => {
-    if (!entry?.routing_url) throw new Error(`${configPath}: subgraph "${name}" has no routing_url`);
-    if (!entry.schema?.file) throw new Error(`${configPath}: subgraph "${name}" has no schema.file (introspection is not used)`);
+    if (!entry?.routing_url)
+      throw new Error(`${configPath}: subgraph "${name}" has no routing_url`);
+    if (!entry.schema?.file)
+      throw new Error(
+        `${configPath}: subgraph "${name}" has no schema.file (introspection is not used)`,
+      );
     const file = path.resolve(path.dirname(configPath), entry.schema.file);
     return { name, url: entry.routing_url, sdl: fs.readFileSync(file, 'utf8') };
   });
@@ -27,14 +32,20 @@ export function readSupergraphConfig(configPath: string): SubgraphSource[] {
 
 /** Composes subgraphs into a supergraph SDL, or throws with every composition error. */
 export function composeSupergraph(subgraphs: SubgraphSource[]): string {
-  const result = composeServices(subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parseGraphQL(s.sdl) })));
+  const result = composeServices(
+    subgraphs.map((s) => ({ name: s.name, url: s.url, typeDefs: parseGraphQL(s.sdl) })),
+  );
   if (result.errors) {
-    throw new Error(`composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`);
+    throw new Error(
+      `composition failed:\n${result.errors.map((e) => `- ${e.message}`).join('\n')}`,
+    );
   }
   return result.supergraphSdl;
 }
 
 /** A supergraph SDL from either a rover config (.yaml/.yml, composed here) or an already composed supergraph file. */
 export function loadSupergraph(file: string): string {
-  return /\.ya?ml$/i.test(file) ? composeSupergraph(readSupergraphConfig(file)) : fs.readFileSync(file, 'utf8');
+  return /\.ya?ml$/i.test(file)
+    ? composeSupergraph(readSupergraphConfig(file))
+    : fs.readFileSync(file, 'utf8');
 }

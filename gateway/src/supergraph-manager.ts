@@ -29,7 +29,9 @@ export class SupergraphSource implements SupergraphManager {
 
   /** The schema clients see (federation machinery removed), as graphql-js. */
   apiSchema(): GraphQLSchema {
-    this.api ??= Supergraph.build(this.sdl, { supportedFeatures: null }).apiSchema().toGraphQLJSSchema();
+    this.api ??= Supergraph.build(this.sdl, { supportedFeatures: null })
+      .apiSchema()
+      .toGraphQLJSSchema();
     return this.api;
   }
 

@@ -11,14 +11,18 @@ import { createGatewayRuntime } from '@graphql-hive/gateway';
 
 const IDENTITY_HEADER = 'x-switchyard-identity';
 
-const manifest = JSON.parse(readFileSync(process.env.BENCH_MANIFEST_FILE!, 'utf8')) as { operations: { id: string; body: string }[] };
+const manifest = JSON.parse(readFileSync(process.env.BENCH_MANIFEST_FILE!, 'utf8')) as {
+  operations: { id: string; body: string }[];
+};
 const documents = new Map(manifest.operations.map((operation) => [operation.id, operation.body]));
 
 const runtime = createGatewayRuntime({
   supergraph: process.env.SUPERGRAPH_FILE!,
   logging: false,
   propagateHeaders: {
-    fromClientToSubgraphs: ({ request }) => ({ [IDENTITY_HEADER]: request.headers.get(IDENTITY_HEADER) }),
+    fromClientToSubgraphs: ({ request }) => ({
+      [IDENTITY_HEADER]: request.headers.get(IDENTITY_HEADER),
+    }),
   },
   persistedDocuments: {
     getPersistedOperation: (id: string) => documents.get(id) ?? null,
@@ -26,11 +30,15 @@ const runtime = createGatewayRuntime({
   },
 });
 
+// whatwg-node's adapter is a Node request listener that answers its own errors.
+// eslint-disable-next-line @typescript-eslint/no-misused-promises
 const server = createServer(runtime);
 server.listen(Number(process.env.PORT), '127.0.0.1');
 const stop = () => {
   server.closeAllConnections();
-  server.close(() => void Promise.resolve(runtime.dispose()).finally(() => process.exit(0)));
+  server.close(() => {
+    void Promise.resolve(runtime.dispose()).finally(() => process.exit(0));
+  });
 };
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

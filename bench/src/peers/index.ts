@@ -7,7 +7,12 @@ import path from 'node:path';
 import { consumers, GOVERNANCE_FILE, serviceHeaders } from '../consumers';
 import { manifestOf, type Workload } from '../workloads';
 
-export type PeerName = 'apollo-gateway' | 'hive-gateway' | 'switchyard(governed)' | 'switchyard(ungoverned)' | 'mercurius-gateway';
+export type PeerName =
+  | 'apollo-gateway'
+  | 'hive-gateway'
+  | 'switchyard(governed)'
+  | 'switchyard(ungoverned)'
+  | 'mercurius-gateway';
 
 export interface PeerContext {
   root: string;
@@ -33,36 +38,53 @@ export interface PeerDefinition {
 }
 
 const here = (file: string) => path.join(__dirname, file);
-const switchyardMain = (context: PeerContext) => path.join(context.root, 'gateway', 'src', 'main.ts');
+const switchyardMain = (context: PeerContext) =>
+  path.join(context.root, 'gateway', 'src', 'main.ts');
 
 export const PEERS: PeerDefinition[] = [
   {
     name: 'apollo-gateway',
-    description: 'stock @apollo/gateway on @apollo/server standalone, defaults; forwards the identity header',
+    description:
+      'stock @apollo/gateway on @apollo/server standalone, defaults; forwards the identity header',
     entry: here('apollo-gateway.ts'),
     env: ({ supergraphFile }) => ({ SUPERGRAPH_FILE: supergraphFile }),
     persisted: 'apq',
   },
   {
     name: 'hive-gateway',
-    description: 'Hive Gateway runtime on node:http, defaults; forwards the identity header; persisted documents from the manifest',
+    description:
+      'Hive Gateway runtime on node:http, defaults; forwards the identity header; persisted documents from the manifest',
     entry: here('hive-gateway.ts'),
-    env: ({ supergraphFile, manifestFile }) => ({ SUPERGRAPH_FILE: supergraphFile, BENCH_MANIFEST_FILE: manifestFile }),
+    env: ({ supergraphFile, manifestFile }) => ({
+      SUPERGRAPH_FILE: supergraphFile,
+      BENCH_MANIFEST_FILE: manifestFile,
+    }),
     persisted: 'registered',
   },
   {
     name: 'switchyard(governed)',
-    description: 'gateway/src/main.ts with bench/governance.bench.yaml: identity, authorization, persisted operations, limits, rate budgets, usage, audit, contracts (in-memory store)',
+    description:
+      'gateway/src/main.ts with bench/governance.bench.yaml: identity, authorization, persisted operations, limits, rate budgets, usage, audit, contracts (in-memory store)',
     entry: '',
-    env: ({ supergraphFile }) => ({ SUPERGRAPH_FILE: supergraphFile, GOVERNANCE_FILE, LOG_LEVEL: 'silent' }),
+    env: ({ supergraphFile }) => ({
+      SUPERGRAPH_FILE: supergraphFile,
+      GOVERNANCE_FILE,
+      LOG_LEVEL: 'silent',
+    }),
     persisted: 'registered',
     async prepare(origin, workloads) {
-      const response = await fetch(`${origin}/admin/consumers/${consumers.partner.identity.id}/operations`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': consumers.admin.apiKey },
-        body: JSON.stringify(manifestOf(workloads)),
-      });
-      if (!response.ok) throw new Error(`switchyard(governed) refused the partner's manifest: ${response.status} ${await response.text()}`);
+      const response = await fetch(
+        `${origin}/admin/consumers/${consumers.partner.identity.id}/operations`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': consumers.admin.apiKey },
+          body: JSON.stringify(manifestOf(workloads)),
+        },
+      );
+      if (!response.ok)
+        throw new Error(
+          `switchyard(governed) refused the partner's manifest: ${response.status} ${await response.text()}`,
+        );
     },
   },
   {
@@ -70,19 +92,31 @@ export const PEERS: PeerDefinition[] = [
     description: 'gateway/src/main.ts without a governance file',
     entry: '',
     env: ({ supergraphFile }) => ({ SUPERGRAPH_FILE: supergraphFile, LOG_LEVEL: 'silent' }),
-    persisted: { unsupported: 'no APQ without the persisted-operations module (createGateway sets persistedQueries: false)' },
+    persisted: {
+      unsupported:
+        'no APQ without the persisted-operations module (createGateway sets persistedQueries: false)',
+    },
   },
   {
     name: 'mercurius-gateway',
     description: '@mercuriusjs/gateway (Federation 1) on Fastify, JIT on',
     entry: here('mercurius-gateway.ts'),
-    env: ({ subgraphUrls }) => ({ BENCH_SUBGRAPH_URLS: JSON.stringify(subgraphUrls), BENCH_SERVICE_IDENTITY: serviceHeaders()['x-switchyard-identity'] }),
+    env: ({ subgraphUrls }) => ({
+      BENCH_SUBGRAPH_URLS: JSON.stringify(subgraphUrls),
+      BENCH_SERVICE_IDENTITY: serviceHeaders()['x-switchyard-identity'],
+    }),
     persisted: { unsupported: 'no persisted documents configured' },
   },
 ];
 
 /** The entry file a peer runs (Switchyard's own main for both Switchyard peers). */
-export const entryOf = (peer: PeerDefinition, context: PeerContext) => peer.entry || switchyardMain(context);
+export const entryOf = (peer: PeerDefinition, context: PeerContext) =>
+  peer.entry || switchyardMain(context);
 
 /** The peers `npm run bench` measures by default; Mercurius only on request (see bench/README.md). */
-export const DEFAULT_PEERS: PeerName[] = ['apollo-gateway', 'hive-gateway', 'switchyard(governed)', 'switchyard(ungoverned)'];
+export const DEFAULT_PEERS: PeerName[] = [
+  'apollo-gateway',
+  'hive-gateway',
+  'switchyard(governed)',
+  'switchyard(ungoverned)',
+];

@@ -23,7 +23,9 @@ async function main() {
         url,
         mandatory: true,
         initHeaders: { [IDENTITY_HEADER]: process.env.BENCH_SERVICE_IDENTITY! },
-        rewriteHeaders: (headers: IncomingHttpHeaders) => ({ [IDENTITY_HEADER]: headers[IDENTITY_HEADER] }),
+        rewriteHeaders: (headers: IncomingHttpHeaders) => ({
+          [IDENTITY_HEADER]: headers[IDENTITY_HEADER],
+        }),
       })),
     },
   });

@@ -9,9 +9,14 @@ import { openSubgraph, signIdentity, DEVELOPMENT_IDENTITY_SECRET } from '@switch
 import { loadSubgraphDefinition, SUBGRAPH_NAMES } from '../../../scripts/subgraphs';
 
 async function main() {
-  const identity = signIdentity({ id: 'service:probe', kind: 'service', scopes: [], tenant: null }, DEVELOPMENT_IDENTITY_SECRET);
+  const identity = signIdentity(
+    { id: 'service:probe', kind: 'service', scopes: [], tenant: null },
+    DEVELOPMENT_IDENTITY_SECRET,
+  );
   for (const name of SUBGRAPH_NAMES) {
-    const subgraph = await openSubgraph(await loadSubgraphDefinition(name), { dataDir: ':memory:' });
+    const subgraph = await openSubgraph(await loadSubgraphDefinition(name), {
+      dataDir: ':memory:',
+    });
     const response = await subgraph.server.inject({
       method: 'POST',
       url: '/graphql',
@@ -32,7 +37,13 @@ async function main() {
         const all = [message, ...details].join(' | ');
         const match = all.match(/Unknown directive "@(\w+)"/);
         if (!match) {
-          console.log(name, 'fails:', all.slice(0, 600), '| removed so far:', removed.join(', ') || 'nothing');
+          console.log(
+            name,
+            'fails:',
+            all.slice(0, 600),
+            '| removed so far:',
+            removed.join(', ') || 'nothing',
+          );
           break;
         }
         removed.push('@' + match[1]);

@@ -7,7 +7,13 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { isObjectType, parse, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { fieldKey, stableKey, type RecordedData } from './recorded-data';
 
-type Resolvers = Record<string, Record<string, GraphQLFieldResolver<any, unknown> | ((reference: Record<string, unknown>) => unknown)>>;
+type Resolvers = Record<
+  string,
+  Record<
+    string,
+    GraphQLFieldResolver<any, unknown> | ((reference: Record<string, unknown>) => unknown)
+  >
+>;
 
 export function inMemorySubgraphSchema(sdl: string, data: RecordedData): GraphQLSchema {
   const typeDefs = parse(sdl);
@@ -19,11 +25,19 @@ export function inMemorySubgraphSchema(sdl: string, data: RecordedData): GraphQL
     const typeResolvers: Resolvers[string] = {};
     for (const field of Object.values(type.getFields())) {
       if (field.name.startsWith('_')) continue;
-      if (type === queryType) typeResolvers[field.name] = (_root: unknown, args: Record<string, unknown>) => data.root[fieldKey(field.name, args)] ?? null;
-      else if (field.args.length > 0) typeResolvers[field.name] = (source: Record<string, unknown>, args: Record<string, unknown>) => source[fieldKey(field.name, args)];
+      if (type === queryType)
+        typeResolvers[field.name] = (_root: unknown, args: Record<string, unknown>) =>
+          data.root[fieldKey(field.name, args)] ?? null;
+      else if (field.args.length > 0)
+        typeResolvers[field.name] = (
+          source: Record<string, unknown>,
+          args: Record<string, unknown>,
+        ) => source[fieldKey(field.name, args)];
     }
     const entities = data.entities[type.name];
-    if (entities) typeResolvers.__resolveReference = (reference: Record<string, unknown>) => entities[stableKey(reference)] ?? null;
+    if (entities)
+      typeResolvers.__resolveReference = (reference: Record<string, unknown>) =>
+        entities[stableKey(reference)] ?? null;
     if (Object.keys(typeResolvers).length > 0) resolvers[type.name] = typeResolvers;
   }
   return buildSubgraphSchema({ typeDefs, resolvers: resolvers as never });

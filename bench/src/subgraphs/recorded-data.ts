@@ -29,7 +29,11 @@ export interface RecordedData {
 
 /** One request a subgraph served, and its answer (the JSON text it sent). */
 export interface RecordedExchange {
-  body: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null };
+  body: {
+    query: string;
+    variables?: Record<string, unknown> | null;
+    operationName?: string | null;
+  };
   payload: string;
 }
 
@@ -52,23 +56,41 @@ export function stableKey(value: unknown): string {
 }
 
 /** Where a field with arguments keeps its value for those argument values. */
-export const fieldKey = (name: string, args: Record<string, unknown>) => `${name}(${stableKey(args)})`;
+export const fieldKey = (name: string, args: Record<string, unknown>) =>
+  `${name}(${stableKey(args)})`;
 
 /** Merges one exchange into `data`; `schema` is the subgraph schema the in-memory twin serves (same coercion of arguments). */
-export function recordExchange(data: RecordedData, schema: GraphQLSchema, exchange: RecordedExchange): void {
-  const response = JSON.parse(exchange.payload) as { data?: Record<string, unknown> | null; errors?: unknown[] };
+export function recordExchange(
+  data: RecordedData,
+  schema: GraphQLSchema,
+  exchange: RecordedExchange,
+): void {
+  const response = JSON.parse(exchange.payload) as {
+    data?: Record<string, unknown> | null;
+    errors?: unknown[];
+  };
   if (!response.data || response.errors?.length) return; // only clean answers are replayed
   const document = parse(exchange.body.query);
   const fragments = new Map<string, FragmentDefinitionNode>();
   const operations: OperationDefinitionNode[] = [];
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
     if (definition.kind === Kind.OPERATION_DEFINITION) operations.push(definition);
   }
-  const operation = operations.find((op) => !exchange.body.operationName || op.name?.value === exchange.body.operationName);
+  const operation = operations.find(
+    (op) => !exchange.body.operationName || op.name?.value === exchange.body.operationName,
+  );
   if (!operation || operation.operation !== 'query') return;
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], exchange.body.variables ?? {});
-  if (coerced.errors) throw new Error(`recording: variables do not fit the subgraph schema: ${coerced.errors[0].message}`);
+  const coerced = getVariableValues(
+    schema,
+    operation.variableDefinitions ?? [],
+    exchange.body.variables ?? {},
+  );
+  if (coerced.errors)
+    throw new Error(
+      `recording: variables do not fit the subgraph schema: ${coerced.errors[0].message}`,
+    );
   const walker = new Walker(schema, fragments, coerced.coerced);
   const queryType = schema.getQueryType()!;
 
@@ -86,11 +108,21 @@ export function recordExchange(data: RecordedData, schema: GraphQLSchema, exchan
         const typename = representation.__typename as string;
         const byKey = (data.entities[typename] ??= {});
         const key = stableKey(representation);
-        byKey[key] = walker.merge(byKey[key], entity, node.selectionSet, schema.getType(typename)!) as Record<string, unknown>;
+        byKey[key] = walker.merge(
+          byKey[key],
+          entity,
+          node.selectionSet,
+          schema.getType(typename)!,
+        ) as Record<string, unknown>;
       });
     } else {
       const key = fieldKey(name, args);
-      data.root[key] = walker.merge(data.root[key], value, node.selectionSet, getNamedType(field.type));
+      data.root[key] = walker.merge(
+        data.root[key],
+        value,
+        node.selectionSet,
+        getNamedType(field.type),
+      );
     }
   }
 }
@@ -108,27 +140,39 @@ class Walker {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) out.push(selection);
       else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (!selection.typeCondition || selection.typeCondition.name.value === type.name) out.push(...this.fields(selection.selectionSet, type));
+        if (!selection.typeCondition || selection.typeCondition.name.value === type.name)
+          out.push(...this.fields(selection.selectionSet, type));
       } else {
         const fragment = this.fragments.get(selection.name.value);
-        if (fragment && fragment.typeCondition.name.value === type.name) out.push(...this.fields(fragment.selectionSet, type));
+        if (fragment && fragment.typeCondition.name.value === type.name)
+          out.push(...this.fields(fragment.selectionSet, type));
       }
     }
     return out;
   }
 
   /** `value` (response-shaped, aliased) merged into `existing` (stored by field name and arguments). */
-  merge(existing: unknown, value: unknown, selectionSet: SelectionSetNode | undefined, type: GraphQLNamedType): unknown {
+  merge(
+    existing: unknown,
+    value: unknown,
+    selectionSet: SelectionSetNode | undefined,
+    type: GraphQLNamedType,
+  ): unknown {
     if (value === null || value === undefined) return existing ?? null;
     if (Array.isArray(value)) {
       const list = Array.isArray(existing) ? existing : [];
-      value.forEach((item, index) => (list[index] = this.merge(list[index], item, selectionSet, type)));
+      value.forEach(
+        (item, index) => (list[index] = this.merge(list[index], item, selectionSet, type)),
+      );
       list.length = value.length;
       return list;
     }
     if (!selectionSet) return value;
     const objectType = this.runtimeType(value as Record<string, unknown>, type);
-    const target = (existing && typeof existing === 'object' ? existing : {}) as Record<string, unknown>;
+    const target = (existing && typeof existing === 'object' ? existing : {}) as Record<
+      string,
+      unknown
+    >;
     for (const node of this.fields(selectionSet, objectType)) {
       const name = node.name.value;
       const answer = (value as Record<string, unknown>)[node.alias?.value ?? name];
@@ -138,8 +182,12 @@ class Walker {
         continue;
       }
       const field = (objectType as GraphQLObjectType).getFields()[name];
-      if (!field) throw new Error(`recording: ${objectType.name}.${name} is not in the subgraph schema`);
-      const key = field.args.length > 0 ? fieldKey(name, getArgumentValues(field, node, this.variables)) : name;
+      if (!field)
+        throw new Error(`recording: ${objectType.name}.${name} is not in the subgraph schema`);
+      const key =
+        field.args.length > 0
+          ? fieldKey(name, getArgumentValues(field, node, this.variables))
+          : name;
       target[key] = this.merge(target[key], answer, node.selectionSet, getNamedType(field.type));
     }
     return target;
@@ -147,8 +195,10 @@ class Walker {
 
   private runtimeType(value: Record<string, unknown>, type: GraphQLNamedType): GraphQLNamedType {
     if (isObjectType(type)) return type;
-    const named = typeof value.__typename === 'string' ? this.schema.getType(value.__typename) : undefined;
-    if (!named) throw new Error(`recording: an abstract ${type.name} was answered without __typename`);
+    const named =
+      typeof value.__typename === 'string' ? this.schema.getType(value.__typename) : undefined;
+    if (!named)
+      throw new Error(`recording: an abstract ${type.name} was answered without __typename`);
     return named;
   }
 }

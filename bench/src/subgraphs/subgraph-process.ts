@@ -35,10 +35,19 @@ async function realSubgraph(): Promise<FastifyInstance> {
  * any other request is executed (Mercurius, JIT) over the recorded data.
  */
 async function inMemorySubgraph(): Promise<{ app: FastifyInstance; executed: () => number }> {
-  const schema = inMemorySubgraphSchema(readFileSync(sdlFileOf(workDir, name), 'utf8'), JSON.parse(readFileSync(recordedFileOf(workDir, name), 'utf8')));
-  const replay = new Map(Object.entries(JSON.parse(readFileSync(replayFileOf(workDir, name), 'utf8')) as Record<string, string>));
+  const schema = inMemorySubgraphSchema(
+    readFileSync(sdlFileOf(workDir, name), 'utf8'),
+    JSON.parse(readFileSync(recordedFileOf(workDir, name), 'utf8')),
+  );
+  const replay = new Map(
+    Object.entries(
+      JSON.parse(readFileSync(replayFileOf(workDir, name), 'utf8')) as Record<string, string>,
+    ),
+  );
   const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
+  );
   await app.register(mercurius, { schema, routes: false, jit: 1 });
   let executed = 0;
   app.post('/graphql', async (request, reply) => {
@@ -48,21 +57,25 @@ async function inMemorySubgraph(): Promise<{ app: FastifyInstance; executed: () 
     if (recorded !== undefined) return reply.send(recorded);
     executed++;
     const { query, variables, operationName } = JSON.parse(text) as RecordedExchange['body'];
-    return reply.send(await app.graphql(query, {}, variables ?? undefined, operationName ?? undefined));
+    return reply.send(
+      await app.graphql(query, {}, variables ?? undefined, operationName ?? undefined),
+    );
   });
   app.get('/healthz', async () => ({ status: 'ok', subgraph: name }));
   return { app, executed: () => executed };
 }
 
 async function main() {
-  const { app, executed } = mode === 'real' ? { app: await realSubgraph(), executed: () => 0 } : await inMemorySubgraph();
+  const { app, executed } =
+    mode === 'real' ? { app: await realSubgraph(), executed: () => 0 } : await inMemorySubgraph();
   let served = 0;
   let recording: RecordedExchange[] | null = null;
   app.addHook('onRequest', async (request) => {
     if (request.url === '/graphql') served++;
   });
   app.addHook('onSend', async (request, _reply, payload) => {
-    if (recording && request.url === '/graphql' && request.method === 'POST') recording.push({ body: request.body as RecordedExchange['body'], payload: String(payload) });
+    if (recording && request.url === '/graphql' && request.method === 'POST')
+      recording.push({ body: request.body as RecordedExchange['body'], payload: String(payload) });
     return payload;
   });
   // `executed`: requests an in-memory twin could not replay and executed instead.

@@ -10,7 +10,12 @@ import { SUBGRAPH_NAMES } from '../../../scripts/subgraphs';
 import { serviceHeaders } from '../consumers';
 import { cleanEnv, freePort, startProcess, waitUntilReady, type BenchProcess } from '../processes';
 import { inMemorySubgraphSchema } from './in-memory-schema';
-import { emptyRecordedData, recordExchange, replayKey, type RecordedExchange } from './recorded-data';
+import {
+  emptyRecordedData,
+  recordExchange,
+  replayKey,
+  type RecordedExchange,
+} from './recorded-data';
 import { recordedFileOf, replayFileOf, sdlFileOf } from './subgraph-files';
 
 export type SubgraphKind = 'real' | 'memory';
@@ -44,7 +49,10 @@ export interface SubgraphSetOptions {
   cpus: string | null;
 }
 
-export async function startSubgraphSet(kind: SubgraphKind, options: SubgraphSetOptions): Promise<SubgraphSet> {
+export async function startSubgraphSet(
+  kind: SubgraphKind,
+  options: SubgraphSetOptions,
+): Promise<SubgraphSet> {
   const processes: BenchProcess[] = [];
   const origins: Record<string, string> = {};
   try {
@@ -53,7 +61,13 @@ export async function startSubgraphSet(kind: SubgraphKind, options: SubgraphSetO
         const port = await freePort();
         const proc = startProcess(`${kind} ${name}`, {
           entry: path.join(__dirname, 'subgraph-process.ts'),
-          env: cleanEnv({ BENCH_SUBGRAPH: name, BENCH_SUBGRAPH_MODE: kind, BENCH_WORK_DIR: options.workDir, DATA_DIR: options.dataDir, PORT: String(port) }),
+          env: cleanEnv({
+            BENCH_SUBGRAPH: name,
+            BENCH_SUBGRAPH_MODE: kind,
+            BENCH_WORK_DIR: options.workDir,
+            DATA_DIR: options.dataDir,
+            PORT: String(port),
+          }),
           cpus: options.cpus,
           cwd: options.root,
         });
@@ -67,25 +81,42 @@ export async function startSubgraphSet(kind: SubgraphKind, options: SubgraphSetO
     throw error;
   }
   const headers = serviceHeaders();
-  const eachSubgraph = async <T>(call: (origin: string) => Promise<T>): Promise<Record<string, T>> =>
-    Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await call(origins[name])] as const)));
+  const eachSubgraph = async <T>(
+    call: (origin: string) => Promise<T>,
+  ): Promise<Record<string, T>> =>
+    Object.fromEntries(
+      await Promise.all(
+        SUBGRAPH_NAMES.map(async (name) => [name, await call(origins[name])] as const),
+      ),
+    );
   const control = async (origin: string, method: string, route: string) => {
     const response = await fetch(`${origin}${route}`, { method, headers });
-    if (!response.ok) throw new Error(`${method} ${origin}${route}: ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`${method} ${origin}${route}: ${response.status} ${await response.text()}`);
     return response.json();
   };
 
-  const counts = () => eachSubgraph(async (origin) => (await control(origin, 'GET', '/bench/served')) as ServedCount);
+  const counts = () =>
+    eachSubgraph(async (origin) => (await control(origin, 'GET', '/bench/served')) as ServedCount);
 
   return {
     kind,
-    urls: Object.fromEntries(Object.entries(origins).map(([name, origin]) => [name, `${origin}/graphql`])),
+    urls: Object.fromEntries(
+      Object.entries(origins).map(([name, origin]) => [name, `${origin}/graphql`]),
+    ),
     counts,
-    served: async () => Object.fromEntries(Object.entries(await counts()).map(([name, { served }]) => [name, served])),
+    served: async () =>
+      Object.fromEntries(
+        Object.entries(await counts()).map(([name, { served }]) => [name, served]),
+      ),
     async startRecording() {
       await eachSubgraph((origin) => control(origin, 'POST', '/bench/recording'));
     },
-    stopRecording: () => eachSubgraph(async (origin) => (await control(origin, 'DELETE', '/bench/recording')) as RecordedExchange[]),
+    stopRecording: () =>
+      eachSubgraph(
+        async (origin) =>
+          (await control(origin, 'DELETE', '/bench/recording')) as RecordedExchange[],
+      ),
     async close() {
       await Promise.all(processes.map((proc) => proc.stop()));
     },
@@ -93,15 +124,25 @@ export async function startSubgraphSet(kind: SubgraphKind, options: SubgraphSetO
 }
 
 /** Turns what the real subgraphs served into each in-memory twin's data file; returns how many entities each holds. */
-export function writeRecordedData(workDir: string, exchanges: Record<string, RecordedExchange[]>): Record<string, number> {
+export function writeRecordedData(
+  workDir: string,
+  exchanges: Record<string, RecordedExchange[]>,
+): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const [name, served] of Object.entries(exchanges)) {
     const data = emptyRecordedData();
     const schema = inMemorySubgraphSchema(readFileSync(sdlFileOf(workDir, name), 'utf8'), data);
     for (const exchange of served) recordExchange(data, schema, exchange);
     writeFileSync(recordedFileOf(workDir, name), JSON.stringify(data));
-    writeFileSync(replayFileOf(workDir, name), JSON.stringify(Object.fromEntries(served.map(({ body, payload }) => [replayKey(body), payload]))));
-    counts[name] = Object.values(data.entities).reduce((sum, byKey) => sum + Object.keys(byKey).length, 0) + Object.keys(data.root).length;
+    writeFileSync(
+      replayFileOf(workDir, name),
+      JSON.stringify(
+        Object.fromEntries(served.map(({ body, payload }) => [replayKey(body), payload])),
+      ),
+    );
+    counts[name] =
+      Object.values(data.entities).reduce((sum, byKey) => sum + Object.keys(byKey).length, 0) +
+      Object.keys(data.root).length;
   }
   return counts;
 }

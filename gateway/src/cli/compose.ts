@@ -13,7 +13,9 @@ const configFile = path.resolve(values.config ?? path.join(REPO_ROOT, 'supergrap
 const outFile = path.resolve(values.out ?? path.join(REPO_ROOT, 'supergraph.graphql'));
 try {
   fs.writeFileSync(outFile, composeSupergraph(readSupergraphConfig(configFile)));
-  console.log(`composed ${path.relative(process.cwd(), configFile)} into ${path.relative(process.cwd(), outFile)}`);
+  console.log(
+    `composed ${path.relative(process.cwd(), configFile)} into ${path.relative(process.cwd(), outFile)}`,
+  );
 } catch (error) {
   console.error(error instanceof Error ? error.message : String(error));
   process.exit(1);

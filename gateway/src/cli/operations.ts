@@ -29,7 +29,15 @@ export async function operationsCommand(argv: string[], io: CommandIo = {}): Pro
 
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { consumer: { type: 'string' }, manifest: { type: 'string' }, json: { type: 'boolean' } } });
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        consumer: { type: 'string' },
+        manifest: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+    });
   } catch (error) {
     printError(`${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -52,24 +60,54 @@ export async function operationsCommand(argv: string[], io: CommandIo = {}): Pro
       printError(`cannot read the manifest ${values.manifest}: ${(error as Error).message}`);
       return 2;
     }
-    request = { method: 'POST', path: `/admin/consumers/${encodeURIComponent(values.consumer)}/operations`, body: manifest };
-    render = (body: { consumer: string; received: number; added: number; unchanged: number; total: number }) => [
+    request = {
+      method: 'POST',
+      path: `/admin/consumers/${encodeURIComponent(values.consumer)}/operations`,
+      body: manifest,
+    };
+    render = (body: {
+      consumer: string;
+      received: number;
+      added: number;
+      unchanged: number;
+      total: number;
+    }) => [
       `registered ${body.received} operations for ${body.consumer}: ${body.added} added, ${body.unchanged} already registered; ${body.total} in all`,
     ];
   } else if (command === 'list' && values.consumer && !values.manifest) {
-    request = { method: 'GET', path: `/admin/consumers/${encodeURIComponent(values.consumer)}/operations` };
-    render = (body: { consumer: string; mode: string; operations: Omit<StoredOperation, 'body'>[] }) => [
+    request = {
+      method: 'GET',
+      path: `/admin/consumers/${encodeURIComponent(values.consumer)}/operations`,
+    };
+    render = (body: {
+      consumer: string;
+      mode: string;
+      operations: Omit<StoredOperation, 'body'>[];
+    }) => [
       `${body.consumer} (${body.mode}): ${body.operations.length} registered operations`,
-      ...table(['name', 'type', 'id', 'registered'], body.operations.map((o) => [o.name, o.type, o.id, o.registeredAt])),
+      ...table(
+        ['name', 'type', 'id', 'registered'],
+        body.operations.map((o) => [o.name, o.type, o.id, o.registeredAt]),
+      ),
     ];
   } else if (command === 'unknown' && !values.manifest) {
-    request = { method: 'GET', path: `/admin/unknown-operations${values.consumer ? `?consumer=${encodeURIComponent(values.consumer)}` : ''}` };
+    request = {
+      method: 'GET',
+      path: `/admin/unknown-operations${values.consumer ? `?consumer=${encodeURIComponent(values.consumer)}` : ''}`,
+    };
     render = (body: { operations: UnknownOperation[] }) =>
       body.operations.length === 0
         ? ['no unregistered operation was seen']
         : table(
             ['consumer', 'operation', 'id', 'count', 'first seen', 'last seen'],
-            body.operations.map((o) => [o.consumer, o.name ?? '(anonymous)', o.id, String(o.count), o.firstSeen, o.lastSeen]),
+            body.operations.map((o) => [
+              o.consumer,
+              o.name ?? '(anonymous)',
+              o.id,
+              String(o.count),
+              o.firstSeen,
+              o.lastSeen,
+            ]),
           );
   } else {
     printError(USAGE);
@@ -78,7 +116,8 @@ export async function operationsCommand(argv: string[], io: CommandIo = {}): Pro
 
   const answer = await callAdmin(env, request, printError);
   if (!answer.ok) {
-    for (const reason of (answer.refusal?.extensions?.reasons ?? []) as ManifestReason[]) printError(`  ${reasonLine(reason)}`);
+    for (const reason of (answer.refusal?.extensions?.reasons ?? []) as ManifestReason[])
+      printError(`  ${reasonLine(reason)}`);
     return 1;
   }
   const body = answer.body;
@@ -89,14 +128,24 @@ export async function operationsCommand(argv: string[], io: CommandIo = {}): Pro
 /** `operations[2] GetOrder (1f0c…): GRAPHQL_VALIDATION_FAILED at 1:25 Cannot query field "x" on type "Order".` */
 function reasonLine(reason: ManifestReason): string {
   const operation = reason.operation;
-  const where = operation ? `operations[${operation.index}]${operation.name ? ` ${operation.name}` : ''}${operation.id ? ` (${operation.id.slice(0, 12)}…)` : ''}: ` : '';
-  const at = reason.locations?.length ? ` at ${reason.locations.map((l) => `${l.line}:${l.column}`).join(', ')}` : '';
+  const where = operation
+    ? `operations[${operation.index}]${operation.name ? ` ${operation.name}` : ''}${operation.id ? ` (${operation.id.slice(0, 12)}…)` : ''}: `
+    : '';
+  const at = reason.locations?.length
+    ? ` at ${reason.locations.map((l) => `${l.line}:${l.column}`).join(', ')}`
+    : '';
   return `${where}${reason.code}${at} ${reason.message}`;
 }
 
 /** Left-aligned columns, two spaces apart, under a header. */
 function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 }

@@ -6,7 +6,11 @@ import { callAdmin } from './admin-client';
  */
 import { parseArgs } from 'node:util';
 import type { StageReport } from '../governance/stage-sla';
-import type { DeprecatedUsageReport, FieldUsageReport, OperationsReport } from '../governance/usage-reports';
+import type {
+  DeprecatedUsageReport,
+  FieldUsageReport,
+  OperationsReport,
+} from '../governance/usage-reports';
 
 const USAGE = `usage: switchyard usage <report> [--json]
   field <Type.field> [--days 7]          consumers and operations that used a field
@@ -32,7 +36,12 @@ export async function usageCommand(argv: string[], io: CommandIo = {}): Promise<
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { days: { type: 'string' }, consumer: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } },
+      options: {
+        days: { type: 'string' },
+        consumer: { type: 'string' },
+        limit: { type: 'string' },
+        json: { type: 'boolean' },
+      },
     });
   } catch (error) {
     printError(`${(error as Error).message}\n${USAGE}`);
@@ -64,7 +73,11 @@ export async function usageCommand(argv: string[], io: CommandIo = {}): Promise<
     return 2;
   }
 
-  const answer = await callAdmin(env, { path: `${path}${query.size > 0 ? `?${query}` : ''}` }, printError);
+  const answer = await callAdmin(
+    env,
+    { path: `${path}${query.size > 0 ? `?${query}` : ''}` },
+    printError,
+  );
   if (!answer.ok) return 1;
   const body = answer.body;
   for (const line of values.json ? [JSON.stringify(body, null, 2)] : render(body)) print(line);
@@ -75,13 +88,30 @@ function fieldTable(report: FieldUsageReport): string[] {
   const heading = `${report.coordinate}: ${report.requests} requests in ${report.days} days${report.inSchema ? '' : ' (not in the current schema)'}${
     report.deprecationReason ? ` (deprecated: ${report.deprecationReason})` : ''
   }`;
-  const rows = report.consumers.flatMap((c) => c.operations.map((o) => [c.consumer, o.operationName || '(anonymous)', shortId(o.operationId), o.clients.join(', '), String(o.requests)]));
+  const rows = report.consumers.flatMap((c) =>
+    c.operations.map((o) => [
+      c.consumer,
+      o.operationName || '(anonymous)',
+      shortId(o.operationId),
+      o.clients.join(', '),
+      String(o.requests),
+    ]),
+  );
   return [heading, ...table(['consumer', 'operation', 'id', 'clients', 'requests'], rows)];
 }
 
 function deprecatedTable(report: DeprecatedUsageReport): string[] {
-  if (report.fields.length === 0) return [`no deprecated field was used in the last ${report.days} days`];
-  const rows = report.fields.flatMap((f) => f.consumers.map((c) => [f.coordinate, f.deprecationReason, c.consumer, c.operations.map((o) => o.operationName || '(anonymous)').join(', '), String(c.requests)]));
+  if (report.fields.length === 0)
+    return [`no deprecated field was used in the last ${report.days} days`];
+  const rows = report.fields.flatMap((f) =>
+    f.consumers.map((c) => [
+      f.coordinate,
+      f.deprecationReason,
+      c.consumer,
+      c.operations.map((o) => o.operationName || '(anonymous)').join(', '),
+      String(c.requests),
+    ]),
+  );
   return table(['field', 'deprecation', 'consumer', 'operations', 'requests'], rows);
 }
 
@@ -95,23 +125,50 @@ function operationsTable(report: OperationsReport): string[] {
     ms(o.latencyMs.p50),
     ms(o.latencyMs.p95),
     ms(o.latencyMs.p99),
-    Object.entries(o.errorsByCode).map(([code, n]) => `${code}×${n}`).join(' '),
+    Object.entries(o.errorsByCode)
+      .map(([code, n]) => `${code}×${n}`)
+      .join(' '),
   ]);
-  return table(['consumer', 'operation', 'id', 'requests', 'errors', 'p50', 'p95', 'p99', 'error codes'], rows);
+  return table(
+    ['consumer', 'operation', 'id', 'requests', 'errors', 'p50', 'p95', 'p99', 'error codes'],
+    rows,
+  );
 }
 
 function stagesTable(report: StageReport): string[] {
   const rows = report.stages.flatMap((s) => [
-    [s.stage, '(all)', String(s.requests), percent(s.errorRate), ms(s.latencyMs.p95), s.sla ? `p95 ≤ ${s.sla.p95Ms}ms, errors ≤ ${percent(s.sla.errorRate)}` : '-', s.breached ? `BREACHED (${s.breaches.join(', ')})` : 'ok'],
-    ...s.consumers.map((c) => ['', c.consumer, String(c.requests), percent(c.errorRate), ms(c.latencyMs.p95), '', c.breached ? `BREACHED (${c.breaches.join(', ')})` : 'ok']),
+    [
+      s.stage,
+      '(all)',
+      String(s.requests),
+      percent(s.errorRate),
+      ms(s.latencyMs.p95),
+      s.sla ? `p95 ≤ ${s.sla.p95Ms}ms, errors ≤ ${percent(s.sla.errorRate)}` : '-',
+      s.breached ? `BREACHED (${s.breaches.join(', ')})` : 'ok',
+    ],
+    ...s.consumers.map((c) => [
+      '',
+      c.consumer,
+      String(c.requests),
+      percent(c.errorRate),
+      ms(c.latencyMs.p95),
+      '',
+      c.breached ? `BREACHED (${c.breaches.join(', ')})` : 'ok',
+    ]),
   ]);
   return table(['stage', 'consumer', 'requests', 'errors', 'p95', 'SLA', 'status'], rows);
 }
 
 /** Left-aligned columns, two spaces apart, under a header. */
 function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column])).join('  ').trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 }
 

@@ -13,13 +13,16 @@ const planned = (query: string, hash = query) => plans.operation(parse(query), h
 
 describe('operations planned once and run by Switchyard unless the plan needs what only @apollo/gateway runs', () => {
   test('an operation across subgraphs is planned with fetches and run by Switchyard', () => {
-    const operation = planned('{ order(id: "ORD-000001") { id customer { name } lines { product { name } } } }');
+    const operation = planned(
+      '{ order(id: "ORD-000001") { id customer { name } lines { product { name } } } }',
+    );
     expect(operation.delegateBecause).toBeNull();
     expect(operation.plan.node?.kind).toBe('Sequence');
   });
 
   test('the plan is kept under its document hash and operation name', () => {
-    const query = 'query A { customer(id: "CUS-0001") { id } } query B { product(id: "PRD-00001") { id } }';
+    const query =
+      'query A { customer(id: "CUS-0001") { id } } query B { product(id: "PRD-00001") { id } }';
     const a = plans.operation(parse(query), 'hash-ab', 'A');
     expect(plans.cached('hash-ab', 'A')).toBe(a);
     expect(plans.cached('hash-ab', 'B')).toBeUndefined();
@@ -28,9 +31,21 @@ describe('operations planned once and run by Switchyard unless the plan needs wh
 
   test.each([
     ['schema introspection', '{ __schema { queryType { name } } }', 'introspection'],
-    ['type introspection in a fragment', '{ ...F } fragment F on Query { __type(name: "Order") { name } }', 'introspection'],
-    ['a response key of Object.prototype', '{ constructor: customer(id: "CUS-0001") { id } }', 'a response key of Object.prototype'],
-    ['a nested __proto__ alias', '{ customer(id: "CUS-0001") { __proto__: name } }', 'a response key of Object.prototype'],
+    [
+      'type introspection in a fragment',
+      '{ ...F } fragment F on Query { __type(name: "Order") { name } }',
+      'introspection',
+    ],
+    [
+      'a response key of Object.prototype',
+      '{ constructor: customer(id: "CUS-0001") { id } }',
+      'a response key of Object.prototype',
+    ],
+    [
+      'a nested __proto__ alias',
+      '{ customer(id: "CUS-0001") { __proto__: name } }',
+      'a response key of Object.prototype',
+    ],
   ])('%s goes to @apollo/gateway', (_name, query, reason) => {
     expect(planned(query).delegateBecause).toBe(reason);
   });
@@ -39,14 +54,22 @@ describe('operations planned once and run by Switchyard unless the plan needs wh
     const operation = planned('{ __typename }');
     expect(operation.delegateBecause).toBeNull();
     expect(operation.plan.node).toBeUndefined();
-    expect(shapeResponse(plans.apiSchema, operation.shapeFor({}), {}).data).toEqual({ __typename: 'Query' });
+    expect(shapeResponse(plans.apiSchema, operation.shapeFor({}), {}).data).toEqual({
+      __typename: 'Query',
+    });
   });
 
   test('one response shape per combination of @skip/@include values', () => {
-    const operation = planned('query ($withName: Boolean!) { customer(id: "CUS-0001") { id name @include(if: $withName) } }');
+    const operation = planned(
+      'query ($withName: Boolean!) { customer(id: "CUS-0001") { id name @include(if: $withName) } }',
+    );
     const input = { customer: { id: 'CUS-0001', name: 'Acme', creditLimit: 'extra' } };
-    expect(shapeResponse(plans.apiSchema, operation.shapeFor({ withName: true }), input).data).toEqual({ customer: { id: 'CUS-0001', name: 'Acme' } });
-    expect(shapeResponse(plans.apiSchema, operation.shapeFor({ withName: false }), input).data).toEqual({ customer: { id: 'CUS-0001' } });
+    expect(
+      shapeResponse(plans.apiSchema, operation.shapeFor({ withName: true }), input).data,
+    ).toEqual({ customer: { id: 'CUS-0001', name: 'Acme' } });
+    expect(
+      shapeResponse(plans.apiSchema, operation.shapeFor({ withName: false }), input).data,
+    ).toEqual({ customer: { id: 'CUS-0001' } });
     expect(operation.shapeFor({ withName: true })).toBe(operation.shapeFor({ withName: true }));
   });
 

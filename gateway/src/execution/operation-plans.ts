@@ -1,5 +1,15 @@
-import { Supergraph, operationFromDocument, possibleRuntimeTypes, type Schema } from '@apollo/federation-internals';
-import { QueryPlanner, type PlanNode, type QueryPlan, type SubscriptionNode } from '@apollo/query-planner';
+import {
+  Supergraph,
+  operationFromDocument,
+  possibleRuntimeTypes,
+  type Schema,
+} from '@apollo/federation-internals';
+import {
+  QueryPlanner,
+  type PlanNode,
+  type QueryPlan,
+  type SubscriptionNode,
+} from '@apollo/query-planner';
 import {
   Kind,
   getOperationAST,
@@ -10,7 +20,13 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import { compileResponseShape, conditionVariablesOf, selectionsOf, type OperationSource, type ResponseShape } from './response-shape';
+import {
+  compileResponseShape,
+  conditionVariablesOf,
+  selectionsOf,
+  type OperationSource,
+  type ResponseShape,
+} from './response-shape';
 
 /** One operation of one supergraph, planned and compiled once, served to every request that sends it. */
 export interface CompiledOperation {
@@ -51,12 +67,19 @@ export class OperationPlans {
   }
 
   /** The operation already planned for this document hash and name, if any. */
-  cached(queryHash: string, operationName: string | null | undefined): CompiledOperation | undefined {
+  cached(
+    queryHash: string,
+    operationName: string | null | undefined,
+  ): CompiledOperation | undefined {
     return this.compiled.get(keyOf(queryHash, operationName));
   }
 
   /** Plans the operation `document` names and keeps it under its document hash and name. */
-  operation(document: DocumentNode, queryHash: string, operationName: string | null | undefined): CompiledOperation {
+  operation(
+    document: DocumentNode,
+    queryHash: string,
+    operationName: string | null | undefined,
+  ): CompiledOperation {
     const compiled = this.compile(document, operationName ?? undefined);
     this.compiled.set(keyOf(queryHash, operationName), compiled);
     return compiled;
@@ -69,7 +92,10 @@ export class OperationPlans {
     let possible = this.possibleTypes.get(condition);
     if (possible === undefined) {
       const type = this.supergraphSchema.type(condition);
-      possible = type && (type.kind === 'InterfaceType' || type.kind === 'UnionType') ? new Set(possibleRuntimeTypes(type).map((runtime) => runtime.name)) : null;
+      possible =
+        type && (type.kind === 'InterfaceType' || type.kind === 'UnionType')
+          ? new Set(possibleRuntimeTypes(type).map((runtime) => runtime.name))
+          : null;
       this.possibleTypes.set(condition, possible);
     }
     return !!possible?.has(typename);
@@ -78,9 +104,12 @@ export class OperationPlans {
   private compile(document: DocumentNode, operationName: string | undefined): CompiledOperation {
     const definition = getOperationAST(document, operationName);
     if (!definition) throw new Error(`Unknown operation ${operationName ?? '(anonymous)'}`);
-    const plan = this.planner.buildQueryPlan(operationFromDocument(this.plannerSchema, document, { operationName }));
+    const plan = this.planner.buildQueryPlan(
+      operationFromDocument(this.plannerSchema, document, { operationName }),
+    );
     const fragments: Record<string, FragmentDefinitionNode> = {};
-    for (const node of document.definitions) if (node.kind === Kind.FRAGMENT_DEFINITION) fragments[node.name.value] = node;
+    for (const node of document.definitions)
+      if (node.kind === Kind.FRAGMENT_DEFINITION) fragments[node.name.value] = node;
     const rootType = this.apiSchema.getRootType(definition.operation) as GraphQLCompositeType;
     const source: OperationSource = { selectionSet: definition.selectionSet, fragments, rootType };
     const conditionVariables = conditionVariablesOf(source);
@@ -92,7 +121,9 @@ export class OperationPlans {
       delegateBecause: unsupportedPlanFeature(plan.node) ?? unsupportedSelection(source),
       conditionVariables,
       shapeFor: (variables) => {
-        const key = conditionVariables.map((name) => (variables[name] === true ? '1' : '0')).join('');
+        const key = conditionVariables
+          .map((name) => (variables[name] === true ? '1' : '0'))
+          .join('');
         let shape = shapes.get(key);
         if (!shape) {
           shape = compileResponseShape(this.apiSchema, source, variables);
@@ -104,7 +135,8 @@ export class OperationPlans {
   }
 }
 
-const keyOf = (queryHash: string, operationName: string | null | undefined) => (operationName ? `${queryHash}\0${operationName}` : queryHash);
+const keyOf = (queryHash: string, operationName: string | null | undefined) =>
+  operationName ? `${queryHash}\0${operationName}` : queryHash;
 
 /** Plan features Switchyard's executor does not run (they stay with @apollo/gateway's): @defer, subscriptions, data rewrites. */
 function unsupportedPlanFeature(node: PlanNode | SubscriptionNode | undefined): string | null {
@@ -122,7 +154,11 @@ function unsupportedPlanFeature(node: PlanNode | SubscriptionNode | undefined): 
     case 'Condition':
       return unsupportedPlanFeature(node.ifClause) ?? unsupportedPlanFeature(node.elseClause);
     case 'Fetch':
-      return node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length ? 'data rewrites' : null;
+      return node.inputRewrites?.length ||
+        node.outputRewrites?.length ||
+        node.contextRewrites?.length
+        ? 'data rewrites'
+        : null;
     default:
       return node.kind;
   }
@@ -138,7 +174,8 @@ function unsupportedSelection(source: OperationSource): string | null {
     if (selection.kind !== Kind.FIELD) continue;
     const name = selection.name.value;
     if (name === '__schema' || name === '__type') return 'introspection';
-    if ((selection.alias?.value ?? name) in Object.prototype) return 'a response key of Object.prototype';
+    if ((selection.alias?.value ?? name) in Object.prototype)
+      return 'a response key of Object.prototype';
   }
   return null;
 }

@@ -56,10 +56,18 @@ export interface OperationSource {
   rootType: GraphQLCompositeType;
 }
 
-export function compileResponseShape(schema: GraphQLSchema, source: OperationSource, conditions: Record<string, unknown>): ResponseShape {
-  const included = (node: FieldNode | { directives?: FieldNode['directives'] }) => isIncluded(node, conditions);
+export function compileResponseShape(
+  schema: GraphQLSchema,
+  source: OperationSource,
+  conditions: Record<string, unknown>,
+): ResponseShape {
+  const included = (node: FieldNode | { directives?: FieldNode['directives'] }) =>
+    isIncluded(node, conditions);
 
-  function objectShape(parent: GraphQLCompositeType, selectionSets: SelectionSetNode[]): ObjectShape {
+  function objectShape(
+    parent: GraphQLCompositeType,
+    selectionSets: SelectionSetNode[],
+  ): ObjectShape {
     const byType = new Map<string, FieldShape[]>();
     return {
       parent,
@@ -74,7 +82,10 @@ export function compileResponseShape(schema: GraphQLSchema, source: OperationSou
     };
   }
 
-  function compileFields(type: GraphQLCompositeType, selectionSets: SelectionSetNode[]): FieldShape[] {
+  function compileFields(
+    type: GraphQLCompositeType,
+    selectionSets: SelectionSetNode[],
+  ): FieldShape[] {
     const grouped = new Map<string, FieldNode[]>();
     const parents = new Map<string, string>();
     const visited = new Set<string>();
@@ -90,11 +101,20 @@ export function compileResponseShape(schema: GraphQLSchema, source: OperationSou
             parents.set(key, parent);
           }
         } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          if (!selection.typeCondition || conditionApplies(schema, selection.typeCondition.name.value, type)) collect(selection.selectionSet, selection.typeCondition?.name.value ?? parent);
+          if (
+            !selection.typeCondition ||
+            conditionApplies(schema, selection.typeCondition.name.value, type)
+          )
+            collect(selection.selectionSet, selection.typeCondition?.name.value ?? parent);
         } else {
           const name = selection.name.value;
           const fragment = source.fragments[name];
-          if (visited.has(name) || !fragment || !conditionApplies(schema, fragment.typeCondition.name.value, type)) continue;
+          if (
+            visited.has(name) ||
+            !fragment ||
+            !conditionApplies(schema, fragment.typeCondition.name.value, type)
+          )
+            continue;
           visited.add(name);
           collect(fragment.selectionSet, fragment.typeCondition.name.value);
         }
@@ -108,14 +128,24 @@ export function compileResponseShape(schema: GraphQLSchema, source: OperationSou
       const parentType = schema.getType(parents.get(key)!);
       const parent = parentType && isCompositeType(parentType) ? parentType : type;
       if (name === '__typename') {
-        fields.push({ key, isTypename: true, type: { kind: 'leaf', name: 'String', accepts: isString }, parent });
+        fields.push({
+          key,
+          isTypename: true,
+          type: { kind: 'leaf', name: 'String', accepts: isString },
+          parent,
+        });
         continue;
       }
       // An abstract type met without a __typename: only its own fields can be known (as in computeResponse).
       const definition = fieldDefinition(type, name);
       if (!definition) continue;
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-      fields.push({ key, isTypename: false, type: typeShape(definition.type, subSelections), parent });
+      fields.push({
+        key,
+        isTypename: false,
+        type: typeShape(definition.type, subSelections),
+        parent,
+      });
     }
     return fields;
   }
@@ -134,20 +164,35 @@ function fieldDefinition(type: GraphQLCompositeType, name: string) {
   return 'getFields' in type ? type.getFields()[name] : undefined;
 }
 
-function conditionApplies(schema: GraphQLSchema, condition: string, type: GraphQLCompositeType): boolean {
+function conditionApplies(
+  schema: GraphQLSchema,
+  condition: string,
+  type: GraphQLCompositeType,
+): boolean {
   if (condition === type.name) return true;
   const conditionType = schema.getType(condition);
-  return !!conditionType && isAbstractType(conditionType) && isObjectType(type) && schema.isSubType(conditionType, type);
+  return (
+    !!conditionType &&
+    isAbstractType(conditionType) &&
+    isObjectType(type) &&
+    schema.isSubType(conditionType, type)
+  );
 }
 
-function isIncluded(node: { directives?: FieldNode['directives'] }, conditions: Record<string, unknown>): boolean {
+function isIncluded(
+  node: { directives?: FieldNode['directives'] },
+  conditions: Record<string, unknown>,
+): boolean {
   if (!node.directives?.length) return true;
   for (const directive of node.directives) {
     const name = directive.name.value;
     if (name !== 'skip' && name !== 'include') continue;
     const argument = directive.arguments?.find((arg) => arg.name.value === 'if');
     if (!argument) continue;
-    const value = argument.value.kind === Kind.VARIABLE ? conditions[argument.value.name.value] === true : argument.value.kind === Kind.BOOLEAN && argument.value.value;
+    const value =
+      argument.value.kind === Kind.VARIABLE
+        ? conditions[argument.value.name.value] === true
+        : argument.value.kind === Kind.BOOLEAN && argument.value.value;
     if (name === 'skip' ? value : !value) return false;
   }
   return true;
@@ -159,14 +204,19 @@ export function conditionVariablesOf(source: OperationSource): string[] {
   for (const selection of selectionsOf(source)) {
     for (const directive of selection.directives ?? []) {
       if (directive.name.value !== 'skip' && directive.name.value !== 'include') continue;
-      for (const argument of directive.arguments ?? []) if (argument.value.kind === Kind.VARIABLE) names.add(argument.value.name.value);
+      for (const argument of directive.arguments ?? [])
+        if (argument.value.kind === Kind.VARIABLE) names.add(argument.value.name.value);
     }
   }
   return [...names].sort();
 }
 
 /** Every selection of the operation, nested ones included, each named fragment's once. */
-export function* selectionsOf(source: OperationSource, selectionSet = source.selectionSet, seen = new Set<string>()): Generator<SelectionNode> {
+export function* selectionsOf(
+  source: OperationSource,
+  selectionSet = source.selectionSet,
+  seen = new Set<string>(),
+): Generator<SelectionNode> {
   for (const selection of selectionSet.selections) {
     yield selection;
     if (selection.kind === Kind.FRAGMENT_SPREAD) {
@@ -180,7 +230,8 @@ export function* selectionsOf(source: OperationSource, selectionSet = source.sel
 
 // Leaf values as @apollo/federation-internals' isValidLeafValue accepts them.
 const isString = (value: unknown) => typeof value === 'string';
-const isInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e21;
+const isInteger = (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e21;
 const BUILT_IN_LEAVES: Record<string, (value: unknown) => boolean> = {
   String: isString,
   ID: (value) => typeof value === 'string' || isInteger(value),
@@ -205,21 +256,33 @@ type Path = (string | number)[];
  * the root) and the value-completion errors (a non-null field without value, a value of the wrong
  * type, an unknown `__typename`), worded as computeResponse words them.
  */
-export function shapeResponse(schema: GraphQLSchema, shape: ResponseShape, input: Record<string, unknown>): { data: Record<string, unknown> | null; errors: GraphQLError[] } {
+export function shapeResponse(
+  schema: GraphQLSchema,
+  shape: ResponseShape,
+  input: Record<string, unknown>,
+): { data: Record<string, unknown> | null; errors: GraphQLError[] } {
   const errors: GraphQLError[] = [];
   const path: Path = [];
 
   function describe(parent: GraphQLCompositeType, leafType: string): string {
     const last = path[path.length - 1];
-    return typeof last === 'string' ? `field ${parent.name}.${last}` : `array element of type ${leafType} at index ${last}`;
+    return typeof last === 'string'
+      ? `field ${parent.name}.${last}`
+      : `array element of type ${leafType} at index ${last}`;
   }
 
   function fail(message: string): void {
-    errors.push(new GraphQLError(message, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } }));
+    errors.push(
+      new GraphQLError(message, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } }),
+    );
   }
 
   /** The object for `shape`, or null (already reported), or INVALID when a non-null field of it had no value. */
-  function shapeObject(shape: ObjectShape, value: Record<string, unknown>, parent: GraphQLCompositeType): Record<string, unknown> | null | typeof INVALID {
+  function shapeObject(
+    shape: ObjectShape,
+    value: Record<string, unknown>,
+    parent: GraphQLCompositeType,
+  ): Record<string, unknown> | null | typeof INVALID {
     let type = shape.parent;
     const typename = value.__typename;
     if (typeof typename === 'string') {
@@ -255,7 +318,8 @@ export function shapeResponse(schema: GraphQLSchema, shape: ResponseShape, input
       case 'nonNull': {
         const inner = shapeValue(type.of, value, parent);
         if (inner === null || inner === INVALID) {
-          if (!reported) fail(`Cannot return null for non-nullable ${describe(parent, typeNameOf(type.of))}.`);
+          if (!reported)
+            fail(`Cannot return null for non-nullable ${describe(parent, typeNameOf(type.of))}.`);
           reported = true;
           return INVALID;
         }

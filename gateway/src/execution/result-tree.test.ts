@@ -1,5 +1,11 @@
 import type { QueryPlanSelectionNode } from '@apollo/query-planner';
-import { mergeInto, objectsAt, pathsAt, selectRepresentation, type ResultObject } from './result-tree';
+import {
+  mergeInto,
+  objectsAt,
+  pathsAt,
+  selectRepresentation,
+  type ResultObject,
+} from './result-tree';
 
 const data = () => ({
   products: [
@@ -22,13 +28,21 @@ describe('objectsAt', () => {
   test('a field step, then `@` through a list, nulls left out', () => {
     const root = data();
     expect(objectsAt(root, ['me'])).toEqual([{ id: 'u1' }]);
-    expect(objectsAt(root, ['products', '@']).map((product) => product.upc)).toEqual(['1', '3', '4']);
+    expect(objectsAt(root, ['products', '@']).map((product) => product.upc)).toEqual([
+      '1',
+      '3',
+      '4',
+    ]);
     expect(objectsAt(root, ['products', '@'])[0]).toBe(root.products[0]);
   });
 
   test('nested lists and fields under them, in document order', () => {
     const root = data();
-    expect(objectsAt(root, ['products', '@', 'variants', '@'])).toEqual([{ sku: 'a' }, { sku: 'b' }, { sku: 'c' }]);
+    expect(objectsAt(root, ['products', '@', 'variants', '@'])).toEqual([
+      { sku: 'a' },
+      { sku: 'b' },
+      { sku: 'c' },
+    ]);
     expect(objectsAt(root, ['products', '@', 'seller'])).toEqual([{ id: 's1' }, { id: 's2' }]);
   });
 
@@ -63,13 +77,26 @@ describe('objectsAt', () => {
 describe('pathsAt', () => {
   test('one response path per object objectsAt finds, in the same order, `@` as the index', () => {
     const root = data();
-    for (const path of [[], ['me'], ['products', '@'], ['products', '@', 'seller'], ['products', '@', 'variants', '@']]) {
+    for (const path of [
+      [],
+      ['me'],
+      ['products', '@'],
+      ['products', '@', 'seller'],
+      ['products', '@', 'variants', '@'],
+    ]) {
       expect(pathsAt(root, path)).toHaveLength(objectsAt(root, path).length);
     }
     expect(pathsAt(root, [])).toEqual([[]]);
     expect(pathsAt(root, ['me'])).toEqual([['me']]);
-    expect(pathsAt(root, ['products', '@'])).toEqual([['products', 0], ['products', 2], ['products', 3]]);
-    expect(pathsAt(root, ['products', '@', 'seller'])).toEqual([['products', 0, 'seller'], ['products', 3, 'seller']]);
+    expect(pathsAt(root, ['products', '@'])).toEqual([
+      ['products', 0],
+      ['products', 2],
+      ['products', 3],
+    ]);
+    expect(pathsAt(root, ['products', '@', 'seller'])).toEqual([
+      ['products', 0, 'seller'],
+      ['products', 3, 'seller'],
+    ]);
     expect(pathsAt(root, ['products', '@', 'variants', '@'])).toEqual([
       ['products', 0, 'variants', 0],
       ['products', 0, 'variants', 2],
@@ -82,13 +109,19 @@ describe('pathsAt', () => {
     const path = ['products', '@', 'variants', '@'];
     const objects = objectsAt(root, path);
     pathsAt(root, path).forEach((responsePath, index) => {
-      const found = responsePath.reduce<unknown>((value, key) => (value as Record<string | number, unknown>)[key], root);
+      const found = responsePath.reduce<unknown>(
+        (value, key) => (value as Record<string | number, unknown>)[key],
+        root,
+      );
       expect(found).toBe(objects[index]);
     });
   });
 
   test('a path ending on a list gives the element indexes', () => {
-    expect(pathsAt({ list: [{ a: 1 }, null, { a: 2 }] }, ['list'])).toEqual([['list', 0], ['list', 2]]);
+    expect(pathsAt({ list: [{ a: 1 }, null, { a: 2 }] }, ['list'])).toEqual([
+      ['list', 0],
+      ['list', 2],
+    ]);
   });
 
   test('missing, null and mismatched steps give no path; the prefix is prepended', () => {
@@ -96,19 +129,35 @@ describe('pathsAt', () => {
     expect(pathsAt(root, ['nope'])).toEqual([]);
     expect(pathsAt(root, ['products', 'upc'])).toEqual([]);
     expect(pathsAt({}, ['constructor'])).toEqual([]);
-    expect(pathsAt(root.products, ['@'], 0, ['products'])).toEqual([['products', 0], ['products', 2], ['products', 3]]);
+    expect(pathsAt(root.products, ['@'], 0, ['products'])).toEqual([
+      ['products', 0],
+      ['products', 2],
+      ['products', 3],
+    ]);
   });
 });
 
 describe('selectRepresentation', () => {
-  const field = (name: string, selections?: QueryPlanSelectionNode[]): QueryPlanSelectionNode => ({ kind: 'Field', name, selections });
-  const on = (typeCondition: string, selections: QueryPlanSelectionNode[]): QueryPlanSelectionNode => ({ kind: 'InlineFragment', typeCondition, selections });
+  const field = (name: string, selections?: QueryPlanSelectionNode[]): QueryPlanSelectionNode => ({
+    kind: 'Field',
+    name,
+    selections,
+  });
+  const on = (
+    typeCondition: string,
+    selections: QueryPlanSelectionNode[],
+  ): QueryPlanSelectionNode => ({ kind: 'InlineFragment', typeCondition, selections });
   const MEDIA = new Set(['Book', 'Movie']);
-  const isOfType = (typename: unknown, condition: string) => typename === condition || (condition === 'Media' && MEDIA.has(typename as string));
+  const isOfType = (typename: unknown, condition: string) =>
+    typename === condition || (condition === 'Media' && MEDIA.has(typename as string));
 
   test('the required fields, in the order required, extra fields left out', () => {
     const source = { name: 'Hammer', upc: '1', __typename: 'Product', weight: 2, price: 10 };
-    const representation = selectRepresentation(source, [on('Product', [field('__typename'), field('upc'), field('weight')])], isOfType);
+    const representation = selectRepresentation(
+      source,
+      [on('Product', [field('__typename'), field('upc'), field('weight')])],
+      isOfType,
+    );
     expect(representation).toEqual({ __typename: 'Product', upc: '1', weight: 2 });
     expect(Object.keys(representation!)).toEqual(['__typename', 'upc', 'weight']);
   });
@@ -121,7 +170,15 @@ describe('selectRepresentation', () => {
       variants: [{ sku: 'a', color: 'red' }, null, { sku: 'b', color: 'blue' }],
       seller: null,
     };
-    const requires = [on('Product', [field('__typename'), field('upc'), field('dimensions', [field('size'), field('unit')]), field('variants', [field('sku')]), field('seller', [field('id')])])];
+    const requires = [
+      on('Product', [
+        field('__typename'),
+        field('upc'),
+        field('dimensions', [field('size'), field('unit')]),
+        field('variants', [field('sku')]),
+        field('seller', [field('id')]),
+      ]),
+    ];
     expect(selectRepresentation(source, requires, isOfType)).toEqual({
       __typename: 'Product',
       upc: '1',
@@ -132,35 +189,70 @@ describe('selectRepresentation', () => {
   });
 
   test('an inline fragment applies when the object is of its type (or implements it)', () => {
-    const requires = [on('Book', [field('__typename'), field('id')]), on('Media', [field('title')])];
-    expect(selectRepresentation({ __typename: 'Book', id: 'b1', title: 'Dune' }, requires, isOfType)).toEqual({ __typename: 'Book', id: 'b1', title: 'Dune' });
+    const requires = [
+      on('Book', [field('__typename'), field('id')]),
+      on('Media', [field('title')]),
+    ];
+    expect(
+      selectRepresentation({ __typename: 'Book', id: 'b1', title: 'Dune' }, requires, isOfType),
+    ).toEqual({ __typename: 'Book', id: 'b1', title: 'Dune' });
     // A Movie is Media but not a Book: no __typename selected, so the fetch sends nothing for it.
-    expect(selectRepresentation({ __typename: 'Movie', id: 'm1', title: 'Alien' }, requires, isOfType)).toEqual({ title: 'Alien' });
-    expect(selectRepresentation({ __typename: 'Song', id: 's1', title: 'Heroes' }, requires, isOfType)).toEqual({});
+    expect(
+      selectRepresentation({ __typename: 'Movie', id: 'm1', title: 'Alien' }, requires, isOfType),
+    ).toEqual({ title: 'Alien' });
+    expect(
+      selectRepresentation({ __typename: 'Song', id: 's1', title: 'Heroes' }, requires, isOfType),
+    ).toEqual({});
   });
 
   test('a missing or undefined required field means no representation (a null is a value)', () => {
     const requires = [field('__typename'), field('upc'), field('weight')];
-    expect(selectRepresentation({ __typename: 'Product', upc: '1' }, requires, isOfType)).toBeNull();
-    expect(selectRepresentation({ __typename: 'Product', upc: '1', weight: undefined }, requires, isOfType)).toBeNull();
-    expect(selectRepresentation({ __typename: 'Product', upc: '1', weight: null }, requires, isOfType)).toEqual({ __typename: 'Product', upc: '1', weight: null });
+    expect(
+      selectRepresentation({ __typename: 'Product', upc: '1' }, requires, isOfType),
+    ).toBeNull();
+    expect(
+      selectRepresentation(
+        { __typename: 'Product', upc: '1', weight: undefined },
+        requires,
+        isOfType,
+      ),
+    ).toBeNull();
+    expect(
+      selectRepresentation({ __typename: 'Product', upc: '1', weight: null }, requires, isOfType),
+    ).toEqual({ __typename: 'Product', upc: '1', weight: null });
   });
 
   test('a missing field inside a fragment drops that fragment: no __typename, so the entity is not sent (as @apollo/gateway)', () => {
     const requires = [on('Product', [field('__typename'), field('upc'), field('weight')])];
-    expect(selectRepresentation({ __typename: 'Product', upc: '1' }, requires, isOfType)).toEqual({});
-    expect(selectRepresentation({ __typename: 'Product', upc: '1', weight: 2 }, requires, isOfType)).toEqual({ __typename: 'Product', upc: '1', weight: 2 });
+    expect(selectRepresentation({ __typename: 'Product', upc: '1' }, requires, isOfType)).toEqual(
+      {},
+    );
+    expect(
+      selectRepresentation({ __typename: 'Product', upc: '1', weight: 2 }, requires, isOfType),
+    ).toEqual({ __typename: 'Product', upc: '1', weight: 2 });
   });
 
   test('a missing nested field nulls that nested object only', () => {
     const requires = [field('__typename'), field('dimensions', [field('size')])];
-    expect(selectRepresentation({ __typename: 'Product', dimensions: { unit: 'cm' } }, requires, isOfType)).toEqual({ __typename: 'Product', dimensions: null });
+    expect(
+      selectRepresentation(
+        { __typename: 'Product', dimensions: { unit: 'cm' } },
+        requires,
+        isOfType,
+      ),
+    ).toEqual({ __typename: 'Product', dimensions: null });
   });
 
   test('only own properties are read', () => {
     const requires = [field('__typename'), field('constructor')];
     expect(selectRepresentation({ __typename: 'Product' }, requires, isOfType)).toBeNull();
-    expect(selectRepresentation(JSON.parse('{"__typename": "Product", "constructor": "own"}'), requires, isOfType)).toEqual({ __typename: 'Product', constructor: 'own' });
+    expect(
+      selectRepresentation(
+        JSON.parse('{"__typename": "Product", "constructor": "own"}'),
+        requires,
+        isOfType,
+      ),
+    ).toEqual({ __typename: 'Product', constructor: 'own' });
   });
 });
 
@@ -168,7 +260,12 @@ describe('mergeInto', () => {
   test('merges objects deeply, keeping the target key order and appending new keys', () => {
     const target: ResultObject = { upc: '1', seller: { id: 's1' }, name: 'Hammer' };
     mergeInto(target, { seller: { name: 'Acme', id: 's1' }, price: 10, upc: '1' });
-    expect(target).toEqual({ upc: '1', seller: { id: 's1', name: 'Acme' }, name: 'Hammer', price: 10 });
+    expect(target).toEqual({
+      upc: '1',
+      seller: { id: 's1', name: 'Acme' },
+      name: 'Hammer',
+      price: 10,
+    });
     expect(Object.keys(target)).toEqual(['upc', 'seller', 'name', 'price']);
     expect(Object.keys(target.seller as object)).toEqual(['id', 'name']);
   });
@@ -211,7 +308,9 @@ describe('mergeInto', () => {
 
   test('a `__proto__` key in merged JSON does not change the prototype or pollute Object.prototype', () => {
     const target: ResultObject = { id: '1', nested: {} };
-    const source = JSON.parse('{"__proto__": {"polluted": true}, "name": "x", "nested": {"__proto__": {"polluted": true}, "ok": 1}}');
+    const source = JSON.parse(
+      '{"__proto__": {"polluted": true}, "name": "x", "nested": {"__proto__": {"polluted": true}, "ok": 1}}',
+    );
     expect(Object.hasOwn(source, '__proto__')).toBe(true);
     mergeInto(target, source);
     expect(Object.getPrototypeOf(target)).toBe(Object.prototype);

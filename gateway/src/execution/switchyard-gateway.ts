@@ -25,7 +25,9 @@ export class SwitchyardGateway implements GatewayInterface {
   private plans?: OperationPlans;
   private delegate?: GatewayExecutor;
 
-  constructor(config: GatewayConfig & { buildService: NonNullable<GatewayConfig['buildService']> }) {
+  constructor(
+    config: GatewayConfig & { buildService: NonNullable<GatewayConfig['buildService']> },
+  ) {
     const { buildService } = config;
     this.apollo = new ApolloGateway({
       ...config,
@@ -56,19 +58,36 @@ export class SwitchyardGateway implements GatewayInterface {
 
   private execute(request: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
     const plans = this.plans!;
-    const attributes = request.operationName ? { 'graphql.operation.name': request.operationName } : {};
+    const attributes = request.operationName
+      ? { 'graphql.operation.name': request.operationName }
+      : {};
     return tracer.startActiveSpan('gateway.request', { attributes }, async (span) => {
       try {
         const operation = this.operationOf(plans, request);
-        if (operation.delegateBecause || request.metrics.captureTraces) return await this.delegate!(request);
-        const coerced = getVariableValues(plans.apiSchema, operation.definition.variableDefinitions ?? [], request.request.variables ?? {});
+        if (operation.delegateBecause || request.metrics.captureTraces)
+          return await this.delegate!(request);
+        const coerced = getVariableValues(
+          plans.apiSchema,
+          operation.definition.variableDefinitions ?? [],
+          request.request.variables ?? {},
+        );
         if (coerced.errors) {
           span.setStatus({ code: SpanStatusCode.ERROR });
           return { errors: coerced.errors };
         }
         // A defaulted Boolean variable may be sent as an explicit null, which @skip/@include cannot read.
-        const unreadable = operation.conditionVariables.find((name) => typeof coerced.coerced[name] !== 'boolean');
-        if (unreadable) return { errors: [new GraphQLError(`Variable "$${unreadable}" is read by @skip or @include and must be true or false, not null.`, { extensions: { code: 'BAD_USER_INPUT' } })] };
+        const unreadable = operation.conditionVariables.find(
+          (name) => typeof coerced.coerced[name] !== 'boolean',
+        );
+        if (unreadable)
+          return {
+            errors: [
+              new GraphQLError(
+                `Variable "$${unreadable}" is read by @skip or @include and must be true or false, not null.`,
+                { extensions: { code: 'BAD_USER_INPUT' } },
+              ),
+            ],
+          };
         const result = await executePlan(plans, operation, this.services, request, coerced.coerced);
         if (result.errors) span.setStatus({ code: SpanStatusCode.ERROR });
         return result;
@@ -82,7 +101,10 @@ export class SwitchyardGateway implements GatewayInterface {
     });
   }
 
-  private operationOf(plans: OperationPlans, request: GatewayGraphQLRequestContext): CompiledOperation {
+  private operationOf(
+    plans: OperationPlans,
+    request: GatewayGraphQLRequestContext,
+  ): CompiledOperation {
     const cached = plans.cached(request.queryHash, request.request.operationName);
     if (cached) return cached;
     return tracer.startActiveSpan('gateway.plan', (span) => {

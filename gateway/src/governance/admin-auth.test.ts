@@ -28,7 +28,10 @@ function registered(id: string, scopes: string[]): RegisteredConsumer {
 let app: FastifyInstance;
 beforeAll(async () => {
   const identifier = createIdentifier({
-    consumers: [registered('platform-admin', ['governance:admin', 'orders:read']), registered('sales-portal', ['orders:read'])],
+    consumers: [
+      registered('platform-admin', ['governance:admin', 'orders:read']),
+      registered('sales-portal', ['orders:read']),
+    ],
     anonymousConsumer: 'sales-portal',
     jwt: [{ issuer: ISSUER, audience: 'switchyard', secret: SECRET }],
   });
@@ -36,14 +39,18 @@ beforeAll(async () => {
   await app.register(
     async (admin) => {
       admin.addHook('preHandler', createAdminAuth(identifier));
-      admin.get('/whoami', async (request) => ({ consumer: request.adminConsumer?.id, principal: request.adminConsumer?.principal ?? null }));
+      admin.get('/whoami', async (request) => ({
+        consumer: request.adminConsumer?.id,
+        principal: request.adminConsumer?.principal ?? null,
+      }));
     },
     { prefix: '/admin' },
   );
 });
 afterAll(() => app.close());
 
-const get = (headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: '/admin/whoami', headers });
+const get = (headers: Record<string, string> = {}) =>
+  app.inject({ method: 'GET', url: '/admin/whoami', headers });
 
 function token(clientId: string, scope: string): Promise<string> {
   return new SignJWT({ client_id: clientId, scope, sub: 'carol@example.com' })
@@ -61,7 +68,9 @@ test('lets a consumer holding governance:admin through by API key, and tells the
 });
 
 test('lets an admin through by a bearer token that grants governance:admin', async () => {
-  const response = await get({ authorization: `Bearer ${await token('platform-admin', 'governance:admin')}` });
+  const response = await get({
+    authorization: `Bearer ${await token('platform-admin', 'governance:admin')}`,
+  });
   expect(response.statusCode).toBe(200);
   expect(response.json()).toEqual({ consumer: 'platform-admin', principal: 'carol@example.com' });
 });
@@ -70,13 +79,16 @@ test('refuses a consumer without governance:admin with FORBIDDEN (403)', async (
   const response = await get({ 'x-api-key': 'sales-portal' });
   expect(response.statusCode).toBe(403);
   expect(response.json().errors[0]).toEqual({
-    message: 'Consumer "sales-portal" does not hold the governance:admin scope the admin API requires',
+    message:
+      'Consumer "sales-portal" does not hold the governance:admin scope the admin API requires',
     extensions: { code: 'FORBIDDEN', consumer: 'sales-portal', requiredScope: 'governance:admin' },
   });
 });
 
 test('refuses an admin token that does not grant governance:admin, though the consumer holds it', async () => {
-  const response = await get({ authorization: `Bearer ${await token('platform-admin', 'orders:read')}` });
+  const response = await get({
+    authorization: `Bearer ${await token('platform-admin', 'orders:read')}`,
+  });
   expect(response.statusCode).toBe(403);
   expect(response.json().errors[0].extensions.code).toBe('FORBIDDEN');
 });
@@ -85,7 +97,10 @@ test('refuses a request without credentials with UNAUTHENTICATED (401), even whe
   const response = await get();
   expect(response.statusCode).toBe(401);
   expect(response.headers['www-authenticate']).toBe('Bearer realm="switchyard"');
-  expect(response.json().errors[0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'missing-credentials' });
+  expect(response.json().errors[0].extensions).toEqual({
+    code: 'UNAUTHENTICATED',
+    reason: 'missing-credentials',
+  });
 });
 
 test('refuses a key that is not registered with UNAUTHENTICATED (401)', async () => {

@@ -26,16 +26,23 @@ export interface AdminAuthOptions {
  * A Fastify preHandler for the /admin scope: 401 UNAUTHENTICATED without valid credentials, 403
  * FORBIDDEN for a consumer without the admin scope; otherwise sets `request.adminConsumer`.
  */
-export function createAdminAuth(identifier: Identifier, options: AdminAuthOptions = {}): preHandlerAsyncHookHandler {
+export function createAdminAuth(
+  identifier: Identifier,
+  options: AdminAuthOptions = {},
+): preHandlerAsyncHookHandler {
   const scope = options.scope ?? GOVERNANCE_ADMIN_SCOPE;
   return async function adminAuth(request: FastifyRequest, reply: FastifyReply) {
     try {
       const consumer = await identifier.identify(request.headers, { allowAnonymous: false });
       if (!consumer.scopes.includes(scope)) {
-        throw new GovernanceError(GovernanceCode.FORBIDDEN, `Consumer "${consumer.id}" does not hold the ${scope} scope the admin API requires`, {
-          status: 403,
-          details: { consumer: consumer.id, requiredScope: scope },
-        });
+        throw new GovernanceError(
+          GovernanceCode.FORBIDDEN,
+          `Consumer "${consumer.id}" does not hold the ${scope} scope the admin API requires`,
+          {
+            status: 403,
+            details: { consumer: consumer.id, requiredScope: scope },
+          },
+        );
       }
       request.adminConsumer = consumer;
     } catch (error) {

@@ -1,7 +1,9 @@
 import { ApiKeyIndex, hashApiKey } from './api-keys';
 
 test('hashes a key to the hex sha-256 that `echo -n KEY | sha256sum` prints', () => {
-  expect(hashApiKey('dev-sales-portal')).toBe('f1a8af55384ec2c4a35a82228f62f01a9f9b5dd1f34b086817a0d482380ff2c5');
+  expect(hashApiKey('dev-sales-portal')).toBe(
+    'f1a8af55384ec2c4a35a82228f62f01a9f9b5dd1f34b086817a0d482380ff2c5',
+  );
 });
 
 test('finds the consumer holding a key among several, and none for a key nobody holds', () => {
@@ -18,7 +20,9 @@ test('finds the consumer holding a key among several, and none for a key nobody 
 });
 
 test('refuses a registered hash that is not a lowercase hex sha-256', () => {
-  expect(() => new ApiKeyIndex([{ sha256: 'key-a', consumerId: 'a' }])).toThrow('the API key hash of consumer "a" is not a lowercase hex SHA-256');
+  expect(() => new ApiKeyIndex([{ sha256: 'key-a', consumerId: 'a' }])).toThrow(
+    'the API key hash of consumer "a" is not a lowercase hex SHA-256',
+  );
 });
 
 test('a key found before is found again (remembered as presented); unknown keys stay unknown however often they are tried', () => {

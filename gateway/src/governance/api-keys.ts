@@ -25,7 +25,10 @@ export class ApiKeyIndex {
   constructor(keys: Iterable<{ sha256: string; consumerId: string }>) {
     // The governance config already refuses one key given to two consumers (governance-config.ts).
     for (const { sha256, consumerId } of keys) {
-      if (!API_KEY_HASH_PATTERN.test(sha256)) throw new Error(`the API key hash of consumer "${consumerId}" is not a lowercase hex SHA-256`);
+      if (!API_KEY_HASH_PATTERN.test(sha256))
+        throw new Error(
+          `the API key hash of consumer "${consumerId}" is not a lowercase hex SHA-256`,
+        );
       this.consumerByHash.set(sha256, consumerId);
     }
   }

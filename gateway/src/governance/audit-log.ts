@@ -9,7 +9,13 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
+import {
+  Kind,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
 import type { GatewayContext } from '../context';
 import { GovernanceCode, GovernanceError } from './errors';
 import type { GovernanceModule } from './module';
@@ -69,8 +75,14 @@ export function businessKeysOf(
   const addValue = (name: string, value: unknown, depth = 0): void => {
     if (depth > 8 || value === null || value === undefined) return;
     if (Array.isArray(value)) for (const item of value) addValue(name, item, depth + 1);
-    else if (typeof value === 'object') for (const [field, inner] of Object.entries(value)) addValue(field, inner, depth + 1);
-    else if ((typeof value === 'string' || typeof value === 'number') && BUSINESS_KEY_NAME.test(name) && String(value) !== '') keys.add(String(value));
+    else if (typeof value === 'object')
+      for (const [field, inner] of Object.entries(value)) addValue(field, inner, depth + 1);
+    else if (
+      (typeof value === 'string' || typeof value === 'number') &&
+      BUSINESS_KEY_NAME.test(name) &&
+      String(value) !== ''
+    )
+      keys.add(String(value));
   };
   const addLiteral = (name: string, node: ValueNode): void => {
     switch (node.kind) {
@@ -93,10 +105,14 @@ export function businessKeysOf(
 }
 
 /** The root fields of a selection set, through inline fragments and fragment spreads. */
-export function rootFieldsOf(selectionSet: SelectionSetNode, fragments: Readonly<Record<string, FragmentDefinitionNode>>): FieldNode[] {
+export function rootFieldsOf(
+  selectionSet: SelectionSetNode,
+  fragments: Readonly<Record<string, FragmentDefinitionNode>>,
+): FieldNode[] {
   return selectionSet.selections.flatMap((selection) => {
     if (selection.kind === Kind.FIELD) return [selection];
-    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFieldsOf(selection.selectionSet, fragments);
+    if (selection.kind === Kind.INLINE_FRAGMENT)
+      return rootFieldsOf(selection.selectionSet, fragments);
     const fragment = fragments[selection.name.value];
     return fragment ? rootFieldsOf(fragment.selectionSet, fragments) : [];
   });
@@ -114,7 +130,8 @@ export type AuditLogModule = GovernanceModule & {
 
 export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDeps): AuditLogModule {
   const maxRecords = options.maxRecords ?? AUDIT_DEFAULTS.maxRecords;
-  if (!Number.isInteger(maxRecords) || maxRecords < 1) throw new Error(`audit.maxRecords must be a positive whole number, not ${maxRecords}`);
+  if (!Number.isInteger(maxRecords) || maxRecords < 1)
+    throw new Error(`audit.maxRecords must be a positive whole number, not ${maxRecords}`);
   const now = deps.now ?? Date.now;
   const { store } = deps;
   const slotKey = (seq: number) => `audit:record:${seq % maxRecords}`;
@@ -133,7 +150,10 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
     record.seq ??= await store.increment(SEQUENCE_KEY, 1, TEN_YEARS_SECONDS);
     await store.set(slotKey(record.seq), JSON.stringify(record));
     if (record.keys.length > 0) {
-      await store.incrementFields(record.keys.map((key) => ({ key: indexKey(key), field: String(record.seq), amount: 1 })), TEN_YEARS_SECONDS);
+      await store.incrementFields(
+        record.keys.map((key) => ({ key: indexKey(key), field: String(record.seq), amount: 1 })),
+        TEN_YEARS_SECONDS,
+      );
     }
   }
 
@@ -155,7 +175,9 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
   }
 
   async function recordsAt(seqs: number[]): Promise<AuditRecord[]> {
-    const records = await Promise.all(seqs.map(async (seq) => ({ seq, text: await store.get(slotKey(seq)) })));
+    const records = await Promise.all(
+      seqs.map(async (seq) => ({ seq, text: await store.get(slotKey(seq)) })),
+    );
     return records.flatMap(({ seq, text }) => {
       const record = text ? (JSON.parse(text) as AuditRecord) : null;
       return record?.seq === seq ? [record] : [];
@@ -177,11 +199,15 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
   }
 
   /** Mutations only: a query costs one comparison and no promise. */
-  function audit(request: GraphQLRequestContextWillSendResponse<GatewayContext>): Promise<void> | undefined {
+  function audit(
+    request: GraphQLRequestContextWillSendResponse<GatewayContext>,
+  ): Promise<void> | undefined {
     const operation = request.operation;
     if (operation?.operation !== 'mutation' || !request.document) return;
     const fragments = Object.fromEntries(
-      request.document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+      request.document.definitions
+        .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+        .map((d) => [d.name.value, d]),
     );
     const rootFields = rootFieldsOf(operation.selectionSet, fragments);
     const body = request.response.body;
@@ -196,9 +222,17 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
       operationName: operation.name?.value ?? null,
       operationId: context.governance.persistedOperationId ?? request.queryHash ?? null,
       fields: [...new Set(rootFields.map((field) => field.name.value))],
-      keys: businessKeysOf(rootFields, request.request.variables ?? {}, (result as { data?: Record<string, unknown> | null }).data),
+      keys: businessKeysOf(
+        rootFields,
+        request.request.variables ?? {},
+        (result as { data?: Record<string, unknown> | null }).data,
+      ),
       outcome: errors.length > 0 ? 'error' : 'ok',
-      errorCodes: [...new Set(errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))].sort(),
+      errorCodes: [
+        ...new Set(
+          errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')),
+        ),
+      ].sort(),
     });
     // A long outage keeps the newest records, as the capped log itself would.
     if (pending.length > maxRecords) pending.splice(0, pending.length - maxRecords);
@@ -213,19 +247,37 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
     drain,
     operation: { willSendResponse: audit },
     adminRoutes(admin: FastifyInstance) {
-      admin.get<{ Querystring: { key?: string; limit?: string } }>('/audit', async (request, reply) => {
-        try {
-          const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
-          if (!Number.isInteger(limit) || limit < 1 || limit > MAX_READ) {
-            throw new GovernanceError(GovernanceCode.BAD_USER_INPUT, `"limit" must be a whole number from 1 to ${MAX_READ}`, { details: { argument: 'limit' } });
+      admin.get<{ Querystring: { key?: string; limit?: string } }>(
+        '/audit',
+        async (request, reply) => {
+          try {
+            const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
+            if (!Number.isInteger(limit) || limit < 1 || limit > MAX_READ) {
+              throw new GovernanceError(
+                GovernanceCode.BAD_USER_INPUT,
+                `"limit" must be a whole number from 1 to ${MAX_READ}`,
+                { details: { argument: 'limit' } },
+              );
+            }
+            const key = request.query.key?.trim();
+            return reply.send({
+              key: key || null,
+              records: key ? await recordsFor(key, limit) : await latest(limit),
+            });
+          } catch (error) {
+            if (error instanceof GovernanceError)
+              return reply.code(error.status).send(error.toResponseBody());
+            return reply.code(503).send({
+              errors: [
+                {
+                  message: 'the governance store did not answer; try again',
+                  extensions: { code: GovernanceCode.STORE_UNAVAILABLE },
+                },
+              ],
+            });
           }
-          const key = request.query.key?.trim();
-          return reply.send({ key: key || null, records: key ? await recordsFor(key, limit) : await latest(limit) });
-        } catch (error) {
-          if (error instanceof GovernanceError) return reply.code(error.status).send(error.toResponseBody());
-          return reply.code(503).send({ errors: [{ message: 'the governance store did not answer; try again', extensions: { code: GovernanceCode.STORE_UNAVAILABLE } }] });
-        }
-      });
+        },
+      );
     },
     async close() {
       clearInterval(retry);

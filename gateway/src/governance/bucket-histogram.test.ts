@@ -18,8 +18,20 @@ const OBSERVED: [string, number][] = [
 function both() {
   const theirs = new Registry();
   const ours = new Registry();
-  const reference = new Histogram({ name: 'fetch_seconds', help: 'Fetch "time"\\n by subgraph', labelNames: ['subgraph', 'outcome'], buckets: BUCKETS, registers: [theirs] });
-  const histogram = new BucketHistogram('fetch_seconds', 'Fetch "time"\\n by subgraph', ['subgraph', 'outcome'], BUCKETS, ours);
+  const reference = new Histogram({
+    name: 'fetch_seconds',
+    help: 'Fetch "time"\\n by subgraph',
+    labelNames: ['subgraph', 'outcome'],
+    buckets: BUCKETS,
+    registers: [theirs],
+  });
+  const histogram = new BucketHistogram(
+    'fetch_seconds',
+    'Fetch "time"\\n by subgraph',
+    ['subgraph', 'outcome'],
+    BUCKETS,
+    ours,
+  );
   return { theirs, ours, reference, histogram };
 }
 
@@ -44,7 +56,9 @@ describe('BucketHistogram', () => {
     bound.observe(0.002);
     expect(histogram.labels({ outcome: 'ok', subgraph: 'orders' })).toBe(bound);
     bound.observe(0.002);
-    expect(await ours.metrics()).toContain('fetch_seconds_bucket{le="0.005",subgraph="orders",outcome="ok"} 2');
+    expect(await ours.metrics()).toContain(
+      'fetch_seconds_bucket{le="0.005",subgraph="orders",outcome="ok"} 2',
+    );
   });
 
   test('resetMetrics zeroes every series; bound series count again from zero', async () => {

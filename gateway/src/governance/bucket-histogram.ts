@@ -13,7 +13,10 @@ interface SeriesState extends HistogramSeries {
   count: number;
 }
 
-type ExportedValue = MetricValueWithName<string> & { sharedLabels?: Record<string, string>; exemplar?: null };
+type ExportedValue = MetricValueWithName<string> & {
+  sharedLabels?: Record<string, string>;
+  exemplar?: null;
+};
 interface Exported<Value> {
   name: string;
   help: string;
@@ -80,19 +83,48 @@ export class BucketHistogram<Label extends string> {
       let cumulative = 0;
       this.bounds.forEach((bound, i) => {
         cumulative += counts[i];
-        values.push({ labels: { le: bound }, sharedLabels: labels, value: cumulative, metricName: bucketName, exemplar: null });
+        values.push({
+          labels: { le: bound },
+          sharedLabels: labels,
+          value: cumulative,
+          metricName: bucketName,
+          exemplar: null,
+        });
       });
-      values.push({ labels: { le: '+Inf' }, sharedLabels: labels, value: count, metricName: bucketName, exemplar: null });
+      values.push({
+        labels: { le: '+Inf' },
+        sharedLabels: labels,
+        value: count,
+        metricName: bucketName,
+        exemplar: null,
+      });
       values.push({ labels: {}, sharedLabels: labels, value: sum, metricName: `${this.name}_sum` });
-      values.push({ labels: {}, sharedLabels: labels, value: count, metricName: `${this.name}_count` });
+      values.push({
+        labels: {},
+        sharedLabels: labels,
+        value: count,
+        metricName: `${this.name}_count`,
+      });
     }
-    return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      values,
+      aggregator: this.aggregator,
+    };
   }
 
   /** For getMetricsAsJSON: every series' labels in one object, as prom-client's Histogram gives them. */
   async get(): Promise<Exported<MetricValueWithName<string>>> {
     const data = await this.getForPromString();
-    return { ...data, values: data.values.map(({ sharedLabels, labels, ...value }) => ({ ...value, labels: { ...labels, ...sharedLabels } })) };
+    return {
+      ...data,
+      values: data.values.map(({ sharedLabels, labels, ...value }) => ({
+        ...value,
+        labels: { ...labels, ...sharedLabels },
+      })),
+    };
   }
 
   /** Registry.resetMetrics(): every series back to zero (bound series stay bound). */

@@ -74,7 +74,10 @@ describe('budget leasing', () => {
 
   test('early refusals stay within (replicas − 1) × chunk while others hold unspent grants', async () => {
     const store = createMemoryStore();
-    const [a, b] = [new LeasedBudget(store, 'k', 100, 10, 60), new LeasedBudget(store, 'k', 100, 10, 60)];
+    const [a, b] = [
+      new LeasedBudget(store, 'k', 100, 10, 60),
+      new LeasedBudget(store, 'k', 100, 10, 60),
+    ];
     expect(await b.take(1)).toBe(true); // b holds 9 unspent
     let admittedByA = 0;
     while (await a.take(1)) admittedByA++;
@@ -112,15 +115,25 @@ describe('budget leasing', () => {
     healthy = false;
     expect(await budget.take(1)).toBe(true); // still from the chunk
     await expect(budget.take(1)).rejects.toBeInstanceOf(StoreUnavailableError);
-    const failing: GovernanceStore = { ...store, increment: () => Promise.reject(new Error('ECONNRESET')) };
-    await expect(new LeasedBudget(failing, 'k2', 100, 2, 60).take(1)).rejects.toBeInstanceOf(StoreUnavailableError);
+    const failing: GovernanceStore = {
+      ...store,
+      increment: () => Promise.reject(new Error('ECONNRESET')),
+    };
+    await expect(new LeasedBudget(failing, 'k2', 100, 2, 60).take(1)).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
   });
 
   test('what was admitted while the store was away is added to the shared counter once it answers, so the window counts it', async () => {
     const store = countingStore();
     let healthy = false;
-    const returning: GovernanceStore = Object.assign(Object.create(null), store, { healthy: () => healthy });
-    const [away, other] = [new LeasedBudget(returning, 'k', 20, 5, 60), new LeasedBudget(store, 'k', 20, 5, 60)];
+    const returning: GovernanceStore = Object.assign(Object.create(null), store, {
+      healthy: () => healthy,
+    });
+    const [away, other] = [
+      new LeasedBudget(returning, 'k', 20, 5, 60),
+      new LeasedBudget(store, 'k', 20, 5, 60),
+    ];
     away.owe(12); // admitted by the caller's own rule during the outage
     expect(away.owing()).toBe(12);
     healthy = true;
@@ -136,7 +149,11 @@ describe('budget leasing', () => {
   test('owed use stays owed while the store still fails, and is added exactly once', async () => {
     const store = createMemoryStore();
     let failing = true;
-    const flaky: GovernanceStore = { ...store, increment: (key, amount, ttl) => (failing ? Promise.reject(new Error('ECONNRESET')) : store.increment(key, amount, ttl)) };
+    const flaky: GovernanceStore = {
+      ...store,
+      increment: (key, amount, ttl) =>
+        failing ? Promise.reject(new Error('ECONNRESET')) : store.increment(key, amount, ttl),
+    };
     const budget = new LeasedBudget(flaky, 'k', 100, 10, 60);
     budget.owe(4);
     await expect(budget.take(1)).rejects.toBeInstanceOf(StoreUnavailableError);

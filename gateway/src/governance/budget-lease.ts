@@ -102,7 +102,9 @@ export class LeasedBudget {
         await this.leasing;
         continue;
       }
-      this.leasing = this.reserve(Math.max(this.chunk, amount - (this.granted - this.spent))).finally(() => {
+      this.leasing = this.reserve(
+        Math.max(this.chunk, amount - (this.granted - this.spent)),
+      ).finally(() => {
         this.leasing = null;
       });
       await this.leasing;

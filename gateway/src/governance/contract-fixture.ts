@@ -5,7 +5,8 @@
  */
 import { composeSupergraph } from '../supergraph-config';
 
-const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@tag", "@shareable"])';
+const LINK =
+  'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@tag", "@shareable"])';
 
 export const ORDERS_SUBGRAPH = `${LINK}
 type Query {
@@ -53,7 +54,10 @@ type Audit { secret: Secret at: String }
 `;
 
 /** The fixture composed into a supergraph SDL (Federation 2, @tag carried through). */
-export function contractFixtureSupergraph(ordersSdl = ORDERS_SUBGRAPH, customersSdl = CUSTOMERS_SUBGRAPH): string {
+export function contractFixtureSupergraph(
+  ordersSdl = ORDERS_SUBGRAPH,
+  customersSdl = CUSTOMERS_SUBGRAPH,
+): string {
   return composeSupergraph([
     { name: 'orders', url: 'http://127.0.0.1:9/orders', sdl: ordersSdl },
     { name: 'customers', url: 'http://127.0.0.1:9/customers', sdl: customersSdl },

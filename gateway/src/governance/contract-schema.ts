@@ -63,11 +63,15 @@ export function declaredTagsOf(supergraphSdl: string): DeclaredTags {
   const document = parse(supergraphSdl, { noLocation: true });
   let tagName = 'tag';
   for (const definition of document.definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
+    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION)
+      continue;
     for (const link of definition.directives ?? []) {
       if (link.name.value !== 'link') continue;
-      const args = Object.fromEntries((link.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value)]));
-      if (typeof args.url === 'string' && TAG_SPEC.test(args.url) && typeof args.as === 'string') tagName = args.as;
+      const args = Object.fromEntries(
+        (link.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value)]),
+      );
+      if (typeof args.url === 'string' && TAG_SPEC.test(args.url) && typeof args.as === 'string')
+        tagName = args.as;
     }
   }
   const tags: DeclaredTags = new Map();
@@ -90,18 +94,24 @@ export function declaredTagsOf(supergraphSdl: string): DeclaredTags {
         note(definition.name.value, definition.directives);
         for (const field of definition.fields ?? []) {
           note(`${definition.name.value}.${field.name.value}`, field.directives);
-          for (const arg of field.arguments ?? []) note(`${definition.name.value}.${field.name.value}(${arg.name.value}:)`, arg.directives);
+          for (const arg of field.arguments ?? [])
+            note(
+              `${definition.name.value}.${field.name.value}(${arg.name.value}:)`,
+              arg.directives,
+            );
         }
         break;
       case Kind.INPUT_OBJECT_TYPE_DEFINITION:
       case Kind.INPUT_OBJECT_TYPE_EXTENSION:
         note(definition.name.value, definition.directives);
-        for (const field of definition.fields ?? []) note(`${definition.name.value}.${field.name.value}`, field.directives);
+        for (const field of definition.fields ?? [])
+          note(`${definition.name.value}.${field.name.value}`, field.directives);
         break;
       case Kind.ENUM_TYPE_DEFINITION:
       case Kind.ENUM_TYPE_EXTENSION:
         note(definition.name.value, definition.directives);
-        for (const value of definition.values ?? []) note(`${definition.name.value}.${value.name.value}`, value.directives);
+        for (const value of definition.values ?? [])
+          note(`${definition.name.value}.${value.name.value}`, value.directives);
         break;
       case Kind.UNION_TYPE_DEFINITION:
       case Kind.UNION_TYPE_EXTENSION:
@@ -129,16 +139,29 @@ interface Removals {
  * The contract's API schema (see the rules above), or null when it leaves `Query` without fields.
  * Throws when the filter itself is contradictory (a tag both included and excluded).
  */
-export function contractSchemaOf(apiSchema: GraphQLSchema, tags: DeclaredTags, filter: ContractFilter): GraphQLSchema | null {
+export function contractSchemaOf(
+  apiSchema: GraphQLSchema,
+  tags: DeclaredTags,
+  filter: ContractFilter,
+): GraphQLSchema | null {
   const include = new Set(filter.include ?? []);
   const exclude = new Set(filter.exclude ?? []);
   const both = [...include].filter((tag) => exclude.has(tag));
-  if (both.length > 0) throw new Error(`a contract cannot include and exclude the same tag (${both.join(', ')})`);
+  if (both.length > 0)
+    throw new Error(`a contract cannot include and exclude the same tag (${both.join(', ')})`);
 
-  const removed: Removals = { types: new Set(), members: new Set(), args: new Set(), implementations: new Set() };
+  const removed: Removals = {
+    types: new Set(),
+    members: new Set(),
+    args: new Set(),
+    implementations: new Set(),
+  };
   const tagsAt = (coordinate: string) => tags.get(coordinate) ?? new Set<string>();
-  const carries = (wanted: Set<string>, ...coordinates: string[]) => coordinates.some((coordinate) => [...tagsAt(coordinate)].some((tag) => wanted.has(tag)));
-  const types = Object.values(apiSchema.getTypeMap()).filter((type) => !type.name.startsWith('__') && !isSpecifiedScalarType(type));
+  const carries = (wanted: Set<string>, ...coordinates: string[]) =>
+    coordinates.some((coordinate) => [...tagsAt(coordinate)].some((tag) => wanted.has(tag)));
+  const types = Object.values(apiSchema.getTypeMap()).filter(
+    (type) => !type.name.startsWith('__') && !isSpecifiedScalarType(type),
+  );
 
   // The filter itself.
   for (const type of types) {
@@ -149,20 +172,26 @@ export function contractSchemaOf(apiSchema: GraphQLSchema, tags: DeclaredTags, f
         const excluded = carries(exclude, type.name, coordinate);
         const included = include.size === 0 || carries(include, type.name, coordinate);
         if (excluded || !included) removed.members.add(coordinate);
-        for (const arg of field.args) if (carries(exclude, `${coordinate}(${arg.name}:)`)) removeArgument(removed, coordinate, arg);
+        for (const arg of field.args)
+          if (carries(exclude, `${coordinate}(${arg.name}:)`))
+            removeArgument(removed, coordinate, arg);
       }
     } else if (isUnionType(type)) {
       if (include.size > 0 && !carries(include, type.name)) removed.types.add(type.name);
     } else if (isEnumType(type)) {
-      for (const value of type.getValues()) if (carries(exclude, `${type.name}.${value.name}`)) removed.members.add(`${type.name}.${value.name}`);
+      for (const value of type.getValues())
+        if (carries(exclude, `${type.name}.${value.name}`))
+          removed.members.add(`${type.name}.${value.name}`);
     } else if (isInputObjectType(type)) {
-      for (const field of Object.values(type.getFields())) if (carries(exclude, `${type.name}.${field.name}`)) removeInputField(removed, type.name, field);
+      for (const field of Object.values(type.getFields()))
+        if (carries(exclude, `${type.name}.${field.name}`))
+          removeInputField(removed, type.name, field);
     }
   }
 
   // Repairs, until nothing changes: each pass only removes, so it ends.
   const alive = (type: GraphQLType) => !removed.types.has(getNamedType(type).name);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     const before = size(removed);
     for (const type of types) {
       if (removed.types.has(type.name)) continue;
@@ -171,9 +200,14 @@ export function contractSchemaOf(apiSchema: GraphQLSchema, tags: DeclaredTags, f
           const coordinate = `${type.name}.${field.name}`;
           if (removed.members.has(coordinate)) continue;
           if (!alive(field.type)) removed.members.add(coordinate);
-          for (const arg of field.args) if (!alive(arg.type)) removeArgument(removed, coordinate, arg);
+          for (const arg of field.args)
+            if (!alive(arg.type)) removeArgument(removed, coordinate, arg);
         }
-        if (Object.keys(type.getFields()).every((field) => removed.members.has(`${type.name}.${field}`))) {
+        if (
+          Object.keys(type.getFields()).every((field) =>
+            removed.members.has(`${type.name}.${field}`),
+          )
+        ) {
           removed.types.add(type.name);
           continue;
         }
@@ -183,15 +217,25 @@ export function contractSchemaOf(apiSchema: GraphQLSchema, tags: DeclaredTags, f
             continue;
           }
           // An implementation must have every field of its interface: what a kept one lost, the interface loses.
-          for (const field of Object.keys(implemented.getFields())) if (removed.members.has(`${type.name}.${field}`)) removed.members.add(`${implemented.name}.${field}`);
+          for (const field of Object.keys(implemented.getFields()))
+            if (removed.members.has(`${type.name}.${field}`))
+              removed.members.add(`${implemented.name}.${field}`);
         }
       } else if (isUnionType(type)) {
-        if (type.getTypes().every((member) => removed.types.has(member.name))) removed.types.add(type.name);
+        if (type.getTypes().every((member) => removed.types.has(member.name)))
+          removed.types.add(type.name);
       } else if (isEnumType(type)) {
-        if (type.getValues().every((value) => removed.members.has(`${type.name}.${value.name}`))) removed.types.add(type.name);
+        if (type.getValues().every((value) => removed.members.has(`${type.name}.${value.name}`)))
+          removed.types.add(type.name);
       } else if (isInputObjectType(type)) {
-        for (const field of Object.values(type.getFields())) if (!alive(field.type)) removeInputField(removed, type.name, field);
-        if (Object.keys(type.getFields()).every((field) => removed.members.has(`${type.name}.${field}`))) removed.types.add(type.name);
+        for (const field of Object.values(type.getFields()))
+          if (!alive(field.type)) removeInputField(removed, type.name, field);
+        if (
+          Object.keys(type.getFields()).every((field) =>
+            removed.members.has(`${type.name}.${field}`),
+          )
+        )
+          removed.types.add(type.name);
       }
     }
     changed = size(removed) !== before;
@@ -200,13 +244,18 @@ export function contractSchemaOf(apiSchema: GraphQLSchema, tags: DeclaredTags, f
   const queryType = apiSchema.getQueryType();
   if (!queryType || removed.types.has(queryType.name)) return null;
   for (const type of unreachableTypes(apiSchema, types, removed)) removed.types.add(type);
-  const schema = buildASTSchema(filteredDocument(parse(printSchema(apiSchema), { noLocation: true }), removed), { assumeValidSDL: false });
+  const schema = buildASTSchema(
+    filteredDocument(parse(printSchema(apiSchema), { noLocation: true }), removed),
+    { assumeValidSDL: false },
+  );
   assertValidSchema(schema);
   return schema;
 }
 
 function size(removed: Removals): number {
-  return removed.types.size + removed.members.size + removed.args.size + removed.implementations.size;
+  return (
+    removed.types.size + removed.members.size + removed.args.size + removed.implementations.size
+  );
 }
 
 /** An argument goes; a required one (non-null, no default) takes its field with it, which cannot be called without it. */
@@ -222,17 +271,28 @@ function removeInputField(removed: Removals, typeName: string, field: GraphQLInp
 }
 
 /** Types that are kept but that nothing kept leads to from the root types. */
-function unreachableTypes(schema: GraphQLSchema, types: GraphQLNamedType[], removed: Removals): string[] {
+function unreachableTypes(
+  schema: GraphQLSchema,
+  types: GraphQLNamedType[],
+  removed: Removals,
+): string[] {
   const reached = new Set<string>();
   const implementations = new Map<string, string[]>();
   for (const type of types) {
     if (!(isObjectType(type) || isInterfaceType(type)) || removed.types.has(type.name)) continue;
     for (const implemented of type.getInterfaces()) {
       if (removed.implementations.has(`${type.name}>${implemented.name}`)) continue;
-      implementations.set(implemented.name, [...(implementations.get(implemented.name) ?? []), type.name]);
+      implementations.set(implemented.name, [
+        ...(implementations.get(implemented.name) ?? []),
+        type.name,
+      ]);
     }
   }
-  const pending = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((root) => (root ? [root.name] : []));
+  const pending = [
+    schema.getQueryType(),
+    schema.getMutationType(),
+    schema.getSubscriptionType(),
+  ].flatMap((root) => (root ? [root.name] : []));
   while (pending.length > 0) {
     const name = pending.pop()!;
     if (reached.has(name) || removed.types.has(name)) continue;
@@ -243,46 +303,82 @@ function unreachableTypes(schema: GraphQLSchema, types: GraphQLNamedType[], remo
       for (const field of Object.values(type.getFields())) {
         if (removed.members.has(`${name}.${field.name}`)) continue;
         reach(field.type);
-        for (const arg of field.args) if (!removed.args.has(`${name}.${field.name}(${arg.name}:)`)) reach(arg.type);
+        for (const arg of field.args)
+          if (!removed.args.has(`${name}.${field.name}(${arg.name}:)`)) reach(arg.type);
       }
       for (const implemented of type.getInterfaces()) reach(implemented);
       for (const implementation of implementations.get(name) ?? []) pending.push(implementation);
     } else if (isUnionType(type)) {
       for (const member of type.getTypes()) reach(member);
     } else if (isInputObjectType(type)) {
-      for (const field of Object.values(type.getFields())) if (!removed.members.has(`${name}.${field.name}`)) reach(field.type);
+      for (const field of Object.values(type.getFields()))
+        if (!removed.members.has(`${name}.${field.name}`)) reach(field.type);
     }
   }
-  return types.filter((type) => !removed.types.has(type.name) && !reached.has(type.name)).map((type) => type.name);
+  return types
+    .filter((type) => !removed.types.has(type.name) && !reached.has(type.name))
+    .map((type) => type.name);
 }
 
 /** The printed API schema without what `removed` names. */
 function filteredDocument(document: DocumentNode, removed: Removals): DocumentNode {
   const gone = (name: string) => removed.types.has(name);
-  const withoutRemovedFields = <T extends ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode>(node: T): T | null =>
+  const withoutRemovedFields = <T extends ObjectTypeDefinitionNode | InterfaceTypeDefinitionNode>(
+    node: T,
+  ): T | null =>
     gone(node.name.value)
       ? null
       : {
           ...node,
-          interfaces: node.interfaces?.filter((named) => !gone(named.name.value) && !removed.implementations.has(`${node.name.value}>${named.name.value}`)),
-          fields: node.fields?.filter((field) => !removed.members.has(`${node.name.value}.${field.name.value}`)).map((field) => ({
-            ...field,
-            arguments: field.arguments?.filter((arg) => !removed.args.has(`${node.name.value}.${field.name.value}(${arg.name.value}:)`)),
-          })),
+          interfaces: node.interfaces?.filter(
+            (named) =>
+              !gone(named.name.value) &&
+              !removed.implementations.has(`${node.name.value}>${named.name.value}`),
+          ),
+          fields: node.fields
+            ?.filter((field) => !removed.members.has(`${node.name.value}.${field.name.value}`))
+            .map((field) => ({
+              ...field,
+              arguments: field.arguments?.filter(
+                (arg) =>
+                  !removed.args.has(`${node.name.value}.${field.name.value}(${arg.name.value}:)`),
+              ),
+            })),
         };
   return visit(document, {
     // Objects and interfaces lose the same things: removed fields, arguments and implemented interfaces.
     ObjectTypeDefinition: withoutRemovedFields,
     InterfaceTypeDefinition: withoutRemovedFields,
-    UnionTypeDefinition: (node) => (gone(node.name.value) ? null : { ...node, types: node.types?.filter((member) => !gone(member.name.value)) }),
+    UnionTypeDefinition: (node) =>
+      gone(node.name.value)
+        ? null
+        : { ...node, types: node.types?.filter((member) => !gone(member.name.value)) },
     EnumTypeDefinition: (node) =>
-      gone(node.name.value) ? null : { ...node, values: node.values?.filter((value) => !removed.members.has(`${node.name.value}.${value.name.value}`)) },
+      gone(node.name.value)
+        ? null
+        : {
+            ...node,
+            values: node.values?.filter(
+              (value) => !removed.members.has(`${node.name.value}.${value.name.value}`),
+            ),
+          },
     InputObjectTypeDefinition: (node) =>
-      gone(node.name.value) ? null : { ...node, fields: node.fields?.filter((field) => !removed.members.has(`${node.name.value}.${field.name.value}`)) },
+      gone(node.name.value)
+        ? null
+        : {
+            ...node,
+            fields: node.fields?.filter(
+              (field) => !removed.members.has(`${node.name.value}.${field.name.value}`),
+            ),
+          },
     ScalarTypeDefinition: (node) => (gone(node.name.value) ? null : undefined),
-    SchemaDefinition: (node) => ({ ...node, operationTypes: node.operationTypes.filter((operation) => !gone(operation.type.name.value)) }),
+    SchemaDefinition: (node) => ({
+      ...node,
+      operationTypes: node.operationTypes.filter((operation) => !gone(operation.type.name.value)),
+    }),
     // A directive the API schema declares is dropped when one of its arguments' types is.
-    DirectiveDefinition: (node) => (node.arguments?.some((arg) => gone(namedTypeOf(arg.type))) ? null : undefined),
+    DirectiveDefinition: (node) =>
+      node.arguments?.some((arg) => gone(namedTypeOf(arg.type))) ? null : undefined,
   });
 }
 

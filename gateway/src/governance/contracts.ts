@@ -64,7 +64,9 @@ export class ContractValidationError extends GovernanceError {
     return {
       errors: this.errors.map((error) => ({
         message: error.message,
-        ...(error.locations ? { locations: error.locations.map(({ line, column }) => ({ line, column })) } : {}),
+        ...(error.locations
+          ? { locations: error.locations.map(({ line, column }) => ({ line, column })) }
+          : {}),
         extensions: { code: GovernanceCode.GRAPHQL_VALIDATION_FAILED },
       })),
     };
@@ -72,17 +74,26 @@ export class ContractValidationError extends GovernanceError {
 }
 
 /** Builds every contract's schema now; throws (naming the contract) when one cannot be built from this supergraph. */
-export function createContractsModule(options: ContractsOptions, deps: ContractsDeps): ContractsModule {
+export function createContractsModule(
+  options: ContractsOptions,
+  deps: ContractsDeps,
+): ContractsModule {
   const filters = options.contracts;
   const build = (sdl: string, apiSchema: GraphQLSchema, name: string) => {
     try {
       return contractSchemaOf(apiSchema, declaredTagsOf(sdl), filters[name]);
     } catch (error) {
-      throw new Error(`contract "${name}": ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(
+        `contract "${name}": ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
     }
   };
   const reportEmpty = (name: string) =>
-    deps.onContractProblem?.(name, `contract "${name}" selects no root field (tags ${describe(filters[name])}): its consumers are refused every operation`);
+    deps.onContractProblem?.(
+      name,
+      `contract "${name}" selects no root field (tags ${describe(filters[name])}): its consumers are refused every operation`,
+    );
 
   let schemas = new Map<string, GraphQLSchema | null>();
   for (const name of Object.keys(filters)) {
@@ -90,7 +101,9 @@ export function createContractsModule(options: ContractsOptions, deps: Contracts
     if (schemas.get(name) === null) reportEmpty(name);
   }
   // Outcomes depend on the contract's schema: dropped with it on a swap.
-  const outcomes = new LRUCache<string, { errors: readonly GraphQLError[] }>({ max: options.cacheSize ?? CONTRACTS_DEFAULTS.cacheSize });
+  const outcomes = new LRUCache<string, { errors: readonly GraphQLError[] }>({
+    max: options.cacheSize ?? CONTRACTS_DEFAULTS.cacheSize,
+  });
   deps.supergraph.onUpdate((source) => {
     const next = new Map(schemas);
     for (const name of Object.keys(filters)) {
@@ -98,7 +111,10 @@ export function createContractsModule(options: ContractsOptions, deps: Contracts
         next.set(name, build(source.current, source.apiSchema(), name));
         if (next.get(name) === null && schemas.get(name) !== null) reportEmpty(name);
       } catch (error) {
-        deps.onContractProblem?.(name, `${(error as Error).message}; the previous contract schema stays in force`);
+        deps.onContractProblem?.(
+          name,
+          `${(error as Error).message}; the previous contract schema stays in force`,
+        );
       }
     }
     schemas = next;
@@ -126,7 +142,12 @@ export function createContractsModule(options: ContractsOptions, deps: Contracts
       return [];
     }
     const schema = schemaOf(contract);
-    if (!schema) return [new GraphQLError(`The "${contract}" contract exposes no fields: this consumer may run no operation`)];
+    if (!schema)
+      return [
+        new GraphQLError(
+          `The "${contract}" contract exposes no fields: this consumer may run no operation`,
+        ),
+      ];
     return validate(schema, document);
   }
 
@@ -135,7 +156,8 @@ export function createContractsModule(options: ContractsOptions, deps: Contracts
     schemaOf,
     onRequest({ body, context }) {
       const contract = context.consumer?.contract;
-      if (!contract || typeof body !== 'object' || body === null || typeof body.query !== 'string') return;
+      if (!contract || typeof body !== 'object' || body === null || typeof body.query !== 'string')
+        return;
       const errors = validationErrors(contract, body.query);
       if (errors.length > 0) throw new ContractValidationError(errors);
     },
@@ -144,14 +166,26 @@ export function createContractsModule(options: ContractsOptions, deps: Contracts
       willSendResponse(request) {
         const contract = request.contextValue.consumer?.contract;
         const body = request.response.body;
-        if (!contract || body.kind !== 'single' || !body.singleResult.data || !request.document || !request.operation) return;
+        if (
+          !contract ||
+          body.kind !== 'single' ||
+          !body.singleResult.data ||
+          !request.document ||
+          !request.operation
+        )
+          return;
         const schema = schemaOf(contract);
         const introspection = schema && introspectionOnly(request.document, request.operation);
         if (!introspection) return;
         return (async () => {
-          const answer = await execute({ schema, document: introspection, variableValues: request.request.variables ?? {} });
+          const answer = await execute({
+            schema,
+            document: introspection,
+            variableValues: request.request.variables ?? {},
+          });
           Object.assign(body.singleResult.data!, answer.data ?? {});
-          if (answer.errors?.length) body.singleResult.errors = [...(body.singleResult.errors ?? []), ...answer.errors];
+          if (answer.errors?.length)
+            body.singleResult.errors = [...(body.singleResult.errors ?? []), ...answer.errors];
         })();
       },
     },
@@ -159,37 +193,81 @@ export function createContractsModule(options: ContractsOptions, deps: Contracts
       admin.get<{ Params: { name: string } }>('/contracts/:name', async (request, reply) => {
         const { name } = request.params;
         if (!(name in filters)) {
-          return reply.code(404).send({ errors: [{ message: `No contract "${name}" is declared in the governance config`, extensions: { code: 'NOT_FOUND' } }] });
+          return reply.code(404).send({
+            errors: [
+              {
+                message: `No contract "${name}" is declared in the governance config`,
+                extensions: { code: 'NOT_FOUND' },
+              },
+            ],
+          });
         }
         const schema = schemaOf(name);
-        return reply.send({ contract: name, include: filters[name].include ?? [], exclude: filters[name].exclude ?? [], empty: schema === null, sdl: schema ? printSchema(schema) : null });
+        return reply.send({
+          contract: name,
+          include: filters[name].include ?? [],
+          exclude: filters[name].exclude ?? [],
+          empty: schema === null,
+          sdl: schema ? printSchema(schema) : null,
+        });
       });
     },
   };
 }
 
 function describe(filter: ContractFilter): string {
-  const parts = [filter.include?.length ? `include ${filter.include.join(', ')}` : '', filter.exclude?.length ? `exclude ${filter.exclude.join(', ')}` : ''];
+  const parts = [
+    filter.include?.length ? `include ${filter.include.join(', ')}` : '',
+    filter.exclude?.length ? `exclude ${filter.exclude.join(', ')}` : '',
+  ];
   return parts.filter(Boolean).join('; ') || 'none';
 }
 
 /** `operation` with only its `__schema` / `__type` root fields (through fragments), or null when it has none. */
-export function introspectionOnly(document: DocumentNode, operation: OperationDefinitionNode): DocumentNode | null {
+export function introspectionOnly(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): DocumentNode | null {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
   const keep = (selectionSet: SelectionSetNode, spread: Set<string>): SelectionNode[] =>
     selectionSet.selections.flatMap((selection): SelectionNode[] => {
-      if (selection.kind === Kind.FIELD) return selection.name.value === '__schema' || selection.name.value === '__type' ? [selection] : [];
-      const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
-      if (!fragment || (selection.kind === Kind.FRAGMENT_SPREAD && spread.has(selection.name.value))) return [];
-      const kept = keep(fragment.selectionSet, selection.kind === Kind.FRAGMENT_SPREAD ? new Set([...spread, selection.name.value]) : spread);
+      if (selection.kind === Kind.FIELD)
+        return selection.name.value === '__schema' || selection.name.value === '__type'
+          ? [selection]
+          : [];
+      const fragment =
+        selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments.get(selection.name.value);
+      if (
+        !fragment ||
+        (selection.kind === Kind.FRAGMENT_SPREAD && spread.has(selection.name.value))
+      )
+        return [];
+      const kept = keep(
+        fragment.selectionSet,
+        selection.kind === Kind.FRAGMENT_SPREAD
+          ? new Set([...spread, selection.name.value])
+          : spread,
+      );
       if (kept.length === 0) return [];
-      return [{ kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, directives: selection.directives, selectionSet: { kind: Kind.SELECTION_SET, selections: kept } }];
+      return [
+        {
+          kind: Kind.INLINE_FRAGMENT,
+          typeCondition: fragment.typeCondition,
+          directives: selection.directives,
+          selectionSet: { kind: Kind.SELECTION_SET, selections: kept },
+        },
+      ];
     });
   const selections = keep(operation.selectionSet, new Set());
   if (selections.length === 0) return null;
   return {
     kind: Kind.DOCUMENT,
-    definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } }, ...fragments.values()],
+    definitions: [
+      { ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections } },
+      ...fragments.values(),
+    ],
   };
 }

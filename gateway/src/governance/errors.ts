@@ -52,10 +52,24 @@ export class GovernanceError extends GraphQLError {
   readonly status: number;
   readonly headers: Record<string, string>;
 
-  constructor(code: GovernanceCode | string, message: string, options: { status?: number; headers?: Record<string, string>; details?: Record<string, unknown> } = {}) {
+  constructor(
+    code: GovernanceCode | string,
+    message: string,
+    options: {
+      status?: number;
+      headers?: Record<string, string>;
+      details?: Record<string, unknown>;
+    } = {},
+  ) {
     const status = options.status ?? 400;
     const headers = options.headers ?? {};
-    super(message, { extensions: { code, ...options.details, http: { status, headers: new HeaderMap(Object.entries(headers)) } } });
+    super(message, {
+      extensions: {
+        code,
+        ...options.details,
+        http: { status, headers: new HeaderMap(Object.entries(headers)) },
+      },
+    });
     this.status = status;
     this.headers = headers;
   }

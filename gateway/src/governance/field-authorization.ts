@@ -12,7 +12,10 @@
  * serves one consumer's plan to a consumer who may see more or less.
  */
 import { createHash } from 'node:crypto';
-import type { GraphQLRequestContextDidResolveOperation, GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import type {
+  GraphQLRequestContextDidResolveOperation,
+  GraphQLRequestContextWillSendResponse,
+} from '@apollo/server';
 import {
   getNamedType,
   getOperationAST,
@@ -57,7 +60,10 @@ export interface FieldAuthorizationDeps {
   supergraph: SupergraphSource;
 }
 
-export const FIELD_AUTHORIZATION_DEFAULTS = { onUnauthorized: 'filter', anonymousConsumer: null } as const;
+export const FIELD_AUTHORIZATION_DEFAULTS = {
+  onUnauthorized: 'filter',
+  anonymousConsumer: null,
+} as const;
 
 /** What a field or type asks of a consumer; both parts must hold. */
 export interface Requirement {
@@ -112,26 +118,47 @@ export function declaredRequirementsOf(supergraphSdl: string): DeclaredRequireme
   const document = parse(supergraphSdl, { noLocation: true });
   const names = { authenticated: 'authenticated', requiresScopes: 'requiresScopes' };
   for (const definition of document.definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
+    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION)
+      continue;
     for (const link of definition.directives ?? []) {
       if (link.name.value !== 'link') continue;
-      const args = Object.fromEntries((link.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value)]));
+      const args = Object.fromEntries(
+        (link.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value)]),
+      );
       if (typeof args.url !== 'string') continue;
-      if (AUTHENTICATED_SPEC.test(args.url) && typeof args.as === 'string') names.authenticated = args.as;
-      if (REQUIRES_SCOPES_SPEC.test(args.url) && typeof args.as === 'string') names.requiresScopes = args.as;
+      if (AUTHENTICATED_SPEC.test(args.url) && typeof args.as === 'string')
+        names.authenticated = args.as;
+      if (REQUIRES_SCOPES_SPEC.test(args.url) && typeof args.as === 'string')
+        names.requiresScopes = args.as;
     }
   }
-  const requirementOf = (directives: readonly ConstDirectiveNode[] | undefined): Requirement | null => {
+  const requirementOf = (
+    directives: readonly ConstDirectiveNode[] | undefined,
+  ): Requirement | null => {
     let requirement: Requirement | null = null;
     for (const directive of directives ?? []) {
-      if (directive.name.value === names.authenticated) requirement = combine(requirement ?? NO_REQUIREMENT, { authenticated: true, requiresScopes: null });
+      if (directive.name.value === names.authenticated)
+        requirement = combine(requirement ?? NO_REQUIREMENT, {
+          authenticated: true,
+          requiresScopes: null,
+        });
       if (directive.name.value === names.requiresScopes) {
         const scopes = directive.arguments?.find((arg) => arg.name.value === 'scopes');
         const sets = scopes ? valueFromASTUntyped(scopes.value) : null;
-        if (!Array.isArray(sets) || !sets.every((set) => Array.isArray(set) && set.every((scope) => typeof scope === 'string'))) {
-          throw new Error(`@${names.requiresScopes} must list scope sets, as [["scope", ...], ...]`);
+        if (
+          !Array.isArray(sets) ||
+          !sets.every(
+            (set) => Array.isArray(set) && set.every((scope) => typeof scope === 'string'),
+          )
+        ) {
+          throw new Error(
+            `@${names.requiresScopes} must list scope sets, as [["scope", ...], ...]`,
+          );
         }
-        requirement = combine(requirement ?? NO_REQUIREMENT, { authenticated: false, requiresScopes: sets as string[][] });
+        requirement = combine(requirement ?? NO_REQUIREMENT, {
+          authenticated: false,
+          requiresScopes: sets as string[][],
+        });
       }
     }
     return requirement;
@@ -142,8 +169,15 @@ export function declaredRequirementsOf(supergraphSdl: string): DeclaredRequireme
     if (!isTypeDefinitionNode(definition) && !isTypeExtensionNode(definition)) continue;
     const typeName = definition.name.value;
     const onType = requirementOf(definition.directives);
-    if (onType) declared.types.set(typeName, combine(declared.types.get(typeName) ?? NO_REQUIREMENT, onType));
-    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION && definition.kind !== Kind.INTERFACE_TYPE_DEFINITION && definition.kind !== Kind.INTERFACE_TYPE_EXTENSION) continue;
+    if (onType)
+      declared.types.set(typeName, combine(declared.types.get(typeName) ?? NO_REQUIREMENT, onType));
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION &&
+      definition.kind !== Kind.INTERFACE_TYPE_DEFINITION &&
+      definition.kind !== Kind.INTERFACE_TYPE_EXTENSION
+    )
+      continue;
     for (const field of definition.fields ?? []) {
       const onField = requirementOf(field.directives);
       if (onField) declared.fields.set(`${typeName}.${field.name.value}`, onField);
@@ -157,20 +191,36 @@ export function combine(a: Requirement, b: Requirement): Requirement {
   let requiresScopes: string[][] | null;
   if (!a.requiresScopes) requiresScopes = b.requiresScopes;
   else if (!b.requiresScopes) requiresScopes = a.requiresScopes;
-  else requiresScopes = a.requiresScopes.flatMap((left) => b.requiresScopes!.map((right) => [...new Set([...left, ...right])].sort()));
-  return { authenticated: a.authenticated || b.authenticated, requiresScopes: requiresScopes && minimalSets(requiresScopes) };
+  else
+    requiresScopes = a.requiresScopes.flatMap((left) =>
+      b.requiresScopes!.map((right) => [...new Set([...left, ...right])].sort()),
+    );
+  return {
+    authenticated: a.authenticated || b.authenticated,
+    requiresScopes: requiresScopes && minimalSets(requiresScopes),
+  };
 }
 
 /** Drops duplicate sets and those that hold another set (holding the smaller one suffices). */
 function minimalSets(sets: string[][]): string[][] {
-  const unique = [...new Map(sets.map((set) => [JSON.stringify([...set].sort()), [...set].sort()])).values()];
-  return unique.filter((set, i) => !unique.some((other, j) => j !== i && other.length < set.length && other.every((scope) => set.includes(scope))));
+  const unique = [
+    ...new Map(sets.map((set) => [JSON.stringify([...set].sort()), [...set].sort()])).values(),
+  ];
+  return unique.filter(
+    (set, i) =>
+      !unique.some(
+        (other, j) =>
+          j !== i && other.length < set.length && other.every((scope) => set.includes(scope)),
+      ),
+  );
 }
 
 /** The part of `requirement` the caller does not meet, or null when it meets all of it. */
 export function missingRequirement(requirement: Requirement, caller: Caller): Requirement | null {
   const authenticated = requirement.authenticated && !caller.authenticated;
-  const scopesMissing = requirement.requiresScopes !== null && !requirement.requiresScopes.some((set) => set.every((scope) => caller.scopes.has(scope)));
+  const scopesMissing =
+    requirement.requiresScopes !== null &&
+    !requirement.requiresScopes.some((set) => set.every((scope) => caller.scopes.has(scope)));
   if (!authenticated && !scopesMissing) return null;
   return { authenticated, requiresScopes: scopesMissing ? requirement.requiresScopes : null };
 }
@@ -179,7 +229,8 @@ export function missingRequirement(requirement: Requirement, caller: Caller): Re
 export function describeRequirement(requirement: Requirement): string {
   const parts: string[] = [];
   if (requirement.authenticated) parts.push('@authenticated');
-  if (requirement.requiresScopes) parts.push(`@requiresScopes(scopes: ${JSON.stringify(requirement.requiresScopes)})`);
+  if (requirement.requiresScopes)
+    parts.push(`@requiresScopes(scopes: ${JSON.stringify(requirement.requiresScopes)})`);
   return parts.join(' and ');
 }
 
@@ -195,11 +246,20 @@ function requirementExtensions(requirement: Requirement): Record<string, unknown
  * Everything reading `parent.field` asks: the field's own requirement, its parent type's and its
  * result type's; on an interface, also every implementation's (any of them may answer).
  */
-export function fieldRequirement(schema: GraphQLSchema, declared: DeclaredRequirements, parent: GraphQLCompositeType, field: GraphQLField<unknown, unknown>): Requirement {
+export function fieldRequirement(
+  schema: GraphQLSchema,
+  declared: DeclaredRequirements,
+  parent: GraphQLCompositeType,
+  field: GraphQLField<unknown, unknown>,
+): Requirement {
   const owners = isInterfaceType(parent) ? [parent, ...schema.getPossibleTypes(parent)] : [parent];
   let requirement = NO_REQUIREMENT;
   for (const owner of owners) {
-    for (const part of [declared.fields.get(`${owner.name}.${field.name}`), declared.types.get(owner.name)]) if (part) requirement = combine(requirement, part);
+    for (const part of [
+      declared.fields.get(`${owner.name}.${field.name}`),
+      declared.types.get(owner.name),
+    ])
+      if (part) requirement = combine(requirement, part);
   }
   const result = declared.types.get(getNamedType(field.type).name);
   return result ? combine(requirement, result) : requirement;
@@ -221,7 +281,16 @@ export function authorizeOperation(
   if (!operation || (declared.fields.size === 0 && declared.types.size === 0)) return null;
 
   // Every field node is decided once, wherever its fragment is spread: its requirement depends only on its parent type.
-  const denied = new Map<FieldNode, { index: number; coordinate: string; missing: Requirement; type: GraphQLOutputType; parentTypes: string[] }>();
+  const denied = new Map<
+    FieldNode,
+    {
+      index: number;
+      coordinate: string;
+      missing: Requirement;
+      type: GraphQLOutputType;
+      parentTypes: string[];
+    }
+  >();
   const fieldTypes = new Map<FieldNode, GraphQLOutputType>();
   const requirements = new Map<string, Requirement>();
   const typeInfo = new TypeInfo(schema);
@@ -237,10 +306,16 @@ export function authorizeOperation(
         fieldTypes.set(node, field.type);
         const coordinate = `${parent.name}.${field.name}`;
         let requirement = requirements.get(coordinate);
-        if (!requirement) requirements.set(coordinate, (requirement = fieldRequirement(schema, declared, parent, field)));
+        if (!requirement)
+          requirements.set(
+            coordinate,
+            (requirement = fieldRequirement(schema, declared, parent, field)),
+          );
         const missing = missingRequirement(requirement, caller);
         if (missing) {
-          const parentTypes = isAbstractType(parent) ? schema.getPossibleTypes(parent).map((type) => type.name) : [parent.name];
+          const parentTypes = isAbstractType(parent)
+            ? schema.getPossibleTypes(parent).map((type) => type.name)
+            : [parent.name];
           denied.set(node, { index, coordinate, missing, type: field.type, parentTypes });
         }
       },
@@ -249,7 +324,9 @@ export function authorizeOperation(
   if (denied.size === 0) return null;
 
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
   const removed = removedPaths(operation.selectionSet, fragments, denied, fieldTypes);
   if (removed.length === 0) return null;
 
@@ -259,7 +336,9 @@ export function authorizeOperation(
     removed,
     document: filtered,
     operation: getOperationAST(filtered, operationName)!,
-    queryHash: createHash('sha256').update(`${queryHash}\0authorization\0${removedSet}`).digest('hex'),
+    queryHash: createHash('sha256')
+      .update(`${queryHash}\0authorization\0${removedSet}`)
+      .digest('hex'),
   };
 }
 
@@ -267,7 +346,10 @@ export function authorizeOperation(
 function removedPaths(
   root: SelectionSetNode,
   fragments: Map<string, FragmentDefinitionNode>,
-  denied: Map<FieldNode, { coordinate: string; missing: Requirement; type: GraphQLOutputType; parentTypes: string[] }>,
+  denied: Map<
+    FieldNode,
+    { coordinate: string; missing: Requirement; type: GraphQLOutputType; parentTypes: string[] }
+  >,
   fieldTypes: Map<FieldNode, GraphQLOutputType>,
 ): RemovedField[] {
   const removed: RemovedField[] = [];
@@ -276,47 +358,84 @@ function removedPaths(
     let holds = holdsDenied.get(name);
     if (holds === undefined) {
       const fragment = fragments.get(name);
-      holds = !!fragment && !visiting.has(name) && selectionHoldsDenied(fragment.selectionSet, new Set([...visiting, name]));
+      holds =
+        !!fragment &&
+        !visiting.has(name) &&
+        selectionHoldsDenied(fragment.selectionSet, new Set([...visiting, name]));
       holdsDenied.set(name, holds);
     }
     return holds;
   };
   const selectionHoldsDenied = (selectionSet: SelectionSetNode, visiting: Set<string>): boolean =>
     selectionSet.selections.some((selection) => {
-      if (selection.kind === Kind.FIELD) return denied.has(selection) || (!!selection.selectionSet && selectionHoldsDenied(selection.selectionSet, visiting));
-      if (selection.kind === Kind.INLINE_FRAGMENT) return selectionHoldsDenied(selection.selectionSet, visiting);
+      if (selection.kind === Kind.FIELD)
+        return (
+          denied.has(selection) ||
+          (!!selection.selectionSet && selectionHoldsDenied(selection.selectionSet, visiting))
+        );
+      if (selection.kind === Kind.INLINE_FRAGMENT)
+        return selectionHoldsDenied(selection.selectionSet, visiting);
       return fragmentHoldsDenied(selection.name.value, visiting);
     });
 
-  const walk = (selectionSet: SelectionSetNode, ancestors: RemovedField['ancestors'], spread: Set<string>) => {
+  const walk = (
+    selectionSet: SelectionSetNode,
+    ancestors: RemovedField['ancestors'],
+    spread: Set<string>,
+  ) => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
         const key = selection.alias?.value ?? selection.name.value;
         const denial = denied.get(selection);
-        if (denial) removed.push({ coordinate: denial.coordinate, missing: denial.missing, ancestors, key, type: denial.type, parentTypes: denial.parentTypes });
-        else if (selection.selectionSet && fieldTypes.has(selection)) walk(selection.selectionSet, [...ancestors, { key, type: fieldTypes.get(selection)! }], spread);
+        if (denial)
+          removed.push({
+            coordinate: denial.coordinate,
+            missing: denial.missing,
+            ancestors,
+            key,
+            type: denial.type,
+            parentTypes: denial.parentTypes,
+          });
+        else if (selection.selectionSet && fieldTypes.has(selection))
+          walk(
+            selection.selectionSet,
+            [...ancestors, { key, type: fieldTypes.get(selection)! }],
+            spread,
+          );
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet, ancestors, spread);
       } else {
         const name = selection.name.value;
         const fragment = fragments.get(name);
-        if (fragment && !spread.has(name) && fragmentHoldsDenied(name, new Set())) walk(fragment.selectionSet, ancestors, new Set([...spread, name]));
+        if (fragment && !spread.has(name) && fragmentHoldsDenied(name, new Set()))
+          walk(fragment.selectionSet, ancestors, new Set([...spread, name]));
       }
     }
   };
   walk(root, [], new Set());
   // A field reached twice at one path (two fragments selecting it) is one removal.
   const unique = new Map<string, RemovedField>();
-  for (const field of removed) unique.set(JSON.stringify([field.ancestors.map((a) => a.key), field.key, field.parentTypes]), field);
+  for (const field of removed)
+    unique.set(
+      JSON.stringify([field.ancestors.map((a) => a.key), field.key, field.parentTypes]),
+      field,
+    );
   return [...unique.values()];
 }
 
 /** `document` without `fields`; each selection set that lost one gets the type marker, which also keeps it from being empty. */
 function withoutFields(document: DocumentNode, fields: Set<FieldNode>): DocumentNode {
-  const marker: FieldNode = { kind: Kind.FIELD, alias: { kind: Kind.NAME, value: TYPE_MARKER }, name: { kind: Kind.NAME, value: '__typename' } };
+  const marker: FieldNode = {
+    kind: Kind.FIELD,
+    alias: { kind: Kind.NAME, value: TYPE_MARKER },
+    name: { kind: Kind.NAME, value: '__typename' },
+  };
   return visit(document, {
     SelectionSet(node) {
-      if (!node.selections.some((selection) => selection.kind === Kind.FIELD && fields.has(selection))) return undefined;
+      if (
+        !node.selections.some((selection) => selection.kind === Kind.FIELD && fields.has(selection))
+      )
+        return undefined;
       return { ...node, selections: [...node.selections, marker] };
     },
     Field(node) {
@@ -334,7 +453,10 @@ function withoutFields(document: DocumentNode, fields: Set<FieldNode>): Document
 export function nullRemovedFields(
   data: Record<string, unknown>,
   removed: RemovedField[],
-): { data: Record<string, unknown> | null; nulled: { path: (string | number)[]; field: RemovedField }[] } {
+): {
+  data: Record<string, unknown> | null;
+  nulled: { path: (string | number)[]; field: RemovedField }[];
+} {
   const nulled: { path: (string | number)[]; field: RemovedField }[] = [];
   let dataIsNull = false;
   for (const field of removed) {
@@ -369,10 +491,15 @@ function atParents(
 ): boolean {
   if (ancestors.length === 0) return visit(object, path);
   const [{ key, type }, ...below] = ancestors;
-  const mustBeNull = (value: unknown, valueType: GraphQLOutputType, valuePath: (string | number)[]): boolean => {
+  const mustBeNull = (
+    value: unknown,
+    valueType: GraphQLOutputType,
+    valuePath: (string | number)[],
+  ): boolean => {
     if (value === null || value === undefined) return false;
     const nullable = isNonNullType(valueType) ? valueType.ofType : valueType;
-    if (!isListType(nullable)) return atParents(value as Record<string, unknown>, below, valuePath, visit);
+    if (!isListType(nullable))
+      return atParents(value as Record<string, unknown>, below, valuePath, visit);
     const items = value as unknown[];
     let listMustBeNull = false;
     items.forEach((item, index) => {
@@ -391,10 +518,17 @@ function atParents(
 const AUTHORIZATION_KEY = 'fieldAuthorization';
 
 /** Fields a consumer may not see: removed before planning (filter) or the operation refused (reject). */
-export function createFieldAuthorizationModule(options: FieldAuthorizationOptions, deps: FieldAuthorizationDeps): GovernanceModule {
+export function createFieldAuthorizationModule(
+  options: FieldAuthorizationOptions,
+  deps: FieldAuthorizationDeps,
+): GovernanceModule {
   const mode = options.onUnauthorized ?? FIELD_AUTHORIZATION_DEFAULTS.onUnauthorized;
-  if (mode !== 'filter' && mode !== 'reject') throw new Error(`authorization.onUnauthorized must be "filter" or "reject", got ${JSON.stringify(mode)}`);
-  const anonymousConsumer = options.anonymousConsumer ?? FIELD_AUTHORIZATION_DEFAULTS.anonymousConsumer;
+  if (mode !== 'filter' && mode !== 'reject')
+    throw new Error(
+      `authorization.onUnauthorized must be "filter" or "reject", got ${JSON.stringify(mode)}`,
+    );
+  const anonymousConsumer =
+    options.anonymousConsumer ?? FIELD_AUTHORIZATION_DEFAULTS.anonymousConsumer;
 
   // Derived from the supergraph: rebuilt, and every cached analysis dropped, when it is swapped.
   let declared = declaredRequirementsOf(deps.supergraph.current);
@@ -407,23 +541,41 @@ export function createFieldAuthorizationModule(options: FieldAuthorizationOption
 
   // Per consumer object, built once (consumers are frozen); the key names what the analysis depends on, so consumers with the same scopes share it.
   const callers = new WeakMap<Consumer, { caller: Caller; key: string }>();
-  const ANONYMOUS = { caller: { authenticated: false, scopes: new Set<string>() }, key: 'anonymous' };
+  const ANONYMOUS = {
+    caller: { authenticated: false, scopes: new Set<string>() },
+    key: 'anonymous',
+  };
   function callerOf(consumer: Consumer | null): { caller: Caller; key: string } {
     if (!consumer || consumer.id === anonymousConsumer) return ANONYMOUS;
     let known = callers.get(consumer);
     if (!known) {
       const scopes = new Set(consumer.scopes);
-      callers.set(consumer, (known = { caller: { authenticated: true, scopes }, key: `authenticated:${[...scopes].sort().join(' ')}` }));
+      callers.set(
+        consumer,
+        (known = {
+          caller: { authenticated: true, scopes },
+          key: `authenticated:${[...scopes].sort().join(' ')}`,
+        }),
+      );
     }
     return known;
   }
 
-  function authorize(request: GraphQLRequestContextDidResolveOperation<GatewayContext>): FieldAuthorization | null {
+  function authorize(
+    request: GraphQLRequestContextDidResolveOperation<GatewayContext>,
+  ): FieldAuthorization | null {
     const { caller, key: callerKey } = callerOf(request.contextValue.consumer);
     const byCaller = analyses.get(request.document, request.operationName, () => new Map());
     let analysis = byCaller.get(callerKey);
     if (analysis === undefined) {
-      analysis = authorizeOperation(deps.supergraph.apiSchema(), declared, request.document, request.operationName, caller, request.queryHash);
+      analysis = authorizeOperation(
+        deps.supergraph.apiSchema(),
+        declared,
+        request.document,
+        request.operationName,
+        caller,
+        request.queryHash,
+      );
       byCaller.set(callerKey, analysis);
     }
     return analysis;
@@ -438,13 +590,18 @@ export function createFieldAuthorizationModule(options: FieldAuthorizationOption
         if (mode === 'reject') throw refusal(authorization.removed);
         request.contextValue.governance[AUTHORIZATION_KEY] = authorization;
         // The executor plans `document` under `queryHash`: both are replaced together.
-        const writable = request as { document: DocumentNode; queryHash: string; operation: OperationDefinitionNode };
+        const writable = request as {
+          document: DocumentNode;
+          queryHash: string;
+          operation: OperationDefinitionNode;
+        };
         writable.document = authorization.document;
         writable.queryHash = authorization.queryHash;
         writable.operation = authorization.operation;
       },
       willSendResponse(request) {
-        const authorization = request.contextValue.governance[AUTHORIZATION_KEY] as FieldAuthorization | undefined;
+        const authorization = request.contextValue.governance[AUTHORIZATION_KEY] as
+          FieldAuthorization | undefined;
         if (authorization) reportRemoved(request, authorization.removed);
       },
     },
@@ -452,19 +609,29 @@ export function createFieldAuthorizationModule(options: FieldAuthorizationOption
 }
 
 /** Nulls the removed paths of a single (non-incremental) response and adds an error for each. */
-function reportRemoved(request: GraphQLRequestContextWillSendResponse<GatewayContext>, removed: RemovedField[]): void {
+function reportRemoved(
+  request: GraphQLRequestContextWillSendResponse<GatewayContext>,
+  removed: RemovedField[],
+): void {
   const body = request.response.body;
   if (body.kind !== 'single' || !body.singleResult.data) return;
   const { data, nulled } = nullRemovedFields(body.singleResult.data, removed);
   body.singleResult.data = data;
   if (nulled.length === 0) return;
-  request.contextValue.governance.removedFields = nulled.map(({ path, field }) => ({ path, requirement: describeRequirement(field.missing) }));
+  request.contextValue.governance.removedFields = nulled.map(({ path, field }) => ({
+    path,
+    requirement: describeRequirement(field.missing),
+  }));
   body.singleResult.errors = [
     ...(body.singleResult.errors ?? []),
     ...nulled.map(({ path, field }) => ({
       message: `Unauthorized field or type: ${field.coordinate} requires ${describeRequirement(field.missing)}`,
       path,
-      extensions: { code: GovernanceCode.UNAUTHORIZED_FIELD_OR_TYPE, coordinate: field.coordinate, ...requirementExtensions(field.missing) },
+      extensions: {
+        code: GovernanceCode.UNAUTHORIZED_FIELD_OR_TYPE,
+        coordinate: field.coordinate,
+        ...requirementExtensions(field.missing),
+      },
     })),
   ];
 }
@@ -476,9 +643,15 @@ function refusal(removed: RemovedField[]): GovernanceError {
     path: [...field.ancestors.map((ancestor) => ancestor.key), field.key],
     ...requirementExtensions(field.missing),
   }));
-  const listed = removed.map((field) => `${field.coordinate} (requires ${describeRequirement(field.missing)})`);
-  return new GovernanceError(GovernanceCode.UNAUTHORIZED_FIELD_OR_TYPE, `The operation selects fields this consumer may not see: ${[...new Set(listed)].join(', ')}`, {
-    status: 403,
-    details: { unauthorized },
-  });
+  const listed = removed.map(
+    (field) => `${field.coordinate} (requires ${describeRequirement(field.missing)})`,
+  );
+  return new GovernanceError(
+    GovernanceCode.UNAUTHORIZED_FIELD_OR_TYPE,
+    `The operation selects fields this consumer may not see: ${[...new Set(listed)].join(', ')}`,
+    {
+      status: 403,
+      details: { unauthorized },
+    },
+  );
 }

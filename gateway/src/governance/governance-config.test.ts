@@ -2,7 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { hashApiKey } from './api-keys';
-import { GovernanceConfigError, loadGovernanceConfig, parseGovernanceConfig, registeredConsumersOf } from './governance-config';
+import {
+  GovernanceConfigError,
+  loadGovernanceConfig,
+  parseGovernanceConfig,
+  registeredConsumersOf,
+} from './governance-config';
 
 const DEV_CONFIG = path.join(__dirname, '..', '..', 'governance.dev.yaml');
 
@@ -62,11 +67,17 @@ describe('the development config', () => {
       'dev-warehouse-ops',
       'dev-platform-admin',
     ]);
-    for (const { consumer, apiKeySha256 } of consumers) expect(apiKeySha256).toEqual([hashApiKey(consumer.id)]);
+    for (const { consumer, apiKeySha256 } of consumers)
+      expect(apiKeySha256).toEqual([hashApiKey(consumer.id)]);
   });
 
   test('binds the partners to their tenant, persisted-only mode and the partner contract', () => {
-    const byId = new Map(registeredConsumersOf(loadGovernanceConfig(DEV_CONFIG, {})).map(({ consumer }) => [consumer.id, consumer]));
+    const byId = new Map(
+      registeredConsumersOf(loadGovernanceConfig(DEV_CONFIG, {})).map(({ consumer }) => [
+        consumer.id,
+        consumer,
+      ]),
+    );
     expect(byId.get('dev-acme-distributor')).toMatchObject({
       kind: 'distributor',
       tenant: { customerIds: ['CUS-0001'], carrierIds: [] },
@@ -75,15 +86,45 @@ describe('the development config', () => {
       contract: 'partner',
       scopes: ['orders:read', 'orders:write', 'finance:read'],
     });
-    expect(byId.get('dev-fastfreight-3pl')).toMatchObject({ kind: '3pl', tenant: { customerIds: [], carrierIds: ['CAR-FASTFREIGHT'] }, scopes: ['shipments:write', 'orders:read'] });
-    expect(byId.get('dev-web-store')).toMatchObject({ kind: 'ecommerce', tenant: null, tier: 'silver', scopes: ['orders:read', 'orders:write'] });
-    expect(byId.get('dev-platform-admin')!.scopes).toEqual(expect.arrayContaining(['governance:admin', 'credit:read', 'finance:read', 'catalog:cost:read', 'contacts:read', 'orders:read']));
+    expect(byId.get('dev-fastfreight-3pl')).toMatchObject({
+      kind: '3pl',
+      tenant: { customerIds: [], carrierIds: ['CAR-FASTFREIGHT'] },
+      scopes: ['shipments:write', 'orders:read'],
+    });
+    expect(byId.get('dev-web-store')).toMatchObject({
+      kind: 'ecommerce',
+      tenant: null,
+      tier: 'silver',
+      scopes: ['orders:read', 'orders:write'],
+    });
+    expect(byId.get('dev-platform-admin')!.scopes).toEqual(
+      expect.arrayContaining([
+        'governance:admin',
+        'credit:read',
+        'finance:read',
+        'catalog:cost:read',
+        'contacts:read',
+        'orders:read',
+      ]),
+    );
   });
 
   test('grants the write scopes of the order-to-cash mutations (issue 4) to the consumers that run them', () => {
-    const byId = new Map(registeredConsumersOf(loadGovernanceConfig(DEV_CONFIG, {})).map(({ consumer }) => [consumer.id, consumer]));
-    const holders = (scope: string) => [...byId.values()].filter((consumer) => consumer.scopes.includes(scope)).map((consumer) => consumer.id);
-    expect(holders('orders:write')).toEqual(['dev-sales-portal', 'dev-web-store', 'dev-acme-distributor']);
+    const byId = new Map(
+      registeredConsumersOf(loadGovernanceConfig(DEV_CONFIG, {})).map(({ consumer }) => [
+        consumer.id,
+        consumer,
+      ]),
+    );
+    const holders = (scope: string) =>
+      [...byId.values()]
+        .filter((consumer) => consumer.scopes.includes(scope))
+        .map((consumer) => consumer.id);
+    expect(holders('orders:write')).toEqual([
+      'dev-sales-portal',
+      'dev-web-store',
+      'dev-acme-distributor',
+    ]);
     expect(holders('orders:release-hold')).toEqual(['dev-finance-ops']);
     expect(holders('events:operate')).toEqual(['dev-finance-ops', 'dev-platform-admin']);
     expect(holders('shipments:write')).toEqual(['dev-fastfreight-3pl', 'dev-warehouse-ops']);
@@ -97,7 +138,13 @@ describe('a valid file', () => {
     const config = parseGovernanceConfig(VALID);
     expect(config.identity).toEqual({ anonymousConsumer: null, jwt: [] });
     expect(Object.values(config.modules).every(Boolean)).toBe(true);
-    expect(config.consumers[0]).toMatchObject({ tenant: null, persistedOperations: 'allow', contract: null, requireClientName: false, requireOperationName: false });
+    expect(config.consumers[0]).toMatchObject({
+      tenant: null,
+      persistedOperations: 'allow',
+      contract: null,
+      requireClientName: false,
+      requireOperationName: false,
+    });
   });
 
   test('resolves a JWT issuer secretEnv from the environment and keeps the variable name out of the result', () => {
@@ -122,32 +169,48 @@ describe('an invalid file is reported with the line and the problem', () => {
   });
 
   test('an unknown key is an error at its own line, not silently ignored', () => {
-    expect(problemsOf(withLine(16, '    tier: gold\n    colour: blue'))).toEqual(['governance.yaml:17: consumers[0].colour is not a known setting']);
-    expect(problemsOf(`${VALID}ratelimits: {}\n`)).toEqual(['governance.yaml:24: ratelimits is not a known setting']);
+    expect(problemsOf(withLine(16, '    tier: gold\n    colour: blue'))).toEqual([
+      'governance.yaml:17: consumers[0].colour is not a known setting',
+    ]);
+    expect(problemsOf(`${VALID}ratelimits: {}\n`)).toEqual([
+      'governance.yaml:24: ratelimits is not a known setting',
+    ]);
   });
 
   test('a missing required setting points at the entry that lacks it', () => {
-    expect(problemsOf(withLine(16, ''))).toEqual(['governance.yaml:11: consumers[0].tier is required']);
+    expect(problemsOf(withLine(16, ''))).toEqual([
+      'governance.yaml:11: consumers[0].tier is required',
+    ]);
   });
 
   test('a value of the wrong type says what was expected and what was found', () => {
-    expect(problemsOf(withLine(16, '    tier: gold\n    requireClientName: "yes"'))).toEqual(['governance.yaml:17: consumers[0].requireClientName must be true or false, not "yes"']);
-    expect(problemsOf(withLine(4, '    gold: { depth: 1.5, cost: 50000 }'))).toEqual(['governance.yaml:4: limits.tiers.gold.depth must be a whole number, not 1.5']);
+    expect(problemsOf(withLine(16, '    tier: gold\n    requireClientName: "yes"'))).toEqual([
+      'governance.yaml:17: consumers[0].requireClientName must be true or false, not "yes"',
+    ]);
+    expect(problemsOf(withLine(4, '    gold: { depth: 1.5, cost: 50000 }'))).toEqual([
+      'governance.yaml:4: limits.tiers.gold.depth must be a whole number, not 1.5',
+    ]);
   });
 
   test('a malformed API key hash and a rate window that does not parse are refused', () => {
     expect(problemsOf(withLine(14, '    apiKeys: [{ sha256: portal-key }]'))).toEqual([
       'governance.yaml:14: consumers[0].apiKeys[0].sha256 must be the lowercase hex SHA-256 of the key (64 characters)',
     ]);
-    expect(problemsOf(withLine(7, '    gold: [{ window: 1 week, requests: 200 }]'))).toEqual(['governance.yaml:7: rateBudgets.tiers.gold[0].window must be <n>s, <n>m, <n>h, <n>d or month']);
+    expect(problemsOf(withLine(7, '    gold: [{ window: 1 week, requests: 200 }]'))).toEqual([
+      'governance.yaml:7: rateBudgets.tiers.gold[0].window must be <n>s, <n>m, <n>h, <n>d or month',
+    ]);
   });
 
   test('two consumers with one id are refused', () => {
-    expect(problemsOf(withLine(17, '  - id: portal'))).toEqual(['governance.yaml:17: consumers[1].id "portal" is already the id of consumers[0]']);
+    expect(problemsOf(withLine(17, '  - id: portal'))).toEqual([
+      'governance.yaml:17: consumers[1].id "portal" is already the id of consumers[0]',
+    ]);
   });
 
   test('one API key hash held by two consumers is refused', () => {
-    expect(problemsOf(withLine(20, `    apiKeys: [{ sha256: ${hashApiKey('portal-key')} }]`))).toEqual([
+    expect(
+      problemsOf(withLine(20, `    apiKeys: [{ sha256: ${hashApiKey('portal-key')} }]`)),
+    ).toEqual([
       'governance.yaml:20: consumers[1].apiKeys[0].sha256 is already a key of consumer "portal"',
     ]);
   });
@@ -160,13 +223,21 @@ describe('an invalid file is reported with the line and the problem', () => {
   });
 
   test('a consumer contract must be declared under contracts', () => {
-    expect(problemsOf(withLine(23, '    contract: retail'))).toEqual(['governance.yaml:23: consumers[1].contract "retail" is not declared under contracts (partner)']);
+    expect(problemsOf(withLine(23, '    contract: retail'))).toEqual([
+      'governance.yaml:23: consumers[1].contract "retail" is not declared under contracts (partner)',
+    ]);
   });
 
   test('a contract needs include or exclude tags, and no tag in both', () => {
-    expect(problemsOf(withLine(9, '  partner: {}'))).toEqual(['governance.yaml:9: contracts.partner needs include, exclude or both']);
-    expect(problemsOf(withLine(9, '  partner: { include: [partner, beta], exclude: [beta] }'))).toEqual(['governance.yaml:9: contracts.partner.exclude cannot also include "beta"']);
-    expect(parseGovernanceConfig(withLine(9, '  partner: { exclude: [internal] }')).contracts).toEqual({ partner: { include: [], exclude: ['internal'] } });
+    expect(problemsOf(withLine(9, '  partner: {}'))).toEqual([
+      'governance.yaml:9: contracts.partner needs include, exclude or both',
+    ]);
+    expect(
+      problemsOf(withLine(9, '  partner: { include: [partner, beta], exclude: [beta] }')),
+    ).toEqual(['governance.yaml:9: contracts.partner.exclude cannot also include "beta"']);
+    expect(
+      parseGovernanceConfig(withLine(9, '  partner: { exclude: [internal] }')).contracts,
+    ).toEqual({ partner: { include: [], exclude: ['internal'] } });
   });
 
   test('a distributor without tenant customers is refused, since it would see no rows', () => {
@@ -177,18 +248,31 @@ describe('an invalid file is reported with the line and the problem', () => {
 
   test('the anonymous consumer and per-consumer rate budgets must name declared consumers', () => {
     const text = `${VALID}identity:\n  anonymousConsumer: nobody\n`;
-    expect(problemsOf(text)).toEqual(['governance.yaml:25: identity.anonymousConsumer "nobody" is not a declared consumer']);
-    expect(problemsOf(withLine(7, '    gold: [{ window: 1s, requests: 200 }]\n  consumers:\n    ghost: [{ window: month, cost: 1 }]'))).toEqual([
-      'governance.yaml:9: rateBudgets.consumers.ghost is not a declared consumer',
+    expect(problemsOf(text)).toEqual([
+      'governance.yaml:25: identity.anonymousConsumer "nobody" is not a declared consumer',
     ]);
+    expect(
+      problemsOf(
+        withLine(
+          7,
+          '    gold: [{ window: 1s, requests: 200 }]\n  consumers:\n    ghost: [{ window: month, cost: 1 }]',
+        ),
+      ),
+    ).toEqual(['governance.yaml:9: rateBudgets.consumers.ghost is not a declared consumer']);
   });
 
   test('a JWT issuer needs exactly one key source, a set secret of HS256 strength, and https keys', () => {
-    const issuer = (fields: string) => `${VALID}identity:\n  jwt:\n    - issuer: https://idp.example.com/\n      audience: switchyard\n${fields}`;
-    expect(problemsOf(issuer('      jwksUrl: https://idp.example.com/jwks\n      secretEnv: JWT_SECRET\n'), { JWT_SECRET: 'x'.repeat(32) })).toEqual([
-      'governance.yaml:26: identity.jwt[0] needs exactly one of jwksUrl or secretEnv',
+    const issuer = (fields: string) =>
+      `${VALID}identity:\n  jwt:\n    - issuer: https://idp.example.com/\n      audience: switchyard\n${fields}`;
+    expect(
+      problemsOf(
+        issuer('      jwksUrl: https://idp.example.com/jwks\n      secretEnv: JWT_SECRET\n'),
+        { JWT_SECRET: 'x'.repeat(32) },
+      ),
+    ).toEqual(['governance.yaml:26: identity.jwt[0] needs exactly one of jwksUrl or secretEnv']);
+    expect(problemsOf(issuer('      secretEnv: JWT_SECRET\n'))).toEqual([
+      'governance.yaml:28: identity.jwt[0].secretEnv names JWT_SECRET, which is not set',
     ]);
-    expect(problemsOf(issuer('      secretEnv: JWT_SECRET\n'))).toEqual(['governance.yaml:28: identity.jwt[0].secretEnv names JWT_SECRET, which is not set']);
     expect(problemsOf(issuer('      secretEnv: JWT_SECRET\n'), { JWT_SECRET: 'short' })).toEqual([
       'governance.yaml:28: identity.jwt[0].secretEnv names JWT_SECRET, which holds fewer than 32 bytes (too short for HS256)',
     ]);
@@ -206,14 +290,20 @@ describe('an invalid file is reported with the line and the problem', () => {
   });
 
   test('YAML that does not parse, or repeats a key, is reported at its line', () => {
-    expect(problemsOf(withLine(16, '    tier: gold\n    tier: gold'))).toEqual(['governance.yaml:17: is not valid YAML: Map keys must be unique']);
+    expect(problemsOf(withLine(16, '    tier: gold\n    tier: gold'))).toEqual([
+      'governance.yaml:17: is not valid YAML: Map keys must be unique',
+    ]);
     const [unclosed] = problemsOf(withLine(12, '    name: [Portal'));
-    expect(unclosed).toMatch(/^governance\.yaml:1[23]: is not valid YAML: Flow sequence .* must .* end with a \]/);
+    expect(unclosed).toMatch(
+      /^governance\.yaml:1[23]: is not valid YAML: Flow sequence .* must .* end with a \]/,
+    );
   });
 
   test('a file of the wrong version or an empty file is refused', () => {
     expect(problemsOf(withLine(1, 'version: 2'))).toEqual(['governance.yaml:1: version must be 1']);
-    expect(problemsOf('# nothing here\n')).toEqual(['governance.yaml:1: the file is empty: expected a mapping starting with `version: 1`']);
+    expect(problemsOf('# nothing here\n')).toEqual([
+      'governance.yaml:1: the file is empty: expected a mapping starting with `version: 1`',
+    ]);
   });
 
   test('a file that cannot be read names the file and the reason', () => {

@@ -9,13 +9,28 @@
  * options); this file only holds what the file may say and how its parts must agree.
  */
 import { readFileSync } from 'node:fs';
-import { isAlias, isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import {
+  isAlias,
+  isMap,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 import { z } from 'zod';
 import { API_KEY_HASH_PATTERN } from './api-keys';
 import { CONSUMER_KINDS, PERSISTED_OPERATION_MODES, type Consumer } from './consumer';
 
 /** The order-to-cash stages a root field may declare with `@tag(name: "stage:<stage>")`. */
-export const ORDER_TO_CASH_STAGES = ['quote', 'order-capture', 'allocation', 'fulfillment', 'invoicing', 'cash-application'] as const;
+export const ORDER_TO_CASH_STAGES = [
+  'quote',
+  'order-capture',
+  'allocation',
+  'fulfillment',
+  'invoicing',
+  'cash-application',
+] as const;
 
 /** An HS256 secret shorter than the hash (256 bits) weakens it (RFC 7518 §3.2). */
 const MIN_SHARED_SECRET_BYTES = 32;
@@ -34,7 +49,10 @@ const jwtIssuerSchema = z
     /** Where the issuer publishes its public keys (RS/PS/ES/EdDSA tokens). */
     jwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     /** The environment variable holding an HS256 shared secret (the file never holds the secret). */
-    secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'must be an environment variable name (A-Z, 0-9, _)' }).optional(),
+    secretEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'must be an environment variable name (A-Z, 0-9, _)' })
+      .optional(),
     /** The claim naming the consumer id. Default `client_id` (RFC 9068). */
     consumerClaim: nonEmpty.default('client_id'),
     /** The claim holding the token's scopes: a space-separated string or a list. Default `scope`. */
@@ -43,9 +61,23 @@ const jwtIssuerSchema = z
     clockToleranceSeconds: z.number().int().min(0).max(300).default(5),
   })
   .superRefine((issuer, ctx) => {
-    if (!issuer.jwksUrl === !issuer.secretEnv) ctx.addIssue({ code: 'custom', path: [], message: 'needs exactly one of jwksUrl or secretEnv' });
-    if (issuer.jwksUrl && new URL(issuer.jwksUrl).protocol === 'http:' && !isLoopback(new URL(issuer.jwksUrl).hostname)) {
-      ctx.addIssue({ code: 'custom', path: ['jwksUrl'], message: 'must be https (plain http only on localhost): keys fetched in the clear can be swapped' });
+    if (!issuer.jwksUrl === !issuer.secretEnv)
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'needs exactly one of jwksUrl or secretEnv',
+      });
+    if (
+      issuer.jwksUrl &&
+      new URL(issuer.jwksUrl).protocol === 'http:' &&
+      !isLoopback(new URL(issuer.jwksUrl).hostname)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['jwksUrl'],
+        message:
+          'must be https (plain http only on localhost): keys fetched in the clear can be swapped',
+      });
     }
   });
 
@@ -57,11 +89,23 @@ const tenantSchema = z.strictObject({
 });
 
 const consumerSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, { error: 'must be 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit' }),
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, {
+    error: 'must be 1-100 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  }),
   name: nonEmpty,
   kind: z.enum(CONSUMER_KINDS),
-  apiKeys: z.array(z.strictObject({ sha256: z.string().regex(API_KEY_HASH_PATTERN, { error: 'must be the lowercase hex SHA-256 of the key (64 characters)' }) })).default([]),
-  scopes: z.array(z.string().regex(/^\S+$/, { error: 'must be a scope name without spaces' })).default([]),
+  apiKeys: z
+    .array(
+      z.strictObject({
+        sha256: z.string().regex(API_KEY_HASH_PATTERN, {
+          error: 'must be the lowercase hex SHA-256 of the key (64 characters)',
+        }),
+      }),
+    )
+    .default([]),
+  scopes: z
+    .array(z.string().regex(/^\S+$/, { error: 'must be a scope name without spaces' }))
+    .default([]),
   tenant: tenantSchema.nullable().default(null),
   tier: nonEmpty,
   persistedOperations: z.enum(PERSISTED_OPERATION_MODES).default('allow'),
@@ -84,15 +128,23 @@ const rateRuleSchema = z
     requests: positiveInt.optional(),
     cost: positiveInt.optional(),
   })
-  .refine((rule) => rule.requests !== undefined || rule.cost !== undefined, { error: 'needs requests, cost or both' });
+  .refine((rule) => rule.requests !== undefined || rule.cost !== undefined, {
+    error: 'needs requests, cost or both',
+  });
 
 /** A contract variant: `@tag` names it keeps (deny by default) and names it removes; at least one of them, no name in both. */
 const contractSchema = z
   .strictObject({ include: z.array(nonEmpty).default([]), exclude: z.array(nonEmpty).default([]) })
   .superRefine((contract, ctx) => {
-    if (contract.include.length === 0 && contract.exclude.length === 0) ctx.addIssue({ code: 'custom', path: [], message: 'needs include, exclude or both' });
+    if (contract.include.length === 0 && contract.exclude.length === 0)
+      ctx.addIssue({ code: 'custom', path: [], message: 'needs include, exclude or both' });
     const both = contract.include.filter((tag) => contract.exclude.includes(tag));
-    if (both.length > 0) ctx.addIssue({ code: 'custom', path: ['exclude'], message: `cannot also include ${both.map((tag) => JSON.stringify(tag)).join(', ')}` });
+    if (both.length > 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['exclude'],
+        message: `cannot also include ${both.map((tag) => JSON.stringify(tag)).join(', ')}`,
+      });
   });
 
 const stageSlaSchema = z.strictObject({ p95Ms: positiveInt, errorRate: z.number().min(0).max(1) });
@@ -104,11 +156,23 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
     .superRefine((issuer, ctx) => {
       if (!issuer.secretEnv) return;
       const secret = env[issuer.secretEnv];
-      if (!secret) ctx.addIssue({ code: 'custom', path: ['secretEnv'], message: `names ${issuer.secretEnv}, which is not set` });
+      if (!secret)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secretEnv'],
+          message: `names ${issuer.secretEnv}, which is not set`,
+        });
       else if (Buffer.byteLength(secret) < MIN_SHARED_SECRET_BYTES)
-        ctx.addIssue({ code: 'custom', path: ['secretEnv'], message: `names ${issuer.secretEnv}, which holds fewer than ${MIN_SHARED_SECRET_BYTES} bytes (too short for HS256)` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['secretEnv'],
+          message: `names ${issuer.secretEnv}, which holds fewer than ${MIN_SHARED_SECRET_BYTES} bytes (too short for HS256)`,
+        });
     })
-    .transform(({ secretEnv, ...issuer }) => ({ ...issuer, secret: secretEnv ? env[secretEnv] : undefined }));
+    .transform(({ secretEnv, ...issuer }) => ({
+      ...issuer,
+      secret: secretEnv ? env[secretEnv] : undefined,
+    }));
 
   return z
     .strictObject({
@@ -120,9 +184,16 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           jwt: z.array(jwtIssuer).default([]),
         })
         .default({ anonymousConsumer: null, jwt: [] }),
-      authorization: z.strictObject({ onUnauthorized: z.enum(['filter', 'reject']).optional() }).optional(),
+      authorization: z
+        .strictObject({ onUnauthorized: z.enum(['filter', 'reject']).optional() })
+        .optional(),
       persistedOperations: z.strictObject({ apq: z.boolean().optional() }).optional(),
-      limits: z.strictObject({ defaultListSize: positiveInt.optional(), tiers: z.record(nonEmpty, tierLimitsSchema).optional() }).optional(),
+      limits: z
+        .strictObject({
+          defaultListSize: positiveInt.optional(),
+          tiers: z.record(nonEmpty, tierLimitsSchema).optional(),
+        })
+        .optional(),
       rateBudgets: z
         .strictObject({
           onStoreUnavailable: z.enum(['local', 'allow', 'deny']).optional(),
@@ -134,7 +205,10 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
       usage: z
         .strictObject({
           flushIntervalMs: positiveInt.optional(),
-          bucket: z.string().regex(bucketPattern, { error: 'must be <n>s, <n>m, <n>h or <n>d' }).optional(),
+          bucket: z
+            .string()
+            .regex(bucketPattern, { error: 'must be <n>s, <n>m, <n>h or <n>d' })
+            .optional(),
           retentionDays: positiveInt.optional(),
           stages: z.partialRecord(z.enum(ORDER_TO_CASH_STAGES), stageSlaSchema).optional(),
         })
@@ -152,7 +226,16 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           audit: moduleSwitch,
           contracts: moduleSwitch,
         })
-        .default({ identity: true, authorization: true, persistedOperations: true, limits: true, rateBudgets: true, usage: true, audit: true, contracts: true }),
+        .default({
+          identity: true,
+          authorization: true,
+          persistedOperations: true,
+          limits: true,
+          rateBudgets: true,
+          usage: true,
+          audit: true,
+          contracts: true,
+        }),
       consumers: z.array(consumerSchema).default([]),
     })
     .superRefine((config, ctx) => {
@@ -161,47 +244,89 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
       config.consumers.forEach((consumer, index) => {
         const at = (...path: (string | number)[]) => ['consumers', index, ...path];
         const earlier = firstIndexOfId.get(consumer.id);
-        if (earlier !== undefined) ctx.addIssue({ code: 'custom', path: at('id'), message: `"${consumer.id}" is already the id of consumers[${earlier}]` });
+        if (earlier !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: at('id'),
+            message: `"${consumer.id}" is already the id of consumers[${earlier}]`,
+          });
         else firstIndexOfId.set(consumer.id, index);
 
         consumer.apiKeys.forEach(({ sha256 }, keyIndex) => {
           const owner = ownerOfKey.get(sha256);
-          if (owner !== undefined) ctx.addIssue({ code: 'custom', path: at('apiKeys', keyIndex, 'sha256'), message: `is already a key of consumer "${owner}"` });
+          if (owner !== undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: at('apiKeys', keyIndex, 'sha256'),
+              message: `is already a key of consumer "${owner}"`,
+            });
           else ownerOfKey.set(sha256, consumer.id);
         });
 
-        for (const [section, tiers] of [['limits', config.limits?.tiers], ['rateBudgets', config.rateBudgets?.tiers]] as const) {
+        for (const [section, tiers] of [
+          ['limits', config.limits?.tiers],
+          ['rateBudgets', config.rateBudgets?.tiers],
+        ] as const) {
           if (tiers && !(consumer.tier in tiers)) {
-            ctx.addIssue({ code: 'custom', path: at('tier'), message: `"${consumer.tier}" is not a tier of ${section}.tiers (${Object.keys(tiers).join(', ') || 'none declared'})` });
+            ctx.addIssue({
+              code: 'custom',
+              path: at('tier'),
+              message: `"${consumer.tier}" is not a tier of ${section}.tiers (${Object.keys(tiers).join(', ') || 'none declared'})`,
+            });
           }
         }
         if (consumer.contract !== null && !(consumer.contract in config.contracts)) {
-          ctx.addIssue({ code: 'custom', path: at('contract'), message: `"${consumer.contract}" is not declared under contracts (${Object.keys(config.contracts).join(', ') || 'none declared'})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: at('contract'),
+            message: `"${consumer.contract}" is not declared under contracts (${Object.keys(config.contracts).join(', ') || 'none declared'})`,
+          });
         }
         const tenantProblem = tenantProblemOf(consumer.kind, consumer.tenant);
-        if (tenantProblem) ctx.addIssue({ code: 'custom', path: at('tenant'), message: tenantProblem });
+        if (tenantProblem)
+          ctx.addIssue({ code: 'custom', path: at('tenant'), message: tenantProblem });
       });
 
       const anonymous = config.identity.anonymousConsumer;
       if (anonymous !== null && !firstIndexOfId.has(anonymous)) {
-        ctx.addIssue({ code: 'custom', path: ['identity', 'anonymousConsumer'], message: `"${anonymous}" is not a declared consumer` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['identity', 'anonymousConsumer'],
+          message: `"${anonymous}" is not a declared consumer`,
+        });
       }
       const issuers = new Set<string>();
       config.identity.jwt.forEach(({ issuer }, index) => {
-        if (issuers.has(issuer)) ctx.addIssue({ code: 'custom', path: ['identity', 'jwt', index, 'issuer'], message: `"${issuer}" is declared twice` });
+        if (issuers.has(issuer))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['identity', 'jwt', index, 'issuer'],
+            message: `"${issuer}" is declared twice`,
+          });
         issuers.add(issuer);
       });
       for (const consumerId of Object.keys(config.rateBudgets?.consumers ?? {})) {
-        if (!firstIndexOfId.has(consumerId)) ctx.addIssue({ code: 'custom', path: ['rateBudgets', 'consumers', consumerId], message: 'is not a declared consumer' });
+        if (!firstIndexOfId.has(consumerId))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['rateBudgets', 'consumers', consumerId],
+            message: 'is not a declared consumer',
+          });
       }
     });
 }
 
 /** Rows are scoped by kind (subgraphs/kit/src/row-scope.ts): a tenant must say what that kind is scoped by. */
-function tenantProblemOf(kind: Consumer['kind'], tenant: { customers: string[]; carriers: string[] } | null): string | null {
-  if (kind === 'distributor' && !tenant?.customers.length) return 'a distributor needs tenant.customers (the accounts it may see); without them it sees no rows';
-  if (kind === '3pl' && !tenant?.carriers.length) return 'a 3pl needs tenant.carriers (the carriers whose shipments it may see); without them it sees no rows';
-  if (kind === 'internal' && tenant !== null) return 'must be null: internal consumers see every row, so a tenant would not restrict anything';
+function tenantProblemOf(
+  kind: Consumer['kind'],
+  tenant: { customers: string[]; carriers: string[] } | null,
+): string | null {
+  if (kind === 'distributor' && !tenant?.customers.length)
+    return 'a distributor needs tenant.customers (the accounts it may see); without them it sees no rows';
+  if (kind === '3pl' && !tenant?.carriers.length)
+    return 'a 3pl needs tenant.carriers (the carriers whose shipments it may see); without them it sees no rows';
+  if (kind === 'internal' && tenant !== null)
+    return 'must be null: internal consumers see every row, so a tenant would not restrict anything';
   return null;
 }
 
@@ -223,7 +348,14 @@ export class GovernanceConfigError extends Error {
     readonly source: string,
     readonly problems: ConfigProblem[],
   ) {
-    super(problems.map((problem) => `${source}:${problem.line}: ${[problem.path, problem.message].filter(Boolean).join(' ')}`).join('\n'));
+    super(
+      problems
+        .map(
+          (problem) =>
+            `${source}:${problem.line}: ${[problem.path, problem.message].filter(Boolean).join(' ')}`,
+        )
+        .join('\n'),
+    );
     this.name = 'GovernanceConfigError';
   }
 }
@@ -243,26 +375,48 @@ export function parseGovernanceConfig(text: string, options: ParseOptions = {}):
   if (document.errors.length > 0) {
     throw new GovernanceConfigError(
       source,
-      document.errors.map((error) => ({ line: lineCounter.linePos(error.pos[0]).line, path: '', message: `is not valid YAML: ${firstLine(error.message)}` })),
+      document.errors.map((error) => ({
+        line: lineCounter.linePos(error.pos[0]).line,
+        path: '',
+        message: `is not valid YAML: ${firstLine(error.message)}`,
+      })),
     );
   }
   const data: unknown = document.toJS({ maxAliasCount: 100 });
-  if (data === null || data === undefined) throw new GovernanceConfigError(source, [{ line: 1, path: '', message: 'the file is empty: expected a mapping starting with `version: 1`' }]);
+  if (data === null || data === undefined)
+    throw new GovernanceConfigError(source, [
+      {
+        line: 1,
+        path: '',
+        message: 'the file is empty: expected a mapping starting with `version: 1`',
+      },
+    ]);
 
   const result = governanceConfigSchema(options.env ?? {}).safeParse(data);
   if (result.success) return result.data;
-  const problems = result.error.issues.flatMap((issue) => located(issue, data, document, lineCounter));
+  const problems = result.error.issues.flatMap((issue) =>
+    located(issue, data, document, lineCounter),
+  );
   problems.sort((a, b) => a.line - b.line);
   throw new GovernanceConfigError(source, problems);
 }
 
 /** Reads and validates a governance config file, resolving `secretEnv` names from `env`. */
-export function loadGovernanceConfig(file: string, env: NodeJS.ProcessEnv = process.env): GovernanceConfig {
+export function loadGovernanceConfig(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+): GovernanceConfig {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new GovernanceConfigError(file, [{ line: 1, path: '', message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }]);
+    throw new GovernanceConfigError(file, [
+      {
+        line: 1,
+        path: '',
+        message: `cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+      },
+    ]);
   }
   return parseGovernanceConfig(text, { source: file, env });
 }
@@ -276,7 +430,10 @@ export interface RegisteredConsumer {
 /** The config's consumers in the gateway's consumer model (`tenant.customers` → `tenant.customerIds`). */
 export function registeredConsumersOf(config: GovernanceConfig): RegisteredConsumer[] {
   return config.consumers.map(({ apiKeys, tenant, ...consumer }) => ({
-    consumer: { ...consumer, tenant: tenant && { customerIds: tenant.customers, carrierIds: tenant.carriers } },
+    consumer: {
+      ...consumer,
+      tenant: tenant && { customerIds: tenant.customers, carrierIds: tenant.carriers },
+    },
     apiKeySha256: apiKeys.map((key) => key.sha256),
   }));
 }
@@ -286,25 +443,45 @@ export function registeredConsumersOf(config: GovernanceConfig): RegisteredConsu
 type Issue = z.core.$ZodIssue;
 type PathSegment = PropertyKey;
 
-function located(issue: Issue, data: unknown, document: Document, lineCounter: LineCounter): ConfigProblem[] {
+function located(
+  issue: Issue,
+  data: unknown,
+  document: Document,
+  lineCounter: LineCounter,
+): ConfigProblem[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => {
       const path = [...issue.path, key];
-      return { line: lineOf(document, lineCounter, path), path: formatPath(path), message: 'is not a known setting' };
+      return {
+        line: lineOf(document, lineCounter, path),
+        path: formatPath(path),
+        message: 'is not a known setting',
+      };
     });
   }
-  return [{ line: lineOf(document, lineCounter, issue.path), path: formatPath(issue.path), message: describe(issue, valueAt(data, issue.path)) }];
+  return [
+    {
+      line: lineOf(document, lineCounter, issue.path),
+      path: formatPath(issue.path),
+      message: describe(issue, valueAt(data, issue.path)),
+    },
+  ];
 }
 
 /** A problem in words a config author acts on. */
 function describe(issue: Issue, value: unknown): string {
   switch (issue.code) {
     case 'invalid_type':
-      return value === undefined ? 'is required' : `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${describeValue(value)}`;
+      return value === undefined
+        ? 'is required'
+        : `must be ${EXPECTED[issue.expected] ?? issue.expected}, not ${describeValue(value)}`;
     case 'invalid_value':
-      return issue.values.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${issue.values.join(', ')}`;
+      return issue.values.length === 1
+        ? `must be ${JSON.stringify(issue.values[0])}`
+        : `must be one of ${issue.values.join(', ')}`;
     case 'too_small':
-      if (issue.origin === 'array') return `must have at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`;
+      if (issue.origin === 'array')
+        return `must have at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`;
       if (issue.origin === 'string') return 'must not be empty';
       return `must be ${issue.inclusive ? 'at least' : 'greater than'} ${issue.minimum}`;
     case 'too_big':
@@ -332,7 +509,13 @@ const EXPECTED: Record<string, string> = {
 };
 
 function describeUnion(issue: Extract<Issue, { code: 'invalid_union' }>): string {
-  const expected = new Set(issue.errors.flatMap((branch) => branch.flatMap((inner) => (inner.code === 'invalid_type' ? [EXPECTED[inner.expected] ?? inner.expected] : []))));
+  const expected = new Set(
+    issue.errors.flatMap((branch) =>
+      branch.flatMap((inner) =>
+        inner.code === 'invalid_type' ? [EXPECTED[inner.expected] ?? inner.expected] : [],
+      ),
+    ),
+  );
   return expected.size > 0 ? [...expected].join(' or ') : 'a valid value';
 }
 
@@ -353,13 +536,20 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
 }
 
 /** The line of the deepest node of `path` present in the document (the key's line for a mapping entry). */
-function lineOf(document: Document, lineCounter: LineCounter, path: readonly PathSegment[]): number {
+function lineOf(
+  document: Document,
+  lineCounter: LineCounter,
+  path: readonly PathSegment[],
+): number {
   let node: unknown = document.contents;
   let offset = (document.contents as YamlNode | null)?.range?.[0] ?? 0;
   for (const segment of path) {
     if (isAlias(node)) node = node.resolve(document);
     if (isMap(node)) {
-      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === segment || item.key === segment);
+      const pair = node.items.find(
+        (item) =>
+          (item.key as { value?: unknown } | null)?.value === segment || item.key === segment,
+      );
       if (!pair) break;
       offset = (pair.key as YamlNode | null)?.range?.[0] ?? offset;
       node = pair.value;

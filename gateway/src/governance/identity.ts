@@ -6,12 +6,24 @@
  * anonymous consumer, or UNAUTHENTICATED. Refusals say precisely what is wrong and never echo a
  * credential. Also enforces a consumer's requireClientName / requireOperationName.
  */
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { LRUCache } from 'lru-cache';
 import { ApiKeyIndex } from './api-keys';
 import type { Consumer } from './consumer';
 import { GovernanceCode, GovernanceError } from './errors';
-import { registeredConsumersOf, type GovernanceConfig, type RegisteredConsumer } from './governance-config';
+import {
+  registeredConsumersOf,
+  type GovernanceConfig,
+  type RegisteredConsumer,
+} from './governance-config';
 import type { GovernanceModule, GovernedRequest } from './module';
 
 export const API_KEY_HEADER = 'x-api-key';
@@ -48,19 +60,41 @@ export interface Identifier {
    * missing, unknown or invalid credentials, BAD_REQUEST (400) for both a key and a token.
    * `allowAnonymous: false` refuses a request without credentials even when an anonymous consumer is configured.
    */
-  identify(headers: Record<string, string | string[] | undefined>, options?: { allowAnonymous?: boolean }): Promise<Consumer>;
+  identify(
+    headers: Record<string, string | string[] | undefined>,
+    options?: { allowAnonymous?: boolean },
+  ): Promise<Consumer>;
   /** The same answer, synchronously when it can be (an API key, no credentials); a promise for a bearer token, whose keys may have to be fetched. */
-  consumerOf(headers: Record<string, string | string[] | undefined>, options?: { allowAnonymous?: boolean }): Consumer | Promise<Consumer>;
+  consumerOf(
+    headers: Record<string, string | string[] | undefined>,
+    options?: { allowAnonymous?: boolean },
+  ): Consumer | Promise<Consumer>;
 }
 
 /** The identity module's options from the governance config file. */
 export function identityOptionsOf(config: GovernanceConfig): IdentityOptions {
-  return { consumers: registeredConsumersOf(config), anonymousConsumer: config.identity.anonymousConsumer, jwt: config.identity.jwt };
+  return {
+    consumers: registeredConsumersOf(config),
+    anonymousConsumer: config.identity.anonymousConsumer,
+    jwt: config.identity.jwt,
+  };
 }
 
 /** Consumers derived from tokens kept (per consumer, granted scopes and subject); beyond, the least recent is derived again. */
 const TOKEN_CONSUMERS_KEPT = 10_000;
-const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA', 'Ed25519'];
+const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+  'Ed25519',
+];
 const SHARED_SECRET_ALGORITHMS = ['HS256'];
 
 interface TrustedIssuer {
@@ -71,11 +105,22 @@ interface TrustedIssuer {
 
 /** The credential checks, shared by the identity module (GraphQL requests) and admin authentication. */
 export function createIdentifier(options: IdentityOptions): Identifier {
-  const consumers = new Map(options.consumers.map(({ consumer }) => [consumer.id, freeze(consumer)]));
-  const apiKeys = new ApiKeyIndex(options.consumers.flatMap(({ consumer, apiKeySha256 }) => apiKeySha256.map((sha256) => ({ sha256, consumerId: consumer.id }))));
+  const consumers = new Map(
+    options.consumers.map(({ consumer }) => [consumer.id, freeze(consumer)]),
+  );
+  const apiKeys = new ApiKeyIndex(
+    options.consumers.flatMap(({ consumer, apiKeySha256 }) =>
+      apiKeySha256.map((sha256) => ({ sha256, consumerId: consumer.id })),
+    ),
+  );
   const anonymous = options.anonymousConsumer ? consumers.get(options.anonymousConsumer) : null;
-  if (options.anonymousConsumer && !anonymous) throw new Error(`identity: the anonymous consumer "${options.anonymousConsumer}" is not a declared consumer`);
-  const issuers = new Map((options.jwt ?? []).map((issuer) => [issuer.issuer, trustedIssuer(issuer)]));
+  if (options.anonymousConsumer && !anonymous)
+    throw new Error(
+      `identity: the anonymous consumer "${options.anonymousConsumer}" is not a declared consumer`,
+    );
+  const issuers = new Map(
+    (options.jwt ?? []).map((issuer) => [issuer.issuer, trustedIssuer(issuer)]),
+  );
   // One object per (consumer, granted scopes, subject), however many tokens carry them: what is
   // derived per consumer object downstream (its signed identity, its authorization caller) is then
   // derived once, not for every token.
@@ -89,10 +134,19 @@ export function createIdentifier(options: IdentityOptions): Identifier {
     } catch {
       throw unauthenticated('malformed-token', 'The bearer token is not a well-formed JWT');
     }
-    if (issuers.size === 0) throw unauthenticated('untrusted-issuer', 'This gateway trusts no JWT issuer; identify with an x-api-key instead');
+    if (issuers.size === 0)
+      throw unauthenticated(
+        'untrusted-issuer',
+        'This gateway trusts no JWT issuer; identify with an x-api-key instead',
+      );
     const trusted = typeof claims.iss === 'string' ? issuers.get(claims.iss) : undefined;
     if (!trusted) {
-      throw unauthenticated('untrusted-issuer', typeof claims.iss === 'string' ? `The bearer token's issuer ${quoted(claims.iss)} is not trusted` : 'The bearer token has no iss claim');
+      throw unauthenticated(
+        'untrusted-issuer',
+        typeof claims.iss === 'string'
+          ? `The bearer token's issuer ${quoted(claims.iss)} is not trusted`
+          : 'The bearer token has no iss claim',
+      );
     }
     const { options: issuer } = trusted;
 
@@ -112,16 +166,31 @@ export function createIdentifier(options: IdentityOptions): Identifier {
     const consumerClaim = issuer.consumerClaim ?? 'client_id';
     const consumerId = payload[consumerClaim];
     if (typeof consumerId !== 'string' || consumerId === '') {
-      throw unauthenticated('unknown-consumer', `The bearer token has no ${quoted(consumerClaim)} claim naming its consumer`);
+      throw unauthenticated(
+        'unknown-consumer',
+        `The bearer token has no ${quoted(consumerClaim)} claim naming its consumer`,
+      );
     }
     const consumer = consumers.get(consumerId);
-    if (!consumer) throw unauthenticated('unknown-consumer', `The bearer token names consumer ${quoted(consumerId)}, which is not registered`);
+    if (!consumer)
+      throw unauthenticated(
+        'unknown-consumer',
+        `The bearer token names consumer ${quoted(consumerId)}, which is not registered`,
+      );
     const granted = new Set(scopesOf(payload, issuer.scopesClaim ?? 'scope'));
     const scopes = consumer.scopes.filter((scope) => granted.has(scope));
     const principal = typeof payload.sub === 'string' ? payload.sub : undefined;
     const key = JSON.stringify([consumer.id, principal ?? null, scopes]);
     let derived = tokenConsumers.get(key);
-    if (!derived) tokenConsumers.set(key, (derived = freeze({ ...consumer, scopes, ...(principal !== undefined ? { principal } : {}) })));
+    if (!derived)
+      tokenConsumers.set(
+        key,
+        (derived = freeze({
+          ...consumer,
+          scopes,
+          ...(principal !== undefined ? { principal } : {}),
+        })),
+      );
     return derived;
   }
 
@@ -129,23 +198,35 @@ export function createIdentifier(options: IdentityOptions): Identifier {
     const apiKey = single(headers[API_KEY_HEADER], API_KEY_HEADER);
     const authorization = single(headers.authorization, 'authorization');
     if (apiKey !== undefined && authorization !== undefined) {
-      throw new GovernanceError(GovernanceCode.BAD_REQUEST, 'Send either an x-api-key or an Authorization bearer token, not both: the consumer would be ambiguous', {
-        status: 400,
-        details: { reason: 'ambiguous-credentials' },
-      });
+      throw new GovernanceError(
+        GovernanceCode.BAD_REQUEST,
+        'Send either an x-api-key or an Authorization bearer token, not both: the consumer would be ambiguous',
+        {
+          status: 400,
+          details: { reason: 'ambiguous-credentials' },
+        },
+      );
     }
     if (apiKey !== undefined) {
       const consumerId = apiKeys.consumerOf(apiKey);
-      if (consumerId === null) throw unauthenticated('unregistered-key', 'The x-api-key is not registered');
+      if (consumerId === null)
+        throw unauthenticated('unregistered-key', 'The x-api-key is not registered');
       return consumers.get(consumerId)!;
     }
     if (authorization !== undefined) {
       const match = /^Bearer +([^\s]+) *$/i.exec(authorization);
-      if (!match) throw unauthenticated('malformed-authorization', 'The Authorization header must be "Bearer <token>"');
+      if (!match)
+        throw unauthenticated(
+          'malformed-authorization',
+          'The Authorization header must be "Bearer <token>"',
+        );
       return consumerOfToken(match[1]);
     }
     if (anonymous && allowAnonymous) return anonymous;
-    throw unauthenticated('missing-credentials', 'No credentials: send an x-api-key header or an Authorization bearer token');
+    throw unauthenticated(
+      'missing-credentials',
+      'No credentials: send an x-api-key header or an Authorization bearer token',
+    );
   };
   return { identify: async (headers, options) => consumerOf(headers, options), consumerOf };
 }
@@ -161,10 +242,14 @@ export function createIdentityModule(options: IdentityOptions): IdentityModule {
   function admit(request: GovernedRequest, consumer: Consumer): void {
     request.context.consumer = consumer;
     if (consumer.requireClientName && !request.context.client.name) {
-      throw new GovernanceError(GovernanceCode.CLIENT_NAME_REQUIRED, `Consumer "${consumer.id}" must name its client in the apollographql-client-name header`, {
-        status: 400,
-        details: { consumer: consumer.id, header: 'apollographql-client-name' },
-      });
+      throw new GovernanceError(
+        GovernanceCode.CLIENT_NAME_REQUIRED,
+        `Consumer "${consumer.id}" must name its client in the apollographql-client-name header`,
+        {
+          status: 400,
+          details: { consumer: consumer.id, header: 'apollographql-client-name' },
+        },
+      );
     }
   }
   return {
@@ -172,24 +257,30 @@ export function createIdentityModule(options: IdentityOptions): IdentityModule {
     identifier,
     onRequest(request) {
       const consumer = identifier.consumerOf(request.headers);
-      if (consumer instanceof Promise) return consumer.then((identified) => admit(request, identified));
+      if (consumer instanceof Promise)
+        return consumer.then((identified) => admit(request, identified));
       admit(request, consumer);
     },
     operation: {
       // The resolved operation covers every form: a body operationName, a single named operation, a persisted document.
       didResolveOperation({ contextValue: { consumer }, operation }) {
         if (!consumer?.requireOperationName || operation?.name) return;
-        throw new GovernanceError(GovernanceCode.OPERATION_NAME_REQUIRED, `Consumer "${consumer.id}" must name its operations (query Name { ... })`, {
-          status: 400,
-          details: { consumer: consumer.id },
-        });
+        throw new GovernanceError(
+          GovernanceCode.OPERATION_NAME_REQUIRED,
+          `Consumer "${consumer.id}" must name its operations (query Name { ... })`,
+          {
+            status: 400,
+            details: { consumer: consumer.id },
+          },
+        );
       },
     },
   };
 }
 
 function trustedIssuer(options: JwtIssuerOptions): TrustedIssuer {
-  if (!options.jwksUrl === !options.secret) throw new Error(`identity: issuer ${options.issuer} needs exactly one of jwksUrl or secret`);
+  if (!options.jwksUrl === !options.secret)
+    throw new Error(`identity: issuer ${options.issuer} needs exactly one of jwksUrl or secret`);
   if (options.jwksUrl) {
     const jwks = createRemoteJWKSet(new URL(options.jwksUrl));
     // Failing to fetch keys is the issuer's outage, not the caller's bad token: told apart below.
@@ -197,13 +288,21 @@ function trustedIssuer(options: JwtIssuerOptions): TrustedIssuer {
       try {
         return await jwks(header, token);
       } catch (error) {
-        if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+        if (
+          error instanceof errors.JWKSNoMatchingKey ||
+          error instanceof errors.JWKSMultipleMatchingKeys
+        )
+          throw error;
         throw new KeysUnavailable(error);
       }
     };
     return { options, key, algorithms: ASYMMETRIC_ALGORITHMS };
   }
-  return { options, key: new TextEncoder().encode(options.secret), algorithms: SHARED_SECRET_ALGORITHMS };
+  return {
+    options,
+    key: new TextEncoder().encode(options.secret),
+    algorithms: SHARED_SECRET_ALGORITHMS,
+  };
 }
 
 class KeysUnavailable extends Error {
@@ -213,41 +312,90 @@ class KeysUnavailable extends Error {
 }
 
 /** A precise refusal of a token that did not verify; the token itself is never part of it. */
-function tokenRefusal(error: unknown, issuer: JwtIssuerOptions, algorithms: string[], token: string): GovernanceError {
+function tokenRefusal(
+  error: unknown,
+  issuer: JwtIssuerOptions,
+  algorithms: string[],
+  token: string,
+): GovernanceError {
   const name = quoted(issuer.issuer);
   if (error instanceof KeysUnavailable) {
-    return new GovernanceError(GovernanceCode.IDENTITY_PROVIDER_UNAVAILABLE, `The signing keys of issuer ${name} could not be fetched; try again`, {
-      status: 503,
-      headers: { 'retry-after': '5' },
-      details: { reason: 'keys-unavailable' },
-    });
+    return new GovernanceError(
+      GovernanceCode.IDENTITY_PROVIDER_UNAVAILABLE,
+      `The signing keys of issuer ${name} could not be fetched; try again`,
+      {
+        status: 503,
+        headers: { 'retry-after': '5' },
+        details: { reason: 'keys-unavailable' },
+      },
+    );
   }
   if (error instanceof errors.JWTExpired) {
     const exp = error.payload.exp;
-    return unauthenticated('expired', typeof exp === 'number' ? `The bearer token expired at ${new Date(exp * 1000).toISOString()}` : 'The bearer token has expired');
+    return unauthenticated(
+      'expired',
+      typeof exp === 'number'
+        ? `The bearer token expired at ${new Date(exp * 1000).toISOString()}`
+        : 'The bearer token has expired',
+    );
   }
   if (error instanceof errors.JWTClaimValidationFailed) {
     const { claim, payload } = error;
-    if (claim === 'aud') return unauthenticated('wrong-audience', `The bearer token's audience ${audienceText(payload.aud)} does not include ${[issuer.audience].flat().map(quoted).join(' or ')}`);
-    if (claim === 'nbf' && typeof payload.nbf === 'number') return unauthenticated('not-yet-valid', `The bearer token is not valid before ${new Date(payload.nbf * 1000).toISOString()}`);
-    if (claim === 'exp') return unauthenticated('no-expiry', 'The bearer token has no valid exp claim: tokens must expire');
-    return unauthenticated('invalid-claim', `The bearer token's ${claim} claim is invalid (${error.reason})`);
+    if (claim === 'aud')
+      return unauthenticated(
+        'wrong-audience',
+        `The bearer token's audience ${audienceText(payload.aud)} does not include ${[issuer.audience].flat().map(quoted).join(' or ')}`,
+      );
+    if (claim === 'nbf' && typeof payload.nbf === 'number')
+      return unauthenticated(
+        'not-yet-valid',
+        `The bearer token is not valid before ${new Date(payload.nbf * 1000).toISOString()}`,
+      );
+    if (claim === 'exp')
+      return unauthenticated(
+        'no-expiry',
+        'The bearer token has no valid exp claim: tokens must expire',
+      );
+    return unauthenticated(
+      'invalid-claim',
+      `The bearer token's ${claim} claim is invalid (${error.reason})`,
+    );
   }
-  if (error instanceof errors.JWSSignatureVerificationFailed) return unauthenticated('bad-signature', `The bearer token's signature does not verify with the keys of issuer ${name}`);
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) {
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return unauthenticated(
+      'bad-signature',
+      `The bearer token's signature does not verify with the keys of issuer ${name}`,
+    );
+  if (
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys
+  ) {
     const { kid } = safeHeader(token);
-    return unauthenticated('unknown-signing-key', `No signing key of issuer ${name} matches the bearer token${kid ? ` (kid ${quoted(kid)})` : ''}`);
+    return unauthenticated(
+      'unknown-signing-key',
+      `No signing key of issuer ${name} matches the bearer token${kid ? ` (kid ${quoted(kid)})` : ''}`,
+    );
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
     const { alg } = safeHeader(token);
-    return unauthenticated('algorithm-not-allowed', `The bearer token is signed with ${alg ? quoted(alg) : 'an algorithm'}, which issuer ${name} does not use (accepted: ${algorithms.join(', ')})`);
+    return unauthenticated(
+      'algorithm-not-allowed',
+      `The bearer token is signed with ${alg ? quoted(alg) : 'an algorithm'}, which issuer ${name} does not use (accepted: ${algorithms.join(', ')})`,
+    );
   }
   return unauthenticated('malformed-token', 'The bearer token is not a well-formed JWT');
 }
 
 function unauthenticated(reason: string, message: string): GovernanceError {
-  const challenge = reason === 'missing-credentials' ? 'Bearer realm="switchyard"' : 'Bearer realm="switchyard", error="invalid_token"';
-  return new GovernanceError(GovernanceCode.UNAUTHENTICATED, message, { status: 401, headers: { 'www-authenticate': challenge }, details: { reason } });
+  const challenge =
+    reason === 'missing-credentials'
+      ? 'Bearer realm="switchyard"'
+      : 'Bearer realm="switchyard", error="invalid_token"';
+  return new GovernanceError(GovernanceCode.UNAUTHENTICATED, message, {
+    status: 401,
+    headers: { 'www-authenticate': challenge },
+    details: { reason },
+  });
 }
 
 /** The token's scopes: `scope` as an OAuth space-separated string, or a list (as `scp` often is). */
@@ -256,13 +404,21 @@ function scopesOf(payload: JWTPayload, claim: string): string[] {
   if (value === undefined) return [];
   if (typeof value === 'string') return value.split(/\s+/).filter(Boolean);
   if (Array.isArray(value) && value.every((scope) => typeof scope === 'string')) return value;
-  throw unauthenticated('invalid-claim', `The bearer token's ${quoted(claim)} claim must be a space-separated string or a list of strings`);
+  throw unauthenticated(
+    'invalid-claim',
+    `The bearer token's ${quoted(claim)} claim must be a space-separated string or a list of strings`,
+  );
 }
 
 /** One header value; a repeated credential header is refused rather than guessed between. */
 function single(value: string | string[] | undefined, header: string): string | undefined {
   if (Array.isArray(value)) {
-    if (value.length > 1) throw new GovernanceError(GovernanceCode.BAD_REQUEST, `Send one ${header} header, not ${value.length}`, { status: 400, details: { reason: 'repeated-credentials' } });
+    if (value.length > 1)
+      throw new GovernanceError(
+        GovernanceCode.BAD_REQUEST,
+        `Send one ${header} header, not ${value.length}`,
+        { status: 400, details: { reason: 'repeated-credentials' } },
+      );
     value = value[0];
   }
   return value === undefined || value === '' ? undefined : value;
@@ -271,7 +427,10 @@ function single(value: string | string[] | undefined, header: string): string | 
 function safeHeader(token: string): { kid?: string; alg?: string } {
   try {
     const { kid, alg } = decodeProtectedHeader(token);
-    return { kid: typeof kid === 'string' ? kid : undefined, alg: typeof alg === 'string' ? alg : undefined };
+    return {
+      kid: typeof kid === 'string' ? kid : undefined,
+      alg: typeof alg === 'string' ? alg : undefined,
+    };
   } catch {
     return {};
   }
@@ -279,7 +438,10 @@ function safeHeader(token: string): { kid?: string; alg?: string } {
 
 function audienceText(aud: unknown): string {
   if (aud === undefined) return '(none)';
-  return [aud].flat().map((value) => quoted(String(value))).join(', ');
+  return [aud]
+    .flat()
+    .map((value) => quoted(String(value)))
+    .join(', ');
 }
 
 /** Token claims are the caller's text: quoted and cut short, so a refusal cannot be made to carry a payload. */
@@ -289,6 +451,15 @@ function quoted(text: string): string {
 
 /** A read-only copy: every request of a consumer shares it, so no module may change it for the others. */
 function freeze(consumer: Consumer): Consumer {
-  const tenant = consumer.tenant && Object.freeze({ customerIds: Object.freeze([...consumer.tenant.customerIds]), carrierIds: Object.freeze([...consumer.tenant.carrierIds]) });
-  return Object.freeze({ ...consumer, scopes: Object.freeze([...consumer.scopes]), tenant }) as Consumer;
+  const tenant =
+    consumer.tenant &&
+    Object.freeze({
+      customerIds: Object.freeze([...consumer.tenant.customerIds]),
+      carrierIds: Object.freeze([...consumer.tenant.carrierIds]),
+    });
+  return Object.freeze({
+    ...consumer,
+    scopes: Object.freeze([...consumer.scopes]),
+    tenant,
+  }) as Consumer;
 }

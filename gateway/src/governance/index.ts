@@ -31,10 +31,15 @@ export interface Governance {
  * Rate budgets come before the contract check so that a flood of documents is counted before any
  * of them is parsed.
  */
-export function createGovernance(config: GovernanceConfig, deps: { supergraph: SupergraphSource; store: GovernanceStore; logLevel: string }): Governance {
+export function createGovernance(
+  config: GovernanceConfig,
+  deps: { supergraph: SupergraphSource; store: GovernanceStore; logLevel: string },
+): Governance {
   const { supergraph, store } = deps;
   const on = config.modules;
-  const consumers = new Map<string, Consumer>(registeredConsumersOf(config).map(({ consumer }) => [consumer.id, consumer]));
+  const consumers = new Map<string, Consumer>(
+    registeredConsumersOf(config).map(({ consumer }) => [consumer.id, consumer]),
+  );
   const logger = createLogger(deps.logLevel === 'silent' ? 'silent' : deps.logLevel);
   const warn = (what: string) => (error: unknown) => logger.warn({ err: error }, what);
 
@@ -43,9 +48,21 @@ export function createGovernance(config: GovernanceConfig, deps: { supergraph: S
   const identityOptions = identityOptionsOf(config);
   const identity = on.identity ? createIdentityModule(identityOptions) : null;
   const contracts = on.contracts
-    ? createContractsModule({ contracts: config.contracts }, { supergraph, onContractProblem: (contract, problem) => logger.warn({ contract }, problem) })
+    ? createContractsModule(
+        { contracts: config.contracts },
+        {
+          supergraph,
+          onContractProblem: (contract, problem) => logger.warn({ contract }, problem),
+        },
+      )
     : null;
-  const usage = on.usage ? createUsageModule(config.usage ?? {}, { store, supergraph, onFlushError: warn('usage flush failed; kept for the next flush') }) : null;
+  const usage = on.usage
+    ? createUsageModule(config.usage ?? {}, {
+        store,
+        supergraph,
+        onFlushError: warn('usage flush failed; kept for the next flush'),
+      })
+    : null;
 
   const modules: (GovernanceModule | null)[] = [
     metrics,
@@ -56,24 +73,52 @@ export function createGovernance(config: GovernanceConfig, deps: { supergraph: S
           store,
           supergraph,
           // With the contracts module off, a contract consumer is served (and registers against) the whole API schema.
-          contractSchema: (consumer) => (contracts && consumer.contract ? contracts.schemaOf(consumer.contract) : supergraph.apiSchema()),
+          contractSchema: (consumer) =>
+            contracts && consumer.contract
+              ? contracts.schemaOf(consumer.contract)
+              : supergraph.apiSchema(),
           consumer: (id) => consumers.get(id) ?? null,
           onStoreError: warn('persisted operations store error'),
         })
       : null,
     on.rateBudgets
       ? createRateBudgetModule(
-          { tiers: config.rateBudgets?.tiers ?? {}, consumers: config.rateBudgets?.consumers, leaseSize: config.rateBudgets?.leaseSize, onStoreUnavailable: config.rateBudgets?.onStoreUnavailable },
-          { store, findConsumer: (id) => consumers.get(id), onStoreUnavailable: warn('rate budget store unavailable') },
+          {
+            tiers: config.rateBudgets?.tiers ?? {},
+            consumers: config.rateBudgets?.consumers,
+            leaseSize: config.rateBudgets?.leaseSize,
+            onStoreUnavailable: config.rateBudgets?.onStoreUnavailable,
+          },
+          {
+            store,
+            findConsumer: (id) => consumers.get(id),
+            onStoreUnavailable: warn('rate budget store unavailable'),
+          },
         )
       : null,
     contracts,
-    on.limits ? createOperationLimitsModule({ tiers: config.limits?.tiers ?? {}, defaultListSize: config.limits?.defaultListSize }, { supergraph }) : null,
+    on.limits
+      ? createOperationLimitsModule(
+          { tiers: config.limits?.tiers ?? {}, defaultListSize: config.limits?.defaultListSize },
+          { supergraph },
+        )
+      : null,
     on.authorization
-      ? createFieldAuthorizationModule({ onUnauthorized: config.authorization?.onUnauthorized, anonymousConsumer: config.identity?.anonymousConsumer ?? null }, { supergraph })
+      ? createFieldAuthorizationModule(
+          {
+            onUnauthorized: config.authorization?.onUnauthorized,
+            anonymousConsumer: config.identity?.anonymousConsumer ?? null,
+          },
+          { supergraph },
+        )
       : null,
     usage,
-    on.audit ? createAuditLogModule(config.audit ?? {}, { store, onWriteError: warn('audit record not written yet') }) : null,
+    on.audit
+      ? createAuditLogModule(config.audit ?? {}, {
+          store,
+          onWriteError: warn('audit record not written yet'),
+        })
+      : null,
   ];
   const active = modules.filter((module): module is GovernanceModule => module !== null);
 

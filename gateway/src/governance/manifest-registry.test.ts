@@ -19,27 +19,62 @@ const PARTNER = buildSchema(`
 `);
 
 const consumer = (id: string, contract: string | null = null): Consumer => ({
-  id, name: id, kind: 'distributor', scopes: [], tenant: null, tier: 'bronze', persistedOperations: 'persisted-only', contract, requireClientName: false, requireOperationName: false,
+  id,
+  name: id,
+  kind: 'distributor',
+  scopes: [],
+  tenant: null,
+  tier: 'bronze',
+  persistedOperations: 'persisted-only',
+  contract,
+  requireClientName: false,
+  requireOperationName: false,
 });
-const entry = (body: string, name: string, type = 'query') => ({ id: operationId(body), name, type, body });
-const manifest = (...operations: unknown[]) => ({ format: 'apollo-persisted-query-manifest', version: 1, operations });
+const entry = (body: string, name: string, type = 'query') => ({
+  id: operationId(body),
+  name,
+  type,
+  body,
+});
+const manifest = (...operations: unknown[]) => ({
+  format: 'apollo-persisted-query-manifest',
+  version: 1,
+  operations,
+});
 
-const ORDER = 'query Order($id: ID!) { order(id: $id) { id status customer { ...Who } } } fragment Who on Customer { name }';
+const ORDER =
+  'query Order($id: ID!) { order(id: $id) { id status customer { ...Who } } } fragment Who on Customer { name }';
 const CREDIT = 'query Credit($id: ID!) { customer(id: $id) { creditLimit } }';
 const RELEASE = 'mutation Release($id: ID!) { releaseHold(orderId: $id) { id status } }';
 
 function registryOn(store: GovernanceStore, now = () => Date.parse('2026-11-01T00:00:00Z')) {
-  return new ManifestRegistry({}, { store, supergraph: { apiSchema: () => API }, contractSchema: () => PARTNER, now });
+  return new ManifestRegistry(
+    {},
+    { store, supergraph: { apiSchema: () => API }, contractSchema: () => PARTNER, now },
+  );
 }
 
 describe('manifest registry', () => {
   test('registers every operation of a valid manifest and lists them by name, without bodies', async () => {
     const registry = registryOn(createMemoryStore());
-    const result = await registry.register(consumer('acme'), manifest(entry(RELEASE, 'Release', 'mutation'), entry(ORDER, 'Order')));
+    const result = await registry.register(
+      consumer('acme'),
+      manifest(entry(RELEASE, 'Release', 'mutation'), entry(ORDER, 'Order')),
+    );
     expect(result).toEqual({ ok: true, received: 2, added: 2, unchanged: 0, total: 2 });
     expect(await registry.list('acme')).toEqual([
-      { id: operationId(ORDER), name: 'Order', type: 'query', registeredAt: '2026-11-01T00:00:00.000Z' },
-      { id: operationId(RELEASE), name: 'Release', type: 'mutation', registeredAt: '2026-11-01T00:00:00.000Z' },
+      {
+        id: operationId(ORDER),
+        name: 'Order',
+        type: 'query',
+        registeredAt: '2026-11-01T00:00:00.000Z',
+      },
+      {
+        id: operationId(RELEASE),
+        name: 'Release',
+        type: 'mutation',
+        registeredAt: '2026-11-01T00:00:00.000Z',
+      },
     ]);
     expect(await registry.list('someone-else')).toEqual([]);
   });
@@ -47,7 +82,12 @@ describe('manifest registry', () => {
   test('registering again adds new operations and keeps the ones already there', async () => {
     const registry = registryOn(createMemoryStore());
     await registry.register(consumer('acme'), manifest(entry(ORDER, 'Order')));
-    expect(await registry.register(consumer('acme'), manifest(entry(ORDER, 'Order'), entry(RELEASE, 'Release', 'mutation')))).toEqual({ ok: true, received: 2, added: 1, unchanged: 1, total: 2 });
+    expect(
+      await registry.register(
+        consumer('acme'),
+        manifest(entry(ORDER, 'Order'), entry(RELEASE, 'Release', 'mutation')),
+      ),
+    ).toEqual({ ok: true, received: 2, added: 1, unchanged: 1, total: 2 });
   });
 
   test('refuses the whole manifest with a reason per invalid operation: parse error, unknown field, wrong name or type', async () => {
@@ -66,12 +106,51 @@ describe('manifest registry', () => {
       ),
     );
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.reasons.map((r) => [r.operation?.index, r.operation?.name, r.code, r.message, r.locations])).toEqual([
-      [1, 'Broken', 'GRAPHQL_PARSE_FAILED', 'Syntax Error: Expected Name, found <EOF>.', [{ line: 1, column: broken.length + 1 }]],
-      [2, 'Unknown', 'GRAPHQL_VALIDATION_FAILED', 'Cannot query field "colour" on type "Order".', [{ line: 1, column: unknown.indexOf('colour') + 1 }]],
-      [3, 'Misnamed', 'OPERATION_MISMATCH', 'the entry is named "Misnamed" but its operation is named "Named"', undefined],
-      [3, 'Misnamed', 'OPERATION_MISMATCH', "the entry's type is mutation but its operation is a query", undefined],
-      [4, 'A', 'OPERATION_MISMATCH', 'the body holds 2 operations; a manifest entry is exactly one (with the fragments it uses)', undefined],
+    expect(
+      !result.ok &&
+        result.reasons.map((r) => [
+          r.operation?.index,
+          r.operation?.name,
+          r.code,
+          r.message,
+          r.locations,
+        ]),
+    ).toEqual([
+      [
+        1,
+        'Broken',
+        'GRAPHQL_PARSE_FAILED',
+        'Syntax Error: Expected Name, found <EOF>.',
+        [{ line: 1, column: broken.length + 1 }],
+      ],
+      [
+        2,
+        'Unknown',
+        'GRAPHQL_VALIDATION_FAILED',
+        'Cannot query field "colour" on type "Order".',
+        [{ line: 1, column: unknown.indexOf('colour') + 1 }],
+      ],
+      [
+        3,
+        'Misnamed',
+        'OPERATION_MISMATCH',
+        'the entry is named "Misnamed" but its operation is named "Named"',
+        undefined,
+      ],
+      [
+        3,
+        'Misnamed',
+        'OPERATION_MISMATCH',
+        "the entry's type is mutation but its operation is a query",
+        undefined,
+      ],
+      [
+        4,
+        'A',
+        'OPERATION_MISMATCH',
+        'the body holds 2 operations; a manifest entry is exactly one (with the fragments it uses)',
+        undefined,
+      ],
     ]);
     // Nothing of it was kept, not even the valid operation.
     expect(await store.keys('pq:')).toEqual([]);
@@ -80,12 +159,18 @@ describe('manifest registry', () => {
 
   test("checks a consumer with a contract against the contract's schema as well", async () => {
     const registry = registryOn(createMemoryStore());
-    expect((await registry.register(consumer('internal-app'), manifest(entry(CREDIT, 'Credit')))).ok).toBe(true);
-    const result = await registry.register(consumer('acme', 'partner'), manifest(entry(ORDER, 'Order'), entry(CREDIT, 'Credit')));
+    expect(
+      (await registry.register(consumer('internal-app'), manifest(entry(CREDIT, 'Credit')))).ok,
+    ).toBe(true);
+    const result = await registry.register(
+      consumer('acme', 'partner'),
+      manifest(entry(ORDER, 'Order'), entry(CREDIT, 'Credit')),
+    );
     expect(!result.ok && result.reasons).toEqual([
       {
         code: 'NOT_IN_CONTRACT',
-        message: 'not in the "partner" contract: Cannot query field "creditLimit" on type "Customer".',
+        message:
+          'not in the "partner" contract: Cannot query field "creditLimit" on type "Customer".',
         operation: { index: 1, id: operationId(CREDIT), name: 'Credit' },
         locations: [{ line: 1, column: CREDIT.indexOf('creditLimit') + 1 }],
       },
@@ -93,10 +178,24 @@ describe('manifest registry', () => {
   });
 
   test('a contract that exposes nothing refuses every operation of the manifest with NOT_IN_CONTRACT', async () => {
-    const registry = new ManifestRegistry({}, { store: createMemoryStore(), supergraph: { apiSchema: () => API }, contractSchema: () => null });
-    const result = await registry.register(consumer('acme', 'closed'), manifest(entry(ORDER, 'Order')));
+    const registry = new ManifestRegistry(
+      {},
+      {
+        store: createMemoryStore(),
+        supergraph: { apiSchema: () => API },
+        contractSchema: () => null,
+      },
+    );
+    const result = await registry.register(
+      consumer('acme', 'closed'),
+      manifest(entry(ORDER, 'Order')),
+    );
     expect(!result.ok && result.reasons).toEqual([
-      { code: 'NOT_IN_CONTRACT', message: 'the "closed" contract exposes no fields, so no operation fits it', operation: { index: 0, id: operationId(ORDER), name: 'Order' } },
+      {
+        code: 'NOT_IN_CONTRACT',
+        message: 'the "closed" contract exposes no fields, so no operation fits it',
+        operation: { index: 0, id: operationId(ORDER), name: 'Order' },
+      },
     ]);
   });
 
@@ -107,7 +206,9 @@ describe('manifest registry', () => {
     let reads = 0;
     const counted: GovernanceStore = { ...store, get: (key) => (reads++, store.get(key)) };
     const replica = registryOn(counted);
-    const answers = await Promise.all([1, 2, 3].map(() => replica.operation('acme', operationId(ORDER))));
+    const answers = await Promise.all(
+      [1, 2, 3].map(() => replica.operation('acme', operationId(ORDER))),
+    );
     await replica.operation('acme', operationId(ORDER));
     expect(reads).toBe(1);
     expect(answers[0]).toMatchObject({ id: operationId(ORDER), name: 'Order', body: ORDER });
@@ -120,7 +221,10 @@ describe('manifest registry', () => {
 
 test('a refusal gives the reasons of malformed entries and of invalid documents together, in manifest order', async () => {
   const unknown = 'query Unknown { order(id: "1") { colour } }';
-  const result = await registryOn(createMemoryStore()).register(consumer('acme'), manifest(entry(unknown, 'Unknown'), { ...entry(ORDER, 'Order'), body: `${ORDER} ` }));
+  const result = await registryOn(createMemoryStore()).register(
+    consumer('acme'),
+    manifest(entry(unknown, 'Unknown'), { ...entry(ORDER, 'Order'), body: `${ORDER} ` }),
+  );
   expect(!result.ok && result.reasons.map((r) => [r.operation?.index, r.code])).toEqual([
     [0, 'GRAPHQL_VALIDATION_FAILED'],
     [1, 'OPERATION_ID_MISMATCH'],

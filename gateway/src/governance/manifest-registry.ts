@@ -11,10 +11,24 @@
  * Store layout: `pq:op:<consumer>:<id>` holds one operation as JSON (id, name, type, body,
  * registeredAt), without expiry.
  */
-import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Consumer } from './consumer';
-import { ManifestReasonCode, readOperationManifest, type ManifestOperation, type ManifestReading, type ManifestReason } from './operation-manifest';
+import {
+  ManifestReasonCode,
+  readOperationManifest,
+  type ManifestOperation,
+  type ManifestReading,
+  type ManifestReason,
+} from './operation-manifest';
 import type { GovernanceStore } from './store/governance-store';
 
 export interface ManifestRegistryOptions {
@@ -63,40 +77,80 @@ export function checkManifestOperations(
   const documents = new Map<number, DocumentNode>();
   for (const { index, operation } of entries) {
     const where = { index, id: operation.id, name: operation.name };
-    const reason = (code: ManifestReasonCode, error: GraphQLError | string, prefix = ''): ManifestReason => ({
+    const reason = (
+      code: ManifestReasonCode,
+      error: GraphQLError | string,
+      prefix = '',
+    ): ManifestReason => ({
       code,
       message: prefix + (typeof error === 'string' ? error : error.message),
       operation: where,
-      ...(typeof error !== 'string' && error.locations ? { locations: error.locations.map(({ line, column }) => ({ line, column })) } : {}),
+      ...(typeof error !== 'string' && error.locations
+        ? { locations: error.locations.map(({ line, column }) => ({ line, column })) }
+        : {}),
     });
 
     let document: DocumentNode;
     try {
       document = parse(operation.body);
     } catch (error) {
-      reasons.push(reason(ManifestReasonCode.GRAPHQL_PARSE_FAILED, error instanceof GraphQLError ? error : String(error)));
+      reasons.push(
+        reason(
+          ManifestReasonCode.GRAPHQL_PARSE_FAILED,
+          error instanceof GraphQLError ? error : String(error),
+        ),
+      );
       continue;
     }
-    const definitions = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+    const definitions = document.definitions.filter(
+      (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+    );
     if (definitions.length !== 1) {
-      reasons.push(reason(ManifestReasonCode.OPERATION_MISMATCH, `the body holds ${definitions.length} operations; a manifest entry is exactly one (with the fragments it uses)`));
+      reasons.push(
+        reason(
+          ManifestReasonCode.OPERATION_MISMATCH,
+          `the body holds ${definitions.length} operations; a manifest entry is exactly one (with the fragments it uses)`,
+        ),
+      );
       continue;
     }
     const [definition] = definitions;
     if (definition.name?.value !== operation.name) {
-      reasons.push(reason(ManifestReasonCode.OPERATION_MISMATCH, `the entry is named "${operation.name}" but its operation is ${definition.name ? `named "${definition.name.value}"` : 'anonymous'}`));
+      reasons.push(
+        reason(
+          ManifestReasonCode.OPERATION_MISMATCH,
+          `the entry is named "${operation.name}" but its operation is ${definition.name ? `named "${definition.name.value}"` : 'anonymous'}`,
+        ),
+      );
     }
     if (definition.operation !== operation.type) {
-      reasons.push(reason(ManifestReasonCode.OPERATION_MISMATCH, `the entry's type is ${operation.type} but its operation is a ${definition.operation}`));
+      reasons.push(
+        reason(
+          ManifestReasonCode.OPERATION_MISMATCH,
+          `the entry's type is ${operation.type} but its operation is a ${definition.operation}`,
+        ),
+      );
     }
 
     const apiErrors = validate(apiSchema, document);
-    for (const error of apiErrors) reasons.push(reason(ManifestReasonCode.GRAPHQL_VALIDATION_FAILED, error));
+    for (const error of apiErrors)
+      reasons.push(reason(ManifestReasonCode.GRAPHQL_VALIDATION_FAILED, error));
     if (apiErrors.length === 0 && contract && !contract.schema) {
-      reasons.push(reason(ManifestReasonCode.NOT_IN_CONTRACT, `the "${contract.name}" contract exposes no fields, so no operation fits it`));
+      reasons.push(
+        reason(
+          ManifestReasonCode.NOT_IN_CONTRACT,
+          `the "${contract.name}" contract exposes no fields, so no operation fits it`,
+        ),
+      );
     } else if (apiErrors.length === 0 && contract?.schema) {
       for (const error of validate(contract.schema, document)) {
-        reasons.push(reason(ManifestReasonCode.NOT_IN_CONTRACT, error, `not in the "${contract.name}" contract: `));
+        reasons.push(
+          reason(
+            ManifestReasonCode.NOT_IN_CONTRACT,
+            error,
+            `not in the "${contract.name}" contract: `,
+          ),
+        );
       }
     }
     documents.set(index, document);
@@ -135,22 +189,44 @@ export class ManifestRegistry {
    */
   async register(consumer: Consumer, manifest: unknown): Promise<RegistrationResult> {
     const reading = readOperationManifest(manifest);
-    const contract = consumer.contract ? { name: consumer.contract, schema: this.deps.contractSchema(consumer) } : null;
-    const checked = checkManifestOperations(reading.entries, this.deps.supergraph.apiSchema(), contract);
+    const contract = consumer.contract
+      ? { name: consumer.contract, schema: this.deps.contractSchema(consumer) }
+      : null;
+    const checked = checkManifestOperations(
+      reading.entries,
+      this.deps.supergraph.apiSchema(),
+      contract,
+    );
     // Every reason at once, in manifest order, so one round of fixes is enough.
-    const reasons = [...reading.reasons, ...checked.reasons].sort((a, b) => (a.operation?.index ?? -1) - (b.operation?.index ?? -1));
+    const reasons = [...reading.reasons, ...checked.reasons].sort(
+      (a, b) => (a.operation?.index ?? -1) - (b.operation?.index ?? -1),
+    );
     if (reasons.length > 0) return { ok: false, reasons };
 
     const existing = new Set(await this.ids(consumer.id));
     const registeredAt = new Date(this.now()).toISOString();
     const operations = reading.entries.map(({ operation }) => operation);
-    const added = reading.entries.flatMap(({ index, operation }) => (existing.has(operation.id) ? [] : [{ operation, document: checked.documents.get(index)! }]));
+    const added = reading.entries.flatMap(({ index, operation }) =>
+      existing.has(operation.id) ? [] : [{ operation, document: checked.documents.get(index)! }],
+    );
     await Promise.all(
-      added.map(({ operation }) => this.store.set(operationKey(consumer.id, operation.id), JSON.stringify({ ...operation, registeredAt } satisfies StoredOperation))),
+      added.map(({ operation }) =>
+        this.store.set(
+          operationKey(consumer.id, operation.id),
+          JSON.stringify({ ...operation, registeredAt } satisfies StoredOperation),
+        ),
+      ),
     );
     // This replica parsed them already.
-    for (const { operation, document } of added) this.parsed.set(`${consumer.id}\n${operation.id}`, { ...operation, registeredAt, document });
-    return { ok: true, received: operations.length, added: added.length, unchanged: operations.length - added.length, total: existing.size + added.length };
+    for (const { operation, document } of added)
+      this.parsed.set(`${consumer.id}\n${operation.id}`, { ...operation, registeredAt, document });
+    return {
+      ok: true,
+      received: operations.length,
+      added: added.length,
+      unchanged: operations.length - added.length,
+      total: existing.size + added.length,
+    };
   }
 
   /** The consumer's registered operation with this id, parsed; null when it has none. */
@@ -160,12 +236,17 @@ export class ManifestRegistry {
 
   /** Whether the consumer registered this id (without parsing it). */
   async has(consumerId: string, id: string): Promise<boolean> {
-    return this.parsed.has(`${consumerId}\n${id}`) || (await this.store.get(operationKey(consumerId, id))) !== null;
+    return (
+      this.parsed.has(`${consumerId}\n${id}`) ||
+      (await this.store.get(operationKey(consumerId, id))) !== null
+    );
   }
 
   /** The consumer's registered operations (without bodies), by name. */
   async list(consumerId: string): Promise<Omit<StoredOperation, 'body'>[]> {
-    const texts = await Promise.all((await this.ids(consumerId)).map((id) => this.store.get(operationKey(consumerId, id))));
+    const texts = await Promise.all(
+      (await this.ids(consumerId)).map((id) => this.store.get(operationKey(consumerId, id))),
+    );
     return texts
       .flatMap((text) => (text ? [JSON.parse(text) as StoredOperation] : []))
       .map(({ id, name, type, registeredAt }) => ({ id, name, type, registeredAt }))

@@ -12,7 +12,12 @@ import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { BucketHistogram, type HistogramSeries } from './bucket-histogram';
 import type { GovernanceModule } from './module';
-import { watchRequests, type FinishedRequest, type RequestOutcome, type RequestWatch } from './request-log';
+import {
+  watchRequests,
+  type FinishedRequest,
+  type RequestOutcome,
+  type RequestWatch,
+} from './request-log';
 import { GovernanceCode } from './errors';
 
 export interface MetricsOptions {
@@ -45,7 +50,9 @@ export type MetricsModule = GovernanceModule & {
 
 export const METRICS_DEFAULTS = {
   requestDurationBuckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  subgraphFetchDurationBuckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+  subgraphFetchDurationBuckets: [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10,
+  ],
   maxOperationsPerConsumer: 100,
   processMetrics: true,
   graphqlPath: '/graphql',
@@ -58,7 +65,8 @@ const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
 
 export function createMetricsModule(options: MetricsOptions = {}): MetricsModule {
   const registry = new Registry();
-  if (options.processMetrics ?? METRICS_DEFAULTS.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'switchyard_gateway_' });
+  if (options.processMetrics ?? METRICS_DEFAULTS.processMetrics)
+    collectDefaultMetrics({ register: registry, prefix: 'switchyard_gateway_' });
 
   // Counted per request in plain numbers (`counted`), added to the counter when it is scraped.
   const counted: { count: number; add(count: number): void }[] = [];
@@ -113,10 +121,16 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     registers: [registry],
   });
 
-  const maxOperations = options.maxOperationsPerConsumer ?? METRICS_DEFAULTS.maxOperationsPerConsumer;
+  const maxOperations =
+    options.maxOperationsPerConsumer ?? METRICS_DEFAULTS.maxOperationsPerConsumer;
   // Series bound once per (consumer, operation label): a consumer's first `maxOperations` operation
   // names are labels of their own, later ones share `other`, requests without a name `anonymous`.
-  type OperationSeries = { duration: HistogramSeries; outcomes: Partial<Record<RequestOutcome, { count: number }>>; consumer: string; operation: string };
+  type OperationSeries = {
+    duration: HistogramSeries;
+    outcomes: Partial<Record<RequestOutcome, { count: number }>>;
+    consumer: string;
+    operation: string;
+  };
   const byConsumer = new Map<string, { byLabel: Map<string, OperationSeries>; names: number }>();
   function seriesOf(consumer: string, name: string | null): OperationSeries {
     let ofConsumer = byConsumer.get(consumer);
@@ -126,13 +140,26 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     const operation = !name ? ANONYMOUS : ofConsumer.names < maxOperations ? name : OTHER;
     if (operation === name) ofConsumer.names++;
     let series = ofConsumer.byLabel.get(operation);
-    if (!series) ofConsumer.byLabel.set(operation, (series = { duration: requestDuration.labels({ consumer, operation }), outcomes: {}, consumer, operation }));
+    if (!series)
+      ofConsumer.byLabel.set(
+        operation,
+        (series = {
+          duration: requestDuration.labels({ consumer, operation }),
+          outcomes: {},
+          consumer,
+          operation,
+        }),
+      );
     return series;
   }
   function countOutcome(series: OperationSeries, outcome: RequestOutcome): void {
     let count = series.outcomes[outcome];
     if (!count) {
-      const child = requests.labels({ consumer: series.consumer, operation: series.operation, outcome });
+      const child = requests.labels({
+        consumer: series.consumer,
+        operation: series.operation,
+        outcome,
+      });
       const pending = { count: 0, add: (n: number) => child.inc(n) };
       counted.push(pending);
       series.outcomes[outcome] = count = pending;
@@ -154,7 +181,14 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
   const fetchSeries = new Map<string, { duration: HistogramSeries; errors: { inc(): void } }>();
   function fetchSeriesOf(subgraph: string) {
     let series = fetchSeries.get(subgraph);
-    if (!series) fetchSeries.set(subgraph, (series = { duration: subgraphFetchDuration.labels({ subgraph }), errors: subgraphFetchErrors.labels({ subgraph }) }));
+    if (!series)
+      fetchSeries.set(
+        subgraph,
+        (series = {
+          duration: subgraphFetchDuration.labels({ subgraph }),
+          errors: subgraphFetchErrors.labels({ subgraph }),
+        }),
+      );
     return series;
   }
 
@@ -181,7 +215,11 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
  * count every GraphQL request (refused ones with the consumer identified so far, see RequestWatch).
  * Call before the app is ready.
  */
-export function registerMetricsRoute(app: FastifyInstance, metrics: MetricsModule, path = '/metrics'): void {
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  metrics: MetricsModule,
+  path = '/metrics',
+): void {
   metrics.watch.attach(app);
   app.get(path, async (_request, reply) => {
     const text = await metrics.registry.metrics();

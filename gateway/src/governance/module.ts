@@ -12,7 +12,10 @@ export interface GraphQLRequestBody {
   query?: string;
   operationName?: string;
   variables?: Record<string, unknown>;
-  extensions?: { persistedQuery?: { version?: number; sha256Hash?: string }; [key: string]: unknown };
+  extensions?: {
+    persistedQuery?: { version?: number; sha256Hash?: string };
+    [key: string]: unknown;
+  };
   /** A trusted document's id (Apollo's `documentId`/`id` forms). */
   documentId?: string;
   id?: string;
@@ -56,9 +59,15 @@ export interface GovernanceModule {
  */
 export interface OperationHooks {
   /** Checks on the parsed and validated operation; throw a GovernanceError to refuse it. */
-  didResolveOperation?(request: GraphQLRequestContextDidResolveOperation<GatewayContext>): void | Promise<void>;
+  didResolveOperation?(
+    request: GraphQLRequestContextDidResolveOperation<GatewayContext>,
+  ): void | Promise<void>;
   /** After every didResolveOperation, before execution: a response here answers the request instead (the first one wins). */
-  responseForOperation?(request: GraphQLRequestContextResponseForOperation<GatewayContext>): GraphQLResponse | null | Promise<GraphQLResponse | null>;
+  responseForOperation?(
+    request: GraphQLRequestContextResponseForOperation<GatewayContext>,
+  ): GraphQLResponse | null | Promise<GraphQLResponse | null>;
   /** Accounting and response rewriting, for every response (executed or refused in the GraphQL phases). */
-  willSendResponse?(request: GraphQLRequestContextWillSendResponse<GatewayContext>): void | Promise<void>;
+  willSendResponse?(
+    request: GraphQLRequestContextWillSendResponse<GatewayContext>,
+  ): void | Promise<void>;
 }

@@ -3,7 +3,12 @@ import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql'
 import { REPO_ROOT } from '../config';
 import { SupergraphSource } from '../supergraph-manager';
 import { loadSupergraph } from '../supergraph-config';
-import { costDirectivesOf, costVariablesOf, operationCost, type CostOptions } from './operation-cost';
+import {
+  costDirectivesOf,
+  costVariablesOf,
+  operationCost,
+  type CostOptions,
+} from './operation-cost';
 
 const SDL = /* GraphQL */ `
   schema
@@ -13,16 +18,29 @@ const SDL = /* GraphQL */ `
     mutation: Mutation
   }
   directive @link(url: String, as: String, import: [link__Import]) repeatable on SCHEMA
-  directive @cost(weight: Int!) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
-  directive @listSize(assumedSize: Int, slicingArguments: [String!], sizedFields: [String!], requireOneSlicingArgument: Boolean = true) on FIELD_DEFINITION
+  directive @cost(
+    weight: Int!
+  ) on ARGUMENT_DEFINITION | ENUM | FIELD_DEFINITION | INPUT_FIELD_DEFINITION | OBJECT | SCALAR
+  directive @listSize(
+    assumedSize: Int
+    slicingArguments: [String!]
+    sizedFields: [String!]
+    requireOneSlicingArgument: Boolean = true
+  ) on FIELD_DEFINITION
   scalar link__Import
 
   type Query {
     customer(id: ID!): Customer
-    customers(first: Int, after: String): CustomerConnection! @listSize(slicingArguments: ["first"], sizedFields: ["edges"], requireOneSlicingArgument: false)
+    customers(first: Int, after: String): CustomerConnection!
+      @listSize(
+        slicingArguments: ["first"]
+        sizedFields: ["edges"]
+        requireOneSlicingArgument: false
+      )
     tags: [String!]!
     featured: [Product!]! @listSize(assumedSize: 3)
-    search(text: String!, exhaustive: Boolean @cost(weight: 50)): [SearchResult!]! @listSize(assumedSize: 10)
+    search(text: String!, exhaustive: Boolean @cost(weight: 50)): [SearchResult!]!
+      @listSize(assumedSize: 10)
   }
   type Mutation {
     placeOrder(sku: String!): Order
@@ -62,9 +80,15 @@ const SDL = /* GraphQL */ `
 const schema = buildSchema(SDL, { assumeValidSDL: true });
 const directives = costDirectivesOf(SDL);
 
-function costOf(query: string, variables: Record<string, unknown> = {}, options: CostOptions = {}): number {
+function costOf(
+  query: string,
+  variables: Record<string, unknown> = {},
+  options: CostOptions = {},
+): number {
   const document = parse(query);
-  const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION)!;
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  )!;
   return operationCost(schema, document, operation, variables, directives, options);
 }
 
@@ -84,19 +108,32 @@ describe('operation cost', () => {
 
   test('a connection sizes its edges by `first`, given literally or through a variable', () => {
     const query = 'query($n: Int) { customers(first: $n) { totalCount edges { node { name } } } }';
-    expect(costOf('{ customers(first: 5) { totalCount edges { node { name } } } }')).toBe(1 + 5 * (1 + 1));
+    expect(costOf('{ customers(first: 5) { totalCount edges { node { name } } } }')).toBe(
+      1 + 5 * (1 + 1),
+    );
     expect(costOf(query, { n: 50 })).toBe(1 + 50 * 2);
-    expect(costOf('query($n: Int = 7) { customers(first: $n) { edges { node { id } } } }')).toBe(1 + 7 * 2);
+    expect(costOf('query($n: Int = 7) { customers(first: $n) { edges { node { id } } } }')).toBe(
+      1 + 7 * 2,
+    );
   });
 
   test('without a slicing argument a list takes the configured default size', () => {
     expect(costOf('{ customers { edges { node { id } } } }')).toBe(1 + 20 * 2);
-    expect(costOf('{ customers { edges { node { id } } } }', {}, { defaultListSize: 3 })).toBe(1 + 3 * 2);
-    expect(costOf('{ customer(id: 1) { parent { orders { lines { sku } } } } }', {}, { defaultListSize: 4 })).toBe(1 + 1 + 10 * (1 + 4 * 1));
+    expect(costOf('{ customers { edges { node { id } } } }', {}, { defaultListSize: 3 })).toBe(
+      1 + 3 * 2,
+    );
+    expect(
+      costOf(
+        '{ customer(id: 1) { parent { orders { lines { sku } } } } }',
+        {},
+        { defaultListSize: 4 },
+      ),
+    ).toBe(1 + 1 + 10 * (1 + 4 * 1));
   });
 
   test('nested lists multiply: customers(first: n) of orders(first: m) of lines', () => {
-    const query = 'query($n: Int, $m: Int) { customers(first: $n) { edges { node { orders(first: $m) { id lines { sku } } } } } }';
+    const query =
+      'query($n: Int, $m: Int) { customers(first: $n) { edges { node { orders(first: $m) { id lines { sku } } } } } }';
     const orders = (m: number) => m * (1 + 20 * 1);
     expect(costOf(query, { n: 10, m: 5 })).toBe(1 + 10 * (1 + 1 + orders(5)));
     // `orders` without a value for $m falls back to the argument's schema default (10).
@@ -112,7 +149,8 @@ describe('operation cost', () => {
   });
 
   test('on a union the most expensive member counts, and a weighted argument adds its weight when given', () => {
-    const query = '{ search(text: "x") { ... on Customer { creditExposure { amount } } ... on Product { price { amount } } } }';
+    const query =
+      '{ search(text: "x") { ... on Customer { creditExposure { amount } } ... on Product { price { amount } } } }';
     expect(costOf(query)).toBe(10 * Math.max(1 + 5, 3 + 5));
     expect(costOf(query.replace('text: "x"', 'text: "x", exhaustive: true'))).toBe(10 * 8 + 50);
   });
@@ -123,7 +161,8 @@ describe('operation cost', () => {
   });
 
   test('@skip and @include leave out what they exclude, from literals or variables', () => {
-    const query = 'query($s: Boolean!) { customer(id: 1) { creditExposure @skip(if: $s) { amount } } }';
+    const query =
+      'query($s: Boolean!) { customer(id: 1) { creditExposure @skip(if: $s) { amount } } }';
     expect(costOf(query, { s: true })).toBe(1);
     expect(costOf(query, { s: false })).toBe(6);
     expect(costOf('{ customer(id: 1) { creditExposure @include(if: false) { amount } } }')).toBe(1);
@@ -136,10 +175,14 @@ describe('operation cost', () => {
   test('a fragment bomb is measured in linear time and reports its full expansion', () => {
     const levels = 30;
     const fragments = Array.from({ length: levels }, (_, i) =>
-      i === levels - 1 ? `fragment F${i} on Customer { id }` : `fragment F${i} on Customer { a: parent { ...F${i + 1} } b: parent { ...F${i + 1} } }`,
+      i === levels - 1
+        ? `fragment F${i} on Customer { id }`
+        : `fragment F${i} on Customer { a: parent { ...F${i + 1} } b: parent { ...F${i + 1} } }`,
     );
     // F(i) = 2 × (1 + F(i + 1)), F(last) = 0, so F(0) = 2^levels − 2.
-    expect(costOf(`{ customer(id: 1) { ...F0 } } ${fragments.join('\n')}`)).toBe(1 + 2 ** levels - 2);
+    expect(costOf(`{ customer(id: 1) { ...F0 } } ${fragments.join('\n')}`)).toBe(
+      1 + 2 ** levels - 2,
+    );
   });
 
   test('only variables given to slicing arguments or @skip/@include change the cost', () => {
@@ -157,7 +200,11 @@ describe('operation cost', () => {
     const found = costDirectivesOf(renamed);
     expect(found.fields.get('Customer.creditExposure')).toBe(5);
     expect(found.types.get('Product')).toBe(3);
-    expect(found.listSizes.get('Query.featured')).toEqual({ assumedSize: 3, slicingArguments: undefined, sizedFields: undefined });
+    expect(found.listSizes.get('Query.featured')).toEqual({
+      assumedSize: 3,
+      slicingArguments: undefined,
+      sizedFields: undefined,
+    });
   });
 });
 
@@ -169,15 +216,24 @@ describe('operation cost on the Switchyard supergraph', () => {
     expect(real.fields.get('Product.price')).toBe(5);
     expect(real.fields.get('Customer.creditExposure')).toBe(5);
     expect(real.fields.get('Customer.aging')).toBe(5);
-    expect(real.listSizes.get('Query.orders')).toMatchObject({ slicingArguments: ['first'], sizedFields: ['edges'], assumedSize: 20 });
-    expect(real.listSizes.get('Customer.orders')).toMatchObject({ slicingArguments: ['first'], sizedFields: ['edges'] });
+    expect(real.listSizes.get('Query.orders')).toMatchObject({
+      slicingArguments: ['first'],
+      sizedFields: ['edges'],
+      assumedSize: 20,
+    });
+    expect(real.listSizes.get('Customer.orders')).toMatchObject({
+      slicingArguments: ['first'],
+      sizedFields: ['edges'],
+    });
   });
 
   test('pricing a page of products costs per product', () => {
-    const query = 'query($n: Int) { products(first: $n) { edges { node { sku price(quantity: 1) { unitPrice { amount } } } } } }';
+    const query =
+      'query($n: Int) { products(first: $n) { edges { node { sku price(quantity: 1) { unitPrice { amount } } } } } }';
     const document = parse(query);
     const operation = document.definitions[0] as OperationDefinitionNode;
-    const cost = (n: number) => operationCost(supergraph.apiSchema(), document, operation, { n }, real);
+    const cost = (n: number) =>
+      operationCost(supergraph.apiSchema(), document, operation, { n }, real);
     // products 1 + n × (edge 1 + node 1 + price 5 + unitPrice 1)
     expect(cost(10)).toBe(1 + 10 * 8);
     expect(cost(100)).toBe(1 + 100 * 8);

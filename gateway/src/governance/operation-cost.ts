@@ -77,9 +77,17 @@ const COST_SPEC = 'https://specs.apollo.dev/cost/';
 export function costDirectivesOf(supergraphSdl: string): CostDirectives {
   const document = parse(supergraphSdl, { noLocation: true });
   const names = costDirectiveNames(document);
-  const directives: CostDirectives = { fields: new Map(), types: new Map(), arguments: new Map(), listSizes: new Map(), slicingArgumentNames: new Set() };
+  const directives: CostDirectives = {
+    fields: new Map(),
+    types: new Map(),
+    arguments: new Map(),
+    listSizes: new Map(),
+    slicingArgumentNames: new Set(),
+  };
   const weightOf = (nodes: readonly DirectiveNode[] | undefined): number | undefined => {
-    const weight = nodes?.find((d) => d.name.value === names.cost)?.arguments?.find((a) => a.name.value === 'weight')?.value;
+    const weight = nodes
+      ?.find((d) => d.name.value === names.cost)
+      ?.arguments?.find((a) => a.name.value === 'weight')?.value;
     return weight ? Number(valueFromASTUntyped(weight)) : undefined;
   };
 
@@ -95,17 +103,23 @@ export function costDirectivesOf(supergraphSdl: string): CostDirectives {
       if (weight !== undefined) directives.fields.set(coordinate, weight);
       for (const argument of 'arguments' in field ? (field.arguments ?? []) : []) {
         const argumentWeight = weightOf(argument.directives);
-        if (argumentWeight !== undefined) directives.arguments.set(`${coordinate}(${argument.name.value}:)`, argumentWeight);
+        if (argumentWeight !== undefined)
+          directives.arguments.set(`${coordinate}(${argument.name.value}:)`, argumentWeight);
       }
       const listSize = field.directives?.find((d) => d.name.value === names.listSize);
       if (listSize) {
-        const args = Object.fromEntries((listSize.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
+        const args = Object.fromEntries(
+          (listSize.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]),
+        );
         directives.listSizes.set(coordinate, {
           assumedSize: typeof args.assumedSize === 'number' ? args.assumedSize : undefined,
-          slicingArguments: Array.isArray(args.slicingArguments) ? args.slicingArguments.map(String) : undefined,
+          slicingArguments: Array.isArray(args.slicingArguments)
+            ? args.slicingArguments.map(String)
+            : undefined,
           sizedFields: Array.isArray(args.sizedFields) ? args.sizedFields.map(String) : undefined,
         });
-        for (const name of directives.listSizes.get(coordinate)!.slicingArguments ?? []) directives.slicingArgumentNames.add(name);
+        for (const name of directives.listSizes.get(coordinate)!.slicingArguments ?? [])
+          directives.slicingArgumentNames.add(name);
       }
     }
   }
@@ -114,22 +128,33 @@ export function costDirectivesOf(supergraphSdl: string): CostDirectives {
 
 function costDirectiveNames(document: DocumentNode): { cost: string; listSize: string } {
   for (const definition of document.definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION) continue;
+    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION)
+      continue;
     for (const link of definition.directives ?? []) {
       if (link.name.value !== 'link') continue;
-      const args = Object.fromEntries((link.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]));
+      const args = Object.fromEntries(
+        (link.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]),
+      );
       if (typeof args.url !== 'string' || !args.url.startsWith(COST_SPEC)) continue;
       const prefix = typeof args.as === 'string' ? args.as : 'cost';
       const imports: unknown[] = Array.isArray(args.import) ? args.import : [];
       const imported = (name: string) => {
         for (const entry of imports) {
           if (entry === `@${name}`) return name;
-          if (entry && typeof entry === 'object' && (entry as { name?: string }).name === `@${name}`) return String((entry as { as?: string }).as ?? `@${name}`).slice(1);
+          if (
+            entry &&
+            typeof entry === 'object' &&
+            (entry as { name?: string }).name === `@${name}`
+          )
+            return String((entry as { as?: string }).as ?? `@${name}`).slice(1);
         }
         return undefined;
       };
       // The directive named like the spec is `@<prefix>`; the others are `@<prefix>__<name>` unless imported.
-      return { cost: imported('cost') ?? prefix, listSize: imported('listSize') ?? `${prefix}__listSize` };
+      return {
+        cost: imported('cost') ?? prefix,
+        listSize: imported('listSize') ?? `${prefix}__listSize`,
+      };
     }
   }
   return { cost: 'cost', listSize: 'listSize' };
@@ -146,7 +171,11 @@ export interface CostVariables {
  * argument or to @skip/@include, here or in a fragment it uses); found without type information,
  * so a superset.
  */
-export function costVariablesOf(document: DocumentNode, operation: OperationDefinitionNode, directives: CostDirectives): CostVariables {
+export function costVariablesOf(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  directives: CostDirectives,
+): CostVariables {
   const fragments = fragmentsOf(document);
   const names = new Set<string>();
   const seen = new Set<string>();
@@ -158,10 +187,12 @@ export function costVariablesOf(document: DocumentNode, operation: OperationDefi
   const walk = (selectionSet: SelectionSetNode | undefined) => {
     for (const selection of selectionSet?.selections ?? []) {
       for (const directive of selection.directives ?? []) {
-        if (directive.name.value === 'skip' || directive.name.value === 'include') directive.arguments?.forEach((a) => collect(a.value));
+        if (directive.name.value === 'skip' || directive.name.value === 'include')
+          directive.arguments?.forEach((a) => collect(a.value));
       }
       if (selection.kind === Kind.FIELD) {
-        for (const argument of selection.arguments ?? []) if (directives.slicingArgumentNames.has(argument.name.value)) collect(argument.value);
+        for (const argument of selection.arguments ?? [])
+          if (directives.slicingArgumentNames.has(argument.name.value)) collect(argument.value);
         walk(selection.selectionSet);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet);
@@ -191,7 +222,9 @@ export function operationCost(
   const mutationWeight = options.mutationWeight ?? COST_DEFAULTS.mutationWeight;
   const fragments = fragmentsOf(document);
   const variableDefaults = new Map(
-    (operation.variableDefinitions ?? []).filter((v) => v.defaultValue).map((v) => [v.variable.name.value, valueFromASTUntyped(v.defaultValue!)]),
+    (operation.variableDefinitions ?? [])
+      .filter((v) => v.defaultValue)
+      .map((v) => [v.variable.name.value, valueFromASTUntyped(v.defaultValue!)]),
   );
   const valueOf = (node: ValueNode): unknown => {
     if (node.kind === Kind.VARIABLE) {
@@ -217,31 +250,50 @@ export function operationCost(
    * what it selects; for an interface or union, of its most expensive possible type.
    * `sized` gives the sizes of the child lists a @listSize(sizedFields) sized.
    */
-  function itemCost(type: GraphQLNamedType, fieldWeight: number | undefined, selectionSet: SelectionSetNode | undefined, sized: Map<string, number> | null): number {
+  function itemCost(
+    type: GraphQLNamedType,
+    fieldWeight: number | undefined,
+    selectionSet: SelectionSetNode | undefined,
+    sized: Map<string, number> | null,
+  ): number {
     if (!isCompositeType(type)) return fieldWeight ?? directives.types.get(type.name) ?? 0;
     const runtimeTypes = isAbstractType(type) ? schema.getPossibleTypes(type) : [type];
     let most = 0;
     for (const runtimeType of runtimeTypes) {
-      const weight = fieldWeight ?? directives.types.get(runtimeType.name) ?? directives.types.get(type.name) ?? 1;
-      most = Math.max(most, weight + (selectionSet ? costOn(selectionSet, runtimeType, sized, new Set()) : 0));
+      const weight =
+        fieldWeight ??
+        directives.types.get(runtimeType.name) ??
+        directives.types.get(type.name) ??
+        1;
+      most = Math.max(
+        most,
+        weight + (selectionSet ? costOn(selectionSet, runtimeType, sized, new Set()) : 0),
+      );
     }
     return most;
   }
 
   /** Cost of the selections that apply when the object is of `type`. */
-  function costOn(selectionSet: SelectionSetNode, type: GraphQLObjectType, sized: Map<string, number> | null, spread: Set<string>): number {
+  function costOn(
+    selectionSet: SelectionSetNode,
+    type: GraphQLObjectType,
+    sized: Map<string, number> | null,
+    spread: Set<string>,
+  ): number {
     let cost = 0;
     for (const selection of selectionSet.selections) {
       if (!included(selection.directives)) continue;
       if (selection.kind === Kind.FIELD) {
         cost += fieldCost(selection, type, sized);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (applies(selection.typeCondition?.name.value, type)) cost += costOn(selection.selectionSet, type, sized, spread);
+        if (applies(selection.typeCondition?.name.value, type))
+          cost += costOn(selection.selectionSet, type, sized, spread);
       } else {
         // A fragment spread twice in one selection set is merged by execution: count it once.
         const name = selection.name.value;
         const fragment = fragments.get(name);
-        if (!fragment || spread.has(name) || !applies(fragment.typeCondition.name.value, type)) continue;
+        if (!fragment || spread.has(name) || !applies(fragment.typeCondition.name.value, type))
+          continue;
         spread.add(name);
         const key = `${name}|${type.name}|${sized ? JSON.stringify([...sized]) : ''}`;
         let fragmentCost = fragmentCosts.get(key);
@@ -261,7 +313,11 @@ export function operationCost(
     return !!condition && isAbstractType(condition) && schema.isSubType(condition, type);
   }
 
-  function fieldCost(node: FieldNode, parentType: GraphQLObjectType, sized: Map<string, number> | null): number {
+  function fieldCost(
+    node: FieldNode,
+    parentType: GraphQLObjectType,
+    sized: Map<string, number> | null,
+  ): number {
     const name = node.name.value;
     if (name.startsWith('__')) return 0;
     const field = parentType.getFields()[name];
@@ -273,28 +329,41 @@ export function operationCost(
 
     let argumentsCost = 0;
     for (const argument of node.arguments ?? []) {
-      const argumentWeight = directives.arguments.get(`${parentType.name}.${name}(${argument.name.value}:)`) ?? directives.arguments.get(`${coordinate}(${argument.name.value}:)`);
+      const argumentWeight =
+        directives.arguments.get(`${parentType.name}.${name}(${argument.name.value}:)`) ??
+        directives.arguments.get(`${coordinate}(${argument.name.value}:)`);
       argumentsCost += argumentWeight ?? 0;
     }
 
     const listSize = directives.listSizes.get(coordinate);
     const slicedSize = listSize ? sizeFrom(node, field, listSize) : undefined;
-    const childSized = listSize?.sizedFields?.length ? new Map(listSize.sizedFields.map((f) => [f, slicedSize ?? defaultListSize])) : null;
+    const childSized = listSize?.sizedFields?.length
+      ? new Map(listSize.sizedFields.map((f) => [f, slicedSize ?? defaultListSize]))
+      : null;
     const oneItem = itemCost(itemType, fieldWeight, node.selectionSet, childSized);
     if (!isListType(getNullableType(field.type))) return oneItem + argumentsCost;
     // A list sized by its parent's @listSize(sizedFields) takes that size; otherwise its own @listSize, else the default.
-    const size = sized?.get(name) ?? (listSize?.sizedFields?.length ? undefined : slicedSize) ?? defaultListSize;
+    const size =
+      sized?.get(name) ??
+      (listSize?.sizedFields?.length ? undefined : slicedSize) ??
+      defaultListSize;
     return size * oneItem + argumentsCost;
   }
 
   /** The largest slicing argument given (or defaulted), else the assumed size. */
-  function sizeFrom(node: FieldNode, field: GraphQLField<unknown, unknown>, listSize: ListSize): number | undefined {
+  function sizeFrom(
+    node: FieldNode,
+    field: GraphQLField<unknown, unknown>,
+    listSize: ListSize,
+  ): number | undefined {
     let largest: number | undefined;
     for (const name of listSize.slicingArguments ?? []) {
       // A variable given no value leaves the argument unset: its schema default applies.
       const given = node.arguments?.find((a) => a.name.value === name);
-      const value = (given && valueOf(given.value)) ?? field.args.find((a) => a.name === name)?.defaultValue;
-      if (typeof value === 'number' && Number.isFinite(value)) largest = Math.max(largest ?? 0, Math.max(0, Math.floor(value)));
+      const value =
+        (given && valueOf(given.value)) ?? field.args.find((a) => a.name === name)?.defaultValue;
+      if (typeof value === 'number' && Number.isFinite(value))
+        largest = Math.max(largest ?? 0, Math.max(0, Math.floor(value)));
     }
     return largest ?? listSize.assumedSize;
   }
@@ -316,6 +385,8 @@ export function operationCost(
 
 function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
   return fragments;
 }

@@ -7,7 +7,12 @@ import { SupergraphSource } from '../supergraph-manager';
 import { loadSupergraph } from '../supergraph-config';
 import type { Consumer } from './consumer';
 import { GovernanceError } from './errors';
-import { countTokens, createOperationLimitsModule, operationShape, type OperationLimitsModule } from './operation-limits';
+import {
+  countTokens,
+  createOperationLimitsModule,
+  operationShape,
+  type OperationLimitsModule,
+} from './operation-limits';
 import { governancePlugin } from './operation-plugin';
 
 const shapeOf = (query: string) => {
@@ -29,11 +34,15 @@ describe('operation shape', () => {
 
   test('root fields count the operation’s top-level fields, fragments expanded, a fragment spread twice counted once', () => {
     expect(shapeOf('{ a b c { d e } }').rootFields).toBe(3);
-    expect(shapeOf('{ a ...R ...R ... on Query { d } } fragment R on Query { b c }').rootFields).toBe(4);
+    expect(
+      shapeOf('{ a ...R ...R ... on Query { d } } fragment R on Query { b c }').rootFields,
+    ).toBe(4);
   });
 
   test('introspection adds no depth', () => {
-    expect(shapeOf('{ __schema { types { fields { type { ofType { ofType { name } } } } } } a }').depth).toBe(1);
+    expect(
+      shapeOf('{ __schema { types { fields { type { ofType { ofType { name } } } } } } a }').depth,
+    ).toBe(1);
   });
 });
 
@@ -72,9 +81,26 @@ describe('operation limits module', () => {
   });
 
   /** Runs a request through the module's hooks as the gateway does; returns its context. */
-  async function run(module: OperationLimitsModule, tier: string | null, query: string, variables: Record<string, unknown> = {}) {
-    const context: GatewayContext = { correlationId: 'test', startedAt: 0, consumer: tier ? consumer(tier) : null, client: { name: null, version: null }, governance: {} };
-    await module.onRequest!({ method: 'POST', headers: {}, body: { query, variables }, context, responseHeaders: {} });
+  async function run(
+    module: OperationLimitsModule,
+    tier: string | null,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ) {
+    const context: GatewayContext = {
+      correlationId: 'test',
+      startedAt: 0,
+      consumer: tier ? consumer(tier) : null,
+      client: { name: null, version: null },
+      governance: {},
+    };
+    await module.onRequest!({
+      method: 'POST',
+      headers: {},
+      body: { query, variables },
+      context,
+      responseHeaders: {},
+    });
     const document = parse(query);
     const operation = getOperationAST(document)!;
     const listener = await governancePlugin([module])!.requestDidStart!({} as never);
@@ -90,9 +116,17 @@ describe('operation limits module', () => {
     return context;
   }
 
-  async function refusal(tier: string, query: string, variables: Record<string, unknown> = {}): Promise<GovernanceError> {
-    const error = await run(limits, tier, query, variables).then(() => null, (e: unknown) => e);
-    if (!(error instanceof GovernanceError)) throw new Error(`expected a GovernanceError, got ${error}`);
+  async function refusal(
+    tier: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GovernanceError> {
+    const error = await run(limits, tier, query, variables).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    if (!(error instanceof GovernanceError))
+      throw new Error(`expected a GovernanceError, got ${error}`);
     return error;
   }
 
@@ -103,32 +137,81 @@ describe('operation limits module', () => {
   });
 
   test.each([
-    ['depth', deep, {}, { max: 4, actual: 5 }, /nested 5 fields deep; the limit of tier bronze is 4/],
-    ['aliases', '{ a: customers(first: 1) { totalCount } b: customers(first: 1) { totalCount } c: products(first: 1) { totalCount } }', {}, { max: 2, actual: 3 }, /uses 3 aliases/],
-    ['rootFields', '{ customers(first: 1) { totalCount } products(first: 1) { totalCount } orders(first: 1) { totalCount } }', {}, { max: 2, actual: 3 }, /selects 3 root fields/],
-    ['cost', 'query($n: Int) { products(first: $n) { edges { node { sku } } } }', { n: 60 }, { max: 100, actual: 1 + 60 * 2 }, /costs 121; the limit of tier bronze is 100/],
-  ])('%s over the tier’s limit is OPERATION_LIMIT_EXCEEDED with the figures', async (limit, query, variables, figures, message) => {
-    const error = await refusal('bronze', query, variables);
-    expect(error.status).toBe(400);
-    expect(error.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit, ...figures });
-    expect(error.message).toMatch(message);
-  });
+    [
+      'depth',
+      deep,
+      {},
+      { max: 4, actual: 5 },
+      /nested 5 fields deep; the limit of tier bronze is 4/,
+    ],
+    [
+      'aliases',
+      '{ a: customers(first: 1) { totalCount } b: customers(first: 1) { totalCount } c: products(first: 1) { totalCount } }',
+      {},
+      { max: 2, actual: 3 },
+      /uses 3 aliases/,
+    ],
+    [
+      'rootFields',
+      '{ customers(first: 1) { totalCount } products(first: 1) { totalCount } orders(first: 1) { totalCount } }',
+      {},
+      { max: 2, actual: 3 },
+      /selects 3 root fields/,
+    ],
+    [
+      'cost',
+      'query($n: Int) { products(first: $n) { edges { node { sku } } } }',
+      { n: 60 },
+      { max: 100, actual: 1 + 60 * 2 },
+      /costs 121; the limit of tier bronze is 100/,
+    ],
+  ])(
+    '%s over the tier’s limit is OPERATION_LIMIT_EXCEEDED with the figures',
+    async (limit, query, variables, figures, message) => {
+      const error = await refusal('bronze', query, variables);
+      expect(error.status).toBe(400);
+      expect(error.extensions).toMatchObject({
+        code: 'OPERATION_LIMIT_EXCEEDED',
+        limit,
+        ...figures,
+      });
+      expect(error.message).toMatch(message);
+    },
+  );
 
   test('tokens over the limit are refused before parsing, even when the document would not parse', async () => {
     const query = `{ ${'a '.repeat(100)}`;
-    const context: GatewayContext = { correlationId: 't', startedAt: 0, consumer: consumer('bronze'), client: { name: null, version: null }, governance: {} };
+    const context: GatewayContext = {
+      correlationId: 't',
+      startedAt: 0,
+      consumer: consumer('bronze'),
+      client: { name: null, version: null },
+      governance: {},
+    };
     let error: unknown;
     try {
-      limits.onRequest!({ method: 'POST', headers: {}, body: { query }, context, responseHeaders: {} });
+      await limits.onRequest!({
+        method: 'POST',
+        headers: {},
+        body: { query },
+        context,
+        responseHeaders: {},
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(GovernanceError);
-    expect((error as GovernanceError).extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'tokens', max: 60, actual: 101 });
+    expect((error as GovernanceError).extensions).toMatchObject({
+      code: 'OPERATION_LIMIT_EXCEEDED',
+      limit: 'tokens',
+      max: 60,
+      actual: 101,
+    });
   });
 
   test('the same document costs according to its variables each time, though its analysis is cached', async () => {
-    const query = 'query($n: Int) { products(first: $n) { edges { node { price(quantity: 1) { rule } } } } }';
+    const query =
+      'query($n: Int) { products(first: $n) { edges { node { price(quantity: 1) { rule } } } } }';
     expect((await run(limits, 'gold', query, { n: 10 })).governance.cost).toBe(1 + 10 * 7);
     expect((await run(limits, 'gold', query, { n: 2 })).governance.cost).toBe(1 + 2 * 7);
     expect((await run(limits, 'gold', query, { n: 10 })).governance.cost).toBe(1 + 10 * 7);
@@ -142,7 +225,11 @@ describe('operation limits module', () => {
   });
 
   test('a negative or fractional limit in the config is refused when the module is built', () => {
-    expect(() => createOperationLimitsModule({ tiers: { bronze: { depth: -1 } } }, { supergraph })).toThrow('limits.tiers.bronze.depth must be a whole number');
-    expect(() => createOperationLimitsModule({ tiers: { bronze: { cost: 1.5 } } }, { supergraph })).toThrow('limits.tiers.bronze.cost');
+    expect(() =>
+      createOperationLimitsModule({ tiers: { bronze: { depth: -1 } } }, { supergraph }),
+    ).toThrow('limits.tiers.bronze.depth must be a whole number');
+    expect(() =>
+      createOperationLimitsModule({ tiers: { bronze: { cost: 1.5 } } }, { supergraph }),
+    ).toThrow('limits.tiers.bronze.cost');
   });
 });

@@ -6,14 +6,29 @@
  * is left in `context.governance.cost` for the cost budgets (rate-budget.ts) and usage.
  */
 import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import { Kind, Lexer, Source, TokenKind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind,
+  Lexer,
+  Source,
+  TokenKind,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from '../context';
 import type { SupergraphSource } from '../supergraph-manager';
 import { GovernanceCode, GovernanceError } from './errors';
 import type { GovernanceModule } from './module';
 import { OperationCache } from './operation-cache';
-import { COST_DEFAULTS, costDirectivesOf, costVariablesOf, operationCost, type CostDirectives } from './operation-cost';
+import {
+  COST_DEFAULTS,
+  costDirectivesOf,
+  costVariablesOf,
+  operationCost,
+  type CostDirectives,
+} from './operation-cost';
 
 /** The most one operation may be, per measure; an absent measure is not limited. */
 export interface TierLimits {
@@ -62,21 +77,36 @@ const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
  * Measures `operation` of `document`. Each fragment is measured once and reused, so a document that
  * spreads fragments into fragments costs linear work to measure while its counts report the expansion.
  */
-export function operationShape(document: DocumentNode, operation: OperationDefinitionNode): OperationShape {
+export function operationShape(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): OperationShape {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
   const measured = new Map<string, { depth: number; aliases: number; fields: number }>();
   const inProgress = new Set<string>();
 
   /** depth: deepest field nesting; aliases: every aliased field below; fields: fields at this level. */
-  function measure(selectionSet: SelectionSetNode): { depth: number; aliases: number; fields: number } {
+  function measure(selectionSet: SelectionSetNode): {
+    depth: number;
+    aliases: number;
+    fields: number;
+  } {
     const total = { depth: 0, aliases: 0, fields: 0 };
     const spread = new Set<string>();
     for (const selection of selectionSet.selections) {
       let part: { depth: number; aliases: number; fields: number };
       if (selection.kind === Kind.FIELD) {
-        const below = selection.selectionSet ? measure(selection.selectionSet) : { depth: 0, aliases: 0, fields: 0 };
-        part = { depth: INTROSPECTION_ROOTS.has(selection.name.value) ? 0 : 1 + below.depth, aliases: (selection.alias ? 1 : 0) + below.aliases, fields: 1 };
+        const below = selection.selectionSet
+          ? measure(selection.selectionSet)
+          : { depth: 0, aliases: 0, fields: 0 };
+        part = {
+          depth: INTROSPECTION_ROOTS.has(selection.name.value) ? 0 : 1 + below.depth,
+          aliases: (selection.alias ? 1 : 0) + below.aliases,
+          fields: 1,
+        };
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         part = measure(selection.selectionSet);
       } else {
@@ -128,16 +158,27 @@ interface OperationAnalysis extends OperationShape {
 
 export type OperationLimitsModule = GovernanceModule & {
   /** The cost of an operation, as the module computes it (for tests and the usage reports). */
-  costOf(document: DocumentNode, operation: OperationDefinitionNode, variables?: Record<string, unknown>): number;
+  costOf(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables?: Record<string, unknown>,
+  ): number;
 };
 
-export function createOperationLimitsModule(options: OperationLimitsOptions, deps: OperationLimitsDeps): OperationLimitsModule {
+export function createOperationLimitsModule(
+  options: OperationLimitsOptions,
+  deps: OperationLimitsDeps,
+): OperationLimitsModule {
   for (const [tier, limits] of Object.entries(options.tiers)) {
     for (const [limit, max] of Object.entries(limits)) {
-      if (max !== undefined && (!Number.isInteger(max) || max < 0)) throw new Error(`limits.tiers.${tier}.${limit} must be a whole number ≥ 0, got ${max}`);
+      if (max !== undefined && (!Number.isInteger(max) || max < 0))
+        throw new Error(`limits.tiers.${tier}.${limit} must be a whole number ≥ 0, got ${max}`);
     }
   }
-  const costOptions = { defaultListSize: options.defaultListSize ?? OPERATION_LIMITS_DEFAULTS.defaultListSize, mutationWeight: options.mutationWeight ?? OPERATION_LIMITS_DEFAULTS.mutationWeight };
+  const costOptions = {
+    defaultListSize: options.defaultListSize ?? OPERATION_LIMITS_DEFAULTS.defaultListSize,
+    mutationWeight: options.mutationWeight ?? OPERATION_LIMITS_DEFAULTS.mutationWeight,
+  };
   const cacheSize = options.cacheSize ?? OPERATION_LIMITS_DEFAULTS.cacheSize;
 
   // Derived from the supergraph: rebuilt, and every cached figure dropped, when it is swapped.
@@ -145,7 +186,10 @@ export function createOperationLimitsModule(options: OperationLimitsOptions, dep
   const analyses = new OperationCache<OperationAnalysis>();
   const costs = new LRUCache<string, number>({ max: cacheSize });
   // Keyed by the text itself (before parsing there is no hash yet), bounded by total length.
-  const tokenCounts = new LRUCache<string, number>({ maxSize: 16 * 1_048_576, sizeCalculation: (_count, source) => Math.max(1, source.length) });
+  const tokenCounts = new LRUCache<string, number>({
+    maxSize: 16 * 1_048_576,
+    sizeCalculation: (_count, source) => Math.max(1, source.length),
+  });
   deps.supergraph.onUpdate((source) => {
     directives = costDirectivesOf(source.current);
     analyses.clear();
@@ -161,12 +205,27 @@ export function createOperationLimitsModule(options: OperationLimitsOptions, dep
     return tokens;
   };
 
-  const costOf = (document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown> = {}) =>
-    operationCost(deps.supergraph.apiSchema(), document, operation, variables, directives, costOptions);
+  const costOf = (
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown> = {},
+  ) =>
+    operationCost(
+      deps.supergraph.apiSchema(),
+      document,
+      operation,
+      variables,
+      directives,
+      costOptions,
+    );
 
-  const limitsOf = (context: GatewayContext): TierLimits | undefined => (context.consumer ? options.tiers[context.consumer.tier] : undefined);
+  const limitsOf = (context: GatewayContext): TierLimits | undefined =>
+    context.consumer ? options.tiers[context.consumer.tier] : undefined;
 
-  function analyse(request: GraphQLRequestContextDidResolveOperation<GatewayContext>, operation: OperationDefinitionNode): OperationAnalysis {
+  function analyse(
+    request: GraphQLRequestContextDidResolveOperation<GatewayContext>,
+    operation: OperationDefinitionNode,
+  ): OperationAnalysis {
     return analyses.get(request.document, request.operationName, () => {
       const costVariables = costVariablesOf(request.document, operation, directives).names;
       return {
@@ -178,7 +237,11 @@ export function createOperationLimitsModule(options: OperationLimitsOptions, dep
     });
   }
 
-  function costFor(request: GraphQLRequestContextDidResolveOperation<GatewayContext>, operation: OperationDefinitionNode, analysis: OperationAnalysis): number {
+  function costFor(
+    request: GraphQLRequestContextDidResolveOperation<GatewayContext>,
+    operation: OperationDefinitionNode,
+    analysis: OperationAnalysis,
+  ): number {
     if (analysis.fixedCost !== null) return analysis.fixedCost;
     const variables = request.request.variables ?? {};
     const key = `${request.queryHash}:${request.operationName ?? ''}:${JSON.stringify(analysis.costVariables.map((name) => variables[name] ?? null))}`;
@@ -196,7 +259,12 @@ export function createOperationLimitsModule(options: OperationLimitsOptions, dep
     onRequest({ body, context }) {
       const maxTokens = limitsOf(context)?.tokens;
       // A token is at least one character: a text no longer than the limit needs no counting.
-      if (maxTokens !== undefined && typeof body?.query === 'string' && body.query.length > maxTokens) check('tokens', maxTokens, tokensOf(body.query), context);
+      if (
+        maxTokens !== undefined &&
+        typeof body?.query === 'string' &&
+        body.query.length > maxTokens
+      )
+        check('tokens', maxTokens, tokensOf(body.query), context);
     },
     operation: {
       didResolveOperation(request) {
@@ -207,7 +275,13 @@ export function createOperationLimitsModule(options: OperationLimitsOptions, dep
         request.contextValue.governance.cost = cost;
         const limits = limitsOf(request.contextValue);
         if (!limits) return;
-        const measured: Record<OperationLimit, number> = { tokens: analysis.tokens, depth: analysis.depth, aliases: analysis.aliases, rootFields: analysis.rootFields, cost };
+        const measured: Record<OperationLimit, number> = {
+          tokens: analysis.tokens,
+          depth: analysis.depth,
+          aliases: analysis.aliases,
+          rootFields: analysis.rootFields,
+          cost,
+        };
         for (const limit of LIMIT_ORDER) {
           const max = limits[limit];
           if (max !== undefined) check(limit, max, measured[limit], request.contextValue);

@@ -68,11 +68,15 @@ const envelopeSchema = z.object(
 );
 
 /** "is required" for a missing field, `otherwise` for a wrong one. */
-const requiredOr = (otherwise: string) => ({ error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : otherwise) });
+const requiredOr = (otherwise: string) => ({
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : otherwise),
+});
 
 const operationSchema = z.object(
   {
-    id: z.string(requiredOr('must be a string')).regex(SHA256_HEX, { error: 'must be a sha-256 in lowercase hex (64 characters)' }),
+    id: z
+      .string(requiredOr('must be a string'))
+      .regex(SHA256_HEX, { error: 'must be a sha-256 in lowercase hex (64 characters)' }),
     name: z.string(requiredOr('must be a string')).min(1, { error: 'must not be empty' }),
     type: z.enum(OPERATION_TYPES, requiredOr(`must be one of ${OPERATION_TYPES.join(', ')}`)),
     body: z.string(requiredOr('must be a string')).min(1, { error: 'must not be empty' }),
@@ -95,7 +99,10 @@ export function readOperationManifest(input: unknown): ManifestReading {
   if (!envelope.success) {
     return {
       entries: [],
-      reasons: envelope.error.issues.map((issue) => ({ code: ManifestReasonCode.INVALID_MANIFEST, message: `${pathOf(issue.path) || 'manifest'} ${issue.message}` })),
+      reasons: envelope.error.issues.map((issue) => ({
+        code: ManifestReasonCode.INVALID_MANIFEST,
+        message: `${pathOf(issue.path) || 'manifest'} ${issue.message}`,
+      })),
     };
   }
 
@@ -104,11 +111,22 @@ export function readOperationManifest(input: unknown): ManifestReading {
   const firstIndexOfId = new Map<string, number>();
   envelope.data.operations.forEach((entry, index) => {
     const parsed = operationSchema.safeParse(entry);
-    const raw = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-    const where = { index, ...(typeof raw.id === 'string' ? { id: raw.id } : {}), ...(typeof raw.name === 'string' ? { name: raw.name } : {}) };
+    const raw = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<
+      string,
+      unknown
+    >;
+    const where = {
+      index,
+      ...(typeof raw.id === 'string' ? { id: raw.id } : {}),
+      ...(typeof raw.name === 'string' ? { name: raw.name } : {}),
+    };
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        reasons.push({ code: ManifestReasonCode.INVALID_MANIFEST, message: `operations[${index}]${pathOf(issue.path, true)} ${issue.message}`, operation: where });
+        reasons.push({
+          code: ManifestReasonCode.INVALID_MANIFEST,
+          message: `operations[${index}]${pathOf(issue.path, true)} ${issue.message}`,
+          operation: where,
+        });
       }
       return;
     }
@@ -123,7 +141,11 @@ export function readOperationManifest(input: unknown): ManifestReading {
     }
     const first = firstIndexOfId.get(operation.id);
     if (first !== undefined) {
-      reasons.push({ code: ManifestReasonCode.DUPLICATE_OPERATION_ID, message: `id ${operation.id} is also the id of operations[${first}]`, operation: where });
+      reasons.push({
+        code: ManifestReasonCode.DUPLICATE_OPERATION_ID,
+        message: `id ${operation.id} is also the id of operations[${first}]`,
+        operation: where,
+      });
     } else {
       firstIndexOfId.set(operation.id, index);
     }
@@ -134,5 +156,9 @@ export function readOperationManifest(input: unknown): ManifestReading {
 
 /** `a.b[2].c`, or with `leading` `.a.b[2]` to follow an index. */
 function pathOf(path: readonly PropertyKey[], leading = false): string {
-  return path.map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i > 0 || leading ? '.' : ''}${String(part)}`)).join('');
+  return path
+    .map((part, i) =>
+      typeof part === 'number' ? `[${part}]` : `${i > 0 || leading ? '.' : ''}${String(part)}`,
+    )
+    .join('');
 }

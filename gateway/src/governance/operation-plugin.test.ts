@@ -10,10 +10,20 @@ const schema = buildSchema('type Query { hello: String }');
 /** Runs one operation on an Apollo Server whose only plugin is governancePlugin(modules). */
 async function run(modules: GovernanceModule[], query = '{ hello }') {
   const plugin = governancePlugin(modules);
-  const server = new ApolloServer<GatewayContext>({ schema, rootValue: { hello: () => 'world' }, plugins: plugin ? [plugin] : [] });
+  const server = new ApolloServer<GatewayContext>({
+    schema,
+    rootValue: { hello: () => 'world' },
+    plugins: plugin ? [plugin] : [],
+  });
   await server.start();
   try {
-    const context: GatewayContext = { correlationId: 'c', startedAt: 0, consumer: null, client: { name: null, version: null }, governance: {} };
+    const context: GatewayContext = {
+      correlationId: 'c',
+      startedAt: 0,
+      consumer: null,
+      client: { name: null, version: null },
+      governance: {},
+    };
     const response = await server.executeOperation({ query }, { contextValue: context });
     if (response.body.kind !== 'single') throw new Error('expected a single result');
     return { result: response.body.singleResult, status: response.http.status, context };
@@ -50,7 +60,13 @@ describe('governancePlugin', () => {
     ];
     const { result } = await run(modules);
     expect(result.data).toEqual({ hello: 'world' });
-    expect(calls).toEqual(['slow:didResolveOperation', 'sync:didResolveOperation', 'sync:responseForOperation', 'slow:willSendResponse', 'sync:willSendResponse']);
+    expect(calls).toEqual([
+      'slow:didResolveOperation',
+      'sync:didResolveOperation',
+      'sync:responseForOperation',
+      'slow:willSendResponse',
+      'sync:willSendResponse',
+    ]);
   });
 
   test('the first module to refuse answers: later modules do not check the operation, but every module still sees the response', async () => {
@@ -60,16 +76,25 @@ describe('governancePlugin', () => {
       operation: {
         didResolveOperation() {
           seen.push(`${name} checked`);
-          throw new GovernanceError('REFUSED_BY_' + name.toUpperCase(), `refused by ${name}`, { status: 403 });
+          throw new GovernanceError('REFUSED_BY_' + name.toUpperCase(), `refused by ${name}`, {
+            status: 403,
+          });
         },
-        willSendResponse: ({ response }) => void seen.push(`${name} saw ${response.body.kind === 'single' ? response.body.singleResult.errors?.[0].extensions?.code : '?'}`),
+        willSendResponse: ({ response }) =>
+          void seen.push(
+            `${name} saw ${response.body.kind === 'single' ? response.body.singleResult.errors?.[0].extensions?.code : '?'}`,
+          ),
       },
     });
     const { result, status } = await run([refuse('first'), refuse('second')]);
     expect(result.data).toBeUndefined();
     expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['REFUSED_BY_FIRST']);
     expect(status).toBe(403);
-    expect(seen).toEqual(['first checked', 'first saw REFUSED_BY_FIRST', 'second saw REFUSED_BY_FIRST']);
+    expect(seen).toEqual([
+      'first checked',
+      'first saw REFUSED_BY_FIRST',
+      'second saw REFUSED_BY_FIRST',
+    ]);
   });
 
   test('responseForOperation: the first module with an answer replaces execution, asynchronous answers included', async () => {
@@ -79,13 +104,21 @@ describe('governancePlugin', () => {
       operation: {
         responseForOperation() {
           asked.push(name);
-          const response = { body: { kind: 'single' as const, singleResult: { data: { hello: `from ${name}` } } }, http: { status: undefined, headers: new Map() as never } };
+          const response = {
+            body: { kind: 'single' as const, singleResult: { data: { hello: `from ${name}` } } },
+            http: { status: undefined, headers: new Map() as never },
+          };
           return async ? Promise.resolve(response) : response;
         },
       },
     });
-    const pass: GovernanceModule = { name: 'pass', operation: { responseForOperation: () => Promise.resolve(null) } };
-    expect((await run([pass, answer('async', true), answer('sync', false)])).result.data).toEqual({ hello: 'from async' });
+    const pass: GovernanceModule = {
+      name: 'pass',
+      operation: { responseForOperation: () => Promise.resolve(null) },
+    };
+    expect((await run([pass, answer('async', true), answer('sync', false)])).result.data).toEqual({
+      hello: 'from async',
+    });
     expect(asked).toEqual(['async']);
   });
 
@@ -93,11 +126,16 @@ describe('governancePlugin', () => {
     const module: GovernanceModule = {
       name: 'remembers',
       operation: {
-        didResolveOperation: ({ contextValue, operation }) => void (contextValue.governance.remembered = operation?.operation),
-        willSendResponse: ({ contextValue }) => void (contextValue.governance.seenAtEnd = contextValue.governance.remembered),
+        didResolveOperation: ({ contextValue, operation }) =>
+          void (contextValue.governance.remembered = operation?.operation),
+        willSendResponse: ({ contextValue }) =>
+          void (contextValue.governance.seenAtEnd = contextValue.governance.remembered),
       },
     };
-    expect((await run([module])).context.governance).toEqual({ remembered: 'query', seenAtEnd: 'query' });
+    expect((await run([module])).context.governance).toEqual({
+      remembered: 'query',
+      seenAtEnd: 'query',
+    });
   });
 
   test('no plugin at all when no module has operation hooks', () => {

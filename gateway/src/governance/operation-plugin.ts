@@ -9,11 +9,15 @@ import type { GovernanceModule, OperationHooks } from './module';
  * per module, and a phase no module takes part in is not a hook at all. A synchronous module hook
  * is not awaited. Null when no module has operation hooks.
  */
-export function governancePlugin(modules: readonly GovernanceModule[]): ApolloServerPlugin<GatewayContext> | null {
+export function governancePlugin(
+  modules: readonly GovernanceModule[],
+): ApolloServerPlugin<GatewayContext> | null {
   const hooks = modules.flatMap((module) => (module.operation ? [module.operation] : []));
   // Hooks are plain functions (closures over their module): called without `this`.
   const inPhase = <Phase extends keyof OperationHooks>(phase: Phase) =>
-    hooks.map((h) => h[phase]).filter((hook): hook is NonNullable<OperationHooks[Phase]> => hook !== undefined);
+    hooks
+      .map((h) => h[phase])
+      .filter((hook): hook is NonNullable<OperationHooks[Phase]> => hook !== undefined);
   const didResolveOperation = inPhase('didResolveOperation');
   const responseForOperation = inPhase('responseForOperation');
   const willSendResponse = inPhase('willSendResponse');

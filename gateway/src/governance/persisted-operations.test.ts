@@ -3,7 +3,11 @@ import type { GatewayContext } from '../context';
 import type { Consumer, PersistedOperationsMode } from './consumer';
 import type { GovernedRequest, GraphQLRequestBody } from './module';
 import { operationId } from './operation-manifest';
-import { createPersistedOperationsModule, type PersistedOperationsModule, type PersistedOperationsOptions } from './persisted-operations';
+import {
+  createPersistedOperationsModule,
+  type PersistedOperationsModule,
+  type PersistedOperationsOptions,
+} from './persisted-operations';
 import { createMemoryStore } from './store/memory-store';
 import type { GovernanceStore } from './store/governance-store';
 import { governancePlugin } from './operation-plugin';
@@ -25,7 +29,18 @@ const consumers: Record<string, Consumer> = Object.fromEntries(
     ] as [string, PersistedOperationsMode][]
   ).map(([id, mode]) => [
     id,
-    { id, name: id, kind: 'distributor', scopes: [], tenant: null, tier: 'bronze', persistedOperations: mode, contract: null, requireClientName: false, requireOperationName: false },
+    {
+      id,
+      name: id,
+      kind: 'distributor',
+      scopes: [],
+      tenant: null,
+      tier: 'bronze',
+      persistedOperations: mode,
+      contract: null,
+      requireClientName: false,
+      requireOperationName: false,
+    },
   ]),
 );
 
@@ -36,14 +51,26 @@ const modules: PersistedOperationsModule[] = [];
 function moduleOn(store: GovernanceStore, options: PersistedOperationsOptions = {}) {
   const module = createPersistedOperationsModule(
     { unknownOperationsFlushIntervalMs: 3_600_000, ...options },
-    { store, supergraph: { apiSchema: () => API }, contractSchema: () => API, consumer: (id) => consumers[id] ?? null, now },
+    {
+      store,
+      supergraph: { apiSchema: () => API },
+      contractSchema: () => API,
+      consumer: (id) => consumers[id] ?? null,
+      now,
+    },
   );
   modules.push(module);
   return module;
 }
 
 function requestOf(consumer: string | null, body: unknown, method = 'POST'): GovernedRequest {
-  const context: GatewayContext = { correlationId: 'test', startedAt: 0, consumer: consumer ? consumers[consumer] : null, client: { name: null, version: null }, governance: {} };
+  const context: GatewayContext = {
+    correlationId: 'test',
+    startedAt: 0,
+    consumer: consumer ? consumers[consumer] : null,
+    client: { name: null, version: null },
+    governance: {},
+  };
   return { method, headers: {}, body: body as GraphQLRequestBody, context, responseHeaders: {} };
 }
 
@@ -52,20 +79,38 @@ async function registered(store: GovernanceStore, consumer: string, ...bodies: [
   const result = await module.registry.register(consumers[consumer], {
     format: 'apollo-persisted-query-manifest',
     version: 1,
-    operations: bodies.map(([name, body]) => ({ id: operationId(body), name, type: 'query', body })),
+    operations: bodies.map(([name, body]) => ({
+      id: operationId(body),
+      name,
+      type: 'query',
+      body,
+    })),
   });
   expect(result.ok).toBe(true);
   return module;
 }
 
 /** One request's persisted-operations step, as a promise (the step refuses synchronously when no store is asked). */
-const stepOf = async (module: PersistedOperationsModule, consumer: string, body: unknown, method = 'POST') => module.onRequest!(requestOf(consumer, body, method));
+const stepOf = async (
+  module: PersistedOperationsModule,
+  consumer: string,
+  body: unknown,
+  method = 'POST',
+) => module.onRequest!(requestOf(consumer, body, method));
 
 /** Runs the module's didResolveOperation hook as Apollo Server does once the document resolved. */
-async function resolved(module: PersistedOperationsModule, request: GovernedRequest, operationName: string | null) {
+async function resolved(
+  module: PersistedOperationsModule,
+  request: GovernedRequest,
+  operationName: string | null,
+) {
   const listener = await governancePlugin([module])!.requestDidStart!({} as never);
   const query = request.body.query!;
-  await listener!.didResolveOperation!({ contextValue: request.context, queryHash: operationId(query), operationName } as never);
+  await listener!.didResolveOperation!({
+    contextValue: request.context,
+    queryHash: operationId(query),
+    operationName,
+  } as never);
 }
 
 afterEach(async () => {
@@ -76,18 +121,38 @@ describe('persisted-only consumers', () => {
   test('a registered id, in any of its forms, runs the registered text and nothing of the persisted forms reaches Apollo Server', async () => {
     const module = await registered(createMemoryStore(now), 'partner', ['Order', ORDER]);
     const id = operationId(ORDER);
-    for (const body of [{ documentId: id }, { documentId: `sha256:${id}` }, { id }, { extensions: { persistedQuery: { version: 1, sha256Hash: id }, tracing: true } }]) {
+    for (const body of [
+      { documentId: id },
+      { documentId: `sha256:${id}` },
+      { id },
+      { extensions: { persistedQuery: { version: 1, sha256Hash: id }, tracing: true } },
+    ]) {
       const request = requestOf('partner', { ...body, variables: { id: 'ORD-1' } });
       await module.onRequest!(request);
-      expect(request.body).toEqual({ query: ORDER, variables: { id: 'ORD-1' }, ...('extensions' in body ? { extensions: { tracing: true } } : {}) });
-      expect(request.context.governance).toEqual({ persistedOperationId: id, persistedOperationSource: 'manifest' });
+      expect(request.body).toEqual({
+        query: ORDER,
+        variables: { id: 'ORD-1' },
+        ...('extensions' in body ? { extensions: { tracing: true } } : {}),
+      });
+      expect(request.context.governance).toEqual({
+        persistedOperationId: id,
+        persistedOperationSource: 'manifest',
+      });
     }
   });
 
   test('a free-form document is refused with PERSISTED_QUERY_REQUIRED (400), even one that is registered', async () => {
     const module = await registered(createMemoryStore(now), 'partner', ['Order', ORDER]);
-    for (const body of [{ query: ORDER }, { query: ORDERS }, {}, [{ documentId: operationId(ORDER) }]]) {
-      await expect(stepOf(module, 'partner', body)).rejects.toMatchObject({ status: 400, extensions: { code: 'PERSISTED_QUERY_REQUIRED' } });
+    for (const body of [
+      { query: ORDER },
+      { query: ORDERS },
+      {},
+      [{ documentId: operationId(ORDER) }],
+    ]) {
+      await expect(stepOf(module, 'partner', body)).rejects.toMatchObject({
+        status: 400,
+        extensions: { code: 'PERSISTED_QUERY_REQUIRED' },
+      });
     }
   });
 
@@ -95,19 +160,35 @@ describe('persisted-only consumers', () => {
     const store = createMemoryStore(now);
     const module = await registered(store, 'partner', ['Order', ORDER]);
     const unknownId = operationId(ORDERS);
-    await expect(stepOf(module, 'partner', { documentId: unknownId })).rejects.toMatchObject({ status: 404, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', id: unknownId } });
-    const apq = { query: ORDERS, extensions: { persistedQuery: { version: 1, sha256Hash: unknownId } } };
-    await expect(stepOf(module, 'partner', apq)).rejects.toMatchObject({ status: 404, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    await expect(stepOf(module, 'partner', { documentId: unknownId })).rejects.toMatchObject({
+      status: 404,
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND', id: unknownId },
+    });
+    const apq = {
+      query: ORDERS,
+      extensions: { persistedQuery: { version: 1, sha256Hash: unknownId } },
+    };
+    await expect(stepOf(module, 'partner', apq)).rejects.toMatchObject({
+      status: 404,
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+    });
     expect(await store.get(`apq:${unknownId}`)).toBeNull();
     // Registered for another consumer is not registered for this one.
     await registered(store, 'portal', ['Orders', ORDERS]);
-    await expect(stepOf(module, 'partner', { documentId: unknownId })).rejects.toMatchObject({ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    await expect(stepOf(module, 'partner', { documentId: unknownId })).rejects.toMatchObject({
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+    });
   });
 
   test('a store that does not answer is STORE_UNAVAILABLE (503), not an internal error', async () => {
     const store = createMemoryStore(now);
-    const module = moduleOn({ ...store, get: async () => Promise.reject(new Error('connection lost')) });
-    await expect(stepOf(module, 'partner', { documentId: operationId(ORDER) })).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
+    const module = moduleOn({
+      ...store,
+      get: async () => Promise.reject(new Error('connection lost')),
+    });
+    await expect(
+      stepOf(module, 'partner', { documentId: operationId(ORDER) }),
+    ).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
   });
 });
 
@@ -125,12 +206,18 @@ describe('allow and APQ', () => {
     const first = moduleOn(store);
     const hash = operationId(ORDERS);
     const hashOnly = () => ({ extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
-    await expect(stepOf(first, 'portal', hashOnly())).rejects.toMatchObject({ status: 200, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    await expect(stepOf(first, 'portal', hashOnly())).rejects.toMatchObject({
+      status: 200,
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+    });
 
     const registering = requestOf('portal', { query: ORDERS, ...hashOnly() });
     await first.onRequest!(registering);
     expect(registering.body).toEqual({ query: ORDERS, extensions: {} });
-    expect(registering.context.governance).toEqual({ persistedOperationId: hash, persistedOperationSource: 'apq' });
+    expect(registering.context.governance).toEqual({
+      persistedOperationId: hash,
+      persistedOperationSource: 'apq',
+    });
 
     const replica = moduleOn(store);
     const served = requestOf('store', hashOnly());
@@ -138,7 +225,9 @@ describe('allow and APQ', () => {
     expect(served.body.query).toBe(ORDERS);
 
     clock += 24 * HOUR + 1;
-    await expect(stepOf(moduleOn(store), 'portal', hashOnly())).rejects.toMatchObject({ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    await expect(stepOf(moduleOn(store), 'portal', hashOnly())).rejects.toMatchObject({
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+    });
   });
 
   test('while the store is away APQ keeps working for allow and audit consumers: hash and text run, a hash alone misses so the client resends the text', async () => {
@@ -161,20 +250,37 @@ describe('allow and APQ', () => {
     const withText = requestOf('store', { query: ORDERS, ...apq });
     await module.onRequest!(withText);
     expect(withText.body.query).toBe(ORDERS);
-    await expect(stepOf(module, 'portal', { extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDER) } } })).rejects.toMatchObject({ status: 200, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    await expect(
+      stepOf(module, 'portal', {
+        extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDER) } },
+      }),
+    ).rejects.toMatchObject({ status: 200, extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
     expect(failures.length).toBeGreaterThan(0);
     // A trusted-document id only the manifest can answer, and any id of a persisted-only consumer, stay 503.
-    await expect(stepOf(module, 'portal', { documentId: operationId(ORDER) })).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
-    await expect(stepOf(module, 'partner', apq)).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
+    await expect(
+      stepOf(module, 'portal', { documentId: operationId(ORDER) }),
+    ).rejects.toMatchObject({ status: 503, extensions: { code: 'STORE_UNAVAILABLE' } });
+    await expect(stepOf(module, 'partner', apq)).rejects.toMatchObject({
+      status: 503,
+      extensions: { code: 'STORE_UNAVAILABLE' },
+    });
   });
 
   test('a hash that is not the sha-256 of the query is PERSISTED_QUERY_HASH_MISMATCH (400), and nothing is stored', async () => {
     const store = createMemoryStore(now);
     const module = moduleOn(store);
     const wrong = operationId(ORDER);
-    const body = { query: ORDERS, extensions: { persistedQuery: { version: 1, sha256Hash: wrong } } };
-    await expect(stepOf(module, 'portal', body)).rejects.toMatchObject({ status: 400, extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH', id: wrong } });
-    await expect(stepOf(module, 'portal', { query: ORDERS, documentId: wrong })).rejects.toMatchObject({ extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } });
+    const body = {
+      query: ORDERS,
+      extensions: { persistedQuery: { version: 1, sha256Hash: wrong } },
+    };
+    await expect(stepOf(module, 'portal', body)).rejects.toMatchObject({
+      status: 400,
+      extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH', id: wrong },
+    });
+    await expect(
+      stepOf(module, 'portal', { query: ORDERS, documentId: wrong }),
+    ).rejects.toMatchObject({ extensions: { code: 'PERSISTED_QUERY_HASH_MISMATCH' } });
     expect(await store.keys('apq:')).toEqual([]);
   });
 
@@ -182,23 +288,44 @@ describe('allow and APQ', () => {
     const store = createMemoryStore(now);
     const module = moduleOn(store);
     await store.set(`apq:${operationId(ORDERS)}`, ORDERS);
-    const request = requestOf('portal', { extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: operationId(ORDERS) } }) }, 'GET');
+    const request = requestOf(
+      'portal',
+      {
+        extensions: JSON.stringify({
+          persistedQuery: { version: 1, sha256Hash: operationId(ORDERS) },
+        }),
+      },
+      'GET',
+    );
     await module.onRequest!(request);
     expect(request.body).toEqual({ query: ORDERS, extensions: {} });
 
-    await expect(stepOf(module, 'portal', { extensions: '{"persistedQuery":' }, 'GET')).rejects.toMatchObject({ status: 400, extensions: { code: 'BAD_REQUEST' } });
+    await expect(
+      stepOf(module, 'portal', { extensions: '{"persistedQuery":' }, 'GET'),
+    ).rejects.toMatchObject({ status: 400, extensions: { code: 'BAD_REQUEST' } });
   });
 
   test('with APQ off a hash that is not registered is PERSISTED_QUERY_NOT_SUPPORTED, so clients send text', async () => {
     const module = moduleOn(createMemoryStore(now), { apq: false });
-    const body = { query: ORDERS, extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDERS) } } };
-    await expect(stepOf(module, 'portal', body)).rejects.toMatchObject({ extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' } });
+    const body = {
+      query: ORDERS,
+      extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDERS) } },
+    };
+    await expect(stepOf(module, 'portal', body)).rejects.toMatchObject({
+      extensions: { code: 'PERSISTED_QUERY_NOT_SUPPORTED' },
+    });
   });
 
   test('a persisted query version other than 1 is refused as BAD_REQUEST', async () => {
     const module = moduleOn(createMemoryStore(now));
-    const body = { query: ORDERS, extensions: { persistedQuery: { version: 2, sha256Hash: operationId(ORDERS) } } };
-    await expect(stepOf(module, 'portal', body)).rejects.toMatchObject({ status: 400, extensions: { code: 'BAD_REQUEST' } });
+    const body = {
+      query: ORDERS,
+      extensions: { persistedQuery: { version: 2, sha256Hash: operationId(ORDERS) } },
+    };
+    await expect(stepOf(module, 'portal', body)).rejects.toMatchObject({
+      status: 400,
+      extensions: { code: 'BAD_REQUEST' },
+    });
   });
 });
 
@@ -220,7 +347,14 @@ describe('audit mode', () => {
     // An allow consumer's operations are not recorded.
     await resolved(module, requestOf('portal', { query: ORDERS }), 'Orders');
 
-    const expected = { consumer: 'store', id: operationId(ORDERS), name: 'Orders', firstSeen: new Date(start).toISOString(), lastSeen: new Date(start + 2000).toISOString(), count: 2 };
+    const expected = {
+      consumer: 'store',
+      id: operationId(ORDERS),
+      name: 'Orders',
+      firstSeen: new Date(start).toISOString(),
+      lastSeen: new Date(start + 2000).toISOString(),
+      count: 2,
+    };
     expect(await module.unknownOperations('store')).toEqual([expected]);
 
     // Another replica adds its own sightings to the same record.
@@ -228,13 +362,18 @@ describe('audit mode', () => {
     const again = requestOf('store', { query: ORDERS });
     await replica.onRequest!(again);
     await resolved(replica, again, 'Orders');
-    expect(await replica.unknownOperations()).toEqual([{ ...expected, lastSeen: new Date(clock).toISOString(), count: 3 }]);
+    expect(await replica.unknownOperations()).toEqual([
+      { ...expected, lastSeen: new Date(clock).toISOString(), count: 3 },
+    ]);
   });
 
   test('sightings the store refused are kept and written by a later flush', async () => {
     const store = createMemoryStore(now);
     let down = true;
-    const flaky: GovernanceStore = { ...store, set: (...args) => (down ? Promise.reject(new Error('down')) : store.set(...args)) };
+    const flaky: GovernanceStore = {
+      ...store,
+      set: (...args) => (down ? Promise.reject(new Error('down')) : store.set(...args)),
+    };
     const module = moduleOn(flaky);
     const request = requestOf('store', { query: ORDERS });
     await resolved(module, request, 'Orders');
@@ -245,7 +384,9 @@ describe('audit mode', () => {
     await resolved(module, request, 'Orders');
     down = false;
     await module.flush();
-    expect(await moduleOn(store).unknownOperations('store')).toMatchObject([{ id: operationId(ORDERS), count: 3 }]);
+    expect(await moduleOn(store).unknownOperations('store')).toMatchObject([
+      { id: operationId(ORDERS), count: 3 },
+    ]);
   });
 
   test('an unknown operation is forgotten once its retention has passed since it was first seen', async () => {
@@ -256,6 +397,8 @@ describe('audit mode', () => {
     clock += 25 * HOUR;
     expect(await module.unknownOperations('store')).toEqual([]);
     await resolved(module, requestOf('store', { query: ORDERS }), 'Orders');
-    expect(await module.unknownOperations('store')).toMatchObject([{ count: 1, firstSeen: new Date(clock).toISOString() }]);
+    expect(await module.unknownOperations('store')).toMatchObject([
+      { count: 1, firstSeen: new Date(clock).toISOString() },
+    ]);
   });
 });

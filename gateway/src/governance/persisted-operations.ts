@@ -99,12 +99,19 @@ export type PersistedOperationsModule = GovernanceModule & {
 
 /** APQ's answer to a hash it does not hold: 200, so clients (Apollo Client's APQ link) retry with the text. */
 const apqNotFound = () =>
-  new GovernanceError(GovernanceCode.PERSISTED_QUERY_NOT_FOUND, 'PersistedQueryNotFound: send the query with its hash to register it', {
-    status: 200,
-    headers: { 'cache-control': 'private, no-cache, must-revalidate' },
-  });
+  new GovernanceError(
+    GovernanceCode.PERSISTED_QUERY_NOT_FOUND,
+    'PersistedQueryNotFound: send the query with its hash to register it',
+    {
+      status: 200,
+      headers: { 'cache-control': 'private, no-cache, must-revalidate' },
+    },
+  );
 
-export function createPersistedOperationsModule(options: PersistedOperationsOptions, deps: PersistedOperationsDeps): PersistedOperationsModule {
+export function createPersistedOperationsModule(
+  options: PersistedOperationsOptions,
+  deps: PersistedOperationsDeps,
+): PersistedOperationsModule {
   const settings = { ...PERSISTED_OPERATIONS_DEFAULTS, ...definedOnly(options) };
   const { store } = deps;
   const registry = new ManifestRegistry({ cacheSize: settings.cacheSize }, deps);
@@ -123,25 +130,40 @@ export function createPersistedOperationsModule(options: PersistedOperationsOpti
       return;
     }
     const extensions = extensionsOf(body);
-    const persistedQuery = isObject(extensions?.persistedQuery) ? extensions.persistedQuery : undefined;
+    const persistedQuery = isObject(extensions?.persistedQuery)
+      ? extensions.persistedQuery
+      : undefined;
     const requested = body.documentId ?? body.id ?? persistedQuery?.sha256Hash;
     if (requested === undefined) {
       if (mode === 'persisted-only') throw persistedQueryRequired(consumer!);
       return;
     }
     if (typeof requested !== 'string' || requested === '') {
-      throw new GovernanceError(PersistedOperationsCode.BAD_REQUEST, 'A persisted document id must be a non-empty string', { status: 400 });
+      throw new GovernanceError(
+        PersistedOperationsCode.BAD_REQUEST,
+        'A persisted document id must be a non-empty string',
+        { status: 400 },
+      );
     }
     if (persistedQuery && persistedQuery.version !== undefined && persistedQuery.version !== 1) {
-      throw new GovernanceError(PersistedOperationsCode.BAD_REQUEST, `Unsupported persisted query version ${String(persistedQuery.version)}: only version 1 exists`, { status: 400 });
+      throw new GovernanceError(
+        PersistedOperationsCode.BAD_REQUEST,
+        `Unsupported persisted query version ${String(persistedQuery.version)}: only version 1 exists`,
+        { status: 400 },
+      );
     }
     // `sha256:<hex>` is the GraphQL-over-HTTP persisted documents form.
     const id = requested.replace(/^sha256:/, '').toLowerCase();
     if (typeof body.query === 'string' && operationId(body.query) !== id) {
-      throw new GovernanceError(PersistedOperationsCode.PERSISTED_QUERY_HASH_MISMATCH, `The query's sha-256 is not ${id}`, { status: 400, details: { id } });
+      throw new GovernanceError(
+        PersistedOperationsCode.PERSISTED_QUERY_HASH_MISMATCH,
+        `The query's sha-256 is not ${id}`,
+        { status: 400, details: { id } },
+      );
     }
 
-    const isApq = persistedQuery !== undefined && body.documentId === undefined && body.id === undefined;
+    const isApq =
+      persistedQuery !== undefined && body.documentId === undefined && body.id === undefined;
     const apqAllowed = isApq && settings.apq && mode !== 'persisted-only';
     // A hot APQ hash costs no store round trip (audit mode still tells registered ones apart when it flushes).
     const cached = apqAllowed && body.query === undefined ? apqDocuments.get(id) : undefined;
@@ -150,23 +172,38 @@ export function createPersistedOperationsModule(options: PersistedOperationsOpti
   }
 
   /** The registered operation, or the APQ document, behind an id this replica does not hold. */
-  async function fromStore(request: GovernedRequest, body: GraphQLRequestBody, id: string, isApq: boolean): Promise<void> {
+  async function fromStore(
+    request: GovernedRequest,
+    body: GraphQLRequestBody,
+    id: string,
+    isApq: boolean,
+  ): Promise<void> {
     const consumer = request.context.consumer;
     const mode = consumer?.persistedOperations ?? 'allow';
-    const registered = consumer ? await registeredOperation(consumer.id, id, mode === 'persisted-only' || !isApq) : null;
+    const registered = consumer
+      ? await registeredOperation(consumer.id, id, mode === 'persisted-only' || !isApq)
+      : null;
     if (registered) return run(request, body, registered.body, id, 'manifest');
 
     if (mode === 'persisted-only' || !isApq) {
-      throw new GovernanceError(GovernanceCode.PERSISTED_QUERY_NOT_FOUND, `No operation with id ${id} is registered for ${consumer ? `consumer "${consumer.id}"` : 'this request'}`, {
-        status: 404,
-        details: { id },
-      });
+      throw new GovernanceError(
+        GovernanceCode.PERSISTED_QUERY_NOT_FOUND,
+        `No operation with id ${id} is registered for ${consumer ? `consumer "${consumer.id}"` : 'this request'}`,
+        {
+          status: 404,
+          details: { id },
+        },
+      );
     }
     if (!settings.apq) {
-      throw new GovernanceError(PersistedOperationsCode.PERSISTED_QUERY_NOT_SUPPORTED, 'PersistedQueryNotSupported: automatic persisted queries are off; send the query text', {
-        status: 200,
-        headers: { 'cache-control': 'private, no-cache, must-revalidate' },
-      });
+      throw new GovernanceError(
+        PersistedOperationsCode.PERSISTED_QUERY_NOT_SUPPORTED,
+        'PersistedQueryNotSupported: automatic persisted queries are off; send the query text',
+        {
+          status: 200,
+          headers: { 'cache-control': 'private, no-cache, must-revalidate' },
+        },
+      );
     }
     if (typeof body.query === 'string') {
       await rememberApqDocument(id, body.query);
@@ -223,30 +260,43 @@ export function createPersistedOperationsModule(options: PersistedOperationsOpti
     adminRoutes(admin: FastifyInstance) {
       const knownConsumer = (id: string): Consumer => {
         const consumer = deps.consumer(id);
-        if (!consumer) throw new GovernanceError(PersistedOperationsCode.CONSUMER_NOT_FOUND, `No consumer "${id}" is declared in the governance config`, { status: 404, details: { consumer: id } });
+        if (!consumer)
+          throw new GovernanceError(
+            PersistedOperationsCode.CONSUMER_NOT_FOUND,
+            `No consumer "${id}" is declared in the governance config`,
+            { status: 404, details: { consumer: id } },
+          );
         return consumer;
       };
 
-      admin.post<{ Params: { id: string } }>('/consumers/:id/operations', { bodyLimit: settings.maxManifestBytes }, (request, reply) =>
-        answer(reply, deps, async () => {
-          const consumer = knownConsumer(request.params.id);
-          const result = await registry.register(consumer, request.body);
-          if (!result.ok) {
-            throw new GovernanceError(
-              PersistedOperationsCode.MANIFEST_INVALID,
-              `The manifest was refused (${result.reasons.length} ${result.reasons.length === 1 ? 'problem' : 'problems'}); nothing was registered`,
-              { status: 422, details: { consumer: consumer.id, reasons: result.reasons } },
-            );
-          }
-          const { ok: _ok, ...counts } = result;
-          return { consumer: consumer.id, ...counts };
-        }),
+      admin.post<{ Params: { id: string } }>(
+        '/consumers/:id/operations',
+        { bodyLimit: settings.maxManifestBytes },
+        (request, reply) =>
+          answer(reply, deps, async () => {
+            const consumer = knownConsumer(request.params.id);
+            const result = await registry.register(consumer, request.body);
+            if (!result.ok) {
+              throw new GovernanceError(
+                PersistedOperationsCode.MANIFEST_INVALID,
+                `The manifest was refused (${result.reasons.length} ${result.reasons.length === 1 ? 'problem' : 'problems'}); nothing was registered`,
+                { status: 422, details: { consumer: consumer.id, reasons: result.reasons } },
+              );
+            }
+            const { ok: _ok, ...counts } = result;
+            return { consumer: consumer.id, ...counts };
+          }),
       );
       admin.get<{ Params: { id: string } }>('/consumers/:id/operations', (request, reply) =>
         answer(reply, deps, async () => {
           const consumer = knownConsumer(request.params.id);
           const operations = await registry.list(consumer.id);
-          return { consumer: consumer.id, mode: consumer.persistedOperations, total: operations.length, operations };
+          return {
+            consumer: consumer.id,
+            mode: consumer.persistedOperations,
+            total: operations.length,
+            operations,
+          };
         }),
       );
       admin.get<{ Querystring: { consumer?: string } }>('/unknown-operations', (request, reply) =>
@@ -263,7 +313,13 @@ export function createPersistedOperationsModule(options: PersistedOperationsOpti
 }
 
 /** Hands Apollo Server the document to run: the persisted forms removed, so it sees an ordinary request. */
-function run(request: GovernedRequest, body: GraphQLRequestBody, text: string, id: string, source: PersistedOperationSource): void {
+function run(
+  request: GovernedRequest,
+  body: GraphQLRequestBody,
+  text: string,
+  id: string,
+  source: PersistedOperationSource,
+): void {
   body.query = text;
   delete body.documentId;
   delete body.id;
@@ -278,14 +334,24 @@ function run(request: GovernedRequest, body: GraphQLRequestBody, text: string, i
 /** The request's extensions; a GET request carries them as a JSON string, parsed here (and in the body) once. */
 function extensionsOf(body: GraphQLRequestBody): GraphQLRequestBody['extensions'] {
   const raw = body.extensions as unknown;
-  if (typeof raw !== 'string') return isObject(raw) ? (raw as GraphQLRequestBody['extensions']) : undefined;
+  if (typeof raw !== 'string')
+    return isObject(raw) ? (raw as GraphQLRequestBody['extensions']) : undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw new GovernanceError(PersistedOperationsCode.BAD_REQUEST, '"extensions" must be a JSON object', { status: 400 });
+    throw new GovernanceError(
+      PersistedOperationsCode.BAD_REQUEST,
+      '"extensions" must be a JSON object',
+      { status: 400 },
+    );
   }
-  if (!isObject(parsed)) throw new GovernanceError(PersistedOperationsCode.BAD_REQUEST, '"extensions" must be a JSON object', { status: 400 });
+  if (!isObject(parsed))
+    throw new GovernanceError(
+      PersistedOperationsCode.BAD_REQUEST,
+      '"extensions" must be a JSON object',
+      { status: 400 },
+    );
   body.extensions = parsed;
   return parsed;
 }
@@ -301,17 +367,33 @@ function persistedQueryRequired(consumer: Consumer): GovernanceError {
 /** A store read on the request path that failed: a clear 503 the client may retry, not an internal error. */
 function storeUnavailable(error: unknown): GovernanceError {
   if (error instanceof GovernanceError) return error;
-  return new GovernanceError(PersistedOperationsCode.STORE_UNAVAILABLE, 'The governance store did not answer; try again', { status: 503, headers: { 'retry-after': '1' } });
+  return new GovernanceError(
+    PersistedOperationsCode.STORE_UNAVAILABLE,
+    'The governance store did not answer; try again',
+    { status: 503, headers: { 'retry-after': '1' } },
+  );
 }
 
 /** An admin route's answer: its result, its GovernanceError, or 503 when the store failed. */
-async function answer(reply: FastifyReply, deps: PersistedOperationsDeps, handler: () => Promise<unknown>): Promise<FastifyReply> {
+async function answer(
+  reply: FastifyReply,
+  deps: PersistedOperationsDeps,
+  handler: () => Promise<unknown>,
+): Promise<FastifyReply> {
   try {
     return reply.send(await handler());
   } catch (error) {
-    if (error instanceof GovernanceError) return reply.code(error.status).send(error.toResponseBody());
+    if (error instanceof GovernanceError)
+      return reply.code(error.status).send(error.toResponseBody());
     deps.onStoreError?.(error);
-    return reply.code(503).send({ errors: [{ message: 'The governance store did not answer; try again', extensions: { code: PersistedOperationsCode.STORE_UNAVAILABLE } }] });
+    return reply.code(503).send({
+      errors: [
+        {
+          message: 'The governance store did not answer; try again',
+          extensions: { code: PersistedOperationsCode.STORE_UNAVAILABLE },
+        },
+      ],
+    });
   }
 }
 
@@ -322,7 +404,9 @@ function isObject(value: unknown): value is Record<string, any> {
 }
 
 function definedOnly<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -337,9 +421,18 @@ interface Sighting {
   count: number;
 }
 
-type UnknownSettings = Required<Pick<PersistedOperationsOptions, 'cacheSize' | 'unknownOperationsFlushIntervalMs' | 'unknownOperationsRetentionDays'>>;
+type UnknownSettings = Required<
+  Pick<
+    PersistedOperationsOptions,
+    'cacheSize' | 'unknownOperationsFlushIntervalMs' | 'unknownOperationsRetentionDays'
+  >
+>;
 
-function createUnknownOperationLog(settings: UnknownSettings, deps: PersistedOperationsDeps, registry: ManifestRegistry) {
+function createUnknownOperationLog(
+  settings: UnknownSettings,
+  deps: PersistedOperationsDeps,
+  registry: ManifestRegistry,
+) {
   const { store } = deps;
   const now = deps.now ?? Date.now;
   const retentionMs = settings.unknownOperationsRetentionDays * 86_400_000;
@@ -369,14 +462,26 @@ function createUnknownOperationLog(settings: UnknownSettings, deps: PersistedOpe
     // A free-form document that is in the consumer's manifest is known, however it was sent.
     if (await registry.has(sighting.consumer, sighting.id)) return;
     const key = recordKey(sighting.consumer, sighting.id);
-    const previous = JSON.parse((await store.get(key)) ?? 'null') as { name: string | null; firstSeen: number; lastSeen: number } | null;
+    const previous = JSON.parse((await store.get(key)) ?? 'null') as {
+      name: string | null;
+      firstSeen: number;
+      lastSeen: number;
+    } | null;
     const live = previous && previous.firstSeen + retentionMs > now() ? previous : null;
     const firstSeen = Math.min(live?.firstSeen ?? sighting.firstSeen, sighting.firstSeen);
     const ttlSeconds = Math.max(1, Math.ceil((firstSeen + retentionMs - now()) / 1000));
     // A count outliving its record belongs to an expired sighting (or a write cut short): start over.
     if (!live) await store.delete(countKey(sighting.consumer, sighting.id));
     // Record before count: a flush retried after a failure between the two counts its sightings once.
-    await store.set(key, JSON.stringify({ name: sighting.name ?? live?.name ?? null, firstSeen, lastSeen: Math.max(live?.lastSeen ?? 0, sighting.lastSeen) }), ttlSeconds);
+    await store.set(
+      key,
+      JSON.stringify({
+        name: sighting.name ?? live?.name ?? null,
+        firstSeen,
+        lastSeen: Math.max(live?.lastSeen ?? 0, sighting.lastSeen),
+      }),
+      ttlSeconds,
+    );
     await store.increment(countKey(sighting.consumer, sighting.id), sighting.count, ttlSeconds);
   }
 
@@ -399,7 +504,12 @@ function createUnknownOperationLog(settings: UnknownSettings, deps: PersistedOpe
         for (const sighting of failed) {
           const key = `${sighting.consumer}\n${sighting.id}`;
           const newer = buffer.get(key);
-          buffer.set(key, newer ? { ...sighting, count: sighting.count + newer.count, lastSeen: newer.lastSeen } : sighting);
+          buffer.set(
+            key,
+            newer
+              ? { ...sighting, count: sighting.count + newer.count, lastSeen: newer.lastSeen }
+              : sighting,
+          );
         }
         if (failed.length > 0) throw firstError;
       } finally {
@@ -417,13 +527,29 @@ function createUnknownOperationLog(settings: UnknownSettings, deps: PersistedOpe
     const operations = await Promise.all(
       keys.map(async (key) => {
         const [consumerId, id] = key.slice('pq:unknown:'.length).split(':');
-        const [text, count] = await Promise.all([store.get(key), store.counter(countKey(consumerId, id))]);
+        const [text, count] = await Promise.all([
+          store.get(key),
+          store.counter(countKey(consumerId, id)),
+        ]);
         if (!text) return null;
-        const { name, firstSeen, lastSeen } = JSON.parse(text) as { name: string | null; firstSeen: number; lastSeen: number };
-        return { consumer: consumerId, id, name, firstSeen: new Date(firstSeen).toISOString(), lastSeen: new Date(lastSeen).toISOString(), count } satisfies UnknownOperation;
+        const { name, firstSeen, lastSeen } = JSON.parse(text) as {
+          name: string | null;
+          firstSeen: number;
+          lastSeen: number;
+        };
+        return {
+          consumer: consumerId,
+          id,
+          name,
+          firstSeen: new Date(firstSeen).toISOString(),
+          lastSeen: new Date(lastSeen).toISOString(),
+          count,
+        } satisfies UnknownOperation;
       }),
     );
-    return operations.filter((operation): operation is UnknownOperation => operation !== null).sort((a, b) => b.lastSeen.localeCompare(a.lastSeen) || b.count - a.count);
+    return operations
+      .filter((operation): operation is UnknownOperation => operation !== null)
+      .sort((a, b) => b.lastSeen.localeCompare(a.lastSeen) || b.count - a.count);
   }
 
   return {

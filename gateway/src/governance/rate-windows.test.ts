@@ -9,10 +9,19 @@ describe('rate windows', () => {
       end: at('2026-11-01T10:00:02Z'),
       key: '1s@2026-11-01T10:00:01.000Z',
     });
-    expect(windowAt(parseWindow('10s'), at('2026-11-01T10:00:19Z')).key).toBe('10s@2026-11-01T10:00:10.000Z');
-    expect(windowAt(parseWindow('1m'), at('2026-11-01T10:07:30Z')).key).toBe('1m@2026-11-01T10:07:00.000Z');
-    expect(windowAt(parseWindow('1h'), at('2026-11-01T10:59:59Z')).key).toBe('1h@2026-11-01T10:00:00.000Z');
-    expect(windowAt(parseWindow('1d'), at('2026-11-01T23:59:59Z'))).toMatchObject({ start: at('2026-11-01T00:00:00Z'), end: at('2026-11-02T00:00:00Z') });
+    expect(windowAt(parseWindow('10s'), at('2026-11-01T10:00:19Z')).key).toBe(
+      '10s@2026-11-01T10:00:10.000Z',
+    );
+    expect(windowAt(parseWindow('1m'), at('2026-11-01T10:07:30Z')).key).toBe(
+      '1m@2026-11-01T10:07:00.000Z',
+    );
+    expect(windowAt(parseWindow('1h'), at('2026-11-01T10:59:59Z')).key).toBe(
+      '1h@2026-11-01T10:00:00.000Z',
+    );
+    expect(windowAt(parseWindow('1d'), at('2026-11-01T23:59:59Z'))).toMatchObject({
+      start: at('2026-11-01T00:00:00Z'),
+      end: at('2026-11-02T00:00:00Z'),
+    });
   });
 
   test('successive instants across a boundary fall in successive windows', () => {
@@ -25,10 +34,18 @@ describe('rate windows', () => {
 
   test('a month is the calendar month in UTC, whatever its length', () => {
     const month = parseWindow('month');
-    expect(windowAt(month, at('2026-11-30T23:59:59.999Z'))).toEqual({ start: at('2026-11-01T00:00:00Z'), end: at('2026-12-01T00:00:00Z'), key: 'month@2026-11' });
+    expect(windowAt(month, at('2026-11-30T23:59:59.999Z'))).toEqual({
+      start: at('2026-11-01T00:00:00Z'),
+      end: at('2026-12-01T00:00:00Z'),
+      key: 'month@2026-11',
+    });
     expect(windowAt(month, at('2026-12-01T00:00:00Z')).key).toBe('month@2026-12');
     expect(windowAt(month, at('2026-12-31T12:00:00Z')).end).toBe(at('2027-01-01T00:00:00Z'));
-    expect(windowAt(month, at('2028-02-29T12:00:00Z'))).toMatchObject({ start: at('2028-02-01T00:00:00Z'), end: at('2028-03-01T00:00:00Z'), key: 'month@2028-02' });
+    expect(windowAt(month, at('2028-02-29T12:00:00Z'))).toMatchObject({
+      start: at('2028-02-01T00:00:00Z'),
+      end: at('2028-03-01T00:00:00Z'),
+      key: 'month@2028-02',
+    });
   });
 
   test('Retry-After is the whole seconds to the end of the window, at least 1', () => {
@@ -41,7 +58,8 @@ describe('rate windows', () => {
   });
 
   test('anything but <n>s, <n>m, <n>h, <n>d or month is refused with the accepted forms', () => {
-    for (const bad of ['', '1', '0s', '1w', '1.5m', 'monthly', ' 1s', '-1s']) expect(() => parseWindow(bad)).toThrow(/use <n>s, <n>m, <n>h, <n>d/);
+    for (const bad of ['', '1', '0s', '1w', '1.5m', 'monthly', ' 1s', '-1s'])
+      expect(() => parseWindow(bad)).toThrow(/use <n>s, <n>m, <n>h, <n>d/);
     expect(() => parseWindow('40d')).toThrow(/use month/);
   });
 });

@@ -4,7 +4,9 @@
  * in and on the store key that counts it, without talking to the others.
  */
 
-export type RateWindow = { readonly text: string; readonly kind: 'fixed'; readonly ms: number } | { readonly text: 'month'; readonly kind: 'month' };
+export type RateWindow =
+  | { readonly text: string; readonly kind: 'fixed'; readonly ms: number }
+  | { readonly text: 'month'; readonly kind: 'month' };
 
 /** One occurrence of a window: [start, end) in epoch ms, and the key its counter is stored under. */
 export interface WindowSpan {
@@ -21,9 +23,13 @@ const FIXED_WINDOW = /^([1-9][0-9]*)(s|m|h|d)$/;
 export function parseWindow(text: string): RateWindow {
   if (text === 'month') return { text, kind: 'month' };
   const match = FIXED_WINDOW.exec(text);
-  if (!match) throw new Error(`"${text}" is not a rate window: use <n>s, <n>m, <n>h, <n>d (e.g. 1s, 10s, 1m, 1h, 1d) or month`);
+  if (!match)
+    throw new Error(
+      `"${text}" is not a rate window: use <n>s, <n>m, <n>h, <n>d (e.g. 1s, 10s, 1m, 1h, 1d) or month`,
+    );
   const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-  if (ms > 31 * UNIT_MS.d) throw new Error(`"${text}" is longer than a month: use month for a monthly budget`);
+  if (ms > 31 * UNIT_MS.d)
+    throw new Error(`"${text}" is longer than a month: use month for a monthly budget`);
   return { text, kind: 'fixed', ms };
 }
 
@@ -33,7 +39,11 @@ export function windowAt(window: RateWindow, now: number): WindowSpan {
     const date = new Date(now);
     const year = date.getUTCFullYear();
     const month = date.getUTCMonth();
-    return { start: Date.UTC(year, month, 1), end: Date.UTC(year, month + 1, 1), key: `month@${year}-${String(month + 1).padStart(2, '0')}` };
+    return {
+      start: Date.UTC(year, month, 1),
+      end: Date.UTC(year, month + 1, 1),
+      key: `month@${year}-${String(month + 1).padStart(2, '0')}`,
+    };
   }
   const start = Math.floor(now / window.ms) * window.ms;
   return { start, end: start + window.ms, key: `${window.text}@${new Date(start).toISOString()}` };

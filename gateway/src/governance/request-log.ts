@@ -63,13 +63,20 @@ export interface RequestWatch {
 const MAX_OPERATION_NAME = 200;
 
 /** Calls `onFinished` once for every request to `graphqlPath` when its response has been sent. */
-export function watchRequests(onFinished: (request: FinishedRequest) => void, graphqlPath = '/graphql'): RequestWatch {
+export function watchRequests(
+  onFinished: (request: FinishedRequest) => void,
+  graphqlPath = '/graphql',
+): RequestWatch {
   const refusalCodes = new WeakMap<FastifyRequest, string[]>();
 
   function finished(request: FastifyRequest, reply: FastifyReply): FinishedRequest {
     const context = request.gatewayContext;
     const facts = context?.governance[FACTS_KEY] as GraphQLFacts | undefined;
-    const operationName = facts ? facts.operationName : context ? claimedOperationName(request) : null;
+    const operationName = facts
+      ? facts.operationName
+      : context
+        ? claimedOperationName(request)
+        : null;
     return {
       correlationId: request.correlationId,
       consumer: context?.consumer?.id ?? null,
@@ -86,7 +93,10 @@ export function watchRequests(onFinished: (request: FinishedRequest) => void, gr
   return {
     operation: {
       willSendResponse({ contextValue, operationName, request, response }) {
-        const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
+        const result =
+          response.body.kind === 'single'
+            ? response.body.singleResult
+            : response.body.initialResult;
         const facts: GraphQLFacts = {
           operationName: operationName ?? request.operationName ?? null,
           executed: result.data !== undefined,
@@ -99,7 +109,12 @@ export function watchRequests(onFinished: (request: FinishedRequest) => void, gr
       // Callback hooks (no promise per request); routeOptions is built on each read, so it is read last.
       // An answer that never reached Apollo Server (a governance refusal, an HTTP error): its codes are in the body.
       app.addHook('onSend', (request, reply, payload, done) => {
-        if (reply.statusCode >= 400 && typeof payload === 'string' && request.routeOptions.url === graphqlPath && !request.gatewayContext?.governance[FACTS_KEY]) {
+        if (
+          reply.statusCode >= 400 &&
+          typeof payload === 'string' &&
+          request.routeOptions.url === graphqlPath &&
+          !request.gatewayContext?.governance[FACTS_KEY]
+        ) {
           refusalCodes.set(request, errorCodesIn(payload));
         }
         done(null, payload);
@@ -118,8 +133,11 @@ export function watchRequests(onFinished: (request: FinishedRequest) => void, gr
 
 /** The operation name a request refused before GraphQL gave (body or GET parameters). */
 function claimedOperationName(request: FastifyRequest): string | null {
-  const params = (request.method === 'GET' ? request.query : request.body) as { operationName?: unknown } | null | undefined;
-  return typeof params?.operationName === 'string' && params.operationName ? params.operationName : null;
+  const params = (request.method === 'GET' ? request.query : request.body) as
+    { operationName?: unknown } | null | undefined;
+  return typeof params?.operationName === 'string' && params.operationName
+    ? params.operationName
+    : null;
 }
 
 function codeOf(error: { extensions?: Record<string, unknown> }): string {
@@ -159,16 +177,23 @@ export const REQUEST_LOG_DEFAULTS = { level: 'info', graphqlPath: '/graphql' } a
  * The request log module: `register(app)` installs its hooks; refused requests are logged with what
  * was known of them (see RequestWatch).
  */
-export function createRequestLogModule(options: RequestLogOptions, deps: RequestLogDeps): RequestLogModule {
+export function createRequestLogModule(
+  options: RequestLogOptions,
+  deps: RequestLogDeps,
+): RequestLogModule {
   const level = options.level ?? REQUEST_LOG_DEFAULTS.level;
   const logsRequests = deps.logger.isLevelEnabled(level);
   // The logger's level is read once: a logger that would drop every line (silent, or above warn) costs nothing per request.
-  if (!logsRequests && !deps.logger.isLevelEnabled('warn')) return { name: 'request-log', register() {} };
+  if (!logsRequests && !deps.logger.isLevelEnabled('warn'))
+    return { name: 'request-log', register() {} };
   const watch = watchRequests((request) => {
     const failed = request.status >= 500;
     if (!failed && !logsRequests) return;
     const { durationMs, ...line } = request;
-    deps.logger[failed ? 'warn' : level]({ ...line, durationMs: Math.round(durationMs * 1000) / 1000 }, 'graphql request');
+    deps.logger[failed ? 'warn' : level](
+      { ...line, durationMs: Math.round(durationMs * 1000) / 1000 },
+      'graphql request',
+    );
   }, options.graphqlPath ?? REQUEST_LOG_DEFAULTS.graphqlPath);
   return {
     name: 'request-log',

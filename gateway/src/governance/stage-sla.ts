@@ -29,12 +29,23 @@ export function stagesOfRootFields(supergraphSdl: string): Map<string, string> {
   }
   const stages = new Map<string, string>();
   for (const definition of document.definitions) {
-    if ((definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) || !roots.has(definition.name.value)) continue;
+    if (
+      (definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+        definition.kind !== Kind.OBJECT_TYPE_EXTENSION) ||
+      !roots.has(definition.name.value)
+    )
+      continue;
     for (const field of definition.fields ?? []) {
       for (const directive of field.directives ?? []) {
         if (directive.name.value !== 'tag') continue;
-        const name = stringValue(directive.arguments?.find((argument) => argument.name.value === 'name')?.value);
-        if (name?.startsWith(STAGE_TAG_PREFIX)) stages.set(`${definition.name.value}.${field.name.value}`, name.slice(STAGE_TAG_PREFIX.length));
+        const name = stringValue(
+          directive.arguments?.find((argument) => argument.name.value === 'name')?.value,
+        );
+        if (name?.startsWith(STAGE_TAG_PREFIX))
+          stages.set(
+            `${definition.name.value}.${field.name.value}`,
+            name.slice(STAGE_TAG_PREFIX.length),
+          );
       }
     }
   }
@@ -59,14 +70,23 @@ export interface StageFigures {
 
 export interface StageReport {
   days: number;
-  stages: (StageFigures & { stage: string; sla: StageSla | null; consumers: (StageFigures & { consumer: string })[] })[];
+  stages: (StageFigures & {
+    stage: string;
+    sla: StageSla | null;
+    consumers: (StageFigures & { consumer: string })[];
+  })[];
 }
 
 /**
  * The stage report from the `stages` usage hashes of the period: every stage that is tagged in
  * the schema, configured, or seen in usage, with its figures overall and per consumer.
  */
-export function stageReport(hashes: readonly Record<string, number>[], slas: Readonly<Record<string, StageSla>>, taggedStages: Iterable<string>, days: number): StageReport {
+export function stageReport(
+  hashes: readonly Record<string, number>[],
+  slas: Readonly<Record<string, StageSla>>,
+  taggedStages: Iterable<string>,
+  days: number,
+): StageReport {
   type Tally = { requests: number; errors: number; histogram: number[] };
   const tally = (): Tally => ({ requests: 0, errors: 0, histogram: emptyHistogram() });
   const byStage = new Map<string, { total: Tally; consumers: Map<string, Tally> }>();
@@ -86,14 +106,22 @@ export function stageReport(hashes: readonly Record<string, number>[], slas: Rea
       for (const target of [entry.total, perConsumer]) {
         if (metric === 'requests') target.requests += amount;
         else if (metric === 'errors') target.errors += amount;
-        else if (metric.startsWith('latency:')) mergeHistogram(target.histogram, slotCount(Number(metric.slice('latency:'.length)), amount));
+        else if (metric.startsWith('latency:'))
+          mergeHistogram(
+            target.histogram,
+            slotCount(Number(metric.slice('latency:'.length)), amount),
+          );
       }
     }
   }
 
   const figures = ({ requests, errors, histogram }: Tally, sla: StageSla | null): StageFigures => {
     const errorRate = requests === 0 ? 0 : errors / requests;
-    const latencyMs = { p50: percentileOf(histogram, 0.5), p95: percentileOf(histogram, 0.95), p99: percentileOf(histogram, 0.99) };
+    const latencyMs = {
+      p50: percentileOf(histogram, 0.5),
+      p95: percentileOf(histogram, 0.95),
+      p99: percentileOf(histogram, 0.99),
+    };
     const breaches: StageFigures['breaches'] = [];
     if (sla && requests > 0) {
       if ((latencyMs.p95 ?? 0) > sla.p95Ms) breaches.push('p95Ms');

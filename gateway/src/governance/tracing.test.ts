@@ -9,21 +9,34 @@ describe('which exporter the OTEL_* environment selects', () => {
   });
 
   test('an OTLP endpoint alone turns otlp on', () => {
-    expect(tracesExporterFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toBe('otlp');
-    expect(tracesExporterFrom({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' })).toBe('otlp');
+    expect(tracesExporterFrom({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toBe(
+      'otlp',
+    );
+    expect(
+      tracesExporterFrom({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://collector:4318/v1/traces' }),
+    ).toBe('otlp');
   });
 
   test('OTEL_TRACES_EXPORTER names it, and wins over an endpoint', () => {
     expect(tracesExporterFrom({ OTEL_TRACES_EXPORTER: 'otlp' })).toBe('otlp');
-    expect(tracesExporterFrom({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' })).toBe('none');
+    expect(
+      tracesExporterFrom({
+        OTEL_TRACES_EXPORTER: 'none',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      }),
+    ).toBe('none');
   });
 
   test('OTEL_SDK_DISABLED=true turns it off whatever else is set', () => {
-    expect(tracesExporterFrom({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'otlp' })).toBe('none');
+    expect(tracesExporterFrom({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'otlp' })).toBe(
+      'none',
+    );
   });
 
   test('an exporter it does not know is an error naming the variable and the value', () => {
-    expect(() => tracesExporterFrom({ OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow('OTEL_TRACES_EXPORTER must be one of otlp, console, none; got "zipkin"');
+    expect(() => tracesExporterFrom({ OTEL_TRACES_EXPORTER: 'zipkin' })).toThrow(
+      'OTEL_TRACES_EXPORTER must be one of otlp, console, none; got "zipkin"',
+    );
   });
 });
 
@@ -41,7 +54,13 @@ describe('startGatewayTracing', () => {
 
   test('with an exporter records spans under the service name (OTEL_SERVICE_NAME overrides it) and injects the active span as traceparent', async () => {
     const spans = new InMemorySpanExporter();
-    const tracing = startGatewayTracing({ env: { OTEL_SERVICE_NAME: 'edge-gateway', OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=test' }, exporter: spans });
+    const tracing = startGatewayTracing({
+      env: {
+        OTEL_SERVICE_NAME: 'edge-gateway',
+        OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment=test',
+      },
+      exporter: spans,
+    });
     try {
       const span = trace.getTracer('test').startSpan('gateway.fetch');
       const headers = new Headers();

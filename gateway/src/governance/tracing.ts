@@ -9,7 +9,13 @@
  * `traceparent` on every call (`injectTraceContext`), and each subgraph continues the trace with a
  * server span (@switchyard/kit `traceServerRequests`).
  */
-import { context, propagation, type Context, type TextMapGetter, type TextMapSetter } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  type Context,
+  type TextMapGetter,
+  type TextMapSetter,
+} from '@opentelemetry/api';
 import { startTracing, type Tracing } from '@switchyard/kit';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 
@@ -26,7 +32,11 @@ export const GATEWAY_SERVICE_NAME = 'switchyard-gateway';
 
 /** Starts the gateway's tracer provider; once per process, before the gateway serves. */
 export function startGatewayTracing(options: GatewayTracingOptions): Tracing {
-  return startTracing({ serviceName: options.serviceName ?? GATEWAY_SERVICE_NAME, env: options.env, exporter: options.exporter });
+  return startTracing({
+    serviceName: options.serviceName ?? GATEWAY_SERVICE_NAME,
+    env: options.env,
+    exporter: options.exporter,
+  });
 }
 
 /** Headers as the subgraph client holds them (a fetch `Headers`). */

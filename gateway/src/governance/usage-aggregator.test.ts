@@ -51,7 +51,13 @@ function countingStore(now: () => number) {
 }
 
 function aggregator(store: GovernanceStore, now: () => number, retentionDays = 30) {
-  return new UsageAggregator({ store, bucketMs: HOUR, retentionMs: retentionDays * DAY, flushIntervalMs: 0, now });
+  return new UsageAggregator({
+    store,
+    bucketMs: HOUR,
+    retentionMs: retentionDays * DAY,
+    flushIntervalMs: 0,
+    now,
+  });
 }
 
 describe('latency histogram', () => {
@@ -103,13 +109,15 @@ describe('usage aggregator', () => {
     const now = () => T0 + 120_000;
     const { store, calls } = countingStore(now);
     const usage = aggregator(store, now);
-    for (let i = 0; i < 250; i++) usage.record(event({ errorCodes: i % 10 === 0 ? { NOT_FOUND: 1 } : {} }));
+    for (let i = 0; i < 250; i++)
+      usage.record(event({ errorCodes: i % 10 === 0 ? { NOT_FOUND: 1 } : {} }));
     expect(calls.incrementFields).toBe(0);
     await usage.flush();
     expect(calls.incrementFields).toBe(1);
 
     const operations = await store.fields(usageHashKey(T0, 'operations'));
-    const series = (metric: string) => operations[usageField('dev-sales-portal', 'portal', '1.2.0', 'abc123', 'Orders', metric)];
+    const series = (metric: string) =>
+      operations[usageField('dev-sales-portal', 'portal', '1.2.0', 'abc123', 'Orders', metric)];
     expect(series('requests')).toBe(250);
     expect(series('errors')).toBe(25);
     expect(series('error:NOT_FOUND')).toBe(25);
@@ -118,7 +126,11 @@ describe('usage aggregator', () => {
       [usageField('dev-sales-portal', 'portal', 'abc123', 'Orders', 'Query.orders')]: 250,
       [usageField('dev-sales-portal', 'portal', 'abc123', 'Orders', 'Order.total')]: 250,
     });
-    expect((await store.fields(usageHashKey(T0, 'stages')))[usageField('order-capture', 'dev-sales-portal', 'requests')]).toBe(250);
+    expect(
+      (await store.fields(usageHashKey(T0, 'stages')))[
+        usageField('order-capture', 'dev-sales-portal', 'requests')
+      ],
+    ).toBe(250);
 
     await usage.flush(); // nothing buffered: no call
     expect(calls.incrementFields).toBe(1);
@@ -138,9 +150,16 @@ describe('usage aggregator', () => {
     usage.record(event()); // after the flush: counted in the next one
     await usage.flush();
 
-    const field = (coordinate: string) => usageField('dev-sales-portal', 'portal', 'abc123', 'Orders', coordinate);
-    expect(await store.fields(usageHashKey(T0, 'fields'))).toEqual({ [field('Query.orders')]: 7, [field('Order.total')]: 6 });
-    expect(await store.fields(usageHashKey(T0 + HOUR, 'fields'))).toEqual({ [field('Query.orders')]: 1, [field('Order.total')]: 1 });
+    const field = (coordinate: string) =>
+      usageField('dev-sales-portal', 'portal', 'abc123', 'Orders', coordinate);
+    expect(await store.fields(usageHashKey(T0, 'fields'))).toEqual({
+      [field('Query.orders')]: 7,
+      [field('Order.total')]: 6,
+    });
+    expect(await store.fields(usageHashKey(T0 + HOUR, 'fields'))).toEqual({
+      [field('Query.orders')]: 1,
+      [field('Order.total')]: 1,
+    });
   });
 
   test('requests land in the time bucket of the moment they ended', async () => {
@@ -152,13 +171,19 @@ describe('usage aggregator', () => {
     usage.record(event({ at: T0 + HOUR }));
     await usage.flush();
     const requests = async (start: number) =>
-      (await store.fields(usageHashKey(start, 'operations')))[usageField('dev-sales-portal', 'portal', '1.2.0', 'abc123', 'Orders', 'requests')];
+      (await store.fields(usageHashKey(start, 'operations')))[
+        usageField('dev-sales-portal', 'portal', '1.2.0', 'abc123', 'Orders', 'requests')
+      ];
     expect(await requests(T0)).toBe(2);
     expect(await requests(T0 + HOUR)).toBe(1);
   });
 
   test('dimensions holding the field separator round-trip intact', () => {
-    expect(parseUsageField(usageField('a|b', 'client %2F', 'Query.x'))).toEqual(['a|b', 'client %2F', 'Query.x']);
+    expect(parseUsageField(usageField('a|b', 'client %2F', 'Query.x'))).toEqual([
+      'a|b',
+      'client %2F',
+      'Query.x',
+    ]);
   });
 
   test('usage buffered while the store fails is kept and written in full once it recovers', async () => {
@@ -177,7 +202,8 @@ describe('usage aggregator', () => {
     expect(calls.incrementFields).toBe(3);
     expect(usage.pendingFieldCount()).toBe(0);
     const operations = await store.fields(usageHashKey(T0, 'operations'));
-    const series = (metric: string) => operations[usageField('dev-sales-portal', 'portal', '1.2.0', 'abc123', 'Orders', metric)];
+    const series = (metric: string) =>
+      operations[usageField('dev-sales-portal', 'portal', '1.2.0', 'abc123', 'Orders', metric)];
     expect(series('requests')).toBe(8);
     expect(series('errors')).toBe(3);
     expect(series('error:RATE_LIMITED')).toBe(6);
@@ -193,7 +219,9 @@ describe('usage aggregator', () => {
     await Promise.all([first, usage.flush()]);
     expect(calls.incrementFields).toBe(2);
     const operations = await store.fields(usageHashKey(T0, 'operations'));
-    expect(operations[usageField('dev-sales-portal', 'portal', '1.2.0', 'abc123', 'Orders', 'requests')]).toBe(2);
+    expect(
+      operations[usageField('dev-sales-portal', 'portal', '1.2.0', 'abc123', 'Orders', 'requests')],
+    ).toBe(2);
   });
 
   test('buckets expire from the store after their retention, and buffered usage already past it is not written', async () => {
@@ -220,7 +248,13 @@ describe('usage aggregator', () => {
   test('close flushes what is left', async () => {
     const now = () => T0 + 120_000;
     const { store, calls } = countingStore(now);
-    const usage = new UsageAggregator({ store, bucketMs: HOUR, retentionMs: DAY, flushIntervalMs: 60_000, now });
+    const usage = new UsageAggregator({
+      store,
+      bucketMs: HOUR,
+      retentionMs: DAY,
+      flushIntervalMs: 60_000,
+      now,
+    });
     usage.record(event());
     await usage.close();
     expect(calls.incrementFields).toBe(1);
@@ -229,7 +263,13 @@ describe('usage aggregator', () => {
   test('the flush timer writes buffered usage without being asked', async () => {
     const now = () => T0 + 120_000;
     const { store, calls } = countingStore(now);
-    const usage = new UsageAggregator({ store, bucketMs: HOUR, retentionMs: DAY, flushIntervalMs: 20, now });
+    const usage = new UsageAggregator({
+      store,
+      bucketMs: HOUR,
+      retentionMs: DAY,
+      flushIntervalMs: 20,
+      now,
+    });
     usage.record(event());
     await new Promise((resolve) => setTimeout(resolve, 80));
     expect(calls.incrementFields).toBe(1);

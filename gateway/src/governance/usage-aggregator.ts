@@ -11,7 +11,9 @@
 import type { GovernanceStore } from './store/governance-store';
 
 /** Upper bounds (ms) of the latency histogram; a last, open bucket holds the slower requests. Fixed, so histograms merge by addition. */
-export const LATENCY_BOUNDS_MS = [5, 10, 25, 50, 75, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 1500, 2000, 3000, 5000, 10000] as const;
+export const LATENCY_BOUNDS_MS = [
+  5, 10, 25, 50, 75, 100, 150, 200, 300, 400, 500, 600, 800, 1000, 1500, 2000, 3000, 5000, 10000,
+] as const;
 
 /** The slot of a latency in the histogram: the first bound it does not exceed, or the open bucket. */
 export function latencySlot(latencyMs: number): number {
@@ -72,10 +74,13 @@ export interface UsageEvent {
 export const USAGE_KEY_PREFIX = 'usage:';
 export type UsageHashKind = 'operations' | 'fields' | 'stages';
 
-export const usageHashKey = (bucketStart: number, kind: UsageHashKind) => `${USAGE_KEY_PREFIX}${bucketStart}:${kind}`;
+export const usageHashKey = (bucketStart: number, kind: UsageHashKind) =>
+  `${USAGE_KEY_PREFIX}${bucketStart}:${kind}`;
 
 /** `usage:<start>:<kind>` → its parts, or null for another key. */
-export function parseUsageHashKey(key: string): { bucketStart: number; kind: UsageHashKind } | null {
+export function parseUsageHashKey(
+  key: string,
+): { bucketStart: number; kind: UsageHashKind } | null {
   const match = /^usage:(\d+):(operations|fields|stages)$/.exec(key);
   return match ? { bucketStart: Number(match[1]), kind: match[2] as UsageHashKind } : null;
 }
@@ -114,7 +119,10 @@ export class UsageAggregator {
 
   constructor(private readonly options: UsageAggregatorOptions) {
     this.now = options.now ?? Date.now;
-    this.timer = options.flushIntervalMs > 0 ? setInterval(() => void this.flush().catch(() => {}), options.flushIntervalMs) : null;
+    this.timer =
+      options.flushIntervalMs > 0
+        ? setInterval(() => void this.flush().catch(() => {}), options.flushIntervalMs)
+        : null;
     this.timer?.unref();
   }
 
@@ -129,7 +137,12 @@ export class UsageAggregator {
     add(hashes.operations, series.requests, 1);
     add(hashes.operations, (series.latency[slot] ??= series.prefix + encodedLatency(slot)), 1);
     if (errorCount > 0) add(hashes.operations, series.errors, 1);
-    for (const code in event.errorCodes) add(hashes.operations, series.prefix + encodeURIComponent(`error:${code}`), event.errorCodes[code]);
+    for (const code in event.errorCodes)
+      add(
+        hashes.operations,
+        series.prefix + encodeURIComponent(`error:${code}`),
+        event.errorCodes[code],
+      );
 
     hashes.fieldSets.set(series.fields, (hashes.fieldSets.get(series.fields) ?? 0) + 1);
 
@@ -172,24 +185,41 @@ export class UsageAggregator {
   private expandFieldSets(): void {
     for (const [key, fieldSets] of this.pendingFieldSets) {
       const fields = this.hash(key);
-      for (const [fieldList, requests] of fieldSets) for (const field of fieldList) add(fields, field, requests);
+      for (const [fieldList, requests] of fieldSets)
+        for (const field of fieldList) add(fields, field, requests);
     }
     this.pendingFieldSets = new Map();
     this.bucket = null;
   }
 
-  private seriesOf({ consumer, clientName, clientVersion, operationId, operationName, coordinates }: UsageEvent): SeriesFields {
+  private seriesOf({
+    consumer,
+    clientName,
+    clientVersion,
+    operationId,
+    operationName,
+    coordinates,
+  }: UsageEvent): SeriesFields {
     const key = `${consumer}\u0000${clientName}\u0000${clientVersion}\u0000${operationId}\u0000${operationName}`;
     let series = this.series.get(key);
     if (!series) {
       if (this.series.size >= MAX_CACHED_SERIES) this.series.clear();
       const prefix = `${usageField(consumer, clientName, clientVersion, operationId, operationName)}|`;
-      series = { prefix, requests: `${prefix}requests`, errors: `${prefix}errors`, latency: [], coordinates: [], fields: [] };
+      series = {
+        prefix,
+        requests: `${prefix}requests`,
+        errors: `${prefix}errors`,
+        latency: [],
+        coordinates: [],
+        fields: [],
+      };
       this.series.set(key, series);
     }
     if (series.coordinates !== coordinates) {
       series.coordinates = coordinates;
-      series.fields = coordinates.map((coordinate) => usageField(consumer, clientName, operationId, operationName, coordinate));
+      series.fields = coordinates.map((coordinate) =>
+        usageField(consumer, clientName, operationId, operationName, coordinate),
+      );
     }
     return series;
   }
@@ -287,6 +317,10 @@ function add(fields: Map<string, number>, field: string, amount: number): void {
 /** `30s`, `5m`, `1h`, `1d` → milliseconds; throws on anything else. */
 export function durationMs(text: string): number {
   const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
-  if (!match || Number(match[1]) === 0) throw new Error(`"${text}" is not a duration such as 30s, 5m, 1h or 1d`);
-  return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+  if (!match || Number(match[1]) === 0)
+    throw new Error(`"${text}" is not a duration such as 30s, 5m, 1h or 1d`);
+  return (
+    Number(match[1]) *
+    { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd']
+  );
 }

@@ -8,7 +8,14 @@ import { GovernanceCode, GovernanceError } from './errors';
 import { stageReport, stagesOfRootFields, type StageReport, type StageSla } from './stage-sla';
 import type { GovernanceStore } from './store/governance-store';
 import type { SupergraphSource } from '../supergraph-manager';
-import { emptyHistogram, parseUsageField, parseUsageHashKey, percentileOf, USAGE_KEY_PREFIX, type UsageHashKind } from './usage-aggregator';
+import {
+  emptyHistogram,
+  parseUsageField,
+  parseUsageHashKey,
+  percentileOf,
+  USAGE_KEY_PREFIX,
+  type UsageHashKind,
+} from './usage-aggregator';
 
 export interface UsageReportsDeps {
   store: GovernanceStore;
@@ -40,7 +47,12 @@ export interface FieldUsageReport {
 export interface DeprecatedUsageReport {
   days: number;
   /** Deprecated fields of the API schema used in the period, most used first. */
-  fields: { coordinate: string; deprecationReason: string; requests: number; consumers: ConsumerUsage[] }[];
+  fields: {
+    coordinate: string;
+    deprecationReason: string;
+    requests: number;
+    consumers: ConsumerUsage[];
+  }[];
 }
 
 export interface OperationUsage {
@@ -79,15 +91,33 @@ export function createUsageReports(deps: UsageReportsDeps) {
   }
 
   /** Field usage rows matching `wanted`, grouped by coordinate then consumer. */
-  async function fieldUsage(days: number, wanted: (coordinate: string) => boolean): Promise<Map<string, ConsumerUsage[]>> {
-    const byCoordinate = new Map<string, Map<string, Map<string, { operationId: string; operationName: string; clients: Set<string>; requests: number }>>>();
+  async function fieldUsage(
+    days: number,
+    wanted: (coordinate: string) => boolean,
+  ): Promise<Map<string, ConsumerUsage[]>> {
+    const byCoordinate = new Map<
+      string,
+      Map<
+        string,
+        Map<
+          string,
+          { operationId: string; operationName: string; clients: Set<string>; requests: number }
+        >
+      >
+    >();
     for (const hash of await hashes('fields', days)) {
       for (const [field, amount] of Object.entries(hash)) {
-        const [consumer, clientName, operationId, operationName, coordinate] = parseUsageField(field);
+        const [consumer, clientName, operationId, operationName, coordinate] =
+          parseUsageField(field);
         if (!wanted(coordinate)) continue;
         const consumers = getOrCreate(byCoordinate, coordinate, () => new Map());
         const operations = getOrCreate(consumers, consumer, () => new Map());
-        const operation = getOrCreate(operations, `${operationId}|${operationName}`, () => ({ operationId, operationName, clients: new Set<string>(), requests: 0 }));
+        const operation = getOrCreate(operations, `${operationId}|${operationName}`, () => ({
+          operationId,
+          operationName,
+          clients: new Set<string>(),
+          requests: 0,
+        }));
         operation.clients.add(clientName);
         operation.requests += amount;
       }
@@ -98,8 +128,14 @@ export function createUsageReports(deps: UsageReportsDeps) {
         coordinate,
         [...consumers.entries()]
           .map(([consumer, operations]) => {
-            const rows = [...operations.values()].map((o) => ({ ...o, clients: [...o.clients].sort() })).sort((a, b) => b.requests - a.requests);
-            return { consumer, requests: rows.reduce((sum, o) => sum + o.requests, 0), operations: rows };
+            const rows = [...operations.values()]
+              .map((o) => ({ ...o, clients: [...o.clients].sort() }))
+              .sort((a, b) => b.requests - a.requests);
+            return {
+              consumer,
+              requests: rows.reduce((sum, o) => sum + o.requests, 0),
+              operations: rows,
+            };
           })
           .sort((a, b) => b.requests - a.requests || a.consumer.localeCompare(b.consumer)),
       );
@@ -112,7 +148,8 @@ export function createUsageReports(deps: UsageReportsDeps) {
     const fields = new Map<string, string | null>();
     for (const type of Object.values(deps.supergraph.apiSchema().getTypeMap())) {
       if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) continue;
-      for (const field of Object.values(type.getFields())) fields.set(`${type.name}.${field.name}`, field.deprecationReason ?? null);
+      for (const field of Object.values(type.getFields()))
+        fields.set(`${type.name}.${field.name}`, field.deprecationReason ?? null);
     }
     return fields;
   }
@@ -137,12 +174,19 @@ export function createUsageReports(deps: UsageReportsDeps) {
     /** Deprecated fields still used in the last `days` days, and by whom. */
     async deprecated(days: number): Promise<DeprecatedUsageReport> {
       checkDays(days);
-      const deprecated = new Map([...deprecations()].filter((entry): entry is [string, string] => entry[1] !== null));
+      const deprecated = new Map(
+        [...deprecations()].filter((entry): entry is [string, string] => entry[1] !== null),
+      );
       const used = await fieldUsage(days, (coordinate) => deprecated.has(coordinate));
       return {
         days,
         fields: [...used.entries()]
-          .map(([coordinate, consumers]) => ({ coordinate, deprecationReason: deprecated.get(coordinate)!, requests: consumers.reduce((sum, c) => sum + c.requests, 0), consumers }))
+          .map(([coordinate, consumers]) => ({
+            coordinate,
+            deprecationReason: deprecated.get(coordinate)!,
+            requests: consumers.reduce((sum, c) => sum + c.requests, 0),
+            consumers,
+          }))
           .sort((a, b) => b.requests - a.requests || a.coordinate.localeCompare(b.coordinate)),
       };
     },
@@ -150,24 +194,32 @@ export function createUsageReports(deps: UsageReportsDeps) {
     /** Top operations (of one consumer, or of all) by requests, with error rate and p50/p95/p99 latency. */
     async operations(consumer: string | null, days: number, limit = 20): Promise<OperationsReport> {
       checkDays(days);
-      const byOperation = new Map<string, OperationUsage & { histogram: number[]; clientCounts: Map<string, number> }>();
+      const byOperation = new Map<
+        string,
+        OperationUsage & { histogram: number[]; clientCounts: Map<string, number> }
+      >();
       for (const hash of await hashes('operations', days)) {
         for (const [field, amount] of Object.entries(hash)) {
-          const [who, clientName, clientVersion, operationId, operationName, metric] = parseUsageField(field);
+          const [who, clientName, clientVersion, operationId, operationName, metric] =
+            parseUsageField(field);
           if (consumer !== null && who !== consumer) continue;
-          const operation = getOrCreate(byOperation, `${who}|${operationId}|${operationName}`, () => ({
-            consumer: who,
-            operationId,
-            operationName,
-            clients: [],
-            requests: 0,
-            errors: 0,
-            errorRate: 0,
-            errorsByCode: {},
-            latencyMs: { p50: null, p95: null, p99: null },
-            histogram: emptyHistogram(),
-            clientCounts: new Map(),
-          }));
+          const operation = getOrCreate(
+            byOperation,
+            `${who}|${operationId}|${operationName}`,
+            () => ({
+              consumer: who,
+              operationId,
+              operationName,
+              clients: [],
+              requests: 0,
+              errors: 0,
+              errorRate: 0,
+              errorsByCode: {},
+              latencyMs: { p50: null, p95: null, p99: null },
+              histogram: emptyHistogram(),
+              clientCounts: new Map(),
+            }),
+          );
           if (metric === 'requests') {
             operation.requests += amount;
             const client = JSON.stringify([clientName, clientVersion]);
@@ -192,7 +244,11 @@ export function createUsageReports(deps: UsageReportsDeps) {
             })
             .sort((a, b) => b.requests - a.requests),
           errorRate: operation.requests === 0 ? 0 : operation.errors / operation.requests,
-          latencyMs: { p50: percentileOf(histogram, 0.5), p95: percentileOf(histogram, 0.95), p99: percentileOf(histogram, 0.99) },
+          latencyMs: {
+            p50: percentileOf(histogram, 0.5),
+            p95: percentileOf(histogram, 0.95),
+            p99: percentileOf(histogram, 0.99),
+          },
         }))
         .sort((a, b) => b.requests - a.requests || a.operationName.localeCompare(b.operationName))
         .slice(0, limit);
@@ -212,13 +268,21 @@ export type UsageReports = ReturnType<typeof createUsageReports>;
 
 function checkDays(days: number): void {
   if (!Number.isInteger(days) || days < 1 || days > MAX_REPORT_DAYS) {
-    throw new GovernanceError(GovernanceCode.BAD_USER_INPUT, `"days" must be a whole number from 1 to ${MAX_REPORT_DAYS}`, { details: { argument: 'days' } });
+    throw new GovernanceError(
+      GovernanceCode.BAD_USER_INPUT,
+      `"days" must be a whole number from 1 to ${MAX_REPORT_DAYS}`,
+      { details: { argument: 'days' } },
+    );
   }
 }
 
 function checkCoordinate(coordinate: string): void {
   if (!/^[_A-Za-z][_0-9A-Za-z]*\.[_A-Za-z][_0-9A-Za-z]*$/.test(coordinate)) {
-    throw new GovernanceError(GovernanceCode.BAD_USER_INPUT, `"${coordinate}" is not a field coordinate such as Order.total`, { details: { argument: 'coordinate' } });
+    throw new GovernanceError(
+      GovernanceCode.BAD_USER_INPUT,
+      `"${coordinate}" is not a field coordinate such as Order.total`,
+      { details: { argument: 'coordinate' } },
+    );
   }
 }
 

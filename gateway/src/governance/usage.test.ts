@@ -14,7 +14,9 @@ const schema = buildSchema(`
 
 describe('field coordinates of an operation', () => {
   test('aliases count under the field name, and each root response key maps to its root field', () => {
-    const document = parse(`query Two { first: order(id: "1") { id total } second: order(id: "2") { number } }`);
+    const document = parse(
+      `query Two { first: order(id: "1") { id total } second: order(id: "2") { number } }`,
+    );
     const { coordinates, rootFields } = operationSelection(schema, document, 'Two');
     expect(coordinates).toEqual(['Order.id', 'Order.number', 'Order.total', 'Query.order']);
     expect([...rootFields]).toEqual([
@@ -38,11 +40,16 @@ describe('field coordinates of an operation', () => {
       'Order.number',
       'Query.orders',
     ]);
-    expect(operationSelection(schema, document, 'Other').coordinates).toEqual(['Node.id', 'Query.node']);
+    expect(operationSelection(schema, document, 'Other').coordinates).toEqual([
+      'Node.id',
+      'Query.node',
+    ]);
   });
 
   test('fields of abstract types count under the type they are selected on; __typename is left out', () => {
-    const document = parse(`{ search(text: "a") { __typename ... on Order { id total } ... on Customer { legacyCode } } node(id: "n") { id ... on Customer { name } } }`);
+    const document = parse(
+      `{ search(text: "a") { __typename ... on Order { id total } ... on Customer { legacyCode } } node(id: "n") { id ... on Customer { name } } }`,
+    );
     expect(operationSelection(schema, document, '').coordinates).toEqual([
       'Customer.legacyCode',
       'Customer.name',
@@ -55,7 +62,11 @@ describe('field coordinates of an operation', () => {
   });
 
   test('mutation root fields are root fields too', () => {
-    const { coordinates, rootFields } = operationSelection(schema, parse(`mutation Hold { holdOrder(id: "1") { id } }`), 'Hold');
+    const { coordinates, rootFields } = operationSelection(
+      schema,
+      parse(`mutation Hold { holdOrder(id: "1") { id } }`),
+      'Hold',
+    );
     expect(coordinates).toEqual(['Mutation.holdOrder', 'Order.id']);
     expect(rootFields.get('holdOrder')).toBe('Mutation.holdOrder');
   });
@@ -92,23 +103,58 @@ describe('order-to-cash stages', () => {
       [usageField('order-capture', 'erp', 'errors')]: 2,
       [usageField('order-capture', 'erp', `latency:${latencySlot(2_500)}`)]: 10,
     };
-    const report = stageReport([hash], { quote: { p95Ms: 400, errorRate: 0.01 }, 'order-capture': { p95Ms: 800, errorRate: 0.05 } }, ['quote', 'order-capture', 'fulfillment'], 7);
+    const report = stageReport(
+      [hash],
+      { quote: { p95Ms: 400, errorRate: 0.01 }, 'order-capture': { p95Ms: 800, errorRate: 0.05 } },
+      ['quote', 'order-capture', 'fulfillment'],
+      7,
+    );
     const stage = (name: string) => report.stages.find((s) => s.stage === name)!;
 
-    expect(stage('quote')).toMatchObject({ requests: 100, errors: 0, breached: false, breaches: [] });
-    expect(stage('order-capture')).toMatchObject({ requests: 100, errors: 2, errorRate: 0.02, breached: true, breaches: ['p95Ms'] });
+    expect(stage('quote')).toMatchObject({
+      requests: 100,
+      errors: 0,
+      breached: false,
+      breaches: [],
+    });
+    expect(stage('order-capture')).toMatchObject({
+      requests: 100,
+      errors: 2,
+      errorRate: 0.02,
+      breached: true,
+      breaches: ['p95Ms'],
+    });
     expect(stage('order-capture').latencyMs.p95).toBeGreaterThan(800);
     expect(stage('order-capture').consumers).toEqual([
       expect.objectContaining({ consumer: 'web', requests: 90, breached: false }),
-      expect.objectContaining({ consumer: 'erp', requests: 10, errorRate: 0.2, breached: true, breaches: ['p95Ms', 'errorRate'] }),
+      expect.objectContaining({
+        consumer: 'erp',
+        requests: 10,
+        errorRate: 0.2,
+        breached: true,
+        breaches: ['p95Ms', 'errorRate'],
+      }),
     ]);
     // Tagged but idle, and without an SLA: listed, never breached.
-    expect(stage('fulfillment')).toMatchObject({ requests: 0, sla: null, breached: false, consumers: [] });
+    expect(stage('fulfillment')).toMatchObject({
+      requests: 0,
+      sla: null,
+      breached: false,
+      consumers: [],
+    });
   });
 
   test('figures of several time buckets add up', () => {
-    const bucket = { [usageField('quote', 'web', 'requests')]: 3, [usageField('quote', 'web', 'errors')]: 1 };
+    const bucket = {
+      [usageField('quote', 'web', 'requests')]: 3,
+      [usageField('quote', 'web', 'errors')]: 1,
+    };
     const report = stageReport([bucket, bucket], { quote: { p95Ms: 400, errorRate: 0.5 } }, [], 1);
-    expect(report.stages[0]).toMatchObject({ stage: 'quote', requests: 6, errors: 2, breached: false });
+    expect(report.stages[0]).toMatchObject({
+      stage: 'quote',
+      requests: 6,
+      errors: 2,
+      breached: false,
+    });
   });
 });

@@ -7,7 +7,15 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
-import { Kind, separateOperations, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  Kind,
+  separateOperations,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import type { GatewayContext } from '../context';
 import type { SupergraphSource } from '../supergraph-manager';
 import { GovernanceCode, GovernanceError } from './errors';
@@ -51,10 +59,16 @@ export interface OperationSelection {
  * was selected on (`Node.id`, `Shipment.status` in `... on Shipment`), as Apollo's usage reporting does;
  * aliases count under the field's name; meta fields (`__typename`) are left out.
  */
-export function operationSelection(schema: GraphQLSchema, document: DocumentNode, operationName: string): OperationSelection {
+export function operationSelection(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string,
+): OperationSelection {
   const operationDocument = separateOperations(document)[operationName] ?? document;
   const typeInfo = new TypeInfo(schema);
-  const rootTypes = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean));
+  const rootTypes = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(Boolean),
+  );
   const coordinates = new Set<string>();
   const rootFields = new Map<string, string>();
   visit(
@@ -65,7 +79,8 @@ export function operationSelection(schema: GraphQLSchema, document: DocumentNode
         if (!parent || !typeInfo.getFieldDef() || node.name.value.startsWith('__')) return;
         const coordinate = `${parent.name}.${node.name.value}`;
         coordinates.add(coordinate);
-        if (rootTypes.has(parent as never)) rootFields.set(node.alias?.value ?? node.name.value, coordinate);
+        if (rootTypes.has(parent as never))
+          rootFields.set(node.alias?.value ?? node.name.value, coordinate);
       },
     }),
   );
@@ -80,10 +95,18 @@ interface OperationShape {
   stagesWithoutErrors: readonly { stage: string; failed: boolean }[];
 }
 
-const NO_OPERATION: OperationShape = { selection: { coordinates: [], rootFields: new Map() }, stages: [], stagesWithoutErrors: [] };
+const NO_OPERATION: OperationShape = {
+  selection: { coordinates: [], rootFields: new Map() },
+  stages: [],
+  stagesWithoutErrors: [],
+};
 const NO_ERRORS: Readonly<Record<string, number>> = Object.freeze({});
 
-export type UsageModule = GovernanceModule & { aggregator: UsageAggregator; reports: UsageReports; close(): Promise<void> };
+export type UsageModule = GovernanceModule & {
+  aggregator: UsageAggregator;
+  reports: UsageReports;
+  close(): Promise<void>;
+};
 
 export function createUsageModule(options: UsageOptions, deps: UsageDeps): UsageModule {
   const bucketMs = durationMs(options.bucket ?? USAGE_DEFAULTS.bucket);
@@ -97,7 +120,13 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
     now,
     onFlushError: deps.onFlushError,
   });
-  const reports = createUsageReports({ store: deps.store, supergraph: deps.supergraph, bucketMs, stages: options.stages ?? {}, now });
+  const reports = createUsageReports({
+    store: deps.store,
+    supergraph: deps.supergraph,
+    bucketMs,
+    stages: options.stages ?? {},
+    now,
+  });
 
   // Derived from the supergraph once per document (and per supergraph: both reset on a swap): a request only counts.
   const shapes = new OperationCache<OperationShape>();
@@ -108,24 +137,48 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
   });
 
   function shapeOf(selection: OperationSelection): OperationShape {
-    const stages = [...new Set([...selection.rootFields.values()].map((c) => stageOf.get(c)).filter((s): s is string => !!s))];
-    return { selection, stages, stagesWithoutErrors: stages.map((stage) => ({ stage, failed: false })) };
+    const stages = [
+      ...new Set(
+        [...selection.rootFields.values()]
+          .map((c) => stageOf.get(c))
+          .filter((s): s is string => !!s),
+      ),
+    ];
+    return {
+      selection,
+      stages,
+      stagesWithoutErrors: stages.map((stage) => ({ stage, failed: false })),
+    };
   }
 
-  function record(request: GraphQLRequestContextWillSendResponse<GatewayContext>, latencyMs: number): void {
+  function record(
+    request: GraphQLRequestContextWillSendResponse<GatewayContext>,
+    latencyMs: number,
+  ): void {
     const { contextValue: context } = request;
     const operationName = request.operation?.name?.value ?? request.request.operationName ?? '';
-    const queryHash = request.queryHash ?? createHash('sha256').update(request.request.query ?? '').digest('hex');
+    const queryHash =
+      request.queryHash ??
+      createHash('sha256')
+        .update(request.request.query ?? '')
+        .digest('hex');
 
     let shape = NO_OPERATION;
     const { document, operation } = request;
     if (document && operation) {
-      shape = shapes.get(document, operation.name?.value, () => shapeOf(operationSelection(deps.supergraph.apiSchema(), document, operation.name?.value ?? '')));
+      shape = shapes.get(document, operation.name?.value, () =>
+        shapeOf(
+          operationSelection(deps.supergraph.apiSchema(), document, operation.name?.value ?? ''),
+        ),
+      );
     }
     const { selection } = shape;
 
     const body = request.response.body;
-    const errors = (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ?? request.errors ?? [];
+    const errors =
+      (body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors) ??
+      request.errors ??
+      [];
     let errorCodes: Record<string, number> = NO_ERRORS;
     let stages = shape.stagesWithoutErrors;
     if (errors.length > 0) {
@@ -135,7 +188,8 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
         const code = String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
         errorCodes[code] = (errorCodes[code] ?? 0) + 1;
         // An error at a path belongs to the stage of its root field; one without a path, to every stage of the operation.
-        const root = typeof error.path?.[0] === 'string' ? selection.rootFields.get(error.path[0]) : undefined;
+        const root =
+          typeof error.path?.[0] === 'string' ? selection.rootFields.get(error.path[0]) : undefined;
         const stage = root && stageOf.get(root);
         if (stage) failedStages.add(stage);
         else if (!error.path?.length) for (const s of shape.stages) failedStages.add(s);
@@ -176,16 +230,30 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
           return sendAdminError(reply, error);
         }
       };
-      admin.get<{ Params: { coordinate: string }; Querystring: { days?: string } }>('/usage/fields/:coordinate', (request, reply) =>
-        report(reply, () => reports.field(request.params.coordinate, daysParam(request.query.days, 7))),
+      admin.get<{ Params: { coordinate: string }; Querystring: { days?: string } }>(
+        '/usage/fields/:coordinate',
+        (request, reply) =>
+          report(reply, () =>
+            reports.field(request.params.coordinate, daysParam(request.query.days, 7)),
+          ),
       );
       admin.get<{ Querystring: { days?: string } }>('/usage/deprecated', (request, reply) =>
         report(reply, () => reports.deprecated(daysParam(request.query.days, 30))),
       );
-      admin.get<{ Querystring: { consumer?: string; days?: string; limit?: string } }>('/usage/operations', (request, reply) =>
-        report(reply, () => reports.operations(request.query.consumer || null, daysParam(request.query.days, 7), limitParam(request.query.limit))),
+      admin.get<{ Querystring: { consumer?: string; days?: string; limit?: string } }>(
+        '/usage/operations',
+        (request, reply) =>
+          report(reply, () =>
+            reports.operations(
+              request.query.consumer || null,
+              daysParam(request.query.days, 7),
+              limitParam(request.query.limit),
+            ),
+          ),
       );
-      admin.get<{ Querystring: { days?: string } }>('/usage/stages', (request, reply) => report(reply, () => reports.stages(daysParam(request.query.days, 7))));
+      admin.get<{ Querystring: { days?: string } }>('/usage/stages', (request, reply) =>
+        report(reply, () => reports.stages(daysParam(request.query.days, 7))),
+      );
     },
     async close() {
       await aggregator.close();
@@ -202,13 +270,25 @@ function limitParam(value: string | undefined): number {
   if (value === undefined || value === '') return 20;
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1_000) {
-    throw new GovernanceError(GovernanceCode.BAD_USER_INPUT, '"limit" must be a whole number from 1 to 1000', { details: { argument: 'limit' } });
+    throw new GovernanceError(
+      GovernanceCode.BAD_USER_INPUT,
+      '"limit" must be a whole number from 1 to 1000',
+      { details: { argument: 'limit' } },
+    );
   }
   return limit;
 }
 
 /** A refusal keeps its code and status; a store that does not answer is a 503 the caller may retry. */
 function sendAdminError(reply: FastifyReply, error: unknown) {
-  if (error instanceof GovernanceError) return reply.code(error.status).send(error.toResponseBody());
-  return reply.code(503).send({ errors: [{ message: 'the governance store did not answer; try again', extensions: { code: GovernanceCode.STORE_UNAVAILABLE } }] });
+  if (error instanceof GovernanceError)
+    return reply.code(error.status).send(error.toResponseBody());
+  return reply.code(503).send({
+    errors: [
+      {
+        message: 'the governance store did not answer; try again',
+        extensions: { code: GovernanceCode.STORE_UNAVAILABLE },
+      },
+    ],
+  });
 }

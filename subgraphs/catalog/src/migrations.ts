@@ -24,7 +24,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('currency', 'text', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('products_name').on('products').column('name').execute();
-      await db.schema.createIndex('products_category').on('products').column('category_id').execute();
+      await db.schema
+        .createIndex('products_category')
+        .on('products')
+        .column('category_id')
+        .execute();
       await db.schema
         .createTable('price_lists')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -39,7 +43,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('price_cents', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('price_list_items_pk', ['price_list_id', 'product_id'])
         .execute();
-      await db.schema.createIndex('price_list_items_product').on('price_list_items').column('product_id').execute();
+      await db.schema
+        .createIndex('price_list_items_product')
+        .on('price_list_items')
+        .column('product_id')
+        .execute();
       await db.schema
         .createTable('customer_price_lists')
         .addColumn('customer_id', 'text', (c) => c.primaryKey())
@@ -54,7 +62,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('valid_from', 'text', (c) => c.notNull())
         .addColumn('valid_to', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('contract_prices_lookup').on('contract_prices').columns(['customer_id', 'product_id']).execute();
+      await db.schema
+        .createIndex('contract_prices_lookup')
+        .on('contract_prices')
+        .columns(['customer_id', 'product_id'])
+        .execute();
       await db.schema
         .createTable('quantity_breaks')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -62,12 +74,20 @@ export const migrations: Record<string, Migration> = {
         .addColumn('min_quantity', 'integer', (c) => c.notNull())
         .addColumn('price_cents', 'bigint', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('quantity_breaks_product').on('quantity_breaks').column('product_id').execute();
+      await db.schema
+        .createIndex('quantity_breaks_product')
+        .on('quantity_breaks')
+        .column('product_id')
+        .execute();
     },
   },
 };
 
-export interface CategoryRow { id: string; name: string; parent_id: string | null }
+export interface CategoryRow {
+  id: string;
+  name: string;
+  parent_id: string | null;
+}
 export interface ProductRow {
   id: string;
   sku: string;
@@ -80,11 +100,35 @@ export interface ProductRow {
   cost_price_cents: number;
   currency: string;
 }
-export interface PriceListRow { id: string; code: string; name: string; currency: string }
-export interface PriceListItemRow { price_list_id: string; product_id: string; price_cents: number }
-export interface CustomerPriceListRow { customer_id: string; price_list_id: string }
-export interface ContractPriceRow { id: string; customer_id: string; product_id: string; price_cents: number; valid_from: string; valid_to: string }
-export interface QuantityBreakRow { id: string; product_id: string; min_quantity: number; price_cents: number }
+export interface PriceListRow {
+  id: string;
+  code: string;
+  name: string;
+  currency: string;
+}
+export interface PriceListItemRow {
+  price_list_id: string;
+  product_id: string;
+  price_cents: number;
+}
+export interface CustomerPriceListRow {
+  customer_id: string;
+  price_list_id: string;
+}
+export interface ContractPriceRow {
+  id: string;
+  customer_id: string;
+  product_id: string;
+  price_cents: number;
+  valid_from: string;
+  valid_to: string;
+}
+export interface QuantityBreakRow {
+  id: string;
+  product_id: string;
+  min_quantity: number;
+  price_cents: number;
+}
 export interface CatalogDB {
   categories: CategoryRow;
   products: ProductRow;

@@ -1,4 +1,9 @@
-import { openSubgraph, querySubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
+import {
+  openSubgraph,
+  querySubgraph,
+  type CallerIdentity,
+  type RunningSubgraph,
+} from '@switchyard/kit';
 import { catalogSubgraph, type CatalogDB, type CatalogStore } from './index';
 import { insertFixtures, skuOf } from './test-fixtures';
 
@@ -13,8 +18,11 @@ afterAll(() => subgraph.close());
 
 const QUOTE = `query ($c: ID!, $lines: [PriceQuoteLineInput!]!) { priceQuote(customerId: $c, lines: $lines) {
   sku quantity product { id sku status } unitPrice { amount currency } extendedPrice { amount currency } rule } }`;
-const quote = (customerId: string, lines: { sku: string; quantity: number }[], identity?: Omit<CallerIdentity, 'exp'>) =>
-  querySubgraph(subgraph.server, QUOTE, { c: customerId, lines }, {}, identity);
+const quote = (
+  customerId: string,
+  lines: { sku: string; quantity: number }[],
+  identity?: Omit<CallerIdentity, 'exp'>,
+) => querySubgraph(subgraph.server, QUOTE, { c: customerId, lines }, {}, identity);
 const usd = (amount: string) => ({ amount, currency: 'USD' });
 
 describe('priceQuote', () => {
@@ -29,27 +37,77 @@ describe('priceQuote', () => {
     ]);
     expect(result.errors).toBeUndefined();
     expect(result.data.priceQuote).toEqual([
-      { sku: 'ELE-10045', quantity: 2, product: { id: 'PRD-00045', sku: 'ELE-10045', status: 'ACTIVE' }, unitPrice: usd('14.50'), extendedPrice: usd('29.00'), rule: 'LIST' },
-      { sku: 'FAS-10001', quantity: 3, product: { id: 'PRD-00001', sku: 'FAS-10001', status: 'ACTIVE' }, unitPrice: usd('7.00'), extendedPrice: usd('21.00'), rule: 'CONTRACT' },
-      { sku: 'NOPE-1', quantity: 4, product: null, unitPrice: null, extendedPrice: null, rule: null },
-      { sku: 'FAS-10005', quantity: 10, product: { id: 'PRD-00005', sku: 'FAS-10005', status: 'ACTIVE' }, unitPrice: usd('8.50'), extendedPrice: usd('85.00'), rule: 'QUANTITY_BREAK' },
+      {
+        sku: 'ELE-10045',
+        quantity: 2,
+        product: { id: 'PRD-00045', sku: 'ELE-10045', status: 'ACTIVE' },
+        unitPrice: usd('14.50'),
+        extendedPrice: usd('29.00'),
+        rule: 'LIST',
+      },
+      {
+        sku: 'FAS-10001',
+        quantity: 3,
+        product: { id: 'PRD-00001', sku: 'FAS-10001', status: 'ACTIVE' },
+        unitPrice: usd('7.00'),
+        extendedPrice: usd('21.00'),
+        rule: 'CONTRACT',
+      },
+      {
+        sku: 'NOPE-1',
+        quantity: 4,
+        product: null,
+        unitPrice: null,
+        extendedPrice: null,
+        rule: null,
+      },
+      {
+        sku: 'FAS-10005',
+        quantity: 10,
+        product: { id: 'PRD-00005', sku: 'FAS-10005', status: 'ACTIVE' },
+        unitPrice: usd('8.50'),
+        extendedPrice: usd('85.00'),
+        rule: 'QUANTITY_BREAK',
+      },
       // product 2's contract expired: its WHOLESALE-A price applies
-      { sku: 'FAS-10002', quantity: 1, product: { id: 'PRD-00002', sku: 'FAS-10002', status: 'ACTIVE' }, unitPrice: usd('9.20'), extendedPrice: usd('9.20'), rule: 'PRICE_LIST' },
+      {
+        sku: 'FAS-10002',
+        quantity: 1,
+        product: { id: 'PRD-00002', sku: 'FAS-10002', status: 'ACTIVE' },
+        unitPrice: usd('9.20'),
+        extendedPrice: usd('9.20'),
+        rule: 'PRICE_LIST',
+      },
       // a discontinued product is still priced; whoever orders decides what to do with it
-      { sku: 'FAS-10010', quantity: 1, product: { id: 'PRD-00010', sku: 'FAS-10010', status: 'DISCONTINUED' }, unitPrice: usd('10.00'), extendedPrice: usd('10.00'), rule: 'PRICE_LIST' },
+      {
+        sku: 'FAS-10010',
+        quantity: 1,
+        product: { id: 'PRD-00010', sku: 'FAS-10010', status: 'DISCONTINUED' },
+        unitPrice: usd('10.00'),
+        extendedPrice: usd('10.00'),
+        rule: 'PRICE_LIST',
+      },
     ]);
   });
 
   test('a customer without a price list pays list price or a quantity break', async () => {
-    const result = await quote('CUS-0003', [{ sku: skuOf(5), quantity: 9 }, { sku: skuOf(5), quantity: 50 }]);
-    expect(result.data.priceQuote.map((l: any) => [l.rule, l.unitPrice.amount, l.extendedPrice.amount])).toEqual([
+    const result = await quote('CUS-0003', [
+      { sku: skuOf(5), quantity: 9 },
+      { sku: skuOf(5), quantity: 50 },
+    ]);
+    expect(
+      result.data.priceQuote.map((l: any) => [l.rule, l.unitPrice.amount, l.extendedPrice.amount]),
+    ).toEqual([
       ['LIST', '10.50', '94.50'],
       ['QUANTITY_BREAK', '8.00', '400.00'],
     ]);
   });
 
   test('100 lines are priced in the same five statements as one', async () => {
-    const lines = Array.from({ length: 100 }, (_, i) => ({ sku: i < 60 ? skuOf(i + 1) : `MISSING-${i}`, quantity: 1 + (i % 12) }));
+    const lines = Array.from({ length: 100 }, (_, i) => ({
+      sku: i < 60 ? skuOf(i + 1) : `MISSING-${i}`,
+      quantity: 1 + (i % 12),
+    }));
     subgraph.database.statements.count = 0;
     const result = await quote('CUS-0001', lines);
     expect(result.errors).toBeUndefined();
@@ -62,7 +120,14 @@ describe('priceQuote', () => {
   test.each([
     ['no line', [], 'lines'],
     ['101 lines', Array.from({ length: 101 }, () => ({ sku: skuOf(1), quantity: 1 })), 'lines'],
-    ['a quantity of 0', [{ sku: skuOf(1), quantity: 1 }, { sku: skuOf(2), quantity: 0 }], 'lines[1].quantity'],
+    [
+      'a quantity of 0',
+      [
+        { sku: skuOf(1), quantity: 1 },
+        { sku: skuOf(2), quantity: 0 },
+      ],
+      'lines[1].quantity',
+    ],
     ['a negative quantity', [{ sku: skuOf(1), quantity: -3 }], 'lines[0].quantity'],
     ['an empty SKU', [{ sku: ' ', quantity: 1 }], 'lines[0].sku'],
   ])('%s is BAD_USER_INPUT naming the argument', async (_name, lines, argument) => {
@@ -72,7 +137,12 @@ describe('priceQuote', () => {
   });
 
   test("a distributor may quote its own customers only: another customer's quote is FORBIDDEN", async () => {
-    const distributor = { id: 'partner', kind: 'distributor' as const, scopes: [], tenant: { customerIds: ['CUS-0002'], carrierIds: [] } };
+    const distributor = {
+      id: 'partner',
+      kind: 'distributor' as const,
+      scopes: [],
+      tenant: { customerIds: ['CUS-0002'], carrierIds: [] },
+    };
     const own = await quote('CUS-0002', [{ sku: skuOf(1), quantity: 1 }], distributor);
     expect(own.errors).toBeUndefined();
     expect(own.data.priceQuote[0].rule).toBe('LIST');

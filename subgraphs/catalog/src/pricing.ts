@@ -41,10 +41,21 @@ export function priceLine(inputs: PricingInputs): PricedLine {
   const quantityBreak = inputs.quantityBreaks
     .filter((b) => inputs.quantity >= b.minQuantity && b.priceCents < base)
     .sort((a, b) => a.priceCents - b.priceCents)[0];
-  if (quantityBreak) return line(quantityBreak.priceCents, inputs.quantity, 'QUANTITY_BREAK', quantityBreak.minQuantity);
+  if (quantityBreak)
+    return line(
+      quantityBreak.priceCents,
+      inputs.quantity,
+      'QUANTITY_BREAK',
+      quantityBreak.minQuantity,
+    );
   return line(base, inputs.quantity, onList ? 'PRICE_LIST' : 'LIST', null);
 }
 
-function line(unitPriceCents: number, quantity: number, rule: PricingRule, minQuantity: number | null): PricedLine {
+function line(
+  unitPriceCents: number,
+  quantity: number,
+  rule: PricingRule,
+  minQuantity: number | null,
+): PricedLine {
   return { unitPriceCents, extendedCents: unitPriceCents * quantity, rule, minQuantity };
 }

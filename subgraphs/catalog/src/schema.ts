@@ -6,4 +6,6 @@ import './graph/product-type';
 import './graph/customer-pricing';
 import './graph/queries';
 
-export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });
+export const schema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.9',
+});

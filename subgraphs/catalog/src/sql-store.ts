@@ -1,7 +1,22 @@
 import { countRows } from '@switchyard/kit';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
-import type { CatalogDB, CategoryRow, ContractPriceRow, PriceListRow, ProductRow, QuantityBreakRow } from './migrations';
-import type { CatalogStore, Category, ContractPrice, PriceList, Product, ProductFilter, QuantityBreak } from './store';
+import type {
+  CatalogDB,
+  CategoryRow,
+  ContractPriceRow,
+  PriceListRow,
+  ProductRow,
+  QuantityBreakRow,
+} from './migrations';
+import type {
+  CatalogStore,
+  Category,
+  ContractPrice,
+  PriceList,
+  Product,
+  ProductFilter,
+  QuantityBreak,
+} from './store';
 
 export function createSqlCatalogStore(db: Kysely<CatalogDB>): CatalogStore {
   /** The ids of a category and of every category below it, for `IN (...)`. */
@@ -12,7 +27,12 @@ export function createSqlCatalogStore(db: Kysely<CatalogDB>): CatalogStore {
           .selectFrom('categories')
           .select('id')
           .where('id', '=', categoryId)
-          .unionAll((below) => below.selectFrom('categories').innerJoin('category_tree', 'category_tree.id', 'categories.parent_id').select('categories.id')),
+          .unionAll((below) =>
+            below
+              .selectFrom('categories')
+              .innerJoin('category_tree', 'category_tree.id', 'categories.parent_id')
+              .select('categories.id'),
+          ),
       )
       .selectFrom('category_tree')
       .select('id');
@@ -20,10 +40,16 @@ export function createSqlCatalogStore(db: Kysely<CatalogDB>): CatalogStore {
   const filtered = (filter: ProductFilter) => {
     let query = db.selectFrom('products');
     if (filter.status) query = query.where('status', '=', filter.status);
-    if (filter.categoryId) query = query.where('category_id', 'in', categoryAndDescendants(filter.categoryId));
+    if (filter.categoryId)
+      query = query.where('category_id', 'in', categoryAndDescendants(filter.categoryId));
     if (filter.search) {
       const pattern = `%${filter.search.toLowerCase()}%`;
-      query = query.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', pattern), eb(eb.fn('lower', ['sku']), 'like', pattern)]));
+      query = query.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['name']), 'like', pattern),
+          eb(eb.fn('lower', ['sku']), 'like', pattern),
+        ]),
+      );
     }
     return query;
   };
@@ -31,18 +57,33 @@ export function createSqlCatalogStore(db: Kysely<CatalogDB>): CatalogStore {
   return {
     async productsByIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('products').selectAll().where('id', 'in', [...ids]).execute();
+      const rows = await db
+        .selectFrom('products')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
       return rows.map(toProduct);
     },
     async productsBySkus(skus) {
       if (skus.length === 0) return [];
-      const rows = await db.selectFrom('products').selectAll().where('sku', 'in', [...skus]).execute();
+      const rows = await db
+        .selectFrom('products')
+        .selectAll()
+        .where('sku', 'in', [...skus])
+        .execute();
       return rows.map(toProduct);
     },
     async listProducts(filter, page) {
-      let query = filtered(filter).selectAll() as SelectQueryBuilder<CatalogDB, 'products', ProductRow>;
+      let query = filtered(filter).selectAll() as SelectQueryBuilder<
+        CatalogDB,
+        'products',
+        ProductRow
+      >;
       if (page.afterKey) query = query.where('id', '>', page.afterKey);
-      const rows = await query.orderBy('id').limit(page.limit + 1).execute();
+      const rows = await query
+        .orderBy('id')
+        .limit(page.limit + 1)
+        .execute();
       return rows.map(toProduct);
     },
     countProducts(filter) {
@@ -50,12 +91,21 @@ export function createSqlCatalogStore(db: Kysely<CatalogDB>): CatalogStore {
     },
     async quantityBreaksByProductIds(productIds) {
       if (productIds.length === 0) return [];
-      const rows = await db.selectFrom('quantity_breaks').selectAll().where('product_id', 'in', [...productIds]).orderBy('min_quantity').execute();
+      const rows = await db
+        .selectFrom('quantity_breaks')
+        .selectAll()
+        .where('product_id', 'in', [...productIds])
+        .orderBy('min_quantity')
+        .execute();
       return rows.map(toQuantityBreak);
     },
     async categoriesByIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('categories').selectAll().where('id', 'in', [...ids]).execute();
+      const rows = await db
+        .selectFrom('categories')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
       return rows.map(toCategory);
     },
     async listCategories() {
@@ -64,7 +114,11 @@ export function createSqlCatalogStore(db: Kysely<CatalogDB>): CatalogStore {
     },
     async priceListsByIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('price_lists').selectAll().where('id', 'in', [...ids]).execute();
+      const rows = await db
+        .selectFrom('price_lists')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
       return rows.map(toPriceList);
     },
     async listPriceLists() {
@@ -73,7 +127,11 @@ export function createSqlCatalogStore(db: Kysely<CatalogDB>): CatalogStore {
     },
     async priceListAssignments(customerIds) {
       if (customerIds.length === 0) return [];
-      const rows = await db.selectFrom('customer_price_lists').selectAll().where('customer_id', 'in', [...customerIds]).execute();
+      const rows = await db
+        .selectFrom('customer_price_lists')
+        .selectAll()
+        .where('customer_id', 'in', [...customerIds])
+        .execute();
       return rows.map((row) => ({ customerId: row.customer_id, priceListId: row.price_list_id }));
     },
     async priceListItems(pairs) {
@@ -81,9 +139,19 @@ export function createSqlCatalogStore(db: Kysely<CatalogDB>): CatalogStore {
       const rows = await db
         .selectFrom('price_list_items')
         .selectAll()
-        .where((eb) => eb(eb.refTuple('price_list_id', 'product_id'), 'in', pairs.map((p) => eb.tuple(p.priceListId, p.productId))))
+        .where((eb) =>
+          eb(
+            eb.refTuple('price_list_id', 'product_id'),
+            'in',
+            pairs.map((p) => eb.tuple(p.priceListId, p.productId)),
+          ),
+        )
         .execute();
-      return rows.map((row) => ({ priceListId: row.price_list_id, productId: row.product_id, priceCents: Number(row.price_cents) }));
+      return rows.map((row) => ({
+        priceListId: row.price_list_id,
+        productId: row.product_id,
+        priceCents: Number(row.price_cents),
+      }));
     },
     async contractPricesByCustomerIds(customerIds) {
       if (customerIds.length === 0) return [];
@@ -102,7 +170,13 @@ export function createSqlCatalogStore(db: Kysely<CatalogDB>): CatalogStore {
       const rows = await db
         .selectFrom('contract_prices')
         .selectAll()
-        .where((eb) => eb(eb.refTuple('customer_id', 'product_id'), 'in', pairs.map((p) => eb.tuple(p.customerId, p.productId))))
+        .where((eb) =>
+          eb(
+            eb.refTuple('customer_id', 'product_id'),
+            'in',
+            pairs.map((p) => eb.tuple(p.customerId, p.productId)),
+          ),
+        )
         .execute();
       return rows.map(toContractPrice);
     },
@@ -122,9 +196,18 @@ const toProduct = (row: ProductRow): Product => ({
   currency: row.currency,
 });
 
-const toCategory = (row: CategoryRow): Category => ({ id: row.id, name: row.name, parentId: row.parent_id });
+const toCategory = (row: CategoryRow): Category => ({
+  id: row.id,
+  name: row.name,
+  parentId: row.parent_id,
+});
 
-const toPriceList = (row: PriceListRow): PriceList => ({ id: row.id, code: row.code, name: row.name, currency: row.currency });
+const toPriceList = (row: PriceListRow): PriceList => ({
+  id: row.id,
+  code: row.code,
+  name: row.name,
+  currency: row.currency,
+});
 
 const toQuantityBreak = (row: QuantityBreakRow): QuantityBreak => ({
   id: row.id,

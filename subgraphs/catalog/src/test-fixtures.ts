@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { CatalogDB, ContractPriceRow, PriceListItemRow, ProductRow, QuantityBreakRow } from './migrations';
+import type {
+  CatalogDB,
+  ContractPriceRow,
+  PriceListItemRow,
+  ProductRow,
+  QuantityBreakRow,
+} from './migrations';
 
 /**
  * A small, exact catalogue for the tests. Product i (1..60):
@@ -39,7 +45,13 @@ function productRow(i: number): ProductRow {
   };
 }
 
-const contract = (id: string, product: number, priceCents: number, from: number, to: number): ContractPriceRow => ({
+const contract = (
+  id: string,
+  product: number,
+  priceCents: number,
+  from: number,
+  to: number,
+): ContractPriceRow => ({
   id,
   customer_id: 'CUS-0001',
   product_id: productId(product),
@@ -48,7 +60,12 @@ const contract = (id: string, product: number, priceCents: number, from: number,
   valid_to: daysFromNow(to),
 });
 
-const quantityBreak = (id: string, product: number, minQuantity: number, priceCents: number): QuantityBreakRow => ({
+const quantityBreak = (
+  id: string,
+  product: number,
+  minQuantity: number,
+  priceCents: number,
+): QuantityBreakRow => ({
   id,
   product_id: productId(product),
   min_quantity: minQuantity,
@@ -66,7 +83,10 @@ export async function insertFixtures(db: Kysely<CatalogDB>): Promise<void> {
       { id: 'CAT-ELE-WIR', name: 'Wire & Cable', parent_id: 'CAT-ELE' },
     ])
     .execute();
-  await db.insertInto('products').values(Array.from({ length: PRODUCT_COUNT }, (_, i) => productRow(i + 1))).execute();
+  await db
+    .insertInto('products')
+    .values(Array.from({ length: PRODUCT_COUNT }, (_, i) => productRow(i + 1)))
+    .execute();
   // Inserted out of code order, so ordering by code is proven.
   await db
     .insertInto('price_lists')
@@ -90,7 +110,11 @@ export async function insertFixtures(db: Kysely<CatalogDB>): Promise<void> {
     .execute();
   await db
     .insertInto('contract_prices')
-    .values([contract('CP-000003', 3, 650, 10, 100), contract('CP-000001', 1, 700, -30, 30), contract('CP-000002', 2, 600, -100, -10)])
+    .values([
+      contract('CP-000003', 3, 650, 10, 100),
+      contract('CP-000001', 1, 700, -30, 30),
+      contract('CP-000002', 2, 600, -100, -10),
+    ])
     .execute();
   await db
     .insertInto('quantity_breaks')

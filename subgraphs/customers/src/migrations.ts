@@ -27,7 +27,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('phone', 'text', (c) => c.notNull())
         .addColumn('is_primary', 'integer', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('contacts_customer').on('contacts').column('customer_id').execute();
+      await db.schema
+        .createIndex('contacts_customer')
+        .on('contacts')
+        .column('customer_id')
+        .execute();
       await db.schema
         .createTable('addresses')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -42,7 +46,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('country', 'text', (c) => c.notNull())
         .addColumn('is_default', 'integer', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('addresses_customer').on('addresses').column('customer_id').execute();
+      await db.schema
+        .createIndex('addresses_customer')
+        .on('addresses')
+        .column('customer_id')
+        .execute();
     },
   },
 };

@@ -1,23 +1,44 @@
-import { alignByKey, badUserInput, createSubgraphBuilder, groupByKey, money, notFound, pageRequest, PARTNER_TAG, toConnection, type SubgraphContext } from '@switchyard/kit';
+import {
+  alignByKey,
+  badUserInput,
+  createSubgraphBuilder,
+  groupByKey,
+  money,
+  notFound,
+  pageRequest,
+  PARTNER_TAG,
+  toConnection,
+  type SubgraphContext,
+} from '@switchyard/kit';
 import type { Address, Contact, Customer, CustomerStore } from './store';
 
 type Context = SubgraphContext<CustomerStore>;
 const { builder, Money, connectionType, pageArgs } = createSubgraphBuilder<Context>();
 
 export const customerLoader = (ctx: Context) =>
-  ctx.loaders.get<string, Customer | null>('customer', async (ids) => alignByKey(ids, await ctx.store.customersByIds(ids), (c) => c.id));
+  ctx.loaders.get<string, Customer | null>('customer', async (ids) =>
+    alignByKey(ids, await ctx.store.customersByIds(ids), (c) => c.id),
+  );
 const contactsLoader = (ctx: Context) =>
-  ctx.loaders.get<string, Contact[]>('contacts', async (ids) => groupByKey(ids, await ctx.store.contactsByCustomerIds(ids), (c) => c.customerId));
+  ctx.loaders.get<string, Contact[]>('contacts', async (ids) =>
+    groupByKey(ids, await ctx.store.contactsByCustomerIds(ids), (c) => c.customerId),
+  );
 const addressesLoader = (ctx: Context) =>
-  ctx.loaders.get<string, Address[]>('addresses', async (ids) => groupByKey(ids, await ctx.store.addressesByCustomerIds(ids), (a) => a.customerId));
+  ctx.loaders.get<string, Address[]>('addresses', async (ids) =>
+    groupByKey(ids, await ctx.store.addressesByCustomerIds(ids), (a) => a.customerId),
+  );
 
 const CustomerStatus = builder.enumType('CustomerStatus', {
-  description: 'ACTIVE accounts may order; ON_HOLD accounts are blocked by credit control; INACTIVE accounts are closed.',
+  description:
+    'ACTIVE accounts may order; ON_HOLD accounts are blocked by credit control; INACTIVE accounts are closed.',
   values: ['ACTIVE', 'ON_HOLD', 'INACTIVE'] as const,
 });
-const CustomerSegment = builder.enumType('CustomerSegment', { values: ['WHOLESALE', 'CONTRACTOR', 'RETAIL', 'INSTITUTIONAL'] as const });
+const CustomerSegment = builder.enumType('CustomerSegment', {
+  values: ['WHOLESALE', 'CONTRACTOR', 'RETAIL', 'INSTITUTIONAL'] as const,
+});
 const PaymentTerms = builder.enumType('PaymentTerms', {
-  description: 'When invoices fall due: NETn is n days after the invoice date; COD is cash on delivery.',
+  description:
+    'When invoices fall due: NETn is n days after the invoice date; COD is cash on delivery.',
   values: ['NET15', 'NET30', 'NET45', 'NET60', 'COD'] as const,
 });
 const AddressKind = builder.enumType('AddressKind', { values: ['BILL_TO', 'SHIP_TO'] as const });
@@ -60,30 +81,43 @@ const CustomerType = builder.objectRef<Customer>('Customer').implement({
     status: t.field({ type: CustomerStatus, tag: PARTNER_TAG, resolve: (c) => c.status }),
     segment: t.field({ type: CustomerSegment, resolve: (c) => c.segment }),
     paymentTerms: t.field({ type: PaymentTerms, tag: PARTNER_TAG, resolve: (c) => c.paymentTerms }),
-    creditLimit: t.field({ type: Money, nullable: true, requiresScopes: [['credit:read']], resolve: (c) => money(c.creditLimitCents, c.currency) }),
+    creditLimit: t.field({
+      type: Money,
+      nullable: true,
+      requiresScopes: [['credit:read']],
+      resolve: (c) => money(c.creditLimitCents, c.currency),
+    }),
     currency: t.exposeString('currency', { tag: PARTNER_TAG }),
     createdAt: t.field({ type: 'DateTime', resolve: (c) => c.createdAt }),
-    contacts: t.field({ type: [ContactType], nullable: true, requiresScopes: [['contacts:read']], resolve: (c, _args, ctx) => contactsLoader(ctx).load(c.id) }),
+    contacts: t.field({
+      type: [ContactType],
+      nullable: true,
+      requiresScopes: [['contacts:read']],
+      resolve: (c, _args, ctx) => contactsLoader(ctx).load(c.id),
+    }),
     addresses: t.field({
       type: [AddressType],
       nullable: true,
       authenticated: true,
       args: { kind: t.arg({ type: AddressKind }) },
-      resolve: async (c, args, ctx) => (await addressesLoader(ctx).load(c.id)).filter((a) => !args.kind || a.kind === args.kind),
+      resolve: async (c, args, ctx) =>
+        (await addressesLoader(ctx).load(c.id)).filter((a) => !args.kind || a.kind === args.kind),
     }),
     billTo: t.field({
       type: AddressType,
       authenticated: true,
       nullable: true,
       description: 'The default bill-to address.',
-      resolve: async (c, _args, ctx) => defaultAddress(await addressesLoader(ctx).load(c.id), 'BILL_TO'),
+      resolve: async (c, _args, ctx) =>
+        defaultAddress(await addressesLoader(ctx).load(c.id), 'BILL_TO'),
     }),
     shipTo: t.field({
       type: AddressType,
       authenticated: true,
       nullable: true,
       description: 'The default ship-to address.',
-      resolve: async (c, _args, ctx) => defaultAddress(await addressesLoader(ctx).load(c.id), 'SHIP_TO'),
+      resolve: async (c, _args, ctx) =>
+        defaultAddress(await addressesLoader(ctx).load(c.id), 'SHIP_TO'),
     }),
   }),
 });
@@ -101,11 +135,15 @@ builder.queryType({
       tag: ['stage:order-capture', PARTNER_TAG],
       type: CustomerType,
       nullable: true,
-      description: 'A customer by id or by account number (give exactly one); null with a NOT_FOUND error when there is none.',
+      description:
+        'A customer by id or by account number (give exactly one); null with a NOT_FOUND error when there is none.',
       args: { id: t.arg.id(), accountNumber: t.arg.string() },
       resolve: async (_root, args, ctx) => {
-        if ((args.id == null) === (args.accountNumber == null)) throw badUserInput('give exactly one of "id" and "accountNumber"');
-        const customer = args.id ? await customerLoader(ctx).load(String(args.id)) : await ctx.store.customerByAccountNumber(args.accountNumber!);
+        if ((args.id == null) === (args.accountNumber == null))
+          throw badUserInput('give exactly one of "id" and "accountNumber"');
+        const customer = args.id
+          ? await customerLoader(ctx).load(String(args.id))
+          : await ctx.store.customerByAccountNumber(args.accountNumber!);
         if (!customer) throw notFound('Customer', String(args.id ?? args.accountNumber));
         return customer;
       },
@@ -113,7 +151,12 @@ builder.queryType({
     customers: t.field({
       tag: ['stage:order-capture'],
       type: CustomerConnection,
-      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
+      listSize: {
+        assumedSize: 20,
+        slicingArguments: ['first'],
+        sizedFields: ['edges'],
+        requireOneSlicingArgument: false,
+      },
       args: {
         ...pageArgs,
         status: t.arg({ type: CustomerStatus }),
@@ -122,9 +165,19 @@ builder.queryType({
       },
       resolve: async (_root, args, ctx) => {
         const page = pageRequest(args);
-        const filter = { status: args.status, segment: args.segment, search: args.search, scope: ctx.rowScope };
+        const filter = {
+          status: args.status,
+          segment: args.segment,
+          search: args.search,
+          scope: ctx.rowScope,
+        };
         const rows = await ctx.store.listCustomers(filter, page);
-        return toConnection(rows, page, (c) => c.id, () => ctx.store.countCustomers(filter));
+        return toConnection(
+          rows,
+          page,
+          (c) => c.id,
+          () => ctx.store.countCustomers(filter),
+        );
       },
     }),
   }),
@@ -135,4 +188,6 @@ function defaultAddress(addresses: Address[], kind: Address['kind']): Address | 
   return ofKind.find((a) => a.isDefault) ?? ofKind[0] ?? null;
 }
 
-export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });
+export const schema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.9',
+});

@@ -12,7 +12,12 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
     if (filter.segment) query = query.where('segment', '=', filter.segment);
     if (filter.search) {
       const pattern = `%${filter.search.toLowerCase()}%`;
-      query = query.where((eb) => eb.or([eb(eb.fn('lower', ['name']), 'like', pattern), eb(eb.fn('lower', ['account_number']), 'like', pattern)]));
+      query = query.where((eb) =>
+        eb.or([
+          eb(eb.fn('lower', ['name']), 'like', pattern),
+          eb(eb.fn('lower', ['account_number']), 'like', pattern),
+        ]),
+      );
     }
     return query;
   };
@@ -20,17 +25,32 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
   return {
     async customersByIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('customers').selectAll().where('id', 'in', [...ids]).execute();
+      const rows = await db
+        .selectFrom('customers')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
       return rows.map(toCustomer);
     },
     async customerByAccountNumber(accountNumber) {
-      const row = await db.selectFrom('customers').selectAll().where('account_number', '=', accountNumber).executeTakeFirst();
+      const row = await db
+        .selectFrom('customers')
+        .selectAll()
+        .where('account_number', '=', accountNumber)
+        .executeTakeFirst();
       return row && toCustomer(row);
     },
     async listCustomers(filter, page) {
-      let query = filtered(filter).selectAll() as SelectQueryBuilder<CustomersDB, 'customers', CustomerRow>;
+      let query = filtered(filter).selectAll() as SelectQueryBuilder<
+        CustomersDB,
+        'customers',
+        CustomerRow
+      >;
       if (page.afterKey) query = query.where('id', '>', page.afterKey);
-      const rows = await query.orderBy('id').limit(page.limit + 1).execute();
+      const rows = await query
+        .orderBy('id')
+        .limit(page.limit + 1)
+        .execute();
       return rows.map(toCustomer);
     },
     countCustomers(filter) {
@@ -38,12 +58,22 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
     },
     async contactsByCustomerIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('contacts').selectAll().where('customer_id', 'in', [...ids]).orderBy('id').execute();
+      const rows = await db
+        .selectFrom('contacts')
+        .selectAll()
+        .where('customer_id', 'in', [...ids])
+        .orderBy('id')
+        .execute();
       return rows.map(toContact);
     },
     async addressesByCustomerIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('addresses').selectAll().where('customer_id', 'in', [...ids]).orderBy('id').execute();
+      const rows = await db
+        .selectFrom('addresses')
+        .selectAll()
+        .where('customer_id', 'in', [...ids])
+        .orderBy('id')
+        .execute();
       return rows.map(toAddress);
     },
   };

@@ -28,17 +28,38 @@ test('a started day past due counts; due exactly at asOf is current', () => {
 test('a VOID invoice owes nothing, whatever was applied; otherwise payments and credits both lower the balance', () => {
   const invoice = { status: 'VOID', totalCents: 5_413 } as Invoice;
   expect(invoiceBalanceCents(invoice, { paidCents: 413, creditedCents: 0 })).toBe(0);
-  expect(invoiceBalanceCents({ ...invoice, status: 'OPEN' }, { paidCents: 413, creditedCents: 0 })).toBe(5_000);
-  expect(invoiceBalanceCents({ ...invoice, status: 'PARTIALLY_PAID' }, { paidCents: 413, creditedCents: 1_000 })).toBe(4_000);
+  expect(
+    invoiceBalanceCents({ ...invoice, status: 'OPEN' }, { paidCents: 413, creditedCents: 0 }),
+  ).toBe(5_000);
+  expect(
+    invoiceBalanceCents(
+      { ...invoice, status: 'PARTIALLY_PAID' },
+      { paidCents: 413, creditedCents: 1_000 },
+    ),
+  ).toBe(4_000);
 });
 
 test('a customer without receivables owes zero in the ledger currency', () => {
   expect(openBalanceOf('CUS-0002', [])).toEqual({ cents: 0, currency: 'USD' });
   expect(agingOf('CUS-0002', [], 'now').total).toEqual({ cents: 0, currency: 'USD' });
-  expect(creditExposureOf('CUS-0002', [], [{ customerId: 'CUS-0002', currency: 'CAD', uninvoicedCents: 700 }])).toEqual({ cents: 700, currency: 'CAD' });
+  expect(
+    creditExposureOf(
+      'CUS-0002',
+      [],
+      [{ customerId: 'CUS-0002', currency: 'CAD', uninvoicedCents: 700 }],
+    ),
+  ).toEqual({ cents: 700, currency: 'CAD' });
 });
 
 test('amounts in several currencies are never added together', () => {
-  expect(() => openBalanceOf('CUS-0001', [aged('USD', 100), aged('CAD', 100)])).toThrow(/several currencies: USD, CAD/);
-  expect(() => creditExposureOf('CUS-0001', [aged('USD', 100)], [{ customerId: 'CUS-0001', currency: 'CAD', uninvoicedCents: 1 }])).toThrow(/several currencies/);
+  expect(() => openBalanceOf('CUS-0001', [aged('USD', 100), aged('CAD', 100)])).toThrow(
+    /several currencies: USD, CAD/,
+  );
+  expect(() =>
+    creditExposureOf(
+      'CUS-0001',
+      [aged('USD', 100)],
+      [{ customerId: 'CUS-0001', currency: 'CAD', uninvoicedCents: 1 }],
+    ),
+  ).toThrow(/several currencies/);
 });

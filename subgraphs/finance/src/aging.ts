@@ -25,5 +25,11 @@ export interface AgingCutoffs {
 
 export function agingCutoffs(asOf: string): AgingCutoffs {
   const daysBefore = (days: number) => new Date(Date.parse(asOf) - days * DAY_MS).toISOString();
-  return { asOf, current: daysBefore(0), days1To30: daysBefore(30), days31To60: daysBefore(60), days61To90: daysBefore(90) };
+  return {
+    asOf,
+    current: daysBefore(0),
+    days1To30: daysBefore(30),
+    days31To60: daysBefore(60),
+    days61To90: daysBefore(90),
+  };
 }

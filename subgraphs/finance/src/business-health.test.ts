@@ -20,7 +20,16 @@ let subgraph: RunningSubgraph<FinanceDB, FinanceStore>;
 const FROM = '2026-06-01T00:00:00.000Z';
 const TO = '2026-07-01T00:00:00.000Z';
 
-function invoice(n: number, order: string, region: string, rateBps: number, subtotal: number, shippedAt: string | null, issuedAt: string, extra: Partial<InvoiceRow> = {}): InvoiceRow {
+function invoice(
+  n: number,
+  order: string,
+  region: string,
+  rateBps: number,
+  subtotal: number,
+  shippedAt: string | null,
+  issuedAt: string,
+  extra: Partial<InvoiceRow> = {},
+): InvoiceRow {
   const tax = Math.round((subtotal * rateBps) / 10_000);
   return {
     id: `INV-00${5000 + n}`,
@@ -80,22 +89,63 @@ beforeAll(async () => {
   subgraph = await openSubgraph(financeSubgraph, { dataDir: ':memory:' });
   const db = subgraph.database.db;
   await insertFixtures(db);
-  await db.insertInto('order_ledger').values([ledger('ORD-H1', 'TX'), ledger('ORD-H2', 'GA'), ledger('ORD-H3', 'TX')]).execute();
+  await db
+    .insertInto('order_ledger')
+    .values([ledger('ORD-H1', 'TX'), ledger('ORD-H2', 'GA'), ledger('ORD-H3', 'TX')])
+    .execute();
   await db
     .insertInto('order_ledger_lines')
-    .values([ledgerLine('ORD-H1', 1, 10, 1000), ledgerLine('ORD-H1', 2, 5, 2000), ledgerLine('ORD-H2', 1, 4, 500), ledgerLine('ORD-H3', 1, 2, 3000)])
+    .values([
+      ledgerLine('ORD-H1', 1, 10, 1000),
+      ledgerLine('ORD-H1', 2, 5, 2000),
+      ledgerLine('ORD-H2', 1, 4, 500),
+      ledgerLine('ORD-H3', 1, 2, 3000),
+    ])
     .execute();
   // TX went from 8.00 % to 8.25 % on June 15
-  await db.insertInto('tax_rate_changes').values({ id: 'TRC-1', region: 'TX', previous_rate_bps: 800, rate_bps: 825, changed_at: '2026-06-15T00:00:00.000Z', changed_by: 'ops' }).execute();
+  await db
+    .insertInto('tax_rate_changes')
+    .values({
+      id: 'TRC-1',
+      region: 'TX',
+      previous_rate_bps: 800,
+      rate_bps: 825,
+      changed_at: '2026-06-15T00:00:00.000Z',
+      changed_by: 'ops',
+    })
+    .execute();
   await db
     .insertInto('invoices')
     .values([
-      invoice(1, 'ORD-H1', 'TX', 800, 10_000, '2026-06-10T00:00:00.000Z', '2026-06-10T12:00:00.000Z'),
-      invoice(2, 'ORD-H1', 'TX', 800, 10_500, '2026-06-11T00:00:00.000Z', '2026-06-12T00:00:00.000Z', { status: 'DISPUTED', disputed_at: '2026-06-15T09:00:00.000Z', dispute_reason: 'price' }),
+      invoice(
+        1,
+        'ORD-H1',
+        'TX',
+        800,
+        10_000,
+        '2026-06-10T00:00:00.000Z',
+        '2026-06-10T12:00:00.000Z',
+      ),
+      invoice(
+        2,
+        'ORD-H1',
+        'TX',
+        800,
+        10_500,
+        '2026-06-11T00:00:00.000Z',
+        '2026-06-12T00:00:00.000Z',
+        { status: 'DISPUTED', disputed_at: '2026-06-15T09:00:00.000Z', dispute_reason: 'price' },
+      ),
       invoice(3, 'ORD-H2', 'TX', 825, 2000, '2026-06-18T00:00:00.000Z', '2026-06-20T00:00:00.000Z'),
       invoice(4, 'ORD-H3', 'TX', 825, 6000, '2026-06-24T18:00:00.000Z', '2026-06-25T00:00:00.000Z'),
-      invoice(5, 'ORD-H3', 'TX', 825, 3000, null, '2026-06-26T00:00:00.000Z', { total_cents: 3000 }),
-      invoice(6, 'ORD-H3', 'TX', 825, 3000, '2026-06-26T20:00:00.000Z', TO, { status: 'DISPUTED', disputed_at: '2026-07-02T00:00:00.000Z', dispute_reason: 'late' }),
+      invoice(5, 'ORD-H3', 'TX', 825, 3000, null, '2026-06-26T00:00:00.000Z', {
+        total_cents: 3000,
+      }),
+      invoice(6, 'ORD-H3', 'TX', 825, 3000, '2026-06-26T20:00:00.000Z', TO, {
+        status: 'DISPUTED',
+        disputed_at: '2026-07-02T00:00:00.000Z',
+        dispute_reason: 'late',
+      }),
     ])
     .execute();
   await db
@@ -112,11 +162,36 @@ beforeAll(async () => {
   await db
     .insertInto('payments')
     .values([
-      { id: 'PAY-005001', customer_id: 'CUS-0300', method: 'ACH', reference: 'H1', amount_cents: 10_000, currency: 'USD', received_at: '2026-06-30T00:00:00.000Z' },
-      { id: 'PAY-005002', customer_id: 'CUS-0300', method: 'ACH', reference: 'H2', amount_cents: 99_999, currency: 'USD', received_at: TO },
+      {
+        id: 'PAY-005001',
+        customer_id: 'CUS-0300',
+        method: 'ACH',
+        reference: 'H1',
+        amount_cents: 10_000,
+        currency: 'USD',
+        received_at: '2026-06-30T00:00:00.000Z',
+      },
+      {
+        id: 'PAY-005002',
+        customer_id: 'CUS-0300',
+        method: 'ACH',
+        reference: 'H2',
+        amount_cents: 99_999,
+        currency: 'USD',
+        received_at: TO,
+      },
     ])
     .execute();
-  await db.insertInto('payment_applications').values({ id: 'APP-H1', payment_id: 'PAY-005001', invoice_id: 'INV-005004', amount_cents: 4000, applied_at: '2026-07-02T00:00:00.000Z' }).execute();
+  await db
+    .insertInto('payment_applications')
+    .values({
+      id: 'APP-H1',
+      payment_id: 'PAY-005001',
+      invoice_id: 'INV-005004',
+      amount_cents: 4000,
+      applied_at: '2026-07-02T00:00:00.000Z',
+    })
+    .execute();
 });
 
 afterAll(() => subgraph.close());
@@ -124,7 +199,8 @@ afterAll(() => subgraph.close());
 const HEALTH = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on BusinessHealth {
   from to shipmentToInvoiceLag { count p50Hours p95Hours } invoiceAccuracy { invoicesChecked invoicesMatchingOrder rate }
   unappliedCash { amount currency } invoicesDisputed } } }`;
-const health = (from: string, to: string) => querySubgraph(subgraph.server, HEALTH, { r: [{ __typename: 'BusinessHealth', from, to }] });
+const health = (from: string, to: string) =>
+  querySubgraph(subgraph.server, HEALTH, { r: [{ __typename: 'BusinessHealth', from, to }] });
 
 test("June's shipment-to-invoice lag, invoice accuracy, unapplied cash and disputes, as worked out by hand", async () => {
   const result = await health(FROM, TO);

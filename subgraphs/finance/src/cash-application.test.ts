@@ -1,4 +1,10 @@
-import { openSubgraph, outboxRows, querySubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
+import {
+  openSubgraph,
+  outboxRows,
+  querySubgraph,
+  type CallerIdentity,
+  type RunningSubgraph,
+} from '@switchyard/kit';
 import { customersSubgraph } from '@switchyard/customers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
 import { insertFixtures } from './test-fixtures';
@@ -47,8 +53,18 @@ afterAll(async () => {
 const PAY = `mutation ($input: RecordPaymentInput!) { recordPayment(input: $input) {
   id customer { id } method reference amount { amount currency } appliedAmount { amount } unappliedAmount { amount } receivedAt
   applications { amount { amount } invoice { id status balance { amount } } } } }`;
-const pay = (input: Record<string, unknown>, identity: Omit<CallerIdentity, 'exp'> = INTERNAL, correlationId = 'corr-pay') =>
-  querySubgraph(finance.server, PAY, { input: { customerId: 'CUS-0001', method: 'ACH', reference: 'ACH TRACE 1', ...input } }, { 'x-correlation-id': correlationId }, identity);
+const pay = (
+  input: Record<string, unknown>,
+  identity: Omit<CallerIdentity, 'exp'> = INTERNAL,
+  correlationId = 'corr-pay',
+) =>
+  querySubgraph(
+    finance.server,
+    PAY,
+    { input: { customerId: 'CUS-0001', method: 'ACH', reference: 'ACH TRACE 1', ...input } },
+    { 'x-correlation-id': correlationId },
+    identity,
+  );
 const APPLY = `mutation ($id: ID!, $applications: [CashApplicationInput!]!) { applyUnappliedCash(paymentId: $id, applications: $applications) {
   id appliedAmount { amount } unappliedAmount { amount } } }`;
 
@@ -65,7 +81,15 @@ async function ledgerState() {
 describe('recordPayment', () => {
   test('pays an invoice in full: it becomes PAID, and PaymentApplied says so with the request correlation id', async () => {
     const before = (await outboxRows(db())).length;
-    const result = await pay({ amount: '43.30', receivedAt: '2026-06-29T10:00:00.000Z', applications: [{ invoiceId: 'INV-000007', amount: '43.30' }] }, INTERNAL, 'corr-pay-1');
+    const result = await pay(
+      {
+        amount: '43.30',
+        receivedAt: '2026-06-29T10:00:00.000Z',
+        applications: [{ invoiceId: 'INV-000007', amount: '43.30' }],
+      },
+      INTERNAL,
+      'corr-pay-1',
+    );
     expect(result.errors).toBeUndefined();
     const payment = result.data.recordPayment;
     expect(payment).toEqual({
@@ -77,7 +101,12 @@ describe('recordPayment', () => {
       appliedAmount: { amount: '43.30' },
       unappliedAmount: { amount: '0.00' },
       receivedAt: '2026-06-29T10:00:00.000Z',
-      applications: [{ amount: { amount: '43.30' }, invoice: { id: 'INV-000007', status: 'PAID', balance: { amount: '0.00' } } }],
+      applications: [
+        {
+          amount: { amount: '43.30' },
+          invoice: { id: 'INV-000007', status: 'PAID', balance: { amount: '0.00' } },
+        },
+      ],
     });
     expect((await outboxRows(db())).slice(before)).toEqual([
       {
@@ -91,7 +120,15 @@ describe('recordPayment', () => {
           currency: 'USD',
           amountCents: 4330,
           unappliedCents: 0,
-          invoices: [{ invoiceId: 'INV-000007', orderId: 'ORD-000006', appliedCents: 4330, balanceCents: 0, status: 'PAID' }],
+          invoices: [
+            {
+              invoiceId: 'INV-000007',
+              orderId: 'ORD-000006',
+              appliedCents: 4330,
+              balanceCents: 0,
+              status: 'PAID',
+            },
+          ],
         },
       },
     ]);
@@ -111,8 +148,14 @@ describe('recordPayment', () => {
       appliedAmount: { amount: '400.00' },
       unappliedAmount: { amount: '100.00' },
       applications: [
-        { amount: { amount: '100.00' }, invoice: { id: 'INV-000005', status: 'PARTIALLY_PAID', balance: { amount: '8.25' } } },
-        { amount: { amount: '300.00' }, invoice: { id: 'INV-000003', status: 'PARTIALLY_PAID', balance: { amount: '200.00' } } },
+        {
+          amount: { amount: '100.00' },
+          invoice: { id: 'INV-000005', status: 'PARTIALLY_PAID', balance: { amount: '8.25' } },
+        },
+        {
+          amount: { amount: '300.00' },
+          invoice: { id: 'INV-000003', status: 'PARTIALLY_PAID', balance: { amount: '200.00' } },
+        },
       ],
     });
     const [event] = (await outboxRows(db())).slice(-1);
@@ -120,8 +163,18 @@ describe('recordPayment', () => {
       amountCents: 50_000,
       unappliedCents: 10_000,
       invoices: [
-        { invoiceId: 'INV-000005', appliedCents: 10_000, balanceCents: 825, status: 'PARTIALLY_PAID' },
-        { invoiceId: 'INV-000003', appliedCents: 30_000, balanceCents: 20_000, status: 'PARTIALLY_PAID' },
+        {
+          invoiceId: 'INV-000005',
+          appliedCents: 10_000,
+          balanceCents: 825,
+          status: 'PARTIALLY_PAID',
+        },
+        {
+          invoiceId: 'INV-000003',
+          appliedCents: 30_000,
+          balanceCents: 20_000,
+          status: 'PARTIALLY_PAID',
+        },
       ],
     });
   });
@@ -129,27 +182,92 @@ describe('recordPayment', () => {
   test('cash without applications is kept unapplied, and no invoice changed so nothing is announced', async () => {
     const before = await ledgerState();
     const result = await pay({ amount: '250.00', method: 'WIRE', reference: 'FED REF 1' });
-    expect(result.data.recordPayment).toMatchObject({ method: 'WIRE', unappliedAmount: { amount: '250.00' }, applications: [] });
+    expect(result.data.recordPayment).toMatchObject({
+      method: 'WIRE',
+      unappliedAmount: { amount: '250.00' },
+      applications: [],
+    });
     expect(await outboxRows(db())).toEqual(before.outbox);
-    const unapplied = await querySubgraph(finance.server, `{ payments(customerId: "CUS-0001", withUnappliedCash: true, first: 10) { edges { node { id } } } }`);
-    expect(unapplied.data.payments.edges.map((e: any) => e.node.id)).toContain(result.data.recordPayment.id);
+    const unapplied = await querySubgraph(
+      finance.server,
+      `{ payments(customerId: "CUS-0001", withUnappliedCash: true, first: 10) { edges { node { id } } } }`,
+    );
+    expect(unapplied.data.payments.edges.map((e: any) => e.node.id)).toContain(
+      result.data.recordPayment.id,
+    );
   });
 
   test.each([
-    ['more than the invoice still owes', { amount: '200.00', applications: [{ invoiceId: 'INV-000002', amount: '116.51' }] }, 'input.applications[0].amount'],
-    ['more than the payment, all applications together', { amount: '10.00', applications: [{ invoiceId: 'INV-000002', amount: '6.00' }, { invoiceId: 'INV-000003', amount: '6.00' }] }, 'input.applications'],
-    ['an invoice of another customer', { customerId: 'CUS-0002', amount: '10.00', applications: [{ invoiceId: 'INV-000002', amount: '5.00' }] }, 'input.applications[0].invoiceId'],
-    ['an invoice that does not exist', { amount: '10.00', applications: [{ invoiceId: 'INV-999999', amount: '5.00' }] }, 'input.applications[0].invoiceId'],
-    ['the same invoice twice', { amount: '10.00', applications: [{ invoiceId: 'INV-000002', amount: '1.00' }, { invoiceId: 'INV-000002', amount: '1.00' }] }, 'input.applications[1].invoiceId'],
-    ['an invoice in another currency', { amount: '10.00', currency: 'EUR', applications: [{ invoiceId: 'INV-000002', amount: '5.00' }] }, 'input.applications[0].invoiceId'],
+    [
+      'more than the invoice still owes',
+      { amount: '200.00', applications: [{ invoiceId: 'INV-000002', amount: '116.51' }] },
+      'input.applications[0].amount',
+    ],
+    [
+      'more than the payment, all applications together',
+      {
+        amount: '10.00',
+        applications: [
+          { invoiceId: 'INV-000002', amount: '6.00' },
+          { invoiceId: 'INV-000003', amount: '6.00' },
+        ],
+      },
+      'input.applications',
+    ],
+    [
+      'an invoice of another customer',
+      {
+        customerId: 'CUS-0002',
+        amount: '10.00',
+        applications: [{ invoiceId: 'INV-000002', amount: '5.00' }],
+      },
+      'input.applications[0].invoiceId',
+    ],
+    [
+      'an invoice that does not exist',
+      { amount: '10.00', applications: [{ invoiceId: 'INV-999999', amount: '5.00' }] },
+      'input.applications[0].invoiceId',
+    ],
+    [
+      'the same invoice twice',
+      {
+        amount: '10.00',
+        applications: [
+          { invoiceId: 'INV-000002', amount: '1.00' },
+          { invoiceId: 'INV-000002', amount: '1.00' },
+        ],
+      },
+      'input.applications[1].invoiceId',
+    ],
+    [
+      'an invoice in another currency',
+      {
+        amount: '10.00',
+        currency: 'EUR',
+        applications: [{ invoiceId: 'INV-000002', amount: '5.00' }],
+      },
+      'input.applications[0].invoiceId',
+    ],
     ['an amount of zero', { amount: '0.00' }, 'input.amount'],
     ['a negative amount', { amount: '-5.00' }, 'input.amount'],
     ['an amount with three decimals', { amount: '5.005' }, 'input.amount'],
-    ['an application of zero', { amount: '5.00', applications: [{ invoiceId: 'INV-000002', amount: '0' }] }, 'input.applications[0].amount'],
+    [
+      'an application of zero',
+      { amount: '5.00', applications: [{ invoiceId: 'INV-000002', amount: '0' }] },
+      'input.applications[0].amount',
+    ],
     ['an empty reference', { amount: '5.00', reference: '  ' }, 'input.reference'],
     ['a currency that is no ISO code', { amount: '5.00', currency: 'usd' }, 'input.currency'],
-    ['cash received in the future', { amount: '5.00', receivedAt: '2099-01-01T00:00:00.000Z' }, 'input.receivedAt'],
-    ['a customer the customer master does not know', { customerId: 'CUS-9999', amount: '5.00' }, 'input.customerId'],
+    [
+      'cash received in the future',
+      { amount: '5.00', receivedAt: '2099-01-01T00:00:00.000Z' },
+      'input.receivedAt',
+    ],
+    [
+      'a customer the customer master does not know',
+      { customerId: 'CUS-9999', amount: '5.00' },
+      'input.customerId',
+    ],
   ])('%s is BAD_USER_INPUT naming it, and nothing is written', async (_name, input, argument) => {
     const before = await ledgerState();
     const result = await pay(input);
@@ -162,26 +280,54 @@ describe('recordPayment', () => {
     ['VOID', 'INV-000006'],
     ['PAID', 'INV-000001'],
     ['DISPUTED', 'INV-000004'],
-  ])('a %s invoice takes no cash: INVALID_STATE_TRANSITION naming it, nothing written', async (status, invoiceId) => {
-    const before = await ledgerState();
-    const result = await pay({ amount: '50.00', applications: [{ invoiceId: 'INV-000002', amount: '10.00' }, { invoiceId, amount: '1.00' }] });
-    expect(result.data.recordPayment).toBeNull();
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'INVALID_STATE_TRANSITION', typeName: 'Invoice', id: invoiceId, from: status });
-    expect(result.errors?.[0].message).toContain(`(${invoiceId}) is ${status}`);
-    expect(await ledgerState()).toEqual(before);
-  });
+  ])(
+    'a %s invoice takes no cash: INVALID_STATE_TRANSITION naming it, nothing written',
+    async (status, invoiceId) => {
+      const before = await ledgerState();
+      const result = await pay({
+        amount: '50.00',
+        applications: [
+          { invoiceId: 'INV-000002', amount: '10.00' },
+          { invoiceId, amount: '1.00' },
+        ],
+      });
+      expect(result.data.recordPayment).toBeNull();
+      expect(result.errors?.[0].extensions).toMatchObject({
+        code: 'INVALID_STATE_TRANSITION',
+        typeName: 'Invoice',
+        id: invoiceId,
+        from: status,
+      });
+      expect(result.errors?.[0].message).toContain(`(${invoiceId}) is ${status}`);
+      expect(await ledgerState()).toEqual(before);
+    },
+  );
 
-  test("a distributor pays for its own customers only: for another it is FORBIDDEN and nothing is written", async () => {
+  test('a distributor pays for its own customers only: for another it is FORBIDDEN and nothing is written', async () => {
     const partner = distributorOf('CUS-0101');
     const before = await ledgerState();
-    const foreign = await pay({ amount: '10.00', applications: [{ invoiceId: 'INV-000002', amount: '10.00' }] }, partner);
+    const foreign = await pay(
+      { amount: '10.00', applications: [{ invoiceId: 'INV-000002', amount: '10.00' }] },
+      partner,
+    );
     expect(foreign.data.recordPayment).toBeNull();
     expect(foreign.errors?.[0].extensions.code).toBe('FORBIDDEN');
     expect(await ledgerState()).toEqual(before);
     // bulk customer 1's PARTIALLY_PAID INV-001002 owes 150.00
-    const own = await pay({ customerId: 'CUS-0101', amount: '150.00', applications: [{ invoiceId: 'INV-001002', amount: '150.00' }] }, partner);
+    const own = await pay(
+      {
+        customerId: 'CUS-0101',
+        amount: '150.00',
+        applications: [{ invoiceId: 'INV-001002', amount: '150.00' }],
+      },
+      partner,
+    );
     expect(own.errors).toBeUndefined();
-    expect(own.data.recordPayment.applications[0].invoice).toEqual({ id: 'INV-001002', status: 'PAID', balance: { amount: '0.00' } });
+    expect(own.data.recordPayment.applications[0].invoice).toEqual({
+      id: 'INV-001002',
+      status: 'PAID',
+      balance: { amount: '0.00' },
+    });
   });
 
   test('the customers subgraph down is DEPENDENCY_UNAVAILABLE, and nothing is written', async () => {
@@ -189,8 +335,14 @@ describe('recordPayment', () => {
     serviceUrls.set('customers', 'http://127.0.0.1:9/graphql');
     try {
       const before = await ledgerState();
-      const result = await pay({ amount: '10.00', applications: [{ invoiceId: 'INV-000002', amount: '10.00' }] });
-      expect(result.errors?.[0].extensions).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', subgraph: 'customers' });
+      const result = await pay({
+        amount: '10.00',
+        applications: [{ invoiceId: 'INV-000002', amount: '10.00' }],
+      });
+      expect(result.errors?.[0].extensions).toMatchObject({
+        code: 'DEPENDENCY_UNAVAILABLE',
+        subgraph: 'customers',
+      });
       expect(await ledgerState()).toEqual(before);
     } finally {
       serviceUrls.set('customers', up);
@@ -200,23 +352,62 @@ describe('recordPayment', () => {
 
 describe('applyUnappliedCash', () => {
   test("applies what a payment still holds, by the same rules, and announces the invoice's new balance", async () => {
-    const over = await querySubgraph(finance.server, APPLY, { id: 'PAY-000003', applications: [{ invoiceId: 'INV-000002', amount: '75.01' }] }, {}, INTERNAL);
-    expect(over.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'applications' });
-    const result = await querySubgraph(finance.server, APPLY, { id: 'PAY-000003', applications: [{ invoiceId: 'INV-000005', amount: '8.25' }] }, { 'x-correlation-id': 'corr-apply' }, INTERNAL);
+    const over = await querySubgraph(
+      finance.server,
+      APPLY,
+      { id: 'PAY-000003', applications: [{ invoiceId: 'INV-000002', amount: '75.01' }] },
+      {},
+      INTERNAL,
+    );
+    expect(over.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'applications',
+    });
+    const result = await querySubgraph(
+      finance.server,
+      APPLY,
+      { id: 'PAY-000003', applications: [{ invoiceId: 'INV-000005', amount: '8.25' }] },
+      { 'x-correlation-id': 'corr-apply' },
+      INTERNAL,
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data.applyUnappliedCash).toEqual({ id: 'PAY-000003', appliedAmount: { amount: '8.25' }, unappliedAmount: { amount: '66.75' } });
+    expect(result.data.applyUnappliedCash).toEqual({
+      id: 'PAY-000003',
+      appliedAmount: { amount: '8.25' },
+      unappliedAmount: { amount: '66.75' },
+    });
     const [event] = (await outboxRows(db())).slice(-1);
     expect(event).toMatchObject({
       type: 'PaymentApplied',
       correlationId: 'corr-apply',
-      payload: { paymentId: 'PAY-000003', amountCents: 7500, unappliedCents: 6675, invoices: [{ invoiceId: 'INV-000005', appliedCents: 825, balanceCents: 0, status: 'PAID' }] },
+      payload: {
+        paymentId: 'PAY-000003',
+        amountCents: 7500,
+        unappliedCents: 6675,
+        invoices: [{ invoiceId: 'INV-000005', appliedCents: 825, balanceCents: 0, status: 'PAID' }],
+      },
     });
   });
 
   test('an unknown payment is NOT_FOUND; a foreign one FORBIDDEN', async () => {
-    const unknown = await querySubgraph(finance.server, APPLY, { id: 'PAY-999999', applications: [{ invoiceId: 'INV-000002', amount: '1.00' }] }, {}, INTERNAL);
-    expect(unknown.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', typeName: 'Payment' });
-    const foreign = await querySubgraph(finance.server, APPLY, { id: 'PAY-000003', applications: [{ invoiceId: 'INV-000002', amount: '1.00' }] }, {}, distributorOf('CUS-0101'));
+    const unknown = await querySubgraph(
+      finance.server,
+      APPLY,
+      { id: 'PAY-999999', applications: [{ invoiceId: 'INV-000002', amount: '1.00' }] },
+      {},
+      INTERNAL,
+    );
+    expect(unknown.errors?.[0].extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      typeName: 'Payment',
+    });
+    const foreign = await querySubgraph(
+      finance.server,
+      APPLY,
+      { id: 'PAY-000003', applications: [{ invoiceId: 'INV-000002', amount: '1.00' }] },
+      {},
+      distributorOf('CUS-0101'),
+    );
     expect(foreign.errors?.[0].extensions.code).toBe('FORBIDDEN');
   });
 });

@@ -38,18 +38,34 @@ export function applyCash(
     const path = `${argument}[${i}]`;
     const found = invoices.get(application.invoiceId);
     if (!found || found.invoice.customerId !== cash.customerId) {
-      throw badUserInput(`${path}.invoiceId: ${application.invoiceId} is not an invoice of customer ${cash.customerId}`, `${path}.invoiceId`);
+      throw badUserInput(
+        `${path}.invoiceId: ${application.invoiceId} is not an invoice of customer ${cash.customerId}`,
+        `${path}.invoiceId`,
+      );
     }
-    if (seen.has(application.invoiceId)) throw badUserInput(`${path}.invoiceId: invoice ${application.invoiceId} is applied to twice`, `${path}.invoiceId`);
+    if (seen.has(application.invoiceId))
+      throw badUserInput(
+        `${path}.invoiceId: invoice ${application.invoiceId} is applied to twice`,
+        `${path}.invoiceId`,
+      );
     seen.add(application.invoiceId);
     const { invoice, balanceCents } = found;
     const after = balanceCents - application.amountCents;
     const status: InvoiceStatus = after <= 0 ? 'PAID' : 'PARTIALLY_PAID';
     if (!PAYABLE_STATUSES.includes(invoice.status)) {
-      throw invalidStateTransition('Invoice', invoice.id, invoice.status, status, `invoice ${invoice.number} (${invoice.id}) is ${invoice.status}: no cash can be applied to it`);
+      throw invalidStateTransition(
+        'Invoice',
+        invoice.id,
+        invoice.status,
+        status,
+        `invoice ${invoice.number} (${invoice.id}) is ${invoice.status}: no cash can be applied to it`,
+      );
     }
     if (invoice.currency !== cash.currency) {
-      throw badUserInput(`${path}.invoiceId: invoice ${invoice.id} is in ${invoice.currency}, the payment in ${cash.currency}`, `${path}.invoiceId`);
+      throw badUserInput(
+        `${path}.invoiceId: invoice ${invoice.id} is in ${invoice.currency}, the payment in ${cash.currency}`,
+        `${path}.invoiceId`,
+      );
     }
     if (after < 0) {
       throw badUserInput(
@@ -61,7 +77,10 @@ export function applyCash(
   });
   const total = applied.reduce((sum, a) => sum + a.appliedCents, 0);
   if (total > cash.availableCents) {
-    throw badUserInput(`${argument}: applying ${formatCents(total)} is more than the ${formatCents(cash.availableCents)} the payment has to apply`, argument);
+    throw badUserInput(
+      `${argument}: applying ${formatCents(total)} is more than the ${formatCents(cash.availableCents)} the payment has to apply`,
+      argument,
+    );
   }
   return applied;
 }

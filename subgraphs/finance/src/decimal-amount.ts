@@ -9,7 +9,12 @@ const MAX_AMOUNT_CENTS = 1_000_000_000_00;
  */
 export function parsePositiveAmountCents(text: string, argument: string): number {
   const cents = parseAmountCents(text, argument);
-  if (cents <= 0) throw badUserInput(`${argument} must be greater than zero, got ${JSON.stringify(text)}`, argument);
-  if (cents > MAX_AMOUNT_CENTS) throw badUserInput(`${argument} is larger than any amount finance accepts`, argument);
+  if (cents <= 0)
+    throw badUserInput(
+      `${argument} must be greater than zero, got ${JSON.stringify(text)}`,
+      argument,
+    );
+  if (cents > MAX_AMOUNT_CENTS)
+    throw badUserInput(`${argument} is larger than any amount finance accepts`, argument);
   return cents;
 }

@@ -1,4 +1,10 @@
-import { openSubgraph, outboxRows, querySubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
+import {
+  openSubgraph,
+  outboxRows,
+  querySubgraph,
+  type CallerIdentity,
+  type RunningSubgraph,
+} from '@switchyard/kit';
 import { settleDispute } from './dispute-resolution';
 import { financeSubgraph, type FinanceDB, type FinanceStore, type Invoice } from './index';
 import type { DisputeLedgerDB } from './migrations';
@@ -13,8 +19,19 @@ import { distributorOf, INTERNAL } from './test-order-to-cash';
  */
 let subgraph: RunningSubgraph<FinanceDB, FinanceStore>;
 const db = () => subgraph.database.db.withTables<DisputeLedgerDB>();
-const query = (document: string, variables: Record<string, unknown> = {}, identity: Omit<CallerIdentity, 'exp'> = INTERNAL, correlationId = 'corr-resolve') =>
-  querySubgraph(subgraph.server, document, variables, { 'x-correlation-id': correlationId }, identity);
+const query = (
+  document: string,
+  variables: Record<string, unknown> = {},
+  identity: Omit<CallerIdentity, 'exp'> = INTERNAL,
+  correlationId = 'corr-resolve',
+) =>
+  querySubgraph(
+    subgraph.server,
+    document,
+    variables,
+    { 'x-correlation-id': correlationId },
+    identity,
+  );
 
 beforeEach(async () => {
   subgraph = await openSubgraph(financeSubgraph, { dataDir: ':memory:' });
@@ -26,10 +43,18 @@ const RESOLVE = `mutation ($id: ID!, $outcome: DisputeOutcome!, $note: String!, 
   resolveDispute(invoiceId: $id, outcome: $outcome, note: $note, creditAmount: $credit) {
     id status total { amount } amountPaid { amount } amountCredited { amount } balance { amount }
     creditMemos { id amount { amount } reason } disputeResolutions { outcome note disputeReason creditMemoId } } }`;
-const resolve = (id: string, outcome: string, credit: string | null = null, note = 'Checked the POD', identity = INTERNAL) =>
-  query(RESOLVE, { id, outcome, note, credit }, identity, `corr-resolve-${id}`);
+const resolve = (
+  id: string,
+  outcome: string,
+  credit: string | null = null,
+  note = 'Checked the POD',
+  identity = INTERNAL,
+) => query(RESOLVE, { id, outcome, note, credit }, identity, `corr-resolve-${id}`);
 const dispute = async (id: string) => {
-  const result = await query(`mutation ($id: ID!) { disputeInvoice(invoiceId: $id, reason: "Short shipped") { status } }`, { id });
+  const result = await query(
+    `mutation ($id: ID!) { disputeInvoice(invoiceId: $id, reason: "Short shipped") { status } }`,
+    { id },
+  );
   expect(result.data.disputeInvoice).toEqual({ status: 'DISPUTED' });
 };
 
@@ -40,7 +65,12 @@ async function receivablesOfCustomer1() {
   const result = await query(RECEIVABLES, { r: [{ __typename: 'Customer', id: 'CUS-0001' }] });
   expect(result.errors).toBeUndefined();
   const { openBalance, creditExposure, aging } = result.data._entities[0];
-  const amounts = Object.fromEntries(Object.entries(aging as Record<string, { amount: string }>).map(([bucket, m]) => [bucket, m.amount]));
+  const amounts = Object.fromEntries(
+    Object.entries(aging as Record<string, { amount: string }>).map(([bucket, m]) => [
+      bucket,
+      m.amount,
+    ]),
+  );
   return { openBalance: openBalance.amount, creditExposure: creditExposure.amount, ...amounts };
 }
 const FIXTURE_RECEIVABLES = {
@@ -77,7 +107,14 @@ describe('resolveDispute', () => {
       amountCredited: { amount: '0.00' },
       balance: { amount: '324.75' },
       creditMemos: [],
-      disputeResolutions: [{ outcome: 'REJECTED', note: 'Delivery signed in full', disputeReason: null, creditMemoId: null }],
+      disputeResolutions: [
+        {
+          outcome: 'REJECTED',
+          note: 'Delivery signed in full',
+          disputeReason: null,
+          creditMemoId: null,
+        },
+      ],
     });
     expect((await outboxRows(db())).slice(before)).toEqual([
       {
@@ -125,41 +162,111 @@ describe('resolveDispute', () => {
       amountPaid: { amount: '0.00' },
       amountCredited: { amount: '50.00' },
       balance: { amount: '58.25' },
-      creditMemos: [{ id: 'CM-000001', amount: { amount: '50.00' }, reason: 'Two cartons damaged' }],
-      disputeResolutions: [{ outcome: 'CREDITED', note: 'Two cartons damaged', disputeReason: 'Short shipped', creditMemoId: 'CM-000001' }],
+      creditMemos: [
+        { id: 'CM-000001', amount: { amount: '50.00' }, reason: 'Two cartons damaged' },
+      ],
+      disputeResolutions: [
+        {
+          outcome: 'CREDITED',
+          note: 'Two cartons damaged',
+          disputeReason: 'Short shipped',
+          creditMemoId: 'CM-000001',
+        },
+      ],
     });
-    expect((await outboxRows(db())).at(-1)!.payload).toMatchObject({ outcome: 'CREDITED', creditMemoId: 'CM-000001', creditedCents: 5_000, balanceCents: 5_825, status: 'OPEN' });
-    expect(await receivablesOfCustomer1()).toEqual({ ...FIXTURE_RECEIVABLES, openBalance: '1042.80', creditExposure: '1416.25', current: '58.25', total: '1042.80' });
+    expect((await outboxRows(db())).at(-1)!.payload).toMatchObject({
+      outcome: 'CREDITED',
+      creditMemoId: 'CM-000001',
+      creditedCents: 5_000,
+      balanceCents: 5_825,
+      status: 'OPEN',
+    });
+    expect(await receivablesOfCustomer1()).toEqual({
+      ...FIXTURE_RECEIVABLES,
+      openBalance: '1042.80',
+      creditExposure: '1416.25',
+      current: '58.25',
+      total: '1042.80',
+    });
 
     const APPLY = `mutation ($amount: String!) { applyUnappliedCash(paymentId: "PAY-000003", applications: [{ invoiceId: "INV-000005", amount: $amount }]) { id } }`;
     const over = await query(APPLY, { amount: '58.26' });
-    expect(over.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'applications[0].amount' });
+    expect(over.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'applications[0].amount',
+    });
     expect((await query(APPLY, { amount: '58.25' })).errors).toBeUndefined();
-    const paid = await query(`{ invoice(id: "INV-000005") { status amountPaid { amount } amountCredited { amount } balance { amount } daysPastDue(asOf: "${AS_OF}") } }`);
-    expect(paid.data.invoice).toEqual({ status: 'PAID', amountPaid: { amount: '58.25' }, amountCredited: { amount: '50.00' }, balance: { amount: '0.00' }, daysPastDue: 0 });
+    const paid = await query(
+      `{ invoice(id: "INV-000005") { status amountPaid { amount } amountCredited { amount } balance { amount } daysPastDue(asOf: "${AS_OF}") } }`,
+    );
+    expect(paid.data.invoice).toEqual({
+      status: 'PAID',
+      amountPaid: { amount: '58.25' },
+      amountCredited: { amount: '50.00' },
+      balance: { amount: '0.00' },
+      daysPastDue: 0,
+    });
   });
 
   test('CREDITED in part on a partly paid invoice keeps it PARTIALLY_PAID', async () => {
     await dispute('INV-000002');
     const result = await resolve('INV-000002', 'CREDITED', '16.5');
-    expect(result.data.resolveDispute).toMatchObject({ status: 'PARTIALLY_PAID', amountPaid: { amount: '100.00' }, amountCredited: { amount: '16.50' }, balance: { amount: '100.00' } });
-    expect(await receivablesOfCustomer1()).toMatchObject({ openBalance: '1076.30', days1To30: '100.00' });
+    expect(result.data.resolveDispute).toMatchObject({
+      status: 'PARTIALLY_PAID',
+      amountPaid: { amount: '100.00' },
+      amountCredited: { amount: '16.50' },
+      balance: { amount: '100.00' },
+    });
+    expect(await receivablesOfCustomer1()).toMatchObject({
+      openBalance: '1076.30',
+      days1To30: '100.00',
+    });
   });
 
   test('CREDITED for the whole balance: the invoice is PAID and leaves the receivables', async () => {
     const result = await resolve('INV-000004', 'CREDITED', '324.75');
     expect(result.errors).toBeUndefined();
-    expect(result.data.resolveDispute).toMatchObject({ status: 'PAID', total: { amount: '324.75' }, amountCredited: { amount: '324.75' }, balance: { amount: '0.00' } });
-    expect((await outboxRows(db())).at(-1)!.payload).toMatchObject({ creditedCents: 32_475, balanceCents: 0, status: 'PAID' });
-    expect(await receivablesOfCustomer1()).toEqual({ ...FIXTURE_RECEIVABLES, openBalance: '768.05', creditExposure: '1141.50', over90: '0.00', total: '768.05' });
+    expect(result.data.resolveDispute).toMatchObject({
+      status: 'PAID',
+      total: { amount: '324.75' },
+      amountCredited: { amount: '324.75' },
+      balance: { amount: '0.00' },
+    });
+    expect((await outboxRows(db())).at(-1)!.payload).toMatchObject({
+      creditedCents: 32_475,
+      balanceCents: 0,
+      status: 'PAID',
+    });
+    expect(await receivablesOfCustomer1()).toEqual({
+      ...FIXTURE_RECEIVABLES,
+      openBalance: '768.05',
+      creditExposure: '1141.50',
+      over90: '0.00',
+      total: '768.05',
+    });
   });
 
   test('VOIDED: an invoice nothing was paid on becomes VOID and owes nothing; no credit memo is needed', async () => {
     const result = await resolve('INV-000004', 'VOIDED', null, 'Billed to the wrong account');
     expect(result.errors).toBeUndefined();
-    expect(result.data.resolveDispute).toMatchObject({ status: 'VOID', total: { amount: '324.75' }, amountCredited: { amount: '0.00' }, balance: { amount: '0.00' }, creditMemos: [] });
-    expect((await outboxRows(db())).at(-1)).toMatchObject({ type: 'InvoiceDisputeResolved', payload: { outcome: 'VOIDED', balanceCents: 0, status: 'VOID', creditedCents: 0 } });
-    expect(await receivablesOfCustomer1()).toEqual({ ...FIXTURE_RECEIVABLES, openBalance: '768.05', creditExposure: '1141.50', over90: '0.00', total: '768.05' });
+    expect(result.data.resolveDispute).toMatchObject({
+      status: 'VOID',
+      total: { amount: '324.75' },
+      amountCredited: { amount: '0.00' },
+      balance: { amount: '0.00' },
+      creditMemos: [],
+    });
+    expect((await outboxRows(db())).at(-1)).toMatchObject({
+      type: 'InvoiceDisputeResolved',
+      payload: { outcome: 'VOIDED', balanceCents: 0, status: 'VOID', creditedCents: 0 },
+    });
+    expect(await receivablesOfCustomer1()).toEqual({
+      ...FIXTURE_RECEIVABLES,
+      openBalance: '768.05',
+      creditExposure: '1141.50',
+      over90: '0.00',
+      total: '768.05',
+    });
   });
 
   test('VOIDED is refused (INVALID_STATE_TRANSITION) once cash was applied, and nothing changes', async () => {
@@ -167,7 +274,13 @@ describe('resolveDispute', () => {
     const before = await ledgerState();
     const result = await resolve('INV-000002', 'VOIDED');
     expect(result.data.resolveDispute).toBeNull();
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'INVALID_STATE_TRANSITION', typeName: 'Invoice', id: 'INV-000002', from: 'DISPUTED', to: 'VOID' });
+    expect(result.errors?.[0].extensions).toMatchObject({
+      code: 'INVALID_STATE_TRANSITION',
+      typeName: 'Invoice',
+      id: 'INV-000002',
+      from: 'DISPUTED',
+      to: 'VOID',
+    });
     expect(result.errors?.[0].message).toContain('credit its balance instead');
     expect(await ledgerState()).toEqual(before);
   });
@@ -177,22 +290,39 @@ describe('resolveDispute', () => {
     ['PAID', 'INV-000001', 'CREDITED', 'PAID'],
     ['VOID', 'INV-000006', 'VOIDED', 'VOID'],
     ['PARTIALLY_PAID', 'INV-000002', 'REJECTED', 'OPEN'],
-  ])('a %s invoice has no dispute to resolve: INVALID_STATE_TRANSITION, nothing written', async (status, id, outcome, to) => {
-    const before = await ledgerState();
-    const result = await resolve(id, outcome, outcome === 'CREDITED' ? '1.00' : null);
-    expect(result.data.resolveDispute).toBeNull();
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'INVALID_STATE_TRANSITION', typeName: 'Invoice', id, from: status, to });
-    expect(await ledgerState()).toEqual(before);
-  });
+  ])(
+    'a %s invoice has no dispute to resolve: INVALID_STATE_TRANSITION, nothing written',
+    async (status, id, outcome, to) => {
+      const before = await ledgerState();
+      const result = await resolve(id, outcome, outcome === 'CREDITED' ? '1.00' : null);
+      expect(result.data.resolveDispute).toBeNull();
+      expect(result.errors?.[0].extensions).toMatchObject({
+        code: 'INVALID_STATE_TRANSITION',
+        typeName: 'Invoice',
+        id,
+        from: status,
+        to,
+      });
+      expect(await ledgerState()).toEqual(before);
+    },
+  );
 
   test('a resolved dispute cannot be resolved again; the invoice may be disputed anew', async () => {
     expect((await resolve('INV-000004', 'REJECTED')).errors).toBeUndefined();
     const again = await resolve('INV-000004', 'CREDITED', '1.00');
-    expect(again.errors?.[0].extensions).toMatchObject({ code: 'INVALID_STATE_TRANSITION', from: 'OPEN' });
+    expect(again.errors?.[0].extensions).toMatchObject({
+      code: 'INVALID_STATE_TRANSITION',
+      from: 'OPEN',
+    });
     await dispute('INV-000004');
     const second = await resolve('INV-000004', 'CREDITED', '24.75');
-    expect(second.data.resolveDispute).toMatchObject({ status: 'OPEN', balance: { amount: '300.00' } });
-    expect(second.data.resolveDispute.disputeResolutions.map((r: { outcome: string }) => r.outcome)).toEqual(['REJECTED', 'CREDITED']);
+    expect(second.data.resolveDispute).toMatchObject({
+      status: 'OPEN',
+      balance: { amount: '300.00' },
+    });
+    expect(
+      second.data.resolveDispute.disputeResolutions.map((r: { outcome: string }) => r.outcome),
+    ).toEqual(['REJECTED', 'CREDITED']);
   });
 
   test.each([
@@ -204,14 +334,17 @@ describe('resolveDispute', () => {
     ['a credit with another outcome', 'REJECTED', '1.00', 'ok', 'creditAmount'],
     ['an empty note', 'REJECTED', null, '   ', 'note'],
     ['an overlong note', 'VOIDED', null, 'x'.repeat(501), 'note'],
-  ])('%s is BAD_USER_INPUT naming the argument, and writes nothing', async (_name, outcome, credit, note, argument) => {
-    const before = await ledgerState();
-    const result = await resolve('INV-000004', outcome, credit, note);
-    expect(result.data.resolveDispute).toBeNull();
-    expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
-    expect(await ledgerState()).toEqual(before);
-    expect(before.invoices.find((i) => i.id === 'INV-000004')!.status).toBe('DISPUTED');
-  });
+  ])(
+    '%s is BAD_USER_INPUT naming the argument, and writes nothing',
+    async (_name, outcome, credit, note, argument) => {
+      const before = await ledgerState();
+      const result = await resolve('INV-000004', outcome, credit, note);
+      expect(result.data.resolveDispute).toBeNull();
+      expect(result.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
+      expect(await ledgerState()).toEqual(before);
+      expect(before.invoices.find((i) => i.id === 'INV-000004')!.status).toBe('DISPUTED');
+    },
+  );
 
   test('an unknown invoice is NOT_FOUND', async () => {
     const result = await resolve('INV-999999', 'REJECTED');
@@ -220,11 +353,20 @@ describe('resolveDispute', () => {
 
   test("a distributor resolves its own customers' disputes only: another customer's is FORBIDDEN and unchanged", async () => {
     const before = await ledgerState();
-    const foreign = await resolve('INV-000004', 'VOIDED', null, 'not ours', distributorOf('CUS-0101'));
+    const foreign = await resolve(
+      'INV-000004',
+      'VOIDED',
+      null,
+      'not ours',
+      distributorOf('CUS-0101'),
+    );
     expect(foreign.data.resolveDispute).toBeNull();
     expect(foreign.errors?.[0].extensions.code).toBe('FORBIDDEN');
     expect(await ledgerState()).toEqual(before);
-    expect((await resolve('INV-000004', 'REJECTED', null, 'ours', distributorOf('CUS-0001'))).data.resolveDispute.status).toBe('OPEN');
+    expect(
+      (await resolve('INV-000004', 'REJECTED', null, 'ours', distributorOf('CUS-0001'))).data
+        .resolveDispute.status,
+    ).toBe('OPEN');
   });
 });
 
@@ -232,11 +374,29 @@ describe('settleDispute', () => {
   const disputed = { id: 'INV-1', number: 'I1', status: 'DISPUTED', totalCents: 10_000 } as Invoice;
 
   test('statuses follow the balance and what was paid', () => {
-    expect(settleDispute({ invoice: disputed, paidCents: 0, creditedCents: 0 }, 'REJECTED', null)).toEqual({ status: 'OPEN', creditCents: 0, balanceCents: 10_000 });
-    expect(settleDispute({ invoice: disputed, paidCents: 1, creditedCents: 0 }, 'REJECTED', null)).toEqual({ status: 'PARTIALLY_PAID', creditCents: 0, balanceCents: 9_999 });
+    expect(
+      settleDispute({ invoice: disputed, paidCents: 0, creditedCents: 0 }, 'REJECTED', null),
+    ).toEqual({ status: 'OPEN', creditCents: 0, balanceCents: 10_000 });
+    expect(
+      settleDispute({ invoice: disputed, paidCents: 1, creditedCents: 0 }, 'REJECTED', null),
+    ).toEqual({ status: 'PARTIALLY_PAID', creditCents: 0, balanceCents: 9_999 });
     // Earlier credits count: only what is still owed may be credited.
-    expect(settleDispute({ invoice: disputed, paidCents: 4_000, creditedCents: 1_000 }, 'CREDITED', 5_000)).toEqual({ status: 'PAID', creditCents: 5_000, balanceCents: 0 });
-    expect(() => settleDispute({ invoice: disputed, paidCents: 4_000, creditedCents: 1_000 }, 'CREDITED', 5_001)).toThrow(/more than the 50.00/);
-    expect(settleDispute({ invoice: disputed, paidCents: 0, creditedCents: 1_000 }, 'VOIDED', null)).toEqual({ status: 'VOID', creditCents: 0, balanceCents: 0 });
+    expect(
+      settleDispute(
+        { invoice: disputed, paidCents: 4_000, creditedCents: 1_000 },
+        'CREDITED',
+        5_000,
+      ),
+    ).toEqual({ status: 'PAID', creditCents: 5_000, balanceCents: 0 });
+    expect(() =>
+      settleDispute(
+        { invoice: disputed, paidCents: 4_000, creditedCents: 1_000 },
+        'CREDITED',
+        5_001,
+      ),
+    ).toThrow(/more than the 50.00/);
+    expect(
+      settleDispute({ invoice: disputed, paidCents: 0, creditedCents: 1_000 }, 'VOIDED', null),
+    ).toEqual({ status: 'VOID', creditCents: 0, balanceCents: 0 });
   });
 });

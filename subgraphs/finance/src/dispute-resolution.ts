@@ -17,7 +17,11 @@ export interface SettledDispute {
 }
 
 /** The status a resolution's outcome targets, for INVALID_STATE_TRANSITION's `to`. */
-const TARGET: Record<DisputeOutcome, InvoiceStatus> = { REJECTED: 'OPEN', CREDITED: 'PAID', VOIDED: 'VOID' };
+const TARGET: Record<DisputeOutcome, InvoiceStatus> = {
+  REJECTED: 'OPEN',
+  CREDITED: 'PAID',
+  VOIDED: 'VOID',
+};
 
 /**
  * The rules of settling a dispute. Only a DISPUTED invoice has one to settle (INVALID_STATE_TRANSITION).
@@ -26,22 +30,42 @@ const TARGET: Record<DisputeOutcome, InvoiceStatus> = { REJECTED: 'OPEN', CREDIT
  * on (else INVALID_STATE_TRANSITION: credit it instead); it owes nothing. An invoice still owed is
  * PARTIALLY_PAID once cash was applied to it, else OPEN; one whose balance reaches 0 is PAID.
  */
-export function settleDispute(disputed: DisputedInvoice, outcome: DisputeOutcome, creditCents: number | null): SettledDispute {
+export function settleDispute(
+  disputed: DisputedInvoice,
+  outcome: DisputeOutcome,
+  creditCents: number | null,
+): SettledDispute {
   const { invoice, paidCents, creditedCents } = disputed;
   if (invoice.status !== 'DISPUTED') {
-    throw invalidStateTransition('Invoice', invoice.id, invoice.status, TARGET[outcome], `invoice ${invoice.number} (${invoice.id}) is ${invoice.status}: only a DISPUTED invoice has a dispute to resolve`);
+    throw invalidStateTransition(
+      'Invoice',
+      invoice.id,
+      invoice.status,
+      TARGET[outcome],
+      `invoice ${invoice.number} (${invoice.id}) is ${invoice.status}: only a DISPUTED invoice has a dispute to resolve`,
+    );
   }
   const balanceCents = invoice.totalCents - paidCents - creditedCents;
   if (outcome === 'VOIDED') {
     if (paidCents > 0) {
-      throw invalidStateTransition('Invoice', invoice.id, invoice.status, 'VOID', `invoice ${invoice.number} (${invoice.id}) has ${formatCents(paidCents)} paid on it: it cannot be voided, credit its balance instead`);
+      throw invalidStateTransition(
+        'Invoice',
+        invoice.id,
+        invoice.status,
+        'VOID',
+        `invoice ${invoice.number} (${invoice.id}) has ${formatCents(paidCents)} paid on it: it cannot be voided, credit its balance instead`,
+      );
     }
     return { status: 'VOID', creditCents: 0, balanceCents: 0 };
   }
   const credit = outcome === 'CREDITED' ? creditCents : 0;
-  if (credit === null) throw badUserInput('creditAmount is required when the outcome is CREDITED', 'creditAmount');
+  if (credit === null)
+    throw badUserInput('creditAmount is required when the outcome is CREDITED', 'creditAmount');
   if (credit > balanceCents) {
-    throw badUserInput(`creditAmount: ${formatCents(credit)} is more than the ${formatCents(balanceCents)} invoice ${invoice.id} still owes`, 'creditAmount');
+    throw badUserInput(
+      `creditAmount: ${formatCents(credit)} is more than the ${formatCents(balanceCents)} invoice ${invoice.id} still owes`,
+      'creditAmount',
+    );
   }
   const after = balanceCents - credit;
   const status: InvoiceStatus = after === 0 ? 'PAID' : paidCents > 0 ? 'PARTIALLY_PAID' : 'OPEN';

@@ -1,4 +1,11 @@
-import { deliveryOf, OrderToCashEvent, type EventHandler, type OrderAccepted, type OrderCancelled, type ShipmentConfirmed } from '@switchyard/kit';
+import {
+  deliveryOf,
+  OrderToCashEvent,
+  type EventHandler,
+  type OrderAccepted,
+  type OrderCancelled,
+  type ShipmentConfirmed,
+} from '@switchyard/kit';
 import { paymentTermsDays } from './payment-terms';
 import type { FinanceStore } from './store';
 
@@ -42,4 +49,8 @@ export const invoiceShipment: EventHandler<FinanceStore> = {
   },
 };
 
-export const financeEventHandlers: EventHandler<FinanceStore>[] = [recordOpenOrder, forgetCancelledOrder, invoiceShipment];
+export const financeEventHandlers: EventHandler<FinanceStore>[] = [
+  recordOpenOrder,
+  forgetCancelledOrder,
+  invoiceShipment,
+];

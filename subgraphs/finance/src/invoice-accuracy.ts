@@ -13,10 +13,16 @@ export interface InvoiceAccuracy {
  * times the quantity shipped; the subtotal is their sum; it is taxed in the order's ship-to region at
  * the rate in force when it was issued (`rateAt`); and total = subtotal + tax.
  */
-export function invoiceMatchesOrder(check: InvoiceCheck, rateAt: (region: string, at: string) => number | null): boolean {
+export function invoiceMatchesOrder(
+  check: InvoiceCheck,
+  rateAt: (region: string, at: string) => number | null,
+): boolean {
   if (check.orderShipToRegion === null || check.lines.length === 0) return false;
   const linesMatch = check.lines.every(
-    (line) => line.orderUnitPriceCents !== null && line.unitPriceCents === line.orderUnitPriceCents && line.extendedCents === line.quantity * line.orderUnitPriceCents,
+    (line) =>
+      line.orderUnitPriceCents !== null &&
+      line.unitPriceCents === line.orderUnitPriceCents &&
+      line.extendedCents === line.quantity * line.orderUnitPriceCents,
   );
   const subtotal = check.lines.reduce((sum, line) => sum + line.extendedCents, 0);
   const rate = rateAt(check.taxRegion, check.issuedAt);
@@ -31,7 +37,14 @@ export function invoiceMatchesOrder(check: InvoiceCheck, rateAt: (region: string
   );
 }
 
-export function invoiceAccuracyOf(checks: readonly InvoiceCheck[], rateAt: (region: string, at: string) => number | null): InvoiceAccuracy {
+export function invoiceAccuracyOf(
+  checks: readonly InvoiceCheck[],
+  rateAt: (region: string, at: string) => number | null,
+): InvoiceAccuracy {
   const matching = checks.filter((check) => invoiceMatchesOrder(check, rateAt)).length;
-  return { invoicesChecked: checks.length, invoicesMatchingOrder: matching, rate: checks.length ? matching / checks.length : null };
+  return {
+    invoicesChecked: checks.length,
+    invoicesMatchingOrder: matching,
+    rate: checks.length ? matching / checks.length : null,
+  };
 }

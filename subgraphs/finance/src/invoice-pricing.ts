@@ -30,13 +30,25 @@ export interface PricedInvoice {
  * and tax at `rateBps` on the subtotal (rounded half away from zero, once per invoice).
  * Throws when a shipped line names an order line the order does not have: an event to look at, not to guess.
  */
-export function priceInvoice(orderId: string, orderLines: readonly LedgerLine[], shipped: readonly ShipmentLinePayload[], rateBps: number): PricedInvoice {
-  if (shipped.length === 0) throw new Error(`the shipment of order ${orderId} has no lines to invoice`);
+export function priceInvoice(
+  orderId: string,
+  orderLines: readonly LedgerLine[],
+  shipped: readonly ShipmentLinePayload[],
+  rateBps: number,
+): PricedInvoice {
+  if (shipped.length === 0)
+    throw new Error(`the shipment of order ${orderId} has no lines to invoice`);
   const byNumber = new Map(orderLines.map((line) => [line.lineNumber, line]));
   const lines = shipped.map((s, i) => {
     const ordered = byNumber.get(s.orderLineNumber);
-    if (!ordered) throw new Error(`order ${orderId} has no line ${s.orderLineNumber} (shipped ${s.quantity} of ${s.productId})`);
-    if (!Number.isInteger(s.quantity) || s.quantity < 1) throw new Error(`order ${orderId} line ${s.orderLineNumber} shipped a quantity of ${s.quantity}`);
+    if (!ordered)
+      throw new Error(
+        `order ${orderId} has no line ${s.orderLineNumber} (shipped ${s.quantity} of ${s.productId})`,
+      );
+    if (!Number.isInteger(s.quantity) || s.quantity < 1)
+      throw new Error(
+        `order ${orderId} line ${s.orderLineNumber} shipped a quantity of ${s.quantity}`,
+      );
     return {
       lineNumber: i + 1,
       orderLineNumber: s.orderLineNumber,

@@ -30,9 +30,17 @@ export const migrations: Record<string, Migration> = {
         .addColumn('issued_at', 'text', (c) => c.notNull())
         .addColumn('due_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('invoices_customer').on('invoices').columns(['customer_id', 'id']).execute();
+      await db.schema
+        .createIndex('invoices_customer')
+        .on('invoices')
+        .columns(['customer_id', 'id'])
+        .execute();
       await db.schema.createIndex('invoices_order').on('invoices').column('order_id').execute();
-      await db.schema.createIndex('invoices_status').on('invoices').columns(['status', 'id']).execute();
+      await db.schema
+        .createIndex('invoices_status')
+        .on('invoices')
+        .columns(['status', 'id'])
+        .execute();
       await db.schema
         .createTable('invoice_lines')
         .addColumn('invoice_id', 'text', (c) => c.notNull().references('invoices.id'))
@@ -55,7 +63,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('currency', 'text', (c) => c.notNull())
         .addColumn('received_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('payments_customer').on('payments').columns(['customer_id', 'id']).execute();
+      await db.schema
+        .createIndex('payments_customer')
+        .on('payments')
+        .columns(['customer_id', 'id'])
+        .execute();
       await db.schema
         .createTable('payment_applications')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -64,8 +76,16 @@ export const migrations: Record<string, Migration> = {
         .addColumn('amount_cents', 'bigint', (c) => c.notNull())
         .addColumn('applied_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('applications_payment').on('payment_applications').column('payment_id').execute();
-      await db.schema.createIndex('applications_invoice').on('payment_applications').column('invoice_id').execute();
+      await db.schema
+        .createIndex('applications_payment')
+        .on('payment_applications')
+        .column('payment_id')
+        .execute();
+      await db.schema
+        .createIndex('applications_invoice')
+        .on('payment_applications')
+        .column('invoice_id')
+        .execute();
       await db.schema
         .createTable('open_orders')
         .addColumn('order_id', 'text', (c) => c.primaryKey())
@@ -73,7 +93,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('uninvoiced_cents', 'bigint', (c) => c.notNull())
         .addColumn('currency', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('open_orders_customer').on('open_orders').column('customer_id').execute();
+      await db.schema
+        .createIndex('open_orders_customer')
+        .on('open_orders')
+        .column('customer_id')
+        .execute();
     },
   },
   '0002_order_to_cash': {
@@ -83,8 +107,16 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('invoices').addColumn('disputed_at', 'text').execute();
       await db.schema.alterTable('invoices').addColumn('dispute_reason', 'text').execute();
       await db.schema.createIndex('invoices_issued').on('invoices').column('issued_at').execute();
-      await db.schema.createIndex('invoices_disputed').on('invoices').column('disputed_at').execute();
-      await db.schema.createIndex('payments_received').on('payments').column('received_at').execute();
+      await db.schema
+        .createIndex('invoices_disputed')
+        .on('invoices')
+        .column('disputed_at')
+        .execute();
+      await db.schema
+        .createIndex('payments_received')
+        .on('payments')
+        .column('received_at')
+        .execute();
       await db.schema
         .createTable('order_ledger')
         .addColumn('order_id', 'text', (c) => c.primaryKey())
@@ -118,7 +150,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('changed_at', 'text', (c) => c.notNull())
         .addColumn('changed_by', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('tax_rate_changes_region').on('tax_rate_changes').columns(['region', 'changed_at']).execute();
+      await db.schema
+        .createIndex('tax_rate_changes_region')
+        .on('tax_rate_changes')
+        .columns(['region', 'changed_at'])
+        .execute();
     },
   },
   '0003_dispute_resolution': {
@@ -133,7 +169,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('issued_at', 'text', (c) => c.notNull())
         .addColumn('issued_by', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('credit_memos_invoice').on('credit_memos').column('invoice_id').execute();
+      await db.schema
+        .createIndex('credit_memos_invoice')
+        .on('credit_memos')
+        .column('invoice_id')
+        .execute();
       // One row per settled dispute (an invoice may be disputed again after a REJECTED outcome).
       await db.schema
         .createTable('dispute_resolutions')
@@ -146,12 +186,19 @@ export const migrations: Record<string, Migration> = {
         .addColumn('resolved_at', 'text', (c) => c.notNull())
         .addColumn('resolved_by', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('dispute_resolutions_invoice').on('dispute_resolutions').column('invoice_id').execute();
+      await db.schema
+        .createIndex('dispute_resolutions_invoice')
+        .on('dispute_resolutions')
+        .column('invoice_id')
+        .execute();
     },
   },
 };
 
-export interface TaxRateRow { region: string; rate_bps: number }
+export interface TaxRateRow {
+  region: string;
+  rate_bps: number;
+}
 export interface InvoiceRow {
   id: string;
   number: string;
@@ -193,9 +240,20 @@ export interface PaymentRow {
   currency: string;
   received_at: string;
 }
-export interface PaymentApplicationRow { id: string; payment_id: string; invoice_id: string; amount_cents: number; applied_at: string }
+export interface PaymentApplicationRow {
+  id: string;
+  payment_id: string;
+  invoice_id: string;
+  amount_cents: number;
+  applied_at: string;
+}
 /** Accepted orders not yet (fully) invoiced: the order half of a customer's credit exposure. */
-export interface OpenOrderRow { order_id: string; customer_id: string; uninvoiced_cents: number; currency: string }
+export interface OpenOrderRow {
+  order_id: string;
+  customer_id: string;
+  uninvoiced_cents: number;
+  currency: string;
+}
 /** The accepted orders finance invoices from: prices and ship-to region as accepted (OrderAccepted). */
 export interface OrderLedgerRow {
   order_id: string;

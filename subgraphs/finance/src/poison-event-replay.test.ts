@@ -1,4 +1,12 @@
-import { createInProcessTransport, openSubgraph, OrderToCashEvent, querySubgraph, testEvent, type EventTransport, type RunningSubgraph } from '@switchyard/kit';
+import {
+  createInProcessTransport,
+  openSubgraph,
+  OrderToCashEvent,
+  querySubgraph,
+  testEvent,
+  type EventTransport,
+  type RunningSubgraph,
+} from '@switchyard/kit';
 import { customersSubgraph } from '@switchyard/customers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
 import { insertFixtures } from './test-fixtures';
@@ -19,7 +27,17 @@ beforeAll(async () => {
   customers = await openSubgraph(customersSubgraph, { dataDir: ':memory:', events: transport });
   await customers.database.db
     .insertInto('customers')
-    .values({ id: 'CUS-0400', account_number: 'A400', name: 'Poison Ltd', status: 'ACTIVE', segment: 'WHOLESALE', payment_terms: 'NET15', credit_limit_cents: 1, currency: 'USD', created_at: '2026-01-01T00:00:00.000Z' })
+    .values({
+      id: 'CUS-0400',
+      account_number: 'A400',
+      name: 'Poison Ltd',
+      status: 'ACTIVE',
+      segment: 'WHOLESALE',
+      payment_terms: 'NET15',
+      credit_limit_cents: 1,
+      currency: 'USD',
+      created_at: '2026-01-01T00:00:00.000Z',
+    })
     .execute();
   const address = await customers.server.listen({ host: '127.0.0.1', port: 0 });
   finance = await openSubgraph(financeSubgraph, {
@@ -37,7 +55,11 @@ afterAll(async () => {
   await transport.close();
 });
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -46,16 +68,34 @@ async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean
   }
 }
 
-const operate = (document: string) => querySubgraph(finance.server, document, {}, {}, { ...INTERNAL, scopes: ['finance:write', 'events:operate'] });
+const operate = (document: string) =>
+  querySubgraph(
+    finance.server,
+    document,
+    {},
+    {},
+    { ...INTERNAL, scopes: ['finance:write', 'events:operate'] },
+  );
 const EXCEPTIONS = `{ financeEventExceptions(status: OPEN) { edges { node { id handler eventType aggregateId correlationId error attempts status } } } }`;
 
 test('a poison ShipmentConfirmed lands in the exception queue, and after setTaxRate its replay issues the invoice once', async () => {
   const order = orderAccepted('ORD-700001', 'CUS-0400', 'MT', [line(1, 3, 1000)], 0);
   const shipment = shipmentConfirmed('SHP-700001', order, [[1, 3]]);
-  const shipped = testEvent(OrderToCashEvent.ShipmentConfirmed, 'SHP-700001', shipment, 'corr-poison');
-  await transport.publish([testEvent(OrderToCashEvent.OrderAccepted, order.orderId, order), shipped]);
+  const shipped = testEvent(
+    OrderToCashEvent.ShipmentConfirmed,
+    'SHP-700001',
+    shipment,
+    'corr-poison',
+  );
+  await transport.publish([
+    testEvent(OrderToCashEvent.OrderAccepted, order.orderId, order),
+    shipped,
+  ]);
 
-  const queued = await eventually(() => operate(EXCEPTIONS), (r) => r.data?.financeEventExceptions.edges.length > 0);
+  const queued = await eventually(
+    () => operate(EXCEPTIONS),
+    (r) => r.data?.financeEventExceptions.edges.length > 0,
+  );
   const [exception] = queued.data.financeEventExceptions.edges.map((e: any) => e.node);
   expect(exception).toMatchObject({
     handler: 'finance.invoice-shipment',
@@ -66,7 +106,8 @@ test('a poison ShipmentConfirmed lands in the exception queue, and after setTaxR
     status: 'OPEN',
   });
   expect(exception.error).toContain('no sales tax rate for region MT');
-  const health = await operate(`{ _entities(representations: [{ __typename: "BusinessHealth", from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z" }]) {
+  const health =
+    await operate(`{ _entities(representations: [{ __typename: "BusinessHealth", from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z" }]) {
     ... on BusinessHealth { financeExceptionQueues { handler open } } } }`);
   expect(health.data._entities[0].financeExceptionQueues).toEqual([
     { handler: 'finance.forget-cancelled-order', open: 0 },
@@ -76,15 +117,28 @@ test('a poison ShipmentConfirmed lands in the exception queue, and after setTaxR
   expect(await finance.store.invoicesByShipmentIds(['SHP-700001'])).toEqual([]);
 
   // replaying before the fix fails again and stays OPEN
-  const early = await operate(`mutation { replayFinanceEventException(id: "${exception.id}") { status attempts error } }`);
+  const early = await operate(
+    `mutation { replayFinanceEventException(id: "${exception.id}") { status attempts error } }`,
+  );
   expect(early.data.replayFinanceEventException).toMatchObject({ status: 'OPEN', attempts: 3 });
 
   await operate(`mutation { setTaxRate(region: "MT", rateBasisPoints: 0) { region } }`);
-  const replayed = await operate(`mutation { replayFinanceEventException(id: "${exception.id}") { status resolvedBy } }`);
-  expect(replayed.data.replayFinanceEventException).toEqual({ status: 'REPLAYED', resolvedBy: 'dev-finance-ops' });
+  const replayed = await operate(
+    `mutation { replayFinanceEventException(id: "${exception.id}") { status resolvedBy } }`,
+  );
+  expect(replayed.data.replayFinanceEventException).toEqual({
+    status: 'REPLAYED',
+    resolvedBy: 'dev-finance-ops',
+  });
   const invoices = await finance.store.invoicesByShipmentIds(['SHP-700001']);
   expect(invoices).toHaveLength(1);
-  expect(invoices[0]).toMatchObject({ customerId: 'CUS-0400', taxRegion: 'MT', subtotalCents: 3000, taxCents: 0, totalCents: 3000 });
+  expect(invoices[0]).toMatchObject({
+    customerId: 'CUS-0400',
+    taxRegion: 'MT',
+    subtotalCents: 3000,
+    taxCents: 0,
+    totalCents: 3000,
+  });
   // NET15, from the customers subgraph
   expect(Date.parse(invoices[0].dueAt) - Date.parse(invoices[0].issuedAt)).toBe(15 * 86_400_000);
 

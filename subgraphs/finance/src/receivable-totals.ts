@@ -10,8 +10,13 @@ import type { AgedReceivables, Invoice, InvoiceSettlement, UninvoicedOrders } fr
 export const LEDGER_CURRENCY = 'USD';
 
 /** Total less what payments applied and credit memos took off; a VOID invoice owes nothing. */
-export function invoiceBalanceCents(invoice: Invoice, settled: Pick<InvoiceSettlement, 'paidCents' | 'creditedCents'>): number {
-  return invoice.status === 'VOID' ? 0 : invoice.totalCents - settled.paidCents - settled.creditedCents;
+export function invoiceBalanceCents(
+  invoice: Invoice,
+  settled: Pick<InvoiceSettlement, 'paidCents' | 'creditedCents'>,
+): number {
+  return invoice.status === 'VOID'
+    ? 0
+    : invoice.totalCents - settled.paidCents - settled.creditedCents;
 }
 
 export interface ArAging {
@@ -24,11 +29,25 @@ export interface ArAging {
   total: Money;
 }
 
-export function agingOf(customerId: string, receivables: readonly AgedReceivables[], asOf: string): ArAging {
+export function agingOf(
+  customerId: string,
+  receivables: readonly AgedReceivables[],
+  asOf: string,
+): ArAging {
   const currency = currencyOf(customerId, receivables);
   const buckets = receivables[0] ? bucketCents(receivables[0]) : [0, 0, 0, 0, 0];
-  const [current, days1To30, days31To60, days61To90, over90] = buckets.map((cents) => money(cents, currency));
-  return { asOf, current, days1To30, days31To60, days61To90, over90, total: money(sumCents(buckets), currency) };
+  const [current, days1To30, days31To60, days61To90, over90] = buckets.map((cents) =>
+    money(cents, currency),
+  );
+  return {
+    asOf,
+    current,
+    days1To30,
+    days31To60,
+    days61To90,
+    over90,
+    total: money(sumCents(buckets), currency),
+  };
 }
 
 /** What the customer owes on its open invoices, whatever their age. */
@@ -37,13 +56,23 @@ export function openBalanceOf(customerId: string, receivables: readonly AgedRece
 }
 
 /** Open receivables plus accepted orders not yet invoiced: what credit control weighs against the limit. */
-export function creditExposureOf(customerId: string, receivables: readonly AgedReceivables[], uninvoiced: readonly UninvoicedOrders[]): Money {
+export function creditExposureOf(
+  customerId: string,
+  receivables: readonly AgedReceivables[],
+  uninvoiced: readonly UninvoicedOrders[],
+): Money {
   const openBalance = openBalanceOf(customerId, receivables);
   const currency = currencyOf(customerId, [...receivables, ...uninvoiced]);
   return money(openBalance.cents + sumCents(uninvoiced.map((o) => o.uninvoicedCents)), currency);
 }
 
-const bucketCents = (r: AgedReceivables) => [r.currentCents, r.days1To30Cents, r.days31To60Cents, r.days61To90Cents, r.over90Cents];
+const bucketCents = (r: AgedReceivables) => [
+  r.currentCents,
+  r.days1To30Cents,
+  r.days31To60Cents,
+  r.days61To90Cents,
+  r.over90Cents,
+];
 
 function sumCents(amounts: readonly number[]): number {
   return amounts.reduce((sum, cents) => sum + cents, 0);
@@ -52,6 +81,9 @@ function sumCents(amounts: readonly number[]): number {
 /** Adding amounts of different currencies would be wrong; a customer holding several is a broken ledger, not bad input. */
 function currencyOf(customerId: string, rows: readonly { currency: string }[]): string {
   const currencies = new Set(rows.map((r) => r.currency));
-  if (currencies.size > 1) throw new Error(`customer ${customerId} has receivables in several currencies: ${[...currencies].join(', ')}`);
+  if (currencies.size > 1)
+    throw new Error(
+      `customer ${customerId} has receivables in several currencies: ${[...currencies].join(', ')}`,
+    );
   return rows[0]?.currency ?? LEDGER_CURRENCY;
 }

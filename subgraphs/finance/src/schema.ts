@@ -11,4 +11,6 @@ import './graph/cash-application-commands';
 import './graph/invoice-commands';
 import './graph/business-health';
 
-export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });
+export const schema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.9',
+});

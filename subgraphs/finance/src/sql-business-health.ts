@@ -10,13 +10,22 @@ const HOUR_MS = 3_600_000;
  */
 export function createSqlBusinessHealth(
   db: Kysely<FinanceDB>,
-): Pick<FinanceStore, 'shipmentToInvoiceLagHours' | 'invoiceChecks' | 'unappliedCash' | 'countDisputedInvoices'> {
+): Pick<
+  FinanceStore,
+  'shipmentToInvoiceLagHours' | 'invoiceChecks' | 'unappliedCash' | 'countDisputedInvoices'
+> {
   const issuedIn = (window: { from: string; to: string }) =>
-    db.selectFrom('invoices').where('invoices.issued_at', '>=', window.from).where('invoices.issued_at', '<', window.to);
+    db
+      .selectFrom('invoices')
+      .where('invoices.issued_at', '>=', window.from)
+      .where('invoices.issued_at', '<', window.to);
 
   return {
     async shipmentToInvoiceLagHours(window) {
-      const rows = await issuedIn(window).select(['invoices.shipped_at', 'invoices.issued_at']).where('invoices.shipped_at', 'is not', null).execute();
+      const rows = await issuedIn(window)
+        .select(['invoices.shipped_at', 'invoices.issued_at'])
+        .where('invoices.shipped_at', 'is not', null)
+        .execute();
       return rows.map((row) => (Date.parse(row.issued_at) - Date.parse(row.shipped_at!)) / HOUR_MS);
     },
 
@@ -38,7 +47,9 @@ export function createSqlBusinessHealth(
       const lines = await issuedIn(window)
         .innerJoin('invoice_lines', 'invoice_lines.invoice_id', 'invoices.id')
         .leftJoin('order_ledger_lines', (join) =>
-          join.onRef('order_ledger_lines.order_id', '=', 'invoices.order_id').onRef('order_ledger_lines.line_number', '=', 'invoice_lines.order_line_number'),
+          join
+            .onRef('order_ledger_lines.order_id', '=', 'invoices.order_id')
+            .onRef('order_ledger_lines.line_number', '=', 'invoice_lines.order_line_number'),
         )
         .select([
           'invoice_lines.invoice_id',
@@ -71,7 +82,8 @@ export function createSqlBusinessHealth(
           quantity: Number(line.quantity),
           unitPriceCents: Number(line.unit_price_cents),
           extendedCents: Number(line.extended_cents),
-          orderUnitPriceCents: line.order_unit_price_cents == null ? null : Number(line.order_unit_price_cents),
+          orderUnitPriceCents:
+            line.order_unit_price_cents == null ? null : Number(line.order_unit_price_cents),
         });
       }
       return [...checks.values()];

@@ -1,4 +1,11 @@
-import { appendToOutbox, notFound, OrderToCashEvent, takeGaplessIds, type IdSequence, type PaymentApplied } from '@switchyard/kit';
+import {
+  appendToOutbox,
+  notFound,
+  OrderToCashEvent,
+  takeGaplessIds,
+  type IdSequence,
+  type PaymentApplied,
+} from '@switchyard/kit';
 import { PostgresAdapter, type Kysely } from 'kysely';
 import { applyCash } from './cash-application';
 import type { FinanceDB, PaymentRow } from './migrations';
@@ -16,21 +23,44 @@ const APPLICATION_IDS: IdSequence = { table: 'payment_applications', prefix: 'AP
  * (`for update` on PostgreSQL; SQLite runs one writer at a time), so two payments cannot both apply the
  * same balance.
  */
-export function createSqlCashApplication(db: Kysely<FinanceDB>): Pick<FinanceStore, 'recordPayment' | 'applyUnappliedCash'> {
+export function createSqlCashApplication(
+  db: Kysely<FinanceDB>,
+): Pick<FinanceStore, 'recordPayment' | 'applyUnappliedCash'> {
   const locking = db.getExecutor().adapter instanceof PostgresAdapter;
 
-  async function applyToInvoices(trx: Kysely<FinanceDB>, payment: Payment, applications: readonly CashApplication[], availableCents: number, argument: string, command: CommandContext) {
+  async function applyToInvoices(
+    trx: Kysely<FinanceDB>,
+    payment: Payment,
+    applications: readonly CashApplication[],
+    availableCents: number,
+    argument: string,
+    command: CommandContext,
+  ) {
     let query = trx
       .selectFrom('invoices')
       .selectAll('invoices')
       .select(invoiceBalanceSql().as('balance_cents'))
-      .where('id', 'in', applications.map((a) => a.invoiceId))
+      .where(
+        'id',
+        'in',
+        applications.map((a) => a.invoiceId),
+      )
       // One lock order for every command, so two payments over the same invoices wait rather than deadlock.
       .orderBy('id');
     if (locking) query = query.forUpdate();
     const rows = await query.execute();
-    const invoices = new Map(rows.map((row) => [row.id, { invoice: toInvoice(row), balanceCents: Number(row.balance_cents) }]));
-    const applied = applyCash({ customerId: payment.customerId, currency: payment.currency, availableCents }, applications, invoices, argument);
+    const invoices = new Map(
+      rows.map((row) => [
+        row.id,
+        { invoice: toInvoice(row), balanceCents: Number(row.balance_cents) },
+      ]),
+    );
+    const applied = applyCash(
+      { customerId: payment.customerId, currency: payment.currency, availableCents },
+      applications,
+      invoices,
+      argument,
+    );
 
     const appliedAt = new Date().toISOString();
     const ids = await takeGaplessIds(trx, APPLICATION_IDS, applied.length);
@@ -47,7 +77,12 @@ export function createSqlCashApplication(db: Kysely<FinanceDB>): Pick<FinanceSto
       )
       .execute();
     for (const a of applied) {
-      if (a.status !== a.invoice.status) await trx.updateTable('invoices').set({ status: a.status }).where('id', '=', a.invoice.id).execute();
+      if (a.status !== a.invoice.status)
+        await trx
+          .updateTable('invoices')
+          .set({ status: a.status })
+          .where('id', '=', a.invoice.id)
+          .execute();
     }
     const payload: PaymentApplied = {
       paymentId: payment.id,
@@ -55,9 +90,21 @@ export function createSqlCashApplication(db: Kysely<FinanceDB>): Pick<FinanceSto
       currency: payment.currency,
       amountCents: payment.amountCents,
       unappliedCents: availableCents - applied.reduce((sum, a) => sum + a.appliedCents, 0),
-      invoices: applied.map((a) => ({ invoiceId: a.invoice.id, orderId: a.invoice.orderId, appliedCents: a.appliedCents, balanceCents: a.balanceCents, status: a.status })),
+      invoices: applied.map((a) => ({
+        invoiceId: a.invoice.id,
+        orderId: a.invoice.orderId,
+        appliedCents: a.appliedCents,
+        balanceCents: a.balanceCents,
+        status: a.status,
+      })),
     };
-    await appendToOutbox(trx, { source: 'finance', type: OrderToCashEvent.PaymentApplied, aggregateId: payment.id, payload, correlationId: command.correlationId });
+    await appendToOutbox(trx, {
+      source: 'finance',
+      type: OrderToCashEvent.PaymentApplied,
+      aggregateId: payment.id,
+      payload,
+      correlationId: command.correlationId,
+    });
   }
 
   return {
@@ -75,7 +122,15 @@ export function createSqlCashApplication(db: Kysely<FinanceDB>): Pick<FinanceSto
         await trx.insertInto('payments').values(row).execute();
         const payment = toPayment(row);
         // Cash received without applications stays unapplied: no invoice changed, so no event.
-        if (input.applications.length > 0) await applyToInvoices(trx, payment, input.applications, payment.amountCents, 'input.applications', command);
+        if (input.applications.length > 0)
+          await applyToInvoices(
+            trx,
+            payment,
+            input.applications,
+            payment.amountCents,
+            'input.applications',
+            command,
+          );
         return payment;
       });
     },
@@ -92,10 +147,16 @@ export function createSqlCashApplication(db: Kysely<FinanceDB>): Pick<FinanceSto
           .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), eb.lit(0)).as('cents'))
           .where('payment_id', '=', paymentId)
           .executeTakeFirstOrThrow();
-        await applyToInvoices(trx, payment, applications, payment.amountCents - Number(applied.cents), 'applications', command);
+        await applyToInvoices(
+          trx,
+          payment,
+          applications,
+          payment.amountCents - Number(applied.cents),
+          'applications',
+          command,
+        );
         return payment;
       });
     },
   };
 }
-

@@ -24,7 +24,14 @@ const DISPUTABLE: readonly InvoiceStatus[] = ['OPEN', 'PARTIALLY_PAID'];
 
 export function createSqlInvoiceDisputes(
   db: Kysely<FinanceDB>,
-): Pick<FinanceStore, 'disputeInvoice' | 'resolveDispute' | 'invoiceSettlements' | 'creditMemosByInvoiceIds' | 'disputeResolutionsByInvoiceIds'> {
+): Pick<
+  FinanceStore,
+  | 'disputeInvoice'
+  | 'resolveDispute'
+  | 'invoiceSettlements'
+  | 'creditMemosByInvoiceIds'
+  | 'disputeResolutionsByInvoiceIds'
+> {
   const locking = db.getExecutor().adapter instanceof PostgresAdapter;
   const ledger = db.withTables<DisputeLedgerDB>();
   return {
@@ -35,16 +42,42 @@ export function createSqlInvoiceDisputes(
         const row = await query.executeTakeFirst();
         if (!row) throw notFound('Invoice', invoiceId);
         if (!DISPUTABLE.includes(row.status as InvoiceStatus)) {
-          throw invalidStateTransition('Invoice', row.id, row.status, 'DISPUTED', `invoice ${row.number} (${row.id}) is ${row.status}: only OPEN or PARTIALLY_PAID invoices can be disputed`);
+          throw invalidStateTransition(
+            'Invoice',
+            row.id,
+            row.status,
+            'DISPUTED',
+            `invoice ${row.number} (${row.id}) is ${row.status}: only OPEN or PARTIALLY_PAID invoices can be disputed`,
+          );
         }
-        const disputed = { ...row, status: 'DISPUTED', disputed_at: new Date().toISOString(), dispute_reason: reason };
+        const disputed = {
+          ...row,
+          status: 'DISPUTED',
+          disputed_at: new Date().toISOString(),
+          dispute_reason: reason,
+        };
         await trx
           .updateTable('invoices')
-          .set({ status: disputed.status, disputed_at: disputed.disputed_at, dispute_reason: reason })
+          .set({
+            status: disputed.status,
+            disputed_at: disputed.disputed_at,
+            dispute_reason: reason,
+          })
           .where('id', '=', invoiceId)
           .execute();
-        const payload: InvoiceDisputed = { invoiceId: row.id, orderId: row.order_id, customerId: row.customer_id, reason };
-        await appendToOutbox(trx, { source: 'finance', type: OrderToCashEvent.InvoiceDisputed, aggregateId: row.id, payload, correlationId: command.correlationId });
+        const payload: InvoiceDisputed = {
+          invoiceId: row.id,
+          orderId: row.order_id,
+          customerId: row.customer_id,
+          reason,
+        };
+        await appendToOutbox(trx, {
+          source: 'finance',
+          type: OrderToCashEvent.InvoiceDisputed,
+          aggregateId: row.id,
+          payload,
+          correlationId: command.correlationId,
+        });
         return toInvoice(disputed);
       });
     },
@@ -56,9 +89,17 @@ export function createSqlInvoiceDisputes(
         if (locking) query = query.forUpdate();
         const row = await query.executeTakeFirst();
         if (!row) throw notFound('Invoice', resolution.invoiceId);
-        const amounts = await trx.selectFrom('invoices').select([invoicePaidSql().as('paid'), invoiceCreditedSql().as('credited')]).where('id', '=', row.id).executeTakeFirstOrThrow();
+        const amounts = await trx
+          .selectFrom('invoices')
+          .select([invoicePaidSql().as('paid'), invoiceCreditedSql().as('credited')])
+          .where('id', '=', row.id)
+          .executeTakeFirstOrThrow();
         const invoice = toInvoice(row);
-        const settled = settleDispute({ invoice, paidCents: Number(amounts.paid), creditedCents: Number(amounts.credited) }, resolution.outcome, resolution.creditCents);
+        const settled = settleDispute(
+          { invoice, paidCents: Number(amounts.paid), creditedCents: Number(amounts.credited) },
+          resolution.outcome,
+          resolution.creditCents,
+        );
 
         const at = new Date().toISOString();
         let creditMemoId: string | null = null;
@@ -66,7 +107,14 @@ export function createSqlInvoiceDisputes(
           [creditMemoId] = await takeGaplessIds(trx, CREDIT_MEMO_IDS, 1);
           await trx
             .insertInto('credit_memos')
-            .values({ id: creditMemoId, invoice_id: row.id, amount_cents: settled.creditCents, reason: resolution.note, issued_at: at, issued_by: command.callerId })
+            .values({
+              id: creditMemoId,
+              invoice_id: row.id,
+              amount_cents: settled.creditCents,
+              reason: resolution.note,
+              issued_at: at,
+              issued_by: command.callerId,
+            })
             .execute();
         }
         const [resolutionId] = await takeGaplessIds(trx, RESOLUTION_IDS, 1);
@@ -83,7 +131,11 @@ export function createSqlInvoiceDisputes(
             resolved_by: command.callerId,
           })
           .execute();
-        await trx.updateTable('invoices').set({ status: settled.status }).where('id', '=', row.id).execute();
+        await trx
+          .updateTable('invoices')
+          .set({ status: settled.status })
+          .where('id', '=', row.id)
+          .execute();
         const payload: InvoiceDisputeResolved = {
           invoiceId: row.id,
           orderId: row.order_id,
@@ -96,7 +148,13 @@ export function createSqlInvoiceDisputes(
           balanceCents: settled.balanceCents,
           status: settled.status,
         };
-        await appendToOutbox(trx, { source: 'finance', type: OrderToCashEvent.InvoiceDisputeResolved, aggregateId: row.id, payload, correlationId: command.correlationId });
+        await appendToOutbox(trx, {
+          source: 'finance',
+          type: OrderToCashEvent.InvoiceDisputeResolved,
+          aggregateId: row.id,
+          payload,
+          correlationId: command.correlationId,
+        });
         return { ...invoice, status: settled.status };
       });
     },
@@ -105,11 +163,19 @@ export function createSqlInvoiceDisputes(
       if (invoiceIds.length === 0) return [];
       const rows = await db
         .selectFrom('invoices')
-        .select(['id', invoicePaidSql().as('paid_cents'), invoiceCreditedSql().as('credited_cents')])
+        .select([
+          'id',
+          invoicePaidSql().as('paid_cents'),
+          invoiceCreditedSql().as('credited_cents'),
+        ])
         .where('id', 'in', [...invoiceIds])
         .execute();
       // PostgreSQL sums BIGINT into NUMERIC, which arrives as a string.
-      return rows.map((row) => ({ invoiceId: row.id, paidCents: Number(row.paid_cents), creditedCents: Number(row.credited_cents) }));
+      return rows.map((row) => ({
+        invoiceId: row.id,
+        paidCents: Number(row.paid_cents),
+        creditedCents: Number(row.credited_cents),
+      }));
     },
 
     async creditMemosByInvoiceIds(invoiceIds) {
@@ -128,7 +194,13 @@ export function createSqlInvoiceDisputes(
 
     async disputeResolutionsByInvoiceIds(invoiceIds) {
       if (invoiceIds.length === 0) return [];
-      const rows = await ledger.selectFrom('dispute_resolutions').selectAll().where('invoice_id', 'in', [...invoiceIds]).orderBy('resolved_at').orderBy('id').execute();
+      const rows = await ledger
+        .selectFrom('dispute_resolutions')
+        .selectAll()
+        .where('invoice_id', 'in', [...invoiceIds])
+        .orderBy('resolved_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toDisputeResolution);
     },
   };

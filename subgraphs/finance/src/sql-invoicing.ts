@@ -1,4 +1,12 @@
-import { appendToOutbox, consumeOnce, OrderToCashEvent, sequenceNumberOf, takeGaplessIds, type IdSequence, type InvoiceIssued } from '@switchyard/kit';
+import {
+  appendToOutbox,
+  consumeOnce,
+  OrderToCashEvent,
+  sequenceNumberOf,
+  takeGaplessIds,
+  type IdSequence,
+  type InvoiceIssued,
+} from '@switchyard/kit';
 import type { Kysely } from 'kysely';
 import { priceInvoice } from './invoice-pricing';
 import type { FinanceDB, InvoiceRow } from './migrations';
@@ -14,15 +22,22 @@ const INVOICE_IDS: IdSequence = { table: 'invoices', prefix: 'INV', width: 6 };
  * invoices issued from it (ShipmentConfirmed). Each method is one transaction that starts by recording
  * the delivery (consumeOnce), so a redelivered event is a no-op and a failure leaves nothing behind.
  */
-export function createSqlInvoicing(db: Kysely<FinanceDB>): Pick<FinanceStore, 'recordOpenOrder' | 'forgetCancelledOrder' | 'invoiceShipment'> {
+export function createSqlInvoicing(
+  db: Kysely<FinanceDB>,
+): Pick<FinanceStore, 'recordOpenOrder' | 'forgetCancelledOrder' | 'invoiceShipment'> {
   return {
     recordOpenOrder(order, delivery) {
       return db.transaction().execute(async (trx) => {
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return false;
         // The order is the natural key: the same acceptance announced again under another event id changes nothing.
-        const known = await trx.selectFrom('order_ledger').select('order_id').where('order_id', '=', order.orderId).executeTakeFirst();
+        const known = await trx
+          .selectFrom('order_ledger')
+          .select('order_id')
+          .where('order_id', '=', order.orderId)
+          .executeTakeFirst();
         if (known) return false;
-        if (order.lines.length === 0) throw new Error(`order ${order.orderId} was accepted without lines`);
+        if (order.lines.length === 0)
+          throw new Error(`order ${order.orderId} was accepted without lines`);
         await trx
           .insertInto('order_ledger')
           .values({
@@ -54,7 +69,12 @@ export function createSqlInvoicing(db: Kysely<FinanceDB>): Pick<FinanceStore, 'r
           .execute();
         await trx
           .insertInto('open_orders')
-          .values({ order_id: order.orderId, customer_id: order.customerId, uninvoiced_cents: order.totalCents, currency: order.currency })
+          .values({
+            order_id: order.orderId,
+            customer_id: order.customerId,
+            uninvoiced_cents: order.totalCents,
+            currency: order.currency,
+          })
           .onConflict((oc) => oc.column('order_id').doNothing())
           .execute();
         return true;
@@ -65,7 +85,11 @@ export function createSqlInvoicing(db: Kysely<FinanceDB>): Pick<FinanceStore, 'r
       return db.transaction().execute(async (trx) => {
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return false;
         // Orders are cancelled before they ship, so nothing of it was invoiced: all of it leaves exposure.
-        await trx.updateTable('order_ledger').set({ status: 'CANCELLED' }).where('order_id', '=', order.orderId).execute();
+        await trx
+          .updateTable('order_ledger')
+          .set({ status: 'CANCELLED' })
+          .where('order_id', '=', order.orderId)
+          .execute();
         await trx.deleteFrom('open_orders').where('order_id', '=', order.orderId).execute();
         return true;
       });
@@ -77,19 +101,48 @@ export function createSqlInvoicing(db: Kysely<FinanceDB>): Pick<FinanceStore, 'r
         // Numbered first: on PostgreSQL that waits for any invoice being written concurrently, so the check below sees it.
         const [id] = await takeGaplessIds(trx, INVOICE_IDS, 1);
         // One invoice per shipment (invoices.shipment_id is unique): a ShipmentConfirmed announced again changes nothing.
-        const invoiced = await trx.selectFrom('invoices').select('id').where('shipment_id', '=', shipment.shipmentId).executeTakeFirst();
+        const invoiced = await trx
+          .selectFrom('invoices')
+          .select('id')
+          .where('shipment_id', '=', shipment.shipmentId)
+          .executeTakeFirst();
         if (invoiced) return null;
-        const order = await trx.selectFrom('order_ledger').selectAll().where('order_id', '=', shipment.orderId).executeTakeFirst();
-        if (!order) throw new Error(`order ${shipment.orderId} is unknown to finance (no OrderAccepted recorded): cannot invoice shipment ${shipment.shipmentId}`);
-        if (order.status === 'CANCELLED') throw new Error(`order ${shipment.orderId} was cancelled: shipment ${shipment.shipmentId} is not invoiced`);
-        const rate = await trx.selectFrom('tax_rates').select('rate_bps').where('region', '=', order.ship_to_region).executeTakeFirst();
+        const order = await trx
+          .selectFrom('order_ledger')
+          .selectAll()
+          .where('order_id', '=', shipment.orderId)
+          .executeTakeFirst();
+        if (!order)
+          throw new Error(
+            `order ${shipment.orderId} is unknown to finance (no OrderAccepted recorded): cannot invoice shipment ${shipment.shipmentId}`,
+          );
+        if (order.status === 'CANCELLED')
+          throw new Error(
+            `order ${shipment.orderId} was cancelled: shipment ${shipment.shipmentId} is not invoiced`,
+          );
+        const rate = await trx
+          .selectFrom('tax_rates')
+          .select('rate_bps')
+          .where('region', '=', order.ship_to_region)
+          .executeTakeFirst();
         if (!rate) {
-          throw new Error(`no sales tax rate for region ${order.ship_to_region}: set it with setTaxRate, then replay to invoice shipment ${shipment.shipmentId}`);
+          throw new Error(
+            `no sales tax rate for region ${order.ship_to_region}: set it with setTaxRate, then replay to invoice shipment ${shipment.shipmentId}`,
+          );
         }
-        const orderLines = await trx.selectFrom('order_ledger_lines').selectAll().where('order_id', '=', order.order_id).execute();
+        const orderLines = await trx
+          .selectFrom('order_ledger_lines')
+          .selectAll()
+          .where('order_id', '=', order.order_id)
+          .execute();
         const priced = priceInvoice(
           order.order_id,
-          orderLines.map((l) => ({ lineNumber: l.line_number, productId: l.product_id, sku: l.sku, unitPriceCents: Number(l.unit_price_cents) })),
+          orderLines.map((l) => ({
+            lineNumber: l.line_number,
+            productId: l.product_id,
+            sku: l.sku,
+            unitPriceCents: Number(l.unit_price_cents),
+          })),
           shipment.lines,
           rate.rate_bps,
         );
@@ -144,7 +197,13 @@ export function createSqlInvoicing(db: Kysely<FinanceDB>): Pick<FinanceStore, 'r
           totalCents: row.total_cents,
           issuedAt,
         };
-        await appendToOutbox(trx, { source: 'finance', type: OrderToCashEvent.InvoiceIssued, aggregateId: id, payload, correlationId: delivery.correlationId });
+        await appendToOutbox(trx, {
+          source: 'finance',
+          type: OrderToCashEvent.InvoiceIssued,
+          aggregateId: id,
+          payload,
+          correlationId: delivery.correlationId,
+        });
         return toInvoice(row);
       });
     },
@@ -155,11 +214,19 @@ export function createSqlInvoicing(db: Kysely<FinanceDB>): Pick<FinanceStore, 'r
  * What the order still adds to exposure once this invoice is written: nothing when every ordered unit is
  * invoiced (tax rounded per invoice may differ by cents from the order's), else its total less its invoices'.
  */
-async function lowerUninvoiced(trx: Kysely<FinanceDB>, orderId: string, orderTotalCents: number, orderLines: readonly { line_number: number; quantity: number }[]) {
+async function lowerUninvoiced(
+  trx: Kysely<FinanceDB>,
+  orderId: string,
+  orderTotalCents: number,
+  orderLines: readonly { line_number: number; quantity: number }[],
+) {
   const invoiced = await trx
     .selectFrom('invoice_lines')
     .innerJoin('invoices', 'invoices.id', 'invoice_lines.invoice_id')
-    .select(['invoice_lines.order_line_number as line', (eb) => eb.fn.sum<number>('invoice_lines.quantity').as('quantity')])
+    .select([
+      'invoice_lines.order_line_number as line',
+      (eb) => eb.fn.sum<number>('invoice_lines.quantity').as('quantity'),
+    ])
     .where('invoices.order_id', '=', orderId)
     .where('invoices.status', '!=', 'VOID')
     .groupBy('invoice_lines.order_line_number')

@@ -13,28 +13,28 @@ export function createSqlReceivables(
       if (customerIds.length === 0) return [];
       const openInvoices = db
         .selectFrom('invoices')
-        .select([
-          'customer_id',
-          'currency',
-          'due_at',
-          invoiceBalanceSql().as(
-            'balance_cents',
-          ),
-        ])
+        .select(['customer_id', 'currency', 'due_at', invoiceBalanceSql().as('balance_cents')])
         .where('customer_id', 'in', [...customerIds])
         .where('status', 'in', [...openStatuses])
         .as('open_invoices');
       // due_at is an ISO-8601 UTC string of fixed shape, so comparing it with the cutoffs compares instants.
-      const bucket = (condition: ReturnType<typeof sql>) => sql<number>`coalesce(sum(case when ${condition} then balance_cents else 0 end), 0)`;
+      const bucket = (condition: ReturnType<typeof sql>) =>
+        sql<number>`coalesce(sum(case when ${condition} then balance_cents else 0 end), 0)`;
       const rows = await db
         .selectFrom(openInvoices)
         .select([
           'customer_id',
           'currency',
           bucket(sql`due_at >= ${cutoffs.current}`).as('current_cents'),
-          bucket(sql`due_at < ${cutoffs.current} and due_at >= ${cutoffs.days1To30}`).as('days_1_30_cents'),
-          bucket(sql`due_at < ${cutoffs.days1To30} and due_at >= ${cutoffs.days31To60}`).as('days_31_60_cents'),
-          bucket(sql`due_at < ${cutoffs.days31To60} and due_at >= ${cutoffs.days61To90}`).as('days_61_90_cents'),
+          bucket(sql`due_at < ${cutoffs.current} and due_at >= ${cutoffs.days1To30}`).as(
+            'days_1_30_cents',
+          ),
+          bucket(sql`due_at < ${cutoffs.days1To30} and due_at >= ${cutoffs.days31To60}`).as(
+            'days_31_60_cents',
+          ),
+          bucket(sql`due_at < ${cutoffs.days31To60} and due_at >= ${cutoffs.days61To90}`).as(
+            'days_61_90_cents',
+          ),
           bucket(sql`due_at < ${cutoffs.days61To90}`).as('over_90_cents'),
         ])
         .groupBy(['customer_id', 'currency'])
@@ -57,13 +57,21 @@ export function createSqlReceivables(
       if (customerIds.length === 0) return [];
       const rows = await db
         .selectFrom('open_orders')
-        .select((eb) => ['customer_id', 'currency', eb.fn.sum<number>('uninvoiced_cents').as('uninvoiced_cents')])
+        .select((eb) => [
+          'customer_id',
+          'currency',
+          eb.fn.sum<number>('uninvoiced_cents').as('uninvoiced_cents'),
+        ])
         .where('customer_id', 'in', [...customerIds])
         .groupBy(['customer_id', 'currency'])
         .orderBy('customer_id')
         .orderBy('currency')
         .execute();
-      return rows.map((row) => ({ customerId: row.customer_id, currency: row.currency, uninvoicedCents: Number(row.uninvoiced_cents) }));
+      return rows.map((row) => ({
+        customerId: row.customer_id,
+        currency: row.currency,
+        uninvoicedCents: Number(row.uninvoiced_cents),
+      }));
     },
   };
 }

@@ -1,5 +1,19 @@
-import type { CreditMemoRow, DisputeResolutionRow, InvoiceLineRow, InvoiceRow, PaymentApplicationRow, PaymentRow } from './migrations';
-import type { CreditMemo, DisputeResolution, Invoice, InvoiceLine, Payment, PaymentApplication } from './store';
+import type {
+  CreditMemoRow,
+  DisputeResolutionRow,
+  InvoiceLineRow,
+  InvoiceRow,
+  PaymentApplicationRow,
+  PaymentRow,
+} from './migrations';
+import type {
+  CreditMemo,
+  DisputeResolution,
+  Invoice,
+  InvoiceLine,
+  Payment,
+  PaymentApplication,
+} from './store';
 
 /** Rows of the finance database as the store interface shows them (PostgreSQL BIGINTs arrive as strings or numbers). */
 
@@ -45,7 +59,9 @@ export const toPayment = (row: PaymentRow): Payment => ({
   receivedAt: row.received_at,
 });
 
-export const toApplication = (row: PaymentApplicationRow & { currency: string }): PaymentApplication => ({
+export const toApplication = (
+  row: PaymentApplicationRow & { currency: string },
+): PaymentApplication => ({
   id: row.id,
   paymentId: row.payment_id,
   invoiceId: row.invoice_id,

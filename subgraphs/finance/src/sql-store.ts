@@ -1,4 +1,11 @@
-import { countPerParent, countRows, newestPage, newestPagePerParent, rowScopeCondition, type RowScope } from '@switchyard/kit';
+import {
+  countPerParent,
+  countRows,
+  newestPage,
+  newestPagePerParent,
+  rowScopeCondition,
+  type RowScope,
+} from '@switchyard/kit';
 import { sql, type Kysely } from 'kysely';
 import type { FinanceDB } from './migrations';
 import { createSqlBusinessHealth } from './sql-business-health';
@@ -8,7 +15,12 @@ import { createSqlInvoicing } from './sql-invoicing';
 import { createSqlReceivables } from './sql-receivables';
 import { toApplication, toInvoice, toInvoiceLine, toPayment } from './sql-row-mapping';
 import { createSqlTaxRates } from './sql-tax-rates';
-import { OPEN_INVOICE_STATUSES, type FinanceStore, type InvoiceFilter, type PaymentFilter } from './store';
+import {
+  OPEN_INVOICE_STATUSES,
+  type FinanceStore,
+  type InvoiceFilter,
+  type PaymentFilter,
+} from './store';
 
 export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
   // Invoices and payments carry their customer, the only row dimension finance knows: a scope by carrier or channel sees none.
@@ -52,19 +64,42 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
 
     async invoicesByIds(ids) {
       if (ids.length === 0) return [];
-      return (await db.selectFrom('invoices').selectAll().where('id', 'in', [...ids]).execute()).map(toInvoice);
+      return (
+        await db
+          .selectFrom('invoices')
+          .selectAll()
+          .where('id', 'in', [...ids])
+          .execute()
+      ).map(toInvoice);
     },
     async invoicesByNumbers(numbers) {
       if (numbers.length === 0) return [];
-      return (await db.selectFrom('invoices').selectAll().where('number', 'in', [...numbers]).execute()).map(toInvoice);
+      return (
+        await db
+          .selectFrom('invoices')
+          .selectAll()
+          .where('number', 'in', [...numbers])
+          .execute()
+      ).map(toInvoice);
     },
     async invoicesByOrderIds(orderIds, scope) {
       if (orderIds.length === 0) return [];
-      return (await scopedInvoices(scope).selectAll().where('order_id', 'in', [...orderIds]).orderBy('id').execute()).map(toInvoice);
+      return (
+        await scopedInvoices(scope)
+          .selectAll()
+          .where('order_id', 'in', [...orderIds])
+          .orderBy('id')
+          .execute()
+      ).map(toInvoice);
     },
     async invoicesByShipmentIds(shipmentIds, scope) {
       if (shipmentIds.length === 0) return [];
-      return (await scopedInvoices(scope).selectAll().where('shipment_id', 'in', [...shipmentIds]).execute()).map(toInvoice);
+      return (
+        await scopedInvoices(scope)
+          .selectAll()
+          .where('shipment_id', 'in', [...shipmentIds])
+          .execute()
+      ).map(toInvoice);
     },
     async listInvoices(filter, page) {
       return (await newestPage(invoicesWhere(filter), page)).map(toInvoice);
@@ -73,7 +108,9 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
       return countRows(invoicesWhere(filter));
     },
     async invoicesPerCustomer(customerIds, filter, page) {
-      return (await newestPagePerParent(db, invoicesWhere(filter), 'customer_id', customerIds, page)).map(toInvoice);
+      return (
+        await newestPagePerParent(db, invoicesWhere(filter), 'customer_id', customerIds, page)
+      ).map(toInvoice);
     },
     countInvoicesPerCustomer(customerIds, filter) {
       return countPerParent(invoicesWhere(filter), 'customer_id', customerIds);
@@ -94,7 +131,13 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
 
     async paymentsByIds(ids) {
       if (ids.length === 0) return [];
-      return (await db.selectFrom('payments').selectAll().where('id', 'in', [...ids]).execute()).map(toPayment);
+      return (
+        await db
+          .selectFrom('payments')
+          .selectAll()
+          .where('id', 'in', [...ids])
+          .execute()
+      ).map(toPayment);
     },
     async listPayments(filter, page) {
       return (await newestPage(paymentsWhere(filter), page)).map(toPayment);
@@ -103,7 +146,9 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
       return countRows(paymentsWhere(filter));
     },
     async paymentsPerCustomer(customerIds, filter, page) {
-      return (await newestPagePerParent(db, paymentsWhere(filter), 'customer_id', customerIds, page)).map(toPayment);
+      return (
+        await newestPagePerParent(db, paymentsWhere(filter), 'customer_id', customerIds, page)
+      ).map(toPayment);
     },
     countPaymentsPerCustomer(customerIds, filter) {
       return countPerParent(paymentsWhere(filter), 'customer_id', customerIds);
@@ -111,11 +156,19 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
 
     async applicationsByInvoiceIds(invoiceIds) {
       if (invoiceIds.length === 0) return [];
-      return (await applications().where('payment_applications.invoice_id', 'in', [...invoiceIds]).execute()).map(toApplication);
+      return (
+        await applications()
+          .where('payment_applications.invoice_id', 'in', [...invoiceIds])
+          .execute()
+      ).map(toApplication);
     },
     async applicationsByPaymentIds(paymentIds) {
       if (paymentIds.length === 0) return [];
-      return (await applications().where('payment_applications.payment_id', 'in', [...paymentIds]).execute()).map(toApplication);
+      return (
+        await applications()
+          .where('payment_applications.payment_id', 'in', [...paymentIds])
+          .execute()
+      ).map(toApplication);
     },
   };
 

@@ -1,4 +1,11 @@
-import type { EventDelivery, OrderAccepted, OrderCancelled, PageRequest, RowScope, ShipmentConfirmed } from '@switchyard/kit';
+import type {
+  EventDelivery,
+  OrderAccepted,
+  OrderCancelled,
+  PageRequest,
+  RowScope,
+  ShipmentConfirmed,
+} from '@switchyard/kit';
 import type { AgingCutoffs } from './aging';
 
 /**
@@ -19,9 +26,16 @@ export interface FinanceStore {
   listInvoices(filter: InvoiceFilter, page: PageRequest): Promise<Invoice[]>;
   countInvoices(filter: InvoiceFilter): Promise<number>;
   /** Up to `page.limit + 1` invoices of each customer (newest first), in one read for all of them. */
-  invoicesPerCustomer(customerIds: readonly string[], filter: InvoiceFilter, page: PageRequest): Promise<Invoice[]>;
+  invoicesPerCustomer(
+    customerIds: readonly string[],
+    filter: InvoiceFilter,
+    page: PageRequest,
+  ): Promise<Invoice[]>;
   /** How many invoices match `filter` for each customer; customers without any are absent. */
-  countInvoicesPerCustomer(customerIds: readonly string[], filter: InvoiceFilter): Promise<Map<string, number>>;
+  countInvoicesPerCustomer(
+    customerIds: readonly string[],
+    filter: InvoiceFilter,
+  ): Promise<Map<string, number>>;
   /** The lines of these invoices, by line number. */
   linesByInvoiceIds(invoiceIds: readonly string[]): Promise<InvoiceLine[]>;
 
@@ -30,8 +44,15 @@ export interface FinanceStore {
   listPayments(filter: PaymentFilter, page: PageRequest): Promise<Payment[]>;
   countPayments(filter: PaymentFilter): Promise<number>;
   /** Up to `page.limit + 1` payments of each customer (newest first), in one read for all of them. */
-  paymentsPerCustomer(customerIds: readonly string[], filter: PaymentFilter, page: PageRequest): Promise<Payment[]>;
-  countPaymentsPerCustomer(customerIds: readonly string[], filter: PaymentFilter): Promise<Map<string, number>>;
+  paymentsPerCustomer(
+    customerIds: readonly string[],
+    filter: PaymentFilter,
+    page: PageRequest,
+  ): Promise<Payment[]>;
+  countPaymentsPerCustomer(
+    customerIds: readonly string[],
+    filter: PaymentFilter,
+  ): Promise<Map<string, number>>;
 
   /** Applications of payments to these invoices, oldest first. */
   applicationsByInvoiceIds(invoiceIds: readonly string[]): Promise<PaymentApplication[]>;
@@ -45,7 +66,10 @@ export interface FinanceStore {
   disputeResolutionsByInvoiceIds(invoiceIds: readonly string[]): Promise<DisputeResolution[]>;
 
   /** Open receivables (balances of OPEN, PARTIALLY_PAID and DISPUTED invoices) per customer and currency, aged at the cutoffs. */
-  agedReceivables(customerIds: readonly string[], cutoffs: AgingCutoffs): Promise<AgedReceivables[]>;
+  agedReceivables(
+    customerIds: readonly string[],
+    cutoffs: AgingCutoffs,
+  ): Promise<AgedReceivables[]>;
   /** What accepted orders not yet invoiced add to exposure, per customer and currency. */
   uninvoicedOrders(customerIds: readonly string[]): Promise<UninvoicedOrders[]>;
 
@@ -71,14 +95,22 @@ export interface FinanceStore {
    * InvoiceIssued. Null when the delivery was processed already or the shipment is invoiced already.
    * Throws when the order is unknown or cancelled, or the region has no tax rate.
    */
-  invoiceShipment(shipment: ShipmentConfirmed, terms: PaymentTermsDays, delivery: EventDelivery): Promise<Invoice | null>;
+  invoiceShipment(
+    shipment: ShipmentConfirmed,
+    terms: PaymentTermsDays,
+    delivery: EventDelivery,
+  ): Promise<Invoice | null>;
 
   // Commands: each validates against the records and writes, with its event, in one transaction.
 
   /** Records cash received and applies it to invoices of the customer (see cash-application.ts for the rules). */
   recordPayment(payment: NewPayment, command: CommandContext): Promise<Payment>;
   /** Applies cash a payment still holds unapplied, by the same rules. */
-  applyUnappliedCash(paymentId: string, applications: readonly CashApplication[], command: CommandContext): Promise<Payment>;
+  applyUnappliedCash(
+    paymentId: string,
+    applications: readonly CashApplication[],
+    command: CommandContext,
+  ): Promise<Payment>;
   /** OPEN or PARTIALLY_PAID -> DISPUTED, else INVALID_STATE_TRANSITION; writes InvoiceDisputed. */
   disputeInvoice(invoiceId: string, reason: string, command: CommandContext): Promise<Invoice>;
   /** DISPUTED -> OPEN / PARTIALLY_PAID / PAID / VOID by the outcome (see dispute-resolution.ts), else INVALID_STATE_TRANSITION; writes InvoiceDisputeResolved. */
@@ -161,7 +193,11 @@ export interface InvoiceCheck {
 export const INVOICE_STATUSES = ['OPEN', 'PARTIALLY_PAID', 'PAID', 'VOID', 'DISPUTED'] as const;
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number];
 /** Statuses whose balance the customer still owes (and that age). */
-export const OPEN_INVOICE_STATUSES: readonly InvoiceStatus[] = ['OPEN', 'PARTIALLY_PAID', 'DISPUTED'];
+export const OPEN_INVOICE_STATUSES: readonly InvoiceStatus[] = [
+  'OPEN',
+  'PARTIALLY_PAID',
+  'DISPUTED',
+];
 
 export const DISPUTE_OUTCOMES = ['REJECTED', 'CREDITED', 'VOIDED'] as const;
 export type DisputeOutcome = (typeof DISPUTE_OUTCOMES)[number];

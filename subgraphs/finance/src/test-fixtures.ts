@@ -1,5 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { FinanceDB, InvoiceLineRow, InvoiceRow, OpenOrderRow, PaymentApplicationRow, PaymentRow } from './migrations';
+import type {
+  FinanceDB,
+  InvoiceLineRow,
+  InvoiceRow,
+  OpenOrderRow,
+  PaymentApplicationRow,
+  PaymentRow,
+} from './migrations';
 
 /**
  * A small, exact ledger for the tests, aged at AS_OF.
@@ -27,7 +34,14 @@ export const customerId = (n: number) => `CUS-${String(n).padStart(4, '0')}`;
 export const bulkCustomerId = (k: number) => customerId(100 + k);
 export const BULK_CUSTOMERS = 50;
 
-function invoice(n: number, fields: Pick<InvoiceRow, 'customer_id' | 'order_id' | 'status' | 'subtotal_cents' | 'issued_at' | 'due_at'> & Partial<InvoiceRow>): InvoiceRow {
+function invoice(
+  n: number,
+  fields: Pick<
+    InvoiceRow,
+    'customer_id' | 'order_id' | 'status' | 'subtotal_cents' | 'issued_at' | 'due_at'
+  > &
+    Partial<InvoiceRow>,
+): InvoiceRow {
   const rateBps = fields.tax_rate_bps ?? 825;
   const tax = fields.tax_cents ?? Math.round((fields.subtotal_cents * rateBps) / 10_000);
   return {
@@ -46,8 +60,22 @@ function invoice(n: number, fields: Pick<InvoiceRow, 'customer_id' | 'order_id' 
   };
 }
 
-const scenario = (n: number, order: number, status: string, subtotal: number, issuedAt: string, dueAt: string) =>
-  invoice(n, { customer_id: customerId(1), order_id: orderId(order), status, subtotal_cents: subtotal, issued_at: issuedAt, due_at: dueAt });
+const scenario = (
+  n: number,
+  order: number,
+  status: string,
+  subtotal: number,
+  issuedAt: string,
+  dueAt: string,
+) =>
+  invoice(n, {
+    customer_id: customerId(1),
+    order_id: orderId(order),
+    status,
+    subtotal_cents: subtotal,
+    issued_at: issuedAt,
+    due_at: dueAt,
+  });
 
 export const SCENARIO_INVOICES: InvoiceRow[] = [
   scenario(1, 1, 'PAID', 100_000, '2026-03-01T09:00:00.000Z', '2026-03-31T00:00:00.000Z'),
@@ -75,10 +103,18 @@ function linesOf(row: InvoiceRow): InvoiceLineRow[] {
     extended_cents: quantity * unit,
   });
   if (row.id === invoiceId(1)) return [line(1, 10, 5_000), line(2, 5, 10_000)];
-  return row.subtotal_cents % 2 === 0 ? [line(1, 2, row.subtotal_cents / 2)] : [line(1, 1, row.subtotal_cents)];
+  return row.subtotal_cents % 2 === 0
+    ? [line(1, 2, row.subtotal_cents / 2)]
+    : [line(1, 1, row.subtotal_cents)];
 }
 
-const payment = (n: number, customer: string, method: string, amount: number, receivedAt: string): PaymentRow => ({
+const payment = (
+  n: number,
+  customer: string,
+  method: string,
+  amount: number,
+  receivedAt: string,
+): PaymentRow => ({
   id: paymentId(n),
   customer_id: customer,
   method,
@@ -95,10 +131,28 @@ export const SCENARIO_PAYMENTS: PaymentRow[] = [
 ];
 
 export const SCENARIO_APPLICATIONS: PaymentApplicationRow[] = [
-  { id: 'APP-000001', payment_id: paymentId(1), invoice_id: invoiceId(1), amount_cents: 108_250, applied_at: '2026-03-29T09:00:00.000Z' },
+  {
+    id: 'APP-000001',
+    payment_id: paymentId(1),
+    invoice_id: invoiceId(1),
+    amount_cents: 108_250,
+    applied_at: '2026-03-29T09:00:00.000Z',
+  },
   // Applied to the later invoice first, so ordering by applied_at is proven, not inherited from insertion.
-  { id: 'APP-000003', payment_id: paymentId(2), invoice_id: invoiceId(3), amount_cents: 4_125, applied_at: '2026-06-06T10:00:00.000Z' },
-  { id: 'APP-000002', payment_id: paymentId(2), invoice_id: invoiceId(2), amount_cents: 10_000, applied_at: '2026-06-06T09:00:00.000Z' },
+  {
+    id: 'APP-000003',
+    payment_id: paymentId(2),
+    invoice_id: invoiceId(3),
+    amount_cents: 4_125,
+    applied_at: '2026-06-06T10:00:00.000Z',
+  },
+  {
+    id: 'APP-000002',
+    payment_id: paymentId(2),
+    invoice_id: invoiceId(2),
+    amount_cents: 10_000,
+    applied_at: '2026-06-06T09:00:00.000Z',
+  },
 ];
 
 export const SCENARIO_OPEN_ORDERS: OpenOrderRow[] = [
@@ -114,26 +168,71 @@ export const SCENARIO_OPEN_ORDERS: OpenOrderRow[] = [
  */
 export function bulkRows(k: number) {
   const customer = bulkCustomerId(k);
-  const untaxed = { tax_rate_bps: 0, tax_region: 'OR', customer_id: customer, order_id: orderId(1000 + k), issued_at: '2026-05-20T00:00:00.000Z' };
+  const untaxed = {
+    tax_rate_bps: 0,
+    tax_region: 'OR',
+    customer_id: customer,
+    order_id: orderId(1000 + k),
+    issued_at: '2026-05-20T00:00:00.000Z',
+  };
   const invoices = [
-    invoice(1000 + 2 * k - 1, { ...untaxed, status: 'OPEN', subtotal_cents: 10_000 + k, due_at: '2026-06-20T00:00:00.000Z' }),
-    invoice(1000 + 2 * k, { ...untaxed, status: 'PARTIALLY_PAID', subtotal_cents: 20_000, due_at: '2026-07-10T00:00:00.000Z' }),
+    invoice(1000 + 2 * k - 1, {
+      ...untaxed,
+      status: 'OPEN',
+      subtotal_cents: 10_000 + k,
+      due_at: '2026-06-20T00:00:00.000Z',
+    }),
+    invoice(1000 + 2 * k, {
+      ...untaxed,
+      status: 'PARTIALLY_PAID',
+      subtotal_cents: 20_000,
+      due_at: '2026-07-10T00:00:00.000Z',
+    }),
   ];
   const payments = [payment(1000 + k, customer, 'ACH', 5_000, '2026-06-01T15:00:00.000Z')];
   const applications: PaymentApplicationRow[] = [
-    { id: `APP-${1000 + k}`, payment_id: payments[0].id, invoice_id: invoices[1].id, amount_cents: 5_000, applied_at: '2026-06-01T16:00:00.000Z' },
+    {
+      id: `APP-${1000 + k}`,
+      payment_id: payments[0].id,
+      invoice_id: invoices[1].id,
+      amount_cents: 5_000,
+      applied_at: '2026-06-01T16:00:00.000Z',
+    },
   ];
-  const openOrders: OpenOrderRow[] = [{ order_id: orderId(2000 + k), customer_id: customer, uninvoiced_cents: 100 * k, currency: 'USD' }];
+  const openOrders: OpenOrderRow[] = [
+    {
+      order_id: orderId(2000 + k),
+      customer_id: customer,
+      uninvoiced_cents: 100 * k,
+      currency: 'USD',
+    },
+  ];
   return { invoices, payments, applications, openOrders };
 }
 
 export async function insertFixtures(db: Kysely<FinanceDB>): Promise<void> {
-  await db.insertInto('tax_rates').values([{ region: 'TX', rate_bps: 825 }, { region: 'GA', rate_bps: 400 }, { region: 'OR', rate_bps: 0 }]).execute();
+  await db
+    .insertInto('tax_rates')
+    .values([
+      { region: 'TX', rate_bps: 825 },
+      { region: 'GA', rate_bps: 400 },
+      { region: 'OR', rate_bps: 0 },
+    ])
+    .execute();
   const bulk = Array.from({ length: BULK_CUSTOMERS }, (_, i) => bulkRows(i + 1));
   const invoices = [...SCENARIO_INVOICES, ...bulk.flatMap((b) => b.invoices)];
   await db.insertInto('invoices').values(invoices).execute();
   await db.insertInto('invoice_lines').values(invoices.flatMap(linesOf)).execute();
-  await db.insertInto('payments').values([...SCENARIO_PAYMENTS, ...bulk.flatMap((b) => b.payments)]).execute();
-  await db.insertInto('payment_applications').values([...SCENARIO_APPLICATIONS, ...bulk.flatMap((b) => b.applications)]).execute();
-  await db.insertInto('open_orders').values([...SCENARIO_OPEN_ORDERS, ...bulk.flatMap((b) => b.openOrders)]).execute();
+  await db
+    .insertInto('payments')
+    .values([...SCENARIO_PAYMENTS, ...bulk.flatMap((b) => b.payments)])
+    .execute();
+  await db
+    .insertInto('payment_applications')
+    .values([...SCENARIO_APPLICATIONS, ...bulk.flatMap((b) => b.applications)])
+    .execute();
+  await db
+    .insertInto('open_orders')
+    .values([...SCENARIO_OPEN_ORDERS, ...bulk.flatMap((b) => b.openOrders)])
+    .execute();
 }

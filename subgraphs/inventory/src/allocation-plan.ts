@@ -42,14 +42,32 @@ export type AllocationPlan =
   /** `picks`: where each line waits (its warehouse if it could have been served, else the main one). */
   | { kind: 'BACKORDERED'; picks: LinePick[]; shortLines: ShortLine[] };
 
-export function planAllocation(lines: readonly LineRequest[], warehouses: readonly WarehouseStock[]): AllocationPlan {
+export function planAllocation(
+  lines: readonly LineRequest[],
+  warehouses: readonly WarehouseStock[],
+): AllocationPlan {
   if (warehouses.length === 0) throw new Error('there is no warehouse to allocate from');
   const remaining = new Map(warehouses.map((w) => [w.warehouseId, new Map(w.available)]));
-  const left = (warehouseId: string, productId: string) => Math.max(0, remaining.get(warehouseId)!.get(productId) ?? 0);
-  const stockFor = (w: WarehouseStock) => lines.reduce((sum, l) => sum + left(w.warehouseId, l.productId), 0);
+  const left = (warehouseId: string, productId: string) =>
+    Math.max(0, remaining.get(warehouseId)!.get(productId) ?? 0);
+  const stockFor = (w: WarehouseStock) =>
+    lines.reduce((sum, l) => sum + left(w.warehouseId, l.productId), 0);
   const ranked = [...warehouses]
-    .map((w) => ({ w, servable: lines.filter((l) => left(w.warehouseId, l.productId) >= l.quantity).length, stock: stockFor(w) }))
-    .sort((a, b) => b.servable - a.servable || b.stock - a.stock || (a.w.warehouseCode < b.w.warehouseCode ? -1 : a.w.warehouseCode > b.w.warehouseCode ? 1 : 0))
+    .map((w) => ({
+      w,
+      servable: lines.filter((l) => left(w.warehouseId, l.productId) >= l.quantity).length,
+      stock: stockFor(w),
+    }))
+    .sort(
+      (a, b) =>
+        b.servable - a.servable ||
+        b.stock - a.stock ||
+        (a.w.warehouseCode < b.w.warehouseCode
+          ? -1
+          : a.w.warehouseCode > b.w.warehouseCode
+            ? 1
+            : 0),
+    )
     .map((r) => r.w);
 
   const picks: LinePick[] = [];
@@ -57,13 +75,20 @@ export function planAllocation(lines: readonly LineRequest[], warehouses: readon
   for (const line of [...lines].sort((a, b) => a.lineNumber - b.lineNumber)) {
     const chosen = ranked.find((w) => left(w.warehouseId, line.productId) >= line.quantity);
     if (!chosen) {
-      shortLines.push({ line, available: Math.max(...warehouses.map((w) => left(w.warehouseId, line.productId))) });
+      shortLines.push({
+        line,
+        available: Math.max(...warehouses.map((w) => left(w.warehouseId, line.productId))),
+      });
       // It waits where the order would mostly ship from.
       picks.push({ line, warehouseId: ranked[0].warehouseId });
       continue;
     }
-    remaining.get(chosen.warehouseId)!.set(line.productId, left(chosen.warehouseId, line.productId) - line.quantity);
+    remaining
+      .get(chosen.warehouseId)!
+      .set(line.productId, left(chosen.warehouseId, line.productId) - line.quantity);
     picks.push({ line, warehouseId: chosen.warehouseId });
   }
-  return shortLines.length ? { kind: 'BACKORDERED', picks, shortLines } : { kind: 'ALLOCATED', picks };
+  return shortLines.length
+    ? { kind: 'BACKORDERED', picks, shortLines }
+    : { kind: 'ALLOCATED', picks };
 }

@@ -38,4 +38,8 @@ export const consumeShippedStock: EventHandler<InventoryStore> = {
   },
 };
 
-export const inventoryEventHandlers: EventHandler<InventoryStore>[] = [allocateOrder, releaseOrder, consumeShippedStock];
+export const inventoryEventHandlers: EventHandler<InventoryStore>[] = [
+  allocateOrder,
+  releaseOrder,
+  consumeShippedStock,
+];

@@ -3,8 +3,10 @@ import { inventorySubgraph, type InventoryDB, type InventoryStore } from './inde
 import { insertFixtures, orderId, productId } from './test-fixtures';
 
 let subgraph: RunningSubgraph<InventoryDB, InventoryStore>;
-const query = (text: string, variables: Record<string, unknown> = {}) => querySubgraph(subgraph.server, text, variables);
-const ids = (connection: { edges: { node: any }[] }, keyOf: (node: any) => string = (n) => n.id) => connection.edges.map((e) => keyOf(e.node));
+const query = (text: string, variables: Record<string, unknown> = {}) =>
+  querySubgraph(subgraph.server, text, variables);
+const ids = (connection: { edges: { node: any }[] }, keyOf: (node: any) => string = (n) => n.id) =>
+  connection.edges.map((e) => keyOf(e.node));
 
 beforeAll(async () => {
   subgraph = await openSubgraph(inventorySubgraph, { dataDir: ':memory:' });
@@ -21,7 +23,10 @@ describe('Product.availability and totalAvailable', () => {
 
   test('50 products resolve with one stock query and one warehouse query, one level per stocking warehouse by code', async () => {
     subgraph.database.statements.count = 0;
-    const representations = Array.from({ length: 50 }, (_, i) => ({ __typename: 'Product', id: productId(i + 1) }));
+    const representations = Array.from({ length: 50 }, (_, i) => ({
+      __typename: 'Product',
+      id: productId(i + 1),
+    }));
     const result = await query(ENTITIES, { r: representations });
     expect(result.errors).toBeUndefined();
     expect(result.data._entities).toHaveLength(50);
@@ -29,24 +34,63 @@ describe('Product.availability and totalAvailable', () => {
       id: 'PRD-00003',
       totalAvailable: 106, // ATL 100 + DAL 6 + RNO 0
       availability: [
-        { warehouse: { code: 'ATL', name: 'Atlanta DC' }, product: { id: 'PRD-00003' }, onHand: 103, allocated: 3, available: 100, reorderPoint: 10, needsReorder: false },
-        { warehouse: { code: 'DAL', name: 'Dallas DC' }, product: { id: 'PRD-00003' }, onHand: 6, allocated: 0, available: 6, reorderPoint: 20, needsReorder: true },
-        { warehouse: { code: 'RNO', name: 'Reno DC' }, product: { id: 'PRD-00003' }, onHand: 5, allocated: 5, available: 0, reorderPoint: 0, needsReorder: true },
+        {
+          warehouse: { code: 'ATL', name: 'Atlanta DC' },
+          product: { id: 'PRD-00003' },
+          onHand: 103,
+          allocated: 3,
+          available: 100,
+          reorderPoint: 10,
+          needsReorder: false,
+        },
+        {
+          warehouse: { code: 'DAL', name: 'Dallas DC' },
+          product: { id: 'PRD-00003' },
+          onHand: 6,
+          allocated: 0,
+          available: 6,
+          reorderPoint: 20,
+          needsReorder: true,
+        },
+        {
+          warehouse: { code: 'RNO', name: 'Reno DC' },
+          product: { id: 'PRD-00003' },
+          onHand: 5,
+          allocated: 5,
+          available: 0,
+          reorderPoint: 0,
+          needsReorder: true,
+        },
       ],
     });
-    expect(result.data._entities[10].availability.map((s: any) => s.warehouse.code)).toEqual(['ATL', 'DAL']);
+    expect(result.data._entities[10].availability.map((s: any) => s.warehouse.code)).toEqual([
+      'ATL',
+      'DAL',
+    ]);
     expect(result.data._entities[10].totalAvailable).toBe(122);
     // a product stocked nowhere is known to the catalog, not to us: no levels, nothing available
-    expect(result.data._entities[9]).toEqual({ id: 'PRD-00010', totalAvailable: 0, availability: [] });
+    expect(result.data._entities[9]).toEqual({
+      id: 'PRD-00010',
+      totalAvailable: 0,
+      availability: [],
+    });
     expect(subgraph.database.statements.count).toBe(2);
   });
 
   test('totalAvailable alone is one query', async () => {
     subgraph.database.statements.count = 0;
-    const result = await query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { totalAvailable } } }`, {
-      r: [1, 2, 3, 20].map((i) => ({ __typename: 'Product', id: productId(i) })),
-    });
-    expect(result.data._entities).toEqual([{ totalAvailable: 102 }, { totalAvailable: 104 }, { totalAvailable: 106 }, { totalAvailable: 0 }]);
+    const result = await query(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { totalAvailable } } }`,
+      {
+        r: [1, 2, 3, 20].map((i) => ({ __typename: 'Product', id: productId(i) })),
+      },
+    );
+    expect(result.data._entities).toEqual([
+      { totalAvailable: 102 },
+      { totalAvailable: 104 },
+      { totalAvailable: 106 },
+      { totalAvailable: 0 },
+    ]);
     expect(subgraph.database.statements.count).toBe(1);
   });
 });
@@ -54,7 +98,10 @@ describe('Product.availability and totalAvailable', () => {
 describe('Order.allocations', () => {
   test('20 orders resolve their allocations, by line number, with two queries', async () => {
     subgraph.database.statements.count = 0;
-    const representations = Array.from({ length: 20 }, (_, n) => ({ __typename: 'Order', id: orderId(n + 1) }));
+    const representations = Array.from({ length: 20 }, (_, n) => ({
+      __typename: 'Order',
+      id: orderId(n + 1),
+    }));
     representations.push({ __typename: 'Order', id: 'ORD-999999' });
     const result = await query(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order {
@@ -66,8 +113,26 @@ describe('Order.allocations', () => {
     expect(result.data._entities[1]).toEqual({
       id: 'ORD-000002',
       allocations: [
-        { id: 'ALC-000004', order: { id: 'ORD-000002' }, lineNumber: 1, product: { id: 'PRD-00002' }, warehouse: { code: 'ATL' }, quantity: 3, status: 'RELEASED', createdAt: '2026-04-02T09:00:00.000Z' },
-        { id: 'ALC-000003', order: { id: 'ORD-000002' }, lineNumber: 2, product: { id: 'PRD-00003' }, warehouse: { code: 'DAL' }, quantity: 6, status: 'SHIPPED', createdAt: '2026-04-02T09:00:00.000Z' },
+        {
+          id: 'ALC-000004',
+          order: { id: 'ORD-000002' },
+          lineNumber: 1,
+          product: { id: 'PRD-00002' },
+          warehouse: { code: 'ATL' },
+          quantity: 3,
+          status: 'RELEASED',
+          createdAt: '2026-04-02T09:00:00.000Z',
+        },
+        {
+          id: 'ALC-000003',
+          order: { id: 'ORD-000002' },
+          lineNumber: 2,
+          product: { id: 'PRD-00003' },
+          warehouse: { code: 'DAL' },
+          quantity: 6,
+          status: 'SHIPPED',
+          createdAt: '2026-04-02T09:00:00.000Z',
+        },
       ],
     });
     // an order inventory never allocated has no allocations (orders owns whether it exists)
@@ -80,13 +145,23 @@ describe('Order.allocations', () => {
 describe('Warehouse', () => {
   test('resolves Warehouse entities in one query, null for an unknown one', async () => {
     subgraph.database.statements.count = 0;
-    const result = await query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Warehouse { id code name city region country } } }`, {
-      r: ['WH-RNO', 'WH-XXX', 'WH-ATL'].map((id) => ({ __typename: 'Warehouse', id })),
-    });
+    const result = await query(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Warehouse { id code name city region country } } }`,
+      {
+        r: ['WH-RNO', 'WH-XXX', 'WH-ATL'].map((id) => ({ __typename: 'Warehouse', id })),
+      },
+    );
     expect(result.data._entities).toEqual([
       { id: 'WH-RNO', code: 'RNO', name: 'Reno DC', city: 'Reno', region: 'NV', country: 'US' },
       null,
-      { id: 'WH-ATL', code: 'ATL', name: 'Atlanta DC', city: 'Atlanta', region: 'GA', country: 'US' },
+      {
+        id: 'WH-ATL',
+        code: 'ATL',
+        name: 'Atlanta DC',
+        city: 'Atlanta',
+        region: 'GA',
+        country: 'US',
+      },
     ]);
     expect(subgraph.database.statements.count).toBe(1);
   });
@@ -107,7 +182,11 @@ describe('Warehouse', () => {
   test('an unknown warehouse is null with NOT_FOUND; neither or both keys is BAD_USER_INPUT', async () => {
     const missing = await query(`{ warehouse(code: "XXX") { id } }`);
     expect(missing.data.warehouse).toBeNull();
-    expect(missing.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', typeName: 'Warehouse', id: 'XXX' });
+    expect(missing.errors?.[0].extensions).toMatchObject({
+      code: 'NOT_FOUND',
+      typeName: 'Warehouse',
+      id: 'XXX',
+    });
     const neither = await query(`{ warehouse { id } }`);
     expect(neither.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     const both = await query(`{ warehouse(id: "WH-ATL", code: "ATL") { id } }`);
@@ -126,8 +205,16 @@ describe('Query.stockLevels', () => {
     const first = await query(PAGE, { first: 100 });
     expect(first.data.stockLevels.totalCount).toBe(126); // 54 in ATL, 54 in DAL, 18 in RNO
     expect(first.data.stockLevels.pageInfo.hasNextPage).toBe(true);
-    expect(ids(first.data.stockLevels, key).slice(0, 4)).toEqual(['PRD-00001@WH-ATL', 'PRD-00001@WH-DAL', 'PRD-00002@WH-ATL', 'PRD-00002@WH-DAL']);
-    const rest = await query(PAGE, { first: 100, after: first.data.stockLevels.pageInfo.endCursor });
+    expect(ids(first.data.stockLevels, key).slice(0, 4)).toEqual([
+      'PRD-00001@WH-ATL',
+      'PRD-00001@WH-DAL',
+      'PRD-00002@WH-ATL',
+      'PRD-00002@WH-DAL',
+    ]);
+    const rest = await query(PAGE, {
+      first: 100,
+      after: first.data.stockLevels.pageInfo.endCursor,
+    });
     expect(rest.data.stockLevels.pageInfo.hasNextPage).toBe(false);
     const all = [...ids(first.data.stockLevels, key), ...ids(rest.data.stockLevels, key)];
     expect(all).toHaveLength(126);
@@ -136,13 +223,23 @@ describe('Query.stockLevels', () => {
 
   test('filters by warehouse, by product and by reorder need', async () => {
     const dal = await query(PAGE, { warehouseId: 'WH-DAL', first: 3 });
-    expect(ids(dal.data.stockLevels, key)).toEqual(['PRD-00001@WH-DAL', 'PRD-00002@WH-DAL', 'PRD-00003@WH-DAL']);
+    expect(ids(dal.data.stockLevels, key)).toEqual([
+      'PRD-00001@WH-DAL',
+      'PRD-00002@WH-DAL',
+      'PRD-00003@WH-DAL',
+    ]);
     expect(dal.data.stockLevels.totalCount).toBe(54);
-    const next = await query(PAGE, { warehouseId: 'WH-DAL', first: 2, after: dal.data.stockLevels.pageInfo.endCursor });
+    const next = await query(PAGE, {
+      warehouseId: 'WH-DAL',
+      first: 2,
+      after: dal.data.stockLevels.pageInfo.endCursor,
+    });
     expect(ids(next.data.stockLevels, key)).toEqual(['PRD-00004@WH-DAL', 'PRD-00005@WH-DAL']);
 
     const product = await query(PAGE, { productId: 'PRD-00006' });
-    expect(product.data.stockLevels.edges.map((e: any) => [e.node.warehouse.id, e.node.available])).toEqual([
+    expect(
+      product.data.stockLevels.edges.map((e: any) => [e.node.warehouse.id, e.node.available]),
+    ).toEqual([
       ['WH-ATL', 100],
       ['WH-DAL', 12],
       ['WH-RNO', 0],
@@ -151,7 +248,9 @@ describe('Query.stockLevels', () => {
     const reorder = await query(PAGE, { needsReorder: true, first: 100 });
     expect(reorder.data.stockLevels.totalCount).toBe(27); // DAL for products 1..9, RNO for 18 products
     const reorderDal = await query(PAGE, { needsReorder: true, warehouseId: 'WH-DAL' });
-    expect(ids(reorderDal.data.stockLevels, (n) => n.product.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9].map(productId));
+    expect(ids(reorderDal.data.stockLevels, (n) => n.product.id)).toEqual(
+      [1, 2, 3, 4, 5, 6, 7, 8, 9].map(productId),
+    );
     const healthy = await query(PAGE, { needsReorder: false, first: 0 });
     expect(healthy.data.stockLevels.totalCount).toBe(99);
   });
@@ -162,7 +261,10 @@ describe('Query.stockLevels', () => {
     const forged = await query(PAGE, { after: 'bm9wZQ' });
     expect(forged.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
     const allocationCursor = await query(PAGE, { after: encodeCursor('ALC-000001') });
-    expect(allocationCursor.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'after' });
+    expect(allocationCursor.errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      argument: 'after',
+    });
   });
 });
 
@@ -176,20 +278,27 @@ describe('Query.allocations', () => {
     const first = await query(PAGE, { first: 15 });
     expect(first.data.allocations.totalCount).toBe(40);
     expect(first.data.allocations.pageInfo.hasNextPage).toBe(true);
-    const second = await query(PAGE, { first: 15, after: first.data.allocations.pageInfo.endCursor });
+    const second = await query(PAGE, {
+      first: 15,
+      after: first.data.allocations.pageInfo.endCursor,
+    });
     expect(ids(second.data.allocations)[0]).toBe('ALC-000016');
   });
 
   test('filters by status, product, warehouse and order together', async () => {
     const backordered = await query(PAGE, { status: 'BACKORDERED', first: 100 });
-    expect(ids(backordered.data.allocations)).toEqual([2, 6, 10, 14, 18, 22, 26, 30, 34, 38].map((k) => `ALC-${String(k).padStart(6, '0')}`));
+    expect(ids(backordered.data.allocations)).toEqual(
+      [2, 6, 10, 14, 18, 22, 26, 30, 34, 38].map((k) => `ALC-${String(k).padStart(6, '0')}`),
+    );
     // product 5 is line 1 of order 5 (ATL) and line 2 of order 4 (DAL)
     const product = await query(PAGE, { productId: 'PRD-00005' });
     expect(ids(product.data.allocations)).toEqual(['ALC-000007', 'ALC-000010']);
     const fromDal = await query(PAGE, { productId: 'PRD-00005', warehouseId: 'WH-DAL' });
     expect(ids(fromDal.data.allocations)).toEqual(['ALC-000007']);
     const order = await query(PAGE, { orderId: 'ORD-000003', status: 'ALLOCATED' });
-    expect(order.data.allocations.edges).toEqual([{ node: { id: 'ALC-000005', status: 'ALLOCATED', lineNumber: 2 } }]);
+    expect(order.data.allocations.edges).toEqual([
+      { node: { id: 'ALC-000005', status: 'ALLOCATED', lineNumber: 2 } },
+    ]);
   });
 
   test('a first above 100 is BAD_USER_INPUT', async () => {

@@ -23,7 +23,11 @@ export const migrations: Record<string, Migration> = {
         .addPrimaryKeyConstraint('stock_levels_pk', ['product_id', 'warehouse_id'])
         .execute();
       // The primary key serves lookups by product; this one serves a warehouse's stock, paged by product.
-      await db.schema.createIndex('stock_levels_warehouse').on('stock_levels').columns(['warehouse_id', 'product_id']).execute();
+      await db.schema
+        .createIndex('stock_levels_warehouse')
+        .on('stock_levels')
+        .columns(['warehouse_id', 'product_id'])
+        .execute();
       await db.schema
         .createTable('allocations')
         .addColumn('id', 'text', (c) => c.primaryKey())
@@ -35,7 +39,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('allocations_order').on('allocations').column('order_id').execute();
+      await db.schema
+        .createIndex('allocations_order')
+        .on('allocations')
+        .column('order_id')
+        .execute();
     },
   },
   '0002_allocation_commands': {
@@ -47,7 +55,11 @@ export const migrations: Record<string, Migration> = {
       // The shipment that consumed a SHIPPED allocation: a ShipmentConfirmed delivered twice consumes once.
       await db.schema.alterTable('allocations').addColumn('shipment_id', 'text').execute();
       // Business health reads allocations by creation time.
-      await db.schema.createIndex('allocations_created_at').on('allocations').column('created_at').execute();
+      await db.schema
+        .createIndex('allocations_created_at')
+        .on('allocations')
+        .column('created_at')
+        .execute();
       // Orders cancelled, remembered so an OrderAccepted processed after its OrderCancelled reserves nothing.
       await db.schema
         .createTable('cancelled_orders')
@@ -69,7 +81,11 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('allocations').addColumn('customer_id', 'text').execute();
       await db.schema.alterTable('allocations').addColumn('sku', 'text').execute();
       // receiveStock finds the backordered allocations of the products received.
-      await db.schema.createIndex('allocations_status_product').on('allocations').columns(['status', 'product_id']).execute();
+      await db.schema
+        .createIndex('allocations_status_product')
+        .on('allocations')
+        .columns(['status', 'product_id'])
+        .execute();
       // Stock received at a warehouse; the reference (the ASN or packing slip) makes a receipt idempotent.
       await db.schema
         .createTable('stock_receipts')
@@ -92,8 +108,21 @@ export const migrations: Record<string, Migration> = {
   },
 };
 
-export interface WarehouseRow { id: string; code: string; name: string; city: string; region: string; country: string }
-export interface StockLevelRow { product_id: string; warehouse_id: string; on_hand: number; allocated: number; reorder_point: number }
+export interface WarehouseRow {
+  id: string;
+  code: string;
+  name: string;
+  city: string;
+  region: string;
+  country: string;
+}
+export interface StockLevelRow {
+  product_id: string;
+  warehouse_id: string;
+  on_hand: number;
+  allocated: number;
+  reorder_point: number;
+}
 export interface AllocationRow {
   id: string;
   order_id: string;
@@ -112,10 +141,27 @@ export interface AllocationRow {
   customer_id?: string | null;
   sku?: string | null;
 }
-export interface CancelledOrderRow { order_id: string; cancelled_at: string }
-export interface IdSequenceRow { name: string; last_value: number }
-export interface StockReceiptRow { id: string; reference: string; warehouse_id: string; received_at: string; orders_allocated: string }
-export interface StockReceiptLineRow { receipt_id: string; line_number: number; product_id: string; quantity: number }
+export interface CancelledOrderRow {
+  order_id: string;
+  cancelled_at: string;
+}
+export interface IdSequenceRow {
+  name: string;
+  last_value: number;
+}
+export interface StockReceiptRow {
+  id: string;
+  reference: string;
+  warehouse_id: string;
+  received_at: string;
+  orders_allocated: string;
+}
+export interface StockReceiptLineRow {
+  receipt_id: string;
+  line_number: number;
+  product_id: string;
+  quantity: number;
+}
 /** The warehouse records (what a WMS holds, and what the seed fills). */
 export interface InventoryDB {
   warehouses: WarehouseRow;

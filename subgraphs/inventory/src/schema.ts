@@ -10,4 +10,6 @@ import './graph/event-exceptions';
 import './graph/stock-receipt-commands';
 import './graph/queries';
 
-export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });
+export const schema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.9',
+});

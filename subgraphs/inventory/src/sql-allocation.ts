@@ -28,11 +28,16 @@ const ALLOCATION_IDS: IdSequence = { table: 'allocations', prefix: 'ALC', width:
  * order (the same acceptance under two event ids) run one after the other and the second sees the
  * first's allocations. SQLite has one writer at a time.
  */
-export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<InventoryStore, 'allocateOrder' | 'releaseOrder' | 'consumeShippedStock'> {
+export function createSqlAllocation(
+  records: Kysely<InventoryDB>,
+): Pick<InventoryStore, 'allocateOrder' | 'releaseOrder' | 'consumeShippedStock'> {
   const db = records.withTables<InventoryBookkeeping>();
   const locking = db.getExecutor().adapter instanceof PostgresAdapter;
   const lockOrder = async (trx: Kysely<InventoryDB & InventoryBookkeeping>, orderId: string) => {
-    if (locking) await sql`select pg_advisory_xact_lock(hashtext(${`inventory.order:${orderId}`}))`.execute(trx);
+    if (locking)
+      await sql`select pg_advisory_xact_lock(hashtext(${`inventory.order:${orderId}`}))`.execute(
+        trx,
+      );
   };
 
   return {
@@ -41,10 +46,21 @@ export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<Inventor
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return null;
         const lines = checkedLines(`OrderAccepted of ${order.orderId}`, order.lines);
         await lockOrder(trx, order.orderId);
-        const cancelled = await trx.selectFrom('cancelled_orders').select('order_id').where('order_id', '=', order.orderId).executeTakeFirst();
+        const cancelled = await trx
+          .selectFrom('cancelled_orders')
+          .select('order_id')
+          .where('order_id', '=', order.orderId)
+          .executeTakeFirst();
         if (cancelled) return { outcome: 'ORDER_CANCELLED', allocations: [] };
-        const held = await trx.selectFrom('allocations').selectAll().where('order_id', '=', order.orderId).orderBy('line_number').orderBy('id').execute();
-        if (held.length) return { outcome: 'ALREADY_ALLOCATED', allocations: held.map(toAllocation) };
+        const held = await trx
+          .selectFrom('allocations')
+          .selectAll()
+          .where('order_id', '=', order.orderId)
+          .orderBy('line_number')
+          .orderBy('id')
+          .execute();
+        if (held.length)
+          return { outcome: 'ALREADY_ALLOCATED', allocations: held.map(toAllocation) };
 
         const warehouses = await trx.selectFrom('warehouses').select(['id', 'code']).execute();
         let stockQuery = trx
@@ -60,7 +76,11 @@ export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<Inventor
           warehouses.map((w) => ({
             warehouseId: w.id,
             warehouseCode: w.code,
-            available: new Map(stock.filter((s) => s.warehouse_id === w.id).map((s) => [s.product_id, s.on_hand - s.allocated])),
+            available: new Map(
+              stock
+                .filter((s) => s.warehouse_id === w.id)
+                .map((s) => [s.product_id, s.on_hand - s.allocated]),
+            ),
           })),
         );
 
@@ -90,7 +110,9 @@ export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<Inventor
               .where(sql<boolean>`on_hand - allocated >= ${row.quantity}`)
               .executeTakeFirst();
             if (Number(reserved.numUpdatedRows) !== 1) {
-              throw new Error(`${row.product_id} in ${row.warehouse_id} has fewer than ${row.quantity} units available for order ${order.orderId} any more (changed concurrently)`);
+              throw new Error(
+                `${row.product_id} in ${row.warehouse_id} has fewer than ${row.quantity} units available for order ${order.orderId} any more (changed concurrently)`,
+              );
             }
           }
         }
@@ -110,7 +132,13 @@ export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<Inventor
               warehouseId: r.warehouse_id,
             })),
           };
-          await appendToOutbox(trx, { source: 'inventory', type: OrderToCashEvent.InventoryAllocated, aggregateId: order.orderId, payload, correlationId: delivery.correlationId });
+          await appendToOutbox(trx, {
+            source: 'inventory',
+            type: OrderToCashEvent.InventoryAllocated,
+            aggregateId: order.orderId,
+            payload,
+            correlationId: delivery.correlationId,
+          });
         } else {
           const payload: OrderBackordered = {
             orderId: order.orderId,
@@ -123,7 +151,13 @@ export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<Inventor
               available: s.available,
             })),
           };
-          await appendToOutbox(trx, { source: 'inventory', type: OrderToCashEvent.OrderBackordered, aggregateId: order.orderId, payload, correlationId: delivery.correlationId });
+          await appendToOutbox(trx, {
+            source: 'inventory',
+            type: OrderToCashEvent.OrderBackordered,
+            aggregateId: order.orderId,
+            payload,
+            correlationId: delivery.correlationId,
+          });
         }
         return { outcome: plan.kind, allocations: rows.map(toAllocation) };
       });
@@ -158,10 +192,20 @@ export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<Inventor
             .where('allocated', '>=', row.quantity)
             .executeTakeFirst();
           if (Number(released.numUpdatedRows) !== 1) {
-            throw new Error(`allocation ${row.id} reserves ${row.quantity} of ${row.product_id} in ${row.warehouse_id}, more than the stock level holds allocated`);
+            throw new Error(
+              `allocation ${row.id} reserves ${row.quantity} of ${row.product_id} in ${row.warehouse_id}, more than the stock level holds allocated`,
+            );
           }
         }
-        await trx.updateTable('allocations').set({ status: 'RELEASED' }).where('id', 'in', rows.map((r) => r.id)).execute();
+        await trx
+          .updateTable('allocations')
+          .set({ status: 'RELEASED' })
+          .where(
+            'id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .execute();
         return rows.map((r) => toAllocation({ ...r, status: 'RELEASED' }));
       });
     },
@@ -195,30 +239,52 @@ export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<Inventor
         for (const line of lines) {
           if (done.has(line.orderLineNumber)) continue;
           const taken = new Set([...whole, ...splits.map((s) => s.row)].map((r) => r.id));
-          const row = open.find((r) => r.line_number === line.orderLineNumber && r.quantity >= line.quantity && !taken.has(r.id));
+          const row = open.find(
+            (r) =>
+              r.line_number === line.orderLineNumber &&
+              r.quantity >= line.quantity &&
+              !taken.has(r.id),
+          );
           if (!row) {
             throw new Error(
               `shipment ${shipment.shipmentId} shipped ${line.quantity} of order ${shipment.orderId} line ${line.orderLineNumber} from ${shipment.warehouseId}, which holds no ALLOCATED allocation that large for it`,
             );
           }
           if (row.product_id !== line.productId) {
-            throw new Error(`shipment ${shipment.shipmentId} line ${line.orderLineNumber} ships ${line.productId}, but allocation ${row.id} reserved ${row.product_id}`);
+            throw new Error(
+              `shipment ${shipment.shipmentId} line ${line.orderLineNumber} ships ${line.productId}, but allocation ${row.id} reserved ${row.product_id}`,
+            );
           }
-          if (line.quantity === row.quantity) whole.push({ ...row, status: 'SHIPPED', shipment_id: shipment.shipmentId });
+          if (line.quantity === row.quantity)
+            whole.push({ ...row, status: 'SHIPPED', shipment_id: shipment.shipmentId });
           else splits.push({ row, quantity: line.quantity });
         }
         if (whole.length) {
           await trx
             .updateTable('allocations')
             .set({ status: 'SHIPPED', shipment_id: shipment.shipmentId })
-            .where('id', 'in', whole.map((r) => r.id))
+            .where(
+              'id',
+              'in',
+              whole.map((r) => r.id),
+            )
             .execute();
         }
         // A line shipped in part: the shipped units become a SHIPPED allocation of their own, the rest stays reserved.
         const partIds = await takeIds(trx, ALLOCATION_IDS, splits.length);
-        const parts = splits.map(({ row, quantity }, i): AllocationRow => ({ ...row, id: partIds[i], quantity, status: 'SHIPPED', shipment_id: shipment.shipmentId }));
+        const parts = splits.map(({ row, quantity }, i): AllocationRow => ({
+          ...row,
+          id: partIds[i],
+          quantity,
+          status: 'SHIPPED',
+          shipment_id: shipment.shipmentId,
+        }));
         for (const { row, quantity } of splits) {
-          await trx.updateTable('allocations').set({ quantity: row.quantity - quantity }).where('id', '=', row.id).execute();
+          await trx
+            .updateTable('allocations')
+            .set({ quantity: row.quantity - quantity })
+            .where('id', '=', row.id)
+            .execute();
         }
         if (parts.length) await trx.insertInto('allocations').values(parts).execute();
 
@@ -226,14 +292,19 @@ export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<Inventor
         for (const row of sortedByStockKey(shipped)) {
           const left = await trx
             .updateTable('stock_levels')
-            .set({ on_hand: sql<number>`on_hand - ${row.quantity}`, allocated: sql<number>`allocated - ${row.quantity}` })
+            .set({
+              on_hand: sql<number>`on_hand - ${row.quantity}`,
+              allocated: sql<number>`allocated - ${row.quantity}`,
+            })
             .where('product_id', '=', row.product_id)
             .where('warehouse_id', '=', row.warehouse_id)
             .where('allocated', '>=', row.quantity)
             .where('on_hand', '>=', row.quantity)
             .executeTakeFirst();
           if (Number(left.numUpdatedRows) !== 1) {
-            throw new Error(`${row.product_id} in ${row.warehouse_id} holds fewer than the ${row.quantity} units shipment ${shipment.shipmentId} took`);
+            throw new Error(
+              `${row.product_id} in ${row.warehouse_id} holds fewer than the ${row.quantity} units shipment ${shipment.shipmentId} took`,
+            );
           }
         }
         return shipped.sort((a, b) => a.line_number - b.line_number).map(toAllocation);
@@ -243,8 +314,14 @@ export function createSqlAllocation(records: Kysely<InventoryDB>): Pick<Inventor
 }
 
 /** Stock rows are changed in one global order, so two transactions never wait on each other in a circle (PostgreSQL). */
-export function sortedByStockKey<T extends { product_id: string; warehouse_id: string }>(rows: readonly T[]): T[] {
-  return [...rows].sort((a, b) => (a.product_id === b.product_id ? cmp(a.warehouse_id, b.warehouse_id) : cmp(a.product_id, b.product_id)));
+export function sortedByStockKey<T extends { product_id: string; warehouse_id: string }>(
+  rows: readonly T[],
+): T[] {
+  return [...rows].sort((a, b) =>
+    a.product_id === b.product_id
+      ? cmp(a.warehouse_id, b.warehouse_id)
+      : cmp(a.product_id, b.product_id),
+  );
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -255,19 +332,34 @@ const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number
 function checkedLines(what: string, lines: readonly LineRequest[] | undefined): LineRequest[] {
   if (!Array.isArray(lines) || lines.length === 0) throw new Error(`${what} has no lines`);
   for (const line of lines) {
-    if (!isCount(line.lineNumber) || !isCount(line.quantity) || typeof line.productId !== 'string') {
+    if (
+      !isCount(line.lineNumber) ||
+      !isCount(line.quantity) ||
+      typeof line.productId !== 'string'
+    ) {
       throw new Error(`${what} has a malformed line: ${JSON.stringify(line)}`);
     }
   }
-  if (new Set(lines.map((l) => l.lineNumber)).size !== lines.length) throw new Error(`${what} repeats a line number`);
+  if (new Set(lines.map((l) => l.lineNumber)).size !== lines.length)
+    throw new Error(`${what} repeats a line number`);
   return [...lines];
 }
 
-function checkedShipmentLines(shipmentId: string, lines: readonly { orderLineNumber: number; productId: string; quantity: number }[] | undefined) {
-  if (!Array.isArray(lines) || lines.length === 0) throw new Error(`ShipmentConfirmed of ${shipmentId} has no lines`);
+function checkedShipmentLines(
+  shipmentId: string,
+  lines: readonly { orderLineNumber: number; productId: string; quantity: number }[] | undefined,
+) {
+  if (!Array.isArray(lines) || lines.length === 0)
+    throw new Error(`ShipmentConfirmed of ${shipmentId} has no lines`);
   for (const line of lines) {
-    if (!isCount(line.orderLineNumber) || !isCount(line.quantity) || typeof line.productId !== 'string') {
-      throw new Error(`ShipmentConfirmed of ${shipmentId} has a malformed line: ${JSON.stringify(line)}`);
+    if (
+      !isCount(line.orderLineNumber) ||
+      !isCount(line.quantity) ||
+      typeof line.productId !== 'string'
+    ) {
+      throw new Error(
+        `ShipmentConfirmed of ${shipmentId} has a malformed line: ${JSON.stringify(line)}`,
+      );
     }
   }
   return [...lines].sort((a, b) => a.orderLineNumber - b.orderLineNumber);

@@ -10,11 +10,17 @@ import type { InventoryStore } from './store';
 const initialStatus = sql`coalesce(initial_status, case when status = 'BACKORDERED' then 'BACKORDERED' else 'ALLOCATED' end)`;
 
 /** Inventory's business-health measures, computed from the allocation rows at query time (no counters). */
-export function createSqlBusinessHealth(db: Kysely<InventoryDB>): Pick<InventoryStore, 'allocationHealth'> {
+export function createSqlBusinessHealth(
+  db: Kysely<InventoryDB>,
+): Pick<InventoryStore, 'allocationHealth'> {
   return {
     async allocationHealth(window) {
       // One row per order line allocated in the window (a line shipped in parts has several rows).
-      const { rows } = await sql<{ lines: number; allocated_lines: number | null; backordered_orders: number }>`
+      const { rows } = await sql<{
+        lines: number;
+        allocated_lines: number | null;
+        backordered_orders: number;
+      }>`
         select count(*) as lines,
                sum(reserved) as allocated_lines,
                count(distinct case when reserved = 0 then order_id end) as backordered_orders

@@ -15,7 +15,8 @@ export function createSqlInventoryStore(db: Kysely<InventoryDB>): InventoryStore
     let query = db.selectFrom('stock_levels');
     if (filter.productId) query = query.where('product_id', '=', filter.productId);
     if (filter.warehouseId) query = query.where('warehouse_id', '=', filter.warehouseId);
-    if (filter.needsReorder != null) query = query.where(filter.needsReorder ? needsReorder : sql<boolean>`not (${needsReorder})`);
+    if (filter.needsReorder != null)
+      query = query.where(filter.needsReorder ? needsReorder : sql<boolean>`not (${needsReorder})`);
     return query;
   };
 
@@ -31,12 +32,20 @@ export function createSqlInventoryStore(db: Kysely<InventoryDB>): InventoryStore
   return {
     async warehousesByIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('warehouses').selectAll().where('id', 'in', [...ids]).execute();
+      const rows = await db
+        .selectFrom('warehouses')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
       return rows.map(toWarehouse);
     },
     async warehousesByCodes(codes) {
       if (codes.length === 0) return [];
-      const rows = await db.selectFrom('warehouses').selectAll().where('code', 'in', [...codes]).execute();
+      const rows = await db
+        .selectFrom('warehouses')
+        .selectAll()
+        .where('code', 'in', [...codes])
+        .execute();
       return rows.map(toWarehouse);
     },
     async listWarehouses() {
@@ -60,10 +69,17 @@ export function createSqlInventoryStore(db: Kysely<InventoryDB>): InventoryStore
       if (page.after) {
         const { productId, warehouseId } = page.after;
         query = query.where((eb) =>
-          eb.or([eb('product_id', '>', productId), eb.and([eb('product_id', '=', productId), eb('warehouse_id', '>', warehouseId)])]),
+          eb.or([
+            eb('product_id', '>', productId),
+            eb.and([eb('product_id', '=', productId), eb('warehouse_id', '>', warehouseId)]),
+          ]),
         );
       }
-      const rows = await query.orderBy('product_id').orderBy('warehouse_id').limit(page.limit + 1).execute();
+      const rows = await query
+        .orderBy('product_id')
+        .orderBy('warehouse_id')
+        .limit(page.limit + 1)
+        .execute();
       return rows.map(toStockLevel);
     },
     countStockLevels(filter) {
@@ -83,7 +99,10 @@ export function createSqlInventoryStore(db: Kysely<InventoryDB>): InventoryStore
     async listAllocations(filter, page) {
       let query = filteredAllocations(filter).selectAll();
       if (page.afterKey) query = query.where('id', '>', page.afterKey);
-      const rows = await query.orderBy('id').limit(page.limit + 1).execute();
+      const rows = await query
+        .orderBy('id')
+        .limit(page.limit + 1)
+        .execute();
       return rows.map(toAllocation);
     },
     countAllocations(filter) {

@@ -1,4 +1,12 @@
-import { deliverEvent, openSubgraph, OrderToCashEvent, outboxRows, querySubgraph, type RunningSubgraph, testEvent } from '@switchyard/kit';
+import {
+  deliverEvent,
+  openSubgraph,
+  OrderToCashEvent,
+  outboxRows,
+  querySubgraph,
+  type RunningSubgraph,
+  testEvent,
+} from '@switchyard/kit';
 import { allocateOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
 import type { InventoryBookkeeping } from './migrations';
@@ -13,7 +21,8 @@ import { orderAccepted } from './test-events';
  */
 let subgraph: RunningSubgraph<InventoryDB, InventoryStore>;
 const db = () => subgraph.database.db;
-const receipts = () => db().withTables<InventoryBookkeeping>().selectFrom('stock_receipts').selectAll().execute();
+const receipts = () =>
+  db().withTables<InventoryBookkeeping>().selectFrom('stock_receipts').selectAll().execute();
 
 beforeEach(async () => {
   subgraph = await openSubgraph(inventorySubgraph, { dataDir: ':memory:' });
@@ -25,32 +34,76 @@ afterEach(() => subgraph.close());
 const RECEIVE = `mutation ($warehouseId: ID!, $lines: [ReceiptLineInput!]!, $reference: String!) {
   receiveStock(warehouseId: $warehouseId, lines: $lines, reference: $reference) {
     id reference warehouse { code } lines { product { id } quantity } receivedAt ordersAllocated { id } } }`;
-const receive = (warehouseId: string, lines: [product: number | string, quantity: number][], reference = 'ASN-0001') =>
+const receive = (
+  warehouseId: string,
+  lines: [product: number | string, quantity: number][],
+  reference = 'ASN-0001',
+) =>
   querySubgraph(
     subgraph.server,
     RECEIVE,
-    { warehouseId, reference, lines: lines.map(([p, quantity]) => ({ productId: typeof p === 'number' ? productId(p) : p, quantity })) },
+    {
+      warehouseId,
+      reference,
+      lines: lines.map(([p, quantity]) => ({
+        productId: typeof p === 'number' ? productId(p) : p,
+        quantity,
+      })),
+    },
     { 'x-correlation-id': 'corr-receipt' },
   );
 
 const level = (product: number, warehouseId: string) =>
-  db().selectFrom('stock_levels').select(['on_hand', 'allocated']).where('product_id', '=', productId(product)).where('warehouse_id', '=', warehouseId).executeTakeFirst();
+  db()
+    .selectFrom('stock_levels')
+    .select(['on_hand', 'allocated'])
+    .where('product_id', '=', productId(product))
+    .where('warehouse_id', '=', warehouseId)
+    .executeTakeFirst();
 const allocationsOf = (orderId: string) =>
-  db().selectFrom('allocations').select(['id', 'line_number', 'warehouse_id', 'quantity', 'status', 'initial_status']).where('order_id', '=', orderId).orderBy('line_number').execute();
+  db()
+    .selectFrom('allocations')
+    .select(['id', 'line_number', 'warehouse_id', 'quantity', 'status', 'initial_status'])
+    .where('order_id', '=', orderId)
+    .orderBy('line_number')
+    .execute();
 
 /** Accepts the order (as inventory.allocate-order does) and dates its allocations `at`, for first-in-first-served. */
 async function accept(orderId: string, lines: [number, number, number][], at: string) {
-  await deliverEvent(allocateOrder, testEvent(OrderToCashEvent.OrderAccepted, orderId, orderAccepted(orderId, lines), `corr-${orderId}`), subgraph.store, db());
-  await db().updateTable('allocations').set({ created_at: at }).where('order_id', '=', orderId).execute();
+  await deliverEvent(
+    allocateOrder,
+    testEvent(
+      OrderToCashEvent.OrderAccepted,
+      orderId,
+      orderAccepted(orderId, lines),
+      `corr-${orderId}`,
+    ),
+    subgraph.store,
+    db(),
+  );
+  await db()
+    .updateTable('allocations')
+    .set({ created_at: at })
+    .where('order_id', '=', orderId)
+    .execute();
 }
 
 /** Three backordered orders of product 7 (ATL 100, DAL 14 available): the youngest has the lowest id. */
 async function threeBackorders() {
   await accept('ORD-800009', [[1, 7, 150]], '2026-06-01T10:00:00.000Z'); // oldest
   await accept('ORD-800001', [[1, 7, 120]], '2026-06-01T11:00:00.000Z'); // fits too, but younger
-  await accept('ORD-800005', [[1, 7, 10], [2, 13, 500]], '2026-06-01T09:00:00.000Z'); // oldest of all, but product 13 stays short
+  await accept(
+    'ORD-800005',
+    [
+      [1, 7, 10],
+      [2, 13, 500],
+    ],
+    '2026-06-01T09:00:00.000Z',
+  ); // oldest of all, but product 13 stays short
   for (const orderId of ['ORD-800009', 'ORD-800001', 'ORD-800005']) {
-    expect((await allocationsOf(orderId)).map((a) => a.status)).toEqual(expect.arrayContaining(['BACKORDERED']));
+    expect((await allocationsOf(orderId)).map((a) => a.status)).toEqual(
+      expect.arrayContaining(['BACKORDERED']),
+    );
   }
 }
 
@@ -75,11 +128,30 @@ test('a receipt adds to on hand, allocates the oldest backorder it can serve who
   expect(await level(7, 'WH-DAL')).toEqual({ on_hand: 14 + 140, allocated: 150 });
   expect(await level(7, 'WH-ATL')).toEqual({ on_hand: 107, allocated: 7 });
   // Same allocation, now reserving where the rule chose; it was first made BACKORDERED (the fill rate counts that).
-  expect(await allocationsOf('ORD-800009')).toEqual([{ id: waitedAt.id, line_number: 1, warehouse_id: 'WH-DAL', quantity: 150, status: 'ALLOCATED', initial_status: 'BACKORDERED' }]);
+  expect(await allocationsOf('ORD-800009')).toEqual([
+    {
+      id: waitedAt.id,
+      line_number: 1,
+      warehouse_id: 'WH-DAL',
+      quantity: 150,
+      status: 'ALLOCATED',
+      initial_status: 'BACKORDERED',
+    },
+  ]);
   expect((await allocationsOf('ORD-800001')).map((a) => a.status)).toEqual(['BACKORDERED']);
-  expect((await allocationsOf('ORD-800005')).map((a) => a.status)).toEqual(['BACKORDERED', 'BACKORDERED']);
+  expect((await allocationsOf('ORD-800005')).map((a) => a.status)).toEqual([
+    'BACKORDERED',
+    'BACKORDERED',
+  ]);
   // The fixtures' seed-like backorders (no customer recorded) are left as they were.
-  expect(await db().selectFrom('allocations').select('id').where('status', '=', 'BACKORDERED').where('customer_id', 'is', null).execute()).toHaveLength(10);
+  expect(
+    await db()
+      .selectFrom('allocations')
+      .select('id')
+      .where('status', '=', 'BACKORDERED')
+      .where('customer_id', 'is', null)
+      .execute(),
+  ).toHaveLength(10);
 
   const events = (await outboxRows(db())).slice(before);
   expect(events).toEqual([
@@ -91,7 +163,16 @@ test('a receipt adds to on hand, allocates the oldest backorder it can serve who
       payload: {
         orderId: 'ORD-800009',
         customerId: 'CUS-0001',
-        allocations: [{ allocationId: waitedAt.id, lineNumber: 1, productId: productId(7), sku: 'SKU-7', quantity: 150, warehouseId: 'WH-DAL' }],
+        allocations: [
+          {
+            allocationId: waitedAt.id,
+            lineNumber: 1,
+            productId: productId(7),
+            sku: 'SKU-7',
+            quantity: 150,
+            warehouseId: 'WH-DAL',
+          },
+        ],
       },
     },
   ]);
@@ -119,7 +200,14 @@ test('a product new to the warehouse gets a stock level there', async () => {
   const result = await receive('WH-RNO', [[1, 12]]);
   expect(result.errors).toBeUndefined();
   expect(result.data.receiveStock.ordersAllocated).toEqual([]);
-  expect(await db().selectFrom('stock_levels').selectAll().where('product_id', '=', productId(1)).where('warehouse_id', '=', 'WH-RNO').executeTakeFirst()).toEqual({
+  expect(
+    await db()
+      .selectFrom('stock_levels')
+      .selectAll()
+      .where('product_id', '=', productId(1))
+      .where('warehouse_id', '=', 'WH-RNO')
+      .executeTakeFirst(),
+  ).toEqual({
     product_id: productId(1),
     warehouse_id: 'WH-RNO',
     on_hand: 12,
@@ -130,19 +218,48 @@ test('a product new to the warehouse gets a stock level there', async () => {
 
 test('the same reference again answers the same receipt and adds nothing; with other lines it is IDEMPOTENCY_KEY_REUSED', async () => {
   await threeBackorders();
-  const first = await receive('WH-DAL', [[7, 140], [13, 5]]);
+  const first = await receive('WH-DAL', [
+    [7, 140],
+    [13, 5],
+  ]);
   const rowsAfterFirst = await outboxRows(db());
-  const again = await receive('WH-DAL', [[7, 140], [13, 5]]);
+  const again = await receive('WH-DAL', [
+    [7, 140],
+    [13, 5],
+  ]);
   expect(again.errors).toBeUndefined();
   expect(again.data.receiveStock).toEqual(first.data.receiveStock);
   expect(await level(7, 'WH-DAL')).toEqual({ on_hand: 154, allocated: 150 });
   expect(await level(13, 'WH-DAL')).toEqual({ on_hand: 31, allocated: 0 });
   expect(await outboxRows(db())).toEqual(rowsAfterFirst);
 
-  for (const [warehouseId, lines] of [['WH-DAL', [[7, 141], [13, 5]]], ['WH-ATL', [[7, 140], [13, 5]]], ['WH-DAL', [[7, 140]]]] as const) {
-    const reused = await receive(warehouseId, lines.map(([p, q]) => [p, q] as [number, number]));
+  for (const [warehouseId, lines] of [
+    [
+      'WH-DAL',
+      [
+        [7, 141],
+        [13, 5],
+      ],
+    ],
+    [
+      'WH-ATL',
+      [
+        [7, 140],
+        [13, 5],
+      ],
+    ],
+    ['WH-DAL', [[7, 140]]],
+  ] as const) {
+    const reused = await receive(
+      warehouseId,
+      lines.map(([p, q]) => [p, q] as [number, number]),
+    );
     expect(reused.data.receiveStock).toBeNull();
-    expect(reused.errors![0].extensions).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED', argument: 'reference', receiptId: 'RCV-000001' });
+    expect(reused.errors![0].extensions).toMatchObject({
+      code: 'IDEMPOTENCY_KEY_REUSED',
+      argument: 'reference',
+      receiptId: 'RCV-000001',
+    });
   }
   expect(await receipts()).toHaveLength(1);
   expect(await level(7, 'WH-DAL')).toEqual({ on_hand: 154, allocated: 150 });
@@ -151,27 +268,75 @@ test('the same reference again answers the same receipt and adds nothing; with o
 describe('bad input is BAD_USER_INPUT naming the field, and writes nothing', () => {
   test.each([
     ['an unknown warehouse', 'WH-NOPE', [[7, 5]], 'ASN-1', 'warehouseId'],
-    ['a product inventory does not stock', 'WH-DAL', [[7, 5], [10, 5]], 'ASN-1', 'lines[1].productId'],
+    [
+      'a product inventory does not stock',
+      'WH-DAL',
+      [
+        [7, 5],
+        [10, 5],
+      ],
+      'ASN-1',
+      'lines[1].productId',
+    ],
     ['a product nobody knows', 'WH-DAL', [['PRD-99999', 5]], 'ASN-1', 'lines[0].productId'],
     ['a quantity of 0', 'WH-DAL', [[7, 0]], 'ASN-1', 'lines[0].quantity'],
-    ['more than a million', 'WH-DAL', [[7, 5], [8, 1_000_001]], 'ASN-1', 'lines[1].quantity'],
-    ['a product twice', 'WH-DAL', [[7, 5], [7, 5]], 'ASN-1', 'lines[1].productId'],
+    [
+      'more than a million',
+      'WH-DAL',
+      [
+        [7, 5],
+        [8, 1_000_001],
+      ],
+      'ASN-1',
+      'lines[1].quantity',
+    ],
+    [
+      'a product twice',
+      'WH-DAL',
+      [
+        [7, 5],
+        [7, 5],
+      ],
+      'ASN-1',
+      'lines[1].productId',
+    ],
     ['no lines', 'WH-DAL', [], 'ASN-1', 'lines'],
     ['a blank reference', 'WH-DAL', [[7, 5]], '  ', 'reference'],
     ['a reference too long', 'WH-DAL', [[7, 5]], 'R'.repeat(101), 'reference'],
-  ] as [string, string, [number | string, number][], string, string][])('%s', async (_what, warehouseId, lines, reference, argument) => {
-    await threeBackorders();
-    const stockBefore = await db().selectFrom('stock_levels').selectAll().orderBy('product_id').orderBy('warehouse_id').execute();
-    const allocationsBefore = await db().selectFrom('allocations').selectAll().orderBy('id').execute();
-    const outboxBefore = await outboxRows(db());
+  ] as [string, string, [number | string, number][], string, string][])(
+    '%s',
+    async (_what, warehouseId, lines, reference, argument) => {
+      await threeBackorders();
+      const stockBefore = await db()
+        .selectFrom('stock_levels')
+        .selectAll()
+        .orderBy('product_id')
+        .orderBy('warehouse_id')
+        .execute();
+      const allocationsBefore = await db()
+        .selectFrom('allocations')
+        .selectAll()
+        .orderBy('id')
+        .execute();
+      const outboxBefore = await outboxRows(db());
 
-    const result = await receive(warehouseId, lines, reference);
-    expect(result.data.receiveStock).toBeNull();
-    expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
+      const result = await receive(warehouseId, lines, reference);
+      expect(result.data.receiveStock).toBeNull();
+      expect(result.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
 
-    expect(await db().selectFrom('stock_levels').selectAll().orderBy('product_id').orderBy('warehouse_id').execute()).toEqual(stockBefore);
-    expect(await db().selectFrom('allocations').selectAll().orderBy('id').execute()).toEqual(allocationsBefore);
-    expect(await receipts()).toEqual([]);
-    expect(await outboxRows(db())).toEqual(outboxBefore);
-  });
+      expect(
+        await db()
+          .selectFrom('stock_levels')
+          .selectAll()
+          .orderBy('product_id')
+          .orderBy('warehouse_id')
+          .execute(),
+      ).toEqual(stockBefore);
+      expect(await db().selectFrom('allocations').selectAll().orderBy('id').execute()).toEqual(
+        allocationsBefore,
+      );
+      expect(await receipts()).toEqual([]);
+      expect(await outboxRows(db())).toEqual(outboxBefore);
+    },
+  );
 });

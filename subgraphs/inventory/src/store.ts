@@ -1,4 +1,9 @@
-import type { EventDelivery, OrderAccepted, OrderCancelled, ShipmentConfirmed } from '@switchyard/kit';
+import type {
+  EventDelivery,
+  OrderAccepted,
+  OrderCancelled,
+  ShipmentConfirmed,
+} from '@switchyard/kit';
 
 /**
  * The warehouse management system as the graph sees it. The built-in implementation is SQL
@@ -17,7 +22,10 @@ export interface InventoryStore {
   /** The allocations of each order, ordered by line number then id. */
   allocationsByOrderIds(orderIds: readonly string[]): Promise<Allocation[]>;
   /** Up to `page.limit + 1` allocations ordered by id, after `page.afterKey`. */
-  listAllocations(filter: AllocationFilter, page: { limit: number; afterKey: string | null }): Promise<Allocation[]>;
+  listAllocations(
+    filter: AllocationFilter,
+    page: { limit: number; afterKey: string | null },
+  ): Promise<Allocation[]>;
   countAllocations(filter: AllocationFilter): Promise<number>;
 
   // Event handlers (event-handlers.ts): each does its work in one transaction that first records the
@@ -37,7 +45,10 @@ export interface InventoryStore {
    * SHIPPED (split when a line ships in part), and the shipped units leave on hand and allocated.
    * Throws when a shipped line has no such allocation (an anomaly for the exception queue).
    */
-  consumeShippedStock(shipment: ShipmentConfirmed, delivery: EventDelivery): Promise<Allocation[] | null>;
+  consumeShippedStock(
+    shipment: ShipmentConfirmed,
+    delivery: EventDelivery,
+  ): Promise<Allocation[] | null>;
 
   /**
    * receiveStock: adds the received units to on hand at the warehouse, then, in the same transaction,
@@ -47,7 +58,10 @@ export interface InventoryStore {
    * receipt (replayed) and changes nothing; with another warehouse or other lines it is
    * IDEMPOTENCY_KEY_REUSED. An unknown warehouse or product is BAD_USER_INPUT naming the field.
    */
-  receiveStock(receipt: StockReceiptRequest, command: { correlationId: string }): Promise<{ receipt: StockReceipt; replayed: boolean }>;
+  receiveStock(
+    receipt: StockReceiptRequest,
+    command: { correlationId: string },
+  ): Promise<{ receipt: StockReceipt; replayed: boolean }>;
 
   /** The allocations made in the window, as business health measures them (computed from the rows). */
   allocationHealth(window: TimeWindow): Promise<AllocationHealth>;

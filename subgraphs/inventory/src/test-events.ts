@@ -4,7 +4,11 @@ import { productId } from './test-fixtures';
 /** Payloads of the events inventory reacts to, for the handler tests (the kit's testEvent and deliverEvent send them). */
 
 /** An accepted order of `lines`: [lineNumber, product number (test-fixtures productId), quantity]. */
-export function orderAccepted(orderId: string, lines: [lineNumber: number, product: number, quantity: number][], customerId = 'CUS-0001'): OrderAccepted {
+export function orderAccepted(
+  orderId: string,
+  lines: [lineNumber: number, product: number, quantity: number][],
+  customerId = 'CUS-0001',
+): OrderAccepted {
   const orderLines = lines.map(([lineNumber, product, quantity]) => ({
     lineNumber,
     productId: productId(product),
@@ -21,7 +25,15 @@ export function orderAccepted(orderId: string, lines: [lineNumber: number, produ
     customerId,
     channel: 'PORTAL',
     currency: 'USD',
-    shipTo: { addressId: 'ADR-1', name: 'Dock', line1: '9 Dock Rd', city: 'Dallas', region: 'TX', postalCode: '75001', country: 'US' },
+    shipTo: {
+      addressId: 'ADR-1',
+      name: 'Dock',
+      line1: '9 Dock Rd',
+      city: 'Dallas',
+      region: 'TX',
+      postalCode: '75001',
+      country: 'US',
+    },
     lines: orderLines,
     subtotalCents,
     taxCents: 0,
@@ -31,10 +43,20 @@ export function orderAccepted(orderId: string, lines: [lineNumber: number, produ
   };
 }
 
-export const orderCancelled = (orderId: string, previousStatus = 'ALLOCATED'): OrderCancelled => ({ orderId, customerId: 'CUS-0001', previousStatus, reason: 'customer changed its mind' });
+export const orderCancelled = (orderId: string, previousStatus = 'ALLOCATED'): OrderCancelled => ({
+  orderId,
+  customerId: 'CUS-0001',
+  previousStatus,
+  reason: 'customer changed its mind',
+});
 
 /** A confirmed shipment of `lines`: [order line number, product number, quantity]. */
-export function shipmentConfirmed(shipmentId: string, orderId: string, warehouseId: string, lines: [line: number, product: number, quantity: number][]): ShipmentConfirmed {
+export function shipmentConfirmed(
+  shipmentId: string,
+  orderId: string,
+  warehouseId: string,
+  lines: [line: number, product: number, quantity: number][],
+): ShipmentConfirmed {
   return {
     shipmentId,
     orderId,
@@ -43,6 +65,10 @@ export function shipmentConfirmed(shipmentId: string, orderId: string, warehouse
     carrierId: 'CAR-UPS',
     trackingNumber: `1Z${shipmentId}`,
     shippedAt: new Date().toISOString(),
-    lines: lines.map(([orderLineNumber, product, quantity]) => ({ orderLineNumber, productId: productId(product), quantity })),
+    lines: lines.map(([orderLineNumber, product, quantity]) => ({
+      orderLineNumber,
+      productId: productId(product),
+      quantity,
+    })),
   };
 }

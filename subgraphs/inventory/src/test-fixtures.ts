@@ -26,16 +26,40 @@ export const allocationId = (k: number) => `ALC-${String(k).padStart(6, '0')}`;
 export function stockRows(i: number): StockLevelRow[] {
   if (i % 10 === 0) return [];
   const rows: StockLevelRow[] = [
-    { product_id: productId(i), warehouse_id: 'WH-DAL', on_hand: 2 * i, allocated: 0, reorder_point: 20 },
-    { product_id: productId(i), warehouse_id: 'WH-ATL', on_hand: 100 + i, allocated: i, reorder_point: 10 },
+    {
+      product_id: productId(i),
+      warehouse_id: 'WH-DAL',
+      on_hand: 2 * i,
+      allocated: 0,
+      reorder_point: 20,
+    },
+    {
+      product_id: productId(i),
+      warehouse_id: 'WH-ATL',
+      on_hand: 100 + i,
+      allocated: i,
+      reorder_point: 10,
+    },
   ];
-  if (i % 3 === 0) rows.push({ product_id: productId(i), warehouse_id: 'WH-RNO', on_hand: 5, allocated: 5, reorder_point: 0 });
+  if (i % 3 === 0)
+    rows.push({
+      product_id: productId(i),
+      warehouse_id: 'WH-RNO',
+      on_hand: 5,
+      allocated: 5,
+      reorder_point: 0,
+    });
   return rows;
 }
 
 /** Allocations 2n-1 (line 2, product n+1, from DAL) and 2n (line 1, product n, from ATL) of order n. */
 export function allocationRows(n: number): AllocationRow[] {
-  const line = (k: number, lineNumber: number, product: number, warehouse: string): AllocationRow => ({
+  const line = (
+    k: number,
+    lineNumber: number,
+    product: number,
+    warehouse: string,
+  ): AllocationRow => ({
     id: allocationId(k),
     order_id: orderId(n),
     line_number: lineNumber,

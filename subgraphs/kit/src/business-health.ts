@@ -18,9 +18,11 @@ const DAY_MS = 86_400_000;
 export function healthWindowOf(key: HealthWindow, maxDays?: number): HealthWindow {
   const from = Date.parse(key.from);
   const to = Date.parse(key.to);
-  if (Number.isNaN(from) || Number.isNaN(to)) throw badUserInput('from and to must be ISO-8601 instants', 'from');
+  if (Number.isNaN(from) || Number.isNaN(to))
+    throw badUserInput('from and to must be ISO-8601 instants', 'from');
   if (from >= to) throw badUserInput(`from (${key.from}) must be before to (${key.to})`, 'from');
-  if (maxDays !== undefined && to - from > maxDays * DAY_MS) throw badUserInput(`the window may span at most ${maxDays} days`, 'to');
+  if (maxDays !== undefined && to - from > maxDays * DAY_MS)
+    throw badUserInput(`the window may span at most ${maxDays} days`, 'to');
   return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
 }
 
@@ -30,10 +32,12 @@ export function healthWindowOf(key: HealthWindow, maxDays?: number): HealthWindo
  * resolvers receive only the key (read it with healthWindowOf).
  */
 export function extendBusinessHealth<Context extends object>(builder: SubgraphBuilder<Context>) {
-  return builder.externalRef('BusinessHealth', builder.selection<HealthWindow>('from to')).implement({
-    fields: (t) => ({
-      from: t.field({ type: 'DateTime', resolve: (h) => h.from }),
-      to: t.field({ type: 'DateTime', resolve: (h) => h.to }),
-    }),
-  });
+  return builder
+    .externalRef('BusinessHealth', builder.selection<HealthWindow>('from to'))
+    .implement({
+      fields: (t) => ({
+        from: t.field({ type: 'DateTime', resolve: (h) => h.from }),
+        to: t.field({ type: 'DateTime', resolve: (h) => h.to }),
+      }),
+    });
 }

@@ -1,9 +1,13 @@
+/* eslint-disable @typescript-eslint/no-empty-object-type -- `{}` is Kysely's type of a query with nothing selected yet */
 // The SQL behind a connection: a page of rows newest first, a page per parent, and their counts.
 import type { Kysely, SelectQueryBuilder, Selectable } from 'kysely';
 import type { PageRequest } from './pagination';
 
 /** The columns of `Table` that hold a string (ids, foreign keys). */
-type StringColumn<Table> = { [C in keyof Table]: Table[C] extends string ? C : never }[keyof Table] & string;
+type StringColumn<Table> = {
+  [C in keyof Table]: Table[C] extends string ? C : never;
+}[keyof Table] &
+  string;
 /** The tables of `DB` keyed by a string `id`. */
 type TableWithId<DB> = { [T in keyof DB]: DB[T] extends { id: string } ? T : never }[keyof DB];
 
@@ -17,10 +21,16 @@ interface KeyedTableDB {
 }
 
 /** Up to `page.limit + 1` of `rows`, newest first: keyset on id descending (ids grow with time), so `page.afterKey` means "a smaller id". */
-export async function newestPage<DB, TB extends TableWithId<DB>>(rows: SelectQueryBuilder<DB, TB, {}>, page: PageRequest): Promise<Selectable<DB[TB]>[]> {
+export async function newestPage<DB, TB extends TableWithId<DB>>(
+  rows: SelectQueryBuilder<DB, TB, {}>,
+  page: PageRequest,
+): Promise<Selectable<DB[TB]>[]> {
   let query = (rows as unknown as SelectQueryBuilder<KeyedTableDB, 'keyed', {}>).selectAll();
   if (page.afterKey) query = query.where('id', '<', page.afterKey);
-  const found = await query.orderBy('id', 'desc').limit(page.limit + 1).execute();
+  const found = await query
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
   return found as unknown as Selectable<DB[TB]>[];
 }
 
@@ -29,7 +39,11 @@ export async function newestPage<DB, TB extends TableWithId<DB>>(rows: SelectQue
  * after `page.afterKey`), grouped by parent, in one statement: a row_number() window numbers each
  * parent's rows, so a batch of parents costs one read rather than one per parent.
  */
-export async function newestPagePerParent<DB, TB extends TableWithId<DB>, Parent extends StringColumn<DB[TB]>>(
+export async function newestPagePerParent<
+  DB,
+  TB extends TableWithId<DB>,
+  Parent extends StringColumn<DB[TB]>,
+>(
   db: Kysely<DB>,
   rows: SelectQueryBuilder<DB, TB, {}>,
   parentColumn: Parent,
@@ -41,7 +55,12 @@ export async function newestPagePerParent<DB, TB extends TableWithId<DB>, Parent
   let ranked = (rows as unknown as SelectQueryBuilder<KeyedTableDB, 'keyed', {}>)
     .where(parent, 'in', [...parentIds])
     .selectAll()
-    .select((eb) => eb.fn.agg<number>('row_number').over((over) => over.partitionBy(parent).orderBy('id', 'desc')).as('position'));
+    .select((eb) =>
+      eb.fn
+        .agg<number>('row_number')
+        .over((over) => over.partitionBy(parent).orderBy('id', 'desc'))
+        .as('position'),
+    );
   if (page.afterKey) ranked = ranked.where('id', '<', page.afterKey);
   const found = await (db as unknown as Kysely<KeyedTableDB>)
     .selectFrom(ranked.as('ranked'))
@@ -54,7 +73,9 @@ export async function newestPagePerParent<DB, TB extends TableWithId<DB>, Parent
 }
 
 /** How many rows `rows` selects (a connection's totalCount). */
-export async function countRows<DB, TB extends keyof DB>(rows: SelectQueryBuilder<DB, TB, {}>): Promise<number> {
+export async function countRows<DB, TB extends keyof DB>(
+  rows: SelectQueryBuilder<DB, TB, {}>,
+): Promise<number> {
   const counted = await (rows as unknown as SelectQueryBuilder<KeyedTableDB, 'keyed', {}>)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();

@@ -26,13 +26,23 @@ export interface ContextRuntime {
 }
 
 /** For in-process callers that bypass HTTP and its identity check (benchmarks): a service sees every row. */
-export const IN_PROCESS_CALLER: CallerIdentity = { id: 'service:in-process', kind: 'service', scopes: [], tenant: null, exp: Number.MAX_SAFE_INTEGER };
+export const IN_PROCESS_CALLER: CallerIdentity = {
+  id: 'service:in-process',
+  kind: 'service',
+  scopes: [],
+  tenant: null,
+  exp: Number.MAX_SAFE_INTEGER,
+};
 
 /** The runtime of a schema served without openSubgraph (benchmarks, bare servers): no dependencies, no event runtime. */
 export const DETACHED_RUNTIME: ContextRuntime = {
   services: {
     async query(subgraph) {
-      throw new DependencyUnavailableError(subgraph, 'unknown-subgraph', 'this server runs without a service client');
+      throw new DependencyUnavailableError(
+        subgraph,
+        'unknown-subgraph',
+        'this server runs without a service client',
+      );
     },
   },
   events: {
@@ -63,6 +73,10 @@ export function createContext<Store>(
 /** `services` whose calls carry `correlationId` unless a call names another. */
 export function withCorrelationId(services: ServiceClient, correlationId: string): ServiceClient {
   return {
-    query: (subgraph, query, variables, options) => services.query(subgraph, query, variables, { ...options, correlationId: options?.correlationId ?? correlationId }),
+    query: (subgraph, query, variables, options) =>
+      services.query(subgraph, query, variables, {
+        ...options,
+        correlationId: options?.correlationId ?? correlationId,
+      }),
   };
 }

@@ -13,7 +13,8 @@ export interface CycleTime {
 
 export function cycleTimeOf(hours: readonly number[]): CycleTime {
   const sorted = [...hours].sort((a, b) => a - b);
-  const percentile = (p: number) => (sorted.length ? round2(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]) : null);
+  const percentile = (p: number) =>
+    sorted.length ? round2(sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)]) : null;
   return { count: sorted.length, p50Hours: percentile(50), p95Hours: percentile(95) };
 }
 
@@ -25,7 +26,8 @@ const round2 = (value: number) => Math.round(value * 100) / 100;
  */
 export function defineCycleTimeType<Context extends object>(builder: SubgraphBuilder<Context>) {
   return builder.objectRef<CycleTime>('CycleTime').implement({
-    description: 'How long one step of the order-to-cash chain took over a window: how many, median and 95th percentile in hours (null when none).',
+    description:
+      'How long one step of the order-to-cash chain took over a window: how many, median and 95th percentile in hours (null when none).',
     shareable: true,
     fields: (t) => ({
       count: t.exposeInt('count'),

@@ -2,7 +2,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type LogEvent, type Migration } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type LogEvent,
+  type Migration,
+} from 'kysely';
 
 /** Where a subgraph's system of record lives: one SQLite file by default, a PostgreSQL schema when a URL is given. */
 export interface DatabaseOptions {
@@ -37,7 +45,8 @@ pg.types.setTypeParser(20, (value) => Number(value));
 export async function openDatabase<DB>(options: DatabaseOptions): Promise<Database<DB>> {
   const statements = { count: 0 };
   const log = (event: LogEvent) => {
-    if ((event.level === 'query' || event.level === 'error') && !EVENT_TABLES.test(event.query.sql)) statements.count++;
+    if ((event.level === 'query' || event.level === 'error') && !EVENT_TABLES.test(event.query.sql))
+      statements.count++;
   };
   let db: Kysely<DB>;
   let dialect: Database<DB>['dialect'];
@@ -48,7 +57,11 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
     await bootstrap.connect();
     await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await bootstrap.end();
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, options: `-c search_path="${schema}"` });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      options: `-c search_path="${schema}"`,
+    });
     db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), log });
     dialect = 'postgres';
     migrationSchema = schema;
@@ -72,23 +85,39 @@ export async function openDatabase<DB>(options: DatabaseOptions): Promise<Databa
   return { db, dialect, statements, close: () => db.destroy() };
 }
 
-async function migrate<DB>(db: Kysely<DB>, migrations: Record<string, Migration>, schema?: string): Promise<void> {
+async function migrate<DB>(
+  db: Kysely<DB>,
+  migrations: Record<string, Migration>,
+  schema?: string,
+): Promise<void> {
   // Unordered: the kit's event tables (0000_kit_event_tables) reach databases that ran the subgraph's own migrations before them.
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema, allowUnorderedMigrations: true });
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableSchema: schema,
+    allowUnorderedMigrations: true,
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(
+      `migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 /** Runs `work` in one transaction. */
-export function transaction<DB, T>(db: Kysely<DB>, work: (trx: Kysely<DB>) => Promise<T>): Promise<T> {
+export function transaction<DB, T>(
+  db: Kysely<DB>,
+  work: (trx: Kysely<DB>) => Promise<T>,
+): Promise<T> {
   return db.transaction().execute(work);
 }
 
 /** True when the table has no row yet (used to seed a database once). */
 export async function isEmpty<DB>(db: Kysely<DB>, table: string): Promise<boolean> {
-  const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db);
+  const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(
+    db,
+  );
   return Number(rows[0]?.n ?? 0) === 0;
 }

@@ -41,6 +41,14 @@ export function forbiddenRow(typeName: string): GraphQLError {
  * A command the record's state does not allow: INVALID_STATE_TRANSITION with the record (`typeName`,
  * `id`) and the transition asked for (`from` its status, `to` the status or step requested).
  */
-export function invalidStateTransition(typeName: string, id: string, from: string, to: string, message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.INVALID_STATE_TRANSITION, typeName, id, from, to } });
+export function invalidStateTransition(
+  typeName: string,
+  id: string,
+  from: string,
+  to: string,
+  message: string,
+): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: ErrorCode.INVALID_STATE_TRANSITION, typeName, id, from, to },
+  });
 }

@@ -17,28 +17,45 @@ export interface CallerIdentity {
 }
 
 /** `<base64url(json)>.<base64url(hmac-sha256)>`; the payload expires `ttlSeconds` from now. */
-export function signIdentity(identity: Omit<CallerIdentity, 'exp'>, secret: string, ttlSeconds = 60): string {
-  const payload = Buffer.from(JSON.stringify({ ...identity, exp: Math.floor(Date.now() / 1000) + ttlSeconds })).toString('base64url');
+export function signIdentity(
+  identity: Omit<CallerIdentity, 'exp'>,
+  secret: string,
+  ttlSeconds = 60,
+): string {
+  const payload = Buffer.from(
+    JSON.stringify({ ...identity, exp: Math.floor(Date.now() / 1000) + ttlSeconds }),
+  ).toString('base64url');
   return `${payload}.${mac(payload, secret)}`;
 }
 
-export type IdentityVerification = { ok: true; identity: CallerIdentity } | { ok: false; reason: 'missing' | 'malformed' | 'bad-signature' | 'expired' };
+export type IdentityVerification =
+  | { ok: true; identity: CallerIdentity }
+  | { ok: false; reason: 'missing' | 'malformed' | 'bad-signature' | 'expired' };
 
-export function verifyIdentity(header: string | string[] | undefined, secret: string): IdentityVerification {
+export function verifyIdentity(
+  header: string | string[] | undefined,
+  secret: string,
+): IdentityVerification {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return { ok: false, reason: 'missing' };
   const [payload, signature, extra] = value.split('.');
   if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
   const expected = Buffer.from(mac(payload, secret));
   const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad-signature' };
+  if (expected.length !== given.length || !timingSafeEqual(expected, given))
+    return { ok: false, reason: 'bad-signature' };
   let identity: CallerIdentity;
   try {
     identity = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  if (typeof identity?.id !== 'string' || !Array.isArray(identity.scopes) || typeof identity.exp !== 'number') return { ok: false, reason: 'malformed' };
+  if (
+    typeof identity?.id !== 'string' ||
+    !Array.isArray(identity.scopes) ||
+    typeof identity.exp !== 'number'
+  )
+    return { ok: false, reason: 'malformed' };
   if (identity.exp < Math.floor(Date.now() / 1000)) return { ok: false, reason: 'expired' };
   return { ok: true, identity };
 }

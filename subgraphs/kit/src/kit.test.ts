@@ -26,11 +26,16 @@ describe('money', () => {
   ])('a typed amount %j is %i cents', (text, cents) => {
     expect(parseAmountCents(text, 'amount')).toBe(cents);
   });
-  test.each(['-5', '1e3', '12.345', '', 'abc', '1,000.00', '1000000000000'])('a typed amount %j is BAD_USER_INPUT naming the argument', (text) => {
-    expect(() => parseAmountCents(text, 'input.lines[0].expectedUnitPrice')).toThrow(
-      expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', argument: 'input.lines[0].expectedUnitPrice' } }),
-    );
-  });
+  test.each(['-5', '1e3', '12.345', '', 'abc', '1,000.00', '1000000000000'])(
+    'a typed amount %j is BAD_USER_INPUT naming the argument',
+    (text) => {
+      expect(() => parseAmountCents(text, 'input.lines[0].expectedUnitPrice')).toThrow(
+        expect.objectContaining({
+          extensions: { code: 'BAD_USER_INPUT', argument: 'input.lines[0].expectedUnitPrice' },
+        }),
+      );
+    },
+  );
   test("another subgraph's Money amount is read back to cents; a malformed one is a broken dependency", () => {
     expect(centsOfMoney(formatCents(123456))).toBe(123456);
     expect(centsOfMoney('-0.05')).toBe(-5);
@@ -40,10 +45,29 @@ describe('money', () => {
 
 describe('loaders', () => {
   test('align rows to keys, null where missing', () => {
-    expect(alignByKey(['b', 'x', 'a'], [{ id: 'a' }, { id: 'b' }], (r) => r.id)).toEqual([{ id: 'b' }, null, { id: 'a' }]);
+    expect(alignByKey(['b', 'x', 'a'], [{ id: 'a' }, { id: 'b' }], (r) => r.id)).toEqual([
+      { id: 'b' },
+      null,
+      { id: 'a' },
+    ]);
   });
   test('group rows under keys, empty where none', () => {
-    expect(groupByKey(['a', 'z'], [{ k: 'a', n: 1 }, { k: 'a', n: 2 }], (r) => r.k)).toEqual([[{ k: 'a', n: 1 }, { k: 'a', n: 2 }], []]);
+    expect(
+      groupByKey(
+        ['a', 'z'],
+        [
+          { k: 'a', n: 1 },
+          { k: 'a', n: 2 },
+        ],
+        (r) => r.k,
+      ),
+    ).toEqual([
+      [
+        { k: 'a', n: 1 },
+        { k: 'a', n: 2 },
+      ],
+      [],
+    ]);
   });
 });
 
@@ -58,9 +82,18 @@ describe('pagination', () => {
     expect(() => pageRequest({ first: 101 })).toThrow(/at most 100/);
   });
   test('the extra row only says there is a next page', async () => {
-    const connection = toConnection(['a', 'b', 'c'], { limit: 2, afterKey: null }, (r) => r, async () => 3);
+    const connection = toConnection(
+      ['a', 'b', 'c'],
+      { limit: 2, afterKey: null },
+      (r) => r,
+      async () => 3,
+    );
     expect(connection.edges.map((e) => e.node)).toEqual(['a', 'b']);
-    expect(connection.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false, endCursor: encodeCursor('b') });
+    expect(connection.pageInfo).toMatchObject({
+      hasNextPage: true,
+      hasPreviousPage: false,
+      endCursor: encodeCursor('b'),
+    });
     expect(await connection.totalCount()).toBe(3);
   });
 });
@@ -79,11 +112,18 @@ test('migrations run once and statements are counted', async () => {
     '0001': {
       async up(db: any) {
         runs++;
-        await db.schema.createTable('things').addColumn('id', 'text', (c: any) => c.primaryKey()).execute();
+        await db.schema
+          .createTable('things')
+          .addColumn('id', 'text', (c: any) => c.primaryKey())
+          .execute();
       },
     },
   };
-  const database = await openDatabase<{ things: { id: string } }>({ name: 'kit', dataDir: ':memory:', migrations });
+  const database = await openDatabase<{ things: { id: string } }>({
+    name: 'kit',
+    dataDir: ':memory:',
+    migrations,
+  });
   expect(runs).toBe(1);
   await database.db.insertInto('things').values({ id: 'a' }).execute();
   await database.db.selectFrom('things').selectAll().execute();

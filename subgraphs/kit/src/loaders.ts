@@ -18,14 +18,22 @@ export class LoaderRegistry {
 }
 
 /** Orders `rows` to match `keys`; a key without a row maps to null. */
-export function alignByKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): (V | null)[] {
+export function alignByKey<K, V>(
+  keys: readonly K[],
+  rows: readonly V[],
+  keyOf: (row: V) => K,
+): (V | null)[] {
   const byKey = new Map<K, V>();
   for (const row of rows) byKey.set(keyOf(row), row);
   return keys.map((key) => byKey.get(key) ?? null);
 }
 
 /** Groups `rows` under each of `keys`; a key without rows maps to an empty list. */
-export function groupByKey<K, V>(keys: readonly K[], rows: readonly V[], keyOf: (row: V) => K): V[][] {
+export function groupByKey<K, V>(
+  keys: readonly K[],
+  rows: readonly V[],
+  keyOf: (row: V) => K,
+): V[][] {
   const groups = new Map<K, V[]>();
   for (const key of keys) groups.set(key, []);
   for (const row of rows) groups.get(keyOf(row))?.push(row);

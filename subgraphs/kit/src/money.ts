@@ -37,7 +37,11 @@ const MONEY_AMOUNT = /^(-?)(\d+)\.(\d{2})$/;
  */
 export function parseAmountCents(text: string, argument: string): number {
   const match = TYPED_AMOUNT.exec(text.trim());
-  if (!match) throw badUserInput(`${argument} must be a decimal amount with at most two decimals, like "12.50", got ${JSON.stringify(text)}`, argument);
+  if (!match)
+    throw badUserInput(
+      `${argument} must be a decimal amount with at most two decimals, like "12.50", got ${JSON.stringify(text)}`,
+      argument,
+    );
   return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
 }
 

@@ -21,21 +21,29 @@ export function encodeCursor(key: string): string {
 
 export function decodeCursor(cursor: string): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!decoded.startsWith('cursor:')) throw badUserInput(`"after" is not a cursor this graph issued`, 'after');
+  if (!decoded.startsWith('cursor:'))
+    throw badUserInput(`"after" is not a cursor this graph issued`, 'after');
   return decoded.slice('cursor:'.length);
 }
 
 /** Validates `first`/`after` into a keyset page request. */
 export function pageRequest(args: PageArgs): PageRequest {
   const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0) throw badUserInput(`"first" must be a non-negative integer, got ${first}`, 'first');
-  if (first > MAX_PAGE_SIZE) throw badUserInput(`"first" must be at most ${MAX_PAGE_SIZE}, got ${first}`, 'first');
+  if (!Number.isInteger(first) || first < 0)
+    throw badUserInput(`"first" must be a non-negative integer, got ${first}`, 'first');
+  if (first > MAX_PAGE_SIZE)
+    throw badUserInput(`"first" must be at most ${MAX_PAGE_SIZE}, got ${first}`, 'first');
   return { limit: first, afterKey: args.after ? decodeCursor(args.after) : null };
 }
 
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
   totalCount: () => Promise<number>;
 }
 

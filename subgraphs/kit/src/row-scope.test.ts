@@ -9,7 +9,10 @@ test('internal, portal and service callers see every row; the others get the sco
   expect(rowScopeOf({ kind: 'distributor', tenant })).toEqual({ customerIds: ['CUS-0001'] });
   expect(rowScopeOf({ kind: '3pl', tenant })).toEqual({ carrierIds: ['CAR-FASTFREIGHT'] });
   expect(rowScopeOf({ kind: 'ecommerce', tenant: null })).toEqual({ channels: ['ECOMMERCE'] });
-  expect(rowScopeOf({ kind: 'ecommerce', tenant })).toEqual({ channels: ['ECOMMERCE'], customerIds: ['CUS-0001'] });
+  expect(rowScopeOf({ kind: 'ecommerce', tenant })).toEqual({
+    channels: ['ECOMMERCE'],
+    customerIds: ['CUS-0001'],
+  });
 });
 
 test('a distributor or 3pl without a tenant, or a caller of an unknown kind, sees no row', () => {
@@ -17,7 +20,12 @@ test('a distributor or 3pl without a tenant, or a caller of an unknown kind, see
   expect(rowScopeOf({ kind: '3pl', tenant: null })).toEqual({ carrierIds: [] });
   expect(rowScopeOf({ kind: 'partner' as never, tenant: null })).toEqual({ customerIds: [] });
   // A tenant list that is not a list (a string would match by substring) grants nothing.
-  expect(rowScopeOf({ kind: 'distributor', tenant: { customerIds: 'CUS-0001CUS-0002' as never, carrierIds: [] } })).toEqual({ customerIds: [] });
+  expect(
+    rowScopeOf({
+      kind: 'distributor',
+      tenant: { customerIds: 'CUS-0001CUS-0002' as never, carrierIds: [] },
+    }),
+  ).toEqual({ customerIds: [] });
 });
 
 test('a row is visible when it matches every restricted dimension, and hidden when it lacks one (fail closed)', () => {
@@ -25,7 +33,9 @@ test('a row is visible when it matches every restricted dimension, and hidden wh
   expect(rowVisible(distributor, { customerIds: 'CUS-0001', channels: 'EDI' })).toBe(true);
   expect(rowVisible(distributor, { customerIds: 'CUS-0002' })).toBe(false);
   const threePl = { carrierIds: ['CAR-FASTFREIGHT'] };
-  expect(rowVisible(threePl, { customerIds: 'CUS-0002', carrierIds: 'CAR-FASTFREIGHT' })).toBe(true);
+  expect(rowVisible(threePl, { customerIds: 'CUS-0002', carrierIds: 'CAR-FASTFREIGHT' })).toBe(
+    true,
+  );
   expect(rowVisible(threePl, { customerIds: 'CUS-0002' })).toBe(false);
   expect(rowVisible({ channels: ['ECOMMERCE'] }, { customerIds: 'CUS-0002' })).toBe(false);
   expect(rowVisible(null, {})).toBe(true);

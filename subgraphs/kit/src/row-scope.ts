@@ -7,7 +7,11 @@ import type { CallerIdentity } from './identity-header';
  * restricted dimension is not visible (fail closed): a 3pl, restricted by carrier, sees no
  * invoices, because an invoice has no carrier.
  */
-export type RowScope = { customerIds?: string[]; carrierIds?: string[]; channels?: string[] } | null;
+export type RowScope = {
+  customerIds?: string[];
+  carrierIds?: string[];
+  channels?: string[];
+} | null;
 
 export type RowDimension = keyof NonNullable<RowScope>;
 
@@ -33,7 +37,9 @@ export function rowScopeOf(caller: Pick<CallerIdentity, 'kind' | 'tenant'>): Row
     case '3pl':
       return { carrierIds: idsOf(caller.tenant?.carrierIds) };
     case 'ecommerce':
-      return caller.tenant ? { channels: [ECOMMERCE_CHANNEL], customerIds: idsOf(caller.tenant.customerIds) } : { channels: [ECOMMERCE_CHANNEL] };
+      return caller.tenant
+        ? { channels: [ECOMMERCE_CHANNEL], customerIds: idsOf(caller.tenant.customerIds) }
+        : { channels: [ECOMMERCE_CHANNEL] };
     default:
       return { customerIds: [] };
   }
@@ -53,7 +59,10 @@ export function rowVisible(scope: RowScope, row: RowDimensions): boolean {
  * the table carries; null when nothing is restricted. A restricted dimension without a column,
  * or with no values, matches no row.
  */
-export function rowScopeCondition(scope: RowScope | undefined, columns: Partial<Record<RowDimension, string>>): RawBuilder<boolean> | null {
+export function rowScopeCondition(
+  scope: RowScope | undefined,
+  columns: Partial<Record<RowDimension, string>>,
+): RawBuilder<boolean> | null {
   if (!scope) return null;
   const conditions = restrictedDimensions(scope).map((dimension) => {
     const column = columns[dimension];
@@ -71,5 +80,7 @@ function idsOf(ids: unknown): string[] {
 }
 
 function restrictedDimensions(scope: NonNullable<RowScope>): RowDimension[] {
-  return (Object.keys(scope) as RowDimension[]).filter((dimension) => scope[dimension] !== undefined);
+  return (Object.keys(scope) as RowDimension[]).filter(
+    (dimension) => scope[dimension] !== undefined,
+  );
 }

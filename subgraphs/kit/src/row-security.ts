@@ -19,8 +19,9 @@ type Row = any;
  * item) becomes null. Checks are in memory (no cache: a lookup per field is cheaper than hashing the row).
  */
 export function rowRule(typeName: string, dimensionsOf: (row: Row) => RowDimensions) {
-  return rule(`row:${typeName}`, { cache: 'no_cache' })((row: Row, _args, ctx: SubgraphContext<unknown>) =>
-    rowVisible(ctx.rowScope, dimensionsOf(row)) || forbiddenRow(typeName),
+  return rule(`row:${typeName}`, { cache: 'no_cache' })(
+    (row: Row, _args, ctx: SubgraphContext<unknown>) =>
+      rowVisible(ctx.rowScope, dimensionsOf(row)) || forbiddenRow(typeName),
   );
 }
 
@@ -34,16 +35,18 @@ export function rowLookupRule<Args>(
   load: (args: Args, ctx: SubgraphContext<any>) => Promise<Row | null | undefined>,
   dimensionsOf: (row: Row) => RowDimensions,
 ) {
-  return rule(`lookup:${typeName}`, { cache: 'no_cache' })(async (_root: unknown, args: Args, ctx: SubgraphContext<any>) => {
-    if (ctx.rowScope === null) return true;
-    let row: Row | null | undefined;
-    try {
-      row = await load(args, ctx);
-    } catch {
-      return true;
-    }
-    return !row || rowVisible(ctx.rowScope, dimensionsOf(row)) || forbiddenRow(typeName);
-  });
+  return rule(`lookup:${typeName}`, { cache: 'no_cache' })(
+    async (_root: unknown, args: Args, ctx: SubgraphContext<any>) => {
+      if (ctx.rowScope === null) return true;
+      let row: Row | null | undefined;
+      try {
+        row = await load(args, ctx);
+      } catch {
+        return true;
+      }
+      return !row || rowVisible(ctx.rowScope, dimensionsOf(row)) || forbiddenRow(typeName);
+    },
+  );
 }
 
 /**
@@ -51,10 +54,16 @@ export function rowLookupRule<Args>(
  * its own, e.g. a price for a customer): allowed without the argument, else as the customer's row.
  */
 export function customerArgumentRule(typeName: string, argument: string) {
-  return rule(`argument:${typeName}.${argument}`, { cache: 'no_cache' })((_parent: unknown, args: Record<string, unknown>, ctx: SubgraphContext<unknown>) => {
-    const customerId = args[argument];
-    return customerId == null || rowVisible(ctx.rowScope, { customerIds: String(customerId) }) || forbiddenRow('Customer');
-  });
+  return rule(`argument:${typeName}.${argument}`, { cache: 'no_cache' })(
+    (_parent: unknown, args: Record<string, unknown>, ctx: SubgraphContext<unknown>) => {
+      const customerId = args[argument];
+      return (
+        customerId == null ||
+        rowVisible(ctx.rowScope, { customerIds: String(customerId) }) ||
+        forbiddenRow('Customer')
+      );
+    },
+  );
 }
 
 /**
@@ -63,17 +72,23 @@ export function customerArgumentRule(typeName: string, argument: string) {
  * schema resolves exactly as before (no promise per scalar field). Resolver errors pass through.
  */
 export function withRowSecurity(schema: GraphQLSchema, rules: IRules): GraphQLSchema {
-  const everyField = shield(rules, { allowExternalErrors: true, fallbackRule: allow }).generate(schema) as IMiddlewareFieldMap;
+  const everyField = shield(rules, { allowExternalErrors: true, fallbackRule: allow }).generate(
+    schema,
+  ) as IMiddlewareFieldMap;
   const ruledFields: IMiddlewareFieldMap = {};
   for (const [typeName, typeRules] of Object.entries(rules as Record<string, unknown>)) {
     const wrapped = everyField[typeName] as Record<string, unknown>;
     ruledFields[typeName] = isFieldMap(typeRules)
-      ? (Object.fromEntries(Object.keys(typeRules).map((field) => [field, wrapped[field]])) as never)
+      ? (Object.fromEntries(
+          Object.keys(typeRules).map((field) => [field, wrapped[field]]),
+        ) as never)
       : (wrapped as never);
   }
   return applyMiddleware(schema, ruledFields);
 }
 
 function isFieldMap(rules: unknown): rules is Record<string, unknown> {
-  return typeof rules === 'object' && rules !== null && Object.getPrototypeOf(rules) === Object.prototype;
+  return (
+    typeof rules === 'object' && rules !== null && Object.getPrototypeOf(rules) === Object.prototype
+  );
 }

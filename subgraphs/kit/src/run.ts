@@ -14,24 +14,35 @@ import { openSubgraph, type SubgraphDefinition } from './subgraph';
  * prefix, default switchyard:events), SUBGRAPH_URL_<NAME> (the GraphQL URL of each subgraph it calls, e.g.
  * SUBGRAPH_URL_CUSTOMERS=http://customers:4001/graphql).
  */
-export async function runSubgraph<DB, Store>(definition: SubgraphDefinition<DB, Store>): Promise<void> {
+export async function runSubgraph<DB, Store>(
+  definition: SubgraphDefinition<DB, Store>,
+): Promise<void> {
   const tracing = startTracing({ serviceName: definition.name, env: process.env });
   const port = Number(process.env.PORT ?? definition.defaultPort);
   const host = process.env.HOST ?? '127.0.0.1';
   const identitySecret = process.env.SWITCHYARD_IDENTITY_SECRET || DEVELOPMENT_IDENTITY_SECRET;
   if (!process.env.SWITCHYARD_IDENTITY_SECRET && process.env.NODE_ENV === 'production') {
-    process.emitWarning(`${definition.name}: SWITCHYARD_IDENTITY_SECRET is not set; using the development identity secret, which anyone can read`);
+    process.emitWarning(
+      `${definition.name}: SWITCHYARD_IDENTITY_SECRET is not set; using the development identity secret, which anyone can read`,
+    );
   }
   const serviceUrls = serviceUrlsFrom(process.env);
   const missing = (definition.dependsOn ?? []).filter((name) => !serviceUrls.has(name));
   if (missing.length > 0) {
-    process.emitWarning(`${definition.name}: no SUBGRAPH_URL_<NAME> for ${missing.join(', ')}; calls to them answer DEPENDENCY_UNAVAILABLE`);
+    process.emitWarning(
+      `${definition.name}: no SUBGRAPH_URL_<NAME> for ${missing.join(', ')}; calls to them answer DEPENDENCY_UNAVAILABLE`,
+    );
   }
   let events: EventTransport;
   if (process.env.REDIS_URL) {
-    events = createRedisStreamsTransport({ redisUrl: process.env.REDIS_URL, keyPrefix: process.env.EVENT_STREAM_PREFIX || undefined });
+    events = createRedisStreamsTransport({
+      redisUrl: process.env.REDIS_URL,
+      keyPrefix: process.env.EVENT_STREAM_PREFIX || undefined,
+    });
   } else {
-    process.emitWarning(`${definition.name}: REDIS_URL is not set; its events stay in this process and no other subgraph receives them`);
+    process.emitWarning(
+      `${definition.name}: REDIS_URL is not set; its events stay in this process and no other subgraph receives them`,
+    );
     events = createInProcessTransport();
   }
   const subgraph = await openSubgraph(definition, {
@@ -43,11 +54,19 @@ export async function runSubgraph<DB, Store>(definition: SubgraphDefinition<DB, 
     serviceUrls,
   });
   await subgraph.server.listen({ port, host });
-  const stop = async () => {
-    await subgraph.close();
-    await events.close();
-    await tracing.shutdown();
-    process.exit(0);
+  const stop = () => {
+    const closing = async () => {
+      await subgraph.close();
+      await events.close();
+      await tracing.shutdown();
+    };
+    closing().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`subgraph ${definition.name} did not stop cleanly: ${String(error)}`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

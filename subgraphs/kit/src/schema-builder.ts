@@ -30,7 +30,8 @@ export function createSubgraphBuilder<Context extends object>() {
   });
 
   const MoneyType = builder.objectRef<Money>('Money').implement({
-    description: 'An amount of money: a decimal string in major units (never a float) and its ISO-4217 currency.',
+    description:
+      'An amount of money: a decimal string in major units (never a float) and its ISO-4217 currency.',
     shareable: true,
     tag: PARTNER_TAG,
     fields: (t) => ({
@@ -51,7 +52,11 @@ export function createSubgraphBuilder<Context extends object>() {
   });
 
   /** `XConnection` and `XEdge` for a node type; `tag` goes on both types (e.g. PARTNER_TAG when the node is in the partner contract). */
-  function connectionType<T>(name: string, node: Parameters<typeof builder.objectRef<T>>[0] | any, options: { tag?: string | string[] } = {}) {
+  function connectionType<T>(
+    name: string,
+    node: Parameters<typeof builder.objectRef<T>>[0] | any,
+    options: { tag?: string | string[] } = {},
+  ) {
     const Edge = builder.objectRef<{ cursor: string; node: T }>(`${name}Edge`).implement({
       tag: options.tag,
       fields: (t) => ({
@@ -79,11 +84,15 @@ export function createSubgraphBuilder<Context extends object>() {
 }
 
 /** The builder createSubgraphBuilder makes, for kit functions that add shared types or fields to it. */
-export type SubgraphBuilder<Context extends object> = ReturnType<typeof createSubgraphBuilder<Context>>['builder'];
+export type SubgraphBuilder<Context extends object> = ReturnType<
+  typeof createSubgraphBuilder<Context>
+>['builder'];
 
 function parseDateTime(value: unknown): string {
   if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-    throw new GraphQLError('DateTime must be an ISO-8601 string', { extensions: { code: 'BAD_USER_INPUT' } });
+    throw new GraphQLError('DateTime must be an ISO-8601 string', {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   return new Date(value).toISOString();
 }

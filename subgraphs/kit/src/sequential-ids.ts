@@ -20,7 +20,8 @@ export interface IdSequence {
 }
 
 /** The id of number `n` in `sequence`: (ORD, 6), 123 -> ORD-000123. */
-export const sequentialId = (sequence: IdSequence, n: number) => `${sequence.prefix}-${String(n).padStart(sequence.width, '0')}`;
+export const sequentialId = (sequence: IdSequence, n: number) =>
+  `${sequence.prefix}-${String(n).padStart(sequence.width, '0')}`;
 
 /** The number of a sequential id: ORD-000123 -> 123. */
 export const sequenceNumberOf = (id: string) => Number(/(\d+)$/.exec(id)?.[1] ?? 0);
@@ -31,10 +32,18 @@ export const sequenceNumberOf = (id: string) => Number(/(\d+)$/.exec(id)?.[1] ??
  * concurrent writers take numbers one after the other. The row is created on first use from the largest
  * id already in the table (seeded rows).
  */
-export async function takeIds(trx: Kysely<any>, sequence: IdSequence, count: number): Promise<string[]> {
+export async function takeIds(
+  trx: Kysely<any>,
+  sequence: IdSequence,
+  count: number,
+): Promise<string[]> {
   if (count === 0) return [];
   const name = `${sequence.table}:${sequence.prefix}`;
-  const known = await trx.selectFrom('id_sequences').select('last_value').where('name', '=', name).executeTakeFirst();
+  const known = await trx
+    .selectFrom('id_sequences')
+    .select('last_value')
+    .where('name', '=', name)
+    .executeTakeFirst();
   if (!known) {
     await trx
       .insertInto('id_sequences')
@@ -57,9 +66,15 @@ export async function takeIds(trx: Kysely<any>, sequence: IdSequence, count: num
  * concurrent writers wait for each other instead of colliding on the primary key, and a writer that
  * then reads the table sees what the one before it wrote.
  */
-export async function takeGaplessIds(trx: Kysely<any>, sequence: IdSequence, count: number): Promise<string[]> {
+export async function takeGaplessIds(
+  trx: Kysely<any>,
+  sequence: IdSequence,
+  count: number,
+): Promise<string[]> {
   if (trx.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.' || ${sequence.table}))`.execute(trx);
+    await sql`select pg_advisory_xact_lock(hashtext(current_schema() || '.' || ${sequence.table}))`.execute(
+      trx,
+    );
   }
   return consecutive(sequence, (await largestNumber(trx, sequence)) + 1, count);
 }
@@ -77,4 +92,5 @@ async function largestNumber(trx: Kysely<any>, sequence: IdSequence): Promise<nu
   return row ? sequenceNumberOf(String(row.id)) : 0;
 }
 
-const consecutive = (sequence: IdSequence, first: number, count: number) => Array.from({ length: count }, (_, i) => sequentialId(sequence, first + i));
+const consecutive = (sequence: IdSequence, first: number, count: number) =>
+  Array.from({ length: count }, (_, i) => sequentialId(sequence, first + i));

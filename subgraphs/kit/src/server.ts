@@ -4,7 +4,13 @@ import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { createContext, type ContextRuntime, type SubgraphContext } from './context';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation';
 import { ErrorCode } from './errors';
-import { DEVELOPMENT_IDENTITY_SECRET, IDENTITY_HEADER, verifyIdentity, type CallerIdentity, type IdentityVerification } from './identity-header';
+import {
+  DEVELOPMENT_IDENTITY_SECRET,
+  IDENTITY_HEADER,
+  verifyIdentity,
+  type CallerIdentity,
+  type IdentityVerification,
+} from './identity-header';
 import { logOptions } from './log-redaction';
 import { DependencyUnavailableError, dependencyUnavailable } from './service-client';
 import { traceServerRequests } from './tracing';
@@ -35,8 +41,13 @@ const OPEN_ROUTES = new Set(['/healthz']);
  * One subgraph as an HTTP server: Mercurius on Fastify with JIT compilation, a correlation id
  * in and out of every request, errors that never leak internals, and a health route.
  */
-export async function createSubgraphServer<Store>(options: SubgraphServerOptions<Store>): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logLevel ? logOptions(options.name, options.logLevel) : false, bodyLimit: 1_048_576 });
+export async function createSubgraphServer<Store>(
+  options: SubgraphServerOptions<Store>,
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logLevel ? logOptions(options.name, options.logLevel) : false,
+    bodyLimit: 1_048_576,
+  });
   traceServerRequests(app, options.name);
   app.decorateRequest('correlationId', '');
   app.addHook('onRequest', async (request, reply) => {
@@ -50,7 +61,10 @@ export async function createSubgraphServer<Store>(options: SubgraphServerOptions
     if (OPEN_ROUTES.has(request.routeOptions.url ?? '')) return;
     const verification = verifyIdentity(request.headers[IDENTITY_HEADER], identitySecret);
     if (!verification.ok) {
-      request.log.warn({ reason: verification.reason, correlationId: request.correlationId }, 'refused a request without a valid identity');
+      request.log.warn(
+        { reason: verification.reason, correlationId: request.correlationId },
+        'refused a request without a valid identity',
+      );
       return reply.code(401).send({ errors: [unauthenticated(verification.reason)] });
     }
     request.caller = verification.identity;
@@ -61,7 +75,8 @@ export async function createSubgraphServer<Store>(options: SubgraphServerOptions
     path: '/graphql',
     jit: 1,
     graphiql: false,
-    context: (request): SubgraphContext<Store> => createContext(options.store, request.correlationId, request.caller, options.runtime),
+    context: (request): SubgraphContext<Store> =>
+      createContext(options.store, request.correlationId, request.caller, options.runtime),
     errorFormatter: (execution, context) => {
       const errors = execution.errors?.map((error) => maskUnexpected(error, app));
       return mercurius.defaultErrorFormatter({ ...execution, errors }, context);
@@ -90,9 +105,19 @@ function unauthenticated(reason: keyof typeof REFUSALS) {
 function maskUnexpected(error: GraphQLError, app: FastifyInstance): GraphQLError {
   const original = error.originalError;
   if (original instanceof DependencyUnavailableError) {
-    return new GraphQLError(original.message, { path: error.path, nodes: error.nodes, extensions: dependencyUnavailable(original).extensions });
+    return new GraphQLError(original.message, {
+      path: error.path,
+      nodes: error.nodes,
+      extensions: dependencyUnavailable(original).extensions,
+    });
   }
-  if (error.extensions?.code || !original || original instanceof GraphQLError || 'errors' in original) return error;
+  if (
+    error.extensions?.code ||
+    !original ||
+    original instanceof GraphQLError ||
+    'errors' in original
+  )
+    return error;
   app.log.error({ err: original, path: error.path }, 'unexpected resolver error');
   return new GraphQLError('Internal server error', {
     path: error.path,

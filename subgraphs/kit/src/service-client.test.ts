@@ -5,7 +5,12 @@ import type { SubgraphContext } from './context';
 import { CORRELATION_HEADER } from './correlation';
 import { IDENTITY_HEADER, verifyIdentity } from './identity-header';
 import { createSubgraphServer } from './server';
-import { createServiceClient, DependencyUnavailableError, dependencyUnavailable, type ClosableServiceClient } from './service-client';
+import {
+  createServiceClient,
+  DependencyUnavailableError,
+  dependencyUnavailable,
+  type ClosableServiceClient,
+} from './service-client';
 
 const SECRET = 'service-client-test-secret';
 
@@ -20,8 +25,16 @@ async function startFakeSubgraph() {
   const seen: Seen[] = [];
   // forceCloseConnections: the hanging route's sockets must not keep close() waiting.
   const app = Fastify({ forceCloseConnections: true });
-  const record = (request: { headers: Seen['headers']; body: unknown; socket: { remotePort?: number } }) =>
-    seen.push({ headers: request.headers, body: request.body as Seen['body'], remotePort: request.socket.remotePort });
+  const record = (request: {
+    headers: Seen['headers'];
+    body: unknown;
+    socket: { remotePort?: number };
+  }) =>
+    seen.push({
+      headers: request.headers,
+      body: request.body as Seen['body'],
+      remotePort: request.socket.remotePort,
+    });
   app.post('/answers', async (request) => {
     record(request);
     return { data: { echo: (request.body as Seen['body']).variables } };
@@ -30,10 +43,23 @@ async function startFakeSubgraph() {
     record(request);
     return new Promise(() => {}); // never answers
   });
-  app.post('/fails', async (request, reply) => reply.code(500).send({ errors: [{ message: 'database is down' }] }));
-  app.post('/html-error', async (request, reply) => reply.code(502).type('text/html').send('<html>bad gateway</html>'));
-  app.post('/graphql-error', async () => ({ data: null, errors: [{ message: 'Customer CUS-1 was not found', extensions: { code: 'NOT_FOUND' } }, { message: 'second' }] }));
-  app.post('/partial', async () => ({ data: { customer: null, product: { sku: 'SKU-1' } }, errors: [{ message: 'customer failed' }] }));
+  app.post('/fails', async (request, reply) =>
+    reply.code(500).send({ errors: [{ message: 'database is down' }] }),
+  );
+  app.post('/html-error', async (request, reply) =>
+    reply.code(502).type('text/html').send('<html>bad gateway</html>'),
+  );
+  app.post('/graphql-error', async () => ({
+    data: null,
+    errors: [
+      { message: 'Customer CUS-1 was not found', extensions: { code: 'NOT_FOUND' } },
+      { message: 'second' },
+    ],
+  }));
+  app.post('/partial', async () => ({
+    data: { customer: null, product: { sku: 'SKU-1' } },
+    errors: [{ message: 'customer failed' }],
+  }));
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   return { app, seen, base };
@@ -76,7 +102,12 @@ describe('service client', () => {
       ['partial', `${fake.base}/partial`],
       ['down', `http://127.0.0.1:${down}/graphql`],
     ]);
-    client = createServiceClient({ caller: 'orders', urls, identitySecret: SECRET, timeoutMs: 1000 });
+    client = createServiceClient({
+      caller: 'orders',
+      urls,
+      identitySecret: SECRET,
+      timeoutMs: 1000,
+    });
   });
   afterAll(async () => {
     await client.close();
@@ -87,7 +118,11 @@ describe('service client', () => {
   });
 
   test('posts the query and variables and resolves to the data', async () => {
-    const data = await client.query<{ echo: unknown }>('customers', 'query ($id: ID!) { customer(id: $id) { id } }', { id: 'CUS-1' });
+    const data = await client.query<{ echo: unknown }>(
+      'customers',
+      'query ($id: ID!) { customer(id: $id) { id } }',
+      { id: 'CUS-1' },
+    );
     expect(data).toEqual({ echo: { id: 'CUS-1' } });
     expect(fake.seen[0].body.query).toContain('customer(id: $id)');
     expect(fake.seen[0].headers['content-type']).toBe('application/json');
@@ -96,14 +131,25 @@ describe('service client', () => {
   test('signs a service identity for the caller that verifies with the shared secret', async () => {
     await client.query('customers', '{ __typename }');
     const verification = verifyIdentity(fake.seen[0].headers[IDENTITY_HEADER], SECRET);
-    expect(verification).toMatchObject({ ok: true, identity: { id: 'service:orders', kind: 'service', scopes: [], tenant: null } });
-    expect(verifyIdentity(fake.seen[0].headers[IDENTITY_HEADER], 'another-secret')).toEqual({ ok: false, reason: 'bad-signature' });
+    expect(verification).toMatchObject({
+      ok: true,
+      identity: { id: 'service:orders', kind: 'service', scopes: [], tenant: null },
+    });
+    expect(verifyIdentity(fake.seen[0].headers[IDENTITY_HEADER], 'another-secret')).toEqual({
+      ok: false,
+      reason: 'bad-signature',
+    });
   });
 
   test('sends the correlation id it is given, and a fresh one when given none or a malformed one', async () => {
     await client.query('customers', '{ __typename }', {}, { correlationId: 'order-flow-42' });
     await client.query('customers', '{ __typename }');
-    await client.query('customers', '{ __typename }', {}, { correlationId: 'has spaces\nand a newline' });
+    await client.query(
+      'customers',
+      '{ __typename }',
+      {},
+      { correlationId: 'has spaces\nand a newline' },
+    );
     const [given, fresh, replaced] = fake.seen.map((seen) => seen.headers[CORRELATION_HEADER]);
     expect(given).toBe('order-flow-42');
     expect(fresh).toMatch(/^[0-9a-f-]{36}$/);
@@ -128,9 +174,16 @@ describe('service client', () => {
   });
 
   test('the client-wide timeout applies when the call sets none', async () => {
-    const quick = createServiceClient({ caller: 'orders', urls: new Map([['slow', `${fake.base}/hangs`]]), identitySecret: SECRET, timeoutMs: 100 });
+    const quick = createServiceClient({
+      caller: 'orders',
+      urls: new Map([['slow', `${fake.base}/hangs`]]),
+      identitySecret: SECRET,
+      timeoutMs: 100,
+    });
     try {
-      await expect(quick.query('slow', '{ __typename }')).rejects.toMatchObject({ reason: 'timeout' });
+      await expect(quick.query('slow', '{ __typename }')).rejects.toMatchObject({
+        reason: 'timeout',
+      });
     } finally {
       await quick.close();
     }
@@ -146,7 +199,10 @@ describe('service client', () => {
     const error = await rejection(client.query('broken', '{ __typename }'));
     expect(error).toMatchObject({ subgraph: 'broken', reason: 'http-error' });
     expect(error.message).toContain('HTTP 500: database is down');
-    await expect(client.query('proxied', '{ __typename }')).rejects.toMatchObject({ reason: 'http-error', message: expect.stringContaining('HTTP 502') });
+    await expect(client.query('proxied', '{ __typename }')).rejects.toMatchObject({
+      reason: 'http-error',
+      message: expect.stringContaining('HTTP 502'),
+    });
   });
 
   test('GraphQL errors without data are a graphql-error carrying the first message', async () => {
@@ -157,7 +213,10 @@ describe('service client', () => {
   });
 
   test('data with errors resolves to the data; the failed fields are null', async () => {
-    await expect(client.query('partial', '{ customer { id } product { sku } }')).resolves.toEqual({ customer: null, product: { sku: 'SKU-1' } });
+    await expect(client.query('partial', '{ customer { id } product { sku } }')).resolves.toEqual({
+      customer: null,
+      product: { sku: 'SKU-1' },
+    });
   });
 
   test('a subgraph without a URL is unknown-subgraph, without any request', async () => {
@@ -168,23 +227,42 @@ describe('service client', () => {
 
   test('URLs given as a function are read on every call', async () => {
     const urls = new Map<string, string>();
-    const late = createServiceClient({ caller: 'finance', urls: () => urls, identitySecret: SECRET });
+    const late = createServiceClient({
+      caller: 'finance',
+      urls: () => urls,
+      identitySecret: SECRET,
+    });
     try {
-      await expect(late.query('customers', '{ __typename }')).rejects.toMatchObject({ reason: 'unknown-subgraph' });
+      await expect(late.query('customers', '{ __typename }')).rejects.toMatchObject({
+        reason: 'unknown-subgraph',
+      });
       urls.set('customers', `${fake.base}/answers`);
-      await expect(late.query('customers', '{ __typename }', { n: 1 })).resolves.toEqual({ echo: { n: 1 } });
+      await expect(late.query('customers', '{ __typename }', { n: 1 })).resolves.toEqual({
+        echo: { n: 1 },
+      });
     } finally {
       await late.close();
     }
   });
 
   test('refuses a timeout that is not a positive number', () => {
-    expect(() => createServiceClient({ caller: 'orders', urls: new Map(), identitySecret: SECRET, timeoutMs: 0 })).toThrow(RangeError);
+    expect(() =>
+      createServiceClient({
+        caller: 'orders',
+        urls: new Map(),
+        identitySecret: SECRET,
+        timeoutMs: 0,
+      }),
+    ).toThrow(RangeError);
   });
 
   test('turns into a DEPENDENCY_UNAVAILABLE GraphQL error naming the subgraph and the reason', async () => {
     const error = await rejection(client.query('down', '{ __typename }'));
-    expect(dependencyUnavailable(error).extensions).toEqual({ code: 'DEPENDENCY_UNAVAILABLE', subgraph: 'down', reason: 'unreachable' });
+    expect(dependencyUnavailable(error).extensions).toEqual({
+      code: 'DEPENDENCY_UNAVAILABLE',
+      subgraph: 'down',
+      reason: 'unreachable',
+    });
   });
 });
 
@@ -195,24 +273,47 @@ describe('service client against a real subgraph server', () => {
       name: 'Query',
       fields: {
         caller: { type: GraphQLString, resolve: (_root, _args, context) => context.caller.id },
-        correlationId: { type: GraphQLString, resolve: (_root, _args, context) => context.correlationId },
+        correlationId: {
+          type: GraphQLString,
+          resolve: (_root, _args, context) => context.correlationId,
+        },
       },
     });
-    server = await createSubgraphServer({ name: 'customers', schema: new GraphQLSchema({ query }), store: {}, identitySecret: SECRET });
+    server = await createSubgraphServer({
+      name: 'customers',
+      schema: new GraphQLSchema({ query }),
+      store: {},
+      identitySecret: SECRET,
+    });
     await server.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(() => server.close());
 
   test('the subgraph accepts the signed identity and resolves with the caller and correlation id', async () => {
     const url = `http://127.0.0.1:${(server.server.address() as AddressInfo).port}/graphql`;
-    const client = createServiceClient({ caller: 'orders', urls: new Map([['customers', url]]), identitySecret: SECRET });
-    const wrongSecret = createServiceClient({ caller: 'orders', urls: new Map([['customers', url]]), identitySecret: 'not-the-secret' });
+    const client = createServiceClient({
+      caller: 'orders',
+      urls: new Map([['customers', url]]),
+      identitySecret: SECRET,
+    });
+    const wrongSecret = createServiceClient({
+      caller: 'orders',
+      urls: new Map([['customers', url]]),
+      identitySecret: 'not-the-secret',
+    });
     try {
-      await expect(client.query('customers', '{ caller correlationId }', {}, { correlationId: 'flow-7' })).resolves.toEqual({ caller: 'service:orders', correlationId: 'flow-7' });
+      await expect(
+        client.query('customers', '{ caller correlationId }', {}, { correlationId: 'flow-7' }),
+      ).resolves.toEqual({ caller: 'service:orders', correlationId: 'flow-7' });
       // The subgraph refuses a bad signature with a 401: the dependency is not usable.
-      await expect(wrongSecret.query('customers', '{ caller }')).rejects.toMatchObject({ reason: 'http-error', message: expect.stringContaining('HTTP 401') });
+      await expect(wrongSecret.query('customers', '{ caller }')).rejects.toMatchObject({
+        reason: 'http-error',
+        message: expect.stringContaining('HTTP 401'),
+      });
       // A query the subgraph cannot validate answers no data.
-      await expect(client.query('customers', '{ nope }')).rejects.toBeInstanceOf(DependencyUnavailableError);
+      await expect(client.query('customers', '{ nope }')).rejects.toBeInstanceOf(
+        DependencyUnavailableError,
+      );
     } finally {
       await client.close();
       await wrongSecret.close();

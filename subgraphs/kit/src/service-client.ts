@@ -18,7 +18,12 @@ export interface ServiceClient {
    * A partial answer (data AND errors) resolves to its data: the fields that failed are null, and the
    * caller decides whether a null it needs makes the dependency unavailable.
    */
-  query<Data = any>(subgraph: string, query: string, variables?: Record<string, unknown>, options?: ServiceCallOptions): Promise<Data>;
+  query<Data = any>(
+    subgraph: string,
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: ServiceCallOptions,
+  ): Promise<Data>;
 }
 
 export interface ServiceCallOptions {
@@ -32,7 +37,8 @@ export interface ServiceCallOptions {
 export class DependencyUnavailableError extends Error {
   constructor(
     readonly subgraph: string,
-    readonly reason: 'unreachable' | 'timeout' | 'http-error' | 'graphql-error' | 'unknown-subgraph',
+    readonly reason:
+      'unreachable' | 'timeout' | 'http-error' | 'graphql-error' | 'unknown-subgraph',
     detail: string,
   ) {
     super(`${subgraph} is unavailable (${reason}): ${detail}`);
@@ -41,7 +47,13 @@ export class DependencyUnavailableError extends Error {
 }
 
 export function dependencyUnavailable(error: DependencyUnavailableError): GraphQLError {
-  return new GraphQLError(error.message, { extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, subgraph: error.subgraph, reason: error.reason } });
+  return new GraphQLError(error.message, {
+    extensions: {
+      code: ErrorCode.DEPENDENCY_UNAVAILABLE,
+      subgraph: error.subgraph,
+      reason: error.reason,
+    },
+  });
 }
 
 export interface ServiceClientOptions {
@@ -73,20 +85,41 @@ export function createServiceClient(options: ServiceClientOptions): ClosableServ
   assertTimeout(defaultTimeoutMs);
   // One pool for every callee: keep-alive connections per origin, so a call does not pay a TCP handshake.
   const agent = new Agent({ connections: 16, keepAliveTimeout: 30_000, pipelining: 1 });
-  const urlsOf = typeof options.urls === 'function' ? options.urls : () => options.urls as ReadonlyMap<string, string>;
-  const identity: Omit<CallerIdentity, 'exp'> = { id: `service:${options.caller}`, kind: 'service', scopes: [], tenant: null };
+  const urlsOf =
+    typeof options.urls === 'function'
+      ? options.urls
+      : () => options.urls as ReadonlyMap<string, string>;
+  const identity: Omit<CallerIdentity, 'exp'> = {
+    id: `service:${options.caller}`,
+    kind: 'service',
+    scopes: [],
+    tenant: null,
+  };
   let signed = { header: '', refreshAt: 0 };
   const identityHeader = () => {
     if (Date.now() >= signed.refreshAt) {
-      signed = { header: signIdentity(identity, options.identitySecret, IDENTITY_TTL_SECONDS), refreshAt: Date.now() + IDENTITY_TTL_SECONDS * 1000 - REFRESH_BEFORE_EXPIRY_MS };
+      signed = {
+        header: signIdentity(identity, options.identitySecret, IDENTITY_TTL_SECONDS),
+        refreshAt: Date.now() + IDENTITY_TTL_SECONDS * 1000 - REFRESH_BEFORE_EXPIRY_MS,
+      };
     }
     return signed.header;
   };
 
   return {
-    async query<Data>(subgraph: string, query: string, variables?: Record<string, unknown>, callOptions: ServiceCallOptions = {}): Promise<Data> {
+    async query<Data>(
+      subgraph: string,
+      query: string,
+      variables?: Record<string, unknown>,
+      callOptions: ServiceCallOptions = {},
+    ): Promise<Data> {
       const url = urlsOf().get(subgraph);
-      if (!url) throw new DependencyUnavailableError(subgraph, 'unknown-subgraph', `${options.caller} has no URL for it`);
+      if (!url)
+        throw new DependencyUnavailableError(
+          subgraph,
+          'unknown-subgraph',
+          `${options.caller} has no URL for it`,
+        );
       const timeoutMs = callOptions.timeoutMs ?? defaultTimeoutMs;
       assertTimeout(timeoutMs);
       // One signal for connecting, waiting and reading the body: the whole call is bounded.
@@ -109,17 +142,35 @@ export function createServiceClient(options: ServiceClientOptions): ClosableServ
         status = response.statusCode;
         text = await response.body.text();
       } catch (error) {
-        if (signal.aborted) throw new DependencyUnavailableError(subgraph, 'timeout', `no answer within ${timeoutMs} ms`);
+        if (signal.aborted)
+          throw new DependencyUnavailableError(
+            subgraph,
+            'timeout',
+            `no answer within ${timeoutMs} ms`,
+          );
         throw new DependencyUnavailableError(subgraph, 'unreachable', describe(error));
       }
       const body = parseJson(text);
       if (status < 200 || status >= 300) {
         const first = firstErrorMessage(body);
-        throw new DependencyUnavailableError(subgraph, 'http-error', `HTTP ${status}${first ? `: ${first}` : ''}`);
+        throw new DependencyUnavailableError(
+          subgraph,
+          'http-error',
+          `HTTP ${status}${first ? `: ${first}` : ''}`,
+        );
       }
-      if (!isObject(body)) throw new DependencyUnavailableError(subgraph, 'http-error', `HTTP ${status} with a body that is not a GraphQL response`);
+      if (!isObject(body))
+        throw new DependencyUnavailableError(
+          subgraph,
+          'http-error',
+          `HTTP ${status} with a body that is not a GraphQL response`,
+        );
       if (body.data === null || body.data === undefined) {
-        throw new DependencyUnavailableError(subgraph, 'graphql-error', firstErrorMessage(body) ?? 'no data and no error message');
+        throw new DependencyUnavailableError(
+          subgraph,
+          'graphql-error',
+          firstErrorMessage(body) ?? 'no data and no error message',
+        );
       }
       return body.data as Data;
     },
@@ -130,7 +181,8 @@ export function createServiceClient(options: ServiceClientOptions): ClosableServ
 }
 
 function assertTimeout(ms: number) {
-  if (!Number.isFinite(ms) || ms <= 0) throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${ms}`);
+  if (!Number.isFinite(ms) || ms <= 0)
+    throw new RangeError(`timeoutMs must be a positive number of milliseconds, got ${ms}`);
 }
 
 function parseJson(text: string): unknown {

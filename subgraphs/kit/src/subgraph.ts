@@ -7,7 +7,11 @@ import { openDatabase, type Database } from './database';
 import { KIT_EVENT_MIGRATIONS } from './events/event-tables';
 import type { EventHandler } from './events/handlers';
 import { createInProcessTransport } from './events/in-process-transport';
-import { createSubgraphEvents, type EventOptions, type SubgraphEvents } from './events/subgraph-events';
+import {
+  createSubgraphEvents,
+  type EventOptions,
+  type SubgraphEvents,
+} from './events/subgraph-events';
 import type { EventTransport } from './events/transport';
 import { DEVELOPMENT_IDENTITY_SECRET } from './identity-header';
 import { withRowSecurity } from './row-security';
@@ -108,7 +112,9 @@ export async function openSubgraph<DB, Store>(
     handlers: definition.eventHandlers ?? [],
     options: options.eventOptions,
   });
-  const schema = definition.rowRules ? withRowSecurity(definition.schema, definition.rowRules) : definition.schema;
+  const schema = definition.rowRules
+    ? withRowSecurity(definition.schema, definition.rowRules)
+    : definition.schema;
   const server = await createSubgraphServer({
     name: definition.name,
     schema,

@@ -4,10 +4,22 @@
  * request as a child of the caller's W3C `traceparent`, so one trace runs from the gateway's
  * request through its plan and fetches into each subgraph.
  */
-import { context, propagation, trace, SpanKind, SpanStatusCode, type Span } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  trace,
+  SpanKind,
+  SpanStatusCode,
+  type Span,
+} from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
+import {
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 
@@ -40,12 +52,16 @@ export function tracesExporterFrom(env: Record<string, string | undefined>): Tra
   const named = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
   if (named) {
     if (!(TRACES_EXPORTERS as readonly string[]).includes(named)) {
-      throw new Error(`OTEL_TRACES_EXPORTER must be one of ${TRACES_EXPORTERS.join(', ')}; got "${env.OTEL_TRACES_EXPORTER}"`);
+      throw new Error(
+        `OTEL_TRACES_EXPORTER must be one of ${TRACES_EXPORTERS.join(', ')}; got "${env.OTEL_TRACES_EXPORTER}"`,
+      );
     }
     return named as TracesExporter;
   }
   // Unlike the OpenTelemetry default (otlp), off unless an endpoint says where to send.
-  return env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ? 'otlp' : 'none';
+  return env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT
+    ? 'otlp'
+    : 'none';
 }
 
 /**
@@ -83,7 +99,9 @@ function resourceAttributesFrom(raw: string | undefined): Record<string, string>
     try {
       attributes[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim());
     } catch {
-      throw new Error(`OTEL_RESOURCE_ATTRIBUTES: the value of "${pair.slice(0, at).trim()}" is not valid percent-encoding`);
+      throw new Error(
+        `OTEL_RESOURCE_ATTRIBUTES: the value of "${pair.slice(0, at).trim()}" is not valid percent-encoding`,
+      );
     }
   }
   return attributes;
@@ -98,7 +116,8 @@ function spanProcessorFor({ env, exporter }: TracingOptions) {
       return new SimpleSpanProcessor(new ConsoleSpanExporter());
     case 'otlp': {
       const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/$/, '');
-      const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (base ? `${base}/v1/traces` : undefined);
+      const url =
+        env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (base ? `${base}/v1/traces` : undefined);
       return new BatchSpanProcessor(new OTLPTraceExporter(url ? { url } : {}));
     }
   }
@@ -123,7 +142,12 @@ export function traceServerRequests(app: FastifyInstance, serviceName: string): 
       `${request.method} ${route ?? 'unmatched'}`,
       {
         kind: SpanKind.SERVER,
-        attributes: { 'http.request.method': request.method, 'url.path': request.url.split('?')[0], 'http.route': route ?? '', 'switchyard.service': serviceName },
+        attributes: {
+          'http.request.method': request.method,
+          'url.path': request.url.split('?')[0],
+          'http.route': route ?? '',
+          'switchyard.service': serviceName,
+        },
       },
       parent,
     );

@@ -22,16 +22,102 @@ const FROM = '2026-09-01T00:00:00.000Z';
 const TO = '2026-10-01T00:00:00.000Z';
 
 type History = [status: string, at: string][];
-const ORDERS: { id: string; placed: string; totalCents: number; status: string; holds: string[]; history: History; shippedAt?: string }[] = [
-  { id: 'A', placed: '2026-09-02T00:00:00.000Z', totalCents: 10_000, status: 'CLOSED', holds: [], history: [['ACCEPTED', '2026-09-02T00:00:00.000Z'], ['CLOSED', '2026-09-20T00:00:00.000Z']], shippedAt: '2026-09-04T00:00:00.000Z' },
-  { id: 'B', placed: '2026-09-10T00:00:00.000Z', totalCents: 20_000, status: 'PAID', holds: ['CREDIT'], history: [['ON_HOLD', '2026-09-10T00:00:00.000Z'], ['ACCEPTED', '2026-09-10T06:00:00.000Z'], ['PAID', '2026-10-05T00:00:00.000Z']], shippedAt: '2026-09-12T12:00:00.000Z' },
-  { id: 'C', placed: '2026-09-20T00:00:00.000Z', totalCents: 5_000, status: 'ON_HOLD', holds: ['PRICING', 'PRICING', 'INVENTORY'], history: [['ON_HOLD', '2026-09-20T00:00:00.000Z']] },
-  { id: 'D', placed: '2026-09-29T12:00:00.000Z', totalCents: 1_000, status: 'ALLOCATED', holds: [], history: [['ACCEPTED', '2026-09-29T12:00:00.000Z'], ['ALLOCATED', '2026-09-29T14:00:00.000Z']] },
-  { id: 'E', placed: '2026-08-15T00:00:00.000Z', totalCents: 100_000, status: 'ACCEPTED', holds: ['CREDIT'], history: [['ACCEPTED', '2026-08-16T00:00:00.000Z']] },
-  { id: 'F', placed: '2026-09-05T00:00:00.000Z', totalCents: 3_000, status: 'CANCELLED', holds: ['CUSTOMER_STATUS'], history: [['ON_HOLD', '2026-09-05T00:00:00.000Z'], ['CANCELLED', '2026-09-06T00:00:00.000Z']] },
-  { id: 'G', placed: '2026-10-02T00:00:00.000Z', totalCents: 700, status: 'ON_HOLD', holds: ['PRICING'], history: [['ON_HOLD', '2026-10-02T00:00:00.000Z']] },
-  { id: 'H', placed: '2026-09-25T00:00:00.000Z', totalCents: 500, status: 'ON_HOLD', holds: ['PRICING'], history: [['ON_HOLD', '2026-09-25T00:00:00.000Z']] },
-  { id: 'I', placed: '2026-09-28T00:00:00.000Z', totalCents: 100, status: 'ACCEPTED', holds: [], history: [['ACCEPTED', '2026-09-28T00:00:00.000Z']] },
+const ORDERS: {
+  id: string;
+  placed: string;
+  totalCents: number;
+  status: string;
+  holds: string[];
+  history: History;
+  shippedAt?: string;
+}[] = [
+  {
+    id: 'A',
+    placed: '2026-09-02T00:00:00.000Z',
+    totalCents: 10_000,
+    status: 'CLOSED',
+    holds: [],
+    history: [
+      ['ACCEPTED', '2026-09-02T00:00:00.000Z'],
+      ['CLOSED', '2026-09-20T00:00:00.000Z'],
+    ],
+    shippedAt: '2026-09-04T00:00:00.000Z',
+  },
+  {
+    id: 'B',
+    placed: '2026-09-10T00:00:00.000Z',
+    totalCents: 20_000,
+    status: 'PAID',
+    holds: ['CREDIT'],
+    history: [
+      ['ON_HOLD', '2026-09-10T00:00:00.000Z'],
+      ['ACCEPTED', '2026-09-10T06:00:00.000Z'],
+      ['PAID', '2026-10-05T00:00:00.000Z'],
+    ],
+    shippedAt: '2026-09-12T12:00:00.000Z',
+  },
+  {
+    id: 'C',
+    placed: '2026-09-20T00:00:00.000Z',
+    totalCents: 5_000,
+    status: 'ON_HOLD',
+    holds: ['PRICING', 'PRICING', 'INVENTORY'],
+    history: [['ON_HOLD', '2026-09-20T00:00:00.000Z']],
+  },
+  {
+    id: 'D',
+    placed: '2026-09-29T12:00:00.000Z',
+    totalCents: 1_000,
+    status: 'ALLOCATED',
+    holds: [],
+    history: [
+      ['ACCEPTED', '2026-09-29T12:00:00.000Z'],
+      ['ALLOCATED', '2026-09-29T14:00:00.000Z'],
+    ],
+  },
+  {
+    id: 'E',
+    placed: '2026-08-15T00:00:00.000Z',
+    totalCents: 100_000,
+    status: 'ACCEPTED',
+    holds: ['CREDIT'],
+    history: [['ACCEPTED', '2026-08-16T00:00:00.000Z']],
+  },
+  {
+    id: 'F',
+    placed: '2026-09-05T00:00:00.000Z',
+    totalCents: 3_000,
+    status: 'CANCELLED',
+    holds: ['CUSTOMER_STATUS'],
+    history: [
+      ['ON_HOLD', '2026-09-05T00:00:00.000Z'],
+      ['CANCELLED', '2026-09-06T00:00:00.000Z'],
+    ],
+  },
+  {
+    id: 'G',
+    placed: '2026-10-02T00:00:00.000Z',
+    totalCents: 700,
+    status: 'ON_HOLD',
+    holds: ['PRICING'],
+    history: [['ON_HOLD', '2026-10-02T00:00:00.000Z']],
+  },
+  {
+    id: 'H',
+    placed: '2026-09-25T00:00:00.000Z',
+    totalCents: 500,
+    status: 'ON_HOLD',
+    holds: ['PRICING'],
+    history: [['ON_HOLD', '2026-09-25T00:00:00.000Z']],
+  },
+  {
+    id: 'I',
+    placed: '2026-09-28T00:00:00.000Z',
+    totalCents: 100,
+    status: 'ACCEPTED',
+    holds: [],
+    history: [['ACCEPTED', '2026-09-28T00:00:00.000Z']],
+  },
 ];
 
 beforeAll(async () => {
@@ -43,19 +129,71 @@ beforeAll(async () => {
     await db
       .insertInto('orders')
       .values({
-        id, number: `SO-${o.id}`, customer_id: 'CUS-0001', status: o.status, channel: 'PORTAL', po_number: null,
-        ship_to_address_id: 'ADR-1', ship_to_name: 'Dock', ship_to_line1: '1 Main', ship_to_city: 'Dallas', ship_to_region: 'TX', ship_to_postal_code: '75201', ship_to_country: 'US',
-        currency: 'USD', subtotal_cents: o.totalCents, tax_cents: 0, total_cents: o.totalCents, placed_at: o.placed, updated_at: o.placed,
-        idempotency_key: null, allow_backorder: 0, allocated_at: null, backordered_at: null,
+        id,
+        number: `SO-${o.id}`,
+        customer_id: 'CUS-0001',
+        status: o.status,
+        channel: 'PORTAL',
+        po_number: null,
+        ship_to_address_id: 'ADR-1',
+        ship_to_name: 'Dock',
+        ship_to_line1: '1 Main',
+        ship_to_city: 'Dallas',
+        ship_to_region: 'TX',
+        ship_to_postal_code: '75201',
+        ship_to_country: 'US',
+        currency: 'USD',
+        subtotal_cents: o.totalCents,
+        tax_cents: 0,
+        total_cents: o.totalCents,
+        placed_at: o.placed,
+        updated_at: o.placed,
+        idempotency_key: null,
+        allow_backorder: 0,
+        allocated_at: null,
+        backordered_at: null,
       })
       .execute();
     for (const reason of o.holds) {
-      await db.insertInto('holds').values({ id: `HLD-${++hold}`, order_id: id, reason, detail: 'd', placed_at: o.placed, released_at: null, released_by: null, dependency: null, release_note: null }).execute();
+      await db
+        .insertInto('holds')
+        .values({
+          id: `HLD-${++hold}`,
+          order_id: id,
+          reason,
+          detail: 'd',
+          placed_at: o.placed,
+          released_at: null,
+          released_by: null,
+          dependency: null,
+          release_note: null,
+        })
+        .execute();
     }
     for (const [status, at] of o.history) {
-      await db.insertInto('order_status_history').values({ order_id: id, status, at, cause: 'fixture', actor: 'test', note: null, correlation_id: null }).execute();
+      await db
+        .insertInto('order_status_history')
+        .values({
+          order_id: id,
+          status,
+          at,
+          cause: 'fixture',
+          actor: 'test',
+          note: null,
+          correlation_id: null,
+        })
+        .execute();
     }
-    if (o.shippedAt) await db.insertInto('order_shipments').values({ shipment_id: `SHP-${o.id}`, order_id: id, shipped_at: o.shippedAt, delivered_at: null }).execute();
+    if (o.shippedAt)
+      await db
+        .insertInto('order_shipments')
+        .values({
+          shipment_id: `SHP-${o.id}`,
+          order_id: id,
+          shipped_at: o.shippedAt,
+          delivered_at: null,
+        })
+        .execute();
   }
 });
 afterAll(() => subgraph.close());
@@ -63,12 +201,37 @@ afterAll(() => subgraph.close());
 const HEALTH = /* GraphQL */ `
   query ($from: DateTime!, $to: DateTime!) {
     businessHealth(from: $from, to: $to) {
-      from to ordersPlaced ordersHeld orderExceptionRate
-      holdReasons { reason count }
-      openOrderAging { bucket orders value { amount currency } }
-      orderToAccept { count p50Hours p95Hours }
-      orderToShip { count p50Hours p95Hours }
-      ordersExceptionQueues { handler open }
+      from
+      to
+      ordersPlaced
+      ordersHeld
+      orderExceptionRate
+      holdReasons {
+        reason
+        count
+      }
+      openOrderAging {
+        bucket
+        orders
+        value {
+          amount
+          currency
+        }
+      }
+      orderToAccept {
+        count
+        p50Hours
+        p95Hours
+      }
+      orderToShip {
+        count
+        p50Hours
+        p95Hours
+      }
+      ordersExceptionQueues {
+        handler
+        open
+      }
     }
   }
 `;
@@ -104,12 +267,22 @@ test('order capture figures over a window agree with the records, computed by ha
     // shipped after 48 (A) and 60 (B) hours
     orderToShip: { count: 2, p50Hours: 48, p95Hours: 60 },
     // one queue per handler, empty
-    ordersExceptionQueues: ['orders.follow-allocation', 'orders.follow-billing', 'orders.follow-shipments'].map((handler) => ({ handler, open: 0 })),
+    ordersExceptionQueues: [
+      'orders.follow-allocation',
+      'orders.follow-billing',
+      'orders.follow-shipments',
+    ].map((handler) => ({ handler, open: 0 })),
   });
 });
 
 test('a window with no orders has a null exception rate and empty cycle times', async () => {
-  const result = await querySubgraph(subgraph.server, HEALTH, { from: '2025-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z' }, {}, OPERATOR);
+  const result = await querySubgraph(
+    subgraph.server,
+    HEALTH,
+    { from: '2025-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z' },
+    {},
+    OPERATOR,
+  );
   expect(result.data.businessHealth).toMatchObject({
     ordersPlaced: 0,
     ordersHeld: 0,
@@ -117,20 +290,35 @@ test('a window with no orders has a null exception rate and empty cycle times', 
     holdReasons: [],
     orderToAccept: { count: 0, p50Hours: null, p95Hours: null },
   });
-  expect(result.data.businessHealth.openOrderAging.every((b: any) => b.orders === 0 && b.value.amount === '0.00')).toBe(true);
+  expect(
+    result.data.businessHealth.openOrderAging.every(
+      (b: any) => b.orders === 0 && b.value.amount === '0.00',
+    ),
+  ).toBe(true);
 });
 
-test('the BusinessHealth entity resolves from its key, as the gateway asks for other subgraphs\' measures', async () => {
-  const result = await querySubgraph(subgraph.server, `query ($r: [_Any!]!) { _entities(representations: $r) { ... on BusinessHealth { ordersPlaced } } }`, {
-    r: [{ __typename: 'BusinessHealth', from: FROM, to: TO }],
-  });
+test("the BusinessHealth entity resolves from its key, as the gateway asks for other subgraphs' measures", async () => {
+  const result = await querySubgraph(
+    subgraph.server,
+    `query ($r: [_Any!]!) { _entities(representations: $r) { ... on BusinessHealth { ordersPlaced } } }`,
+    {
+      r: [{ __typename: 'BusinessHealth', from: FROM, to: TO }],
+    },
+  );
   expect(result.data._entities).toEqual([{ ordersPlaced: 7 }]);
 });
 
 test('an empty or inverted window, or one over 366 days, is BAD_USER_INPUT; partners are FORBIDDEN', async () => {
-  const codeOf = async (from: string, to: string, caller = OPERATOR) => (await querySubgraph(subgraph.server, HEALTH, { from, to }, {}, caller)).errors?.[0].extensions;
+  const codeOf = async (from: string, to: string, caller = OPERATOR) =>
+    (await querySubgraph(subgraph.server, HEALTH, { from, to }, {}, caller)).errors?.[0].extensions;
   expect(await codeOf(TO, TO)).toEqual({ code: 'BAD_USER_INPUT', argument: 'from' });
   expect(await codeOf(TO, FROM)).toEqual({ code: 'BAD_USER_INPUT', argument: 'from' });
-  expect(await codeOf('2025-01-01T00:00:00Z', '2026-01-03T00:00:00Z')).toEqual({ code: 'BAD_USER_INPUT', argument: 'to' });
-  expect((await codeOf(FROM, TO, identity('dev-acme-distributor', 'distributor', [], ['CUS-0001'])))?.code).toBe('FORBIDDEN');
+  expect(await codeOf('2025-01-01T00:00:00Z', '2026-01-03T00:00:00Z')).toEqual({
+    code: 'BAD_USER_INPUT',
+    argument: 'to',
+  });
+  expect(
+    (await codeOf(FROM, TO, identity('dev-acme-distributor', 'distributor', [], ['CUS-0001'])))
+      ?.code,
+  ).toBe('FORBIDDEN');
 });

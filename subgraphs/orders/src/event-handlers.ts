@@ -26,7 +26,8 @@ export const followAllocation: EventHandler<OrderStore> = {
   on: [OrderToCashEvent.InventoryAllocated, OrderToCashEvent.OrderBackordered],
   async handle(event, { store, handler }) {
     const delivery = deliveryOf(event, handler);
-    if (event.type === OrderToCashEvent.InventoryAllocated) await store.recordAllocation(event.payload as InventoryAllocated, delivery);
+    if (event.type === OrderToCashEvent.InventoryAllocated)
+      await store.recordAllocation(event.payload as InventoryAllocated, delivery);
     else await store.recordBackorder(event.payload as OrderBackordered, delivery);
   },
 };
@@ -37,7 +38,8 @@ export const followShipments: EventHandler<OrderStore> = {
   on: [OrderToCashEvent.ShipmentConfirmed, OrderToCashEvent.ShipmentDelivered],
   async handle(event, { store, handler }) {
     const delivery = deliveryOf(event, handler);
-    if (event.type === OrderToCashEvent.ShipmentConfirmed) await store.recordShipment(event.payload as ShipmentConfirmed, delivery);
+    if (event.type === OrderToCashEvent.ShipmentConfirmed)
+      await store.recordShipment(event.payload as ShipmentConfirmed, delivery);
     else await store.recordDelivery(event.payload as ShipmentDelivered, delivery);
   },
 };
@@ -48,13 +50,23 @@ export const followShipments: EventHandler<OrderStore> = {
  */
 export const followBilling: EventHandler<OrderStore> = {
   name: 'orders.follow-billing',
-  on: [OrderToCashEvent.InvoiceIssued, OrderToCashEvent.PaymentApplied, OrderToCashEvent.InvoiceDisputeResolved],
+  on: [
+    OrderToCashEvent.InvoiceIssued,
+    OrderToCashEvent.PaymentApplied,
+    OrderToCashEvent.InvoiceDisputeResolved,
+  ],
   async handle(event, { store, handler }) {
     const delivery = deliveryOf(event, handler);
-    if (event.type === OrderToCashEvent.InvoiceIssued) await store.recordInvoice(event.payload as InvoiceIssued, delivery);
-    else if (event.type === OrderToCashEvent.PaymentApplied) await store.recordPayment(event.payload as PaymentApplied, delivery);
+    if (event.type === OrderToCashEvent.InvoiceIssued)
+      await store.recordInvoice(event.payload as InvoiceIssued, delivery);
+    else if (event.type === OrderToCashEvent.PaymentApplied)
+      await store.recordPayment(event.payload as PaymentApplied, delivery);
     else await store.recordDisputeResolution(event.payload as InvoiceDisputeResolved, delivery);
   },
 };
 
-export const orderEventHandlers: EventHandler<OrderStore>[] = [followAllocation, followShipments, followBilling];
+export const orderEventHandlers: EventHandler<OrderStore>[] = [
+  followAllocation,
+  followShipments,
+  followBilling,
+];

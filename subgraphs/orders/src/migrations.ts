@@ -27,7 +27,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('updated_at', 'text', (c) => c.notNull())
         .addColumn('idempotency_key', 'text', (c) => c.unique())
         .execute();
-      await db.schema.createIndex('orders_customer').on('orders').columns(['customer_id', 'id']).execute();
+      await db.schema
+        .createIndex('orders_customer')
+        .on('orders')
+        .columns(['customer_id', 'id'])
+        .execute();
       await db.schema.createIndex('orders_status').on('orders').columns(['status', 'id']).execute();
       await db.schema.createIndex('orders_placed_at').on('orders').column('placed_at').execute();
       await db.schema
@@ -63,13 +67,22 @@ export const migrations: Record<string, Migration> = {
      * idempotency keys, the status history, and what the order learned from inventory, shipments and finance.
      */
     async up(db: Kysely<any>) {
-      await db.schema.alterTable('orders').addColumn('allow_backorder', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('orders')
+        .addColumn('allow_backorder', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await db.schema.alterTable('orders').addColumn('allocated_at', 'text').execute();
       await db.schema.alterTable('orders').addColumn('backordered_at', 'text').execute();
       await db.schema.alterTable('holds').addColumn('dependency', 'text').execute();
       await db.schema.alterTable('holds').addColumn('release_note', 'text').execute();
-      await db.schema.alterTable('order_lines').addColumn('expected_unit_price_cents', 'bigint').execute();
-      await db.schema.alterTable('order_lines').addColumn('shipped_quantity', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema
+        .alterTable('order_lines')
+        .addColumn('expected_unit_price_cents', 'bigint')
+        .execute();
+      await db.schema
+        .alterTable('order_lines')
+        .addColumn('shipped_quantity', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
       await allowUnidentifiedLines(db);
 
       await db.schema
@@ -84,7 +97,11 @@ export const migrations: Record<string, Migration> = {
         // Transitions only move forward, so an order enters each status at most once.
         .addPrimaryKeyConstraint('order_status_history_pk', ['order_id', 'status'])
         .execute();
-      await db.schema.createIndex('order_status_history_status_at').on('order_status_history').columns(['status', 'at']).execute();
+      await db.schema
+        .createIndex('order_status_history_status_at')
+        .on('order_status_history')
+        .columns(['status', 'at'])
+        .execute();
       // Orders written before the history existed start it at their current status.
       await sql`insert into order_status_history (order_id, status, at, cause, actor)
         select id, status, updated_at, 'migration', 'migration' from orders`.execute(db);
@@ -96,7 +113,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('shipped_at', 'text')
         .addColumn('delivered_at', 'text')
         .execute();
-      await db.schema.createIndex('order_shipments_order').on('order_shipments').column('order_id').execute();
+      await db.schema
+        .createIndex('order_shipments_order')
+        .on('order_shipments')
+        .column('order_id')
+        .execute();
 
       await db.schema
         .createTable('order_invoices')
@@ -108,7 +129,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('status', 'text', (c) => c.notNull())
         .addColumn('issued_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('order_invoices_order').on('order_invoices').column('order_id').execute();
+      await db.schema
+        .createIndex('order_invoices_order')
+        .on('order_invoices')
+        .column('order_id')
+        .execute();
 
       await db.schema
         .createTable('order_idempotency_keys')
@@ -130,7 +155,9 @@ export const migrations: Record<string, Migration> = {
  */
 async function allowUnidentifiedLines(db: Kysely<any>) {
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    await sql`alter table order_lines alter column product_id drop not null, alter column pricing_rule drop not null`.execute(db);
+    await sql`alter table order_lines alter column product_id drop not null, alter column pricing_rule drop not null`.execute(
+      db,
+    );
     return;
   }
   await db.schema
@@ -147,8 +174,12 @@ async function allowUnidentifiedLines(db: Kysely<any>) {
     .addColumn('shipped_quantity', 'integer', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('order_lines_pk', ['order_id', 'line_number'])
     .execute();
-  const columns = sql.raw('order_id, line_number, product_id, sku, quantity, unit_price_cents, pricing_rule, extended_cents, expected_unit_price_cents, shipped_quantity');
-  await sql`insert into order_lines_next (${columns}) select ${columns} from order_lines`.execute(db);
+  const columns = sql.raw(
+    'order_id, line_number, product_id, sku, quantity, unit_price_cents, pricing_rule, extended_cents, expected_unit_price_cents, shipped_quantity',
+  );
+  await sql`insert into order_lines_next (${columns}) select ${columns} from order_lines`.execute(
+    db,
+  );
   await db.schema.dropTable('order_lines').execute();
   await db.schema.alterTable('order_lines_next').renameTo('order_lines').execute();
 }

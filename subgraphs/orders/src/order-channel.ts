@@ -6,7 +6,10 @@ import type { OrderChannel } from './store';
  * scope is that channel); otherwise what the caller asked for, else what its kind usually sends:
  * a distributor's system EDI, a portal PORTAL, anyone else (internal tools, services) SALES_REP.
  */
-export function orderChannelFor(caller: Pick<CallerIdentity, 'kind'>, requested: OrderChannel | null): OrderChannel {
+export function orderChannelFor(
+  caller: Pick<CallerIdentity, 'kind'>,
+  requested: OrderChannel | null,
+): OrderChannel {
   if (caller.kind === 'ecommerce') return 'ECOMMERCE';
   if (requested) return requested;
   switch (caller.kind) {

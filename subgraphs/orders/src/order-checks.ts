@@ -1,4 +1,10 @@
-import { applyBasisPoints, centsOfMoney, DependencyUnavailableError, formatCents, type ServiceClient } from '@switchyard/kit';
+import {
+  applyBasisPoints,
+  centsOfMoney,
+  DependencyUnavailableError,
+  formatCents,
+  type ServiceClient,
+} from '@switchyard/kit';
 import type { PlaceOrderRequest } from './place-order-request';
 import type { HoldDraft, LineDraft, OrderTerms, PricingRule, ShipToAddress } from './store';
 
@@ -89,44 +95,85 @@ function broken(subgraph: string, detail: string): DependencyUnavailableError {
   return new DependencyUnavailableError(subgraph, 'graphql-error', detail);
 }
 
-export async function checkOrder(services: ServiceClient, correlationId: string, request: PlaceOrderRequest): Promise<OrderCheckResult> {
+export async function checkOrder(
+  services: ServiceClient,
+  correlationId: string,
+  request: PlaceOrderRequest,
+): Promise<OrderCheckResult> {
   const options = { correlationId };
-  const customerCall = ask(async () =>
-    (await services.query<{ customer: CustomerAnswer | null }>('customers', CUSTOMER_QUERY, { id: request.customerId }, options)).customer,
+  const customerCall = ask(
+    async () =>
+      (
+        await services.query<{ customer: CustomerAnswer | null }>(
+          'customers',
+          CUSTOMER_QUERY,
+          { id: request.customerId },
+          options,
+        )
+      ).customer,
   );
   const quoteCall = ask(async () => {
     const lines = request.lines.map((l) => ({ sku: l.sku, quantity: l.quantity }));
-    const data = await services.query<{ priceQuote: QuotedLineAnswer[] | null }>('catalog', PRICE_QUERY, { customerId: request.customerId, lines }, options);
-    if (!Array.isArray(data.priceQuote) || data.priceQuote.length !== lines.length) throw broken('catalog', `priceQuote answered ${data.priceQuote?.length ?? 'no'} lines for ${lines.length}`);
+    const data = await services.query<{ priceQuote: QuotedLineAnswer[] | null }>(
+      'catalog',
+      PRICE_QUERY,
+      { customerId: request.customerId, lines },
+      options,
+    );
+    if (!Array.isArray(data.priceQuote) || data.priceQuote.length !== lines.length)
+      throw broken(
+        'catalog',
+        `priceQuote answered ${data.priceQuote?.length ?? 'no'} lines for ${lines.length}`,
+      );
     return data.priceQuote;
   });
   const exposureCall = ask(async () => {
     const representations = [{ __typename: 'Customer', id: request.customerId }];
-    const data = await services.query<{ _entities: ({ creditExposure: { amount: string } | null } | null)[] }>('finance', EXPOSURE_QUERY, { representations }, options);
+    const data = await services.query<{
+      _entities: ({ creditExposure: { amount: string } | null } | null)[];
+    }>('finance', EXPOSURE_QUERY, { representations }, options);
     const exposure = data._entities?.[0]?.creditExposure;
     if (!exposure) throw broken('finance', 'no credit exposure for the customer');
     return centsOfMoney(exposure.amount);
   });
-  const shipToCall = customerCall.then((answer) => (has(answer) && answer.data ? shipToOf(answer.data, request) : null));
+  const shipToCall = customerCall.then((answer) =>
+    has(answer) && answer.data ? shipToOf(answer.data, request) : null,
+  );
   const taxCall: Promise<Answer<number | null>> = shipToCall.then((shipTo) =>
     shipTo && 'address' in shipTo
       ? ask(async () => {
-          const data = await services.query<{ taxRate: { rateBasisPoints: number } | null }>('finance', TAX_RATE_QUERY, { region: shipTo.address.region }, options);
+          const data = await services.query<{ taxRate: { rateBasisPoints: number } | null }>(
+            'finance',
+            TAX_RATE_QUERY,
+            { region: shipTo.address.region },
+            options,
+          );
           return data.taxRate?.rateBasisPoints ?? null;
         })
       : { skipped: true },
   );
   const availabilityCall: Promise<Answer<Map<string, number>>> = quoteCall.then((quote) => {
-    const productIds = has(quote) ? quote.data.flatMap((l) => (l.product ? [l.product.id] : [])) : [];
+    const productIds = has(quote)
+      ? quote.data.flatMap((l) => (l.product ? [l.product.id] : []))
+      : [];
     if (request.allowBackorder || productIds.length === 0) return { skipped: true };
     return ask(async () => {
       const representations = productIds.map((id) => ({ __typename: 'Product', id }));
-      const data = await services.query<{ _entities: ({ id: string; totalAvailable: number } | null)[] }>('inventory', AVAILABILITY_QUERY, { representations }, options);
+      const data = await services.query<{
+        _entities: ({ id: string; totalAvailable: number } | null)[];
+      }>('inventory', AVAILABILITY_QUERY, { representations }, options);
       // A product inventory holds no stock of has none available.
       return new Map(productIds.map((id, i) => [id, data._entities?.[i]?.totalAvailable ?? 0]));
     });
   });
-  const [customer, quote, exposure, shipTo, tax, availability] = await Promise.all([customerCall, quoteCall, exposureCall, shipToCall, taxCall, availabilityCall]);
+  const [customer, quote, exposure, shipTo, tax, availability] = await Promise.all([
+    customerCall,
+    quoteCall,
+    exposureCall,
+    shipToCall,
+    taxCall,
+    availabilityCall,
+  ]);
   return assess(request, { customer, quote, exposure, shipTo, tax, availability });
 }
 
@@ -134,7 +181,9 @@ type ShipToResult = { address: ShipToAddress } | { problem: { argument: string; 
 
 function shipToOf(customer: CustomerAnswer, request: PlaceOrderRequest): ShipToResult {
   const argument = 'input.shipToAddressId';
-  const chosen = request.shipToAddressId ? (customer.addresses ?? []).find((a) => a.id === request.shipToAddressId) : customer.shipTo;
+  const chosen = request.shipToAddressId
+    ? (customer.addresses ?? []).find((a) => a.id === request.shipToAddressId)
+    : customer.shipTo;
   if (!chosen) {
     const message = request.shipToAddressId
       ? `${argument}: ${request.shipToAddressId} is not a ship-to address of customer ${customer.id}`
@@ -159,35 +208,63 @@ function assess(request: PlaceOrderRequest, answers: Answers): OrderCheckResult 
   const holds: HoldDraft[] = [];
   const problems: OrderCheckResult['problems'] = [];
   const customer = has(answers.customer) ? answers.customer.data : null;
-  if (has(answers.customer) && !customer) problems.push({ argument: 'input.customerId', message: `input.customerId: customer ${request.customerId} does not exist` });
+  if (has(answers.customer) && !customer)
+    problems.push({
+      argument: 'input.customerId',
+      message: `input.customerId: customer ${request.customerId} does not exist`,
+    });
   if (customer && customer.status !== 'ACTIVE') {
-    holds.push({ reason: 'CUSTOMER_STATUS', detail: `Customer ${customer.id} is ${customer.status}, not ACTIVE: its orders need credit control's release` });
+    holds.push({
+      reason: 'CUSTOMER_STATUS',
+      detail: `Customer ${customer.id} is ${customer.status}, not ACTIVE: its orders need credit control's release`,
+    });
   }
   let shipTo: ShipToAddress | null = null;
   if (answers.shipTo && 'problem' in answers.shipTo) problems.push(answers.shipTo.problem);
   else if (answers.shipTo) shipTo = answers.shipTo.address;
 
   const quoted = has(answers.quote) ? answers.quote.data : null;
-  const currency = customer?.currency ?? quoted?.find((l) => l.unitPrice)?.unitPrice?.currency ?? PROVISIONAL_CURRENCY;
+  const currency =
+    customer?.currency ??
+    quoted?.find((l) => l.unitPrice)?.unitPrice?.currency ??
+    PROVISIONAL_CURRENCY;
   const lines: LineDraft[] = request.lines.map((asked, i) => {
     const lineNumber = i + 1;
-    const unpriced: LineDraft = { lineNumber, productId: null, sku: asked.sku, quantity: asked.quantity, unitPriceCents: 0, extendedCents: 0, pricingRule: null, expectedUnitPriceCents: asked.expectedUnitPriceCents };
+    const unpriced: LineDraft = {
+      lineNumber,
+      productId: null,
+      sku: asked.sku,
+      quantity: asked.quantity,
+      unitPriceCents: 0,
+      extendedCents: 0,
+      pricingRule: null,
+      expectedUnitPriceCents: asked.expectedUnitPriceCents,
+    };
     const line = quoted?.[i];
     if (!quoted || !line) return unpriced;
     if (!line.product) {
-      problems.push({ argument: `input.lines[${i}].sku`, message: `input.lines[${i}].sku: no product has SKU ${asked.sku}` });
+      problems.push({
+        argument: `input.lines[${i}].sku`,
+        message: `input.lines[${i}].sku: no product has SKU ${asked.sku}`,
+      });
       return unpriced;
     }
     const label = `Line ${lineNumber} (SKU ${asked.sku})`;
-    if (line.product.status === 'DISCONTINUED') holds.push({ reason: 'PRICING', detail: `${label}: the product is DISCONTINUED` });
+    if (line.product.status === 'DISCONTINUED')
+      holds.push({ reason: 'PRICING', detail: `${label}: the product is DISCONTINUED` });
     if (!line.unitPrice) {
       holds.push({ reason: 'PRICING', detail: `${label}: the catalog has no price for it` });
       return { ...unpriced, productId: line.product.id };
     }
     const unitPriceCents = centsOfMoney(line.unitPrice.amount);
-    const extendedCents = line.extendedPrice ? centsOfMoney(line.extendedPrice.amount) : unitPriceCents * asked.quantity;
+    const extendedCents = line.extendedPrice
+      ? centsOfMoney(line.extendedPrice.amount)
+      : unitPriceCents * asked.quantity;
     if (line.unitPrice.currency !== currency) {
-      holds.push({ reason: 'PRICING', detail: `${label}: priced in ${line.unitPrice.currency}, the order is in ${currency}` });
+      holds.push({
+        reason: 'PRICING',
+        detail: `${label}: priced in ${line.unitPrice.currency}, the order is in ${currency}`,
+      });
     }
     if (asked.expectedUnitPriceCents !== null && asked.expectedUnitPriceCents !== unitPriceCents) {
       holds.push({
@@ -195,13 +272,23 @@ function assess(request: PlaceOrderRequest, answers: Answers): OrderCheckResult 
         detail: `${label}: the client showed ${formatCents(asked.expectedUnitPriceCents)}, the price is ${formatCents(unitPriceCents)} ${line.unitPrice.currency} (${line.rule ?? 'no rule'})`,
       });
     }
-    return { ...unpriced, productId: line.product.id, unitPriceCents, extendedCents, pricingRule: line.rule };
+    return {
+      ...unpriced,
+      productId: line.product.id,
+      unitPriceCents,
+      extendedCents,
+      pricingRule: line.rule,
+    };
   });
   const subtotalCents = lines.reduce((sum, l) => sum + l.extendedCents, 0);
 
   let taxCents = 0;
   if (has(answers.tax)) {
-    if (answers.tax.data === null) holds.push({ reason: 'PRICING', detail: `No sales tax rate for region ${shipTo!.region}: finance must set one (setTaxRate)` });
+    if (answers.tax.data === null)
+      holds.push({
+        reason: 'PRICING',
+        detail: `No sales tax rate for region ${shipTo!.region}: finance must set one (setTaxRate)`,
+      });
     else taxCents = applyBasisPoints(subtotalCents, answers.tax.data);
   }
   const totalCents = subtotalCents + taxCents;
@@ -210,13 +297,21 @@ function assess(request: PlaceOrderRequest, answers: Answers): OrderCheckResult 
     for (const line of lines) {
       const available = line.productId ? answers.availability.data.get(line.productId) : undefined;
       if (available !== undefined && available < line.quantity) {
-        holds.push({ reason: 'INVENTORY', detail: `SKU ${line.sku}: ${line.quantity} requested, ${available} available across warehouses` });
+        holds.push({
+          reason: 'INVENTORY',
+          detail: `SKU ${line.sku}: ${line.quantity} requested, ${available} available across warehouses`,
+        });
       }
     }
   }
 
   const limit = customer?.creditLimit ? centsOfMoney(customer.creditLimit.amount) : null;
-  if (limit !== null && quoted && has(answers.exposure) && answers.exposure.data + totalCents > limit) {
+  if (
+    limit !== null &&
+    quoted &&
+    has(answers.exposure) &&
+    answers.exposure.data + totalCents > limit
+  ) {
     const exposure = answers.exposure.data;
     holds.push({
       reason: 'CREDIT',
@@ -225,13 +320,29 @@ function assess(request: PlaceOrderRequest, answers: Answers): OrderCheckResult 
   }
 
   const unavailable = new Map<string, DependencyUnavailableError>();
-  for (const answer of [answers.customer, answers.quote, answers.exposure, answers.tax, answers.availability]) {
-    if ('unavailable' in answer && !unavailable.has(answer.unavailable.subgraph)) unavailable.set(answer.unavailable.subgraph, answer.unavailable);
+  for (const answer of [
+    answers.customer,
+    answers.quote,
+    answers.exposure,
+    answers.tax,
+    answers.availability,
+  ]) {
+    if ('unavailable' in answer && !unavailable.has(answer.unavailable.subgraph))
+      unavailable.set(answer.unavailable.subgraph, answer.unavailable);
   }
   for (const [subgraph, error] of unavailable) {
-    holds.push({ reason: 'DEPENDENCY_UNAVAILABLE', dependency: subgraph, detail: `${subgraph} did not answer (${error.reason}): ${SKIPPED_CHECKS[subgraph] ?? 'its checks'} not checked` });
+    holds.push({
+      reason: 'DEPENDENCY_UNAVAILABLE',
+      dependency: subgraph,
+      detail: `${subgraph} did not answer (${error.reason}): ${SKIPPED_CHECKS[subgraph] ?? 'its checks'} not checked`,
+    });
   }
-  return { terms: { shipTo, currency, lines, subtotalCents, taxCents, totalCents }, holds, problems, unavailable: [...unavailable.keys()] };
+  return {
+    terms: { shipTo, currency, lines, subtotalCents, taxCents, totalCents },
+    holds,
+    problems,
+    unavailable: [...unavailable.keys()],
+  };
 }
 
 /** What placeOrder could not check without each dependency. */

@@ -1,4 +1,11 @@
-import { badUserInput, ErrorCode, forbiddenRow, invalidStateTransition, notFound, rowVisible } from '@switchyard/kit';
+import {
+  badUserInput,
+  ErrorCode,
+  forbiddenRow,
+  invalidStateTransition,
+  notFound,
+  rowVisible,
+} from '@switchyard/kit';
 import { GraphQLError } from 'graphql';
 import { checkOrder } from './order-checks';
 import type { PlaceOrderRequest } from './place-order-request';
@@ -11,23 +18,38 @@ const MAX_NOTE_LENGTH = 500;
 async function orderInScope(ctx: OrderCommandContext, orderId: string): Promise<Order> {
   const [order] = await ctx.store.ordersByIds([orderId]);
   if (!order) throw notFound('Order', orderId);
-  if (!rowVisible(ctx.rowScope, { customerIds: order.customerId, channels: order.channel })) throw forbiddenRow('Order');
+  if (!rowVisible(ctx.rowScope, { customerIds: order.customerId, channels: order.channel }))
+    throw forbiddenRow('Order');
   return order;
 }
 
-function noteFrom(value: string | null | undefined, argument: string, required: boolean): string | null {
+function noteFrom(
+  value: string | null | undefined,
+  argument: string,
+  required: boolean,
+): string | null {
   const note = value?.trim() ?? '';
   if (note.length > MAX_NOTE_LENGTH || (required && note.length === 0)) {
-    throw badUserInput(`${argument} must hold ${required ? 1 : 0} to ${MAX_NOTE_LENGTH} characters`, argument);
+    throw badUserInput(
+      `${argument} must hold ${required ? 1 : 0} to ${MAX_NOTE_LENGTH} characters`,
+      argument,
+    );
   }
   return note || null;
 }
 
 /** cancelOrder: before anything shipped (the store enforces the states), with the reason, announcing OrderCancelled. */
-export async function cancelOrder(ctx: OrderCommandContext, orderId: string, reason: string): Promise<Order> {
+export async function cancelOrder(
+  ctx: OrderCommandContext,
+  orderId: string,
+  reason: string,
+): Promise<Order> {
   const why = noteFrom(reason, 'reason', true)!;
   await orderInScope(ctx, orderId);
-  return ctx.store.cancelOrder(orderId, why, { callerId: ctx.caller.id, correlationId: ctx.correlationId });
+  return ctx.store.cancelOrder(orderId, why, {
+    callerId: ctx.caller.id,
+    correlationId: ctx.correlationId,
+  });
 }
 
 /**
@@ -40,21 +62,38 @@ export async function cancelOrder(ctx: OrderCommandContext, orderId: string, rea
  * open hold, for a person to weigh. A dependency still down: DEPENDENCY_UNAVAILABLE, nothing changes.
  * An order that cannot be completed (its customer, a SKU or its ship-to address unknown): INVALID_STATE_TRANSITION; cancel it.
  */
-export async function releaseHold(ctx: OrderCommandContext, orderId: string, holdId: string | null, noteInput: string | null | undefined): Promise<Order> {
+export async function releaseHold(
+  ctx: OrderCommandContext,
+  orderId: string,
+  holdId: string | null,
+  noteInput: string | null | undefined,
+): Promise<Order> {
   const note = noteFrom(noteInput, 'note', false);
   const order = await orderInScope(ctx, orderId);
   if (order.status !== 'ON_HOLD') {
-    throw invalidStateTransition('Order', orderId, order.status, 'ACCEPTED', `Order ${orderId} is ${order.status}: only ON_HOLD orders have holds to release`);
+    throw invalidStateTransition(
+      'Order',
+      orderId,
+      order.status,
+      'ACCEPTED',
+      `Order ${orderId} is ${order.status}: only ON_HOLD orders have holds to release`,
+    );
   }
   const holds = await ctx.store.holdsByOrderIds([orderId]);
-  const chosen = holdId ? holds.filter((h) => h.id === holdId) : holds.filter((h) => h.releasedAt === null);
+  const chosen = holdId
+    ? holds.filter((h) => h.id === holdId)
+    : holds.filter((h) => h.releasedAt === null);
   if (holdId && chosen.length === 0) throw notFound('Hold', holdId);
   let revalidation: HoldRelease['revalidation'] = null;
   if (chosen.some((h) => h.reason === 'DEPENDENCY_UNAVAILABLE' && h.releasedAt === null)) {
     const lines = await ctx.store.linesByOrderIds([orderId]);
     const request: PlaceOrderRequest = {
       customerId: order.customerId,
-      lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, expectedUnitPriceCents: l.expectedUnitPriceCents })),
+      lines: lines.map((l) => ({
+        sku: l.sku,
+        quantity: l.quantity,
+        expectedUnitPriceCents: l.expectedUnitPriceCents,
+      })),
       shipToAddressId: order.shipTo?.addressId ?? order.requestedShipToAddressId,
       poNumber: order.poNumber,
       channel: order.channel,
@@ -62,15 +101,28 @@ export async function releaseHold(ctx: OrderCommandContext, orderId: string, hol
     };
     const checks = await checkOrder(ctx.services, ctx.correlationId, request);
     if (checks.unavailable.length > 0) {
-      throw new GraphQLError(`Order ${orderId} still cannot be checked: ${checks.unavailable.join(', ')} did not answer; nothing was released`, {
-        extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, subgraphs: checks.unavailable },
-      });
+      throw new GraphQLError(
+        `Order ${orderId} still cannot be checked: ${checks.unavailable.join(', ')} did not answer; nothing was released`,
+        {
+          extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, subgraphs: checks.unavailable },
+        },
+      );
     }
     if (checks.problems.length > 0) {
       const found = checks.problems.map((p) => p.message.replace(/^input\.[^:]*: /, '')).join('; ');
-      throw invalidStateTransition('Order', orderId, 'ON_HOLD', 'ACCEPTED', `Order ${orderId} cannot be accepted: ${found}. Cancel it and place it again`);
+      throw invalidStateTransition(
+        'Order',
+        orderId,
+        'ON_HOLD',
+        'ACCEPTED',
+        `Order ${orderId} cannot be accepted: ${found}. Cancel it and place it again`,
+      );
     }
     revalidation = { terms: checks.terms, holds: checks.holds, expectedUpdatedAt: order.updatedAt };
   }
-  return ctx.store.releaseHolds(orderId, { holdIds: holdId ? [holdId] : null, note, revalidation }, { callerId: ctx.caller.id, correlationId: ctx.correlationId });
+  return ctx.store.releaseHolds(
+    orderId,
+    { holdIds: holdId ? [holdId] : null, note, revalidation },
+    { callerId: ctx.caller.id, correlationId: ctx.correlationId },
+  );
 }

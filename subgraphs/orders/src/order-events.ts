@@ -6,11 +6,23 @@ import type { Order, OrderLine } from './store';
  * and every line identified and priced (an order placed while customers or catalog was unavailable is
  * completed when releaseHold checks it again).
  */
-export function orderAcceptedPayload(order: Order, lines: readonly OrderLine[], acceptedAt: string): OrderAccepted {
+export function orderAcceptedPayload(
+  order: Order,
+  lines: readonly OrderLine[],
+  acceptedAt: string,
+): OrderAccepted {
   const unidentified = lines.find((l) => l.productId === null || l.pricingRule === null);
   if (!order.shipTo || unidentified) {
-    const missing = !order.shipTo ? 'its ship-to address is not known' : `line ${unidentified!.lineNumber} (SKU ${unidentified!.sku}) is not priced`;
-    throw invalidStateTransition('Order', order.id, order.status, 'ACCEPTED', `Order ${order.id} cannot be accepted: ${missing}`);
+    const missing = !order.shipTo
+      ? 'its ship-to address is not known'
+      : `line ${unidentified!.lineNumber} (SKU ${unidentified!.sku}) is not priced`;
+    throw invalidStateTransition(
+      'Order',
+      order.id,
+      order.status,
+      'ACCEPTED',
+      `Order ${order.id} cannot be accepted: ${missing}`,
+    );
   }
   return {
     orderId: order.id,
@@ -19,17 +31,15 @@ export function orderAcceptedPayload(order: Order, lines: readonly OrderLine[], 
     channel: order.channel,
     currency: order.currency,
     shipTo: order.shipTo,
-    lines: lines.map(
-      (l): OrderLinePayload => ({
-        lineNumber: l.lineNumber,
-        productId: l.productId!,
-        sku: l.sku,
-        quantity: l.quantity,
-        unitPriceCents: l.unitPriceCents,
-        extendedCents: l.extendedCents,
-        pricingRule: l.pricingRule!,
-      }),
-    ),
+    lines: lines.map((l): OrderLinePayload => ({
+      lineNumber: l.lineNumber,
+      productId: l.productId!,
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPriceCents: l.unitPriceCents,
+      extendedCents: l.extendedCents,
+      pricingRule: l.pricingRule!,
+    })),
     subtotalCents: order.subtotalCents,
     taxCents: order.taxCents,
     totalCents: order.totalCents,

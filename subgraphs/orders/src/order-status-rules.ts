@@ -1,7 +1,12 @@
 import type { OrderStatus } from './store';
 
 /** The statuses an order may be cancelled from: before anything left a warehouse. */
-export const CANCELLABLE_STATUSES: ReadonlySet<OrderStatus> = new Set(['ON_HOLD', 'ACCEPTED', 'ALLOCATED', 'BACKORDERED']);
+export const CANCELLABLE_STATUSES: ReadonlySet<OrderStatus> = new Set([
+  'ON_HOLD',
+  'ACCEPTED',
+  'ALLOCATED',
+  'BACKORDERED',
+]);
 
 /** Statuses in which an order is finished as far as order aging is concerned. */
 export const SETTLED_STATUSES: readonly OrderStatus[] = ['PAID', 'CLOSED', 'CANCELLED'];
@@ -23,7 +28,8 @@ const RANK: Record<Exclude<OrderStatus, 'CANCELLED'>, number> = {
 };
 
 /** Chain order, for reading a history whose entries share an instant; CANCELLED last. */
-export const statusRank = (status: OrderStatus): number => (status === 'CANCELLED' ? 8 : RANK[status]);
+export const statusRank = (status: OrderStatus): number =>
+  status === 'CANCELLED' ? 8 : RANK[status];
 
 /** What the order knows of the chain downstream of it (from inventory, shipments and finance events). */
 export interface OrderFacts {
@@ -31,7 +37,11 @@ export interface OrderFacts {
   allocated: boolean;
   backordered: boolean;
   lines: readonly { quantity: number; shippedQuantity: number }[];
-  shipments: readonly { shipmentId: string; shippedAt: string | null; deliveredAt: string | null }[];
+  shipments: readonly {
+    shipmentId: string;
+    shippedAt: string | null;
+    deliveredAt: string | null;
+  }[];
   invoices: readonly { shipmentId: string | null; balanceCents: number }[];
 }
 

@@ -32,36 +32,76 @@ export interface PlaceOrderRequest {
 }
 
 /** Validates the input before anything is asked of another subgraph; BAD_USER_INPUT names the field (`input.lines[2].quantity`). */
-export function placeOrderRequestFrom(input: PlaceOrderInput, idempotencyKey: string): PlaceOrderRequest {
+export function placeOrderRequestFrom(
+  input: PlaceOrderInput,
+  idempotencyKey: string,
+): PlaceOrderRequest {
   if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
-    throw badUserInput('idempotencyKey must be 8 to 200 printable characters without spaces (a UUID will do)', 'idempotencyKey');
+    throw badUserInput(
+      'idempotencyKey must be 8 to 200 printable characters without spaces (a UUID will do)',
+      'idempotencyKey',
+    );
   }
   const customerId = String(input.customerId).trim();
-  if (customerId === '') throw badUserInput('input.customerId must not be empty', 'input.customerId');
+  if (customerId === '')
+    throw badUserInput('input.customerId must not be empty', 'input.customerId');
   if (input.lines.length === 0 || input.lines.length > MAX_ORDER_LINES) {
-    throw badUserInput(`an order has 1 to ${MAX_ORDER_LINES} lines, got ${input.lines.length}`, 'input.lines');
+    throw badUserInput(
+      `an order has 1 to ${MAX_ORDER_LINES} lines, got ${input.lines.length}`,
+      'input.lines',
+    );
   }
   const seen = new Map<string, number>();
   const lines = input.lines.map((line, i) => {
     const at = `input.lines[${i}]`;
     const sku = line.sku.trim();
-    if (sku === '' || sku.length > MAX_SKU_LENGTH) throw badUserInput(`${at}.sku must hold 1 to ${MAX_SKU_LENGTH} characters`, `${at}.sku`);
+    if (sku === '' || sku.length > MAX_SKU_LENGTH)
+      throw badUserInput(`${at}.sku must hold 1 to ${MAX_SKU_LENGTH} characters`, `${at}.sku`);
     const earlier = seen.get(sku);
-    if (earlier !== undefined) throw badUserInput(`${at}.sku repeats ${sku} of input.lines[${earlier}]: order each SKU once`, `${at}.sku`);
+    if (earlier !== undefined)
+      throw badUserInput(
+        `${at}.sku repeats ${sku} of input.lines[${earlier}]: order each SKU once`,
+        `${at}.sku`,
+      );
     seen.set(sku, i);
-    if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_LINE_QUANTITY) {
-      throw badUserInput(`${at}.quantity must be between 1 and ${MAX_LINE_QUANTITY}, got ${line.quantity}`, `${at}.quantity`);
+    if (
+      !Number.isInteger(line.quantity) ||
+      line.quantity < 1 ||
+      line.quantity > MAX_LINE_QUANTITY
+    ) {
+      throw badUserInput(
+        `${at}.quantity must be between 1 and ${MAX_LINE_QUANTITY}, got ${line.quantity}`,
+        `${at}.quantity`,
+      );
     }
-    const expected = line.expectedUnitPrice == null ? null : parseAmountCents(line.expectedUnitPrice, `${at}.expectedUnitPrice`);
+    const expected =
+      line.expectedUnitPrice == null
+        ? null
+        : parseAmountCents(line.expectedUnitPrice, `${at}.expectedUnitPrice`);
     return { sku, quantity: line.quantity, expectedUnitPriceCents: expected };
   });
-  const shipToAddressId = input.shipToAddressId == null ? null : String(input.shipToAddressId).trim();
-  if (shipToAddressId === '') throw badUserInput('input.shipToAddressId must not be empty (leave it out for the default ship-to)', 'input.shipToAddressId');
+  const shipToAddressId =
+    input.shipToAddressId == null ? null : String(input.shipToAddressId).trim();
+  if (shipToAddressId === '')
+    throw badUserInput(
+      'input.shipToAddressId must not be empty (leave it out for the default ship-to)',
+      'input.shipToAddressId',
+    );
   const poNumber = input.poNumber?.trim() || null;
   if (poNumber && poNumber.length > MAX_PO_NUMBER_LENGTH) {
-    throw badUserInput(`input.poNumber holds at most ${MAX_PO_NUMBER_LENGTH} characters`, 'input.poNumber');
+    throw badUserInput(
+      `input.poNumber holds at most ${MAX_PO_NUMBER_LENGTH} characters`,
+      'input.poNumber',
+    );
   }
-  return { customerId, lines, shipToAddressId, poNumber, channel: input.channel ?? null, allowBackorder: input.allowBackorder ?? false };
+  return {
+    customerId,
+    lines,
+    shipToAddressId,
+    poNumber,
+    channel: input.channel ?? null,
+    allowBackorder: input.allowBackorder ?? false,
+  };
 }
 
 /**

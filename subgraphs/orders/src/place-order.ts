@@ -1,4 +1,10 @@
-import { badUserInput, ErrorCode, forbiddenRow, rowVisible, type SubgraphContext } from '@switchyard/kit';
+import {
+  badUserInput,
+  ErrorCode,
+  forbiddenRow,
+  rowVisible,
+  type SubgraphContext,
+} from '@switchyard/kit';
 import { GraphQLError } from 'graphql';
 import { checkOrder } from './order-checks';
 import { orderChannelFor } from './order-channel';
@@ -6,7 +12,10 @@ import { fingerprintOf, placeOrderRequestFrom, type PlaceOrderInput } from './pl
 import type { Hold, IdempotentPlacement, Order, OrderStore } from './store';
 
 /** What an order command needs of a request's context (resolvers pass theirs; tests a small object). */
-export type OrderCommandContext = Pick<SubgraphContext<OrderStore>, 'store' | 'services' | 'caller' | 'rowScope' | 'correlationId'>;
+export type OrderCommandContext = Pick<
+  SubgraphContext<OrderStore>,
+  'store' | 'services' | 'caller' | 'rowScope' | 'correlationId'
+>;
 
 export interface PlaceOrderResult {
   order: Order;
@@ -27,10 +36,15 @@ export interface PlaceOrderResult {
  * order without checking again or announcing anything; with another input it is IDEMPOTENCY_KEY_REUSED.
  * Two requests with one key racing each other both check, the first to commit wins, the other answers its order.
  */
-export async function placeOrder(ctx: OrderCommandContext, input: PlaceOrderInput, idempotencyKey: string): Promise<PlaceOrderResult> {
+export async function placeOrder(
+  ctx: OrderCommandContext,
+  input: PlaceOrderInput,
+  idempotencyKey: string,
+): Promise<PlaceOrderResult> {
   const request = placeOrderRequestFrom(input, idempotencyKey);
   const channel = orderChannelFor(ctx.caller, request.channel);
-  if (!rowVisible(ctx.rowScope, { customerIds: request.customerId, channels: channel })) throw forbiddenRow('Customer');
+  if (!rowVisible(ctx.rowScope, { customerIds: request.customerId, channels: channel }))
+    throw forbiddenRow('Customer');
   const fingerprint = fingerprintOf(request);
   const earlier = await ctx.store.idempotentPlacement(ctx.caller.id, idempotencyKey);
   if (earlier) return answer(ctx.store, earlier, fingerprint, idempotencyKey, true);
@@ -55,11 +69,25 @@ export async function placeOrder(ctx: OrderCommandContext, input: PlaceOrderInpu
   return answer(ctx.store, placement, fingerprint, idempotencyKey, !written);
 }
 
-async function answer(store: OrderStore, placement: IdempotentPlacement, fingerprint: string, key: string, replayed: boolean): Promise<PlaceOrderResult> {
+async function answer(
+  store: OrderStore,
+  placement: IdempotentPlacement,
+  fingerprint: string,
+  key: string,
+  replayed: boolean,
+): Promise<PlaceOrderResult> {
   if (placement.fingerprint !== fingerprint) throw idempotencyKeyReused(key, placement.orderId);
-  const [[order], holds] = await Promise.all([store.ordersByIds([placement.orderId]), store.holdsByOrderIds([placement.orderId])]);
+  const [[order], holds] = await Promise.all([
+    store.ordersByIds([placement.orderId]),
+    store.holdsByOrderIds([placement.orderId]),
+  ]);
   // Holds placed with the order; later ones (found when releaseHold checked again) are on the order itself.
-  return { order, accepted: placement.accepted, holds: holds.filter((h) => h.placedAt === order.placedAt), replayed };
+  return {
+    order,
+    accepted: placement.accepted,
+    holds: holds.filter((h) => h.placedAt === order.placedAt),
+    replayed,
+  };
 }
 
 /** The caller used an idempotency key before, for a different request. */

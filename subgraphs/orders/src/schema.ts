@@ -7,4 +7,6 @@ import './graph/mutation-type';
 import './graph/order-capture-commands';
 import './graph/business-health';
 
-export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });
+export const schema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.9',
+});

@@ -6,7 +6,13 @@ import type { EventDelivery, OrderStatus, OrderStore } from './store';
 
 type Progress = Pick<
   OrderStore,
-  'recordAllocation' | 'recordBackorder' | 'recordShipment' | 'recordDelivery' | 'recordInvoice' | 'recordPayment' | 'recordDisputeResolution'
+  | 'recordAllocation'
+  | 'recordBackorder'
+  | 'recordShipment'
+  | 'recordDelivery'
+  | 'recordInvoice'
+  | 'recordPayment'
+  | 'recordDisputeResolution'
 >;
 
 /**
@@ -20,30 +26,68 @@ type Progress = Pick<
 export function createSqlOrderProgress(db: Kysely<OrdersDB>): Progress {
   const locking = db.getExecutor().adapter instanceof PostgresAdapter;
 
-  async function acceptedOrder(trx: Kysely<OrdersDB>, orderId: string, cause: string): Promise<OrderRow> {
+  async function acceptedOrder(
+    trx: Kysely<OrdersDB>,
+    orderId: string,
+    cause: string,
+  ): Promise<OrderRow> {
     let query = trx.selectFrom('orders').selectAll().where('id', '=', orderId);
     if (locking) query = query.forUpdate();
     const row = await query.executeTakeFirst();
-    if (!row) throw new Error(`${cause} names order ${orderId}, which the orders subgraph does not have`);
-    if (row.status === 'ON_HOLD') throw new Error(`${cause} names order ${orderId}, which is ON_HOLD: it was never accepted`);
+    if (!row)
+      throw new Error(`${cause} names order ${orderId}, which the orders subgraph does not have`);
+    if (row.status === 'ON_HOLD')
+      throw new Error(`${cause} names order ${orderId}, which is ON_HOLD: it was never accepted`);
     return row;
   }
 
   /** Enters the statuses the order's facts now justify. */
-  async function advance(trx: Kysely<OrdersDB>, order: OrderRow, cause: string, at: string, delivery: EventDelivery) {
+  async function advance(
+    trx: Kysely<OrdersDB>,
+    order: OrderRow,
+    cause: string,
+    at: string,
+    delivery: EventDelivery,
+  ) {
     const [lines, shipments, invoices] = await Promise.all([
-      trx.selectFrom('order_lines').select(['quantity', 'shipped_quantity']).where('order_id', '=', order.id).execute(),
-      trx.selectFrom('order_shipments').select(['shipment_id', 'shipped_at', 'delivered_at']).where('order_id', '=', order.id).execute(),
-      trx.selectFrom('order_invoices').select(['shipment_id', 'balance_cents']).where('order_id', '=', order.id).execute(),
+      trx
+        .selectFrom('order_lines')
+        .select(['quantity', 'shipped_quantity'])
+        .where('order_id', '=', order.id)
+        .execute(),
+      trx
+        .selectFrom('order_shipments')
+        .select(['shipment_id', 'shipped_at', 'delivered_at'])
+        .where('order_id', '=', order.id)
+        .execute(),
+      trx
+        .selectFrom('order_invoices')
+        .select(['shipment_id', 'balance_cents'])
+        .where('order_id', '=', order.id)
+        .execute(),
     ]);
-    const fresh = await trx.selectFrom('orders').select(['status', 'allocated_at', 'backordered_at', 'updated_at']).where('id', '=', order.id).executeTakeFirstOrThrow();
+    const fresh = await trx
+      .selectFrom('orders')
+      .select(['status', 'allocated_at', 'backordered_at', 'updated_at'])
+      .where('id', '=', order.id)
+      .executeTakeFirstOrThrow();
     const { status, entered } = progressOf({
       status: fresh.status as OrderStatus,
       allocated: fresh.allocated_at !== null,
       backordered: fresh.backordered_at !== null,
-      lines: lines.map((l) => ({ quantity: l.quantity, shippedQuantity: Number(l.shipped_quantity) })),
-      shipments: shipments.map((s) => ({ shipmentId: s.shipment_id, shippedAt: s.shipped_at, deliveredAt: s.delivered_at })),
-      invoices: invoices.map((i) => ({ shipmentId: i.shipment_id, balanceCents: Number(i.balance_cents) })),
+      lines: lines.map((l) => ({
+        quantity: l.quantity,
+        shippedQuantity: Number(l.shipped_quantity),
+      })),
+      shipments: shipments.map((s) => ({
+        shipmentId: s.shipment_id,
+        shippedAt: s.shipped_at,
+        deliveredAt: s.delivered_at,
+      })),
+      invoices: invoices.map((i) => ({
+        shipmentId: i.shipment_id,
+        balanceCents: Number(i.balance_cents),
+      })),
     });
     if (entered.length === 0) return;
     await trx
@@ -53,25 +97,56 @@ export function createSqlOrderProgress(db: Kysely<OrdersDB>): Progress {
       .execute();
     await trx
       .insertInto('order_status_history')
-      .values(entered.map((s) => ({ order_id: order.id, status: s, at, cause, actor: delivery.handler, note: null, correlation_id: delivery.correlationId })))
+      .values(
+        entered.map((s) => ({
+          order_id: order.id,
+          status: s,
+          at,
+          cause,
+          actor: delivery.handler,
+          note: null,
+          correlation_id: delivery.correlationId,
+        })),
+      )
       .onConflict((oc) => oc.columns(['order_id', 'status']).doNothing())
       .execute();
   }
 
   /** Where an invoice of the order stands now; it must have been seen issued. */
-  async function lowerBalance(trx: Kysely<OrdersDB>, cause: string, orderId: string, invoice: { invoiceId: string; balanceCents: number; status: string }) {
-    const known = await trx.selectFrom('order_invoices').select(['order_id', 'balance_cents']).where('invoice_id', '=', invoice.invoiceId).executeTakeFirst();
+  async function lowerBalance(
+    trx: Kysely<OrdersDB>,
+    cause: string,
+    orderId: string,
+    invoice: { invoiceId: string; balanceCents: number; status: string },
+  ) {
+    const known = await trx
+      .selectFrom('order_invoices')
+      .select(['order_id', 'balance_cents'])
+      .where('invoice_id', '=', invoice.invoiceId)
+      .executeTakeFirst();
     if (!known || known.order_id !== orderId) {
-      throw new Error(`${cause} names invoice ${invoice.invoiceId} of order ${orderId}, which the orders subgraph has not seen issued (InvoiceIssued not processed?)`);
+      throw new Error(
+        `${cause} names invoice ${invoice.invoiceId} of order ${orderId}, which the orders subgraph has not seen issued (InvoiceIssued not processed?)`,
+      );
     }
     // Balances only go down (cash and credits are never taken back here): an older event replayed late cannot raise one.
     if (invoice.balanceCents <= Number(known.balance_cents)) {
-      await trx.updateTable('order_invoices').set({ balance_cents: invoice.balanceCents, status: invoice.status }).where('invoice_id', '=', invoice.invoiceId).execute();
+      await trx
+        .updateTable('order_invoices')
+        .set({ balance_cents: invoice.balanceCents, status: invoice.status })
+        .where('invoice_id', '=', invoice.invoiceId)
+        .execute();
     }
   }
 
   /** One event about one order: consumeOnce, record the fact, advance. */
-  function follow(delivery: EventDelivery, cause: string, orderId: string, at: string, record: (trx: Kysely<OrdersDB>, order: OrderRow) => Promise<void>) {
+  function follow(
+    delivery: EventDelivery,
+    cause: string,
+    orderId: string,
+    at: string,
+    record: (trx: Kysely<OrdersDB>, order: OrderRow) => Promise<void>,
+  ) {
     return db.transaction().execute(async (trx) => {
       if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return false;
       const order = await acceptedOrder(trx, orderId, cause);
@@ -83,64 +158,149 @@ export function createSqlOrderProgress(db: Kysely<OrdersDB>): Progress {
 
   return {
     recordAllocation(event, delivery) {
-      return follow(delivery, 'InventoryAllocated', event.orderId, delivery.occurredAt, async (trx, order) => {
-        if (order.allocated_at === null) await trx.updateTable('orders').set({ allocated_at: delivery.occurredAt }).where('id', '=', order.id).execute();
-      });
+      return follow(
+        delivery,
+        'InventoryAllocated',
+        event.orderId,
+        delivery.occurredAt,
+        async (trx, order) => {
+          if (order.allocated_at === null)
+            await trx
+              .updateTable('orders')
+              .set({ allocated_at: delivery.occurredAt })
+              .where('id', '=', order.id)
+              .execute();
+        },
+      );
     },
 
     recordBackorder(event, delivery) {
-      return follow(delivery, 'OrderBackordered', event.orderId, delivery.occurredAt, async (trx, order) => {
-        if (order.backordered_at === null) await trx.updateTable('orders').set({ backordered_at: delivery.occurredAt }).where('id', '=', order.id).execute();
-      });
+      return follow(
+        delivery,
+        'OrderBackordered',
+        event.orderId,
+        delivery.occurredAt,
+        async (trx, order) => {
+          if (order.backordered_at === null)
+            await trx
+              .updateTable('orders')
+              .set({ backordered_at: delivery.occurredAt })
+              .where('id', '=', order.id)
+              .execute();
+        },
+      );
     },
 
     recordShipment(event, delivery) {
-      return follow(delivery, 'ShipmentConfirmed', event.orderId, event.shippedAt, async (trx, order) => {
-        const known = await trx.selectFrom('order_shipments').selectAll().where('shipment_id', '=', event.shipmentId).executeTakeFirst();
-        if (known && known.order_id !== order.id) throw new Error(`ShipmentConfirmed says shipment ${event.shipmentId} is of order ${order.id}, the orders subgraph has it for ${known.order_id}`);
-        // The shipment is the natural key: confirmed once, its units count once.
-        if (known?.shipped_at) return;
-        if (known) await trx.updateTable('order_shipments').set({ shipped_at: event.shippedAt }).where('shipment_id', '=', event.shipmentId).execute();
-        else await trx.insertInto('order_shipments').values({ shipment_id: event.shipmentId, order_id: order.id, shipped_at: event.shippedAt, delivered_at: null }).execute();
-        for (const line of event.lines) {
-          const updated = await trx
-            .updateTable('order_lines')
-            .set((eb) => ({ shipped_quantity: eb('shipped_quantity', '+', line.quantity) }))
-            .where('order_id', '=', order.id)
-            .where('line_number', '=', line.orderLineNumber)
+      return follow(
+        delivery,
+        'ShipmentConfirmed',
+        event.orderId,
+        event.shippedAt,
+        async (trx, order) => {
+          const known = await trx
+            .selectFrom('order_shipments')
+            .selectAll()
+            .where('shipment_id', '=', event.shipmentId)
             .executeTakeFirst();
-          if (Number(updated.numUpdatedRows) === 0) throw new Error(`ShipmentConfirmed ships line ${line.orderLineNumber} of order ${order.id}, which has no such line`);
-        }
-      });
+          if (known && known.order_id !== order.id)
+            throw new Error(
+              `ShipmentConfirmed says shipment ${event.shipmentId} is of order ${order.id}, the orders subgraph has it for ${known.order_id}`,
+            );
+          // The shipment is the natural key: confirmed once, its units count once.
+          if (known?.shipped_at) return;
+          if (known)
+            await trx
+              .updateTable('order_shipments')
+              .set({ shipped_at: event.shippedAt })
+              .where('shipment_id', '=', event.shipmentId)
+              .execute();
+          else
+            await trx
+              .insertInto('order_shipments')
+              .values({
+                shipment_id: event.shipmentId,
+                order_id: order.id,
+                shipped_at: event.shippedAt,
+                delivered_at: null,
+              })
+              .execute();
+          for (const line of event.lines) {
+            const updated = await trx
+              .updateTable('order_lines')
+              .set((eb) => ({ shipped_quantity: eb('shipped_quantity', '+', line.quantity) }))
+              .where('order_id', '=', order.id)
+              .where('line_number', '=', line.orderLineNumber)
+              .executeTakeFirst();
+            if (Number(updated.numUpdatedRows) === 0)
+              throw new Error(
+                `ShipmentConfirmed ships line ${line.orderLineNumber} of order ${order.id}, which has no such line`,
+              );
+          }
+        },
+      );
     },
 
     recordDelivery(event, delivery) {
-      return follow(delivery, 'ShipmentDelivered', event.orderId, event.deliveredAt, async (trx, order) => {
-        const known = await trx.selectFrom('order_shipments').selectAll().where('shipment_id', '=', event.shipmentId).executeTakeFirst();
-        if (known && known.order_id !== order.id) throw new Error(`ShipmentDelivered says shipment ${event.shipmentId} is of order ${order.id}, the orders subgraph has it for ${known.order_id}`);
-        if (known?.delivered_at) return;
-        // Delivered before its confirmation was processed (separate consumers): kept, and counted once it is.
-        if (known) await trx.updateTable('order_shipments').set({ delivered_at: event.deliveredAt }).where('shipment_id', '=', event.shipmentId).execute();
-        else await trx.insertInto('order_shipments').values({ shipment_id: event.shipmentId, order_id: order.id, shipped_at: null, delivered_at: event.deliveredAt }).execute();
-      });
+      return follow(
+        delivery,
+        'ShipmentDelivered',
+        event.orderId,
+        event.deliveredAt,
+        async (trx, order) => {
+          const known = await trx
+            .selectFrom('order_shipments')
+            .selectAll()
+            .where('shipment_id', '=', event.shipmentId)
+            .executeTakeFirst();
+          if (known && known.order_id !== order.id)
+            throw new Error(
+              `ShipmentDelivered says shipment ${event.shipmentId} is of order ${order.id}, the orders subgraph has it for ${known.order_id}`,
+            );
+          if (known?.delivered_at) return;
+          // Delivered before its confirmation was processed (separate consumers): kept, and counted once it is.
+          if (known)
+            await trx
+              .updateTable('order_shipments')
+              .set({ delivered_at: event.deliveredAt })
+              .where('shipment_id', '=', event.shipmentId)
+              .execute();
+          else
+            await trx
+              .insertInto('order_shipments')
+              .values({
+                shipment_id: event.shipmentId,
+                order_id: order.id,
+                shipped_at: null,
+                delivered_at: event.deliveredAt,
+              })
+              .execute();
+        },
+      );
     },
 
     recordInvoice(event, delivery) {
-      return follow(delivery, 'InvoiceIssued', event.orderId, event.issuedAt, async (trx, order) => {
-        await trx
-          .insertInto('order_invoices')
-          .values({
-            invoice_id: event.invoiceId,
-            order_id: order.id,
-            shipment_id: event.shipmentId,
-            total_cents: event.totalCents,
-            balance_cents: event.totalCents,
-            status: 'OPEN',
-            issued_at: event.issuedAt,
-          })
-          .onConflict((oc) => oc.column('invoice_id').doNothing())
-          .execute();
-      });
+      return follow(
+        delivery,
+        'InvoiceIssued',
+        event.orderId,
+        event.issuedAt,
+        async (trx, order) => {
+          await trx
+            .insertInto('order_invoices')
+            .values({
+              invoice_id: event.invoiceId,
+              order_id: order.id,
+              shipment_id: event.shipmentId,
+              total_cents: event.totalCents,
+              balance_cents: event.totalCents,
+              status: 'OPEN',
+              issued_at: event.issuedAt,
+            })
+            .onConflict((oc) => oc.column('invoice_id').doNothing())
+            .execute();
+        },
+      );
     },
 
     recordPayment(event, delivery) {
@@ -160,7 +320,9 @@ export function createSqlOrderProgress(db: Kysely<OrdersDB>): Progress {
     },
 
     recordDisputeResolution(event, delivery) {
-      return follow(delivery, 'InvoiceDisputeResolved', event.orderId, delivery.occurredAt, (trx) => lowerBalance(trx, 'InvoiceDisputeResolved', event.orderId, event));
+      return follow(delivery, 'InvoiceDisputeResolved', event.orderId, delivery.occurredAt, (trx) =>
+        lowerBalance(trx, 'InvoiceDisputeResolved', event.orderId, event),
+      );
     },
   };
 }

@@ -9,7 +9,8 @@ export const toOrder = (row: OrderRow): Order => ({
   channel: row.channel as Order['channel'],
   poNumber: row.po_number,
   shipTo: shipToOf(row),
-  requestedShipToAddressId: row.ship_to_line1 === '' && row.ship_to_address_id !== '' ? row.ship_to_address_id : null,
+  requestedShipToAddressId:
+    row.ship_to_line1 === '' && row.ship_to_address_id !== '' ? row.ship_to_address_id : null,
   currency: row.currency,
   subtotalCents: Number(row.subtotal_cents),
   taxCents: Number(row.tax_cents),
@@ -56,7 +57,8 @@ export const toOrderLine = (row: OrderLineRow & { currency: string }): OrderLine
   extendedCents: Number(row.extended_cents),
   currency: row.currency,
   pricingRule: row.pricing_rule as OrderLine['pricingRule'],
-  expectedUnitPriceCents: row.expected_unit_price_cents === null ? null : Number(row.expected_unit_price_cents),
+  expectedUnitPriceCents:
+    row.expected_unit_price_cents === null ? null : Number(row.expected_unit_price_cents),
   shippedQuantity: Number(row.shipped_quantity),
 });
 

@@ -1,4 +1,10 @@
-import { countPerParent, countRows, newestPage, newestPagePerParent, rowScopeCondition } from '@switchyard/kit';
+import {
+  countPerParent,
+  countRows,
+  newestPage,
+  newestPagePerParent,
+  rowScopeCondition,
+} from '@switchyard/kit';
 import type { Kysely } from 'kysely';
 import type { OrdersDB } from './migrations';
 import { statusRank } from './order-status-rules';
@@ -11,7 +17,10 @@ import type { OrderFilter, OrderStore } from './store';
 export function createSqlOrderStore(db: Kysely<OrdersDB>): OrderStore {
   const filtered = (filter: OrderFilter) => {
     let query = db.selectFrom('orders');
-    const inScope = rowScopeCondition(filter.scope, { customerIds: 'customer_id', channels: 'channel' });
+    const inScope = rowScopeCondition(filter.scope, {
+      customerIds: 'customer_id',
+      channels: 'channel',
+    });
     if (inScope) query = query.where(inScope);
     if (filter.statuses) query = query.where('status', 'in', [...filter.statuses]);
     if (filter.customerId) query = query.where('customer_id', '=', filter.customerId);
@@ -25,12 +34,20 @@ export function createSqlOrderStore(db: Kysely<OrdersDB>): OrderStore {
   return {
     async ordersByIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('orders').selectAll().where('id', 'in', [...ids]).execute();
+      const rows = await db
+        .selectFrom('orders')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
       return rows.map(toOrder);
     },
     async ordersByNumbers(numbers) {
       if (numbers.length === 0) return [];
-      const rows = await db.selectFrom('orders').selectAll().where('number', 'in', [...numbers]).execute();
+      const rows = await db
+        .selectFrom('orders')
+        .selectAll()
+        .where('number', 'in', [...numbers])
+        .execute();
       return rows.map(toOrder);
     },
     async listOrders(filter, page) {
@@ -40,7 +57,9 @@ export function createSqlOrderStore(db: Kysely<OrdersDB>): OrderStore {
       return countRows(filtered(filter));
     },
     async ordersPerCustomer(customerIds, filter, page) {
-      return (await newestPagePerParent(db, filtered(filter), 'customer_id', customerIds, page)).map(toOrder);
+      return (
+        await newestPagePerParent(db, filtered(filter), 'customer_id', customerIds, page)
+      ).map(toOrder);
     },
     countOrdersPerCustomer(customerIds, filter) {
       return countPerParent(filtered(filter), 'customer_id', customerIds);
@@ -60,14 +79,26 @@ export function createSqlOrderStore(db: Kysely<OrdersDB>): OrderStore {
     },
     async holdsByOrderIds(orderIds) {
       if (orderIds.length === 0) return [];
-      const rows = await db.selectFrom('holds').selectAll().where('order_id', 'in', [...orderIds]).orderBy('placed_at').orderBy('id').execute();
+      const rows = await db
+        .selectFrom('holds')
+        .selectAll()
+        .where('order_id', 'in', [...orderIds])
+        .orderBy('placed_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toHold);
     },
     async statusHistoryByOrderIds(orderIds) {
       if (orderIds.length === 0) return [];
-      const rows = await db.selectFrom('order_status_history').selectAll().where('order_id', 'in', [...orderIds]).execute();
+      const rows = await db
+        .selectFrom('order_status_history')
+        .selectAll()
+        .where('order_id', 'in', [...orderIds])
+        .execute();
       // Statuses entered at one instant (paid and closed by one payment) read in chain order.
-      return rows.map(toStatusChange).sort((a, b) => a.at.localeCompare(b.at) || statusRank(a.status) - statusRank(b.status));
+      return rows
+        .map(toStatusChange)
+        .sort((a, b) => a.at.localeCompare(b.at) || statusRank(a.status) - statusRank(b.status));
     },
     ...createSqlOrderCapture(db),
     ...createSqlOrderProgress(db),

@@ -25,9 +25,16 @@ export interface OrderStore {
   listOrders(filter: OrderFilter, page: PageRequest): Promise<Order[]>;
   countOrders(filter: OrderFilter): Promise<number>;
   /** Up to `page.limit + 1` orders of each customer (newest first), in one read for all of them. */
-  ordersPerCustomer(customerIds: readonly string[], filter: OrderFilter, page: PageRequest): Promise<Order[]>;
+  ordersPerCustomer(
+    customerIds: readonly string[],
+    filter: OrderFilter,
+    page: PageRequest,
+  ): Promise<Order[]>;
   /** How many orders match `filter` for each customer; customers without any are absent. */
-  countOrdersPerCustomer(customerIds: readonly string[], filter: OrderFilter): Promise<Map<string, number>>;
+  countOrdersPerCustomer(
+    customerIds: readonly string[],
+    filter: OrderFilter,
+  ): Promise<Map<string, number>>;
   /** The lines of these orders, by line number. */
   linesByOrderIds(orderIds: readonly string[]): Promise<OrderLine[]>;
   /** The holds of these orders, oldest first, released ones included. */
@@ -38,13 +45,20 @@ export interface OrderStore {
   // Commands: each one transaction with its status-history row and the events it announces (outbox).
 
   /** The order an earlier placeOrder with this key (of this caller) made, with its request's fingerprint. */
-  idempotentPlacement(callerId: string, idempotencyKey: string): Promise<IdempotentPlacement | null>;
+  idempotentPlacement(
+    callerId: string,
+    idempotencyKey: string,
+  ): Promise<IdempotentPlacement | null>;
   /**
    * Writes a placed order (ACCEPTED when it has no holds, else ON_HOLD), its lines, holds, the key and
    * OrderAccepted or OrderHeld. Another placement holding the key already wins: nothing is written and
    * its placement is answered instead (`written: false`), so concurrent duplicates agree.
    */
-  placeOrder(order: NewOrder, key: NewIdempotencyKey, command: CommandContext): Promise<{ written: boolean; placement: IdempotentPlacement }>;
+  placeOrder(
+    order: NewOrder,
+    key: NewIdempotencyKey,
+    command: CommandContext,
+  ): Promise<{ written: boolean; placement: IdempotentPlacement }>;
   /** ON_HOLD, ACCEPTED, ALLOCATED, BACKORDERED -> CANCELLED with OrderCancelled; INVALID_STATE_TRANSITION otherwise. */
   cancelOrder(orderId: string, reason: string, command: CommandContext): Promise<Order>;
   /**
@@ -77,7 +91,17 @@ export interface OrderStore {
   hoursToShip(window: TimeWindow): Promise<number[]>;
 }
 
-export const ORDER_STATUSES = ['ON_HOLD', 'ACCEPTED', 'ALLOCATED', 'BACKORDERED', 'SHIPPED', 'INVOICED', 'PAID', 'CLOSED', 'CANCELLED'] as const;
+export const ORDER_STATUSES = [
+  'ON_HOLD',
+  'ACCEPTED',
+  'ALLOCATED',
+  'BACKORDERED',
+  'SHIPPED',
+  'INVOICED',
+  'PAID',
+  'CLOSED',
+  'CANCELLED',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_CHANNELS = ['PORTAL', 'ECOMMERCE', 'EDI', 'SALES_REP', 'PHONE'] as const;
@@ -86,7 +110,13 @@ export type OrderChannel = (typeof ORDER_CHANNELS)[number];
 export const PRICING_RULES = ['CONTRACT', 'QUANTITY_BREAK', 'PRICE_LIST', 'LIST'] as const;
 export type PricingRule = (typeof PRICING_RULES)[number];
 
-export const HOLD_REASONS = ['CREDIT', 'PRICING', 'INVENTORY', 'CUSTOMER_STATUS', 'DEPENDENCY_UNAVAILABLE'] as const;
+export const HOLD_REASONS = [
+  'CREDIT',
+  'PRICING',
+  'INVENTORY',
+  'CUSTOMER_STATUS',
+  'DEPENDENCY_UNAVAILABLE',
+] as const;
 export type HoldReason = (typeof HOLD_REASONS)[number];
 
 /** The ship-to address as it was when the order was placed (a copy: later edits of the customer's address do not change it). */

@@ -43,7 +43,10 @@ export interface FakeCustomer {
   addresses: FakeAddress[];
 }
 
-const money = (cents: number, currency = 'USD') => ({ amount: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`, currency });
+const money = (cents: number, currency = 'USD') => ({
+  amount: `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`,
+  currency,
+});
 
 /**
  * customers, catalog, finance and inventory as placeOrder's queries see them, answering from small
@@ -56,11 +59,21 @@ export class FakeDependencies implements ServiceClient {
   down = new Map<string, 'unreachable' | 'timeout'>();
   calls: { subgraph: string; operation: string; correlationId?: string }[] = [];
 
-  async query<Data>(subgraph: string, query: string, variables: Record<string, any> = {}, options: { correlationId?: string } = {}): Promise<Data> {
+  async query<Data>(
+    subgraph: string,
+    query: string,
+    variables: Record<string, any> = {},
+    options: { correlationId?: string } = {},
+  ): Promise<Data> {
     const operation = /query (\w+)/.exec(query)?.[1] ?? 'anonymous';
     this.calls.push({ subgraph, operation, correlationId: options.correlationId });
     const failure = this.down.get(subgraph);
-    if (failure) throw new DependencyUnavailableError(subgraph, failure, failure === 'timeout' ? 'no answer within 2000 ms' : 'connect ECONNREFUSED');
+    if (failure)
+      throw new DependencyUnavailableError(
+        subgraph,
+        failure,
+        failure === 'timeout' ? 'no answer within 2000 ms' : 'connect ECONNREFUSED',
+      );
     return this.answer(operation, variables) as Data;
   }
 
@@ -70,7 +83,14 @@ export class FakeDependencies implements ServiceClient {
         const c = this.customers.get(variables.id);
         return {
           customer: c
-            ? { id: c.id, status: c.status, currency: c.currency, creditLimit: money(c.creditLimitCents, c.currency), shipTo: c.shipTo, addresses: c.addresses }
+            ? {
+                id: c.id,
+                status: c.status,
+                currency: c.currency,
+                creditLimit: money(c.creditLimitCents, c.currency),
+                shipTo: c.shipTo,
+                addresses: c.addresses,
+              }
             : null,
         };
       }
@@ -89,7 +109,11 @@ export class FakeDependencies implements ServiceClient {
           }),
         };
       case 'OrderCaptureExposure':
-        return { _entities: variables.representations.map((r: { id: string }) => ({ creditExposure: money(this.customers.get(r.id)?.exposureCents ?? 0) })) };
+        return {
+          _entities: variables.representations.map((r: { id: string }) => ({
+            creditExposure: money(this.customers.get(r.id)?.exposureCents ?? 0),
+          })),
+        };
       case 'OrderCaptureTaxRate': {
         const rate = this.taxRates.get(variables.region);
         return { taxRate: rate === undefined ? null : { rateBasisPoints: rate } };
@@ -110,14 +134,72 @@ export class FakeDependencies implements ServiceClient {
 /** A world of two customers and three products: CUS-0001 in Texas (8.25 %), CUS-0002 in Oregon (no rate set). */
 export function standardDependencies(): FakeDependencies {
   const deps = new FakeDependencies();
-  const dallas: FakeAddress = { id: 'ADR-0001', name: 'Acme Receiving', line1: '9 Dock Rd', city: 'Dallas', region: 'TX', postalCode: '75201', country: 'US' };
-  const austin: FakeAddress = { id: 'ADR-0002', name: 'Acme Austin', line1: '1 Congress Ave', city: 'Austin', region: 'TX', postalCode: '78701', country: 'US' };
-  const portland: FakeAddress = { id: 'ADR-0003', name: 'Beta Dock', line1: '5 River St', city: 'Portland', region: 'OR', postalCode: '97201', country: 'US' };
-  deps.customers.set('CUS-0001', { id: 'CUS-0001', status: 'ACTIVE', currency: 'USD', creditLimitCents: 1_000_000, exposureCents: 200_000, shipTo: dallas, addresses: [dallas, austin] });
-  deps.customers.set('CUS-0002', { id: 'CUS-0002', status: 'ACTIVE', currency: 'USD', creditLimitCents: 500_000, exposureCents: 0, shipTo: portland, addresses: [portland] });
-  deps.products.set('WID-100', { id: 'PRD-00100', status: 'ACTIVE', unitCents: 1250, rule: 'CONTRACT', available: 500 });
-  deps.products.set('GAD-200', { id: 'PRD-00200', status: 'ACTIVE', unitCents: 9999, rule: 'LIST', available: 8 });
-  deps.products.set('OLD-300', { id: 'PRD-00300', status: 'DISCONTINUED', unitCents: 500, rule: 'LIST', available: 100 });
+  const dallas: FakeAddress = {
+    id: 'ADR-0001',
+    name: 'Acme Receiving',
+    line1: '9 Dock Rd',
+    city: 'Dallas',
+    region: 'TX',
+    postalCode: '75201',
+    country: 'US',
+  };
+  const austin: FakeAddress = {
+    id: 'ADR-0002',
+    name: 'Acme Austin',
+    line1: '1 Congress Ave',
+    city: 'Austin',
+    region: 'TX',
+    postalCode: '78701',
+    country: 'US',
+  };
+  const portland: FakeAddress = {
+    id: 'ADR-0003',
+    name: 'Beta Dock',
+    line1: '5 River St',
+    city: 'Portland',
+    region: 'OR',
+    postalCode: '97201',
+    country: 'US',
+  };
+  deps.customers.set('CUS-0001', {
+    id: 'CUS-0001',
+    status: 'ACTIVE',
+    currency: 'USD',
+    creditLimitCents: 1_000_000,
+    exposureCents: 200_000,
+    shipTo: dallas,
+    addresses: [dallas, austin],
+  });
+  deps.customers.set('CUS-0002', {
+    id: 'CUS-0002',
+    status: 'ACTIVE',
+    currency: 'USD',
+    creditLimitCents: 500_000,
+    exposureCents: 0,
+    shipTo: portland,
+    addresses: [portland],
+  });
+  deps.products.set('WID-100', {
+    id: 'PRD-00100',
+    status: 'ACTIVE',
+    unitCents: 1250,
+    rule: 'CONTRACT',
+    available: 500,
+  });
+  deps.products.set('GAD-200', {
+    id: 'PRD-00200',
+    status: 'ACTIVE',
+    unitCents: 9999,
+    rule: 'LIST',
+    available: 8,
+  });
+  deps.products.set('OLD-300', {
+    id: 'PRD-00300',
+    status: 'DISCONTINUED',
+    unitCents: 500,
+    rule: 'LIST',
+    available: 100,
+  });
   deps.taxRates.set('TX', 825);
   return deps;
 }
@@ -126,7 +208,10 @@ export function standardDependencies(): FakeDependencies {
  * A second server over the subgraph's store whose requests call `services` instead of real subgraphs
  * (same schema, row rules and event runtime as openSubgraph's): the commands run exactly as served.
  */
-export function serverWith(subgraph: RunningSubgraph<OrdersDB, OrderStore>, services: ServiceClient): Promise<FastifyInstance> {
+export function serverWith(
+  subgraph: RunningSubgraph<OrdersDB, OrderStore>,
+  services: ServiceClient,
+): Promise<FastifyInstance> {
   const { definition } = subgraph;
   return createSubgraphServer({
     name: definition.name,
@@ -140,34 +225,76 @@ export function serverWith(subgraph: RunningSubgraph<OrdersDB, OrderStore>, serv
  * The fake dependencies over HTTP, one path per subgraph (`/<subgraph>/graphql`), each answering after
  * `delays[subgraph]` ms: for the real service client's timeouts.
  */
-export async function dependencyStub(deps: FakeDependencies, delays: Record<string, number> = {}): Promise<{ urls: Map<string, string>; close(): Promise<void> }> {
+export async function dependencyStub(
+  deps: FakeDependencies,
+  delays: Record<string, number> = {},
+): Promise<{ urls: Map<string, string>; close(): Promise<void> }> {
   const app = Fastify();
   app.post('/:subgraph/graphql', async (request) => {
     const { subgraph } = request.params as { subgraph: string };
-    const { query, variables } = request.body as { query: string; variables: Record<string, unknown> };
+    const { query, variables } = request.body as {
+      query: string;
+      variables: Record<string, unknown>;
+    };
     // unref: a caller that gave up does not keep the test process waiting for the late answer.
-    if (delays[subgraph]) await new Promise((resolve) => setTimeout(resolve, delays[subgraph]).unref());
+    if (delays[subgraph])
+      await new Promise((resolve) => setTimeout(resolve, delays[subgraph]).unref());
     return { data: await deps.query(subgraph, query, variables) };
   });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const urls = new Map(['customers', 'catalog', 'finance', 'inventory'].map((name) => [name, `${address}/${name}/graphql`]));
+  const urls = new Map(
+    ['customers', 'catalog', 'finance', 'inventory'].map((name) => [
+      name,
+      `${address}/${name}/graphql`,
+    ]),
+  );
   return { urls, close: () => app.close() };
 }
 
-export const identity = (id: string, kind: CallerIdentity['kind'], scopes: string[], customerIds: string[] | null = null): Omit<CallerIdentity, 'exp'> => ({
+export const identity = (
+  id: string,
+  kind: CallerIdentity['kind'],
+  scopes: string[],
+  customerIds: string[] | null = null,
+): Omit<CallerIdentity, 'exp'> => ({
   id,
   kind,
   scopes,
   tenant: customerIds ? { customerIds, carrierIds: [] } : null,
 });
 export const SALES_DESK = identity('dev-sales-portal', 'internal', ['orders:write']);
-export const CREDIT_CONTROL = identity('dev-finance-ops', 'internal', ['orders:release-hold', 'orders:write']);
+export const CREDIT_CONTROL = identity('dev-finance-ops', 'internal', [
+  'orders:release-hold',
+  'orders:write',
+]);
 
-export function domainEvent<P>(type: string, aggregateId: string, payload: P, occurredAt = new Date().toISOString()): DomainEvent<P> {
-  return { id: randomUUID(), type, source: 'test', aggregateId, payload, correlationId: `corr-${randomUUID()}`, occurredAt };
+export function domainEvent<P>(
+  type: string,
+  aggregateId: string,
+  payload: P,
+  occurredAt = new Date().toISOString(),
+): DomainEvent<P> {
+  return {
+    id: randomUUID(),
+    type,
+    source: 'test',
+    aggregateId,
+    payload,
+    correlationId: `corr-${randomUUID()}`,
+    occurredAt,
+  };
 }
 
 /** Runs a handler as the kit's consumer would. */
-export function deliver(subgraph: RunningSubgraph<OrdersDB, OrderStore>, handler: EventHandler<OrderStore>, event: DomainEvent) {
-  return handler.handle(event, { store: subgraph.store, db: subgraph.database.db, services: subgraph.services, handler: handler.name });
+export function deliver(
+  subgraph: RunningSubgraph<OrdersDB, OrderStore>,
+  handler: EventHandler<OrderStore>,
+  event: DomainEvent,
+) {
+  return handler.handle(event, {
+    store: subgraph.store,
+    db: subgraph.database.db,
+    services: subgraph.services,
+    handler: handler.name,
+  });
 }

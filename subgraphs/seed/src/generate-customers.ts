@@ -1,4 +1,9 @@
-import type { AddressRow, ContactRow, CustomerRow, CustomersDB } from '@switchyard/customers/src/migrations';
+import type {
+  AddressRow,
+  ContactRow,
+  CustomerRow,
+  CustomersDB,
+} from '@switchyard/customers/src/migrations';
 import { DAY_MS, ANCHOR_MS, iso } from './clock';
 import type { Tables } from './dataset';
 import { sequentialId } from './ids';
@@ -9,23 +14,76 @@ import { CUSTOMER_STATES } from './us-geography';
 export const ACME = { id: 'CUS-0001', name: 'Acme Industrial Supply' };
 
 /** Days from invoice to due date for each payment term. */
-export const PAYMENT_TERMS_DAYS: Readonly<Record<string, number>> = { COD: 0, NET15: 15, NET30: 30, NET45: 45, NET60: 60 };
+export const PAYMENT_TERMS_DAYS: Readonly<Record<string, number>> = {
+  COD: 0,
+  NET15: 15,
+  NET30: 30,
+  NET45: 45,
+  NET60: 60,
+};
 
 const TRADES = [
-  'Industrial Supply', 'Electric Supply', 'Plumbing & Heating', 'Building Products', 'Mechanical',
-  'Facility Services', 'Contractors', 'Maintenance Supply', 'HVAC Services', 'Hardware', 'Construction',
-  'Property Management', 'Fabrication', 'Utilities Co-op',
+  'Industrial Supply',
+  'Electric Supply',
+  'Plumbing & Heating',
+  'Building Products',
+  'Mechanical',
+  'Facility Services',
+  'Contractors',
+  'Maintenance Supply',
+  'HVAC Services',
+  'Hardware',
+  'Construction',
+  'Property Management',
+  'Fabrication',
+  'Utilities Co-op',
 ];
-const INSTITUTIONS = ['School District', 'County Facilities', 'State University', 'Regional Hospital', 'City Public Works'];
+const INSTITUTIONS = [
+  'School District',
+  'County Facilities',
+  'State University',
+  'Regional Hospital',
+  'City Public Works',
+];
 const CONTACT_ROLES = ['BUYER', 'ACCOUNTS_PAYABLE', 'PURCHASING_MANAGER', 'OWNER', 'RECEIVING'];
-const SITE_NAMES = ['Main Warehouse', 'Branch', 'Job Site', 'Service Center', 'Yard', 'Receiving Dock'];
+const SITE_NAMES = [
+  'Main Warehouse',
+  'Branch',
+  'Job Site',
+  'Service Center',
+  'Yard',
+  'Receiving Dock',
+];
 
-const SEGMENTS = [['WHOLESALE', 35], ['CONTRACTOR', 35], ['RETAIL', 18], ['INSTITUTIONAL', 12]] as const;
+const SEGMENTS = [
+  ['WHOLESALE', 35],
+  ['CONTRACTOR', 35],
+  ['RETAIL', 18],
+  ['INSTITUTIONAL', 12],
+] as const;
 const TERMS_BY_SEGMENT: Record<string, readonly (readonly [string, number])[]> = {
-  WHOLESALE: [['NET30', 60], ['NET45', 20], ['NET60', 10], ['NET15', 10]],
-  CONTRACTOR: [['NET30', 55], ['NET15', 25], ['COD', 15], ['NET45', 5]],
-  RETAIL: [['COD', 50], ['NET15', 35], ['NET30', 15]],
-  INSTITUTIONAL: [['NET45', 40], ['NET60', 35], ['NET30', 25]],
+  WHOLESALE: [
+    ['NET30', 60],
+    ['NET45', 20],
+    ['NET60', 10],
+    ['NET15', 10],
+  ],
+  CONTRACTOR: [
+    ['NET30', 55],
+    ['NET15', 25],
+    ['COD', 15],
+    ['NET45', 5],
+  ],
+  RETAIL: [
+    ['COD', 50],
+    ['NET15', 35],
+    ['NET30', 15],
+  ],
+  INSTITUTIONAL: [
+    ['NET45', 40],
+    ['NET60', 35],
+    ['NET30', 25],
+  ],
 };
 /** Credit limits in whole dollars, by segment. */
 const CREDIT_DOLLARS: Record<string, readonly [number, number]> = {
@@ -50,10 +108,18 @@ export function generateCustomers(random: Random, count: number): Tables<Custome
       id: sequentialId('CUS', n, 4),
       account_number: `A${10000 + n}`,
       name: isAcme ? ACME.name : uniqueName(random, segment, names),
-      status: isAcme ? 'ACTIVE' : random.weighted([['ACTIVE', 85], ['ON_HOLD', 10], ['INACTIVE', 5]]),
+      status: isAcme
+        ? 'ACTIVE'
+        : random.weighted([
+            ['ACTIVE', 85],
+            ['ON_HOLD', 10],
+            ['INACTIVE', 5],
+          ]),
       segment,
       payment_terms: terms,
-      credit_limit_cents: isAcme ? 250_000_00 : Math.round(random.between(minCredit, maxCredit) / 1000) * 1000 * 100,
+      credit_limit_cents: isAcme
+        ? 250_000_00
+        : Math.round(random.between(minCredit, maxCredit) / 1000) * 1000 * 100,
       currency: 'USD',
       // customers are at least ~7 months old, so every order is placed after its customer was created
       created_at: iso(ANCHOR_MS - random.int(200, 2500) * DAY_MS - random.int(0, 23) * 3_600_000),
@@ -83,7 +149,14 @@ function emailDomain(name: string): string {
 }
 
 function customerContacts(random: Random, customer: CustomerRow, existing: number): ContactRow[] {
-  const roles = random.sample(CONTACT_ROLES, random.weighted([[1, 35], [2, 40], [3, 25]]));
+  const roles = random.sample(
+    CONTACT_ROLES,
+    random.weighted([
+      [1, 35],
+      [2, 40],
+      [3, 25],
+    ]),
+  );
   return roles.map((role, i) => {
     const firstName = random.faker.person.firstName();
     const lastName = random.faker.person.lastName();
@@ -92,7 +165,9 @@ function customerContacts(random: Random, customer: CustomerRow, existing: numbe
       customer_id: customer.id,
       name: `${firstName} ${lastName}`,
       role,
-      email: `${firstName}.${lastName}@${emailDomain(customer.name)}`.toLowerCase().replace(/[^a-z0-9.@-]/g, ''),
+      email: `${firstName}.${lastName}@${emailDomain(customer.name)}`
+        .toLowerCase()
+        .replace(/[^a-z0-9.@-]/g, ''),
       phone: random.faker.phone.number({ style: 'national' }),
       is_primary: i === 0 ? 1 : 0,
     };
@@ -102,7 +177,11 @@ function customerContacts(random: Random, customer: CustomerRow, existing: numbe
 /** One default bill-to and one to three ship-to sites, mostly in the home state. */
 function customerAddresses(random: Random, customer: CustomerRow, existing: number): AddressRow[] {
   const home = customer.id === 'CUS-0001' ? CUSTOMER_STATES[0] : random.pick(CUSTOMER_STATES);
-  const shipTos = random.weighted([[1, 45], [2, 35], [3, 20]]);
+  const shipTos = random.weighted([
+    [1, 45],
+    [2, 35],
+    [3, 20],
+  ]);
   const rows: AddressRow[] = [];
   for (let i = 0; i <= shipTos; i++) {
     const isBillTo = i === 0;

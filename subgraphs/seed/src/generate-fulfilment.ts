@@ -1,5 +1,10 @@
 import type { AllocationRow } from '@switchyard/inventory/src/migrations';
-import type { MilestoneRow, ShipmentLineRow, ShipmentRow, ShipmentsDB } from '@switchyard/shipments/src/migrations';
+import type {
+  MilestoneRow,
+  ShipmentLineRow,
+  ShipmentRow,
+  ShipmentsDB,
+} from '@switchyard/shipments/src/migrations';
 import { CARRIERS, chooseCarrier, type CarrierProfile } from './carriers';
 import { iso } from './clock';
 import type { Tables } from './dataset';
@@ -19,7 +24,8 @@ export interface ShipmentRecord {
 /** The allocation status an order's lines have, by order status; none before allocation. */
 function allocationStatus(plan: OrderPlan): string | null {
   if (plan.timeline.allocatedAt === null) return null;
-  const status = plan.order.status as (typeof SHIPPED_STATUSES)[number] | 'ALLOCATED' | 'BACKORDERED' | 'CANCELLED';
+  const status = plan.order.status as
+    (typeof SHIPPED_STATUSES)[number] | 'ALLOCATED' | 'BACKORDERED' | 'CANCELLED';
   if (SHIPPED_STATUSES.includes(status)) return 'SHIPPED';
   return status === 'CANCELLED' ? 'RELEASED' : status;
 }
@@ -30,7 +36,12 @@ function allocationStatus(plan: OrderPlan): string | null {
  */
 export function generateFulfilment(random: Random, plans: readonly OrderPlan[]) {
   const allocations: AllocationRow[] = [];
-  const tables: Tables<ShipmentsDB> = { carriers: Object.values(CARRIERS).map((c) => c.row), shipments: [], shipment_lines: [], milestones: [] };
+  const tables: Tables<ShipmentsDB> = {
+    carriers: Object.values(CARRIERS).map((c) => c.row),
+    shipments: [],
+    shipment_lines: [],
+    milestones: [],
+  };
   const records: ShipmentRecord[] = [];
 
   for (const plan of plans) {
@@ -55,17 +66,30 @@ export function generateFulfilment(random: Random, plans: readonly OrderPlan[]) 
     plan.timeline.shipments.forEach((timeline, k) => {
       const n = tables.shipments.length + 1;
       const shipment = shipmentRow(random, n, plan, timeline, carrier, serviceLevel);
-      const lines = parts[k].map((part, i) => ({ shipment_id: shipment.id, line_number: i + 1, ...part }));
+      const lines = parts[k].map((part, i) => ({
+        shipment_id: shipment.id,
+        line_number: i + 1,
+        ...part,
+      }));
       tables.shipments.push(shipment);
       tables.shipment_lines.push(...lines);
-      tables.milestones.push(...milestoneRows(random, tables.milestones.length, shipment, plan, timeline, carrier));
+      tables.milestones.push(
+        ...milestoneRows(random, tables.milestones.length, shipment, plan, timeline, carrier),
+      );
       records.push({ shipment, lines, plan, timeline });
     });
   }
   return { allocations, tables, records };
 }
 
-function shipmentRow(random: Random, n: number, plan: OrderPlan, timeline: ShipmentTimeline, carrier: CarrierProfile, serviceLevel: string): ShipmentRow {
+function shipmentRow(
+  random: Random,
+  n: number,
+  plan: OrderPlan,
+  timeline: ShipmentTimeline,
+  carrier: CarrierProfile,
+  serviceLevel: string,
+): ShipmentRow {
   const at = (code: MilestoneCode) => timeline.milestones.find((m) => m.code === code)?.at ?? null;
   const last = timeline.milestones[timeline.milestones.length - 1].code;
   const shippedAt = at('SHIPPED');
@@ -88,15 +112,26 @@ function shipmentRow(random: Random, n: number, plan: OrderPlan, timeline: Shipm
 type ShipmentLinePart = Omit<ShipmentLineRow, 'shipment_id' | 'line_number'>;
 
 /** Splits an order's lines over `count` shipments: whole lines when there are several, else the quantity of the one line. */
-function splitLines(random: Random, lines: readonly SeededOrderLine[], count: number): ShipmentLinePart[][] {
-  const part = (line: SeededOrderLine, quantity: number): ShipmentLinePart => ({ order_line_number: line.line_number, product_id: line.product_id, quantity });
+function splitLines(
+  random: Random,
+  lines: readonly SeededOrderLine[],
+  count: number,
+): ShipmentLinePart[][] {
+  const part = (line: SeededOrderLine, quantity: number): ShipmentLinePart => ({
+    order_line_number: line.line_number,
+    product_id: line.product_id,
+    quantity,
+  });
   if (count === 1) return [lines.map((line) => part(line, line.quantity))];
   if (lines.length === 1) {
     const first = random.int(1, lines[0].quantity - 1);
     return [[part(lines[0], first)], [part(lines[0], lines[0].quantity - first)]];
   }
   const firstCount = random.int(1, lines.length - 1);
-  return [lines.slice(0, firstCount).map((l) => part(l, l.quantity)), lines.slice(firstCount).map((l) => part(l, l.quantity))];
+  return [
+    lines.slice(0, firstCount).map((l) => part(l, l.quantity)),
+    lines.slice(firstCount).map((l) => part(l, l.quantity)),
+  ];
 }
 
 function milestoneRows(
@@ -109,21 +144,30 @@ function milestoneRows(
 ): MilestoneRow[] {
   const origin = `${plan.warehouse.city}, ${plan.warehouse.region}`;
   const destination = `${plan.order.ship_to_city}, ${plan.order.ship_to_region}`;
-  const packages = plan.freight ? `${random.int(1, 6)} pallets, ${random.int(300, 4000)} lb` : `${random.int(1, 8)} cartons, ${random.int(5, 140)} lb`;
+  const packages = plan.freight
+    ? `${random.int(1, 6)} pallets, ${random.int(300, 4000)} lb`
+    : `${random.int(1, 8)} cartons, ${random.int(5, 140)} lb`;
   const notes: Record<MilestoneCode, string | null> = {
     PLANNED: `Released to pick wave ${random.int(1, 40)}`,
     PICKED: null,
     PACKED: packages,
     SHIPPED: `Tendered to ${carrier.row.name}${shipment.tracking_number ? `, tracking ${shipment.tracking_number}` : ''}`,
     IN_TRANSIT: 'Arrived at carrier facility',
-    DELIVERED: random.chance(0.7) ? `Signed for by ${random.faker.person.lastName().toUpperCase()}` : 'Left at receiving dock',
+    DELIVERED: random.chance(0.7)
+      ? `Signed for by ${random.faker.person.lastName().toUpperCase()}`
+      : 'Left at receiving dock',
   };
   return timeline.milestones.map((m, i) => ({
     id: sequentialId('MLS', existing + i + 1, 7),
     shipment_id: shipment.id,
     code: m.code,
     at: iso(m.at),
-    location: m.code === 'IN_TRANSIT' ? random.pick(carrier.hubs) : m.code === 'DELIVERED' ? destination : origin,
+    location:
+      m.code === 'IN_TRANSIT'
+        ? random.pick(carrier.hubs)
+        : m.code === 'DELIVERED'
+          ? destination
+          : origin,
     note: notes[m.code],
   }));
 }

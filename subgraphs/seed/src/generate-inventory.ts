@@ -1,4 +1,8 @@
-import type { AllocationRow, StockLevelRow, WarehouseRow } from '@switchyard/inventory/src/migrations';
+import type {
+  AllocationRow,
+  StockLevelRow,
+  WarehouseRow,
+} from '@switchyard/inventory/src/migrations';
 import type { ProductRow } from '@switchyard/catalog/src/migrations';
 import type { Random } from './random';
 import { CUSTOMER_STATES } from './us-geography';
@@ -18,12 +22,48 @@ const SITES: readonly WarehouseSite[] = [
   { code: 'DAL', name: 'Dallas Distribution Center', city: 'Dallas', region: 'TX' },
   { code: 'CHI', name: 'Chicago Distribution Center', city: 'Chicago', region: 'IL' },
   { code: 'RNO', name: 'Reno Distribution Center', city: 'Reno', region: 'NV' },
-  { code: 'EWR', name: 'Newark Distribution Center', city: 'Newark', region: 'NJ', serves: ['NJ', 'NY', 'PA'] },
-  { code: 'PHX', name: 'Phoenix Distribution Center', city: 'Phoenix', region: 'AZ', serves: ['AZ', 'NM', 'UT'] },
-  { code: 'SEA', name: 'Seattle Distribution Center', city: 'Seattle', region: 'WA', serves: ['WA', 'OR', 'ID'] },
-  { code: 'CLT', name: 'Charlotte Distribution Center', city: 'Charlotte', region: 'NC', serves: ['NC', 'SC', 'VA'] },
-  { code: 'DEN', name: 'Denver Distribution Center', city: 'Denver', region: 'CO', serves: ['CO', 'KS'] },
-  { code: 'HOU', name: 'Houston Distribution Center', city: 'Houston', region: 'TX', serves: ['LA', 'AR'] },
+  {
+    code: 'EWR',
+    name: 'Newark Distribution Center',
+    city: 'Newark',
+    region: 'NJ',
+    serves: ['NJ', 'NY', 'PA'],
+  },
+  {
+    code: 'PHX',
+    name: 'Phoenix Distribution Center',
+    city: 'Phoenix',
+    region: 'AZ',
+    serves: ['AZ', 'NM', 'UT'],
+  },
+  {
+    code: 'SEA',
+    name: 'Seattle Distribution Center',
+    city: 'Seattle',
+    region: 'WA',
+    serves: ['WA', 'OR', 'ID'],
+  },
+  {
+    code: 'CLT',
+    name: 'Charlotte Distribution Center',
+    city: 'Charlotte',
+    region: 'NC',
+    serves: ['NC', 'SC', 'VA'],
+  },
+  {
+    code: 'DEN',
+    name: 'Denver Distribution Center',
+    city: 'Denver',
+    region: 'CO',
+    serves: ['CO', 'KS'],
+  },
+  {
+    code: 'HOU',
+    name: 'Houston Distribution Center',
+    city: 'Houston',
+    region: 'TX',
+    serves: ['LA', 'AR'],
+  },
 ];
 
 /** Exactly 4 warehouses up to scale 1; two more per extra unit of scale, up to the sites known. */
@@ -40,7 +80,9 @@ export function generateWarehouses(scale: number): WarehouseRow[] {
 }
 
 /** The warehouse that ships to each customer state: the nearest of the sites that exist. */
-export function warehouseRouting(warehouses: readonly WarehouseRow[]): (state: string) => WarehouseRow {
+export function warehouseRouting(
+  warehouses: readonly WarehouseRow[],
+): (state: string) => WarehouseRow {
   const byCode = new Map(warehouses.map((w) => [w.code, w]));
   const route = new Map<string, WarehouseRow>();
   for (const state of CUSTOMER_STATES) route.set(state.code, byCode.get(state.hub)!);
@@ -53,7 +95,12 @@ export function warehouseRouting(warehouses: readonly WarehouseRow[]): (state: s
 
 /** Typical stock on hand by unit of measure. */
 const ON_HAND: Record<string, readonly [number, number]> = {
-  EA: [20, 600], BX: [5, 200], CS: [5, 120], PK: [10, 300], FT: [500, 20_000], RL: [5, 150],
+  EA: [20, 600],
+  BX: [5, 200],
+  CS: [5, 120],
+  PK: [10, 300],
+  FT: [500, 20_000],
+  RL: [5, 150],
 };
 
 /**
@@ -70,7 +117,8 @@ export function generateStockLevels(
   const backordered = new Set<string>();
   for (const allocation of allocations) {
     const key = `${allocation.product_id}|${allocation.warehouse_id}`;
-    if (allocation.status === 'ALLOCATED') allocated.set(key, (allocated.get(key) ?? 0) + allocation.quantity);
+    if (allocation.status === 'ALLOCATED')
+      allocated.set(key, (allocated.get(key) ?? 0) + allocation.quantity);
     if (allocation.status === 'BACKORDERED') backordered.add(key);
   }
   const rows: StockLevelRow[] = [];
@@ -84,7 +132,9 @@ export function generateStockLevels(
       rows.push({
         product_id: product.id,
         warehouse_id: warehouse.id,
-        on_hand: backordered.has(key) ? reserved : Math.max(stocked, reserved + (reserved ? random.int(0, low) : 0)),
+        on_hand: backordered.has(key)
+          ? reserved
+          : Math.max(stocked, reserved + (reserved ? random.int(0, low) : 0)),
         allocated: reserved,
         reorder_point: Math.round(((low + high) / 2) * random.between(0.1, 0.3)),
       });

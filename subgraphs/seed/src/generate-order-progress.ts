@@ -1,5 +1,9 @@
 import type { FinanceDB } from '@switchyard/finance/src/migrations';
-import type { OrderInvoiceRow, OrderShipmentRow, OrderStatusHistoryRow } from '@switchyard/orders/src/migrations';
+import type {
+  OrderInvoiceRow,
+  OrderShipmentRow,
+  OrderStatusHistoryRow,
+} from '@switchyard/orders/src/migrations';
 import { iso } from './clock';
 import type { Tables } from './dataset';
 import type { ShipmentRecord } from './generate-fulfilment';
@@ -16,27 +20,38 @@ export function generateOrderProgress(
   plans: readonly OrderPlan[],
   shipments: readonly ShipmentRecord[],
   finance: Pick<Tables<FinanceDB>, 'invoices' | 'payment_applications'>,
-): { order_status_history: OrderStatusHistoryRow[]; order_shipments: OrderShipmentRow[]; order_invoices: OrderInvoiceRow[] } {
+): {
+  order_status_history: OrderStatusHistoryRow[];
+  order_shipments: OrderShipmentRow[];
+  order_invoices: OrderInvoiceRow[];
+} {
   const order_shipments: OrderShipmentRow[] = [];
   for (const { shipment, lines, plan } of shipments) {
     if (shipment.shipped_at === null) continue;
-    order_shipments.push({ shipment_id: shipment.id, order_id: shipment.order_id, shipped_at: shipment.shipped_at, delivered_at: shipment.delivered_at });
-    for (const line of lines) plan.lines.find((l) => l.line_number === line.order_line_number)!.shipped_quantity += line.quantity;
+    order_shipments.push({
+      shipment_id: shipment.id,
+      order_id: shipment.order_id,
+      shipped_at: shipment.shipped_at,
+      delivered_at: shipment.delivered_at,
+    });
+    for (const line of lines)
+      plan.lines.find((l) => l.line_number === line.order_line_number)!.shipped_quantity +=
+        line.quantity;
   }
 
   const applied = new Map<string, number>();
-  for (const a of finance.payment_applications) applied.set(a.invoice_id, (applied.get(a.invoice_id) ?? 0) + a.amount_cents);
-  const order_invoices = finance.invoices.map(
-    (invoice): OrderInvoiceRow => ({
-      invoice_id: invoice.id,
-      order_id: invoice.order_id,
-      shipment_id: invoice.shipment_id,
-      total_cents: invoice.total_cents,
-      balance_cents: invoice.status === 'VOID' ? 0 : invoice.total_cents - (applied.get(invoice.id) ?? 0),
-      status: invoice.status,
-      issued_at: invoice.issued_at,
-    }),
-  );
+  for (const a of finance.payment_applications)
+    applied.set(a.invoice_id, (applied.get(a.invoice_id) ?? 0) + a.amount_cents);
+  const order_invoices = finance.invoices.map((invoice): OrderInvoiceRow => ({
+    invoice_id: invoice.id,
+    order_id: invoice.order_id,
+    shipment_id: invoice.shipment_id,
+    total_cents: invoice.total_cents,
+    balance_cents:
+      invoice.status === 'VOID' ? 0 : invoice.total_cents - (applied.get(invoice.id) ?? 0),
+    status: invoice.status,
+    issued_at: invoice.issued_at,
+  }));
 
   return { order_status_history: plans.flatMap(statusHistory), order_shipments, order_invoices };
 }
@@ -47,7 +62,8 @@ function statusHistory({ order, timeline }: OrderPlan): OrderStatusHistoryRow[] 
   const heldAtCapture = order.status === 'ON_HOLD' || timeline.holdReleasedAt !== null;
   if (heldAtCapture) entered.push(['ON_HOLD', timeline.placedAt, 'placeOrder']);
   entered.push(['ACCEPTED', timeline.acceptedAt, heldAtCapture ? 'releaseHold' : 'placeOrder']);
-  if (order.status === 'BACKORDERED') entered.push(['BACKORDERED', timeline.allocatedAt, 'OrderBackordered']);
+  if (order.status === 'BACKORDERED')
+    entered.push(['BACKORDERED', timeline.allocatedAt, 'OrderBackordered']);
   else entered.push(['ALLOCATED', timeline.allocatedAt, 'InventoryAllocated']);
   const first = (values: (number | null | undefined)[]) => {
     const known = values.filter((v): v is number => v != null);
@@ -57,13 +73,23 @@ function statusHistory({ order, timeline }: OrderPlan): OrderStatusHistoryRow[] 
     const known = values.filter((v): v is number => v != null);
     return known.length ? Math.max(...known) : null;
   };
-  const shippedAt = first(timeline.shipments.map((s) => s.milestones.find((m) => m.code === 'SHIPPED')?.at));
+  const shippedAt = first(
+    timeline.shipments.map((s) => s.milestones.find((m) => m.code === 'SHIPPED')?.at),
+  );
   entered.push(['SHIPPED', shippedAt, 'ShipmentConfirmed']);
   entered.push(['INVOICED', first(timeline.shipments.map((s) => s.invoicedAt)), 'InvoiceIssued']);
   const paidAt = last(timeline.shipments.map((s) => s.paidAt));
   entered.push(['PAID', paidAt, 'PaymentApplied']);
-  const deliveredAt = last(timeline.shipments.map((s) => s.milestones.find((m) => m.code === 'DELIVERED')?.at));
-  entered.push(['CLOSED', timeline.closedAt, deliveredAt !== null && paidAt !== null && deliveredAt > paidAt ? 'ShipmentDelivered' : 'PaymentApplied']);
+  const deliveredAt = last(
+    timeline.shipments.map((s) => s.milestones.find((m) => m.code === 'DELIVERED')?.at),
+  );
+  entered.push([
+    'CLOSED',
+    timeline.closedAt,
+    deliveredAt !== null && paidAt !== null && deliveredAt > paidAt
+      ? 'ShipmentDelivered'
+      : 'PaymentApplied',
+  ]);
   entered.push(['CANCELLED', timeline.cancelledAt, 'cancelOrder']);
   return entered
     .filter(([, at]) => at !== null)

@@ -1,7 +1,13 @@
 import type { ProductRow } from '@switchyard/catalog/src/migrations';
 import type { AddressRow, CustomerRow, CustomersDB } from '@switchyard/customers/src/migrations';
 import type { WarehouseRow } from '@switchyard/inventory/src/migrations';
-import type { HoldRow, OrderIdempotencyKeyRow, OrderLineRow, OrderRow, OrdersDB } from '@switchyard/orders/src/migrations';
+import type {
+  HoldRow,
+  OrderIdempotencyKeyRow,
+  OrderLineRow,
+  OrderRow,
+  OrdersDB,
+} from '@switchyard/orders/src/migrations';
 import { fingerprintOf } from '@switchyard/orders/src/place-order-request';
 import { applyBasisPoints } from '@switchyard/kit';
 import { ANCHOR_MS, DAY_MS, HOUR_MS, iso } from './clock';
@@ -42,31 +48,125 @@ const HISTORY_DAYS = 180;
 
 /** Older orders are further along: the status mix by age in days (upper bound inclusive). */
 const STATUS_BY_AGE: readonly (readonly [number, readonly (readonly [OrderStatus, number])[]])[] = [
-  [1, [['ON_HOLD', 12], ['ACCEPTED', 38], ['ALLOCATED', 30], ['BACKORDERED', 5], ['SHIPPED', 10], ['CANCELLED', 5]]],
-  [6, [['ON_HOLD', 6], ['ACCEPTED', 6], ['ALLOCATED', 15], ['BACKORDERED', 10], ['SHIPPED', 45], ['INVOICED', 14], ['CANCELLED', 4]]],
-  [30, [['ON_HOLD', 2], ['ALLOCATED', 2], ['BACKORDERED', 5], ['SHIPPED', 8], ['INVOICED', 50], ['PAID', 22], ['CLOSED', 6], ['CANCELLED', 5]]],
-  [60, [['ON_HOLD', 1], ['BACKORDERED', 2], ['INVOICED', 32], ['PAID', 33], ['CLOSED', 27], ['CANCELLED', 5]]],
-  [Infinity, [['INVOICED', 7], ['PAID', 18], ['CLOSED', 70], ['CANCELLED', 5]]],
+  [
+    1,
+    [
+      ['ON_HOLD', 12],
+      ['ACCEPTED', 38],
+      ['ALLOCATED', 30],
+      ['BACKORDERED', 5],
+      ['SHIPPED', 10],
+      ['CANCELLED', 5],
+    ],
+  ],
+  [
+    6,
+    [
+      ['ON_HOLD', 6],
+      ['ACCEPTED', 6],
+      ['ALLOCATED', 15],
+      ['BACKORDERED', 10],
+      ['SHIPPED', 45],
+      ['INVOICED', 14],
+      ['CANCELLED', 4],
+    ],
+  ],
+  [
+    30,
+    [
+      ['ON_HOLD', 2],
+      ['ALLOCATED', 2],
+      ['BACKORDERED', 5],
+      ['SHIPPED', 8],
+      ['INVOICED', 50],
+      ['PAID', 22],
+      ['CLOSED', 6],
+      ['CANCELLED', 5],
+    ],
+  ],
+  [
+    60,
+    [
+      ['ON_HOLD', 1],
+      ['BACKORDERED', 2],
+      ['INVOICED', 32],
+      ['PAID', 33],
+      ['CLOSED', 27],
+      ['CANCELLED', 5],
+    ],
+  ],
+  [
+    Infinity,
+    [
+      ['INVOICED', 7],
+      ['PAID', 18],
+      ['CLOSED', 70],
+      ['CANCELLED', 5],
+    ],
+  ],
 ];
 
 /** CUS-0001 always has an order in every status, at an age that suits it. */
 const ACME_SHOWCASE: readonly (readonly [OrderStatus, number])[] = [
-  ['ON_HOLD', 1], ['ACCEPTED', 0], ['ALLOCATED', 1], ['BACKORDERED', 3], ['SHIPPED', 4],
-  ['INVOICED', 20], ['PAID', 45], ['CLOSED', 120], ['CANCELLED', 30],
+  ['ON_HOLD', 1],
+  ['ACCEPTED', 0],
+  ['ALLOCATED', 1],
+  ['BACKORDERED', 3],
+  ['SHIPPED', 4],
+  ['INVOICED', 20],
+  ['PAID', 45],
+  ['CLOSED', 120],
+  ['CANCELLED', 30],
 ];
 
 const CHANNELS_BY_SEGMENT: Record<string, readonly (readonly [string, number])[]> = {
-  WHOLESALE: [['EDI', 35], ['PORTAL', 30], ['SALES_REP', 20], ['PHONE', 10], ['ECOMMERCE', 5]],
-  CONTRACTOR: [['PORTAL', 30], ['SALES_REP', 25], ['PHONE', 25], ['ECOMMERCE', 15], ['EDI', 5]],
-  RETAIL: [['ECOMMERCE', 60], ['PORTAL', 20], ['PHONE', 15], ['SALES_REP', 5]],
-  INSTITUTIONAL: [['PORTAL', 35], ['EDI', 30], ['SALES_REP', 20], ['PHONE', 15]],
+  WHOLESALE: [
+    ['EDI', 35],
+    ['PORTAL', 30],
+    ['SALES_REP', 20],
+    ['PHONE', 10],
+    ['ECOMMERCE', 5],
+  ],
+  CONTRACTOR: [
+    ['PORTAL', 30],
+    ['SALES_REP', 25],
+    ['PHONE', 25],
+    ['ECOMMERCE', 15],
+    ['EDI', 5],
+  ],
+  RETAIL: [
+    ['ECOMMERCE', 60],
+    ['PORTAL', 20],
+    ['PHONE', 15],
+    ['SALES_REP', 5],
+  ],
+  INSTITUTIONAL: [
+    ['PORTAL', 35],
+    ['EDI', 30],
+    ['SALES_REP', 20],
+    ['PHONE', 15],
+  ],
 };
 /** Channels whose orders arrive through an API that sends an idempotency key. */
 const KEYED_CHANNELS = new Set(['EDI', 'PORTAL', 'ECOMMERCE']);
-const LINE_COUNTS = [[1, 20], [2, 20], [3, 18], [4, 14], [5, 10], [6, 8], [7, 5], [8, 5]] as const;
+const LINE_COUNTS = [
+  [1, 20],
+  [2, 20],
+  [3, 18],
+  [4, 14],
+  [5, 10],
+  [6, 8],
+  [7, 5],
+  [8, 5],
+] as const;
 /** Usual order quantity by unit of measure: [min, max, step]. */
 const QUANTITY: Record<string, readonly [number, number, number]> = {
-  EA: [1, 40, 1], BX: [1, 20, 1], CS: [1, 12, 1], PK: [1, 24, 1], FT: [50, 1500, 50], RL: [1, 10, 1],
+  EA: [1, 40, 1],
+  BX: [1, 20, 1],
+  CS: [1, 12, 1],
+  PK: [1, 24, 1],
+  FT: [50, 1500, 50],
+  RL: [1, 10, 1],
 };
 
 interface OrderDraft {
@@ -76,16 +176,33 @@ interface OrderDraft {
   placedAt: number;
 }
 
-export function generateOrders(random: Random, count: number, context: OrderContext): { tables: Tables<OrdersDB>; plans: OrderPlan[] } {
+export function generateOrders(
+  random: Random,
+  count: number,
+  context: OrderContext,
+): { tables: Tables<OrdersDB>; plans: OrderPlan[] } {
   const drafts = draftOrders(random, count, context.customers.customers);
   // numbered in the order they were placed, like a real order sequence
   drafts.sort((a, b) => a.placedAt - b.placedAt);
 
-  const shipTos = groupBy(context.customers.addresses.filter((a) => a.kind === 'SHIP_TO'), (a) => a.customer_id);
+  const shipTos = groupBy(
+    context.customers.addresses.filter((a) => a.kind === 'SHIP_TO'),
+    (a) => a.customer_id,
+  );
   const habits = new Map(context.customers.customers.map((c) => [c.id, customerHabits(random, c)]));
-  const staff = Array.from({ length: 6 }, () => `${random.faker.person.firstName()[0]}.${random.faker.person.lastName()}`.toLowerCase());
+  const staff = Array.from({ length: 6 }, () =>
+    `${random.faker.person.firstName()[0]}.${random.faker.person.lastName()}`.toLowerCase(),
+  );
   // The chain's tables (status history, shipments, invoices) are filled once fulfilment and receivables exist: generate-order-progress.ts.
-  const tables: Tables<OrdersDB> = { orders: [], order_lines: [], holds: [], order_status_history: [], order_shipments: [], order_invoices: [], order_idempotency_keys: [] };
+  const tables: Tables<OrdersDB> = {
+    orders: [],
+    order_lines: [],
+    holds: [],
+    order_status_history: [],
+    order_shipments: [],
+    order_invoices: [],
+    order_idempotency_keys: [],
+  };
   const plans: OrderPlan[] = [];
   const productsById = new Map(context.products.map((p) => [p.id, p]));
 
@@ -99,10 +216,14 @@ export function generateOrders(random: Random, count: number, context: OrderCont
     const lines = orderLines(random, orderId, draft, context, productsById);
     const subtotal = lines.reduce((sum, line) => sum + line.extended_cents, 0);
     const tax = applyBasisPoints(subtotal, SALES_TAX_BPS[shipTo.region]);
-    const bulkyUnits = lines.filter((l) => ['CS', 'FT', 'RL'].includes(productsById.get(l.product_id)!.unit_of_measure)).length;
-    const freight = subtotal > 250_000 || bulkyUnits >= 3 ? random.chance(0.8) : random.chance(0.05);
+    const bulkyUnits = lines.filter((l) =>
+      ['CS', 'FT', 'RL'].includes(productsById.get(l.product_id)!.unit_of_measure),
+    ).length;
+    const freight =
+      subtotal > 250_000 || bulkyUnits >= 3 ? random.chance(0.8) : random.chance(0.05);
     const splits = lines.length > 1 || lines[0].quantity > 1;
-    const releasedHold = status !== 'ON_HOLD' && random.chance(status === 'CANCELLED' ? 0.35 : 0.07);
+    const releasedHold =
+      status !== 'ON_HOLD' && random.chance(status === 'CANCELLED' ? 0.35 : 0.07);
     const timeline = planTimeline(random, {
       status,
       placedAt,
@@ -111,7 +232,15 @@ export function generateOrders(random: Random, count: number, context: OrderCont
       freight,
       termsDays: PAYMENT_TERMS_DAYS[customer.payment_terms],
       paymentRun: habit.paymentRun,
-      preparedTo: status === 'ALLOCATED' ? random.weighted([[null, 50], ['PLANNED', 20], ['PICKED', 15], ['PACKED', 15]] as const) : null,
+      preparedTo:
+        status === 'ALLOCATED'
+          ? random.weighted([
+              [null, 50],
+              ['PLANNED', 20],
+              ['PICKED', 15],
+              ['PACKED', 15],
+            ] as const)
+          : null,
     });
     const order: OrderRow = {
       id: orderId,
@@ -119,7 +248,10 @@ export function generateOrders(random: Random, count: number, context: OrderCont
       customer_id: customer.id,
       status,
       channel,
-      po_number: channel === 'EDI' || (channel !== 'ECOMMERCE' ? random.chance(0.85) : random.chance(0.15)) ? habit.poNumber() : null,
+      po_number:
+        channel === 'EDI' || (channel !== 'ECOMMERCE' ? random.chance(0.85) : random.chance(0.15))
+          ? habit.poNumber()
+          : null,
       ship_to_address_id: shipTo.id,
       ship_to_name: shipTo.name,
       ship_to_line1: shipTo.line1,
@@ -135,8 +267,14 @@ export function generateOrders(random: Random, count: number, context: OrderCont
       updated_at: iso(timeline.updatedAt),
       idempotency_key: KEYED_CHANNELS.has(channel) ? random.faker.string.uuid() : null,
       allow_backorder: 0,
-      allocated_at: timeline.allocatedAt !== null && status !== 'BACKORDERED' ? iso(timeline.allocatedAt) : null,
-      backordered_at: timeline.allocatedAt !== null && status === 'BACKORDERED' ? iso(timeline.allocatedAt) : null,
+      allocated_at:
+        timeline.allocatedAt !== null && status !== 'BACKORDERED'
+          ? iso(timeline.allocatedAt)
+          : null,
+      backordered_at:
+        timeline.allocatedAt !== null && status === 'BACKORDERED'
+          ? iso(timeline.allocatedAt)
+          : null,
     };
     tables.orders.push(order);
     tables.order_lines.push(...lines);
@@ -155,8 +293,18 @@ export function generateOrders(random: Random, count: number, context: OrderCont
         release_note: null,
       } satisfies HoldRow);
     }
-    if (order.idempotency_key) tables.order_idempotency_keys.push(idempotencyKeyOf(order, lines, status !== 'ON_HOLD' && !releasedHold));
-    plans.push({ order, lines, customer, warehouse: context.warehouseFor(shipTo.region), freight, timeline });
+    if (order.idempotency_key)
+      tables.order_idempotency_keys.push(
+        idempotencyKeyOf(order, lines, status !== 'ON_HOLD' && !releasedHold),
+      );
+    plans.push({
+      order,
+      lines,
+      customer,
+      warehouse: context.warehouseFor(shipTo.region),
+      freight,
+      timeline,
+    });
   });
   return { tables, plans };
 }
@@ -166,12 +314,21 @@ export function generateOrders(random: Random, count: number, context: OrderCont
  * order more; inactive customers only have old, finished orders; a customer on hold has its open
  * orders on hold.
  */
-function draftOrders(random: Random, count: number, customers: readonly CustomerRow[]): OrderDraft[] {
+function draftOrders(
+  random: Random,
+  count: number,
+  customers: readonly CustomerRow[],
+): OrderDraft[] {
   const drafts: OrderDraft[] = [];
   const acme = customers.find((c) => c.id === ACME.id)!;
-  for (const [status, ageDays] of ACME_SHOWCASE) drafts.push({ customer: acme, status, ageDays, placedAt: placedAt(random, ageDays) });
+  for (const [status, ageDays] of ACME_SHOWCASE)
+    drafts.push({ customer: acme, status, ageDays, placedAt: placedAt(random, ageDays) });
 
-  const weights = customers.map((c) => (c.id === ACME.id ? 5 : c.status === 'INACTIVE' ? 0.4 : 1) / Math.pow(0.08 + random.next(), 1.2));
+  const weights = customers.map(
+    (c) =>
+      (c.id === ACME.id ? 5 : c.status === 'INACTIVE' ? 0.4 : 1) /
+      Math.pow(0.08 + random.next(), 1.2),
+  );
   const pickCustomer = cumulativePicker(random, customers, weights);
   while (drafts.length < count) {
     const customer = pickCustomer();
@@ -182,7 +339,11 @@ function draftOrders(random: Random, count: number, customers: readonly Customer
       status = random.chance(0.85) ? 'CLOSED' : 'CANCELLED';
     } else {
       status = random.weighted(STATUS_BY_AGE.find(([maxAge]) => ageDays <= maxAge)![1]);
-      if (customer.status === 'ON_HOLD' && ['ACCEPTED', 'ALLOCATED', 'BACKORDERED'].includes(status)) status = 'ON_HOLD';
+      if (
+        customer.status === 'ON_HOLD' &&
+        ['ACCEPTED', 'ALLOCATED', 'BACKORDERED'].includes(status)
+      )
+        status = 'ON_HOLD';
     }
     drafts.push({ customer, status, ageDays, placedAt: placedAt(random, ageDays) });
   }
@@ -216,7 +377,8 @@ function orderLines(
         ? productsById.get(random.pick(contracted))!
         : products[Math.floor(products.length * Math.pow(random.next(), 1.6))];
     // discontinued products only show up in older orders
-    if (chosen.has(product.id) || (fussy && product.status !== 'ACTIVE' && draft.ageDays < 60)) continue;
+    if (chosen.has(product.id) || (fussy && product.status !== 'ACTIVE' && draft.ageDays < 60))
+      continue;
     chosen.add(product.id);
     const quantity = lineQuantity(random, product, pricing);
     const priced = pricing.price(draft.customer.id, product, quantity, at);
@@ -252,9 +414,19 @@ function lineQuantity(random: Random, product: ProductRow, pricing: PricingBook)
  * portal, ACME's EDI; another distributor's system otherwise), and the fingerprint of the request it sent
  * (every field explicit), so that the same request sent again with the key answers the seeded order.
  */
-function idempotencyKeyOf(order: OrderRow, lines: readonly OrderLineRow[], accepted: boolean): OrderIdempotencyKeyRow {
+function idempotencyKeyOf(
+  order: OrderRow,
+  lines: readonly OrderLineRow[],
+  accepted: boolean,
+): OrderIdempotencyKeyRow {
   const caller =
-    order.channel === 'ECOMMERCE' ? 'dev-web-store' : order.channel === 'PORTAL' ? 'dev-sales-portal' : order.customer_id === ACME.id ? 'dev-acme-distributor' : `edi:${order.customer_id}`;
+    order.channel === 'ECOMMERCE'
+      ? 'dev-web-store'
+      : order.channel === 'PORTAL'
+        ? 'dev-sales-portal'
+        : order.customer_id === ACME.id
+          ? 'dev-acme-distributor'
+          : `edi:${order.customer_id}`;
   const fingerprint = fingerprintOf({
     customerId: order.customer_id,
     lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity, expectedUnitPriceCents: null })),
@@ -263,13 +435,34 @@ function idempotencyKeyOf(order: OrderRow, lines: readonly OrderLineRow[], accep
     channel: order.channel as Parameters<typeof fingerprintOf>[0]['channel'],
     allowBackorder: false,
   });
-  return { caller_id: caller, idempotency_key: order.idempotency_key!, fingerprint, order_id: order.id, accepted: accepted ? 1 : 0, created_at: order.placed_at };
+  return {
+    caller_id: caller,
+    idempotency_key: order.idempotency_key!,
+    fingerprint,
+    order_id: order.id,
+    accepted: accepted ? 1 : 0,
+    created_at: order.placed_at,
+  };
 }
 
 function holdReason(random: Random, customer: CustomerRow, status: OrderStatus): HoldReason {
-  if (status !== 'ON_HOLD') return random.weighted([['CREDIT', 45], ['INVENTORY', 30], ['PRICING', 25]]);
-  if (customer.status === 'ON_HOLD') return random.weighted([['CUSTOMER_STATUS', 60], ['CREDIT', 40]]);
-  return random.weighted([['CREDIT', 40], ['INVENTORY', 30], ['PRICING', 25], ['DEPENDENCY_UNAVAILABLE', 5]]);
+  if (status !== 'ON_HOLD')
+    return random.weighted([
+      ['CREDIT', 45],
+      ['INVENTORY', 30],
+      ['PRICING', 25],
+    ]);
+  if (customer.status === 'ON_HOLD')
+    return random.weighted([
+      ['CUSTOMER_STATUS', 60],
+      ['CREDIT', 40],
+    ]);
+  return random.weighted([
+    ['CREDIT', 40],
+    ['INVENTORY', 30],
+    ['PRICING', 25],
+    ['DEPENDENCY_UNAVAILABLE', 5],
+  ]);
 }
 
 function pickShipTo(random: Random, addresses: readonly AddressRow[]): AddressRow {
@@ -277,7 +470,11 @@ function pickShipTo(random: Random, addresses: readonly AddressRow[]): AddressRo
   return random.chance(0.6) ? preferred : random.pick(addresses);
 }
 
-function cumulativePicker<T>(random: Random, items: readonly T[], weights: readonly number[]): () => T {
+function cumulativePicker<T>(
+  random: Random,
+  items: readonly T[],
+  weights: readonly number[],
+): () => T {
   const cumulative: number[] = [];
   let total = 0;
   for (const weight of weights) cumulative.push((total += weight));

@@ -57,7 +57,10 @@ export function generateReceivables(
   shipments: readonly ShipmentRecord[],
 ): Tables<FinanceDB> {
   const orders = plans.map((plan) => plan.order);
-  const tax_rates = Object.entries(SALES_TAX_BPS).map(([region, rate_bps]) => ({ region, rate_bps }));
+  const tax_rates = Object.entries(SALES_TAX_BPS).map(([region, rate_bps]) => ({
+    region,
+    rate_bps,
+  }));
   const invoice_lines: InvoiceLineRow[] = [];
   const invoices: InvoiceRecord[] = [];
   for (const record of shipments) {
@@ -68,7 +71,11 @@ export function generateReceivables(
   }
 
   const methods = new Map(customers.map((c) => [c.id, preferredMethod(random, c)]));
-  const drafts = [...settlements(random, invoices), ...partialPayments(random, invoices), ...cashOnAccount(random, customers)];
+  const drafts = [
+    ...settlements(random, invoices),
+    ...partialPayments(random, invoices),
+    ...cashOnAccount(random, customers),
+  ];
   drafts.sort((a, b) => a.receivedAt - b.receivedAt || a.customerId.localeCompare(b.customerId));
   const payments: PaymentRow[] = [];
   const payment_applications: PaymentApplicationRow[] = [];
@@ -98,7 +105,12 @@ export function generateReceivables(
 
   const open_orders = orders
     .filter((order) => OPEN_ORDER_STATUSES.has(order.status))
-    .map((order) => ({ order_id: order.id, customer_id: order.customer_id, uninvoiced_cents: order.total_cents, currency: order.currency }));
+    .map((order) => ({
+      order_id: order.id,
+      customer_id: order.customer_id,
+      uninvoiced_cents: order.total_cents,
+      currency: order.currency,
+    }));
 
   const { order_ledger, order_ledger_lines } = orderLedger(plans);
   return {
@@ -123,7 +135,10 @@ export function generateReceivables(
 }
 
 /** Every order that was accepted (all but those still on hold at capture), with its lines as priced. */
-function orderLedger(plans: readonly OrderPlan[]): { order_ledger: OrderLedgerRow[]; order_ledger_lines: OrderLedgerLineRow[] } {
+function orderLedger(plans: readonly OrderPlan[]): {
+  order_ledger: OrderLedgerRow[];
+  order_ledger_lines: OrderLedgerLineRow[];
+} {
   const accepted = plans.filter((plan) => plan.timeline.acceptedAt !== null);
   return {
     order_ledger: accepted.map(({ order, timeline }) => ({
@@ -141,7 +156,10 @@ function orderLedger(plans: readonly OrderPlan[]): { order_ledger: OrderLedgerRo
     order_ledger_lines: accepted.flatMap(({ lines }) =>
       lines.map((line) => {
         // Only lines placed while catalog was unreachable lack a product, and such orders are never accepted.
-        if (line.product_id === null) throw new Error(`accepted order ${line.order_id} has line ${line.line_number} without a product`);
+        if (line.product_id === null)
+          throw new Error(
+            `accepted order ${line.order_id} has line ${line.line_number} without a product`,
+          );
         return {
           order_id: line.order_id,
           line_number: line.line_number,
@@ -161,7 +179,11 @@ function disputedAt(issuedAt: number): number {
   return issuedAt + Math.min(14 * DAY_MS, (ANCHOR_MS - HOUR_MS - issuedAt) / 3);
 }
 
-function invoiceFor(random: Random, n: number, { shipment, lines, plan, timeline }: ShipmentRecord): { invoice: InvoiceRow; lines: InvoiceLineRow[] } {
+function invoiceFor(
+  random: Random,
+  n: number,
+  { shipment, lines, plan, timeline }: ShipmentRecord,
+): { invoice: InvoiceRow; lines: InvoiceLineRow[] } {
   const id = sequentialId('INV', n, 6);
   const orderLines = new Map(plan.lines.map((line) => [line.line_number, line]));
   const invoiceLines = lines.map((shipped, i) => {
@@ -183,7 +205,13 @@ function invoiceFor(random: Random, n: number, { shipment, lines, plan, timeline
   const tax = applyBasisPoints(subtotal, rate);
   const issuedAt = timeline.invoicedAt!;
   const paid = plan.order.status === 'PAID' || plan.order.status === 'CLOSED';
-  const status = paid ? 'PAID' : random.weighted([['OPEN', 70], ['PARTIALLY_PAID', 20], ['DISPUTED', 10]]);
+  const status = paid
+    ? 'PAID'
+    : random.weighted([
+        ['OPEN', 70],
+        ['PARTIALLY_PAID', 20],
+        ['DISPUTED', 10],
+      ]);
   const shippedAt = timeline.milestones.find((m) => m.code === 'SHIPPED')!.at;
   return {
     invoice: {
@@ -218,14 +246,20 @@ function settlements(random: Random, invoices: readonly InvoiceRecord[]): Paymen
   for (const { invoice, paidAt } of invoices) {
     if (invoice.status !== 'PAID') continue;
     const key = `${invoice.customer_id}|${paidAt}`;
-    const run = runs.get(key) ?? { customerId: invoice.customer_id, amount: 0, receivedAt: paidAt!, applications: [] };
+    const run = runs.get(key) ?? {
+      customerId: invoice.customer_id,
+      amount: 0,
+      receivedAt: paidAt!,
+      applications: [],
+    };
     run.amount += invoice.total_cents;
     run.applications.push({ invoiceId: invoice.id, amount: invoice.total_cents });
     runs.set(key, run);
   }
   const payments = [...runs.values()];
   for (const payment of payments) {
-    if (random.chance(0.06)) payment.amount += Math.max(100, Math.round(payment.amount * random.between(0.005, 0.03)));
+    if (random.chance(0.06))
+      payment.amount += Math.max(100, Math.round(payment.amount * random.between(0.005, 0.03)));
   }
   return payments;
 }
@@ -236,7 +270,13 @@ function partialPayments(random: Random, invoices: readonly InvoiceRecord[]): Pa
     .filter(({ invoice }) => invoice.status === 'PARTIALLY_PAID')
     .map(({ invoice }) => {
       const issuedAt = Date.parse(invoice.issued_at);
-      const amount = Math.max(1, Math.min(invoice.total_cents - 1, Math.round(invoice.total_cents * random.between(0.2, 0.7))));
+      const amount = Math.max(
+        1,
+        Math.min(
+          invoice.total_cents - 1,
+          Math.round(invoice.total_cents * random.between(0.2, 0.7)),
+        ),
+      );
       return {
         customerId: invoice.customer_id,
         amount,
@@ -260,8 +300,17 @@ function cashOnAccount(random: Random, customers: readonly CustomerRow[]): Payme
 
 function preferredMethod(random: Random, customer: CustomerRow): string {
   return customer.segment === 'RETAIL'
-    ? random.weighted([['CARD', 50], ['ACH', 30], ['CHECK', 20]])
-    : random.weighted([['ACH', 45], ['CHECK', 30], ['WIRE', 15], ['CARD', 10]]);
+    ? random.weighted([
+        ['CARD', 50],
+        ['ACH', 30],
+        ['CHECK', 20],
+      ])
+    : random.weighted([
+        ['ACH', 45],
+        ['CHECK', 30],
+        ['WIRE', 15],
+        ['CARD', 10],
+      ]);
 }
 
 function paymentReference(random: Random, method: string, receivedAt: number): string {

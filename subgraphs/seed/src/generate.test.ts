@@ -3,7 +3,8 @@ import { generateDataset, SEED_ANCHOR, type Dataset } from './index';
 import { generateWarehouses } from './generate-inventory';
 import { ORDER_STATUSES } from './order-lifecycle';
 
-const fingerprint = (dataset: Dataset) => createHash('sha256').update(JSON.stringify(dataset)).digest('hex');
+const fingerprint = (dataset: Dataset) =>
+  createHash('sha256').update(JSON.stringify(dataset)).digest('hex');
 
 let dataset: Dataset;
 beforeAll(() => {
@@ -34,14 +35,23 @@ test('scale 1 has the volumes of the issue: 200 customers, 2,000 products, 4 war
     ['CAR-FASTFREIGHT', 'LTL'],
   ]);
   const emptyTables = Object.entries(dataset).flatMap(([system, tables]) =>
-    Object.entries(tables as Record<string, unknown[]>).filter(([, rows]) => rows.length === 0).map(([table]) => `${system}.${table}`),
+    Object.entries(tables as Record<string, unknown[]>)
+      .filter(([, rows]) => rows.length === 0)
+      .map(([table]) => `${system}.${table}`),
   );
   expect(emptyTables).toEqual([]);
 });
 
 test('a larger scale grows the warehouse network beyond the four base sites', () => {
   expect(generateWarehouses(0.05)).toHaveLength(4);
-  expect(generateWarehouses(2).map((w) => w.id)).toEqual(['WH-ATL', 'WH-DAL', 'WH-CHI', 'WH-RNO', 'WH-EWR', 'WH-PHX']);
+  expect(generateWarehouses(2).map((w) => w.id)).toEqual([
+    'WH-ATL',
+    'WH-DAL',
+    'WH-CHI',
+    'WH-RNO',
+    'WH-EWR',
+    'WH-PHX',
+  ]);
 });
 
 test('orders are spread over every status, and over every pricing rule', () => {
@@ -50,7 +60,13 @@ test('orders are spread over every status, and over every pricing rule', () => {
   const rules = new Set(dataset.orders.order_lines.map((l) => l.pricing_rule));
   expect([...rules].sort()).toEqual(['CONTRACT', 'LIST', 'PRICE_LIST', 'QUANTITY_BREAK']);
   const shipmentStatuses = new Set(dataset.shipments.shipments.map((s) => s.status));
-  expect([...shipmentStatuses].sort()).toEqual(['DELIVERED', 'PACKED', 'PICKED', 'PLANNED', 'SHIPPED']);
+  expect([...shipmentStatuses].sort()).toEqual([
+    'DELIVERED',
+    'PACKED',
+    'PICKED',
+    'PLANNED',
+    'SHIPPED',
+  ]);
   const invoiceStatuses = new Set(dataset.finance.invoices.map((i) => i.status));
   expect([...invoiceStatuses].sort()).toEqual(['DISPUTED', 'OPEN', 'PAID', 'PARTIALLY_PAID']);
 });
@@ -58,20 +74,29 @@ test('orders are spread over every status, and over every pricing rule', () => {
 test('CUS-0001 is Acme Industrial Supply, active, with orders in every status, shipments and invoices', () => {
   const acme = dataset.customers.customers[0];
   expect(acme).toMatchObject({ id: 'CUS-0001', name: 'Acme Industrial Supply', status: 'ACTIVE' });
-  const statuses = new Set(dataset.orders.orders.filter((o) => o.customer_id === 'CUS-0001').map((o) => o.status));
+  const statuses = new Set(
+    dataset.orders.orders.filter((o) => o.customer_id === 'CUS-0001').map((o) => o.status),
+  );
   expect([...statuses].sort()).toEqual([...ORDER_STATUSES].sort());
   expect(dataset.shipments.shipments.some((s) => s.customer_id === 'CUS-0001')).toBe(true);
-  expect(dataset.finance.invoices.some((i) => i.customer_id === 'CUS-0001' && i.status !== 'PAID')).toBe(true);
+  expect(
+    dataset.finance.invoices.some((i) => i.customer_id === 'CUS-0001' && i.status !== 'PAID'),
+  ).toBe(true);
 });
 
 test('FastFreight, the 3PL, carries a good share of the shipments', () => {
-  const share = dataset.shipments.shipments.filter((s) => s.carrier_id === 'CAR-FASTFREIGHT').length / dataset.shipments.shipments.length;
+  const share =
+    dataset.shipments.shipments.filter((s) => s.carrier_id === 'CAR-FASTFREIGHT').length /
+    dataset.shipments.shipments.length;
   expect(share).toBeGreaterThan(0.25);
 });
 
 test('ids have the shapes the graph uses', () => {
   expect(dataset.customers.customers[0].id).toBe('CUS-0001');
-  expect(dataset.catalog.products[0]).toMatchObject({ id: 'PRD-00001', sku: expect.stringMatching(/^[A-Z]{3}-\d{5}$/) });
+  expect(dataset.catalog.products[0]).toMatchObject({
+    id: 'PRD-00001',
+    sku: expect.stringMatching(/^[A-Z]{3}-\d{5}$/),
+  });
   expect(dataset.orders.orders[0]).toMatchObject({ id: 'ORD-000001', number: 'SO-100001' });
   expect(dataset.shipments.shipments[0].id).toBe('SHP-000001');
   expect(dataset.finance.invoices[0]).toMatchObject({ id: 'INV-000001', number: 'IN-200001' });

@@ -17,24 +17,43 @@ const BASE_COUNTS = { customers: 200, products: 2000, orders: 5000 };
  * the same options always give the same rows (all dates are relative to SEED_ANCHOR).
  */
 export function generateDataset({ seed = 42, scale = 1 }: GenerateOptions = {}): Dataset {
-  if (!(scale > 0) || !Number.isFinite(scale)) throw new Error(`scale must be a positive number, got ${scale}`);
+  if (!(scale > 0) || !Number.isFinite(scale))
+    throw new Error(`scale must be a positive number, got ${scale}`);
   if (!Number.isInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
   const random = new Random(seed);
   // small scales keep enough rows for every status and pricing rule to show up
   const count = (base: number, minimum: number) => Math.max(minimum, Math.round(base * scale));
 
   const customers = generateCustomers(random.fork('customers'), count(BASE_COUNTS.customers, 5));
-  const catalog = generateCatalog(random.fork('catalog'), count(BASE_COUNTS.products, 50), customers.customers);
+  const catalog = generateCatalog(
+    random.fork('catalog'),
+    count(BASE_COUNTS.products, 50),
+    customers.customers,
+  );
   const warehouses = generateWarehouses(scale);
-  const { tables: orders, plans } = generateOrders(random.fork('orders'), count(BASE_COUNTS.orders, 50), {
-    customers,
-    products: catalog.products,
-    pricing: new PricingBook(catalog),
-    warehouseFor: warehouseRouting(warehouses),
-  });
+  const { tables: orders, plans } = generateOrders(
+    random.fork('orders'),
+    count(BASE_COUNTS.orders, 50),
+    {
+      customers,
+      products: catalog.products,
+      pricing: new PricingBook(catalog),
+      warehouseFor: warehouseRouting(warehouses),
+    },
+  );
   const fulfilment = generateFulfilment(random.fork('fulfilment'), plans);
-  const stock_levels = generateStockLevels(random.fork('inventory'), catalog.products, warehouses, fulfilment.allocations);
-  const finance = generateReceivables(random.fork('receivables'), customers.customers, plans, fulfilment.records);
+  const stock_levels = generateStockLevels(
+    random.fork('inventory'),
+    catalog.products,
+    warehouses,
+    fulfilment.allocations,
+  );
+  const finance = generateReceivables(
+    random.fork('receivables'),
+    customers.customers,
+    plans,
+    fulfilment.records,
+  );
   Object.assign(orders, generateOrderProgress(plans, fulfilment.records, finance));
 
   return {

@@ -4,13 +4,18 @@ import { dollars } from './ids';
 import type { Random } from './random';
 
 /** Why order capture stopped an order (orders' HoldReason). */
-export type HoldReason = 'CREDIT' | 'CUSTOMER_STATUS' | 'INVENTORY' | 'PRICING' | 'DEPENDENCY_UNAVAILABLE';
+export type HoldReason =
+  'CREDIT' | 'CUSTOMER_STATUS' | 'INVENTORY' | 'PRICING' | 'DEPENDENCY_UNAVAILABLE';
 
 /** The sentence an order desk would read on the hold. */
 export function describeHold(
   random: Random,
   reason: HoldReason,
-  { order, lines, customer }: { order: OrderRow; lines: readonly OrderLineRow[]; customer: CustomerRow },
+  {
+    order,
+    lines,
+    customer,
+  }: { order: OrderRow; lines: readonly OrderLineRow[]; customer: CustomerRow },
 ): string {
   const line = random.pick(lines);
   switch (reason) {

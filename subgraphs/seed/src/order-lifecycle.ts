@@ -1,10 +1,27 @@
 import { ANCHOR_MS, HOUR_MS } from './clock';
 import type { Random } from './random';
 
-export const ORDER_STATUSES = ['ON_HOLD', 'ACCEPTED', 'ALLOCATED', 'BACKORDERED', 'SHIPPED', 'INVOICED', 'PAID', 'CLOSED', 'CANCELLED'] as const;
+export const ORDER_STATUSES = [
+  'ON_HOLD',
+  'ACCEPTED',
+  'ALLOCATED',
+  'BACKORDERED',
+  'SHIPPED',
+  'INVOICED',
+  'PAID',
+  'CLOSED',
+  'CANCELLED',
+] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
-export const MILESTONE_CODES = ['PLANNED', 'PICKED', 'PACKED', 'SHIPPED', 'IN_TRANSIT', 'DELIVERED'] as const;
+export const MILESTONE_CODES = [
+  'PLANNED',
+  'PICKED',
+  'PACKED',
+  'SHIPPED',
+  'IN_TRANSIT',
+  'DELIVERED',
+] as const;
 export type MilestoneCode = (typeof MILESTONE_CODES)[number];
 
 /** The statuses in which an order's goods have left the warehouse. */
@@ -91,22 +108,31 @@ export function planTimeline(random: Random, options: LifecycleOptions): OrderTi
   const accepted = (t += hours([0.05, 2]));
   const allocates = status !== 'ACCEPTED' && (status !== 'CANCELLED' || random.chance(0.5));
   const allocated = allocates ? (t += hours([0.5, 8])) : null;
-  const cancelled = status === 'CANCELLED' ? (t += hours([1, 72])) : null;
+  const cancelled = status === 'CANCELLED' ? t + hours([1, 72]) : null;
 
-  const shipmentCount = SHIPPED_STATUSES.includes(status) ? options.shipmentCount : status === 'ALLOCATED' && options.preparedTo ? 1 : 0;
+  const shipmentCount = SHIPPED_STATUSES.includes(status)
+    ? options.shipmentCount
+    : status === 'ALLOCATED' && options.preparedTo
+      ? 1
+      : 0;
   const lastStage = status === 'ALLOCATED' ? options.preparedTo! : 'DELIVERED';
   const shipments = Array.from({ length: shipmentCount }, (_, k) => {
     let at = allocated! + (k > 0 ? hours([18, 72]) : 0);
     const stages: { code: MilestoneCode; at: number }[] = [];
     for (const code of MILESTONE_CODES.slice(0, MILESTONE_CODES.indexOf(lastStage) + 1)) {
-      at += hours(code === 'DELIVERED' && options.freight ? FREIGHT_DELIVERY_HOURS : MILESTONE_GAP_HOURS[code]);
+      at += hours(
+        code === 'DELIVERED' && options.freight
+          ? FREIGHT_DELIVERY_HOURS
+          : MILESTONE_GAP_HOURS[code],
+      );
       stages.push({ code, at });
     }
     const shipped = stages.find((s) => s.code === 'SHIPPED')?.at;
     return { stages, invoiced: shipped !== undefined ? shipped + hours([2, 36]) : null };
   });
 
-  const stageAt = (code: MilestoneCode) => Math.max(0, ...shipments.map((s) => s.stages.find((m) => m.code === code)?.at ?? 0));
+  const stageAt = (code: MilestoneCode) =>
+    Math.max(0, ...shipments.map((s) => s.stages.find((m) => m.code === code)?.at ?? 0));
   const required: Record<OrderStatus, number> = {
     ON_HOLD: 0,
     ACCEPTED: accepted,
@@ -120,7 +146,8 @@ export function planTimeline(random: Random, options: LifecycleOptions): OrderTi
   };
   // A young order's history ends some time before the anchor; paid and closed orders also leave
   // room after fulfilment for the payment to arrive.
-  const budget = window * random.between(0.6, 0.95) * (status === 'PAID' || status === 'CLOSED' ? 0.6 : 1);
+  const budget =
+    window * random.between(0.6, 0.95) * (status === 'PAID' || status === 'CLOSED' ? 0.6 : 1);
   const squeeze = required[status] > budget ? budget / required[status] : 1;
   const at = (offset: number | null) => (offset === null ? null : placedAt + offset * squeeze);
 
@@ -129,8 +156,11 @@ export function planTimeline(random: Random, options: LifecycleOptions): OrderTi
   timeline.allocatedAt = at(allocated);
   timeline.cancelledAt = at(cancelled);
   timeline.shipments = shipments.map((s) => ({
-    milestones: s.stages.map((m) => ({ code: m.code, at: at(m.at)! })).filter((m) => m.at <= placedAt + window),
-    invoicedAt: status === 'INVOICED' || status === 'PAID' || status === 'CLOSED' ? at(s.invoiced) : null,
+    milestones: s.stages
+      .map((m) => ({ code: m.code, at: at(m.at)! }))
+      .filter((m) => m.at <= placedAt + window),
+    invoicedAt:
+      status === 'INVOICED' || status === 'PAID' || status === 'CLOSED' ? at(s.invoiced) : null,
     paidAt: null,
   }));
 
@@ -139,15 +169,25 @@ export function planTimeline(random: Random, options: LifecycleOptions): OrderTi
     const limit = placedAt + window * (status === 'CLOSED' ? 0.85 : 1);
     for (const shipment of timeline.shipments) {
       const invoiced = shipment.invoicedAt!;
-      const usual = invoiced + (options.termsDays ? options.termsDays * random.between(0.6, 1.25) * 24 : random.between(0, 48)) * HOUR_MS;
-      const paid = usual <= limit ? usual : invoiced + (limit - invoiced) * random.between(0.4, 0.95);
+      const usual =
+        invoiced +
+        (options.termsDays
+          ? options.termsDays * random.between(0.6, 1.25) * 24
+          : random.between(0, 48)) *
+          HOUR_MS;
+      const paid =
+        usual <= limit ? usual : invoiced + (limit - invoiced) * random.between(0.4, 0.95);
       const inRun = options.paymentRun(paid);
       shipment.paidAt = inRun <= limit ? inRun : paid;
     }
   }
   if (status === 'CLOSED') {
-    const settled = Math.max(...timeline.shipments.flatMap((s) => [s.paidAt!, ...s.milestones.map((m) => m.at)]));
-    timeline.closedAt = settled + Math.min(hours([24, 240]), (placedAt + window - settled) * random.between(0.3, 0.9));
+    const settled = Math.max(
+      ...timeline.shipments.flatMap((s) => [s.paidAt!, ...s.milestones.map((m) => m.at)]),
+    );
+    timeline.closedAt =
+      settled +
+      Math.min(hours([24, 240]), (placedAt + window - settled) * random.between(0.3, 0.9));
   }
   timeline.updatedAt = updatedAt(status, timeline);
   return timeline;
@@ -165,7 +205,9 @@ function updatedAt(status: OrderStatus, t: OrderTimeline): number {
     case 'BACKORDERED':
       return t.allocatedAt!;
     case 'SHIPPED':
-      return latest(t.shipments.map((s) => s.milestones.find((m) => m.code === 'SHIPPED')?.at ?? null));
+      return latest(
+        t.shipments.map((s) => s.milestones.find((m) => m.code === 'SHIPPED')?.at ?? null),
+      );
     case 'INVOICED':
       return latest(t.shipments.map((s) => s.invoicedAt));
     case 'PAID':

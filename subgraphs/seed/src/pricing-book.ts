@@ -12,13 +12,23 @@ export class PricingBook {
   readonly contractProducts = new Map<string, string[]>();
 
   constructor(catalog: Tables<CatalogDB>) {
-    for (const row of catalog.customer_price_lists) this.priceListOf.set(row.customer_id, row.price_list_id);
-    for (const row of catalog.price_list_items) this.listPrices.set(`${row.price_list_id}|${row.product_id}`, row.price_cents);
+    for (const row of catalog.customer_price_lists)
+      this.priceListOf.set(row.customer_id, row.price_list_id);
+    for (const row of catalog.price_list_items)
+      this.listPrices.set(`${row.price_list_id}|${row.product_id}`, row.price_cents);
     for (const row of catalog.contract_prices) {
-      push(this.contracts, `${row.customer_id}|${row.product_id}`, { priceCents: row.price_cents, validFrom: row.valid_from, validTo: row.valid_to });
+      push(this.contracts, `${row.customer_id}|${row.product_id}`, {
+        priceCents: row.price_cents,
+        validFrom: row.valid_from,
+        validTo: row.valid_to,
+      });
       push(this.contractProducts, row.customer_id, row.product_id);
     }
-    for (const row of catalog.quantity_breaks) push(this.breaks, row.product_id, { minQuantity: row.min_quantity, priceCents: row.price_cents });
+    for (const row of catalog.quantity_breaks)
+      push(this.breaks, row.product_id, {
+        minQuantity: row.min_quantity,
+        priceCents: row.price_cents,
+      });
   }
 
   /** The quantities at which a product's price breaks, lowest first. */
@@ -30,7 +40,9 @@ export class PricingBook {
     const priceListId = this.priceListOf.get(customerId);
     return priceLine({
       listPriceCents: product.list_price_cents,
-      priceListPriceCents: priceListId ? this.listPrices.get(`${priceListId}|${product.id}`) ?? null : null,
+      priceListPriceCents: priceListId
+        ? (this.listPrices.get(`${priceListId}|${product.id}`) ?? null)
+        : null,
       contracts: this.contracts.get(`${customerId}|${product.id}`) ?? [],
       quantityBreaks: this.breaks.get(product.id) ?? [],
       quantity,

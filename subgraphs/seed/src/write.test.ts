@@ -6,7 +6,13 @@ import { openDatabase, type Database } from '@switchyard/kit';
 import { migrations as ordersMigrations } from '@switchyard/orders/src/migrations';
 import { migrations as shipmentsMigrations } from '@switchyard/shipments/src/migrations';
 import type { Kysely, Migration } from 'kysely';
-import { generateDataset, seedIfEmpty, writeDataset, type Dataset, type SeedDatabases } from './index';
+import {
+  generateDataset,
+  seedIfEmpty,
+  writeDataset,
+  type Dataset,
+  type SeedDatabases,
+} from './index';
 
 const MIGRATIONS: Record<keyof SeedDatabases, Record<string, Migration>> = {
   customers: customersMigrations,
@@ -26,11 +32,17 @@ async function openSix(): Promise<{ dbs: SeedDatabases; close(): Promise<void> }
     opened.push(database);
     dbs[name] = database.db;
   }
-  return { dbs: dbs as unknown as SeedDatabases, close: async () => void (await Promise.all(opened.map((d) => d.close()))) };
+  return {
+    dbs: dbs as unknown as SeedDatabases,
+    close: async () => void (await Promise.all(opened.map((d) => d.close()))),
+  };
 }
 
 async function rowCount(db: Kysely<any>, table: string): Promise<number> {
-  const row = await db.selectFrom(table).select(db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom(table)
+    .select(db.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -39,14 +51,28 @@ test('writes a small dataset into the six databases and reads back every row', a
   const { dbs, close } = await openSix();
   try {
     await writeDataset(dataset, dbs);
-    for (const [system, tables] of Object.entries(dataset) as [keyof Dataset, Record<string, unknown[]>][]) {
+    for (const [system, tables] of Object.entries(dataset) as [
+      keyof Dataset,
+      Record<string, unknown[]>,
+    ][]) {
       for (const [table, rows] of Object.entries(tables)) {
-        expect({ table: `${system}.${table}`, rows: await rowCount(dbs[system], table) }).toEqual({ table: `${system}.${table}`, rows: rows.length });
+        expect({ table: `${system}.${table}`, rows: await rowCount(dbs[system], table) }).toEqual({
+          table: `${system}.${table}`,
+          rows: rows.length,
+        });
       }
     }
-    const acme = await dbs.customers.selectFrom('customers').selectAll().where('id', '=', 'CUS-0001').executeTakeFirstOrThrow();
+    const acme = await dbs.customers
+      .selectFrom('customers')
+      .selectAll()
+      .where('id', '=', 'CUS-0001')
+      .executeTakeFirstOrThrow();
     expect(acme).toEqual(dataset.customers.customers[0]);
-    const firstInvoice = await dbs.finance.selectFrom('invoices').selectAll().orderBy('id').executeTakeFirstOrThrow();
+    const firstInvoice = await dbs.finance
+      .selectFrom('invoices')
+      .selectAll()
+      .orderBy('id')
+      .executeTakeFirstOrThrow();
     expect(firstInvoice).toEqual(dataset.finance.invoices[0]);
   } finally {
     await close();
@@ -69,7 +95,10 @@ test('seedIfEmpty seeds empty databases once, then leaves them alone', async () 
 test('seedIfEmpty refuses to top up databases left half-written, naming them', async () => {
   const { dbs, close } = await openSix();
   try {
-    await dbs.shipments.insertInto('carriers').values({ id: 'CAR-UPS', code: 'UPS', name: 'UPS', scac: 'UPSN', mode: 'PARCEL' }).execute();
+    await dbs.shipments
+      .insertInto('carriers')
+      .values({ id: 'CAR-UPS', code: 'UPS', name: 'UPS', scac: 'UPSN', mode: 'PARCEL' })
+      .execute();
     await expect(seedIfEmpty(dbs, { scale: 0.05 })).rejects.toThrow(/shipments\.carriers/);
     expect(await rowCount(dbs.customers, 'customers')).toBe(0);
   } finally {

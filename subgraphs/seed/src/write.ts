@@ -1,5 +1,15 @@
 import type { Kysely } from 'kysely';
-import type { CatalogDB, CustomersDB, Dataset, FinanceDB, GenerateOptions, InventoryDB, OrdersDB, ShipmentsDB, SystemOfRecord } from './dataset';
+import type {
+  CatalogDB,
+  CustomersDB,
+  Dataset,
+  FinanceDB,
+  GenerateOptions,
+  InventoryDB,
+  OrdersDB,
+  ShipmentsDB,
+  SystemOfRecord,
+} from './dataset';
 import { generateDataset } from './generate';
 
 /** One Kysely handle per subgraph database (SQLite or PostgreSQL, already migrated). */
@@ -15,15 +25,48 @@ export interface SeedDatabases {
 /** Each database's tables, parents before children, so foreign keys hold after every statement. */
 const TABLE_ORDER: { [System in SystemOfRecord]: readonly (keyof Dataset[System] & string)[] } = {
   customers: ['customers', 'contacts', 'addresses'],
-  catalog: ['categories', 'products', 'price_lists', 'price_list_items', 'customer_price_lists', 'contract_prices', 'quantity_breaks'],
+  catalog: [
+    'categories',
+    'products',
+    'price_lists',
+    'price_list_items',
+    'customer_price_lists',
+    'contract_prices',
+    'quantity_breaks',
+  ],
   inventory: ['warehouses', 'stock_levels', 'allocations'],
-  orders: ['orders', 'order_lines', 'holds', 'order_status_history', 'order_shipments', 'order_invoices', 'order_idempotency_keys'],
+  orders: [
+    'orders',
+    'order_lines',
+    'holds',
+    'order_status_history',
+    'order_shipments',
+    'order_invoices',
+    'order_idempotency_keys',
+  ],
   shipments: ['carriers', 'shipments', 'shipment_lines', 'milestones'],
-  finance: ['tax_rates', 'tax_rate_changes', 'invoices', 'invoice_lines', 'payments', 'payment_applications', 'open_orders', 'order_ledger', 'order_ledger_lines'],
+  finance: [
+    'tax_rates',
+    'tax_rate_changes',
+    'invoices',
+    'invoice_lines',
+    'payments',
+    'payment_applications',
+    'open_orders',
+    'order_ledger',
+    'order_ledger_lines',
+  ],
 };
 
 /** Customers go last: rows in its database mean the whole seed was written. */
-const WRITE_ORDER: readonly SystemOfRecord[] = ['catalog', 'inventory', 'orders', 'shipments', 'finance', 'customers'];
+const WRITE_ORDER: readonly SystemOfRecord[] = [
+  'catalog',
+  'inventory',
+  'orders',
+  'shipments',
+  'finance',
+  'customers',
+];
 
 /**
  * Bound parameters per INSERT. SQLite (as better-sqlite3 12 ships it) allows 32,766 and PostgreSQL
@@ -39,9 +82,15 @@ export async function writeDataset(dataset: Dataset, dbs: SeedDatabases): Promis
       for (const table of TABLE_ORDER[system]) {
         const rows = tables[table];
         if (!rows.length) continue;
-        const rowsPerStatement = Math.max(1, Math.floor(MAX_PARAMETERS_PER_STATEMENT / Object.keys(rows[0]).length));
+        const rowsPerStatement = Math.max(
+          1,
+          Math.floor(MAX_PARAMETERS_PER_STATEMENT / Object.keys(rows[0]).length),
+        );
         for (let start = 0; start < rows.length; start += rowsPerStatement) {
-          await trx.insertInto(table).values(rows.slice(start, start + rowsPerStatement)).execute();
+          await trx
+            .insertInto(table)
+            .values(rows.slice(start, start + rowsPerStatement))
+            .execute();
         }
       }
     });
@@ -57,7 +106,10 @@ export async function writeDataset(dataset: Dataset, dbs: SeedDatabases): Promis
  * other databases partly filled; that state is refused with an error naming them rather than
  * topped up, since it cannot be told apart from data written by other means.
  */
-export async function seedIfEmpty(dbs: SeedDatabases, options: GenerateOptions = {}): Promise<boolean> {
+export async function seedIfEmpty(
+  dbs: SeedDatabases,
+  options: GenerateOptions = {},
+): Promise<boolean> {
   if (!(await isEmpty(dbs.customers, 'customers'))) return false;
   const filled: string[] = [];
   for (const system of WRITE_ORDER) {

@@ -26,13 +26,24 @@ export interface CarrierChoice {
   serviceLevel: ServiceLevel;
 }
 
-export function chooseCarrier(totalUnits: number, customerHistory: readonly CarrierUse[], carriers: readonly Carrier[]): CarrierChoice {
+export function chooseCarrier(
+  totalUnits: number,
+  customerHistory: readonly CarrierUse[],
+  carriers: readonly Carrier[],
+): CarrierChoice {
   const mode: CarrierMode = totalUnits > FREIGHT_UNITS ? 'LTL' : 'PARCEL';
-  const ofMode = carriers.filter((c) => c.mode === mode).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  if (ofMode.length === 0) throw new Error(`no ${mode} carrier is known to plan a shipment of ${totalUnits} units with`);
+  const ofMode = carriers
+    .filter((c) => c.mode === mode)
+    .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  if (ofMode.length === 0)
+    throw new Error(`no ${mode} carrier is known to plan a shipment of ${totalUnits} units with`);
   const usual = customerHistory
     .filter((use) => ofMode.some((c) => c.id === use.carrierId))
-    .sort((a, b) => b.shipments - a.shipments || (a.lastPlannedAt < b.lastPlannedAt ? 1 : a.lastPlannedAt > b.lastPlannedAt ? -1 : 0))[0];
+    .sort(
+      (a, b) =>
+        b.shipments - a.shipments ||
+        (a.lastPlannedAt < b.lastPlannedAt ? 1 : a.lastPlannedAt > b.lastPlannedAt ? -1 : 0),
+    )[0];
   const carrier = usual ? ofMode.find((c) => c.id === usual.carrierId)! : ofMode[0];
   return { carrier, serviceLevel: mode === 'PARCEL' ? 'GROUND' : 'LTL' };
 }

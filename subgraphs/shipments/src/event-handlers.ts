@@ -1,4 +1,10 @@
-import { deliveryOf, type EventHandler, type InventoryAllocated, type OrderCancelled, OrderToCashEvent } from '@switchyard/kit';
+import {
+  deliveryOf,
+  type EventHandler,
+  type InventoryAllocated,
+  type OrderCancelled,
+  OrderToCashEvent,
+} from '@switchyard/kit';
 import type { ShipmentStore } from './store';
 
 /** InventoryAllocated: one planned shipment per warehouse the order's stock is reserved in (ShipmentPlanned). */

@@ -24,12 +24,25 @@ let transport: EventTransport;
 let inventory: RunningSubgraph<any, any>;
 let shipments: RunningSubgraph<any, any>;
 const eventOptions = { relayIntervalMs: 20, maxAttempts: 2, retryBackoffMs: 10 };
-const OPERATOR: Omit<CallerIdentity, 'exp'> = { id: 'dev-platform-admin', kind: 'internal', scopes: ['events:operate'], tenant: null };
+const OPERATOR: Omit<CallerIdentity, 'exp'> = {
+  id: 'dev-platform-admin',
+  kind: 'internal',
+  scopes: ['events:operate'],
+  tenant: null,
+};
 
 beforeAll(async () => {
   transport = createInProcessTransport({ redeliverDelayMs: 20 });
-  inventory = await openSubgraph(inventorySubgraph, { dataDir: ':memory:', events: transport, eventOptions });
-  shipments = await openSubgraph(shipmentsSubgraph, { dataDir: ':memory:', events: transport, eventOptions });
+  inventory = await openSubgraph(inventorySubgraph, {
+    dataDir: ':memory:',
+    events: transport,
+    eventOptions,
+  });
+  shipments = await openSubgraph(shipmentsSubgraph, {
+    dataDir: ':memory:',
+    events: transport,
+    eventOptions,
+  });
   await insertInventory(inventory.database.db);
   await insertShipments(shipments.database.db);
 });
@@ -40,12 +53,17 @@ afterAll(async () => {
   await transport.close();
 });
 
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
     if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached within ${timeoutMs} ms: ${JSON.stringify(value)}`);
+    if (Date.now() > deadline)
+      throw new Error(`not reached within ${timeoutMs} ms: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
@@ -56,8 +74,26 @@ const order = (orderId: string): OrderAccepted => ({
   customerId: 'CUS-0001',
   channel: 'ECOMMERCE',
   currency: 'USD',
-  shipTo: { addressId: 'ADR-1', name: 'Dock', line1: '1 Main St', city: 'Dallas', region: 'TX', postalCode: '75001', country: 'US' },
-  lines: [{ lineNumber: 1, productId: 'PRD-00012', sku: 'SKU-12', quantity: 8, unitPriceCents: 500, extendedCents: 4000, pricingRule: 'LIST' }],
+  shipTo: {
+    addressId: 'ADR-1',
+    name: 'Dock',
+    line1: '1 Main St',
+    city: 'Dallas',
+    region: 'TX',
+    postalCode: '75001',
+    country: 'US',
+  },
+  lines: [
+    {
+      lineNumber: 1,
+      productId: 'PRD-00012',
+      sku: 'SKU-12',
+      quantity: 8,
+      unitPriceCents: 500,
+      extendedCents: 4000,
+      pricingRule: 'LIST',
+    },
+  ],
   subtotalCents: 4000,
   taxCents: 0,
   totalCents: 4000,
@@ -66,33 +102,93 @@ const order = (orderId: string): OrderAccepted => ({
 });
 
 const stockOf = () =>
-  inventory.database.db.selectFrom('stock_levels').select(['on_hand', 'allocated']).where('product_id', '=', 'PRD-00012').where('warehouse_id', '=', 'WH-ATL').executeTakeFirstOrThrow();
+  inventory.database.db
+    .selectFrom('stock_levels')
+    .select(['on_hand', 'allocated'])
+    .where('product_id', '=', 'PRD-00012')
+    .where('warehouse_id', '=', 'WH-ATL')
+    .executeTakeFirstOrThrow();
 
 test('an accepted order is allocated, planned, shipped, and its stock consumed, carrying the correlation id', async () => {
   await transport.publish([
-    { id: randomUUID(), type: OrderToCashEvent.OrderAccepted, source: 'orders', aggregateId: 'ORD-900001', payload: order('ORD-900001'), correlationId: 'corr-chain', occurredAt: new Date().toISOString() },
+    {
+      id: randomUUID(),
+      type: OrderToCashEvent.OrderAccepted,
+      source: 'orders',
+      aggregateId: 'ORD-900001',
+      payload: order('ORD-900001'),
+      correlationId: 'corr-chain',
+      occurredAt: new Date().toISOString(),
+    },
   ]);
-  const [planned] = await eventually(() => shipments.store.shipmentsByOrderIds(['ORD-900001']), (rows: any[]) => rows.length === 1);
+  const [planned] = await eventually(
+    () => shipments.store.shipmentsByOrderIds(['ORD-900001']),
+    (rows: any[]) => rows.length === 1,
+  );
   expect(planned).toMatchObject({ warehouseId: 'WH-ATL', status: 'PLANNED', carrierId: 'CAR-UPS' });
   expect(await stockOf()).toEqual({ on_hand: 112, allocated: 20 });
 
-  const run = (document: string) => querySubgraph(shipments.server, document, {}, { 'x-correlation-id': 'corr-chain' }, WAREHOUSE);
-  expect((await run(`mutation { recordMilestone(shipmentId: "${planned.id}", code: PICKED, location: "ATL") { status } }`)).errors).toBeUndefined();
-  expect((await run(`mutation { recordMilestone(shipmentId: "${planned.id}", code: PACKED, location: "ATL") { status } }`)).errors).toBeUndefined();
-  expect((await run(`mutation { confirmShipment(shipmentId: "${planned.id}", trackingNumber: "1ZCHAIN0001") { status } }`)).errors).toBeUndefined();
+  const run = (document: string) =>
+    querySubgraph(shipments.server, document, {}, { 'x-correlation-id': 'corr-chain' }, WAREHOUSE);
+  expect(
+    (
+      await run(
+        `mutation { recordMilestone(shipmentId: "${planned.id}", code: PICKED, location: "ATL") { status } }`,
+      )
+    ).errors,
+  ).toBeUndefined();
+  expect(
+    (
+      await run(
+        `mutation { recordMilestone(shipmentId: "${planned.id}", code: PACKED, location: "ATL") { status } }`,
+      )
+    ).errors,
+  ).toBeUndefined();
+  expect(
+    (
+      await run(
+        `mutation { confirmShipment(shipmentId: "${planned.id}", trackingNumber: "1ZCHAIN0001") { status } }`,
+      )
+    ).errors,
+  ).toBeUndefined();
 
-  expect(await eventually(stockOf, (s) => s.allocated === 12)).toEqual({ on_hand: 104, allocated: 12 });
-  const outbox = await shipments.database.db.selectFrom('event_outbox' as any).select(['type', 'correlation_id']).orderBy('id').execute();
-  expect(outbox).toEqual(['ShipmentPlanned', 'MilestoneRecorded', 'MilestoneRecorded', 'ShipmentConfirmed'].map((type) => ({ type, correlation_id: 'corr-chain' })));
+  expect(await eventually(stockOf, (s) => s.allocated === 12)).toEqual({
+    on_hand: 104,
+    allocated: 12,
+  });
+  const outbox = await shipments.database.db
+    .selectFrom('event_outbox' as any)
+    .select(['type', 'correlation_id'])
+    .orderBy('id')
+    .execute();
+  expect(outbox).toEqual(
+    ['ShipmentPlanned', 'MilestoneRecorded', 'MilestoneRecorded', 'ShipmentConfirmed'].map(
+      (type) => ({ type, correlation_id: 'corr-chain' }),
+    ),
+  );
 });
 
 test('a poison event lands in the exception queue after its retries, shows in business health, and an operator discards it', async () => {
   const poison = { orderId: 'ORD-900002', customerId: 'CUS-0001', allocations: [] };
   await transport.publish([
-    { id: randomUUID(), type: OrderToCashEvent.InventoryAllocated, source: 'inventory', aggregateId: 'ORD-900002', payload: poison, correlationId: 'corr-poison', occurredAt: new Date().toISOString() },
+    {
+      id: randomUUID(),
+      type: OrderToCashEvent.InventoryAllocated,
+      source: 'inventory',
+      aggregateId: 'ORD-900002',
+      payload: poison,
+      correlationId: 'corr-poison',
+      occurredAt: new Date().toISOString(),
+    },
   ]);
   const list = () =>
-    querySubgraph(shipments.server, `{ shipmentsEventExceptions { edges { node { id handler eventType aggregateId correlationId error attempts status } } } }`, {}, {}, OPERATOR);
+    querySubgraph(
+      shipments.server,
+      `{ shipmentsEventExceptions { edges { node { id handler eventType aggregateId correlationId error attempts status } } } }`,
+      {},
+      {},
+      OPERATOR,
+    );
   const listed = await eventually(list, (r) => r.data?.shipmentsEventExceptions.edges.length === 1);
   const exception = listed.data.shipmentsEventExceptions.edges[0].node;
   expect(exception).toMatchObject({
@@ -107,7 +203,15 @@ test('a poison event lands in the exception queue after its retries, shows in bu
   const health = await querySubgraph(
     shipments.server,
     `query ($r: [_Any!]!) { _entities(representations: $r) { ... on BusinessHealth { shipmentsExceptionQueues { handler open } } } }`,
-    { r: [{ __typename: 'BusinessHealth', from: '2026-01-01T00:00:00.000Z', to: '2027-01-01T00:00:00.000Z' }] },
+    {
+      r: [
+        {
+          __typename: 'BusinessHealth',
+          from: '2026-01-01T00:00:00.000Z',
+          to: '2027-01-01T00:00:00.000Z',
+        },
+      ],
+    },
   );
   expect(health.data._entities[0].shipmentsExceptionQueues).toEqual([
     { handler: 'shipments.cancel-shipments', open: 0 },
@@ -120,5 +224,8 @@ test('a poison event lands in the exception queue after its retries, shows in bu
     {},
     OPERATOR,
   );
-  expect(discarded.data.discardShipmentsEventException).toEqual({ status: 'DISCARDED', resolvedBy: 'dev-platform-admin' });
+  expect(discarded.data.discardShipmentsEventException).toEqual({
+    status: 'DISCARDED',
+    resolvedBy: 'dev-platform-admin',
+  });
 });

@@ -27,12 +27,32 @@ export const migrations: Record<string, Migration> = {
         .addColumn('delivered_at', 'text')
         .execute();
       await db.schema.createIndex('shipments_order').on('shipments').column('order_id').execute();
-      await db.schema.createIndex('shipments_carrier').on('shipments').columns(['carrier_id', 'id']).execute();
-      await db.schema.createIndex('shipments_customer').on('shipments').columns(['customer_id', 'id']).execute();
+      await db.schema
+        .createIndex('shipments_carrier')
+        .on('shipments')
+        .columns(['carrier_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('shipments_customer')
+        .on('shipments')
+        .columns(['customer_id', 'id'])
+        .execute();
       // Root lookups by tracking number and the status / ship-date filters of `shipments(...)`.
-      await db.schema.createIndex('shipments_tracking_number').on('shipments').column('tracking_number').execute();
-      await db.schema.createIndex('shipments_status').on('shipments').columns(['status', 'id']).execute();
-      await db.schema.createIndex('shipments_shipped_at').on('shipments').column('shipped_at').execute();
+      await db.schema
+        .createIndex('shipments_tracking_number')
+        .on('shipments')
+        .column('tracking_number')
+        .execute();
+      await db.schema
+        .createIndex('shipments_status')
+        .on('shipments')
+        .columns(['status', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('shipments_shipped_at')
+        .on('shipments')
+        .column('shipped_at')
+        .execute();
       await db.schema
         .createTable('shipment_lines')
         .addColumn('shipment_id', 'text', (c) => c.notNull().references('shipments.id'))
@@ -51,7 +71,11 @@ export const migrations: Record<string, Migration> = {
         .addColumn('location', 'text', (c) => c.notNull())
         .addColumn('note', 'text')
         .execute();
-      await db.schema.createIndex('milestones_shipment').on('milestones').columns(['shipment_id', 'at']).execute();
+      await db.schema
+        .createIndex('milestones_shipment')
+        .on('milestones')
+        .columns(['shipment_id', 'at'])
+        .execute();
     },
   },
   '0002_shipment_commands': {
@@ -60,10 +84,20 @@ export const migrations: Record<string, Migration> = {
       // clears it), so one order never gets two live shipments from one warehouse however often
       // InventoryAllocated arrives. Null on shipments the planner did not make (seeded splits).
       await db.schema.alterTable('shipments').addColumn('plan_key', 'text').execute();
-      await db.schema.createIndex('shipments_plan_key').unique().on('shipments').column('plan_key').execute();
+      await db.schema
+        .createIndex('shipments_plan_key')
+        .unique()
+        .on('shipments')
+        .column('plan_key')
+        .execute();
       // A tracking number names one shipment (confirmShipment refuses a taken one); several NULLs are allowed.
       await db.schema.dropIndex('shipments_tracking_number').execute();
-      await db.schema.createIndex('shipments_tracking_number').unique().on('shipments').column('tracking_number').execute();
+      await db.schema
+        .createIndex('shipments_tracking_number')
+        .unique()
+        .on('shipments')
+        .column('tracking_number')
+        .execute();
       // Orders cancelled, remembered so an InventoryAllocated processed after its OrderCancelled plans nothing.
       await db.schema
         .createTable('cancelled_orders')
@@ -105,7 +139,13 @@ export interface ShipmentRow {
   /** `<order>|<warehouse>` on live shipments the planner made (the natural key); absent on seeded ones. */
   plan_key?: string | null;
 }
-export interface ShipmentLineRow { shipment_id: string; line_number: number; order_line_number: number; product_id: string; quantity: number }
+export interface ShipmentLineRow {
+  shipment_id: string;
+  line_number: number;
+  order_line_number: number;
+  product_id: string;
+  quantity: number;
+}
 export interface MilestoneRow {
   id: string;
   shipment_id: string;
@@ -115,8 +155,14 @@ export interface MilestoneRow {
   location: string;
   note: string | null;
 }
-export interface CancelledOrderRow { order_id: string; cancelled_at: string }
-export interface IdSequenceRow { name: string; last_value: number }
+export interface CancelledOrderRow {
+  order_id: string;
+  cancelled_at: string;
+}
+export interface IdSequenceRow {
+  name: string;
+  last_value: number;
+}
 /** The execution records (what a WMS/TMS holds, and what the seed fills). */
 export interface ShipmentsDB {
   carriers: CarrierRow;

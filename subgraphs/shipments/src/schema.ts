@@ -7,4 +7,6 @@ import './graph/shipment-commands';
 import './graph/business-health';
 import './graph/event-exceptions';
 
-export const schema = builder.toSubGraphSchema({ linkUrl: 'https://specs.apollo.dev/federation/v2.9' });
+export const schema = builder.toSubGraphSchema({
+  linkUrl: 'https://specs.apollo.dev/federation/v2.9',
+});

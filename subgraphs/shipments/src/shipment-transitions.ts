@@ -14,7 +14,9 @@ import type { MilestoneCode, ShipmentStatus } from './store';
  */
 
 /** Milestones recordMilestone accepts, with the status each needs and the status it leaves. */
-const MILESTONE_STEPS: Partial<Record<MilestoneCode, { from: ShipmentStatus; to: ShipmentStatus }>> = {
+const MILESTONE_STEPS: Partial<
+  Record<MilestoneCode, { from: ShipmentStatus; to: ShipmentStatus }>
+> = {
   PICKED: { from: 'PLANNED', to: 'PICKED' },
   PACKED: { from: 'PICKED', to: 'PACKED' },
   IN_TRANSIT: { from: 'SHIPPED', to: 'SHIPPED' },
@@ -28,12 +30,29 @@ const RECORDED_ELSEWHERE: Partial<Record<MilestoneCode, string>> = {
 };
 
 /** The status a shipment in `status` has after milestone `code`, or INVALID_STATE_TRANSITION. */
-export function statusAfterMilestone(shipmentId: string, status: ShipmentStatus, code: MilestoneCode): ShipmentStatus {
+export function statusAfterMilestone(
+  shipmentId: string,
+  status: ShipmentStatus,
+  code: MilestoneCode,
+): ShipmentStatus {
   const elsewhere = RECORDED_ELSEWHERE[code];
-  if (elsewhere) throw invalidStateTransition('Shipment', shipmentId, status, code, `shipment ${shipmentId}: ${elsewhere}, not by recordMilestone`);
+  if (elsewhere)
+    throw invalidStateTransition(
+      'Shipment',
+      shipmentId,
+      status,
+      code,
+      `shipment ${shipmentId}: ${elsewhere}, not by recordMilestone`,
+    );
   const step = MILESTONE_STEPS[code]!;
   if (status !== step.from) {
-    throw invalidStateTransition('Shipment', shipmentId, status, code, `shipment ${shipmentId} is ${status}: ${code} can only be recorded on a ${step.from} shipment`);
+    throw invalidStateTransition(
+      'Shipment',
+      shipmentId,
+      status,
+      code,
+      `shipment ${shipmentId} is ${status}: ${code} can only be recorded on a ${step.from} shipment`,
+    );
   }
   return step.to;
 }
@@ -41,13 +60,25 @@ export function statusAfterMilestone(shipmentId: string, status: ShipmentStatus,
 /** confirmShipment: PACKED -> SHIPPED. */
 export function checkConfirmable(shipmentId: string, status: ShipmentStatus): void {
   if (status !== 'PACKED') {
-    throw invalidStateTransition('Shipment', shipmentId, status, 'SHIPPED', `shipment ${shipmentId} is ${status}: only a PACKED shipment can be confirmed as shipped`);
+    throw invalidStateTransition(
+      'Shipment',
+      shipmentId,
+      status,
+      'SHIPPED',
+      `shipment ${shipmentId} is ${status}: only a PACKED shipment can be confirmed as shipped`,
+    );
   }
 }
 
 /** recordDelivery: SHIPPED (in transit or not) -> DELIVERED. */
 export function checkDeliverable(shipmentId: string, status: ShipmentStatus): void {
   if (status !== 'SHIPPED') {
-    throw invalidStateTransition('Shipment', shipmentId, status, 'DELIVERED', `shipment ${shipmentId} is ${status}: only a SHIPPED shipment can be delivered`);
+    throw invalidStateTransition(
+      'Shipment',
+      shipmentId,
+      status,
+      'DELIVERED',
+      `shipment ${shipmentId} is ${status}: only a SHIPPED shipment can be delivered`,
+    );
   }
 }

@@ -3,8 +3,10 @@ import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index
 import { insertFixtures, orderId, shipmentId } from './test-fixtures';
 
 let subgraph: RunningSubgraph<ShipmentsDB, ShipmentStore>;
-const query = (document: string, variables: Record<string, unknown> = {}) => querySubgraph(subgraph.server, document, variables);
-const ids = (connection: { edges: { node: { id: string } }[] }) => connection.edges.map((e) => e.node.id);
+const query = (document: string, variables: Record<string, unknown> = {}) =>
+  querySubgraph(subgraph.server, document, variables);
+const ids = (connection: { edges: { node: { id: string } }[] }) =>
+  connection.edges.map((e) => e.node.id);
 const shipments = (...numbers: number[]) => numbers.map(shipmentId);
 
 beforeAll(async () => {
@@ -16,7 +18,10 @@ afterAll(() => subgraph.close());
 
 test('resolves 30 Shipment entities with carrier, lines and milestones in four SQL statements', async () => {
   subgraph.database.statements.count = 0;
-  const representations = Array.from({ length: 30 }, (_, i) => ({ __typename: 'Shipment', id: shipmentId(i + 1) }));
+  const representations = Array.from({ length: 30 }, (_, i) => ({
+    __typename: 'Shipment',
+    id: shipmentId(i + 1),
+  }));
   const result = await query(
     `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Shipment {
       id order { id } customer { id } warehouse { id } carrier { id code name scac mode } serviceLevel trackingNumber status
@@ -44,31 +49,82 @@ test('resolves 30 Shipment entities with carrier, lines and milestones in four S
       { lineNumber: 2, orderLineNumber: 3, product: { id: 'PRD-00001' }, quantity: 10 },
     ],
     milestones: [
-      { id: 'SHP-000005-M6', code: 'PLANNED', at: '2026-03-04T10:00:00.000Z', location: 'WH-ATL', note: null },
-      { id: 'SHP-000005-M5', code: 'PICKED', at: '2026-03-04T11:00:00.000Z', location: 'WH-ATL', note: null },
-      { id: 'SHP-000005-M4', code: 'PACKED', at: '2026-03-04T12:00:00.000Z', location: 'WH-ATL', note: 'pallet 1 of 1' },
-      { id: 'SHP-000005-M3', code: 'SHIPPED', at: '2026-03-05T15:00:00.000Z', location: 'WH-ATL', note: null },
-      { id: 'SHP-000005-M2', code: 'IN_TRANSIT', at: '2026-03-06T15:00:00.000Z', location: 'Memphis, TN', note: null },
-      { id: 'SHP-000005-M1', code: 'DELIVERED', at: '2026-03-07T11:30:00.000Z', location: 'Dallas, TX', note: 'signed by R. Dock' },
+      {
+        id: 'SHP-000005-M6',
+        code: 'PLANNED',
+        at: '2026-03-04T10:00:00.000Z',
+        location: 'WH-ATL',
+        note: null,
+      },
+      {
+        id: 'SHP-000005-M5',
+        code: 'PICKED',
+        at: '2026-03-04T11:00:00.000Z',
+        location: 'WH-ATL',
+        note: null,
+      },
+      {
+        id: 'SHP-000005-M4',
+        code: 'PACKED',
+        at: '2026-03-04T12:00:00.000Z',
+        location: 'WH-ATL',
+        note: 'pallet 1 of 1',
+      },
+      {
+        id: 'SHP-000005-M3',
+        code: 'SHIPPED',
+        at: '2026-03-05T15:00:00.000Z',
+        location: 'WH-ATL',
+        note: null,
+      },
+      {
+        id: 'SHP-000005-M2',
+        code: 'IN_TRANSIT',
+        at: '2026-03-06T15:00:00.000Z',
+        location: 'Memphis, TN',
+        note: null,
+      },
+      {
+        id: 'SHP-000005-M1',
+        code: 'DELIVERED',
+        at: '2026-03-07T11:30:00.000Z',
+        location: 'Dallas, TX',
+        note: 'signed by R. Dock',
+      },
     ],
     lastMilestone: { code: 'DELIVERED' },
   });
   // A planned shipment has no tracking number nor ship dates yet, and one milestone.
-  expect(result.data._entities[0]).toMatchObject({ id: 'SHP-000001', status: 'PLANNED', trackingNumber: null, shippedAt: null, milestones: [{ code: 'PLANNED' }] });
+  expect(result.data._entities[0]).toMatchObject({
+    id: 'SHP-000001',
+    status: 'PLANNED',
+    trackingNumber: null,
+    shippedAt: null,
+    milestones: [{ code: 'PLANNED' }],
+  });
   // shipments, carriers, shipment_lines, milestones
   expect(subgraph.database.statements.count).toBe(4);
 });
 
 test('an unknown Shipment representation resolves to null', async () => {
-  const result = await query(`query ($r: [_Any!]!) { _entities(representations: $r) { ... on Shipment { id } } }`, {
-    r: [{ __typename: 'Shipment', id: 'SHP-999999' }, { __typename: 'Shipment', id: 'SHP-000002' }],
-  });
+  const result = await query(
+    `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Shipment { id } } }`,
+    {
+      r: [
+        { __typename: 'Shipment', id: 'SHP-999999' },
+        { __typename: 'Shipment', id: 'SHP-000002' },
+      ],
+    },
+  );
   expect(result.data._entities).toEqual([null, { id: 'SHP-000002' }]);
 });
 
 test('extends Order with its shipments in plan order, batched across 16 orders', async () => {
   subgraph.database.statements.count = 0;
-  const representations = [...Array.from({ length: 15 }, (_, i) => ({ __typename: 'Order', id: orderId(i + 1) })), { __typename: 'Order', id: 'ORD-999999' }];
+  const representations = [
+    ...Array.from({ length: 15 }, (_, i) => ({ __typename: 'Order', id: orderId(i + 1) })),
+    { __typename: 'Order', id: 'ORD-999999' },
+  ];
   const result = await query(
     `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id shipments { id plannedAt carrier { code } lastMilestone { code } } } } }`,
     { r: representations },
@@ -78,8 +134,18 @@ test('extends Order with its shipments in plan order, batched across 16 orders',
   expect(result.data._entities[2]).toEqual({
     id: 'ORD-000003',
     shipments: [
-      { id: 'SHP-000006', plannedAt: '2026-03-04T08:00:00.000Z', carrier: { code: 'ODFL' }, lastMilestone: { code: 'PLANNED' } },
-      { id: 'SHP-000005', plannedAt: '2026-03-04T10:00:00.000Z', carrier: { code: 'FDX' }, lastMilestone: { code: 'DELIVERED' } },
+      {
+        id: 'SHP-000006',
+        plannedAt: '2026-03-04T08:00:00.000Z',
+        carrier: { code: 'ODFL' },
+        lastMilestone: { code: 'PLANNED' },
+      },
+      {
+        id: 'SHP-000005',
+        plannedAt: '2026-03-04T10:00:00.000Z',
+        carrier: { code: 'FDX' },
+        lastMilestone: { code: 'DELIVERED' },
+      },
     ],
   });
   expect(result.data._entities[15]).toEqual({ id: 'ORD-999999', shipments: [] });
@@ -88,9 +154,16 @@ test('extends Order with its shipments in plan order, batched across 16 orders',
 });
 
 test('finds one shipment by id or by tracking number', async () => {
-  const byId = await query(`{ shipment(id: "SHP-000010") { id status trackingNumber order { id } } }`);
+  const byId = await query(
+    `{ shipment(id: "SHP-000010") { id status trackingNumber order { id } } }`,
+  );
   expect(byId.errors).toBeUndefined();
-  expect(byId.data.shipment).toEqual({ id: 'SHP-000010', status: 'SHIPPED', trackingNumber: '1Z00000010', order: { id: 'ORD-000005' } });
+  expect(byId.data.shipment).toEqual({
+    id: 'SHP-000010',
+    status: 'SHIPPED',
+    trackingNumber: '1Z00000010',
+    order: { id: 'ORD-000005' },
+  });
   const byTracking = await query(`{ shipment(trackingNumber: "1Z00000011") { id status } }`);
   expect(byTracking.data.shipment).toEqual({ id: 'SHP-000011', status: 'DELIVERED' });
 });
@@ -113,35 +186,61 @@ test('shipment(...) needs exactly one of id and trackingNumber', async () => {
 });
 
 test('pages shipments by cursor, newest first (id descending)', async () => {
-  const first = await query(`{ shipments(first: 12) { edges { node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } totalCount } }`);
-  expect(ids(first.data.shipments)).toEqual(Array.from({ length: 12 }, (_, i) => shipmentId(30 - i)));
+  const first = await query(
+    `{ shipments(first: 12) { edges { node { id } } pageInfo { hasNextPage hasPreviousPage endCursor } totalCount } }`,
+  );
+  expect(ids(first.data.shipments)).toEqual(
+    Array.from({ length: 12 }, (_, i) => shipmentId(30 - i)),
+  );
   expect(first.data.shipments.totalCount).toBe(30);
-  expect(first.data.shipments.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
-  const last = await query(`query ($after: String) { shipments(first: 20, after: $after) { edges { node { id } } pageInfo { hasNextPage hasPreviousPage } } }`, {
-    after: first.data.shipments.pageInfo.endCursor,
+  expect(first.data.shipments.pageInfo).toMatchObject({
+    hasNextPage: true,
+    hasPreviousPage: false,
   });
-  expect(ids(last.data.shipments)).toEqual(Array.from({ length: 18 }, (_, i) => shipmentId(18 - i)));
+  const last = await query(
+    `query ($after: String) { shipments(first: 20, after: $after) { edges { node { id } } pageInfo { hasNextPage hasPreviousPage } } }`,
+    {
+      after: first.data.shipments.pageInfo.endCursor,
+    },
+  );
+  expect(ids(last.data.shipments)).toEqual(
+    Array.from({ length: 18 }, (_, i) => shipmentId(18 - i)),
+  );
   expect(last.data.shipments.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
 });
 
 test('filters shipments by status, carrier, customer and order, together', async () => {
-  const shipped = await query(`{ shipments(status: SHIPPED) { edges { node { id } } totalCount } }`);
+  const shipped = await query(
+    `{ shipments(status: SHIPPED) { edges { node { id } } totalCount } }`,
+  );
   expect(ids(shipped.data.shipments)).toEqual(shipments(28, 22, 16, 10, 4));
   expect(shipped.data.shipments.totalCount).toBe(5);
-  const byCarrier = await query(`{ shipments(carrierId: "CAR-ODFL") { totalCount edges { node { carrier { mode } serviceLevel } } } }`);
+  const byCarrier = await query(
+    `{ shipments(carrierId: "CAR-ODFL") { totalCount edges { node { carrier { mode } serviceLevel } } } }`,
+  );
   expect(byCarrier.data.shipments.totalCount).toBe(10);
-  expect(new Set(byCarrier.data.shipments.edges.map((e: any) => `${e.node.carrier.mode}/${e.node.serviceLevel}`))).toEqual(new Set(['LTL/LTL']));
+  expect(
+    new Set(
+      byCarrier.data.shipments.edges.map(
+        (e: any) => `${e.node.carrier.mode}/${e.node.serviceLevel}`,
+      ),
+    ),
+  ).toEqual(new Set(['LTL/LTL']));
   const byCustomer = await query(`{ shipments(customerId: "CUS-0002") { edges { node { id } } } }`);
   expect(ids(byCustomer.data.shipments)).toEqual(shipments(24, 23, 14, 13, 4, 3));
   const byOrder = await query(`{ shipments(orderId: "ORD-000007") { edges { node { id } } } }`);
   expect(ids(byOrder.data.shipments)).toEqual(shipments(14, 13));
-  const combined = await query(`{ shipments(customerId: "CUS-0002", status: SHIPPED) { edges { node { id } } totalCount } }`);
+  const combined = await query(
+    `{ shipments(customerId: "CUS-0002", status: SHIPPED) { edges { node { id } } totalCount } }`,
+  );
   expect(ids(combined.data.shipments)).toEqual(shipments(4));
   expect(combined.data.shipments.totalCount).toBe(1);
 });
 
 test('filters shipments by ship date: after is inclusive, before is exclusive', async () => {
-  const result = await query(`{ shipments(shippedAfter: "2026-03-10T00:00:00Z", shippedBefore: "2026-03-14T15:00:00Z") { edges { node { id shippedAt } } totalCount } }`);
+  const result = await query(
+    `{ shipments(shippedAfter: "2026-03-10T00:00:00Z", shippedBefore: "2026-03-14T15:00:00Z") { edges { node { id shippedAt } } totalCount } }`,
+  );
   expect(result.errors).toBeUndefined();
   expect(result.data.shipments.edges.map((e: any) => [e.node.id, e.node.shippedAt])).toEqual([
     ['SHP-000022', '2026-03-13T15:00:00.000Z'],
@@ -149,7 +248,9 @@ test('filters shipments by ship date: after is inclusive, before is exclusive', 
     ['SHP-000016', '2026-03-10T15:00:00.000Z'],
   ]);
   expect(result.data.shipments.totalCount).toBe(3);
-  const from = await query(`{ shipments(shippedAfter: "2026-03-17T15:00:00.000Z") { edges { node { id } } } }`);
+  const from = await query(
+    `{ shipments(shippedAfter: "2026-03-17T15:00:00.000Z") { edges { node { id } } } }`,
+  );
   expect(ids(from.data.shipments)).toEqual(shipments(29));
 });
 

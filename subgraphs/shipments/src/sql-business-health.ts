@@ -5,7 +5,9 @@ import type { ShipmentStore } from './store';
 const HOUR_MS = 3_600_000;
 
 /** Shipments' business-health measures, computed from the shipment rows at query time (no counters). */
-export function createSqlBusinessHealth(db: Kysely<ShipmentsDB>): Pick<ShipmentStore, 'shipmentHealth'> {
+export function createSqlBusinessHealth(
+  db: Kysely<ShipmentsDB>,
+): Pick<ShipmentStore, 'shipmentHealth'> {
   return {
     async shipmentHealth(window) {
       // shipped_at is set by confirmShipment only (a cancelled shipment never has one).
@@ -17,7 +19,9 @@ export function createSqlBusinessHealth(db: Kysely<ShipmentsDB>): Pick<ShipmentS
         .execute();
       return {
         shipmentsConfirmed: rows.length,
-        planToShipHours: rows.map((r) => (Date.parse(r.shipped_at!) - Date.parse(r.planned_at)) / HOUR_MS),
+        planToShipHours: rows.map(
+          (r) => (Date.parse(r.shipped_at!) - Date.parse(r.planned_at)) / HOUR_MS,
+        ),
       };
     },
   };

@@ -30,11 +30,16 @@ type Allocation = InventoryAllocated['allocations'][number];
  * advisory lock on the order: a plan and a cancellation of one order run one after the other, so
  * neither misses what the other wrote (SQLite has one writer at a time).
  */
-export function createSqlShipmentPlanning(records: Kysely<ShipmentsDB>): Pick<ShipmentStore, 'planShipments' | 'cancelShipments'> {
+export function createSqlShipmentPlanning(
+  records: Kysely<ShipmentsDB>,
+): Pick<ShipmentStore, 'planShipments' | 'cancelShipments'> {
   const db = records.withTables<ShipmentsBookkeeping>();
   const locking = db.getExecutor().adapter instanceof PostgresAdapter;
   const lockOrder = async (trx: Kysely<ShipmentsDB & ShipmentsBookkeeping>, orderId: string) => {
-    if (locking) await sql`select pg_advisory_xact_lock(hashtext(${`shipments.order:${orderId}`}))`.execute(trx);
+    if (locking)
+      await sql`select pg_advisory_xact_lock(hashtext(${`shipments.order:${orderId}`}))`.execute(
+        trx,
+      );
   };
 
   return {
@@ -43,18 +48,30 @@ export function createSqlShipmentPlanning(records: Kysely<ShipmentsDB>): Pick<Sh
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return null;
         const byWarehouse = allocationsByWarehouse(allocated);
         await lockOrder(trx, allocated.orderId);
-        const cancelled = await trx.selectFrom('cancelled_orders').select('order_id').where('order_id', '=', allocated.orderId).executeTakeFirst();
+        const cancelled = await trx
+          .selectFrom('cancelled_orders')
+          .select('order_id')
+          .where('order_id', '=', allocated.orderId)
+          .executeTakeFirst();
         if (cancelled) return [];
 
         const carriers = (await trx.selectFrom('carriers').selectAll().execute()).map(toCarrier);
         const history = await trx
           .selectFrom('shipments')
-          .select(['carrier_id', sql<number>`count(*)`.as('shipments'), sql<string>`max(planned_at)`.as('last_planned_at')])
+          .select([
+            'carrier_id',
+            sql<number>`count(*)`.as('shipments'),
+            sql<string>`max(planned_at)`.as('last_planned_at'),
+          ])
           .where('customer_id', '=', allocated.customerId)
           .where('status', '<>', 'CANCELLED')
           .groupBy('carrier_id')
           .execute();
-        const customerHistory = history.map((h) => ({ carrierId: h.carrier_id, shipments: Number(h.shipments), lastPlannedAt: h.last_planned_at }));
+        const customerHistory = history.map((h) => ({
+          carrierId: h.carrier_id,
+          shipments: Number(h.shipments),
+          lastPlannedAt: h.last_planned_at,
+        }));
 
         const planned: ShipmentRow[] = [];
         for (const [warehouseId, allocations] of byWarehouse) {
@@ -96,7 +113,14 @@ export function createSqlShipmentPlanning(records: Kysely<ShipmentsDB>): Pick<Sh
           await trx.insertInto('shipment_lines').values(lines).execute();
           await trx
             .insertInto('milestones')
-            .values({ id: milestoneId, shipment_id: id, code: 'PLANNED', at: plannedAt, location: warehouseId, note: `${carrier.name}, ${serviceLevel}` })
+            .values({
+              id: milestoneId,
+              shipment_id: id,
+              code: 'PLANNED',
+              at: plannedAt,
+              location: warehouseId,
+              note: `${carrier.name}, ${serviceLevel}`,
+            })
             .execute();
           const payload: ShipmentPlanned = {
             shipmentId: id,
@@ -104,9 +128,19 @@ export function createSqlShipmentPlanning(records: Kysely<ShipmentsDB>): Pick<Sh
             customerId: allocated.customerId,
             warehouseId,
             carrierId: carrier.id,
-            lines: lines.map((l) => ({ orderLineNumber: l.order_line_number, productId: l.product_id, quantity: l.quantity })),
+            lines: lines.map((l) => ({
+              orderLineNumber: l.order_line_number,
+              productId: l.product_id,
+              quantity: l.quantity,
+            })),
           };
-          await appendToOutbox(trx, { source: 'shipments', type: OrderToCashEvent.ShipmentPlanned, aggregateId: id, payload, correlationId: delivery.correlationId });
+          await appendToOutbox(trx, {
+            source: 'shipments',
+            type: OrderToCashEvent.ShipmentPlanned,
+            aggregateId: id,
+            payload,
+            correlationId: delivery.correlationId,
+          });
           planned.push(row);
         }
         return planned.map(toShipment);
@@ -122,7 +156,12 @@ export function createSqlShipmentPlanning(records: Kysely<ShipmentsDB>): Pick<Sh
           .values({ order_id: cancelled.orderId, cancelled_at: new Date().toISOString() })
           .onConflict((oc) => oc.column('order_id').doNothing())
           .execute();
-        let query = trx.selectFrom('shipments').selectAll().where('order_id', '=', cancelled.orderId).where('status', 'in', [...CANCELLABLE]).orderBy('id');
+        let query = trx
+          .selectFrom('shipments')
+          .selectAll()
+          .where('order_id', '=', cancelled.orderId)
+          .where('status', 'in', [...CANCELLABLE])
+          .orderBy('id');
         if (locking) query = query.forUpdate();
         const rows = await query.execute();
         if (rows.length === 0) return [];
@@ -130,7 +169,11 @@ export function createSqlShipmentPlanning(records: Kysely<ShipmentsDB>): Pick<Sh
         await trx
           .updateTable('shipments')
           .set({ status: 'CANCELLED', plan_key: null })
-          .where('id', 'in', rows.map((r) => r.id))
+          .where(
+            'id',
+            'in',
+            rows.map((r) => r.id),
+          )
           .execute();
         return rows.map((r) => toShipment({ ...r, status: 'CANCELLED' }));
       });
@@ -141,14 +184,29 @@ export function createSqlShipmentPlanning(records: Kysely<ShipmentsDB>): Pick<Sh
 /** The allocations of each warehouse, warehouses in id order, lines in line order; a malformed event is an anomaly for the exception queue. */
 function allocationsByWarehouse(allocated: InventoryAllocated): Map<string, Allocation[]> {
   const allocations = allocated.allocations;
-  if (!Array.isArray(allocations) || allocations.length === 0) throw new Error(`InventoryAllocated of ${allocated.orderId} has no allocations`);
+  if (!Array.isArray(allocations) || allocations.length === 0)
+    throw new Error(`InventoryAllocated of ${allocated.orderId} has no allocations`);
   for (const a of allocations) {
-    if (!Number.isInteger(a.lineNumber) || !Number.isInteger(a.quantity) || a.quantity <= 0 || typeof a.warehouseId !== 'string' || typeof a.productId !== 'string') {
-      throw new Error(`InventoryAllocated of ${allocated.orderId} has a malformed allocation: ${JSON.stringify(a)}`);
+    if (
+      !Number.isInteger(a.lineNumber) ||
+      !Number.isInteger(a.quantity) ||
+      a.quantity <= 0 ||
+      typeof a.warehouseId !== 'string' ||
+      typeof a.productId !== 'string'
+    ) {
+      throw new Error(
+        `InventoryAllocated of ${allocated.orderId} has a malformed allocation: ${JSON.stringify(a)}`,
+      );
     }
   }
   const groups = new Map<string, Allocation[]>();
-  for (const a of [...allocations].sort((x, y) => (x.warehouseId < y.warehouseId ? -1 : x.warehouseId > y.warehouseId ? 1 : x.lineNumber - y.lineNumber))) {
+  for (const a of [...allocations].sort((x, y) =>
+    x.warehouseId < y.warehouseId
+      ? -1
+      : x.warehouseId > y.warehouseId
+        ? 1
+        : x.lineNumber - y.lineNumber,
+  )) {
     groups.set(a.warehouseId, [...(groups.get(a.warehouseId) ?? []), a]);
   }
   return groups;

@@ -10,7 +10,10 @@ import type { ShipmentFilter, ShipmentStore } from './store';
 export function createSqlShipmentStore(db: Kysely<ShipmentsDB>): ShipmentStore {
   /** The shipments of `scope`: a shipment carries its customer and its carrier. */
   const scoped = (scope: RowScope | undefined) => {
-    const inScope = rowScopeCondition(scope, { customerIds: 'customer_id', carrierIds: 'carrier_id' });
+    const inScope = rowScopeCondition(scope, {
+      customerIds: 'customer_id',
+      carrierIds: 'carrier_id',
+    });
     return inScope ? db.selectFrom('shipments').where(inScope) : db.selectFrom('shipments');
   };
   const filtered = (filter: ShipmentFilter) => {
@@ -28,12 +31,20 @@ export function createSqlShipmentStore(db: Kysely<ShipmentsDB>): ShipmentStore {
   return {
     async shipmentsByIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('shipments').selectAll().where('id', 'in', [...ids]).execute();
+      const rows = await db
+        .selectFrom('shipments')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
       return rows.map(toShipment);
     },
     async shipmentsByTrackingNumbers(trackingNumbers) {
       if (trackingNumbers.length === 0) return [];
-      const rows = await db.selectFrom('shipments').selectAll().where('tracking_number', 'in', [...trackingNumbers]).execute();
+      const rows = await db
+        .selectFrom('shipments')
+        .selectAll()
+        .where('tracking_number', 'in', [...trackingNumbers])
+        .execute();
       return rows.map(toShipment);
     },
     async shipmentsByOrderIds(orderIds, scope) {
@@ -76,7 +87,11 @@ export function createSqlShipmentStore(db: Kysely<ShipmentsDB>): ShipmentStore {
     },
     async carriersByIds(ids) {
       if (ids.length === 0) return [];
-      const rows = await db.selectFrom('carriers').selectAll().where('id', 'in', [...ids]).execute();
+      const rows = await db
+        .selectFrom('carriers')
+        .selectAll()
+        .where('id', 'in', [...ids])
+        .execute();
       return rows.map(toCarrier);
     },
     async listCarriers() {

@@ -1,4 +1,10 @@
-import type { EventDelivery, InventoryAllocated, OrderCancelled, PageRequest, RowScope } from '@switchyard/kit';
+import type {
+  EventDelivery,
+  InventoryAllocated,
+  OrderCancelled,
+  PageRequest,
+  RowScope,
+} from '@switchyard/kit';
 
 /**
  * Shipment execution (WMS/TMS) as the graph sees it. The built-in implementation is SQL
@@ -95,9 +101,11 @@ export interface ShipmentHealth {
   planToShipHours: number[];
 }
 
-export type ShipmentStatus = 'PLANNED' | 'PICKED' | 'PACKED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
+export type ShipmentStatus =
+  'PLANNED' | 'PICKED' | 'PACKED' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
 export type ServiceLevel = 'GROUND' | 'TWO_DAY' | 'OVERNIGHT' | 'LTL';
-export type MilestoneCode = 'PLANNED' | 'PICKED' | 'PACKED' | 'SHIPPED' | 'IN_TRANSIT' | 'DELIVERED';
+export type MilestoneCode =
+  'PLANNED' | 'PICKED' | 'PACKED' | 'SHIPPED' | 'IN_TRANSIT' | 'DELIVERED';
 export type CarrierMode = 'PARCEL' | 'LTL' | 'FTL';
 
 export interface Carrier {

@@ -6,7 +6,14 @@ import type { MilestoneRow, ShipmentLineRow, ShipmentRow, ShipmentsDB } from './
  * planned earlier than the first), statuses cycling PLANNED..CANCELLED, 2 lines per shipment and
  * milestones inserted newest first (so ordering by time is proven, not inherited from insertion).
  */
-export const STATUSES = ['PLANNED', 'PICKED', 'PACKED', 'SHIPPED', 'DELIVERED', 'CANCELLED'] as const;
+export const STATUSES = [
+  'PLANNED',
+  'PICKED',
+  'PACKED',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+] as const;
 export const CARRIERS = [
   { id: 'CAR-UPS', code: 'UPS', name: 'United Parcel Service', scac: 'UPSN', mode: 'PARCEL' },
   { id: 'CAR-FDX', code: 'FDX', name: 'FedEx', scac: 'FDXG', mode: 'PARCEL' },
@@ -40,8 +47,20 @@ export function shipmentRow(i: number): ShipmentRow {
 
 function linesOf(row: ShipmentRow, i: number): ShipmentLineRow[] {
   return [
-    { shipment_id: row.id, line_number: 1, order_line_number: 1, product_id: 'PRD-00001', quantity: i },
-    { shipment_id: row.id, line_number: 2, order_line_number: 3, product_id: `PRD-0000${(i % 5) + 1}`, quantity: 2 * i },
+    {
+      shipment_id: row.id,
+      line_number: 1,
+      order_line_number: 1,
+      product_id: 'PRD-00001',
+      quantity: i,
+    },
+    {
+      shipment_id: row.id,
+      line_number: 2,
+      order_line_number: 3,
+      product_id: `PRD-0000${(i % 5) + 1}`,
+      quantity: 2 * i,
+    },
   ];
 }
 
@@ -49,17 +68,35 @@ function linesOf(row: ShipmentRow, i: number): ShipmentLineRow[] {
 function milestonesOf(row: ShipmentRow): MilestoneRow[] {
   const planned = Date.parse(row.planned_at);
   const hours = (h: number) => new Date(planned + h * 3_600_000).toISOString();
-  const steps: Omit<MilestoneRow, 'id' | 'shipment_id'>[] = [{ code: 'PLANNED', at: row.planned_at, location: row.warehouse_id, note: null }];
-  const reached = row.status === 'CANCELLED' ? 0 : STATUSES.indexOf(row.status as (typeof STATUSES)[number]);
-  if (reached >= 1) steps.push({ code: 'PICKED', at: hours(1), location: row.warehouse_id, note: null });
-  if (reached >= 2) steps.push({ code: 'PACKED', at: hours(2), location: row.warehouse_id, note: 'pallet 1 of 1' });
-  if (reached >= 3) steps.push({ code: 'SHIPPED', at: row.shipped_at!, location: row.warehouse_id, note: null });
+  const steps: Omit<MilestoneRow, 'id' | 'shipment_id'>[] = [
+    { code: 'PLANNED', at: row.planned_at, location: row.warehouse_id, note: null },
+  ];
+  const reached =
+    row.status === 'CANCELLED' ? 0 : STATUSES.indexOf(row.status as (typeof STATUSES)[number]);
+  if (reached >= 1)
+    steps.push({ code: 'PICKED', at: hours(1), location: row.warehouse_id, note: null });
+  if (reached >= 2)
+    steps.push({ code: 'PACKED', at: hours(2), location: row.warehouse_id, note: 'pallet 1 of 1' });
+  if (reached >= 3)
+    steps.push({ code: 'SHIPPED', at: row.shipped_at!, location: row.warehouse_id, note: null });
   if (reached >= 4) {
-    steps.push({ code: 'IN_TRANSIT', at: new Date(Date.parse(row.shipped_at!) + 86_400_000).toISOString(), location: 'Memphis, TN', note: null });
-    steps.push({ code: 'DELIVERED', at: row.delivered_at!, location: 'Dallas, TX', note: 'signed by R. Dock' });
+    steps.push({
+      code: 'IN_TRANSIT',
+      at: new Date(Date.parse(row.shipped_at!) + 86_400_000).toISOString(),
+      location: 'Memphis, TN',
+      note: null,
+    });
+    steps.push({
+      code: 'DELIVERED',
+      at: row.delivered_at!,
+      location: 'Dallas, TX',
+      note: 'signed by R. Dock',
+    });
   }
   // ids count down as time goes up: ordering by id would come out backwards.
-  return steps.reverse().map((step, n) => ({ ...step, id: `${row.id}-M${n + 1}`, shipment_id: row.id }));
+  return steps
+    .reverse()
+    .map((step, n) => ({ ...step, id: `${row.id}-M${n + 1}`, shipment_id: row.id }));
 }
 
 export async function insertFixtures(db: Kysely<ShipmentsDB>): Promise<void> {

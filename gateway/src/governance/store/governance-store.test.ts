@@ -14,8 +14,12 @@ const stores: [string, () => Promise<GovernanceStore>][] = [
   [
     'redis',
     async () => {
-      const store = createRedisStore({ url: redisUrl, keyPrefix: `switchyard-test:${randomBytes(4).toString('hex')}:` });
-      for (let i = 0; i < 50 && !store.healthy(); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      const store = createRedisStore({
+        url: redisUrl,
+        keyPrefix: `switchyard-test:${randomBytes(4).toString('hex')}:`,
+      });
+      for (let i = 0; i < 50 && !store.healthy(); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       return store;
     },
   ],
@@ -58,7 +62,10 @@ describe.each(stores)('%s governance store', (_kind, open) => {
     await store.set('manifest:acme:1', 'a');
     await store.set('manifest:acme:2', 'b');
     await store.set('manifest:other:1', 'c');
-    expect((await store.keys('manifest:acme:')).sort()).toEqual(['manifest:acme:1', 'manifest:acme:2']);
+    expect((await store.keys('manifest:acme:')).sort()).toEqual([
+      'manifest:acme:1',
+      'manifest:acme:2',
+    ]);
     await store.delete('manifest:acme:1');
     expect(await store.get('manifest:acme:1')).toBeNull();
     expect(await store.keys('manifest:acme:')).toEqual(['manifest:acme:2']);
@@ -81,7 +88,11 @@ describe.each(stores)('%s governance store', (_kind, open) => {
 
   test('logs keep the newest records up to their cap, newest first', async () => {
     for (let i = 1; i <= 5; i++) await store.append('audit', { n: i, key: `ORD-${i}` }, 3);
-    expect(await store.read('audit', 10)).toEqual([{ n: 5, key: 'ORD-5' }, { n: 4, key: 'ORD-4' }, { n: 3, key: 'ORD-3' }]);
+    expect(await store.read('audit', 10)).toEqual([
+      { n: 5, key: 'ORD-5' },
+      { n: 4, key: 'ORD-4' },
+      { n: 3, key: 'ORD-3' },
+    ]);
     expect(await store.read('audit', 2)).toHaveLength(2);
   });
 });

@@ -20,7 +20,10 @@ export interface GovernanceStore {
   keys(prefix: string): Promise<string[]>;
 
   /** Adds each amount to a field of a hash (usage buckets), in one round trip; the hashes expire after `ttlSeconds`. */
-  incrementFields(increments: { key: string; field: string; amount: number }[], ttlSeconds: number): Promise<void>;
+  incrementFields(
+    increments: { key: string; field: string; amount: number }[],
+    ttlSeconds: number,
+  ): Promise<void>;
   /** A hash's fields and values ({} when absent). */
   fields(key: string): Promise<Record<string, number>>;
 

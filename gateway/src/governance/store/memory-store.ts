@@ -23,7 +23,10 @@ export function createMemoryStore(now: () => number = Date.now): MemoryStore {
       for (const [key, entry] of map) if (entry.expiresAt <= at) map.delete(key);
     }
   };
-  const live = <T extends { expiresAt: number }>(map: Map<string, T>, key: string): T | undefined => {
+  const live = <T extends { expiresAt: number }>(
+    map: Map<string, T>,
+    key: string,
+  ): T | undefined => {
     const entry = map.get(key);
     if (entry && entry.expiresAt <= now()) {
       map.delete(key);
@@ -31,7 +34,8 @@ export function createMemoryStore(now: () => number = Date.now): MemoryStore {
     }
     return entry;
   };
-  const expiry = (ttlSeconds?: number) => (ttlSeconds ? now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY);
+  const expiry = (ttlSeconds?: number) =>
+    ttlSeconds ? now() + ttlSeconds * 1000 : Number.POSITIVE_INFINITY;
 
   return {
     kind: 'memory',
@@ -58,7 +62,9 @@ export function createMemoryStore(now: () => number = Date.now): MemoryStore {
       logs.delete(key);
     },
     async keys(prefix) {
-      return [...values.keys(), ...hashes.keys()].filter((key) => key.startsWith(prefix) && (live(values, key) ?? live(hashes, key)));
+      return [...values.keys(), ...hashes.keys()].filter(
+        (key) => key.startsWith(prefix) && (live(values, key) ?? live(hashes, key)),
+      );
     },
     async incrementFields(increments, ttlSeconds) {
       sweep();

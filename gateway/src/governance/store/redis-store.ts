@@ -53,7 +53,13 @@ export function createRedisStore(options: RedisStoreOptions): GovernanceStore {
       let cursor = '0';
       do {
         // SCAN patterns are not prefixed by ioredis; the keys it returns carry the prefix.
-        const [next, batch] = await redis.scan(cursor, 'MATCH', `${escapeGlob(keyPrefix + prefix)}*`, 'COUNT', 500);
+        const [next, batch] = await redis.scan(
+          cursor,
+          'MATCH',
+          `${escapeGlob(keyPrefix + prefix)}*`,
+          'COUNT',
+          500,
+        );
         cursor = next;
         found.push(...batch.map((key) => key.slice(keyPrefix.length)));
       } while (cursor !== '0');
@@ -63,17 +69,24 @@ export function createRedisStore(options: RedisStoreOptions): GovernanceStore {
       if (increments.length === 0) return;
       const pipeline = redis.multi();
       for (const { key, field, amount } of increments) pipeline.hincrby(key, field, amount);
-      for (const key of new Set(increments.map((i) => i.key))) pipeline.expire(key, ttlSeconds, 'NX');
+      for (const key of new Set(increments.map((i) => i.key)))
+        pipeline.expire(key, ttlSeconds, 'NX');
       const results = await pipeline.exec();
       const failed = results?.find(([error]) => error);
       if (failed) throw failed[0];
     },
     async fields(key) {
       const hash = await redis.hgetall(key);
-      return Object.fromEntries(Object.entries(hash).map(([field, value]) => [field, Number(value)]));
+      return Object.fromEntries(
+        Object.entries(hash).map(([field, value]) => [field, Number(value)]),
+      );
     },
     async append(log, record, maxLength) {
-      await redis.multi().lpush(log, JSON.stringify(record)).ltrim(log, 0, maxLength - 1).exec();
+      await redis
+        .multi()
+        .lpush(log, JSON.stringify(record))
+        .ltrim(log, 0, maxLength - 1)
+        .exec();
     },
     async read(log, limit) {
       return (await redis.lrange(log, 0, limit - 1)).map((entry) => JSON.parse(entry));

@@ -7,7 +7,8 @@ import { categoryLoader } from './loaders';
 export const CategoryType = builder.objectRef<Category>('Category');
 
 CategoryType.implement({
-  description: 'A node of the product category tree (e.g. Fasteners > Bolts); products belong to the leaves.',
+  description:
+    'A node of the product category tree (e.g. Fasteners > Bolts); products belong to the leaves.',
   tag: PARTNER_TAG,
   fields: (t) => ({
     id: t.exposeID('id'),

@@ -1,7 +1,12 @@
 import { money, PARTNER_TAG, requestNow } from '@switchyard/kit';
 import type { ContractPrice } from '../store';
 import { builder, Money } from './builder';
-import { contractPricesOfCustomerLoader, loadProductOf, priceListAssignmentLoader, priceListLoader } from './loaders';
+import {
+  contractPricesOfCustomerLoader,
+  loadProductOf,
+  priceListAssignmentLoader,
+  priceListLoader,
+} from './loaders';
 import { PriceListType } from './price-list-type';
 import { ProductType } from './product-type';
 import { CustomerRef } from './references';
@@ -13,7 +18,8 @@ const isValidOn = (contract: ContractPrice, at: string) => {
 };
 
 const ContractPriceType = builder.objectRef<ContractPrice>('ContractPrice').implement({
-  description: 'A unit price negotiated with one customer for one product; while valid it wins over every other rule.',
+  description:
+    'A unit price negotiated with one customer for one product; while valid it wins over every other rule.',
   tag: PARTNER_TAG,
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -23,9 +29,20 @@ const ContractPriceType = builder.objectRef<ContractPrice>('ContractPrice').impl
       description: 'In the currency of the product.',
       resolve: async (c, _args, ctx) => money(c.priceCents, (await loadProductOf(ctx, c)).currency),
     }),
-    validFrom: t.field({ type: 'DateTime', description: 'First day it applies.', resolve: (c) => c.validFrom }),
-    validTo: t.field({ type: 'DateTime', description: 'Last day it applies (inclusive).', resolve: (c) => c.validTo }),
-    active: t.boolean({ description: 'Valid today, so it prices new orders.', resolve: (c, _args, ctx) => isValidOn(c, requestNow(ctx)) }),
+    validFrom: t.field({
+      type: 'DateTime',
+      description: 'First day it applies.',
+      resolve: (c) => c.validFrom,
+    }),
+    validTo: t.field({
+      type: 'DateTime',
+      description: 'Last day it applies (inclusive).',
+      resolve: (c) => c.validTo,
+    }),
+    active: t.boolean({
+      description: 'Valid today, so it prices new orders.',
+      resolve: (c, _args, ctx) => isValidOn(c, requestNow(ctx)),
+    }),
   }),
 });
 
@@ -47,7 +64,12 @@ CustomerRef.implement({
       type: [ContractPriceType],
       tag: PARTNER_TAG,
       description: "The customer's contract prices, by product then validFrom.",
-      args: { active: t.arg.boolean({ description: 'true: only those valid today; false: only expired or future ones; omitted: all.' }) },
+      args: {
+        active: t.arg.boolean({
+          description:
+            'true: only those valid today; false: only expired or future ones; omitted: all.',
+        }),
+      },
       resolve: async (customer, args, ctx) => {
         const contracts = await contractPricesOfCustomerLoader(ctx).load(customer.id);
         if (args.active == null) return contracts;

@@ -1,12 +1,14 @@
 import { builder } from './builder';
 
 export const ProductStatus = builder.enumType('ProductStatus', {
-  description: 'ACTIVE products are sold; DISCONTINUED ones are no longer replenished but still shown and priced (open orders, history).',
+  description:
+    'ACTIVE products are sold; DISCONTINUED ones are no longer replenished but still shown and priced (open orders, history).',
   values: ['ACTIVE', 'DISCONTINUED'] as const,
 });
 
 export const UnitOfMeasure = builder.enumType('UnitOfMeasure', {
-  description: 'The unit a product is sold, priced and stocked in; every quantity of the product counts these units.',
+  description:
+    'The unit a product is sold, priced and stocked in; every quantity of the product counts these units.',
   values: {
     EA: { description: 'Each (one piece).' },
     BX: { description: 'Box.' },

@@ -3,7 +3,8 @@ import type { PriceList } from '../store';
 import { builder } from './builder';
 
 export const PriceListType = builder.objectRef<PriceList>('PriceList').implement({
-  description: 'A named set of prices for part of the catalogue, assigned to customers (e.g. by segment); products not on it sell at list price.',
+  description:
+    'A named set of prices for part of the catalogue, assigned to customers (e.g. by segment); products not on it sell at list price.',
   tag: PARTNER_TAG,
   fields: (t) => ({
     id: t.exposeID('id'),

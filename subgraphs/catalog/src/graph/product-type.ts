@@ -11,20 +11,27 @@ import { priceProduct } from './product-pricing';
 type PricedQuantityBreak = QuantityBreak & { currency: string };
 
 const QuantityBreakType = builder.objectRef<PricedQuantityBreak>('QuantityBreak').implement({
-  description: 'A cheaper unit price from a minimum quantity on; it applies when cheaper than the base (price-list or list) price.',
+  description:
+    'A cheaper unit price from a minimum quantity on; it applies when cheaper than the base (price-list or list) price.',
   tag: PARTNER_TAG,
   fields: (t) => ({
-    minQuantity: t.exposeInt('minQuantity', { description: 'Units (in the product unit of measure) from which the break applies.' }),
+    minQuantity: t.exposeInt('minQuantity', {
+      description: 'Units (in the product unit of measure) from which the break applies.',
+    }),
     unitPrice: t.field({ type: Money, resolve: (b) => money(b.priceCents, b.currency) }),
   }),
 });
 
 // Partners see what they can buy and at what price (PARTNER_TAG), not the cost price (margin data).
 export const ProductType = builder.objectRef<Product>('Product').implement({
-  description: 'A product the distributor sells (the PIM item master), with its list price and the inputs of its pricing.',
+  description:
+    'A product the distributor sells (the PIM item master), with its list price and the inputs of its pricing.',
   fields: (t) => ({
     id: t.exposeID('id', { tag: PARTNER_TAG }),
-    sku: t.exposeString('sku', { tag: PARTNER_TAG, description: 'Stock-keeping unit, unique, e.g. FAS-10023.' }),
+    sku: t.exposeString('sku', {
+      tag: PARTNER_TAG,
+      description: 'Stock-keeping unit, unique, e.g. FAS-10023.',
+    }),
     name: t.exposeString('name', { tag: PARTNER_TAG }),
     description: t.exposeString('description', { tag: PARTNER_TAG }),
     category: t.field({
@@ -37,15 +44,31 @@ export const ProductType = builder.objectRef<Product>('Product').implement({
         return category;
       },
     }),
-    unitOfMeasure: t.field({ type: UnitOfMeasure, tag: PARTNER_TAG, resolve: (p) => p.unitOfMeasure }),
+    unitOfMeasure: t.field({
+      type: UnitOfMeasure,
+      tag: PARTNER_TAG,
+      resolve: (p) => p.unitOfMeasure,
+    }),
     status: t.field({ type: ProductStatus, tag: PARTNER_TAG, resolve: (p) => p.status }),
-    listPrice: t.field({ type: Money, tag: PARTNER_TAG, description: 'The price before any price list, contract or quantity break.', resolve: (p) => money(p.listPriceCents, p.currency) }),
-    costPrice: t.field({ type: Money, nullable: true, requiresScopes: [['catalog:cost:read']], description: 'What one unit costs the distributor (margin data: internal use).', resolve: (p) => money(p.costPriceCents, p.currency) }),
+    listPrice: t.field({
+      type: Money,
+      tag: PARTNER_TAG,
+      description: 'The price before any price list, contract or quantity break.',
+      resolve: (p) => money(p.listPriceCents, p.currency),
+    }),
+    costPrice: t.field({
+      type: Money,
+      nullable: true,
+      requiresScopes: [['catalog:cost:read']],
+      description: 'What one unit costs the distributor (margin data: internal use).',
+      resolve: (p) => money(p.costPriceCents, p.currency),
+    }),
     quantityBreaks: t.field({
       type: [QuantityBreakType],
       tag: PARTNER_TAG,
       description: 'The quantity breaks of the product, by ascending minimum quantity.',
-      resolve: async (p, _args, ctx) => (await quantityBreaksLoader(ctx).load(p.id)).map((b) => ({ ...b, currency: p.currency })),
+      resolve: async (p, _args, ctx) =>
+        (await quantityBreaksLoader(ctx).load(p.id)).map((b) => ({ ...b, currency: p.currency })),
     }),
     price: t.field({
       type: PriceType,
@@ -53,19 +76,31 @@ export const ProductType = builder.objectRef<Product>('Product').implement({
       // Pricing resolves contract prices, price lists and quantity breaks per call.
       cost: 5,
       description:
-        "What `quantity` units cost today: for a customer, its valid contract price, else its price-list (or list) price or a cheaper quantity break; without a customer, the list price or a quantity break. quantity < 1 is BAD_USER_INPUT.",
+        'What `quantity` units cost today: for a customer, its valid contract price, else its price-list (or list) price or a cheaper quantity break; without a customer, the list price or a quantity break. quantity < 1 is BAD_USER_INPUT.',
       args: {
         customerId: t.arg.id({ description: 'The customer buying; omit for the public price.' }),
-        quantity: t.arg.int({ defaultValue: 1, description: 'Units, in the product unit of measure (at least 1).' }),
+        quantity: t.arg.int({
+          defaultValue: 1,
+          description: 'Units, in the product unit of measure (at least 1).',
+        }),
       },
-      resolve: (p, args, ctx) => priceProduct(ctx, p, args.customerId == null ? null : String(args.customerId), args.quantity ?? 1),
+      resolve: (p, args, ctx) =>
+        priceProduct(
+          ctx,
+          p,
+          args.customerId == null ? null : String(args.customerId),
+          args.quantity ?? 1,
+        ),
     }),
   }),
 });
 
 builder.asEntity(ProductType, {
   key: [builder.selection<{ id: string }>('id'), builder.selection<{ sku: string }>('sku')],
-  resolveReference: (ref, ctx) => ('id' in ref ? productLoader(ctx).load(ref.id) : productBySkuLoader(ctx).load(ref.sku)),
+  resolveReference: (ref, ctx) =>
+    'id' in ref ? productLoader(ctx).load(ref.id) : productBySkuLoader(ctx).load(ref.sku),
 });
 
-export const ProductConnection = connectionType<Product>('Product', ProductType, { tag: PARTNER_TAG });
+export const ProductConnection = connectionType<Product>('Product', ProductType, {
+  tag: PARTNER_TAG,
+});

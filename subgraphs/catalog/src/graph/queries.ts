@@ -13,11 +13,16 @@ builder.queryType({
       tag: ['stage:quote', PARTNER_TAG],
       type: ProductType,
       nullable: true,
-      description: 'A product by id or by SKU (give exactly one); null with a NOT_FOUND error when there is none.',
+      description:
+        'A product by id or by SKU (give exactly one); null with a NOT_FOUND error when there is none.',
       args: { id: t.arg.id(), sku: t.arg.string() },
       resolve: async (_root, args, ctx) => {
-        if ((args.id == null) === (args.sku == null)) throw badUserInput('give exactly one of "id" and "sku"');
-        const product = args.id != null ? await productLoader(ctx).load(String(args.id)) : await productBySkuLoader(ctx).load(args.sku!);
+        if ((args.id == null) === (args.sku == null))
+          throw badUserInput('give exactly one of "id" and "sku"');
+        const product =
+          args.id != null
+            ? await productLoader(ctx).load(String(args.id))
+            : await productBySkuLoader(ctx).load(args.sku!);
         if (!product) throw notFound('Product', String(args.id ?? args.sku));
         return product;
       },
@@ -25,7 +30,12 @@ builder.queryType({
     products: t.field({
       tag: ['stage:quote', PARTNER_TAG],
       type: ProductConnection,
-      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
+      listSize: {
+        assumedSize: 20,
+        slicingArguments: ['first'],
+        sizedFields: ['edges'],
+        requireOneSlicingArgument: false,
+      },
       description: 'Products ordered by id, filtered by all the given arguments together.',
       args: {
         ...pageArgs,
@@ -35,9 +45,18 @@ builder.queryType({
       },
       resolve: async (_root, args, ctx) => {
         const page = pageRequest(args);
-        const filter = { search: args.search, categoryId: args.categoryId == null ? null : String(args.categoryId), status: args.status };
+        const filter = {
+          search: args.search,
+          categoryId: args.categoryId == null ? null : String(args.categoryId),
+          status: args.status,
+        };
         const rows = await ctx.store.listProducts(filter, page);
-        return toConnection(rows, page, (p) => p.id, () => ctx.store.countProducts(filter));
+        return toConnection(
+          rows,
+          page,
+          (p) => p.id,
+          () => ctx.store.countProducts(filter),
+        );
       },
     }),
     priceLists: t.field({
@@ -54,7 +73,10 @@ builder.queryType({
       description:
         'Prices 1 to 100 lines for a customer today, each as `Product.price` would, answered in the order asked; an unknown SKU answers its line with null product and price. A quantity below 1 is BAD_USER_INPUT naming the line.',
       args: {
-        customerId: t.arg.id({ required: true, description: 'The customer buying: its contract prices and price list apply.' }),
+        customerId: t.arg.id({
+          required: true,
+          description: 'The customer buying: its contract prices and price list apply.',
+        }),
         lines: t.arg({ type: [PriceQuoteLineInput], required: true }),
       },
       resolve: (_root, args, ctx) => quotePrices(ctx, String(args.customerId), args.lines),

@@ -1,4 +1,10 @@
-import { addEventExceptionFields, cycleTimeOf, defineCycleTimeType, healthWindowOf, money } from '@switchyard/kit';
+import {
+  addEventExceptionFields,
+  cycleTimeOf,
+  defineCycleTimeType,
+  healthWindowOf,
+  money,
+} from '@switchyard/kit';
 import { invoiceAccuracyOf, type InvoiceAccuracy } from '../invoice-accuracy';
 import { LEDGER_CURRENCY } from '../receivable-totals';
 import { rateInForce } from '../tax-rate-history';
@@ -15,17 +21,27 @@ const InvoiceAccuracyType = builder.objectRef<InvoiceAccuracy>('InvoiceAccuracy'
   fields: (t) => ({
     invoicesChecked: t.exposeInt('invoicesChecked'),
     invoicesMatchingOrder: t.exposeInt('invoicesMatchingOrder'),
-    rate: t.exposeFloat('rate', { nullable: true, description: 'invoicesMatchingOrder / invoicesChecked, 0..1; null when none was issued.' }),
+    rate: t.exposeFloat('rate', {
+      nullable: true,
+      description: 'invoicesMatchingOrder / invoicesChecked, 0..1; null when none was issued.',
+    }),
   }),
 });
 
 async function invoiceAccuracy(ctx: Context, window: TimeWindow): Promise<InvoiceAccuracy> {
   const checks = await ctx.store.invoiceChecks(window);
   const regions = [...new Set(checks.map((c) => c.taxRegion))];
-  const [rates, changes] = await Promise.all([ctx.store.taxRatesByRegions(regions), ctx.store.taxRateChanges(regions)]);
+  const [rates, changes] = await Promise.all([
+    ctx.store.taxRatesByRegions(regions),
+    ctx.store.taxRateChanges(regions),
+  ]);
   const current = new Map(rates.map((r) => [r.region, r.rateBps]));
   const rateAt = (region: string, at: string) =>
-    rateInForce(current.get(region) ?? null, changes.filter((c) => c.region === region), at);
+    rateInForce(
+      current.get(region) ?? null,
+      changes.filter((c) => c.region === region),
+      at,
+    );
   return invoiceAccuracyOf(checks, rateAt);
 }
 
@@ -33,8 +49,10 @@ async function invoiceAccuracy(ctx: Context, window: TimeWindow): Promise<Invoic
 builder.objectFields(BusinessHealthRef, (t) => ({
   shipmentToInvoiceLag: t.field({
     type: CycleTimeType,
-    description: 'Hours from a shipment leaving the warehouse to its invoice, for the invoices issued in the window.',
-    resolve: async (h, _args, ctx) => cycleTimeOf(await ctx.store.shipmentToInvoiceLagHours(healthWindowOf(h))),
+    description:
+      'Hours from a shipment leaving the warehouse to its invoice, for the invoices issued in the window.',
+    resolve: async (h, _args, ctx) =>
+      cycleTimeOf(await ctx.store.shipmentToInvoiceLagHours(healthWindowOf(h))),
   }),
   invoiceAccuracy: t.field({
     type: InvoiceAccuracyType,
@@ -47,7 +65,10 @@ builder.objectFields(BusinessHealthRef, (t) => ({
     description: 'Cash received before `to` and not applied to an invoice before it.',
     resolve: async (h, _args, ctx) => {
       const byCurrency = await ctx.store.unappliedCash(healthWindowOf(h).to);
-      if (byCurrency.length > 1) throw new Error(`unapplied cash is held in several currencies: ${byCurrency.map((c) => c.currency).join(', ')}`);
+      if (byCurrency.length > 1)
+        throw new Error(
+          `unapplied cash is held in several currencies: ${byCurrency.map((c) => c.currency).join(', ')}`,
+        );
       return money(byCurrency[0]?.cents ?? 0, byCurrency[0]?.currency ?? LEDGER_CURRENCY);
     },
   }),
@@ -58,4 +79,8 @@ builder.objectFields(BusinessHealthRef, (t) => ({
 }));
 
 /** financeEventExceptions, replay/discardFinanceEventException and BusinessHealth.financeExceptionQueues (scope events:operate). */
-addEventExceptionFields(builder, { subgraph: 'finance', healthRef: BusinessHealthRef, stage: 'invoicing' });
+addEventExceptionFields(builder, {
+  subgraph: 'finance',
+  healthRef: BusinessHealthRef,
+  stage: 'invoicing',
+});

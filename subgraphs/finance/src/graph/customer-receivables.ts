@@ -1,10 +1,22 @@
 import { pageRequest, PARTNER_TAG, requestNow, toConnection } from '@switchyard/kit';
 import { agingOf, creditExposureOf, openBalanceOf } from '../receivable-totals';
 import { ArAgingType } from './ar-aging-type';
-import { builder, Money, pageArgs } from './builder';
-import { invoiceFilterArgs, invoiceFilterFrom, paymentFilterArgs, paymentFilterFrom } from './filters';
+import { Money, pageArgs } from './builder';
+import {
+  invoiceFilterArgs,
+  invoiceFilterFrom,
+  paymentFilterArgs,
+  paymentFilterFrom,
+} from './filters';
 import { InvoiceConnection } from './invoice-types';
-import { agedReceivablesLoader, customerInvoiceCountLoader, customerInvoicesLoader, customerPaymentCountLoader, customerPaymentsLoader, uninvoicedOrdersLoader } from './loaders';
+import {
+  agedReceivablesLoader,
+  customerInvoiceCountLoader,
+  customerInvoicesLoader,
+  customerPaymentCountLoader,
+  customerPaymentsLoader,
+  uninvoicedOrdersLoader,
+} from './loaders';
 import { PaymentConnection } from './payment-types';
 import { CustomerRef } from './references';
 
@@ -20,8 +32,13 @@ CustomerRef.implement({
       nullable: true,
       tag: PARTNER_TAG,
       requiresScopes: [['finance:read']],
-      description: 'What the customer owes: the balances of its OPEN, PARTIALLY_PAID and DISPUTED invoices.',
-      resolve: async (customer, _args, ctx) => openBalanceOf(customer.id, await agedReceivablesLoader(ctx, requestNow(ctx)).load(customer.id)),
+      description:
+        'What the customer owes: the balances of its OPEN, PARTIALLY_PAID and DISPUTED invoices.',
+      resolve: async (customer, _args, ctx) =>
+        openBalanceOf(
+          customer.id,
+          await agedReceivablesLoader(ctx, requestNow(ctx)).load(customer.id),
+        ),
     }),
     // Not for partners: credit control's measure.
     creditExposure: t.field({
@@ -30,7 +47,8 @@ CustomerRef.implement({
       requiresScopes: [['credit:read']],
       // Ages every open invoice and sums uninvoiced orders from another system.
       cost: 5,
-      description: 'openBalance plus accepted orders not yet invoiced: what credit control weighs against the credit limit.',
+      description:
+        'openBalance plus accepted orders not yet invoiced: what credit control weighs against the credit limit.',
       resolve: async (customer, _args, ctx) => {
         const [receivables, uninvoiced] = await Promise.all([
           agedReceivablesLoader(ctx, requestNow(ctx)).load(customer.id),
@@ -47,7 +65,12 @@ CustomerRef.implement({
       // Buckets every open invoice by days past due.
       cost: 5,
       description: 'The open balance by days past due.',
-      args: { asOf: t.arg({ type: 'DateTime', description: 'Age the invoices as of this instant (default now).' }) },
+      args: {
+        asOf: t.arg({
+          type: 'DateTime',
+          description: 'Age the invoices as of this instant (default now).',
+        }),
+      },
       resolve: async (customer, args, ctx) => {
         const asOf = args.asOf ?? requestNow(ctx);
         return agingOf(customer.id, await agedReceivablesLoader(ctx, asOf).load(customer.id), asOf);
@@ -56,27 +79,47 @@ CustomerRef.implement({
     invoices: t.field({
       type: InvoiceConnection,
       tag: PARTNER_TAG,
-      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
+      listSize: {
+        assumedSize: 20,
+        slicingArguments: ['first'],
+        sizedFields: ['edges'],
+        requireOneSlicingArgument: false,
+      },
       description: "The customer's invoices, newest first (keyset on invoice id, descending).",
       args: { ...pageArgs, ...invoiceFilterArgs },
       resolve: async (customer, args, ctx) => {
         const page = pageRequest(args);
         const filter = { ...invoiceFilterFrom(args), scope: ctx.rowScope };
         const rows = await customerInvoicesLoader(ctx, filter, page).load(customer.id);
-        return toConnection(rows, page, (i) => i.id, () => customerInvoiceCountLoader(ctx, filter).load(customer.id));
+        return toConnection(
+          rows,
+          page,
+          (i) => i.id,
+          () => customerInvoiceCountLoader(ctx, filter).load(customer.id),
+        );
       },
     }),
     payments: t.field({
       type: PaymentConnection,
       tag: PARTNER_TAG,
-      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
+      listSize: {
+        assumedSize: 20,
+        slicingArguments: ['first'],
+        sizedFields: ['edges'],
+        requireOneSlicingArgument: false,
+      },
       description: "The customer's payments, newest first (keyset on payment id, descending).",
       args: { ...pageArgs, ...paymentFilterArgs },
       resolve: async (customer, args, ctx) => {
         const page = pageRequest(args);
         const filter = { ...paymentFilterFrom(args), scope: ctx.rowScope };
         const rows = await customerPaymentsLoader(ctx, filter, page).load(customer.id);
-        return toConnection(rows, page, (p) => p.id, () => customerPaymentCountLoader(ctx, filter).load(customer.id));
+        return toConnection(
+          rows,
+          page,
+          (p) => p.id,
+          () => customerPaymentCountLoader(ctx, filter).load(customer.id),
+        );
       },
     }),
   }),

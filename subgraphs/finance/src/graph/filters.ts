@@ -6,16 +6,31 @@ import { InvoiceStatusEnum, PaymentMethodEnum } from './enums';
 /** The filters that `Query.invoices` and `Customer.invoices` share. */
 export const invoiceFilterArgs = builder.args((t) => ({
   status: t.field({ type: InvoiceStatusEnum }),
-  issuedAfter: t.field({ type: 'DateTime', description: 'Only invoices issued at or after this instant (inclusive).' }),
-  issuedBefore: t.field({ type: 'DateTime', description: 'Only invoices issued before this instant (exclusive).' }),
+  issuedAfter: t.field({
+    type: 'DateTime',
+    description: 'Only invoices issued at or after this instant (inclusive).',
+  }),
+  issuedBefore: t.field({
+    type: 'DateTime',
+    description: 'Only invoices issued before this instant (exclusive).',
+  }),
 }));
 
 /** The filters that `Query.payments` and `Customer.payments` share. */
 export const paymentFilterArgs = builder.args((t) => ({
   method: t.field({ type: PaymentMethodEnum }),
-  receivedAfter: t.field({ type: 'DateTime', description: 'Only payments received at or after this instant (inclusive).' }),
-  receivedBefore: t.field({ type: 'DateTime', description: 'Only payments received before this instant (exclusive).' }),
-  withUnappliedCash: t.field({ type: 'Boolean', description: 'Only payments with cash not yet applied to an invoice.' }),
+  receivedAfter: t.field({
+    type: 'DateTime',
+    description: 'Only payments received at or after this instant (inclusive).',
+  }),
+  receivedBefore: t.field({
+    type: 'DateTime',
+    description: 'Only payments received before this instant (exclusive).',
+  }),
+  withUnappliedCash: t.field({
+    type: 'Boolean',
+    description: 'Only payments with cash not yet applied to an invoice.',
+  }),
 }));
 
 interface InvoiceFilterInput {

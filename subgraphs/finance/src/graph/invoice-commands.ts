@@ -14,12 +14,19 @@ builder.mutationFields((t) => ({
       'The customer contests an invoice: OPEN or PARTIALLY_PAID -> DISPUTED (still owed, but no cash is applied to it while disputed); any other status is INVALID_STATE_TRANSITION. Announces InvoiceDisputed. A partner may dispute only its own invoices (FORBIDDEN).',
     args: {
       invoiceId: t.arg.id({ required: true }),
-      reason: t.arg.string({ required: true, description: 'What the customer contests (1..500 characters).' }),
+      reason: t.arg.string({
+        required: true,
+        description: 'What the customer contests (1..500 characters).',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       const reason = args.reason.trim();
-      if (reason.length === 0 || reason.length > 500) throw badUserInput('reason must hold 1 to 500 characters', 'reason');
-      const invoice = await ctx.store.disputeInvoice(String(args.invoiceId), reason, { correlationId: ctx.correlationId, callerId: ctx.caller.id });
+      if (reason.length === 0 || reason.length > 500)
+        throw badUserInput('reason must hold 1 to 500 characters', 'reason');
+      const invoice = await ctx.store.disputeInvoice(String(args.invoiceId), reason, {
+        correlationId: ctx.correlationId,
+        callerId: ctx.caller.id,
+      });
       // InvoiceDisputed goes out now rather than at the relay's next poll.
       ctx.events.kick();
       return invoice;
@@ -36,18 +43,32 @@ builder.mutationFields((t) => ({
     args: {
       invoiceId: t.arg.id({ required: true }),
       outcome: t.arg({ type: DisputeOutcomeEnum, required: true }),
-      note: t.arg.string({ required: true, description: 'What finance decided, and why (1..500 characters).' }),
-      creditAmount: t.arg.string({ description: 'The credit, for CREDITED only: a decimal amount in major units, greater than zero, at most the balance: "25.00".' }),
+      note: t.arg.string({
+        required: true,
+        description: 'What finance decided, and why (1..500 characters).',
+      }),
+      creditAmount: t.arg.string({
+        description:
+          'The credit, for CREDITED only: a decimal amount in major units, greater than zero, at most the balance: "25.00".',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       const note = args.note.trim();
-      if (note.length === 0 || note.length > 500) throw badUserInput('note must hold 1 to 500 characters', 'note');
+      if (note.length === 0 || note.length > 500)
+        throw badUserInput('note must hold 1 to 500 characters', 'note');
       let creditCents: number | null = null;
       if (args.outcome === 'CREDITED') {
-        if (args.creditAmount == null) throw badUserInput('creditAmount is required when the outcome is CREDITED', 'creditAmount');
+        if (args.creditAmount == null)
+          throw badUserInput(
+            'creditAmount is required when the outcome is CREDITED',
+            'creditAmount',
+          );
         creditCents = parsePositiveAmountCents(args.creditAmount, 'creditAmount');
       } else if (args.creditAmount != null) {
-        throw badUserInput(`creditAmount is only for a CREDITED outcome, not ${args.outcome}`, 'creditAmount');
+        throw badUserInput(
+          `creditAmount is only for a CREDITED outcome, not ${args.outcome}`,
+          'creditAmount',
+        );
       }
       const invoice = await ctx.store.resolveDispute(
         { invoiceId: String(args.invoiceId), outcome: args.outcome, note, creditCents },

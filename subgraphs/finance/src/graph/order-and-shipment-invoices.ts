@@ -29,4 +29,3 @@ ShipmentRef.implement({
     }),
   }),
 });
-

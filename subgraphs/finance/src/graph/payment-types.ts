@@ -6,27 +6,41 @@ import { InvoiceRef, PaymentApplicationRef, PaymentRef } from './object-refs';
 import { CustomerRef } from './references';
 
 PaymentRef.implement({
-  description: 'Cash received from a customer, applied to one or more of its invoices; what is not applied yet is unapplied cash.',
+  description:
+    'Cash received from a customer, applied to one or more of its invoices; what is not applied yet is unapplied cash.',
   tag: PARTNER_TAG,
   fields: (t) => ({
     id: t.exposeID('id'),
     customer: t.field({ type: CustomerRef, resolve: (p) => ({ id: p.customerId }) }),
     method: t.field({ type: PaymentMethodEnum, resolve: (p) => p.method }),
-    reference: t.exposeString('reference', { description: 'The remittance reference: check number, ACH trace or wire reference.' }),
-    amount: t.field({ type: Money, nullable: true, requiresScopes: [['finance:read']], description: 'The cash received.', resolve: (p) => money(p.amountCents, p.currency) }),
+    reference: t.exposeString('reference', {
+      description: 'The remittance reference: check number, ACH trace or wire reference.',
+    }),
+    amount: t.field({
+      type: Money,
+      nullable: true,
+      requiresScopes: [['finance:read']],
+      description: 'The cash received.',
+      resolve: (p) => money(p.amountCents, p.currency),
+    }),
     appliedAmount: t.field({
       type: Money,
       nullable: true,
       requiresScopes: [['finance:read']],
       description: 'The part of the amount applied to invoices.',
-      resolve: async (p, _args, ctx) => money(sumApplied(await applicationsOfPaymentLoader(ctx).load(p.id)), p.currency),
+      resolve: async (p, _args, ctx) =>
+        money(sumApplied(await applicationsOfPaymentLoader(ctx).load(p.id)), p.currency),
     }),
     unappliedAmount: t.field({
       type: Money,
       nullable: true,
       requiresScopes: [['finance:read']],
       description: 'amount - appliedAmount: cash received but not yet matched to an invoice.',
-      resolve: async (p, _args, ctx) => money(p.amountCents - sumApplied(await applicationsOfPaymentLoader(ctx).load(p.id)), p.currency),
+      resolve: async (p, _args, ctx) =>
+        money(
+          p.amountCents - sumApplied(await applicationsOfPaymentLoader(ctx).load(p.id)),
+          p.currency,
+        ),
     }),
     receivedAt: t.field({ type: 'DateTime', resolve: (p) => p.receivedAt }),
     applications: t.field({
@@ -64,7 +78,12 @@ PaymentApplicationRef.implement({
         return invoice;
       },
     }),
-    amount: t.field({ type: Money, nullable: true, requiresScopes: [['finance:read']], resolve: (a) => money(a.amountCents, a.currency) }),
+    amount: t.field({
+      type: Money,
+      nullable: true,
+      requiresScopes: [['finance:read']],
+      resolve: (a) => money(a.amountCents, a.currency),
+    }),
     appliedAt: t.field({ type: 'DateTime', resolve: (a) => a.appliedAt }),
   }),
 });

@@ -1,6 +1,11 @@
 import { badUserInput, notFound, pageRequest, PARTNER_TAG, toConnection } from '@switchyard/kit';
 import { builder, pageArgs } from './builder';
-import { invoiceFilterArgs, invoiceFilterFrom, paymentFilterArgs, paymentFilterFrom } from './filters';
+import {
+  invoiceFilterArgs,
+  invoiceFilterFrom,
+  paymentFilterArgs,
+  paymentFilterFrom,
+} from './filters';
 import { InvoiceConnection } from './invoice-types';
 import { invoiceByNumberLoader, invoiceLoader, paymentLoader, taxRateLoader } from './loaders';
 import { InvoiceRef, PaymentRef } from './object-refs';
@@ -13,11 +18,16 @@ builder.queryType({
       tag: ['stage:invoicing', PARTNER_TAG],
       type: InvoiceRef,
       nullable: true,
-      description: 'An invoice by id or by number (give exactly one); null with a NOT_FOUND error when there is none.',
+      description:
+        'An invoice by id or by number (give exactly one); null with a NOT_FOUND error when there is none.',
       args: { id: t.arg.id(), number: t.arg.string() },
       resolve: async (_root, args, ctx) => {
-        if ((args.id == null) === (args.number == null)) throw badUserInput('give exactly one of "id" and "number"');
-        const invoice = args.id != null ? await invoiceLoader(ctx).load(String(args.id)) : await invoiceByNumberLoader(ctx).load(args.number!);
+        if ((args.id == null) === (args.number == null))
+          throw badUserInput('give exactly one of "id" and "number"');
+        const invoice =
+          args.id != null
+            ? await invoiceLoader(ctx).load(String(args.id))
+            : await invoiceByNumberLoader(ctx).load(args.number!);
         if (!invoice) throw notFound('Invoice', String(args.id ?? args.number));
         return invoice;
       },
@@ -25,14 +35,25 @@ builder.queryType({
     invoices: t.field({
       tag: ['stage:invoicing', PARTNER_TAG],
       type: InvoiceConnection,
-      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
-      description: 'Invoices, newest first (keyset on id, descending), filtered by any of the arguments together.',
+      listSize: {
+        assumedSize: 20,
+        slicingArguments: ['first'],
+        sizedFields: ['edges'],
+        requireOneSlicingArgument: false,
+      },
+      description:
+        'Invoices, newest first (keyset on id, descending), filtered by any of the arguments together.',
       args: { ...pageArgs, customerId: t.arg.id(), orderId: t.arg.id(), ...invoiceFilterArgs },
       resolve: async (_root, args, ctx) => {
         const page = pageRequest(args);
         const filter = { ...invoiceFilterFrom(args), scope: ctx.rowScope };
         const rows = await ctx.store.listInvoices(filter, page);
-        return toConnection(rows, page, (i) => i.id, () => ctx.store.countInvoices(filter));
+        return toConnection(
+          rows,
+          page,
+          (i) => i.id,
+          () => ctx.store.countInvoices(filter),
+        );
       },
     }),
     payment: t.field({
@@ -52,14 +73,25 @@ builder.queryType({
     payments: t.field({
       tag: ['stage:cash-application', PARTNER_TAG],
       type: PaymentConnection,
-      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
-      description: 'Payments, newest first (keyset on id, descending), filtered by any of the arguments together.',
+      listSize: {
+        assumedSize: 20,
+        slicingArguments: ['first'],
+        sizedFields: ['edges'],
+        requireOneSlicingArgument: false,
+      },
+      description:
+        'Payments, newest first (keyset on id, descending), filtered by any of the arguments together.',
       args: { ...pageArgs, customerId: t.arg.id(), ...paymentFilterArgs },
       resolve: async (_root, args, ctx) => {
         const page = pageRequest(args);
         const filter = { ...paymentFilterFrom(args), scope: ctx.rowScope };
         const rows = await ctx.store.listPayments(filter, page);
-        return toConnection(rows, page, (p) => p.id, () => ctx.store.countPayments(filter));
+        return toConnection(
+          rows,
+          page,
+          (p) => p.id,
+          () => ctx.store.countPayments(filter),
+        );
       },
     }),
     taxRates: t.field({
@@ -72,8 +104,11 @@ builder.queryType({
       tag: ['stage:invoicing'],
       type: TaxRateType,
       nullable: true,
-      description: "A ship-to region's sales tax rate; null with a NOT_FOUND error when the region has none (invoices to it cannot be issued).",
-      args: { region: t.arg.string({ required: true, description: 'State or province code, e.g. TX.' }) },
+      description:
+        "A ship-to region's sales tax rate; null with a NOT_FOUND error when the region has none (invoices to it cannot be issued).",
+      args: {
+        region: t.arg.string({ required: true, description: 'State or province code, e.g. TX.' }),
+      },
       resolve: async (_root, args, ctx) => {
         const rate = await taxRateLoader(ctx).load(args.region);
         if (!rate) throw notFound('TaxRate', args.region);

@@ -7,7 +7,12 @@ export const TaxRateType = builder.objectRef<TaxRate>('TaxRate').implement({
   fields: (t) => ({
     region: t.exposeString('region', { description: 'State or province code.' }),
     // Basis points are hundredths of a percent: the same scale as cents of a unit.
-    rate: t.string({ description: 'In percent as a decimal string: "8.25" for 8.25 %.', resolve: (r) => formatCents(r.rateBps) }),
-    rateBasisPoints: t.exposeInt('rateBps', { description: 'In hundredths of a percent (825 = 8.25 %).' }),
+    rate: t.string({
+      description: 'In percent as a decimal string: "8.25" for 8.25 %.',
+      resolve: (r) => formatCents(r.rateBps),
+    }),
+    rateBasisPoints: t.exposeInt('rateBps', {
+      description: 'In hundredths of a percent (825 = 8.25 %).',
+    }),
   }),
 });

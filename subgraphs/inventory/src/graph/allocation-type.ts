@@ -10,9 +10,14 @@ export const AllocationType = builder.objectRef<Allocation>('Allocation').implem
   fields: (t) => ({
     id: t.exposeID('id'),
     order: t.field({ type: OrderRef, resolve: (a) => ({ id: a.orderId }) }),
-    lineNumber: t.exposeInt('lineNumber', { description: 'The line of the order it serves (Order.lines.lineNumber).' }),
+    lineNumber: t.exposeInt('lineNumber', {
+      description: 'The line of the order it serves (Order.lines.lineNumber).',
+    }),
     product: t.field({ type: ProductRef, resolve: (a) => ({ id: a.productId }) }),
-    warehouse: t.field({ type: WarehouseType, resolve: (a, _args, ctx) => loadWarehouseOf(ctx, a) }),
+    warehouse: t.field({
+      type: WarehouseType,
+      resolve: (a, _args, ctx) => loadWarehouseOf(ctx, a),
+    }),
     quantity: t.exposeInt('quantity', { description: 'Units, in the product unit of measure.' }),
     status: t.field({ type: AllocationStatus, resolve: (a) => a.status }),
     createdAt: t.field({ type: 'DateTime', resolve: (a) => a.createdAt }),

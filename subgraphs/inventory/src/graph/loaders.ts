@@ -5,7 +5,9 @@ import type { Context } from './builder';
 /** Per-request DataLoaders: one SQL statement per kind of lookup, however many parents ask. */
 
 export const warehouseLoader = (ctx: Context) =>
-  ctx.loaders.get<string, Warehouse | null>('warehouse', async (ids) => alignByKey(ids, await ctx.store.warehousesByIds(ids), (w) => w.id));
+  ctx.loaders.get<string, Warehouse | null>('warehouse', async (ids) =>
+    alignByKey(ids, await ctx.store.warehousesByIds(ids), (w) => w.id),
+  );
 
 export const warehouseByCodeLoader = (ctx: Context) =>
   ctx.loaders.get<string, Warehouse | null>('warehouseByCode', async (codes) =>
@@ -30,7 +32,10 @@ export const allocationHealthLoader = (ctx: Context) =>
   );
 
 /** The warehouse of a stock level or an allocation: warehouse_id is a foreign key, so a miss is a broken store, not bad input. */
-export async function loadWarehouseOf(ctx: Context, row: { warehouseId: string }): Promise<Warehouse> {
+export async function loadWarehouseOf(
+  ctx: Context,
+  row: { warehouseId: string },
+): Promise<Warehouse> {
   const warehouse = await warehouseLoader(ctx).load(row.warehouseId);
   if (!warehouse) throw new Error(`warehouse ${row.warehouseId} is missing`);
   return warehouse;

@@ -7,12 +7,14 @@ import type { StockLevel, StockLevelPage } from '../store';
  */
 const SEPARATOR = '|';
 
-export const stockLevelKey = (level: StockLevel): string => `${level.productId}${SEPARATOR}${level.warehouseId}`;
+export const stockLevelKey = (level: StockLevel): string =>
+  `${level.productId}${SEPARATOR}${level.warehouseId}`;
 
 /** The keyset page of a validated `first`/`after`. */
 export function stockLevelPage(page: PageRequest): StockLevelPage {
   if (page.afterKey === null) return { limit: page.limit, after: null };
   const [productId, warehouseId, ...rest] = page.afterKey.split(SEPARATOR);
-  if (!productId || !warehouseId || rest.length > 0) throw badUserInput('"after" is not a stock level cursor', 'after');
+  if (!productId || !warehouseId || rest.length > 0)
+    throw badUserInput('"after" is not a stock level cursor', 'after');
   return { limit: page.limit, after: { productId, warehouseId } };
 }

@@ -9,13 +9,26 @@ import { WarehouseType } from './warehouse-type';
 export const StockLevelType = builder.objectRef<StockLevel>('StockLevel').implement({
   description: 'The stock of one product in one warehouse, in the product unit of measure.',
   fields: (t) => ({
-    warehouse: t.field({ type: WarehouseType, tag: PARTNER_TAG, resolve: (s, _args, ctx) => loadWarehouseOf(ctx, s) }),
+    warehouse: t.field({
+      type: WarehouseType,
+      tag: PARTNER_TAG,
+      resolve: (s, _args, ctx) => loadWarehouseOf(ctx, s),
+    }),
     product: t.field({ type: ProductRef, tag: PARTNER_TAG, resolve: (s) => ({ id: s.productId }) }),
     onHand: t.exposeInt('onHand', { description: 'Units physically in the warehouse.' }),
-    allocated: t.exposeInt('allocated', { description: 'Units reserved for order lines, not yet shipped.' }),
-    available: t.exposeInt('available', { tag: PARTNER_TAG, description: 'onHand - allocated: what new orders can still take.' }),
-    reorderPoint: t.exposeInt('reorderPoint', { description: 'Replenish when available falls to this level.' }),
-    needsReorder: t.exposeBoolean('needsReorder', { description: 'available is at or below reorderPoint.' }),
+    allocated: t.exposeInt('allocated', {
+      description: 'Units reserved for order lines, not yet shipped.',
+    }),
+    available: t.exposeInt('available', {
+      tag: PARTNER_TAG,
+      description: 'onHand - allocated: what new orders can still take.',
+    }),
+    reorderPoint: t.exposeInt('reorderPoint', {
+      description: 'Replenish when available falls to this level.',
+    }),
+    needsReorder: t.exposeBoolean('needsReorder', {
+      description: 'available is at or below reorderPoint.',
+    }),
   }),
 });
 

@@ -8,8 +8,14 @@ import { WarehouseType } from './warehouse-type';
 const ReceiptLineInput = builder.inputType('ReceiptLineInput', {
   description: 'Units of one product received.',
   fields: (t) => ({
-    productId: t.id({ required: true, description: 'A product inventory stocks (in any warehouse).' }),
-    quantity: t.int({ required: true, description: 'Units received, in the product unit of measure: 1 to 1000000.' }),
+    productId: t.id({
+      required: true,
+      description: 'A product inventory stocks (in any warehouse).',
+    }),
+    quantity: t.int({
+      required: true,
+      description: 'Units received, in the product unit of measure: 1 to 1000000.',
+    }),
   }),
 });
 
@@ -22,16 +28,23 @@ const ReceiptLineType = builder.objectRef<ReceiptLine>('ReceiptLine').implement(
 });
 
 const StockReceiptType = builder.objectRef<StockReceipt>('StockReceipt').implement({
-  description: 'Stock received at a warehouse (a supplier delivery or a transfer in), and the backordered orders it allocated.',
+  description:
+    'Stock received at a warehouse (a supplier delivery or a transfer in), and the backordered orders it allocated.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    reference: t.exposeString('reference', { description: 'The ASN, packing slip or transfer number: one receipt per reference.' }),
-    warehouse: t.field({ type: WarehouseType, resolve: (r, _args, ctx) => loadWarehouseOf(ctx, r) }),
+    reference: t.exposeString('reference', {
+      description: 'The ASN, packing slip or transfer number: one receipt per reference.',
+    }),
+    warehouse: t.field({
+      type: WarehouseType,
+      resolve: (r, _args, ctx) => loadWarehouseOf(ctx, r),
+    }),
     lines: t.field({ type: [ReceiptLineType], resolve: (r) => r.lines }),
     receivedAt: t.field({ type: 'DateTime', resolve: (r) => r.receivedAt }),
     ordersAllocated: t.field({
       type: [OrderRef],
-      description: 'The backordered orders this receipt allocated (InventoryAllocated each), oldest backorder first.',
+      description:
+        'The backordered orders this receipt allocated (InventoryAllocated each), oldest backorder first.',
       resolve: (r) => r.ordersAllocated.map((id) => ({ id })),
     }),
   }),
@@ -48,10 +61,15 @@ builder.mutationFields((t) => ({
     args: {
       warehouseId: t.arg.id({ required: true }),
       lines: t.arg({ type: [ReceiptLineInput], required: true }),
-      reference: t.arg.string({ required: true, description: 'The ASN, packing slip or transfer number (1..100 characters).' }),
+      reference: t.arg.string({
+        required: true,
+        description: 'The ASN, packing slip or transfer number (1..100 characters).',
+      }),
     },
     resolve: async (_root, args, ctx) => {
-      const { receipt, replayed } = await ctx.store.receiveStock(stockReceiptRequest(args), { correlationId: ctx.correlationId });
+      const { receipt, replayed } = await ctx.store.receiveStock(stockReceiptRequest(args), {
+        correlationId: ctx.correlationId,
+      });
       // InventoryAllocated goes out now rather than at the relay's next poll.
       if (!replayed && receipt.ordersAllocated.length) ctx.events.kick();
       return receipt;

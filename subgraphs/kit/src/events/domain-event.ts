@@ -19,4 +19,6 @@ export interface DomainEvent<Payload = unknown> {
 }
 
 /** What a store gives the outbox; the id, and the instant when absent, are filled in. */
-export type NewDomainEvent<Payload = unknown> = Omit<DomainEvent<Payload>, 'id' | 'occurredAt'> & { occurredAt?: string };
+export type NewDomainEvent<Payload = unknown> = Omit<DomainEvent<Payload>, 'id' | 'occurredAt'> & {
+  occurredAt?: string;
+};

@@ -17,7 +17,11 @@ let consumers: EventConsumers | undefined;
 let exceptions: ExceptionQueue;
 
 beforeEach(async () => {
-  database = await openDatabase<any>({ name: 'consumers', dataDir: ':memory:', migrations: KIT_EVENT_MIGRATIONS });
+  database = await openDatabase<any>({
+    name: 'consumers',
+    dataDir: ':memory:',
+    migrations: KIT_EVENT_MIGRATIONS,
+  });
   transport = createInProcessTransport({ redeliverDelayMs: 10 });
 });
 afterEach(async () => {
@@ -29,9 +33,22 @@ afterEach(async () => {
 
 /** Starts consumers for `handlers` with fast retries; the queue runs handlers with the same context. */
 async function start(handlers: EventHandler<null>[], maxAttempts = 3) {
-  const contextFor = (_event: DomainEvent, handler: string) => ({ store: null, db: database.db, services: DETACHED_RUNTIME.services, handler });
+  const contextFor = (_event: DomainEvent, handler: string) => ({
+    store: null,
+    db: database.db,
+    services: DETACHED_RUNTIME.services,
+    handler,
+  });
   exceptions = createExceptionQueue({ subgraph: 'test', db: database.db, handlers, contextFor });
-  consumers = await startEventConsumers({ handlers, transport, consumer: 'test-1', exceptions, contextFor, maxAttempts, retryBackoffMs: 1 });
+  consumers = await startEventConsumers({
+    handlers,
+    transport,
+    consumer: 'test-1',
+    exceptions,
+    contextFor,
+    maxAttempts,
+    retryBackoffMs: 1,
+  });
 }
 
 const n = (event: DomainEvent) => (event.payload as { n: number }).n;
@@ -81,13 +98,21 @@ test('after maxAttempts failures the event is recorded OPEN with its error and a
     payload: '{"n":1}',
     resolvedAt: null,
   });
-  expect(await exceptions.depth()).toEqual([{ handler: 'test.picky', open: 1, oldestOpenAt: exception.firstFailedAt }]);
+  expect(await exceptions.depth()).toEqual([
+    { handler: 'test.picky', open: 1, oldestOpenAt: exception.firstFailedAt },
+  ]);
 });
 
 test('each handler is its own consumer group: one failing does not hold back another', async () => {
   const good: number[] = [];
   await start([
-    { name: 'test.broken', on: ['A'], handle: async () => { throw new Error('always'); } },
+    {
+      name: 'test.broken',
+      on: ['A'],
+      handle: async () => {
+        throw new Error('always');
+      },
+    },
     { name: 'test.good', on: ['A'], handle: async (e) => void good.push(n(e)) },
   ]);
   await transport.publish([eventOf('A', 1), eventOf('A', 2)]);
@@ -100,7 +125,19 @@ test('each handler is its own consumer group: one failing does not hold back ano
 test('a discarded event delivered again is skipped; an OPEN one processed by a later delivery is resolved', async () => {
   let healthy = false;
   const processed: number[] = [];
-  await start([{ name: 'test.h', on: ['A'], handle: async (e) => { if (!healthy) throw new Error('down'); processed.push(n(e)); } }], 1);
+  await start(
+    [
+      {
+        name: 'test.h',
+        on: ['A'],
+        handle: async (e) => {
+          if (!healthy) throw new Error('down');
+          processed.push(n(e));
+        },
+      },
+    ],
+    1,
+  );
   const discarded = eventOf('A', 1);
   const healed = eventOf('A', 2);
   await transport.publish([discarded, healed]);
@@ -112,7 +149,11 @@ test('a discarded event delivered again is skipped; an OPEN one processed by a l
   await eventually(async () => expect((await exceptions.get(second.id))?.status).toBe('REPLAYED'));
   expect(processed).toEqual([2]);
   expect(await exceptions.get(second.id)).toMatchObject({ resolvedBy: REDELIVERY_RESOLVER });
-  expect(await exceptions.get(first.id)).toMatchObject({ status: 'DISCARDED', note: 'customer asked to drop it', resolvedBy: 'user:ops' });
+  expect(await exceptions.get(first.id)).toMatchObject({
+    status: 'DISCARDED',
+    note: 'customer asked to drop it',
+    resolvedBy: 'user:ops',
+  });
 });
 
 test('consumeOnce: the same event delivered twice changes the records once', async () => {
@@ -130,18 +171,53 @@ test('consumeOnce: the same event delivered twice changes the records once', asy
   ]);
   const event = eventOf('A', 1);
   await transport.publish([event, event, eventOf('A', 2)]);
-  await eventually(async () => expect(await database.db.selectFrom('effects').select('event_id').execute()).toHaveLength(2));
+  await eventually(async () =>
+    expect(await database.db.selectFrom('effects').select('event_id').execute()).toHaveLength(2),
+  );
   await new Promise((r) => setTimeout(r, 30));
-  expect((await database.db.selectFrom('effects').select('event_id').where('event_id', '=', event.id).execute()).length).toBe(1);
+  expect(
+    (
+      await database.db
+        .selectFrom('effects')
+        .select('event_id')
+        .where('event_id', '=', event.id)
+        .execute()
+    ).length,
+  ).toBe(1);
 });
 
 test('closing stops a delivery waiting to retry; the event is delivered again to the next start', async () => {
   let fail = true;
   const processed: number[] = [];
-  const handler: EventHandler<null> = { name: 'test.slow', on: ['A'], handle: async (e) => { if (fail) throw new Error('down'); processed.push(n(e)); } };
-  const contextFor = (_event: DomainEvent, name: string) => ({ store: null, db: database.db, services: DETACHED_RUNTIME.services, handler: name });
-  exceptions = createExceptionQueue({ subgraph: 'test', db: database.db, handlers: [handler], contextFor });
-  const first = await startEventConsumers({ handlers: [handler], transport, consumer: 'c', exceptions, contextFor, maxAttempts: 5, retryBackoffMs: 60_000 });
+  const handler: EventHandler<null> = {
+    name: 'test.slow',
+    on: ['A'],
+    handle: async (e) => {
+      if (fail) throw new Error('down');
+      processed.push(n(e));
+    },
+  };
+  const contextFor = (_event: DomainEvent, name: string) => ({
+    store: null,
+    db: database.db,
+    services: DETACHED_RUNTIME.services,
+    handler: name,
+  });
+  exceptions = createExceptionQueue({
+    subgraph: 'test',
+    db: database.db,
+    handlers: [handler],
+    contextFor,
+  });
+  const first = await startEventConsumers({
+    handlers: [handler],
+    transport,
+    consumer: 'c',
+    exceptions,
+    contextFor,
+    maxAttempts: 5,
+    retryBackoffMs: 60_000,
+  });
   await transport.publish([eventOf('A', 1)]);
   await new Promise((r) => setTimeout(r, 30));
   const started = Date.now();
@@ -149,30 +225,51 @@ test('closing stops a delivery waiting to retry; the event is delivered again to
   expect(Date.now() - started).toBeLessThan(1000);
   expect(await exceptions.count({})).toBe(0);
   fail = false;
-  consumers = await startEventConsumers({ handlers: [handler], transport, consumer: 'c', exceptions, contextFor, maxAttempts: 5, retryBackoffMs: 1 });
+  consumers = await startEventConsumers({
+    handlers: [handler],
+    transport,
+    consumer: 'c',
+    exceptions,
+    contextFor,
+    maxAttempts: 5,
+    retryBackoffMs: 1,
+  });
   await eventually(() => expect(processed).toEqual([1]));
 });
 
 test('an unavailable dependency is waited for (no exception), and the event is processed once it is back', async () => {
   let down = 4;
   const processed: number[] = [];
-  await start([
-    {
-      name: 'test.needs-customers',
-      on: ['A'],
-      handle: async (e) => {
-        if (down-- > 0) throw new DependencyUnavailableError('customers', 'unreachable', 'connection refused');
-        processed.push(n(e));
+  await start(
+    [
+      {
+        name: 'test.needs-customers',
+        on: ['A'],
+        handle: async (e) => {
+          if (down-- > 0)
+            throw new DependencyUnavailableError('customers', 'unreachable', 'connection refused');
+          processed.push(n(e));
+        },
       },
-    },
-  ], 2);
+    ],
+    2,
+  );
   await transport.publish([eventOf('A', 1)]);
   await eventually(() => expect(processed).toEqual([1]));
   expect(await exceptions.count({})).toBe(0);
 });
 
 test('a dependency this subgraph has no URL for is a configuration failure: it counts, and lands in the exception queue', async () => {
-  await start([{ name: 'test.misconfigured', on: ['A'], handle: (_e, { services }) => services.query('customers', '{ __typename }') }], 2);
+  await start(
+    [
+      {
+        name: 'test.misconfigured',
+        on: ['A'],
+        handle: (_e, { services }) => services.query('customers', '{ __typename }'),
+      },
+    ],
+    2,
+  );
   await transport.publish([eventOf('A', 1)]);
   await eventually(async () => expect(await exceptions.count({ status: 'OPEN' })).toBe(1));
   const [exception] = await exceptions.list({}, { limit: 1, afterKey: null });

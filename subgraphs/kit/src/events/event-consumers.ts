@@ -42,20 +42,32 @@ export const REDELIVERY_RESOLVER = 'system:redelivery';
  * is no fault of the event: it is tried again without counting, up to 5 s apart, until the dependency
  * answers or the subgraph stops.
  */
-export async function startEventConsumers<Store>(options: EventConsumerOptions<Store>): Promise<EventConsumers> {
+export async function startEventConsumers<Store>(
+  options: EventConsumerOptions<Store>,
+): Promise<EventConsumers> {
   const maxAttempts = options.maxAttempts ?? 5;
   const retryBackoffMs = options.retryBackoffMs ?? 200;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    throw new RangeError(`maxAttempts must be a positive integer, got ${maxAttempts}`);
   const names = options.handlers.map((h) => h.name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
-  if (duplicate) throw new Error(`two event handlers are named ${duplicate}: each name is its own consumer group`);
+  if (duplicate)
+    throw new Error(
+      `two event handlers are named ${duplicate}: each name is its own consumer group`,
+    );
   const log = options.log ?? SILENT_EVENT_LOG;
   const { exceptions } = options;
   const pause = new WakeSignal();
   let stopping = false;
 
   async function deliver(handler: EventHandler<Store>, event: DomainEvent): Promise<void> {
-    const about = { handler: handler.name, eventId: event.id, eventType: event.type, aggregateId: event.aggregateId, correlationId: event.correlationId };
+    const about = {
+      handler: handler.name,
+      eventId: event.id,
+      eventType: event.type,
+      aggregateId: event.aggregateId,
+      correlationId: event.correlationId,
+    };
     const earlier = await exceptions.statusOf(handler.name, event.id);
     if (earlier === 'DISCARDED') {
       log.info(about, 'event skipped: an operator discarded it for this handler');
@@ -66,7 +78,8 @@ export async function startEventConsumers<Store>(options: EventConsumerOptions<S
     for (;;) {
       try {
         await handler.handle(event, options.contextFor(event, handler.name));
-        if (earlier === 'OPEN') await exceptions.resolve(handler.name, event.id, REDELIVERY_RESOLVER);
+        if (earlier === 'OPEN')
+          await exceptions.resolve(handler.name, event.id, REDELIVERY_RESOLVER);
         options.onProcessed?.();
         return;
       } catch (error) {
@@ -79,12 +92,23 @@ export async function startEventConsumers<Store>(options: EventConsumerOptions<S
           // fill the exception queue with every event of an outage.
           outage++;
           wait = Math.min(retryBackoffMs * 2 ** (outage - 1), MAX_DEPENDENCY_BACKOFF_MS);
-          log.warn({ ...about, dependency: error.subgraph, err }, 'event handler waits for a dependency; trying again');
+          log.warn(
+            { ...about, dependency: error.subgraph, err },
+            'event handler waits for a dependency; trying again',
+          );
         } else {
           attempt++;
           if (attempt >= maxAttempts) {
-            await exceptions.record({ handler: handler.name, event, error: err, attempts: attempt });
-            log.error({ ...about, attempts: attempt, err }, 'event handler gave up: the event waits in the exception queue');
+            await exceptions.record({
+              handler: handler.name,
+              event,
+              error: err,
+              attempts: attempt,
+            });
+            log.error(
+              { ...about, attempts: attempt, err },
+              'event handler gave up: the event waits in the exception queue',
+            );
             return;
           }
           wait = Math.min(retryBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
@@ -100,7 +124,9 @@ export async function startEventConsumers<Store>(options: EventConsumerOptions<S
   try {
     for (const handler of options.handlers) {
       const subscription = { group: handler.name, consumer: options.consumer, types: handler.on };
-      subscriptions.push(await options.transport.subscribe(subscription, (event) => deliver(handler, event)));
+      subscriptions.push(
+        await options.transport.subscribe(subscription, (event) => deliver(handler, event)),
+      );
     }
   } catch (error) {
     await Promise.all(subscriptions.map((s) => s.close()));
@@ -122,6 +148,8 @@ export async function startEventConsumers<Store>(options: EventConsumerOptions<S
  * throws another copy of the class.
  */
 function isDependencyUnavailable(error: unknown): error is DependencyUnavailableError {
-  const unavailable = error instanceof DependencyUnavailableError || (error instanceof Error && error.name === 'DependencyUnavailableError');
+  const unavailable =
+    error instanceof DependencyUnavailableError ||
+    (error instanceof Error && error.name === 'DependencyUnavailableError');
   return unavailable && (error as DependencyUnavailableError).reason !== 'unknown-subgraph';
 }

@@ -15,7 +15,9 @@ export const KIT_EVENT_MIGRATIONS: Record<string, Migration> = {
       await db.schema
         .createTable('event_outbox')
         .ifNotExists()
-        .addColumn('id', serial, (c) => (serial === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', serial, (c) =>
+          serial === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
         .addColumn('event_id', 'text', (c) => c.notNull().unique())
         .addColumn('type', 'text', (c) => c.notNull())
         .addColumn('source', 'text', (c) => c.notNull())
@@ -25,7 +27,12 @@ export const KIT_EVENT_MIGRATIONS: Record<string, Migration> = {
         .addColumn('occurred_at', 'text', (c) => c.notNull())
         .addColumn('published_at', 'text')
         .execute();
-      await db.schema.createIndex('event_outbox_unpublished').ifNotExists().on('event_outbox').columns(['published_at', 'id']).execute();
+      await db.schema
+        .createIndex('event_outbox_unpublished')
+        .ifNotExists()
+        .on('event_outbox')
+        .columns(['published_at', 'id'])
+        .execute();
 
       await db.schema
         .createTable('event_inbox')
@@ -39,7 +46,9 @@ export const KIT_EVENT_MIGRATIONS: Record<string, Migration> = {
       await db.schema
         .createTable('event_exceptions')
         .ifNotExists()
-        .addColumn('id', serial, (c) => (serial === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('id', serial, (c) =>
+          serial === 'integer' ? c.primaryKey().autoIncrement() : c.primaryKey(),
+        )
         .addColumn('handler', 'text', (c) => c.notNull())
         .addColumn('event_id', 'text', (c) => c.notNull())
         .addColumn('event_type', 'text', (c) => c.notNull())
@@ -58,7 +67,12 @@ export const KIT_EVENT_MIGRATIONS: Record<string, Migration> = {
         .addColumn('note', 'text')
         .addUniqueConstraint('event_exceptions_handler_event', ['handler', 'event_id'])
         .execute();
-      await db.schema.createIndex('event_exceptions_status').ifNotExists().on('event_exceptions').columns(['status', 'id']).execute();
+      await db.schema
+        .createIndex('event_exceptions_status')
+        .ifNotExists()
+        .on('event_exceptions')
+        .columns(['status', 'id'])
+        .execute();
     },
   },
 };

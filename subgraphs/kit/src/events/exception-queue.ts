@@ -57,7 +57,12 @@ export interface ExceptionQueue {
   /** The status of the exception `handler` has for `eventId`, if any (a redelivered discarded event is skipped). */
   statusOf(handler: string, eventId: string): Promise<EventExceptionStatus | null>;
   /** Records that `handler` gave up on `event` after `attempts` tries (again OPEN if it was recorded before). */
-  record(failure: { handler: string; event: DomainEvent; error: string; attempts: number }): Promise<void>;
+  record(failure: {
+    handler: string;
+    event: DomainEvent;
+    error: string;
+    attempts: number;
+  }): Promise<void>;
   /** An OPEN exception whose event a later delivery processed: resolved, by `by`. */
   resolve(handler: string, eventId: string, by: string): Promise<void>;
   /**
@@ -93,7 +98,11 @@ export function createExceptionQueue<Store>(options: ExceptionQueueOptions<Store
   };
 
   async function get(id: number): Promise<EventException | null> {
-    const row = await db.selectFrom('event_exceptions').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await db
+      .selectFrom('event_exceptions')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return row ? toException(row) : null;
   }
 
@@ -108,11 +117,18 @@ export function createExceptionQueue<Store>(options: ExceptionQueueOptions<Store
     async list(filter, page) {
       let query = filtered(filter).selectAll();
       if (page.afterKey !== null) query = query.where('id', '<', Number(page.afterKey));
-      return (await query.orderBy('id', 'desc').limit(page.limit + 1).execute()).map(toException);
+      return (
+        await query
+          .orderBy('id', 'desc')
+          .limit(page.limit + 1)
+          .execute()
+      ).map(toException);
     },
 
     async count(filter) {
-      const { n } = await filtered(filter).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const { n } = await filtered(filter)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(n);
     },
 
@@ -120,10 +136,16 @@ export function createExceptionQueue<Store>(options: ExceptionQueueOptions<Store
       const rows = await db
         .selectFrom('event_exceptions')
         .where('status', '=', 'OPEN')
-        .select((eb) => ['handler', eb.fn.countAll<number>().as('open'), eb.fn.min('first_failed_at').as('oldest')])
+        .select((eb) => [
+          'handler',
+          eb.fn.countAll<number>().as('open'),
+          eb.fn.min('first_failed_at').as('oldest'),
+        ])
         .groupBy('handler')
         .execute();
-      const names = [...new Set([...options.handlers.map((h) => h.name), ...rows.map((r) => r.handler)])].sort();
+      const names = [
+        ...new Set([...options.handlers.map((h) => h.name), ...rows.map((r) => r.handler)]),
+      ].sort();
       return names.map((handler) => {
         const row = rows.find((r) => r.handler === handler);
         return { handler, open: Number(row?.open ?? 0), oldestOpenAt: row?.oldest ?? null };
@@ -133,7 +155,12 @@ export function createExceptionQueue<Store>(options: ExceptionQueueOptions<Store
     get,
 
     async statusOf(handler, eventId) {
-      const row = await db.selectFrom('event_exceptions').select('status').where('handler', '=', handler).where('event_id', '=', eventId).executeTakeFirst();
+      const row = await db
+        .selectFrom('event_exceptions')
+        .select('status')
+        .where('handler', '=', handler)
+        .where('event_id', '=', eventId)
+        .executeTakeFirst();
       return row?.status ?? null;
     },
 
@@ -184,12 +211,19 @@ export function createExceptionQueue<Store>(options: ExceptionQueueOptions<Store
       const event = eventOf(found);
       try {
         const handler = options.handlers.find((h) => h.name === found.handler);
-        if (!handler) throw new Error(`${options.subgraph} has no event handler named ${found.handler} any more`);
+        if (!handler)
+          throw new Error(
+            `${options.subgraph} has no event handler named ${found.handler} any more`,
+          );
         await handler.handle(event, options.contextFor(event, handler.name));
       } catch (error) {
         await db
           .updateTable('event_exceptions')
-          .set({ error: errorMessage(error), attempts: sql<number>`attempts + 1`, last_failed_at: new Date().toISOString() })
+          .set({
+            error: errorMessage(error),
+            attempts: sql<number>`attempts + 1`,
+            last_failed_at: new Date().toISOString(),
+          })
           .where('id', '=', id)
           .where('status', '=', 'OPEN')
           .execute();
@@ -208,7 +242,12 @@ export function createExceptionQueue<Store>(options: ExceptionQueueOptions<Store
       await open(id, 'DISCARDED');
       const result = await db
         .updateTable('event_exceptions')
-        .set({ status: 'DISCARDED', resolved_at: new Date().toISOString(), resolved_by: by, note: reason })
+        .set({
+          status: 'DISCARDED',
+          resolved_at: new Date().toISOString(),
+          resolved_by: by,
+          note: reason,
+        })
         .where('id', '=', id)
         .where('status', '=', 'OPEN')
         .executeTakeFirst();
@@ -222,7 +261,13 @@ export function createExceptionQueue<Store>(options: ExceptionQueueOptions<Store
 
 /** A transition the exception's status does not allow (only OPEN exceptions are replayed or discarded). */
 function notOpen(id: string, from: EventExceptionStatus, to: EventExceptionStatus): GraphQLError {
-  return invalidStateTransition('EventException', id, from, to, `EventException ${id} is ${from}; only an OPEN exception can become ${to}`);
+  return invalidStateTransition(
+    'EventException',
+    id,
+    from,
+    to,
+    `EventException ${id} is ${from}; only an OPEN exception can become ${to}`,
+  );
 }
 
 /** The event as it was delivered, rebuilt from the exception (to replay it). */

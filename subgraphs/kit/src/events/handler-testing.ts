@@ -23,9 +23,22 @@ const SOURCES: Record<OrderToCashEventType, string> = {
 };
 
 /** For handler tests: an event as its owner would write it, with a new id, happening now. */
-export function testEvent<P>(type: string, aggregateId: string, payload: P, correlationId = `corr-${randomUUID()}`): DomainEvent<P> {
+export function testEvent<P>(
+  type: string,
+  aggregateId: string,
+  payload: P,
+  correlationId = `corr-${randomUUID()}`,
+): DomainEvent<P> {
   const source = SOURCES[type as OrderToCashEventType] ?? 'test';
-  return { id: randomUUID(), type, source, aggregateId, payload, correlationId, occurredAt: new Date().toISOString() };
+  return {
+    id: randomUUID(),
+    type,
+    source,
+    aggregateId,
+    payload,
+    correlationId,
+    occurredAt: new Date().toISOString(),
+  };
 }
 
 /** The services of a handler that calls no other subgraph: any call is a bug. */
@@ -36,12 +49,24 @@ const NO_SERVICES: ServiceClient = {
 };
 
 /** For handler tests: runs a handler on one delivery of `event`, as the kit's consumer would (without its retries). */
-export function deliverEvent<Store>(handler: EventHandler<Store>, event: DomainEvent, store: Store, db: Kysely<any>, services: ServiceClient = NO_SERVICES) {
+export function deliverEvent<Store>(
+  handler: EventHandler<Store>,
+  event: DomainEvent,
+  store: Store,
+  db: Kysely<any>,
+  services: ServiceClient = NO_SERVICES,
+) {
   return handler.handle(event, { store, db, services, handler: handler.name });
 }
 
 /** For tests: the events a subgraph's outbox holds, oldest first, with their payloads parsed. */
 export async function outboxRows(db: Kysely<any>) {
   const rows = await db.selectFrom('event_outbox').selectAll().orderBy('id').execute();
-  return rows.map((r: any) => ({ type: r.type, source: r.source, aggregateId: r.aggregate_id, correlationId: r.correlation_id, payload: JSON.parse(r.payload) }));
+  return rows.map((r: any) => ({
+    type: r.type,
+    source: r.source,
+    aggregateId: r.aggregate_id,
+    correlationId: r.correlation_id,
+    payload: JSON.parse(r.payload),
+  }));
 }

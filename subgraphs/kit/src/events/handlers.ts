@@ -38,6 +38,14 @@ export interface EventDelivery {
 }
 
 /** The delivery of `event` to `handler`, with when the event happened (for changes whose payload does not say). */
-export function deliveryOf(event: DomainEvent, handler: string): EventDelivery & Pick<DomainEvent, 'occurredAt'> {
-  return { handler, eventId: event.id, correlationId: event.correlationId, occurredAt: event.occurredAt };
+export function deliveryOf(
+  event: DomainEvent,
+  handler: string,
+): EventDelivery & Pick<DomainEvent, 'occurredAt'> {
+  return {
+    handler,
+    eventId: event.id,
+    correlationId: event.correlationId,
+    occurredAt: event.occurredAt,
+  };
 }

@@ -1,4 +1,8 @@
 import { createInProcessTransport } from './in-process-transport';
 import { describeTransportContract } from './transport-contract';
 
-describeTransportContract('in-process transport', async () => createInProcessTransport({ redeliverDelayMs: 20 }), (transport) => transport.close());
+describeTransportContract(
+  'in-process transport',
+  async () => createInProcessTransport({ redeliverDelayMs: 20 }),
+  (transport) => transport.close(),
+);

@@ -33,7 +33,8 @@ export function createInProcessTransport(options: InProcessTransportOptions = {}
   /** The group's next event for `holder`: a released one first (oldest), else the next of the log. */
   function take(group: Group, holder: object): number | undefined {
     let released: number | undefined;
-    for (const [index, owner] of group.unacked) if (owner === null && (released === undefined || index < released)) released = index;
+    for (const [index, owner] of group.unacked)
+      if (owner === null && (released === undefined || index < released)) released = index;
     const index = released ?? (group.next < log.length ? group.next++ : undefined);
     if (index !== undefined) group.unacked.set(index, holder);
     return index;
@@ -49,7 +50,10 @@ export function createInProcessTransport(options: InProcessTransportOptions = {}
       for (const subscription of live) subscription.wake();
     },
 
-    async subscribe(subscription: EventSubscription, deliver: (event: DomainEvent) => Promise<void>) {
+    async subscribe(
+      subscription: EventSubscription,
+      deliver: (event: DomainEvent) => Promise<void>,
+    ) {
       if (closed) throw new Error('the in-process event transport is closed');
       let group = groups.get(subscription.group);
       if (!group) groups.set(subscription.group, (group = { next: 0, unacked: new Map() }));
@@ -92,7 +96,8 @@ export function createInProcessTransport(options: InProcessTransportOptions = {}
           pause.wake();
           await loop;
           live.delete(handle);
-          for (const [index, owner] of state.unacked) if (owner === holder) state.unacked.set(index, null);
+          for (const [index, owner] of state.unacked)
+            if (owner === holder) state.unacked.set(index, null);
           for (const other of live) other.wake();
         },
       };

@@ -82,14 +82,27 @@ export interface OrderCancelled {
 export interface InventoryAllocated {
   orderId: string;
   customerId: string;
-  allocations: { allocationId: string; lineNumber: number; productId: string; sku: string; quantity: number; warehouseId: string }[];
+  allocations: {
+    allocationId: string;
+    lineNumber: number;
+    productId: string;
+    sku: string;
+    quantity: number;
+    warehouseId: string;
+  }[];
 }
 
 /** Some line could not be reserved; nothing is reserved until stock arrives. */
 export interface OrderBackordered {
   orderId: string;
   customerId: string;
-  shortLines: { lineNumber: number; productId: string; sku: string; requested: number; available: number }[];
+  shortLines: {
+    lineNumber: number;
+    productId: string;
+    sku: string;
+    requested: number;
+    available: number;
+  }[];
 }
 
 export interface ShipmentLinePayload {
@@ -179,5 +192,11 @@ export interface PaymentApplied {
   currency: string;
   amountCents: number;
   unappliedCents: number;
-  invoices: { invoiceId: string; orderId: string; appliedCents: number; balanceCents: number; status: string }[];
+  invoices: {
+    invoiceId: string;
+    orderId: string;
+    appliedCents: number;
+    balanceCents: number;
+    status: string;
+  }[];
 }

@@ -34,17 +34,43 @@ function recordingTransport() {
 }
 
 const append = (database: Database<any>, n: number) =>
-  appendToOutbox(database.db, { source: 'test', type: 'Happened', aggregateId: `A-${n}`, payload: { n }, correlationId: `corr-${n}` });
+  appendToOutbox(database.db, {
+    source: 'test',
+    type: 'Happened',
+    aggregateId: `A-${n}`,
+    payload: { n },
+    correlationId: `corr-${n}`,
+  });
 
 const unpublished = async (database: Database<any>) =>
-  Number((await database.db.selectFrom('event_outbox').select((eb) => eb.fn.countAll().as('n')).where('published_at', 'is', null).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await database.db
+        .selectFrom('event_outbox')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('published_at', 'is', null)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe.each([
-  ['SQLite', async () => openDatabase<any>({ name: 'relay', dataDir: ':memory:', migrations: KIT_EVENT_MIGRATIONS }), async () => {}],
+  [
+    'SQLite',
+    async () =>
+      openDatabase<any>({ name: 'relay', dataDir: ':memory:', migrations: KIT_EVENT_MIGRATIONS }),
+    async () => {},
+  ],
   [
     'PostgreSQL',
-    async () => openDatabase<any>({ name: 'relay', databaseUrl: DATABASE_URL, databaseSchema: schema, migrations: KIT_EVENT_MIGRATIONS }),
-    async (database: Database<any>) => void (await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(database.db)),
+    async () =>
+      openDatabase<any>({
+        name: 'relay',
+        databaseUrl: DATABASE_URL,
+        databaseSchema: schema,
+        migrations: KIT_EVENT_MIGRATIONS,
+      }),
+    async (database: Database<any>) =>
+      void (await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(database.db)),
   ],
 ] as const)('outbox relay on %s', (_dialect, open, drop) => {
   let database: Database<any>;
@@ -61,9 +87,17 @@ describe.each([
     const { transport, published } = recordingTransport();
     const written = [];
     for (let n = 1; n <= 5; n++) written.push(await append(database, n));
-    const relay = startOutboxRelay({ db: database.db, dialect: database.dialect, transport, intervalMs: 10, batchSize: 2 });
+    const relay = startOutboxRelay({
+      db: database.db,
+      dialect: database.dialect,
+      transport,
+      intervalMs: 10,
+      batchSize: 2,
+    });
     try {
-      await eventually(() => expect(published.map((e) => e.payload)).toEqual([1, 2, 3, 4, 5].map((n) => ({ n }))));
+      await eventually(() =>
+        expect(published.map((e) => e.payload)).toEqual([1, 2, 3, 4, 5].map((n) => ({ n }))),
+      );
       expect(published).toEqual(written);
       await eventually(async () => expect(await unpublished(database)).toBe(0));
     } finally {
@@ -77,12 +111,20 @@ describe.each([
     failNext(3);
     await append(database, 1);
     await append(database, 2);
-    const relay = startOutboxRelay({ db: database.db, dialect: database.dialect, transport, intervalMs: 5, maxRetryDelayMs: 20 });
+    const relay = startOutboxRelay({
+      db: database.db,
+      dialect: database.dialect,
+      transport,
+      intervalMs: 5,
+      maxRetryDelayMs: 20,
+    });
     try {
       await eventually(() => expect(published.map((e) => e.payload)).toEqual([{ n: 1 }, { n: 2 }]));
       await append(database, 3);
       relay.kick();
-      await eventually(() => expect(published.map((e) => e.payload)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]));
+      await eventually(() =>
+        expect(published.map((e) => e.payload)).toEqual([{ n: 1 }, { n: 2 }, { n: 3 }]),
+      );
       expect(await unpublished(database)).toBe(0);
     } finally {
       await relay.stop();
@@ -91,7 +133,12 @@ describe.each([
 
   test('a kick publishes at once, without waiting for the poll', async () => {
     const { transport, published } = recordingTransport();
-    const relay = startOutboxRelay({ db: database.db, dialect: database.dialect, transport, intervalMs: 60_000 });
+    const relay = startOutboxRelay({
+      db: database.db,
+      dialect: database.dialect,
+      transport,
+      intervalMs: 60_000,
+    });
     try {
       await new Promise((r) => setTimeout(r, 50)); // the first (empty) look is over; the next poll is a minute away
       await append(database, 1);
@@ -104,7 +151,12 @@ describe.each([
 
   test('stop publishes what is left and ends promptly', async () => {
     const { transport, published } = recordingTransport();
-    const relay = startOutboxRelay({ db: database.db, dialect: database.dialect, transport, intervalMs: 60_000 });
+    const relay = startOutboxRelay({
+      db: database.db,
+      dialect: database.dialect,
+      transport,
+      intervalMs: 60_000,
+    });
     await new Promise((r) => setTimeout(r, 50));
     await append(database, 1);
     const started = Date.now();
@@ -116,15 +168,29 @@ describe.each([
 
 test('two relays on one PostgreSQL schema (two replicas) publish every event once, in order', async () => {
   schema = `relay_test_${randomBytes(4).toString('hex')}`;
-  const database = await openDatabase<any>({ name: 'relay', databaseUrl: DATABASE_URL, databaseSchema: schema, migrations: KIT_EVENT_MIGRATIONS });
-  const replica = await openDatabase<any>({ name: 'relay', databaseUrl: DATABASE_URL, databaseSchema: schema, migrations: KIT_EVENT_MIGRATIONS });
+  const database = await openDatabase<any>({
+    name: 'relay',
+    databaseUrl: DATABASE_URL,
+    databaseSchema: schema,
+    migrations: KIT_EVENT_MIGRATIONS,
+  });
+  const replica = await openDatabase<any>({
+    name: 'relay',
+    databaseUrl: DATABASE_URL,
+    databaseSchema: schema,
+    migrations: KIT_EVENT_MIGRATIONS,
+  });
   const { transport, published } = recordingTransport();
-  const relays = [database, replica].map((d) => startOutboxRelay({ db: d.db, dialect: 'postgres', transport, intervalMs: 1, batchSize: 3 }));
+  const relays = [database, replica].map((d) =>
+    startOutboxRelay({ db: d.db, dialect: 'postgres', transport, intervalMs: 1, batchSize: 3 }),
+  );
   try {
     for (let n = 1; n <= 30; n++) await append(database, n);
     await eventually(() => expect(published).toHaveLength(30));
     await new Promise((r) => setTimeout(r, 50));
-    expect(published.map((e) => (e.payload as { n: number }).n)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+    expect(published.map((e) => (e.payload as { n: number }).n)).toEqual(
+      Array.from({ length: 30 }, (_, i) => i + 1),
+    );
   } finally {
     await Promise.all(relays.map((r) => r.stop()));
     await sql`drop schema if exists ${sql.id(schema)} cascade`.execute(database.db);

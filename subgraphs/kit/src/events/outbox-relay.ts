@@ -26,7 +26,6 @@ export interface OutboxRelay {
   stop(): Promise<void>;
 }
 
-
 /**
  * Publishes the outbox: unpublished rows in id order, then marks them published. A crash between the
  * two publishes them again (at-least-once; consumers are idempotent); a failed publication (Redis down)
@@ -45,12 +44,25 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     if (rows.length === 0) return 0;
     await options.transport.publish(rows.map(eventOfOutboxRow));
     const publishedAt = new Date().toISOString();
-    await trx.updateTable('event_outbox').set({ published_at: publishedAt }).where('id', 'in', rows.map((r) => r.id)).execute();
+    await trx
+      .updateTable('event_outbox')
+      .set({ published_at: publishedAt })
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .execute();
     return rows.length;
   }
 
   const unpublished = (from: Kysely<EventTables>) =>
-    from.selectFrom('event_outbox').selectAll().where('published_at', 'is', null).orderBy('id').limit(batchSize);
+    from
+      .selectFrom('event_outbox')
+      .selectAll()
+      .where('published_at', 'is', null)
+      .orderBy('id')
+      .limit(batchSize);
 
   /** One batch; how many events it published. */
   async function publishBatch(): Promise<number> {
@@ -60,11 +72,23 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       return publish(await unpublished(db).execute(), db);
     }
     // An idle poll costs one indexed read, not a transaction.
-    if (!(await db.selectFrom('event_outbox').select('id').where('published_at', 'is', null).limit(1).executeTakeFirst())) return 0;
+    if (
+      !(await db
+        .selectFrom('event_outbox')
+        .select('id')
+        .where('published_at', 'is', null)
+        .limit(1)
+        .executeTakeFirst())
+    )
+      return 0;
     // Replicas share a PostgreSQL schema: the advisory lock lets one publish at a time, so events leave
     // in id order; the row locks (skip locked) keep a batch from going out twice if the lock is ever bypassed.
     return db.transaction().execute(async (trx) => {
-      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(current_schema() || '.event_outbox')) as locked`.execute(trx);
+      const { rows } = await sql<{
+        locked: boolean;
+      }>`select pg_try_advisory_xact_lock(hashtext(current_schema() || '.event_outbox')) as locked`.execute(
+        trx,
+      );
       if (!rows[0]?.locked) return 0;
       return publish(await unpublished(trx).forUpdate().skipLocked().execute(), trx);
     });
@@ -79,11 +103,16 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         failures = 0;
       } catch (error) {
         failures++;
-        log.warn({ err: errorMessage(error), failures }, 'outbox relay: publication failed; the events stay in the outbox and are tried again');
+        log.warn(
+          { err: errorMessage(error), failures },
+          'outbox relay: publication failed; the events stay in the outbox and are tried again',
+        );
       }
       if (stopped) break;
       if (published === batchSize) continue;
-      await signal.wait(failures === 0 ? intervalMs : Math.min(intervalMs * 2 ** failures, maxRetryDelayMs));
+      await signal.wait(
+        failures === 0 ? intervalMs : Math.min(intervalMs * 2 ** failures, maxRetryDelayMs),
+      );
     }
   })();
 
@@ -97,7 +126,10 @@ export function startOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
       try {
         while ((await publishBatch()) === batchSize);
       } catch (error) {
-        log.warn({ err: errorMessage(error) }, 'outbox relay: could not publish the last events; they are published at the next start');
+        log.warn(
+          { err: errorMessage(error) },
+          'outbox relay: could not publish the last events; they are published at the next start',
+        );
       }
     },
   };

@@ -9,8 +9,15 @@ import type { DomainEvent, NewDomainEvent } from './domain-event';
  * without its change. The relay (outbox-relay.ts) publishes what is unpublished, in id order.
  * Tables (kit migrations, in every subgraph's database): event_outbox, event_inbox.
  */
-export async function appendToOutbox<P>(trx: Kysely<any>, event: NewDomainEvent<P>): Promise<DomainEvent<P>> {
-  const written: DomainEvent<P> = { ...event, id: randomUUID(), occurredAt: event.occurredAt ?? new Date().toISOString() };
+export async function appendToOutbox<P>(
+  trx: Kysely<any>,
+  event: NewDomainEvent<P>,
+): Promise<DomainEvent<P>> {
+  const written: DomainEvent<P> = {
+    ...event,
+    id: randomUUID(),
+    occurredAt: event.occurredAt ?? new Date().toISOString(),
+  };
   await trx
     .insertInto('event_outbox')
     .values({
@@ -32,7 +39,11 @@ export async function appendToOutbox<P>(trx: Kysely<any>, event: NewDomainEvent<
  * had (the caller then changes nothing). Because the mark commits with the effect, a redelivered event
  * is a no-op and a crash between effect and acknowledgement cannot apply it twice.
  */
-export async function consumeOnce(trx: Kysely<any>, handler: string, eventId: string): Promise<boolean> {
+export async function consumeOnce(
+  trx: Kysely<any>,
+  handler: string,
+  eventId: string,
+): Promise<boolean> {
   const result = await trx
     .insertInto('event_inbox')
     .values({ handler, event_id: eventId, processed_at: new Date().toISOString() })

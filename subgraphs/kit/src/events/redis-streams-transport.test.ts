@@ -9,13 +9,23 @@ afterAll(() => admin.quit());
 
 const prefix = () => `switchyard:test:${randomBytes(6).toString('hex')}`;
 const make = (keyPrefix = prefix(), claimIdleMs = 60_000) =>
-  createRedisStreamsTransport({ redisUrl: REDIS_URL, keyPrefix, blockMs: 200, redeliverDelayMs: 20, claimIdleMs });
+  createRedisStreamsTransport({
+    redisUrl: REDIS_URL,
+    keyPrefix,
+    blockMs: 200,
+    redeliverDelayMs: 20,
+    claimIdleMs,
+  });
 async function dispose(transport: RedisStreamsTransport) {
   await transport.close();
   await admin.del(transport.streamKey);
 }
 
-describeTransportContract('Redis Streams transport', async () => make(), (transport) => dispose(transport as RedisStreamsTransport));
+describeTransportContract(
+  'Redis Streams transport',
+  async () => make(),
+  (transport) => dispose(transport as RedisStreamsTransport),
+);
 
 describe('Redis Streams transport', () => {
   test('events are stream entries under the key prefix, one field per part of the event', async () => {
@@ -25,7 +35,22 @@ describe('Redis Streams transport', () => {
       await transport.publish([event]);
       const entries = await admin.xrange(transport.streamKey, '-', '+');
       expect(entries).toHaveLength(1);
-      expect(entries[0][1]).toEqual(['id', event.id, 'type', 'A', 'source', 'test', 'aggregateId', 'A-1', 'correlationId', 'corr-1', 'occurredAt', event.occurredAt, 'payload', '{"n":1}']);
+      expect(entries[0][1]).toEqual([
+        'id',
+        event.id,
+        'type',
+        'A',
+        'source',
+        'test',
+        'aggregateId',
+        'A-1',
+        'correlationId',
+        'corr-1',
+        'occurredAt',
+        event.occurredAt,
+        'payload',
+        '{"n":1}',
+      ]);
     } finally {
       await dispose(transport);
     }
@@ -35,7 +60,10 @@ describe('Redis Streams transport', () => {
     const keyPrefix = prefix();
     const first = make(keyPrefix);
     const seen: number[] = [];
-    await first.subscribe({ group: 'g', consumer: 'p1', types: ['A'] }, async (e) => void seen.push((e.payload as { n: number }).n));
+    await first.subscribe(
+      { group: 'g', consumer: 'p1', types: ['A'] },
+      async (e) => void seen.push((e.payload as { n: number }).n),
+    );
     await first.publish([eventOf('A', 1)]);
     await eventually(() => expect(seen).toEqual([1]));
     await first.close();
@@ -43,7 +71,10 @@ describe('Redis Streams transport', () => {
     const second = make(keyPrefix);
     try {
       await second.publish([eventOf('A', 2)]);
-      await second.subscribe({ group: 'g', consumer: 'p2', types: ['A'] }, async (e) => void seen.push((e.payload as { n: number }).n));
+      await second.subscribe(
+        { group: 'g', consumer: 'p2', types: ['A'] },
+        async (e) => void seen.push((e.payload as { n: number }).n),
+      );
       await eventually(() => expect(seen).toEqual([1, 2]));
     } finally {
       await dispose(second);
@@ -54,15 +85,28 @@ describe('Redis Streams transport', () => {
     const keyPrefix = prefix();
     const dead = make(keyPrefix, 200);
     let unblock!: (error: Error) => void;
-    await dead.subscribe({ group: 'g', consumer: 'dead', types: ['A'] }, () => new Promise((_resolve, reject) => (unblock = reject)));
+    await dead.subscribe(
+      { group: 'g', consumer: 'dead', types: ['A'] },
+      () => new Promise((_resolve, reject) => (unblock = reject)),
+    );
     await dead.publish([eventOf('A', 1)]);
-    await eventually(async () => expect(await admin.xpending(dead.streamKey, 'g')).toEqual([1, expect.any(String), expect.any(String), [['dead', '1']]]));
+    await eventually(async () =>
+      expect(await admin.xpending(dead.streamKey, 'g')).toEqual([
+        1,
+        expect.any(String),
+        expect.any(String),
+        [['dead', '1']],
+      ]),
+    );
     // The handler never finishes: as if the process had died holding the entry.
 
     const live = make(keyPrefix, 200);
     const seen: number[] = [];
     try {
-      await live.subscribe({ group: 'g', consumer: 'live', types: ['A'] }, async (e) => void seen.push((e.payload as { n: number }).n));
+      await live.subscribe(
+        { group: 'g', consumer: 'live', types: ['A'] },
+        async (e) => void seen.push((e.payload as { n: number }).n),
+      );
       await eventually(() => expect(seen).toEqual([1]), 5000);
     } finally {
       unblock(new Error('the dead process is gone'));
@@ -73,7 +117,12 @@ describe('Redis Streams transport', () => {
   });
 
   test('a publication while Redis is unreachable fails (the relay keeps the events), and close does not hang', async () => {
-    const transport = createRedisStreamsTransport({ redisUrl: 'redis://127.0.0.1:1', keyPrefix: prefix(), blockMs: 200, redeliverDelayMs: 20 });
+    const transport = createRedisStreamsTransport({
+      redisUrl: 'redis://127.0.0.1:1',
+      keyPrefix: prefix(),
+      blockMs: 200,
+      redeliverDelayMs: 20,
+    });
     await transport.subscribe({ group: 'g', consumer: 'c', types: ['A'] }, async () => {});
     await expect(transport.publish([eventOf('A', 1)])).rejects.toThrow();
     await transport.close();

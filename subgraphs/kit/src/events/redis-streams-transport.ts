@@ -37,7 +37,9 @@ type ReadReply = [stream: string, entries: Entry[]][] | null;
  * with BLOCK; an entry is acknowledged (XACK) once delivered, and entries left pending by a dead consumer
  * are claimed after `claimIdleMs` (XAUTOCLAIM).
  */
-export function createRedisStreamsTransport(options: RedisStreamsTransportOptions): RedisStreamsTransport {
+export function createRedisStreamsTransport(
+  options: RedisStreamsTransportOptions,
+): RedisStreamsTransport {
   const streamKey = `${options.keyPrefix ?? 'switchyard:events'}:stream`;
   const blockMs = options.blockMs ?? 2000;
   const claimIdleMs = options.claimIdleMs ?? 60_000;
@@ -46,13 +48,20 @@ export function createRedisStreamsTransport(options: RedisStreamsTransportOption
   const log = options.log ?? SILENT_EVENT_LOG;
   // Fail a command after one reconnection attempt: the relay and the loops retry on their own schedule.
   // A short disconnectTimeout: a socket that never connected otherwise holds close (and the process) for 2 s.
-  const commands = connect(new Redis(options.redisUrl, { maxRetriesPerRequest: 1, disconnectTimeout: 100 }), 'commands');
+  const commands = connect(
+    new Redis(options.redisUrl, { maxRetriesPerRequest: 1, disconnectTimeout: 100 }),
+    'commands',
+  );
   const subscriptions = new Set<{ close(): Promise<void> }>();
 
   function connect(redis: Redis, role: string): Redis {
     let reported = '';
     redis.on('error', (error) => {
-      if (error.message !== reported) log.warn({ err: error.message, role, streamKey }, 'redis streams transport: connection error');
+      if (error.message !== reported)
+        log.warn(
+          { err: error.message, role, streamKey },
+          'redis streams transport: connection error',
+        );
       reported = error.message;
     });
     redis.on('ready', () => (reported = ''));
@@ -77,10 +86,16 @@ export function createRedisStreamsTransport(options: RedisStreamsTransportOption
       for (const event of events) batch.xadd(streamKey, '*', ...toFields(event));
       const results = await batch.exec();
       const failed = results?.find(([error]) => error);
-      if (!results || failed) throw new Error(`XADD to ${streamKey} failed: ${failed ? errorMessage(failed[0]) : 'transaction aborted'}`);
+      if (!results || failed)
+        throw new Error(
+          `XADD to ${streamKey} failed: ${failed ? errorMessage(failed[0]) : 'transaction aborted'}`,
+        );
     },
 
-    async subscribe(subscription: EventSubscription, deliver: (event: DomainEvent) => Promise<void>) {
+    async subscribe(
+      subscription: EventSubscription,
+      deliver: (event: DomainEvent) => Promise<void>,
+    ) {
       const { group, consumer } = subscription;
       const types = new Set(subscription.types);
       const reader = connect(commands.duplicate(), `reader ${group}`);
@@ -89,7 +104,18 @@ export function createRedisStreamsTransport(options: RedisStreamsTransportOption
 
       const read = async (from: string, block: boolean): Promise<Entry[]> => {
         const blocking = block ? ['BLOCK', blockMs] : [];
-        const reply = (await reader.call('XREADGROUP', 'GROUP', group, consumer, 'COUNT', batchSize, ...blocking, 'STREAMS', streamKey, from)) as ReadReply;
+        const reply = (await reader.call(
+          'XREADGROUP',
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          batchSize,
+          ...blocking,
+          'STREAMS',
+          streamKey,
+          from,
+        )) as ReadReply;
         return reply?.[0]?.[1] ?? [];
       };
 
@@ -98,7 +124,17 @@ export function createRedisStreamsTransport(options: RedisStreamsTransportOption
         let start = '0-0';
         let claimed = 0;
         do {
-          const [next, ids] = (await reader.call('XAUTOCLAIM', streamKey, group, consumer, claimIdleMs, start, 'COUNT', batchSize, 'JUSTID')) as [string, string[]];
+          const [next, ids] = (await reader.call(
+            'XAUTOCLAIM',
+            streamKey,
+            group,
+            consumer,
+            claimIdleMs,
+            start,
+            'COUNT',
+            batchSize,
+            'JUSTID',
+          )) as [string, string[]];
           claimed += ids.length;
           start = next;
         } while (start !== '0-0' && !stopping);
@@ -131,14 +167,21 @@ export function createRedisStreamsTransport(options: RedisStreamsTransportOption
               if (stopping) break;
               const event = fields ? fromFields(fields) : null;
               // A deleted or unreadable entry cannot be delivered, now or later: acknowledged, and said.
-              if (fields && !event) log.error({ entryId: id, group, streamKey }, 'redis streams transport: an entry is not an event; acknowledged without delivery');
+              if (fields && !event)
+                log.error(
+                  { entryId: id, group, streamKey },
+                  'redis streams transport: an entry is not an event; acknowledged without delivery',
+                );
               if (event && types.has(event.type)) await deliver(event);
               await commands.xack(streamKey, group, id);
             }
           } catch (error) {
             if (stopping) break;
             if (errorMessage(error).includes('NOGROUP')) groupReady = false;
-            log.warn({ err: errorMessage(error), group, consumer, streamKey }, 'redis streams transport: delivery or read failed; reading pending entries again');
+            log.warn(
+              { err: errorMessage(error), group, consumer, streamKey },
+              'redis streams transport: delivery or read failed; reading pending entries again',
+            );
             // What was not acknowledged is read again from the pending list, in order.
             pendingAfter = '0';
             await pause.wait(redeliverDelayMs);
@@ -169,13 +212,20 @@ export function createRedisStreamsTransport(options: RedisStreamsTransportOption
 
 function toFields(event: DomainEvent): string[] {
   return [
-    'id', event.id,
-    'type', event.type,
-    'source', event.source,
-    'aggregateId', event.aggregateId,
-    'correlationId', event.correlationId,
-    'occurredAt', event.occurredAt,
-    'payload', JSON.stringify(event.payload),
+    'id',
+    event.id,
+    'type',
+    event.type,
+    'source',
+    event.source,
+    'aggregateId',
+    event.aggregateId,
+    'correlationId',
+    event.correlationId,
+    'occurredAt',
+    event.occurredAt,
+    'payload',
+    JSON.stringify(event.payload),
   ];
 }
 

@@ -50,7 +50,9 @@ export interface SubgraphEventRuntime {
   stop(): Promise<void>;
 }
 
-export function createSubgraphEvents<Store>(options: SubgraphEventsOptions<Store>): SubgraphEventRuntime {
+export function createSubgraphEvents<Store>(
+  options: SubgraphEventsOptions<Store>,
+): SubgraphEventRuntime {
   const settings = options.options ?? {};
   const contextFor = (event: DomainEvent, handler: string): EventHandlerContext<Store> => ({
     store: options.store,
@@ -58,14 +60,25 @@ export function createSubgraphEvents<Store>(options: SubgraphEventsOptions<Store
     services: withCorrelationId(options.services, event.correlationId),
     handler,
   });
-  const exceptions = createExceptionQueue({ subgraph: options.subgraph, db: options.db, handlers: options.handlers, contextFor });
+  const exceptions = createExceptionQueue({
+    subgraph: options.subgraph,
+    db: options.db,
+    handlers: options.handlers,
+    contextFor,
+  });
   let relay: OutboxRelay | undefined;
   let consumers: EventConsumers | undefined;
 
   return {
     events: { exceptions, kick: () => relay?.kick() },
     async start(log) {
-      relay = startOutboxRelay({ db: options.db, dialect: options.dialect, transport: options.transport, intervalMs: settings.relayIntervalMs, log });
+      relay = startOutboxRelay({
+        db: options.db,
+        dialect: options.dialect,
+        transport: options.transport,
+        intervalMs: settings.relayIntervalMs,
+        log,
+      });
       try {
         consumers = await startEventConsumers({
           handlers: options.handlers,

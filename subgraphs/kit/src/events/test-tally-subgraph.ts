@@ -24,8 +24,15 @@ export interface TallyStore {
 const migrations: Record<string, Migration> = {
   '0001_tallies': {
     async up(db: Kysely<any>) {
-      await db.schema.createTable('tallies').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('count', 'integer', (c) => c.notNull()).execute();
-      await db.schema.createTable('poisoned').addColumn('key', 'text', (c) => c.primaryKey()).execute();
+      await db.schema
+        .createTable('tallies')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('count', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('poisoned')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .execute();
     },
   },
 };
@@ -34,21 +41,39 @@ function createTallyStore(db: Kysely<TallyDB>): TallyStore {
   return {
     announce: (key, correlationId) =>
       db.transaction().execute(async (trx) => {
-        await appendToOutbox(trx, { source: 'tally', type: 'Announced', aggregateId: key, payload: { key }, correlationId });
+        await appendToOutbox(trx, {
+          source: 'tally',
+          type: 'Announced',
+          aggregateId: key,
+          payload: { key },
+          correlationId,
+        });
       }),
     count: (key, delivery) =>
       db.transaction().execute(async (trx) => {
-        if (await trx.selectFrom('poisoned').select('key').where('key', '=', key).executeTakeFirst()) throw new Error(`key ${key} is poisoned`);
+        if (
+          await trx.selectFrom('poisoned').select('key').where('key', '=', key).executeTakeFirst()
+        )
+          throw new Error(`key ${key} is poisoned`);
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return;
         await trx
           .insertInto('tallies')
           .values({ key, count: 1 })
-          .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ count: eb('tallies.count', '+', 1) })))
+          .onConflict((oc) =>
+            oc.column('key').doUpdateSet((eb) => ({ count: eb('tallies.count', '+', 1) })),
+          )
           .execute();
       }),
-    tally: async (key) => (await db.selectFrom('tallies').select('count').where('key', '=', key).executeTakeFirst())?.count ?? 0,
+    tally: async (key) =>
+      (await db.selectFrom('tallies').select('count').where('key', '=', key).executeTakeFirst())
+        ?.count ?? 0,
     poison: async (key, poisoned) => {
-      if (poisoned) await db.insertInto('poisoned').values({ key }).onConflict((oc) => oc.doNothing()).execute();
+      if (poisoned)
+        await db
+          .insertInto('poisoned')
+          .values({ key })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       else await db.deleteFrom('poisoned').where('key', '=', key).execute();
     },
   };
@@ -57,13 +82,17 @@ function createTallyStore(db: Kysely<TallyDB>): TallyStore {
 export const countAnnouncements: EventHandler<TallyStore> = {
   name: 'tally.count-announcements',
   on: ['Announced'],
-  handle: (event, { store, handler }) => store.count((event.payload as { key: string }).key, { handler, eventId: event.id }),
+  handle: (event, { store, handler }) =>
+    store.count((event.payload as { key: string }).key, { handler, eventId: event.id }),
 };
 
 const { builder } = createSubgraphBuilder<SubgraphContext<TallyStore>>();
 builder.queryType({
   fields: (t) => ({
-    tally: t.int({ args: { key: t.arg.string({ required: true }) }, resolve: (_r, args, ctx) => ctx.store.tally(args.key) }),
+    tally: t.int({
+      args: { key: t.arg.string({ required: true }) },
+      resolve: (_r, args, ctx) => ctx.store.tally(args.key),
+    }),
   }),
 });
 builder.mutationType({

@@ -4,11 +4,22 @@ import type { DomainEvent } from './domain-event';
 import type { EventTransport } from './transport';
 
 export function eventOf(type: string, n: number): DomainEvent {
-  return { id: randomUUID(), type, source: 'test', aggregateId: `A-${n}`, payload: { n }, correlationId: `corr-${n}`, occurredAt: new Date().toISOString() };
+  return {
+    id: randomUUID(),
+    type,
+    source: 'test',
+    aggregateId: `A-${n}`,
+    payload: { n },
+    correlationId: `corr-${n}`,
+    occurredAt: new Date().toISOString(),
+  };
 }
 
 /** Polls until `assertion` stops throwing, or throws its last error after `timeoutMs`. */
-export async function eventually(assertion: () => unknown | Promise<unknown>, timeoutMs = 5000): Promise<void> {
+export async function eventually(
+  assertion: () => unknown | Promise<unknown>,
+  timeoutMs = 5000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -21,7 +32,11 @@ export async function eventually(assertion: () => unknown | Promise<unknown>, ti
   }
 }
 
-export function describeTransportContract(name: string, make: () => Promise<EventTransport>, dispose: (transport: EventTransport) => Promise<void>) {
+export function describeTransportContract(
+  name: string,
+  make: () => Promise<EventTransport>,
+  dispose: (transport: EventTransport) => Promise<void>,
+) {
   describe(`${name}: the EventTransport contract`, () => {
     let transport: EventTransport;
     beforeEach(async () => {
@@ -33,7 +48,10 @@ export function describeTransportContract(name: string, make: () => Promise<Even
 
     test('a group receives every event of its types once, in publication order, and none of the others', async () => {
       const seen: number[] = [];
-      await transport.subscribe({ group: 'g', consumer: 'c1', types: ['A'] }, async (e) => void seen.push((e.payload as { n: number }).n));
+      await transport.subscribe(
+        { group: 'g', consumer: 'c1', types: ['A'] },
+        async (e) => void seen.push((e.payload as { n: number }).n),
+      );
       await transport.publish([eventOf('A', 1), eventOf('B', 2), eventOf('A', 3)]);
       await transport.publish([eventOf('A', 4)]);
       await eventually(() => expect(seen).toEqual([1, 3, 4]));
@@ -43,8 +61,14 @@ export function describeTransportContract(name: string, make: () => Promise<Even
 
     test('an event arrives whole: id, type, source, aggregate, payload, correlation id, instant', async () => {
       const received: DomainEvent[] = [];
-      const sent = { ...eventOf('A', 7), payload: { lines: [{ sku: 'X', quantity: 2 }], note: 'é' } };
-      await transport.subscribe({ group: 'g', consumer: 'c1', types: ['A'] }, async (e) => void received.push(e));
+      const sent = {
+        ...eventOf('A', 7),
+        payload: { lines: [{ sku: 'X', quantity: 2 }], note: 'é' },
+      };
+      await transport.subscribe(
+        { group: 'g', consumer: 'c1', types: ['A'] },
+        async (e) => void received.push(e),
+      );
       await transport.publish([sent]);
       await eventually(() => expect(received).toEqual([sent]));
     });
@@ -52,8 +76,14 @@ export function describeTransportContract(name: string, make: () => Promise<Even
     test('two groups each receive every event', async () => {
       const first: number[] = [];
       const second: number[] = [];
-      await transport.subscribe({ group: 'one', consumer: 'c', types: ['A'] }, async (e) => void first.push((e.payload as { n: number }).n));
-      await transport.subscribe({ group: 'two', consumer: 'c', types: ['A'] }, async (e) => void second.push((e.payload as { n: number }).n));
+      await transport.subscribe(
+        { group: 'one', consumer: 'c', types: ['A'] },
+        async (e) => void first.push((e.payload as { n: number }).n),
+      );
+      await transport.subscribe(
+        { group: 'two', consumer: 'c', types: ['A'] },
+        async (e) => void second.push((e.payload as { n: number }).n),
+      );
       await transport.publish([eventOf('A', 1), eventOf('A', 2)]);
       await eventually(() => {
         expect(first).toEqual([1, 2]);
@@ -65,7 +95,10 @@ export function describeTransportContract(name: string, make: () => Promise<Even
       await transport.publish([eventOf('A', 1)]);
       const seen: number[] = [];
       const record = async (e: DomainEvent) => void seen.push((e.payload as { n: number }).n);
-      const first = await transport.subscribe({ group: 'late', consumer: 'c', types: ['A'] }, record);
+      const first = await transport.subscribe(
+        { group: 'late', consumer: 'c', types: ['A'] },
+        record,
+      );
       await eventually(() => expect(seen).toEqual([1]));
       await first.close();
       await transport.publish([eventOf('A', 2), eventOf('A', 3)]);
@@ -91,11 +124,14 @@ export function describeTransportContract(name: string, make: () => Promise<Even
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       const first: number[] = [];
-      const subscription = await transport.subscribe({ group: 'g', consumer: 'c', types: ['A'] }, async (e) => {
-        await gate;
-        first.push((e.payload as { n: number }).n);
-        throw new Error('stopped before finishing');
-      });
+      const subscription = await transport.subscribe(
+        { group: 'g', consumer: 'c', types: ['A'] },
+        async (e) => {
+          await gate;
+          first.push((e.payload as { n: number }).n);
+          throw new Error('stopped before finishing');
+        },
+      );
       await transport.publish([eventOf('A', 1)]);
       await new Promise((r) => setTimeout(r, 50));
       const closed = subscription.close();
@@ -103,7 +139,10 @@ export function describeTransportContract(name: string, make: () => Promise<Even
       await closed;
       expect(first).toEqual([1]);
       const second: number[] = [];
-      await transport.subscribe({ group: 'g', consumer: 'c', types: ['A'] }, async (e) => void second.push((e.payload as { n: number }).n));
+      await transport.subscribe(
+        { group: 'g', consumer: 'c', types: ['A'] },
+        async (e) => void second.push((e.payload as { n: number }).n),
+      );
       await eventually(() => expect(second).toEqual([1]));
     });
 

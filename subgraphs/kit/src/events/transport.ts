@@ -16,7 +16,10 @@ export interface EventTransport {
    * Delivers the group's events of `types`, in publication order, one at a time per subscription;
    * acknowledges an event when `deliver` resolves. `consumer` names this process within the group.
    */
-  subscribe(subscription: EventSubscription, deliver: (event: DomainEvent) => Promise<void>): Promise<{ close(): Promise<void> }>;
+  subscribe(
+    subscription: EventSubscription,
+    deliver: (event: DomainEvent) => Promise<void>,
+  ): Promise<{ close(): Promise<void> }>;
   close(): Promise<void>;
 }
 

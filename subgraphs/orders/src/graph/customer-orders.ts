@@ -12,7 +12,12 @@ CustomerRef.implement({
     orders: t.field({
       type: OrderConnection,
       tag: PARTNER_TAG,
-      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
+      listSize: {
+        assumedSize: 20,
+        slicingArguments: ['first'],
+        sizedFields: ['edges'],
+        requireOneSlicingArgument: false,
+      },
       description: "The customer's orders, newest first (keyset on order id, descending).",
       args: { ...pageArgs, ...orderFilterArgs },
       resolve: async (customer, args, ctx) => {
@@ -20,7 +25,12 @@ CustomerRef.implement({
         const filter = { ...orderFilterFrom(args), scope: ctx.rowScope };
         // Batched across customers: one windowed query reads a page for each customer of the request.
         const rows = await customerOrdersLoader(ctx, filter, page).load(customer.id);
-        return toConnection(rows, page, (o) => o.id, () => customerOrderCountLoader(ctx, filter).load(customer.id));
+        return toConnection(
+          rows,
+          page,
+          (o) => o.id,
+          () => customerOrderCountLoader(ctx, filter).load(customer.id),
+        );
       },
     }),
   }),

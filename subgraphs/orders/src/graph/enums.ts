@@ -15,7 +15,8 @@ export const OrderChannelEnum = builder.enumType('OrderChannel', {
 
 /** Same name and values as catalog's PricingRule, so the composed graph has one enum. */
 export const PricingRuleEnum = builder.enumType('PricingRule', {
-  description: 'Which rule set a price: a customer CONTRACT price, a QUANTITY_BREAK, the customer PRICE_LIST, or the LIST price.',
+  description:
+    'Which rule set a price: a customer CONTRACT price, a QUANTITY_BREAK, the customer PRICE_LIST, or the LIST price.',
   values: PRICING_RULES,
 });
 

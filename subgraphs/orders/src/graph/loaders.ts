@@ -5,7 +5,9 @@ import type { Context } from './builder';
 /** Per-request DataLoaders: one SQL statement per kind of lookup, however many parents ask. */
 
 export const orderLoader = (ctx: Context) =>
-  ctx.loaders.get<string, Order | null>('order', async (ids) => alignByKey(ids, await ctx.store.ordersByIds(ids), (o) => o.id));
+  ctx.loaders.get<string, Order | null>('order', async (ids) =>
+    alignByKey(ids, await ctx.store.ordersByIds(ids), (o) => o.id),
+  );
 
 export const orderByNumberLoader = (ctx: Context) =>
   ctx.loaders.get<string, Order | null>('orderByNumber', async (numbers) =>
@@ -18,7 +20,9 @@ export const orderLinesLoader = (ctx: Context) =>
   );
 
 export const holdsLoader = (ctx: Context) =>
-  ctx.loaders.get<string, Hold[]>('holds', async (orderIds) => groupByKey(orderIds, await ctx.store.holdsByOrderIds(orderIds), (h) => h.orderId));
+  ctx.loaders.get<string, Hold[]>('holds', async (orderIds) =>
+    groupByKey(orderIds, await ctx.store.holdsByOrderIds(orderIds), (h) => h.orderId),
+  );
 
 export const statusHistoryLoader = (ctx: Context) =>
   ctx.loaders.get<string, OrderStatusChange[]>('statusHistory', async (orderIds) =>
@@ -30,12 +34,21 @@ export const statusHistoryLoader = (ctx: Context) =>
  * distinct filter and page: the usual case (many customers, same arguments) is one statement.
  */
 export const customerOrdersLoader = (ctx: Context, filter: OrderFilter, page: PageRequest) =>
-  ctx.loaders.get<string, Order[]>(`customerOrders:${JSON.stringify([filter, page])}`, async (customerIds) =>
-    groupByKey(customerIds, await ctx.store.ordersPerCustomer(customerIds, filter, page), (o) => o.customerId),
+  ctx.loaders.get<string, Order[]>(
+    `customerOrders:${JSON.stringify([filter, page])}`,
+    async (customerIds) =>
+      groupByKey(
+        customerIds,
+        await ctx.store.ordersPerCustomer(customerIds, filter, page),
+        (o) => o.customerId,
+      ),
   );
 
 export const customerOrderCountLoader = (ctx: Context, filter: OrderFilter) =>
-  ctx.loaders.get<string, number>(`customerOrderCount:${JSON.stringify(filter)}`, async (customerIds) => {
-    const counts = await ctx.store.countOrdersPerCustomer(customerIds, filter);
-    return customerIds.map((id) => counts.get(id) ?? 0);
-  });
+  ctx.loaders.get<string, number>(
+    `customerOrderCount:${JSON.stringify(filter)}`,
+    async (customerIds) => {
+      const counts = await ctx.store.countOrdersPerCustomer(customerIds, filter);
+      return customerIds.map((id) => counts.get(id) ?? 0);
+    },
+  );

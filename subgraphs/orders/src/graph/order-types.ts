@@ -6,10 +6,13 @@ import { holdsLoader, orderLinesLoader, orderLoader, statusHistoryLoader } from 
 import { CustomerRef, ProductRef } from './references';
 
 const ShipToAddressType = builder.objectRef<ShipToAddress>('ShipToAddress').implement({
-  description: "Where the order ships: a copy of the customer's ship-to address taken when the order was placed.",
+  description:
+    "Where the order ships: a copy of the customer's ship-to address taken when the order was placed.",
   tag: PARTNER_TAG,
   fields: (t) => ({
-    addressId: t.exposeID('addressId', { description: "The customer's address this was copied from (Customer.addresses)." }),
+    addressId: t.exposeID('addressId', {
+      description: "The customer's address this was copied from (Customer.addresses).",
+    }),
     name: t.exposeString('name'),
     line1: t.exposeString('line1'),
     city: t.exposeString('city'),
@@ -27,21 +30,38 @@ export const OrderLineType = builder.objectRef<OrderLine>('OrderLine').implement
     product: t.field({
       type: ProductRef,
       nullable: true,
-      description: 'null while the line is not identified: placed while the catalog was unavailable (the order waits on a DEPENDENCY_UNAVAILABLE hold).',
+      description:
+        'null while the line is not identified: placed while the catalog was unavailable (the order waits on a DEPENDENCY_UNAVAILABLE hold).',
       resolve: (l) => (l.productId === null ? null : { id: l.productId }),
     }),
-    sku: t.exposeString('sku', { description: 'The SKU as ordered (a copy, so the line reads the same if the catalog changes).' }),
+    sku: t.exposeString('sku', {
+      description:
+        'The SKU as ordered (a copy, so the line reads the same if the catalog changes).',
+    }),
     quantity: t.exposeInt('quantity', { description: "In the product's unit of measure." }),
     unitPrice: t.field({ type: Money, resolve: (l) => money(l.unitPriceCents, l.currency) }),
-    extendedPrice: t.field({ type: Money, description: 'unitPrice × quantity.', resolve: (l) => money(l.extendedCents, l.currency) }),
-    pricingRule: t.field({ type: PricingRuleEnum, nullable: true, description: 'The rule that set unitPrice; null while the line is not priced.', resolve: (l) => l.pricingRule }),
+    extendedPrice: t.field({
+      type: Money,
+      description: 'unitPrice × quantity.',
+      resolve: (l) => money(l.extendedCents, l.currency),
+    }),
+    pricingRule: t.field({
+      type: PricingRuleEnum,
+      nullable: true,
+      description: 'The rule that set unitPrice; null while the line is not priced.',
+      resolve: (l) => l.pricingRule,
+    }),
     expectedUnitPrice: t.field({
       type: Money,
       nullable: true,
-      description: 'The unit price the client showed when it placed the order, when it said (a different price holds the order: PRICING).',
-      resolve: (l) => (l.expectedUnitPriceCents === null ? null : money(l.expectedUnitPriceCents, l.currency)),
+      description:
+        'The unit price the client showed when it placed the order, when it said (a different price holds the order: PRICING).',
+      resolve: (l) =>
+        l.expectedUnitPriceCents === null ? null : money(l.expectedUnitPriceCents, l.currency),
     }),
-    shippedQuantity: t.exposeInt('shippedQuantity', { description: 'Units that left a warehouse, over all shipments of the order.' }),
+    shippedQuantity: t.exposeInt('shippedQuantity', {
+      description: 'Units that left a warehouse, over all shipments of the order.',
+    }),
   }),
 });
 
@@ -50,9 +70,17 @@ const OrderStatusChangeType = builder.objectRef<OrderStatusChange>('OrderStatusC
   fields: (t) => ({
     status: t.field({ type: OrderStatusEnum, tag: PARTNER_TAG, resolve: (c) => c.status }),
     at: t.field({ type: 'DateTime', tag: PARTNER_TAG, resolve: (c) => c.at }),
-    cause: t.exposeString('cause', { tag: PARTNER_TAG, description: 'The command (placeOrder, releaseHold, cancelOrder) or the event (InventoryAllocated, ShipmentConfirmed...).' }),
+    cause: t.exposeString('cause', {
+      tag: PARTNER_TAG,
+      description:
+        'The command (placeOrder, releaseHold, cancelOrder) or the event (InventoryAllocated, ShipmentConfirmed...).',
+    }),
     // Not for partners: a release's note is credit control's.
-    note: t.exposeString('note', { nullable: true, authenticated: true, description: 'The reason given, for a cancellation or a release.' }),
+    note: t.exposeString('note', {
+      nullable: true,
+      authenticated: true,
+      description: 'The reason given, for a cancellation or a release.',
+    }),
   }),
 });
 
@@ -61,31 +89,57 @@ export const HoldType = builder.objectRef<Hold>('Hold').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     reason: t.field({ type: HoldReasonEnum, resolve: (h) => h.reason }),
-    detail: t.exposeString('detail', { description: 'What the check found, for the person who releases the hold.' }),
+    detail: t.exposeString('detail', {
+      description: 'What the check found, for the person who releases the hold.',
+    }),
     placedAt: t.field({ type: 'DateTime', resolve: (h) => h.placedAt }),
     releasedAt: t.field({ type: 'DateTime', nullable: true, resolve: (h) => h.releasedAt }),
-    releasedBy: t.exposeString('releasedBy', { nullable: true, authenticated: true, description: 'Who released it (a user or an automated rule).' }),
-    active: t.boolean({ description: 'True until the hold is released.', resolve: (h) => h.releasedAt === null }),
-    dependency: t.exposeString('dependency', { nullable: true, description: 'DEPENDENCY_UNAVAILABLE: the subgraph that did not answer; releasing the hold runs its checks again.' }),
-    releaseNote: t.exposeString('releaseNote', { nullable: true, authenticated: true, description: 'What the person who released it noted.' }),
+    releasedBy: t.exposeString('releasedBy', {
+      nullable: true,
+      authenticated: true,
+      description: 'Who released it (a user or an automated rule).',
+    }),
+    active: t.boolean({
+      description: 'True until the hold is released.',
+      resolve: (h) => h.releasedAt === null,
+    }),
+    dependency: t.exposeString('dependency', {
+      nullable: true,
+      description:
+        'DEPENDENCY_UNAVAILABLE: the subgraph that did not answer; releasing the hold runs its checks again.',
+    }),
+    releaseNote: t.exposeString('releaseNote', {
+      nullable: true,
+      authenticated: true,
+      description: 'What the person who released it noted.',
+    }),
   }),
 });
 
 // Partners see their orders (PARTNER_TAG) but not the holds (credit control's detail): the status says ON_HOLD.
 export const OrderType = builder.objectRef<Order>('Order').implement({
-  description: 'A sales order in the ERP: what a customer ordered, at which prices, and where it is in order-to-cash.',
+  description:
+    'A sales order in the ERP: what a customer ordered, at which prices, and where it is in order-to-cash.',
   fields: (t) => ({
     id: t.exposeID('id', { tag: PARTNER_TAG }),
-    number: t.exposeString('number', { tag: PARTNER_TAG, description: 'The order number people quote (on documents and in the portal).' }),
+    number: t.exposeString('number', {
+      tag: PARTNER_TAG,
+      description: 'The order number people quote (on documents and in the portal).',
+    }),
     status: t.field({ type: OrderStatusEnum, tag: PARTNER_TAG, resolve: (o) => o.status }),
     channel: t.field({ type: OrderChannelEnum, tag: PARTNER_TAG, resolve: (o) => o.channel }),
-    poNumber: t.exposeString('poNumber', { nullable: true, tag: PARTNER_TAG, description: "The customer's purchase order number, when they gave one." }),
+    poNumber: t.exposeString('poNumber', {
+      nullable: true,
+      tag: PARTNER_TAG,
+      description: "The customer's purchase order number, when they gave one.",
+    }),
     customer: t.field({
       type: CustomerRef,
       nullable: true,
       tag: PARTNER_TAG,
       // Callers whose row scope the customer master cannot check (a web store sees orders by channel) get null here, not a lost order.
-      description: 'The account that ordered; null (with FORBIDDEN) when the caller may not see that customer account.',
+      description:
+        'The account that ordered; null (with FORBIDDEN) when the caller may not see that customer account.',
       resolve: (o) => ({ id: o.customerId }),
     }),
     shipTo: t.field({
@@ -93,30 +147,65 @@ export const OrderType = builder.objectRef<Order>('Order').implement({
       nullable: true,
       authenticated: true,
       tag: PARTNER_TAG,
-      description: 'null while not known: placed while the customer master was unavailable (the order waits on a DEPENDENCY_UNAVAILABLE hold).',
+      description:
+        'null while not known: placed while the customer master was unavailable (the order waits on a DEPENDENCY_UNAVAILABLE hold).',
       resolve: (o) => o.shipTo,
     }),
     placedAt: t.field({ type: 'DateTime', tag: PARTNER_TAG, resolve: (o) => o.placedAt }),
-    updatedAt: t.field({ type: 'DateTime', tag: PARTNER_TAG, description: 'The last change of status, lines or holds.', resolve: (o) => o.updatedAt }),
-    subtotal: t.field({ type: Money, tag: PARTNER_TAG, description: "The sum of the lines' extended prices.", resolve: (o) => money(o.subtotalCents, o.currency) }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      tag: PARTNER_TAG,
+      description: 'The last change of status, lines or holds.',
+      resolve: (o) => o.updatedAt,
+    }),
+    subtotal: t.field({
+      type: Money,
+      tag: PARTNER_TAG,
+      description: "The sum of the lines' extended prices.",
+      resolve: (o) => money(o.subtotalCents, o.currency),
+    }),
     tax: t.field({ type: Money, tag: PARTNER_TAG, resolve: (o) => money(o.taxCents, o.currency) }),
-    total: t.field({ type: Money, tag: PARTNER_TAG, description: 'subtotal + tax.', resolve: (o) => money(o.totalCents, o.currency) }),
-    lines: t.field({ type: [OrderLineType], tag: PARTNER_TAG, description: 'By line number.', resolve: (o, _args, ctx) => orderLinesLoader(ctx).load(o.id) }),
-    lineCount: t.int({ tag: PARTNER_TAG, resolve: async (o, _args, ctx) => (await orderLinesLoader(ctx).load(o.id)).length }),
-    allowBackorder: t.exposeBoolean('allowBackorder', { tag: PARTNER_TAG, description: 'Placed to be accepted without stock: availability was not checked.' }),
+    total: t.field({
+      type: Money,
+      tag: PARTNER_TAG,
+      description: 'subtotal + tax.',
+      resolve: (o) => money(o.totalCents, o.currency),
+    }),
+    lines: t.field({
+      type: [OrderLineType],
+      tag: PARTNER_TAG,
+      description: 'By line number.',
+      resolve: (o, _args, ctx) => orderLinesLoader(ctx).load(o.id),
+    }),
+    lineCount: t.int({
+      tag: PARTNER_TAG,
+      resolve: async (o, _args, ctx) => (await orderLinesLoader(ctx).load(o.id)).length,
+    }),
+    allowBackorder: t.exposeBoolean('allowBackorder', {
+      tag: PARTNER_TAG,
+      description: 'Placed to be accepted without stock: availability was not checked.',
+    }),
     statusHistory: t.field({
       type: [OrderStatusChangeType],
       tag: PARTNER_TAG,
-      description: 'Every status the order entered, oldest first: it only moves forward along order-to-cash.',
+      description:
+        'Every status the order entered, oldest first: it only moves forward along order-to-cash.',
       resolve: (o, _args, ctx) => statusHistoryLoader(ctx).load(o.id),
     }),
     holds: t.field({
       type: [HoldType],
-      description: 'Holds placed on this order, oldest first, released ones included unless `active` says otherwise.',
-      args: { active: t.arg.boolean({ description: 'true: only holds still in force; false: only released ones.' }) },
+      description:
+        'Holds placed on this order, oldest first, released ones included unless `active` says otherwise.',
+      args: {
+        active: t.arg.boolean({
+          description: 'true: only holds still in force; false: only released ones.',
+        }),
+      },
       resolve: async (o, args, ctx) => {
         const holds = await holdsLoader(ctx).load(o.id);
-        return args.active == null ? holds : holds.filter((h) => (h.releasedAt === null) === args.active);
+        return args.active == null
+          ? holds
+          : holds.filter((h) => (h.releasedAt === null) === args.active);
       },
     }),
   }),

@@ -13,8 +13,12 @@ builder.queryType({
       description: 'An order by id or by number; null with a NOT_FOUND error when there is none.',
       args: { id: t.arg.id(), number: t.arg.string() },
       resolve: async (_root, args, ctx) => {
-        if (args.id == null && args.number == null) throw badUserInput('Give an order "id" or "number"');
-        const order = args.id != null ? await orderLoader(ctx).load(String(args.id)) : await orderByNumberLoader(ctx).load(args.number!);
+        if (args.id == null && args.number == null)
+          throw badUserInput('Give an order "id" or "number"');
+        const order =
+          args.id != null
+            ? await orderLoader(ctx).load(String(args.id))
+            : await orderByNumberLoader(ctx).load(args.number!);
         if (!order) throw notFound('Order', String(args.id ?? args.number));
         return order;
       },
@@ -22,14 +26,29 @@ builder.queryType({
     orders: t.field({
       tag: ['stage:order-capture', PARTNER_TAG],
       type: OrderConnection,
-      listSize: { assumedSize: 20, slicingArguments: ['first'], sizedFields: ['edges'], requireOneSlicingArgument: false },
-      description: 'Orders, newest first (keyset on order id, descending: the newest orders have the highest ids).',
-      args: { ...pageArgs, ...orderFilterArgs, customerId: t.arg.id({ description: "Only this customer's orders." }) },
+      listSize: {
+        assumedSize: 20,
+        slicingArguments: ['first'],
+        sizedFields: ['edges'],
+        requireOneSlicingArgument: false,
+      },
+      description:
+        'Orders, newest first (keyset on order id, descending: the newest orders have the highest ids).',
+      args: {
+        ...pageArgs,
+        ...orderFilterArgs,
+        customerId: t.arg.id({ description: "Only this customer's orders." }),
+      },
       resolve: async (_root, args, ctx) => {
         const page = pageRequest(args);
         const filter = { ...orderFilterFrom(args), scope: ctx.rowScope };
         const rows = await ctx.store.listOrders(filter, page);
-        return toConnection(rows, page, (o) => o.id, () => ctx.store.countOrders(filter));
+        return toConnection(
+          rows,
+          page,
+          (o) => o.id,
+          () => ctx.store.countOrders(filter),
+        );
       },
     }),
   }),

@@ -1,13 +1,23 @@
-import { forbiddenRow, rowLookupRule, rowRule, type RowDimensions, type SubgraphContext } from '@switchyard/kit';
+import {
+  forbiddenRow,
+  rowLookupRule,
+  rowRule,
+  type RowDimensions,
+  type SubgraphContext,
+} from '@switchyard/kit';
 import { rule, type IRules } from 'graphql-shield';
 import type { Order } from '../store';
 import { orderByNumberLoader, orderLoader } from './loaders';
 
-const orderRow = (order: Order): RowDimensions => ({ customerIds: order.customerId, channels: order.channel });
+const orderRow = (order: Order): RowDimensions => ({
+  customerIds: order.customerId,
+  channels: order.channel,
+});
 
 /** Whole-business figures: only callers that see every row (internal, portal, services) may read them. */
 const seesEveryRow = rule('health:every-row', { cache: 'no_cache' })(
-  (_root: unknown, _args: unknown, ctx: SubgraphContext<unknown>) => ctx.rowScope === null || forbiddenRow('BusinessHealth'),
+  (_root: unknown, _args: unknown, ctx: SubgraphContext<unknown>) =>
+    ctx.rowScope === null || forbiddenRow('BusinessHealth'),
 );
 
 /**
@@ -20,7 +30,10 @@ export const orderRowRules: IRules = {
   Query: {
     order: rowLookupRule<{ id?: string | null; number?: string | null }>(
       'Order',
-      (args, ctx) => (args.id != null ? orderLoader(ctx).load(String(args.id)) : orderByNumberLoader(ctx).load(args.number!)),
+      (args, ctx) =>
+        args.id != null
+          ? orderLoader(ctx).load(String(args.id))
+          : orderByNumberLoader(ctx).load(args.number!),
       orderRow,
     ),
     businessHealth: seesEveryRow,

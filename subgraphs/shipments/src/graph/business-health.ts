@@ -6,7 +6,8 @@ import { BusinessHealthRef } from './references';
 /** The same @shareable value type as in orders and finance (from the kit). */
 const CycleTimeType = defineCycleTimeType(builder);
 
-const shipmentHealth = (ctx: Context, health: { from: string; to: string }) => shipmentHealthLoader(ctx).load(JSON.stringify(healthWindowOf(health)));
+const shipmentHealth = (ctx: Context, health: { from: string; to: string }) =>
+  shipmentHealthLoader(ctx).load(JSON.stringify(healthWindowOf(health)));
 
 /** Extends the orders subgraph's BusinessHealth (the parent is its key, `{ from, to }`) with shipments' measures. */
 builder.objectFields(BusinessHealthRef, (t) => ({
@@ -16,7 +17,8 @@ builder.objectFields(BusinessHealthRef, (t) => ({
   }),
   planToShip: t.field({
     type: CycleTimeType,
-    description: 'Hours from a shipment being planned to leaving the warehouse, for the shipments that left in the window.',
+    description:
+      'Hours from a shipment being planned to leaving the warehouse, for the shipments that left in the window.',
     resolve: async (h, _args, ctx) => cycleTimeOf((await shipmentHealth(ctx, h)).planToShipHours),
   }),
 }));

@@ -3,4 +3,8 @@ import { builder } from './builder';
 import { BusinessHealthRef } from './references';
 
 /** The exception queue of shipments' event handlers (plan-shipment, cancel-shipments), for operators (events:operate). */
-addEventExceptionFields(builder, { subgraph: 'shipments', healthRef: BusinessHealthRef, stage: 'fulfillment' });
+addEventExceptionFields(builder, {
+  subgraph: 'shipments',
+  healthRef: BusinessHealthRef,
+  stage: 'fulfillment',
+});

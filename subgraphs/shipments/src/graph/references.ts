@@ -4,9 +4,11 @@ import { builder } from './builder';
 /** Entities owned by other subgraphs. A field returning one resolves only its key: `{ id }`. */
 
 const stub = (name: string) =>
-  builder.externalRef(name, builder.keyDirective(builder.selection<{ id: string }>('id'), false)).implement({
-    fields: (t) => ({ id: t.exposeID('id') }),
-  });
+  builder
+    .externalRef(name, builder.keyDirective(builder.selection<{ id: string }>('id'), false))
+    .implement({
+      fields: (t) => ({ id: t.exposeID('id') }),
+    });
 
 /** Owned by customers. */
 export const CustomerRef = stub('Customer');

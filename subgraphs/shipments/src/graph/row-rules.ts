@@ -3,7 +3,10 @@ import type { IRules } from 'graphql-shield';
 import type { Shipment } from '../store';
 import { shipmentByTrackingNumberLoader, shipmentLoader } from './loaders';
 
-const shipmentRow = (shipment: Shipment): RowDimensions => ({ customerIds: shipment.customerId, carrierIds: shipment.carrierId });
+const shipmentRow = (shipment: Shipment): RowDimensions => ({
+  customerIds: shipment.customerId,
+  carrierIds: shipment.carrierId,
+});
 
 /**
  * Row-level rules of the shipments subgraph (lists and Order.shipments are scoped in the store):
@@ -14,7 +17,10 @@ export const shipmentRowRules: IRules = {
   Query: {
     shipment: rowLookupRule<{ id?: string | null; trackingNumber?: string | null }>(
       'Shipment',
-      (args, ctx) => (args.id != null ? shipmentLoader(ctx).load(String(args.id)) : shipmentByTrackingNumberLoader(ctx).load(args.trackingNumber!)),
+      (args, ctx) =>
+        args.id != null
+          ? shipmentLoader(ctx).load(String(args.id))
+          : shipmentByTrackingNumberLoader(ctx).load(args.trackingNumber!),
       shipmentRow,
     ),
   },

@@ -18,13 +18,18 @@ export const CarrierType = builder.objectRef<Carrier>('Carrier').implement({
 });
 
 export const ShipmentLineType = builder.objectRef<ShipmentLine>('ShipmentLine').implement({
-  description: 'A quantity of one order line packed into this shipment (an order line may ship in several).',
+  description:
+    'A quantity of one order line packed into this shipment (an order line may ship in several).',
   tag: PARTNER_TAG,
   fields: (t) => ({
     lineNumber: t.exposeInt('lineNumber'),
-    orderLineNumber: t.exposeInt('orderLineNumber', { description: 'The line of the order this ships (Order.lines.lineNumber).' }),
+    orderLineNumber: t.exposeInt('orderLineNumber', {
+      description: 'The line of the order this ships (Order.lines.lineNumber).',
+    }),
     product: t.field({ type: ProductRef, resolve: (l) => ({ id: l.productId }) }),
-    quantity: t.exposeInt('quantity', { description: 'Units shipped, in the product unit of measure.' }),
+    quantity: t.exposeInt('quantity', {
+      description: 'Units shipped, in the product unit of measure.',
+    }),
   }),
 });
 
@@ -35,14 +40,17 @@ export const MilestoneType = builder.objectRef<Milestone>('Milestone').implement
     id: t.exposeID('id'),
     code: t.field({ type: MilestoneCode, resolve: (m) => m.code }),
     at: t.field({ type: 'DateTime', resolve: (m) => m.at }),
-    location: t.exposeString('location', { description: 'Where it happened, e.g. a warehouse code or a city.' }),
+    location: t.exposeString('location', {
+      description: 'Where it happened, e.g. a warehouse code or a city.',
+    }),
     note: t.exposeString('note', { nullable: true }),
   }),
 });
 
 // Every field is for partners (PARTNER_TAG), one by one, so that a field added later is not theirs until tagged.
 export const ShipmentType = builder.objectRef<Shipment>('Shipment').implement({
-  description: 'A shipment of (part of) an order from one warehouse with one carrier (the WMS/TMS record).',
+  description:
+    'A shipment of (part of) an order from one warehouse with one carrier (the WMS/TMS record).',
   fields: (t) => ({
     id: t.exposeID('id', { tag: PARTNER_TAG }),
     // Nullable: a 3pl sees its carrier's shipments but not the customers' orders and accounts (their subgraphs refuse
@@ -52,17 +60,24 @@ export const ShipmentType = builder.objectRef<Shipment>('Shipment').implement({
       type: OrderRef,
       nullable: true,
       tag: PARTNER_TAG,
-      description: 'The order it ships; null when the caller may not see the order (a 3pl sees the shipments it carries, not the orders).',
+      description:
+        'The order it ships; null when the caller may not see the order (a 3pl sees the shipments it carries, not the orders).',
       resolve: (s) => ({ id: s.orderId }),
     }),
     customer: t.field({
       type: CustomerRef,
       nullable: true,
       tag: PARTNER_TAG,
-      description: 'The customer it ships to; null when the caller may not see the customer (a 3pl sees the shipments it carries, not the accounts).',
+      description:
+        'The customer it ships to; null when the caller may not see the customer (a 3pl sees the shipments it carries, not the accounts).',
       resolve: (s) => ({ id: s.customerId }),
     }),
-    warehouse: t.field({ type: WarehouseRef, tag: PARTNER_TAG, description: 'The warehouse it ships from.', resolve: (s) => ({ id: s.warehouseId }) }),
+    warehouse: t.field({
+      type: WarehouseRef,
+      tag: PARTNER_TAG,
+      description: 'The warehouse it ships from.',
+      resolve: (s) => ({ id: s.warehouseId }),
+    }),
     carrier: t.field({
       type: CarrierType,
       tag: PARTNER_TAG,
@@ -74,9 +89,17 @@ export const ShipmentType = builder.objectRef<Shipment>('Shipment').implement({
       },
     }),
     serviceLevel: t.field({ type: ServiceLevel, tag: PARTNER_TAG, resolve: (s) => s.serviceLevel }),
-    trackingNumber: t.exposeString('trackingNumber', { nullable: true, tag: PARTNER_TAG, description: 'The carrier tracking number; null until the carrier assigns one.' }),
+    trackingNumber: t.exposeString('trackingNumber', {
+      nullable: true,
+      tag: PARTNER_TAG,
+      description: 'The carrier tracking number; null until the carrier assigns one.',
+    }),
     status: t.field({ type: ShipmentStatus, tag: PARTNER_TAG, resolve: (s) => s.status }),
-    lines: t.field({ type: [ShipmentLineType], tag: PARTNER_TAG, resolve: (s, _args, ctx) => shipmentLinesLoader(ctx).load(s.id) }),
+    lines: t.field({
+      type: [ShipmentLineType],
+      tag: PARTNER_TAG,
+      resolve: (s, _args, ctx) => shipmentLinesLoader(ctx).load(s.id),
+    }),
     milestones: t.field({
       type: [MilestoneType],
       tag: PARTNER_TAG,
@@ -91,8 +114,19 @@ export const ShipmentType = builder.objectRef<Shipment>('Shipment').implement({
       resolve: async (s, _args, ctx) => (await milestonesLoader(ctx).load(s.id)).at(-1) ?? null,
     }),
     plannedAt: t.field({ type: 'DateTime', tag: PARTNER_TAG, resolve: (s) => s.plannedAt }),
-    shippedAt: t.field({ type: 'DateTime', nullable: true, tag: PARTNER_TAG, description: 'When the carrier took it; null before.', resolve: (s) => s.shippedAt }),
-    deliveredAt: t.field({ type: 'DateTime', nullable: true, tag: PARTNER_TAG, resolve: (s) => s.deliveredAt }),
+    shippedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      tag: PARTNER_TAG,
+      description: 'When the carrier took it; null before.',
+      resolve: (s) => s.shippedAt,
+    }),
+    deliveredAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      tag: PARTNER_TAG,
+      resolve: (s) => s.deliveredAt,
+    }),
   }),
 });
 
@@ -101,4 +135,6 @@ builder.asEntity(ShipmentType, {
   resolveReference: (ref, ctx) => shipmentLoader(ctx).load(ref.id),
 });
 
-export const ShipmentConnection = connectionType<Shipment>('Shipment', ShipmentType, { tag: PARTNER_TAG });
+export const ShipmentConnection = connectionType<Shipment>('Shipment', ShipmentType, {
+  tag: PARTNER_TAG,
+});
