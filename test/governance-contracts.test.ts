@@ -7,7 +7,7 @@
  */
 import { createMemoryStore } from '@switchyard/gateway';
 import { buildSchema, isObjectType, type GraphQLSchema } from 'graphql';
-import { operationId } from '../gateway/src/governance/operation-manifest';
+import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
 import { governedBy, governedGateway, type GovernedGateway } from './gateway-replicas';
 import { startGraph, type RunningGraph } from './graph-harness';
 import { as, testGovernanceConfig } from './test-consumers';

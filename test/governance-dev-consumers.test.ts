@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { createMemoryStore } from '@switchyard/gateway';
 import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
-import { operationId } from '../gateway/src/governance/operation-manifest';
+import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
 import { governedBy, governedGateway, type GovernedGateway } from './gateway-replicas';
 import { startGraph, type GraphResponse, type RunningGraph } from './graph-harness';
 import { as } from './test-consumers';

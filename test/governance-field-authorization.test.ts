@@ -12,7 +12,7 @@ import {
   type RunningGateway,
 } from '@switchyard/gateway';
 import { formatCents } from '@switchyard/kit';
-import { createFieldAuthorizationModule } from '../gateway/src/governance/field-authorization';
+import { createFieldAuthorizationModule } from '../gateway/src/governance/field-authorization/field-authorization';
 import { startGraph, type GraphResponse, type RunningGraph } from './graph-harness';
 
 const SCOPES_HEADER = 'x-test-scopes';

@@ -5,9 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SignJWT } from 'jose';
-import { hashApiKey } from '../gateway/src/governance/api-keys';
+import { hashApiKey } from '../gateway/src/governance/identity/api-keys';
 import { parseGovernanceConfig } from '../gateway/src/governance/governance-config';
-import { createIdentityModule, identityOptionsOf } from '../gateway/src/governance/identity';
+import {
+  createIdentityModule,
+  identityOptionsOf,
+} from '../gateway/src/governance/identity/identity';
 import { startGraph, type RunningGraph } from './graph-harness';
 
 const JWT_SECRET = 'end-to-end-test-secret-of-32-bytes-or-more';

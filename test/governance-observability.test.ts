@@ -35,10 +35,13 @@ import {
   registerMetricsRoute,
   type MetricsModule,
   type SubgraphFetchObserver,
-} from '../gateway/src/governance/metrics';
-import { createLogger, createRequestLogModule } from '../gateway/src/governance/request-log';
-import { createRateBudgetModule } from '../gateway/src/governance/rate-budget';
-import { startGatewayTracing } from '../gateway/src/governance/tracing';
+} from '../gateway/src/governance/metrics/metrics';
+import {
+  createLogger,
+  createRequestLogModule,
+} from '../gateway/src/governance/metrics/request-log';
+import { createRateBudgetModule } from '../gateway/src/governance/rate-budgets/rate-budget';
+import { startGatewayTracing } from '../gateway/src/tracing';
 import { SubgraphClient } from '../gateway/src/subgraph-client';
 import { loadSubgraphDefinition, SUBGRAPH_NAMES } from '../scripts/subgraphs';
 

@@ -19,11 +19,11 @@ import {
 } from '@switchyard/gateway';
 import { subgraphSdl } from '@switchyard/kit';
 import { operationsCommand } from '../gateway/src/cli/operations';
-import { operationId } from '../gateway/src/governance/operation-manifest';
+import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
 import {
   createPersistedOperationsModule,
   type PersistedOperationsModule,
-} from '../gateway/src/governance/persisted-operations';
+} from '../gateway/src/governance/persisted-operations/persisted-operations';
 import { startGraph, type RunningGraph } from './graph-harness';
 
 const consumers: Record<string, Consumer> = {

@@ -14,12 +14,12 @@ import {
   type GovernanceModule,
   type GovernanceStore,
 } from '@switchyard/gateway';
-import { createOperationLimitsModule } from '../gateway/src/governance/operation-limits';
+import { createOperationLimitsModule } from '../gateway/src/governance/limits/operation-limits';
 import {
   createRateBudgetModule,
   type RateBudgetModule,
   type RateBudgetOptions,
-} from '../gateway/src/governance/rate-budget';
+} from '../gateway/src/governance/rate-budgets/rate-budget';
 import { startGraph, type RunningGraph } from './graph-harness';
 import { governancePlugin } from '../gateway/src/governance/operation-plugin';
 

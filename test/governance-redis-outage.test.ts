@@ -5,8 +5,8 @@
  * is away"); when it is back, what was buffered is written and what was admitted is counted.
  */
 import type { GovernanceStore } from '@switchyard/gateway';
-import { operationId } from '../gateway/src/governance/operation-manifest';
-import type { UsageModule } from '../gateway/src/governance/usage';
+import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
+import type { UsageModule } from '../gateway/src/governance/usage/usage';
 import {
   dropRedisStore,
   governedBy,

@@ -3,7 +3,7 @@
  * first started by startGraph, the second by createGateway on the same supergraph and subgraph
  * URLs, each with its own governance modules and its own Redis connection (the same key prefix).
  */
-import { operationId } from '../gateway/src/governance/operation-manifest';
+import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
 import type { GovernanceStore } from '@switchyard/gateway';
 import {
   dropRedisStore,

@@ -5,7 +5,7 @@
  */
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Tracing } from '@switchyard/kit';
-import { startGatewayTracing } from '../gateway/src/governance/tracing';
+import { startGatewayTracing } from '../gateway/src/tracing';
 import { until } from './gateway-replicas';
 import { startGraph, type RunningGraph } from './graph-harness';
 

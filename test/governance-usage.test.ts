@@ -24,8 +24,8 @@ import {
   signIdentity,
   subgraphSdl,
 } from '@switchyard/kit';
-import { createAuditLogModule } from '../gateway/src/governance/audit-log';
-import { createUsageModule } from '../gateway/src/governance/usage';
+import { createAuditLogModule } from '../gateway/src/governance/audit/audit-log';
+import { createUsageModule } from '../gateway/src/governance/usage/usage';
 import { usageCommand } from '../gateway/src/cli/usage';
 import { startGraph, type RunningGraph } from './graph-harness';
 

@@ -3,7 +3,7 @@
  * governance configs whose consumers are identified by an API key equal to their id (as the
  * development config does), validated by the same parser as a real file.
  */
-import { hashApiKey } from '../gateway/src/governance/api-keys';
+import { hashApiKey } from '../gateway/src/governance/identity/api-keys';
 import type { Consumer } from '../gateway/src/governance/consumer';
 import {
   parseGovernanceConfig,

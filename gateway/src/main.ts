@@ -3,7 +3,7 @@ import { createGovernance } from './governance';
 import { loadGovernanceConfig } from './governance/governance-config';
 import { createMemoryStore } from './governance/store/memory-store';
 import { createRedisStore } from './governance/store/redis-store';
-import { startGatewayTracing } from './governance/tracing';
+import { startGatewayTracing } from './tracing';
 import { createGateway } from './server';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * @apollo/gateway refuses a supergraph that links `for: SECURITY` features it does not enforce
  * (`@authenticated`, `@requiresScopes`): Apollo Router enforces them, the Node gateway does not.
- * Switchyard enforces them itself (governance/field-authorization.ts reads them from the composed
+ * Switchyard enforces them itself (governance/field-authorization/ reads them from the composed
  * supergraph), so the supergraph the executor loads declares them as ordinary features.
  */
 const ENFORCED_BY_SWITCHYARD =

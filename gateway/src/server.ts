@@ -13,7 +13,7 @@ import { httpErrorBody } from './http-errors';
 import { unreachableSubgraphs } from './readiness';
 import { SubgraphClient, createSubgraphAgent } from './subgraph-client';
 import { SupergraphSource } from './supergraph-manager';
-import { extractTraceContext } from './governance/tracing';
+import { extractTraceContext } from './tracing';
 import { SwitchyardGateway } from './execution/switchyard-gateway';
 import { loadSupergraph } from './supergraph-config';
 

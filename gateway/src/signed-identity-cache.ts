@@ -34,7 +34,7 @@ export function callerIdentityOf(consumer: Consumer | null): Omit<CallerIdentity
  */
 export class SignedIdentityCache {
   private readonly entries = new Map<string, { header: string; resignAt: number }>();
-  /** Each consumer object's key, built once: consumers are frozen (identity.ts), and a configured one is the same object on every request. */
+  /** Each consumer object's key, built once: consumers are frozen (governance/identity/identity.ts), and a configured one is the same object on every request. */
   private readonly keys = new WeakMap<Consumer, string>();
 
   constructor(

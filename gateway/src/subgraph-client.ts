@@ -5,8 +5,8 @@ import { GraphQLError } from 'graphql';
 import { Agent, type Dispatcher } from 'undici';
 import { CORRELATION_HEADER, DEVELOPMENT_IDENTITY_SECRET, IDENTITY_HEADER } from '@switchyard/kit';
 import type { GatewayContext } from './context';
-import type { SubgraphFetchObserver } from './governance/metrics';
-import { injectTraceContextInto } from './governance/tracing';
+import type { SubgraphFetchObserver } from './governance/metrics/metrics';
+import { injectTraceContextInto } from './tracing';
 import { SignedIdentityCache } from './signed-identity-cache';
 
 export { callerIdentityOf } from './signed-identity-cache';
@@ -18,7 +18,7 @@ export interface SubgraphClientOptions {
   connectionsPerSubgraph: number;
   /** Signs the x-switchyard-identity header subgraphs verify. Default: DEVELOPMENT_IDENTITY_SECRET (as the subgraphs'). */
   identitySecret?: string;
-  /** Told the subgraph, duration and success of every call (metrics.ts `observeSubgraphFetch`). Default: none. */
+  /** Told the subgraph, duration and success of every call (governance/metrics/metrics.ts `observeSubgraphFetch`). Default: none. */
   observeFetch?: SubgraphFetchObserver;
 }
 

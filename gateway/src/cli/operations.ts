@@ -6,9 +6,9 @@ import { callAdmin } from './admin-client';
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { ManifestReason } from '../governance/operation-manifest';
-import type { StoredOperation } from '../governance/manifest-registry';
-import type { UnknownOperation } from '../governance/persisted-operations';
+import type { ManifestReason } from '../governance/persisted-operations/operation-manifest';
+import type { StoredOperation } from '../governance/persisted-operations/manifest-registry';
+import type { UnknownOperation } from '../governance/persisted-operations/persisted-operations';
 
 const USAGE = `usage: switchyard operations <command> [--json]
   register --consumer ID --manifest FILE   register an apollo-persisted-query-manifest for a consumer

@@ -5,12 +5,12 @@ import { callAdmin } from './admin-client';
  * printed as tables, or as the JSON answer with `--json`.
  */
 import { parseArgs } from 'node:util';
-import type { StageReport } from '../governance/stage-sla';
+import type { StageReport } from '../governance/usage/stage-sla';
 import type {
   DeprecatedUsageReport,
   FieldUsageReport,
   OperationsReport,
-} from '../governance/usage-reports';
+} from '../governance/usage/usage-reports';
 
 const USAGE = `usage: switchyard usage <report> [--json]
   field <Type.field> [--days 7]          consumers and operations that used a field

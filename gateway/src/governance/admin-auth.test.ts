@@ -1,10 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { createAdminAuth } from './admin-auth';
-import { hashApiKey } from './api-keys';
+import { hashApiKey } from './identity/api-keys';
 import type { Consumer } from './consumer';
 import type { RegisteredConsumer } from './governance-config';
-import { createIdentifier } from './identity';
+import { createIdentifier } from './identity/identity';
 
 const SECRET = 'admin-test-shared-secret-32-bytes-long';
 const ISSUER = 'https://idp.test/';

@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Consumer } from './consumer';
 import { GovernanceCode, GovernanceError } from './errors';
-import type { Identifier } from './identity';
+import type { Identifier } from './identity/identity';
 
 export const GOVERNANCE_ADMIN_SCOPE = 'governance:admin';
 

@@ -4,7 +4,7 @@ import { HeaderMap } from '@apollo/server';
 /**
  * Stable codes of every answer a governance module gives: refusals of a GraphQL request and
  * answers of the /admin routes. One list, so a client team (and the README's error table) finds
- * every code here; ManifestReasonCode (operation-manifest.ts) lists the reasons inside MANIFEST_INVALID.
+ * every code here; ManifestReasonCode (persisted-operations/operation-manifest.ts) lists the reasons inside MANIFEST_INVALID.
  */
 export const GovernanceCode = {
   // identity

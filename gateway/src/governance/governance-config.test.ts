@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { hashApiKey } from './api-keys';
+import { hashApiKey } from './identity/api-keys';
 import {
   GovernanceConfigError,
   loadGovernanceConfig,

@@ -19,7 +19,7 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import { z } from 'zod';
-import { API_KEY_HASH_PATTERN } from './api-keys';
+import { API_KEY_HASH_PATTERN } from './identity/api-keys';
 import { CONSUMER_KINDS, PERSISTED_OPERATION_MODES, type Consumer } from './consumer';
 
 /** The order-to-cash stages a root field may declare with `@tag(name: "stage:<stage>")`. */

@@ -1,20 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { SupergraphSource } from '../supergraph-manager';
 import { createAdminAuth } from './admin-auth';
-import { createAuditLogModule } from './audit-log';
+import { createAuditLogModule } from './audit/audit-log';
 import type { Consumer } from './consumer';
-import { createContractsModule } from './contracts';
-import { createFieldAuthorizationModule } from './field-authorization';
+import { createContractsModule } from './contracts/contracts';
+import { createFieldAuthorizationModule } from './field-authorization/field-authorization';
 import { registeredConsumersOf, type GovernanceConfig } from './governance-config';
-import { createIdentifier, createIdentityModule, identityOptionsOf } from './identity';
-import { createMetricsModule, registerMetricsRoute, type MetricsModule } from './metrics';
+import { createIdentifier, createIdentityModule, identityOptionsOf } from './identity/identity';
+import { createMetricsModule, registerMetricsRoute, type MetricsModule } from './metrics/metrics';
 import type { GovernanceModule } from './module';
-import { createOperationLimitsModule } from './operation-limits';
-import { createPersistedOperationsModule } from './persisted-operations';
-import { createRateBudgetModule } from './rate-budget';
-import { createLogger, createRequestLogModule } from './request-log';
+import { createOperationLimitsModule } from './limits/operation-limits';
+import { createPersistedOperationsModule } from './persisted-operations/persisted-operations';
+import { createRateBudgetModule } from './rate-budgets/rate-budget';
+import { createLogger, createRequestLogModule } from './metrics/request-log';
 import type { GovernanceStore } from './store/governance-store';
-import { createUsageModule } from './usage';
+import { createUsageModule } from './usage/usage';
 
 /** The governed gateway: its modules in the order they run, and what they add to the HTTP app. */
 export interface Governance {

@@ -22,7 +22,7 @@
  *   store answers again (one increment, before the next request is decided), so the window's count
  *   includes the outage: later requests in that window are refused accordingly, none is forgotten.
  */
-import type { GovernanceStore } from './store/governance-store';
+import type { GovernanceStore } from '../store/governance-store';
 
 /** The store did not answer (or says it is not connected): the caller degrades as configured. */
 export class StoreUnavailableError extends Error {

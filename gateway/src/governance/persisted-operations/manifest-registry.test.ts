@@ -1,9 +1,9 @@
 import { buildSchema } from 'graphql';
-import type { Consumer } from './consumer';
+import type { Consumer } from '../consumer';
 import { ManifestRegistry } from './manifest-registry';
 import { operationId } from './operation-manifest';
-import { createMemoryStore } from './store/memory-store';
-import type { GovernanceStore } from './store/governance-store';
+import { createMemoryStore } from '../store/memory-store';
+import type { GovernanceStore } from '../store/governance-store';
 
 const API = buildSchema(`
   type Customer { id: ID! name: String! creditLimit: Int }

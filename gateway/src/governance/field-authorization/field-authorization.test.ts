@@ -5,12 +5,12 @@ import type {
   GraphQLRequestListener,
 } from '@apollo/server';
 import { getOperationAST, parse, print, type DocumentNode, type GraphQLObjectType } from 'graphql';
-import { REPO_ROOT } from '../config';
-import type { GatewayContext } from '../context';
-import { SupergraphSource } from '../supergraph-manager';
-import { composeSupergraph, loadSupergraph } from '../supergraph-config';
-import type { Consumer } from './consumer';
-import { GovernanceError } from './errors';
+import { REPO_ROOT } from '../../config';
+import type { GatewayContext } from '../../context';
+import { SupergraphSource } from '../../supergraph-manager';
+import { composeSupergraph, loadSupergraph } from '../../supergraph-config';
+import type { Consumer } from '../consumer';
+import { GovernanceError } from '../errors';
 import {
   authorizeOperation,
   combine,
@@ -24,7 +24,7 @@ import {
   type FieldAuthorization,
   type RemovedField,
 } from './field-authorization';
-import { governancePlugin } from './operation-plugin';
+import { governancePlugin } from '../operation-plugin';
 
 const switchyard = new SupergraphSource(loadSupergraph(path.join(REPO_ROOT, 'supergraph.yaml')));
 const declared = declaredRequirementsOf(switchyard.current);

@@ -3,7 +3,7 @@
  * one second to a calendar month (rate-windows.ts), shared by every gateway replica through the
  * governance store by leasing budget in chunks (budget-lease.ts: never more than the limit in
  * total; no store round trip per request). Requests are counted before any GraphQL work; cost is
- * charged once the operation is resolved and priced (operation-limits.ts), before it runs.
+ * charged once the operation is resolved and priced (limits/operation-limits.ts), before it runs.
  * A refusal is HTTP 429 with Retry-After and RATE_LIMITED. The same counters are the showback:
  * `GET /admin/consumers/:id/budget` reports what each rule's current window has used.
  */
@@ -11,9 +11,9 @@ import type { GraphQLResponse } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
 import { chunkSize, LeasedBudget, StoreUnavailableError } from './budget-lease';
-import type { Consumer } from './consumer';
-import { GovernanceCode, GovernanceError } from './errors';
-import type { GovernanceModule } from './module';
+import type { Consumer } from '../consumer';
+import { GovernanceCode, GovernanceError } from '../errors';
+import type { GovernanceModule } from '../module';
 import {
   parseWindow,
   secondsUntilEnd,
@@ -21,7 +21,7 @@ import {
   type RateWindow,
   type WindowSpan,
 } from './rate-windows';
-import type { GovernanceStore } from './store/governance-store';
+import type { GovernanceStore } from '../store/governance-store';
 
 /** One budget: at most `requests` requests, or `cost` total operation cost, per `window`. */
 /** A rule as the config states it: exactly one of `requests` and `cost` (parseRules checks). */

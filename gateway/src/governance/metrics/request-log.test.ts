@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
 import { logOptions } from '@switchyard/kit';
-import type { GatewayContext } from '../context';
-import { GovernanceCode, GovernanceError } from './errors';
+import type { GatewayContext } from '../../context';
+import { GovernanceCode, GovernanceError } from '../errors';
 import {
   createLogger,
   createRequestLogModule,

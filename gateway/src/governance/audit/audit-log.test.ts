@@ -1,18 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { buildSchema, GraphQLError, parse, type OperationDefinitionNode } from 'graphql';
-import type { GatewayContext } from '../context';
+import type { GatewayContext } from '../../context';
 import {
   businessKeysOf,
   createAuditLogModule,
   rootFieldsOf,
   type AuditLogModule,
 } from './audit-log';
-import type { Consumer } from './consumer';
-import type { GovernanceStore } from './store/governance-store';
-import { createMemoryStore } from './store/memory-store';
-import { createRedisStore } from './store/redis-store';
-import { governancePlugin } from './operation-plugin';
+import type { Consumer } from '../consumer';
+import type { GovernanceStore } from '../store/governance-store';
+import { createMemoryStore } from '../store/memory-store';
+import { createRedisStore } from '../store/redis-store';
+import { governancePlugin } from '../operation-plugin';
 
 describe('business keys of a mutation', () => {
   const keysOf = (

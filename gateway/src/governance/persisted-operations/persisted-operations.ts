@@ -17,12 +17,12 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { Consumer } from './consumer';
-import { GovernanceCode, GovernanceError } from './errors';
+import type { Consumer } from '../consumer';
+import { GovernanceCode, GovernanceError } from '../errors';
 import { ManifestRegistry } from './manifest-registry';
-import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from './module';
+import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from '../module';
 import { operationId } from './operation-manifest';
-import type { GovernanceStore } from './store/governance-store';
+import type { GovernanceStore } from '../store/governance-store';
 
 export interface PersistedOperationsOptions {
   /** Automatic persisted queries for operations a consumer has not registered (not for persisted-only consumers). Default true. */

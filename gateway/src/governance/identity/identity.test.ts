@@ -1,18 +1,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWTPayload } from 'jose';
-import type { GatewayContext } from '../context';
+import type { GatewayContext } from '../../context';
 import { hashApiKey } from './api-keys';
-import type { Consumer } from './consumer';
-import { GovernanceError } from './errors';
-import type { RegisteredConsumer } from './governance-config';
+import type { Consumer } from '../consumer';
+import { GovernanceError } from '../errors';
+import type { RegisteredConsumer } from '../governance-config';
 import {
   createIdentifier,
   createIdentityModule,
   type Identifier,
   type IdentityOptions,
 } from './identity';
-import type { GovernedRequest } from './module';
+import type { GovernedRequest } from '../module';
 
 const ISSUER = 'https://idp.test/';
 const SECRET_ISSUER = 'https://secret-idp.test/';

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
-import { REPO_ROOT } from '../config';
-import { SupergraphSource } from '../supergraph-manager';
-import { loadSupergraph } from '../supergraph-config';
+import { REPO_ROOT } from '../../config';
+import { SupergraphSource } from '../../supergraph-manager';
+import { loadSupergraph } from '../../supergraph-config';
 import {
   costDirectivesOf,
   costVariablesOf,

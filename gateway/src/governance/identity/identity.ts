@@ -17,14 +17,14 @@ import {
 } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { ApiKeyIndex } from './api-keys';
-import type { Consumer } from './consumer';
-import { GovernanceCode, GovernanceError } from './errors';
+import type { Consumer } from '../consumer';
+import { GovernanceCode, GovernanceError } from '../errors';
 import {
   registeredConsumersOf,
   type GovernanceConfig,
   type RegisteredConsumer,
-} from './governance-config';
-import type { GovernanceModule, GovernedRequest } from './module';
+} from '../governance-config';
+import type { GovernanceModule, GovernedRequest } from '../module';
 
 export const API_KEY_HEADER = 'x-api-key';
 

@@ -1,5 +1,5 @@
-import type { GovernanceStore } from './store/governance-store';
-import { createMemoryStore } from './store/memory-store';
+import type { GovernanceStore } from '../store/governance-store';
+import { createMemoryStore } from '../store/memory-store';
 import {
   durationMs,
   emptyHistogram,

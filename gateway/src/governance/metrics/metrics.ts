@@ -11,14 +11,14 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { BucketHistogram, type HistogramSeries } from './bucket-histogram';
-import type { GovernanceModule } from './module';
+import type { GovernanceModule } from '../module';
 import {
   watchRequests,
   type FinishedRequest,
   type RequestOutcome,
   type RequestWatch,
 } from './request-log';
-import { GovernanceCode } from './errors';
+import { GovernanceCode } from '../errors';
 
 export interface MetricsOptions {
   /** Upper bounds (seconds) of the request duration histogram's buckets. Default 5 ms … 10 s. */

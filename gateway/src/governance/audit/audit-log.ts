@@ -16,10 +16,10 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import type { GatewayContext } from '../context';
-import { GovernanceCode, GovernanceError } from './errors';
-import type { GovernanceModule } from './module';
-import type { GovernanceStore } from './store/governance-store';
+import type { GatewayContext } from '../../context';
+import { GovernanceCode, GovernanceError } from '../errors';
+import type { GovernanceModule } from '../module';
+import type { GovernanceStore } from '../store/governance-store';
 
 export interface AuditLogOptions {
   /** Records kept (all replicas together); the oldest are overwritten past it. Default 100000. */

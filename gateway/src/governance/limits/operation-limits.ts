@@ -3,7 +3,7 @@
  * root fields, lexer tokens, and cost (operation-cost.ts). Tokens are counted before parsing, so
  * an oversized document is refused before the parser spends time on it; the rest is measured on
  * the parsed and validated operation, cached per document, and checked before planning. The cost
- * is left in `context.governance.cost` for the cost budgets (rate-budget.ts) and usage.
+ * is left in `context.governance.cost` for the cost budgets (rate-budgets/rate-budget.ts) and usage.
  */
 import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import {
@@ -17,11 +17,11 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { GatewayContext } from '../context';
-import type { SupergraphSource } from '../supergraph-manager';
-import { GovernanceCode, GovernanceError } from './errors';
-import type { GovernanceModule } from './module';
-import { OperationCache } from './operation-cache';
+import type { GatewayContext } from '../../context';
+import type { SupergraphSource } from '../../supergraph-manager';
+import { GovernanceCode, GovernanceError } from '../errors';
+import type { GovernanceModule } from '../module';
+import { OperationCache } from '../operation-cache';
 import {
   COST_DEFAULTS,
   costDirectivesOf,

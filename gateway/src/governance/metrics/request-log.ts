@@ -12,7 +12,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logOptions } from '@switchyard/kit';
-import type { GovernanceModule, OperationHooks } from './module';
+import type { GovernanceModule, OperationHooks } from '../module';
 
 /** The gateway's logger (also Fastify's: `loggerInstance`), with the redaction every Switchyard process uses. */
 export function createLogger(level: string, destination?: DestinationStream): Logger {

@@ -42,12 +42,12 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import type { GatewayContext } from '../context';
-import type { SupergraphSource } from '../supergraph-manager';
-import type { Consumer } from './consumer';
-import { GovernanceCode, GovernanceError } from './errors';
-import type { GovernanceModule } from './module';
-import { OperationCache } from './operation-cache';
+import type { GatewayContext } from '../../context';
+import type { SupergraphSource } from '../../supergraph-manager';
+import type { Consumer } from '../consumer';
+import { GovernanceCode, GovernanceError } from '../errors';
+import type { GovernanceModule } from '../module';
+import { OperationCache } from '../operation-cache';
 
 export interface FieldAuthorizationOptions {
   /** filter: remove unauthorized fields (null + an error per path); reject: refuse the whole operation. Default `filter`. */

@@ -4,10 +4,10 @@
  * percentiles, and the per-stage SLA report. Reads the time-bucket hashes usage-aggregator.ts writes.
  */
 import { isInterfaceType, isObjectType } from 'graphql';
-import { GovernanceCode, GovernanceError } from './errors';
+import { GovernanceCode, GovernanceError } from '../errors';
 import { stageReport, stagesOfRootFields, type StageReport, type StageSla } from './stage-sla';
-import type { GovernanceStore } from './store/governance-store';
-import type { SupergraphSource } from '../supergraph-manager';
+import type { GovernanceStore } from '../store/governance-store';
+import type { SupergraphSource } from '../../supergraph-manager';
 import {
   emptyHistogram,
   parseUsageField,

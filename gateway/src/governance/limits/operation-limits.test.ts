@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { getOperationAST, parse } from 'graphql';
-import { REPO_ROOT } from '../config';
-import type { GatewayContext } from '../context';
-import { SupergraphSource } from '../supergraph-manager';
-import { loadSupergraph } from '../supergraph-config';
-import type { Consumer } from './consumer';
-import { GovernanceError } from './errors';
+import { REPO_ROOT } from '../../config';
+import type { GatewayContext } from '../../context';
+import { SupergraphSource } from '../../supergraph-manager';
+import { loadSupergraph } from '../../supergraph-config';
+import type { Consumer } from '../consumer';
+import { GovernanceError } from '../errors';
 import {
   countTokens,
   createOperationLimitsModule,
   operationShape,
   type OperationLimitsModule,
 } from './operation-limits';
-import { governancePlugin } from './operation-plugin';
+import { governancePlugin } from '../operation-plugin';
 
 const shapeOf = (query: string) => {
   const document = parse(query);

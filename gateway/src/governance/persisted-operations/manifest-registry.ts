@@ -21,7 +21,7 @@ import {
   type OperationDefinitionNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { Consumer } from './consumer';
+import type { Consumer } from '../consumer';
 import {
   ManifestReasonCode,
   readOperationManifest,
@@ -29,7 +29,7 @@ import {
   type ManifestReading,
   type ManifestReason,
 } from './operation-manifest';
-import type { GovernanceStore } from './store/governance-store';
+import type { GovernanceStore } from '../store/governance-store';
 
 export interface ManifestRegistryOptions {
   /** Parsed operations kept in memory by this replica (least recently used dropped first). Default 10000. */

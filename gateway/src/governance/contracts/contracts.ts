@@ -6,7 +6,7 @@
  *   contract leaves out is GRAPHQL_VALIDATION_FAILED (400) with graphql-js's own message, and
  *   "Did you mean" suggestions come from the contract, so they never name a field outside it;
  * - introspection (`__schema`, `__type`) answers the contract's schema;
- * - manifest registration validates against it (persisted-operations.ts asks `schemaOf`).
+ * - manifest registration validates against it (persisted-operations/ asks `schemaOf`).
  * A contract whose tags select nothing (its Query keeps no field) refuses every operation of its
  * consumers (fail closed) and is reported once at start; a supergraph swap that leaves a contract
  * invalid keeps serving the previous contract schema, and is reported.
@@ -29,10 +29,10 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
-import type { SupergraphSource } from '../supergraph-manager';
+import type { SupergraphSource } from '../../supergraph-manager';
 import { contractSchemaOf, declaredTagsOf, type ContractFilter } from './contract-schema';
-import { GovernanceCode, GovernanceError } from './errors';
-import type { GovernanceModule } from './module';
+import { GovernanceCode, GovernanceError } from '../errors';
+import type { GovernanceModule } from '../module';
 
 export interface ContractsOptions {
   /** The contracts by name, each a tag filter (the config's `contracts`). */

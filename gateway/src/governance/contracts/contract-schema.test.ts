@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
-import { REPO_ROOT } from '../config';
-import { SupergraphSource } from '../supergraph-manager';
-import { loadSupergraph } from '../supergraph-config';
+import { REPO_ROOT } from '../../config';
+import { SupergraphSource } from '../../supergraph-manager';
+import { loadSupergraph } from '../../supergraph-config';
 import { contractFixtureSupergraph } from './contract-fixture';
 import { contractSchemaOf, declaredTagsOf, type ContractFilter } from './contract-schema';
 

@@ -1,6 +1,6 @@
 import { chunkSize, grantedPart, LeasedBudget, StoreUnavailableError } from './budget-lease';
-import { createMemoryStore } from './store/memory-store';
-import type { GovernanceStore } from './store/governance-store';
+import { createMemoryStore } from '../store/memory-store';
+import type { GovernanceStore } from '../store/governance-store';
 
 /** A memory store that counts its increments (the round trips a Redis store would make). */
 function countingStore(): GovernanceStore & { increments: number } {

@@ -8,7 +8,7 @@
  * Store layout (shared with usage-reports.ts): one hash per time bucket and kind,
  * `usage:<bucketStartMs>:<kind>`, whose fields are `|`-joined, URI-encoded dimensions then a metric.
  */
-import type { GovernanceStore } from './store/governance-store';
+import type { GovernanceStore } from '../store/governance-store';
 
 /** Upper bounds (ms) of the latency histogram; a last, open bucket holds the slower requests. Fixed, so histograms merge by addition. */
 export const LATENCY_BOUNDS_MS = [

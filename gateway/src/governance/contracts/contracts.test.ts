@@ -1,8 +1,8 @@
 import Fastify from 'fastify';
 import { execute, getOperationAST, parse, type GraphQLSchema } from 'graphql';
-import type { GatewayContext } from '../context';
-import { SupergraphSource } from '../supergraph-manager';
-import type { Consumer } from './consumer';
+import type { GatewayContext } from '../../context';
+import { SupergraphSource } from '../../supergraph-manager';
+import type { Consumer } from '../consumer';
 import { contractFixtureSupergraph, CUSTOMERS_SUBGRAPH, ORDERS_SUBGRAPH } from './contract-fixture';
 import {
   ContractValidationError,

@@ -1,16 +1,16 @@
 import { buildSchema } from 'graphql';
-import type { GatewayContext } from '../context';
-import type { Consumer, PersistedOperationsMode } from './consumer';
-import type { GovernedRequest, GraphQLRequestBody } from './module';
+import type { GatewayContext } from '../../context';
+import type { Consumer, PersistedOperationsMode } from '../consumer';
+import type { GovernedRequest, GraphQLRequestBody } from '../module';
 import { operationId } from './operation-manifest';
 import {
   createPersistedOperationsModule,
   type PersistedOperationsModule,
   type PersistedOperationsOptions,
 } from './persisted-operations';
-import { createMemoryStore } from './store/memory-store';
-import type { GovernanceStore } from './store/governance-store';
-import { governancePlugin } from './operation-plugin';
+import { createMemoryStore } from '../store/memory-store';
+import type { GovernanceStore } from '../store/governance-store';
+import { governancePlugin } from '../operation-plugin';
 
 const API = buildSchema(`
   type Order { id: ID! status: String! }

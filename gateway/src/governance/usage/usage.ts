@@ -16,13 +16,13 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
-import type { GatewayContext } from '../context';
-import type { SupergraphSource } from '../supergraph-manager';
-import { GovernanceCode, GovernanceError } from './errors';
-import type { GovernanceModule } from './module';
-import { OperationCache } from './operation-cache';
+import type { GatewayContext } from '../../context';
+import type { SupergraphSource } from '../../supergraph-manager';
+import { GovernanceCode, GovernanceError } from '../errors';
+import type { GovernanceModule } from '../module';
+import { OperationCache } from '../operation-cache';
 import { stagesOfRootFields, type StageSla } from './stage-sla';
-import type { GovernanceStore } from './store/governance-store';
+import type { GovernanceStore } from '../store/governance-store';
 import { durationMs, UsageAggregator } from './usage-aggregator';
 import { createUsageReports, type UsageReports } from './usage-reports';
 
