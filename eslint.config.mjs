@@ -28,6 +28,25 @@ export default tseslint.config(
     },
   },
   {
+    // Test helpers live in a package's testing/ folder (`@switchyard/kit/testing` for the kit's): only tests
+    // and other helpers import them, so no test code ships with a service.
+    files: ['**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**', 'test/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@switchyard/*/testing', '**/testing', '**/testing/*'],
+              message: 'test helpers are for tests only',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',

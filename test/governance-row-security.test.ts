@@ -5,11 +5,11 @@
  */
 import {
   DEVELOPMENT_IDENTITY_SECRET,
-  forgedIdentityHeaders,
   IDENTITY_HEADER,
   signIdentity,
   type CallerIdentity,
 } from '@switchyard/kit';
+import { forgedIdentityHeaders } from '@switchyard/kit/testing';
 import type { AddressInfo } from 'node:net';
 import type { Dataset } from '@switchyard/seed';
 import { startGraph, type RunningGraph } from './graph-harness';

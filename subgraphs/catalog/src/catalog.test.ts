@@ -1,6 +1,7 @@
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { catalogSubgraph, type CatalogDB, type CatalogStore } from './index';
-import { daysFromNow, insertFixtures, productId, skuOf } from './test-fixtures';
+import { daysFromNow, insertFixtures, productId, skuOf } from './testing/fixtures';
 
 let subgraph: RunningSubgraph<CatalogDB, CatalogStore>;
 

@@ -1,11 +1,7 @@
-import {
-  openSubgraph,
-  querySubgraph,
-  type CallerIdentity,
-  type RunningSubgraph,
-} from '@switchyard/kit';
+import { openSubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { catalogSubgraph, type CatalogDB, type CatalogStore } from './index';
-import { insertFixtures, skuOf } from './test-fixtures';
+import { insertFixtures, skuOf } from './testing/fixtures';
 
 let subgraph: RunningSubgraph<CatalogDB, CatalogStore>;
 

@@ -1,4 +1,5 @@
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { customersSubgraph, type CustomersDB, type CustomerStore } from './index';
 
 let subgraph: RunningSubgraph<CustomersDB, CustomerStore>;

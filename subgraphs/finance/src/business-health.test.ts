@@ -1,7 +1,8 @@
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
 import type { InvoiceRow } from './migrations';
-import { insertFixtures } from './test-fixtures';
+import { insertFixtures } from './testing/fixtures';
 
 /**
  * Finance's measures of BusinessHealth over June 2026, against figures worked out by hand. On top of

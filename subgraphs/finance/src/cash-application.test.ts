@@ -1,18 +1,13 @@
-import {
-  openSubgraph,
-  outboxRows,
-  querySubgraph,
-  type CallerIdentity,
-  type RunningSubgraph,
-} from '@switchyard/kit';
+import { openSubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
+import { outboxRows, querySubgraph } from '@switchyard/kit/testing';
 import { customersSubgraph } from '@switchyard/customers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
-import { insertFixtures } from './test-fixtures';
-import { distributorOf, INTERNAL } from './test-order-to-cash';
+import { insertFixtures } from './testing/fixtures';
+import { distributorOf, INTERNAL } from './testing/events';
 
 /**
  * Cash application through the graph, with the customers subgraph it asks whether a customer exists
- * served for real over HTTP. Fixture invoices of CUS-0001 (see test-fixtures.ts): INV-000001 PAID,
+ * served for real over HTTP. Fixture invoices of CUS-0001 (see testing/fixtures.ts): INV-000001 PAID,
  * INV-000002 PARTIALLY_PAID owing 116.50, INV-000003 PARTIALLY_PAID owing 500.00, INV-000004 DISPUTED,
  * INV-000005 OPEN 108.25, INV-000006 VOID, INV-000007 OPEN 43.30; PAY-000003 holds 75.00 unapplied.
  */

@@ -1,18 +1,13 @@
-import {
-  openSubgraph,
-  outboxRows,
-  querySubgraph,
-  type CallerIdentity,
-  type RunningSubgraph,
-} from '@switchyard/kit';
+import { openSubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
+import { outboxRows, querySubgraph } from '@switchyard/kit/testing';
 import { settleDispute } from './dispute-resolution';
 import { financeSubgraph, type FinanceDB, type FinanceStore, type Invoice } from './index';
 import type { DisputeLedgerDB } from './migrations';
-import { AS_OF, insertFixtures } from './test-fixtures';
-import { distributorOf, INTERNAL } from './test-order-to-cash';
+import { AS_OF, insertFixtures } from './testing/fixtures';
+import { distributorOf, INTERNAL } from './testing/events';
 
 /**
- * Settling disputes through the graph, on the fixture ledger of CUS-0001 (test-fixtures.ts): INV-000004
+ * Settling disputes through the graph, on the fixture ledger of CUS-0001 (testing/fixtures.ts): INV-000004
  * DISPUTED 324.75 nothing paid (over 90), INV-000002 PARTIALLY_PAID owing 116.50 of 216.50 (1-30),
  * INV-000005 OPEN 108.25 (current), INV-000001 PAID, INV-000006 VOID; open balance 1092.80,
  * credit exposure 1466.25. PAY-000003 holds 75.00 unapplied. A fresh ledger for each test.

@@ -1,4 +1,5 @@
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
 import {
   AS_OF,
@@ -9,7 +10,7 @@ import {
   invoiceId,
   paymentId,
   shipmentId,
-} from './test-fixtures';
+} from './testing/fixtures';
 
 let subgraph: RunningSubgraph<FinanceDB, FinanceStore>;
 const query = (document: string, variables: Record<string, unknown> = {}) =>

@@ -1,13 +1,8 @@
-import {
-  openSubgraph,
-  outboxRows,
-  querySubgraph,
-  type CallerIdentity,
-  type RunningSubgraph,
-} from '@switchyard/kit';
+import { openSubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
+import { outboxRows, querySubgraph } from '@switchyard/kit/testing';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
-import { insertFixtures } from './test-fixtures';
-import { distributorOf, INTERNAL } from './test-order-to-cash';
+import { insertFixtures } from './testing/fixtures';
+import { distributorOf, INTERNAL } from './testing/events';
 
 let subgraph: RunningSubgraph<FinanceDB, FinanceStore>;
 const db = () => subgraph.database.db;

@@ -1,23 +1,16 @@
-import {
-  deliverEvent,
-  openSubgraph,
-  OrderToCashEvent,
-  outboxRows,
-  querySubgraph,
-  testEvent,
-  type RunningSubgraph,
-} from '@switchyard/kit';
+import { openSubgraph, OrderToCashEvent, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, outboxRows, querySubgraph, testEvent } from '@switchyard/kit/testing';
 import type { Kysely } from 'kysely';
 import { forgetCancelledOrder, invoiceShipment, recordOpenOrder } from './event-handlers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
-import { insertFixtures } from './test-fixtures';
+import { insertFixtures } from './testing/fixtures';
 import {
   customersService,
   INTERNAL,
   line,
   orderAccepted,
   shipmentConfirmed,
-} from './test-order-to-cash';
+} from './testing/events';
 
 let subgraph: RunningSubgraph<FinanceDB, FinanceStore>;
 const db = () => subgraph.database.db;

@@ -2,15 +2,14 @@ import {
   createInProcessTransport,
   openSubgraph,
   OrderToCashEvent,
-  querySubgraph,
-  testEvent,
   type EventTransport,
   type RunningSubgraph,
 } from '@switchyard/kit';
+import { querySubgraph, testEvent } from '@switchyard/kit/testing';
 import { customersSubgraph } from '@switchyard/customers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
-import { insertFixtures } from './test-fixtures';
-import { INTERNAL, line, orderAccepted, shipmentConfirmed } from './test-order-to-cash';
+import { insertFixtures } from './testing/fixtures';
+import { INTERNAL, line, orderAccepted, shipmentConfirmed } from './testing/events';
 
 /**
  * Finance's handlers run by the kit's event runtime (in-process transport, real customers subgraph over

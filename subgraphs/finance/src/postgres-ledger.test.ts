@@ -1,26 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import {
-  deliverEvent,
-  openSubgraph,
-  OrderToCashEvent,
-  outboxRows,
-  querySubgraph,
-  testEvent,
-  type RunningSubgraph,
-} from '@switchyard/kit';
+import { openSubgraph, OrderToCashEvent, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, outboxRows, querySubgraph, testEvent } from '@switchyard/kit/testing';
 import { customersSubgraph } from '@switchyard/customers';
 import { sql } from 'kysely';
 import { invoiceShipment, recordOpenOrder } from './event-handlers';
 import { financeSubgraph, type FinanceDB, type FinanceStore } from './index';
 import type { DisputeLedgerDB } from './migrations';
-import { insertFixtures } from './test-fixtures';
+import { insertFixtures } from './testing/fixtures';
 import {
   customersService,
   INTERNAL,
   line,
   orderAccepted,
   shipmentConfirmed,
-} from './test-order-to-cash';
+} from './testing/events';
 
 /**
  * The finance commands and handlers on PostgreSQL (TEST_DATABASE_URL, default the local server), in a

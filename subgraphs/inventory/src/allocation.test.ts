@@ -1,19 +1,13 @@
-import {
-  deliverEvent,
-  openSubgraph,
-  OrderToCashEvent,
-  outboxRows,
-  type RunningSubgraph,
-  testEvent,
-} from '@switchyard/kit';
+import { openSubgraph, OrderToCashEvent, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, outboxRows, testEvent } from '@switchyard/kit/testing';
 import { planAllocation } from './allocation-plan';
 import { allocateOrder, consumeShippedStock, releaseOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
-import { insertFixtures, productId } from './test-fixtures';
-import { orderAccepted, orderCancelled, shipmentConfirmed } from './test-events';
+import { insertFixtures, productId } from './testing/fixtures';
+import { orderAccepted, orderCancelled, shipmentConfirmed } from './testing/events';
 
 /**
- * The stock of the fixtures (test-fixtures.ts), available = on hand - allocated: product i has 100 in
+ * The stock of the fixtures (testing/fixtures.ts), available = on hand - allocated: product i has 100 in
  * ATL, 2i in DAL, 0 in RNO (when i % 3 == 0), and none anywhere when i % 10 == 0.
  */
 let subgraph: RunningSubgraph<InventoryDB, InventoryStore>;

@@ -1,15 +1,9 @@
-import {
-  deliverEvent,
-  openSubgraph,
-  OrderToCashEvent,
-  querySubgraph,
-  type RunningSubgraph,
-  testEvent,
-} from '@switchyard/kit';
+import { openSubgraph, OrderToCashEvent, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, querySubgraph, testEvent } from '@switchyard/kit/testing';
 import { allocateOrder, consumeShippedStock, releaseOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
-import { insertFixtures } from './test-fixtures';
-import { orderAccepted, orderCancelled, shipmentConfirmed } from './test-events';
+import { insertFixtures } from './testing/fixtures';
+import { orderAccepted, orderCancelled, shipmentConfirmed } from './testing/events';
 
 let subgraph: RunningSubgraph<InventoryDB, InventoryStore>;
 const db = () => subgraph.database.db;

@@ -1,6 +1,7 @@
-import { encodeCursor, openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { encodeCursor, openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
-import { insertFixtures, orderId, productId } from './test-fixtures';
+import { insertFixtures, orderId, productId } from './testing/fixtures';
 
 let subgraph: RunningSubgraph<InventoryDB, InventoryStore>;
 const query = (text: string, variables: Record<string, unknown> = {}) =>

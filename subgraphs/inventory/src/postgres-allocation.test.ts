@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  deliverEvent,
-  openSubgraph,
-  OrderToCashEvent,
-  outboxRows,
-  querySubgraph,
-  type RunningSubgraph,
-  testEvent,
-} from '@switchyard/kit';
+import { openSubgraph, OrderToCashEvent, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, outboxRows, querySubgraph, testEvent } from '@switchyard/kit/testing';
 import { sql } from 'kysely';
 import { allocateOrder, consumeShippedStock, releaseOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
-import { insertFixtures, productId } from './test-fixtures';
-import { orderAccepted, orderCancelled, shipmentConfirmed } from './test-events';
+import { insertFixtures, productId } from './testing/fixtures';
+import { orderAccepted, orderCancelled, shipmentConfirmed } from './testing/events';
 
 /**
  * The allocation handlers on PostgreSQL (TEST_DATABASE_URL, default the local server), in a schema of

@@ -1,20 +1,13 @@
-import {
-  deliverEvent,
-  openSubgraph,
-  OrderToCashEvent,
-  outboxRows,
-  querySubgraph,
-  type RunningSubgraph,
-  testEvent,
-} from '@switchyard/kit';
+import { openSubgraph, OrderToCashEvent, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, outboxRows, querySubgraph, testEvent } from '@switchyard/kit/testing';
 import { allocateOrder } from './event-handlers';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
 import type { InventoryBookkeeping } from './migrations';
-import { insertFixtures, productId } from './test-fixtures';
-import { orderAccepted } from './test-events';
+import { insertFixtures, productId } from './testing/fixtures';
+import { orderAccepted } from './testing/events';
 
 /**
- * receiveStock on SQLite, through the subgraph's GraphQL. The fixtures' stock (test-fixtures.ts),
+ * receiveStock on SQLite, through the subgraph's GraphQL. The fixtures' stock (testing/fixtures.ts),
  * available = on hand - allocated: product i has 100 in ATL, 2i in DAL, 0 in RNO (when i % 3 == 0),
  * none anywhere when i % 10 == 0. The fixtures' own BACKORDERED allocations are seed-like (no
  * customer, no SKU): a receipt leaves them waiting.

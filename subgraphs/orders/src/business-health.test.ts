@@ -1,6 +1,7 @@
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { ordersSubgraph, type OrderStore, type OrdersDB } from './index';
-import { identity } from './test-order-capture';
+import { identity } from './testing/order-capture';
 
 let subgraph: RunningSubgraph<OrdersDB, OrderStore>;
 

@@ -1,10 +1,5 @@
-import {
-  openSubgraph,
-  OrderToCashEvent,
-  outboxRows,
-  querySubgraph,
-  type RunningSubgraph,
-} from '@switchyard/kit';
+import { openSubgraph, OrderToCashEvent, type RunningSubgraph } from '@switchyard/kit';
+import { outboxRows, querySubgraph } from '@switchyard/kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { followAllocation, followShipments } from './event-handlers';
 import { ordersSubgraph, type OrderStore, type OrdersDB } from './index';
@@ -17,7 +12,7 @@ import {
   serverWith,
   standardDependencies,
   type FakeDependencies,
-} from './test-order-capture';
+} from './testing/order-capture';
 
 let subgraph: RunningSubgraph<OrdersDB, OrderStore>;
 let server: FastifyInstance;

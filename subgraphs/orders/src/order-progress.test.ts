@@ -1,14 +1,14 @@
 import {
   openSubgraph,
   OrderToCashEvent,
-  querySubgraph,
   type DomainEvent,
   type RunningSubgraph,
 } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { followAllocation, followBilling, followShipments } from './event-handlers';
 import { ordersSubgraph, type OrderStore, type OrdersDB } from './index';
 import { progressOf } from './order-status-rules';
-import { deliver, domainEvent, identity } from './test-order-capture';
+import { deliver, domainEvent, identity } from './testing/order-capture';
 
 let subgraph: RunningSubgraph<OrdersDB, OrderStore>;
 beforeAll(async () => {

@@ -1,4 +1,5 @@
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { ordersSubgraph, type OrderStore, type OrdersDB } from './index';
 
 let subgraph: RunningSubgraph<OrdersDB, OrderStore>;

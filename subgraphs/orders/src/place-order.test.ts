@@ -1,4 +1,5 @@
-import { openSubgraph, outboxRows, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { outboxRows, querySubgraph } from '@switchyard/kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { ordersSubgraph, type OrderStore, type OrdersDB } from './index';
 import {
@@ -8,7 +9,7 @@ import {
   serverWith,
   standardDependencies,
   type FakeDependencies,
-} from './test-order-capture';
+} from './testing/order-capture';
 
 let subgraph: RunningSubgraph<OrdersDB, OrderStore>;
 let server: FastifyInstance;

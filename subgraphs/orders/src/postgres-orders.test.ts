@@ -5,10 +5,10 @@ import path from 'node:path';
 import {
   openSubgraph,
   OrderToCashEvent,
-  querySubgraph,
   type RunningSubgraph,
   type SubgraphRuntimeOptions,
 } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { followAllocation, followBilling, followShipments } from './event-handlers';
@@ -20,7 +20,7 @@ import {
   SALES_DESK,
   serverWith,
   standardDependencies,
-} from './test-order-capture';
+} from './testing/order-capture';
 
 /**
  * Orders on PostgreSQL (TEST_DATABASE_URL, default the local server), in a schema of its own dropped

@@ -1,4 +1,5 @@
-import { openSubgraph, querySubgraph } from '@switchyard/kit';
+import { openSubgraph } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { ordersSubgraph } from '@switchyard/orders';
 import { progressOf } from '@switchyard/orders/src/order-status-rules';
 import type { Kysely } from 'kysely';

@@ -1,7 +1,8 @@
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
-import { insertFixtures } from './test-fixtures';
-import { WAREHOUSE } from './test-events';
+import { insertFixtures } from './testing/fixtures';
+import { WAREHOUSE } from './testing/events';
 
 let subgraph: RunningSubgraph<ShipmentsDB, ShipmentStore>;
 

@@ -6,14 +6,14 @@ import {
   openSubgraph,
   type OrderAccepted,
   OrderToCashEvent,
-  querySubgraph,
   type RunningSubgraph,
 } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { inventorySubgraph } from '@switchyard/inventory';
-import { insertFixtures as insertInventory } from '@switchyard/inventory/src/test-fixtures';
+import { insertFixtures as insertInventory } from '@switchyard/inventory/src/testing/fixtures';
 import { shipmentsSubgraph } from './index';
-import { insertFixtures as insertShipments } from './test-fixtures';
-import { WAREHOUSE } from './test-events';
+import { insertFixtures as insertShipments } from './testing/fixtures';
+import { WAREHOUSE } from './testing/events';
 
 /**
  * Inventory and shipments on one in-process transport, through the kit's relay and consumers (not by

@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import {
-  deliverEvent,
-  openSubgraph,
-  OrderToCashEvent,
-  outboxRows,
-  querySubgraph,
-  type RunningSubgraph,
-  testEvent,
-} from '@switchyard/kit';
+import { openSubgraph, OrderToCashEvent, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, outboxRows, querySubgraph, testEvent } from '@switchyard/kit/testing';
 import { sql } from 'kysely';
 import { cancelShipments, planShipment } from './event-handlers';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
-import { insertFixtures } from './test-fixtures';
-import { inventoryAllocated, orderCancelled, WAREHOUSE } from './test-events';
+import { insertFixtures } from './testing/fixtures';
+import { inventoryAllocated, orderCancelled, WAREHOUSE } from './testing/events';
 
 /**
  * Planning and the execution commands on PostgreSQL (TEST_DATABASE_URL, default the local server), in

@@ -1,17 +1,14 @@
 import {
   type CallerIdentity,
-  deliverEvent,
   openSubgraph,
   OrderToCashEvent,
-  outboxRows,
-  querySubgraph,
   type RunningSubgraph,
-  testEvent,
 } from '@switchyard/kit';
+import { deliverEvent, outboxRows, querySubgraph, testEvent } from '@switchyard/kit/testing';
 import { planShipment } from './event-handlers';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
-import { insertFixtures, shipmentId, STATUSES } from './test-fixtures';
-import { inventoryAllocated, threePlOf, WAREHOUSE } from './test-events';
+import { insertFixtures, shipmentId, STATUSES } from './testing/fixtures';
+import { inventoryAllocated, threePlOf, WAREHOUSE } from './testing/events';
 
 /**
  * The fixtures' shipment i has status STATUSES[(i - 1) % 6] (SHP-000001 PLANNED ... SHP-000006

@@ -1,17 +1,11 @@
-import {
-  deliverEvent,
-  openSubgraph,
-  OrderToCashEvent,
-  outboxRows,
-  type RunningSubgraph,
-  testEvent,
-} from '@switchyard/kit';
+import { openSubgraph, OrderToCashEvent, type RunningSubgraph } from '@switchyard/kit';
+import { deliverEvent, outboxRows, testEvent } from '@switchyard/kit/testing';
 import { chooseCarrier, FREIGHT_UNITS } from './carrier-choice';
 import { cancelShipments, planShipment } from './event-handlers';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
 import type { Carrier } from './store';
-import { CARRIERS, insertFixtures } from './test-fixtures';
-import { inventoryAllocated, orderCancelled } from './test-events';
+import { CARRIERS, insertFixtures } from './testing/fixtures';
+import { inventoryAllocated, orderCancelled } from './testing/events';
 
 let subgraph: RunningSubgraph<ShipmentsDB, ShipmentStore>;
 const db = () => subgraph.database.db;

@@ -1,6 +1,7 @@
-import { openSubgraph, querySubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import { querySubgraph } from '@switchyard/kit/testing';
 import { shipmentsSubgraph, type ShipmentsDB, type ShipmentStore } from './index';
-import { insertFixtures, orderId, shipmentId } from './test-fixtures';
+import { insertFixtures, orderId, shipmentId } from './testing/fixtures';
 
 let subgraph: RunningSubgraph<ShipmentsDB, ShipmentStore>;
 const query = (document: string, variables: Record<string, unknown> = {}) =>

@@ -1,11 +1,14 @@
 import path from 'node:path';
-import { buildSchema as buildCoreSchema } from '@apollo/federation-internals';
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { REPO_ROOT } from '../../config';
 import { SupergraphSource } from '../../supergraph-manager';
 import { loadSupergraph } from '../../supergraph-config';
-import { supergraphDirectivesOf } from '../../supergraph-directives';
-import { costVariablesOf, operationCost, type CostOptions } from './operation-cost';
+import {
+  costDirectivesOf,
+  costVariablesOf,
+  operationCost,
+  type CostOptions,
+} from './operation-cost';
 
 const SDL = /* GraphQL */ `
   schema
@@ -75,7 +78,7 @@ const SDL = /* GraphQL */ `
 `;
 
 const schema = buildSchema(SDL, { assumeValidSDL: true });
-const directives = supergraphDirectivesOf(buildCoreSchema(SDL));
+const directives = costDirectivesOf(SDL);
 
 function costOf(
   query: string,
@@ -192,26 +195,27 @@ describe('operation cost', () => {
 
   test('renamed cost directives are found through the @link that renames them', () => {
     const renamed = SDL.replace('import: ["@listSize"]', 'as: "demand"')
-      .replace(/@cost\b/g, '@demand')
-      .replace(/@listSize\b/g, '@demand__listSize');
-    const found = supergraphDirectivesOf(buildCoreSchema(renamed));
-    expect(found.costs.get('Customer.creditExposure')).toBe(5);
-    expect(found.costs.get('Product')).toBe(3);
+      .replace(/@cost\(/g, '@demand(')
+      .replace(/@listSize\(/g, '@demand__listSize(');
+    const found = costDirectivesOf(renamed);
+    expect(found.fields.get('Customer.creditExposure')).toBe(5);
+    expect(found.types.get('Product')).toBe(3);
     expect(found.listSizes.get('Query.featured')).toEqual({
       assumedSize: 3,
-      requireOneSlicingArgument: true,
+      slicingArguments: undefined,
+      sizedFields: undefined,
     });
   });
 });
 
 describe('operation cost on the Switchyard supergraph', () => {
   const supergraph = new SupergraphSource(loadSupergraph(path.join(REPO_ROOT, 'supergraph.yaml')));
-  const real = supergraph.directives;
+  const real = costDirectivesOf(supergraph.current);
 
   test('composition keeps the subgraphs’ @cost and @listSize', () => {
-    expect(real.costs.get('Product.price')).toBe(5);
-    expect(real.costs.get('Customer.creditExposure')).toBe(5);
-    expect(real.costs.get('Customer.aging')).toBe(5);
+    expect(real.fields.get('Product.price')).toBe(5);
+    expect(real.fields.get('Customer.creditExposure')).toBe(5);
+    expect(real.fields.get('Customer.aging')).toBe(5);
     expect(real.listSizes.get('Query.orders')).toMatchObject({
       slicingArguments: ['first'],
       sizedFields: ['edges'],

@@ -24,6 +24,7 @@ import type { GovernanceModule } from '../module';
 import { OperationCache } from '../operation-cache';
 import {
   COST_DEFAULTS,
+  costDirectivesOf,
   costVariablesOf,
   operationCost,
   type CostDirectives,
@@ -180,8 +181,8 @@ export function createOperationLimitsModule(
   };
   const cacheSize = options.cacheSize ?? OPERATION_LIMITS_DEFAULTS.cacheSize;
 
-  // The supergraph's directive index: replaced, and every cached figure dropped, when it is swapped.
-  let directives: CostDirectives = deps.supergraph.directives;
+  // Derived from the supergraph: rebuilt, and every cached figure dropped, when it is swapped.
+  let directives: CostDirectives = costDirectivesOf(deps.supergraph.current);
   const analyses = new OperationCache<OperationAnalysis>();
   const costs = new LRUCache<string, number>({ max: cacheSize });
   // Keyed by the text itself (before parsing there is no hash yet), bounded by total length.
@@ -190,7 +191,7 @@ export function createOperationLimitsModule(
     sizeCalculation: (_count, source) => Math.max(1, source.length),
   });
   deps.supergraph.onUpdate((source) => {
-    directives = source.directives;
+    directives = costDirectivesOf(source.current);
     analyses.clear();
     costs.clear();
   });

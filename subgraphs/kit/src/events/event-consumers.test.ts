@@ -9,7 +9,7 @@ import type { EventHandler } from './handlers';
 import { createInProcessTransport } from './in-process-transport';
 import { consumeOnce } from './outbox';
 import type { EventTransport } from './transport';
-import { eventOf, eventually } from './transport-contract';
+import { eventOf, eventually } from '../testing/transport-contract';
 
 let database: Database<any>;
 let transport: EventTransport;

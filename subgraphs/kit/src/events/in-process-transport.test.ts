@@ -1,5 +1,5 @@
 import { createInProcessTransport } from './in-process-transport';
-import { describeTransportContract } from './transport-contract';
+import { describeTransportContract } from '../testing/transport-contract';
 
 describeTransportContract(
   'in-process transport',

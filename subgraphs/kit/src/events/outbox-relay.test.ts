@@ -6,7 +6,7 @@ import { KIT_EVENT_MIGRATIONS } from './event-tables';
 import { appendToOutbox } from './outbox';
 import { startOutboxRelay } from './outbox-relay';
 import type { EventTransport } from './transport';
-import { eventually } from './transport-contract';
+import { eventually } from '../testing/transport-contract';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** The PostgreSQL schema of the running test (random, dropped after it). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { createRedisStreamsTransport, type RedisStreamsTransport } from './redis-streams-transport';
-import { describeTransportContract, eventOf, eventually } from './transport-contract';
+import { describeTransportContract, eventOf, eventually } from '../testing/transport-contract';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const admin = new Redis(REDIS_URL);

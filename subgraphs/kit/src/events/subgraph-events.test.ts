@@ -4,13 +4,13 @@ import path from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { openSubgraph, type RunningSubgraph, type SubgraphRuntimeOptions } from '../subgraph';
-import { querySubgraph } from '../testing';
+import { querySubgraph } from '../testing/subgraph-requests';
 import Redis from 'ioredis';
 import { createInProcessTransport } from './in-process-transport';
 import { createRedisStreamsTransport } from './redis-streams-transport';
-import { tallySubgraph, type TallyDB, type TallyStore } from './test-tally-subgraph';
+import { tallySubgraph, type TallyDB, type TallyStore } from '../testing/tally-subgraph';
 import type { EventTransport } from './transport';
-import { eventually } from './transport-contract';
+import { eventually } from '../testing/transport-contract';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -6,7 +6,7 @@ import type {
   OpenOrderRow,
   PaymentApplicationRow,
   PaymentRow,
-} from './migrations';
+} from '../migrations';
 
 /**
  * A small, exact ledger for the tests, aged at AS_OF.

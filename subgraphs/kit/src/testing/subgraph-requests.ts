@@ -4,7 +4,7 @@ import {
   IDENTITY_HEADER,
   signIdentity,
   type CallerIdentity,
-} from './identity-header';
+} from '../identity-header';
 
 /** The caller querySubgraph signs by default: a service, which sees every row. */
 export const TEST_SERVICE_IDENTITY: Omit<CallerIdentity, 'exp'> = {

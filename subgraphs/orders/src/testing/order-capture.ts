@@ -10,8 +10,8 @@ import {
   type RunningSubgraph,
   type ServiceClient,
 } from '@switchyard/kit';
-import type { OrdersDB } from './migrations';
-import type { OrderStore } from './store';
+import type { OrdersDB } from '../migrations';
+import type { OrderStore } from '../store';
 
 /** Stand-ins for the four subgraphs placeOrder asks, and builders for the order-capture and order-progress tests. */
 

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { MilestoneRow, ShipmentLineRow, ShipmentRow, ShipmentsDB } from './migrations';
+import type { MilestoneRow, ShipmentLineRow, ShipmentRow, ShipmentsDB } from '../migrations';
 
 /**
  * A small, exact world for the tests: 3 carriers, 30 shipments of 15 orders (two each, the second

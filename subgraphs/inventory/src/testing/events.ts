@@ -1,9 +1,9 @@
 import type { OrderAccepted, OrderCancelled, ShipmentConfirmed } from '@switchyard/kit';
-import { productId } from './test-fixtures';
+import { productId } from './fixtures';
 
 /** Payloads of the events inventory reacts to, for the handler tests (the kit's testEvent and deliverEvent send them). */
 
-/** An accepted order of `lines`: [lineNumber, product number (test-fixtures productId), quantity]. */
+/** An accepted order of `lines`: [lineNumber, product number (fixtures.ts productId), quantity]. */
 export function orderAccepted(
   orderId: string,
   lines: [lineNumber: number, product: number, quantity: number][],

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { ServiceClient } from '../service-client';
-import type { DomainEvent } from './domain-event';
-import type { EventHandler } from './handlers';
-import type { OrderToCashEventType } from './order-to-cash-events';
+import type { DomainEvent } from '../events/domain-event';
+import type { EventHandler } from '../events/handlers';
+import type { OrderToCashEventType } from '../events/order-to-cash-events';
 
 /** The subgraph that writes each event of the chain (order-to-cash-events.ts). */
 const SOURCES: Record<OrderToCashEventType, string> = {

@@ -5,9 +5,9 @@ import type { Kysely, Migration } from 'kysely';
 import type { SubgraphContext } from '../context';
 import { createSubgraphBuilder } from '../schema-builder';
 import type { SubgraphDefinition } from '../subgraph';
-import { addEventExceptionFields } from './event-exception-fields';
-import type { EventHandler } from './handlers';
-import { appendToOutbox, consumeOnce } from './outbox';
+import { addEventExceptionFields } from '../events/event-exception-fields';
+import type { EventHandler } from '../events/handlers';
+import { appendToOutbox, consumeOnce } from '../events/outbox';
 
 export interface TallyDB {
   tallies: { key: string; count: number };

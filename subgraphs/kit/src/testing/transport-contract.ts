@@ -1,7 +1,7 @@
 // The behaviour every EventTransport must show, run against each implementation by its test file.
 import { randomUUID } from 'node:crypto';
-import type { DomainEvent } from './domain-event';
-import type { EventTransport } from './transport';
+import type { DomainEvent } from '../events/domain-event';
+import type { EventTransport } from '../events/transport';
 
 export function eventOf(type: string, n: number): DomainEvent {
   return {

@@ -5,7 +5,7 @@ import type {
   PriceListItemRow,
   ProductRow,
   QuantityBreakRow,
-} from './migrations';
+} from '../migrations';
 
 /**
  * A small, exact catalogue for the tests. Product i (1..60):

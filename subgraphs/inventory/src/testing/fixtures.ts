@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { AllocationRow, InventoryDB, StockLevelRow, WarehouseRow } from './migrations';
+import type { AllocationRow, InventoryDB, StockLevelRow, WarehouseRow } from '../migrations';
 
 /**
  * A small, exact world for the tests: 3 warehouses (inserted out of code order), 60 products and
