@@ -1,6 +1,8 @@
 import { buildSchema, Supergraph } from '@apollo/federation-internals';
+import { supergraphForExecution } from './security-features';
 import { composeSupergraph } from './supergraph-config';
 import { supergraphDirectivesOf } from './supergraph-directives';
+import { SupergraphSource } from './supergraph-manager';
 
 /** One subgraph linking Federation 2.9 with `imports`, composed into a real supergraph. */
 function composed(imports: string, body: (name: (directive: string) => string) => string) {
@@ -226,5 +228,49 @@ type Query {
       slicingArguments: ['first'],
       requireOneSlicingArgument: true,
     });
+  });
+});
+
+describe('the directive index of the supergraph served', () => {
+  const withScopes = (scopes: string) =>
+    composed(
+      ', import: ["@key", {name: "@requiresScopes", as: "@scopes"}]',
+      (d) => `type Query { secret: String @${d('requiresScopes')}(scopes: [["${scopes}"]]) }`,
+    );
+
+  test('is rebuilt when the supergraph is swapped', () => {
+    const source = new SupergraphSource(withScopes('a'));
+    expect(source.directives.authorization.fields.get('Query.secret')?.requiresScopes).toEqual([
+      ['a'],
+    ]);
+    source.update(withScopes('b'));
+    expect(source.directives.authorization.fields.get('Query.secret')?.requiresScopes).toEqual([
+      ['b'],
+    ]);
+  });
+
+  test('a guard that refuses a supergraph keeps the current one served, and listeners untold', () => {
+    const source = new SupergraphSource(withScopes('a'));
+    const swaps: string[] = [];
+    source.onUpdate((updated) => swaps.push(updated.current));
+    source.guard((directives) => {
+      if (directives.authorization.fields.get('Query.secret')?.requiresScopes?.[0][0] === 'z')
+        throw new Error('scope z is not enforceable');
+    });
+    expect(() => source.update(withScopes('z'))).toThrow('scope z is not enforceable');
+    expect(() => source.update('not a supergraph')).toThrow();
+    expect(source.current).toBe(withScopes('a'));
+    expect(swaps).toEqual([]);
+    expect(() =>
+      source.guard(() => {
+        throw new Error('refused now');
+      }),
+    ).toThrow('refused now');
+  });
+
+  test('the executor loads a supergraph whose security features are imported under other names', () => {
+    const sdl = withScopes('a');
+    expect(() => Supergraph.build(sdl)).toThrow(/requiresScopes\/v0.1 is for: SECURITY/);
+    expect(() => Supergraph.build(supergraphForExecution(sdl))).not.toThrow();
   });
 });

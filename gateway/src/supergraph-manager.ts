@@ -2,37 +2,77 @@ import type { SupergraphManager } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
 import { supergraphForExecution } from './security-features';
+import { supergraphDirectivesOf, type SupergraphDirectives } from './supergraph-directives';
 
 type SupergraphSdlHookOptions = Parameters<SupergraphManager['initialize']>[0];
+
+/** One supergraph and what governance derives from it, each built once, when first asked. */
+class SupergraphVersion {
+  private built?: Supergraph;
+  private api?: GraphQLSchema;
+  private index?: SupergraphDirectives;
+
+  constructor(readonly sdl: string) {}
+
+  private get supergraph(): Supergraph {
+    this.built ??= Supergraph.build(this.sdl, { supportedFeatures: null });
+    return this.built;
+  }
+
+  apiSchema(): GraphQLSchema {
+    this.api ??= this.supergraph.apiSchema().toGraphQLJSSchema();
+    return this.api;
+  }
+
+  directives(): SupergraphDirectives {
+    this.index ??= supergraphDirectivesOf(this.supergraph.schema);
+    return this.index;
+  }
+}
 
 /**
  * The supergraph the gateway serves: hands it to @apollo/gateway, keeps the handle to replace it
  * without a restart (the schema registry's hot reload), and gives governance modules the API
- * schema and the raw supergraph (with its @requiresScopes, @cost, @tag ...), rebuilt on change.
+ * schema and the directive index (supergraph-directives.ts), rebuilt on change.
  */
 export class SupergraphSource implements SupergraphManager {
   private updateGateway?: (sdl: string) => void;
   private readonly listeners: ((source: SupergraphSource) => void)[] = [];
-  private api?: GraphQLSchema;
+  private readonly guards: ((directives: SupergraphDirectives) => void)[] = [];
+  private version: SupergraphVersion;
 
-  constructor(private sdl: string) {}
+  constructor(sdl: string) {
+    this.version = new SupergraphVersion(sdl);
+  }
 
   async initialize({ update }: SupergraphSdlHookOptions) {
     this.updateGateway = update;
-    return { supergraphSdl: supergraphForExecution(this.sdl) };
+    return { supergraphSdl: supergraphForExecution(this.current) };
   }
 
   /** The composed supergraph SDL, with every directive composition kept. */
   get current(): string {
-    return this.sdl;
+    return this.version.sdl;
   }
 
   /** The schema clients see (federation machinery removed), as graphql-js. */
   apiSchema(): GraphQLSchema {
-    this.api ??= Supergraph.build(this.sdl, { supportedFeatures: null })
-      .apiSchema()
-      .toGraphQLJSSchema();
-    return this.api;
+    return this.version.apiSchema();
+  }
+
+  /** The governance directives of the current supergraph, under whatever names it gives them. */
+  get directives(): SupergraphDirectives {
+    return this.version.directives();
+  }
+
+  /**
+   * `check` runs on the current supergraph now and on every later one before it is swapped in: a
+   * check that throws refuses that supergraph (now: the caller is not built; on a swap: the
+   * current one stays served). For a module that cannot enforce what some supergraph declares.
+   */
+  guard(check: (directives: SupergraphDirectives) => void): void {
+    check(this.directives);
+    this.guards.push(check);
   }
 
   /** Calls `listener` after every swap, so modules rebuild what they derived from the supergraph. */
@@ -40,10 +80,15 @@ export class SupergraphSource implements SupergraphManager {
     this.listeners.push(listener);
   }
 
-  /** Swaps the supergraph; requests in flight finish on the old one. */
+  /**
+   * Swaps the supergraph; requests in flight finish on the old one. Throws, and keeps the current
+   * one, when the new one cannot be read or a guard refuses it.
+   */
   update(sdl: string): void {
-    this.sdl = sdl;
-    this.api = undefined;
+    const next = new SupergraphVersion(sdl);
+    const directives = next.directives();
+    for (const check of this.guards) check(directives);
+    this.version = next;
     this.updateGateway?.(supergraphForExecution(sdl));
     for (const listener of this.listeners) listener(this);
   }

@@ -4,11 +4,11 @@ import { REPO_ROOT } from '../../config';
 import { SupergraphSource } from '../../supergraph-manager';
 import { loadSupergraph } from '../../supergraph-config';
 import { contractFixtureSupergraph } from './contract-fixture';
-import { contractSchemaOf, declaredTagsOf, type ContractFilter } from './contract-schema';
+import { contractSchemaOf, type ContractFilter } from './contract-schema';
 
 const fixture = new SupergraphSource(contractFixtureSupergraph());
 const contractOf = (filter: ContractFilter, source = fixture) =>
-  contractSchemaOf(source.apiSchema(), declaredTagsOf(source.current), filter);
+  contractSchemaOf(source.apiSchema(), source.directives.tags, filter);
 /** `Type.field` of every object and interface field, `Enum.VALUE`, `Input.field` and `Type.field(arg:)` of a schema, sorted. */
 function coordinates(schema: GraphQLSchema): string[] {
   const found: string[] = [];
@@ -35,8 +35,8 @@ function coordinates(schema: GraphQLSchema): string[] {
 }
 
 describe('tags declared in the supergraph', () => {
-  test('reads @tag on types, fields, arguments, enum values, input fields and scalars, by coordinate', () => {
-    const tags = declaredTagsOf(fixture.current);
+  test('the directive index holds @tag on types, fields, arguments, enum values, input fields and scalars, by coordinate', () => {
+    const tags = fixture.directives.tags;
     expect(tags.get('Order')).toEqual(new Set(['partner']));
     expect(tags.get('Customer.name')).toEqual(new Set(['partner']));
     expect(tags.get('Query.orders(internalNote:)')).toEqual(new Set(['internal']));
@@ -44,15 +44,6 @@ describe('tags declared in the supergraph', () => {
     expect(tags.get('PlaceOrderInput.priority')).toEqual(new Set(['internal']));
     expect(tags.get('Secret')).toEqual(new Set(['internal']));
     expect(tags.has('Customer.creditLimit')).toBe(false);
-  });
-
-  test('follows the name a supergraph gives @tag with @link(as:)', () => {
-    const tags = declaredTagsOf(`
-      schema @link(url: "https://specs.apollo.dev/link/v1.0") @link(url: "https://specs.apollo.dev/tag/v0.3", as: "label") { query: Query }
-      type Query { a: String @label(name: "partner") b: String @tag(name: "ignored") }
-    `);
-    expect(tags.get('Query.a')).toEqual(new Set(['partner']));
-    expect(tags.has('Query.b')).toBe(false);
   });
 });
 

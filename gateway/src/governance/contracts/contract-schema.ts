@@ -1,6 +1,7 @@
 /**
- * A contract's API schema: the supergraph's API schema filtered by `@tag` names, following the
- * rules of Apollo GraphOS contracts (docs: "Contract reference", Dependent tags and Special cases):
+ * A contract's API schema: the supergraph's API schema filtered by `@tag` names (read by the
+ * supergraph's directive index, whatever name the supergraph gives `@tag`), following the rules
+ * of Apollo GraphOS contracts (docs: "Contract reference", Dependent tags and Special cases):
  *
  * - A tag on an object or interface type counts as a tag on each of its fields.
  * - exclude: every element carrying an excluded tag is removed (types, fields, arguments, enum
@@ -32,9 +33,7 @@ import {
   Kind,
   parse,
   printSchema,
-  valueFromASTUntyped,
   visit,
-  type ConstDirectiveNode,
   type DocumentNode,
   type GraphQLArgument,
   type GraphQLInputField,
@@ -44,6 +43,7 @@ import {
   type InterfaceTypeDefinitionNode,
   type ObjectTypeDefinitionNode,
 } from 'graphql';
+import type { CoordinateTags } from '../../supergraph-directives';
 
 /** A contract's filter, as the governance config declares it under `contracts`. */
 export interface ContractFilter {
@@ -51,77 +51,6 @@ export interface ContractFilter {
   include?: string[];
   /** Remove everything that carries one of these tags. */
   exclude?: string[];
-}
-
-/** Tag names by schema coordinate: `Type`, `Type.field`, `Type.field(arg:)`, `Enum.VALUE`, `Input.field`. */
-export type DeclaredTags = Map<string, Set<string>>;
-
-const TAG_SPEC = /^https:\/\/specs\.apollo\.dev\/tag\/v[0-9.]+$/;
-
-/** Reads every `@tag` (under whatever name the supergraph's @link gives it) of a supergraph SDL, by coordinate. */
-export function declaredTagsOf(supergraphSdl: string): DeclaredTags {
-  const document = parse(supergraphSdl, { noLocation: true });
-  let tagName = 'tag';
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION)
-      continue;
-    for (const link of definition.directives ?? []) {
-      if (link.name.value !== 'link') continue;
-      const args = Object.fromEntries(
-        (link.arguments ?? []).map((arg) => [arg.name.value, valueFromASTUntyped(arg.value)]),
-      );
-      if (typeof args.url === 'string' && TAG_SPEC.test(args.url) && typeof args.as === 'string')
-        tagName = args.as;
-    }
-  }
-  const tags: DeclaredTags = new Map();
-  const note = (coordinate: string, directives: readonly ConstDirectiveNode[] | undefined) => {
-    for (const directive of directives ?? []) {
-      if (directive.name.value !== tagName) continue;
-      const name = directive.arguments?.find((arg) => arg.name.value === 'name');
-      if (name?.value.kind !== Kind.STRING) continue;
-      let set = tags.get(coordinate);
-      if (!set) tags.set(coordinate, (set = new Set()));
-      set.add(name.value.value);
-    }
-  };
-  for (const definition of document.definitions) {
-    switch (definition.kind) {
-      case Kind.OBJECT_TYPE_DEFINITION:
-      case Kind.OBJECT_TYPE_EXTENSION:
-      case Kind.INTERFACE_TYPE_DEFINITION:
-      case Kind.INTERFACE_TYPE_EXTENSION:
-        note(definition.name.value, definition.directives);
-        for (const field of definition.fields ?? []) {
-          note(`${definition.name.value}.${field.name.value}`, field.directives);
-          for (const arg of field.arguments ?? [])
-            note(
-              `${definition.name.value}.${field.name.value}(${arg.name.value}:)`,
-              arg.directives,
-            );
-        }
-        break;
-      case Kind.INPUT_OBJECT_TYPE_DEFINITION:
-      case Kind.INPUT_OBJECT_TYPE_EXTENSION:
-        note(definition.name.value, definition.directives);
-        for (const field of definition.fields ?? [])
-          note(`${definition.name.value}.${field.name.value}`, field.directives);
-        break;
-      case Kind.ENUM_TYPE_DEFINITION:
-      case Kind.ENUM_TYPE_EXTENSION:
-        note(definition.name.value, definition.directives);
-        for (const value of definition.values ?? [])
-          note(`${definition.name.value}.${value.name.value}`, value.directives);
-        break;
-      case Kind.UNION_TYPE_DEFINITION:
-      case Kind.UNION_TYPE_EXTENSION:
-      case Kind.SCALAR_TYPE_DEFINITION:
-      case Kind.SCALAR_TYPE_EXTENSION:
-        note(definition.name.value, definition.directives);
-        break;
-    }
-  }
-  return tags;
 }
 
 /** What a filter removes from an API schema, by coordinate. */
@@ -141,7 +70,7 @@ interface Removals {
  */
 export function contractSchemaOf(
   apiSchema: GraphQLSchema,
-  tags: DeclaredTags,
+  tags: CoordinateTags,
   filter: ContractFilter,
 ): GraphQLSchema | null {
   const include = new Set(filter.include ?? []);

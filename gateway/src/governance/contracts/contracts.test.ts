@@ -1,5 +1,5 @@
 import Fastify from 'fastify';
-import { execute, getOperationAST, parse, type GraphQLSchema } from 'graphql';
+import { execute, getOperationAST, parse, printSchema, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../../context';
 import { SupergraphSource } from '../../supergraph-manager';
 import type { Consumer } from '../consumer';
@@ -148,6 +148,22 @@ describe('operations of a consumer bound to a contract', () => {
     expect(check(module, partner, query)).toBeNull();
     expect(module.schemaOf('partner')!.getType('Customer')).toHaveProperty('_fields.creditLimit');
   });
+});
+
+test('a contract filters on @tag under the name the subgraphs import it as (import: [{name: "@tag", as: "@label"}])', () => {
+  const aliased = (sdl: string) =>
+    sdl.replace('"@tag"', '{name: "@tag", as: "@label"}').replaceAll('@tag(', '@label(');
+  const supergraph = new SupergraphSource(
+    contractFixtureSupergraph(aliased(ORDERS_SUBGRAPH), aliased(CUSTOMERS_SUBGRAPH)),
+  );
+  expect(supergraph.current).toContain('import: [{name: "@tag", as: "@label"}]');
+  const module = createContractsModule({ contracts: CONTRACTS }, { supergraph });
+  const partner = consumer('acme', 'partner');
+  expect(check(module, partner, '{ customer(id: "C1") { id name } }')).toBeNull();
+  expect(check(module, partner, '{ customer(id: "C1") { creditLimit } }')).not.toBeNull();
+  expect(printSchema(module.schemaOf('partner')!)).toBe(
+    printSchema(setUp().module.schemaOf('partner')!),
+  );
 });
 
 describe('introspection of a contract', () => {

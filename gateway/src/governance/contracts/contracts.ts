@@ -30,7 +30,7 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { SupergraphSource } from '../../supergraph-manager';
-import { contractSchemaOf, declaredTagsOf, type ContractFilter } from './contract-schema';
+import { contractSchemaOf, type ContractFilter } from './contract-schema';
 import { GovernanceCode, GovernanceError } from '../errors';
 import type { GovernanceModule } from '../module';
 
@@ -79,9 +79,9 @@ export function createContractsModule(
   deps: ContractsDeps,
 ): ContractsModule {
   const filters = options.contracts;
-  const build = (sdl: string, apiSchema: GraphQLSchema, name: string) => {
+  const build = (supergraph: SupergraphSource, name: string) => {
     try {
-      return contractSchemaOf(apiSchema, declaredTagsOf(sdl), filters[name]);
+      return contractSchemaOf(supergraph.apiSchema(), supergraph.directives.tags, filters[name]);
     } catch (error) {
       throw new Error(
         `contract "${name}": ${error instanceof Error ? error.message : String(error)}`,
@@ -97,7 +97,7 @@ export function createContractsModule(
 
   let schemas = new Map<string, GraphQLSchema | null>();
   for (const name of Object.keys(filters)) {
-    schemas.set(name, build(deps.supergraph.current, deps.supergraph.apiSchema(), name));
+    schemas.set(name, build(deps.supergraph, name));
     if (schemas.get(name) === null) reportEmpty(name);
   }
   // Outcomes depend on the contract's schema: dropped with it on a swap.
@@ -108,7 +108,7 @@ export function createContractsModule(
     const next = new Map(schemas);
     for (const name of Object.keys(filters)) {
       try {
-        next.set(name, build(source.current, source.apiSchema(), name));
+        next.set(name, build(source, name));
         if (next.get(name) === null && schemas.get(name) !== null) reportEmpty(name);
       } catch (error) {
         deps.onContractProblem?.(

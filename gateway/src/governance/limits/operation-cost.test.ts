@@ -1,14 +1,11 @@
 import path from 'node:path';
+import { buildSchema as buildCoreSchema } from '@apollo/federation-internals';
 import { buildSchema, Kind, parse, type OperationDefinitionNode } from 'graphql';
 import { REPO_ROOT } from '../../config';
 import { SupergraphSource } from '../../supergraph-manager';
 import { loadSupergraph } from '../../supergraph-config';
-import {
-  costDirectivesOf,
-  costVariablesOf,
-  operationCost,
-  type CostOptions,
-} from './operation-cost';
+import { supergraphDirectivesOf } from '../../supergraph-directives';
+import { costVariablesOf, operationCost, type CostOptions } from './operation-cost';
 
 const SDL = /* GraphQL */ `
   schema
@@ -78,7 +75,7 @@ const SDL = /* GraphQL */ `
 `;
 
 const schema = buildSchema(SDL, { assumeValidSDL: true });
-const directives = costDirectivesOf(SDL);
+const directives = supergraphDirectivesOf(buildCoreSchema(SDL));
 
 function costOf(
   query: string,
@@ -195,27 +192,26 @@ describe('operation cost', () => {
 
   test('renamed cost directives are found through the @link that renames them', () => {
     const renamed = SDL.replace('import: ["@listSize"]', 'as: "demand"')
-      .replace(/@cost\(/g, '@demand(')
-      .replace(/@listSize\(/g, '@demand__listSize(');
-    const found = costDirectivesOf(renamed);
-    expect(found.fields.get('Customer.creditExposure')).toBe(5);
-    expect(found.types.get('Product')).toBe(3);
+      .replace(/@cost\b/g, '@demand')
+      .replace(/@listSize\b/g, '@demand__listSize');
+    const found = supergraphDirectivesOf(buildCoreSchema(renamed));
+    expect(found.costs.get('Customer.creditExposure')).toBe(5);
+    expect(found.costs.get('Product')).toBe(3);
     expect(found.listSizes.get('Query.featured')).toEqual({
       assumedSize: 3,
-      slicingArguments: undefined,
-      sizedFields: undefined,
+      requireOneSlicingArgument: true,
     });
   });
 });
 
 describe('operation cost on the Switchyard supergraph', () => {
   const supergraph = new SupergraphSource(loadSupergraph(path.join(REPO_ROOT, 'supergraph.yaml')));
-  const real = costDirectivesOf(supergraph.current);
+  const real = supergraph.directives;
 
   test('composition keeps the subgraphs’ @cost and @listSize', () => {
-    expect(real.fields.get('Product.price')).toBe(5);
-    expect(real.fields.get('Customer.creditExposure')).toBe(5);
-    expect(real.fields.get('Customer.aging')).toBe(5);
+    expect(real.costs.get('Product.price')).toBe(5);
+    expect(real.costs.get('Customer.creditExposure')).toBe(5);
+    expect(real.costs.get('Customer.aging')).toBe(5);
     expect(real.listSizes.get('Query.orders')).toMatchObject({
       slicingArguments: ['first'],
       sizedFields: ['edges'],

@@ -1,7 +1,8 @@
 /**
  * The static cost of an operation, demand-control style (IBM's GraphQL cost directives, as
  * Apollo Router implements them with `@cost` and `@listSize` from https://specs.apollo.dev/cost/v0.1),
- * read from the composed supergraph so a subgraph owner prices a field in their own schema:
+ * read from the supergraph's directive index (whatever names the supergraph gives them) so a
+ * subgraph owner prices a field in their own schema:
  *
  * - a field returning an object, interface or union costs 1, a scalar or enum 0, unless `@cost`
  *   on the field (or on its type) says otherwise; a mutation's root field costs at least 10;
@@ -24,7 +25,6 @@ import {
   isCompositeType,
   isListType,
   Kind,
-  parse,
   valueFromASTUntyped,
   type DirectiveNode,
   type DocumentNode,
@@ -38,26 +38,13 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import type { ListSize, SupergraphDirectives } from '../../supergraph-directives';
 
-export interface ListSize {
-  assumedSize?: number;
-  slicingArguments?: string[];
-  sizedFields?: string[];
-}
-
-/** The cost directives of a supergraph, by schema coordinate. */
-export interface CostDirectives {
-  /** `Type.field` → @cost weight. */
-  fields: Map<string, number>;
-  /** Type name → @cost weight (objects, scalars, enums). */
-  types: Map<string, number>;
-  /** `Type.field(argument:)` → @cost weight. */
-  arguments: Map<string, number>;
-  /** `Type.field` → @listSize. */
-  listSizes: Map<string, ListSize>;
-  /** Every slicing argument name in use: variables given to these can change an operation's cost. */
-  slicingArgumentNames: Set<string>;
-}
+/** The cost directives of a supergraph, by coordinate: what its directive index read of `@cost` and `@listSize`. */
+export type CostDirectives = Pick<
+  SupergraphDirectives,
+  'costs' | 'listSizes' | 'slicingArgumentNames'
+>;
 
 export interface CostOptions {
   /** Size of a list with neither a slicing argument nor @listSize(assumedSize). Default 20. */
@@ -67,98 +54,6 @@ export interface CostOptions {
 }
 
 export const COST_DEFAULTS = { defaultListSize: 20, mutationWeight: 10 } as const;
-
-const COST_SPEC = 'https://specs.apollo.dev/cost/';
-
-/**
- * Reads `@cost` and `@listSize` from a supergraph SDL, under the names its `@link` of the cost
- * spec gives them (`@cost` and `@listSize` as composition writes them, or renamed with `as`).
- */
-export function costDirectivesOf(supergraphSdl: string): CostDirectives {
-  const document = parse(supergraphSdl, { noLocation: true });
-  const names = costDirectiveNames(document);
-  const directives: CostDirectives = {
-    fields: new Map(),
-    types: new Map(),
-    arguments: new Map(),
-    listSizes: new Map(),
-    slicingArgumentNames: new Set(),
-  };
-  const weightOf = (nodes: readonly DirectiveNode[] | undefined): number | undefined => {
-    const weight = nodes
-      ?.find((d) => d.name.value === names.cost)
-      ?.arguments?.find((a) => a.name.value === 'weight')?.value;
-    return weight ? Number(valueFromASTUntyped(weight)) : undefined;
-  };
-
-  for (const definition of document.definitions) {
-    if (!('name' in definition) || !definition.name || !('directives' in definition)) continue;
-    const typeName = definition.name.value;
-    const typeWeight = weightOf(definition.directives);
-    if (typeWeight !== undefined) directives.types.set(typeName, typeWeight);
-    if (!('fields' in definition) || !definition.fields) continue;
-    for (const field of definition.fields) {
-      const coordinate = `${typeName}.${field.name.value}`;
-      const weight = weightOf(field.directives);
-      if (weight !== undefined) directives.fields.set(coordinate, weight);
-      for (const argument of 'arguments' in field ? (field.arguments ?? []) : []) {
-        const argumentWeight = weightOf(argument.directives);
-        if (argumentWeight !== undefined)
-          directives.arguments.set(`${coordinate}(${argument.name.value}:)`, argumentWeight);
-      }
-      const listSize = field.directives?.find((d) => d.name.value === names.listSize);
-      if (listSize) {
-        const args = Object.fromEntries(
-          (listSize.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]),
-        );
-        directives.listSizes.set(coordinate, {
-          assumedSize: typeof args.assumedSize === 'number' ? args.assumedSize : undefined,
-          slicingArguments: Array.isArray(args.slicingArguments)
-            ? args.slicingArguments.map(String)
-            : undefined,
-          sizedFields: Array.isArray(args.sizedFields) ? args.sizedFields.map(String) : undefined,
-        });
-        for (const name of directives.listSizes.get(coordinate)!.slicingArguments ?? [])
-          directives.slicingArgumentNames.add(name);
-      }
-    }
-  }
-  return directives;
-}
-
-function costDirectiveNames(document: DocumentNode): { cost: string; listSize: string } {
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.SCHEMA_DEFINITION && definition.kind !== Kind.SCHEMA_EXTENSION)
-      continue;
-    for (const link of definition.directives ?? []) {
-      if (link.name.value !== 'link') continue;
-      const args = Object.fromEntries(
-        (link.arguments ?? []).map((a) => [a.name.value, valueFromASTUntyped(a.value)]),
-      );
-      if (typeof args.url !== 'string' || !args.url.startsWith(COST_SPEC)) continue;
-      const prefix = typeof args.as === 'string' ? args.as : 'cost';
-      const imports: unknown[] = Array.isArray(args.import) ? args.import : [];
-      const imported = (name: string) => {
-        for (const entry of imports) {
-          if (entry === `@${name}`) return name;
-          if (
-            entry &&
-            typeof entry === 'object' &&
-            (entry as { name?: string }).name === `@${name}`
-          )
-            return String((entry as { as?: string }).as ?? `@${name}`).slice(1);
-        }
-        return undefined;
-      };
-      // The directive named like the spec is `@<prefix>`; the others are `@<prefix>__<name>` unless imported.
-      return {
-        cost: imported('cost') ?? prefix,
-        listSize: imported('listSize') ?? `${prefix}__listSize`,
-      };
-    }
-  }
-  return { cost: 'cost', listSize: 'listSize' };
-}
 
 /** What the cost of an operation depends on besides the document: the variables it read. */
 export interface CostVariables {
@@ -256,14 +151,14 @@ export function operationCost(
     selectionSet: SelectionSetNode | undefined,
     sized: Map<string, number> | null,
   ): number {
-    if (!isCompositeType(type)) return fieldWeight ?? directives.types.get(type.name) ?? 0;
+    if (!isCompositeType(type)) return fieldWeight ?? directives.costs.get(type.name) ?? 0;
     const runtimeTypes = isAbstractType(type) ? schema.getPossibleTypes(type) : [type];
     let most = 0;
     for (const runtimeType of runtimeTypes) {
       const weight =
         fieldWeight ??
-        directives.types.get(runtimeType.name) ??
-        directives.types.get(type.name) ??
+        directives.costs.get(runtimeType.name) ??
+        directives.costs.get(type.name) ??
         1;
       most = Math.max(
         most,
@@ -324,14 +219,14 @@ export function operationCost(
     if (!field) return 0;
     const coordinate = coordinateOf(parentType, field);
     const itemType = getNamedType(field.type);
-    let fieldWeight = directives.fields.get(coordinate);
+    let fieldWeight = directives.costs.get(coordinate);
     if (parentType === mutationType) fieldWeight = Math.max(fieldWeight ?? 0, mutationWeight);
 
     let argumentsCost = 0;
     for (const argument of node.arguments ?? []) {
       const argumentWeight =
-        directives.arguments.get(`${parentType.name}.${name}(${argument.name.value}:)`) ??
-        directives.arguments.get(`${coordinate}(${argument.name.value}:)`);
+        directives.costs.get(`${parentType.name}.${name}(${argument.name.value}:)`) ??
+        directives.costs.get(`${coordinate}(${argument.name.value}:)`);
       argumentsCost += argumentWeight ?? 0;
     }
 
@@ -371,10 +266,10 @@ export function operationCost(
   /** The coordinate carrying the directives: the object's field, or the interface field it implements. */
   function coordinateOf(type: GraphQLObjectType, field: GraphQLField<unknown, unknown>): string {
     const own = `${type.name}.${field.name}`;
-    if (directives.fields.has(own) || directives.listSizes.has(own)) return own;
+    if (directives.costs.has(own) || directives.listSizes.has(own)) return own;
     for (const implemented of type.getInterfaces()) {
       const inherited = `${implemented.name}.${field.name}`;
-      if (directives.fields.has(inherited) || directives.listSizes.has(inherited)) return inherited;
+      if (directives.costs.has(inherited) || directives.listSizes.has(inherited)) return inherited;
     }
     return own;
   }

@@ -4,7 +4,7 @@ import { getOperationAST, parse } from 'graphql';
 import { REPO_ROOT } from '../../config';
 import type { GatewayContext } from '../../context';
 import { SupergraphSource } from '../../supergraph-manager';
-import { loadSupergraph } from '../../supergraph-config';
+import { composeSupergraph, loadSupergraph } from '../../supergraph-config';
 import type { Consumer } from '../consumer';
 import { GovernanceError } from '../errors';
 import {
@@ -222,6 +222,28 @@ describe('operation limits module', () => {
     await expect(run(limits, 'gold', deep)).resolves.toBeDefined();
     expect((await run(limits, 'platinum', deep)).governance.cost).toBe(4);
     expect((await run(limits, null, deep)).governance.cost).toBe(4);
+  });
+
+  test('cost counts @cost and @listSize under the names a subgraph imports them as, and the new ones after a swap', async () => {
+    const priced = (weight: number) =>
+      composeSupergraph([
+        {
+          name: 'catalog',
+          url: 'http://127.0.0.1:9/catalog',
+          sdl: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", {name: "@cost", as: "@price"}, {name: "@listSize", as: "@pageSize"}])
+type Query { products(first: Int = 5): [Product!]! @pageSize(slicingArguments: ["first"]) }
+type Product @key(fields: "id") { id: ID! unitPrice: Int @price(weight: ${weight}) }`,
+        },
+      ]);
+    const catalog = new SupergraphSource(priced(7));
+    expect(catalog.current).toContain('{name: "@cost", as: "@price"}');
+    const module = createOperationLimitsModule({ tiers: {} }, { supergraph: catalog });
+    const query = 'query($n: Int) { products(first: $n) { unitPrice } }';
+    // products: n × (Product 1 + unitPrice's weight)
+    expect((await run(module, 'gold', query, { n: 10 })).governance.cost).toBe(10 * (1 + 7));
+    expect((await run(module, 'gold', query)).governance.cost).toBe(5 * (1 + 7));
+    catalog.update(priced(3));
+    expect((await run(module, 'gold', query, { n: 10 })).governance.cost).toBe(10 * (1 + 3));
   });
 
   test('a negative or fractional limit in the config is refused when the module is built', () => {

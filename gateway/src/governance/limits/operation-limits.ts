@@ -24,7 +24,6 @@ import type { GovernanceModule } from '../module';
 import { OperationCache } from '../operation-cache';
 import {
   COST_DEFAULTS,
-  costDirectivesOf,
   costVariablesOf,
   operationCost,
   type CostDirectives,
@@ -181,8 +180,8 @@ export function createOperationLimitsModule(
   };
   const cacheSize = options.cacheSize ?? OPERATION_LIMITS_DEFAULTS.cacheSize;
 
-  // Derived from the supergraph: rebuilt, and every cached figure dropped, when it is swapped.
-  let directives: CostDirectives = costDirectivesOf(deps.supergraph.current);
+  // The supergraph's directive index: replaced, and every cached figure dropped, when it is swapped.
+  let directives: CostDirectives = deps.supergraph.directives;
   const analyses = new OperationCache<OperationAnalysis>();
   const costs = new LRUCache<string, number>({ max: cacheSize });
   // Keyed by the text itself (before parsing there is no hash yet), bounded by total length.
@@ -191,7 +190,7 @@ export function createOperationLimitsModule(
     sizeCalculation: (_count, source) => Math.max(1, source.length),
   });
   deps.supergraph.onUpdate((source) => {
-    directives = costDirectivesOf(source.current);
+    directives = source.directives;
     analyses.clear();
     costs.clear();
   });

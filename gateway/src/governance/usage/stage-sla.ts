@@ -1,10 +1,11 @@
 /**
  * Order-to-cash stages: each root field declares the stage it serves with
  * `@tag(name: "stage:<stage>")` in its subgraph; composition carries the tag into the supergraph,
- * where this reads it. Usage counts requests, errors and latency per stage and consumer
- * (usage-aggregator.ts), and the stage report sets them against the configured SLA.
+ * whose directive index reads it (whatever name the supergraph gives `@tag`). Usage counts
+ * requests, errors and latency per stage and consumer (usage-aggregator.ts), and the stage report
+ * sets them against the configured SLA.
  */
-import { Kind, parse, type ConstValueNode } from 'graphql';
+import type { SupergraphSource } from '../../supergraph-manager';
 import { emptyHistogram, mergeHistogram, parseUsageField, percentileOf } from './usage-aggregator';
 
 export const STAGE_TAG_PREFIX = 'stage:';
@@ -17,43 +18,26 @@ export interface StageSla {
   errorRate: number;
 }
 
-/** Root field coordinate (`Query.orders`, `Mutation.placeOrder`) → its stage, from the supergraph SDL. */
-export function stagesOfRootFields(supergraphSdl: string): Map<string, string> {
-  const document = parse(supergraphSdl);
-  const roots = new Set(['Query', 'Mutation', 'Subscription']);
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.SCHEMA_DEFINITION) {
-      roots.clear();
-      for (const { type } of definition.operationTypes) roots.add(type.name.value);
-    }
-  }
+/** Root field coordinate (`Query.orders`, `Mutation.placeOrder`) → its stage, from the supergraph's API schema and directive index. */
+export function stagesOfRootFields(
+  supergraph: Pick<SupergraphSource, 'apiSchema' | 'directives'>,
+): Map<string, string> {
+  const schema = supergraph.apiSchema();
+  const { tags } = supergraph.directives;
   const stages = new Map<string, string>();
-  for (const definition of document.definitions) {
-    if (
-      (definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
-        definition.kind !== Kind.OBJECT_TYPE_EXTENSION) ||
-      !roots.has(definition.name.value)
-    )
-      continue;
-    for (const field of definition.fields ?? []) {
-      for (const directive of field.directives ?? []) {
-        if (directive.name.value !== 'tag') continue;
-        const name = stringValue(
-          directive.arguments?.find((argument) => argument.name.value === 'name')?.value,
-        );
-        if (name?.startsWith(STAGE_TAG_PREFIX))
-          stages.set(
-            `${definition.name.value}.${field.name.value}`,
-            name.slice(STAGE_TAG_PREFIX.length),
-          );
-      }
+  for (const root of [
+    schema.getQueryType(),
+    schema.getMutationType(),
+    schema.getSubscriptionType(),
+  ]) {
+    for (const field of Object.keys(root?.getFields() ?? {})) {
+      const coordinate = `${root!.name}.${field}`;
+      for (const tag of tags.get(coordinate) ?? [])
+        if (tag.startsWith(STAGE_TAG_PREFIX))
+          stages.set(coordinate, tag.slice(STAGE_TAG_PREFIX.length));
     }
   }
   return stages;
-}
-
-function stringValue(value: ConstValueNode | undefined): string | undefined {
-  return value?.kind === Kind.STRING ? value.value : undefined;
 }
 
 export interface StageFigures {

@@ -258,7 +258,7 @@ export function createUsageReports(deps: UsageReportsDeps) {
     /** Latency, errors and volume per order-to-cash stage and consumer, against the SLA. */
     async stages(days: number): Promise<StageReport> {
       checkDays(days);
-      const tagged = new Set(stagesOfRootFields(deps.supergraph.current).values());
+      const tagged = new Set(stagesOfRootFields(deps.supergraph).values());
       return stageReport(await hashes('stages', days), deps.stages, tagged, days);
     },
   };

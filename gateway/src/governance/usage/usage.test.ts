@@ -1,7 +1,11 @@
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, getOperationAST, parse } from 'graphql';
+import { composeSupergraph } from '../../supergraph-config';
+import { SupergraphSource } from '../../supergraph-manager';
+import { governancePlugin } from '../operation-plugin';
+import { createMemoryStore } from '../store/memory-store';
 import { stageReport, stagesOfRootFields } from './stage-sla';
 import { latencySlot, usageField } from './usage-aggregator';
-import { operationSelection } from './usage';
+import { createUsageModule, operationSelection } from './usage';
 
 const schema = buildSchema(`
   interface Node { id: ID! }
@@ -73,24 +77,65 @@ describe('field coordinates of an operation', () => {
 });
 
 describe('order-to-cash stages', () => {
-  const supergraphLike = `
-    schema { query: Query mutation: Mutation }
-    directive @tag(name: String!) repeatable on FIELD_DEFINITION
-    type Query {
-      orders: [Int] @tag(name: "partner") @tag(name: "stage:order-capture")
-      products: [Int] @tag(name: "stage:quote")
-      health: Int
-    }
-    type Mutation { recordMilestone: Int @tag(name: "stage:fulfillment") }
-    type Order { total: Int @tag(name: "stage:invoicing") }
-  `;
+  // Federation's @tag imported as @label; a custom @tag of another feature is composed in too and must not count.
+  const staged = new SupergraphSource(
+    composeSupergraph([
+      {
+        name: 'orders',
+        url: 'http://127.0.0.1:9/orders',
+        sdl: `extend schema
+  @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@composeDirective", {name: "@tag", as: "@label"}])
+  @link(url: "https://specs.example.com/labels/v1.0", import: ["@tag"])
+  @composeDirective(name: "@tag")
+directive @tag(name: String!) on FIELD_DEFINITION
+type Query {
+  orders: [Order!]! @label(name: "partner") @label(name: "stage:order-capture")
+  products: [Int] @label(name: "stage:quote")
+  health: Int @tag(name: "stage:not-federation-tag")
+}
+type Mutation { recordMilestone: Int @label(name: "stage:fulfillment") }
+type Order @key(fields: "id") { id: ID! total: Int @label(name: "stage:invoicing") }`,
+      },
+    ]),
+  );
 
-  test('root fields declare their stage with a stage: tag; other tags, untagged and non-root fields declare none', () => {
-    expect(Object.fromEntries(stagesOfRootFields(supergraphLike))).toEqual({
+  test('root fields declare their stage with a stage: tag (under the name the supergraph gives @tag); other tags, untagged and non-root fields declare none', () => {
+    expect(Object.fromEntries(stagesOfRootFields(staged))).toEqual({
       'Query.orders': 'order-capture',
       'Query.products': 'quote',
       'Mutation.recordMilestone': 'fulfillment',
     });
+  });
+
+  test('the usage module counts a request under the stage of an aliased @tag, and the stage report lists it', async () => {
+    const usage = createUsageModule(
+      { flushIntervalMs: 60_000 },
+      { store: createMemoryStore(), supergraph: staged },
+    );
+    const document = parse('{ orders { id } health }');
+    await governancePlugin([usage])!.requestDidStart!({} as never).then((listener) =>
+      listener!.willSendResponse!({
+        request: { query: '{ orders { id } health }' },
+        document,
+        operation: getOperationAST(document),
+        queryHash: 'hash',
+        contextValue: {
+          correlationId: 'c',
+          startedAt: performance.now(),
+          consumer: null,
+          client: { name: null, version: null },
+          governance: {},
+        },
+        response: { body: { kind: 'single', singleResult: { data: {} } }, http: {} },
+      } as never),
+    );
+    const report = await usage.aggregator.flush().then(() => usage.reports.stages(1));
+    await usage.close();
+    expect(report.stages.map(({ stage, requests }) => [stage, requests])).toEqual([
+      ['fulfillment', 0],
+      ['order-capture', 1],
+      ['quote', 0],
+    ]);
   });
 
   test('a stage is breached when its p95 latency or error rate is over its SLA, overall and per consumer', () => {

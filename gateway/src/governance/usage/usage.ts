@@ -130,10 +130,10 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
 
   // Derived from the supergraph once per document (and per supergraph: both reset on a swap): a request only counts.
   const shapes = new OperationCache<OperationShape>();
-  let stageOf = stagesOfRootFields(deps.supergraph.current);
+  let stageOf = stagesOfRootFields(deps.supergraph);
   deps.supergraph.onUpdate((source) => {
     shapes.clear();
-    stageOf = stagesOfRootFields(source.current);
+    stageOf = stagesOfRootFields(source);
   });
 
   function shapeOf(selection: OperationSelection): OperationShape {
