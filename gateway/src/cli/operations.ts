@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { ManifestReason } from '../governance/persisted-operations/operation-manifest';
 import type { StoredOperation } from '../governance/persisted-operations/manifest-registry';
-import type { UnknownOperation } from '../governance/persisted-operations/persisted-operations';
+import type { UnknownOperation } from '../governance/persisted-operations/unknown-operations';
 
 const USAGE = `usage: switchyard operations <command> [--json]
   register --consumer ID --manifest FILE   register an apollo-persisted-query-manifest for a consumer

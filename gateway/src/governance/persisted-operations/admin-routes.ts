@@ -1,0 +1,96 @@
+/**
+ * The persisted operations admin routes: register a consumer's manifest
+ * (`POST /consumers/:id/operations`), list what it registered, and list the operations consumers
+ * in audit mode ran unregistered (`GET /unknown-operations`).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Consumer } from '../consumer';
+import { GovernanceCode, GovernanceError } from '../errors';
+import type { ManifestRegistry } from './manifest-registry';
+import type { UnknownOperationLog } from './unknown-operations';
+
+export interface PersistedOperationsRoutesDeps {
+  registry: ManifestRegistry;
+  unknown: UnknownOperationLog;
+  /** The consumer declared with this id; null when there is none. */
+  consumer(id: string): Consumer | null;
+  /** Largest manifest the registration route accepts (bytes). */
+  maxManifestBytes: number;
+  onStoreError?: (error: unknown) => void;
+}
+
+export function registerPersistedOperationsRoutes(
+  admin: FastifyInstance,
+  deps: PersistedOperationsRoutesDeps,
+): void {
+  const knownConsumer = (id: string): Consumer => {
+    const consumer = deps.consumer(id);
+    if (!consumer)
+      throw new GovernanceError(
+        GovernanceCode.CONSUMER_NOT_FOUND,
+        `No consumer "${id}" is declared in the governance config`,
+        { status: 404, details: { consumer: id } },
+      );
+    return consumer;
+  };
+
+  admin.post<{ Params: { id: string } }>(
+    '/consumers/:id/operations',
+    { bodyLimit: deps.maxManifestBytes },
+    (request, reply) =>
+      answer(reply, deps.onStoreError, async () => {
+        const consumer = knownConsumer(request.params.id);
+        const result = await deps.registry.register(consumer, request.body);
+        if (!result.ok) {
+          throw new GovernanceError(
+            GovernanceCode.MANIFEST_INVALID,
+            `The manifest was refused (${result.reasons.length} ${result.reasons.length === 1 ? 'problem' : 'problems'}); nothing was registered`,
+            { status: 422, details: { consumer: consumer.id, reasons: result.reasons } },
+          );
+        }
+        const { ok: _ok, ...counts } = result;
+        return { consumer: consumer.id, ...counts };
+      }),
+  );
+  admin.get<{ Params: { id: string } }>('/consumers/:id/operations', (request, reply) =>
+    answer(reply, deps.onStoreError, async () => {
+      const consumer = knownConsumer(request.params.id);
+      const operations = await deps.registry.list(consumer.id);
+      return {
+        consumer: consumer.id,
+        mode: consumer.persistedOperations,
+        total: operations.length,
+        operations,
+      };
+    }),
+  );
+  admin.get<{ Querystring: { consumer?: string } }>('/unknown-operations', (request, reply) =>
+    answer(reply, deps.onStoreError, async () => {
+      const consumer = request.query.consumer ? knownConsumer(request.query.consumer) : null;
+      return { consumer: consumer?.id ?? null, operations: await deps.unknown.list(consumer?.id) };
+    }),
+  );
+}
+
+/** An admin route's answer: its result, its GovernanceError, or 503 when the store failed. */
+async function answer(
+  reply: FastifyReply,
+  onStoreError: ((error: unknown) => void) | undefined,
+  handler: () => Promise<unknown>,
+): Promise<FastifyReply> {
+  try {
+    return reply.send(await handler());
+  } catch (error) {
+    if (error instanceof GovernanceError)
+      return reply.code(error.status).send(error.toResponseBody());
+    onStoreError?.(error);
+    return reply.code(503).send({
+      errors: [
+        {
+          message: 'The governance store did not answer; try again',
+          extensions: { code: GovernanceCode.STORE_UNAVAILABLE },
+        },
+      ],
+    });
+  }
+}
