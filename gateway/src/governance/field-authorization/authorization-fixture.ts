@@ -24,7 +24,7 @@ export const authorize = (
 ) =>
   authorizeOperation(
     source.apiSchema(),
-    declaredRequirementsOf(source.current),
+    declaredRequirementsOf(source.directives),
     parse(query),
     undefined,
     who,

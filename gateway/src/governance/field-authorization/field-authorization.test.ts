@@ -8,6 +8,8 @@ import type { GatewayContext } from '../../context';
 import type { Consumer } from '../consumer';
 import { GovernanceError } from '../errors';
 import { governancePlugin } from '../operation-plugin';
+import { composeSupergraph } from '../../supergraph-config';
+import { SupergraphSource } from '../../supergraph-manager';
 import { switchyard } from './authorization-fixture';
 import { TYPE_MARKER } from './document-filter';
 import { createFieldAuthorizationModule } from './field-authorization';
@@ -164,6 +166,42 @@ describe('field authorization module', () => {
         ],
       },
     });
+  });
+
+  test('removes a field guarded by @requiresScopes and @authenticated imported under other names', async () => {
+    const supergraph = new SupergraphSource(
+      composeSupergraph([
+        {
+          name: 'customers',
+          url: 'http://127.0.0.1:9/customers',
+          sdl: `extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", {name: "@requiresScopes", as: "@scopes"}, {name: "@authenticated", as: "@signedIn"}])
+type Customer @key(fields: "id") { id: ID! name: String creditLimit: Int @scopes(scopes: [["credit:read"]]) notes: String @signedIn }
+type Query { customer(id: ID!): Customer }`,
+        },
+      ]),
+    );
+    expect(supergraph.current).toContain('import: [{name: "@requiresScopes", as: "@scopes"}]');
+    const module = createFieldAuthorizationModule({}, { supergraph });
+    const aliased = '{ customer(id: "C1") { name creditLimit notes } }';
+    const request = await run(module, aliased, null, {
+      customer: { name: 'Acme', [TYPE_MARKER]: 'Customer' },
+    });
+    expect(print(request.document)).not.toMatch(/creditLimit|notes/);
+    expect(request.response.body.singleResult.data).toEqual({
+      customer: { name: 'Acme', creditLimit: null, notes: null },
+    });
+    expect(request.response.body.singleResult.errors?.map((error) => error.extensions)).toEqual([
+      {
+        code: 'UNAUTHORIZED_FIELD_OR_TYPE',
+        coordinate: 'Customer.creditLimit',
+        requiresScopes: [['credit:read']],
+      },
+      { code: 'UNAUTHORIZED_FIELD_OR_TYPE', coordinate: 'Customer.notes', authenticated: true },
+    ]);
+    const allowed = await run(module, aliased, consumer(['credit:read']), {
+      customer: { name: 'Acme', creditLimit: 10, notes: 'n' },
+    });
+    expect(allowed.queryHash).toBe('original-hash');
   });
 
   test('an unknown mode is refused when the module is built', () => {

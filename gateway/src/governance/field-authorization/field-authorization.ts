@@ -1,6 +1,8 @@
 /**
  * Field-level authorization: `@authenticated` and `@requiresScopes` read from the composed
- * supergraph (a schema owner protects a field in their own subgraph), enforced before planning.
+ * supergraph's directive index (a schema owner protects a field in their own subgraph, under
+ * whatever name it imports them), enforced before planning. A supergraph declaring what this
+ * cannot enforce (`@policy`, an unknown version) is refused, at start and on a swap.
  *
  * filter (default): every field the consumer may not see is removed from the operation; the
  * response has null at each removed path (null propagating to the nearest nullable parent, as
@@ -11,9 +13,10 @@
  * its own query hash, so the executor's plan cache (keyed by queryHash and operationName) never
  * serves one consumer's plan to a consumer who may see more or less.
  *
- * One job per file: directives.ts reads the requirements the supergraph declares, requirements.ts
- * combines them and checks a caller against them, document-filter.ts removes what the caller may
- * not see, response-patch.ts puts null and an error where it was; this file wires them in.
+ * One job per file: directives.ts takes the requirements from the supergraph's directive index
+ * (refusing what it cannot enforce), requirements.ts combines them and checks a caller against
+ * them, document-filter.ts removes what the caller may not see, response-patch.ts puts null and
+ * an error where it was; this file wires them in.
  */
 import type { GraphQLRequestContextDidResolveOperation } from '@apollo/server';
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
@@ -60,12 +63,14 @@ export function createFieldAuthorizationModule(
   const anonymousConsumer =
     options.anonymousConsumer ?? FIELD_AUTHORIZATION_DEFAULTS.anonymousConsumer;
 
-  // Derived from the supergraph: rebuilt, and every cached analysis dropped, when it is swapped.
-  let declared = declaredRequirementsOf(deps.supergraph.current);
+  // A supergraph whose requirements cannot be enforced is refused: now (the module is not built) and before a swap.
+  deps.supergraph.guard(declaredRequirementsOf);
+  // From the supergraph's directive index: replaced, and every cached analysis dropped, when it is swapped.
+  let declared = declaredRequirementsOf(deps.supergraph.directives);
   // By document and operation, then by the caller's scope set.
   const analyses = new OperationCache<Map<string, FieldAuthorization | null>>();
   deps.supergraph.onUpdate((source) => {
-    declared = declaredRequirementsOf(source.current);
+    declared = declaredRequirementsOf(source.directives);
     analyses.clear();
   });
 

@@ -20,8 +20,8 @@ export interface Requirement {
 
 /** The requirements declared in a supergraph, by field coordinate (`Type.field`) and by type name. */
 export interface DeclaredRequirements {
-  fields: Map<string, Requirement>;
-  types: Map<string, Requirement>;
+  fields: ReadonlyMap<string, Requirement>;
+  types: ReadonlyMap<string, Requirement>;
 }
 
 /** Who is asking, as far as authorization cares. */
