@@ -1,5 +1,5 @@
 /** Bad input at the gateway: every case gets a GraphQL error with a stable code and no stack trace. */
-import { startGraph, type GraphResponse, type RunningGraph } from './graph-harness';
+import { startGraph, type GraphResponse, type RunningGraph } from './testing/graph-harness';
 
 let graph: RunningGraph;
 beforeAll(async () => {

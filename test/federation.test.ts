@@ -5,7 +5,7 @@
 import { applyBasisPoints, formatCents } from '@switchyard/kit';
 import { priceLine } from '@switchyard/catalog/src/pricing';
 import type { Dataset } from '@switchyard/seed';
-import { startGraph, type RunningGraph } from './graph-harness';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
 
 let graph: RunningGraph;
 let data: Dataset;

@@ -9,7 +9,7 @@ import {
   composeSupergraph,
 } from '@switchyard/gateway';
 import { subgraphSdl } from '@switchyard/kit';
-import { startGraph, type RunningGraph } from './graph-harness';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
 
 let graph: RunningGraph;
 beforeAll(async () => {

@@ -8,9 +8,9 @@
 import { createMemoryStore } from '@switchyard/gateway';
 import { buildSchema, isObjectType, type GraphQLSchema } from 'graphql';
 import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
-import { governedBy, governedGateway, type GovernedGateway } from './gateway-replicas';
-import { startGraph, type RunningGraph } from './graph-harness';
-import { as, testGovernanceConfig } from './test-consumers';
+import { governedBy, governedGateway, type GovernedGateway } from './testing/gateway-replicas';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
+import { as, testGovernanceConfig } from './testing/consumers';
 
 /**
  * The partner contract: its root fields, and the fields of the types partners work with. Left out

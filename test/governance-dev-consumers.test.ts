@@ -9,9 +9,9 @@ import path from 'node:path';
 import { createMemoryStore } from '@switchyard/gateway';
 import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
 import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
-import { governedBy, governedGateway, type GovernedGateway } from './gateway-replicas';
-import { startGraph, type GraphResponse, type RunningGraph } from './graph-harness';
-import { as } from './test-consumers';
+import { governedBy, governedGateway, type GovernedGateway } from './testing/gateway-replicas';
+import { startGraph, type GraphResponse, type RunningGraph } from './testing/graph-harness';
+import { as } from './testing/consumers';
 
 const config = loadGovernanceConfig(
   path.resolve(__dirname, '..', 'gateway', 'governance.dev.yaml'),

@@ -13,7 +13,7 @@ import {
 } from '@switchyard/gateway';
 import { formatCents } from '@switchyard/kit';
 import { createFieldAuthorizationModule } from '../gateway/src/governance/field-authorization/field-authorization';
-import { startGraph, type GraphResponse, type RunningGraph } from './graph-harness';
+import { startGraph, type GraphResponse, type RunningGraph } from './testing/graph-harness';
 
 const SCOPES_HEADER = 'x-test-scopes';
 

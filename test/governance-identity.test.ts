@@ -11,7 +11,7 @@ import {
   createIdentityModule,
   identityOptionsOf,
 } from '../gateway/src/governance/identity/identity';
-import { startGraph, type RunningGraph } from './graph-harness';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
 
 const JWT_SECRET = 'end-to-end-test-secret-of-32-bytes-or-more';
 const ISSUER = 'https://idp.switchyard.test/';

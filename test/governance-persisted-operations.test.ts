@@ -24,7 +24,7 @@ import {
   createPersistedOperationsModule,
   type PersistedOperationsModule,
 } from '../gateway/src/governance/persisted-operations/persisted-operations';
-import { startGraph, type RunningGraph } from './graph-harness';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
 
 const consumers: Record<string, Consumer> = {
   'dev-acme-distributor': {

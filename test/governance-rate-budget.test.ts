@@ -20,7 +20,7 @@ import {
   type RateBudgetModule,
   type RateBudgetOptions,
 } from '../gateway/src/governance/rate-budgets/rate-budget';
-import { startGraph, type RunningGraph } from './graph-harness';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
 import { governancePlugin } from '../gateway/src/governance/operation-plugin';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

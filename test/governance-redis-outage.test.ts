@@ -16,9 +16,9 @@ import {
   uniquePrefix,
   until,
   type GovernedGateway,
-} from './gateway-replicas';
-import { startGraph, type RunningGraph } from './graph-harness';
-import { as, testGovernanceConfig } from './test-consumers';
+} from './testing/gateway-replicas';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
+import { as, testGovernanceConfig } from './testing/consumers';
 
 const LIMIT = 10;
 const config = testGovernanceConfig(

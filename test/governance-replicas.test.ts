@@ -13,9 +13,9 @@ import {
   startReplica,
   uniquePrefix,
   type GovernedGateway,
-} from './gateway-replicas';
-import { startGraph, type RunningGraph } from './graph-harness';
-import { as, testGovernanceConfig } from './test-consumers';
+} from './testing/gateway-replicas';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
+import { as, testGovernanceConfig } from './testing/consumers';
 
 const LIMIT = 40;
 const LEASE = 0.1; // a chunk of 4

@@ -12,7 +12,7 @@ import {
 import { forgedIdentityHeaders } from '@switchyard/kit/testing';
 import type { AddressInfo } from 'node:net';
 import type { Dataset } from '@switchyard/seed';
-import { startGraph, type RunningGraph } from './graph-harness';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
 
 let graph: RunningGraph;
 let data: Dataset;

@@ -6,8 +6,8 @@
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import type { Tracing } from '@switchyard/kit';
 import { startGatewayTracing } from '../gateway/src/tracing';
-import { until } from './gateway-replicas';
-import { startGraph, type RunningGraph } from './graph-harness';
+import { until } from './testing/gateway-replicas';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
 
 const spans = new InMemorySpanExporter();
 let tracing: Tracing;

@@ -27,7 +27,7 @@ import {
 import { createAuditLogModule } from '../gateway/src/governance/audit/audit-log';
 import { createUsageModule } from '../gateway/src/governance/usage/usage';
 import { usageCommand } from '../gateway/src/cli/usage';
-import { startGraph, type RunningGraph } from './graph-harness';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
 
 /** A test-only subgraph: a shipment mutation of its own (so audit and usage tests need no order flow) and a deprecated field. */
 const MILESTONES_SDL = `

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createGovernance } from '../gateway/src/governance';
 import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
 import { createMemoryStore } from '@switchyard/gateway';
-import { startGraph, type RunningGraph } from './graph-harness';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
 
 let graph: RunningGraph;
 const config = loadGovernanceConfig(

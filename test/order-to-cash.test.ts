@@ -12,7 +12,7 @@ import { createMemoryStore } from '@switchyard/gateway';
 import { eventOfOutboxRow } from '@switchyard/kit';
 import { createGovernance } from '../gateway/src/governance';
 import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
-import { eventually, startGraph, type RunningGraph } from './graph-harness';
+import { eventually, startGraph, type RunningGraph } from './testing/graph-harness';
 
 const governanceConfig = loadGovernanceConfig(
   path.resolve(__dirname, '..', 'gateway', 'governance.dev.yaml'),

@@ -4,7 +4,7 @@
  * point elsewhere), with throwaway schemas dropped at the end.
  */
 import { formatCents } from '@switchyard/kit';
-import { startGraph, type RunningGraph } from './graph-harness';
+import { startGraph, type RunningGraph } from './testing/graph-harness';
 
 const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 let graph: RunningGraph;

@@ -3,12 +3,12 @@
  * governance configs whose consumers are identified by an API key equal to their id (as the
  * development config does), validated by the same parser as a real file.
  */
-import { hashApiKey } from '../gateway/src/governance/identity/api-keys';
-import type { Consumer } from '../gateway/src/governance/consumer';
+import { hashApiKey } from '../../gateway/src/governance/identity/api-keys';
+import type { Consumer } from '../../gateway/src/governance/consumer';
 import {
   parseGovernanceConfig,
   type GovernanceConfig,
-} from '../gateway/src/governance/governance-config';
+} from '../../gateway/src/governance/governance-config';
 
 /** A consumer as the gateway serves it: internal, no scopes, tier `gold`, allow mode, unless overridden. */
 export function consumerOf(id: string, overrides: Partial<Consumer> = {}): Consumer {

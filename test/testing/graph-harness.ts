@@ -20,7 +20,7 @@ import {
   type SubgraphDefinition,
 } from '@switchyard/kit';
 import type { Dataset } from '@switchyard/seed';
-import { loadSubgraphDefinition, SUBGRAPH_NAMES } from '../scripts/subgraphs';
+import { loadSubgraphDefinition, SUBGRAPH_NAMES } from '../../scripts/subgraphs';
 
 export interface GraphResponse {
   status: number;

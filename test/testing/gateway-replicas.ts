@@ -14,9 +14,9 @@ import {
   type GovernanceStore,
   type RunningGateway,
 } from '@switchyard/gateway';
-import { createGovernance, type Governance } from '../gateway/src/governance';
-import type { GovernanceConfig } from '../gateway/src/governance/governance-config';
-import type { GovernanceModule } from '../gateway/src/governance/module';
+import { createGovernance, type Governance } from '../../gateway/src/governance';
+import type { GovernanceConfig } from '../../gateway/src/governance/governance-config';
+import type { GovernanceModule } from '../../gateway/src/governance/module';
 import type { GraphResponse, RunningGraph } from './graph-harness';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
