@@ -3,7 +3,7 @@ import { buildSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { REPO_ROOT } from '../../config';
 import { SupergraphSource } from '../../supergraph-manager';
 import { loadSupergraph } from '../../supergraph-config';
-import { contractFixtureSupergraph } from './contract-fixture';
+import { contractFixtureSupergraph } from './testing/tagged-supergraph';
 import { contractSchemaOf, type ContractFilter } from './contract-schema';
 
 const fixture = new SupergraphSource(contractFixtureSupergraph());

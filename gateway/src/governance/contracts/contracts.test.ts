@@ -3,7 +3,11 @@ import { execute, getOperationAST, parse, printSchema, type GraphQLSchema } from
 import type { GatewayContext } from '../../context';
 import { SupergraphSource } from '../../supergraph-manager';
 import type { Consumer } from '../consumer';
-import { contractFixtureSupergraph, CUSTOMERS_SUBGRAPH, ORDERS_SUBGRAPH } from './contract-fixture';
+import {
+  contractFixtureSupergraph,
+  CUSTOMERS_SUBGRAPH,
+  ORDERS_SUBGRAPH,
+} from './testing/tagged-supergraph';
 import {
   ContractValidationError,
   createContractsModule,

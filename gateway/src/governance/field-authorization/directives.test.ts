@@ -1,6 +1,6 @@
 import { composeSupergraph } from '../../supergraph-config';
 import { SupergraphSource } from '../../supergraph-manager';
-import { switchyard } from './authorization-fixture';
+import { switchyard } from './testing/authorized-queries';
 import { declaredRequirementsOf } from './directives';
 import { createFieldAuthorizationModule } from './field-authorization';
 

@@ -1,7 +1,7 @@
 import { getOperationAST, print } from 'graphql';
 import { SupergraphSource } from '../../supergraph-manager';
 import { composeSupergraph } from '../../supergraph-config';
-import { authorize, caller, switchyard } from './authorization-fixture';
+import { authorize, caller, switchyard } from './testing/authorized-queries';
 import { TYPE_MARKER, type FieldAuthorization } from './document-filter';
 
 const paths = (authorization: FieldAuthorization | null) =>

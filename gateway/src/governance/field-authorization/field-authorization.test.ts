@@ -10,7 +10,7 @@ import { GovernanceError } from '../errors';
 import { governancePlugin } from '../operation-plugin';
 import { composeSupergraph } from '../../supergraph-config';
 import { SupergraphSource } from '../../supergraph-manager';
-import { switchyard } from './authorization-fixture';
+import { switchyard } from './testing/authorized-queries';
 import { TYPE_MARKER } from './document-filter';
 import { createFieldAuthorizationModule } from './field-authorization';
 

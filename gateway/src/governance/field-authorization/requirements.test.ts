@@ -1,4 +1,4 @@
-import { caller } from './authorization-fixture';
+import { caller } from './testing/authorized-queries';
 import { combine, describeRequirement, missingRequirement } from './requirements';
 
 describe('requirement algebra', () => {

@@ -1,5 +1,5 @@
 import type { GraphQLObjectType } from 'graphql';
-import { authorize, caller, switchyard } from './authorization-fixture';
+import { authorize, caller, switchyard } from './testing/authorized-queries';
 import { TYPE_MARKER, type RemovedField } from './document-filter';
 import { nullRemovedFields } from './response-patch';
 

@@ -1,12 +1,12 @@
 /** What the field authorization tests share: Switchyard's own supergraph, callers, and authorizing a query text. */
 import path from 'node:path';
 import { parse } from 'graphql';
-import { REPO_ROOT } from '../../config';
-import { SupergraphSource } from '../../supergraph-manager';
-import { loadSupergraph } from '../../supergraph-config';
-import { declaredRequirementsOf } from './directives';
-import { authorizeOperation } from './document-filter';
-import type { Caller } from './requirements';
+import { REPO_ROOT } from '../../../config';
+import { SupergraphSource } from '../../../supergraph-manager';
+import { loadSupergraph } from '../../../supergraph-config';
+import { declaredRequirementsOf } from '../directives';
+import { authorizeOperation } from '../document-filter';
+import type { Caller } from '../requirements';
 
 export const switchyard = new SupergraphSource(
   loadSupergraph(path.join(REPO_ROOT, 'supergraph.yaml')),

@@ -3,7 +3,7 @@
  * every kind of element a contract filters (types, fields, arguments, enum values, input fields, a
  * scalar, an interface, a union), composed as the gateway composes Switchyard's: for the contract tests.
  */
-import { composeSupergraph } from '../../supergraph-config';
+import { composeSupergraph } from '../../../supergraph-config';
 
 const LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key", "@tag", "@shareable"])';
