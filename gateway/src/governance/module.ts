@@ -53,9 +53,10 @@ export interface GovernanceModule {
 
 /**
  * Apollo Server's request lifecycle hooks a module takes part in, called in module order by the
- * governance plugin. What a module learns about a request between two hooks lives on the request's
- * `contextValue.governance`: the hooks are shared by every request (no listener per request), and a
- * hook that returns nothing is not awaited.
+ * governance plugin. The hooks are shared by every request (no listener per request), so what a
+ * module learns about a request between two hooks it keeps in a WeakMap of its own keyed by the
+ * request's `contextValue`; what later modules need it states as a typed fact on
+ * `contextValue.governance` (GovernanceFacts). A hook that returns nothing is not awaited.
  */
 export interface OperationHooks {
   /** Checks on the parsed and validated operation; throw a GovernanceError to refuse it. */

@@ -47,9 +47,6 @@ export const FIELD_AUTHORIZATION_DEFAULTS = {
   anonymousConsumer: null,
 } as const;
 
-/** Where a request's filtered operation waits, on its context, from didResolveOperation to willSendResponse. */
-const AUTHORIZATION_KEY = 'fieldAuthorization';
-
 /** Fields a consumer may not see: removed before planning (filter) or the operation refused (reject). */
 export function createFieldAuthorizationModule(
   options: FieldAuthorizationOptions,
@@ -73,6 +70,9 @@ export function createFieldAuthorizationModule(
     declared = declaredRequirementsOf(source.directives);
     analyses.clear();
   });
+
+  // A request's filtered operation, from didResolveOperation to willSendResponse.
+  const filtered = new WeakMap<GatewayContext, FieldAuthorization>();
 
   // Per consumer object, built once (consumers are frozen); the key names what the analysis depends on, so consumers with the same scopes share it.
   const callers = new WeakMap<Consumer, { caller: Caller; key: string }>();
@@ -123,7 +123,7 @@ export function createFieldAuthorizationModule(
         const authorization = authorize(request);
         if (!authorization) return;
         if (mode === 'reject') throw refusal(authorization.removed);
-        request.contextValue.governance[AUTHORIZATION_KEY] = authorization;
+        filtered.set(request.contextValue, authorization);
         // The executor plans `document` under `queryHash`: both are replaced together.
         const writable = request as {
           document: DocumentNode;
@@ -135,8 +135,7 @@ export function createFieldAuthorizationModule(
         writable.operation = authorization.operation;
       },
       willSendResponse(request) {
-        const authorization = request.contextValue.governance[AUTHORIZATION_KEY] as
-          FieldAuthorization | undefined;
+        const authorization = filtered.get(request.contextValue);
         if (authorization) reportRemoved(request, authorization.removed);
       },
     },

@@ -12,6 +12,7 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logOptions } from '@switchyard/kit';
+import type { GatewayContext } from '../../context';
 import type { GovernanceModule, OperationHooks } from '../module';
 
 /** The gateway's logger (also Fastify's: `loggerInstance`), with the redaction every Switchyard process uses. */
@@ -40,13 +41,12 @@ export interface FinishedRequest {
   errorCodes: string[];
 }
 
-/** What the Apollo Server phases learned, kept on the request's context until it is answered. */
+/** What the Apollo Server phases learned about a request, kept until it is answered. */
 interface GraphQLFacts {
   operationName: string | null;
   executed: boolean;
   errorCodes: string[];
 }
-const FACTS_KEY = 'finishedRequestFacts';
 
 /**
  * Reads each request's GatewayContext from the Fastify request (`request.gatewayContext`, set by the
@@ -68,10 +68,11 @@ export function watchRequests(
   graphqlPath = '/graphql',
 ): RequestWatch {
   const refusalCodes = new WeakMap<FastifyRequest, string[]>();
+  const graphqlFacts = new WeakMap<GatewayContext, GraphQLFacts>();
 
   function finished(request: FastifyRequest, reply: FastifyReply): FinishedRequest {
     const context = request.gatewayContext;
-    const facts = context?.governance[FACTS_KEY] as GraphQLFacts | undefined;
+    const facts = context ? graphqlFacts.get(context) : undefined;
     const operationName = facts
       ? facts.operationName
       : context
@@ -102,7 +103,7 @@ export function watchRequests(
           executed: result.data !== undefined,
           errorCodes: (result.errors ?? []).map(codeOf),
         };
-        contextValue.governance[FACTS_KEY] = facts;
+        graphqlFacts.set(contextValue, facts);
       },
     },
     attach(app) {
@@ -113,7 +114,7 @@ export function watchRequests(
           reply.statusCode >= 400 &&
           typeof payload === 'string' &&
           request.routeOptions.url === graphqlPath &&
-          !request.gatewayContext?.governance[FACTS_KEY]
+          !(request.gatewayContext && graphqlFacts.has(request.gatewayContext))
         ) {
           refusalCodes.set(request, errorCodesIn(payload));
         }

@@ -134,10 +134,7 @@ describe('persisted-only consumers', () => {
         variables: { id: 'ORD-1' },
         ...('extensions' in body ? { extensions: { tracing: true } } : {}),
       });
-      expect(request.context.governance).toEqual({
-        persistedOperationId: id,
-        persistedOperationSource: 'manifest',
-      });
+      expect(request.context.governance).toEqual({ persistedOperationId: id });
     }
   });
 
@@ -214,10 +211,7 @@ describe('allow and APQ', () => {
     const registering = requestOf('portal', { query: ORDERS, ...hashOnly() });
     await first.onRequest!(registering);
     expect(registering.body).toEqual({ query: ORDERS, extensions: {} });
-    expect(registering.context.governance).toEqual({
-      persistedOperationId: hash,
-      persistedOperationSource: 'apq',
-    });
+    expect(registering.context.governance).toEqual({ persistedOperationId: hash });
 
     const replica = moduleOn(store);
     const served = requestOf('store', hashOnly());
