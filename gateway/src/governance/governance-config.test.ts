@@ -197,7 +197,22 @@ describe('an invalid file is reported with the line and the problem', () => {
       'governance.yaml:14: consumers[0].apiKeys[0].sha256 must be the lowercase hex SHA-256 of the key (64 characters)',
     ]);
     expect(problemsOf(withLine(7, '    gold: [{ window: 1 week, requests: 200 }]'))).toEqual([
-      'governance.yaml:7: rateBudgets.tiers.gold[0].window must be <n>s, <n>m, <n>h, <n>d or month',
+      'governance.yaml:7: rateBudgets.tiers.gold[0].window "1 week" is not a rate window: use <n>s, <n>m, <n>h or <n>d (e.g. 1s, 10s, 1m, 1h, 1d) or month',
+    ]);
+    expect(problemsOf(withLine(7, '    gold: [{ window: 40d, requests: 200 }]'))).toEqual([
+      'governance.yaml:7: rateBudgets.tiers.gold[0].window "40d" is longer than a month: use month for a monthly budget',
+    ]);
+    expect(problemsOf(`${VALID}usage: { bucket: 1w }\n`)).toEqual([
+      'governance.yaml:24: usage.bucket "1w" is not a duration: use <n>s, <n>m, <n>h or <n>d (e.g. 30s, 5m, 2h, 7d)',
+    ]);
+  });
+
+  test('zero is refused where a positive whole number is meant', () => {
+    expect(problemsOf(withLine(4, '    gold: { depth: 0, cost: 50000 }'))).toEqual([
+      'governance.yaml:4: limits.tiers.gold.depth must be greater than 0',
+    ]);
+    expect(problemsOf(withLine(7, '    gold: [{ window: 1s, requests: 0 }]'))).toEqual([
+      'governance.yaml:7: rateBudgets.tiers.gold[0].requests must be greater than 0',
     ]);
   });
 

@@ -19,7 +19,9 @@ import {
   type Node as YamlNode,
 } from 'yaml';
 import { z } from 'zod';
+import { parseDuration } from '@switchyard/kit';
 import { API_KEY_HASH_PATTERN } from './identity/api-keys';
+import { parseWindow } from './rate-budgets/rate-windows';
 import { CONSUMER_KINDS, PERSISTED_OPERATION_MODES, type Consumer } from './consumer';
 
 /** The order-to-cash stages a root field may declare with `@tag(name: "stage:<stage>")`. */
@@ -37,8 +39,15 @@ const MIN_SHARED_SECRET_BYTES = 32;
 
 const positiveInt = z.number().int().positive();
 const nonEmpty = z.string().min(1);
-const windowPattern = /^(?:[1-9][0-9]*[smhd]|month)$/;
-const bucketPattern = /^[1-9][0-9]*[smhd]$/;
+/** A string `parse` accepts; what `parse` throws is the problem reported (one grammar, one message, for file and module). */
+const parsedBy = (parse: (text: string) => unknown) =>
+  z.string().superRefine((text, ctx) => {
+    try {
+      parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
 
 const jwtIssuerSchema = z
   .strictObject({
@@ -124,7 +133,7 @@ const tierLimitsSchema = z.strictObject({
 
 const rateRuleSchema = z
   .strictObject({
-    window: z.string().regex(windowPattern, { error: 'must be <n>s, <n>m, <n>h, <n>d or month' }),
+    window: parsedBy(parseWindow),
     requests: positiveInt.optional(),
     cost: positiveInt.optional(),
   })
@@ -205,10 +214,7 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
       usage: z
         .strictObject({
           flushIntervalMs: positiveInt.optional(),
-          bucket: z
-            .string()
-            .regex(bucketPattern, { error: 'must be <n>s, <n>m, <n>h or <n>d' })
-            .optional(),
+          bucket: parsedBy(parseDuration).optional(),
           retentionDays: positiveInt.optional(),
           stages: z.partialRecord(z.enum(ORDER_TO_CASH_STAGES), stageSlaSchema).optional(),
         })

@@ -18,6 +18,7 @@ export * from './row-scope';
 export * from './row-security';
 export * from './request-clock';
 export * from './date-range';
+export * from './duration';
 export * from './connection-queries';
 export * from './log-redaction';
 export * from './tracing';

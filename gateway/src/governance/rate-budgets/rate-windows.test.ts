@@ -57,9 +57,11 @@ describe('rate windows', () => {
     expect(secondsUntilEnd(month, at('2026-11-30T00:00:00Z'))).toBe(86_400);
   });
 
-  test('anything but <n>s, <n>m, <n>h, <n>d or month is refused with the accepted forms', () => {
+  test('anything but a duration (<n>s, <n>m, <n>h, <n>d) or month is refused with the accepted forms', () => {
     for (const bad of ['', '1', '0s', '1w', '1.5m', 'monthly', ' 1s', '-1s'])
-      expect(() => parseWindow(bad)).toThrow(/use <n>s, <n>m, <n>h, <n>d/);
+      expect(() => parseWindow(bad)).toThrow(
+        `"${bad}" is not a rate window: use <n>s, <n>m, <n>h or <n>d (e.g. 1s, 10s, 1m, 1h, 1d) or month`,
+      );
     expect(() => parseWindow('40d')).toThrow(/use month/);
   });
 });

@@ -3,6 +3,7 @@
  * and the calendar month in UTC (`month`), so every replica agrees on which window an instant is
  * in and on the store key that counts it, without talking to the others.
  */
+import { DURATION_FORMS, durationMsOf } from '@switchyard/kit';
 
 export type RateWindow =
   | { readonly text: string; readonly kind: 'fixed'; readonly ms: number }
@@ -16,19 +17,18 @@ export interface WindowSpan {
   key: string;
 }
 
-const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const FIXED_WINDOW = /^([1-9][0-9]*)(s|m|h|d)$/;
+/** A fixed window longer than this is refused: a monthly budget is `month`, not `30d` or `31d`. */
+const LONGEST_FIXED_WINDOW_MS = 31 * 86_400_000;
 
-/** Parses `<n>s`, `<n>m`, `<n>h`, `<n>d` or `month`; anything else is an error naming the accepted forms. */
+/** Parses a duration (kit's grammar: `<n>s`, `<n>m`, `<n>h`, `<n>d`) or `month`; anything else is an error naming the accepted forms. */
 export function parseWindow(text: string): RateWindow {
   if (text === 'month') return { text, kind: 'month' };
-  const match = FIXED_WINDOW.exec(text);
-  if (!match)
+  const ms = durationMsOf(text);
+  if (ms === undefined)
     throw new Error(
-      `"${text}" is not a rate window: use <n>s, <n>m, <n>h, <n>d (e.g. 1s, 10s, 1m, 1h, 1d) or month`,
+      `"${text}" is not a rate window: use ${DURATION_FORMS} (e.g. 1s, 10s, 1m, 1h, 1d) or month`,
     );
-  const ms = Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
-  if (ms > 31 * UNIT_MS.d)
+  if (ms > LONGEST_FIXED_WINDOW_MS)
     throw new Error(`"${text}" is longer than a month: use month for a monthly budget`);
   return { text, kind: 'fixed', ms };
 }

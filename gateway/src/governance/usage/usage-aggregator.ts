@@ -313,14 +313,3 @@ const encodedLatency = (slot: number) => encodeURIComponent(latencyMetric(slot))
 function add(fields: Map<string, number>, field: string, amount: number): void {
   fields.set(field, (fields.get(field) ?? 0) + amount);
 }
-
-/** `30s`, `5m`, `1h`, `1d` → milliseconds; throws on anything else. */
-export function durationMs(text: string): number {
-  const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
-  if (!match || Number(match[1]) === 0)
-    throw new Error(`"${text}" is not a duration such as 30s, 5m, 1h or 1d`);
-  return (
-    Number(match[1]) *
-    { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd']
-  );
-}

@@ -16,6 +16,7 @@ import {
   type DocumentNode,
   type GraphQLSchema,
 } from 'graphql';
+import { parseDuration } from '@switchyard/kit';
 import type { GatewayContext } from '../../context';
 import type { SupergraphSource } from '../../supergraph-manager';
 import { GovernanceCode, GovernanceError } from '../errors';
@@ -23,7 +24,7 @@ import type { GovernanceModule } from '../module';
 import { OperationCache } from '../operation-cache';
 import { stagesOfRootFields, type StageSla } from './stage-sla';
 import type { GovernanceStore } from '../store/governance-store';
-import { durationMs, UsageAggregator } from './usage-aggregator';
+import { UsageAggregator } from './usage-aggregator';
 import { createUsageReports, type UsageReports } from './usage-reports';
 
 export interface UsageOptions {
@@ -109,7 +110,7 @@ export type UsageModule = GovernanceModule & {
 };
 
 export function createUsageModule(options: UsageOptions, deps: UsageDeps): UsageModule {
-  const bucketMs = durationMs(options.bucket ?? USAGE_DEFAULTS.bucket);
+  const bucketMs = parseDuration(options.bucket ?? USAGE_DEFAULTS.bucket);
   const retentionDays = options.retentionDays ?? USAGE_DEFAULTS.retentionDays;
   const now = deps.now ?? Date.now;
   const aggregator = new UsageAggregator({
