@@ -97,7 +97,7 @@ test('serves any composed supergraph file given on the command line, and is not 
 
 test('refuses a bad port in the configuration', () => {
   expect(() => gatewayConfigFrom([], { PORT: 'eighty' })).toThrow(
-    /port must be a non-negative integer/,
+    /port must be a whole number from 0 to 65535/,
   );
   expect(defaultGatewayConfig.port).toBe(4000);
 });

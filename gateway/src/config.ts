@@ -65,15 +65,18 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
   return {
     ...defaultGatewayConfig,
     host: values.host ?? env.HOST ?? defaultGatewayConfig.host,
-    port: positiveInt('port', values.port ?? env.PORT, defaultGatewayConfig.port),
+    // 0: the system picks a free port (what tests ask for).
+    port: wholeNumber('port', values.port ?? env.PORT, defaultGatewayConfig.port, 0, 65_535),
     supergraphFile: path.resolve(
       values.supergraph ?? env.SUPERGRAPH_FILE ?? defaultGatewayConfig.supergraphFile,
     ),
     subgraphUrls,
-    subgraphTimeoutMs: positiveInt(
+    subgraphTimeoutMs: wholeNumber(
       'SUBGRAPH_TIMEOUT_MS',
       env.SUBGRAPH_TIMEOUT_MS,
       defaultGatewayConfig.subgraphTimeoutMs,
+      1,
+      LONGEST_TIMER_MS,
     ),
     logLevel: env.LOG_LEVEL ?? defaultGatewayConfig.logLevel,
     governanceFile: governanceFile ? path.resolve(governanceFile) : null,
@@ -82,10 +85,20 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
   };
 }
 
-function positiveInt(name: string, raw: string | undefined, fallback: number): number {
+/** Node fires a longer timer at once (with a warning), so a longer timeout would mean none. */
+const LONGEST_TIMER_MS = 2_147_483_647;
+
+/** A whole number in decimal digits from `min` to `max`; `1e3`, `0x10`, `5.0` and ` 5` are refused, not guessed at. */
+function wholeNumber(
+  name: string,
+  raw: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0)
-    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max))
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
   return value;
 }
