@@ -1,4 +1,7 @@
 import type { Consumer } from './governance/consumer';
+import type { FieldAuthorization } from './governance/field-authorization/document-filter';
+import type { GraphQLFacts } from './governance/metrics/request-log';
+import type { PersistedOperationSource } from './governance/persisted-operations/persisted-operations';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,20 +19,27 @@ export interface GatewayContext {
   consumer: Consumer | null;
   /** From the `apollographql-client-name` / `apollographql-client-version` headers. */
   client: { name: string | null; version: string | null };
-  /** What the governance modules learned about this request, for the ones after them. */
-  governance: GovernanceFacts;
+  /** What the governance modules learn about this request, one typed field each. */
+  governance: GovernanceState;
 }
 
 /**
- * What a governance module tells the modules after it about a request, one typed fact each. A
- * module's own per-request state is not here: it keeps it in a WeakMap of its own keyed by the
- * request's GatewayContext (as Hive Gateway's plugins do), so no module reads another's.
+ * The governance modules' state for one request. Apollo Server hands each hook a shallow clone of
+ * the context, so state lives on this object, which every clone shares (a WeakMap keyed by the
+ * context would miss between the HTTP and GraphQL phases). Facts are what a module tells the
+ * modules after it; a module's own state is read by that module only.
  */
-export interface GovernanceFacts {
-  /** The registered operation's id, when the request ran one (trusted document or APQ hash): set by persisted operations, read by usage, audit and the request log. */
+export interface GovernanceState {
+  /** Fact: the registered operation's id, when the request ran one (trusted document or APQ hash). Set by persisted operations; read by usage, audit and the request log. */
   persistedOperationId?: string;
-  /** The operation's computed cost: set by limits, charged by rate budgets to the consumer's cost budget. */
+  /** Fact: the operation's computed cost. Set by limits; charged by rate budgets to the consumer's cost budget. */
   cost?: number;
-  /** Field paths removed by field-level authorization, with the requirement each missed. */
+  /** Fact: field paths removed by field authorization, with the requirement each missed. */
   removedFields?: { path: (string | number)[]; requirement: string }[];
+  /** Persisted operations' own: how the document was found (audit mode records only what is not registered). */
+  persistedOperationSource?: PersistedOperationSource;
+  /** Field authorization's own: the filtered operation, from didResolveOperation to willSendResponse. */
+  fieldAuthorization?: FieldAuthorization;
+  /** The request log's own: what the GraphQL phases learned, for the Fastify hook that reports the request. */
+  requestLog?: GraphQLFacts;
 }

@@ -54,9 +54,9 @@ export interface GovernanceModule {
 /**
  * Apollo Server's request lifecycle hooks a module takes part in, called in module order by the
  * governance plugin. The hooks are shared by every request (no listener per request), so what a
- * module learns about a request between two hooks it keeps in a WeakMap of its own keyed by the
- * request's `contextValue`; what later modules need it states as a typed fact on
- * `contextValue.governance` (GovernanceFacts). A hook that returns nothing is not awaited.
+ * module learns about a request between two hooks lives in its own typed field of
+ * `contextValue.governance` (GovernanceState in context.ts), as do the facts it tells later
+ * modules. A hook that returns nothing is not awaited.
  */
 export interface OperationHooks {
   /** Checks on the parsed and validated operation; throw a GovernanceError to refuse it. */

@@ -122,19 +122,20 @@ describe('governancePlugin', () => {
     expect(asked).toEqual(['async']);
   });
 
-  test('every phase of one request is handed the same context, so a module finds what it kept by it', async () => {
-    const remembered = new WeakMap<GatewayContext, string | undefined>();
-    let seenAtEnd: string | undefined;
+  test('every phase sees the governance state the request started with, though Apollo Server clones the context', async () => {
+    const seen: GatewayContext[] = [];
     const module: GovernanceModule = {
       name: 'remembers',
       operation: {
-        didResolveOperation: ({ contextValue, operation }) =>
-          void remembered.set(contextValue, operation?.operation),
-        willSendResponse: ({ contextValue }) => void (seenAtEnd = remembered.get(contextValue)),
+        didResolveOperation: ({ contextValue }) => void seen.push(contextValue),
+        willSendResponse: ({ contextValue }) => void seen.push(contextValue),
       },
     };
-    await run([module]);
-    expect(seenAtEnd).toBe('query');
+    const { context } = await run([module]);
+    expect(seen).toHaveLength(2);
+    // A shallow clone per operation: state kept by context identity would be lost, state on `governance` is not.
+    expect(seen[0]).not.toBe(context);
+    for (const contextValue of seen) expect(contextValue.governance).toBe(context.governance);
   });
 
   test('no plugin at all when no module has operation hooks', () => {

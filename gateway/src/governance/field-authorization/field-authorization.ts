@@ -71,9 +71,6 @@ export function createFieldAuthorizationModule(
     analyses.clear();
   });
 
-  // A request's filtered operation, from didResolveOperation to willSendResponse.
-  const filtered = new WeakMap<GatewayContext, FieldAuthorization>();
-
   // Per consumer object, built once (consumers are frozen); the key names what the analysis depends on, so consumers with the same scopes share it.
   const callers = new WeakMap<Consumer, { caller: Caller; key: string }>();
   const ANONYMOUS = {
@@ -123,7 +120,7 @@ export function createFieldAuthorizationModule(
         const authorization = authorize(request);
         if (!authorization) return;
         if (mode === 'reject') throw refusal(authorization.removed);
-        filtered.set(request.contextValue, authorization);
+        request.contextValue.governance.fieldAuthorization = authorization;
         // The executor plans `document` under `queryHash`: both are replaced together.
         const writable = request as {
           document: DocumentNode;
@@ -135,7 +132,7 @@ export function createFieldAuthorizationModule(
         writable.operation = authorization.operation;
       },
       willSendResponse(request) {
-        const authorization = filtered.get(request.contextValue);
+        const authorization = request.contextValue.governance.fieldAuthorization;
         if (authorization) reportRemoved(request, authorization.removed);
       },
     },

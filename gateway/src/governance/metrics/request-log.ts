@@ -12,7 +12,6 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logOptions } from '@switchyard/kit';
-import type { GatewayContext } from '../../context';
 import type { GovernanceModule, OperationHooks } from '../module';
 
 /** The gateway's logger (also Fastify's: `loggerInstance`), with the redaction every Switchyard process uses. */
@@ -41,8 +40,8 @@ export interface FinishedRequest {
   errorCodes: string[];
 }
 
-/** What the Apollo Server phases learned about a request, kept until it is answered. */
-interface GraphQLFacts {
+/** What the Apollo Server phases learned about a request, kept on its context until it is answered. */
+export interface GraphQLFacts {
   operationName: string | null;
   executed: boolean;
   errorCodes: string[];
@@ -68,11 +67,10 @@ export function watchRequests(
   graphqlPath = '/graphql',
 ): RequestWatch {
   const refusalCodes = new WeakMap<FastifyRequest, string[]>();
-  const graphqlFacts = new WeakMap<GatewayContext, GraphQLFacts>();
 
   function finished(request: FastifyRequest, reply: FastifyReply): FinishedRequest {
     const context = request.gatewayContext;
-    const facts = context ? graphqlFacts.get(context) : undefined;
+    const facts = context?.governance.requestLog;
     const operationName = facts
       ? facts.operationName
       : context
@@ -103,7 +101,7 @@ export function watchRequests(
           executed: result.data !== undefined,
           errorCodes: (result.errors ?? []).map(codeOf),
         };
-        graphqlFacts.set(contextValue, facts);
+        contextValue.governance.requestLog = facts;
       },
     },
     attach(app) {
@@ -114,7 +112,7 @@ export function watchRequests(
           reply.statusCode >= 400 &&
           typeof payload === 'string' &&
           request.routeOptions.url === graphqlPath &&
-          !(request.gatewayContext && graphqlFacts.has(request.gatewayContext))
+          !request.gatewayContext?.governance.requestLog
         ) {
           refusalCodes.set(request, errorCodesIn(payload));
         }

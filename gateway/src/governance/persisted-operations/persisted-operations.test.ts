@@ -134,7 +134,10 @@ describe('persisted-only consumers', () => {
         variables: { id: 'ORD-1' },
         ...('extensions' in body ? { extensions: { tracing: true } } : {}),
       });
-      expect(request.context.governance).toEqual({ persistedOperationId: id });
+      expect(request.context.governance).toEqual({
+        persistedOperationId: id,
+        persistedOperationSource: 'manifest',
+      });
     }
   });
 
@@ -211,7 +214,10 @@ describe('allow and APQ', () => {
     const registering = requestOf('portal', { query: ORDERS, ...hashOnly() });
     await first.onRequest!(registering);
     expect(registering.body).toEqual({ query: ORDERS, extensions: {} });
-    expect(registering.context.governance).toEqual({ persistedOperationId: hash });
+    expect(registering.context.governance).toEqual({
+      persistedOperationId: hash,
+      persistedOperationSource: 'apq',
+    });
 
     const replica = moduleOn(store);
     const served = requestOf('store', hashOnly());

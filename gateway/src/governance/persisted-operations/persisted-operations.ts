@@ -13,7 +13,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
-import type { GatewayContext } from '../../context';
 import type { Consumer } from '../consumer';
 import { GovernanceCode, GovernanceError } from '../errors';
 import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from '../module';
@@ -64,6 +63,9 @@ export const PERSISTED_OPERATIONS_DEFAULTS = {
   unknownOperationsRetentionDays: 30,
 } as const;
 
+/** How the request's document was found: a registered operation, or an APQ document. */
+export type PersistedOperationSource = 'manifest' | 'apq';
+
 export type PersistedOperationsModule = GovernanceModule & {
   registry: ManifestRegistry;
   /** Operations consumers in audit mode ran unregistered (all consumers when none is given), most recently seen first. */
@@ -87,8 +89,6 @@ export function createPersistedOperationsModule(
     onStoreError: deps.onStoreError,
   });
   const unknown = createUnknownOperationLog(settings, deps, registry);
-  // Requests running an operation their consumer registered: audit mode has nothing to record.
-  const runningRegistered = new WeakSet<GatewayContext>();
 
   /** Synchronous unless the store must be asked: most requests carry no id, or a hot APQ hash. */
   function onRequest(request: GovernedRequest): void | Promise<void> {
@@ -138,7 +138,7 @@ export function createPersistedOperationsModule(
     const apqAllowed = isApq && settings.apq && mode !== 'persisted-only';
     // A hot APQ hash costs no store round trip (audit mode still tells registered ones apart when it flushes).
     const cached = apqAllowed && body.query === undefined ? apqDocuments.cached(id) : undefined;
-    if (cached) return run(request, body, cached, id);
+    if (cached) return run(request, body, cached, id, 'apq');
     return fromStore(request, body, id, isApq);
   }
 
@@ -154,10 +154,7 @@ export function createPersistedOperationsModule(
     const registered = consumer
       ? await registeredOperation(consumer.id, id, mode === 'persisted-only' || !isApq)
       : null;
-    if (registered) {
-      runningRegistered.add(request.context);
-      return run(request, body, registered.body, id);
-    }
+    if (registered) return run(request, body, registered.body, id, 'manifest');
 
     if (mode === 'persisted-only' || !isApq) {
       throw new GovernanceError(
@@ -172,11 +169,11 @@ export function createPersistedOperationsModule(
     if (!settings.apq) throw apqNotSupported();
     if (typeof body.query === 'string') {
       await apqDocuments.remember(id, body.query);
-      return run(request, body, body.query, id);
+      return run(request, body, body.query, id, 'apq');
     }
     const text = await apqDocuments.load(id);
     if (!text) throw apqNotFound();
-    return run(request, body, text, id);
+    return run(request, body, text, id, 'apq');
   }
 
   /**
@@ -202,7 +199,7 @@ export function createPersistedOperationsModule(
     operation: {
       didResolveOperation({ contextValue: context, queryHash, operationName }) {
         if (context.consumer?.persistedOperations !== 'audit') return;
-        if (runningRegistered.has(context)) return;
+        if (context.governance.persistedOperationSource === 'manifest') return;
         unknown.record(context.consumer.id, queryHash, operationName ?? null);
       },
     },
@@ -222,7 +219,13 @@ export function createPersistedOperationsModule(
 }
 
 /** Hands Apollo Server the document to run: the persisted forms removed, so it sees an ordinary request. */
-function run(request: GovernedRequest, body: GraphQLRequestBody, text: string, id: string): void {
+function run(
+  request: GovernedRequest,
+  body: GraphQLRequestBody,
+  text: string,
+  id: string,
+  source: PersistedOperationSource,
+): void {
   body.query = text;
   delete body.documentId;
   delete body.id;
@@ -231,6 +234,7 @@ function run(request: GovernedRequest, body: GraphQLRequestBody, text: string, i
     body.extensions = rest;
   }
   request.context.governance.persistedOperationId = id;
+  request.context.governance.persistedOperationSource = source;
 }
 
 /** The request's extensions; a GET request carries them as a JSON string, parsed here (and in the body) once. */
