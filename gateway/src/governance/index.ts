@@ -25,9 +25,17 @@ export interface Governance {
 }
 
 /**
- * Builds every governance module the config switches on, in the fixed order requests meet them:
- * observe (metrics, request log) → identify → resolve persisted documents → rate budgets →
- * contract validation → operation limits → field authorization → usage and audit (which only record).
+ * Builds every governance module the config switches on, in the fixed order requests meet them
+ * (onRequest hooks before parsing, then the operation hooks of each GraphQL phase, both in this
+ * order); each module lives in the folder named beside it:
+ *   metrics, request log   metrics/               observe every request, refusals included
+ *   identity               identity/              API key or JWT → the consumer
+ *   persisted operations   persisted-operations/  an id → the registered or APQ document
+ *   rate budgets           rate-budgets/          requests before parsing; cost once priced
+ *   contracts              contracts/             the operation validated against the contract
+ *   operation limits       limits/                depth, aliases, root fields, tokens, cost
+ *   field authorization    field-authorization/   what the consumer may not see: removed or refused
+ *   usage, audit           usage/, audit/         record only
  * Rate budgets come before the contract check so that a flood of documents is counted before any
  * of them is parsed.
  */
