@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { DEVELOPMENT_IDENTITY_SECRET, verifyIdentity } from '@switchyard/kit';
 import type { Consumer } from './governance/consumer';
-import { SignedIdentityCache } from './signed-identity-cache';
 import { createSubgraphAgent, SubgraphClient } from './subgraph-client';
 
 /** A subgraph stand-in: answers each call with what `answer` says, after recording its headers and body. */
@@ -147,47 +146,5 @@ describe('SubgraphClient', () => {
     ).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(TypeError);
     expect(failure).toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
-  });
-});
-
-describe('SignedIdentityCache', () => {
-  test("signs once per identity and signs again at half the header's TTL", () => {
-    jest.useFakeTimers({ now: new Date('2026-01-01T00:00:00Z') });
-    try {
-      const cache = new SignedIdentityCache(DEVELOPMENT_IDENTITY_SECRET, 60);
-      const expiry = (header: string) =>
-        (verifyIdentity(header, DEVELOPMENT_IDENTITY_SECRET) as { identity: { exp: number } })
-          .identity.exp;
-      const first = cache.headerFor(CONSUMER);
-      expect(cache.headerFor({ ...CONSUMER })).toBe(first);
-      jest.setSystemTime(Date.now() + 29_999);
-      expect(cache.headerFor(CONSUMER)).toBe(first);
-      jest.setSystemTime(Date.now() + 1);
-      const second = cache.headerFor(CONSUMER);
-      expect(expiry(second) - expiry(first)).toBe(30);
-    } finally {
-      jest.useRealTimers();
-    }
-  });
-
-  test('a different scope, tenant or principal is a different identity', () => {
-    const cache = new SignedIdentityCache(DEVELOPMENT_IDENTITY_SECRET);
-    const headers = new Set([
-      cache.headerFor(CONSUMER),
-      cache.headerFor({ ...CONSUMER, scopes: ['orders:read', 'finance:read'] }),
-      cache.headerFor({ ...CONSUMER, tenant: { customerIds: ['CUS-0002'], carrierIds: [] } }),
-      cache.headerFor({ ...CONSUMER, principal: 'user-1' }),
-      cache.headerFor(null),
-    ]);
-    expect(headers.size).toBe(5);
-    const principal = verifyIdentity(
-      cache.headerFor({ ...CONSUMER, principal: 'user-1' }),
-      DEVELOPMENT_IDENTITY_SECRET,
-    );
-    expect(principal).toMatchObject({ ok: true, identity: { principal: 'user-1' } });
-    expect(verifyIdentity(cache.headerFor(null), DEVELOPMENT_IDENTITY_SECRET)).toMatchObject({
-      ok: true,
-      identity: { id: 'service:gateway', kind: 'service' },
-    });
   });
 });

@@ -3,13 +3,19 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import { Agent, type Dispatcher } from 'undici';
-import { CORRELATION_HEADER, DEVELOPMENT_IDENTITY_SECRET, IDENTITY_HEADER } from '@switchyard/kit';
+import {
+  CORRELATION_HEADER,
+  DEVELOPMENT_IDENTITY_SECRET,
+  IDENTITY_HEADER,
+  type SignedIdentityCache,
+} from '@switchyard/kit';
 import type { GatewayContext } from './context';
 import type { SubgraphFetchObserver } from './governance/metrics/metrics';
 import { injectTraceContextInto } from './tracing';
-import { SignedIdentityCache } from './signed-identity-cache';
+import type { Consumer } from './governance/consumer';
+import { forwardedIdentityHeaders } from './forwarded-identity';
 
-export { callerIdentityOf } from './signed-identity-cache';
+export { callerIdentityOf } from './forwarded-identity';
 
 export interface SubgraphClientOptions {
   /** Give up on a subgraph call after this long (ms) without its response headers, or between two chunks of its body. */
@@ -44,7 +50,7 @@ type IncomingOperation = GraphQLDataSourceProcessOptions<GatewayContext> & {
  */
 export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly observeFetch?: SubgraphFetchObserver;
-  private readonly identities: SignedIdentityCache;
+  private readonly identities: SignedIdentityCache<Consumer | null>;
   private readonly requestOptions: Pick<
     Dispatcher.RequestOptions,
     'origin' | 'path' | 'method' | 'headersTimeout' | 'bodyTimeout'
@@ -67,7 +73,7 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
       headersTimeout: options.subgraphTimeoutMs,
       bodyTimeout: options.subgraphTimeoutMs,
     };
-    this.identities = new SignedIdentityCache(
+    this.identities = forwardedIdentityHeaders(
       options.identitySecret ?? DEVELOPMENT_IDENTITY_SECRET,
     );
     this.observeFetch = options.observeFetch;

@@ -16,14 +16,22 @@ export interface CallerIdentity {
   exp: number;
 }
 
-/** `<base64url(json)>.<base64url(hmac-sha256)>`; the payload expires `ttlSeconds` from now. */
+/**
+ * How long a signed identity is valid (seconds): the bound on replaying a captured header. Every
+ * signer uses it (the gateway's forwarding, service-to-service calls); SignedIdentityCache re-signs
+ * at half of it.
+ */
+export const IDENTITY_LIFETIME_SECONDS = 60;
+
+/** `<base64url(json)>.<base64url(hmac-sha256)>`; the payload expires `lifetimeSeconds` after `nowMs`. */
 export function signIdentity(
   identity: Omit<CallerIdentity, 'exp'>,
   secret: string,
-  ttlSeconds = 60,
+  lifetimeSeconds = IDENTITY_LIFETIME_SECONDS,
+  nowMs = Date.now(),
 ): string {
   const payload = Buffer.from(
-    JSON.stringify({ ...identity, exp: Math.floor(Date.now() / 1000) + ttlSeconds }),
+    JSON.stringify({ ...identity, exp: Math.floor(nowMs / 1000) + lifetimeSeconds }),
   ).toString('base64url');
   return `${payload}.${mac(payload, secret)}`;
 }

@@ -14,6 +14,7 @@ export * from './server';
 export * from './subgraph';
 export * from './run';
 export * from './identity-header';
+export * from './signed-identity-cache';
 export * from './row-scope';
 export * from './row-security';
 export * from './request-clock';

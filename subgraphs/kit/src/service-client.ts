@@ -2,7 +2,8 @@ import { GraphQLError } from 'graphql';
 import { Agent, request } from 'undici';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation';
 import { ErrorCode } from './errors';
-import { IDENTITY_HEADER, signIdentity, type CallerIdentity } from './identity-header';
+import { IDENTITY_HEADER, type CallerIdentity } from './identity-header';
+import { SignedIdentityCache } from './signed-identity-cache';
 
 /**
  * Synchronous subgraph-to-subgraph calls: GraphQL over HTTP to another subgraph's /graphql, signed
@@ -76,9 +77,6 @@ export interface ClosableServiceClient extends ServiceClient {
 }
 
 const DEFAULT_TIMEOUT_MS = 2000;
-/** Lifetime of the signed identity; re-signed once less than REFRESH_BEFORE_EXPIRY_MS of it is left. */
-const IDENTITY_TTL_SECONDS = 60;
-const REFRESH_BEFORE_EXPIRY_MS = 15_000;
 
 export function createServiceClient(options: ServiceClientOptions): ClosableServiceClient {
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -95,16 +93,11 @@ export function createServiceClient(options: ServiceClientOptions): ClosableServ
     scopes: [],
     tenant: null,
   };
-  let signed = { header: '', refreshAt: 0 };
-  const identityHeader = () => {
-    if (Date.now() >= signed.refreshAt) {
-      signed = {
-        header: signIdentity(identity, options.identitySecret, IDENTITY_TTL_SECONDS),
-        refreshAt: Date.now() + IDENTITY_TTL_SECONDS * 1000 - REFRESH_BEFORE_EXPIRY_MS,
-      };
-    }
-    return signed.header;
-  };
+  const identities = new SignedIdentityCache<Omit<CallerIdentity, 'exp'>>({
+    secret: options.identitySecret,
+    identityOf: (caller) => caller,
+    keyOf: (caller) => caller.id,
+  });
 
   return {
     async query<Data>(
@@ -134,7 +127,7 @@ export function createServiceClient(options: ServiceClientOptions): ClosableServ
           headers: {
             'content-type': 'application/json',
             accept: 'application/json',
-            [IDENTITY_HEADER]: identityHeader(),
+            [IDENTITY_HEADER]: identities.headerFor(identity),
             [CORRELATION_HEADER]: correlationIdFrom(callOptions.correlationId),
           },
           body: JSON.stringify({ query, variables: variables ?? {} }),

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import {
   DEVELOPMENT_IDENTITY_SECRET,
   IDENTITY_HEADER,
+  IDENTITY_LIFETIME_SECONDS,
   signIdentity,
   type CallerIdentity,
 } from '../identity-header';
@@ -52,7 +53,7 @@ export function forgedIdentityHeaders(
       ...identity,
       kind: 'internal',
       tenant: null,
-      exp: Math.floor(Date.now() / 1000) + 60,
+      exp: Math.floor(Date.now() / 1000) + IDENTITY_LIFETIME_SECONDS,
     }),
   ).toString('base64url');
   return {
