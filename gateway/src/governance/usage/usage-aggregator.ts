@@ -8,6 +8,7 @@
  * Store layout (shared with usage-reports.ts): one hash per time bucket and kind,
  * `usage:<bucketStartMs>:<kind>`, whose fields are `|`-joined, URI-encoded dimensions then a metric.
  */
+import { LRUCache } from 'lru-cache';
 import type { GovernanceStore } from '../store/governance-store';
 
 /** Upper bounds (ms) of the latency histogram; a last, open bucket holds the slower requests. Fixed, so histograms merge by addition. */
@@ -155,8 +156,8 @@ export class UsageAggregator {
   }
 
   // The store fields of a series, encoded once (usageField per request was most of a record's cost).
-  private readonly series = new Map<string, SeriesFields>();
-  private readonly stageFields = new Map<string, StageFields>();
+  private readonly series = new LRUCache<string, SeriesFields>({ max: MAX_CACHED_SERIES });
+  private readonly stageFields = new LRUCache<string, StageFields>({ max: MAX_CACHED_SERIES });
   private bucket: {
     start: number;
     pending: Map<string, Map<string, number>>;
@@ -203,7 +204,6 @@ export class UsageAggregator {
     const key = `${consumer}\u0000${clientName}\u0000${clientVersion}\u0000${operationId}\u0000${operationName}`;
     let series = this.series.get(key);
     if (!series) {
-      if (this.series.size >= MAX_CACHED_SERIES) this.series.clear();
       const prefix = `${usageField(consumer, clientName, clientVersion, operationId, operationName)}|`;
       series = {
         prefix,
@@ -228,7 +228,6 @@ export class UsageAggregator {
     const key = `${stage}\u0000${consumer}`;
     let fields = this.stageFields.get(key);
     if (!fields) {
-      if (this.stageFields.size >= MAX_CACHED_SERIES) this.stageFields.clear();
       const prefix = `${usageField(stage, consumer)}|`;
       fields = { prefix, requests: `${prefix}requests`, errors: `${prefix}errors`, latency: [] };
       this.stageFields.set(key, fields);
@@ -291,7 +290,7 @@ export class UsageAggregator {
   }
 }
 
-/** Series whose encoded fields are kept; beyond, the cache starts over (client names and versions are the client's choice). */
+/** Series whose encoded fields are kept; beyond, the least recently seen are encoded again (client names and versions are the client's choice). */
 const MAX_CACHED_SERIES = 10_000;
 
 interface SeriesFields {
