@@ -1,7 +1,7 @@
 /**
  * Subgraphs never trust a caller blindly: each of the six real subgraph servers (seeded SQLite,
  * over HTTP, as the gateway reaches them) refuses a missing or forged identity, and scopes rows
- * to the signed caller. Every expectation is computed from the seed data written to the databases.
+ * to the signed caller; a row outside the caller's scope answers as one that does not exist. Every expectation is computed from the seed data written to the databases.
  */
 import {
   DEVELOPMENT_IDENTITY_SECRET,
@@ -106,6 +106,34 @@ async function listAll(
 }
 
 const ascending = (ids: string[]) => [...ids].sort();
+
+/**
+ * The answer to a lookup of `foreign` (a row outside the caller's scope) is the answer to a lookup of
+ * `missing` (an id no row has), the key aside: null with NOT_FOUND, the same message shape and
+ * extensions, so a row-scoped caller cannot tell which ids exist.
+ */
+async function expectSameAnswer(
+  caller: Identity,
+  name: string,
+  selection: (key: string) => string,
+  foreign: string,
+  missing: string,
+): Promise<void> {
+  const answerTo = async (key: string) => {
+    const answer = await as(caller)(name, `{ ${selection(key)} }`);
+    return {
+      status: answer.status,
+      body: JSON.parse(JSON.stringify(answer.body).split(key).join('<key>')),
+    };
+  };
+  const [toForeign, toMissing] = await Promise.all([answerTo(foreign), answerTo(missing)]);
+  expect({ lookup: selection(foreign), ...toForeign }).toEqual({
+    lookup: selection(foreign),
+    ...toMissing,
+  });
+  expect(codes(toForeign)).toEqual(['NOT_FOUND']);
+  expect(Object.values(toForeign.body.data)).toEqual([null]);
+}
 const codes = (answer: Answer) => (answer.body.errors ?? []).map((error) => error.extensions?.code);
 
 describe('a subgraph refuses requests without a valid signed identity', () => {
@@ -202,30 +230,21 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
     });
   });
 
-  test("asking for another customer's order, customer, shipment, invoice or payment by id gets null and FORBIDDEN", async () => {
+  test("another customer's order, customer, shipment, invoice or payment by id (or number) answers exactly as an id that does not exist", async () => {
     const order = foreignOrder();
     const shipment = data.shipments.shipments.find((s) => !mine(s))!;
     const invoice = data.finance.invoices.find((i) => !mine(i))!;
     const payment = data.finance.payments.find((p) => !mine(p))!;
-    const lookups: [string, string, string][] = [
-      ['orders', 'order', `order(id: "${order.id}") { id number total { amount } }`],
-      ['orders', 'order', `order(number: "${order.number}") { id }`],
-      ['customers', 'customer', `customer(id: "${order.customer_id}") { id name }`],
-      ['shipments', 'shipment', `shipment(id: "${shipment.id}") { id trackingNumber }`],
-      ['finance', 'invoice', `invoice(id: "${invoice.id}") { id total { amount } }`],
-      ['finance', 'payment', `payment(id: "${payment.id}") { id amount { amount } }`],
+    const lookups: [string, (key: string) => string, string, string][] = [
+      ['orders', (k) => `order(id: "${k}") { id number total { amount } }`, order.id, 'ORD-999999'],
+      ['orders', (k) => `order(number: "${k}") { id }`, order.number, 'SO-999999'],
+      ['customers', (k) => `customer(id: "${k}") { id name }`, order.customer_id, 'CUS-9999'],
+      ['shipments', (k) => `shipment(id: "${k}") { id trackingNumber }`, shipment.id, 'SHP-999999'],
+      ['finance', (k) => `invoice(id: "${k}") { id total { amount } }`, invoice.id, 'INV-999999'],
+      ['finance', (k) => `payment(id: "${k}") { id amount { amount } }`, payment.id, 'PAY-999999'],
     ];
-    for (const [name, field, selection] of lookups) {
-      const answer = await as(distributor)(name, `{ ${selection} }`);
-      expect({
-        selection,
-        data: answer.body.data,
-        errors: answer.body.errors?.map((e) => [e.path, e.extensions?.code]),
-      }).toEqual({
-        selection,
-        data: { [field]: null },
-        errors: [[[field], 'FORBIDDEN']],
-      });
+    for (const [name, selection, foreign, missing] of lookups) {
+      await expectSameAnswer(distributor, name, selection, foreign, missing);
     }
   });
 
@@ -240,29 +259,37 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
     expect(codes(unknown)).toEqual(['NOT_FOUND']);
   });
 
-  test('an _entities representation of a foreign row is null with FORBIDDEN; its own rows resolve beside it', async () => {
+  test('an _entities representation of a foreign row is null without an error, as one that does not exist; its own rows resolve beside it', async () => {
     const own = data.orders.orders.find(mine)!;
     const foreign = foreignOrder();
-    const answer = await as(distributor)(
-      'orders',
-      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id number } } }',
-      {
-        r: [
-          { __typename: 'Order', id: own.id },
-          { __typename: 'Order', id: foreign.id },
-        ],
-      },
-    );
-    expect(answer.body.data!._entities).toEqual([{ id: own.id, number: own.number }, null]);
-    expect(answer.body.errors!.length).toBeGreaterThan(0);
-    for (const error of answer.body.errors!) {
-      expect(error.extensions?.code).toBe('FORBIDDEN');
-      // graphql-jit (Mercurius) reports list indices as strings.
-      expect(error.path!.slice(0, 2).map(String)).toEqual(['_entities', '1']);
+    const entities = async (name: string, typename: string, ids: string[]) =>
+      (
+        await as(distributor)(
+          name,
+          `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { id } } }`,
+          { r: ids.map((id) => ({ __typename: typename, id })) },
+        )
+      ).body;
+    expect(await entities('orders', 'Order', [own.id, foreign.id, 'ORD-999999'])).toEqual({
+      data: { _entities: [{ id: own.id }, null, null] },
+    });
+    const invoice = data.finance.invoices.find((i) => !mine(i))!;
+    const payment = data.finance.payments.find((p) => !mine(p))!;
+    const shipment = data.shipments.shipments.find((s) => !mine(s))!;
+    for (const [name, typename, id, missing] of [
+      ['customers', 'Customer', foreign.customer_id, 'CUS-9999'],
+      ['shipments', 'Shipment', shipment.id, 'SHP-999999'],
+      ['finance', 'Invoice', invoice.id, 'INV-999999'],
+      ['finance', 'Payment', payment.id, 'PAY-999999'],
+    ]) {
+      expect({ typename, ...(await entities(name, typename, [id, missing])) }).toEqual({
+        typename,
+        data: { _entities: [null, null] },
+      });
     }
   });
 
-  test("another customer's receivables, orders and contract prices (entity extensions) are FORBIDDEN", async () => {
+  test("another customer's receivables, orders and contract prices (entity extensions) are NOT_FOUND, never the figures", async () => {
     const representations = { r: [{ __typename: 'Customer', id: 'CUS-0002' }] };
     const finance = await as(distributor)(
       'finance',
@@ -271,7 +298,8 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
     );
     // openBalance is nullable (field authorization may remove it), so the refusal nulls the field, not the entity
     expect(finance.body.data!._entities).toEqual([{ openBalance: null }]);
-    expect(codes(finance)).toContain('FORBIDDEN');
+    expect(codes(finance)).toEqual(['NOT_FOUND']);
+    expect(finance.body.errors![0].message).toBe('Customer "CUS-0002" does not exist');
     const orders = await as(distributor)(
       'orders',
       'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { orders { totalCount } } } }',
@@ -327,21 +355,22 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
     expect(invoices.body.data._entities[1]).toEqual({ invoices: [] });
   });
 
-  test('the catalog is public, but a price for another customer is FORBIDDEN', async () => {
+  test('the catalog is public, but a price for a customer outside its tenant is FORBIDDEN, whether that customer exists or not', async () => {
     const product = data.catalog.products[0];
-    const own = await as(distributor)(
-      'catalog',
-      `{ product(id: "${product.id}") { id price(customerId: "CUS-0001") { rule } } }`,
-    );
+    const priceFor = (customerId: string) =>
+      as(distributor)(
+        'catalog',
+        `{ product(id: "${product.id}") { id price(customerId: "${customerId}") { rule } } }`,
+      );
+    const own = await priceFor('CUS-0001');
     expect(own.body.errors).toBeUndefined();
     expect(own.body.data.product.id).toBe(product.id);
-    const foreign = await as(distributor)(
-      'catalog',
-      `{ product(id: "${product.id}") { id price(customerId: "CUS-0002") { rule } } }`,
-    );
+    // Decided from the caller's tenant alone: the answer says nothing about which customers exist.
+    const foreign = await priceFor('CUS-0002');
     expect(foreign.body.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([
       [['product', 'price'], 'FORBIDDEN'],
     ]);
+    expect((await priceFor('CUS-9999')).body).toEqual(foreign.body);
     const warehouses = await as(distributor)('inventory', '{ warehouses { id } }');
     expect(warehouses.body.data.warehouses).toHaveLength(data.inventory.warehouses.length);
   });
@@ -376,14 +405,15 @@ describe('a 3pl sees only the shipments of its carrier (CAR-FASTFREIGHT), and no
     });
   });
 
-  test("another carrier's shipment by id is null with FORBIDDEN", async () => {
+  test("another carrier's shipment by id answers exactly as a shipment that does not exist", async () => {
     const other = data.shipments.shipments.find((s) => !carried(s))!;
-    const answer = await as(thirdPartyLogistics)(
+    await expectSameAnswer(
+      thirdPartyLogistics,
       'shipments',
-      `{ shipment(id: "${other.id}") { id } }`,
+      (k) => `shipment(id: "${k}") { id }`,
+      other.id,
+      'SHP-999999',
     );
-    expect(answer.body.data).toEqual({ shipment: null });
-    expect(codes(answer)).toEqual(['FORBIDDEN']);
   });
 
   test('sees no invoices, payments, orders or customers, and no invoice of its own shipments', async () => {
@@ -425,11 +455,15 @@ describe('an ecommerce store sees only orders of channel ECOMMERCE, and none of 
     });
   });
 
-  test('an order of another channel by id is null with FORBIDDEN', async () => {
+  test('an order of another channel by id answers exactly as an order that does not exist', async () => {
     const other = data.orders.orders.find((o) => !online(o))!;
-    const answer = await as(webStore)('orders', `{ order(id: "${other.id}") { id channel } }`);
-    expect(answer.body.data).toEqual({ order: null });
-    expect(codes(answer)).toEqual(['FORBIDDEN']);
+    await expectSameAnswer(
+      webStore,
+      'orders',
+      (k) => `order(id: "${k}") { id channel }`,
+      other.id,
+      'ORD-999999',
+    );
   });
 
   test('sees no shipments or invoices, not even those of its own orders', async () => {

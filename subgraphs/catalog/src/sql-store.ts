@@ -1,4 +1,4 @@
-import { countRows } from '@switchyard/kit';
+import { containsIgnoringCase, countRows } from '@switchyard/kit';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type {
   CatalogDB,
@@ -43,12 +43,9 @@ export function createSqlCatalogStore(db: Kysely<CatalogDB>): CatalogStore {
     if (filter.categoryId)
       query = query.where('category_id', 'in', categoryAndDescendants(filter.categoryId));
     if (filter.search) {
-      const pattern = `%${filter.search.toLowerCase()}%`;
+      const search = filter.search;
       query = query.where((eb) =>
-        eb.or([
-          eb(eb.fn('lower', ['name']), 'like', pattern),
-          eb(eb.fn('lower', ['sku']), 'like', pattern),
-        ]),
+        eb.or([containsIgnoringCase('name', search), containsIgnoringCase('sku', search)]),
       );
     }
     return query;

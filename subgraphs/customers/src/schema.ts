@@ -3,11 +3,14 @@ import {
   badUserInput,
   createSubgraphBuilder,
   groupByKey,
+  LENGTH_DIRECTIVE,
   money,
   notFound,
   pageRequest,
   PARTNER_TAG,
+  rowIfVisible,
   toConnection,
+  type RowDimensions,
   type SubgraphContext,
 } from '@switchyard/kit';
 import type { Address, Contact, Customer, CustomerStore } from './store';
@@ -122,9 +125,16 @@ const CustomerType = builder.objectRef<Customer>('Customer').implement({
   }),
 });
 
+/** A customer is its own row (row-rules.ts). */
+export const customerRow = (customer: Pick<Customer, 'id'>): RowDimensions => ({
+  customerIds: customer.id,
+});
+
 builder.asEntity(CustomerType, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (ref, ctx) => customerLoader(ctx).load(ref.id),
+  // A foreign representation resolves as a missing one (null), so it tells nothing about which ids exist.
+  resolveReference: async (ref, ctx) =>
+    rowIfVisible(ctx.rowScope, await customerLoader(ctx).load(ref.id), customerRow),
 });
 
 const CustomerConnection = connectionType<Customer>('Customer', CustomerType);
@@ -161,7 +171,10 @@ builder.queryType({
         ...pageArgs,
         status: t.arg({ type: CustomerStatus }),
         segment: t.arg({ type: CustomerSegment }),
-        search: t.arg.string({ description: 'Part of the name or account number.' }),
+        search: t.arg.string({
+          description: 'Part of the name or account number (at most 200 characters).',
+          directives: { length: { max: 200 } },
+        }),
       },
       resolve: async (_root, args, ctx) => {
         const page = pageRequest(args);
@@ -190,4 +203,5 @@ function defaultAddress(addresses: Address[], kind: Address['kind']): Address | 
 
 export const schema = builder.toSubGraphSchema({
   linkUrl: 'https://specs.apollo.dev/federation/v2.9',
+  directives: [LENGTH_DIRECTIVE],
 });

@@ -1,4 +1,4 @@
-import { countRows, rowScopeCondition } from '@switchyard/kit';
+import { containsIgnoringCase, countRows, rowScopeCondition } from '@switchyard/kit';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { AddressRow, ContactRow, CustomerRow, CustomersDB } from './migrations';
 import type { Address, Contact, Customer, CustomerFilter, CustomerStore } from './store';
@@ -11,11 +11,11 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.segment) query = query.where('segment', '=', filter.segment);
     if (filter.search) {
-      const pattern = `%${filter.search.toLowerCase()}%`;
+      const search = filter.search;
       query = query.where((eb) =>
         eb.or([
-          eb(eb.fn('lower', ['name']), 'like', pattern),
-          eb(eb.fn('lower', ['account_number']), 'like', pattern),
+          containsIgnoringCase('name', search),
+          containsIgnoringCase('account_number', search),
         ]),
       );
     }

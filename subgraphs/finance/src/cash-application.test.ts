@@ -384,7 +384,7 @@ describe('applyUnappliedCash', () => {
     });
   });
 
-  test('an unknown payment is NOT_FOUND; a foreign one FORBIDDEN', async () => {
+  test('an unknown payment is NOT_FOUND, and a foreign one the same NOT_FOUND', async () => {
     const unknown = await querySubgraph(
       finance.server,
       APPLY,
@@ -403,6 +403,11 @@ describe('applyUnappliedCash', () => {
       {},
       distributorOf('CUS-0101'),
     );
-    expect(foreign.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect(foreign.data).toEqual(unknown.data);
+    expect(foreign.errors?.[0]).toMatchObject({
+      message: 'Payment "PAY-000003" does not exist',
+      extensions: { code: 'NOT_FOUND', typeName: 'Payment', id: 'PAY-000003' },
+    });
+    expect(unknown.errors?.[0].message).toBe('Payment "PAY-999999" does not exist');
   });
 });

@@ -1,3 +1,4 @@
+import { LENGTH_DIRECTIVE } from '@switchyard/kit';
 import { builder } from './graph/builder';
 // Each module adds its types to the builder when imported; the schema is built once all are in.
 import './graph/invoice-types';
@@ -13,4 +14,5 @@ import './graph/business-health';
 
 export const schema = builder.toSubGraphSchema({
   linkUrl: 'https://specs.apollo.dev/federation/v2.9',
+  directives: [LENGTH_DIRECTIVE],
 });

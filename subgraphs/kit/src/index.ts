@@ -17,6 +17,8 @@ export * from './identity-header';
 export * from './signed-identity-cache';
 export * from './row-scope';
 export * from './row-security';
+export * from './input-limits';
+export * from './like-patterns';
 export * from './request-clock';
 export * from './date-range';
 export * from './duration';

@@ -55,6 +55,18 @@ export function rowVisible(scope: RowScope, row: RowDimensions): boolean {
 }
 
 /**
+ * `row` when `scope` lets the caller see it, else null: what a reference resolver answers, so that
+ * a foreign `_entities` representation looks exactly like one that does not exist.
+ */
+export function rowIfVisible<Row>(
+  scope: RowScope,
+  row: Row | null | undefined,
+  dimensionsOf: (row: Row) => RowDimensions,
+): Row | null {
+  return row && rowVisible(scope, dimensionsOf(row)) ? row : null;
+}
+
+/**
  * The SQL condition that keeps only the rows of `scope`, given the column holding each dimension
  * the table carries; null when nothing is restricted. A restricted dimension without a column,
  * or with no values, matches no row.

@@ -1,57 +1,104 @@
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { applyMiddleware, type IMiddlewareFieldMap } from 'graphql-middleware';
 import { allow, rule, shield, type IRules } from 'graphql-shield';
 import type { SubgraphContext } from './context';
-import { forbiddenRow } from './errors';
+import { ErrorCode, forbiddenRow, notFound } from './errors';
 import { rowVisible, type RowDimensions } from './row-scope';
 
 /**
  * Row-level security, second layer: store queries already keep lists and relations to the
- * caller's rows (RowScope in the store filters); these graphql-shield rules refuse a foreign row
- * wherever one still surfaces (a lookup by id, an `_entities` representation, a nested link).
+ * caller's rows (RowScope in the store filters), and reference resolvers resolve a foreign
+ * representation as a missing one (rowIfVisible); these graphql-shield rules refuse a foreign row
+ * wherever one still surfaces (a lookup by id, a nested link, an entity another subgraph extends).
  */
 
 type Row = any;
 
 /**
  * A rule for every field of a row type (the parent of its fields is the row): a row outside the
- * caller's scope answers FORBIDDEN on each field, so a nullable parent (a lookup, an `_entities`
- * item) becomes null. Checks are in memory (no cache: a lookup per field is cheaper than hashing the row).
+ * caller's scope answers NOT_FOUND on each field, as a row that does not exist would (no oracle of
+ * which ids exist), so a nullable parent (a lookup, an `_entities` item) becomes null. Checks are
+ * in memory (no cache: a lookup per field is cheaper than hashing the row).
  */
 export function rowRule(typeName: string, dimensionsOf: (row: Row) => RowDimensions) {
   return rule(`row:${typeName}`, { cache: 'no_cache' })(
     (row: Row, _args, ctx: SubgraphContext<unknown>) =>
-      rowVisible(ctx.rowScope, dimensionsOf(row)) || forbiddenRow(typeName),
+      rowVisible(ctx.rowScope, dimensionsOf(row)) || notFound(typeName, String(row.id)),
   );
 }
 
 /**
- * A rule for a root lookup: loads the row (through the request's loaders, which the resolver
- * then reuses, so nothing is read twice) and refuses a foreign one with one FORBIDDEN at the
- * lookup's path. A missing row or bad arguments are left to the resolver's own error.
+ * For a command only another subgraph may send (placeOrder's reservations): FORBIDDEN unless the
+ * caller is a service (its signed identity says `kind: service`). Such fields are also @inaccessible,
+ * so the gateway never offers them; this holds should a consumer reach the subgraph some other way.
  */
-export function rowLookupRule<Args>(
-  typeName: string,
-  load: (args: Args, ctx: SubgraphContext<any>) => Promise<Row | null | undefined>,
-  dimensionsOf: (row: Row) => RowDimensions,
-) {
-  return rule(`lookup:${typeName}`, { cache: 'no_cache' })(
+export function assertServiceCaller(ctx: Pick<SubgraphContext<unknown>, 'caller'>): void {
+  if (ctx.caller.kind !== 'service')
+    throw new GraphQLError('Only another subgraph may send this command', {
+      extensions: { code: ErrorCode.FORBIDDEN },
+    });
+}
+
+export interface RowLookupRuleOptions<Args> {
+  typeName: string;
+  /** The rule's name (graphql-shield wants one per rule); default `lookup:<typeName>`. */
+  name?: string;
+  /**
+   * The key the arguments name, exactly as the resolver's own NOT_FOUND names it; null when they
+   * name none (the resolver refuses that itself).
+   */
+  keyOf: (args: Args) => string | null;
+  /** Reads the row through the request's loaders, which the resolver then reuses (nothing is read twice). */
+  load: (args: Args, ctx: SubgraphContext<any>) => Promise<Row | null | undefined>;
+  dimensionsOf: (row: Row) => RowDimensions;
+}
+
+/**
+ * A rule for a field that names one row by its arguments (a root lookup): a foreign row answers
+ * what the resolver answers for a missing one, NOT_FOUND with the key asked for, so a row-scoped
+ * caller cannot tell "not yours" from "does not exist". A missing row or absent key is left to the
+ * resolver. A loader that fails denies (fail closed): its BAD_USER_INPUT passes as it is, anything
+ * else becomes an undecided rule (INTERNAL_SERVER_ERROR to the caller, the cause in the log).
+ */
+export function rowLookupRule<Args>(options: RowLookupRuleOptions<Args>) {
+  const { typeName, keyOf, load, dimensionsOf } = options;
+  return rule(options.name ?? `lookup:${typeName}`, { cache: 'no_cache' })(
     async (_root: unknown, args: Args, ctx: SubgraphContext<any>) => {
       if (ctx.rowScope === null) return true;
+      const key = keyOf(args);
+      if (key === null) return true;
       let row: Row | null | undefined;
       try {
         row = await load(args, ctx);
-      } catch {
-        return true;
+      } catch (error) {
+        return isBadUserInput(error) ? error : new RowRuleUndecidedError(typeName, error);
       }
-      return !row || rowVisible(ctx.rowScope, dimensionsOf(row)) || forbiddenRow(typeName);
+      return !row || rowVisible(ctx.rowScope, dimensionsOf(row)) || notFound(typeName, key);
     },
   );
 }
 
 /**
+ * A row rule whose loader failed: the field is denied. Deliberately not a GraphQLError, so the
+ * subgraph server logs its cause and answers INTERNAL_SERVER_ERROR with a message that carries
+ * nothing of the row.
+ */
+export class RowRuleUndecidedError extends Error {
+  constructor(typeName: string, cause: unknown) {
+    super(`The row rule of ${typeName} could not decide`, { cause });
+    this.name = 'RowRuleUndecidedError';
+  }
+}
+
+function isBadUserInput(error: unknown): error is GraphQLError {
+  return error instanceof GraphQLError && error.extensions.code === ErrorCode.BAD_USER_INPUT;
+}
+
+/**
  * A rule for a field whose argument names a customer (customer-specific data that is not a row of
  * its own, e.g. a price for a customer): allowed without the argument, else as the customer's row.
+ * Decided from the caller's tenant alone, without reading anything, so FORBIDDEN answers an id that
+ * does not exist exactly as a foreign one: it tells nothing about which ids exist.
  */
 export function customerArgumentRule(typeName: string, argument: string) {
   return rule(`argument:${typeName}.${argument}`, { cache: 'no_cache' })(

@@ -3,6 +3,7 @@ import DirectivesPlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import { GraphQLError, Kind } from 'graphql';
 import { PARTNER_TAG } from './contract-tags';
+import type { LengthDirective } from './input-limits';
 import { formatCents, type Money } from './money';
 import type { Connection } from './pagination';
 
@@ -19,6 +20,7 @@ export function createSubgraphBuilder<Context extends object>() {
     Context: Context;
     Scalars: { DateTime: { Input: string; Output: string } };
     FederationScopes: Scope;
+    Directives: { length: LengthDirective };
     DefaultFieldNullability: false;
   }>({ plugins: [DirectivesPlugin, FederationPlugin], defaultFieldNullability: false });
 

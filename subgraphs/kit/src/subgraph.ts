@@ -14,6 +14,7 @@ import {
 } from './events/subgraph-events';
 import type { EventTransport } from './events/transport';
 import { DEVELOPMENT_IDENTITY_SECRET } from './identity-header';
+import { withInputLimits } from './input-limits';
 import { withRowSecurity } from './row-security';
 import { createSubgraphServer } from './server';
 import { createServiceClient, type ServiceClient } from './service-client';
@@ -112,12 +113,9 @@ export async function openSubgraph<DB, Store>(
     handlers: definition.eventHandlers ?? [],
     options: options.eventOptions,
   });
-  const schema = definition.rowRules
-    ? withRowSecurity(definition.schema, definition.rowRules)
-    : definition.schema;
   const server = await createSubgraphServer({
     name: definition.name,
-    schema,
+    schema: servedSchema(definition),
     store,
     logLevel: options.logLevel,
     identitySecret,
@@ -151,6 +149,19 @@ export async function openSubgraph<DB, Store>(
         await closeResources();
       })()),
   };
+}
+
+/**
+ * The schema as served: text input limits first (input-limits.ts: nothing, not even a row rule's
+ * lookup, sees text over its limit), then the row rules, then the resolvers.
+ */
+export function servedSchema(
+  definition: Pick<SubgraphDefinition<unknown, unknown>, 'schema' | 'rowRules'>,
+): GraphQLSchema {
+  const secured = definition.rowRules
+    ? withRowSecurity(definition.schema, definition.rowRules)
+    : definition.schema;
+  return withInputLimits(secured);
 }
 
 /** The SDL the subgraph publishes (with its federation directives), as written to `schema.graphql`. */

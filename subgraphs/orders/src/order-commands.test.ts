@@ -157,16 +157,14 @@ describe('cancelOrder', () => {
     expect(await outboxCount()).toBe(cancelled);
   });
 
-  test("an empty reason is BAD_USER_INPUT; an unknown order NOT_FOUND; another tenant's order FORBIDDEN", async () => {
+  test("an empty reason is BAD_USER_INPUT; an unknown order NOT_FOUND, and another tenant's order the same NOT_FOUND", async () => {
     const order = await accepted();
     expect((await cancel(order.id, '   ')).errors?.[0].extensions).toEqual({
       code: 'BAD_USER_INPUT',
       argument: 'reason',
     });
-    expect((await cancel('ORD-999999')).errors?.[0].extensions).toMatchObject({
-      code: 'NOT_FOUND',
-      typeName: 'Order',
-    });
+    const unknown = await cancel('ORD-999999');
+    expect(unknown.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', typeName: 'Order' });
     const distributor = identity(
       'dev-beta-distributor',
       'distributor',
@@ -180,7 +178,16 @@ describe('cancelOrder', () => {
       {},
       distributor,
     );
-    expect(foreign.errors?.[0].extensions.code).toBe('FORBIDDEN');
+    // Not yours answers as does not exist: the caller cannot tell which order ids exist.
+    // (the two requests are written differently: their errors' locations differ, nothing else may)
+    const withoutId = (
+      answer: { data?: unknown; errors?: { locations?: unknown }[] },
+      id: string,
+    ) => {
+      const errors = answer.errors?.map(({ locations: _, ...error }) => error);
+      return JSON.parse(JSON.stringify({ data: answer.data, errors }).split(id).join('<id>'));
+    };
+    expect(withoutId(foreign, order.id)).toEqual(withoutId(unknown, 'ORD-999999'));
     const [row] = await subgraph.database.db
       .selectFrom('orders')
       .select('status')

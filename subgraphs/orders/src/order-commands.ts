@@ -1,7 +1,6 @@
 import {
   badUserInput,
   ErrorCode,
-  forbiddenRow,
   invalidStateTransition,
   notFound,
   rowVisible,
@@ -14,12 +13,17 @@ import type { HoldRelease, Order } from './store';
 
 const MAX_NOTE_LENGTH = 500;
 
-/** The order a command names, when the caller may act on it (row scope: FORBIDDEN), else NOT_FOUND. */
+/**
+ * The order a command names, when the caller may act on it; NOT_FOUND when it does not exist or is
+ * outside the caller's rows (the same answer, so a caller cannot learn which ids exist).
+ */
 async function orderInScope(ctx: OrderCommandContext, orderId: string): Promise<Order> {
   const [order] = await ctx.store.ordersByIds([orderId]);
-  if (!order) throw notFound('Order', orderId);
-  if (!rowVisible(ctx.rowScope, { customerIds: order.customerId, channels: order.channel }))
-    throw forbiddenRow('Order');
+  if (
+    !order ||
+    !rowVisible(ctx.rowScope, { customerIds: order.customerId, channels: order.channel })
+  )
+    throw notFound('Order', orderId);
   return order;
 }
 

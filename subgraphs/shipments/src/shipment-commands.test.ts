@@ -324,18 +324,23 @@ test('instants default to now; one in the future, before the shipment was planne
   expect(Date.parse(shipped.data.confirmShipment.shippedAt)).toBeGreaterThanOrEqual(before - 1000);
 });
 
-test("a 3pl acts only on its carriers' shipments: another carrier's is FORBIDDEN and left as it was", async () => {
+test("a 3pl acts only on its carriers' shipments: another carrier's is NOT_FOUND, as an unknown one, and left as it was", async () => {
   const odfl = threePlOf('CAR-ODFL');
   const foreign = await milestone('SHP-000001', 'PICKED', {}, odfl); // UPS
   expect(foreign.data.recordMilestone).toBeNull();
-  expect(foreign.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', typeName: 'Shipment' });
+  expect(foreign.errors?.[0]).toMatchObject({
+    message: 'Shipment "SHP-000001" does not exist',
+    extensions: { code: 'NOT_FOUND', typeName: 'Shipment', id: 'SHP-000001' },
+  });
+  const unknown = await milestone('SHP-999999', 'PICKED', {}, odfl);
+  expect(unknown.errors?.[0].message).toBe('Shipment "SHP-999999" does not exist');
   expect((await confirm('SHP-000002', 'FF0000000002', {}, odfl)).errors?.[0].extensions.code).toBe(
-    'FORBIDDEN',
+    'NOT_FOUND',
   ); // PICKED, FDX
-  expect((await delivered('SHP-000004', {}, odfl)).errors?.[0].extensions.code).toBe('FORBIDDEN'); // SHIPPED, UPS
+  expect((await delivered('SHP-000004', {}, odfl)).errors?.[0].extensions.code).toBe('NOT_FOUND'); // SHIPPED, UPS
   // a state refusal does not tell a 3pl about another carrier's shipment either
   expect((await milestone('SHP-000005', 'PICKED', {}, odfl)).errors?.[0].extensions.code).toBe(
-    'FORBIDDEN',
+    'NOT_FOUND',
   );
   expect(await statusOf('SHP-000001')).toBe('PLANNED');
   expect(await outboxRows(db())).toEqual([]);
@@ -344,7 +349,7 @@ test("a 3pl acts only on its carriers' shipments: another carrier's is FORBIDDEN
   expect(own.errors).toBeUndefined();
   expect(own.data.confirmShipment).toMatchObject({ id: 'SHP-000003', status: 'SHIPPED' });
   const noCarrier = await milestone('SHP-000007', 'PICKED', {}, threePlOf());
-  expect(noCarrier.errors?.[0].extensions.code).toBe('FORBIDDEN');
+  expect(noCarrier.errors?.[0].extensions.code).toBe('NOT_FOUND');
 });
 
 test('an unknown shipment is NOT_FOUND', async () => {

@@ -1,7 +1,6 @@
 import {
   appendToOutbox,
   badUserInput,
-  forbiddenRow,
   invalidStateTransition,
   type MilestoneRecorded,
   notFound,
@@ -34,7 +33,10 @@ export function createSqlShipmentCommands(
   const db = records.withTables<ShipmentsBookkeeping>();
   const locking = db.getExecutor().adapter instanceof PostgresAdapter;
 
-  /** The shipment the command is about: NOT_FOUND when unknown, FORBIDDEN outside the caller's rows (a 3pl: its carriers' only). */
+  /**
+   * The shipment the command is about: NOT_FOUND when unknown or outside the caller's rows (a 3pl:
+   * its carriers' only), one answer for both so a caller cannot learn which ids exist.
+   */
   async function shipmentFor(
     trx: Transaction<ShipmentsDB & ShipmentsBookkeeping>,
     shipmentId: string,
@@ -43,9 +45,8 @@ export function createSqlShipmentCommands(
     let query = trx.selectFrom('shipments').selectAll().where('id', '=', shipmentId);
     if (locking) query = query.forUpdate();
     const row = await query.executeTakeFirst();
-    if (!row) throw notFound('Shipment', shipmentId);
-    if (!rowVisible(scope, { customerIds: row.customer_id, carrierIds: row.carrier_id }))
-      throw forbiddenRow('Shipment');
+    if (!row || !rowVisible(scope, { customerIds: row.customer_id, carrierIds: row.carrier_id }))
+      throw notFound('Shipment', shipmentId);
     return row;
   }
 

@@ -40,9 +40,9 @@ export interface ShipmentStore {
   /** OrderCancelled: the order's PLANNED, PICKED and PACKED shipments become CANCELLED (shipped ones stay). */
   cancelShipments(cancelled: OrderCancelled, delivery: EventDelivery): Promise<Shipment[] | null>;
 
-  // Commands: each checks the caller's row scope (FORBIDDEN) and the shipment's status
-  // (INVALID_STATE_TRANSITION, shipment-transitions.ts), then writes the change, its milestone and its
-  // event in one transaction. An unknown shipment is NOT_FOUND.
+  // Commands: each checks the caller's row scope and the shipment's status (INVALID_STATE_TRANSITION,
+  // shipment-transitions.ts), then writes the change, its milestone and its event in one transaction.
+  // An unknown shipment, or one outside the caller's rows, is NOT_FOUND (one answer for both).
 
   /** PICKED, PACKED or IN_TRANSIT; MilestoneRecorded. */
   recordMilestone(milestone: NewMilestone, command: CommandContext): Promise<Shipment>;

@@ -39,7 +39,11 @@ builder.queryType({
       description: 'Products ordered by id, filtered by all the given arguments together.',
       args: {
         ...pageArgs,
-        search: t.arg.string({ description: 'Part of the name or SKU, case-insensitive.' }),
+        search: t.arg.string({
+          description:
+            'Part of the name or SKU, case-insensitive, matched literally (% and _ included); at most 200 characters.',
+          directives: { length: { max: 200 } },
+        }),
         categoryId: t.arg.id({ description: 'This category or any category below it.' }),
         status: t.arg({ type: ProductStatus }),
       },

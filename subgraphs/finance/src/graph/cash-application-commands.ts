@@ -5,6 +5,7 @@ import type { CashApplication } from '../store';
 import { builder } from './builder';
 import { PaymentMethodEnum } from './enums';
 import { PaymentRef } from './object-refs';
+import { paymentOfCaller } from './row-rules';
 
 /** The most invoices one command applies cash to. */
 const MAX_APPLICATIONS = 100;
@@ -118,7 +119,7 @@ builder.mutationFields((t) => ({
     nullable: true,
     requiresScopes: [['finance:write']],
     description:
-      "Applies cash a payment still holds unapplied to invoices of its customer, by recordPayment's rules (together at most the unapplied amount); PaymentApplied is announced. An unknown payment is NOT_FOUND.",
+      "Applies cash a payment still holds unapplied to invoices of its customer, by recordPayment's rules (together at most the unapplied amount); PaymentApplied is announced. An unknown payment, or another customer's, is NOT_FOUND.",
     args: {
       paymentId: t.arg.id({ required: true }),
       applications: t.arg({ type: [CashApplicationInput], required: true }),
@@ -127,6 +128,7 @@ builder.mutationFields((t) => ({
       const applications = applicationsFrom(args.applications, 'applications');
       if (applications.length === 0)
         throw badUserInput('applications must name at least one invoice', 'applications');
+      await paymentOfCaller(ctx, String(args.paymentId));
       const payment = await ctx.store.applyUnappliedCash(String(args.paymentId), applications, {
         correlationId: ctx.correlationId,
         callerId: ctx.caller.id,

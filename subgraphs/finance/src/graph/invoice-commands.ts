@@ -3,6 +3,7 @@ import { parsePositiveAmountCents } from '../decimal-amount';
 import { builder } from './builder';
 import { DisputeOutcomeEnum } from './enums';
 import { InvoiceRef } from './object-refs';
+import { invoiceOfCaller } from './row-rules';
 
 builder.mutationFields((t) => ({
   disputeInvoice: t.field({
@@ -11,7 +12,7 @@ builder.mutationFields((t) => ({
     nullable: true,
     requiresScopes: [['finance:write']],
     description:
-      'The customer contests an invoice: OPEN or PARTIALLY_PAID -> DISPUTED (still owed, but no cash is applied to it while disputed); any other status is INVALID_STATE_TRANSITION. Announces InvoiceDisputed. A partner may dispute only its own invoices (FORBIDDEN).',
+      "The customer contests an invoice: OPEN or PARTIALLY_PAID -> DISPUTED (still owed, but no cash is applied to it while disputed); any other status is INVALID_STATE_TRANSITION. Announces InvoiceDisputed. A partner may dispute only its own invoices (another customer's is NOT_FOUND, as an unknown one).",
     args: {
       invoiceId: t.arg.id({ required: true }),
       reason: t.arg.string({
@@ -23,6 +24,7 @@ builder.mutationFields((t) => ({
       const reason = args.reason.trim();
       if (reason.length === 0 || reason.length > 500)
         throw badUserInput('reason must hold 1 to 500 characters', 'reason');
+      await invoiceOfCaller(ctx, String(args.invoiceId));
       const invoice = await ctx.store.disputeInvoice(String(args.invoiceId), reason, {
         correlationId: ctx.correlationId,
         callerId: ctx.caller.id,
@@ -39,7 +41,7 @@ builder.mutationFields((t) => ({
     nullable: true,
     requiresScopes: [['finance:write']],
     description:
-      'Settles the dispute of a DISPUTED invoice (any other status is INVALID_STATE_TRANSITION). REJECTED: the invoice stands, back to OPEN (PARTIALLY_PAID once cash was applied to it). CREDITED: a credit memo of creditAmount (> 0, at most the balance) takes that off the balance, the total staying as billed; PAID when nothing is left. VOIDED: VOID, owes nothing; only when nothing was paid on it (else INVALID_STATE_TRANSITION). Announces InvoiceDisputeResolved. Row scope as disputeInvoice (FORBIDDEN).',
+      'Settles the dispute of a DISPUTED invoice (any other status is INVALID_STATE_TRANSITION). REJECTED: the invoice stands, back to OPEN (PARTIALLY_PAID once cash was applied to it). CREDITED: a credit memo of creditAmount (> 0, at most the balance) takes that off the balance, the total staying as billed; PAID when nothing is left. VOIDED: VOID, owes nothing; only when nothing was paid on it (else INVALID_STATE_TRANSITION). Announces InvoiceDisputeResolved. Row scope as disputeInvoice (NOT_FOUND).',
     args: {
       invoiceId: t.arg.id({ required: true }),
       outcome: t.arg({ type: DisputeOutcomeEnum, required: true }),
@@ -70,6 +72,7 @@ builder.mutationFields((t) => ({
           'creditAmount',
         );
       }
+      await invoiceOfCaller(ctx, String(args.invoiceId));
       const invoice = await ctx.store.resolveDispute(
         { invoiceId: String(args.invoiceId), outcome: args.outcome, note, creditCents },
         { correlationId: ctx.correlationId, callerId: ctx.caller.id },

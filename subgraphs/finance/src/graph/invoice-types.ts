@@ -1,4 +1,4 @@
-import { formatCents, money, PARTNER_TAG, requestNow } from '@switchyard/kit';
+import { formatCents, money, PARTNER_TAG, rowIfVisible, requestNow } from '@switchyard/kit';
 import { daysPastDue } from '../aging';
 import { invoiceBalanceCents } from '../receivable-totals';
 import { OPEN_INVOICE_STATUSES, type InvoiceLine } from '../store';
@@ -15,6 +15,7 @@ import {
 } from './loaders';
 import { InvoiceRef, PaymentApplicationRef } from './object-refs';
 import { CustomerRef, OrderRef, ProductRef, ShipmentRef } from './references';
+import { customerOf } from './row-rules';
 
 export const InvoiceLineType = builder.objectRef<InvoiceLine>('InvoiceLine').implement({
   description:
@@ -197,7 +198,9 @@ InvoiceRef.implement({
 
 builder.asEntity(InvoiceRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (ref, ctx) => invoiceLoader(ctx).load(ref.id),
+  // A foreign representation resolves as a missing one (null), so it tells nothing about which ids exist.
+  resolveReference: async (ref, ctx) =>
+    rowIfVisible(ctx.rowScope, await invoiceLoader(ctx).load(ref.id), customerOf),
 });
 
 export const InvoiceConnection = connectionType('Invoice', InvoiceRef, { tag: PARTNER_TAG });

@@ -1,9 +1,10 @@
-import { money, PARTNER_TAG } from '@switchyard/kit';
+import { money, PARTNER_TAG, rowIfVisible } from '@switchyard/kit';
 import { builder, connectionType, Money } from './builder';
 import { PaymentMethodEnum } from './enums';
 import { applicationsOfPaymentLoader, invoiceLoader, paymentLoader } from './loaders';
 import { InvoiceRef, PaymentApplicationRef, PaymentRef } from './object-refs';
 import { CustomerRef } from './references';
+import { customerOf } from './row-rules';
 
 PaymentRef.implement({
   description:
@@ -53,7 +54,9 @@ PaymentRef.implement({
 
 builder.asEntity(PaymentRef, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (ref, ctx) => paymentLoader(ctx).load(ref.id),
+  // A foreign representation resolves as a missing one (null), so it tells nothing about which ids exist.
+  resolveReference: async (ref, ctx) =>
+    rowIfVisible(ctx.rowScope, await paymentLoader(ctx).load(ref.id), customerOf),
 });
 
 PaymentApplicationRef.implement({

@@ -1,9 +1,10 @@
-import { money, PARTNER_TAG } from '@switchyard/kit';
+import { money, PARTNER_TAG, rowIfVisible } from '@switchyard/kit';
 import type { Hold, Order, OrderLine, OrderStatusChange, ShipToAddress } from '../store';
 import { builder, connectionType, Money } from './builder';
 import { HoldReasonEnum, OrderChannelEnum, OrderStatusEnum, PricingRuleEnum } from './enums';
 import { holdsLoader, orderLinesLoader, orderLoader, statusHistoryLoader } from './loaders';
 import { CustomerRef, ProductRef } from './references';
+import { orderRow } from './row-rules';
 
 const ShipToAddressType = builder.objectRef<ShipToAddress>('ShipToAddress').implement({
   description:
@@ -139,7 +140,7 @@ export const OrderType = builder.objectRef<Order>('Order').implement({
       tag: PARTNER_TAG,
       // Callers whose row scope the customer master cannot check (a web store sees orders by channel) get null here, not a lost order.
       description:
-        'The account that ordered; null (with FORBIDDEN) when the caller may not see that customer account.',
+        'The account that ordered; null when the caller may not see that customer account (as if it did not exist).',
       resolve: (o) => ({ id: o.customerId }),
     }),
     shipTo: t.field({
@@ -213,7 +214,9 @@ export const OrderType = builder.objectRef<Order>('Order').implement({
 
 builder.asEntity(OrderType, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (ref, ctx) => orderLoader(ctx).load(ref.id),
+  // A foreign representation resolves as a missing one (null), so it tells nothing about which ids exist.
+  resolveReference: async (ref, ctx) =>
+    rowIfVisible(ctx.rowScope, await orderLoader(ctx).load(ref.id), orderRow),
 });
 
 export const OrderConnection = connectionType<Order>('Order', OrderType, { tag: PARTNER_TAG });

@@ -9,7 +9,8 @@ import { rule, type IRules } from 'graphql-shield';
 import type { Order } from '../store';
 import { orderByNumberLoader, orderLoader } from './loaders';
 
-const orderRow = (order: Order): RowDimensions => ({
+/** An order belongs to its customer and its channel. */
+export const orderRow = (order: Order): RowDimensions => ({
   customerIds: order.customerId,
   channels: order.channel,
 });
@@ -22,20 +23,24 @@ const seesEveryRow = rule('health:every-row', { cache: 'no_cache' })(
 
 /**
  * Row-level rules of the orders subgraph (lists and Customer.orders are scoped in the store):
- * an order belongs to its customer and its channel; the extended Customer is the customer's row.
- * Commands check the row they act on themselves (place-order.ts, order-commands.ts): placing for
- * another's customer, or cancelling or releasing another's order, is FORBIDDEN.
+ * another's order answers as one that does not exist; the extended Customer is the customer's row.
+ * Commands check the row they act on themselves (place-order.ts, order-commands.ts): cancelling or
+ * releasing another's order is NOT_FOUND like a missing one; placing for a customer outside the
+ * caller's tenant is FORBIDDEN, decided from the tenant alone (an unknown id gets the same answer).
  */
 export const orderRowRules: IRules = {
   Query: {
-    order: rowLookupRule<{ id?: string | null; number?: string | null }>(
-      'Order',
-      (args, ctx) =>
+    order: rowLookupRule<{ id?: string | null; number?: string | null }>({
+      typeName: 'Order',
+      // As the resolver names the order in its NOT_FOUND (it refuses a lookup naming neither).
+      keyOf: (args) =>
+        args.id == null && args.number == null ? null : String(args.id ?? args.number),
+      load: (args, ctx) =>
         args.id != null
           ? orderLoader(ctx).load(String(args.id))
           : orderByNumberLoader(ctx).load(args.number!),
-      orderRow,
-    ),
+      dimensionsOf: orderRow,
+    }),
     businessHealth: seesEveryRow,
   },
   Order: rowRule('Order', orderRow),

@@ -45,7 +45,7 @@ builder.mutationType({
       nullable: true,
       requiresScopes: [['shipments:write']],
       description:
-        "Records a warehouse or carrier milestone: PICKED (from PLANNED), PACKED (from PICKED), IN_TRANSIT (a carrier scan of a SHIPPED shipment, as often as it is scanned). SHIPPED is confirmShipment's, DELIVERED recordDelivery's, PLANNED the planner's; any other step, or any step of a CANCELLED shipment, is INVALID_STATE_TRANSITION (extensions: from, to). Announces MilestoneRecorded. A 3pl acts only on its carriers' shipments (FORBIDDEN).",
+        "Records a warehouse or carrier milestone: PICKED (from PLANNED), PACKED (from PICKED), IN_TRANSIT (a carrier scan of a SHIPPED shipment, as often as it is scanned). SHIPPED is confirmShipment's, DELIVERED recordDelivery's, PLANNED the planner's; any other step, or any step of a CANCELLED shipment, is INVALID_STATE_TRANSITION (extensions: from, to). Announces MilestoneRecorded. A 3pl acts only on its carriers' shipments (another's is NOT_FOUND, as an unknown one).",
       args: {
         shipmentId: t.arg.id({ required: true }),
         code: t.arg({ type: MilestoneCode, required: true }),
@@ -79,7 +79,7 @@ builder.mutationType({
       nullable: true,
       requiresScopes: [['shipments:write']],
       description:
-        "The carrier took the shipment: PACKED -> SHIPPED with its tracking number and a SHIPPED milestone (from any other status, confirming twice included: INVALID_STATE_TRANSITION). A tracking number another shipment holds is BAD_USER_INPUT. Announces ShipmentConfirmed with the shipped lines (inventory consumes the stock, finance invoices). A 3pl acts only on its carriers' shipments (FORBIDDEN).",
+        "The carrier took the shipment: PACKED -> SHIPPED with its tracking number and a SHIPPED milestone (from any other status, confirming twice included: INVALID_STATE_TRANSITION). A tracking number another shipment holds is BAD_USER_INPUT. Announces ShipmentConfirmed with the shipped lines (inventory consumes the stock, finance invoices). A 3pl acts only on its carriers' shipments (another's is NOT_FOUND, as an unknown one).",
       args: {
         shipmentId: t.arg.id({ required: true }),
         trackingNumber: t.arg.string({
@@ -115,7 +115,7 @@ builder.mutationType({
       nullable: true,
       requiresScopes: [['shipments:write']],
       description:
-        "The consignee received the shipment: SHIPPED -> DELIVERED with a DELIVERED milestone (from any other status: INVALID_STATE_TRANSITION). Announces ShipmentDelivered. A 3pl acts only on its carriers' shipments (FORBIDDEN).",
+        "The consignee received the shipment: SHIPPED -> DELIVERED with a DELIVERED milestone (from any other status: INVALID_STATE_TRANSITION). Announces ShipmentDelivered. A 3pl acts only on its carriers' shipments (another's is NOT_FOUND, as an unknown one).",
       args: {
         shipmentId: t.arg.id({ required: true }),
         deliveredAt: t.arg({

@@ -1,9 +1,10 @@
-import { PARTNER_TAG } from '@switchyard/kit';
+import { PARTNER_TAG, rowIfVisible } from '@switchyard/kit';
 import type { Carrier, Milestone, Shipment, ShipmentLine } from '../store';
 import { builder, connectionType } from './builder';
 import { CarrierMode, MilestoneCode, ServiceLevel, ShipmentStatus } from './enums';
 import { carrierLoader, milestonesLoader, shipmentLinesLoader, shipmentLoader } from './loaders';
 import { CustomerRef, OrderRef, ProductRef, WarehouseRef } from './references';
+import { shipmentRow } from './row-rules';
 
 export const CarrierType = builder.objectRef<Carrier>('Carrier').implement({
   description: 'A carrier that moves shipments (parcel or freight).',
@@ -53,8 +54,8 @@ export const ShipmentType = builder.objectRef<Shipment>('Shipment').implement({
     'A shipment of (part of) an order from one warehouse with one carrier (the WMS/TMS record).',
   fields: (t) => ({
     id: t.exposeID('id', { tag: PARTNER_TAG }),
-    // Nullable: a 3pl sees its carrier's shipments but not the customers' orders and accounts (their subgraphs refuse
-    // them, FORBIDDEN); non-null, that refusal would null the whole shipment, or the whole page of shipments.
+    // Nullable: a 3pl sees its carrier's shipments but not the customers' orders and accounts (their subgraphs answer
+    // them as missing); non-null, that null would null the whole shipment, or the whole page of shipments.
     // `{ id }` alone is still answered: the gateway takes the key from this shipment's record without asking the owner.
     order: t.field({
       type: OrderRef,
@@ -132,7 +133,9 @@ export const ShipmentType = builder.objectRef<Shipment>('Shipment').implement({
 
 builder.asEntity(ShipmentType, {
   key: builder.selection<{ id: string }>('id'),
-  resolveReference: (ref, ctx) => shipmentLoader(ctx).load(ref.id),
+  // A foreign representation resolves as a missing one (null), so it tells nothing about which ids exist.
+  resolveReference: async (ref, ctx) =>
+    rowIfVisible(ctx.rowScope, await shipmentLoader(ctx).load(ref.id), shipmentRow),
 });
 
 export const ShipmentConnection = connectionType<Shipment>('Shipment', ShipmentType, {
