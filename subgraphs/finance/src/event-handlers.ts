@@ -4,6 +4,7 @@ import {
   type EventHandler,
   type OrderAccepted,
   type OrderCancelled,
+  type OrderHeld,
   type ShipmentConfirmed,
 } from '@switchyard/kit';
 import { paymentTermsDays } from './payment-terms';
@@ -30,6 +31,15 @@ export const forgetCancelledOrder: EventHandler<FinanceStore> = {
   },
 };
 
+/** OrderHeld: a held order keeps no credit reserved (placeOrder gives it back too; this is the durable path). */
+export const releaseHeldOrderCredit: EventHandler<FinanceStore> = {
+  name: 'finance.release-held-order-credit',
+  on: [OrderToCashEvent.OrderHeld],
+  async handle(event, { store, handler }) {
+    await store.releaseHeldOrderCredit(event.payload as OrderHeld, deliveryOf(event, handler));
+  },
+};
+
 /**
  * ShipmentConfirmed: one invoice per shipment. The due date needs the customer's payment terms,
  * asked of the customers subgraph first (outside the transaction); the store then prices, taxes and
@@ -52,5 +62,6 @@ export const invoiceShipment: EventHandler<FinanceStore> = {
 export const financeEventHandlers: EventHandler<FinanceStore>[] = [
   recordOpenOrder,
   forgetCancelledOrder,
+  releaseHeldOrderCredit,
   invoiceShipment,
 ];

@@ -1,5 +1,6 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
 import { financeEventHandlers } from './event-handlers';
+import { expireOrphanedCredit } from './credit-reservation-sweeper';
 import { migrations, type FinanceDB } from './migrations';
 import { financeRowRules } from './graph/row-rules';
 import { schema } from './schema';
@@ -16,6 +17,7 @@ export const financeSubgraph: SubgraphDefinition<FinanceDB, FinanceStore> = {
   eventHandlers: financeEventHandlers,
   // Invoices are due after the customer's payment terms, and payments are recorded for known customers only.
   dependsOn: ['customers'],
+  housekeeping: [expireOrphanedCredit],
 };
 
 export type { FinanceDB } from './migrations';

@@ -193,6 +193,33 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_credit_reservations': {
+    async up(db: Kysely<any>) {
+      // What placeOrder reserved against a customer's credit while its order was being placed: counted in
+      // exposure while ACTIVE, until the accepted order (open_orders) replaces it or it is released.
+      await db.schema
+        .createTable('credit_reservations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('amount_cents', 'bigint', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('order_id', 'text')
+        .addColumn('ended_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('credit_reservations_customer')
+        .on('credit_reservations')
+        .columns(['customer_id', 'status'])
+        .execute();
+      await db.schema
+        .createIndex('credit_reservations_status')
+        .on('credit_reservations')
+        .columns(['status', 'created_at'])
+        .execute();
+    },
+  },
 };
 
 export interface TaxRateRow {
@@ -319,6 +346,22 @@ export interface FinanceDB {
   order_ledger_lines: OrderLedgerLineRow;
   tax_rate_changes: TaxRateChangeRow;
 }
+/** An amount of a customer's credit held for an order being placed (0004). */
+export interface CreditReservationRow {
+  /** The reservation id placeOrder chose (one per placement attempt; its events carry it). */
+  id: string;
+  customer_id: string;
+  amount_cents: number;
+  currency: string;
+  /** ACTIVE; then CONVERTED (the accepted order replaced it), RELEASED (held, cancelled) or EXPIRED (orphan). */
+  status: string;
+  created_at: string;
+  /** The order that converted or released it, once an event named it. */
+  order_id: string | null;
+  ended_at: string | null;
+}
+/** The credit reservation table (0004), kept out of FinanceDB as the seed writes none: `db.withTables<CreditReservationDB>()`. */
+export type CreditReservationDB = { credit_reservations: CreditReservationRow };
 /**
  * The tables of settled disputes (0003). Kept out of FinanceDB, whose every table the seed's dataset
  * must list (it seeds no credits): the code that uses them reads `db.withTables<DisputeLedgerDB>()`.

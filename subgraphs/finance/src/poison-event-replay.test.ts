@@ -112,6 +112,7 @@ test('a poison ShipmentConfirmed lands in the exception queue, and after setTaxR
     { handler: 'finance.forget-cancelled-order', open: 0 },
     { handler: 'finance.invoice-shipment', open: 1 },
     { handler: 'finance.record-open-order', open: 0 },
+    { handler: 'finance.release-held-order-credit', open: 0 },
   ]);
   expect(await finance.store.invoicesByShipmentIds(['SHP-700001'])).toEqual([]);
 

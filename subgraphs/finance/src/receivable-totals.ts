@@ -1,5 +1,11 @@
 import { money, type Money } from '@switchyard/kit';
-import type { AgedReceivables, Invoice, InvoiceSettlement, UninvoicedOrders } from './store';
+import type {
+  AgedReceivables,
+  Invoice,
+  InvoiceSettlement,
+  ReservedCredit,
+  UninvoicedOrders,
+} from './store';
 
 /**
  * The arithmetic of accounts receivable, on rows the store has read: what an invoice still owes,
@@ -55,15 +61,29 @@ export function openBalanceOf(customerId: string, receivables: readonly AgedRece
   return money(sumCents(receivables.flatMap(bucketCents)), currencyOf(customerId, receivables));
 }
 
-/** Open receivables plus accepted orders not yet invoiced: what credit control weighs against the limit. */
+/**
+ * Open receivables, accepted orders not yet invoiced and credit reserved by orders being placed: what
+ * credit control weighs against the limit, and what the next order's reservation is checked against.
+ */
 export function creditExposureOf(
   customerId: string,
   receivables: readonly AgedReceivables[],
   uninvoiced: readonly UninvoicedOrders[],
+  reserved: readonly ReservedCredit[] = [],
 ): Money {
   const openBalance = openBalanceOf(customerId, receivables);
-  const currency = currencyOf(customerId, [...receivables, ...uninvoiced]);
-  return money(openBalance.cents + sumCents(uninvoiced.map((o) => o.uninvoicedCents)), currency);
+  const currency = currencyOf(customerId, [...receivables, ...uninvoiced, ...reserved]);
+  return money(
+    openBalance.cents +
+      sumCents(uninvoiced.map((o) => o.uninvoicedCents)) +
+      sumCents(reserved.map((r) => r.reservedCents)),
+    currency,
+  );
+}
+
+/** The part of exposure reserved by orders being placed (ACTIVE credit reservations). */
+export function reservedCreditOf(customerId: string, reserved: readonly ReservedCredit[]): Money {
+  return money(sumCents(reserved.map((r) => r.reservedCents)), currencyOf(customerId, reserved));
 }
 
 const bucketCents = (r: AgedReceivables) => [

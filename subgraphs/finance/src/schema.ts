@@ -10,6 +10,7 @@ import './graph/mutation-type';
 import './graph/tax-rate-commands';
 import './graph/cash-application-commands';
 import './graph/invoice-commands';
+import './graph/credit-reservation-commands';
 import './graph/business-health';
 
 export const schema = builder.toSubGraphSchema({

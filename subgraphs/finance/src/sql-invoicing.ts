@@ -9,7 +9,8 @@ import {
 } from '@switchyard/kit';
 import type { Kysely } from 'kysely';
 import { priceInvoice } from './invoice-pricing';
-import type { FinanceDB, InvoiceRow } from './migrations';
+import { convertReservationOf, endReservation } from './sql-credit-reservations';
+import type { CreditReservationDB, FinanceDB, InvoiceRow } from './migrations';
 import { toInvoice } from './sql-row-mapping';
 import type { FinanceStore } from './store';
 
@@ -77,6 +78,7 @@ export function createSqlInvoicing(
           })
           .onConflict((oc) => oc.column('order_id').doNothing())
           .execute();
+        await convertReservationOf(trx, order);
         return true;
       });
     },
@@ -91,6 +93,14 @@ export function createSqlInvoicing(
           .where('order_id', '=', order.orderId)
           .execute();
         await trx.deleteFrom('open_orders').where('order_id', '=', order.orderId).execute();
+        // Cancelled before its acceptance reached finance: the credit it reserved is given back.
+        if (order.reservationId)
+          await endReservation(
+            trx.withTables<CreditReservationDB>(),
+            order.reservationId,
+            'RELEASED',
+            order.orderId,
+          );
         return true;
       });
     },

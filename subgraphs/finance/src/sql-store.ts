@@ -10,6 +10,7 @@ import { sql, type Kysely } from 'kysely';
 import type { FinanceDB } from './migrations';
 import { createSqlBusinessHealth } from './sql-business-health';
 import { createSqlCashApplication } from './sql-cash-application';
+import { createSqlCreditReservations } from './sql-credit-reservations';
 import { createSqlInvoiceDisputes } from './sql-invoice-disputes';
 import { createSqlInvoicing } from './sql-invoicing';
 import { createSqlReceivables } from './sql-receivables';
@@ -58,6 +59,7 @@ export function createSqlFinanceStore(db: Kysely<FinanceDB>): FinanceStore {
     ...createSqlReceivables(db, OPEN_INVOICE_STATUSES),
     ...createSqlTaxRates(db),
     ...createSqlInvoicing(db),
+    ...createSqlCreditReservations(db),
     ...createSqlCashApplication(db),
     ...createSqlInvoiceDisputes(db),
     ...createSqlBusinessHealth(db),

@@ -2,6 +2,7 @@ import type {
   EventDelivery,
   OrderAccepted,
   OrderCancelled,
+  OrderHeld,
   PageRequest,
   RowScope,
   ShipmentConfirmed,
@@ -72,6 +73,23 @@ export interface FinanceStore {
   ): Promise<AgedReceivables[]>;
   /** What accepted orders not yet invoiced add to exposure, per customer and currency. */
   uninvoicedOrders(customerIds: readonly string[]): Promise<UninvoicedOrders[]>;
+  /** What ACTIVE credit reservations (orders being placed) add to exposure, per customer and currency. */
+  reservedCredit(customerIds: readonly string[]): Promise<ReservedCredit[]>;
+
+  // Credit reservations (sql-credit-reservations.ts): placeOrder's credit check, which reserves what it checks.
+  /**
+   * Reserves `amountCents` of the customer's credit when its exposure (receivables, uninvoiced orders and
+   * the other ACTIVE reservations) plus the amount stays within `creditLimitCents`; checked and written
+   * in one transaction serialized per customer. The same reservation id again reserves once. With
+   * `checkOnly`, answers whether it would fit and writes nothing.
+   */
+  reserveCredit(request: CreditReservationRequest): Promise<CreditReservationOutcome>;
+  /** Gives an ACTIVE reservation back (placeOrder's compensation); false when it had ended or never existed. */
+  releaseCreditReservation(reservationId: string): Promise<boolean>;
+  /** OrderHeld: the held order's reservation is released. False when processed already or nothing was held. */
+  releaseHeldOrderCredit(order: OrderHeld, delivery: EventDelivery): Promise<boolean>;
+  /** Housekeeping: ACTIVE reservations made before `createdBefore` are EXPIRED (their order never completed). */
+  expireCreditReservations(createdBefore: string): Promise<number>;
 
   /** Every tax region's rate, by region. */
   listTaxRates(): Promise<TaxRate[]>;
@@ -310,6 +328,29 @@ export interface AgedReceivables {
   days31To60Cents: number;
   days61To90Cents: number;
   over90Cents: number;
+}
+
+export interface ReservedCredit {
+  customerId: string;
+  currency: string;
+  reservedCents: number;
+}
+
+export interface CreditReservationRequest {
+  /** Chosen by placeOrder, one per placement attempt; the order's events carry it. */
+  reservationId: string;
+  customerId: string;
+  amountCents: number;
+  currency: string;
+  /** The customer's limit as the customer master holds it (customers owns it; orders read it). */
+  creditLimitCents: number;
+  checkOnly: boolean;
+}
+
+export interface CreditReservationOutcome {
+  reserved: boolean;
+  /** The customer's exposure without this reservation: what the order was weighed on top of. */
+  exposureCents: number;
 }
 
 export interface UninvoicedOrders {

@@ -3,6 +3,7 @@ import {
   type EventHandler,
   type OrderAccepted,
   type OrderCancelled,
+  type OrderHeld,
   OrderToCashEvent,
   type ShipmentConfirmed,
 } from '@switchyard/kit';
@@ -17,12 +18,21 @@ export const allocateOrder: EventHandler<InventoryStore> = {
   },
 };
 
-/** OrderCancelled: give the order's reserved stock back. An order never allocated has nothing to release. */
+/** OrderCancelled: give the order's allocated or reserved stock back. An order never allocated has nothing to release. */
 export const releaseOrder: EventHandler<InventoryStore> = {
   name: 'inventory.release-order',
   on: [OrderToCashEvent.OrderCancelled],
   async handle(event, { store, handler }) {
     await store.releaseOrder(event.payload as OrderCancelled, deliveryOf(event, handler));
+  },
+};
+
+/** OrderHeld: a held order keeps no stock reserved (placeOrder gives it back too; this is the durable path). */
+export const releaseHeldOrderStock: EventHandler<InventoryStore> = {
+  name: 'inventory.release-held-order-stock',
+  on: [OrderToCashEvent.OrderHeld],
+  async handle(event, { store, handler }) {
+    await store.releaseHeldOrderStock(event.payload as OrderHeld, deliveryOf(event, handler));
   },
 };
 
@@ -41,5 +51,6 @@ export const consumeShippedStock: EventHandler<InventoryStore> = {
 export const inventoryEventHandlers: EventHandler<InventoryStore>[] = [
   allocateOrder,
   releaseOrder,
+  releaseHeldOrderStock,
   consumeShippedStock,
 ];

@@ -3,6 +3,7 @@ import { inventoryEventHandlers } from './event-handlers';
 import { migrations, type InventoryDB } from './migrations';
 import { schema } from './schema';
 import { createSqlInventoryStore } from './sql-store';
+import { expireOrphanedStock } from './stock-reservation-sweeper';
 import type { InventoryStore } from './store';
 
 export const inventorySubgraph: SubgraphDefinition<InventoryDB, InventoryStore> = {
@@ -12,6 +13,7 @@ export const inventorySubgraph: SubgraphDefinition<InventoryDB, InventoryStore> 
   migrations,
   createStore: createSqlInventoryStore,
   eventHandlers: inventoryEventHandlers,
+  housekeeping: [expireOrphanedStock],
 };
 
 export type { InventoryDB } from './migrations';

@@ -106,6 +106,34 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0004_stock_reservations': {
+    async up(db: Kysely<any>) {
+      // Units promised to orders being placed, per warehouse: available = on hand - allocated - reserved.
+      await db.schema
+        .alterTable('stock_levels')
+        .addColumn('reserved', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // Each line of a placement's reservation, in the warehouse its allocation will come from.
+      await db.schema
+        .createTable('stock_reservations')
+        .addColumn('reservation_id', 'text', (c) => c.notNull())
+        .addColumn('line_number', 'integer', (c) => c.notNull())
+        .addColumn('product_id', 'text', (c) => c.notNull())
+        .addColumn('warehouse_id', 'text', (c) => c.notNull().references('warehouses.id'))
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('order_id', 'text')
+        .addColumn('ended_at', 'text')
+        .addPrimaryKeyConstraint('stock_reservations_pk', ['reservation_id', 'line_number'])
+        .execute();
+      await db.schema
+        .createIndex('stock_reservations_status')
+        .on('stock_reservations')
+        .columns(['status', 'created_at'])
+        .execute();
+    },
+  },
 };
 
 export interface WarehouseRow {
@@ -122,6 +150,8 @@ export interface StockLevelRow {
   on_hand: number;
   allocated: number;
   reorder_point: number;
+  /** Units reserved for orders being placed (0004); absent in the seed's rows (0). */
+  reserved?: number;
 }
 export interface AllocationRow {
   id: string;
@@ -156,6 +186,19 @@ export interface StockReceiptRow {
   received_at: string;
   orders_allocated: string;
 }
+/** One line of a stock reservation (0004). */
+export interface StockReservationRow {
+  reservation_id: string;
+  line_number: number;
+  product_id: string;
+  warehouse_id: string;
+  quantity: number;
+  /** ACTIVE; then CONVERTED (the order's allocation replaced it), RELEASED (held, cancelled) or EXPIRED (orphan). */
+  status: string;
+  created_at: string;
+  order_id: string | null;
+  ended_at: string | null;
+}
 export interface StockReceiptLineRow {
   receipt_id: string;
   line_number: number;
@@ -174,4 +217,5 @@ export type InventoryBookkeeping = {
   id_sequences: IdSequenceRow;
   stock_receipts: StockReceiptRow;
   stock_receipt_lines: StockReceiptLineRow;
+  stock_reservations: StockReservationRow;
 };

@@ -9,6 +9,7 @@ import './graph/order-allocations';
 import './graph/business-health';
 import './graph/event-exceptions';
 import './graph/stock-receipt-commands';
+import './graph/stock-reservation-commands';
 import './graph/queries';
 
 export const schema = builder.toSubGraphSchema({

@@ -11,6 +11,7 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { planAllocation, type LineRequest } from './allocation-plan';
 import type { AllocationRow, InventoryBookkeeping, InventoryDB } from './migrations';
 import { toAllocation } from './sql-row-mapping';
+import { activeReservationLines, endStockReservation } from './sql-stock-reservations';
 import type { InventoryStore } from './store';
 
 const ALLOCATION_IDS: IdSequence = { table: 'allocations', prefix: 'ALC', width: 6 };
@@ -40,6 +41,34 @@ export function createSqlAllocation(
       );
   };
 
+  /** Plans the lines on what is available now (reservations of other orders excluded), locking the stock rows on PostgreSQL. */
+  const planOnAvailable = async (
+    trx: Kysely<InventoryDB & InventoryBookkeeping>,
+    lines: LineRequest[],
+  ) => {
+    const warehouses = await trx.selectFrom('warehouses').select(['id', 'code']).execute();
+    let stockQuery = trx
+      .selectFrom('stock_levels')
+      .selectAll()
+      .where('product_id', 'in', [...new Set(lines.map((l) => l.productId))])
+      .orderBy('product_id')
+      .orderBy('warehouse_id');
+    if (locking) stockQuery = stockQuery.forUpdate();
+    const stock = await stockQuery.execute();
+    return planAllocation(
+      lines,
+      warehouses.map((w) => ({
+        warehouseId: w.id,
+        warehouseCode: w.code,
+        available: new Map(
+          stock
+            .filter((s) => s.warehouse_id === w.id)
+            .map((s) => [s.product_id, s.on_hand - s.allocated - (s.reserved ?? 0)]),
+        ),
+      })),
+    );
+  };
+
   return {
     allocateOrder(order, delivery) {
       return db.transaction().execute(async (trx) => {
@@ -51,7 +80,12 @@ export function createSqlAllocation(
           .select('order_id')
           .where('order_id', '=', order.orderId)
           .executeTakeFirst();
-        if (cancelled) return { outcome: 'ORDER_CANCELLED', allocations: [] };
+        if (cancelled) {
+          // Cancelled before its acceptance was processed: what was reserved for it goes back.
+          if (order.reservationId)
+            await endStockReservation(trx, order.reservationId, order.orderId);
+          return { outcome: 'ORDER_CANCELLED', allocations: [] };
+        }
         const held = await trx
           .selectFrom('allocations')
           .selectAll()
@@ -62,27 +96,41 @@ export function createSqlAllocation(
         if (held.length)
           return { outcome: 'ALREADY_ALLOCATED', allocations: held.map(toAllocation) };
 
-        const warehouses = await trx.selectFrom('warehouses').select(['id', 'code']).execute();
-        let stockQuery = trx
-          .selectFrom('stock_levels')
-          .selectAll()
-          .where('product_id', 'in', [...new Set(lines.map((l) => l.productId))])
-          .orderBy('product_id')
-          .orderBy('warehouse_id');
-        if (locking) stockQuery = stockQuery.forUpdate();
-        const stock = await stockQuery.execute();
-        const plan = planAllocation(
-          lines,
-          warehouses.map((w) => ({
-            warehouseId: w.id,
-            warehouseCode: w.code,
-            available: new Map(
-              stock
-                .filter((s) => s.warehouse_id === w.id)
-                .map((s) => [s.product_id, s.on_hand - s.allocated]),
-            ),
-          })),
-        );
+        // The stock its placement reserved becomes its allocation, in the warehouses reserved: the
+        // promise made at acceptance is kept. A reservation that does not cover every line (the order
+        // changed since) is given back and the order planned on what is available, as one without.
+        const reservation = order.reservationId
+          ? await activeReservationLines(trx, order.reservationId)
+          : [];
+        const reservedFor = new Map(reservation.map((r) => [r.line_number, r]));
+        const fromReservation =
+          reservation.length === lines.length &&
+          lines.every((l) => {
+            const r = reservedFor.get(l.lineNumber);
+            return r && r.product_id === l.productId && r.quantity === l.quantity;
+          });
+        if (reservation.length > 0 && !fromReservation)
+          await endStockReservation(trx, order.reservationId!, order.orderId);
+        const plan = fromReservation
+          ? ({
+              kind: 'ALLOCATED',
+              picks: lines.map((line) => ({
+                line,
+                warehouseId: reservedFor.get(line.lineNumber)!.warehouse_id,
+              })),
+            } as const)
+          : await planOnAvailable(trx, lines);
+        if (fromReservation)
+          await trx
+            .updateTable('stock_reservations')
+            .set({
+              status: 'CONVERTED',
+              order_id: order.orderId,
+              ended_at: new Date().toISOString(),
+            })
+            .where('reservation_id', '=', order.reservationId!)
+            .where('status', '=', 'ACTIVE')
+            .execute();
 
         const ids = await takeIds(trx, ALLOCATION_IDS, plan.picks.length);
         const createdAt = new Date().toISOString();
@@ -102,12 +150,22 @@ export function createSqlAllocation(
         }));
         if (plan.kind === 'ALLOCATED') {
           for (const row of sortedByStockKey(rows)) {
-            const reserved = await trx
-              .updateTable('stock_levels')
-              .set({ allocated: sql<number>`allocated + ${row.quantity}` })
+            const reserved = await (
+              fromReservation
+                ? trx
+                    .updateTable('stock_levels')
+                    .set({
+                      allocated: sql<number>`allocated + ${row.quantity}`,
+                      reserved: sql<number>`reserved - ${row.quantity}`,
+                    })
+                    .where('reserved', '>=', row.quantity)
+                : trx
+                    .updateTable('stock_levels')
+                    .set({ allocated: sql<number>`allocated + ${row.quantity}` })
+                    .where(sql<boolean>`on_hand - allocated - reserved >= ${row.quantity}`)
+            )
               .where('product_id', '=', row.product_id)
               .where('warehouse_id', '=', row.warehouse_id)
-              .where(sql<boolean>`on_hand - allocated >= ${row.quantity}`)
               .executeTakeFirst();
             if (Number(reserved.numUpdatedRows) !== 1) {
               throw new Error(
@@ -172,6 +230,8 @@ export function createSqlAllocation(
           .values({ order_id: order.orderId, cancelled_at: new Date().toISOString() })
           .onConflict((oc) => oc.column('order_id').doNothing())
           .execute();
+        // Stock still reserved for it (cancelled while held, or before its acceptance was processed) goes back.
+        if (order.reservationId) await endStockReservation(trx, order.reservationId, order.orderId);
         let query = trx
           .selectFrom('allocations')
           .selectAll()

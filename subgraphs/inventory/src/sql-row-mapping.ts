@@ -13,12 +13,14 @@ export const toWarehouse = (row: WarehouseRow): Warehouse => ({
 });
 
 export function toStockLevel(row: StockLevelRow): StockLevel {
-  const available = row.on_hand - row.allocated;
+  const reserved = row.reserved ?? 0;
+  const available = row.on_hand - row.allocated - reserved;
   return {
     productId: row.product_id,
     warehouseId: row.warehouse_id,
     onHand: row.on_hand,
     allocated: row.allocated,
+    reserved,
     available,
     reorderPoint: row.reorder_point,
     needsReorder: available <= row.reorder_point,

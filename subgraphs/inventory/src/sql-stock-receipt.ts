@@ -172,7 +172,9 @@ export function createSqlStockReceipt(
         // What each warehouse has available once the receipt is on the shelf; each allocated order takes its share.
         const available = new Map(warehouses.map((w) => [w.id, new Map<string, number>()]));
         for (const s of stock)
-          available.get(s.warehouse_id)?.set(s.product_id, s.on_hand - s.allocated);
+          available
+            .get(s.warehouse_id)
+            ?.set(s.product_id, s.on_hand - s.allocated - (s.reserved ?? 0));
         for (const line of request.lines) {
           const atWarehouse = available.get(request.warehouseId)!;
           atWarehouse.set(line.productId, (atWarehouse.get(line.productId) ?? 0) + line.quantity);
@@ -219,7 +221,7 @@ export function createSqlStockReceipt(
             .set({ allocated: sql<number>`allocated + ${row.quantity}` })
             .where('product_id', '=', product_id)
             .where('warehouse_id', '=', warehouse_id)
-            .where(sql<boolean>`on_hand - allocated >= ${row.quantity}`)
+            .where(sql<boolean>`on_hand - allocated - reserved >= ${row.quantity}`)
             .executeTakeFirst();
           if (Number(reserved.numUpdatedRows) !== 1)
             throw new Error(

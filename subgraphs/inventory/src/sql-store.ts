@@ -4,11 +4,12 @@ import type { InventoryDB } from './migrations';
 import { createSqlAllocation } from './sql-allocation';
 import { createSqlBusinessHealth } from './sql-business-health';
 import { createSqlStockReceipt } from './sql-stock-receipt';
+import { createSqlStockReservations } from './sql-stock-reservations';
 import { toAllocation, toStockLevel, toWarehouse } from './sql-row-mapping';
 import type { AllocationFilter, InventoryStore, StockLevelFilter } from './store';
 
 /** The one rule for "needs reorder", in SQL; toStockLevel states the same rule for a row already read. */
-const needsReorder = sql<boolean>`stock_levels.on_hand - stock_levels.allocated <= stock_levels.reorder_point`;
+const needsReorder = sql<boolean>`stock_levels.on_hand - stock_levels.allocated - stock_levels.reserved <= stock_levels.reorder_point`;
 
 export function createSqlInventoryStore(db: Kysely<InventoryDB>): InventoryStore {
   const filteredStock = (filter: StockLevelFilter) => {
@@ -111,5 +112,6 @@ export function createSqlInventoryStore(db: Kysely<InventoryDB>): InventoryStore
     ...createSqlAllocation(db),
     ...createSqlBusinessHealth(db),
     ...createSqlStockReceipt(db),
+    ...createSqlStockReservations(db),
   };
 }

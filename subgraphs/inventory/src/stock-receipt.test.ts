@@ -206,6 +206,7 @@ test('a product new to the warehouse gets a stock level there', async () => {
     on_hand: 12,
     allocated: 0,
     reorder_point: 0,
+    reserved: 0,
   });
 });
 

@@ -2,6 +2,7 @@ import type {
   EventDelivery,
   OrderAccepted,
   OrderCancelled,
+  OrderHeld,
   ShipmentConfirmed,
 } from '@switchyard/kit';
 
@@ -63,6 +64,19 @@ export interface InventoryStore {
     command: { correlationId: string },
   ): Promise<{ receipt: StockReceipt; replayed: boolean }>;
 
+  // Stock reservations (sql-stock-reservations.ts): placeOrder's availability check, which reserves what it checks.
+  /**
+   * Reserves every line in one warehouse each, planned as allocation plans it on what is available (on
+   * hand - allocated - reserved), in one transaction; or reserves nothing and names the short lines.
+   * The same reservation id again reserves once. With `checkOnly`, answers and writes nothing.
+   */
+  reserveStock(request: StockReservationRequest): Promise<StockReservationOutcome>;
+  /** Gives an ACTIVE reservation back (placeOrder's compensation); false when it had ended or never existed. */
+  releaseStockReservation(reservationId: string): Promise<boolean>;
+  /** OrderHeld: the held order's reservation is released. False when processed already or nothing was held. */
+  releaseHeldOrderStock(order: OrderHeld, delivery: EventDelivery): Promise<boolean>;
+  /** Housekeeping: ACTIVE reservations made before `createdBefore` are EXPIRED (their order never completed). */
+  expireStockReservations(createdBefore: string): Promise<number>;
   /** The allocations made in the window, as business health measures them (computed from the rows). */
   allocationHealth(window: TimeWindow): Promise<AllocationHealth>;
 }
@@ -110,7 +124,9 @@ export interface StockLevel {
   warehouseId: string;
   onHand: number;
   allocated: number;
-  /** onHand - allocated: what new orders can still take. */
+  /** Units reserved for orders being placed, not yet allocated. */
+  reserved: number;
+  /** onHand - allocated - reserved: what new orders can still take. */
   available: number;
   reorderPoint: number;
   /** available is at or below the reorder point: time to replenish. */
@@ -152,6 +168,26 @@ export interface AllocationFilter {
   productId?: string | null;
   warehouseId?: string | null;
   status?: AllocationStatus | null;
+}
+
+export interface StockReservationRequest {
+  /** Chosen by placeOrder, one per placement attempt; the order's events carry it. */
+  reservationId: string;
+  lines: { lineNumber: number; productId: string; sku: string; quantity: number }[];
+  checkOnly: boolean;
+}
+
+export interface StockReservationOutcome {
+  reserved: boolean;
+  /** Why not: each line no warehouse could serve whole. */
+  shortLines: {
+    lineNumber: number;
+    sku: string;
+    requested: number;
+    /** The most one warehouse had left for it (each line ships whole from one warehouse). */
+    availableInOneWarehouse: number;
+    availableInAll: number;
+  }[];
 }
 
 /** Units of one product received at the warehouse of a receipt. */

@@ -12,6 +12,7 @@ export * from './schema-builder';
 export * from './contract-tags';
 export * from './server';
 export * from './subgraph';
+export * from './housekeeping';
 export * from './run';
 export * from './identity-header';
 export * from './signed-identity-cache';

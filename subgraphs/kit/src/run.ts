@@ -1,4 +1,5 @@
 import { createInProcessTransport } from './events/in-process-transport';
+import type { HousekeepingOptions } from './housekeeping';
 import { createRedisStreamsTransport } from './events/redis-streams-transport';
 import type { EventTransport } from './events/transport';
 import { DEVELOPMENT_IDENTITY_SECRET } from './identity-header';
@@ -12,7 +13,8 @@ import { openSubgraph, type SubgraphDefinition } from './subgraph';
  * x-switchyard-identity with; the development secret when unset, with a warning in production),
  * REDIS_URL (events on Redis Streams; without it they stay in this process), EVENT_STREAM_PREFIX (the stream's key
  * prefix, default switchyard:events), SUBGRAPH_URL_<NAME> (the GraphQL URL of each subgraph it calls, e.g.
- * SUBGRAPH_URL_CUSTOMERS=http://customers:4001/graphql).
+ * SUBGRAPH_URL_CUSTOMERS=http://customers:4001/graphql), RESERVATION_TIMEOUT_MS (when a reservation whose order never
+ * completed is released by housekeeping, default 10 minutes).
  */
 export async function runSubgraph<DB, Store>(
   definition: SubgraphDefinition<DB, Store>,
@@ -52,6 +54,7 @@ export async function runSubgraph<DB, Store>(
     identitySecret,
     events,
     serviceUrls,
+    housekeeping: housekeepingFrom(process.env),
   });
   await subgraph.server.listen({ port, host });
   const stop = () => {
@@ -70,6 +73,18 @@ export async function runSubgraph<DB, Store>(
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** RESERVATION_TIMEOUT_MS=<ms> → housekeeping's orphanAfterMs (a positive integer, else refused at start). */
+export function housekeepingFrom(env: NodeJS.ProcessEnv): HousekeepingOptions {
+  const value = env.RESERVATION_TIMEOUT_MS;
+  if (value === undefined || value === '') return {};
+  const orphanAfterMs = Number(value);
+  if (!Number.isSafeInteger(orphanAfterMs) || orphanAfterMs <= 0)
+    throw new Error(
+      `RESERVATION_TIMEOUT_MS must be a positive number of milliseconds, got ${value}`,
+    );
+  return { orphanAfterMs };
 }
 
 /** SUBGRAPH_URL_<NAME>=<url> → name (lower case) → url. */

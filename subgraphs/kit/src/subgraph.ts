@@ -13,6 +13,12 @@ import {
   type SubgraphEvents,
 } from './events/subgraph-events';
 import type { EventTransport } from './events/transport';
+import {
+  startHousekeeping,
+  type Housekeeping,
+  type HousekeepingOptions,
+  type HousekeepingTask,
+} from './housekeeping';
 import { DEVELOPMENT_IDENTITY_SECRET } from './identity-header';
 import { withInputLimits } from './input-limits';
 import { withRowSecurity } from './row-security';
@@ -35,6 +41,8 @@ export interface SubgraphDefinition<DB, Store> {
   eventHandlers?: EventHandler<Store>[];
   /** The subgraphs it calls synchronously (ctx.services); each needs a URL in serviceUrls. */
   dependsOn?: string[];
+  /** Periodic work on its own records (housekeeping.ts), e.g. releasing orphaned reservations. */
+  housekeeping?: HousekeepingTask<Store>[];
 }
 
 export interface SubgraphRuntimeOptions {
@@ -58,6 +66,8 @@ export interface SubgraphRuntimeOptions {
   eventOptions?: EventOptions;
   /** How long a call to another subgraph may take. Default 2000 ms. */
   serviceTimeoutMs?: number;
+  /** How often housekeeping runs and when a reservation is an orphan (see HousekeepingOptions for defaults). */
+  housekeeping?: HousekeepingOptions;
 }
 
 export interface RunningSubgraph<DB, Store> {
@@ -72,6 +82,8 @@ export interface RunningSubgraph<DB, Store> {
   events: SubgraphEvents;
   /** The transport it publishes to and consumes from. */
   transport: EventTransport;
+  /** Its periodic tasks (runOnce runs a round now, e.g. with a clock moved forward in a test). */
+  housekeeping: Housekeeping;
   /** Stops consuming and relaying, then the server, then closes the database (and the transport if it made it). */
   close(): Promise<void>;
 }
@@ -133,6 +145,12 @@ export async function openSubgraph<DB, Store>(
     await closeResources();
     throw error;
   }
+  const housekeeping = startHousekeeping(
+    definition.housekeeping ?? [],
+    store,
+    options.housekeeping ?? {},
+    server.log,
+  );
   let closing: Promise<void> | undefined;
   return {
     name: definition.name,
@@ -143,8 +161,10 @@ export async function openSubgraph<DB, Store>(
     services,
     events: eventRuntime.events,
     transport,
+    housekeeping,
     close: () =>
       (closing ??= (async () => {
+        await housekeeping.stop();
         await eventRuntime.stop();
         await closeResources();
       })()),

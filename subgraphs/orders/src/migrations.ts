@@ -147,6 +147,12 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_reservations': {
+    /** The reservations (credit at finance, stock at inventory) the order's last checks made: its events name them. */
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('orders').addColumn('reservation_id', 'text').execute();
+    },
+  },
 };
 
 /**
@@ -212,6 +218,8 @@ export interface OrderRow {
   /** When inventory reserved stock for every line (InventoryAllocated), or announced a backorder. */
   allocated_at: string | null;
   backordered_at: string | null;
+  /** The reservations its last checks made (0003); absent on seeded orders. */
+  reservation_id?: string | null;
 }
 export interface OrderLineRow {
   order_id: string;

@@ -10,13 +10,19 @@ import type { HoldDraft, LineDraft, OrderTerms, PricingRule, ShipToAddress } fro
 
 /**
  * placeOrder's synchronous checks, asked of the subgraphs that own the facts, in parallel where they
- * can be (tax needs the ship-to region from customers, availability the product ids from catalog), each
- * call bounded by the service client's timeout:
+ * can be (tax needs the ship-to region from customers, the stock reservation the product ids from
+ * catalog, the credit reservation the order's total), each call bounded by the service client's timeout:
  *
  *   customers  the customer is ACTIVE (else CUSTOMER_STATUS), its ship-to address, currency, credit limit
  *   catalog    every line priced by the pricing rules (DISCONTINUED or a price other than the client showed: PRICING)
- *   finance    the ship-to region's tax rate (none: PRICING), the credit exposure (exposure + total > limit: CREDIT)
- *   inventory  units available across warehouses (fewer than ordered: INVENTORY, unless backorders are allowed)
+ *   finance    the ship-to region's tax rate (none: PRICING); reserveCredit: exposure + total within the limit, else CREDIT
+ *   inventory  reserveStock: every line in one warehouse (else INVENTORY, unless backorders are allowed)
+ *
+ * The two checks that gate acceptance reserve what they check, under `reservationId`, in their
+ * owner's database, so concurrent orders never count on the same room or units. An order already
+ * doubtful (held for another reason, or a dependency down) is only checked (`checkOnly`), not
+ * reserved. `reserved` names the owners that may hold a reservation for it (one that timed out may
+ * have made one): placeOrder gives them back when the order is not accepted.
  *
  * A subgraph that is down, slow or broken does not fail the order: its checks are skipped and a
  * DEPENDENCY_UNAVAILABLE hold names it. What the order is without it stays provisional (no ship-to
@@ -30,7 +36,11 @@ export interface OrderCheckResult {
   problems: { argument: string; message: string }[];
   /** The subgraphs that did not answer. */
   unavailable: string[];
+  /** The owners that hold (or, after a timeout, may hold) a reservation under the id the checks were given. */
+  reserved: ReservationOwner[];
 }
+
+export type ReservationOwner = 'finance' | 'inventory';
 
 /** Used only when neither customers nor catalog answered: replaced when the checks run again. */
 const PROVISIONAL_CURRENCY = 'USD';
@@ -42,13 +52,17 @@ const CUSTOMER_QUERY = `query OrderCaptureCustomer($id: ID!) {
 const PRICE_QUERY = `query OrderCapturePrices($customerId: ID!, $lines: [PriceQuoteLineInput!]!) {
   priceQuote(customerId: $customerId, lines: $lines) { sku product { id sku status } unitPrice { amount currency } extendedPrice { amount currency } rule }
 }`;
-const EXPOSURE_QUERY = `query OrderCaptureExposure($representations: [_Any!]!) {
-  _entities(representations: $representations) { ... on Customer { creditExposure { amount currency } } }
+const RESERVE_CREDIT = `mutation OrderCaptureReserveCredit($input: ReserveCreditInput!) {
+  reserveCredit(input: $input) { reserved exposure { amount } }
 }`;
 const TAX_RATE_QUERY = `query OrderCaptureTaxRate($region: String!) { taxRate(region: $region) { rateBasisPoints } }`;
-const AVAILABILITY_QUERY = `query OrderCaptureAvailability($representations: [_Any!]!) {
-  _entities(representations: $representations) { ... on Product { id totalAvailable } }
+const RESERVE_STOCK = `mutation OrderCaptureReserveStock($input: ReserveStockInput!) {
+  reserveStock(input: $input) { reserved shortLines { lineNumber sku requested availableInOneWarehouse availableInAll } }
 }`;
+const RELEASE = {
+  finance: `mutation OrderCaptureReleaseCredit($id: ID!) { releaseCreditReservation(reservationId: $id) }`,
+  inventory: `mutation OrderCaptureReleaseStock($id: ID!) { releaseStockReservation(reservationId: $id) }`,
+} as const;
 
 interface AddressAnswer {
   id: string;
@@ -75,6 +89,21 @@ interface QuotedLineAnswer {
   rule: PricingRule | null;
 }
 
+interface StockAnswer {
+  reserved: boolean;
+  shortLines: {
+    lineNumber: number;
+    sku: string;
+    requested: number;
+    availableInOneWarehouse: number;
+    availableInAll: number;
+  }[];
+}
+interface CreditAnswer {
+  reserved: boolean;
+  exposure: { amount: string };
+}
+
 /** A dependency's answer: its data, or why there is none (it did not answer, or it was not asked). */
 type Answer<T> = { data: T } | { unavailable: DependencyUnavailableError } | { skipped: true };
 
@@ -99,6 +128,7 @@ export async function checkOrder(
   services: ServiceClient,
   correlationId: string,
   request: PlaceOrderRequest,
+  reservationId: string,
 ): Promise<OrderCheckResult> {
   const options = { correlationId };
   const customerCall = ask(
@@ -127,15 +157,6 @@ export async function checkOrder(
       );
     return data.priceQuote;
   });
-  const exposureCall = ask(async () => {
-    const representations = [{ __typename: 'Customer', id: request.customerId }];
-    const data = await services.query<{
-      _entities: ({ creditExposure: { amount: string } | null } | null)[];
-    }>('finance', EXPOSURE_QUERY, { representations }, options);
-    const exposure = data._entities?.[0]?.creditExposure;
-    if (!exposure) throw broken('finance', 'no credit exposure for the customer');
-    return centsOfMoney(exposure.amount);
-  });
   const shipToCall = customerCall.then((answer) =>
     has(answer) && answer.data ? shipToOf(answer.data, request) : null,
   );
@@ -152,29 +173,103 @@ export async function checkOrder(
         })
       : { skipped: true },
   );
-  const availabilityCall: Promise<Answer<Map<string, number>>> = quoteCall.then((quote) => {
-    const productIds = has(quote)
-      ? quote.data.flatMap((l) => (l.product ? [l.product.id] : []))
-      : [];
-    if (request.allowBackorder || productIds.length === 0) return { skipped: true };
-    return ask(async () => {
-      const representations = productIds.map((id) => ({ __typename: 'Product', id }));
-      const data = await services.query<{
-        _entities: ({ id: string; totalAvailable: number } | null)[];
-      }>('inventory', AVAILABILITY_QUERY, { representations }, options);
-      // A product inventory holds no stock of has none available.
-      return new Map(productIds.map((id, i) => [id, data._entities?.[i]?.totalAvailable ?? 0]));
-    });
-  });
-  const [customer, quote, exposure, shipTo, tax, availability] = await Promise.all([
+  const reserved = new Set<ReservationOwner>();
+  // Stock once customer and catalog answered (in parallel with tax): reserved unless the order is doubtful already.
+  const stockCall: Promise<Answer<StockAnswer>> = Promise.all([
     customerCall,
     quoteCall,
-    exposureCall,
+    shipToCall,
+  ]).then(([customer, quote, shipTo]) => {
+    const soFar = assessReads(request, { customer, quote, shipTo, tax: { skipped: true } });
+    const lines = soFar.terms.lines.filter((l) => l.productId !== null);
+    if (request.allowBackorder || soFar.problems.length > 0 || lines.length === 0)
+      return { skipped: true };
+    const checkOnly = soFar.holds.length > 0 || soFar.unavailable.size > 0;
+    if (!checkOnly) reserved.add('inventory');
+    return ask(async () => {
+      const input = {
+        reservationId,
+        checkOnly,
+        lines: lines.map((l) => ({
+          lineNumber: l.lineNumber,
+          productId: l.productId,
+          sku: l.sku,
+          quantity: l.quantity,
+        })),
+      };
+      const data = await services.query<{ reserveStock: StockAnswer | null }>(
+        'inventory',
+        RESERVE_STOCK,
+        { input },
+        options,
+      );
+      if (!data.reserveStock) throw broken('inventory', 'reserveStock answered nothing');
+      return data.reserveStock;
+    });
+  });
+  const [customer, quote, shipTo, tax] = await Promise.all([
+    customerCall,
+    quoteCall,
     shipToCall,
     taxCall,
-    availabilityCall,
   ]);
-  return assess(request, { customer, quote, exposure, shipTo, tax, availability });
+  const reads = assessReads(request, { customer, quote, shipTo, tax });
+  // Credit once the total is known (tax), in parallel with the stock reservation still running.
+  const limit =
+    has(customer) && customer.data?.creditLimit
+      ? centsOfMoney(customer.data.creditLimit.amount)
+      : null;
+  let creditCall: Promise<Answer<CreditAnswer>> = Promise.resolve({ skipped: true });
+  if (limit !== null && has(quote) && reads.problems.length === 0) {
+    const checkOnly = reads.holds.length > 0 || reads.unavailable.size > 0;
+    if (!checkOnly) reserved.add('finance');
+    creditCall = ask(async () => {
+      const input = {
+        reservationId,
+        checkOnly,
+        customerId: request.customerId,
+        amount: formatCents(reads.terms.totalCents),
+        currency: reads.terms.currency,
+        creditLimit: formatCents(limit),
+      };
+      const data = await services.query<{ reserveCredit: CreditAnswer | null }>(
+        'finance',
+        RESERVE_CREDIT,
+        { input },
+        options,
+      );
+      if (!data.reserveCredit) throw broken('finance', 'reserveCredit answered nothing');
+      return data.reserveCredit;
+    });
+  }
+  const [stock, credit] = await Promise.all([stockCall, creditCall]);
+  // What was refused was not reserved; what did not answer may have been.
+  if (has(stock) && !stock.data.reserved) reserved.delete('inventory');
+  if (has(credit) && !credit.data.reserved) reserved.delete('finance');
+  return withReservations(reads, { stock, credit, limit }, [...reserved]);
+}
+
+/**
+ * Gives back what the checks reserved under `reservationId`, at every owner named, for an order that
+ * is not accepted (held, refused, or its release failed). Best effort, each call bounded by the
+ * timeout: an owner that does not answer releases it when the order's OrderHeld reaches it, or its
+ * housekeeping does when the reservation is orphaned.
+ */
+export async function releaseReservations(
+  services: ServiceClient,
+  correlationId: string,
+  reservationId: string,
+  owners: readonly ReservationOwner[],
+): Promise<void> {
+  await Promise.all(
+    owners.map((owner) =>
+      services
+        .query(owner, RELEASE[owner], { id: reservationId }, { correlationId })
+        .catch((error: unknown) => {
+          if (!(error instanceof DependencyUnavailableError)) throw error;
+        }),
+    ),
+  );
 }
 
 type ShipToResult = { address: ShipToAddress } | { problem: { argument: string; message: string } };
@@ -194,17 +289,23 @@ function shipToOf(customer: CustomerAnswer, request: PlaceOrderRequest): ShipToR
   return { address: { addressId: id, ...address } };
 }
 
-interface Answers {
+interface ReadAnswers {
   customer: Answer<CustomerAnswer | null>;
   quote: Answer<QuotedLineAnswer[]>;
-  exposure: Answer<number>;
   shipTo: ShipToResult | null;
   tax: Answer<number | null>;
-  availability: Answer<Map<string, number>>;
 }
 
-/** Turns the answers into the order's terms, its holds and what is wrong with the request. */
-function assess(request: PlaceOrderRequest, answers: Answers): OrderCheckResult {
+interface ReadAssessment {
+  terms: OrderTerms;
+  /** Customer, pricing and tax holds, in that order. */
+  holds: HoldDraft[];
+  problems: OrderCheckResult['problems'];
+  unavailable: Map<string, DependencyUnavailableError>;
+}
+
+/** Turns what was read (customer, prices, tax) into the order's terms, its holds so far and what is wrong with the request. */
+function assessReads(request: PlaceOrderRequest, answers: ReadAnswers): ReadAssessment {
   const holds: HoldDraft[] = [];
   const problems: OrderCheckResult['problems'] = [];
   const customer = has(answers.customer) ? answers.customer.data : null;
@@ -293,43 +394,56 @@ function assess(request: PlaceOrderRequest, answers: Answers): OrderCheckResult 
   }
   const totalCents = subtotalCents + taxCents;
 
-  if (has(answers.availability)) {
-    for (const line of lines) {
-      const available = line.productId ? answers.availability.data.get(line.productId) : undefined;
-      if (available !== undefined && available < line.quantity) {
-        holds.push({
-          reason: 'INVENTORY',
-          detail: `SKU ${line.sku}: ${line.quantity} requested, ${available} available across warehouses`,
-        });
-      }
+  const unavailable = new Map<string, DependencyUnavailableError>();
+  noteUnavailable(unavailable, [answers.customer, answers.quote, answers.tax]);
+  return {
+    terms: { shipTo, currency, lines, subtotalCents, taxCents, totalCents },
+    holds,
+    problems,
+    unavailable,
+  };
+}
+
+function noteUnavailable(
+  unavailable: Map<string, DependencyUnavailableError>,
+  answers: readonly Answer<unknown>[],
+): void {
+  for (const answer of answers) {
+    if ('unavailable' in answer && !unavailable.has(answer.unavailable.subgraph))
+      unavailable.set(answer.unavailable.subgraph, answer.unavailable);
+  }
+}
+
+/** Adds what the reservations answered: INVENTORY and CREDIT holds, then a hold per dependency that did not answer. */
+function withReservations(
+  reads: ReadAssessment,
+  answers: { stock: Answer<StockAnswer>; credit: Answer<CreditAnswer>; limit: number | null },
+  reserved: ReservationOwner[],
+): OrderCheckResult {
+  const holds = [...reads.holds];
+  const { stock, credit, limit } = answers;
+  if (has(stock)) {
+    for (const short of stock.data.shortLines) {
+      const split =
+        short.availableInAll >= short.requested
+          ? `, at most ${short.availableInOneWarehouse} in one warehouse (a line ships whole from one)`
+          : '';
+      holds.push({
+        reason: 'INVENTORY',
+        detail: `SKU ${short.sku}: ${short.requested} requested, ${short.availableInAll} available across warehouses${split}`,
+      });
     }
   }
-
-  const limit = customer?.creditLimit ? centsOfMoney(customer.creditLimit.amount) : null;
-  if (
-    limit !== null &&
-    quoted &&
-    has(answers.exposure) &&
-    answers.exposure.data + totalCents > limit
-  ) {
-    const exposure = answers.exposure.data;
+  if (has(credit) && !credit.data.reserved && limit !== null) {
+    const exposure = centsOfMoney(credit.data.exposure.amount);
+    const { totalCents, currency } = reads.terms;
     holds.push({
       reason: 'CREDIT',
       detail: `Credit exposure ${formatCents(exposure)} + this order ${formatCents(totalCents)} = ${formatCents(exposure + totalCents)} ${currency} exceeds the credit limit of ${formatCents(limit)}`,
     });
   }
-
-  const unavailable = new Map<string, DependencyUnavailableError>();
-  for (const answer of [
-    answers.customer,
-    answers.quote,
-    answers.exposure,
-    answers.tax,
-    answers.availability,
-  ]) {
-    if ('unavailable' in answer && !unavailable.has(answer.unavailable.subgraph))
-      unavailable.set(answer.unavailable.subgraph, answer.unavailable);
-  }
+  const unavailable = new Map(reads.unavailable);
+  noteUnavailable(unavailable, [stock, credit]);
   for (const [subgraph, error] of unavailable) {
     holds.push({
       reason: 'DEPENDENCY_UNAVAILABLE',
@@ -338,10 +452,11 @@ function assess(request: PlaceOrderRequest, answers: Answers): OrderCheckResult 
     });
   }
   return {
-    terms: { shipTo, currency, lines, subtotalCents, taxCents, totalCents },
+    terms: reads.terms,
     holds,
-    problems,
+    problems: reads.problems,
     unavailable: [...unavailable.keys()],
+    reserved,
   };
 }
 

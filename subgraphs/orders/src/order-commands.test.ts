@@ -111,6 +111,8 @@ describe('cancelOrder', () => {
             customerId: 'CUS-0001',
             previousStatus: from,
             reason: 'Customer changed its mind',
+            // The reservations its placement made: released by their owners if still held for it.
+            reservationId: expect.stringMatching(/^RSV-/),
           },
         },
       ]);

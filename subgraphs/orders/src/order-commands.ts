@@ -5,8 +5,9 @@ import {
   notFound,
   rowVisible,
 } from '@switchyard/kit';
+import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { checkOrder } from './order-checks';
+import { checkOrder, releaseReservations } from './order-checks';
 import type { PlaceOrderRequest } from './place-order-request';
 import type { OrderCommandContext } from './place-order';
 import type { HoldRelease, Order } from './store';
@@ -63,7 +64,8 @@ export async function cancelOrder(
  * the order may lack what that dependency gives (prices and product ids from catalog, the ship-to from
  * customers) and was never checked against it. The order then takes the terms the checks found (prices,
  * ship-to, tax); what they find for the first time (a reason the order was not held for) becomes a new
- * open hold, for a person to weigh. A dependency still down: DEPENDENCY_UNAVAILABLE, nothing changes.
+ * open hold, for a person to weigh. The checks reserve credit and stock again (a new reservation id),
+ * given back if the order stays on hold. A dependency still down: DEPENDENCY_UNAVAILABLE, nothing changes.
  * An order that cannot be completed (its customer, a SKU or its ship-to address unknown): INVALID_STATE_TRANSITION; cancel it.
  */
 export async function releaseHold(
@@ -89,6 +91,8 @@ export async function releaseHold(
     : holds.filter((h) => h.releasedAt === null);
   if (holdId && chosen.length === 0) throw notFound('Hold', holdId);
   let revalidation: HoldRelease['revalidation'] = null;
+  // What the checks run again reserved, given back when the order is not accepted after all.
+  let giveBack = async () => {};
   if (chosen.some((h) => h.reason === 'DEPENDENCY_UNAVAILABLE' && h.releasedAt === null)) {
     const lines = await ctx.store.linesByOrderIds([orderId]);
     const request: PlaceOrderRequest = {
@@ -103,8 +107,13 @@ export async function releaseHold(
       channel: order.channel,
       allowBackorder: order.allowBackorder,
     };
-    const checks = await checkOrder(ctx.services, ctx.correlationId, request);
+    // A new reservation id: the one the order was held with may still be on its way to being released.
+    const reservationId = `RSV-${randomUUID()}`;
+    const checks = await checkOrder(ctx.services, ctx.correlationId, request, reservationId);
+    giveBack = () =>
+      releaseReservations(ctx.services, ctx.correlationId, reservationId, checks.reserved);
     if (checks.unavailable.length > 0) {
+      await giveBack();
       throw new GraphQLError(
         `Order ${orderId} still cannot be checked: ${checks.unavailable.join(', ')} did not answer; nothing was released`,
         {
@@ -113,6 +122,7 @@ export async function releaseHold(
       );
     }
     if (checks.problems.length > 0) {
+      await giveBack();
       const found = checks.problems.map((p) => p.message.replace(/^input\.[^:]*: /, '')).join('; ');
       throw invalidStateTransition(
         'Order',
@@ -122,11 +132,25 @@ export async function releaseHold(
         `Order ${orderId} cannot be accepted: ${found}. Cancel it and place it again`,
       );
     }
-    revalidation = { terms: checks.terms, holds: checks.holds, expectedUpdatedAt: order.updatedAt };
+    revalidation = {
+      terms: checks.terms,
+      holds: checks.holds,
+      expectedUpdatedAt: order.updatedAt,
+      reservationId,
+    };
   }
-  return ctx.store.releaseHolds(
-    orderId,
-    { holdIds: holdId ? [holdId] : null, note, revalidation },
-    { callerId: ctx.caller.id, correlationId: ctx.correlationId },
-  );
+  let released: Order;
+  try {
+    released = await ctx.store.releaseHolds(
+      orderId,
+      { holdIds: holdId ? [holdId] : null, note, revalidation },
+      { callerId: ctx.caller.id, correlationId: ctx.correlationId },
+    );
+  } catch (error) {
+    await giveBack();
+    throw error;
+  }
+  // Still on hold (a new finding, or holds left open): it keeps nothing reserved.
+  if (released.status !== 'ACCEPTED') await giveBack();
+  return released;
 }

@@ -45,5 +45,6 @@ export function orderAcceptedPayload(
     totalCents: order.totalCents,
     placedAt: order.placedAt,
     acceptedAt,
+    ...(order.reservationId ? { reservationId: order.reservationId } : {}),
   };
 }

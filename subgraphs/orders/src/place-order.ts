@@ -5,8 +5,9 @@ import {
   rowVisible,
   type SubgraphContext,
 } from '@switchyard/kit';
+import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { checkOrder } from './order-checks';
+import { checkOrder, releaseReservations } from './order-checks';
 import { orderChannelFor } from './order-channel';
 import { fingerprintOf, placeOrderRequestFrom, type PlaceOrderInput } from './place-order-request';
 import type { Hold, IdempotentPlacement, Order, OrderStore } from './store';
@@ -35,6 +36,9 @@ export interface PlaceOrderResult {
  * Idempotency keys are per caller: the same key with the same input (same fingerprint) answers the same
  * order without checking again or announcing anything; with another input it is IDEMPOTENCY_KEY_REUSED.
  * Two requests with one key racing each other both check, the first to commit wins, the other answers its order.
+ *
+ * The checks reserve credit and stock under a reservation id derived from the caller and the key, so a
+ * retried request reserves once; an order that is not accepted gives back what was reserved for it.
  */
 export async function placeOrder(
   ctx: OrderCommandContext,
@@ -49,10 +53,14 @@ export async function placeOrder(
   const earlier = await ctx.store.idempotentPlacement(ctx.caller.id, idempotencyKey);
   if (earlier) return answer(ctx.store, earlier, fingerprint, idempotencyKey, true);
 
-  const checks = await checkOrder(ctx.services, ctx.correlationId, request);
+  const reservationId = placementReservationId(ctx.caller.id, idempotencyKey);
+  const checks = await checkOrder(ctx.services, ctx.correlationId, request, reservationId);
   const [problem] = checks.problems;
+  // A request found wrong reserves nothing (the checks do not reserve once a problem is known).
   if (problem) throw badUserInput(problem.message, problem.argument);
-  const { written, placement } = await ctx.store.placeOrder(
+  const giveBack = () =>
+    releaseReservations(ctx.services, ctx.correlationId, reservationId, checks.reserved);
+  const placing = ctx.store.placeOrder(
     {
       ...checks.terms,
       customerId: request.customerId,
@@ -62,11 +70,27 @@ export async function placeOrder(
       allowBackorder: request.allowBackorder,
       placedAt: new Date().toISOString(),
       holds: checks.holds,
+      reservationId,
     },
     { callerId: ctx.caller.id, key: idempotencyKey, fingerprint },
     { callerId: ctx.caller.id, correlationId: ctx.correlationId },
   );
+  let placed: Awaited<typeof placing>;
+  try {
+    placed = await placing;
+  } catch (error) {
+    await giveBack();
+    throw error;
+  }
+  const { written, placement } = placed;
+  // Held: what was reserved goes back now (its OrderHeld tells the owners too, should this not reach them).
+  if (written && !placement.accepted) await giveBack();
   return answer(ctx.store, placement, fingerprint, idempotencyKey, !written);
+}
+
+/** One reservation id per placement: the same caller and key (a retry) reserve under the same id, hence once. */
+export function placementReservationId(callerId: string, idempotencyKey: string): string {
+  return `RSV-${createHash('sha256').update(`${callerId}\n${idempotencyKey}`).digest('hex').slice(0, 32)}`;
 }
 
 async function answer(

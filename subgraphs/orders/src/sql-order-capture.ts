@@ -190,6 +190,7 @@ export function createSqlOrderCapture(
             allow_backorder: order.allowBackorder ? 1 : 0,
             allocated_at: null,
             backordered_at: null,
+            reservation_id: order.reservationId ?? null,
           };
           await trx.insertInto('orders').values(row).execute();
           await trx
@@ -244,6 +245,7 @@ export function createSqlOrderCapture(
               orderId: id,
               customerId: order.customerId,
               reasons: order.holds.map((h) => ({ reason: h.reason, detail: h.detail })),
+              ...(order.reservationId ? { reservationId: order.reservationId } : {}),
             };
             await appendToOutbox(trx, {
               source: 'orders',
@@ -289,6 +291,7 @@ export function createSqlOrderCapture(
           customerId: row.customer_id,
           previousStatus: from,
           reason,
+          ...(row.reservation_id ? { reservationId: row.reservation_id } : {}),
         };
         await appendToOutbox(trx, {
           source: 'orders',
@@ -358,6 +361,11 @@ export function createSqlOrderCapture(
         let newHolds: HoldDraft[] = [];
         if (release.revalidation) {
           await applyTerms(trx, orderId, release.revalidation.terms, row.ship_to_address_id);
+          await trx
+            .updateTable('orders')
+            .set({ reservation_id: release.revalidation.reservationId })
+            .where('id', '=', orderId)
+            .execute();
           // Every dependency answered now: the holds waiting for one are settled by the checks themselves.
           for (const hold of open.filter((h) => h.reason === 'DEPENDENCY_UNAVAILABLE'))
             releasing.set(hold.id, release.note ?? 'checked again: every dependency answered');

@@ -18,6 +18,7 @@ export const toOrder = (row: OrderRow): Order => ({
   placedAt: row.placed_at,
   updatedAt: row.updated_at,
   allowBackorder: Number(row.allow_backorder) === 1,
+  reservationId: row.reservation_id ?? null,
 });
 
 /** The ship-to columns are NOT NULL (0001): an order placed while customers was unavailable holds them empty until checked. */

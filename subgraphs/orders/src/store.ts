@@ -148,6 +148,8 @@ export interface Order {
   placedAt: string;
   updatedAt: string;
   allowBackorder: boolean;
+  /** The reservations its last checks made at finance and inventory (null: none, e.g. seeded orders). */
+  reservationId: string | null;
 }
 
 export interface OrderLine {
@@ -242,6 +244,8 @@ export interface NewOrder extends OrderTerms {
   allowBackorder: boolean;
   placedAt: string;
   holds: HoldDraft[];
+  /** The reservations its checks made (order-checks.ts), released when it is held; absent when none were asked for. */
+  reservationId?: string;
 }
 
 export interface NewIdempotencyKey {
@@ -266,7 +270,13 @@ export interface HoldRelease {
    * ones, the DEPENDENCY_UNAVAILABLE holds are released, and `holds` are new findings (left open).
    * `expectedUpdatedAt` guards against a change between the checks and the release.
    */
-  revalidation: { terms: OrderTerms; holds: HoldDraft[]; expectedUpdatedAt: string } | null;
+  revalidation: {
+    terms: OrderTerms;
+    holds: HoldDraft[];
+    expectedUpdatedAt: string;
+    /** The reservations these checks made: they replace the order's earlier ones (released when it was held). */
+    reservationId: string;
+  } | null;
 }
 
 /** [from, to): ISO-8601 instants, from before to. */

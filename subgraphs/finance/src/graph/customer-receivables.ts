@@ -1,5 +1,5 @@
 import { pageRequest, PARTNER_TAG, requestNow, toConnection } from '@switchyard/kit';
-import { agingOf, creditExposureOf, openBalanceOf } from '../receivable-totals';
+import { agingOf, creditExposureOf, openBalanceOf, reservedCreditOf } from '../receivable-totals';
 import { ArAgingType } from './ar-aging-type';
 import { Money, pageArgs } from './builder';
 import {
@@ -15,6 +15,7 @@ import {
   customerInvoicesLoader,
   customerPaymentCountLoader,
   customerPaymentsLoader,
+  reservedCreditLoader,
   uninvoicedOrdersLoader,
 } from './loaders';
 import { PaymentConnection } from './payment-types';
@@ -48,14 +49,25 @@ CustomerRef.implement({
       // Ages every open invoice and sums uninvoiced orders from another system.
       cost: 5,
       description:
-        'openBalance plus accepted orders not yet invoiced: what credit control weighs against the credit limit.',
+        'openBalance plus accepted orders not yet invoiced plus reservedCredit: what credit control weighs against the credit limit, and what the next order placed is checked against.',
       resolve: async (customer, _args, ctx) => {
-        const [receivables, uninvoiced] = await Promise.all([
+        const [receivables, uninvoiced, reserved] = await Promise.all([
           agedReceivablesLoader(ctx, requestNow(ctx)).load(customer.id),
           uninvoicedOrdersLoader(ctx).load(customer.id),
+          reservedCreditLoader(ctx).load(customer.id),
         ]);
-        return creditExposureOf(customer.id, receivables, uninvoiced);
+        return creditExposureOf(customer.id, receivables, uninvoiced, reserved);
       },
+    }),
+    // Not for partners: credit control's measure.
+    reservedCredit: t.field({
+      type: Money,
+      nullable: true,
+      requiresScopes: [['credit:read']],
+      description:
+        'The part of creditExposure reserved by orders being placed: each order reserves its total when its credit check passes, until it is accepted (then it counts as an uninvoiced order), held, cancelled, or found orphaned.',
+      resolve: async (customer, _args, ctx) =>
+        reservedCreditOf(customer.id, await reservedCreditLoader(ctx).load(customer.id)),
     }),
     aging: t.field({
       type: ArAgingType,

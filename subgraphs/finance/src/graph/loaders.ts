@@ -12,6 +12,7 @@ import type {
   PaymentApplication,
   PaymentFilter,
   TaxRate,
+  ReservedCredit,
   UninvoicedOrders,
 } from '../store';
 import type { Context } from './builder';
@@ -156,6 +157,11 @@ export const agedReceivablesLoader = (ctx: Context, asOf: string) =>
 export const uninvoicedOrdersLoader = (ctx: Context) =>
   ctx.loaders.get<string, UninvoicedOrders[]>('uninvoicedOrders', async (customerIds) =>
     groupByKey(customerIds, await ctx.store.uninvoicedOrders(customerIds), (o) => o.customerId),
+  );
+
+export const reservedCreditLoader = (ctx: Context) =>
+  ctx.loaders.get<string, ReservedCredit[]>('reservedCredit', async (customerIds) =>
+    groupByKey(customerIds, await ctx.store.reservedCredit(customerIds), (r) => r.customerId),
   );
 
 export const taxRateLoader = (ctx: Context) =>

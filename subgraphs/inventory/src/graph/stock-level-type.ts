@@ -19,9 +19,14 @@ export const StockLevelType = builder.objectRef<StockLevel>('StockLevel').implem
     allocated: t.exposeInt('allocated', {
       description: 'Units reserved for order lines, not yet shipped.',
     }),
+    reserved: t.exposeInt('reserved', {
+      description:
+        'Units reserved for orders being placed (their availability check reserved them here), not yet allocated: the allocation of each accepted order takes them.',
+    }),
     available: t.exposeInt('available', {
       tag: PARTNER_TAG,
-      description: 'onHand - allocated: what new orders can still take.',
+      description:
+        'onHand - allocated - reserved: what new orders can still take, and what the next availability check uses.',
     }),
     reorderPoint: t.exposeInt('reorderPoint', {
       description: 'Replenish when available falls to this level.',

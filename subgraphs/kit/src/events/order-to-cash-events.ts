@@ -61,6 +61,11 @@ export interface OrderAccepted {
   totalCents: number;
   placedAt: string;
   acceptedAt: string;
+  /**
+   * The reservations its checks made (credit at finance, stock at inventory), which its acceptance
+   * converts; absent when none were made (seeded orders, holds released without checking again).
+   */
+  reservationId?: string;
 }
 
 /** An order was placed on hold; nothing downstream happens until its holds are released. */
@@ -68,6 +73,8 @@ export interface OrderHeld {
   orderId: string;
   customerId: string;
   reasons: { reason: string; detail: string }[];
+  /** The reservations its checks made: a held order keeps none, so their owners release them. */
+  reservationId?: string;
 }
 
 export interface OrderCancelled {
@@ -76,6 +83,8 @@ export interface OrderCancelled {
   /** The status it was cancelled from. */
   previousStatus: string;
   reason: string;
+  /** The reservations its last checks made: released if still held for it. */
+  reservationId?: string;
 }
 
 /** Stock is reserved for every line of the order (each line from one warehouse). */

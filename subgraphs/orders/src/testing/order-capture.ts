@@ -58,6 +58,9 @@ export class FakeDependencies implements ServiceClient {
   taxRates = new Map<string, number>();
   down = new Map<string, 'unreachable' | 'timeout'>();
   calls: { subgraph: string; operation: string; correlationId?: string }[] = [];
+  /** ACTIVE reservations by owner and reservation id: credit in cents, stock in units per SKU. */
+  credit = new Map<string, { customerId: string; cents: number }>();
+  stock = new Map<string, { sku: string; quantity: number }[]>();
 
   async query<Data>(
     subgraph: string,
@@ -65,7 +68,7 @@ export class FakeDependencies implements ServiceClient {
     variables: Record<string, any> = {},
     options: { correlationId?: string } = {},
   ): Promise<Data> {
-    const operation = /query (\w+)/.exec(query)?.[1] ?? 'anonymous';
+    const operation = /(?:query|mutation) (\w+)/.exec(query)?.[1] ?? 'anonymous';
     this.calls.push({ subgraph, operation, correlationId: options.correlationId });
     const failure = this.down.get(subgraph);
     if (failure)
@@ -108,28 +111,71 @@ export class FakeDependencies implements ServiceClient {
             };
           }),
         };
-      case 'OrderCaptureExposure':
-        return {
-          _entities: variables.representations.map((r: { id: string }) => ({
-            creditExposure: money(this.customers.get(r.id)?.exposureCents ?? 0),
-          })),
-        };
+      case 'OrderCaptureReserveCredit': {
+        const input = variables.input;
+        const exposureCents = this.exposureOf(input.customerId, input.reservationId);
+        const cents = centsOf(input.amount);
+        const held = this.credit.has(input.reservationId);
+        const reserved = held || exposureCents + cents <= centsOf(input.creditLimit);
+        if (reserved && !input.checkOnly)
+          this.credit.set(input.reservationId, { customerId: input.customerId, cents });
+        return { reserveCredit: { reserved, exposure: money(exposureCents) } };
+      }
+      case 'OrderCaptureReserveStock': {
+        const input = variables.input;
+        if (this.stock.has(input.reservationId))
+          return { reserveStock: { reserved: true, shortLines: [] } };
+        const shortLines = input.lines.flatMap(
+          (l: { sku: string; quantity: number; lineNumber: number }) => {
+            const available = this.availableOf(l.sku);
+            return available >= l.quantity
+              ? []
+              : [
+                  {
+                    lineNumber: l.lineNumber,
+                    sku: l.sku,
+                    requested: l.quantity,
+                    availableInOneWarehouse: available,
+                    availableInAll: available,
+                  },
+                ];
+          },
+        );
+        const reserved = shortLines.length === 0;
+        if (reserved && !input.checkOnly) this.stock.set(input.reservationId, input.lines);
+        return { reserveStock: { reserved, shortLines } };
+      }
+      case 'OrderCaptureReleaseCredit':
+        return { releaseCreditReservation: this.credit.delete(variables.id) };
+      case 'OrderCaptureReleaseStock':
+        return { releaseStockReservation: this.stock.delete(variables.id) };
       case 'OrderCaptureTaxRate': {
         const rate = this.taxRates.get(variables.region);
         return { taxRate: rate === undefined ? null : { rateBasisPoints: rate } };
       }
-      case 'OrderCaptureAvailability':
-        return {
-          _entities: variables.representations.map((r: { id: string }) => {
-            const product = [...this.products.values()].find((p) => p.id === r.id);
-            return product ? { id: r.id, totalAvailable: product.available } : null;
-          }),
-        };
       default:
         throw new Error(`the fake dependencies do not answer ${operation}`);
     }
   }
+
+  /** The customer's exposure with its ACTIVE credit reservations, besides `reservationId`'s. */
+  exposureOf(customerId: string, reservationId?: string): number {
+    let cents = this.customers.get(customerId)?.exposureCents ?? 0;
+    for (const [id, r] of this.credit)
+      if (id !== reservationId && r.customerId === customerId) cents += r.cents;
+    return cents;
+  }
+
+  /** Units of the SKU available less those ACTIVE stock reservations hold. */
+  availableOf(sku: string): number {
+    let units = this.products.get(sku)?.available ?? 0;
+    for (const lines of this.stock.values())
+      for (const l of lines) if (l.sku === sku) units -= l.quantity;
+    return units;
+  }
 }
+
+const centsOf = (amount: string) => Math.round(Number(amount) * 100);
 
 /** A world of two customers and three products: CUS-0001 in Texas (8.25 %), CUS-0002 in Oregon (no rate set). */
 export function standardDependencies(): FakeDependencies {
