@@ -1,10 +1,11 @@
 /** `npm run seed`: seeds the six databases (DATA_DIR or DATABASE_URL) unless they already hold data. SEED and SEED_SCALE tune it. */
-import path from 'node:path';
 import { seedDatabases } from './seed-databases';
 
 const started = Date.now();
 seedDatabases({
-  dataDir: process.env.DATA_DIR ?? path.resolve(__dirname, '..', '.data'),
+  // Unset: the kit's default, `.data` in the working directory, where the subgraphs look too (not a
+  // path from this file, which `npm run build` moves to scripts/dist/).
+  dataDir: process.env.DATA_DIR,
   databaseUrl: process.env.DATABASE_URL,
   seed: Number(process.env.SEED ?? 42),
   scale: Number(process.env.SEED_SCALE ?? 1),
