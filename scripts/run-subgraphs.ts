@@ -6,12 +6,13 @@
  *
  * Environment, read here only: HOST (127.0.0.1), DATA_DIR (.data), DATABASE_URL (PostgreSQL instead of
  * SQLite), LOG_LEVEL (info; `silent` for none), SWITCHYARD_IDENTITY_SECRET (the development secret when
- * unset), OTEL_* (tracing, off unless asked for). REDIS_URL is ignored: with Redis, run one process per
+ * unset), RESERVATION_TIMEOUT_MS (orphaned reservations, 10 minutes), OTEL_* (tracing, off unless asked for). REDIS_URL is ignored: with Redis, run one process per
  * subgraph (`npm start` does).
  */
 import {
   createInProcessTransport,
   DEVELOPMENT_IDENTITY_SECRET,
+  housekeepingFrom,
   openSubgraph,
   startTracing,
   type RunningSubgraph,
@@ -25,6 +26,7 @@ const config = {
   databaseUrl: process.env.DATABASE_URL,
   logLevel: process.env.LOG_LEVEL === 'silent' ? undefined : (process.env.LOG_LEVEL ?? 'info'),
   identitySecret: process.env.SWITCHYARD_IDENTITY_SECRET || DEVELOPMENT_IDENTITY_SECRET,
+  housekeeping: housekeepingFrom(process.env),
 };
 
 /** Where a subgraph of this process is called: loopback, whatever HOST it also listens on. */
@@ -64,6 +66,7 @@ async function main() {
         databaseUrl: config.databaseUrl,
         logLevel: config.logLevel,
         identitySecret: config.identitySecret,
+        housekeeping: config.housekeeping,
         events,
         serviceUrls,
       });
