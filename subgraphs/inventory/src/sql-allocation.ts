@@ -41,33 +41,10 @@ export function createSqlAllocation(
       );
   };
 
-  /** Plans the lines on what is available now (reservations of other orders excluded), locking the stock rows on PostgreSQL. */
   const planOnAvailable = async (
     trx: Kysely<InventoryDB & InventoryBookkeeping>,
     lines: LineRequest[],
-  ) => {
-    const warehouses = await trx.selectFrom('warehouses').select(['id', 'code']).execute();
-    let stockQuery = trx
-      .selectFrom('stock_levels')
-      .selectAll()
-      .where('product_id', 'in', [...new Set(lines.map((l) => l.productId))])
-      .orderBy('product_id')
-      .orderBy('warehouse_id');
-    if (locking) stockQuery = stockQuery.forUpdate();
-    const stock = await stockQuery.execute();
-    return planAllocation(
-      lines,
-      warehouses.map((w) => ({
-        warehouseId: w.id,
-        warehouseCode: w.code,
-        available: new Map(
-          stock
-            .filter((s) => s.warehouse_id === w.id)
-            .map((s) => [s.product_id, s.on_hand - s.allocated - (s.reserved ?? 0)]),
-        ),
-      })),
-    );
-  };
+  ) => (await planOnAvailableStock(trx, lines, locking)).plan;
 
   return {
     allocateOrder(order, delivery) {
@@ -423,4 +400,38 @@ function checkedShipmentLines(
     }
   }
   return [...lines].sort((a, b) => a.orderLineNumber - b.orderLineNumber);
+}
+
+/**
+ * Plans `lines` on what is available now (on hand less allocated and reserved by other orders),
+ * reading their stock rows and, on PostgreSQL, locking them in (product, warehouse) order, so
+ * allocations and reservations of the same stock queue behind each other.
+ */
+export async function planOnAvailableStock(
+  trx: Kysely<InventoryDB & InventoryBookkeeping>,
+  lines: LineRequest[],
+  locking: boolean,
+) {
+  const warehouses = await trx.selectFrom('warehouses').select(['id', 'code']).execute();
+  let stockQuery = trx
+    .selectFrom('stock_levels')
+    .selectAll()
+    .where('product_id', 'in', [...new Set(lines.map((l) => l.productId))])
+    .orderBy('product_id')
+    .orderBy('warehouse_id');
+  if (locking) stockQuery = stockQuery.forUpdate();
+  const stock = await stockQuery.execute();
+  const plan = planAllocation(
+    lines,
+    warehouses.map((w) => ({
+      warehouseId: w.id,
+      warehouseCode: w.code,
+      available: new Map(
+        stock
+          .filter((s) => s.warehouse_id === w.id)
+          .map((s) => [s.product_id, s.on_hand - s.allocated - (s.reserved ?? 0)]),
+      ),
+    })),
+  );
+  return { plan, stock };
 }

@@ -1,8 +1,7 @@
 import { consumeOnce } from '@switchyard/kit';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
-import { planAllocation } from './allocation-plan';
 import type { InventoryBookkeeping, InventoryDB, StockReservationRow } from './migrations';
-import { sortedByStockKey } from './sql-allocation';
+import { planOnAvailableStock, sortedByStockKey } from './sql-allocation';
 import type { InventoryStore } from './store';
 
 type DB = Kysely<InventoryDB & InventoryBookkeeping>;
@@ -47,28 +46,8 @@ export function createSqlStockReservations(
             .where('reservation_id', '=', request.reservationId)
             .execute();
 
-        const warehouses = await trx.selectFrom('warehouses').select(['id', 'code']).execute();
-        let stockQuery = trx
-          .selectFrom('stock_levels')
-          .selectAll()
-          .where('product_id', 'in', [...new Set(request.lines.map((l) => l.productId))])
-          .orderBy('product_id')
-          .orderBy('warehouse_id');
         // Locked in (product, warehouse) order, as allocation locks them: concurrent reservations queue.
-        if (locking) stockQuery = stockQuery.forUpdate();
-        const stock = await stockQuery.execute();
-        const plan = planAllocation(
-          request.lines,
-          warehouses.map((w) => ({
-            warehouseId: w.id,
-            warehouseCode: w.code,
-            available: new Map(
-              stock
-                .filter((s) => s.warehouse_id === w.id)
-                .map((s) => [s.product_id, s.on_hand - s.allocated - (s.reserved ?? 0)]),
-            ),
-          })),
-        );
+        const { plan, stock } = await planOnAvailableStock(trx, request.lines, locking);
         if (plan.kind === 'BACKORDERED') {
           const total = new Map<string, number>();
           for (const s of stock)
