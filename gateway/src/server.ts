@@ -10,6 +10,7 @@ import { governancePlugin } from './governance/operation-plugin';
 import type { Governance } from './governance';
 import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from './governance/module';
 import { httpErrorBody } from './http-errors';
+import { operationResolutionPlugin } from './operation-resolution';
 import { unreachableSubgraphs } from './readiness';
 import { SubgraphClient, createSubgraphAgent } from './subgraph-client';
 import { SupergraphSource } from './supergraph-manager';
@@ -73,7 +74,9 @@ export async function createGateway(
     introspection: true,
     // APQ is served by the persisted-operations module against the shared governance store.
     persistedQueries: false,
-    plugins: [governancePlugin(modules)].filter((plugin) => plugin !== null),
+    plugins: [operationResolutionPlugin, governancePlugin(modules)].filter(
+      (plugin) => plugin !== null,
+    ),
   });
   await apollo.start();
 

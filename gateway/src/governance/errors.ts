@@ -17,6 +17,11 @@ export const GovernanceCode = {
   BAD_REQUEST: 'BAD_REQUEST',
   /** /admin without governance:admin. */
   FORBIDDEN: 'FORBIDDEN',
+  // operation resolution (every gateway, governed or not: operation-resolution.ts)
+  /** An operationName the document does not define, or several operations and no operationName (Apollo Server's code). */
+  OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  /** A subscription operation: the gateway serves queries and mutations only. */
+  SUBSCRIPTION_NOT_SUPPORTED: 'SUBSCRIPTION_NOT_SUPPORTED',
   // authorization and contracts
   UNAUTHORIZED_FIELD_OR_TYPE: 'UNAUTHORIZED_FIELD_OR_TYPE',
   /** A document with a field outside the consumer's contract (Apollo Server's code for any invalid document). */
