@@ -412,6 +412,15 @@ test('manifest registration validates against the contract: an operation outside
   expect(accepted.status).toBe(200);
 });
 
+test.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+  'GET /admin/contracts/%s is 404: a contract name is an own property of the config, never of Object.prototype',
+  async (name) => {
+    const { status, body } = await gateway.admin('GET', `/contracts/${name}`, 'admin');
+    expect(status).toBe(404);
+    expect(body.errors[0].extensions.code).toBe('NOT_FOUND');
+  },
+);
+
 test('GET /admin/contracts/partner serves the contract schema partners build against', async () => {
   const { status, body } = await gateway.admin('GET', '/contracts/partner', 'admin');
   expect(status).toBe(200);

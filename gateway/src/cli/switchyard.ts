@@ -18,7 +18,7 @@ const commands: Record<
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  const command = name ? commands[name] : undefined;
+  const command = name && Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!command) {
     console.error(
       `usage: switchyard <command> [options]\n\ncommands:\n${Object.entries(commands)

@@ -241,6 +241,14 @@ describe('an invalid file is reported with the line and the problem', () => {
     expect(problemsOf(withLine(23, '    contract: retail'))).toEqual([
       'governance.yaml:23: consumers[1].contract "retail" is not declared under contracts (partner)',
     ]);
+    // Names are looked up as own properties: an Object.prototype member is no contract or tier.
+    expect(problemsOf(withLine(23, '    contract: constructor'))).toEqual([
+      'governance.yaml:23: consumers[1].contract "constructor" is not declared under contracts (partner)',
+    ]);
+    expect(problemsOf(withLine(16, '    tier: toString'))).toEqual([
+      'governance.yaml:16: consumers[0].tier "toString" is not a tier of limits.tiers (gold)',
+      'governance.yaml:16: consumers[0].tier "toString" is not a tier of rateBudgets.tiers (gold)',
+    ]);
   });
 
   test('a contract needs include or exclude tags, and no tag in both', () => {

@@ -273,7 +273,7 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           ['limits', config.limits?.tiers],
           ['rateBudgets', config.rateBudgets?.tiers],
         ] as const) {
-          if (tiers && !(consumer.tier in tiers)) {
+          if (tiers && !Object.hasOwn(tiers, consumer.tier)) {
             ctx.addIssue({
               code: 'custom',
               path: at('tier'),
@@ -281,7 +281,7 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
             });
           }
         }
-        if (consumer.contract !== null && !(consumer.contract in config.contracts)) {
+        if (consumer.contract !== null && !Object.hasOwn(config.contracts, consumer.contract)) {
           ctx.addIssue({
             code: 'custom',
             path: at('contract'),

@@ -192,7 +192,8 @@ export function createContractsModule(
     adminRoutes(admin: FastifyInstance) {
       admin.get<{ Params: { name: string } }>('/contracts/:name', async (request, reply) => {
         const { name } = request.params;
-        if (!(name in filters)) {
+        // Own properties only: `__proto__` or `constructor` names no contract.
+        if (!Object.hasOwn(filters, name)) {
           return reply.code(404).send({
             errors: [
               {

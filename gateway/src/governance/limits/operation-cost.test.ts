@@ -112,6 +112,12 @@ describe('operation cost', () => {
     expect(costOf('query($n: Int = 7) { customers(first: $n) { edges { node { id } } } }')).toBe(
       1 + 7 * 2,
     );
+    // A variable not sent takes its default, even when its name is an Object.prototype member.
+    expect(
+      costOf(
+        'query($constructor: Int = 7) { customers(first: $constructor) { edges { node { id } } } }',
+      ),
+    ).toBe(1 + 7 * 2);
   });
 
   test('without a slicing argument a list takes the configured default size', () => {

@@ -124,7 +124,9 @@ export function operationCost(
   const valueOf = (node: ValueNode): unknown => {
     if (node.kind === Kind.VARIABLE) {
       const name = node.name.value;
-      return variables[name] !== undefined ? variables[name] : variableDefaults.get(name);
+      return Object.hasOwn(variables, name) && variables[name] !== undefined
+        ? variables[name]
+        : variableDefaults.get(name);
     }
     return valueFromASTUntyped(node, variables);
   };

@@ -243,7 +243,7 @@ export function createOperationLimitsModule(
   ): number {
     if (analysis.fixedCost !== null) return analysis.fixedCost;
     const variables = request.request.variables ?? {};
-    const key = `${request.queryHash}:${request.operationName ?? ''}:${JSON.stringify(analysis.costVariables.map((name) => variables[name] ?? null))}`;
+    const key = `${request.queryHash}:${request.operationName ?? ''}:${JSON.stringify(analysis.costVariables.map((name) => (Object.hasOwn(variables, name) ? (variables[name] ?? null) : null)))}`;
     let cost = costs.get(key);
     if (cost === undefined) {
       cost = costOf(request.document, operation, variables);
