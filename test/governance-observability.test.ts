@@ -41,11 +41,15 @@ import {
   createRequestLogModule,
 } from '../gateway/src/governance/metrics/request-log';
 import { createRateBudgetModule } from '../gateway/src/governance/rate-budgets/rate-budget';
+import { createAdminAuth } from '../gateway/src/governance/admin-auth';
+import { hashApiKey } from '../gateway/src/governance/identity/api-keys';
+import { createIdentifier } from '../gateway/src/governance/identity/identity';
 import { startGatewayTracing } from '../gateway/src/tracing';
 import { SubgraphClient } from '../gateway/src/subgraph-client';
 import { loadSubgraphDefinition, SUBGRAPH_NAMES } from '../scripts/subgraphs';
 
 const API_KEY = 'key-that-must-never-be-logged-7f3a';
+const SCRAPE_KEY = 'prometheus-scrape-key';
 
 function consumer(id: string, tier: string): Consumer {
   return {
@@ -137,7 +141,17 @@ beforeAll(async () => {
     supergraphSdl,
     governance: () => [metrics, requestLog, testIdentity, rateBudget],
   });
-  registerMetricsRoute(gateway.app, metrics);
+  // Prometheus scrapes as a consumer holding governance:admin.
+  const scraper = consumer('prometheus', 'gold');
+  const identifier = createIdentifier({
+    consumers: [
+      {
+        consumer: { ...scraper, scopes: ['governance:admin'] },
+        apiKeySha256: [hashApiKey(SCRAPE_KEY)],
+      },
+    ],
+  });
+  registerMetricsRoute(gateway.app, metrics, { authorize: createAdminAuth(identifier) });
   requestLog.register(gateway.app);
   base = await gateway.app.listen({ host: '127.0.0.1', port: 0 });
 }, 60_000);
@@ -162,7 +176,7 @@ async function post(body: Record<string, unknown>, headers: Record<string, strin
 }
 
 async function scrape(): Promise<string> {
-  const response = await fetch(`${base}/metrics`);
+  const response = await fetch(`${base}/metrics`, { headers: { 'x-api-key': SCRAPE_KEY } });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toContain('text/plain');
   return response.text();

@@ -52,9 +52,18 @@ test('no key is UNAUTHENTICATED; a persisted-only partner cannot send a free-for
   expect(partner.body.errors![0].extensions!.code).toBe('PERSISTED_QUERY_REQUIRED');
 });
 
-test('/metrics is served and /admin needs governance:admin', async () => {
+test('/metrics and /admin need governance:admin', async () => {
   await graph.query(CREDIT, {}, { 'x-api-key': 'dev-sales-portal' });
-  const metrics = await (await fetch(`${base()}/metrics`)).text();
+  const scrape = (headers: Record<string, string>) => fetch(`${base()}/metrics`, { headers });
+  const anonymous = await scrape({});
+  expect(anonymous.status).toBe(401);
+  expect(((await anonymous.json()) as any).errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  const notAdmin = await scrape({ 'x-api-key': 'dev-web-store' });
+  expect(notAdmin.status).toBe(403);
+  expect(((await notAdmin.json()) as any).errors[0].extensions.code).toBe('FORBIDDEN');
+  const scraped = await scrape({ 'x-api-key': 'dev-platform-admin' });
+  expect(scraped.status).toBe(200);
+  const metrics = await scraped.text();
   expect(metrics).toMatch(/switchyard_gateway_requests_total\{consumer="dev-sales-portal"/);
   expect(
     (await fetch(`${base()}/admin/usage/stages`, { headers: { 'x-api-key': 'dev-web-store' } }))

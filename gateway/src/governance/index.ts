@@ -20,7 +20,7 @@ import { createUsageModule } from './usage/usage';
 export interface Governance {
   modules: GovernanceModule[];
   metrics: MetricsModule;
-  /** Installs /metrics, the request log hooks and the /admin routes behind admin authentication. */
+  /** Installs /metrics, the request log hooks and the /admin routes, /metrics and /admin behind admin authentication. */
   configureApp(app: FastifyInstance): void;
 }
 
@@ -134,9 +134,9 @@ export function createGovernance(
     modules: active,
     metrics,
     configureApp(app) {
-      registerMetricsRoute(app, metrics);
-      requestLog.register(app);
       const adminAuth = createAdminAuth(identity?.identifier ?? createIdentifier(identityOptions));
+      registerMetricsRoute(app, metrics, { authorize: adminAuth });
+      requestLog.register(app);
       void app.register(
         async (admin) => {
           admin.addHook('preHandler', adminAuth);

@@ -1,4 +1,7 @@
 import Fastify from 'fastify';
+import { createAdminAuth } from '../admin-auth';
+import { hashApiKey } from '../identity/api-keys';
+import { createIdentifier } from '../identity/identity';
 import { createMetricsModule, registerMetricsRoute } from './metrics';
 import type { FinishedRequest } from './request-log';
 
@@ -136,13 +139,40 @@ describe('createMetricsModule', () => {
 });
 
 describe('registerMetricsRoute', () => {
-  test('serves GET /metrics in the Prometheus text format', async () => {
+  test('serves GET /metrics in the Prometheus text format, to governance:admin only', async () => {
     const metrics = createMetricsModule({ processMetrics: false });
     metrics.setUsageFlushLag(4);
+    const registered = (id: string, scopes: string[]) => ({
+      consumer: {
+        id,
+        name: id,
+        kind: 'internal' as const,
+        scopes,
+        tenant: null,
+        tier: 'gold',
+        persistedOperations: 'allow' as const,
+        contract: null,
+        requireClientName: false,
+        requireOperationName: false,
+      },
+      apiKeySha256: [hashApiKey(id)],
+    });
+    const identifier = createIdentifier({
+      consumers: [registered('scraper', ['governance:admin']), registered('web', [])],
+    });
     const app = Fastify();
-    registerMetricsRoute(app, metrics);
-    const response = await app.inject({ method: 'GET', url: '/metrics' });
+    registerMetricsRoute(app, metrics, { authorize: createAdminAuth(identifier) });
+    const scrape = (headers: Record<string, string>) =>
+      app.inject({ method: 'GET', url: '/metrics', headers });
+    const [anonymous, web, response] = [
+      await scrape({}),
+      await scrape({ 'x-api-key': 'web' }),
+      await scrape({ 'x-api-key': 'scraper' }),
+    ];
     await app.close();
+    expect(anonymous.statusCode).toBe(401);
+    expect(web.statusCode).toBe(403);
+    expect(web.body).not.toContain('switchyard_');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(response.body).toContain('# TYPE switchyard_gateway_request_duration_seconds histogram');

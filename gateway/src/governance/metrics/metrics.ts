@@ -8,7 +8,7 @@
  * `operation` an operation name (or `anonymous`), at most `maxOperationsPerConsumer` distinct ones
  * per consumer and `other` beyond, `code` an error code, `subgraph` a subgraph name.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { BucketHistogram, type HistogramSeries } from './bucket-histogram';
 import type { GovernanceModule } from '../module';
@@ -210,19 +210,34 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
   };
 }
 
+export interface MetricsRouteOptions {
+  /**
+   * Who may scrape: the gateway passes its admin authentication (admin-auth.ts), so Prometheus
+   * scrapes as a consumer holding governance:admin. Required: the series name every consumer and
+   * operation, which is not for the public.
+   */
+  authorize: preHandlerAsyncHookHandler;
+  /** Default `/metrics`. */
+  path?: string;
+}
+
 /**
- * Serves `GET /metrics` (Prometheus text format) on the gateway's app and installs the hooks that
- * count every GraphQL request (refused ones with the consumer identified so far, see RequestWatch).
- * Call before the app is ready.
+ * Serves `GET /metrics` (Prometheus text format) on the gateway's app, behind `authorize`, and
+ * installs the hooks that count every GraphQL request (refused ones with the consumer identified
+ * so far, see RequestWatch). Call before the app is ready.
  */
 export function registerMetricsRoute(
   app: FastifyInstance,
   metrics: MetricsModule,
-  path = '/metrics',
+  options: MetricsRouteOptions,
 ): void {
   metrics.watch.attach(app);
-  app.get(path, async (_request, reply) => {
-    const text = await metrics.registry.metrics();
-    return reply.header('content-type', metrics.registry.contentType).send(text);
-  });
+  app.get(
+    options.path ?? '/metrics',
+    { preHandler: options.authorize },
+    async (_request, reply) => {
+      const text = await metrics.registry.metrics();
+      return reply.header('content-type', metrics.registry.contentType).send(text);
+    },
+  );
 }
