@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApolloServer, HeaderMap } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
-import { CORRELATION_HEADER, correlationIdFrom } from '@switchyard/kit';
+import { CORRELATION_HEADER, correlationIdFrom, logOptions } from '@switchyard/kit';
+import type { DestinationStream } from 'pino';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
 import { GovernanceError } from './governance/errors';
@@ -23,6 +24,8 @@ export interface GatewayOptions {
   supergraphSdl?: string;
   /** Governance built on the supergraph: its modules in the order they run, or a whole Governance (none: an ungoverned gateway). */
   governance?: (supergraph: SupergraphSource) => GovernanceModule[] | Governance;
+  /** Where Fastify's log lines go (default: stdout). */
+  logDestination?: DestinationStream;
 }
 
 export interface RunningGateway {
@@ -81,7 +84,15 @@ export async function createGateway(
   await apollo.start();
 
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    // Switchyard's log options: request lines carry method and path, never the query string (a GET
+    // carries the document and its variables there), headers or body.
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : {
+            ...logOptions('switchyard-gateway', config.logLevel),
+            ...(options.logDestination ? { stream: options.logDestination } : {}),
+          },
     bodyLimit: config.bodyLimitBytes,
   });
   app.decorateRequest('correlationId', '');
