@@ -33,7 +33,7 @@ afterAll(async () => {
   await graph?.close();
 });
 
-test('a GET /graphql is logged by method and path, without its document or variables', async () => {
+test('a GET is logged by method and path, without its document or variables', async () => {
   const params = new URLSearchParams({
     query: 'query Marked($id: ID) { customer(id: $id) { id } }',
     variables: JSON.stringify({ id: MARKER }),
@@ -42,6 +42,10 @@ test('a GET /graphql is logged by method and path, without its document or varia
     headers: { 'apollo-require-preflight': 'true' },
   });
   expect(response.status).toBe(200);
+  // A mistyped path is a 404 whose log line (and answer) leave the query string out too.
+  const missed = await fetch(`${base}/graphq?${params.toString()}`);
+  expect(missed.status).toBe(404);
+  expect(await missed.text()).not.toContain(MARKER);
   await gateway.app.close();
 
   const logged = lines.join('\n');

@@ -106,6 +106,17 @@ export async function createGateway(
     if (status >= 500) app.log.error({ err: error }, 'request failed');
     return reply.code(status).send(body);
   });
+  // Fastify's own 404 logs and echoes the whole URL, query string included (a document, its variables).
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      errors: [
+        {
+          message: `Route ${request.method}:${request.url.split('?')[0]} not found`,
+          extensions: { code: 'NOT_FOUND' },
+        },
+      ],
+    }),
+  );
 
   app.route({
     method: ['GET', 'POST'],
