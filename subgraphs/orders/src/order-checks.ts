@@ -252,8 +252,9 @@ export async function checkOrder(
 /**
  * Gives back what the checks reserved under `reservationId`, at every owner named, for an order that
  * is not accepted (held, refused, or its release failed). Best effort, each call bounded by the
- * timeout: an owner that does not answer releases it when the order's OrderHeld reaches it, or its
- * housekeeping does when the reservation is orphaned.
+ * timeout, and never fails the placement: an owner that does not answer, or answers with an error,
+ * releases it when the order's OrderHeld reaches it, or its housekeeping does when the reservation
+ * is orphaned.
  */
 export async function releaseReservations(
   services: ServiceClient,
@@ -261,13 +262,9 @@ export async function releaseReservations(
   reservationId: string,
   owners: readonly ReservationOwner[],
 ): Promise<void> {
-  await Promise.all(
+  await Promise.allSettled(
     owners.map((owner) =>
-      services
-        .query(owner, RELEASE[owner], { id: reservationId }, { correlationId })
-        .catch((error: unknown) => {
-          if (!(error instanceof DependencyUnavailableError)) throw error;
-        }),
+      services.query(owner, RELEASE[owner], { id: reservationId }, { correlationId }),
     ),
   );
 }
