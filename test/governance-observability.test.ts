@@ -129,8 +129,8 @@ beforeAll(async () => {
     { tiers: { bronze: [{ window: '1m', requests: 2 }] } },
     { store: createMemoryStore() },
   );
-  // createGateway hands its config to every SubgraphClient as its options: until the lead wires
-  // metrics.observeSubgraphFetch in server.ts, this is how the test gateway's fetches reach it.
+  // createGateway wires a whole Governance's metrics to the subgraph clients itself; this gateway is
+  // given a list of modules, so the observer goes in through the config (the clients' options).
   const config: GatewayConfig & { observeFetch: SubgraphFetchObserver } = {
     ...defaultGatewayConfig,
     port: 0,
