@@ -41,3 +41,4 @@ export * from './events/event-consumers';
 export * from './events/exception-queue';
 export * from './events/subgraph-events';
 export * from './events/event-exception-fields';
+export * from './classified-text';

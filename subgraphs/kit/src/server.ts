@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { errorForReader } from './classified-text';
 import { createContext, type ContextRuntime, type SubgraphContext } from './context';
 import { CORRELATION_HEADER, correlationIdFrom } from './correlation';
 import { ErrorCode } from './errors';
@@ -78,7 +79,11 @@ export async function createSubgraphServer<Store>(
     context: (request): SubgraphContext<Store> =>
       createContext(options.store, request.correlationId, request.caller, options.runtime),
     errorFormatter: (execution, context) => {
-      const errors = execution.errors?.map((error) => maskUnexpected(error, app));
+      // A message with classified values is rendered for the caller (fail closed: none known, the redacted one).
+      const reader = (context as Partial<SubgraphContext<Store>> | undefined)?.caller;
+      const errors = execution.errors?.map((error) =>
+        errorForReader(maskUnexpected(error, app), reader),
+      );
       return mercurius.defaultErrorFormatter({ ...execution, errors }, context);
     },
   });
