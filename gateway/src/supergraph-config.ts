@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { parse as parseGraphQL } from 'graphql';
+import { GraphQLError, getLocation, parse as parseGraphQL, Source, type ASTNode } from 'graphql';
 import { composeServices } from '@apollo/composition';
+import { printSchema } from '@apollo/federation-internals';
 
 /** One subgraph as `supergraph.yaml` (rover's format) lists it. */
 export interface SubgraphSource {
@@ -28,6 +29,77 @@ export function readSupergraphConfig(configPath: string): SubgraphSource[] {
     const file = path.resolve(path.dirname(configPath), entry.schema.file);
     return { name, url: entry.routing_url, sdl: fs.readFileSync(file, 'utf8') };
   });
+}
+
+/** Where a composition error points: a subgraph's SDL, line and column (1-based). */
+export interface CompositionErrorLocation {
+  subgraph?: string;
+  line: number;
+  column: number;
+}
+
+/** One composition error, as @apollo/composition reports it (`code` is its error code, e.g. INVALID_FIELD_SHARING). */
+export interface CompositionError {
+  message: string;
+  code?: string;
+  locations?: CompositionErrorLocation[];
+}
+
+/** A composition's outcome as data: the supergraph and its API schema, or every error with its locations. */
+export type SupergraphComposition =
+  | { ok: true; supergraphSdl: string; apiSchemaSdl: string }
+  | { ok: false; errors: CompositionError[] };
+
+/**
+ * Composes subgraphs without throwing: an SDL that does not parse, or a composition error, comes back
+ * as errors located in the subgraphs' SDL (the registry reports them to the schema owner).
+ */
+export function composeSubgraphs(subgraphs: SubgraphSource[]): SupergraphComposition {
+  const services = [];
+  for (const s of subgraphs) {
+    try {
+      // Named sources: each error node's location says which subgraph's SDL it is in.
+      services.push({
+        name: s.name,
+        url: s.url,
+        typeDefs: parseGraphQL(new Source(s.sdl, s.name)),
+      });
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      return {
+        ok: false,
+        errors: [
+          {
+            message: `[${s.name}] ${error.message}`,
+            code: 'INVALID_GRAPHQL',
+            locations: (error.locations ?? []).map((l) => ({ subgraph: s.name, ...l })),
+          },
+        ],
+      };
+    }
+  }
+  const result = composeServices(services);
+  if (result.errors) return { ok: false, errors: result.errors.map(compositionErrorOf) };
+  return {
+    ok: true,
+    supergraphSdl: result.supergraphSdl,
+    apiSchemaSdl: printSchema(result.schema.toAPISchema()),
+  };
+}
+
+function compositionErrorOf(error: GraphQLError): CompositionError {
+  const code = error.extensions?.code;
+  const located = (error.nodes ?? []).flatMap((node: ASTNode) =>
+    node.loc
+      ? [{ subgraph: node.loc.source.name, ...getLocation(node.loc.source, node.loc.start) }]
+      : [],
+  );
+  const locations = located.length > 0 ? located : (error.locations ?? []).map((l) => ({ ...l }));
+  return {
+    message: error.message,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(locations.length > 0 ? { locations } : {}),
+  };
 }
 
 /** Composes subgraphs into a supergraph SDL, or throws with every composition error. */
