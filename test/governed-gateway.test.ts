@@ -1,7 +1,12 @@
 /** The gateway as `npm start` runs it: every module wired from gateway/governance.dev.yaml, over HTTP. */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createGovernance } from '../gateway/src/governance';
-import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
+import {
+  loadGovernanceConfig,
+  type ConsumerConfig,
+} from '../gateway/src/governance/governance-config';
+import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
 import { createMemoryStore } from '@switchyard/gateway';
 import { startGraph, type RunningGraph } from './testing/graph-harness';
 
@@ -9,11 +14,42 @@ let graph: RunningGraph;
 const config = loadGovernanceConfig(
   path.resolve(__dirname, '..', 'gateway', 'governance.dev.yaml'),
 );
+/** Two consumers the development file lacks, for the APQ tests: a contract consumer allowed free-form documents, and one with a budget of one request. */
+const testConsumer = (id: string, extra: Partial<ConsumerConfig>): ConsumerConfig => ({
+  id,
+  name: id,
+  kind: 'internal',
+  apiKeys: [{ sha256: createHash('sha256').update(id).digest('hex') }],
+  scopes: ['orders:read'],
+  tenant: null,
+  tier: 'silver',
+  persistedOperations: 'allow',
+  contract: null,
+  requireClientName: false,
+  requireOperationName: false,
+  ...extra,
+});
+const store = createMemoryStore();
 beforeAll(async () => {
+  const governed = {
+    ...config,
+    consumers: [
+      ...config.consumers,
+      testConsumer('test-apq-contract', { contract: 'partner' }),
+      testConsumer('test-apq-one-request', {}),
+    ],
+    rateBudgets: {
+      ...config.rateBudgets,
+      consumers: {
+        ...config.rateBudgets?.consumers,
+        'test-apq-one-request': [{ window: '1h', requests: 1 }],
+      },
+    },
+  };
   graph = await startGraph({
     seedScale: 0.05,
     governance: (supergraph) =>
-      createGovernance(config, { supergraph, store: createMemoryStore(), logLevel: 'silent' }),
+      createGovernance(governed, { supergraph, store, logLevel: 'silent' }),
   });
 }, 120_000);
 afterAll(() => graph.close());
@@ -74,4 +110,77 @@ test('/metrics and /admin need governance:admin', async () => {
   });
   expect(stages.status).toBe(200);
   expect(((await stages.json()) as any).stages.length).toBeGreaterThan(0);
+});
+
+describe('APQ stores a document only once its operation passed every check', () => {
+  const apq = (query: string) => ({
+    extensions: { persistedQuery: { version: 1, sha256Hash: operationId(query) } },
+  });
+  const post = async (key: string, body: Record<string, unknown>) => {
+    const response = await fetch(graph.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+  const codesOf = (body: any) => (body.errors ?? []).map((e: any) => e.extensions?.code);
+  const stored = async (query: string) => (await store.get(`apq:${operationId(query)}`)) !== null;
+
+  test('refused documents are not stored: a hash alone is PERSISTED_QUERY_NOT_FOUND afterwards', async () => {
+    const deep = `{ orders(first: 1) { edges { node { customer { orders(first: 1) { edges { node { customer { orders(first: 1) { edges { node { customer { id } } } } } } } } } } } } }`;
+    const refused: [key: string, query: string, code: string][] = [
+      [
+        'dev-web-store',
+        '{ orders(first: 1) { edges { node { noSuchField } } } }',
+        'GRAPHQL_VALIDATION_FAILED',
+      ],
+      ['dev-web-store', deep, 'OPERATION_LIMIT_EXCEEDED'],
+      [
+        'test-apq-contract',
+        '{ customer(id: "CUS-0001") { creditLimit { amount } } }',
+        'GRAPHQL_VALIDATION_FAILED',
+      ],
+      [
+        'dev-web-store',
+        '{ products(first: 1) { edges { node { sku costPrice { amount } } } } }',
+        'UNAUTHORIZED_FIELD_OR_TYPE',
+      ],
+    ];
+    // Its one request spent, the next is over budget.
+    expect((await post('test-apq-one-request', { query: '{ __typename }' })).status).toBe(200);
+    refused.push([
+      'test-apq-one-request',
+      '{ orders(first: 1) { edges { node { id } } } }',
+      'RATE_LIMITED',
+    ]);
+
+    for (const [key, query, code] of refused) {
+      const answer = await post(key, { query, ...apq(query) });
+      expect({ query, codes: codesOf(answer.body) }).toEqual({
+        query,
+        codes: expect.arrayContaining([code]),
+      });
+    }
+    // A document that passes, sent last: once it is stored, every write queued before it is done.
+    const valid = '{ orders(first: 1) { edges { node { id status } } } }';
+    expect(codesOf((await post('dev-web-store', { query: valid, ...apq(valid) })).body)).toEqual(
+      [],
+    );
+    for (let i = 0; i < 100 && !(await stored(valid)); i++)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await stored(valid)).toBe(true);
+
+    for (const [key, query] of refused) {
+      expect({ query, stored: await stored(query) }).toEqual({ query, stored: false });
+      const byHash = await post(key === 'test-apq-one-request' ? 'dev-web-store' : key, apq(query));
+      expect({ query, codes: codesOf(byHash.body) }).toEqual({
+        query,
+        codes: ['PERSISTED_QUERY_NOT_FOUND'],
+      });
+    }
+    const hit = await post('dev-sales-portal', apq(valid));
+    expect(codesOf(hit.body)).toEqual([]);
+    expect(hit.body.data.orders.edges).toHaveLength(1);
+  });
 });

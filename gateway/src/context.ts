@@ -38,6 +38,8 @@ export interface GovernanceState {
   removedFields?: { path: (string | number)[]; requirement: string }[];
   /** Persisted operations' own: how the document was found (audit mode records only what is not registered). */
   persistedOperationSource?: PersistedOperationSource;
+  /** Persisted operations' own: an APQ document sent with its hash, stored only if the operation passes every check. */
+  apqCandidate?: { id: string; text: string };
   /** Field authorization's own: the filtered operation, from didResolveOperation to willSendResponse. */
   fieldAuthorization?: FieldAuthorization;
   /** The request log's own: what the GraphQL phases learned, for the Fastify hook that reports the request. */

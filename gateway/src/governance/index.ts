@@ -87,6 +87,7 @@ export function createGovernance(
               : supergraph.apiSchema(),
           consumer: (id) => consumers.get(id) ?? null,
           onStoreError: warn('persisted operations store error'),
+          onApqWrite: (outcome) => metrics.countApqWrite(outcome),
         })
       : null,
     on.rateBudgets

@@ -1,5 +1,6 @@
 import type {
   GraphQLRequestContextDidResolveOperation,
+  GraphQLRequestContextExecutionDidStart,
   GraphQLRequestContextResponseForOperation,
   GraphQLRequestContextWillSendResponse,
   GraphQLResponse,
@@ -67,6 +68,11 @@ export interface OperationHooks {
   responseForOperation?(
     request: GraphQLRequestContextResponseForOperation<GatewayContext>,
   ): GraphQLResponse | null | Promise<GraphQLResponse | null>;
+  /**
+   * The operation passed every check (no didResolveOperation refused, no responseForOperation
+   * answered) and runs now. Synchronous: nothing here may delay the request.
+   */
+  executionDidStart?(request: GraphQLRequestContextExecutionDidStart<GatewayContext>): void;
   /** Accounting and response rewriting, for every response (executed or refused in the GraphQL phases). */
   willSendResponse?(
     request: GraphQLRequestContextWillSendResponse<GatewayContext>,

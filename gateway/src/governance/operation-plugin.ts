@@ -20,6 +20,7 @@ export function governancePlugin(
       .filter((hook): hook is NonNullable<OperationHooks[Phase]> => hook !== undefined);
   const didResolveOperation = inPhase('didResolveOperation');
   const responseForOperation = inPhase('responseForOperation');
+  const executionDidStart = inPhase('executionDidStart');
   const willSendResponse = inPhase('willSendResponse');
   if (hooks.length === 0) return null;
 
@@ -39,6 +40,11 @@ export function governancePlugin(
         if (answer) return answer;
       }
       return null;
+    };
+  }
+  if (executionDidStart.length > 0) {
+    listener.executionDidStart = async (request) => {
+      for (const hook of executionDidStart) hook(request);
     };
   }
   if (willSendResponse.length > 0) {

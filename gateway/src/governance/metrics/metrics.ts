@@ -19,6 +19,7 @@ import {
   type RequestWatch,
 } from './request-log';
 import { GovernanceCode } from '../errors';
+import type { ApqWriteOutcome } from '../persisted-operations/apq';
 
 export interface MetricsOptions {
   /** Upper bounds (seconds) of the request duration histogram's buckets. Default 5 ms … 10 s. */
@@ -40,6 +41,8 @@ export type MetricsModule = GovernanceModule & {
   readonly registry: Registry;
   /** For the subgraph client (SubgraphClientOptions.observeFetch). */
   observeSubgraphFetch: SubgraphFetchObserver;
+  /** For persisted operations: how one APQ write ended (stored, failed, dropped). */
+  countApqWrite(outcome: ApqWriteOutcome): void;
   /** For the usage module: how old the oldest usage not yet written to the store is, in seconds (0 right after a flush). */
   setUsageFlushLag(seconds: number): void;
   /** Counts one finished request (what `registerMetricsRoute`'s hooks call). */
@@ -113,6 +116,12 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     name: 'switchyard_rate_limit_refusals_total',
     help: 'Requests refused with RATE_LIMITED, by consumer',
     labelNames: ['consumer'] as const,
+    registers: [registry],
+  });
+  const apqWrites = new Counter({
+    name: 'switchyard_apq_writes_total',
+    help: 'APQ documents written to the governance store off the request path, by outcome (stored, failed: the store refused, dropped: the write queue was full)',
+    labelNames: ['outcome'] as const,
     registers: [registry],
   });
   const usageFlushLag = new Gauge({
@@ -203,6 +212,9 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
       const series = fetchSeriesOf(subgraph);
       series.duration.observe(seconds);
       if (!ok) series.errors.inc();
+    },
+    countApqWrite(outcome) {
+      apqWrites.inc({ outcome });
     },
     setUsageFlushLag(seconds) {
       usageFlushLag.set(seconds);

@@ -113,6 +113,12 @@ async function resolved(
   } as never);
 }
 
+/** Runs the module's executionDidStart hook as Apollo Server does once every check passed; what the hook returned. */
+async function executes(module: PersistedOperationsModule, request: GovernedRequest) {
+  const listener = await governancePlugin([module])!.requestDidStart!({} as never);
+  return listener!.executionDidStart!({ contextValue: request.context } as never);
+}
+
 afterEach(async () => {
   for (const module of modules.splice(0)) await module.close();
 });
@@ -214,10 +220,16 @@ describe('allow and APQ', () => {
     const registering = requestOf('portal', { query: ORDERS, ...hashOnly() });
     await first.onRequest!(registering);
     expect(registering.body).toEqual({ query: ORDERS, extensions: {} });
-    expect(registering.context.governance).toEqual({
+    expect(registering.context.governance).toMatchObject({
       persistedOperationId: hash,
       persistedOperationSource: 'apq',
     });
+    // Not yet stored: only once the operation passed every check and runs.
+    await expect(stepOf(moduleOn(store), 'portal', hashOnly())).rejects.toMatchObject({
+      extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' },
+    });
+    await executes(first, registering);
+    await first.flush();
 
     const replica = moduleOn(store);
     const served = requestOf('store', hashOnly());
@@ -250,6 +262,8 @@ describe('allow and APQ', () => {
     const withText = requestOf('store', { query: ORDERS, ...apq });
     await module.onRequest!(withText);
     expect(withText.body.query).toBe(ORDERS);
+    await executes(module, withText);
+    await module.flush();
     await expect(
       stepOf(module, 'portal', {
         extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDER) } },
@@ -264,6 +278,93 @@ describe('allow and APQ', () => {
       status: 503,
       extensions: { code: 'STORE_UNAVAILABLE' },
     });
+  });
+
+  test('a document sent with its hash is not stored when its operation does not run (refused by a later check, or fields removed by field authorization)', async () => {
+    const store = createMemoryStore(now);
+    const module = moduleOn(store);
+    const apqOf = (query: string) => ({
+      query,
+      extensions: { persistedQuery: { version: 1, sha256Hash: operationId(query) } },
+    });
+    // Refused after this module (validation, contract, limits, rate budgets): execution never starts.
+    await module.onRequest!(requestOf('portal', apqOf(ORDERS)));
+    // Ran with fields removed by field authorization.
+    const filtered = requestOf('portal', apqOf(ORDER));
+    await module.onRequest!(filtered);
+    filtered.context.governance.fieldAuthorization = {} as never;
+    await executes(module, filtered);
+    await module.flush();
+    expect(await store.keys('apq:')).toEqual([]);
+    for (const query of [ORDERS, ORDER]) {
+      await expect(
+        stepOf(module, 'portal', { extensions: apqOf(query).extensions }),
+      ).rejects.toMatchObject({ extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } });
+    }
+  });
+
+  test('the store write is off the request path: a store that hangs or throws neither delays nor fails the request, and each outcome is counted', async () => {
+    const store = createMemoryStore(now);
+    const outcomes: string[] = [];
+    const errors: unknown[] = [];
+    let release: () => void = () => {};
+    let mode: 'hang' | 'throw' = 'hang';
+    const module = createPersistedOperationsModule(
+      { unknownOperationsFlushIntervalMs: 3_600_000, apqWriteQueueSize: 2 },
+      {
+        store: {
+          ...store,
+          set: (...args) =>
+            mode === 'throw'
+              ? Promise.reject(new Error('store down'))
+              : new Promise<void>((resolve) => (release = resolve)).then(() => store.set(...args)),
+        },
+        supergraph: { apiSchema: () => API },
+        contractSchema: () => API,
+        consumer: (id) => consumers[id] ?? null,
+        now,
+        onStoreError: (error) => errors.push(error),
+        onApqWrite: (outcome) => outcomes.push(outcome),
+      },
+    );
+    modules.push(module);
+    const texts = ['a', 'b', 'c', 'd'].map((field) => `{ ${field}: orders { id } }`);
+    for (const text of texts) {
+      const request = requestOf('portal', {
+        query: text,
+        extensions: { persistedQuery: { version: 1, sha256Hash: operationId(text) } },
+      });
+      await module.onRequest!(request);
+      // Returns at once, whatever the store does.
+      expect(await executes(module, request)).toBeUndefined();
+    }
+    // Two wait for the store, the others found the queue full.
+    expect(outcomes).toEqual(['dropped', 'dropped']);
+    // This replica serves the hash from memory meanwhile.
+    const hot = requestOf('portal', {
+      extensions: { persistedQuery: { version: 1, sha256Hash: operationId(texts[0]) } },
+    });
+    await module.onRequest!(hot);
+    expect(hot.body.query).toBe(texts[0]);
+
+    for (let i = 0; i < 10 && outcomes.length < 4; i++) {
+      release();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await module.flush();
+    expect(outcomes).toEqual(['dropped', 'dropped', 'stored', 'stored']);
+    expect((await store.keys('apq:')).length).toBe(2);
+
+    mode = 'throw';
+    const failing = requestOf('portal', {
+      query: ORDER,
+      extensions: { persistedQuery: { version: 1, sha256Hash: operationId(ORDER) } },
+    });
+    await module.onRequest!(failing);
+    expect(await executes(module, failing)).toBeUndefined();
+    await module.flush();
+    expect(outcomes.at(-1)).toBe('failed');
+    expect(errors).toEqual([new Error('store down')]);
   });
 
   test('a hash that is not the sha-256 of the query is PERSISTED_QUERY_HASH_MISMATCH (400), and nothing is stored', async () => {

@@ -2,7 +2,9 @@
  * Persisted and trusted operations, before any GraphQL work:
  * - a trusted document id (`documentId`, `id`, or `extensions.persistedQuery.sha256Hash`) that the
  *   consumer registered (manifest-registry.ts) runs that operation;
- * - automatic persisted queries (APQ) for any other hash, shared by every replica (apq.ts);
+ * - automatic persisted queries (APQ) for any other hash, shared by every replica (apq.ts); a
+ *   document sent with its hash is stored only once its operation passed every check, when its
+ *   execution starts, and written off the request path;
  * - the consumer's mode: `allow` anything; `audit` anything, recording each operation it has not
  *   registered (name, sha-256, first and last seen, count) so a team sees when the client is ready
  *   for `persisted-only`; `persisted-only` registered operations only.
@@ -18,7 +20,7 @@ import { GovernanceCode, GovernanceError } from '../errors';
 import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from '../module';
 import type { GovernanceStore } from '../store/governance-store';
 import { registerPersistedOperationsRoutes } from './admin-routes';
-import { apqNotFound, apqNotSupported, createApqDocuments } from './apq';
+import { apqNotFound, apqNotSupported, createApqDocuments, type ApqWriteOutcome } from './apq';
 import { ManifestRegistry } from './manifest-registry';
 import { operationId } from './operation-manifest';
 import { createUnknownOperationLog, type UnknownOperation } from './unknown-operations';
@@ -30,6 +32,8 @@ export interface PersistedOperationsOptions {
   apqTtlSeconds?: number;
   /** Larger APQ documents run but are not stored, so no consumer fills the shared store (bytes). Default 102400. */
   apqMaxDocumentBytes?: number;
+  /** APQ documents waiting to be written to the store, off the request path; a new one beyond it is not stored (its client re-sends the text). Default 1000. */
+  apqWriteQueueSize?: number;
   /** Parsed registered operations, and APQ documents, each kept in memory by a replica (LRU). Default 10000. */
   cacheSize?: number;
   /** Largest manifest the registration route accepts (bytes). Default 8388608 (8 MiB). */
@@ -51,12 +55,15 @@ export interface PersistedOperationsDeps {
   now?: () => number;
   /** Told when the store fails where the module carries on (APQ registration, unknown-operation flush). */
   onStoreError?: (error: unknown) => void;
+  /** Told how each APQ write ended: stored, failed (the store refused), dropped (the write queue was full). */
+  onApqWrite?: (outcome: ApqWriteOutcome) => void;
 }
 
 export const PERSISTED_OPERATIONS_DEFAULTS = {
   apq: true,
   apqTtlSeconds: 86_400,
   apqMaxDocumentBytes: 102_400,
+  apqWriteQueueSize: 1_000,
   cacheSize: 10_000,
   maxManifestBytes: 8 * 1024 * 1024,
   unknownOperationsFlushIntervalMs: 5_000,
@@ -70,7 +77,7 @@ export type PersistedOperationsModule = GovernanceModule & {
   registry: ManifestRegistry;
   /** Operations consumers in audit mode ran unregistered (all consumers when none is given), most recently seen first. */
   unknownOperations(consumerId?: string): Promise<UnknownOperation[]>;
-  /** Writes the unknown operations buffered so far; rejects if the store does. */
+  /** Writes the unknown operations buffered so far (rejects if the store does), and waits for the queued APQ writes. */
   flush(): Promise<void>;
   close(): Promise<void>;
 };
@@ -86,7 +93,9 @@ export function createPersistedOperationsModule(
     ttlSeconds: settings.apqTtlSeconds,
     maxDocumentBytes: settings.apqMaxDocumentBytes,
     cacheSize: settings.cacheSize,
+    writeQueueSize: settings.apqWriteQueueSize,
     onStoreError: deps.onStoreError,
+    onWrite: deps.onApqWrite,
   });
   const unknown = createUnknownOperationLog(settings, deps, registry);
 
@@ -168,7 +177,8 @@ export function createPersistedOperationsModule(
     }
     if (!settings.apq) throw apqNotSupported();
     if (typeof body.query === 'string') {
-      await apqDocuments.remember(id, body.query);
+      // Stored once the operation passed every check (executionDidStart below), not now.
+      request.context.governance.apqCandidate = { id, text: body.query };
       return run(request, body, body.query, id, 'apq');
     }
     const text = await apqDocuments.load(id);
@@ -202,6 +212,12 @@ export function createPersistedOperationsModule(
         if (context.governance.persistedOperationSource === 'manifest') return;
         unknown.record(context.consumer.id, queryHash, operationName ?? null);
       },
+      // Every check passed (validation, contract, limits, cost, rate budgets) and none of its fields was removed by field authorization.
+      executionDidStart({ contextValue: { governance } }) {
+        const candidate = governance.apqCandidate;
+        if (candidate && !governance.fieldAuthorization)
+          apqDocuments.remember(candidate.id, candidate.text);
+      },
     },
     adminRoutes(admin: FastifyInstance) {
       registerPersistedOperationsRoutes(admin, {
@@ -213,8 +229,14 @@ export function createPersistedOperationsModule(
       });
     },
     unknownOperations: (consumerId) => unknown.list(consumerId),
-    flush: () => unknown.flush(),
-    close: () => unknown.close(),
+    async flush() {
+      await apqDocuments.settled();
+      await unknown.flush();
+    },
+    async close() {
+      await apqDocuments.settled();
+      await unknown.close();
+    },
   };
 }
 
