@@ -197,6 +197,31 @@ describe.each(stores)('audit log on the %s store', (_kind, open) => {
     await server.stop();
     await audit.close();
   });
+
+  test('the index holds only the keys of records still in the ring: a record leaving it takes its index entries along', async () => {
+    const audit = createAuditLogModule({ maxRecords: 4 }, { store });
+    const { server, run } = await serverWith(audit);
+    for (let i = 1; i <= 25; i++) await run(RECORD, { id: `SHP-${1000 + i}` });
+    await run(
+      `mutation { a: recordMilestone(shipmentId: "SHP-1025", code: "X") { id } b: recordMilestone(shipmentId: "SHP-9", code: "X") { id } }`,
+    );
+
+    const kept = await audit.latest(10);
+    const keysInRing = [...new Set(kept.flatMap((record) => record.keys))].sort();
+    expect(keysInRing).toEqual(['SHP-1023', 'SHP-1024', 'SHP-1025', 'SHP-9']);
+    expect((await store.keys('audit:key:')).sort()).toEqual(
+      keysInRing.map((key) => `audit:key:${key}`),
+    );
+    // One field per record of the key still in the ring.
+    expect(Object.keys(await store.fields('audit:key:SHP-1025')).sort()).toEqual(
+      kept
+        .filter((record) => record.keys.includes('SHP-1025'))
+        .map((record) => String(record.seq))
+        .sort(),
+    );
+    await server.stop();
+    await audit.close();
+  });
 });
 
 test('records the store refused are kept, the mutation still answered, and written once the store is back', async () => {
@@ -210,7 +235,7 @@ test('records the store refused are kept, the mutation still answered, and writt
     ...inner,
     increment: failing(inner.increment),
     set: failing(inner.set),
-    incrementFields: failing(inner.incrementFields),
+    setIndexed: failing(inner.setIndexed),
   };
   const errors: unknown[] = [];
   const audit = createAuditLogModule(

@@ -5,7 +5,11 @@
  * Store layout: records sit in a ring of `maxRecords` slots (`audit:record:<seq mod maxRecords>`),
  * numbered by a counter every replica shares (`audit:seq`), so the log stays capped across
  * replicas; each business key has an index hash (`audit:key:<KEY>`) whose fields are the sequence
- * numbers of its records. A slot since reused by a newer record is skipped when the index is read.
+ * numbers of its records. A record and its index entries are written in one step that also removes
+ * the entries of the record it overwrites (GovernanceStore.setIndexed), so the index, like the
+ * log, holds only what the ring holds: business keys are the client's values, and an index that
+ * outlived its records would grow with every one ever seen. A slot since reused by a newer record
+ * is still skipped when the index is read (a write in flight on another replica).
  */
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLRequestContextWillSendResponse } from '@apollo/server';
@@ -54,7 +58,7 @@ export interface AuditRecord {
 
 export const AUDIT_DEFAULTS = { maxRecords: 100_000, retryIntervalMs: 1_000 } as const;
 const SEQUENCE_KEY = 'audit:seq';
-/** Counters and index hashes need a time to live; the ring, not time, bounds the log. */
+/** The sequence counter needs a time to live; the ring, not time, bounds the log and its index. */
 const TEN_YEARS_SECONDS = 10 * 366 * 86_400;
 const MAX_KEYS_PER_RECORD = 100;
 const MAX_READ = 1_000;
@@ -148,13 +152,10 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
   async function write(record: AuditRecord): Promise<void> {
     // The sequence number is taken once, so a retried record keeps its slot.
     record.seq ??= await store.increment(SEQUENCE_KEY, 1, TEN_YEARS_SECONDS);
-    await store.set(slotKey(record.seq), JSON.stringify(record));
-    if (record.keys.length > 0) {
-      await store.incrementFields(
-        record.keys.map((key) => ({ key: indexKey(key), field: String(record.seq), amount: 1 })),
-        TEN_YEARS_SECONDS,
-      );
-    }
+    await store.setIndexed(slotKey(record.seq), JSON.stringify(record), {
+      field: String(record.seq),
+      keys: record.keys.map(indexKey),
+    });
   }
 
   function drain(): Promise<void> {

@@ -86,6 +86,24 @@ describe.each(stores)('%s governance store', (_kind, open) => {
     expect(await store.fields('usage:none')).toEqual({});
   });
 
+  test('a value set with its index replaces the previous one and its index entries in one step; an emptied index hash goes', async () => {
+    await store.setIndexed('ring:0', 'first', { field: '1', keys: ['idx:A', 'idx:B'] });
+    await store.setIndexed('ring:1', 'second', { field: '2', keys: ['idx:B'] });
+    expect(await store.fields('idx:B')).toEqual({ '1': 1, '2': 1 });
+    // Slot 0 reused: record 1's entries go with it.
+    await store.setIndexed('ring:0', 'third', { field: '3', keys: ['idx:C'] });
+    expect(await store.get('ring:0')).toBe('third');
+    expect(await store.fields('idx:A')).toEqual({});
+    expect(await store.fields('idx:B')).toEqual({ '2': 1 });
+    expect(await store.fields('idx:C')).toEqual({ '3': 1 });
+    expect((await store.keys('idx:')).sort()).toEqual(['idx:B', 'idx:C']);
+    // A value indexed nowhere takes the previous entries away too.
+    await store.setIndexed('ring:1', 'fourth', { field: '4', keys: [] });
+    await store.setIndexed('ring:0', 'fifth', { field: '5', keys: ['idx:C'] });
+    expect((await store.keys('idx:')).sort()).toEqual(['idx:C']);
+    expect(await store.fields('idx:C')).toEqual({ '5': 1 });
+  });
+
   test('logs keep the newest records up to their cap, newest first', async () => {
     for (let i = 1; i <= 5; i++) await store.append('audit', { n: i, key: `ORD-${i}` }, 3);
     expect(await store.read('audit', 10)).toEqual([

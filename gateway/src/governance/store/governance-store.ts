@@ -27,6 +27,15 @@ export interface GovernanceStore {
   /** A hash's fields and values ({} when absent). */
   fields(key: string): Promise<Record<string, number>>;
 
+  /**
+   * Writes `value` at `key` (kept until replaced or deleted) and moves its index entries in the
+   * same atomic step: field `index.field` is removed from every hash the value it replaces was
+   * indexed under (a hash left empty goes), and set in each of `index.keys`. An index therefore
+   * names only values still held: the audit ring's slots, whose business-key indexes would
+   * otherwise keep a field for every record ever written.
+   */
+  setIndexed(key: string, value: string, index: { field: string; keys: string[] }): Promise<void>;
+
   /** Appends a record to a capped log (audit records, unknown operations); oldest dropped past `maxLength`. */
   append(log: string, record: Record<string, unknown>, maxLength: number): Promise<void>;
   /** The newest records of a log, newest first, at most `limit`. */

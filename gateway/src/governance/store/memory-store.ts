@@ -13,6 +13,8 @@ export function createMemoryStore(now: () => number = Date.now): MemoryStore {
   const values = new Map<string, { value: string; expiresAt: number }>();
   const hashes = new Map<string, { fields: Map<string, number>; expiresAt: number }>();
   const logs = new Map<string, Record<string, unknown>[]>();
+  // setIndexed: where each value is indexed, so replacing it removes those entries.
+  const indexedUnder = new Map<string, { field: string; keys: string[] }>();
   // Swept on writes, at most once per interval: no timer to keep the process alive or to stop.
   let nextSweepAt = now() + SWEEP_INTERVAL_MS;
   const sweep = () => {
@@ -79,6 +81,22 @@ export function createMemoryStore(now: () => number = Date.now): MemoryStore {
     },
     async fields(key) {
       return Object.fromEntries(live(hashes, key)?.fields ?? []);
+    },
+    async setIndexed(key, value, index) {
+      sweep();
+      const previous = indexedUnder.get(key);
+      for (const indexKey of previous?.keys ?? []) {
+        const hash = hashes.get(indexKey);
+        hash?.fields.delete(previous!.field);
+        if (hash?.fields.size === 0) hashes.delete(indexKey);
+      }
+      values.set(key, { value, expiresAt: expiry() });
+      indexedUnder.set(key, { field: index.field, keys: [...index.keys] });
+      for (const indexKey of index.keys) {
+        let hash = live(hashes, indexKey);
+        if (!hash) hashes.set(indexKey, (hash = { fields: new Map(), expiresAt: expiry() }));
+        hash.fields.set(index.field, 1);
+      }
     },
     async append(log, record, maxLength) {
       const entries = logs.get(log) ?? [];

@@ -23,6 +23,7 @@ export function createRedisStore(options: RedisStoreOptions): GovernanceStore {
     commandTimeout: options.commandTimeoutMs ?? 500,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
+  redis.defineCommand('setIndexed', { lua: SET_INDEXED });
   // Errors surface on the commands that fail; the connection itself keeps retrying.
   redis.on('error', () => {});
   const ready = new Promise<void>((resolve) => redis.once('ready', () => resolve()));
@@ -81,6 +82,16 @@ export function createRedisStore(options: RedisStoreOptions): GovernanceStore {
         Object.entries(hash).map(([field, value]) => [field, Number(value)]),
       );
     },
+    async setIndexed(key, value, index) {
+      // Keys go through KEYS so ioredis prefixes them; the previous ones come back prefixed from the script's own record.
+      const keys = [key, indexedUnderKey(key), ...index.keys];
+      await (redis as Redis & SetIndexedCommand).setIndexed(
+        keys.length,
+        ...keys,
+        value,
+        index.field,
+      );
+    },
     async append(log, record, maxLength) {
       await redis
         .multi()
@@ -98,6 +109,36 @@ export function createRedisStore(options: RedisStoreOptions): GovernanceStore {
     },
   };
 }
+
+/** Where setIndexed keeps the index keys and field of the value at `key`. */
+const indexedUnderKey = (key: string) => `${key}#indexed-under`;
+
+interface SetIndexedCommand {
+  setIndexed(numberOfKeys: number, ...args: string[]): Promise<unknown>;
+}
+
+/**
+ * KEYS: the value, its indexed-under record, the index hashes; ARGV: the value, the field. One
+ * script, so no reader sees the value replaced and the index not yet moved (or the reverse).
+ */
+const SET_INDEXED = `
+local previous = redis.call('GET', KEYS[2])
+if previous then
+  local old = cjson.decode(previous)
+  for _, indexKey in ipairs(old.keys) do redis.call('HDEL', indexKey, old.field) end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+local keys = {}
+for i = 3, #KEYS do
+  redis.call('HSET', KEYS[i], ARGV[2], 1)
+  keys[#keys + 1] = KEYS[i]
+end
+if #keys > 0 then
+  redis.call('SET', KEYS[2], cjson.encode({ field = ARGV[2], keys = keys }))
+else
+  redis.call('DEL', KEYS[2])
+end
+`;
 
 function escapeGlob(value: string): string {
   return value.replace(/[*?[\]\\]/g, '\\$&');
