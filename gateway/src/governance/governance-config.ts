@@ -216,6 +216,8 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           flushIntervalMs: positiveInt.optional(),
           bucket: parsedBy(parseDuration).optional(),
           retentionDays: positiveInt.optional(),
+          maxClientsPerConsumer: positiveInt.optional(),
+          maxClientLabelLength: positiveInt.optional(),
           stages: z.partialRecord(z.enum(ORDER_TO_CASH_STAGES), stageSlaSchema).optional(),
         })
         .optional(),

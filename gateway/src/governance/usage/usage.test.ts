@@ -4,7 +4,7 @@ import { SupergraphSource } from '../../supergraph-manager';
 import { governancePlugin } from '../operation-plugin';
 import { createMemoryStore } from '../store/memory-store';
 import { stageReport, stagesOfRootFields } from './stage-sla';
-import { latencySlot, usageField } from './usage-aggregator';
+import { latencySlot, parseUsageField, parseUsageHashKey, usageField } from './usage-aggregator';
 import { createUsageModule, operationSelection } from './usage';
 
 const schema = buildSchema(`
@@ -201,5 +201,66 @@ type Order @key(fields: "id") { id: ID! total: Int @label(name: "stage:invoicing
       errors: 2,
       breached: false,
     });
+  });
+});
+
+describe('client names and versions', () => {
+  test('are capped per consumer as operation names are: the first pairs as sent (cut to their length limit), later ones as other', async () => {
+    const store = createMemoryStore();
+    const usage = createUsageModule(
+      { flushIntervalMs: 60_000, maxClientsPerConsumer: 3, maxClientLabelLength: 12 },
+      {
+        store,
+        supergraph: new SupergraphSource(
+          composeSupergraph([
+            {
+              name: 'orders',
+              url: 'http://127.0.0.1:9/orders',
+              sdl: 'type Query { orders: [Order!]! } type Order { id: ID! }',
+            },
+          ]),
+        ),
+      },
+    );
+    const listener = (await governancePlugin([usage])!.requestDidStart!({} as never))!;
+    const document = parse('{ orders { id } }');
+    const send = (consumer: string, name: string | null, version: string | null) =>
+      listener.willSendResponse!({
+        request: { query: '{ orders { id } }' },
+        document,
+        operation: getOperationAST(document),
+        queryHash: 'hash',
+        contextValue: {
+          correlationId: 'c',
+          startedAt: performance.now(),
+          consumer: { id: consumer },
+          client: { name, version },
+          governance: {},
+        },
+        response: { body: { kind: 'single', singleResult: { data: {} } }, http: {} },
+      } as never);
+    await send('web', 'storefront-with-a-very-long-name', '1.0.0');
+    await send('web', null, null);
+    for (let i = 0; i < 50; i++) await send('web', 'storefront', `9.${i}`);
+    await send('web', null, null); // admitted already: still its own
+    await send('portal', 'portal', 'x'.repeat(5_000));
+    await usage.aggregator.flush();
+    await usage.close();
+
+    const clients = new Set<string>();
+    for (const key of await store.keys('usage:')) {
+      if (parseUsageHashKey(key)?.kind !== 'operations') continue;
+      for (const field of Object.keys(await store.fields(key))) {
+        const [consumer, name, version] = parseUsageField(field);
+        clients.add(`${consumer} ${name} ${version}`);
+      }
+    }
+    expect([...clients].sort()).toEqual([
+      'portal portal xxxxxxxxxxxx',
+      'web other ',
+      'web storefront 9.0',
+      'web storefront-w 1.0.0',
+      'web unknown ',
+    ]);
   });
 });

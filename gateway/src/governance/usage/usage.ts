@@ -26,6 +26,7 @@ import { stagesOfRootFields, type StageSla } from './stage-sla';
 import type { GovernanceStore } from '../store/governance-store';
 import { UsageAggregator } from './usage-aggregator';
 import { createUsageReports, type UsageReports } from './usage-reports';
+import { createClientLabels } from './client-labels';
 
 export interface UsageOptions {
   /** How often the buffered usage is written to the store (ms). Default 5000. */
@@ -34,6 +35,10 @@ export interface UsageOptions {
   bucket?: string;
   /** How many days a bucket is kept. Default 30. */
   retentionDays?: number;
+  /** Distinct client (name, version) pairs recorded per consumer; later ones are counted as `other`. Default 50. */
+  maxClientsPerConsumer?: number;
+  /** Client names and versions are cut to this many characters. Default 64. */
+  maxClientLabelLength?: number;
   /** SLA per order-to-cash stage (`quote`, `order-capture`, ...). Default none: figures reported, never breached. */
   stages?: Record<string, StageSla>;
 }
@@ -46,7 +51,13 @@ export interface UsageDeps {
   onFlushError?: (error: unknown) => void;
 }
 
-export const USAGE_DEFAULTS = { flushIntervalMs: 5_000, bucket: '1h', retentionDays: 30 } as const;
+export const USAGE_DEFAULTS = {
+  flushIntervalMs: 5_000,
+  bucket: '1h',
+  retentionDays: 30,
+  maxClientsPerConsumer: 50,
+  maxClientLabelLength: 64,
+} as const;
 
 /** What an operation selects: every `Type.field`, and the root field behind each top-level response key. */
 export interface OperationSelection {
@@ -129,6 +140,11 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
     now,
   });
 
+  const clientLabelOf = createClientLabels({
+    maxClientsPerConsumer: options.maxClientsPerConsumer ?? USAGE_DEFAULTS.maxClientsPerConsumer,
+    maxLength: options.maxClientLabelLength ?? USAGE_DEFAULTS.maxClientLabelLength,
+  });
+
   // Derived from the supergraph once per document (and per supergraph: both reset on a swap): a request only counts.
   const shapes = new OperationCache<OperationShape>();
   let stageOf = stagesOfRootFields(deps.supergraph);
@@ -198,11 +214,11 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
       stages = shape.stages.map((stage) => ({ stage, failed: failedStages.has(stage) }));
     }
 
+    const consumer = context.consumer?.id ?? 'anonymous';
     aggregator.record({
       at: now(),
-      consumer: context.consumer?.id ?? 'anonymous',
-      clientName: context.client.name ?? 'unknown',
-      clientVersion: context.client.version ?? '',
+      consumer,
+      ...clientLabelOf(consumer, context.client.name, context.client.version),
       operationId: context.governance.persistedOperationId ?? queryHash,
       operationName,
       coordinates: selection.coordinates,
