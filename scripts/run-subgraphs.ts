@@ -5,14 +5,14 @@
  * others over HTTP like it would in production (same identity, timeouts, correlation ids).
  *
  * Environment, read here only: HOST (127.0.0.1), DATA_DIR (.data), DATABASE_URL (PostgreSQL instead of
- * SQLite), LOG_LEVEL (info; `silent` for none), SWITCHYARD_IDENTITY_SECRET (the development secret when
- * unset), RESERVATION_TIMEOUT_MS (orphaned reservations, 10 minutes), OTEL_* (tracing, off unless asked for). REDIS_URL is ignored: with Redis, run one process per
+ * SQLite), LOG_LEVEL (info; `silent` for none), SWITCHYARD_IDENTITY_SECRET (the kit's identitySecretFrom:
+ * the development secret when unset, refused with NODE_ENV=production), RESERVATION_TIMEOUT_MS (orphaned reservations, 10 minutes), OTEL_* (tracing, off unless asked for). REDIS_URL is ignored: with Redis, run one process per
  * subgraph (`npm start` does).
  */
 import {
   createInProcessTransport,
-  DEVELOPMENT_IDENTITY_SECRET,
   housekeepingFrom,
+  identitySecretFrom,
   openSubgraph,
   startTracing,
   type RunningSubgraph,
@@ -20,19 +20,21 @@ import {
 import type { AddressInfo } from 'node:net';
 import { loadSubgraphDefinition, SUBGRAPH_NAMES } from './subgraphs';
 
-const config = {
-  host: process.env.HOST ?? '127.0.0.1',
-  dataDir: process.env.DATA_DIR,
-  databaseUrl: process.env.DATABASE_URL,
-  logLevel: process.env.LOG_LEVEL === 'silent' ? undefined : (process.env.LOG_LEVEL ?? 'info'),
-  identitySecret: process.env.SWITCHYARD_IDENTITY_SECRET || DEVELOPMENT_IDENTITY_SECRET,
-  housekeeping: housekeepingFrom(process.env),
-};
+/** Read when main starts, so a value it refuses ends the process with its message (main's catch), not a stack. */
+const configFrom = (env: NodeJS.ProcessEnv) => ({
+  host: env.HOST ?? '127.0.0.1',
+  dataDir: env.DATA_DIR,
+  databaseUrl: env.DATABASE_URL,
+  logLevel: env.LOG_LEVEL === 'silent' ? undefined : (env.LOG_LEVEL ?? 'info'),
+  identitySecret: identitySecretFrom(env),
+  housekeeping: housekeepingFrom(env),
+});
 
 /** Where a subgraph of this process is called: loopback, whatever HOST it also listens on. */
 const graphqlUrl = (port: number) => `http://127.0.0.1:${port}/graphql`;
 
 async function main() {
+  const config = configFrom(process.env);
   if (process.env.REDIS_URL)
     process.emitWarning(
       'REDIS_URL is set but ignored: the subgraphs of this process share an in-process event transport',
@@ -81,4 +83,9 @@ async function main() {
   }
 }
 
-void main();
+main().catch((error: unknown) => {
+  console.error(
+    `subgraphs failed to start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});

@@ -9,6 +9,7 @@
  * reaches the others at SUBGRAPH_URL_<NAME>.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { seedDatabases } from './seed-databases';
 import { loadSubgraphDefinition, SUBGRAPH_NAMES } from './subgraphs';
@@ -19,6 +20,10 @@ const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
   DATA_DIR: dataDir,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  // The gateway runs with NODE_ENV=production, which refuses the public development secret: unless
+  // the operator gives one, the gateway and the subgraphs of this run share a random one.
+  SWITCHYARD_IDENTITY_SECRET:
+    process.env.SWITCHYARD_IDENTITY_SECRET || randomBytes(32).toString('base64url'),
 };
 const children: ChildProcess[] = [];
 

@@ -1,3 +1,4 @@
+import { DEVELOPMENT_IDENTITY_SECRET } from '@switchyard/kit';
 import { defaultGatewayConfig, gatewayConfigFrom } from './config';
 
 const from = (env: NodeJS.ProcessEnv, argv: string[] = []) => gatewayConfigFrom(argv, env);
@@ -31,5 +32,26 @@ describe('gateway configuration', () => {
       expect(() => from({ SUBGRAPH_TIMEOUT_MS: timeout })).toThrow(
         `SUBGRAPH_TIMEOUT_MS must be a whole number from 1 to 2147483647, got "${timeout}"`,
       );
+  });
+});
+
+describe('the identity secret', () => {
+  test('outside production an unset SWITCHYARD_IDENTITY_SECRET is the development secret', () => {
+    expect(from({}).identitySecret).toBe(DEVELOPMENT_IDENTITY_SECRET);
+  });
+
+  test.each([
+    ['unset', {}],
+    ['the development secret', { SWITCHYARD_IDENTITY_SECRET: DEVELOPMENT_IDENTITY_SECRET }],
+    ['too short', { SWITCHYARD_IDENTITY_SECRET: 'a-secret-of-24-characters' }],
+  ])('with NODE_ENV=production a secret that is %s stops the gateway', (_what, env) => {
+    expect(() => from({ NODE_ENV: 'production', ...env })).toThrow(/SWITCHYARD_IDENTITY_SECRET/);
+  });
+
+  test('with NODE_ENV=production a secret of its own is used', () => {
+    const secret = 's'.repeat(48);
+    expect(
+      from({ NODE_ENV: 'production', SWITCHYARD_IDENTITY_SECRET: secret }).identitySecret,
+    ).toBe(secret);
   });
 });

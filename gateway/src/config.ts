@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEVELOPMENT_IDENTITY_SECRET } from '@switchyard/kit';
+import { DEVELOPMENT_IDENTITY_SECRET, identitySecretFrom } from '@switchyard/kit';
 
 /** Every setting of the gateway, with its default, in one validated object. */
 export interface GatewayConfig {
@@ -20,7 +20,10 @@ export interface GatewayConfig {
   governanceFile: string | null;
   /** Redis for governance state shared by replicas; null: in memory. */
   redisUrl: string | null;
-  /** Signs the consumer identity forwarded to subgraphs (they verify it with the same secret). */
+  /**
+   * Signs the consumer identity forwarded to subgraphs (they verify it with the same secret). From the
+   * environment through identitySecretFrom: refused in production when unset, short or the development one.
+   */
   identitySecret: string;
 }
 
@@ -43,7 +46,7 @@ export const defaultGatewayConfig: GatewayConfig = {
 /**
  * Reads the configuration from the command line (`--supergraph FILE --governance FILE --port N --host H`)
  * and the environment (SUPERGRAPH_FILE, GOVERNANCE_FILE, PORT, HOST, SUBGRAPH_TIMEOUT_MS, SUBGRAPH_URL_<NAME>,
- * REDIS_URL, SWITCHYARD_IDENTITY_SECRET, LOG_LEVEL).
+ * REDIS_URL, SWITCHYARD_IDENTITY_SECRET and NODE_ENV, LOG_LEVEL). Throws on a value it cannot use.
  */
 export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): GatewayConfig {
   const { values } = parseArgs({
@@ -81,7 +84,7 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
     logLevel: env.LOG_LEVEL ?? defaultGatewayConfig.logLevel,
     governanceFile: governanceFile ? path.resolve(governanceFile) : null,
     redisUrl: env.REDIS_URL || null,
-    identitySecret: env.SWITCHYARD_IDENTITY_SECRET || DEVELOPMENT_IDENTITY_SECRET,
+    identitySecret: identitySecretFrom(env),
   };
 }
 

@@ -15,6 +15,7 @@ export * from './subgraph';
 export * from './housekeeping';
 export * from './run';
 export * from './identity-header';
+export * from './identity-secret';
 export * from './signed-identity-cache';
 export * from './row-scope';
 export * from './row-security';

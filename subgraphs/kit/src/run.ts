@@ -2,7 +2,7 @@ import { createInProcessTransport } from './events/in-process-transport';
 import type { HousekeepingOptions } from './housekeeping';
 import { createRedisStreamsTransport } from './events/redis-streams-transport';
 import type { EventTransport } from './events/transport';
-import { DEVELOPMENT_IDENTITY_SECRET } from './identity-header';
+import { identitySecretFrom } from './identity-secret';
 import { startTracing } from './tracing';
 import { openSubgraph, type SubgraphDefinition } from './subgraph';
 
@@ -10,7 +10,7 @@ import { openSubgraph, type SubgraphDefinition } from './subgraph';
  * Runs one subgraph as its own process. Configuration comes from the environment, read here only:
  * PORT (default: the subgraph's port), HOST (127.0.0.1), DATA_DIR (.data), DATABASE_URL (PostgreSQL instead of SQLite),
  * LOG_LEVEL (pino level, default info; `silent` for none), SWITCHYARD_IDENTITY_SECRET (the secret the gateway signs
- * x-switchyard-identity with; the development secret when unset, with a warning in production),
+ * x-switchyard-identity with, identity-secret.ts: the development secret when unset, refused in production),
  * REDIS_URL (events on Redis Streams; without it they stay in this process), EVENT_STREAM_PREFIX (the stream's key
  * prefix, default switchyard:events), SUBGRAPH_URL_<NAME> (the GraphQL URL of each subgraph it calls, e.g.
  * SUBGRAPH_URL_CUSTOMERS=http://customers:4001/graphql), RESERVATION_TIMEOUT_MS (when a reservation whose order never
@@ -19,15 +19,23 @@ import { openSubgraph, type SubgraphDefinition } from './subgraph';
 export async function runSubgraph<DB, Store>(
   definition: SubgraphDefinition<DB, Store>,
 ): Promise<void> {
+  // A process that cannot start says why in one line and exits 1 (an orchestrator restarts or alerts on it).
+  await startSubgraphProcess(definition).catch((error: unknown) => {
+    console.error(
+      `subgraph ${definition.name} failed to start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  });
+}
+
+async function startSubgraphProcess<DB, Store>(
+  definition: SubgraphDefinition<DB, Store>,
+): Promise<void> {
+  // First: nothing starts (no tracing, no database) on a secret production must refuse.
+  const identitySecret = identitySecretFrom(process.env);
   const tracing = startTracing({ serviceName: definition.name, env: process.env });
   const port = Number(process.env.PORT ?? definition.defaultPort);
   const host = process.env.HOST ?? '127.0.0.1';
-  const identitySecret = process.env.SWITCHYARD_IDENTITY_SECRET || DEVELOPMENT_IDENTITY_SECRET;
-  if (!process.env.SWITCHYARD_IDENTITY_SECRET && process.env.NODE_ENV === 'production') {
-    process.emitWarning(
-      `${definition.name}: SWITCHYARD_IDENTITY_SECRET is not set; using the development identity secret, which anyone can read`,
-    );
-  }
   const serviceUrls = serviceUrlsFrom(process.env);
   const missing = (definition.dependsOn ?? []).filter((name) => !serviceUrls.has(name));
   if (missing.length > 0) {
