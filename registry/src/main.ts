@@ -1,0 +1,49 @@
+/**
+ * `tsx registry/src/main.ts`: the schema registry as its own process (configuration: config.ts).
+ * Refuses to start on an invalid or missing consumers file, as the gateway does.
+ */
+import { loadRegistryAuth } from './auth';
+import { registryConfigFrom } from './config';
+import { compositionOnlyCheck } from './composition-check';
+import { createRegistryService } from './registry-service';
+import { seedFromSupergraphConfig } from './seed';
+import { buildRegistryServer } from './server';
+import { openRegistryStore } from './storage/registry-store';
+
+async function main(): Promise<void> {
+  const config = registryConfigFrom(process.env);
+  const auth = loadRegistryAuth(config.configFile, process.env);
+  const store = await openRegistryStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+  });
+  const service = createRegistryService({
+    store,
+    graph: config.graph,
+    runCheck: compositionOnlyCheck,
+    approvalTtlMs: config.approvalTtlMs,
+  });
+  if (config.seedFile && (await seedFromSupergraphConfig(service, config.seedFile)))
+    console.log(`registry: seeded version 1 from ${config.seedFile}`);
+  const server = buildRegistryServer({ service, auth, logLevel: config.logLevel });
+  await server.listen({ host: config.host, port: config.port });
+  const stop = () => {
+    server
+      .close()
+      .then(() => store.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(`registry did not stop cleanly: ${String(error)}`);
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`registry: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
