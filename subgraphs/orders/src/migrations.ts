@@ -1,6 +1,8 @@
+import { redactedText } from '@switchyard/kit';
 import { PostgresAdapter, sql, type Kysely, type Migration } from 'kysely';
+import { legacyHoldText } from './hold-details';
 
-/** ERP order management: sales orders, their lines and their holds; then order-to-cash (0002). */
+/** ERP order management: sales orders, their lines and their holds; then order-to-cash (0002), reservations (0003), hold details as facts (0004). */
 export const migrations: Record<string, Migration> = {
   '0001_sales_orders': {
     async up(db: Kysely<any>) {
@@ -153,6 +155,29 @@ export const migrations: Record<string, Migration> = {
       await db.schema.alterTable('orders').addColumn('reservation_id', 'text').execute();
     },
   },
+  '0004_classified_hold_details': {
+    /**
+     * A hold's detail as facts (detail_facts: kit ClassifiedText as JSON) rendered per reader, so a credit
+     * figure reaches only a reader holding credit:read; `detail` keeps what anyone may read. Rows written
+     * before are converted (legacyHoldText): a sentence order capture or the seed wrote gets its figures
+     * classified, any other one is shown whole only to a reader holding every scope.
+     */
+    async up(db: Kysely<any>) {
+      await db.schema.alterTable('holds').addColumn('detail_facts', 'text').execute();
+      const rows: { id: string; reason: string; detail: string }[] = await db
+        .selectFrom('holds')
+        .select(['id', 'reason', 'detail'])
+        .execute();
+      for (const row of rows) {
+        const facts = legacyHoldText(row.reason, row.detail);
+        await db
+          .updateTable('holds')
+          .set({ detail: redactedText(facts), detail_facts: JSON.stringify(facts) })
+          .where('id', '=', row.id)
+          .execute();
+      }
+    },
+  },
 };
 
 /**
@@ -242,7 +267,10 @@ export interface HoldRow {
   order_id: string;
   /** CREDIT, PRICING, INVENTORY, CUSTOMER_STATUS, DEPENDENCY_UNAVAILABLE */
   reason: string;
+  /** What anyone may read of the detail (the facts rendered without any scope). */
   detail: string;
+  /** The detail as facts (kit ClassifiedText, JSON), rendered per reader (0004); absent on rows written without them. */
+  detail_facts?: string | null;
   placed_at: string;
   released_at: string | null;
   released_by: string | null;

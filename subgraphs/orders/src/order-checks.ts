@@ -5,6 +5,7 @@ import {
   formatCents,
   type ServiceClient,
 } from '@switchyard/kit';
+import { creditLimitExceeded, plainHold } from './hold-details';
 import type { PlaceOrderRequest } from './place-order-request';
 import type { HoldDraft, LineDraft, OrderTerms, PricingRule, ShipToAddress } from './store';
 
@@ -314,7 +315,10 @@ function assessReads(request: PlaceOrderRequest, answers: ReadAnswers): ReadAsse
   if (customer && customer.status !== 'ACTIVE') {
     holds.push({
       reason: 'CUSTOMER_STATUS',
-      detail: `Customer ${customer.id} is ${customer.status}, not ACTIVE: its orders need credit control's release`,
+      detail: plainHold(
+        'CUSTOMER_NOT_ACTIVE',
+        `Customer ${customer.id} is ${customer.status}, not ACTIVE: its orders need credit control's release`,
+      ),
     });
   }
   let shipTo: ShipToAddress | null = null;
@@ -349,9 +353,15 @@ function assessReads(request: PlaceOrderRequest, answers: ReadAnswers): ReadAsse
     }
     const label = `Line ${lineNumber} (SKU ${asked.sku})`;
     if (line.product.status === 'DISCONTINUED')
-      holds.push({ reason: 'PRICING', detail: `${label}: the product is DISCONTINUED` });
+      holds.push({
+        reason: 'PRICING',
+        detail: plainHold('PRODUCT_DISCONTINUED', `${label}: the product is DISCONTINUED`),
+      });
     if (!line.unitPrice) {
-      holds.push({ reason: 'PRICING', detail: `${label}: the catalog has no price for it` });
+      holds.push({
+        reason: 'PRICING',
+        detail: plainHold('NO_PRICE', `${label}: the catalog has no price for it`),
+      });
       return { ...unpriced, productId: line.product.id };
     }
     const unitPriceCents = centsOfMoney(line.unitPrice.amount);
@@ -361,13 +371,20 @@ function assessReads(request: PlaceOrderRequest, answers: ReadAnswers): ReadAsse
     if (line.unitPrice.currency !== currency) {
       holds.push({
         reason: 'PRICING',
-        detail: `${label}: priced in ${line.unitPrice.currency}, the order is in ${currency}`,
+        detail: plainHold(
+          'PRICE_CURRENCY',
+          `${label}: priced in ${line.unitPrice.currency}, the order is in ${currency}`,
+        ),
       });
     }
     if (asked.expectedUnitPriceCents !== null && asked.expectedUnitPriceCents !== unitPriceCents) {
       holds.push({
         reason: 'PRICING',
-        detail: `${label}: the client showed ${formatCents(asked.expectedUnitPriceCents)}, the price is ${formatCents(unitPriceCents)} ${line.unitPrice.currency} (${line.rule ?? 'no rule'})`,
+        // Both prices are the order line's own (OrderLine.unitPrice, expectedUnitPrice): nothing guarded.
+        detail: plainHold(
+          'PRICE_CHANGED',
+          `${label}: the client showed ${formatCents(asked.expectedUnitPriceCents)}, the price is ${formatCents(unitPriceCents)} ${line.unitPrice.currency} (${line.rule ?? 'no rule'})`,
+        ),
       });
     }
     return {
@@ -385,7 +402,10 @@ function assessReads(request: PlaceOrderRequest, answers: ReadAnswers): ReadAsse
     if (answers.tax.data === null)
       holds.push({
         reason: 'PRICING',
-        detail: `No sales tax rate for region ${shipTo!.region}: finance must set one (setTaxRate)`,
+        detail: plainHold(
+          'NO_TAX_RATE',
+          `No sales tax rate for region ${shipTo!.region}: finance must set one (setTaxRate)`,
+        ),
       });
     else taxCents = applyBasisPoints(subtotalCents, answers.tax.data);
   }
@@ -427,16 +447,23 @@ function withReservations(
           : '';
       holds.push({
         reason: 'INVENTORY',
-        detail: `SKU ${short.sku}: ${short.requested} requested, ${short.availableInAll} available across warehouses${split}`,
+        detail: plainHold(
+          'STOCK_SHORT',
+          `SKU ${short.sku}: ${short.requested} requested, ${short.availableInAll} available across warehouses${split}`,
+        ),
       });
     }
   }
   if (has(credit) && !credit.data.reserved && limit !== null) {
-    const exposure = centsOfMoney(credit.data.exposure.amount);
     const { totalCents, currency } = reads.terms;
     holds.push({
       reason: 'CREDIT',
-      detail: `Credit exposure ${formatCents(exposure)} + this order ${formatCents(totalCents)} = ${formatCents(exposure + totalCents)} ${currency} exceeds the credit limit of ${formatCents(limit)}`,
+      detail: creditLimitExceeded({
+        orderTotalCents: totalCents,
+        currency,
+        exposureCents: centsOfMoney(credit.data.exposure.amount),
+        limitCents: limit,
+      }),
     });
   }
   const unavailable = new Map(reads.unavailable);
@@ -445,7 +472,10 @@ function withReservations(
     holds.push({
       reason: 'DEPENDENCY_UNAVAILABLE',
       dependency: subgraph,
-      detail: `${subgraph} did not answer (${error.reason}): ${SKIPPED_CHECKS[subgraph] ?? 'its checks'} not checked`,
+      detail: plainHold(
+        'DEPENDENCY_UNAVAILABLE',
+        `${subgraph} did not answer (${error.reason}): ${SKIPPED_CHECKS[subgraph] ?? 'its checks'} not checked`,
+      ),
     });
   }
   return {

@@ -8,6 +8,7 @@ import { querySubgraph } from '@switchyard/kit/testing';
 import { followAllocation, followBilling, followShipments } from './event-handlers';
 import { ordersSubgraph, type OrderStore, type OrdersDB } from './index';
 import { progressOf } from './order-status-rules';
+import { plainHold } from './hold-details';
 import { deliver, domainEvent, identity } from './testing/order-capture';
 
 let subgraph: RunningSubgraph<OrdersDB, OrderStore>;
@@ -29,7 +30,7 @@ async function order(held = false): Promise<string> {
       poNumber: null,
       allowBackorder: false,
       placedAt: PLACED_AT,
-      holds: held ? [{ reason: 'CREDIT', detail: 'over the limit' }] : [],
+      holds: held ? [{ reason: 'CREDIT', detail: plainHold('TEST', 'over the limit') }] : [],
       shipTo: {
         addressId: 'ADR-1',
         name: 'Dock',

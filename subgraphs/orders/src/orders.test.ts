@@ -1,6 +1,7 @@
 import { openSubgraph, type RunningSubgraph } from '@switchyard/kit';
 import { querySubgraph } from '@switchyard/kit/testing';
 import { ordersSubgraph, type OrderStore, type OrdersDB } from './index';
+import { identity } from './testing/order-capture';
 
 let subgraph: RunningSubgraph<OrdersDB, OrderStore>;
 
@@ -205,7 +206,8 @@ describe('Order entities', () => {
       {
         id: 'HLD-1',
         reason: 'CREDIT',
-        detail: 'Over credit limit by 120.00',
+        // Written without facts and in no sentence this code knows: only a service or a reader with every scope sees it.
+        detail: 'The order exceeds the available credit: Over credit limit by 120.00',
         placedAt: '2026-08-10T10:00:00.000Z',
         releasedAt: '2026-08-11T09:00:00.000Z',
         releasedBy: 'credit.desk',
@@ -214,12 +216,35 @@ describe('Order entities', () => {
       {
         id: 'HLD-2',
         reason: 'PRICING',
-        detail: 'Price below floor',
+        detail: 'A price on the order needs review: Price below floor',
         placedAt: '2026-08-11T10:00:00.000Z',
         releasedAt: null,
         releasedBy: null,
         active: true,
       },
+    ]);
+  });
+
+  test('a hold written as one sentence without facts fails closed: a reader without every scope reads the generic sentence of its reason', async () => {
+    const holdsAs = async (scopes: string[]) =>
+      (
+        await querySubgraph(
+          subgraph.server,
+          `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Order { holds { detail } } } }`,
+          { r: [{ __typename: 'Order', id: orderId(9) }] },
+          {},
+          identity('dev-sales-portal', 'internal', scopes),
+        )
+      ).data._entities[0].holds.map((h: { detail: string }) => h.detail);
+    expect(await holdsAs(['orders:read', 'credit:read'])).toEqual([
+      'The order exceeds the available credit',
+      'A price on the order needs review',
+    ]);
+    expect(
+      await holdsAs(['credit:read', 'finance:read', 'catalog:cost:read', 'contacts:read']),
+    ).toEqual([
+      'The order exceeds the available credit: Over credit limit by 120.00',
+      'A price on the order needs review: Price below floor',
     ]);
   });
 

@@ -220,8 +220,12 @@ describe('placeOrder: accepted', () => {
 });
 
 describe('placeOrder: holds', () => {
-  const holdsOf = async (input: Record<string, unknown>) => {
-    const result = await place(input);
+  const holdsOf = async (
+    input: Record<string, unknown>,
+    key = newKey(),
+    caller: Parameters<typeof place>[2] = SALES_DESK,
+  ) => {
+    const result = await place(input, key, caller);
     expect(result.errors).toBeUndefined();
     expect(result.data.placeOrder.accepted).toBe(false);
     expect(result.data.placeOrder.order.status).toBe('ON_HOLD');
@@ -273,17 +277,31 @@ describe('placeOrder: holds', () => {
     expect(deps.calls.slice(before).map((c) => c.subgraph)).not.toContain('inventory');
   });
 
-  test('credit exposure plus the order over the credit limit: CREDIT, with the figures', async () => {
+  test('credit exposure plus the order over the credit limit: CREDIT, with the figures for credit:read only', async () => {
     // exposure 2000.00 + 80 x 99.99 = 7999.20 + 8.25 % tax 659.93 = 8659.13 -> 10659.13 > 10000.00
     deps.products.get('GAD-200')!.available = 1000;
-    expect(
-      await holdsOf({ customerId: 'CUS-0001', lines: [{ sku: 'GAD-200', quantity: 80 }] }),
-    ).toEqual([
-      [
-        'CREDIT',
-        'Credit exposure 2000.00 + this order 8659.13 = 10659.13 USD exceeds the credit limit of 10000.00',
-      ],
+    const input = { customerId: 'CUS-0001', lines: [{ sku: 'GAD-200', quantity: 80 }] };
+    const key = newKey();
+    // The sales desk here has no credit:read: the sentence without the customer's credit figures.
+    expect(await holdsOf(input, key)).toEqual([
+      ['CREDIT', 'Order total 8659.13 USD exceeds the available credit'],
     ]);
+    // The same answer (replayed from the key) read with credit:read, and the order's hold read by a service.
+    const creditDesk = identity('dev-sales-portal', 'internal', ['orders:write', 'credit:read']);
+    const withFigures =
+      'Order total 8659.13 USD exceeds the available credit of 8000.00: credit exposure 2000.00, credit limit 10000.00';
+    expect(await holdsOf(input, key, creditDesk)).toEqual([['CREDIT', withFigures]]);
+    const stored = await subgraph.database.db
+      .selectFrom('holds')
+      .select(['detail', 'detail_facts'])
+      .where('reason', '=', 'CREDIT')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(stored.detail).toBe('Order total 8659.13 USD exceeds the available credit');
+    expect(JSON.parse(stored.detail_facts!).values.limit).toEqual({
+      value: '10000.00',
+      class: 'credit',
+    });
   });
 
   test('every reason found is a hold, and OrderHeld lists them all', async () => {

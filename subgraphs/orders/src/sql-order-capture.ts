@@ -6,6 +6,7 @@ import {
   type OrderCancelled,
   type OrderHeld,
   OrderToCashEvent,
+  redactedText,
   sequenceNumberOf,
   takeGaplessIds,
 } from '@switchyard/kit';
@@ -95,7 +96,8 @@ export function createSqlOrderCapture(
           id: ids[i],
           order_id: orderId,
           reason: h.reason,
-          detail: h.detail,
+          detail: redactedText(h.detail),
+          detail_facts: JSON.stringify(h.detail),
           placed_at: placedAt,
           released_at: null,
           released_by: null,
@@ -244,7 +246,11 @@ export function createSqlOrderCapture(
             const payload: OrderHeld = {
               orderId: id,
               customerId: order.customerId,
-              reasons: order.holds.map((h) => ({ reason: h.reason, detail: h.detail })),
+              // Events travel and are stored far from the caller's scopes: what anyone may read.
+              reasons: order.holds.map((h) => ({
+                reason: h.reason,
+                detail: redactedText(h.detail),
+              })),
               ...(order.reservationId ? { reservationId: order.reservationId } : {}),
             };
             await appendToOutbox(trx, {

@@ -1,3 +1,5 @@
+import { parseClassifiedText } from '@switchyard/kit';
+import { legacyHoldText } from './hold-details';
 import type { HoldRow, OrderLineRow, OrderRow, OrderStatusHistoryRow } from './migrations';
 import type { Hold, Order, OrderLine, OrderStatusChange, ShipToAddress } from './store';
 
@@ -67,7 +69,8 @@ export const toHold = (row: HoldRow): Hold => ({
   id: row.id,
   orderId: row.order_id,
   reason: row.reason as Hold['reason'],
-  detail: row.detail,
+  // Fail closed: facts that do not read back are replaced by what `detail` (the redacted text) says.
+  detail: parseClassifiedText(row.detail_facts) ?? legacyHoldText(row.reason, row.detail),
   placedAt: row.placed_at,
   releasedAt: row.released_at,
   releasedBy: row.released_by,

@@ -1,4 +1,5 @@
 import type {
+  ClassifiedText,
   EventDelivery as KitEventDelivery,
   InventoryAllocated,
   InvoiceDisputeResolved,
@@ -173,7 +174,8 @@ export interface Hold {
   id: string;
   orderId: string;
   reason: HoldReason;
-  detail: string;
+  /** What the check found, rendered per reader (hold-details.ts): guarded figures only for a reader with the scope. */
+  detail: ClassifiedText;
   placedAt: string;
   releasedAt: string | null;
   releasedBy: string | null;
@@ -207,7 +209,8 @@ export interface EventDelivery extends KitEventDelivery {
 /** A hold found by the checks, before it is written. */
 export interface HoldDraft {
   reason: HoldReason;
-  detail: string;
+  /** Built by hold-details.ts. */
+  detail: ClassifiedText;
   /** DEPENDENCY_UNAVAILABLE: the subgraph that did not answer. */
   dependency?: string | null;
 }

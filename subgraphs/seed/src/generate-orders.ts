@@ -9,7 +9,7 @@ import type {
   OrdersDB,
 } from '@switchyard/orders/src/migrations';
 import { fingerprintOf } from '@switchyard/orders/src/place-order-request';
-import { applyBasisPoints } from '@switchyard/kit';
+import { applyBasisPoints, redactedText } from '@switchyard/kit';
 import { ANCHOR_MS, DAY_MS, HOUR_MS, iso } from './clock';
 import type { Tables } from './dataset';
 import { customerHabits } from './customer-habits';
@@ -280,11 +280,13 @@ export function generateOrders(
     tables.order_lines.push(...lines);
     if (status === 'ON_HOLD' || releasedHold) {
       const reason = holdReason(random, customer, status);
+      const detail = describeHold(random, reason, { order, lines, customer });
       tables.holds.push({
         id: sequentialId('HLD', tables.holds.length + 1, 6),
         order_id: orderId,
         reason,
-        detail: describeHold(random, reason, { order, lines, customer }),
+        detail: redactedText(detail),
+        detail_facts: JSON.stringify(detail),
         placed_at: iso(placedAt),
         released_at: releasedHold ? iso(timeline.holdReleasedAt!) : null,
         released_by: releasedHold ? random.pick(staff) : null,

@@ -1,4 +1,4 @@
-import { money, PARTNER_TAG, rowIfVisible } from '@switchyard/kit';
+import { money, PARTNER_TAG, renderClassifiedText, rowIfVisible } from '@switchyard/kit';
 import type { Hold, Order, OrderLine, OrderStatusChange, ShipToAddress } from '../store';
 import { builder, connectionType, Money } from './builder';
 import { HoldReasonEnum, OrderChannelEnum, OrderStatusEnum, PricingRuleEnum } from './enums';
@@ -90,8 +90,10 @@ export const HoldType = builder.objectRef<Hold>('Hold').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
     reason: t.field({ type: HoldReasonEnum, resolve: (h) => h.reason }),
-    detail: t.exposeString('detail', {
-      description: 'What the check found, for the person who releases the hold.',
+    detail: t.string({
+      description:
+        'What the check found, for the person who releases the hold. Figures guarded by a scope appear only to callers holding it: a CREDIT hold names the credit limit, exposure and available credit to credit:read, others read the sentence without them.',
+      resolve: (h, _args, ctx) => renderClassifiedText(h.detail, ctx.caller),
     }),
     placedAt: t.field({ type: 'DateTime', resolve: (h) => h.placedAt }),
     releasedAt: t.field({ type: 'DateTime', nullable: true, resolve: (h) => h.releasedAt }),
