@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kind, parse, type ConstDirectiveNode } from 'graphql';
 import { createMemoryStore } from '@switchyard/gateway';
-import { formatCents, VALUE_CLASSES, type ValueClass } from '@switchyard/kit';
+import { VALUE_CLASSES, type ValueClass } from '@switchyard/kit';
 import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
 import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
 import { governedBy, governedGateway, type GovernedGateway } from './testing/gateway-replicas';
