@@ -57,8 +57,8 @@ describe('the classification of guarded values', () => {
           coordinate,
           [valueClass.scope],
         ]);
-    const classified = new Set(Object.values(VALUE_CLASSES).flatMap((c) => [...c.fields]));
-    const scopes = new Set(Object.values(VALUE_CLASSES).map((c) => c.scope));
+    const classified = new Set<string>(Object.values(VALUE_CLASSES).flatMap((c) => [...c.fields]));
+    const scopes = new Set<string>(Object.values(VALUE_CLASSES).map((c) => c.scope));
     const unclassified = [...guarded]
       .filter(
         ([coordinate, s]) => s.some((scope) => scopes.has(scope)) && !classified.has(coordinate),
