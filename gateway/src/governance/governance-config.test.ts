@@ -284,6 +284,21 @@ describe('an invalid file is reported with the line and the problem', () => {
     ).toEqual(['governance.yaml:9: rateBudgets.consumers.ghost is not a declared consumer']);
   });
 
+  test('usage windows for schema checks are durations, and a per-consumer window names a declared consumer', () => {
+    const windows = (lines: string) => `${VALID}usage:\n  windows:\n${lines}`;
+    expect(
+      parseGovernanceConfig(
+        windows('    default: 30d\n    tiers: { gold: 400d }\n    consumers: { acme: 90d }\n'),
+      ).usage?.windows,
+    ).toEqual({ default: '30d', tiers: { gold: '400d' }, consumers: { acme: '90d' } });
+    expect(problemsOf(windows('    default: a month\n    consumers: { ghost: 1d }\n'))).toEqual([
+      expect.stringMatching(
+        /^governance\.yaml:26: usage\.windows\.default "a month" is not a duration/,
+      ),
+      'governance.yaml:27: usage.windows.consumers.ghost is not a declared consumer',
+    ]);
+  });
+
   test('a JWT issuer needs exactly one key source, a set secret of HS256 strength, and https keys', () => {
     const issuer = (fields: string) =>
       `${VALID}identity:\n  jwt:\n    - issuer: https://idp.example.com/\n      audience: switchyard\n${fields}`;

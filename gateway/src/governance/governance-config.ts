@@ -219,6 +219,14 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           maxClientsPerConsumer: positiveInt.optional(),
           maxClientLabelLength: positiveInt.optional(),
           stages: z.partialRecord(z.enum(ORDER_TO_CASH_STAGES), stageSlaSchema).optional(),
+          /** How far back the registry's schema checks count a consumer's usage: a consumer's own, else its tier's, else `default` (30d). */
+          windows: z
+            .strictObject({
+              default: parsedBy(parseDuration).optional(),
+              tiers: z.record(nonEmpty, parsedBy(parseDuration)).optional(),
+              consumers: z.record(nonEmpty, parsedBy(parseDuration)).optional(),
+            })
+            .optional(),
         })
         .optional(),
       audit: z.strictObject({ maxRecords: positiveInt.optional() }).optional(),
@@ -313,6 +321,14 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           });
         issuers.add(issuer);
       });
+      for (const consumerId of Object.keys(config.usage?.windows?.consumers ?? {})) {
+        if (!firstIndexOfId.has(consumerId))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['usage', 'windows', 'consumers', consumerId],
+            message: 'is not a declared consumer',
+          });
+      }
       for (const consumerId of Object.keys(config.rateBudgets?.consumers ?? {})) {
         if (!firstIndexOfId.has(consumerId))
           ctx.addIssue({
