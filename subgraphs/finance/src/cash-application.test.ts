@@ -271,6 +271,22 @@ describe('recordPayment', () => {
     expect(await ledgerState()).toEqual(before);
   });
 
+  test("a refusal names what the invoice still owes only to a caller holding finance:read (Invoice.balance's scope)", async () => {
+    const input = {
+      amount: '200.00',
+      applications: [{ invoiceId: 'INV-000002', amount: '116.51' }],
+    };
+    const writer = await pay(input);
+    expect(writer.errors?.[0].message).toBe(
+      'input.applications[0].amount: 116.51 is more than invoice INV-000002 still owes',
+    );
+    const reader = await pay(input, { ...INTERNAL, scopes: ['finance:write', 'finance:read'] });
+    expect(reader.errors?.[0].message).toMatch(
+      /^input\.applications\[0\]\.amount: 116\.51 is more than invoice INV-000002 still owes \(\d+\.\d{2}\)$/,
+    );
+    expect(reader.errors?.[0].extensions).toEqual(writer.errors?.[0].extensions);
+  });
+
   test.each([
     ['VOID', 'INV-000006'],
     ['PAID', 'INV-000001'],

@@ -1,8 +1,28 @@
-import { badUserInput, formatCents, invalidStateTransition } from '@switchyard/kit';
+import {
+  badUserInput,
+  ClassifiedTextError,
+  defineTextTemplate,
+  ErrorCode,
+  formatCents,
+  invalidStateTransition,
+} from '@switchyard/kit';
 import type { CashApplication, Invoice, InvoiceStatus } from './store';
 
 /** Statuses cash may be applied to: a PAID invoice owes nothing, a VOID one never did, a DISPUTED one waits for its dispute. */
 const PAYABLE_STATUSES: readonly InvoiceStatus[] = ['OPEN', 'PARTIALLY_PAID'];
+
+// What an invoice still owes and what a payment holds are finance:read's (Invoice.balance, Payment.unappliedAmount):
+// the refusals name them to callers holding it only; the amounts the caller typed are its own.
+const OVER_BALANCE = defineTextTemplate(
+  'APPLICATION_OVER_BALANCE',
+  '{argument}: {amount} is more than invoice {invoiceId} still owes[ ({balance})]',
+  { argument: 'public', amount: 'public', invoiceId: 'public', balance: 'financeAmount' },
+);
+const OVER_PAYMENT = defineTextTemplate(
+  'APPLICATION_OVER_PAYMENT',
+  '{argument}: applying {total} is more than the payment has to apply[ ({available})]',
+  { argument: 'public', total: 'public', available: 'financeAmount' },
+);
 
 export interface CashToApply {
   customerId: string;
@@ -68,18 +88,28 @@ export function applyCash(
       );
     }
     if (after < 0) {
-      throw badUserInput(
-        `${path}.amount: ${formatCents(application.amountCents)} is more than the ${formatCents(balanceCents)} invoice ${invoice.id} still owes`,
-        `${path}.amount`,
+      const argument = `${path}.amount`;
+      throw new ClassifiedTextError(
+        OVER_BALANCE.compose({
+          argument,
+          amount: formatCents(application.amountCents),
+          invoiceId: invoice.id,
+          balance: formatCents(balanceCents),
+        }),
+        { code: ErrorCode.BAD_USER_INPUT, argument },
       );
     }
     return { invoice, appliedCents: application.amountCents, balanceCents: after, status };
   });
   const total = applied.reduce((sum, a) => sum + a.appliedCents, 0);
   if (total > cash.availableCents) {
-    throw badUserInput(
-      `${argument}: applying ${formatCents(total)} is more than the ${formatCents(cash.availableCents)} the payment has to apply`,
-      argument,
+    throw new ClassifiedTextError(
+      OVER_PAYMENT.compose({
+        argument,
+        total: formatCents(total),
+        available: formatCents(cash.availableCents),
+      }),
+      { code: ErrorCode.BAD_USER_INPUT, argument },
     );
   }
   return applied;

@@ -1,4 +1,10 @@
-import { openSubgraph, type CallerIdentity, type RunningSubgraph } from '@switchyard/kit';
+import {
+  ClassifiedTextError,
+  openSubgraph,
+  renderClassifiedText,
+  type CallerIdentity,
+  type RunningSubgraph,
+} from '@switchyard/kit';
 import { outboxRows, querySubgraph } from '@switchyard/kit/testing';
 import { settleDispute } from './dispute-resolution';
 import { financeSubgraph, type FinanceDB, type FinanceStore, type Invoice } from './index';
@@ -392,7 +398,24 @@ describe('settleDispute', () => {
         'CREDITED',
         5_001,
       ),
-    ).toThrow(/more than the 50.00/);
+    ).toThrow(/^creditAmount: 50\.01 is more than invoice \S+ still owes$/);
+    // The balance (finance:read's) is in the error's text, for the server to render to a caller holding it.
+    const refusal = (() => {
+      try {
+        settleDispute(
+          { invoice: disputed, paidCents: 4_000, creditedCents: 1_000 },
+          'CREDITED',
+          5_001,
+        );
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(refusal).toBeInstanceOf(ClassifiedTextError);
+    const financeReader = { kind: 'internal' as const, scopes: ['finance:read'] };
+    expect(renderClassifiedText((refusal as ClassifiedTextError).text, financeReader)).toMatch(
+      /still owes \(50\.00\)$/,
+    );
     expect(
       settleDispute({ invoice: disputed, paidCents: 0, creditedCents: 1_000 }, 'VOIDED', null),
     ).toEqual({ status: 'VOID', creditCents: 0, balanceCents: 0 });

@@ -1,4 +1,11 @@
-import { badUserInput, formatCents, invalidStateTransition } from '@switchyard/kit';
+import {
+  badUserInput,
+  ClassifiedTextError,
+  defineTextTemplate,
+  ErrorCode,
+  formatCents,
+  invalidStateTransition,
+} from '@switchyard/kit';
 import type { DisputeOutcome, Invoice, InvoiceStatus } from './store';
 
 /** Where a disputed invoice stands, as read in the resolving transaction. */
@@ -22,6 +29,19 @@ const TARGET: Record<DisputeOutcome, InvoiceStatus> = {
   CREDITED: 'PAID',
   VOIDED: 'VOID',
 };
+
+// What was paid on an invoice and what it still owes are finance:read's (Invoice.amountPaid, balance): the
+// refusals name them to callers holding it only; the credit the caller typed is its own.
+const PAID_ON = defineTextTemplate(
+  'VOID_AFTER_PAYMENT',
+  'invoice {number} ({invoiceId}) has cash paid on it[ ({paid})]: it cannot be voided, credit its balance instead',
+  { number: 'public', invoiceId: 'public', paid: 'financeAmount' },
+);
+const CREDIT_OVER_BALANCE = defineTextTemplate(
+  'CREDIT_OVER_BALANCE',
+  'creditAmount: {credit} is more than invoice {invoiceId} still owes[ ({balance})]',
+  { credit: 'public', invoiceId: 'public', balance: 'financeAmount' },
+);
 
 /**
  * The rules of settling a dispute. Only a DISPUTED invoice has one to settle (INVALID_STATE_TRANSITION).
@@ -48,12 +68,14 @@ export function settleDispute(
   const balanceCents = invoice.totalCents - paidCents - creditedCents;
   if (outcome === 'VOIDED') {
     if (paidCents > 0) {
-      throw invalidStateTransition(
-        'Invoice',
-        invoice.id,
-        invoice.status,
-        'VOID',
-        `invoice ${invoice.number} (${invoice.id}) has ${formatCents(paidCents)} paid on it: it cannot be voided, credit its balance instead`,
+      const transition = { typeName: 'Invoice', id: invoice.id, from: invoice.status, to: 'VOID' };
+      throw new ClassifiedTextError(
+        PAID_ON.compose({
+          number: invoice.number,
+          invoiceId: invoice.id,
+          paid: formatCents(paidCents),
+        }),
+        { code: ErrorCode.INVALID_STATE_TRANSITION, ...transition },
       );
     }
     return { status: 'VOID', creditCents: 0, balanceCents: 0 };
@@ -62,9 +84,13 @@ export function settleDispute(
   if (credit === null)
     throw badUserInput('creditAmount is required when the outcome is CREDITED', 'creditAmount');
   if (credit > balanceCents) {
-    throw badUserInput(
-      `creditAmount: ${formatCents(credit)} is more than the ${formatCents(balanceCents)} invoice ${invoice.id} still owes`,
-      'creditAmount',
+    throw new ClassifiedTextError(
+      CREDIT_OVER_BALANCE.compose({
+        credit: formatCents(credit),
+        invoiceId: invoice.id,
+        balance: formatCents(balanceCents),
+      }),
+      { code: ErrorCode.BAD_USER_INPUT, argument: 'creditAmount' },
     );
   }
   const after = balanceCents - credit;
