@@ -6,6 +6,7 @@ import {
   latencySlot,
   mergeHistogram,
   parseUsageField,
+  parseUsageHashKey,
   percentileOf,
   UsageAggregator,
   usageField,
@@ -47,6 +48,19 @@ function countingStore(now: () => number) {
     },
   };
   return { store, calls, setDown: (value: boolean) => (down = value) };
+}
+
+/** The usage hashes, without the `recorded` marks. */
+async function dataKeys(store: GovernanceStore): Promise<string[]> {
+  return (await store.keys('usage:')).filter((key) => parseUsageHashKey(key)?.kind !== 'recorded');
+}
+
+async function recordedBuckets(store: GovernanceStore): Promise<number[]> {
+  return (await store.keys('usage:'))
+    .map(parseUsageHashKey)
+    .filter((parsed) => parsed?.kind === 'recorded')
+    .map((parsed) => parsed!.bucketStart)
+    .sort((a, b) => a - b);
 }
 
 function aggregator(store: GovernanceStore, now: () => number, retentionDays = 30) {
@@ -230,18 +244,46 @@ describe('usage aggregator', () => {
     const usage = aggregator(store, now, 1);
     usage.record(event());
     await usage.flush();
-    expect(await store.keys('usage:')).toHaveLength(3);
+    expect(await dataKeys(store)).toHaveLength(3);
 
     clock = T0 + HOUR + DAY - 1; // the bucket ended at T0 + 1h: kept one day after that
-    expect(await store.keys('usage:')).toHaveLength(3);
+    expect(await dataKeys(store)).toHaveLength(3);
     clock = T0 + HOUR + DAY + 1_000;
-    expect(await store.keys('usage:')).toEqual([]);
+    expect(await dataKeys(store)).toEqual([]);
 
     usage.record(event({ at: T0 })); // a straggler past retention
     usage.record(event({ at: clock }));
     await usage.flush();
-    expect((await store.keys('usage:')).every((key) => !key.startsWith(`usage:${T0}:`))).toBe(true);
-    expect(await store.keys('usage:')).toHaveLength(3);
+    expect((await dataKeys(store)).every((key) => !key.startsWith(`usage:${T0}:`))).toBe(true);
+    expect(await dataKeys(store)).toHaveLength(3);
+  });
+
+  test('each bucket during which it recorded is marked once, from the bucket it started in, so a check tells no traffic from no data', async () => {
+    let clock = T0 + 120_000;
+    const now = () => clock;
+    const { store, calls } = countingStore(now);
+    const usage = aggregator(store, now);
+    await usage.flush();
+    expect(await recordedBuckets(store)).toEqual([T0]);
+    await usage.flush(); // nothing new: no write
+    expect(calls.incrementFields).toBe(1);
+
+    clock = T0 + 3 * HOUR + 5_000; // no traffic for three hours: still recording
+    await usage.flush();
+    expect(await recordedBuckets(store)).toEqual([T0, T0 + HOUR, T0 + 2 * HOUR, T0 + 3 * HOUR]);
+  });
+
+  test('marks that could not be written are written by the next flush', async () => {
+    let clock = T0 + 120_000;
+    const now = () => clock;
+    const { store, setDown } = countingStore(now);
+    const usage = aggregator(store, now);
+    setDown(true);
+    await expect(usage.flush()).rejects.toThrow('store unavailable');
+    clock = T0 + HOUR + 1_000;
+    setDown(false);
+    await usage.flush();
+    expect(await recordedBuckets(store)).toEqual([T0, T0 + HOUR]);
   });
 
   test('close flushes what is left', async () => {

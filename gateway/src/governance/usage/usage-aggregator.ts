@@ -7,6 +7,10 @@
  *
  * Store layout (shared with usage-reports.ts): one hash per time bucket and kind,
  * `usage:<bucketStartMs>:<kind>`, whose fields are `|`-joined, URI-encoded dimensions then a metric.
+ * A `recorded` hash marks each bucket during which an aggregator was recording (written with the
+ * flush that follows, once per bucket and replica): what tells "no traffic" from "no data" to a
+ * schema check, whose unknown part of a window is the buckets without a mark (usage off, the
+ * gateway or its store away, a new install, or past retention, where marks expire with the usage).
  */
 import { LRUCache } from 'lru-cache';
 import type { GovernanceStore } from '../store/governance-store';
@@ -73,7 +77,7 @@ export interface UsageEvent {
 }
 
 export const USAGE_KEY_PREFIX = 'usage:';
-export type UsageHashKind = 'operations' | 'fields' | 'stages';
+export type UsageHashKind = 'operations' | 'fields' | 'stages' | 'recorded';
 
 export const usageHashKey = (bucketStart: number, kind: UsageHashKind) =>
   `${USAGE_KEY_PREFIX}${bucketStart}:${kind}`;
@@ -82,7 +86,7 @@ export const usageHashKey = (bucketStart: number, kind: UsageHashKind) =>
 export function parseUsageHashKey(
   key: string,
 ): { bucketStart: number; kind: UsageHashKind } | null {
-  const match = /^usage:(\d+):(operations|fields|stages)$/.exec(key);
+  const match = /^usage:(\d+):(operations|fields|stages|recorded)$/.exec(key);
   return match ? { bucketStart: Number(match[1]), kind: match[2] as UsageHashKind } : null;
 }
 
@@ -117,9 +121,14 @@ export class UsageAggregator {
   private flushing: Promise<void> | null = null;
   private readonly timer: NodeJS.Timeout | null;
   private readonly now: () => number;
+  /** The last bucket whose `recorded` mark was written; null until the first flush writes one. */
+  private markedThrough: number | null = null;
+  /** The bucket this aggregator started recording in. */
+  private readonly recordingFrom: number;
 
   constructor(private readonly options: UsageAggregatorOptions) {
     this.now = options.now ?? Date.now;
+    this.recordingFrom = this.bucketOf(this.now());
     this.timer =
       options.flushIntervalMs > 0
         ? setInterval(() => void this.flush().catch(() => {}), options.flushIntervalMs)
@@ -258,6 +267,24 @@ export class UsageAggregator {
     await this.flush();
   }
 
+  private bucketOf(at: number): number {
+    return Math.floor(at / this.options.bucketMs) * this.options.bucketMs;
+  }
+
+  /** The `recorded` marks not yet written: every bucket from the last one marked (or the first) to now's, within retention. */
+  private unwrittenMarks(now: number): number[] {
+    const { bucketMs, retentionMs } = this.options;
+    const current = this.bucketOf(now);
+    const oldestKept = this.bucketOf(now - retentionMs) + bucketMs;
+    const first = Math.max(
+      this.markedThrough === null ? this.recordingFrom : this.markedThrough + bucketMs,
+      oldestKept,
+    );
+    const marks: number[] = [];
+    for (let bucket = first; bucket <= current; bucket += bucketMs) marks.push(bucket);
+    return marks;
+  }
+
   private async write(): Promise<void> {
     this.expandFieldSets();
     const batch = this.pending;
@@ -265,6 +292,11 @@ export class UsageAggregator {
     const now = this.now();
     const increments: { key: string; field: string; amount: number }[] = [];
     let newestEnd = 0;
+    const marks = this.unwrittenMarks(now);
+    for (const bucket of marks) {
+      increments.push({ key: usageHashKey(bucket, 'recorded'), field: 'flushes', amount: 1 });
+      newestEnd = Math.max(newestEnd, bucket + this.options.bucketMs);
+    }
     for (const [key, fields] of batch) {
       const bucketEnd = parseUsageHashKey(key)!.bucketStart + this.options.bucketMs;
       if (bucketEnd + this.options.retentionMs <= now) continue;
@@ -276,8 +308,11 @@ export class UsageAggregator {
     const ttlSeconds = Math.ceil((newestEnd + this.options.retentionMs - now) / 1000);
     try {
       await this.options.store.incrementFields(increments, ttlSeconds);
+      if (marks.length > 0) this.markedThrough = marks[marks.length - 1];
     } catch (error) {
-      for (const { key, field, amount } of increments) add(this.hash(key), field, amount);
+      // Marks are not put back: the next flush computes them again from markedThrough.
+      for (const { key, field, amount } of increments.slice(marks.length))
+        add(this.hash(key), field, amount);
       this.options.onFlushError?.(error);
       throw error;
     }

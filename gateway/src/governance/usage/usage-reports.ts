@@ -24,6 +24,8 @@ export interface UsageReportsDeps {
   bucketMs: number;
   /** The SLA per stage. */
   stages: Readonly<Record<string, StageSla>>;
+  /** How many days buckets are kept (reported with coordinate usage, so a reader knows what is beyond reach). */
+  retentionDays: number;
   now?: () => number;
 }
 
@@ -75,19 +77,65 @@ export interface OperationsReport {
   operations: OperationUsage[];
 }
 
+/** Usage of many coordinates, each consumer counted over its own window (the registry's schema checks). */
+export interface CoordinatesUsageReport {
+  retentionDays: number;
+  readAt: string;
+  /** When usage was being recorded (merged bucket ranges), within the longest window: the rest holds no data. */
+  recorded: { from: string; to: string }[];
+  coordinates: {
+    coordinate: string;
+    consumers: {
+      consumer: string;
+      requests: number;
+      operations: {
+        operationId: string;
+        operationName: string;
+        requests: number;
+        /** The end of the last bucket it was seen in, capped at readAt. */
+        lastSeen: string;
+      }[];
+    }[];
+  }[];
+}
+
+/** Per-consumer windows (ms): `consumers[id]`, else `defaultMs`. */
+export interface UsageWindows {
+  defaultMs: number;
+  consumers: Record<string, number>;
+}
+
 export const MAX_REPORT_DAYS = 3660;
+/** Coordinates one coordinate-usage report may ask for. */
+export const MAX_REPORT_COORDINATES = 1000;
 
 export function createUsageReports(deps: UsageReportsDeps) {
   const now = deps.now ?? Date.now;
 
   /** The hashes of one kind whose time bucket overlaps the last `days` days. */
   async function hashes(kind: UsageHashKind, days: number): Promise<Record<string, number>[]> {
-    const since = now() - days * 86_400_000;
-    const keys = (await deps.store.keys(USAGE_KEY_PREFIX)).filter((key) => {
+    return (await bucketHashes(kind, days * 86_400_000, true)).map(({ fields }) => fields);
+  }
+
+  /** The buckets of one kind overlapping the last `ms`, with their start (and fields, when asked). */
+  async function bucketHashes(
+    kind: UsageHashKind,
+    ms: number,
+    withFields: boolean,
+  ): Promise<{ bucketStart: number; fields: Record<string, number> }[]> {
+    const since = now() - ms;
+    const buckets = (await deps.store.keys(USAGE_KEY_PREFIX)).flatMap((key) => {
       const parsed = parseUsageHashKey(key);
-      return parsed?.kind === kind && parsed.bucketStart + deps.bucketMs > since;
+      return parsed?.kind === kind && parsed.bucketStart + deps.bucketMs > since
+        ? [{ key, bucketStart: parsed.bucketStart }]
+        : [];
     });
-    return Promise.all(keys.map((key) => deps.store.fields(key)));
+    return Promise.all(
+      buckets.map(async ({ key, bucketStart }) => ({
+        bucketStart,
+        fields: withFields ? await deps.store.fields(key) : {},
+      })),
+    );
   }
 
   /** Field usage rows matching `wanted`, grouped by coordinate then consumer. */
@@ -168,6 +216,76 @@ export function createUsageReports(deps: UsageReportsDeps) {
         deprecationReason: schemaFields.get(coordinate) ?? null,
         requests: consumers.reduce((sum, c) => sum + c.requests, 0),
         consumers,
+      };
+    },
+
+    /**
+     * Who used each coordinate, every consumer over its own window (no top-N): per operation, the
+     * requests and when last seen (to the bucket), and when usage was recorded at all, so the reader
+     * tells a window without traffic from one without data.
+     */
+    async coordinates(
+      coordinates: string[],
+      windows: UsageWindows,
+    ): Promise<CoordinatesUsageReport> {
+      for (const coordinate of coordinates) checkCoordinate(coordinate);
+      const readAt = now();
+      const windowOf = (consumer: string) =>
+        Object.hasOwn(windows.consumers, consumer)
+          ? windows.consumers[consumer]
+          : windows.defaultMs;
+      const longest = Math.max(windows.defaultMs, ...Object.values(windows.consumers));
+      const wanted = new Set(coordinates);
+      type Row = { operationId: string; operationName: string; requests: number; lastSeen: number };
+      const found = new Map<string, Map<string, Map<string, Row>>>();
+      for (const { bucketStart, fields } of await bucketHashes('fields', longest, true)) {
+        const bucketEnd = Math.min(bucketStart + deps.bucketMs, readAt);
+        for (const [field, amount] of Object.entries(fields)) {
+          const [consumer, , operationId, operationName, coordinate] = parseUsageField(field);
+          if (!wanted.has(coordinate) || bucketStart + deps.bucketMs <= readAt - windowOf(consumer))
+            continue;
+          const consumers = getOrCreate(found, coordinate, () => new Map());
+          const operations = getOrCreate(consumers, consumer, () => new Map());
+          const row = getOrCreate(operations, `${operationId}|${operationName}`, () => ({
+            operationId,
+            operationName,
+            requests: 0,
+            lastSeen: 0,
+          }));
+          row.requests += amount;
+          row.lastSeen = Math.max(row.lastSeen, bucketEnd);
+        }
+      }
+      const recorded = (await bucketHashes('recorded', longest, false))
+        .map(({ bucketStart }) => bucketStart)
+        .sort((a, b) => a - b)
+        .reduce<{ from: number; to: number }[]>((ranges, start) => {
+          const end = Math.min(start + deps.bucketMs, readAt);
+          const last = ranges.at(-1);
+          if (last && last.to >= start) last.to = Math.max(last.to, end);
+          else ranges.push({ from: start, to: end });
+          return ranges;
+        }, []);
+      const iso = (ms: number) => new Date(ms).toISOString();
+      return {
+        retentionDays: deps.retentionDays,
+        readAt: iso(readAt),
+        recorded: recorded.map(({ from, to }) => ({ from: iso(from), to: iso(to) })),
+        coordinates: [...found.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([coordinate, consumers]) => ({
+            coordinate,
+            consumers: [...consumers.entries()]
+              .map(([consumer, operations]) => {
+                const rows = [...operations.values()].sort((a, b) => b.requests - a.requests);
+                return {
+                  consumer,
+                  requests: rows.reduce((sum, row) => sum + row.requests, 0),
+                  operations: rows.map((row) => ({ ...row, lastSeen: iso(row.lastSeen) })),
+                };
+              })
+              .sort((a, b) => b.requests - a.requests || a.consumer.localeCompare(b.consumer)),
+          })),
       };
     },
 

@@ -25,7 +25,13 @@ import { OperationCache } from '../operation-cache';
 import { stagesOfRootFields, type StageSla } from './stage-sla';
 import type { GovernanceStore } from '../store/governance-store';
 import { UsageAggregator } from './usage-aggregator';
-import { createUsageReports, type UsageReports } from './usage-reports';
+import {
+  createUsageReports,
+  MAX_REPORT_COORDINATES,
+  MAX_REPORT_DAYS,
+  type UsageReports,
+  type UsageWindows,
+} from './usage-reports';
 import { createClientLabels } from './client-labels';
 
 export interface UsageOptions {
@@ -136,6 +142,7 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
     store: deps.store,
     supergraph: deps.supergraph,
     bucketMs,
+    retentionDays,
     stages: options.stages ?? {},
     now,
   });
@@ -254,6 +261,12 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
             reports.field(request.params.coordinate, daysParam(request.query.days, 7)),
           ),
       );
+      admin.post<{ Body: unknown }>('/usage/coordinates', (request, reply) =>
+        report(reply, () => {
+          const { coordinates, windows } = coordinatesQuery(request.body);
+          return reports.coordinates(coordinates, windows);
+        }),
+      );
       admin.get<{ Querystring: { days?: string } }>('/usage/deprecated', (request, reply) =>
         report(reply, () => reports.deprecated(daysParam(request.query.days, 30))),
       );
@@ -274,6 +287,58 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
     },
     async close() {
       await aggregator.close();
+    },
+  };
+}
+
+/**
+ * The body of POST /usage/coordinates: `{ coordinates: ["Order.total", ...], windows: { default:
+ * "30d", consumers: { "<id>": "400d" } } }`; each window at most MAX_REPORT_DAYS.
+ */
+function coordinatesQuery(body: unknown): { coordinates: string[]; windows: UsageWindows } {
+  const refuse = (message: string, argument: string) =>
+    new GovernanceError(GovernanceCode.BAD_USER_INPUT, message, { details: { argument } });
+  const object = (value: unknown): value is Record<string, unknown> =>
+    typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (!object(body)) throw refuse('the body must be a JSON object', 'body');
+  const { coordinates, windows } = body;
+  if (
+    !Array.isArray(coordinates) ||
+    coordinates.length > MAX_REPORT_COORDINATES ||
+    !coordinates.every((c): c is string => typeof c === 'string')
+  )
+    throw refuse(
+      `"coordinates" must be a list of at most ${MAX_REPORT_COORDINATES} field coordinates`,
+      'coordinates',
+    );
+  const duration = (value: unknown, argument: string): number => {
+    let ms: number;
+    try {
+      ms = typeof value === 'string' ? parseDuration(value) : NaN;
+    } catch {
+      ms = NaN;
+    }
+    if (!(ms > 0) || ms > MAX_REPORT_DAYS * 86_400_000)
+      throw refuse(
+        `"${argument}" must be a duration such as 30d, at most ${MAX_REPORT_DAYS} days`,
+        argument,
+      );
+    return ms;
+  };
+  if (!object(windows)) throw refuse('"windows" must be an object with a default', 'windows');
+  const consumers = windows.consumers ?? {};
+  if (!object(consumers))
+    throw refuse('"windows.consumers" must be an object', 'windows.consumers');
+  return {
+    coordinates,
+    windows: {
+      defaultMs: duration(windows.default, 'windows.default'),
+      consumers: Object.fromEntries(
+        Object.entries(consumers).map(([id, value]) => [
+          id,
+          duration(value, `windows.consumers.${id}`),
+        ]),
+      ),
     },
   };
 }
