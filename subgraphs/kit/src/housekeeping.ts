@@ -1,9 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 
 /**
- * Periodic work a subgraph does on its own records, besides serving and consuming events: today the
+ * Periodic work a subgraph does on its own records, besides serving and consuming events: the
  * orphan sweepers, which end reservations whose order never completed (the command that made one
- * crashed or timed out, and no event about its order ever came).
+ * crashed or timed out, and no event about its order ever came), and the kit's event retention
+ * (events/event-retention.ts), which every subgraph runs.
  */
 export interface HousekeepingTask<Store> {
   name: string;
@@ -23,9 +24,15 @@ export interface HousekeepingOptions {
   everyMs?: number;
   /** Reservations older than this whose order never completed are released. Default 10 minutes: far longer than a placement (2 s per call) and the events that end it. */
   orphanAfterMs?: number;
+  /** Published outbox rows, inbox marks, resolved exceptions and acknowledged transport entries older than this are removed (events/event-retention.ts). Default 7 days. */
+  eventRetentionMs?: number;
 }
 
-export const DEFAULT_HOUSEKEEPING = { everyMs: 30_000, orphanAfterMs: 600_000 } as const;
+export const DEFAULT_HOUSEKEEPING = {
+  everyMs: 30_000,
+  orphanAfterMs: 600_000,
+  eventRetentionMs: 7 * 86_400_000,
+} as const;
 
 export interface Housekeeping {
   /** Runs every task once now (what the timer does). */

@@ -14,7 +14,8 @@ import { openSubgraph, type SubgraphDefinition } from './subgraph';
  * REDIS_URL (events on Redis Streams; without it they stay in this process), EVENT_STREAM_PREFIX (the stream's key
  * prefix, default switchyard:events), SUBGRAPH_URL_<NAME> (the GraphQL URL of each subgraph it calls, e.g.
  * SUBGRAPH_URL_CUSTOMERS=http://customers:4001/graphql), RESERVATION_TIMEOUT_MS (when a reservation whose order never
- * completed is released by housekeeping, default 10 minutes).
+ * completed is released by housekeeping, default 10 minutes), EVENT_RETENTION_MS (how long published outbox rows,
+ * inbox marks, resolved exceptions and acknowledged stream entries are kept, default 7 days; open exceptions stay).
  */
 export async function runSubgraph<DB, Store>(
   definition: SubgraphDefinition<DB, Store>,
@@ -83,16 +84,26 @@ async function startSubgraphProcess<DB, Store>(
   process.once('SIGTERM', stop);
 }
 
-/** RESERVATION_TIMEOUT_MS=<ms> → housekeeping's orphanAfterMs (a positive integer, else refused at start). */
+/**
+ * RESERVATION_TIMEOUT_MS=<ms> → housekeeping's orphanAfterMs, EVENT_RETENTION_MS=<ms> → its
+ * eventRetentionMs (each a positive integer, else refused at start; unset: the default).
+ */
 export function housekeepingFrom(env: NodeJS.ProcessEnv): HousekeepingOptions {
-  const value = env.RESERVATION_TIMEOUT_MS;
-  if (value === undefined || value === '') return {};
-  const orphanAfterMs = Number(value);
-  if (!Number.isSafeInteger(orphanAfterMs) || orphanAfterMs <= 0)
-    throw new Error(
-      `RESERVATION_TIMEOUT_MS must be a positive number of milliseconds, got ${value}`,
-    );
-  return { orphanAfterMs };
+  const options: HousekeepingOptions = {};
+  const orphanAfterMs = positiveMs(env, 'RESERVATION_TIMEOUT_MS');
+  if (orphanAfterMs !== undefined) options.orphanAfterMs = orphanAfterMs;
+  const eventRetentionMs = positiveMs(env, 'EVENT_RETENTION_MS');
+  if (eventRetentionMs !== undefined) options.eventRetentionMs = eventRetentionMs;
+  return options;
+}
+
+function positiveMs(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const ms = Number(value);
+  if (!Number.isSafeInteger(ms) || ms <= 0)
+    throw new Error(`${name} must be a positive number of milliseconds, got ${value}`);
+  return ms;
 }
 
 /** SUBGRAPH_URL_<NAME>=<url> → name (lower case) → url. */

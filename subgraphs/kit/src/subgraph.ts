@@ -13,7 +13,9 @@ import {
   type SubgraphEvents,
 } from './events/subgraph-events';
 import type { EventTransport } from './events/transport';
+import { eventRetentionTask } from './events/event-retention';
 import {
+  DEFAULT_HOUSEKEEPING,
   startHousekeeping,
   type Housekeeping,
   type HousekeepingOptions,
@@ -145,8 +147,13 @@ export async function openSubgraph<DB, Store>(
     await closeResources();
     throw error;
   }
+  const retentionMs =
+    options.housekeeping?.eventRetentionMs ?? DEFAULT_HOUSEKEEPING.eventRetentionMs;
   const housekeeping = startHousekeeping(
-    definition.housekeeping ?? [],
+    [
+      ...(definition.housekeeping ?? []),
+      eventRetentionTask(database.db as Kysely<any>, transport, retentionMs),
+    ],
     store,
     options.housekeeping ?? {},
     server.log,

@@ -9,7 +9,7 @@ export interface InProcessTransportOptions {
 
 /** A consumer group: how far it read the log, and what it was handed but has not acknowledged. */
 interface Group {
-  /** Index in the log of the first event no subscription of the group was handed yet. */
+  /** Position (counted from the first event ever published) of the first event no subscription of the group was handed yet. */
   next: number;
   /** Handed out and not acknowledged: index → the subscription holding it, or null once released (to be redelivered). */
   unacked: Map<number, object | null>;
@@ -20,12 +20,15 @@ interface Group {
  * Redis Streams transport. Every subgraph of the process shares one instance. A group keeps its
  * position while it has no subscription, so a subgraph stopped and opened again catches up; an event
  * handed to a subscription that closed or whose delivery rejected goes to the group's next delivery.
- * A new group starts from the first event, as a Redis group created from '0' does. Events live as long
- * as the process (nothing survives a restart of it: use Redis for that).
+ * A new group starts from the first event still held, as a Redis group created from '0' does. Events
+ * live until `trim` removes them (every group acknowledged them and they are older than the
+ * retention), or as long as the process (nothing survives a restart of it: use Redis for that).
  */
 export function createInProcessTransport(options: InProcessTransportOptions = {}): EventTransport {
   const redeliverDelayMs = options.redeliverDelayMs ?? 1000;
-  const log: DomainEvent[] = [];
+  // Positions count from the first event ever published; `log[0]` is position `trimmed`.
+  const log: { event: DomainEvent; publishedAt: number }[] = [];
+  let trimmed = 0;
   const groups = new Map<string, Group>();
   const live = new Set<{ wake(): void; close(): Promise<void> }>();
   let closed = false;
@@ -35,7 +38,7 @@ export function createInProcessTransport(options: InProcessTransportOptions = {}
     let released: number | undefined;
     for (const [index, owner] of group.unacked)
       if (owner === null && (released === undefined || index < released)) released = index;
-    const index = released ?? (group.next < log.length ? group.next++ : undefined);
+    const index = released ?? (group.next < trimmed + log.length ? group.next++ : undefined);
     if (index !== undefined) group.unacked.set(index, holder);
     return index;
   }
@@ -46,7 +49,8 @@ export function createInProcessTransport(options: InProcessTransportOptions = {}
     async publish(events) {
       if (closed) throw new Error('the in-process event transport is closed');
       // A copy, as a serializing transport would hand out: no consumer sees another's mutations.
-      for (const event of events) log.push(structuredClone(event));
+      const publishedAt = Date.now();
+      for (const event of events) log.push({ event: structuredClone(event), publishedAt });
       for (const subscription of live) subscription.wake();
     },
 
@@ -56,7 +60,7 @@ export function createInProcessTransport(options: InProcessTransportOptions = {}
     ) {
       if (closed) throw new Error('the in-process event transport is closed');
       let group = groups.get(subscription.group);
-      if (!group) groups.set(subscription.group, (group = { next: 0, unacked: new Map() }));
+      if (!group) groups.set(subscription.group, (group = { next: trimmed, unacked: new Map() }));
       const state = group;
       const types = new Set(subscription.types);
       const signal = new WakeSignal();
@@ -72,7 +76,7 @@ export function createInProcessTransport(options: InProcessTransportOptions = {}
             await signal.wait();
             continue;
           }
-          const event = log[index];
+          const { event } = log[index - trimmed];
           if (!types.has(event.type)) {
             state.unacked.delete(index);
             continue;
@@ -103,6 +107,25 @@ export function createInProcessTransport(options: InProcessTransportOptions = {}
       };
       live.add(handle);
       return { close: handle.close };
+    },
+
+    async trim(olderThan) {
+      // The first position some group still needs: its oldest unacknowledged event, else its next.
+      let needed = trimmed + log.length;
+      for (const group of groups.values()) {
+        needed = Math.min(needed, group.next);
+        for (const index of group.unacked.keys()) needed = Math.min(needed, index);
+      }
+      let count = 0;
+      while (
+        count < needed - trimmed &&
+        count < log.length &&
+        log[count].publishedAt < olderThan.getTime()
+      )
+        count++;
+      log.splice(0, count);
+      trimmed += count;
+      return count;
     },
 
     async close() {

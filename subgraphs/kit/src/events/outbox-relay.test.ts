@@ -28,6 +28,7 @@ function recordingTransport() {
     async subscribe() {
       return { close: async () => {} };
     },
+    trim: async () => 0,
     async close() {},
   };
   return { transport, published, failNext: (n: number) => (failures = n) };

@@ -128,3 +128,24 @@ describe('Redis Streams transport', () => {
     await transport.close();
   });
 });
+
+test('the stream stays bounded: once every group has acknowledged, trim leaves no entry older than the cutoff', async () => {
+  const transport = make();
+  try {
+    let delivered = 0;
+    await transport.subscribe(
+      { group: 'g', consumer: 'c', types: ['A'] },
+      async () => void delivered++,
+    );
+    for (let round = 0; round < 5; round++) {
+      await transport.publish(Array.from({ length: 40 }, (_, i) => eventOf('A', i)));
+      await eventually(() => expect(delivered).toBe(40 * (round + 1)));
+      await eventually(async () => {
+        await transport.trim(new Date(Date.now() + 1_000));
+        expect(await admin.xlen(transport.streamKey)).toBe(0);
+      });
+    }
+  } finally {
+    await dispose(transport);
+  }
+});

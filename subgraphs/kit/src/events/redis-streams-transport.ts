@@ -203,12 +203,46 @@ export function createRedisStreamsTransport(
       return handle;
     },
 
+    async trim(olderThan) {
+      const removed = await commands.eval(TRIM_ACKNOWLEDGED, 1, streamKey, olderThan.getTime());
+      return Number(removed);
+    },
+
     async close() {
       await Promise.all([...subscriptions].map((s) => s.close()));
       commands.disconnect();
     },
   };
 }
+
+/**
+ * XTRIM MINID to the first entry some group still needs, and never past the retention: for each
+ * group, its oldest pending entry (handed out, not acknowledged) or else the entry after its
+ * last-delivered id; the smallest of those and `<cutoff ms>-0` is the MINID (entries below it go).
+ * One script, so no group reads or acknowledges between the look and the trim. KEYS: the stream;
+ * ARGV: the cutoff (ms since the epoch). Answers how many entries went.
+ */
+const TRIM_ACKNOWLEDGED = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local function parse(id)
+  local ms, seq = string.match(id, '^(%d+)-(%d+)$')
+  return tonumber(ms), tonumber(seq)
+end
+local floorMs, floorSeq = tonumber(ARGV[1]), 0
+for _, group in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local info = {}
+  for i = 1, #group, 2 do info[group[i]] = group[i + 1] end
+  local ms, seq
+  if info['pending'] > 0 then
+    ms, seq = parse(redis.call('XPENDING', KEYS[1], info['name'])[2])
+  else
+    ms, seq = parse(info['last-delivered-id'])
+    seq = seq + 1
+  end
+  if ms < floorMs or (ms == floorMs and seq < floorSeq) then floorMs, floorSeq = ms, seq end
+end
+return redis.call('XTRIM', KEYS[1], 'MINID', string.format('%d-%d', floorMs, floorSeq))
+`;
 
 function toFields(event: DomainEvent): string[] {
   return [

@@ -20,6 +20,13 @@ export interface EventTransport {
     subscription: EventSubscription,
     deliver: (event: DomainEvent) => Promise<void>,
   ): Promise<{ close(): Promise<void> }>;
+  /**
+   * Removes the events published before `olderThan` that every consumer group has acknowledged (an
+   * event a group has not been handed yet, or holds unacknowledged, stays, however old); answers how
+   * many went. Run by housekeeping (events/event-retention.ts). The retention is what lets a group
+   * created later, or a subgraph away for a while, still read the recent past.
+   */
+  trim(olderThan: Date): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -161,6 +161,55 @@ export function describeTransportContract(
       expect(most).toBe(1);
     });
 
+    test('trim removes only events every group acknowledged and published before the cutoff', async () => {
+      const later = () => new Date(Date.now() + 60_000);
+      const fast: number[] = [];
+      const slow: number[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      await transport.subscribe(
+        { group: 'fast', consumer: 'c', types: ['A'] },
+        async (e) => void fast.push((e.payload as { n: number }).n),
+      );
+      // Holds event 3 unacknowledged; takes only type A, so B events are acknowledged unread.
+      await transport.subscribe({ group: 'slow', consumer: 'c', types: ['A'] }, async (e) => {
+        const n = (e.payload as { n: number }).n;
+        if (n === 3) await gate;
+        slow.push(n);
+      });
+      await transport.publish([1, 2, 3, 4, 5].map((n) => eventOf(n === 2 ? 'B' : 'A', n)));
+      await eventually(() => {
+        expect(fast).toEqual([1, 3, 4, 5]);
+        expect(slow).toEqual([1]);
+      });
+      // Within the retention nothing goes, acknowledged or not.
+      expect(await transport.trim(new Date(Date.now() - 60_000))).toBe(0);
+      // Past it: events 1 and 2, below the slow group's unacknowledged event 3.
+      expect(await transport.trim(later())).toBe(2);
+      expect(await transport.trim(later())).toBe(0);
+
+      release();
+      await eventually(() => expect(slow).toEqual([1, 3, 4, 5]));
+      await eventually(async () => expect(await transport.trim(later())).toBe(3));
+      // A group away (no subscription) keeps what it has not read.
+      const away = await transport.subscribe(
+        { group: 'away', consumer: 'c', types: ['A'] },
+        async () => {},
+      );
+      await away.close();
+      await transport.publish([eventOf('A', 6)]);
+      await eventually(() => expect(fast).toEqual([1, 3, 4, 5, 6]));
+      await eventually(() => expect(slow).toEqual([1, 3, 4, 5, 6]));
+      expect(await transport.trim(later())).toBe(0);
+      const resumed: number[] = [];
+      await transport.subscribe(
+        { group: 'away', consumer: 'c', types: ['A'] },
+        async (e) => void resumed.push((e.payload as { n: number }).n),
+      );
+      await eventually(() => expect(resumed).toEqual([6]));
+      await eventually(async () => expect(await transport.trim(later())).toBe(1));
+    });
+
     test('close ends every subscription without hanging', async () => {
       await transport.subscribe({ group: 'g', consumer: 'c', types: ['A'] }, async () => {});
       await transport.subscribe({ group: 'h', consumer: 'c', types: ['A'] }, async () => {});
