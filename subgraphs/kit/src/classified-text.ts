@@ -11,12 +11,12 @@ import type { CallerIdentity } from './identity-header';
 export const VALUE_CLASSES = {
   credit: {
     scope: 'credit:read',
-    holds: 'credit limits, credit exposure, available and reserved credit',
+    covers: 'credit limits, credit exposure, available and reserved credit',
     fields: ['Customer.creditLimit', 'Customer.creditExposure', 'Customer.reservedCredit'],
   },
   financeAmount: {
     scope: 'finance:read',
-    holds:
+    covers:
       'receivables: invoice amounts and balances, payments and their applications, open balances, aging',
     fields: [
       'Customer.openBalance',
@@ -38,12 +38,12 @@ export const VALUE_CLASSES = {
   },
   costPrice: {
     scope: 'catalog:cost:read',
-    holds: 'what a unit costs the distributor (margin data)',
+    covers: 'what a unit costs the distributor (margin data)',
     fields: ['Product.costPrice'],
   },
   contact: {
     scope: 'contacts:read',
-    holds: 'the people at a customer: their names, emails and phones',
+    covers: 'the people at a customer: their names, emails and phones',
     fields: ['Contact', 'Customer.contacts'],
   },
 } as const;
