@@ -6,7 +6,7 @@
  * answer as it is, refusals included.
  */
 import { readFile } from 'node:fs/promises';
-import { Command } from 'commander';
+import { type Command } from 'commander';
 import { callRegistry } from './registry-client';
 import {
   renderApproval,
