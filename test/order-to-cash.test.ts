@@ -5,11 +5,13 @@
  * was down, and a poison event replayed from the exception queue after the fix.
  */
 import fs from 'node:fs';
+import Redis from 'ioredis';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createMemoryStore } from '@switchyard/gateway';
 import { eventOfOutboxRow } from '@switchyard/kit';
+import { pruneEvents } from '../subgraphs/kit/src/events/event-retention';
 import { createGovernance } from '../gateway/src/governance';
 import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
 import { eventually, startGraph, type RunningGraph } from './testing/graph-harness';
@@ -591,5 +593,44 @@ describe.each([
     expect(order.allocations).toEqual([
       { quantity: product.quantity, status: 'ALLOCATED', warehouse: { id: product.warehouseId } },
     ]);
+  });
+  test('past the event retention, housekeeping leaves no published outbox row and no acknowledged transport entry, and orders still flow', async () => {
+    const { customerId, sku } = await pickCustomerAndProduct(100_000);
+    const before = await placeAcceptedOrder(customerId, sku, 1);
+    await shipOrder(before.id);
+    await eventually(async () => expect((await orderState(before.id)).invoices).toHaveLength(1));
+    const outboxRows = async () => {
+      let rows = 0;
+      for (const subgraph of Object.values(graph.subgraphs))
+        rows += (
+          await subgraph.database.db
+            .selectFrom('event_outbox' as never)
+            .select('id' as never)
+            .execute()
+        ).length;
+      return rows;
+    };
+    expect(await outboxRows()).toBeGreaterThan(0);
+
+    // Everything is older than the retention from eight days on; consumers may still be acknowledging.
+    const later = new Date(Date.now() + 8 * 86_400_000);
+    await eventually(async () => {
+      for (const subgraph of Object.values(graph.subgraphs))
+        await pruneEvents(subgraph.database.db as never, graph.transport, later);
+      expect(await outboxRows()).toBe(0);
+      expect(await graph.transport.trim(later)).toBe(0);
+      if ('streamKey' in graph.transport) {
+        const redis = new Redis(REDIS_URL);
+        try {
+          expect(await redis.xlen(graph.transport.streamKey as string)).toBe(0);
+        } finally {
+          redis.disconnect();
+        }
+      }
+    });
+
+    const after = await placeAcceptedOrder(customerId, sku, 1);
+    await shipOrder(after.id);
+    await eventually(async () => expect((await orderState(after.id)).invoices).toHaveLength(1));
   });
 });
