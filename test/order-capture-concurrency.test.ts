@@ -50,7 +50,9 @@ describe.each([
 
   beforeAll(async () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchyard-capture-'));
-    graph = await startGraph({ seedScale: 0.05, dataDir, databaseUrl });
+    // A loaded machine must not turn a slow reservation call into a DEPENDENCY_UNAVAILABLE hold: these
+    // tests count acceptances, so calls between subgraphs wait as long as a test may.
+    graph = await startGraph({ seedScale: 0.05, dataDir, databaseUrl, serviceTimeoutMs: 30_000 });
     const dataset = graph.dataset!;
     const shipTo = new Set(
       dataset.customers.addresses.filter((a) => a.kind === 'SHIP_TO').map((a) => a.customer_id),

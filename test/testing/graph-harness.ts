@@ -75,6 +75,8 @@ export interface GraphOptions {
   dataDir?: string;
   /** The subgraphs' event runtime; default fast for tests: relay every 20 ms, retries 10 ms apart (maxAttempts 5). */
   eventOptions?: EventOptions;
+  /** How long a subgraph waits on another before DEPENDENCY_UNAVAILABLE (the kit's default, 2 s, unless set). */
+  serviceTimeoutMs?: number;
 }
 
 const TEST_EVENT_OPTIONS: EventOptions = { relayIntervalMs: 20, retryBackoffMs: 10 };
@@ -108,6 +110,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<RunningGra
       databaseSchema: schemaOf(name),
       events: transport,
       serviceUrls,
+      serviceTimeoutMs: options.serviceTimeoutMs,
       eventOptions: { ...TEST_EVENT_OPTIONS, ...options.eventOptions },
     });
 
