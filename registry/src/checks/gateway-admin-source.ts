@@ -1,0 +1,134 @@
+/**
+ * The check's sources over the gateway's admin API, with an admin credential (an API key or JWT of
+ * a consumer holding `governance:admin`):
+ * - `POST /admin/usage/coordinates`: usage of many coordinates in one call, each consumer counted
+ *   over its own window, per operation with request count and last seen, and when usage was recorded;
+ * - `GET /admin/consumers/:id/operations?include=body`: a consumer's registered operations.
+ * Why the admin API and not the governance store: see governance-sources.ts.
+ */
+import {
+  SourceUnavailableError,
+  type GovernanceSources,
+  type RegisteredOperationBody,
+  type UsageQuery,
+  type UsageReading,
+} from './governance-sources';
+
+export interface GatewayAdminSourceOptions {
+  /** The gateway's base URL, e.g. http://127.0.0.1:4000 (no /graphql). */
+  gatewayUrl: string;
+  /** Headers that authenticate the registry as a `governance:admin` consumer (`x-api-key` or `authorization`). */
+  credentials: Record<string, string>;
+  /** Per request (ms). Default 10000. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+interface CoordinatesAnswer {
+  retentionDays: number;
+  readAt: string;
+  recorded: { from: string; to: string }[];
+  coordinates: {
+    coordinate: string;
+    consumers: {
+      consumer: string;
+      operations: {
+        operationId: string;
+        operationName: string;
+        requests: number;
+        lastSeen: string;
+      }[];
+    }[];
+  }[];
+}
+
+export function createGatewayAdminSource(options: GatewayAdminSourceOptions): GovernanceSources {
+  const base = options.gatewayUrl.replace(/\/+$/, '');
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const fetchFn = options.fetch ?? fetch;
+
+  async function call<T>(what: string, path: string, init: RequestInit = {}): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetchFn(`${base}${path}`, {
+        ...init,
+        headers: { ...options.credentials, ...(init.headers as Record<string, string>) },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new SourceUnavailableError(
+        `${what}: the gateway at ${base} did not answer (${(error as Error).message})`,
+        { cause: error },
+      );
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let detail = `HTTP ${response.status}`;
+      try {
+        const error = (
+          JSON.parse(text) as { errors?: { message?: string; extensions?: { code?: string } }[] }
+        ).errors?.[0];
+        if (error) detail += ` ${error.extensions?.code ?? ''}: ${error.message ?? ''}`.trimEnd();
+      } catch {
+        // not JSON: the status says enough
+      }
+      if (response.status === 404 && path.startsWith('/admin/usage'))
+        detail += ' (is the usage module switched off?)';
+      throw new SourceUnavailableError(`${what}: ${detail}`);
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new SourceUnavailableError(`${what}: the gateway's answer is not JSON`, {
+        cause: error,
+      });
+    }
+  }
+
+  return {
+    async usage(query: UsageQuery): Promise<UsageReading> {
+      const duration = (ms: number) => `${Math.max(1, Math.ceil(ms / 1000))}s`;
+      const answer = await call<CoordinatesAnswer>('usage', '/admin/usage/coordinates', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          coordinates: query.coordinates,
+          windows: {
+            default: duration(query.defaultWindowMs),
+            consumers: Object.fromEntries(
+              Object.entries(query.windows).map(([id, ms]) => [id, duration(ms)]),
+            ),
+          },
+        }),
+      });
+      return {
+        retentionDays: answer.retentionDays,
+        readAt: Date.parse(answer.readAt),
+        recorded: answer.recorded.map(({ from, to }) => ({
+          from: Date.parse(from),
+          to: Date.parse(to),
+        })),
+        rows: answer.coordinates.flatMap(({ coordinate, consumers }) =>
+          consumers.flatMap(({ consumer, operations }) =>
+            operations.map((operation) => ({
+              coordinate,
+              consumer,
+              operationId: operation.operationId,
+              operationName: operation.operationName,
+              requests: operation.requests,
+              lastSeen: Date.parse(operation.lastSeen),
+            })),
+          ),
+        ),
+      };
+    },
+
+    async registeredOperations(consumerId: string): Promise<RegisteredOperationBody[]> {
+      const answer = await call<{ operations: RegisteredOperationBody[] }>(
+        `registered operations of "${consumerId}"`,
+        `/admin/consumers/${encodeURIComponent(consumerId)}/operations?include=body`,
+      );
+      return answer.operations;
+    },
+  };
+}
