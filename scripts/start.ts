@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole graph on one machine with embedded defaults (SQLite under .data/, no Redis,
- * no PostgreSQL). Seeds the six databases on first start, runs the subgraphs, then the gateway, prints
- * where everything is, and stops them all on Ctrl-C.
+ * no PostgreSQL). Seeds the six databases on first start, runs the subgraphs, the schema registry
+ * (seeded with the subgraphs' SDL as version 1 when empty), then the gateway, prints where everything
+ * is, and stops them all on Ctrl-C.
  *
  * Events between subgraphs need a transport all of them see: without REDIS_URL the six run in ONE
  * process sharing an in-process transport (scripts/run-subgraphs.ts); with REDIS_URL each runs as its
@@ -26,6 +27,7 @@ const childEnv: NodeJS.ProcessEnv = {
     process.env.SWITCHYARD_IDENTITY_SECRET || randomBytes(32).toString('base64url'),
 };
 const children: ChildProcess[] = [];
+const REGISTRY_PORT = 4010;
 
 async function seed() {
   const started = Date.now();
@@ -120,6 +122,14 @@ async function main() {
   }
   for (const name of SUBGRAPH_NAMES)
     await waitFor(`http://127.0.0.1:${ports.get(name)}/healthz`, name);
+  // The schema registry, seeded on first start with the subgraphs' current SDL as version 1.
+  const { PORT: _port, ...registryEnv } = childEnv;
+  run('registry', 'registry/src/main.ts', {
+    ...registryEnv,
+    PORT: String(REGISTRY_PORT),
+    REGISTRY_SEED: path.join(root, 'supergraph.yaml'),
+  });
+  await waitFor(`http://127.0.0.1:${REGISTRY_PORT}/readyz`, 'registry');
   // NODE_ENV=production (unless set): graphql-js skips its development-only checks on every request.
   run('gateway', 'gateway/src/main.ts', {
     ...childEnv,
@@ -134,6 +144,7 @@ async function main() {
       'Switchyard is up.',
       '  gateway    http://127.0.0.1:4000/graphql   (health: /healthz, readiness: /readyz)',
       ...SUBGRAPH_NAMES.map((name) => `  ${name.padEnd(10)} ${graphqlUrl(name)}`),
+      `  registry   http://127.0.0.1:${REGISTRY_PORT}   (npm run switchyard -- subgraph list, with SWITCHYARD_TOKEN=dev-gateway)`,
       process.env.DATABASE_URL
         ? '  data       PostgreSQL at DATABASE_URL (one schema per subgraph)'
         : `  data       ${dataDir} (SQLite, one file per subgraph)`,
