@@ -75,6 +75,23 @@ export const KIT_EVENT_MIGRATIONS: Record<string, Migration> = {
         .execute();
     },
   },
+  // Housekeeping's event retention (event-retention.ts) deletes by age every round: an index, not a scan. Named to sort after the tables.
+  '0000_kit_event_tables_retention_indexes': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createIndex('event_inbox_processed_at')
+        .ifNotExists()
+        .on('event_inbox')
+        .column('processed_at')
+        .execute();
+      await db.schema
+        .createIndex('event_exceptions_resolved_at')
+        .ifNotExists()
+        .on('event_exceptions')
+        .column('resolved_at')
+        .execute();
+    },
+  },
 };
 
 /** The rows of the event tables, for queries written against them. */
