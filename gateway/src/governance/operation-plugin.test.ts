@@ -97,6 +97,39 @@ describe('governancePlugin', () => {
     ]);
   });
 
+  test('executionDidStart is called, in module order, only for an operation that passed every check and runs', async () => {
+    const started: string[] = [];
+    const watching = (name: string): GovernanceModule => ({
+      name,
+      operation: { executionDidStart: () => void started.push(name) },
+    });
+    await run([watching('first'), watching('second')]);
+    expect(started).toEqual(['first', 'second']);
+
+    started.length = 0;
+    const refusing: GovernanceModule = {
+      name: 'refusing',
+      operation: {
+        didResolveOperation() {
+          throw new GovernanceError('REFUSED', 'refused', { status: 403 });
+        },
+      },
+    };
+    const answering: GovernanceModule = {
+      name: 'answering',
+      operation: {
+        responseForOperation: () => ({
+          body: { kind: 'single' as const, singleResult: { data: { hello: 'answered' } } },
+          http: { status: undefined, headers: new Map() as never },
+        }),
+      },
+    };
+    await run([watching('first'), refusing]);
+    await run([watching('first'), answering]);
+    await run([watching('first')], '{ nosuchfield }');
+    expect(started).toEqual([]);
+  });
+
   test('responseForOperation: the first module with an answer replaces execution, asynchronous answers included', async () => {
     const asked: string[] = [];
     const answer = (name: string, async: boolean): GovernanceModule => ({
