@@ -425,8 +425,11 @@ describe('one trace across the gateway and the subgraphs', () => {
     });
     spy.server.addHook('onRequest', async (request) => {
       seen.traceparent = request.headers.traceparent as string | undefined;
-      seen.identity = verifyIdentity(request.headers[IDENTITY_HEADER], DEVELOPMENT_IDENTITY_SECRET)
-        .ok
+      seen.identity = verifyIdentity(
+        request.headers[IDENTITY_HEADER],
+        DEVELOPMENT_IDENTITY_SECRET,
+        'customers',
+      ).ok
         ? 'valid'
         : 'invalid';
     });

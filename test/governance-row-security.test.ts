@@ -1,6 +1,8 @@
 /**
  * Subgraphs never trust a caller blindly: each of the six real subgraph servers (seeded SQLite,
- * over HTTP, as the gateway reaches them) refuses a missing or forged identity, and scopes rows
+ * over HTTP, as the gateway reaches them) refuses every identity header it did not get signed for
+ * itself (missing, forged, wrong secret, expired, another subgraph's, no audience, malformed,
+ * sent twice), and scopes rows
  * to the signed caller; a row outside the caller's scope answers as one that does not exist. Every expectation is computed from the seed data written to the databases.
  */
 import {
@@ -11,6 +13,7 @@ import {
 } from '@switchyard/kit';
 import { forgedIdentityHeaders } from '@switchyard/kit/testing';
 import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
 import type { Dataset } from '@switchyard/seed';
 import { startGraph, type RunningGraph } from './testing/graph-harness';
 
@@ -57,27 +60,27 @@ function subgraphUrl(name: string): string {
   return `http://${address.address}:${address.port}`;
 }
 
-/** POSTs to one subgraph over HTTP with exactly these headers. */
+/** POSTs to one subgraph over HTTP with exactly these headers (a list: the header sent once per value). */
 async function postTo(
   name: string,
   query: string,
   variables: Record<string, unknown>,
-  headers: Record<string, string>,
+  headers: Record<string, string | string[]>,
 ): Promise<Answer> {
-  const response = await fetch(`${subgraphUrl(name)}/graphql`, {
+  const response = await request(`${subgraphUrl(name)}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as Answer['body'] };
+  return { status: response.statusCode, body: (await response.body.json()) as Answer['body'] };
 }
 
-/** Queries one subgraph as `caller`, with an identity signed as the gateway signs it. */
+/** Queries one subgraph as `caller`, with an identity signed for it as the gateway signs it. */
 const as =
   (caller: Identity) =>
   (name: string, query: string, variables: Record<string, unknown> = {}) =>
     postTo(name, query, variables, {
-      [IDENTITY_HEADER]: signIdentity(caller, DEVELOPMENT_IDENTITY_SECRET),
+      [IDENTITY_HEADER]: signIdentity({ ...caller, aud: name }, DEVELOPMENT_IDENTITY_SECRET),
     });
 
 /** Every id a connection field lists for `caller`, page by page (sorted: order is not what this suite tests), and its totalCount. */
@@ -138,11 +141,21 @@ const codes = (answer: Answer) => (answer.body.errors ?? []).map((error) => erro
 
 describe('a subgraph refuses requests without a valid signed identity', () => {
   const SUBGRAPHS = ['customers', 'catalog', 'inventory', 'orders', 'shipments', 'finance'];
-  const forgeries = Object.entries(forgedIdentityHeaders(distributor));
 
   test.each(SUBGRAPHS)(
-    '%s answers 401 UNAUTHENTICATED, with no data and no stack, to a missing, foreign-signed, tampered, expired or malformed identity',
+    '%s answers 401 UNAUTHENTICATED, with no data and no stack, to a missing, foreign-signed, tampered, expired, cross-audience, audience-less, malformed or duplicated identity',
     async (name) => {
+      const forgeries = Object.entries(forgedIdentityHeaders(name, distributor));
+      expect(forgeries.map(([forgery]) => forgery)).toEqual([
+        'missing',
+        'signed with another secret',
+        'payload tampered after signing',
+        'expired',
+        'signed for another subgraph',
+        'signed without an audience',
+        'malformed',
+        'sent twice',
+      ]);
       for (const [forgery, headers] of forgeries) {
         const answer = await postTo(name, '{ __typename }', {}, headers);
         expect({
@@ -171,17 +184,34 @@ describe('a subgraph refuses requests without a valid signed identity', () => {
     },
   );
 
-  test('the tampered identity names why it was refused (the signature no longer matches the payload)', async () => {
+  test('a valid identity signed for one subgraph is accepted there and refused by the five others', async () => {
+    const accepted: string[] = [];
+    for (const audience of SUBGRAPHS) {
+      const header = signIdentity({ ...distributor, aud: audience }, DEVELOPMENT_IDENTITY_SECRET);
+      for (const name of SUBGRAPHS) {
+        const answer = await postTo(name, '{ __typename }', {}, { [IDENTITY_HEADER]: header });
+        if (answer.status === 200) accepted.push(`${audience} at ${name}`);
+        else expect(answer.body.errors![0].extensions?.reason).toBe('wrong-audience');
+      }
+    }
+    expect(accepted).toEqual(SUBGRAPHS.map((name) => `${name} at ${name}`));
+  });
+
+  test.each([
+    ['payload tampered after signing', 'bad-signature'],
+    ['signed with another secret', 'bad-signature'],
+    ['expired', 'expired'],
+    ['signed for another subgraph', 'wrong-audience'],
+    ['signed without an audience', 'wrong-audience'],
+    ['sent twice', 'malformed'],
+  ])('the %s identity names why it was refused: %s', async (forgery, reason) => {
     const { body } = await postTo(
       'orders',
       '{ __typename }',
       {},
-      forgedIdentityHeaders(distributor)['payload tampered after signing'],
+      forgedIdentityHeaders('orders', distributor)[forgery],
     );
-    expect(body.errors![0].extensions).toEqual({
-      code: 'UNAUTHENTICATED',
-      reason: 'bad-signature',
-    });
+    expect(body.errors![0].extensions).toEqual({ code: 'UNAUTHENTICATED', reason });
   });
 });
 

@@ -80,7 +80,7 @@ async function bodyOf(request: http.IncomingMessage): Promise<string> {
  * Subgraphs answer only requests with a signed identity. Until the gateway signs its subgraph
  * calls itself, this relay adds a service identity to calls that carry none (and leaves signed ones alone).
  */
-function identityRelay(target: string): AsyncListener {
+function identityRelay(name: string, target: string): AsyncListener {
   return async (request, response) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     for (const [name, value] of Object.entries(request.headers)) {
@@ -88,7 +88,7 @@ function identityRelay(target: string): AsyncListener {
         headers[name] = value;
     }
     headers[IDENTITY_HEADER] ??= signIdentity(
-      { id: 'service:usage-test', kind: 'service', scopes: [], tenant: null },
+      { id: 'service:usage-test', kind: 'service', scopes: [], tenant: null, aud: name },
       DEVELOPMENT_IDENTITY_SECRET,
     );
     const answer = await fetch(target, {
@@ -154,7 +154,7 @@ beforeAll(async () => {
   graph = await startGraph({ seedScale: 0.05 });
   const sources = [];
   for (const [name, url] of Object.entries(graph.gateway.subgraphUrls)) {
-    const relay = await listen(identityRelay(url));
+    const relay = await listen(identityRelay(name, url));
     servers.push(relay.server);
     sources.push({
       name,

@@ -1,11 +1,14 @@
 /**
  * Who sends the bench's requests. Every request carries both credentials a gateway may need, so
  * every gateway receives the same HTTP request: `x-api-key` (Switchyard governed identifies the
- * consumer by it, governance.bench.yaml) and `x-switchyard-identity`, the signed identity the
- * subgraphs require, which the peers forward as it is (Switchyard signs its own from the consumer).
- * Both name the same consumer with the same scopes and tenant, so every subgraph sees the same caller.
+ * consumer by it, governance.bench.yaml) and the signed identities the subgraphs require, one per
+ * subgraph since each accepts only one signed for it (`aud`): `x-switchyard-identity-<subgraph>`,
+ * which the peers forward to that subgraph as `x-switchyard-identity` (Switchyard signs its own from
+ * the consumer). All name the same consumer with the same scopes and tenant, so every subgraph sees
+ * the same caller.
  */
 import path from 'node:path';
+import { SUBGRAPH_NAMES } from '../../scripts/subgraphs';
 import {
   DEVELOPMENT_IDENTITY_SECRET,
   IDENTITY_HEADER,
@@ -49,19 +52,23 @@ export const consumers = {
 /** The partner's customer account: workload 3 asks for its orders only. */
 export const PARTNER_CUSTOMER = 'CUS-0001';
 
-/** The headers of a request sent as `consumer`; the identity is valid for `ttlSeconds` (longer than a run). */
+/** The request header a peer forwards to `subgraph` as x-switchyard-identity. */
+export const identityHeaderFor = (subgraph: string) => `${IDENTITY_HEADER}-${subgraph}`;
+
+/** The headers of a request sent as `consumer`; the identities are valid for `ttlSeconds` (longer than a run). */
 export function headersOf(consumer: BenchConsumer, ttlSeconds = 6 * 3600): Record<string, string> {
-  return {
-    'x-api-key': consumer.apiKey,
-    [IDENTITY_HEADER]: signIdentity(consumer.identity, DEVELOPMENT_IDENTITY_SECRET, ttlSeconds),
-  };
+  const identities = SUBGRAPH_NAMES.map((name) => [
+    identityHeaderFor(name),
+    signIdentity({ ...consumer.identity, aud: name }, DEVELOPMENT_IDENTITY_SECRET, ttlSeconds),
+  ]);
+  return { 'x-api-key': consumer.apiKey, ...Object.fromEntries(identities) };
 }
 
-/** What the bench sends a subgraph's /bench routes (real subgraphs refuse unsigned requests). */
-export function serviceHeaders(): Record<string, string> {
+/** What the bench sends `subgraph` itself: its /bench routes, the Mercurius gateway's SDL fetch (real subgraphs refuse unsigned requests). */
+export function serviceHeaders(subgraph: string): Record<string, string> {
   return {
     [IDENTITY_HEADER]: signIdentity(
-      { id: 'service:bench', kind: 'service', scopes: [], tenant: null },
+      { id: 'service:bench', kind: 'service', scopes: [], tenant: null, aud: subgraph },
       DEVELOPMENT_IDENTITY_SECRET,
       6 * 3600,
     ),

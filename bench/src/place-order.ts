@@ -83,6 +83,7 @@ async function load(url: string, inputs: OrderInput[], seconds: number): Promise
       kind: 'ecommerce',
       scopes: ['orders:write', 'orders:read'],
       tenant: null,
+      aud: 'orders',
     },
     DEVELOPMENT_IDENTITY_SECRET,
     3_600,

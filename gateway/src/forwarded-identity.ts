@@ -22,7 +22,10 @@ export function callerIdentityOf(consumer: Consumer | null): Omit<CallerIdentity
   };
 }
 
-/** The signed x-switchyard-identity header the gateway forwards for each consumer (null: the gateway itself). */
+/**
+ * The signed x-switchyard-identity headers the gateway forwards for each consumer (null: the gateway
+ * itself), one per consumer and subgraph: `headerFor(consumer, subgraphName)`.
+ */
 export function forwardedIdentityHeaders(
   secret: string,
   now?: () => number,

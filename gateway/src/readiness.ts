@@ -2,15 +2,15 @@ import { type Agent, fetch as undiciFetch } from 'undici';
 import { IDENTITY_HEADER, signIdentity } from '@switchyard/kit';
 import { callerIdentityOf } from './subgraph-client';
 
-/** Asks each subgraph for `{ __typename }` as the gateway's service identity; the names of those that did not answer in time. */
+/** Asks each subgraph for `{ __typename }` as the gateway's service identity (signed for it); the names of those that did not answer in time. */
 export async function unreachableSubgraphs(
   urls: Record<string, string>,
   agent: Agent,
   identitySecret: string,
   timeoutMs = 2_000,
 ): Promise<string[]> {
-  const identity = signIdentity(callerIdentityOf(null), identitySecret);
   const checks = Object.entries(urls).map(async ([name, url]) => {
+    const identity = signIdentity({ ...callerIdentityOf(null), aud: name }, identitySecret);
     try {
       const response = await undiciFetch(url, {
         method: 'POST',

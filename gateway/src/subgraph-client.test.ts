@@ -87,6 +87,7 @@ describe('SubgraphClient', () => {
       const identity = verifyIdentity(
         headers['x-switchyard-identity'],
         DEVELOPMENT_IDENTITY_SECRET,
+        'orders',
       );
       expect(identity).toMatchObject({
         ok: true,
@@ -95,6 +96,7 @@ describe('SubgraphClient', () => {
           kind: 'portal',
           scopes: ['orders:read'],
           tenant: { customerIds: ['CUS-0001'] },
+          aud: 'orders',
         },
       });
     } finally {

@@ -46,7 +46,7 @@ type IncomingOperation = GraphQLDataSourceProcessOptions<GatewayContext> & {
 /**
  * The gateway's HTTP client to one subgraph: pooled keep-alive connections (undici's dispatcher API,
  * no WHATWG Request/Response nor AbortSignal per call), a timeout, the request's correlation id,
- * its consumer's signed identity and the trace context forwarded on every call.
+ * its consumer's identity signed for this subgraph and the trace context forwarded on every call.
  */
 export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly observeFetch?: SubgraphFetchObserver;
@@ -56,12 +56,12 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
     'origin' | 'path' | 'method' | 'headersTimeout' | 'bodyTimeout'
   >;
 
-  /** `subgraphName` labels this client's fetch metrics (default: the URL's host). */
+  /** `subgraphName`: the subgraph's name in the supergraph, the audience of the identities it is sent and the label of this client's fetch metrics. */
   constructor(
     url: string,
     private readonly agent: Agent,
     options: SubgraphClientOptions,
-    private readonly subgraphName = new URL(url).host,
+    private readonly subgraphName: string,
   ) {
     super({ url });
     const target = new URL(url);
@@ -106,7 +106,10 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
       for (const [name, value] of request.http.headers) headers[name] = value;
     headers['content-type'] = 'application/json';
     if (context?.correlationId) headers[CORRELATION_HEADER] = context.correlationId;
-    headers[IDENTITY_HEADER] = this.identities.headerFor(context?.consumer ?? null);
+    headers[IDENTITY_HEADER] = this.identities.headerFor(
+      context?.consumer ?? null,
+      this.subgraphName,
+    );
     injectTraceContextInto(headers);
     const body = JSON.stringify({
       query: request.query,

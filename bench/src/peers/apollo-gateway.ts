@@ -2,7 +2,8 @@
  * Peer: stock @apollo/gateway on @apollo/server's standalone HTTP server, every setting at its
  * default (APQ with its in-memory cache, landing page, CSRF prevention, the gateway's own fetcher).
  * The one addition is what any deployment needs: forwarding the caller's signed identity header
- * (Apollo's documented recipe, `willSendRequest` on a RemoteGraphQLDataSource), and loading the
+ * (Apollo's documented recipe, `willSendRequest` on a RemoteGraphQLDataSource; the one the bench
+ * signed for each subgraph, `x-switchyard-identity-<subgraph>`), and loading the
  * supergraph at all: @apollo/gateway refuses one that links `for: SECURITY` features it does not
  * enforce (@authenticated, @requiresScopes), so, as Switchyard does, they are declared as ordinary
  * features (the stock gateway then ignores them: it authorizes nothing).
@@ -17,24 +18,25 @@ import { supergraphForExecution } from '@switchyard/gateway/src/security-feature
 const IDENTITY_HEADER = 'x-switchyard-identity';
 
 interface Context {
-  identity?: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 async function main() {
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphForExecution(readFileSync(process.env.SUPERGRAPH_FILE!, 'utf8')),
-    buildService: ({ url }) =>
+    buildService: ({ name, url }) =>
       new RemoteGraphQLDataSource<Context>({
         url,
         willSendRequest({ request, context }) {
-          if (context.identity) request.http?.headers.set(IDENTITY_HEADER, context.identity);
+          const identity = context.headers?.[`${IDENTITY_HEADER}-${name}`];
+          if (typeof identity === 'string') request.http?.headers.set(IDENTITY_HEADER, identity);
         },
       }),
   });
   const server = new ApolloServer<Context>({ gateway });
   await startStandaloneServer(server, {
     listen: { host: '127.0.0.1', port: Number(process.env.PORT) },
-    context: async ({ req }) => ({ identity: req.headers[IDENTITY_HEADER] as string | undefined }),
+    context: async ({ req }) => ({ headers: req.headers }),
   });
   const stop = () => void server.stop().then(() => process.exit(0));
   process.once('SIGTERM', stop);

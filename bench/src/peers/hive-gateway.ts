@@ -20,8 +20,9 @@ const runtime = createGatewayRuntime({
   supergraph: process.env.SUPERGRAPH_FILE!,
   logging: false,
   propagateHeaders: {
-    fromClientToSubgraphs: ({ request }) => ({
-      [IDENTITY_HEADER]: request.headers.get(IDENTITY_HEADER),
+    // The identity the bench signed for this subgraph (each accepts only its own).
+    fromClientToSubgraphs: ({ request, subgraphName }) => ({
+      [IDENTITY_HEADER]: request.headers.get(`${IDENTITY_HEADER}-${subgraphName}`),
     }),
   },
   persistedDocuments: {

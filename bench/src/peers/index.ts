@@ -103,7 +103,14 @@ export const PEERS: PeerDefinition[] = [
     entry: here('mercurius-gateway.ts'),
     env: ({ subgraphUrls }) => ({
       BENCH_SUBGRAPH_URLS: JSON.stringify(subgraphUrls),
-      BENCH_SERVICE_IDENTITY: serviceHeaders()['x-switchyard-identity'],
+      BENCH_SERVICE_IDENTITIES: JSON.stringify(
+        Object.fromEntries(
+          Object.keys(subgraphUrls).map((name) => [
+            name,
+            serviceHeaders(name)['x-switchyard-identity'],
+          ]),
+        ),
+      ),
     }),
     persisted: { unsupported: 'no persisted documents configured' },
   },

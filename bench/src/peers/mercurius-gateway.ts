@@ -3,7 +3,8 @@
  * Apollo Federation 1 and builds its schema from each subgraph's `_service { sdl }`; bench/README.md
  * says what happens with Switchyard's Federation 2 subgraphs. Run on its own with
  * `npm run bench -- --peers mercurius-gateway` to see it again.
- * Environment: BENCH_SUBGRAPH_URLS (JSON: name → URL), BENCH_SERVICE_IDENTITY (signed header for the SDL fetch), PORT.
+ * Environment: BENCH_SUBGRAPH_URLS (JSON: name → URL), BENCH_SERVICE_IDENTITIES (JSON: name → the
+ * signed header for its SDL fetch), PORT. Forwards `x-switchyard-identity-<subgraph>` to each subgraph.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import Fastify from 'fastify';
@@ -13,6 +14,7 @@ const IDENTITY_HEADER = 'x-switchyard-identity';
 
 async function main() {
   const urls = JSON.parse(process.env.BENCH_SUBGRAPH_URLS!) as Record<string, string>;
+  const identities = JSON.parse(process.env.BENCH_SERVICE_IDENTITIES!) as Record<string, string>;
   const app = Fastify({ logger: false });
   await app.register(mercuriusGateway, {
     jit: 1,
@@ -22,9 +24,9 @@ async function main() {
         name,
         url,
         mandatory: true,
-        initHeaders: { [IDENTITY_HEADER]: process.env.BENCH_SERVICE_IDENTITY! },
+        initHeaders: { [IDENTITY_HEADER]: identities[name] },
         rewriteHeaders: (headers: IncomingHttpHeaders) => ({
-          [IDENTITY_HEADER]: headers[IDENTITY_HEADER],
+          [IDENTITY_HEADER]: headers[`${IDENTITY_HEADER}-${name}`],
         }),
       })),
     },

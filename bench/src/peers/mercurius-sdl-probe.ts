@@ -9,11 +9,11 @@ import { openSubgraph, signIdentity, DEVELOPMENT_IDENTITY_SECRET } from '@switch
 import { loadSubgraphDefinition, SUBGRAPH_NAMES } from '../../../scripts/subgraphs';
 
 async function main() {
-  const identity = signIdentity(
-    { id: 'service:probe', kind: 'service', scopes: [], tenant: null },
-    DEVELOPMENT_IDENTITY_SECRET,
-  );
   for (const name of SUBGRAPH_NAMES) {
+    const identity = signIdentity(
+      { id: 'service:probe', kind: 'service', scopes: [], tenant: null, aud: name },
+      DEVELOPMENT_IDENTITY_SECRET,
+    );
     const subgraph = await openSubgraph(await loadSubgraphDefinition(name), {
       dataDir: ':memory:',
     });

@@ -80,24 +80,20 @@ export async function startSubgraphSet(
     await Promise.all(processes.map((proc) => proc.stop()));
     throw error;
   }
-  const headers = serviceHeaders();
-  const eachSubgraph = async <T>(
-    call: (origin: string) => Promise<T>,
-  ): Promise<Record<string, T>> =>
+  const eachSubgraph = async <T>(call: (name: string) => Promise<T>): Promise<Record<string, T>> =>
     Object.fromEntries(
-      await Promise.all(
-        SUBGRAPH_NAMES.map(async (name) => [name, await call(origins[name])] as const),
-      ),
+      await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await call(name)] as const)),
     );
-  const control = async (origin: string, method: string, route: string) => {
-    const response = await fetch(`${origin}${route}`, { method, headers });
+  const control = async (name: string, method: string, route: string) => {
+    const origin = origins[name];
+    const response = await fetch(`${origin}${route}`, { method, headers: serviceHeaders(name) });
     if (!response.ok)
       throw new Error(`${method} ${origin}${route}: ${response.status} ${await response.text()}`);
     return response.json();
   };
 
   const counts = () =>
-    eachSubgraph(async (origin) => (await control(origin, 'GET', '/bench/served')) as ServedCount);
+    eachSubgraph(async (name) => (await control(name, 'GET', '/bench/served')) as ServedCount);
 
   return {
     kind,
@@ -110,12 +106,11 @@ export async function startSubgraphSet(
         Object.entries(await counts()).map(([name, { served }]) => [name, served]),
       ),
     async startRecording() {
-      await eachSubgraph((origin) => control(origin, 'POST', '/bench/recording'));
+      await eachSubgraph((name) => control(name, 'POST', '/bench/recording'));
     },
     stopRecording: () =>
       eachSubgraph(
-        async (origin) =>
-          (await control(origin, 'DELETE', '/bench/recording')) as RecordedExchange[],
+        async (name) => (await control(name, 'DELETE', '/bench/recording')) as RecordedExchange[],
       ),
     async close() {
       await Promise.all(processes.map((proc) => proc.stop()));

@@ -17,6 +17,15 @@ export interface CallerIdentity {
 }
 
 /**
+ * What an x-switchyard-identity header carries: the caller, and `aud`, the name of the one subgraph
+ * it was signed for. A header is good at that subgraph only, so one captured at (or leaked by) one
+ * subgraph cannot be replayed at another.
+ */
+export interface SignedIdentity extends CallerIdentity {
+  aud: string;
+}
+
+/**
  * How long a signed identity is valid (seconds): the bound on replaying a captured header. Every
  * signer uses it (the gateway's forwarding, service-to-service calls); SignedIdentityCache re-signs
  * at half of it.
@@ -25,7 +34,7 @@ export const IDENTITY_LIFETIME_SECONDS = 60;
 
 /** `<base64url(json)>.<base64url(hmac-sha256)>`; the payload expires `lifetimeSeconds` after `nowMs`. */
 export function signIdentity(
-  identity: Omit<CallerIdentity, 'exp'>,
+  identity: Omit<SignedIdentity, 'exp'>,
   secret: string,
   lifetimeSeconds = IDENTITY_LIFETIME_SECONDS,
   nowMs = Date.now(),
@@ -37,13 +46,23 @@ export function signIdentity(
 }
 
 export type IdentityVerification =
-  | { ok: true; identity: CallerIdentity }
-  | { ok: false; reason: 'missing' | 'malformed' | 'bad-signature' | 'expired' };
+  | { ok: true; identity: SignedIdentity }
+  | {
+      ok: false;
+      reason: 'missing' | 'malformed' | 'bad-signature' | 'expired' | 'wrong-audience';
+    };
 
+/**
+ * Checks a header as the subgraph named `audience` must: signed with `secret`, well formed, not
+ * expired, and signed for `audience` (a missing or other `aud` is refused as a bad signature is).
+ * A header sent twice is malformed: which one would count is not for the caller to choose.
+ */
 export function verifyIdentity(
   header: string | string[] | undefined,
   secret: string,
+  audience: string,
 ): IdentityVerification {
+  if (Array.isArray(header) && header.length > 1) return { ok: false, reason: 'malformed' };
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return { ok: false, reason: 'missing' };
   const [payload, signature, extra] = value.split('.');
@@ -52,7 +71,7 @@ export function verifyIdentity(
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given))
     return { ok: false, reason: 'bad-signature' };
-  let identity: CallerIdentity;
+  let identity: SignedIdentity;
   try {
     identity = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
   } catch {
@@ -65,6 +84,7 @@ export function verifyIdentity(
   )
     return { ok: false, reason: 'malformed' };
   if (identity.exp < Math.floor(Date.now() / 1000)) return { ok: false, reason: 'expired' };
+  if (identity.aud !== audience) return { ok: false, reason: 'wrong-audience' };
   return { ok: true, identity };
 }
 

@@ -35,6 +35,14 @@ declare module 'fastify' {
   }
 }
 
+/** The subgraph each server answers as, for code that holds only the server (kit/testing signs identities for it). */
+const subgraphNames = new WeakMap<FastifyInstance, string>();
+
+/** The name a server made by createSubgraphServer verifies identities against (their `aud`). */
+export function subgraphNameOf(server: FastifyInstance): string | undefined {
+  return subgraphNames.get(server);
+}
+
 /** Routes a caller reaches without a signed identity. */
 const OPEN_ROUTES = new Set(['/healthz']);
 
@@ -60,7 +68,12 @@ export async function createSubgraphServer<Store>(
   app.decorateRequest('caller', null as unknown as CallerIdentity);
   app.addHook('onRequest', async (request, reply) => {
     if (OPEN_ROUTES.has(request.routeOptions.url ?? '')) return;
-    const verification = verifyIdentity(request.headers[IDENTITY_HEADER], identitySecret);
+    // Signed for this subgraph only: a header minted for another one is refused here.
+    const verification = verifyIdentity(
+      request.headers[IDENTITY_HEADER],
+      identitySecret,
+      options.name,
+    );
     if (!verification.ok) {
       request.log.warn(
         { reason: verification.reason, correlationId: request.correlationId },
@@ -89,6 +102,7 @@ export async function createSubgraphServer<Store>(
   });
 
   app.get('/healthz', async () => ({ status: 'ok', subgraph: options.name }));
+  subgraphNames.set(app, options.name);
   return app;
 }
 
@@ -97,6 +111,7 @@ const REFUSALS: Record<Exclude<IdentityVerification, { ok: true }>['reason'], st
   malformed: `The ${IDENTITY_HEADER} header is malformed`,
   'bad-signature': `The ${IDENTITY_HEADER} header is not signed with the gateway's secret`,
   expired: `The ${IDENTITY_HEADER} header has expired`,
+  'wrong-audience': `The ${IDENTITY_HEADER} header was not signed for this subgraph`,
 };
 
 function unauthenticated(reason: keyof typeof REFUSALS) {

@@ -128,16 +128,26 @@ describe('service client', () => {
     expect(fake.seen[0].headers['content-type']).toBe('application/json');
   });
 
-  test('signs a service identity for the caller that verifies with the shared secret', async () => {
+  test('signs a service identity for the callee alone, verified with the shared secret', async () => {
     await client.query('customers', '{ __typename }');
-    const verification = verifyIdentity(fake.seen[0].headers[IDENTITY_HEADER], SECRET);
-    expect(verification).toMatchObject({
+    const header = fake.seen[0].headers[IDENTITY_HEADER];
+    expect(verifyIdentity(header, SECRET, 'customers')).toMatchObject({
       ok: true,
-      identity: { id: 'service:orders', kind: 'service', scopes: [], tenant: null },
+      identity: {
+        id: 'service:orders',
+        kind: 'service',
+        scopes: [],
+        tenant: null,
+        aud: 'customers',
+      },
     });
-    expect(verifyIdentity(fake.seen[0].headers[IDENTITY_HEADER], 'another-secret')).toEqual({
+    expect(verifyIdentity(header, 'another-secret', 'customers')).toEqual({
       ok: false,
       reason: 'bad-signature',
+    });
+    expect(verifyIdentity(header, SECRET, 'finance')).toEqual({
+      ok: false,
+      reason: 'wrong-audience',
     });
   });
 

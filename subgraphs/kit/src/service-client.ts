@@ -7,7 +7,8 @@ import { SignedIdentityCache } from './signed-identity-cache';
 
 /**
  * Synchronous subgraph-to-subgraph calls: GraphQL over HTTP to another subgraph's /graphql, signed
- * with a service identity (`service:<caller>`, every row), carrying the correlation id, with a timeout.
+ * with a service identity (`service:<caller>`, every row) for that subgraph alone (`aud`), carrying
+ * the correlation id, with a timeout.
  * Used where the caller must wait (placeOrder's credit, price, stock and tax checks).
  */
 export interface ServiceClient {
@@ -127,7 +128,7 @@ export function createServiceClient(options: ServiceClientOptions): ClosableServ
           headers: {
             'content-type': 'application/json',
             accept: 'application/json',
-            [IDENTITY_HEADER]: identities.headerFor(identity),
+            [IDENTITY_HEADER]: identities.headerFor(identity, subgraph),
             [CORRELATION_HEADER]: correlationIdFrom(callOptions.correlationId),
           },
           body: JSON.stringify({ query, variables: variables ?? {} }),

@@ -36,12 +36,12 @@ describe('SignedIdentityCache', () => {
   test('signs an identity once, and again once half its lifetime has passed', () => {
     const { cache, clock, signed } = cacheAt();
     const half = (IDENTITY_LIFETIME_SECONDS * 1000) / 2;
-    const first = cache.headerFor(identity('service:orders'));
+    const first = cache.headerFor(identity('service:orders'), 'customers');
     clock.now = T0 + half - 1;
-    expect(cache.headerFor(identity('service:orders'))).toBe(first);
+    expect(cache.headerFor(identity('service:orders'), 'customers')).toBe(first);
     expect(signed()).toBe(1);
     clock.now = T0 + half;
-    const second = cache.headerFor(identity('service:orders'));
+    const second = cache.headerFor(identity('service:orders'), 'customers');
     expect(second).not.toBe(first);
     expect(signed()).toBe(2);
     expect(validUntil(second) - validUntil(first)).toBe(half);
@@ -52,14 +52,14 @@ describe('SignedIdentityCache', () => {
     const half = (IDENTITY_LIFETIME_SECONDS * 1000) / 2;
     for (let step = 0; step <= 4 * IDENTITY_LIFETIME_SECONDS; step++) {
       clock.now = T0 + step * 997;
-      const header = cache.headerFor(identity('service:orders'));
+      const header = cache.headerFor(identity('service:orders'), 'customers');
       expect(validUntil(header) - clock.now).toBeGreaterThanOrEqual(half);
     }
   });
 
   test('the lifetime is IDENTITY_LIFETIME_SECONDS (the bound on replaying a captured header)', () => {
     const { cache } = cacheAt();
-    const header = cache.headerFor(identity('service:orders'));
+    const header = cache.headerFor(identity('service:orders'), 'customers');
     const lifetime = validUntil(header) - T0;
     expect(lifetime).toBeGreaterThan((IDENTITY_LIFETIME_SECONDS - 1) * 1000);
     expect(lifetime).toBeLessThanOrEqual((IDENTITY_LIFETIME_SECONDS + 1) * 1000);
@@ -67,27 +67,44 @@ describe('SignedIdentityCache', () => {
 
   test('one header per key: callers with one key share it, other keys get their own', () => {
     const { cache, signed } = cacheAt();
-    const orders = cache.headerFor(identity('service:orders'));
-    expect(cache.headerFor({ ...identity('service:orders') })).toBe(orders);
-    const finance = cache.headerFor(identity('service:finance'));
+    const orders = cache.headerFor(identity('service:orders'), 'customers');
+    expect(cache.headerFor({ ...identity('service:orders') }, 'customers')).toBe(orders);
+    const finance = cache.headerFor(identity('service:finance'), 'customers');
     expect(finance).not.toBe(orders);
-    expect(verifyIdentity(finance, SECRET)).toMatchObject({
+    expect(verifyIdentity(finance, SECRET, 'customers')).toMatchObject({
       ok: true,
       identity: { id: 'service:finance' },
     });
     expect(signed()).toBe(2);
   });
 
+  test('one header per caller and audience: each names the subgraph it was signed for, good there only', () => {
+    const { cache, signed } = cacheAt();
+    const forCustomers = cache.headerFor(identity('service:orders'), 'customers');
+    const forFinance = cache.headerFor(identity('service:orders'), 'finance');
+    expect(forFinance).not.toBe(forCustomers);
+    expect(cache.headerFor(identity('service:orders'), 'finance')).toBe(forFinance);
+    expect(signed()).toBe(2);
+    expect(verifyIdentity(forFinance, SECRET, 'finance')).toMatchObject({
+      ok: true,
+      identity: { id: 'service:orders', aud: 'finance' },
+    });
+    expect(verifyIdentity(forFinance, SECRET, 'customers')).toEqual({
+      ok: false,
+      reason: 'wrong-audience',
+    });
+  });
+
   test('holds at most maxIdentities: the least recently used one is signed again when next needed', () => {
     const { cache, signed } = cacheAt({ maxIdentities: 2 });
-    cache.headerFor(identity('a'));
-    cache.headerFor(identity('b'));
-    cache.headerFor(identity('a'));
-    cache.headerFor(identity('c'));
+    cache.headerFor(identity('a'), 'customers');
+    cache.headerFor(identity('b'), 'customers');
+    cache.headerFor(identity('a'), 'customers');
+    cache.headerFor(identity('c'), 'customers');
     expect(signed()).toBe(3);
-    cache.headerFor(identity('a'));
+    cache.headerFor(identity('a'), 'customers');
     expect(signed()).toBe(3);
-    cache.headerFor(identity('b'));
+    cache.headerFor(identity('b'), 'customers');
     expect(signed()).toBe(4);
   });
 });
