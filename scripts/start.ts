@@ -122,20 +122,23 @@ async function main() {
   }
   for (const name of SUBGRAPH_NAMES)
     await waitFor(`http://127.0.0.1:${ports.get(name)}/healthz`, name);
+  const governanceFile =
+    process.env.GOVERNANCE_FILE ?? path.join(root, 'gateway', 'governance.dev.yaml');
   // The schema registry, seeded on first start with the subgraphs' current SDL as version 1.
+  // Its checks read consumers from the gateway's governance file and the gateway's admin API.
   const { PORT: _port, ...registryEnv } = childEnv;
   run('registry', 'registry/src/main.ts', {
     ...registryEnv,
     PORT: String(REGISTRY_PORT),
     REGISTRY_SEED: path.join(root, 'supergraph.yaml'),
+    GOVERNANCE_FILE: governanceFile,
   });
   await waitFor(`http://127.0.0.1:${REGISTRY_PORT}/readyz`, 'registry');
   // NODE_ENV=production (unless set): graphql-js skips its development-only checks on every request.
   run('gateway', 'gateway/src/main.ts', {
     ...childEnv,
     NODE_ENV: process.env.NODE_ENV ?? 'production',
-    GOVERNANCE_FILE:
-      process.env.GOVERNANCE_FILE ?? path.join(root, 'gateway', 'governance.dev.yaml'),
+    GOVERNANCE_FILE: governanceFile,
   });
   await waitFor('http://127.0.0.1:4000/readyz', 'gateway');
   console.log(

@@ -6,12 +6,22 @@
  * registry/registry.dev.yaml when unset, in production required), REGISTRY_GRAPH (the graph's name,
  * default `switchyard`), APPROVAL_TTL (how long an approval holds, default 7d), REGISTRY_SEED (a
  * rover supergraph config whose subgraphs become version 1 of an empty registry).
+ *
+ * What checks read about consumers (registry/src/checks/): GOVERNANCE_FILE (the governance config
+ * the gateways run: consumers, contracts, tiers, usage windows), REGISTRY_GATEWAY_URL (a gateway
+ * whose admin API answers usage and registered operations, default http://127.0.0.1:4000) and
+ * REGISTRY_GATEWAY_ADMIN_KEY (an API key of a governance:admin consumer). Outside production the
+ * first and last default to the development files' (gateway/governance.dev.yaml, dev-platform-admin);
+ * in production both are required: a check that cannot see consumers would judge blind.
  */
 import path from 'node:path';
 import { parseDuration } from '@switchyard/kit';
 
 export const REGISTRY_ROOT = path.resolve(__dirname, '..');
 export const DEVELOPMENT_REGISTRY_CONFIG = path.join(REGISTRY_ROOT, 'registry.dev.yaml');
+const DEVELOPMENT_GOVERNANCE_FILE = path.resolve(REGISTRY_ROOT, '../gateway/governance.dev.yaml');
+/** The development governance file's admin consumer, whose API key is its id. */
+const DEVELOPMENT_ADMIN_KEY = 'dev-platform-admin';
 
 export interface RegistryConfig {
   host: string;
@@ -25,6 +35,12 @@ export interface RegistryConfig {
   approvalTtlMs: number;
   /** A rover supergraph config to seed an empty registry from, or null. */
   seedFile: string | null;
+  /** The gateways' governance config. */
+  governanceFile: string;
+  /** The gateway whose admin API the checks read. */
+  gatewayUrl: string;
+  /** The admin API key the checks send. */
+  gatewayAdminKey: string;
 }
 
 export function registryConfigFrom(env: NodeJS.ProcessEnv): RegistryConfig {
@@ -47,6 +63,19 @@ export function registryConfigFrom(env: NodeJS.ProcessEnv): RegistryConfig {
   } catch (error) {
     throw new Error(`APPROVAL_TTL: ${(error as Error).message}`, { cause: error });
   }
+  for (const name of ['GOVERNANCE_FILE', 'REGISTRY_GATEWAY_ADMIN_KEY'])
+    if (production && !env[name])
+      throw new Error(
+        `${name} is not set: in production the registry's checks need the gateways' governance config and an admin key of their admin API`,
+      );
+  const gatewayUrl = env.REGISTRY_GATEWAY_URL || 'http://127.0.0.1:4000';
+  try {
+    if (!/^https?:$/.test(new URL(gatewayUrl).protocol)) throw new Error('not http(s)');
+  } catch (error) {
+    throw new Error(`REGISTRY_GATEWAY_URL must be an http(s) URL, got "${gatewayUrl}"`, {
+      cause: error,
+    });
+  }
   return {
     host: env.HOST || '127.0.0.1',
     port: port(env.PORT),
@@ -57,6 +86,9 @@ export function registryConfigFrom(env: NodeJS.ProcessEnv): RegistryConfig {
     graph,
     approvalTtlMs,
     seedFile: env.REGISTRY_SEED ? path.resolve(env.REGISTRY_SEED) : null,
+    governanceFile: path.resolve(env.GOVERNANCE_FILE || DEVELOPMENT_GOVERNANCE_FILE),
+    gatewayUrl,
+    gatewayAdminKey: env.REGISTRY_GATEWAY_ADMIN_KEY || DEVELOPMENT_ADMIN_KEY,
   };
 }
 

@@ -2,9 +2,10 @@
  * `tsx registry/src/main.ts`: the schema registry as its own process (configuration: config.ts).
  * Refuses to start on an invalid or missing consumers file, as the gateway does.
  */
+import { loadGovernanceConfig } from '@switchyard/gateway/src/governance/governance-config';
 import { loadRegistryAuth } from './auth';
+import { createCheckRunner, createGatewayAdminSource } from './checks';
 import { registryConfigFrom } from './config';
-import { compositionOnlyCheck } from './composition-check';
 import { createRegistryService } from './registry-service';
 import { seedFromSupergraphConfig } from './seed';
 import { buildRegistryServer } from './server';
@@ -13,6 +14,15 @@ import { openRegistryStore } from './storage/registry-store';
 async function main(): Promise<void> {
   const config = registryConfigFrom(process.env);
   const auth = loadRegistryAuth(config.configFile, process.env);
+  // Read once: a changed governance file reaches checks when the registry restarts, as for gateways.
+  const governance = loadGovernanceConfig(config.governanceFile, process.env);
+  const runCheck = createCheckRunner({
+    governance,
+    sources: createGatewayAdminSource({
+      gatewayUrl: config.gatewayUrl,
+      credentials: { 'x-api-key': config.gatewayAdminKey },
+    }),
+  });
   const store = await openRegistryStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
@@ -20,7 +30,7 @@ async function main(): Promise<void> {
   const service = createRegistryService({
     store,
     graph: config.graph,
-    runCheck: compositionOnlyCheck,
+    runCheck,
     approvalTtlMs: config.approvalTtlMs,
   });
   if (config.seedFile && (await seedFromSupergraphConfig(service, config.seedFile)))

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer } from '@switchyard/gateway/src/governance/consumer';
 import { compose, withCandidate } from './composition';
 import type { CheckReport, Composition, RunCheck, SubgraphVersionRef } from './checks/check-report';
+import { approvalProblem } from './checks/fingerprint';
 import { badInput, notFound, RegistryCode, RegistryError } from './errors';
 import { diffLines, sortedApiSchema, sortedSubgraphSdl, unifiedDiff } from './schema-text';
 import type {
@@ -240,23 +241,38 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
         reason,
         check: run.report,
       });
-    if (!run.approvable)
+    if (approval.subgraph !== run.subgraph)
+      throw refuse(
+        RegistryCode.APPROVAL_MISMATCH,
+        `Approval ${approvalId} is of a check of "${approval.subgraph}", not "${run.subgraph}"; nothing was published`,
+        'other-subgraph',
+      );
+    const problem = approvalProblem(
+      {
+        fingerprint: approval.fingerprint,
+        approvedAt: approval.createdAt,
+        expiresAt: approval.expiresAt,
+      },
+      { ok: run.ok, approvalRequired: run.approvable, fingerprint: run.fingerprint ?? undefined },
+      now(),
+    );
+    if (problem === 'not-approvable')
       throw refuse(
         RegistryCode.APPROVAL_MISMATCH,
         `The check of "${run.subgraph}" failed in a way no approval covers; nothing was published`,
-        'not-approvable',
+        problem,
       );
-    if (approval.subgraph !== run.subgraph || approval.fingerprint !== run.fingerprint)
+    if (problem === 'other-change')
       throw refuse(
         RegistryCode.APPROVAL_MISMATCH,
         `Approval ${approvalId} (of check ${approval.checkId}) does not cover this change: the change set or the consumers it affects differ; nothing was published`,
-        approval.subgraph !== run.subgraph ? 'other-subgraph' : 'other-change',
+        problem,
       );
-    if (Date.parse(approval.expiresAt) <= now().getTime())
+    if (problem === 'expired')
       throw refuse(
         RegistryCode.APPROVAL_EXPIRED,
         `Approval ${approvalId} expired at ${approval.expiresAt}; approve check ${run.id} again`,
-        'expired',
+        problem,
       );
   }
 

@@ -1,7 +1,12 @@
 /** The registry's answers in plain words (the CLI's default; --json prints the answers as they are). */
+import { renderCheckReport } from '../checks/render-report';
 
-/** A check report: the verdict, then why (composition errors with their locations). */
+/**
+ * A check report: the pipeline's own words (render-report.ts) for a full report; for a
+ * composition-only one, the verdict and the composition errors with their locations.
+ */
 export function renderCheck(report: any, subgraph: string): string[] {
+  if (Array.isArray(report?.changes)) return renderCheckReport(report).split('\n');
   const lines = [`check ${report.id} of ${subgraph}: ${report.ok ? 'PASSED' : 'FAILED'}`];
   if (report.composition && !report.composition.ok) {
     lines.push('composition: FAILED');
