@@ -284,26 +284,26 @@ describe('partners: persisted operations only, the partner contract, their own r
       ]);
     });
 
-    test('a shipment mutation is in its contract but not in its scopes: registered, it runs to null with UNAUTHORIZED_FIELD_OR_TYPE naming shipments:write', async () => {
+    test('a shipment mutation is in its contract but not in its scopes: registration refuses it with SCOPES_NOT_HELD naming shipments:write (it could never run it)', async () => {
       const SCAN =
         'mutation AcmeScan($id: ID!) { recordMilestone(shipmentId: $id, code: IN_TRANSIT, location: "Memphis, TN") { id status } }';
-      expect(
-        (
-          await gateway.admin(
-            'POST',
-            '/consumers/dev-acme-distributor/operations',
-            ADMIN,
-            manifest(entry('AcmeScan', SCAN)),
-          )
-        ).status,
-      ).toBe(200);
-      const answer = await run('dev-acme-distributor', SCAN, {
-        id: mine(data().shipments.shipments)[0].id,
-      });
-      expect(answer.body.data).toEqual({ recordMilestone: null });
-      expect(refusals(answer)).toEqual([
-        ['recordMilestone', 'UNAUTHORIZED_FIELD_OR_TYPE', [['shipments:write']]],
+      const answer = await gateway.admin(
+        'POST',
+        '/consumers/dev-acme-distributor/operations',
+        ADMIN,
+        manifest(entry('AcmeScan', SCAN)),
+      );
+      expect(answer.status).toBe(422);
+      expect(answer.body.errors[0].extensions.reasons).toEqual([
+        expect.objectContaining({
+          code: 'SCOPES_NOT_HELD',
+          message: expect.stringContaining(
+            'Mutation.recordMilestone needs @requiresScopes(scopes: [["shipments:write"]])',
+          ),
+        }),
       ]);
+      const unregistered = await run('dev-acme-distributor', SCAN, { id: 'SHP-1' });
+      expect(unregistered.body.errors?.[0].extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
     });
 
     test('anything but a registered operation is refused: a document with PERSISTED_QUERY_REQUIRED, an unknown id with PERSISTED_QUERY_NOT_FOUND', async () => {

@@ -105,6 +105,7 @@ beforeAll(async () => {
             supergraph,
             contractSchema: () => supergraph.apiSchema(),
             consumer: (id) => consumers[id] ?? null,
+            requirements: () => supergraph.directives.authorization,
           },
         );
         return [testConsumerModule, persisted];

@@ -86,6 +86,7 @@ export function createGovernance(
               ? contracts.schemaOf(consumer.contract)
               : supergraph.apiSchema(),
           consumer: (id) => consumers.get(id) ?? null,
+          requirements: () => (on.authorization ? supergraph.directives.authorization : null),
           onStoreError: warn('persisted operations store error'),
           onApqWrite: (outcome) => metrics.countApqWrite(outcome),
         })

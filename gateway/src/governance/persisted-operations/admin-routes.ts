@@ -52,17 +52,28 @@ export function registerPersistedOperationsRoutes(
         return { consumer: consumer.id, ...counts };
       }),
   );
-  admin.get<{ Params: { id: string } }>('/consumers/:id/operations', (request, reply) =>
-    answer(reply, deps.onStoreError, async () => {
-      const consumer = knownConsumer(request.params.id);
-      const operations = await deps.registry.list(consumer.id);
-      return {
-        consumer: consumer.id,
-        mode: consumer.persistedOperations,
-        total: operations.length,
-        operations,
-      };
-    }),
+  // `?include=body`: with each operation's document (the registry validates them against a candidate schema).
+  admin.get<{ Params: { id: string }; Querystring: { include?: string } }>(
+    '/consumers/:id/operations',
+    (request, reply) =>
+      answer(reply, deps.onStoreError, async () => {
+        const consumer = knownConsumer(request.params.id);
+        const include = request.query.include ?? '';
+        if (include !== '' && include !== 'body')
+          throw new GovernanceError(GovernanceCode.BAD_USER_INPUT, '"include" may only be "body"', {
+            details: { argument: 'include' },
+          });
+        const operations =
+          include === 'body'
+            ? await deps.registry.documents(consumer.id)
+            : await deps.registry.list(consumer.id);
+        return {
+          consumer: consumer.id,
+          mode: consumer.persistedOperations,
+          total: operations.length,
+          operations,
+        };
+      }),
   );
   admin.get<{ Querystring: { consumer?: string } }>('/unknown-operations', (request, reply) =>
     answer(reply, deps.onStoreError, async () => {

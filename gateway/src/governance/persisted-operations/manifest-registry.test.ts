@@ -50,7 +50,13 @@ const RELEASE = 'mutation Release($id: ID!) { releaseHold(orderId: $id) { id sta
 function registryOn(store: GovernanceStore, now = () => Date.parse('2026-11-01T00:00:00Z')) {
   return new ManifestRegistry(
     {},
-    { store, supergraph: { apiSchema: () => API }, contractSchema: () => PARTNER, now },
+    {
+      store,
+      supergraph: { apiSchema: () => API },
+      contractSchema: () => PARTNER,
+      requirements: () => null,
+      now,
+    },
   );
 }
 
@@ -184,6 +190,7 @@ describe('manifest registry', () => {
         store: createMemoryStore(),
         supergraph: { apiSchema: () => API },
         contractSchema: () => null,
+        requirements: () => null,
       },
     );
     const result = await registry.register(
@@ -196,6 +203,51 @@ describe('manifest registry', () => {
         message: 'the "closed" contract exposes no fields, so no operation fits it',
         operation: { index: 0, id: operationId(ORDER), name: 'Order' },
       },
+    ]);
+  });
+
+  test('an operation needing a scope its consumer does not hold is refused with SCOPES_NOT_HELD (it could never run it); with the scope it registers, and its body is listed', async () => {
+    const registryWith = (scopes: string[]) => {
+      const store = createMemoryStore();
+      const registry = new ManifestRegistry(
+        {},
+        {
+          store,
+          supergraph: { apiSchema: () => API },
+          contractSchema: () => API,
+          requirements: () => ({
+            fields: new Map([
+              ['Customer.creditLimit', { authenticated: false, requiresScopes: [['credit:read']] }],
+            ]),
+            types: new Map(),
+          }),
+        },
+      );
+      return { registry, who: { ...consumer('acme'), contract: null, scopes } };
+    };
+    const without = registryWith(['orders:read']);
+    const refused = await without.registry.register(
+      without.who,
+      manifest(entry(ORDER, 'Order'), entry(CREDIT, 'Credit')),
+    );
+    expect(!refused.ok && refused.reasons).toEqual([
+      {
+        code: 'SCOPES_NOT_HELD',
+        message:
+          'Customer.creditLimit needs @requiresScopes(scopes: [["credit:read"]]), which consumer "acme" does not hold: it could never run this operation',
+        operation: { index: 1, id: operationId(CREDIT), name: 'Credit' },
+      },
+    ]);
+    expect(await without.registry.list('acme')).toEqual([]);
+
+    const holding = registryWith(['credit:read']);
+    const accepted = await holding.registry.register(
+      holding.who,
+      manifest(entry(CREDIT, 'Credit')),
+    );
+    expect(accepted.ok).toBe(true);
+    expect(await holding.registry.documents('acme')).toEqual([
+      expect.objectContaining({ id: operationId(CREDIT), name: 'Credit', body: CREDIT }),
     ]);
   });
 

@@ -22,6 +22,11 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Consumer } from '../consumer';
+import { authorizeOperation } from '../field-authorization/document-filter';
+import {
+  describeRequirement,
+  type DeclaredRequirements,
+} from '../field-authorization/requirements';
 import {
   ManifestReasonCode,
   readOperationManifest,
@@ -42,6 +47,8 @@ export interface ManifestRegistryDeps {
   supergraph: { apiSchema(): GraphQLSchema };
   /** The API schema filtered to the consumer's contract (called only for consumers that have one); null when the contract exposes nothing. */
   contractSchema(consumer: Consumer): GraphQLSchema | null;
+  /** The supergraph's @requiresScopes/@authenticated requirements, when field authorization enforces them: an operation needing what its consumer lacks is refused. */
+  requirements(): DeclaredRequirements | null;
   now?: () => number;
 }
 
@@ -158,6 +165,33 @@ export function checkManifestOperations(
   return { documents, reasons };
 }
 
+/** One reason per field of `operation` whose requirement the consumer does not meet (it would never be served). */
+function scopeReasons(
+  apiSchema: GraphQLSchema,
+  declared: DeclaredRequirements,
+  consumer: Consumer,
+  index: number,
+  operation: ManifestOperation,
+  document: DocumentNode,
+): ManifestReason[] {
+  const authorization = authorizeOperation(
+    apiSchema,
+    declared,
+    document,
+    operation.name,
+    { authenticated: true, scopes: new Set(consumer.scopes) },
+    '',
+  );
+  const missing = new Map<string, string>();
+  for (const removed of authorization?.removed ?? [])
+    missing.set(removed.coordinate, describeRequirement(removed.missing));
+  return [...missing].map(([coordinate, requirement]) => ({
+    code: ManifestReasonCode.SCOPES_NOT_HELD,
+    message: `${coordinate} needs ${requirement}, which consumer "${consumer.id}" does not hold: it could never run this operation`,
+    operation: { index, id: operation.id, name: operation.name },
+  }));
+}
+
 export class ManifestRegistry {
   private readonly store: GovernanceStore;
   private readonly now: () => number;
@@ -197,6 +231,25 @@ export class ManifestRegistry {
       this.deps.supergraph.apiSchema(),
       contract,
     );
+    const declared = this.deps.requirements();
+    if (declared) {
+      // Only operations valid so far: a field outside the schema or contract is reported as that, not as a scope.
+      const refused = new Set(checked.reasons.map((reason) => reason.operation?.index));
+      for (const { index, operation } of reading.entries) {
+        const document = checked.documents.get(index);
+        if (document && !refused.has(index))
+          checked.reasons.push(
+            ...scopeReasons(
+              this.deps.supergraph.apiSchema(),
+              declared,
+              consumer,
+              index,
+              operation,
+              document,
+            ),
+          );
+      }
+    }
     // Every reason at once, in manifest order, so one round of fixes is enough.
     const reasons = [...reading.reasons, ...checked.reasons].sort(
       (a, b) => (a.operation?.index ?? -1) - (b.operation?.index ?? -1),
@@ -244,12 +297,21 @@ export class ManifestRegistry {
 
   /** The consumer's registered operations (without bodies), by name. */
   async list(consumerId: string): Promise<Omit<StoredOperation, 'body'>[]> {
+    return (await this.documents(consumerId)).map(({ id, name, type, registeredAt }) => ({
+      id,
+      name,
+      type,
+      registeredAt,
+    }));
+  }
+
+  /** The consumer's registered operations with their bodies, by name (the registry checks them against a candidate schema). */
+  async documents(consumerId: string): Promise<StoredOperation[]> {
     const texts = await Promise.all(
       (await this.ids(consumerId)).map((id) => this.store.get(operationKey(consumerId, id))),
     );
     return texts
       .flatMap((text) => (text ? [JSON.parse(text) as StoredOperation] : []))
-      .map(({ id, name, type, registeredAt }) => ({ id, name, type, registeredAt }))
       .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 

@@ -38,6 +38,8 @@ export const ManifestReasonCode = {
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
   /** Valid against the API schema, but uses what the consumer's contract leaves out. */
   NOT_IN_CONTRACT: 'NOT_IN_CONTRACT',
+  /** Selects a field whose @requiresScopes/@authenticated the consumer does not meet: it could never run it. */
+  SCOPES_NOT_HELD: 'SCOPES_NOT_HELD',
 } as const;
 export type ManifestReasonCode = (typeof ManifestReasonCode)[keyof typeof ManifestReasonCode];
 

@@ -56,6 +56,7 @@ function moduleOn(store: GovernanceStore, options: PersistedOperationsOptions = 
       supergraph: { apiSchema: () => API },
       contractSchema: () => API,
       consumer: (id) => consumers[id] ?? null,
+      requirements: () => null,
       now,
     },
   );
@@ -253,6 +254,7 @@ describe('allow and APQ', () => {
         supergraph: { apiSchema: () => API },
         contractSchema: () => API,
         consumer: (id) => consumers[id] ?? null,
+        requirements: () => null,
         now,
         onStoreError: (error) => failures.push(error),
       },
@@ -322,6 +324,7 @@ describe('allow and APQ', () => {
         supergraph: { apiSchema: () => API },
         contractSchema: () => API,
         consumer: (id) => consumers[id] ?? null,
+        requirements: () => null,
         now,
         onStoreError: (error) => errors.push(error),
         onApqWrite: (outcome) => outcomes.push(outcome),

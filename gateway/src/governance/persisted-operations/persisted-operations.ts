@@ -16,6 +16,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { GraphQLSchema } from 'graphql';
 import type { Consumer } from '../consumer';
+import type { DeclaredRequirements } from '../field-authorization/requirements';
 import { GovernanceCode, GovernanceError } from '../errors';
 import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from '../module';
 import type { GovernanceStore } from '../store/governance-store';
@@ -52,6 +53,8 @@ export interface PersistedOperationsDeps {
   contractSchema(consumer: Consumer): GraphQLSchema | null;
   /** The consumer declared with this id, for the admin routes; null when there is none. */
   consumer(id: string): Consumer | null;
+  /** What field authorization enforces (null when it is off): registration refuses an operation its consumer could never run. */
+  requirements(): DeclaredRequirements | null;
   now?: () => number;
   /** Told when the store fails where the module carries on (APQ registration, unknown-operation flush). */
   onStoreError?: (error: unknown) => void;
