@@ -1,6 +1,7 @@
 /**
  * `npm run build`: each service's entry compiled to one JavaScript file that plain `node` runs, no tsx:
- * `gateway/dist/main.js`, `subgraphs/<name>/dist/main.js`, and `scripts/dist/seed.js` (the seed job).
+ * `gateway/dist/main.js`, `registry/dist/main.js`, `subgraphs/<name>/dist/main.js`, and
+ * `scripts/dist/seed.js` (the seed job).
  *
  * esbuild bundles Switchyard's own workspace packages into each entry (they are TypeScript sources,
  * `main: src/index.ts`, which Node cannot load) and leaves every third-party package external, so a
@@ -18,6 +19,7 @@ const root = path.resolve(__dirname, '..');
 /** Entry → output, relative to the repository root. */
 const BUILD_ENTRIES: Record<string, string> = {
   'gateway/src/main.ts': 'gateway/dist/main.js',
+  'registry/src/main.ts': 'registry/dist/main.js',
   ...Object.fromEntries(
     SUBGRAPH_NAMES.map((name) => [
       `subgraphs/${name}/src/main.ts`,
