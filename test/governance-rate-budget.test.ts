@@ -358,8 +358,10 @@ describe('budgets and limits through the gateway over HTTP', () => {
     for (let i = 0; i < 4; i++) {
       const response = await graph.query(small, {}, as('flood'));
       statuses.push(response.status);
-      expect(response.headers.get('ratelimit-limit')).toBe('4');
-      expect(response.headers.get('ratelimit-remaining')).toBe(String(3 - i));
+      expect(response.headers.get('ratelimit-policy')).toBe(
+        '"requests-1h";q=4;w=3600;qu="request"',
+      );
+      expect(response.headers.get('ratelimit')).toBe(`"requests-1h";r=${3 - i};t=1800`);
     }
     expect(statuses).toEqual([200, 200, 200, 200]);
     const refused = await graph.query(small, {}, as('flood'));

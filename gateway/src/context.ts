@@ -2,6 +2,7 @@ import type { Consumer } from './governance/consumer';
 import type { FieldAuthorization } from './governance/field-authorization/document-filter';
 import type { GraphQLFacts } from './governance/metrics/request-log';
 import type { PersistedOperationSource } from './governance/persisted-operations/persisted-operations';
+import type { RateBudgetReport } from './governance/rate-budgets/rate-budget';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,6 +41,8 @@ export interface GovernanceState {
   persistedOperationSource?: PersistedOperationSource;
   /** Persisted operations' own: an APQ document sent with its hash, stored only if the operation passes every check. */
   apqCandidate?: { id: string; text: string };
+  /** Rate budgets' own: the budgets this request was counted and charged against, for the response's headers and `extensions.cost`. */
+  rateBudget?: RateBudgetReport;
   /** Field authorization's own: the filtered operation, from didResolveOperation to willSendResponse. */
   fieldAuthorization?: FieldAuthorization;
   /** The request log's own: what the GraphQL phases learned, for the Fastify hook that reports the request. */

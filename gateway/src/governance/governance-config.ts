@@ -207,6 +207,10 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
         .strictObject({
           onStoreUnavailable: z.enum(['local', 'allow', 'deny']).optional(),
           leaseSize: z.number().gt(0).max(1).optional(),
+          /** Fraction of a window budget (an hour or longer) whose use is logged and counted once per window. */
+          warnAt: z.number().gt(0).max(1).optional(),
+          /** How often a replica that saw a window exhausted reads its counter again (an admin reset elsewhere), ms. */
+          exhaustedRecheckMs: positiveInt.optional(),
           tiers: z.record(nonEmpty, z.array(rateRuleSchema)).optional(),
           consumers: z.record(nonEmpty, z.array(rateRuleSchema)).optional(),
         })

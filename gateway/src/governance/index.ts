@@ -11,6 +11,7 @@ import { createMetricsModule, registerMetricsRoute, type MetricsModule } from '.
 import type { GovernanceModule } from './module';
 import { createOperationLimitsModule } from './limits/operation-limits';
 import { createPersistedOperationsModule } from './persisted-operations/persisted-operations';
+import { warningMessage } from './rate-budgets/budget-warnings';
 import { createRateBudgetModule } from './rate-budgets/rate-budget';
 import { createLogger, createRequestLogModule } from './metrics/request-log';
 import type { GovernanceStore } from './store/governance-store';
@@ -72,6 +73,13 @@ export function createGovernance(
       })
     : null;
 
+  const audit = on.audit
+    ? createAuditLogModule(config.audit ?? {}, {
+        store,
+        onWriteError: warn('audit record not written yet'),
+      })
+    : null;
+
   const modules: (GovernanceModule | null)[] = [
     metrics,
     requestLog,
@@ -98,11 +106,25 @@ export function createGovernance(
             consumers: config.rateBudgets?.consumers,
             leaseSize: config.rateBudgets?.leaseSize,
             onStoreUnavailable: config.rateBudgets?.onStoreUnavailable,
+            warnAt: config.rateBudgets?.warnAt,
+            exhaustedRecheckMs: config.rateBudgets?.exhaustedRecheckMs,
           },
           {
             store,
             findConsumer: (id) => consumers.get(id),
             onStoreUnavailable: warn('rate budget store unavailable'),
+            onWarning: (warning) => {
+              logger.warn({ budgetWarning: warning }, warningMessage(warning));
+              metrics.countBudgetWarning(warning.consumer, warning.window);
+            },
+            recordAdminAction: audit
+              ? ({ consumer, changes, ...action }) =>
+                  audit.recordAdminAction({
+                    ...action,
+                    keys: [consumer],
+                    details: { consumer, changes },
+                  })
+              : undefined,
           },
         )
       : null,
@@ -123,12 +145,7 @@ export function createGovernance(
         )
       : null,
     usage,
-    on.audit
-      ? createAuditLogModule(config.audit ?? {}, {
-          store,
-          onWriteError: warn('audit record not written yet'),
-        })
-      : null,
+    audit,
   ];
   const active = modules.filter((module): module is GovernanceModule => module !== null);
 

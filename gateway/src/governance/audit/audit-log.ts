@@ -54,6 +54,19 @@ export interface AuditRecord {
   keys: string[];
   outcome: 'ok' | 'error';
   errorCodes: string[];
+  /** An admin action's particulars (e.g. a budget reset's windows and counts before and after). */
+  details?: Record<string, unknown>;
+}
+
+/** An operator's action through the admin API, recorded as a mutation is: found by the keys it changed. */
+export interface AdminActionRecord {
+  /** e.g. `budget.reset`: the record's operation name and field. */
+  action: string;
+  admin: { id: string; principal?: string | null } | null;
+  correlationId: string;
+  /** What it changed (e.g. the consumer whose budget was reset). */
+  keys: string[];
+  details: Record<string, unknown>;
 }
 
 export const AUDIT_DEFAULTS = { maxRecords: 100_000, retryIntervalMs: 1_000 } as const;
@@ -129,6 +142,8 @@ export type AuditLogModule = GovernanceModule & {
   latest(limit?: number): Promise<AuditRecord[]>;
   /** Writes the records the store refused so far; rejects if it still does. */
   drain(): Promise<void>;
+  /** Records an admin action; resolves once written (or kept for retry, told to onWriteError). */
+  recordAdminAction(action: AdminActionRecord): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -199,6 +214,30 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
     return recordsAt(Array.from({ length: count }, (_, i) => newest - i));
   }
 
+  /** Queued in order with the mutations' records, so none is lost while the store is away. */
+  function enqueue(record: AuditRecord): Promise<void> {
+    pending.push(record);
+    // A long outage keeps the newest records, as the capped log itself would.
+    if (pending.length > maxRecords) pending.splice(0, pending.length - maxRecords);
+    return drain().catch((error) => deps.onWriteError?.(error));
+  }
+
+  function recordAdminAction(action: AdminActionRecord): Promise<void> {
+    return enqueue({
+      at: new Date(now()).toISOString(),
+      consumer: action.admin?.id ?? null,
+      principal: action.admin?.principal ?? null,
+      correlationId: action.correlationId,
+      operationName: action.action,
+      operationId: null,
+      fields: [action.action],
+      keys: action.keys.slice(0, MAX_KEYS_PER_RECORD),
+      outcome: 'ok',
+      errorCodes: [],
+      details: action.details,
+    });
+  }
+
   /** Mutations only: a query costs one comparison and no promise. */
   function audit(
     request: GraphQLRequestContextWillSendResponse<GatewayContext>,
@@ -215,7 +254,8 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
     const result = body.kind === 'single' ? body.singleResult : body.initialResult;
     const errors = result.errors ?? request.errors ?? [];
     const { contextValue: context } = request;
-    pending.push({
+    // Written before the response leaves, so a client that saw its mutation answered finds its record.
+    return enqueue({
       at: new Date(now()).toISOString(),
       consumer: context.consumer?.id ?? null,
       principal: context.consumer?.principal ?? null,
@@ -235,10 +275,6 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
         ),
       ].sort(),
     });
-    // A long outage keeps the newest records, as the capped log itself would.
-    if (pending.length > maxRecords) pending.splice(0, pending.length - maxRecords);
-    // Written before the response leaves, so a client that saw its mutation answered finds its record.
-    return drain().catch((error) => deps.onWriteError?.(error));
   }
 
   return {
@@ -246,6 +282,7 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
     recordsFor,
     latest,
     drain,
+    recordAdminAction,
     operation: { willSendResponse: audit },
     adminRoutes(admin: FastifyInstance) {
       admin.get<{ Querystring: { key?: string; limit?: string } }>(

@@ -43,6 +43,8 @@ export type MetricsModule = GovernanceModule & {
   observeSubgraphFetch: SubgraphFetchObserver;
   /** For persisted operations: how one APQ write ended (stored, failed, dropped). */
   countApqWrite(outcome: ApqWriteOutcome): void;
+  /** For rate budgets: a consumer crossed the warning threshold of a rule's window (once per window occurrence). */
+  countBudgetWarning(consumer: string, window: string): void;
   /** For the usage module: how old the oldest usage not yet written to the store is, in seconds (0 right after a flush). */
   setUsageFlushLag(seconds: number): void;
   /** Counts one finished request (what `registerMetricsRoute`'s hooks call). */
@@ -122,6 +124,12 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     name: 'switchyard_apq_writes_total',
     help: 'APQ documents written to the governance store off the request path, by outcome (stored, failed: the store refused, dropped: the write queue was full)',
     labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const budgetWarnings = new Counter({
+    name: 'switchyard_budget_warnings_total',
+    help: 'Consumers that crossed rateBudgets.warnAt of a window budget, once per window occurrence and replica, by consumer and window',
+    labelNames: ['consumer', 'window'] as const,
     registers: [registry],
   });
   const usageFlushLag = new Gauge({
@@ -215,6 +223,9 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     },
     countApqWrite(outcome) {
       apqWrites.inc({ outcome });
+    },
+    countBudgetWarning(consumer, window) {
+      budgetWarnings.inc({ consumer, window });
     },
     setUsageFlushLag(seconds) {
       usageFlushLag.set(seconds);

@@ -17,6 +17,11 @@
  *   gets no more traffic before the window ends.
  * - Store cost: one increment per chunk per replica per window, i.e. about 1 / leaseSize round
  *   trips per window per replica at full use, not one per request.
+ * - An operator's reset or top-up (budget-admin.ts) lowers the counter; the replica that made it
+ *   rebases its lease at once, and a replica that saw the window exhausted reads the counter again
+ *   at most once per `recheckMs` on a request it would refuse, so no replica's stale view undoes the
+ *   reset. Grants other replicas held unspent at the reset stay theirs to spend: after a reset the
+ *   window admits at most limit + (replicas − 1) × chunk.
  * - While the store is away the caller admits by its own rule (rate-budget.ts `onStoreUnavailable`)
  *   and tells the lease (`owe`); what it admitted is added to the shared counter as soon as the
  *   store answers again (one increment, before the next request is decided), so the window's count
@@ -44,6 +49,12 @@ export function grantedPart(counterAfter: number, requested: number, limit: numb
   return Math.min(requested, Math.max(0, limit - (counterAfter - requested)));
 }
 
+/** How an exhausted lease learns of a reset made elsewhere: reads the counter again at most every `intervalMs`. */
+export interface ExhaustedRecheck {
+  now: () => number;
+  intervalMs: number;
+}
+
 /** One replica's share of one budget in one window occurrence. */
 export class LeasedBudget {
   /** Granted to this replica so far in the window. */
@@ -57,6 +68,8 @@ export class LeasedBudget {
   /** Spent without a reservation (admitted while the store was away), not yet added to the counter. */
   private owed = 0;
   private settling: Promise<void> | null = null;
+  /** When an exhausted lease may read the counter again (a reset elsewhere may have lowered it). */
+  private recheckAt = 0;
 
   constructor(
     private readonly store: GovernanceStore,
@@ -66,6 +79,8 @@ export class LeasedBudget {
     private readonly chunk: number,
     /** How long the counter lives in the store (past the window's end). */
     private readonly ttlSeconds: number,
+    /** Without it an exhausted lease refuses until the window ends. */
+    private readonly recheck?: ExhaustedRecheck,
   ) {}
 
   /**
@@ -80,7 +95,7 @@ export class LeasedBudget {
       this.spent += amount;
       return true;
     }
-    return this.exhausted ? false : null;
+    return this.exhausted && !this.recheckDue() ? false : null;
   }
 
   /**
@@ -97,9 +112,17 @@ export class LeasedBudget {
         this.spent += amount;
         return true;
       }
-      if (this.exhausted) return false;
+      if (this.exhausted && !this.recheckDue()) return false;
       if (this.leasing) {
         await this.leasing;
+        continue;
+      }
+      if (this.exhausted) {
+        this.leasing = this.readCounter().finally(() => {
+          this.leasing = null;
+        });
+        await this.leasing;
+        if (this.exhausted) return false;
         continue;
       }
       this.leasing = this.reserve(
@@ -126,6 +149,36 @@ export class LeasedBudget {
     return Math.max(0, this.limit - this.reservedByAll) + (this.granted - this.spent);
   }
 
+  /**
+   * After an operator lowered the counter to `counterAfter` (reset or top-up): this replica's
+   * unspent grant is given up (the reset counted it as free again) and the window is open again
+   * if the counter is below the limit.
+   */
+  rebase(counterAfter: number): void {
+    this.granted = this.spent;
+    this.reservedByAll = counterAfter;
+    this.exhausted = counterAfter >= this.limit;
+    this.recheckAt = 0;
+  }
+
+  private recheckDue(): boolean {
+    return this.recheck !== undefined && this.recheck.now() >= this.recheckAt;
+  }
+
+  /** An exhausted lease's look at the counter: open again when a reset elsewhere brought it below the limit. */
+  private async readCounter(): Promise<void> {
+    this.recheckAt = this.recheck!.now() + this.recheck!.intervalMs;
+    let counter: number;
+    try {
+      counter = await this.store.counter(this.key);
+    } catch {
+      // Still exhausted as far as this replica knows; the next recheck asks again.
+      return;
+    }
+    this.reservedByAll = counter;
+    this.exhausted = counter >= this.limit;
+  }
+
   /** Adds what is owed to the counter; on failure it stays owed for the next request (one settlement in flight at a time). */
   private settle(): Promise<void> {
     this.settling ??= (async () => {
@@ -133,7 +186,7 @@ export class LeasedBudget {
       try {
         const counterAfter = await this.store.increment(this.key, owed, this.ttlSeconds);
         this.owed -= owed;
-        this.reservedByAll = Math.max(this.reservedByAll, counterAfter);
+        this.reservedByAll = counterAfter;
         if (counterAfter >= this.limit) this.exhausted = true;
       } catch {
         // Still owed; the store failing again is the next reservation's to report.
@@ -153,7 +206,8 @@ export class LeasedBudget {
       throw new StoreUnavailableError(error);
     }
     this.granted += grantedPart(counterAfter, requested, this.limit);
-    this.reservedByAll = Math.max(this.reservedByAll, counterAfter);
+    // The latest count, not the highest seen: an operator's reset lowers it.
+    this.reservedByAll = counterAfter;
     if (counterAfter >= this.limit) this.exhausted = true;
   }
 }

@@ -4,16 +4,27 @@
  * governance store by leasing budget in chunks (budget-lease.ts: never more than the limit in
  * total; no store round trip per request). Requests are counted before any GraphQL work; cost is
  * charged once the operation is resolved and priced (limits/operation-limits.ts), before it runs.
- * A refusal is HTTP 429 with Retry-After and RATE_LIMITED. The same counters are the showback:
- * `GET /admin/consumers/:id/budget` reports what each rule's current window has used.
+ * A refusal is HTTP 429 with Retry-After and RATE_LIMITED. Every response says what is left
+ * (rate-limit-headers.ts: RateLimit-Policy / RateLimit headers, `extensions.cost`), from what the
+ * leases already know. The same counters are the showback, and an operator resets or tops them up
+ * (budget-admin-routes.ts); a consumer crossing `warnAt` of a long window is reported once.
  */
-import type { GraphQLResponse } from '@apollo/server';
+import type { GraphQLRequestContextWillSendResponse, GraphQLResponse } from '@apollo/server';
 import { HeaderMap } from '@apollo/server';
 import type { FastifyInstance } from 'fastify';
+import type { GatewayContext } from '../../context';
+import { registerBudgetAdminRoutes, type BudgetAdminAction } from './budget-admin-routes';
 import { chunkSize, LeasedBudget, StoreUnavailableError } from './budget-lease';
+import { crossesWarning, type BudgetWarning } from './budget-warnings';
 import type { Consumer } from '../consumer';
 import { GovernanceCode, GovernanceError } from '../errors';
 import type { GovernanceModule } from '../module';
+import {
+  costExtension,
+  rateLimitHeaders,
+  tightestOf,
+  type BudgetState,
+} from './rate-limit-headers';
 import {
   parseWindow,
   secondsUntilEnd,
@@ -45,6 +56,14 @@ export interface RateBudgetOptions {
    * `allow` admitted is added to the shared counter when the store answers again. Default `local`.
    */
   onStoreUnavailable?: StoreUnavailableMode;
+  /**
+   * Fraction of a window's limit whose use is reported once per window occurrence (a log line and
+   * a metric through `deps.onWarning`); windows shorter than an hour pace and are not reported.
+   * Default none.
+   */
+  warnAt?: number;
+  /** How often a replica that saw a window exhausted reads its counter again (an operator may have reset it elsewhere), ms. Default 5000. */
+  exhaustedRecheckMs?: number;
 }
 
 export interface RateBudgetDeps {
@@ -55,9 +74,17 @@ export interface RateBudgetDeps {
   findConsumer?: (id: string) => Pick<Consumer, 'id' | 'tier'> | null | undefined;
   /** Told when the store fails and the module degrades (for logs and metrics). */
   onStoreUnavailable?: (error: unknown) => void;
+  /** Told once per window occurrence (per replica) that a consumer used `warnAt` of a rule's limit. */
+  onWarning?: (warning: BudgetWarning) => void;
+  /** Records an operator's reset or top-up (the audit log); awaited before the route answers. */
+  recordAdminAction?: (action: BudgetAdminAction) => Promise<void>;
 }
 
-export const RATE_BUDGET_DEFAULTS = { leaseSize: 0.05, onStoreUnavailable: 'local' } as const;
+export const RATE_BUDGET_DEFAULTS = {
+  leaseSize: 0.05,
+  onStoreUnavailable: 'local',
+  exhaustedRecheckMs: 5_000,
+} as const;
 
 export type RateMeasure = 'requests' | 'cost';
 
@@ -69,6 +96,19 @@ export interface RateRule {
 
 /** A counter outlives its window by this much, so a showback read at the boundary still finds it. */
 const COUNTER_GRACE_SECONDS = 60;
+
+/** The store counter of a rule's window occurrence lives this long from `at`. */
+export function counterTtlSeconds(span: WindowSpan, at: number): number {
+  return secondsUntilEnd(span, at) + COUNTER_GRACE_SECONDS;
+}
+
+/** What this request learned about its consumer's budgets (GovernanceState.rateBudget), for the response. */
+export interface RateBudgetReport {
+  /** The tightest requests rule after this request was counted. */
+  requests?: BudgetState;
+  /** The operation's cost and the tightest cost rule after it was charged (on a refusal: before). */
+  cost?: { requested: number; tightest?: BudgetState };
+}
 
 /** Validates rules from the config; an error names the rule and what is wrong with it. */
 export function parseRules(rules: RateRuleConfig[], where: string): RateRule[] {
@@ -101,16 +141,26 @@ export function budgetKey(consumerId: string, rule: RateRule, span: WindowSpan):
   return `rate:${consumerId}:${rule.measure}:${span.key}`;
 }
 
-interface Decision {
-  rule: RateRule;
-  span: WindowSpan;
+interface Decision extends BudgetState {
   admitted: boolean;
-  remaining: number;
 }
+
+/** An operator's change to a rule's current window: start it afresh, or add to what is left. */
+export type BudgetAdjustment = { kind: 'reset' } | { kind: 'top-up'; amount: number };
 
 export type RateBudgetModule = GovernanceModule & {
   /** The rules that apply to a consumer. */
   rulesFor(consumer: Pick<Consumer, 'id' | 'tier'>): RateRule[];
+  /**
+   * Applies an operator's change to the consumer's counter of `rule` in the current window (in the
+   * store, so every replica sees it) and rebases this replica's lease; answers the counter before
+   * and after. Throws what the store throws.
+   */
+  adjust(
+    consumerId: string,
+    rule: RateRule,
+    adjustment: BudgetAdjustment,
+  ): Promise<{ before: number; after: number }>;
 };
 
 export function createRateBudgetModule(
@@ -138,8 +188,15 @@ export function createRateBudgetModule(
       parseRules(rules, `rateBudgets.consumers.${id}`),
     ]),
   );
+  const warnAt = options.warnAt;
+  if (warnAt !== undefined && !(warnAt > 0 && warnAt <= 1))
+    throw new Error(`rateBudgets.warnAt must be more than 0 and at most 1, got ${warnAt}`);
   const { store } = deps;
   const now = deps.now ?? Date.now;
+  const recheck = {
+    now,
+    intervalMs: options.exhaustedRecheckMs ?? RATE_BUDGET_DEFAULTS.exhaustedRecheckMs,
+  };
 
   // A consumer's rules, all and by measure, derived once (a request charges one measure's rules).
   // By tier, then consumer id: no key string per request (a token's consumer is a new object each time).
@@ -169,7 +226,10 @@ export function createRateBudgetModule(
   /** This replica's state of each consumer's rule (keyed by the rule object rulesFor hands out), in its current window occurrence only. */
   const budgets = new Map<
     string,
-    Map<RateRule, { span: WindowSpan; lease: LeasedBudget; usedWhileStoreAway: number }>
+    Map<
+      RateRule,
+      { span: WindowSpan; lease: LeasedBudget; usedWhileStoreAway: number; warned: boolean }
+    >
   >();
   function budgetOf(consumerId: string, rule: RateRule, at: number) {
     let ofConsumer = budgets.get(consumerId);
@@ -177,7 +237,6 @@ export function createRateBudgetModule(
     let budget = ofConsumer.get(rule);
     if (!budget || at >= budget.span.end || at < budget.span.start) {
       const span = windowAt(rule.window, at);
-      const ttl = secondsUntilEnd(span, at) + COUNTER_GRACE_SECONDS;
       budget = {
         span,
         lease: new LeasedBudget(
@@ -185,9 +244,11 @@ export function createRateBudgetModule(
           budgetKey(consumerId, rule, span),
           rule.limit,
           chunkSize(rule.limit, leaseSize),
-          ttl,
+          counterTtlSeconds(span, at),
+          recheck,
         ),
         usedWhileStoreAway: 0,
+        warned: false,
       };
       ofConsumer.set(rule, budget);
     }
@@ -203,19 +264,41 @@ export function createRateBudgetModule(
   ): Decision | Promise<Decision> {
     const budget = budgetOf(consumerId, rule, at);
     const admitted = budget.lease.tryTake(amount);
-    if (admitted !== null)
-      return { rule, span: budget.span, admitted, remaining: budget.lease.remaining() };
-    return reserveAndTake(budget, rule, amount);
+    if (admitted !== null) return decided(consumerId, budget, rule, admitted);
+    return reserveAndTake(consumerId, budget, rule, amount);
+  }
+
+  /** The decision, reporting the first time in this window occurrence that use crossed `warnAt`. */
+  function decided(
+    consumerId: string,
+    budget: ReturnType<typeof budgetOf>,
+    rule: RateRule,
+    admitted: boolean,
+    remaining = budget.lease.remaining(),
+  ): Decision {
+    if (warnAt !== undefined && !budget.warned && crossesWarning(rule, remaining, warnAt)) {
+      budget.warned = true;
+      deps.onWarning?.({
+        consumer: consumerId,
+        window: rule.window.text,
+        measure: rule.measure,
+        limit: rule.limit,
+        remaining,
+        warnAt,
+      });
+    }
+    return { rule, span: budget.span, admitted, remaining };
   }
 
   async function reserveAndTake(
+    consumerId: string,
     budget: ReturnType<typeof budgetOf>,
     rule: RateRule,
     amount: number,
   ): Promise<Decision> {
     try {
       const admitted = await budget.lease.take(amount);
-      return { rule, span: budget.span, admitted, remaining: budget.lease.remaining() };
+      return decided(consumerId, budget, rule, admitted);
     } catch (error) {
       if (!(error instanceof StoreUnavailableError)) throw error;
       deps.onStoreUnavailable?.(error.cause ?? error);
@@ -233,16 +316,17 @@ export function createRateBudgetModule(
         // Counted in the shared budget once the store is back.
         budget.lease.owe(amount);
       }
-      return {
+      return decided(
+        consumerId,
+        budget,
         rule,
-        span: budget.span,
         admitted,
-        remaining: Math.max(0, rule.limit - budget.usedWhileStoreAway),
-      };
+        Math.max(0, rule.limit - budget.usedWhileStoreAway),
+      );
     }
   }
 
-  /** Charges `amount` to every rule of `measure`; the refusal, if any, names the rule whose window ends last. Synchronous when every rule is decided locally. */
+  /** Charges `amount` to every rule of `measure`. Synchronous when every rule is decided locally. */
   function charge(
     consumer: Consumer,
     measure: RateMeasure,
@@ -253,112 +337,155 @@ export function createRateBudgetModule(
     for (const decision of decisions)
       // Some decisions may be plain values; Promise.all takes both.
       // eslint-disable-next-line @typescript-eslint/await-thenable
-      if (decision instanceof Promise) return Promise.all(decisions).then(admittedOrRefused);
-    return admittedOrRefused(decisions as Decision[]);
+      if (decision instanceof Promise) return Promise.all(decisions);
+    return decisions as Decision[];
   }
 
-  function admittedOrRefused(decisions: Decision[]): Decision[] {
+  /** The refusal, if any: of the refusing rules, the one whose window ends last (Retry-After is honest). */
+  function refusedOf(decisions: Decision[]): Decision | undefined {
     let refused: Decision | undefined;
     for (const decision of decisions)
       if (!decision.admitted && (!refused || decision.span.end > refused.span.end))
         refused = decision;
-    if (refused) throw rateLimited(refused, now());
-    return decisions;
+    return refused;
   }
 
-  function reportTightest(decisions: Decision[], responseHeaders: Record<string, string>): void {
-    // The tightest rule is the one a client should pace itself by.
-    let tightest: Decision | undefined;
-    for (const decision of decisions)
-      if (!tightest || decision.remaining < tightest.remaining) tightest = decision;
-    if (!tightest) return;
-    responseHeaders['RateLimit-Limit'] = String(tightest.rule.limit);
-    responseHeaders['RateLimit-Remaining'] = String(tightest.remaining);
-    responseHeaders['RateLimit-Reset'] = String(secondsUntilEnd(tightest.span, now()));
+  /** Counted: what the response reports, or the refusal (its headers say which rule refused). */
+  function afterRequestCounted(
+    decisions: Decision[],
+    context: GatewayContext,
+    responseHeaders: Record<string, string>,
+  ): void {
+    const refused = refusedOf(decisions);
+    if (refused) throw rateLimited(refused, 1, now());
+    const tightest = tightestOf(decisions);
+    context.governance.rateBudget = { requests: tightest };
+    Object.assign(responseHeaders, rateLimitHeaders(tightest ? [tightest] : [], now()));
+  }
+
+  /** Charged: the refusal response, or null to run the operation. */
+  function afterCostCharged(
+    decisions: Decision[],
+    context: GatewayContext,
+    requested: number,
+  ): GraphQLResponse | null {
+    const refused = refusedOf(decisions);
+    (context.governance.rateBudget ??= {}).cost = {
+      requested,
+      tightest: refused ?? tightestOf(decisions),
+    };
+    return refused ? refusalResponse(rateLimited(refused, requested, now())) : null;
+  }
+
+  /** Headers and `extensions.cost` on every response the GraphQL phases send, refusals included. */
+  function report(request: GraphQLRequestContextWillSendResponse<GatewayContext>): void {
+    const reported = request.contextValue.governance.rateBudget;
+    if (!reported) return;
+    const at = now();
+    const states = [reported.requests, reported.cost?.tightest].filter(
+      (state): state is BudgetState => state !== undefined,
+    );
+    const { http, body } = request.response;
+    for (const [name, value] of Object.entries(rateLimitHeaders(states, at)))
+      http.headers.set(name.toLowerCase(), value);
+    if (reported.cost && body.kind === 'single')
+      body.singleResult.extensions = {
+        ...body.singleResult.extensions,
+        cost: costExtension(reported.cost.requested, reported.cost.tightest, at),
+      };
+  }
+
+  async function adjust(
+    consumerId: string,
+    rule: RateRule,
+    adjustment: BudgetAdjustment,
+  ): Promise<{ before: number; after: number }> {
+    const at = now();
+    const span = windowAt(rule.window, at);
+    const key = budgetKey(consumerId, rule, span);
+    const before = await store.counter(key);
+    // A decrement, not a write: reservations other replicas make meanwhile stay counted. What lies
+    // above the limit (the unspendable tail of a last reservation) goes first, so a top-up adds exactly `amount`.
+    const lowerBy =
+      adjustment.kind === 'reset' ? before : Math.max(0, before - rule.limit) + adjustment.amount;
+    const after = await store.increment(key, -lowerBy, counterTtlSeconds(span, at));
+    const budget = budgetOf(consumerId, rule, at);
+    if (budget.span.key === span.key) {
+      budget.lease.rebase(after);
+      if (adjustment.kind === 'reset') budget.usedWhileStoreAway = 0;
+      // Crossing the threshold again after the operator's change is worth a new warning.
+      budget.warned = false;
+    }
+    return { before, after };
   }
 
   return {
     name: 'rate-budget',
     rulesFor,
+    adjust,
     onRequest({ context, responseHeaders }) {
       if (!context.consumer) return;
       const decisions = charge(context.consumer, 'requests', 1);
       if (decisions instanceof Promise)
-        return decisions.then((decided) => reportTightest(decided, responseHeaders));
-      reportTightest(decisions, responseHeaders);
+        return decisions.then((decided) => afterRequestCounted(decided, context, responseHeaders));
+      afterRequestCounted(decisions, context, responseHeaders);
     },
     operation: {
       // After every didResolveOperation (the cost is known) and before execution; a refusal is answered here.
       responseForOperation(request): GraphQLResponse | null | Promise<GraphQLResponse | null> {
         const { consumer, governance } = request.contextValue;
         if (!consumer) return null;
+        const requested = governance.cost ?? 0;
         try {
-          const decisions = charge(consumer, 'cost', governance.cost ?? 0);
-          return decisions instanceof Promise ? decisions.then(() => null, refusalOrRethrow) : null;
+          const decisions = charge(consumer, 'cost', requested);
+          return decisions instanceof Promise
+            ? decisions.then(
+                (decided) => afterCostCharged(decided, request.contextValue, requested),
+                refusalOrRethrow,
+              )
+            : afterCostCharged(decisions, request.contextValue, requested);
         } catch (error) {
           return refusalOrRethrow(error);
         }
       },
+      willSendResponse: report,
     },
     adminRoutes(admin: FastifyInstance) {
-      admin.get<{ Params: { id: string } }>('/consumers/:id/budget', async (request, reply) => {
-        const consumer = deps.findConsumer?.(request.params.id);
-        if (!consumer) {
-          return reply.code(404).send({
-            errors: [
-              {
-                message: `No consumer "${request.params.id}" is configured.`,
-                extensions: { code: GovernanceCode.NOT_FOUND },
-              },
-            ],
-          });
-        }
-        const at = now();
-        try {
-          const rules = await Promise.all(
-            rulesFor(consumer).map(async (rule) => {
-              const span = windowAt(rule.window, at);
-              const used = Math.min(
-                rule.limit,
-                await store.counter(budgetKey(consumer.id, rule, span)),
-              );
-              return {
-                window: rule.window.text,
-                measure: rule.measure,
-                limit: rule.limit,
-                used,
-                remaining: rule.limit - used,
-                windowStart: new Date(span.start).toISOString(),
-                windowEnd: new Date(span.end).toISOString(),
-              };
-            }),
-          );
-          return reply.send({ consumer: consumer.id, tier: consumer.tier, rules });
-        } catch {
-          return reply.code(503).send({
-            errors: [
-              {
-                message: 'the governance store did not answer; try again',
-                extensions: { code: GovernanceCode.STORE_UNAVAILABLE },
-              },
-            ],
-          });
-        }
+      registerBudgetAdminRoutes(admin, {
+        store,
+        now,
+        findConsumer: (id) => deps.findConsumer?.(id),
+        rulesFor,
+        adjust,
+        recordAdminAction: deps.recordAdminAction,
       });
     },
   };
 }
 
-function rateLimited({ rule, span }: Decision, at: number): GovernanceError {
+/** The refusal of `requested` by `refused`'s rule; its headers say which rule refused and what it has left. */
+function rateLimited(refused: Decision, requested: number, at: number): GovernanceError {
+  const { rule, span } = refused;
   const retryAfter = secondsUntilEnd(span, at);
-  const what = rule.measure === 'requests' ? `${rule.limit} requests` : `a cost of ${rule.limit}`;
+  const remaining = Math.max(0, Math.floor(refused.remaining));
+  const what =
+    rule.measure === 'requests'
+      ? `at most ${rule.limit} requests per ${rule.window.text} window`
+      : `this operation costs ${requested} and ${remaining} of the cost budget of ${rule.limit} per ${rule.window.text} window is left`;
   return new GovernanceError(
     GovernanceCode.RATE_LIMITED,
-    `Rate limit reached: at most ${what} per ${rule.window.text} window; retry after ${retryAfter} s.`,
+    `Rate limit reached: ${what}; retry after ${retryAfter} s.`,
     {
       status: 429,
-      headers: { 'Retry-After': String(retryAfter) },
-      details: { window: rule.window.text, measure: rule.measure, limit: rule.limit, retryAfter },
+      headers: { 'Retry-After': String(retryAfter), ...rateLimitHeaders([refused], at) },
+      details: {
+        window: rule.window.text,
+        measure: rule.measure,
+        limit: rule.limit,
+        requested,
+        remaining,
+        retryAfter,
+      },
     },
   );
 }
