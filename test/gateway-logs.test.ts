@@ -23,7 +23,7 @@ let base: string;
 beforeAll(async () => {
   graph = await startGraph({ subgraphs: ['customers'] });
   gateway = await createGateway(
-    { ...defaultGatewayConfig, port: 0, logLevel: 'info' },
+    { ...defaultGatewayConfig, port: 0, logLevel: 'info', ungoverned: true },
     { supergraphSdl: graph.gateway.supergraph.current, logDestination },
   );
   base = await gateway.app.listen({ host: '127.0.0.1', port: 0 });

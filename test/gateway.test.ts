@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import {
   createGateway,
   defaultGatewayConfig,
@@ -37,11 +38,15 @@ afterAll(() => graph.close());
 
 const base = () => graph.gatewayUrl.replace(/\/graphql$/, '');
 
-test('answers /healthz, and /readyz once every subgraph answers', async () => {
+test('answers /healthz, and /readyz once every subgraph answers, warning that it runs ungoverned', async () => {
   expect((await fetch(`${base()}/healthz`)).status).toBe(200);
   const ready = await fetch(`${base()}/readyz`);
   expect(ready.status).toBe(200);
-  expect(await ready.json()).toEqual({ status: 'ready', subgraphs: ['customers'] });
+  expect(await ready.json()).toEqual({
+    status: 'ready',
+    subgraphs: ['customers'],
+    warnings: [expect.stringMatching(/^ungoverned: .*@requiresScopes.* are not enforced/)],
+  });
 });
 
 test('returns the caller correlation id, or makes one', async () => {
@@ -74,14 +79,20 @@ test('serves any composed supergraph file given on the command line, and is not 
       },
     ]),
   );
-  const config = gatewayConfigFrom(['--supergraph', file, '--port', '0'], { LOG_LEVEL: 'silent' });
+  const config = gatewayConfigFrom(['--supergraph', file, '--port', '0', '--ungoverned'], {
+    LOG_LEVEL: 'silent',
+  });
   expect(config.supergraphFile).toBe(file);
   const other = await createGateway(config);
   const url = await other.app.listen({ host: '127.0.0.1', port: 0 });
   try {
     const ready = await fetch(`${url}/readyz`);
     expect(ready.status).toBe(503);
-    expect(await ready.json()).toEqual({ status: 'unavailable', unreachable: ['customers'] });
+    expect(await ready.json()).toEqual({
+      status: 'unavailable',
+      unreachable: ['customers'],
+      warnings: [expect.stringMatching(/^ungoverned: /)],
+    });
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -100,4 +111,65 @@ test('refuses a bad port in the configuration', () => {
     /port must be a whole number from 0 to 65535/,
   );
   expect(defaultGatewayConfig.port).toBe(4000);
+});
+
+describe('fail closed: a supergraph with security directives needs governance that enforces them', () => {
+  const supergraphSdl = () => graph.gateway.supergraph.current;
+  const config = { ...defaultGatewayConfig, port: 0, logLevel: 'silent' };
+
+  test('without governance, and without --ungoverned, the gateway does not start', async () => {
+    await expect(createGateway(config, { supergraphSdl: supergraphSdl() })).rejects.toThrow(
+      /declares .*@requiresScopes and nothing enforces them: .*--ungoverned/,
+    );
+  });
+
+  test('governance without field authorization is not enough', async () => {
+    const closed: string[] = [];
+    const identityOnly = { name: 'identity', close: async () => void closed.push('identity') };
+    await expect(
+      createGateway(config, { supergraphSdl: supergraphSdl(), governance: () => [identityOnly] }),
+    ).rejects.toThrow(/nothing enforces them/);
+    expect(closed).toEqual(['identity']);
+  });
+
+  test('with --ungoverned it starts, logs the warning, and /readyz carries it', async () => {
+    const lines: string[] = [];
+    const logDestination = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const ungoverned = await createGateway(
+      { ...config, logLevel: 'warn', ungoverned: true },
+      { supergraphSdl: supergraphSdl(), logDestination },
+    );
+    try {
+      expect(lines.map((line) => JSON.parse(line))).toEqual([
+        expect.objectContaining({
+          level: 40,
+          msg: expect.stringMatching(/^ungoverned: .*@requiresScopes.* are not enforced/),
+        }),
+      ]);
+    } finally {
+      await ungoverned.close();
+    }
+  });
+
+  test('a swap that brings security directives into a gateway that enforces nothing is refused', async () => {
+    const plain = composeSupergraph([
+      {
+        name: 'customers',
+        url: graph.serviceUrls.get('customers')!,
+        sdl: 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])\ntype Query { ping: String }',
+      },
+    ]);
+    const gateway = await createGateway(config, { supergraphSdl: plain });
+    try {
+      expect(() => gateway.supergraph.update(supergraphSdl())).toThrow(/nothing enforces them/);
+      expect(gateway.supergraph.current).toBe(plain);
+    } finally {
+      await gateway.close();
+    }
+  });
 });

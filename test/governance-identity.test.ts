@@ -44,6 +44,8 @@ beforeAll(async () => {
   const config = testConfig();
   graph = await startGraph({
     seedScale: 0.05,
+    // Identity alone: nothing enforces the supergraph's field requirements, on purpose.
+    ungoverned: true,
     governance: () => [createIdentityModule(identityOptionsOf(config))],
   });
 });

@@ -135,6 +135,7 @@ beforeAll(async () => {
     ...defaultGatewayConfig,
     port: 0,
     logLevel: 'silent',
+    ungoverned: true, // observability modules only: no field authorization
     observeFetch: metrics.observeSubgraphFetch,
   };
   gateway = await createGateway(config, {

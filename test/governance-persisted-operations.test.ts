@@ -94,7 +94,7 @@ beforeAll(async () => {
   for (let i = 0; i < 50 && !store.healthy(); i++)
     await new Promise((resolve) => setTimeout(resolve, 20));
   gateway = await createGateway(
-    { ...defaultGatewayConfig, port: 0, logLevel: 'silent' },
+    { ...defaultGatewayConfig, port: 0, logLevel: 'silent', ungoverned: true },
     {
       supergraphSdl: composeSupergraph(sources),
       governance: (supergraph) => {

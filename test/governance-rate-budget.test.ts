@@ -324,6 +324,7 @@ describe('budgets and limits through the gateway over HTTP', () => {
     const store = await redisStore();
     graph = await startGraph({
       seedScale: 0.05,
+      ungoverned: true, // rate budgets without field authorization
       governance: (supergraph) => [
         testIdentity,
         createRateBudgetModule(

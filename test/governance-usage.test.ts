@@ -192,7 +192,7 @@ beforeAll(async () => {
 
   const modules: GovernanceModule[] = [];
   gateway = await createGateway(
-    { ...defaultGatewayConfig, port: 0, logLevel: 'silent' },
+    { ...defaultGatewayConfig, port: 0, logLevel: 'silent', ungoverned: true },
     {
       supergraphSdl: composeSupergraph(sources),
       governance: (supergraph) => {

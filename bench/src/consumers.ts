@@ -9,12 +9,8 @@
  */
 import path from 'node:path';
 import { SUBGRAPH_NAMES } from '../../scripts/subgraphs';
-import {
-  DEVELOPMENT_IDENTITY_SECRET,
-  IDENTITY_HEADER,
-  signIdentity,
-  type CallerIdentity,
-} from '@switchyard/kit';
+import { IDENTITY_HEADER, signIdentity, type CallerIdentity } from '@switchyard/kit';
+import { BENCH_IDENTITY_SECRET } from './processes';
 
 export const GOVERNANCE_FILE = path.join(__dirname, '..', 'governance.bench.yaml');
 
@@ -59,7 +55,7 @@ export const identityHeaderFor = (subgraph: string) => `${IDENTITY_HEADER}-${sub
 export function headersOf(consumer: BenchConsumer, ttlSeconds = 6 * 3600): Record<string, string> {
   const identities = SUBGRAPH_NAMES.map((name) => [
     identityHeaderFor(name),
-    signIdentity({ ...consumer.identity, aud: name }, DEVELOPMENT_IDENTITY_SECRET, ttlSeconds),
+    signIdentity({ ...consumer.identity, aud: name }, BENCH_IDENTITY_SECRET, ttlSeconds),
   ]);
   return { 'x-api-key': consumer.apiKey, ...Object.fromEntries(identities) };
 }
@@ -69,7 +65,7 @@ export function serviceHeaders(subgraph: string): Record<string, string> {
   return {
     [IDENTITY_HEADER]: signIdentity(
       { id: 'service:bench', kind: 'service', scopes: [], tenant: null, aud: subgraph },
-      DEVELOPMENT_IDENTITY_SECRET,
+      BENCH_IDENTITY_SECRET,
       6 * 3600,
     ),
   };

@@ -4,6 +4,7 @@
  * (SIGKILL if it lingers). Every child is killed if the bench itself exits.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { pinProcess, unpinnedCommand } from './pinning';
@@ -120,12 +121,23 @@ export function freePort(): Promise<number> {
 }
 
 /**
+ * The identity secret of this bench run, shared by its children (SWITCHYARD_IDENTITY_SECRET: Switchyard
+ * signs with it, the real subgraphs verify it) and the identities consumers.ts signs for the peers:
+ * random per run, since with NODE_ENV=production the public development secret is refused.
+ */
+export const BENCH_IDENTITY_SECRET = randomBytes(32).toString('base64url');
+
+/**
  * The environment children start from: the bench's, without what would change how a gateway or
  * subgraph runs, and with NODE_ENV=production, as they are deployed (graphql-js, for one, checks
- * every failed `instanceof` across realms outside production: 3% of Hive Gateway's time).
+ * every failed `instanceof` across realms outside production: 3% of Hive Gateway's time), with
+ * this run's identity secret.
  */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { NODE_ENV: 'production' };
+  const env: NodeJS.ProcessEnv = {
+    NODE_ENV: 'production',
+    SWITCHYARD_IDENTITY_SECRET: BENCH_IDENTITY_SECRET,
+  };
   for (const [key, value] of Object.entries(process.env)) {
     if (
       /^(REDIS_URL|DATABASE_URL|GOVERNANCE_FILE|SUPERGRAPH_FILE|SUBGRAPH_URL_|SUBGRAPH_TIMEOUT_MS|PORT$|HOST$|LOG_LEVEL|OTEL_|SWITCHYARD_|DATA_DIR|APOLLO_|NODE_ENV)/.test(

@@ -55,3 +55,22 @@ describe('the identity secret', () => {
     ).toBe(secret);
   });
 });
+
+describe('ungoverned', () => {
+  test('is off unless --ungoverned or SWITCHYARD_UNGOVERNED=1 says so', () => {
+    expect(from({}).ungoverned).toBe(false);
+    expect(from({ SWITCHYARD_UNGOVERNED: '0' }).ungoverned).toBe(false);
+    expect(from({ SWITCHYARD_UNGOVERNED: '' }).ungoverned).toBe(false);
+    expect(from({ SWITCHYARD_UNGOVERNED: '1' }).ungoverned).toBe(true);
+    expect(from({}, ['--ungoverned']).ungoverned).toBe(true);
+  });
+
+  test.each(['yes', 'true', 'on', ' 1', '2'])(
+    'SWITCHYARD_UNGOVERNED=%j is refused, not guessed at',
+    (value) => {
+      expect(() => from({ SWITCHYARD_UNGOVERNED: value })).toThrow(
+        `SWITCHYARD_UNGOVERNED must be 1 (on) or 0 (off), got "${value}"`,
+      );
+    },
+  );
+});

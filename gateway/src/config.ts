@@ -18,6 +18,12 @@ export interface GatewayConfig {
   logLevel: string;
   /** The governance config file (consumers, limits, budgets...); null: an ungoverned gateway. */
   governanceFile: string | null;
+  /**
+   * The operator's explicit choice to serve a supergraph's security directives unenforced
+   * (`--ungoverned`, SWITCHYARD_UNGOVERNED=1; 0 or unset: false, anything else refused). Without it a
+   * gateway that does not enforce them refuses such a supergraph (security-enforcement.ts).
+   */
+  ungoverned: boolean;
   /** Redis for governance state shared by replicas; null: in memory. */
   redisUrl: string | null;
   /**
@@ -38,6 +44,7 @@ export const defaultGatewayConfig: GatewayConfig = {
   connectionsPerSubgraph: 64,
   bodyLimitBytes: 1_048_576,
   logLevel: 'info',
+  ungoverned: false,
   governanceFile: null,
   redisUrl: null,
   identitySecret: DEVELOPMENT_IDENTITY_SECRET,
@@ -52,6 +59,7 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
   const { values } = parseArgs({
     args: argv,
     options: {
+      ungoverned: { type: 'boolean' },
       supergraph: { type: 'string' },
       governance: { type: 'string' },
       port: { type: 'string' },
@@ -82,10 +90,19 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
       LONGEST_TIMER_MS,
     ),
     logLevel: env.LOG_LEVEL ?? defaultGatewayConfig.logLevel,
+    ungoverned: values.ungoverned === true || switchOf('SWITCHYARD_UNGOVERNED', env),
     governanceFile: governanceFile ? path.resolve(governanceFile) : null,
     redisUrl: env.REDIS_URL || null,
     identitySecret: identitySecretFrom(env),
   };
+}
+
+/** `1` on, `0` or unset off; `yes`, `true` or ` 1` are refused, not guessed at: this switch turns authorization off. */
+function switchOf(name: string, env: NodeJS.ProcessEnv): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(`${name} must be 1 (on) or 0 (off), got "${raw}"`);
 }
 
 /** Node fires a longer timer at once (with a warning), so a longer timeout would mean none. */

@@ -13,6 +13,7 @@ import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from './go
 import { httpErrorBody } from './http-errors';
 import { operationResolutionPlugin } from './operation-resolution';
 import { unreachableSubgraphs } from './readiness';
+import { securityEnforcementOf, ungovernedWarning } from './security-enforcement';
 import { SubgraphClient, createSubgraphAgent } from './subgraph-client';
 import { SupergraphSource } from './supergraph-manager';
 import { extractTraceContext } from './tracing';
@@ -57,6 +58,21 @@ export async function createGateway(
   const built = options.governance?.(supergraph) ?? [];
   const governance = Array.isArray(built) ? null : built;
   const modules = Array.isArray(built) ? built : built.modules;
+  // Fail closed: security directives nothing enforces are refused, now and on every swap, unless the operator said --ungoverned.
+  const enforcement = securityEnforcementOf(
+    modules.map((module) => module.name),
+    config.ungoverned,
+  );
+  try {
+    supergraph.enforceSecurityBy(enforcement);
+  } catch (error) {
+    for (const module of modules) await module.close?.();
+    await agent.close();
+    throw error;
+  }
+  /** What an ungoverned gateway says on start and on /readyz (for the supergraph it serves now). */
+  const warnings = () =>
+    enforcement === 'waived' ? { warnings: [ungovernedWarning(supergraph.directives)] } : {};
   const subgraphUrls: Record<string, string> = {};
   const gateway = new SwitchyardGateway({
     supergraphSdl: supergraph,
@@ -97,6 +113,7 @@ export async function createGateway(
   });
   app.decorateRequest('correlationId', '');
   app.decorateRequest('gatewayContext', null);
+  if (enforcement === 'waived') app.log.warn(ungovernedWarning(supergraph.directives));
   app.addHook('onRequest', async (request, reply) => {
     request.correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
     reply.header(CORRELATION_HEADER, request.correlationId);
@@ -181,8 +198,9 @@ export async function createGateway(
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const down = await unreachableSubgraphs(subgraphUrls, agent, config.identitySecret);
-    if (down.length > 0) return reply.code(503).send({ status: 'unavailable', unreachable: down });
-    return { status: 'ready', subgraphs: Object.keys(subgraphUrls) };
+    if (down.length > 0)
+      return reply.code(503).send({ status: 'unavailable', unreachable: down, ...warnings() });
+    return { status: 'ready', subgraphs: Object.keys(subgraphUrls), ...warnings() };
   });
 
   return {

@@ -1,6 +1,7 @@
 import type { SupergraphManager } from '@apollo/gateway';
 import { Supergraph } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
+import { refuseUnenforcedSecurity, type SecurityEnforcement } from './security-enforcement';
 import { supergraphForExecution } from './security-features';
 import { supergraphDirectivesOf, type SupergraphDirectives } from './supergraph-directives';
 
@@ -40,6 +41,7 @@ export class SupergraphSource implements SupergraphManager {
   private readonly listeners: ((source: SupergraphSource) => void)[] = [];
   private readonly guards: ((directives: SupergraphDirectives) => void)[] = [];
   private version: SupergraphVersion;
+  private enforcement: SecurityEnforcement = 'none';
 
   constructor(sdl: string) {
     this.version = new SupergraphVersion(sdl);
@@ -47,7 +49,7 @@ export class SupergraphSource implements SupergraphManager {
 
   async initialize({ update }: SupergraphSdlHookOptions) {
     this.updateGateway = update;
-    return { supergraphSdl: supergraphForExecution(this.current) };
+    return { supergraphSdl: supergraphForExecution(this.current, this.enforcement) };
   }
 
   /** The composed supergraph SDL, with every directive composition kept. */
@@ -75,6 +77,17 @@ export class SupergraphSource implements SupergraphManager {
     this.guards.push(check);
   }
 
+  /**
+   * Says who answers for the security directives (security-enforcement.ts), before the gateway
+   * loads the supergraph. Nobody (`none`, also the default): a supergraph declaring any is refused,
+   * now (throws UnenforcedSecurityError) and on every swap; their `for: SECURITY` links are kept
+   * unless someone answers for them (security-features.ts).
+   */
+  enforceSecurityBy(enforcement: SecurityEnforcement): void {
+    if (enforcement === 'none') this.guard(refuseUnenforcedSecurity);
+    this.enforcement = enforcement;
+  }
+
   /** Calls `listener` after every swap, so modules rebuild what they derived from the supergraph. */
   onUpdate(listener: (source: SupergraphSource) => void): void {
     this.listeners.push(listener);
@@ -89,7 +102,7 @@ export class SupergraphSource implements SupergraphManager {
     const directives = next.directives();
     for (const check of this.guards) check(directives);
     this.version = next;
-    this.updateGateway?.(supergraphForExecution(sdl));
+    this.updateGateway?.(supergraphForExecution(sdl, this.enforcement));
     for (const listener of this.listeners) listener(this);
   }
 }

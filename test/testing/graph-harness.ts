@@ -67,6 +67,11 @@ export interface GraphOptions {
   prepare?: (subgraphs: Record<string, RunningSubgraph<any, any>>) => Promise<void>;
   /** Governance modules for the gateway (default: none, an ungoverned gateway). */
   governance?: GatewayOptions['governance'];
+  /**
+   * Serve the supergraph's security directives unenforced (the gateway's `--ungoverned`). Default:
+   * true without governance, false with it; governance without field authorization must say true.
+   */
+  ungoverned?: boolean;
   /** Run on PostgreSQL (a fresh schema per subgraph, dropped on close) instead of SQLite. */
   databaseUrl?: string;
   /** The transport the subgraphs share: one in-process bus (default), or Redis Streams on a fresh random stream (deleted on close). */
@@ -142,7 +147,12 @@ export async function startGraph(options: GraphOptions = {}): Promise<RunningGra
     });
   }
   const gateway = await createGateway(
-    { ...defaultGatewayConfig, port: 0, logLevel: 'silent' },
+    {
+      ...defaultGatewayConfig,
+      port: 0,
+      logLevel: 'silent',
+      ungoverned: options.ungoverned ?? !options.governance,
+    },
     { supergraphSdl: composeSupergraph(sources), governance: options.governance },
   );
   const gatewayUrl = `${await gateway.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;

@@ -89,9 +89,14 @@ export const PEERS: PeerDefinition[] = [
   },
   {
     name: 'switchyard(ungoverned)',
-    description: 'gateway/src/main.ts without a governance file',
+    description: 'gateway/src/main.ts without a governance file, SWITCHYARD_UNGOVERNED=1',
     entry: '',
-    env: ({ supergraphFile }) => ({ SUPERGRAPH_FILE: supergraphFile, LOG_LEVEL: 'silent' }),
+    // Explicitly ungoverned: without it the gateway refuses a supergraph declaring @requiresScopes.
+    env: ({ supergraphFile }) => ({
+      SUPERGRAPH_FILE: supergraphFile,
+      LOG_LEVEL: 'silent',
+      SWITCHYARD_UNGOVERNED: '1',
+    }),
     persisted: {
       unsupported:
         'no APQ without the persisted-operations module (createGateway sets persistedQueries: false)',

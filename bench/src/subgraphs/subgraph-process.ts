@@ -5,12 +5,13 @@
  * (in-memory-schema.ts). Either way it counts the GraphQL requests it serves (GET /bench/served) and can record them (POST then DELETE /bench/recording),
  * which is how the in-memory twin's data is made. A real subgraph writes its SDL for the bench to compose.
  *
- * Environment: BENCH_SUBGRAPH (name), BENCH_SUBGRAPH_MODE, BENCH_WORK_DIR (SDL and recorded data), PORT, DATA_DIR.
+ * Environment: BENCH_SUBGRAPH (name), BENCH_SUBGRAPH_MODE, BENCH_WORK_DIR (SDL and recorded data), PORT, DATA_DIR,
+ * SWITCHYARD_IDENTITY_SECRET (the run's, processes.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
-import { openSubgraph, subgraphSdl } from '@switchyard/kit';
+import { identitySecretFrom, openSubgraph, subgraphSdl } from '@switchyard/kit';
 import { loadSubgraphDefinition } from '../../../scripts/subgraphs';
 import { inMemorySubgraphSchema } from './in-memory-schema';
 import type { RecordedExchange } from './recorded-data';
@@ -24,7 +25,10 @@ const port = Number(required('PORT'));
 async function realSubgraph(): Promise<FastifyInstance> {
   const definition = await loadSubgraphDefinition(name);
   writeFileSync(sdlFileOf(workDir, name), subgraphSdl(definition.schema));
-  const subgraph = await openSubgraph(definition, { dataDir: required('DATA_DIR') });
+  const subgraph = await openSubgraph(definition, {
+    dataDir: required('DATA_DIR'),
+    identitySecret: identitySecretFrom(process.env),
+  });
   return subgraph.server;
 }
 
