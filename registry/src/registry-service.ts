@@ -77,6 +77,8 @@ export interface RegistryService {
   approve(checkId: string, reason: string, caller: Consumer): Promise<Approval>;
   checkRun(id: string): Promise<CheckRun>;
   subgraphs(): Promise<SubgraphVersion[]>;
+  /** The subgraph as it was at graph version `version` (its latest version at or before it). */
+  subgraphAt(subgraph: string, version: number): Promise<SubgraphVersion>;
   history(subgraph?: string): Promise<SubgraphVersion[]>;
   diff(from: number, to: number): Promise<DiffOutcome>;
   currentSupergraph(): Promise<SupergraphVersion | null>;
@@ -393,6 +395,16 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
       return run;
     },
     subgraphs: () => store.currentSubgraphs(graph),
+    async subgraphAt(subgraph, version) {
+      assertSubgraphName(subgraph);
+      const found = await store.subgraphAt(graph, subgraph, version);
+      if (!found)
+        throw notFound(`Subgraph "${subgraph}" had no version at or before ${version}`, {
+          subgraph,
+          version,
+        });
+      return found;
+    },
     async history(subgraph) {
       if (subgraph !== undefined) assertSubgraphName(subgraph);
       return store.history(graph, subgraph);

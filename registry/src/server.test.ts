@@ -116,6 +116,15 @@ describe.each([
       expect.objectContaining({ subgraph: 'orders', version: 1, kind: 'seed' }),
     ]);
 
+    // Each version keeps its SDL.
+    const v1 = await call(registry, 'GET', '/subgraphs/orders/versions/1', 'dev-gateway');
+    expect(v1.body.sdl).not.toContain('giftMessage');
+    const v2 = await call(registry, 'GET', '/subgraphs/orders/versions/2', 'dev-gateway');
+    expect(v2.body).toMatchObject({ version: 2, sdl, url: 'http://127.0.0.1:4004/graphql' });
+    expect(
+      (await call(registry, 'GET', '/subgraphs/returns/versions/2', 'dev-gateway')).status,
+    ).toBe(404);
+
     // The same SDL again is no new version.
     const again = await call(registry, 'POST', '/subgraphs/orders/publish', 'dev-orders-owner', {
       sdl,

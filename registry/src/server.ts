@@ -108,6 +108,13 @@ export function buildRegistryServer(options: RegistryServerOptions): FastifyInst
     return found;
   });
 
+  // A subgraph as it was at a graph version: its SDL, routing URL, author, message, check and approval.
+  app.get('/subgraphs/:name/versions/:version', async (request) => {
+    await caller(request, { kind: 'read' });
+    const { name, version } = request.params as { name: string; version: string };
+    return service.subgraphAt(name, versionParameter({ version }, 'version'));
+  });
+
   app.post('/subgraphs/:name/check', async (request) => {
     const { name } = request.params as { name: string };
     const consumer = await caller(request, { kind: 'check', subgraph: name });
