@@ -1,7 +1,7 @@
 /**
  * `npm run switchyard -- <command>`: the CLI of schema owners and the platform team.
  * Registry commands (subgraph check|publish|list, history, diff, rollback, check approve) call the
- * registry (SWITCHYARD_REGISTRY_URL, SWITCHYARD_TOKEN); `operations` and `usage` call a gateway's
+ * registry (SWITCHYARD_REGISTRY_URL, SWITCHYARD_TOKEN); `operations`, `usage` and `budget` call a gateway's
  * admin API (SWITCHYARD_URL, SWITCHYARD_ADMIN_KEY), as before.
  */
 import { Command, CommanderError } from 'commander';
@@ -38,6 +38,11 @@ export async function runSwitchyard(argv: string[], io: Partial<CommandIo> = {})
       'usage',
       'field, deprecated-field, operation and stage usage reports (gateway admin API)',
       async () => (await import('@switchyard/gateway/src/cli/usage')).usageCommand,
+    ],
+    [
+      'budget',
+      "show, reset or top up a consumer's rate and cost budgets (gateway admin API)",
+      async () => (await import('@switchyard/gateway/src/cli/budget')).budgetCommand,
     ],
   ] as const) {
     program

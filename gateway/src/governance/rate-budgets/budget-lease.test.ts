@@ -163,4 +163,64 @@ describe('budget leasing', () => {
     expect(budget.owing()).toBe(0);
     expect(await store.counter('k')).toBe(4 + 10);
   });
+  describe('after an operator lowered the counter (reset or top-up)', () => {
+    test('the replica that made the change rebases: its unspent grant is given up and the window is open again', async () => {
+      const store = countingStore();
+      const budget = new LeasedBudget(store, 'k', 10, 4, 60);
+      for (let i = 0; i < 10; i++) expect(await budget.take(1)).toBe(true);
+      expect(await budget.take(1)).toBe(false);
+      const after = await store.increment('k', -(await store.counter('k')), 60);
+      budget.rebase(after);
+      expect(budget.remaining()).toBe(10);
+      for (let i = 0; i < 10; i++) expect(await budget.take(1)).toBe(true);
+      expect(await budget.take(1)).toBe(false); // the new window's limit holds
+    });
+
+    test('another replica that saw the window exhausted reads the counter again once the recheck interval has passed, not before', async () => {
+      const store = countingStore();
+      let now = 0;
+      const recheck = { now: () => now, intervalMs: 5_000 };
+      const mine = new LeasedBudget(store, 'k', 10, 5, 60, recheck);
+      const theirs = new LeasedBudget(store, 'k', 10, 5, 60, recheck);
+      for (let i = 0; i < 10; i++) expect(await theirs.take(1)).toBe(true);
+      expect(await theirs.take(1)).toBe(false);
+      expect(await mine.take(1)).toBe(false); // learns the window is exhausted
+      const reads = jest.spyOn(store, 'counter');
+      const after = await store.increment('k', -(await store.counter('k')), 60);
+      mine.rebase(after);
+      reads.mockClear();
+      expect(await theirs.take(1)).toBe(false); // its view is fresh: no store read yet
+      expect(reads).not.toHaveBeenCalled();
+      now += 5_000;
+      expect(theirs.tryTake(1)).toBeNull(); // the recheck is due: the store is asked
+      expect(await theirs.take(1)).toBe(true);
+      expect(reads).toHaveBeenCalledTimes(1);
+
+      // Exhausted again: refused locally until the next recheck is due.
+      for (let i = 0; i < 20; i++) await mine.take(1);
+      for (let i = 0; i < 20; i++) await theirs.take(1);
+      expect(await store.counter('k')).toBeGreaterThanOrEqual(10);
+      reads.mockClear();
+      await store.increment('k', -(await store.counter('k')), 60);
+      reads.mockClear();
+      now += 1_000;
+      expect(theirs.tryTake(1)).toBe(false);
+      expect(await theirs.take(1)).toBe(false);
+      expect(reads).not.toHaveBeenCalled();
+      now += 5_000;
+      expect(await theirs.take(1)).toBe(true);
+      expect(reads).toHaveBeenCalledTimes(1);
+    });
+
+    test('a top-up below zero leaves more than the limit, and what was granted follows it', async () => {
+      const store = countingStore();
+      const budget = new LeasedBudget(store, 'k', 10, 5, 60);
+      for (let i = 0; i < 10; i++) expect(await budget.take(1)).toBe(true);
+      budget.rebase(await store.increment('k', -(10 + 15), 60)); // topped up by 15 once spent
+      expect(budget.remaining()).toBe(25);
+      let admitted = 0;
+      while (await budget.take(1)) admitted++;
+      expect(admitted).toBe(25);
+    });
+  });
 });

@@ -161,6 +161,12 @@ export class LeasedBudget {
     this.recheckAt = 0;
   }
 
+  /** Seen at the limit in the store: refused locally until the next recheck is due. */
+  private markExhausted(): void {
+    this.exhausted = true;
+    if (this.recheck) this.recheckAt = this.recheck.now() + this.recheck.intervalMs;
+  }
+
   private recheckDue(): boolean {
     return this.recheck !== undefined && this.recheck.now() >= this.recheckAt;
   }
@@ -187,7 +193,7 @@ export class LeasedBudget {
         const counterAfter = await this.store.increment(this.key, owed, this.ttlSeconds);
         this.owed -= owed;
         this.reservedByAll = counterAfter;
-        if (counterAfter >= this.limit) this.exhausted = true;
+        if (counterAfter >= this.limit) this.markExhausted();
       } catch {
         // Still owed; the store failing again is the next reservation's to report.
       } finally {
@@ -208,6 +214,6 @@ export class LeasedBudget {
     this.granted += grantedPart(counterAfter, requested, this.limit);
     // The latest count, not the highest seen: an operator's reset lowers it.
     this.reservedByAll = counterAfter;
-    if (counterAfter >= this.limit) this.exhausted = true;
+    if (counterAfter >= this.limit) this.markExhausted();
   }
 }
