@@ -18,12 +18,14 @@ RUN cd /app && cp --parents package.json package-lock.json */package.json subgra
 
 FROM node:20-bookworm-slim
 WORKDIR /app
-# graphql-js drops its development-only checks; the subgraphs warn when left on the development identity secret.
+# graphql-js drops its development-only checks; the gateway and the subgraphs refuse the development identity
+# secret (or none): SWITCHYARD_IDENTITY_SECRET must be given at run time (docker-compose.yml: .env).
 ENV NODE_ENV=production
 ENV HOST=0.0.0.0
 COPY --from=build /runtime/node_modules node_modules
-# What the bundles read at runtime: the supergraph config and the subgraph SDL files it names, and the
-# development governance file (for trying the image out; mount a real one in production).
+# What the bundles read at runtime: the supergraph config and the subgraph SDL files it names, the
+# development governance file (for trying the image out) and the one docker-compose.yml runs (its
+# secrets from the environment); mount a real one in production.
 COPY supergraph.yaml ./
 COPY subgraphs/customers/schema.graphql subgraphs/customers/
 COPY subgraphs/catalog/schema.graphql subgraphs/catalog/
@@ -31,7 +33,7 @@ COPY subgraphs/inventory/schema.graphql subgraphs/inventory/
 COPY subgraphs/orders/schema.graphql subgraphs/orders/
 COPY subgraphs/shipments/schema.graphql subgraphs/shipments/
 COPY subgraphs/finance/schema.graphql subgraphs/finance/
-COPY gateway/governance.dev.yaml gateway/
+COPY gateway/governance.dev.yaml gateway/governance.compose.yaml gateway/
 COPY --from=build /app/gateway/dist gateway/dist
 COPY --from=build /app/scripts/dist scripts/dist
 COPY --from=build /app/subgraphs/customers/dist subgraphs/customers/dist
