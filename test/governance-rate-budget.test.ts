@@ -3,7 +3,8 @@
  * 127.0.0.1:6379), and operation limits, end to end: module instances on one store with a clock
  * the tests move, then the real gateway over HTTP.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import path from 'node:path';
 import Fastify from 'fastify';
 import {
   createMemoryStore,
@@ -14,6 +15,8 @@ import {
   type GovernanceModule,
   type GovernanceStore,
 } from '@switchyard/gateway';
+import { createGovernance } from '../gateway/src/governance';
+import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
 import { createOperationLimitsModule } from '../gateway/src/governance/limits/operation-limits';
 import {
   createRateBudgetModule,
@@ -22,6 +25,7 @@ import {
 } from '../gateway/src/governance/rate-budgets/rate-budget';
 import { startGraph, type RunningGraph } from './testing/graph-harness';
 import { governancePlugin } from '../gateway/src/governance/operation-plugin';
+import { runSwitchyard } from '../registry/src/cli/switchyard';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const runPrefix = `switchyard-test:rate-${randomBytes(4).toString('hex')}:`;
@@ -154,6 +158,40 @@ describe('rate budgets on one Redis', () => {
       expect(admitted).toBeGreaterThanOrEqual(100 - 10); // (replicas − 1) × chunk
       clock.advance(60_000);
     }
+  });
+
+  test('an operator’s reset on one replica opens the window there at once and on another once its recheck is due; leases never make it admit more than the limit after it', async () => {
+    const store = await redisStore();
+    const clock = testClock('2026-11-10T10:00:00Z');
+    const options: RateBudgetOptions = {
+      tiers: { silver: [{ window: 'month', cost: 100 }] },
+      leaseSize: 0.1,
+      exhaustedRecheckMs: 2_000,
+    };
+    const a = createRateBudgetModule(options, { store, now: clock.now });
+    const b = createRateBudgetModule(options, { store, now: clock.now });
+    const who = consumer(`reset-${randomBytes(3).toString('hex')}`, 'silver');
+    const refused = async (module: RateBudgetModule) =>
+      (await chargeCost(module, who, 10))?.http?.status === 429;
+    expect(await chargeCost(a, who, 60)).toBeNull();
+    expect(await chargeCost(b, who, 40)).toBeNull();
+    expect(await refused(b)).toBe(true);
+    expect(await refused(a)).toBe(true);
+
+    const [rule] = a.rulesFor(who);
+    expect(await a.adjust(who.id, rule, { kind: 'reset' })).toEqual({ before: 110, after: 0 });
+    expect(await refused(a)).toBe(false); // the replica that reset: at once
+    expect(await refused(b)).toBe(true); // the other saw the window exhausted a moment ago
+    clock.advance(2_000);
+    expect(await refused(b)).toBe(false);
+
+    // Both spend what is left: the window admits its limit and no more.
+    let admitted = 20;
+    for (let round = 0; round < 30; round++) {
+      for (const module of [a, b]) if (!(await refused(module))) admitted += 10;
+      clock.advance(2_000);
+    }
+    expect(admitted).toBe(100);
   });
 
   test('a monthly cost budget is charged per operation cost, refused with 429 once spent, and renewed with the calendar month', async () => {
@@ -434,5 +472,201 @@ describe('budgets and limits through the gateway over HTTP', () => {
     expect((await graph.query('{ orders(first: 1) { totalCount } }', {}, as('quota'))).status).toBe(
       200,
     );
+  });
+});
+
+describe('cost budgets an operator can see, reset and top up, on the gateway governed by the development config', () => {
+  const config = loadGovernanceConfig(
+    path.resolve(__dirname, '..', 'gateway', 'governance.dev.yaml'),
+  );
+  const BUDGETED = 'test-budgeted';
+  /** orders 1 + edges 3 × (1 + node 1) = 7 of the consumer's 20 a month. */
+  const PRICED = '{ orders(first: 3) { edges { node { number } } } }';
+  const ADMIN = { 'x-api-key': 'dev-platform-admin' };
+  let graph: RunningGraph;
+  const base = () => graph.gatewayUrl.replace(/\/graphql$/, '');
+  const admin = async (method: 'GET' | 'POST', route: string, body?: unknown, headers = ADMIN) => {
+    const response = await fetch(`${base()}/admin${route}`, {
+      method,
+      headers: {
+        ...headers,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, body: (await response.json()) as any };
+  };
+
+  beforeAll(async () => {
+    const store = await redisStore();
+    const governed = {
+      ...config,
+      consumers: [
+        ...config.consumers,
+        {
+          id: BUDGETED,
+          name: BUDGETED,
+          kind: 'internal' as const,
+          apiKeys: [{ sha256: createHash('sha256').update(BUDGETED).digest('hex') }],
+          scopes: ['orders:read'],
+          tenant: null,
+          tier: 'silver',
+          persistedOperations: 'allow' as const,
+          contract: null,
+          requireClientName: false,
+          requireOperationName: false,
+        },
+      ],
+      rateBudgets: {
+        ...config.rateBudgets,
+        warnAt: 0.5,
+        consumers: {
+          ...config.rateBudgets?.consumers,
+          [BUDGETED]: [{ window: 'month', cost: 20 }],
+        },
+      },
+    };
+    graph = await startGraph({
+      seedScale: 0.05,
+      governance: (supergraph) =>
+        createGovernance(governed, { supergraph, store, logLevel: 'silent' }),
+    });
+  }, 120_000);
+  afterAll(() => graph?.close());
+
+  const priced = () => graph.query(PRICED, {}, { 'x-api-key': BUDGETED });
+
+  test('each response shows its cost and what is left, in extensions.cost and the RateLimit headers; the refusal shows both too; a reset lets the consumer in again and is audited', async () => {
+    const seen = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await priced();
+      expect(response.status).toBe(200);
+      expect(response.body.extensions.cost).toMatchObject({
+        requested: 7,
+        budget: { window: 'month', limit: 20 },
+      });
+      seen.push(response.body.extensions.cost.budget.remaining);
+      expect(response.headers.get('ratelimit-policy')).toMatch(
+        /^"requests-1s";q=100;w=1;qu="request", "cost-month";q=20;w=(2419200|2505600|2592000|2678400);qu="cost"$/,
+      );
+      expect(response.headers.get('ratelimit')).toMatch(
+        new RegExp(`^"requests-1s";r=\\d+;t=1, "cost-month";r=${seen[i]};t=\\d+$`),
+      );
+    }
+    expect(seen).toEqual([13, 6]);
+
+    const refused = await priced();
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('ratelimit')).toMatch(/"cost-month";r=6;t=\d+/);
+    expect(refused.body.errors[0].extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      measure: 'cost',
+      window: 'month',
+      requested: 7,
+      remaining: 6,
+    });
+    expect(refused.body.errors[0].message).toMatch(/costs 7 and 6 of the cost budget of 20/);
+    expect(refused.body.extensions.cost).toMatchObject({ requested: 7, budget: { remaining: 6 } });
+
+    // Crossing warnAt (0.5 of 20) was counted once, not once per request past it.
+    const metrics = await fetch(`${base()}/metrics`, { headers: ADMIN }).then((r) => r.text());
+    expect(metrics).toMatch(
+      new RegExp(
+        `switchyard_budget_warnings_total\\{consumer="${BUDGETED}",window="month"\\} 1\\n`,
+      ),
+    );
+
+    const reset = await admin('POST', `/consumers/${BUDGETED}/budget/reset`, { window: 'month' });
+    expect(reset.status).toBe(200);
+    expect(reset.body).toMatchObject({
+      action: 'budget.reset',
+      consumer: BUDGETED,
+      changes: [{ window: 'month', measure: 'cost', usedAfter: 0 }],
+      rules: expect.arrayContaining([
+        expect.objectContaining({
+          window: 'month',
+          measure: 'cost',
+          limit: 20,
+          used: 0,
+          remaining: 20,
+        }),
+      ]),
+    });
+    const again = await priced();
+    expect(again.status).toBe(200);
+    expect(again.body.extensions.cost.budget.remaining).toBe(13);
+
+    const audit = await admin('GET', `/audit?key=${BUDGETED}`);
+    expect(audit.status).toBe(200);
+    expect(audit.body.records[0]).toMatchObject({
+      consumer: 'dev-platform-admin',
+      operationName: 'budget.reset',
+      keys: [BUDGETED],
+      outcome: 'ok',
+      details: { consumer: BUDGETED, changes: [{ window: 'month', usedAfter: 0 }] },
+    });
+  });
+
+  test('a top-up adds to what is left of the window, is audited, and the CLI does the same through the admin API', async () => {
+    const monthly = (body: { rules: { measure: string; remaining: number }[] }) =>
+      body.rules.find((rule) => rule.measure === 'cost')!.remaining;
+    const before = monthly((await admin('GET', `/consumers/${BUDGETED}/budget`)).body);
+    const topUp = await admin('POST', `/consumers/${BUDGETED}/budget/top-up`, {
+      window: 'month',
+      amount: 100,
+    });
+    expect(topUp.status).toBe(200);
+    expect(monthly(topUp.body)).toBe(before + 100);
+    const after = await priced();
+    expect(after.body.extensions.cost.budget.remaining).toBe(before + 100 - 7);
+    const audit = await admin('GET', `/audit?key=${BUDGETED}`);
+    expect(audit.body.records[0]).toMatchObject({
+      operationName: 'budget.top-up',
+      details: { changes: [{ window: 'month', measure: 'cost', amount: 100 }] },
+    });
+
+    const printed: string[] = [];
+    const io = {
+      env: { SWITCHYARD_URL: base(), SWITCHYARD_ADMIN_KEY: 'dev-platform-admin' },
+      print: (line: string) => printed.push(line),
+      printError: (line: string) => printed.push(line),
+    };
+    expect(await runSwitchyard(['budget', 'reset', '--consumer', BUDGETED], io)).toBe(0);
+    expect(printed.join('\n')).toMatch(/budget\.reset test-budgeted cost per month: used \d+ → 0/);
+    expect(await runSwitchyard(['budget', 'top-up', '--consumer', BUDGETED], io)).toBe(2);
+    expect(
+      await runSwitchyard(
+        ['budget', 'top-up', '--consumer', 'nobody', '--window', 'month', '--amount', '5'],
+        io,
+      ),
+    ).toBe(1);
+  });
+
+  test('only governance:admin may change a budget (403), an unknown consumer is 404, and a bad change 400 naming what is wrong', async () => {
+    const forbidden = await admin(
+      'POST',
+      `/consumers/${BUDGETED}/budget/reset`,
+      {},
+      {
+        'x-api-key': 'dev-web-store',
+      },
+    );
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.errors[0].extensions.code).toBe('FORBIDDEN');
+    const unknown = await admin('POST', '/consumers/nobody/budget/reset', {});
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.errors[0].extensions.code).toBe('NOT_FOUND');
+    for (const [body, argument] of [
+      [{ window: 'month', amount: -5 }, 'amount'],
+      [{ window: 'month', amount: 1.5 }, 'amount'],
+      [{ window: 'week', amount: 5 }, 'window'],
+      [{ amount: 5 }, 'window'],
+      [{ window: 'month', amount: 5, extra: true }, 'extra'],
+    ] as const) {
+      const refused = await admin('POST', `/consumers/${BUDGETED}/budget/top-up`, body);
+      expect(refused.status).toBe(400);
+      expect(refused.body.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
+    }
   });
 });
