@@ -199,6 +199,7 @@ test("a manifest registered through one gateway's /admin is served by the other,
         name: graph.dataset!.customers.customers.find((c) => c.id === 'CUS-0001')!.name,
       },
     },
+    extensions: { cost: expect.objectContaining({ requested: expect.any(Number) }) },
   });
   // Still persisted-only on the other replica: the text itself is refused.
   expect(
