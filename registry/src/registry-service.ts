@@ -11,7 +11,8 @@ import { compose, withCandidate } from './composition';
 import type { CheckReport, Composition, RunCheck, SubgraphVersionRef } from './checks/check-report';
 import { approvalProblem } from './checks/fingerprint';
 import { badInput, notFound, RegistryCode, RegistryError } from './errors';
-import { diffLines, sortedApiSchema, sortedSubgraphSdl, unifiedDiff } from './schema-text';
+import { assertCandidate, assertSubgraphName, type Candidate } from './candidate-input';
+import { diffVersions, type DiffOutcome } from './version-diff';
 import type {
   Approval,
   CheckRun,
@@ -21,6 +22,8 @@ import type {
   VersionKind,
 } from './storage/registry-store';
 import { createSupergraphWatch, type SupergraphWatch } from './supergraph-watch';
+
+export type { Candidate, DiffOutcome };
 
 export interface RegistryServiceOptions {
   store: RegistryStore;
@@ -35,12 +38,6 @@ export interface RegistryServiceOptions {
   now?: () => Date;
 }
 
-export interface Candidate {
-  sdl: string;
-  /** The routing URL; default the subgraph's current one (required for a new subgraph). */
-  url?: string;
-}
-
 export interface CheckOutcome {
   run: CheckRun;
   /** The candidate's composition (the supergraph a publish would write). */
@@ -50,15 +47,6 @@ export interface CheckOutcome {
 export type PublishOutcome =
   | { published: true; version: number; check: CheckRun; approvalId: string | null }
   | { published: false; reason: 'unchanged'; version: number };
-
-export interface DiffOutcome {
-  from: number;
-  to: number;
-  /** The API schema's sorted printout, as a unified diff ('' when the same). */
-  apiSchema: string;
-  /** Each subgraph whose SDL (sorted) differs, added or removed between the versions. */
-  subgraphs: { name: string; from: number | null; to: number | null; diff: string }[];
-}
 
 export interface RegistryService {
   readonly graph: string;
@@ -85,10 +73,6 @@ export interface RegistryService {
   /** Writes `subgraphs` as the graph's first version when it has none; false when it already had one. */
   seed(subgraphs: SubgraphVersionRef[], author: string): Promise<boolean>;
 }
-
-const SUBGRAPH_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
-/** An SDL larger than this is refused before composition (the six subgraphs' largest is ~60 KB). */
-const MAX_SDL_BYTES = 2_000_000;
 
 export function createRegistryService(options: RegistryServiceOptions): RegistryService {
   const { store, graph, runCheck } = options;
@@ -278,33 +262,6 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
       );
   }
 
-  function assertSubgraphName(name: string): void {
-    if (!SUBGRAPH_NAME.test(name))
-      throw badInput(
-        `"${name.slice(0, 80)}" is not a subgraph name: 1-64 lowercase letters, digits, "_" or "-", starting with a letter`,
-        { field: 'name' },
-      );
-  }
-
-  function assertCandidate(candidate: Candidate): void {
-    if (typeof candidate.sdl !== 'string' || candidate.sdl.trim() === '')
-      throw badInput('The schema (sdl) is empty', { field: 'sdl' });
-    if (Buffer.byteLength(candidate.sdl) > MAX_SDL_BYTES)
-      throw badInput(`The schema is over ${MAX_SDL_BYTES} bytes`, { field: 'sdl' });
-    if (candidate.url !== undefined) {
-      let url: URL;
-      try {
-        url = new URL(candidate.url);
-      } catch {
-        throw badInput(`The routing URL "${candidate.url.slice(0, 200)}" is not a URL`, {
-          field: 'url',
-        });
-      }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw badInput('The routing URL must be http(s)', { field: 'url' });
-    }
-  }
-
   return {
     graph,
     watch,
@@ -409,56 +366,7 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
       if (subgraph !== undefined) assertSubgraphName(subgraph);
       return store.history(graph, subgraph);
     },
-    async diff(from, to) {
-      for (const [field, value] of [
-        ['from', from],
-        ['to', to],
-      ] as const)
-        if (!Number.isSafeInteger(value) || value < 1)
-          throw badInput(`${field} must be a version number (a whole number from 1)`, { field });
-      const [a, b] = await Promise.all([
-        store.supergraph(graph, from),
-        store.supergraph(graph, to),
-      ]);
-      for (const [version, found] of [
-        [from, a],
-        [to, b],
-      ] as const)
-        if (!found) throw notFound(`No version ${version}`, { version });
-      const subgraphNames = [
-        ...new Set([...Object.keys(a!.subgraphVersions), ...Object.keys(b!.subgraphVersions)]),
-      ].sort();
-      const subgraphs: DiffOutcome['subgraphs'] = [];
-      for (const name of subgraphNames) {
-        const fromVersion = a!.subgraphVersions[name] ?? null;
-        const toVersion = b!.subgraphVersions[name] ?? null;
-        if (fromVersion === toVersion) continue;
-        const [before, after] = await Promise.all([
-          fromVersion === null ? null : store.subgraphAt(graph, name, fromVersion),
-          toVersion === null ? null : store.subgraphAt(graph, name, toVersion),
-        ]);
-        const diff = unifiedDiff(
-          diffLines(
-            before ? sortedSubgraphSdl(before.sdl) : '',
-            after ? sortedSubgraphSdl(after.sdl) : '',
-          ),
-        );
-        const urlLine =
-          before && after && before.url !== after.url
-            ? `routing URL: ${before.url} -> ${after.url}\n`
-            : '';
-        if (diff || urlLine)
-          subgraphs.push({ name, from: fromVersion, to: toVersion, diff: urlLine + diff });
-      }
-      return {
-        from,
-        to,
-        apiSchema: unifiedDiff(
-          diffLines(sortedApiSchema(a!.apiSchemaSdl), sortedApiSchema(b!.apiSchemaSdl)),
-        ),
-        subgraphs,
-      };
-    },
+    diff: (from, to) => diffVersions(store, graph, from, to),
     currentSupergraph: () => store.currentSupergraph(graph),
     async seed(subgraphs, author) {
       return serialized(async () => {
