@@ -390,6 +390,7 @@ describe('partners: persisted operations only, the partner contract, their own r
             lastMilestone: { code: 'IN_TRANSIT', location: 'Memphis, TN' },
           },
         },
+        extensions: { cost: expect.objectContaining({ requested: expect.any(Number) }) },
       });
       const foreign = data().shipments.shipments.find(
         (shipment) => shipment.carrier_id !== 'CAR-FASTFREIGHT' && shipment.status === 'SHIPPED',
