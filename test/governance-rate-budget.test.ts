@@ -534,7 +534,9 @@ describe('cost budgets an operator can see, reset and top up, on the gateway gov
   }, 120_000);
   afterAll(() => graph?.close());
 
-  const priced = () => graph.query(PRICED, {}, { 'x-api-key': BUDGETED });
+  /** The body as any: the answers carry `extensions.cost`, which the harness's type does not name. */
+  const priced = (): Promise<{ status: number; headers: Headers; body: any }> =>
+    graph.query(PRICED, {}, { 'x-api-key': BUDGETED });
 
   test('each response shows its cost and what is left, in extensions.cost and the RateLimit headers; the refusal shows both too; a reset lets the consumer in again and is audited', async () => {
     const seen = [];
