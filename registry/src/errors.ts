@@ -25,6 +25,8 @@ export const RegistryCode = {
   APPROVAL_EXPIRED: 'APPROVAL_EXPIRED',
   /** An approval asked for a check that passed, or one that nothing may approve (composition failed) (409). */
   NOT_APPROVABLE: 'NOT_APPROVABLE',
+  /** Another writer kept moving the graph while this change was checked (409); publish again. */
+  GRAPH_CHANGED: 'GRAPH_CHANGED',
   /** The check could not reach a source it needs (usage, registered operations); retry (503). */
   CHECK_UNAVAILABLE: 'CHECK_UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',

@@ -13,13 +13,14 @@ import { approvalProblem } from './checks/fingerprint';
 import { badInput, notFound, RegistryCode, RegistryError } from './errors';
 import { assertCandidate, assertSubgraphName, type Candidate } from './candidate-input';
 import { diffVersions, type DiffOutcome } from './version-diff';
-import type {
-  Approval,
-  CheckRun,
-  RegistryStore,
-  SubgraphVersion,
-  SupergraphVersion,
-  VersionKind,
+import {
+  GraphChangedError,
+  type Approval,
+  type CheckRun,
+  type RegistryStore,
+  type SubgraphVersion,
+  type SupergraphVersion,
+  type VersionKind,
 } from './storage/registry-store';
 import { createSupergraphWatch, type SupergraphWatch } from './supergraph-watch';
 
@@ -73,6 +74,9 @@ export interface RegistryService {
   /** Writes `subgraphs` as the graph's first version when it has none; false when it already had one. */
   seed(subgraphs: SubgraphVersionRef[], author: string): Promise<boolean>;
 }
+
+/** How often a publish is composed and checked again when another writer moved the graph first. */
+const MAX_ATTEMPTS = 3;
 
 export function createRegistryService(options: RegistryServiceOptions): RegistryService {
   const { store, graph, runCheck } = options;
@@ -162,37 +166,49 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     },
     caller: Consumer,
   ): Promise<PublishOutcome> {
-    return serialized(async () => {
-      const current = await store.currentSubgraphs(graph);
-      const candidate = candidateRef(subgraph, request.candidate, current);
-      const existing = current.find((s) => s.subgraph === subgraph);
-      const version = await store.currentVersion(graph);
-      if (existing && existing.sdl === candidate.sdl && existing.url === candidate.url)
-        return { published: false, reason: 'unchanged', version: version ?? existing.version };
+    return serialized(() => changeOnce(subgraph, request, caller, MAX_ATTEMPTS));
+  }
 
-      const { run, after } = await runCheckOn(subgraph, candidate, current, caller);
-      if (!after.ok)
+  async function changeOnce(
+    subgraph: string,
+    request: Parameters<typeof change>[1],
+    caller: Consumer,
+    attemptsLeft: number,
+  ): Promise<PublishOutcome> {
+    // The base version first: a write after it shows as a conflict below, never as a lost change.
+    const version = await store.currentVersion(graph);
+    const current = await store.currentSubgraphs(graph);
+    const candidate = candidateRef(subgraph, request.candidate, current);
+    const existing = current.find((s) => s.subgraph === subgraph);
+    if (existing && existing.sdl === candidate.sdl && existing.url === candidate.url)
+      return { published: false, reason: 'unchanged', version: version ?? existing.version };
+
+    const { run, after } = await runCheckOn(subgraph, candidate, current, caller);
+    if (!after.ok)
+      throw new RegistryError(
+        RegistryCode.COMPOSITION_FAILED,
+        `Subgraph "${subgraph}" does not compose with the other subgraphs' current versions; nothing was published`,
+        409,
+        { checkId: run.id, check: run.report },
+      );
+    let approvalId: string | null = null;
+    if (!run.ok) {
+      if (request.approvalId === undefined)
         throw new RegistryError(
-          RegistryCode.COMPOSITION_FAILED,
-          `Subgraph "${subgraph}" does not compose with the other subgraphs' current versions; nothing was published`,
+          RegistryCode.CHECK_FAILED,
+          run.approvable
+            ? `The check of "${subgraph}" failed; nothing was published. A holder of schema:approve may approve check ${run.id}, then publish again with --approval`
+            : `The check of "${subgraph}" failed; nothing was published`,
           409,
           { checkId: run.id, check: run.report },
         );
-      let approvalId: string | null = null;
-      if (!run.ok) {
-        if (request.approvalId === undefined)
-          throw new RegistryError(
-            RegistryCode.CHECK_FAILED,
-            run.approvable
-              ? `The check of "${subgraph}" failed; nothing was published. A holder of schema:approve may approve check ${run.id}, then publish again with --approval`
-              : `The check of "${subgraph}" failed; nothing was published`,
-            409,
-            { checkId: run.id, check: run.report },
-          );
-        await assertApprovalCovers(request.approvalId, run);
-        approvalId = request.approvalId;
-      }
-      const next = await store.addGraphVersion(graph, {
+      await assertApprovalCovers(request.approvalId, run);
+      approvalId = request.approvalId;
+    }
+    let next: number;
+    try {
+      next = await store.addGraphVersion(graph, {
+        baseVersion: version,
         subgraphs: [
           {
             subgraph,
@@ -212,9 +228,19 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
         },
         createdAt: now().toISOString(),
       });
-      watch.notify();
-      return { published: true, version: next, check: run, approvalId };
-    });
+    } catch (error) {
+      if (!(error instanceof GraphChangedError)) throw error;
+      // Another writer got in first: compose and check again on what it wrote.
+      if (attemptsLeft > 1) return changeOnce(subgraph, request, caller, attemptsLeft - 1);
+      throw new RegistryError(
+        RegistryCode.GRAPH_CHANGED,
+        `The graph changed while "${subgraph}" was being checked, ${MAX_ATTEMPTS} times; nothing was published. Publish again`,
+        409,
+        { checkId: run.id },
+      );
+    }
+    watch.notify();
+    return { published: true, version: next, check: run, approvalId };
   }
 
   async function assertApprovalCovers(approvalId: string, run: CheckRun): Promise<void> {
@@ -377,6 +403,7 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
             `the seed does not compose:\n${composition.errors.map((e) => `- ${e.message}`).join('\n')}`,
           );
         await store.addGraphVersion(graph, {
+          baseVersion: null,
           subgraphs: subgraphs.map((s) => ({
             subgraph: s.name,
             sdl: s.sdl,

@@ -111,6 +111,8 @@ export interface Approval {
 
 /** A new graph version: the changed subgraphs' versions and the supergraph composed with them. */
 export interface NewGraphVersion {
+  /** The graph version it was composed on (null: the first); another version written since refuses it. */
+  baseVersion: number | null;
   subgraphs: Omit<SubgraphVersion, 'version' | 'createdAt'>[];
   supergraph: Omit<SupergraphVersion, 'version' | 'createdAt'>;
   createdAt: string;
@@ -128,7 +130,11 @@ export interface RegistryStore {
   /** The current graph version only (cheap: what a waiting long-poll compares). */
   currentVersion(graph: string): Promise<number | null>;
   supergraph(graph: string, version: number): Promise<SupergraphVersion | null>;
-  /** Writes the next graph version in one transaction; returns its number. The caller holds the graph's lock. */
+  /**
+   * Writes the next graph version in one transaction; returns its number. Throws GraphChangedError
+   * when the graph is no longer at `change.baseVersion` (a writer the graph's lock did not hold back:
+   * another process on the same SQLite file), so a change composed on a stale base never lands.
+   */
   addGraphVersion(graph: string, change: NewGraphVersion): Promise<number>;
   saveCheckRun(graph: string, run: CheckRun): Promise<void>;
   checkRun(graph: string, id: string): Promise<CheckRun | null>;
@@ -137,6 +143,17 @@ export interface RegistryStore {
   /** Runs `work` while holding the graph's lock across registry processes (PostgreSQL advisory lock; SQLite: the caller's in-process lock suffices). */
   withGraphLock<T>(graph: string, work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** The graph moved past the version a change was composed on. */
+export class GraphChangedError extends Error {
+  constructor(
+    readonly expected: number | null,
+    readonly found: number | null,
+  ) {
+    super(`the graph is at version ${found ?? 'none'}, not ${expected ?? 'none'}`);
+    this.name = 'GraphChangedError';
+  }
 }
 
 export interface RegistryStoreOptions {
@@ -235,7 +252,10 @@ function kyselyRegistryStore(database: Database<RegistryDatabase>): RegistryStor
           .select((eb) => eb.fn.max('version').as('latest'))
           .where('graph', '=', graph)
           .executeTakeFirst();
-        const version = Number(latest?.latest ?? 0) + 1;
+        const base =
+          latest?.latest === null || latest?.latest === undefined ? null : Number(latest.latest);
+        if (base !== change.baseVersion) throw new GraphChangedError(change.baseVersion, base);
+        const version = (base ?? 0) + 1;
         if (change.subgraphs.length > 0)
           await trx
             .insertInto('subgraph_versions')
