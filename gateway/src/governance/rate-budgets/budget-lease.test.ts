@@ -212,6 +212,20 @@ describe('budget leasing', () => {
       expect(reads).toHaveBeenCalledTimes(1);
     });
 
+    test('a reset forgives what an outage admitted and is still owed; a top-up does not', async () => {
+      const store = countingStore();
+      const reset = new LeasedBudget(store, 'reset', 10, 5, 60);
+      reset.owe(4);
+      reset.rebase(await store.increment('reset', 0, 60), { reset: true });
+      expect(await reset.take(1)).toBe(true);
+      expect(await store.counter('reset')).toBe(5); // one chunk, nothing owed added
+      const toppedUp = new LeasedBudget(store, 'top-up', 10, 5, 60);
+      toppedUp.owe(4);
+      toppedUp.rebase(await store.increment('top-up', -3, 60));
+      expect(await toppedUp.take(1)).toBe(true);
+      expect(await store.counter('top-up')).toBe(-3 + 4 + 5);
+    });
+
     test('a top-up below zero leaves more than the limit, and what was granted follows it', async () => {
       const store = countingStore();
       const budget = new LeasedBudget(store, 'k', 10, 5, 60);

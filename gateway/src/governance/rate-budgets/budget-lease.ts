@@ -152,9 +152,11 @@ export class LeasedBudget {
   /**
    * After an operator lowered the counter to `counterAfter` (reset or top-up): this replica's
    * unspent grant is given up (the reset counted it as free again) and the window is open again
-   * if the counter is below the limit.
+   * if the counter is below the limit. A reset also forgives what an outage admitted and this
+   * replica still owes, which would otherwise be added back on top of it.
    */
-  rebase(counterAfter: number): void {
+  rebase(counterAfter: number, { reset = false } = {}): void {
+    if (reset) this.owed = 0;
     this.granted = this.spent;
     this.reservedByAll = counterAfter;
     this.exhausted = counterAfter >= this.limit;

@@ -411,7 +411,7 @@ export function createRateBudgetModule(
     const after = await store.increment(key, -lowerBy, counterTtlSeconds(span, at));
     const budget = budgetOf(consumerId, rule, at);
     if (budget.span.key === span.key) {
-      budget.lease.rebase(after);
+      budget.lease.rebase(after, { reset: adjustment.kind === 'reset' });
       if (adjustment.kind === 'reset') budget.usedWhileStoreAway = 0;
       // Crossing the threshold again after the operator's change is worth a new warning.
       budget.warned = false;
