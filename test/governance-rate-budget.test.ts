@@ -406,6 +406,7 @@ describe('budgets and limits through the gateway over HTTP', () => {
     const refused = await graph.query(small, {}, as('flood'));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe('1800');
+    expect(refused.headers.get('ratelimit')).toBe('"requests-1h";r=0;t=1800');
     expect(refused.body.errors?.[0].extensions).toMatchObject({
       code: 'RATE_LIMITED',
       window: '1h',
