@@ -10,7 +10,7 @@
  * What checks read about consumers (registry/src/checks/): GOVERNANCE_FILE (the governance config
  * the gateways run: consumers, contracts, tiers, usage windows), REGISTRY_GATEWAY_URL (a gateway
  * whose admin API answers usage and registered operations, default http://127.0.0.1:4000) and
- * REGISTRY_GATEWAY_ADMIN_KEY (an API key of a governance:admin consumer). Outside production the
+ * REGISTRY_GATEWAY_ADMIN_KEY (an API key, or a JWT, of a governance:admin consumer). Outside production the
  * first and last default to the development files' (gateway/governance.dev.yaml, dev-platform-admin);
  * in production both are required: a check that cannot see consumers would judge blind.
  */

@@ -20,7 +20,10 @@ async function main(): Promise<void> {
     governance,
     sources: createGatewayAdminSource({
       gatewayUrl: config.gatewayUrl,
-      credentials: { 'x-api-key': config.gatewayAdminKey },
+      // A JWT (three dot-separated parts) goes as a bearer token, anything else as an API key.
+      credentials: /^[\w-]+\.[\w-]+\.[\w-]*$/.test(config.gatewayAdminKey)
+        ? { authorization: `Bearer ${config.gatewayAdminKey}` }
+        : { 'x-api-key': config.gatewayAdminKey },
     }),
   });
   const store = await openRegistryStore({
