@@ -1,4 +1,4 @@
-# One image for the gateway and every subgraph; docker-compose.yml picks the entry point.
+# One image for the gateway, the schema registry and every subgraph; docker-compose.yml picks the entry point.
 
 # Build: every dependency, then `npm run build` bundles each service into <package>/dist/ (Switchyard's
 # workspace packages inside, third-party packages left to node_modules).
@@ -12,7 +12,7 @@ RUN npm ci && npm run build
 WORKDIR /runtime
 RUN cd /app && cp --parents package.json package-lock.json */package.json subgraphs/*/package.json /runtime \
   && cd /runtime && npm ci --omit=dev --no-audit --no-fund \
-    --workspace gateway --workspace subgraphs/kit --workspace subgraphs/seed \
+    --workspace gateway --workspace registry --workspace subgraphs/kit --workspace subgraphs/seed \
     --workspace subgraphs/customers --workspace subgraphs/catalog --workspace subgraphs/inventory \
     --workspace subgraphs/orders --workspace subgraphs/shipments --workspace subgraphs/finance
 
@@ -34,7 +34,11 @@ COPY subgraphs/orders/schema.graphql subgraphs/orders/
 COPY subgraphs/shipments/schema.graphql subgraphs/shipments/
 COPY subgraphs/finance/schema.graphql subgraphs/finance/
 COPY gateway/governance.dev.yaml gateway/governance.compose.yaml gateway/
+# The registry's consumers file docker-compose.yml runs (no secret in it; the development one is
+# refused in production, so it is not shipped). The registry seeds from supergraph.yaml above.
+COPY registry/registry.compose.yaml registry/
 COPY --from=build /app/gateway/dist gateway/dist
+COPY --from=build /app/registry/dist registry/dist
 COPY --from=build /app/scripts/dist scripts/dist
 COPY --from=build /app/subgraphs/customers/dist subgraphs/customers/dist
 COPY --from=build /app/subgraphs/catalog/dist subgraphs/catalog/dist
