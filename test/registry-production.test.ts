@@ -132,12 +132,13 @@ test('refuses the development keys, a token minted for the gateway, another secr
     .setAudience('switchyard-registry')
     .setExpirationTime('1h')
     .sign(new TextEncoder().encode('x'.repeat(64)));
-  for (const headers of [
+  const refused: Record<string, string>[] = [
     { 'x-api-key': 'dev-orders-owner' },
     bearer(await mint('platform-admin', 'schema:read schema:approve', 'switchyard')),
     bearer(forged),
     {},
-  ]) {
+  ];
+  for (const headers of refused) {
     const response = await get('/subgraphs', headers);
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({
