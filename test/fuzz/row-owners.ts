@@ -5,7 +5,6 @@
  * orders, invoices, payments and shipments; a 3pl its carriers' shipments (nothing else: an order,
  * an account or an invoice carries no carrier); an ecommerce store the orders of the ECOMMERCE channel.
  */
-import type { Kysely } from 'kysely';
 import type { RunningGraph } from '../testing/graph-harness';
 
 /** A row's owners: its customer account, and for a shipment its carrier, for an order its channel. */
@@ -25,7 +24,7 @@ export interface RowViewer {
 }
 
 export async function rowOwnersOf(graph: RunningGraph): Promise<RowOwners> {
-  const db = (name: string) => graph.subgraphs[name].database.db as Kysely<any>;
+  const db = (name: string) => graph.subgraphs[name].database.db;
   const customers = await db('customers').selectFrom('customers').select(['id']).execute();
   const orders = await db('orders')
     .selectFrom('orders')
