@@ -74,3 +74,45 @@ describe('ungoverned', () => {
     },
   );
 });
+
+describe('the supergraph registry', () => {
+  test('unset: the supergraph comes from the file; the disk copy lives under DATA_DIR or .data', () => {
+    expect(from({})).toMatchObject({
+      registryUrl: null,
+      registryToken: null,
+      supergraphCacheFile: defaultGatewayConfig.supergraphCacheFile,
+    });
+    expect(from({ DATA_DIR: '/var/lib/switchyard' }).supergraphCacheFile).toBe(
+      '/var/lib/switchyard/gateway/supergraph.graphql',
+    );
+    expect(from({ SUPERGRAPH_CACHE_FILE: '/tmp/sg.graphql' }).supergraphCacheFile).toBe(
+      '/tmp/sg.graphql',
+    );
+  });
+
+  test('REGISTRY_URL or --registry with REGISTRY_TOKEN', () => {
+    const env = { REGISTRY_URL: 'http://127.0.0.1:4010/', REGISTRY_TOKEN: 'dev-gateway' };
+    expect(from(env)).toMatchObject({
+      registryUrl: 'http://127.0.0.1:4010',
+      registryToken: 'dev-gateway',
+    });
+    expect(from(env, ['--registry', 'https://registry.internal']).registryUrl).toBe(
+      'https://registry.internal',
+    );
+  });
+
+  test.each(['registry:4010', 'ftp://registry', 'not a url'])(
+    'REGISTRY_URL=%j is refused',
+    (url) => {
+      expect(() => from({ REGISTRY_URL: url, REGISTRY_TOKEN: 'k' })).toThrow(
+        `REGISTRY_URL must be an http(s) URL, got "${url}"`,
+      );
+    },
+  );
+
+  test('a registry without REGISTRY_TOKEN is refused (it answers no anonymous caller)', () => {
+    expect(() => from({ REGISTRY_URL: 'http://127.0.0.1:4010' })).toThrow(
+      /REGISTRY_TOKEN is not set/,
+    );
+  });
+});

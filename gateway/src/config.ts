@@ -31,6 +31,15 @@ export interface GatewayConfig {
    * environment through identitySecretFrom: refused in production when unset, short or the development one.
    */
   identitySecret: string;
+  /**
+   * The schema registry the supergraph comes from (REGISTRY_URL, `--registry`); null: from
+   * `supergraphFile`. Set, the gateway follows its published versions without a restart.
+   */
+  registryUrl: string | null;
+  /** The gateway's credential at the registry (REGISTRY_TOKEN: an API key, or a JWT sent as a bearer token). */
+  registryToken: string | null;
+  /** The last good supergraph from the registry, kept to start from while the registry is down (SUPERGRAPH_CACHE_FILE). */
+  supergraphCacheFile: string;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -48,12 +57,16 @@ export const defaultGatewayConfig: GatewayConfig = {
   governanceFile: null,
   redisUrl: null,
   identitySecret: DEVELOPMENT_IDENTITY_SECRET,
+  registryUrl: null,
+  registryToken: null,
+  supergraphCacheFile: path.join(REPO_ROOT, '.data', 'gateway', 'supergraph.graphql'),
 };
 
 /**
  * Reads the configuration from the command line (`--supergraph FILE --governance FILE --port N --host H`)
  * and the environment (SUPERGRAPH_FILE, GOVERNANCE_FILE, PORT, HOST, SUBGRAPH_TIMEOUT_MS, SUBGRAPH_URL_<NAME>,
- * REDIS_URL, SWITCHYARD_IDENTITY_SECRET and NODE_ENV, LOG_LEVEL). Throws on a value it cannot use.
+ * REDIS_URL, SWITCHYARD_IDENTITY_SECRET and NODE_ENV, LOG_LEVEL; REGISTRY_URL or `--registry`, REGISTRY_TOKEN,
+ * SUPERGRAPH_CACHE_FILE, by default DATA_DIR/gateway/supergraph.graphql). Throws on a value it cannot use.
  */
 export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): GatewayConfig {
   const { values } = parseArgs({
@@ -64,6 +77,7 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
       governance: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      registry: { type: 'string' },
     },
     allowPositionals: false,
   });
@@ -94,6 +108,39 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
     governanceFile: governanceFile ? path.resolve(governanceFile) : null,
     redisUrl: env.REDIS_URL || null,
     identitySecret: identitySecretFrom(env),
+    ...registrySettings(values.registry ?? env.REGISTRY_URL, env),
+  };
+}
+
+/** Where the supergraph comes from when a registry is named: its URL, the credential it requires, the disk copy. */
+function registrySettings(
+  rawUrl: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Pick<GatewayConfig, 'registryUrl' | 'registryToken' | 'supergraphCacheFile'> {
+  const supergraphCacheFile = path.resolve(
+    env.SUPERGRAPH_CACHE_FILE ||
+      (env.DATA_DIR
+        ? path.join(env.DATA_DIR, 'gateway', 'supergraph.graphql')
+        : defaultGatewayConfig.supergraphCacheFile),
+  );
+  if (!rawUrl) return { registryUrl: null, registryToken: null, supergraphCacheFile };
+  let url: URL;
+  try {
+    url = new URL(rawUrl);
+  } catch {
+    throw new Error(`REGISTRY_URL must be an http(s) URL, got "${rawUrl}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`REGISTRY_URL must be an http(s) URL, got "${rawUrl}"`);
+  // The registry serves no anonymous caller: without a credential every poll would be refused.
+  if (!env.REGISTRY_TOKEN)
+    throw new Error(
+      'REGISTRY_TOKEN is not set: the registry answers only authenticated callers holding schema:read (an API key or a JWT)',
+    );
+  return {
+    registryUrl: url.href.replace(/\/+$/, ''),
+    registryToken: env.REGISTRY_TOKEN,
+    supergraphCacheFile,
   };
 }
 

@@ -100,9 +100,12 @@ export class SupergraphSource implements SupergraphManager {
   update(sdl: string): void {
     const next = new SupergraphVersion(sdl);
     const directives = next.directives();
+    next.apiSchema();
     for (const check of this.guards) check(directives);
-    this.version = next;
+    // @apollo/gateway throws, its own schema unchanged, on a supergraph it cannot plan over: only
+    // then is the version governance reads replaced, so both move together or neither does.
     this.updateGateway?.(supergraphForExecution(sdl, this.enforcement));
+    this.version = next;
     for (const listener of this.listeners) listener(this);
   }
 }

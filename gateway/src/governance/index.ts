@@ -21,8 +21,11 @@ import { createUsageModule } from './usage/usage';
 export interface Governance {
   modules: GovernanceModule[];
   metrics: MetricsModule;
-  /** Installs /metrics, the request log hooks and the /admin routes, /metrics and /admin behind admin authentication. */
-  configureApp(app: FastifyInstance): void;
+  /**
+   * Installs /metrics, the request log hooks and the /admin routes, /metrics and /admin behind admin
+   * authentication; `adminRoutes` are the gateway's own (not a module's), e.g. GET /admin/supergraph.
+   */
+  configureApp(app: FastifyInstance, adminRoutes?: ((admin: FastifyInstance) => void)[]): void;
 }
 
 /**
@@ -152,7 +155,7 @@ export function createGovernance(
   return {
     modules: active,
     metrics,
-    configureApp(app) {
+    configureApp(app, adminRoutes = []) {
       const adminAuth = createAdminAuth(identity?.identifier ?? createIdentifier(identityOptions));
       registerMetricsRoute(app, metrics, { authorize: adminAuth });
       requestLog.register(app);
@@ -160,6 +163,7 @@ export function createGovernance(
         async (admin) => {
           admin.addHook('preHandler', adminAuth);
           for (const module of active) module.adminRoutes?.(admin);
+          for (const register of adminRoutes) register(admin);
         },
         { prefix: '/admin' },
       );
