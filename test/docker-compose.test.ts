@@ -127,6 +127,12 @@ describe('docker-compose.yml', () => {
         seedFile: path.join(ROOT, 'supergraph.yaml'),
         gatewayUrl: 'http://gateway:4000',
       });
+      // The seed records where the containers answer, not supergraph.yaml's 127.0.0.1.
+      expect(config.seedRoutingUrls).toEqual(
+        Object.fromEntries(
+          SUBGRAPHS.map((name, i) => [name, `http://${name}:400${i + 1}/graphql`]),
+        ),
+      );
     });
 
     test('its consumers file is JWT-only, on its own audience: an owner per subgraph, an approver, the gateway', () => {

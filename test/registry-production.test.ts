@@ -62,6 +62,7 @@ beforeAll(async () => {
       REGISTRY_GATEWAY_URL: 'http://127.0.0.1:1',
       REGISTRY_GATEWAY_ADMIN_KEY: await mint('platform-admin', 'governance:admin', 'switchyard'),
       REGISTRY_SEED: 'supergraph.yaml',
+      SUBGRAPH_URL_ORDERS: 'http://orders:4004/graphql',
       SWITCHYARD_JWT_SECRET: SECRET,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -111,9 +112,14 @@ test("a schema owner's JWT lists the six seeded subgraphs, and so does the gatew
     expect(response.status).toBe(200);
     const body = (await response.json()) as {
       version: number;
-      subgraphs: { subgraph: string; author: string }[];
+      subgraphs: { subgraph: string; url: string }[];
     };
     expect(body.version).toBe(1);
+    // Seeded with the compose routing URL where one is given, supergraph.yaml's otherwise.
+    expect(Object.fromEntries(body.subgraphs.map((v) => [v.subgraph, v.url]))).toMatchObject({
+      orders: 'http://orders:4004/graphql',
+      finance: 'http://127.0.0.1:4006/graphql',
+    });
     expect(body.subgraphs.map((version) => version.subgraph).sort()).toEqual([
       'catalog',
       'customers',

@@ -11,6 +11,7 @@ test('outside production the development files and defaults apply', () => {
     gatewayUrl: 'http://127.0.0.1:4000',
     gatewayAdminKey: 'dev-platform-admin',
     seedFile: null,
+    seedRoutingUrls: {},
   });
   expect(config.governanceFile).toMatch(/gateway\/governance\.dev\.yaml$/);
   expect(registryConfigFrom({ APPROVAL_TTL: '2d', PORT: '0' })).toMatchObject({
@@ -48,4 +49,16 @@ test('bad values are refused, not guessed at', () => {
     /REGISTRY_GATEWAY_URL must be an http\(s\) URL/,
   );
   expect(() => registryConfigFrom({ REGISTRY_GRAPH: '../x' })).toThrow(/REGISTRY_GRAPH/);
+  expect(() => registryConfigFrom({ SUBGRAPH_URL_ORDERS: 'orders:4004' })).toThrow(
+    /SUBGRAPH_URL_ORDERS must be an http\(s\) URL/,
+  );
+});
+
+test('SUBGRAPH_URL_<NAME> gives the routing URL the seed records for that subgraph, as at the gateway', () => {
+  expect(
+    registryConfigFrom({
+      SUBGRAPH_URL_ORDERS: 'http://orders:4004/graphql',
+      SUBGRAPH_URL_FINANCE: '',
+    }).seedRoutingUrls,
+  ).toEqual({ orders: 'http://orders:4004/graphql' });
 });

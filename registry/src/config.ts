@@ -5,7 +5,9 @@
  * allowed to call it, in the governance config's format; outside production the development file
  * registry/registry.dev.yaml when unset, in production required), REGISTRY_GRAPH (the graph's name,
  * default `switchyard`), APPROVAL_TTL (how long an approval holds, default 7d), REGISTRY_SEED (a
- * rover supergraph config whose subgraphs become version 1 of an empty registry).
+ * rover supergraph config whose subgraphs become version 1 of an empty registry), SUBGRAPH_URL_<NAME>
+ * (the routing URL the seed records for that subgraph instead of the config's, as the gateway
+ * overrides it: in containers the subgraphs do not answer on 127.0.0.1).
  *
  * What checks read about consumers (registry/src/checks/): GOVERNANCE_FILE (the governance config
  * the gateways run: consumers, contracts, tiers, usage windows), REGISTRY_GATEWAY_URL (a gateway
@@ -35,6 +37,8 @@ export interface RegistryConfig {
   approvalTtlMs: number;
   /** A rover supergraph config to seed an empty registry from, or null. */
   seedFile: string | null;
+  /** Routing URLs by subgraph name (SUBGRAPH_URL_<NAME>, name lower-cased) the seed records instead of the config's. */
+  seedRoutingUrls: Record<string, string>;
   /** The gateways' governance config. */
   governanceFile: string;
   /** The gateway whose admin API the checks read. */
@@ -86,10 +90,25 @@ export function registryConfigFrom(env: NodeJS.ProcessEnv): RegistryConfig {
     graph,
     approvalTtlMs,
     seedFile: env.REGISTRY_SEED ? path.resolve(env.REGISTRY_SEED) : null,
+    seedRoutingUrls: seedRoutingUrls(env),
     governanceFile: path.resolve(env.GOVERNANCE_FILE || DEVELOPMENT_GOVERNANCE_FILE),
     gatewayUrl,
     gatewayAdminKey: env.REGISTRY_GATEWAY_ADMIN_KEY || DEVELOPMENT_ADMIN_KEY,
   };
+}
+
+function seedRoutingUrls(env: NodeJS.ProcessEnv): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (!key.startsWith('SUBGRAPH_URL_') || !value) continue;
+    try {
+      if (!/^https?:$/.test(new URL(value).protocol)) throw new Error('not http(s)');
+    } catch (error) {
+      throw new Error(`${key} must be an http(s) URL, got "${value}"`, { cause: error });
+    }
+    urls[key.slice('SUBGRAPH_URL_'.length).toLowerCase()] = value;
+  }
+  return urls;
 }
 
 function port(raw: string | undefined): number {

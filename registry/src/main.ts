@@ -36,7 +36,10 @@ async function main(): Promise<void> {
     runCheck,
     approvalTtlMs: config.approvalTtlMs,
   });
-  if (config.seedFile && (await seedFromSupergraphConfig(service, config.seedFile)))
+  if (
+    config.seedFile &&
+    (await seedFromSupergraphConfig(service, config.seedFile, config.seedRoutingUrls))
+  )
     console.log(`registry: seeded version 1 from ${config.seedFile}`);
   const server = buildRegistryServer({ service, auth, logLevel: config.logLevel });
   await server.listen({ host: config.host, port: config.port });
