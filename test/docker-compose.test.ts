@@ -8,6 +8,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
 import { identitySecretFrom } from '@switchyard/kit';
+import { gatewayConfigFrom } from '../gateway/src/config';
 import { registryConfigFrom } from '../registry/src/config';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -177,6 +178,18 @@ describe('docker-compose.yml', () => {
       expect(gateway.environment).not.toHaveProperty('REGISTRY_TOKEN');
       expect(example.get('REGISTRY_TOKEN')).toBe('');
       expect(gateway.depends_on?.registry).toEqual({ condition: 'service_healthy' });
+      // Its config check: no start without the token, the registry's URL with it.
+      const env = {
+        ...Object.fromEntries(example),
+        ...gateway.environment,
+        SWITCHYARD_IDENTITY_SECRET: 'i'.repeat(32),
+      };
+      expect(() => gatewayConfigFrom(gateway.command!.slice(2), env)).toThrow(
+        /REGISTRY_TOKEN is not set/,
+      );
+      expect(
+        gatewayConfigFrom(gateway.command!.slice(2), { ...env, REGISTRY_TOKEN: 'a.jwt.token' }),
+      ).toMatchObject({ registryUrl: 'http://registry:4010', registryToken: 'a.jwt.token' });
     });
   });
 });
