@@ -19,9 +19,11 @@ interface Service {
   env_file?: string[];
   environment?: Record<string, string>;
   depends_on?: Record<string, { condition: string }>;
+  volumes?: string[];
 }
 const compose = parse(read('docker-compose.yml'), { merge: true }) as {
   services: Record<string, Service>;
+  volumes: Record<string, unknown>;
 };
 const SUBGRAPHS = ['customers', 'catalog', 'inventory', 'orders', 'shipments', 'finance'];
 
@@ -189,7 +191,14 @@ describe('docker-compose.yml', () => {
       );
       expect(
         gatewayConfigFrom(gateway.command!.slice(2), { ...env, REGISTRY_TOKEN: 'a.jwt.token' }),
-      ).toMatchObject({ registryUrl: 'http://registry:4010', registryToken: 'a.jwt.token' });
+      ).toMatchObject({
+        registryUrl: 'http://registry:4010',
+        registryToken: 'a.jwt.token',
+        supergraphCacheFile: '/var/lib/switchyard/supergraph.graphql',
+      });
+      // The last good supergraph is kept on a volume, so it outlives the container.
+      expect(gateway.volumes).toEqual(['gateway-supergraph:/var/lib/switchyard']);
+      expect(compose.volumes).toHaveProperty('gateway-supergraph');
     });
   });
 });
