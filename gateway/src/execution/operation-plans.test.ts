@@ -8,7 +8,10 @@ import { OperationPlans } from './operation-plans';
 import { shapeResponse } from './response-shape';
 
 const source = new SupergraphSource(loadSupergraph(path.join(REPO_ROOT, 'supergraph.yaml')));
-const plans = new OperationPlans(supergraphForExecution(source.current, 'governance'), source.apiSchema());
+const plans = new OperationPlans(
+  supergraphForExecution(source.current, 'governance'),
+  source.apiSchema(),
+);
 const planned = (query: string, hash = query) => plans.operation(parse(query), hash, undefined);
 
 describe('operations planned once and run by Switchyard unless the plan needs what only @apollo/gateway runs', () => {
