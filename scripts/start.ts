@@ -135,10 +135,14 @@ async function main() {
   });
   await waitFor(`http://127.0.0.1:${REGISTRY_PORT}/readyz`, 'registry');
   // NODE_ENV=production (unless set): graphql-js skips its development-only checks on every request.
+  // The gateway takes its supergraph from the registry and follows every publish (the disk copy
+  // under DATA_DIR/gateway lets it start while the registry is down).
   run('gateway', 'gateway/src/main.ts', {
     ...childEnv,
     NODE_ENV: process.env.NODE_ENV ?? 'production',
     GOVERNANCE_FILE: governanceFile,
+    REGISTRY_URL: `http://127.0.0.1:${REGISTRY_PORT}`,
+    REGISTRY_TOKEN: process.env.REGISTRY_TOKEN || 'dev-gateway',
   });
   await waitFor('http://127.0.0.1:4000/readyz', 'gateway');
   console.log(

@@ -16,12 +16,13 @@ import { unreachableSubgraphs } from './readiness';
 import { securityEnforcementOf, ungovernedWarning } from './security-enforcement';
 import { SubgraphClient, createSubgraphAgent } from './subgraph-client';
 import { SupergraphSource } from './supergraph-manager';
+import { registerSupergraphAdminRoute } from './supergraph/supergraph-admin-route';
+import { openSupergraphOrigin, type SupergraphOrigin } from './supergraph/supergraph-origin';
 import { extractTraceContext } from './tracing';
 import { SwitchyardGateway } from './execution/switchyard-gateway';
-import { loadSupergraph } from './supergraph-config';
 
 export interface GatewayOptions {
-  /** The supergraph to serve (default: loaded from `config.supergraphFile`). */
+  /** The supergraph to serve (default: from `config.registryUrl`, followed, else loaded from `config.supergraphFile`). */
   supergraphSdl?: string;
   /** Governance built on the supergraph: its modules in the order they run, or a whole Governance (none: an ungoverned gateway). */
   governance?: (supergraph: SupergraphSource) => GovernanceModule[] | Governance;
@@ -32,6 +33,8 @@ export interface GatewayOptions {
 export interface RunningGateway {
   app: FastifyInstance;
   supergraph: SupergraphSource;
+  /** Where the supergraph came from; what GET /admin/supergraph reports. */
+  origin: SupergraphOrigin;
   /** Routing URL of each subgraph, as the gateway calls it. */
   subgraphUrls: Record<string, string>;
   close(): Promise<void>;
@@ -52,9 +55,8 @@ export async function createGateway(
   options: GatewayOptions = {},
 ): Promise<RunningGateway> {
   const agent = createSubgraphAgent(config);
-  const supergraph = new SupergraphSource(
-    options.supergraphSdl ?? loadSupergraph(config.supergraphFile),
-  );
+  const origin = await openSupergraphOrigin(config, options.supergraphSdl);
+  const supergraph = new SupergraphSource(origin.sdl);
   const built = options.governance?.(supergraph) ?? [];
   const governance = Array.isArray(built) ? null : built;
   const modules = Array.isArray(built) ? built : built.modules;
@@ -194,7 +196,7 @@ export async function createGateway(
     },
   });
 
-  governance?.configureApp(app);
+  governance?.configureApp(app, [(admin) => registerSupergraphAdminRoute(admin, origin)]);
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
     const down = await unreachableSubgraphs(subgraphUrls, agent, config.identitySecret);
@@ -203,11 +205,16 @@ export async function createGateway(
     return { status: 'ready', subgraphs: Object.keys(subgraphUrls), ...warnings() };
   });
 
+  // Served from now on: new versions from the registry swap in (supergraph/supergraph-origin.ts).
+  origin.follow(supergraph, app.log);
+
   return {
     app,
     supergraph,
+    origin,
     subgraphUrls,
     async close() {
+      await origin.close();
       await app.close();
       for (const module of modules) await module.close?.();
       await apollo.stop();

@@ -190,7 +190,7 @@ async function openRegistryOrigin(
 
   function apply(source: SupergraphSource, supergraph: PublishedSupergraph, log: SupergraphLog) {
     knownEtag = supergraph.etag;
-    const loadedAt = now().toISOString();
+    const started = performance.now();
     // A rollback can publish the very supergraph served: a new version and ETag, nothing to swap.
     if (supergraph.sdl !== source.current) {
       try {
@@ -201,7 +201,7 @@ async function openRegistryOrigin(
           version: supergraph.version,
           etag: supergraph.etag,
           reason,
-          refusedAt: loadedAt,
+          refusedAt: now().toISOString(),
         });
         refused.splice(REFUSED_KEPT);
         log.error(
@@ -211,9 +211,18 @@ async function openRegistryOrigin(
         return;
       }
     }
-    serving = { from: 'registry', version: supergraph.version, etag: supergraph.etag, loadedAt };
+    serving = {
+      from: 'registry',
+      version: supergraph.version,
+      etag: supergraph.etag,
+      loadedAt: now().toISOString(),
+    };
     refused.length = 0;
-    log.info({ version: supergraph.version }, `serving supergraph version ${supergraph.version}`);
+    const swapMs = Math.round(performance.now() - started);
+    log.info(
+      { version: supergraph.version, swapMs },
+      `serving supergraph version ${supergraph.version}`,
+    );
     save(supergraph, log);
   }
 
@@ -222,6 +231,7 @@ async function openRegistryOrigin(
     let retryMs = Math.min(250, maxRetryMs);
     while (!stopping.signal.aborted) {
       try {
+        const asked = performance.now();
         const answer = await fetchRegistrySupergraph({
           registryUrl,
           token,
@@ -237,6 +247,8 @@ async function openRegistryOrigin(
         });
         retryMs = Math.min(250, maxRetryMs);
         if (answer.changed) apply(source, answer.supergraph, log);
+        // A registry (or a proxy) that answers 304 without holding the request would make this a busy loop.
+        else if (performance.now() - asked < 1_000) await pause(1_000, stopping.signal);
       } catch (error) {
         if (stopping.signal.aborted) return;
         const reason = (error as Error).message;
