@@ -15,6 +15,7 @@ import { operationResolutionPlugin } from './operation-resolution';
 import { unreachableSubgraphs } from './readiness';
 import { securityEnforcementOf, ungovernedWarning } from './security-enforcement';
 import { SubgraphClient, createSubgraphAgent } from './subgraph-client';
+import { formatSubgraphHttpError } from './subgraph-http-errors';
 import { SupergraphSource } from './supergraph-manager';
 import { registerSupergraphAdminRoute } from './supergraph/supergraph-admin-route';
 import { openSupergraphOrigin, type SupergraphOrigin } from './supergraph/supergraph-origin';
@@ -92,6 +93,7 @@ export async function createGateway(
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     includeStacktraceInErrorResponses: false,
+    formatError: formatSubgraphHttpError,
     introspection: true,
     // APQ is served by the persisted-operations module against the shared governance store.
     persistedQueries: false,
