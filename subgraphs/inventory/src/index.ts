@@ -1,5 +1,6 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
 import { inventoryEventHandlers } from './event-handlers';
+import { inventoryRowRules } from './graph/row-rules';
 import { migrations, type InventoryDB } from './migrations';
 import { schema } from './schema';
 import { createSqlInventoryStore } from './sql-store';
@@ -10,6 +11,7 @@ export const inventorySubgraph: SubgraphDefinition<InventoryDB, InventoryStore> 
   name: 'inventory',
   defaultPort: 4003,
   schema,
+  rowRules: inventoryRowRules,
   migrations,
   createStore: createSqlInventoryStore,
   eventHandlers: inventoryEventHandlers,

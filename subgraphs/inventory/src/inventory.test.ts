@@ -1,4 +1,9 @@
-import { encodeCursor, openSubgraph, type RunningSubgraph } from '@switchyard/kit';
+import {
+  encodeCursor,
+  openSubgraph,
+  type CallerIdentity,
+  type RunningSubgraph,
+} from '@switchyard/kit';
 import { querySubgraph } from '@switchyard/kit/testing';
 import { inventorySubgraph, type InventoryDB, type InventoryStore } from './index';
 import { insertFixtures, orderId, productId } from './testing/fixtures';
@@ -274,6 +279,32 @@ describe('Query.allocations', () => {
     allocations(first: $first, after: $after, status: $status, productId: $productId, warehouseId: $warehouseId, orderId: $orderId) {
       edges { node { id status lineNumber } } pageInfo { hasNextPage endCursor } totalCount
     } }`;
+
+  test('is for callers that see every row: a row-scoped caller (a web store, a distributor, a 3pl) is FORBIDDEN, since an allocation belongs to an order only the orders subgraph can scope', async () => {
+    const scoped: Omit<CallerIdentity, 'exp'>[] = [
+      { id: 'web', kind: 'ecommerce', scopes: ['orders:read'], tenant: null },
+      {
+        id: 'acme',
+        kind: 'distributor',
+        scopes: ['orders:read'],
+        tenant: { customerIds: ['CUS-0001'], carrierIds: [] },
+      },
+      {
+        id: '3pl',
+        kind: '3pl',
+        scopes: ['orders:read'],
+        tenant: { customerIds: [], carrierIds: ['CAR-1'] },
+      },
+    ];
+    for (const caller of scoped) {
+      const result = await querySubgraph(subgraph.server, PAGE, { first: 5 }, {}, caller);
+      expect(result.data).toBeNull();
+      expect(result.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
+    }
+    const internal = { id: 'ops', kind: 'internal', scopes: [], tenant: null } as const;
+    const seen = await querySubgraph(subgraph.server, PAGE, { first: 5 }, {}, internal);
+    expect(seen.data.allocations.totalCount).toBe(40);
+  });
 
   test('pages allocations by id', async () => {
     const first = await query(PAGE, { first: 15 });

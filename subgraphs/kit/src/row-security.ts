@@ -28,6 +28,18 @@ export function rowRule(typeName: string, dimensionsOf: (row: Row) => RowDimensi
 }
 
 /**
+ * For a field whose rows this subgraph cannot scope (whole-business figures; rows whose owner another
+ * subgraph knows, such as allocations, which belong to orders by customer and channel): only callers
+ * that see every row may read it; a row-scoped caller is FORBIDDEN, decided from its kind alone.
+ */
+export function everyRowRule(typeName: string) {
+  return rule(`every-row:${typeName}`, { cache: 'no_cache' })(
+    (_parent: unknown, _args, ctx: SubgraphContext<unknown>) =>
+      ctx.rowScope === null || forbiddenRow(typeName),
+  );
+}
+
+/**
  * For a command only another subgraph may send (placeOrder's reservations): FORBIDDEN unless the
  * caller is a service (its signed identity says `kind: service`). Such fields are also @inaccessible,
  * so the gateway never offers them; this holds should a consumer reach the subgraph some other way.

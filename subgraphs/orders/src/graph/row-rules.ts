@@ -1,11 +1,5 @@
-import {
-  forbiddenRow,
-  rowLookupRule,
-  rowRule,
-  type RowDimensions,
-  type SubgraphContext,
-} from '@switchyard/kit';
-import { rule, type IRules } from 'graphql-shield';
+import { everyRowRule, rowLookupRule, rowRule, type RowDimensions } from '@switchyard/kit';
+import type { IRules } from 'graphql-shield';
 import type { Order } from '../store';
 import { orderByNumberLoader, orderLoader } from './loaders';
 
@@ -14,12 +8,6 @@ export const orderRow = (order: Order): RowDimensions => ({
   customerIds: order.customerId,
   channels: order.channel,
 });
-
-/** Whole-business figures: only callers that see every row (internal, portal, services) may read them. */
-const seesEveryRow = rule('health:every-row', { cache: 'no_cache' })(
-  (_root: unknown, _args: unknown, ctx: SubgraphContext<unknown>) =>
-    ctx.rowScope === null || forbiddenRow('BusinessHealth'),
-);
 
 /**
  * Row-level rules of the orders subgraph (lists and Customer.orders are scoped in the store):
@@ -41,7 +29,8 @@ export const orderRowRules: IRules = {
           : orderByNumberLoader(ctx).load(args.number!),
       dimensionsOf: orderRow,
     }),
-    businessHealth: seesEveryRow,
+    // Whole-business figures: only callers that see every row (internal, portal, services).
+    businessHealth: everyRowRule('BusinessHealth'),
   },
   Order: rowRule('Order', orderRow),
   Customer: rowRule('Customer', (customer: { id: string }) => ({ customerIds: customer.id })),
