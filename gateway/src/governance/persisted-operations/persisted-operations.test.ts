@@ -430,6 +430,15 @@ describe('allow and APQ', () => {
       status: 400,
       extensions: { code: 'BAD_REQUEST' },
     });
+    // The string "1" is not the version 1, and the message says which was sent.
+    const asString = {
+      query: ORDERS,
+      extensions: { persistedQuery: { version: '1', sha256Hash: operationId(ORDERS) } },
+    };
+    await expect(stepOf(module, 'portal', asString)).rejects.toMatchObject({
+      status: 400,
+      message: 'Unsupported persisted query version "1": only version 1 (the number) exists',
+    });
   });
 });
 

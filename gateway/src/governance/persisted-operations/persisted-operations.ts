@@ -131,7 +131,7 @@ export function createPersistedOperationsModule(
     if (persistedQuery && persistedQuery.version !== undefined && persistedQuery.version !== 1) {
       throw new GovernanceError(
         GovernanceCode.BAD_REQUEST,
-        `Unsupported persisted query version ${String(persistedQuery.version)}: only version 1 exists`,
+        `Unsupported persisted query version ${JSON.stringify(persistedQuery.version)}: only version 1 (the number) exists`,
         { status: 400 },
       );
     }
