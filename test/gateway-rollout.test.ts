@@ -4,6 +4,7 @@
  * WITHOUT `Order.poNumber` (which the running orders subgraph resolves), so publishing the real SDL
  * adds a nullable field the gateway then serves with data; rolling back takes it away again.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -85,6 +86,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const gateway of running) await gateway.close();
+  // Connections the closed gateways' aborted polls leave behind would hold Fastify's close until
+  // Node's headers timeout (about 70 s); the gateways are gone, so drop them.
+  registry?.app.server.closeAllConnections();
   await registry?.close();
   await dropRedisStore(store);
   await graph?.close();
@@ -350,6 +354,36 @@ describe('a gateway whose registry is down at start', () => {
       startFollower('nothing', { registryUrl: downUrl, supergraphCacheFile: cacheFile }),
     ).rejects.toThrow(
       `the registry at ${downUrl} did not answer: ECONNREFUSED; and there is no disk copy of a supergraph at ${cacheFile}`,
+    );
+  });
+
+  test('the gateway process without a disk copy exits 1 and says why', async () => {
+    const cacheFile = path.join(temporary, 'process', 'supergraph.graphql');
+    const { PATH, HOME } = process.env;
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', 'gateway/src/main.ts'],
+        {
+          cwd: path.resolve(__dirname, '..'),
+          env: {
+            PATH,
+            HOME,
+            PORT: '1',
+            LOG_LEVEL: 'silent',
+            REGISTRY_URL: downUrl,
+            REGISTRY_TOKEN: 'dev-gateway',
+            SUPERGRAPH_CACHE_FILE: cacheFile,
+          },
+          timeout: 30_000,
+        },
+        (error, _stdout, stderr) =>
+          resolve({ code: error ? ((error.code as number | null) ?? null) : 0, stderr }),
+      ),
+    );
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `gateway failed to start: the registry at ${downUrl} did not answer: ECONNREFUSED; and there is no disk copy of a supergraph at ${cacheFile}`,
     );
   });
 
