@@ -3,6 +3,8 @@
  * (registry/src/checks/): the service composes before and after, the pipeline judges the change.
  */
 
+import type { CompositionError, SupergraphComposition } from '@switchyard/gateway';
+
 /** One subgraph's version as the registry holds it. */
 export interface SubgraphVersionRef {
   name: string;
@@ -10,21 +12,9 @@ export interface SubgraphVersionRef {
   url: string;
 }
 
-export interface CompositionErrorLocation {
-  subgraph?: string;
-  line: number;
-  column: number;
-}
-
-export interface CompositionError {
-  message: string;
-  code?: string;
-  locations?: CompositionErrorLocation[];
-}
-
-export type Composition =
-  | { ok: true; supergraphSdl: string; apiSchemaSdl: string }
-  | { ok: false; errors: CompositionError[] };
+/** A composition's outcome, as the gateway's composeSubgraphs answers it. */
+export type Composition = SupergraphComposition;
+export type { CompositionError, CompositionErrorLocation } from '@switchyard/gateway';
 
 export interface CheckInput {
   /** The subgraph being changed. */
