@@ -197,18 +197,26 @@ async function openRegistryOrigin(
         source.update(supergraph.sdl);
       } catch (error) {
         const reason = (error as Error).message;
-        refused.unshift({
-          version: supergraph.version,
-          etag: supergraph.etag,
-          reason,
-          refusedAt: now().toISOString(),
-        });
-        refused.splice(REFUSED_KEPT);
-        log.error(
-          { version: supergraph.version, reason },
-          `supergraph version ${supergraph.version} refused; still serving version ${serving.version ?? 'unknown'}`,
-        );
-        return;
+        // Swapped, then a module's rebuild threw: it is served all the same; say so, do not call it refused.
+        if (source.current === supergraph.sdl)
+          log.error(
+            { version: supergraph.version, reason },
+            `supergraph version ${supergraph.version} is served, but rebuilding what governance derives from it failed`,
+          );
+        else {
+          refused.unshift({
+            version: supergraph.version,
+            etag: supergraph.etag,
+            reason,
+            refusedAt: now().toISOString(),
+          });
+          refused.splice(REFUSED_KEPT);
+          log.error(
+            { version: supergraph.version, reason },
+            `supergraph version ${supergraph.version} refused; still serving version ${serving.version ?? 'unknown'}`,
+          );
+          return;
+        }
       }
     }
     serving = {
