@@ -3,6 +3,7 @@
  * (with `If-None-Match` and `?wait=<seconds>`) held until a newer one is published (200) or the wait
  * ends (304). See registry/src/server.ts for the route.
  */
+import { fetch, type Dispatcher } from 'undici';
 import type { PublishedSupergraph } from './supergraph-cache-file';
 
 export interface RegistryRequest {
@@ -13,6 +14,8 @@ export interface RegistryRequest {
   etag?: string | null;
   waitSeconds?: number;
   signal?: AbortSignal;
+  /** The connections to use (the origin's own, closed with it); default undici's global ones. */
+  dispatcher?: Dispatcher;
 }
 
 export type RegistryAnswer =
@@ -32,9 +35,13 @@ export async function fetchRegistrySupergraph(request: RegistryRequest): Promise
   else headers['x-api-key'] = request.token;
   if (request.etag) headers['if-none-match'] = request.etag;
 
-  let response: Response;
+  let response: Awaited<ReturnType<typeof fetch>>;
   try {
-    response = await fetch(url, { headers, signal: request.signal });
+    response = await fetch(url, {
+      headers,
+      signal: request.signal,
+      dispatcher: request.dispatcher,
+    });
   } catch (error) {
     throw new Error(`the registry at ${request.registryUrl} did not answer: ${causeOf(error)}`, {
       cause: error,

@@ -17,6 +17,7 @@
  * one: it is logged and kept in `status().refused` until a later version loads.
  */
 import type { FastifyBaseLogger } from 'fastify';
+import { Agent } from 'undici';
 import type { GatewayConfig } from '../config';
 import type { SupergraphSource } from '../supergraph-manager';
 import { loadSupergraph } from '../supergraph-config';
@@ -126,6 +127,9 @@ async function openRegistryOrigin(
     lastContactAt: null,
     lastError: null,
   };
+  // Its own connections to the registry, destroyed on close: an embedding process (a test) that
+  // closes the gateway leaves no socket the registry would wait for on its own close.
+  const dispatcher = new Agent({ connections: 2 });
   let serving: ServedSupergraph;
   let startWarning: string | null = null;
   let sdl: string;
@@ -139,6 +143,7 @@ async function openRegistryOrigin(
       registryUrl,
       token,
       signal: AbortSignal.timeout(options.startTimeoutMs ?? 5_000),
+      dispatcher,
     });
     if (!answer.changed) throw new Error(`the registry at ${registryUrl} answered 304 unasked`);
     const { supergraph } = answer;
@@ -154,15 +159,20 @@ async function openRegistryOrigin(
     };
   } catch (error) {
     // A refused credential is a configuration error: serving an old copy would hide it.
-    if (error instanceof RegistryCredentialError) throw error;
+    if (error instanceof RegistryCredentialError) {
+      await dispatcher.destroy();
+      throw error;
+    }
     const reason = (error as Error).message;
     registry.lastError = reason;
     const cached = await readCachedSupergraph(cacheFile);
-    if (!cached)
+    if (!cached) {
+      await dispatcher.destroy();
       throw new Error(
         `${reason}; and there is no disk copy of a supergraph at ${cacheFile} (SUPERGRAPH_CACHE_FILE) to start from`,
         { cause: error },
       );
+    }
     sdl = cached.sdl;
     knownEtag = cached.etag;
     serving = {
@@ -246,6 +256,7 @@ async function openRegistryOrigin(
           etag: knownEtag,
           waitSeconds: options.waitSeconds ?? 25,
           signal: stopping.signal,
+          dispatcher,
         });
         if (!registry.reachable) log.info({ registry: registryUrl }, 'the registry answers again');
         Object.assign(registry, {
@@ -284,6 +295,7 @@ async function openRegistryOrigin(
       stopping.abort();
       await following;
       await writes;
+      await dispatcher.destroy();
     },
   };
 }
