@@ -71,6 +71,7 @@ export async function createGateway(
   } catch (error) {
     for (const module of modules) await module.close?.();
     await agent.close();
+    await origin.close();
     throw error;
   }
   /** What an ungoverned gateway says on start and on /readyz (for the supergraph it serves now). */
