@@ -18,7 +18,7 @@ import {
   type RunningGateway,
 } from '@switchyard/gateway';
 import { subgraphSdl } from '@switchyard/kit';
-import { operationsCommand } from '../gateway/src/cli/operations';
+import { runSwitchyard } from '../registry/src/cli/switchyard-program';
 import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
 import {
   createPersistedOperationsModule,
@@ -152,7 +152,7 @@ async function admin(method: 'GET' | 'POST', route: string, body?: unknown) {
 async function cli(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await operationsCommand(argv, {
+  const code = await runSwitchyard(['operations', ...argv], {
     env: { SWITCHYARD_URL: baseUrl },
     print: (line) => out.push(line),
     printError: (line) => err.push(line),

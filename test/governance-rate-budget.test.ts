@@ -25,7 +25,7 @@ import {
 } from '../gateway/src/governance/rate-budgets/rate-budget';
 import { startGraph, type RunningGraph } from './testing/graph-harness';
 import { governancePlugin } from '../gateway/src/governance/operation-plugin';
-import { runSwitchyard } from '../registry/src/cli/switchyard';
+import { runSwitchyard } from '../registry/src/cli/switchyard-program';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const runPrefix = `switchyard-test:rate-${randomBytes(4).toString('hex')}:`;

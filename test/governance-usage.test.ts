@@ -26,7 +26,7 @@ import {
 } from '@switchyard/kit';
 import { createAuditLogModule } from '../gateway/src/governance/audit/audit-log';
 import { createUsageModule } from '../gateway/src/governance/usage/usage';
-import { usageCommand } from '../gateway/src/cli/usage';
+import { runSwitchyard } from '../registry/src/cli/switchyard-program';
 import { startGraph, type RunningGraph } from './testing/graph-harness';
 
 /** A test-only subgraph: a shipment mutation of its own (so audit and usage tests need no order flow) and a deprecated field. */
@@ -494,7 +494,10 @@ describe('usage and audit through the gateway', () => {
     };
 
     expect(
-      await usageCommand(['operations', '--consumer', 'dev-web-store', '--days', '1'], io),
+      await runSwitchyard(
+        ['usage', 'operations', '--consumer', 'dev-web-store', '--days', '1'],
+        io,
+      ),
     ).toBe(0);
     expect(lines[0]).toMatch(
       /^consumer\s+operation\s+id\s+requests\s+errors\s+p50\s+p95\s+p99\s+error codes$/,
@@ -504,27 +507,30 @@ describe('usage and audit through the gateway', () => {
     );
 
     lines.length = 0;
-    expect(await usageCommand(['field', 'Order.number', '--days', '1'], io)).toBe(0);
+    expect(await runSwitchyard(['usage', 'field', 'Order.number', '--days', '1'], io)).toBe(0);
     expect(lines[0]).toBe('Order.number: 7 requests in 1 days');
     lines.length = 0;
-    expect(await usageCommand(['stages', '--days', '1'], io)).toBe(0);
+    expect(await runSwitchyard(['usage', 'stages', '--days', '1'], io)).toBe(0);
     expect(lines.find((line) => line.startsWith('order-capture'))).toMatch(
       /BREACHED \(errorRate\)/,
     );
     lines.length = 0;
-    expect(await usageCommand(['deprecated'], io)).toBe(0);
+    expect(await runSwitchyard(['usage', 'deprecated'], io)).toBe(0);
     expect(
       lines.some((line) => /Query\.legacyShipmentLabel.+dev-web-store\s+Label\s+1$/.test(line)),
     ).toBe(true);
 
     lines.length = 0;
-    expect(await usageCommand(['field', 'nonsense'], io)).toBe(1);
+    expect(await runSwitchyard(['usage', 'field', 'nonsense'], io)).toBe(1);
     expect(lines).toEqual([
       expect.stringMatching(/^! 400 BAD_USER_INPUT: "nonsense" is not a field coordinate/),
     ]);
-    expect(await usageCommand(['frobnicate'], io)).toBe(2);
+    expect(await runSwitchyard(['usage', 'frobnicate'], io)).toBe(2);
     expect(
-      await usageCommand(['stages'], { ...io, env: { SWITCHYARD_URL: 'http://127.0.0.1:1' } }),
+      await runSwitchyard(['usage', 'stages'], {
+        ...io,
+        env: { SWITCHYARD_URL: 'http://127.0.0.1:1' },
+      }),
     ).toBe(1);
   });
 });

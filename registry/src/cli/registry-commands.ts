@@ -7,7 +7,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { type Command } from 'commander';
-import { callRegistry } from './registry-client';
+import { type CommandIo } from './command-io';
+import { callService, registryService } from './http-client';
 import {
   renderApproval,
   renderCheck,
@@ -18,14 +19,6 @@ import {
   renderSubgraphs,
 } from './render';
 
-export interface CommandIo {
-  env: NodeJS.ProcessEnv;
-  print: (line: string) => void;
-  printError: (line: string) => void;
-  /** The exit code of the command that ran. */
-  exit: (code: number) => void;
-}
-
 interface JsonOption {
   json?: boolean;
 }
@@ -35,12 +28,12 @@ export function addRegistryCommands(program: Command, io: CommandIo): void {
   /** One call: prints the answer (plain or JSON) and sets the exit code. */
   async function run(
     options: JsonOption,
-    request: Parameters<typeof callRegistry>[1],
+    request: Parameters<typeof callService>[1],
     render: (body: any) => string[],
     outcome: (status: number, body: any) => number = (status) => (status < 400 ? 0 : 1),
     subgraph?: string,
   ): Promise<void> {
-    const answer = await callRegistry(io.env, request);
+    const answer = await callService(registryService(io.env), request);
     if (!answer.reached) {
       if (options.json)
         io.print(

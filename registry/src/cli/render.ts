@@ -1,5 +1,6 @@
 /** The registry's answers in plain words (the CLI's default; --json prints the answers as they are). */
 import { renderCheckReport } from '../checks/render-report';
+import { table } from './table';
 
 /**
  * A check report: the pipeline's own words (render-report.ts) for a full report; for a
@@ -86,14 +87,4 @@ export function renderApproval(body: any): string[] {
     `approval ${a.id} of check ${a.checkId} (${a.subgraph}) by ${a.approver}, until ${a.expiresAt}`,
     `publish the same change with --approval ${a.id}`,
   ];
-}
-
-function table(header: string[], rows: string[][]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => String(c).padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
 }
