@@ -301,7 +301,12 @@ describe('Query.allocations', () => {
       expect(result.data).toBeNull();
       expect(result.errors?.map((e) => e.extensions.code)).toEqual(['FORBIDDEN']);
     }
-    const internal = { id: 'ops', kind: 'internal', scopes: [], tenant: null } as const;
+    const internal: Omit<CallerIdentity, 'exp'> = {
+      id: 'ops',
+      kind: 'internal',
+      scopes: [],
+      tenant: null,
+    };
     const seen = await querySubgraph(subgraph.server, PAGE, { first: 5 }, {}, internal);
     expect(seen.data.allocations.totalCount).toBe(40);
   });
