@@ -70,8 +70,17 @@ export function checkPolicyOf(config: GovernanceConfig): CheckPolicy {
   };
 }
 
-/** Days, for people (one decimal at most). */
-export const daysOf = (ms: number) => Math.round((ms / DAY_MS) * 10) / 10;
+/** Days, for reports: one decimal from a day up, three significant digits below (a 10-minute window is not 0 days). */
+export const daysOf = (ms: number) =>
+  ms >= DAY_MS ? Math.round((ms / DAY_MS) * 10) / 10 : Number((ms / DAY_MS).toPrecision(3));
+
+/** A span of days in words: `400 days`, `2.5 hours`, `10 minutes`. */
+export function spanText(days: number): string {
+  if (days >= 1) return `${days} ${days === 1 ? 'day' : 'days'}`;
+  const hours = days * 24;
+  if (hours >= 1) return `${Math.round(hours * 10) / 10} hours`;
+  return `${Math.round(hours * 60)} minutes`;
+}
 
 export const DAY = DAY_MS;
 

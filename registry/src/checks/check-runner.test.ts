@@ -1,3 +1,4 @@
+import { daysOf, spanText } from './check-policy';
 import { createCheckRunner } from './check-runner';
 import type { PipelineReport } from './check-report';
 import { approvalCovers, approvalProblem } from './fingerprint';
@@ -136,7 +137,7 @@ describe('a check on the real graph', () => {
       'dev-warehouse-ops',
       'dev-web-store',
     ]);
-    expect(impact.unknown[0].reason).toMatch(/usage was recorded for 0 of its 30 days/);
+    expect(impact.unknown[0].reason).toMatch(/usage was recorded for 0 minutes of its 30 days/);
     expect(report.failures.join('\n')).toMatch(/usage unknown for .*\(unknown is not safe\)/);
     expect(
       report.usageCoverage.consumers.find((c) => c.consumer === 'dev-acme-distributor'),
@@ -307,5 +308,17 @@ describe('fingerprint and approvals', () => {
     expect(approvalProblem({ ...approval, fingerprint: passing.fingerprint! }, passing, NOW)).toBe(
       'not-approvable',
     );
+  });
+});
+
+describe('spans in reports', () => {
+  test('windows shorter than a day keep their size in days and read in hours or minutes', () => {
+    expect(daysOf(400 * DAY)).toBe(400);
+    expect(daysOf(10 * 60_000)).toBeCloseTo(0.00694, 5);
+    expect(spanText(daysOf(400 * DAY))).toBe('400 days');
+    expect(spanText(daysOf(DAY))).toBe('1 day');
+    expect(spanText(daysOf(DAY / 4))).toBe('6 hours');
+    expect(spanText(daysOf(10 * 60_000))).toBe('10 minutes');
+    expect(spanText(0)).toBe('0 minutes');
   });
 });

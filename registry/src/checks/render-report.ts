@@ -3,6 +3,7 @@
  * verdict first, then each part of the check, then why it fails.
  */
 import type { PipelineReport } from './check-report';
+import { spanText } from './check-policy';
 
 export function renderCheckReport(report: PipelineReport): string {
   const lines: string[] = [];
@@ -48,7 +49,7 @@ export function renderCheckReport(report: PipelineReport): string {
         out('    not used by any consumer in its window');
       for (const consumer of impact.consumers) {
         out(
-          `    ${consumer.consumer}: ${consumer.requests} requests in its ${consumer.windowDays}-day window, last seen ${consumer.lastSeen}`,
+          `    ${consumer.consumer}: ${consumer.requests} requests in its ${spanText(consumer.windowDays)} window, last seen ${consumer.lastSeen}`,
         );
         for (const operation of consumer.operations)
           out(
@@ -68,7 +69,7 @@ export function renderCheckReport(report: PipelineReport): string {
       out(`Usage data (kept ${coverage.retentionDays} days):`);
       for (const consumer of coverage.consumers)
         out(
-          `  ${consumer.consumer}: ${consumer.complete ? 'whole window' : `${consumer.knownDays} of ${consumer.windowDays} days`} known${consumer.persistedOnly ? ' (registered operations only: judged by them)' : ''}`,
+          `  ${consumer.consumer}: ${consumer.complete ? 'whole window' : `${spanText(consumer.knownDays)} of ${spanText(consumer.windowDays)}`} known${consumer.persistedOnly ? ' (registered operations only: judged by them)' : ''}`,
         );
     }
   }

@@ -15,7 +15,7 @@ import {
   type GraphQLNamedType,
   type GraphQLSchema,
 } from 'graphql';
-import { daysOf, type CheckPolicy, type ConsumerPolicy } from './check-policy';
+import { daysOf, spanText, type CheckPolicy, type ConsumerPolicy } from './check-policy';
 import type { ConsumerUsageImpact, SchemaChange, UsageCoverage, UsageImpact } from './check-report';
 import {
   SourceUnavailableError,
@@ -189,8 +189,8 @@ function coverageOf(
       if (!complete) {
         reason =
           consumer.windowMs > retentionMs
-            ? `its window is ${daysOf(consumer.windowMs)} days but usage is kept ${reading.retentionDays} days (usage.retentionDays): the rest is unknown; usage recorded for ${daysOf(knownMs)} days`
-            : `usage was recorded for ${daysOf(knownMs)} of its ${daysOf(consumer.windowMs)} days (a new install, usage switched off, or the gateway away)`;
+            ? `its window is ${spanText(daysOf(consumer.windowMs))} but usage is kept ${reading.retentionDays} days (usage.retentionDays): the rest is unknown; usage recorded for ${spanText(daysOf(knownMs))}`
+            : `usage was recorded for ${spanText(daysOf(knownMs))} of its ${spanText(daysOf(consumer.windowMs))} (a new install, usage switched off, or the gateway away)`;
       }
       return {
         consumer: consumer.id,
