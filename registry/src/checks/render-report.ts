@@ -49,7 +49,7 @@ export function renderCheckReport(report: PipelineReport): string {
         out('    not used by any consumer in its window');
       for (const consumer of impact.consumers) {
         out(
-          `    ${consumer.consumer}: ${consumer.requests} requests in its ${spanText(consumer.windowDays)} window, last seen ${consumer.lastSeen}`,
+          `    ${consumer.consumer}: ${consumer.requests} requests within its window of ${spanText(consumer.windowDays)}, last seen ${consumer.lastSeen}`,
         );
         for (const operation of consumer.operations)
           out(
