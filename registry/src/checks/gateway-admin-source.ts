@@ -6,6 +6,7 @@
  * - `GET /admin/consumers/:id/operations?include=body`: a consumer's registered operations.
  * Why the admin API and not the governance store: see governance-sources.ts.
  */
+import type { CoordinatesUsageReport } from '@switchyard/gateway/src/governance/usage/usage-reports';
 import {
   SourceUnavailableError,
   type GovernanceSources,
@@ -22,24 +23,6 @@ export interface GatewayAdminSourceOptions {
   /** Per request (ms). Default 10000. */
   timeoutMs?: number;
   fetch?: typeof fetch;
-}
-
-interface CoordinatesAnswer {
-  retentionDays: number;
-  readAt: string;
-  recorded: { from: string; to: string }[];
-  coordinates: {
-    coordinate: string;
-    consumers: {
-      consumer: string;
-      operations: {
-        operationId: string;
-        operationName: string;
-        requests: number;
-        lastSeen: string;
-      }[];
-    }[];
-  }[];
 }
 
 export function createGatewayAdminSource(options: GatewayAdminSourceOptions): GovernanceSources {
@@ -88,7 +71,7 @@ export function createGatewayAdminSource(options: GatewayAdminSourceOptions): Go
   return {
     async usage(query: UsageQuery): Promise<UsageReading> {
       const duration = (ms: number) => `${Math.max(1, Math.ceil(ms / 1000))}s`;
-      const answer = await call<CoordinatesAnswer>('usage', '/admin/usage/coordinates', {
+      const answer = await call<CoordinatesUsageReport>('usage', '/admin/usage/coordinates', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
