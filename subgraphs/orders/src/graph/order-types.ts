@@ -154,6 +154,14 @@ export const OrderType = builder.objectRef<Order>('Order').implement({
         'null while not known: placed while the customer master was unavailable (the order waits on a DEPENDENCY_UNAVAILABLE hold).',
       resolve: (o) => o.shipTo,
     }),
+    // Kept for partners' integrations written before shipTo; the registry carries its sunset (issue 15).
+    shipToAddressId: t.id({
+      nullable: true,
+      tag: PARTNER_TAG,
+      deprecationReason: 'Use shipTo { addressId }: the address as shipped, not only its id.',
+      description: 'The id of the ship-to address, or the one asked for while shipTo is not known.',
+      resolve: (o) => o.shipTo?.addressId ?? o.requestedShipToAddressId,
+    }),
     placedAt: t.field({ type: 'DateTime', tag: PARTNER_TAG, resolve: (o) => o.placedAt }),
     updatedAt: t.field({
       type: 'DateTime',
