@@ -159,6 +159,23 @@ describe('a valid file', () => {
       clockToleranceSeconds: 5,
     });
   });
+
+  test("resolves a consumer's webhook secretEnv (issue 15's notices); an unset or short secret is refused", () => {
+    const text = `${VALID}    notify: { webhook: { url: 'https://acme.example.com/hooks/switchyard', secretEnv: ACME_HOOK_SECRET } }\n`;
+    const config = parseGovernanceConfig(text, { env: { ACME_HOOK_SECRET: 's'.repeat(32) } });
+    expect(config.consumers[1].notify).toEqual({
+      webhook: { url: 'https://acme.example.com/hooks/switchyard', secret: 's'.repeat(32) },
+    });
+    expect(config.consumers[0].notify).toBeUndefined();
+    expect(problemsOf(text)).toEqual([
+      expect.stringMatching(
+        /^governance\.yaml:\d+: consumers\[1\]\.notify\.webhook\.secretEnv names ACME_HOOK_SECRET, which is not set$/,
+      ),
+    ]);
+    expect(problemsOf(text, { ACME_HOOK_SECRET: 'short' })).toEqual([
+      expect.stringMatching(/secretEnv names ACME_HOOK_SECRET, which holds fewer than 32 bytes$/),
+    ]);
+  });
 });
 
 describe('an invalid file is reported with the line and the problem', () => {

@@ -160,6 +160,40 @@ const stageSlaSchema = z.strictObject({ p95Ms: positiveInt, errorRate: z.number(
 
 const moduleSwitch = z.boolean().default(true);
 
+/** A webhook's signing secret: shorter than the HMAC's hash (256 bits) weakens it. */
+const MIN_WEBHOOK_SECRET_BYTES = 32;
+
+/**
+ * Where the registry tells a consumer about the deprecations it uses (issue 15): a webhook URL and
+ * the environment variable holding its signing secret (the file never holds the secret), parsed to
+ * `{ url, secret }`.
+ */
+function notifySchema(env: NodeJS.ProcessEnv) {
+  return z
+    .strictObject({
+      webhook: z
+        .strictObject({
+          url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+          secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
+            error: 'must be an environment variable name (A-Z, 0-9, _)',
+          }),
+        })
+        .superRefine((webhook, ctx) => {
+          const secret = env[webhook.secretEnv];
+          if (!secret || Buffer.byteLength(secret) < MIN_WEBHOOK_SECRET_BYTES)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['secretEnv'],
+              message: secret
+                ? `names ${webhook.secretEnv}, which holds fewer than ${MIN_WEBHOOK_SECRET_BYTES} bytes`
+                : `names ${webhook.secretEnv}, which is not set`,
+            });
+        })
+        .transform(({ url, secretEnv }) => ({ url, secret: env[secretEnv] ?? '' })),
+    })
+    .optional();
+}
+
 function governanceConfigSchema(env: NodeJS.ProcessEnv) {
   const jwtIssuer = jwtIssuerSchema
     .superRefine((issuer, ctx) => {
@@ -256,7 +290,7 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           audit: true,
           contracts: true,
         }),
-      consumers: z.array(consumerSchema).default([]),
+      consumers: z.array(consumerSchema.extend({ notify: notifySchema(env) })).default([]),
     })
     .superRefine((config, ctx) => {
       const firstIndexOfId = new Map<string, number>();
@@ -457,7 +491,7 @@ export interface RegisteredConsumer {
 
 /** The config's consumers in the gateway's consumer model (`tenant.customers` → `tenant.customerIds`). */
 export function registeredConsumersOf(config: GovernanceConfig): RegisteredConsumer[] {
-  return config.consumers.map(({ apiKeys, tenant, ...consumer }) => ({
+  return config.consumers.map(({ apiKeys, tenant, notify: _notify, ...consumer }) => ({
     consumer: {
       ...consumer,
       tenant: tenant && { customerIds: tenant.customers, carrierIds: tenant.carriers },
