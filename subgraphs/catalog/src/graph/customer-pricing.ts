@@ -62,6 +62,7 @@ CustomerRef.implement({
     }),
     contractPrices: t.field({
       type: [ContractPriceType],
+      nullable: true,
       tag: PARTNER_TAG,
       description: "The customer's contract prices, by product then validFrom.",
       args: {

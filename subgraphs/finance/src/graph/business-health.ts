@@ -49,6 +49,7 @@ async function invoiceAccuracy(ctx: Context, window: TimeWindow): Promise<Invoic
 builder.objectFields(BusinessHealthRef, (t) => ({
   shipmentToInvoiceLag: t.field({
     type: CycleTimeType,
+    nullable: true,
     description:
       'Hours from a shipment leaving the warehouse to its invoice, for the invoices issued in the window.',
     resolve: async (h, _args, ctx) =>
@@ -56,12 +57,14 @@ builder.objectFields(BusinessHealthRef, (t) => ({
   }),
   invoiceAccuracy: t.field({
     type: InvoiceAccuracyType,
+    nullable: true,
     // Reads every invoice of the window with its lines and its order's lines.
     cost: 5,
     resolve: (h, _args, ctx) => invoiceAccuracy(ctx, healthWindowOf(h)),
   }),
   unappliedCash: t.field({
     type: Money,
+    nullable: true,
     description: 'Cash received before `to` and not applied to an invoice before it.',
     resolve: async (h, _args, ctx) => {
       const byCurrency = await ctx.store.unappliedCash(healthWindowOf(h).to);
@@ -73,6 +76,7 @@ builder.objectFields(BusinessHealthRef, (t) => ({
     },
   }),
   invoicesDisputed: t.int({
+    nullable: true,
     description: 'Invoices disputed in the window.',
     resolve: (h, _args, ctx) => ctx.store.countDisputedInvoices(healthWindowOf(h)),
   }),

@@ -90,6 +90,7 @@ CustomerRef.implement({
     }),
     invoices: t.field({
       type: InvoiceConnection,
+      nullable: true,
       tag: PARTNER_TAG,
       listSize: {
         assumedSize: 20,
@@ -113,6 +114,7 @@ CustomerRef.implement({
     }),
     payments: t.field({
       type: PaymentConnection,
+      nullable: true,
       tag: PARTNER_TAG,
       listSize: {
         assumedSize: 20,

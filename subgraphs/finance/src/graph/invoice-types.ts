@@ -26,7 +26,7 @@ export const InvoiceLineType = builder.objectRef<InvoiceLine>('InvoiceLine').imp
     orderLineNumber: t.exposeInt('orderLineNumber', {
       description: 'The line of the order this bills (Order.lines.lineNumber).',
     }),
-    product: t.field({ type: ProductRef, resolve: (l) => ({ id: l.productId }) }),
+    product: t.field({ type: ProductRef, nullable: true, resolve: (l) => ({ id: l.productId }) }),
     sku: t.exposeString('sku'),
     quantity: t.exposeInt('quantity', {
       description: 'Units billed, in the product unit of measure.',
@@ -59,12 +59,19 @@ InvoiceRef.implement({
     customer: t.field({
       tag: PARTNER_TAG,
       type: CustomerRef,
+      nullable: true,
       resolve: (i) => ({ id: i.customerId }),
     }),
-    order: t.field({ tag: PARTNER_TAG, type: OrderRef, resolve: (i) => ({ id: i.orderId }) }),
+    order: t.field({
+      tag: PARTNER_TAG,
+      type: OrderRef,
+      nullable: true,
+      resolve: (i) => ({ id: i.orderId }),
+    }),
     shipment: t.field({
       tag: PARTNER_TAG,
       type: ShipmentRef,
+      nullable: true,
       description: 'The shipment whose goods this bills.',
       resolve: (i) => ({ id: i.shipmentId }),
     }),

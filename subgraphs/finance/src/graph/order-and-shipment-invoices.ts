@@ -9,6 +9,7 @@ OrderRef.implement({
     id: t.exposeID('id'),
     invoices: t.field({
       type: [InvoiceRef],
+      nullable: true,
       tag: PARTNER_TAG,
       description: 'The invoices of this order (one per shipment), oldest first.',
       resolve: (order, _args, ctx) => invoicesOfOrderLoader(ctx).load(order.id),

@@ -12,7 +12,11 @@ PaymentRef.implement({
   tag: PARTNER_TAG,
   fields: (t) => ({
     id: t.exposeID('id'),
-    customer: t.field({ type: CustomerRef, resolve: (p) => ({ id: p.customerId }) }),
+    customer: t.field({
+      type: CustomerRef,
+      nullable: true,
+      resolve: (p) => ({ id: p.customerId }),
+    }),
     method: t.field({ type: PaymentMethodEnum, resolve: (p) => p.method }),
     reference: t.exposeString('reference', {
       description: 'The remittance reference: check number, ACH trace or wire reference.',

@@ -9,11 +9,11 @@ export const AllocationType = builder.objectRef<Allocation>('Allocation').implem
   description: 'A quantity of one order line reserved (or backordered) in one warehouse.',
   fields: (t) => ({
     id: t.exposeID('id'),
-    order: t.field({ type: OrderRef, resolve: (a) => ({ id: a.orderId }) }),
+    order: t.field({ type: OrderRef, nullable: true, resolve: (a) => ({ id: a.orderId }) }),
     lineNumber: t.exposeInt('lineNumber', {
       description: 'The line of the order it serves (Order.lines.lineNumber).',
     }),
-    product: t.field({ type: ProductRef, resolve: (a) => ({ id: a.productId }) }),
+    product: t.field({ type: ProductRef, nullable: true, resolve: (a) => ({ id: a.productId }) }),
     warehouse: t.field({
       type: WarehouseType,
       resolve: (a, _args, ctx) => loadWarehouseOf(ctx, a),

@@ -9,6 +9,7 @@ const allocationHealth = (ctx: Context, health: { from: string; to: string }) =>
 /** Extends the orders subgraph's BusinessHealth (the parent is its key, `{ from, to }`) with inventory's measures. */
 builder.objectFields(BusinessHealthRef, (t) => ({
   backorderedOrders: t.int({
+    nullable: true,
     description:
       'Orders backordered (some line could not be served whole by any warehouse) by allocations made in the window.',
     resolve: async (h, _args, ctx) => (await allocationHealth(ctx, h)).backorderedOrders,

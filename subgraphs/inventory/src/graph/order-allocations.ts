@@ -8,6 +8,7 @@ OrderRef.implement({
     id: t.exposeID('id'),
     allocations: t.field({
       type: [AllocationType],
+      nullable: true,
       description: 'Where the stock of this order comes from: its allocations, by line number.',
       resolve: (order, _args, ctx) => allocationsOfOrderLoader(ctx).load(order.id),
     }),

@@ -9,6 +9,7 @@ ProductRef.implement({
     id: t.exposeID('id'),
     availability: t.field({
       type: [StockLevelType],
+      nullable: true,
       tag: PARTNER_TAG,
       // One row per warehouse that stocks the product; a handful in practice.
       listSize: { assumedSize: 5 },
@@ -17,6 +18,7 @@ ProductRef.implement({
       resolve: (product, _args, ctx) => availabilityLoader(ctx).load(product.id),
     }),
     totalAvailable: t.int({
+      nullable: true,
       tag: PARTNER_TAG,
       description: 'Units available across all warehouses (the sum of availability.available).',
       // Same loader as availability, so asking for both is still one query.

@@ -14,7 +14,12 @@ export const StockLevelType = builder.objectRef<StockLevel>('StockLevel').implem
       tag: PARTNER_TAG,
       resolve: (s, _args, ctx) => loadWarehouseOf(ctx, s),
     }),
-    product: t.field({ type: ProductRef, tag: PARTNER_TAG, resolve: (s) => ({ id: s.productId }) }),
+    product: t.field({
+      type: ProductRef,
+      nullable: true,
+      tag: PARTNER_TAG,
+      resolve: (s) => ({ id: s.productId }),
+    }),
     onHand: t.exposeInt('onHand', { description: 'Units physically in the warehouse.' }),
     allocated: t.exposeInt('allocated', {
       description: 'Units reserved for order lines, not yet shipped.',

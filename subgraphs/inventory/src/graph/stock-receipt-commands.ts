@@ -22,7 +22,7 @@ const ReceiptLineInput = builder.inputType('ReceiptLineInput', {
 const ReceiptLineType = builder.objectRef<ReceiptLine>('ReceiptLine').implement({
   description: 'Units of one product a stock receipt added to on hand.',
   fields: (t) => ({
-    product: t.field({ type: ProductRef, resolve: (l) => ({ id: l.productId }) }),
+    product: t.field({ type: ProductRef, nullable: true, resolve: (l) => ({ id: l.productId }) }),
     quantity: t.exposeInt('quantity'),
   }),
 });
@@ -43,6 +43,7 @@ const StockReceiptType = builder.objectRef<StockReceipt>('StockReceipt').impleme
     receivedAt: t.field({ type: 'DateTime', resolve: (r) => r.receivedAt }),
     ordersAllocated: t.field({
       type: [OrderRef],
+      nullable: true,
       description:
         'The backordered orders this receipt allocated (InventoryAllocated each), oldest backorder first.',
       resolve: (r) => r.ordersAllocated.map((id) => ({ id })),

@@ -240,6 +240,7 @@ export function addEventExceptionFields<Types extends SchemaTypes>(
   const queuesField = (t: any) =>
     t.field({
       type: [QueueDepth],
+      nullable: true,
       description: `Events waiting for an operator at each of ${subgraph}'s consumers, now (not over the window).`,
       resolve: (_health: unknown, _args: unknown, ctx: SubgraphContext<unknown>) =>
         ctx.events.exceptions.depth(),

@@ -11,6 +11,7 @@ CustomerRef.implement({
     id: t.exposeID('id'),
     orders: t.field({
       type: OrderConnection,
+      nullable: true,
       tag: PARTNER_TAG,
       listSize: {
         assumedSize: 20,

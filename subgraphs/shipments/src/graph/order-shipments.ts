@@ -9,6 +9,7 @@ OrderRef.implement({
     id: t.exposeID('id'),
     shipments: t.field({
       type: [ShipmentType],
+      nullable: true,
       tag: PARTNER_TAG,
       description: 'The shipments of this order, in the order they were planned.',
       resolve: (order, _args, ctx) => shipmentsOfOrderLoader(ctx).load(order.id),

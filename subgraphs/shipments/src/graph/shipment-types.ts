@@ -27,7 +27,7 @@ export const ShipmentLineType = builder.objectRef<ShipmentLine>('ShipmentLine').
     orderLineNumber: t.exposeInt('orderLineNumber', {
       description: 'The line of the order this ships (Order.lines.lineNumber).',
     }),
-    product: t.field({ type: ProductRef, resolve: (l) => ({ id: l.productId }) }),
+    product: t.field({ type: ProductRef, nullable: true, resolve: (l) => ({ id: l.productId }) }),
     quantity: t.exposeInt('quantity', {
       description: 'Units shipped, in the product unit of measure.',
     }),
@@ -75,6 +75,7 @@ export const ShipmentType = builder.objectRef<Shipment>('Shipment').implement({
     }),
     warehouse: t.field({
       type: WarehouseRef,
+      nullable: true,
       tag: PARTNER_TAG,
       description: 'The warehouse it ships from.',
       resolve: (s) => ({ id: s.warehouseId }),
