@@ -116,3 +116,32 @@ describe('the supergraph registry', () => {
     );
   });
 });
+
+describe('the governance store', () => {
+  test('SQLite under DATA_DIR by default, Redis when REDIS_URL is set, memory only when asked for', () => {
+    expect(from({})).toMatchObject({
+      governanceStore: 'sqlite',
+      governanceStoreFile: defaultGatewayConfig.governanceStoreFile,
+    });
+    expect(from({ DATA_DIR: '/var/lib/switchyard' }).governanceStoreFile).toBe(
+      '/var/lib/switchyard/governance.sqlite',
+    );
+    expect(from({ GOVERNANCE_STORE_FILE: '/tmp/g.sqlite' }).governanceStoreFile).toBe(
+      '/tmp/g.sqlite',
+    );
+    expect(from({ REDIS_URL: 'redis://127.0.0.1:6379' }).governanceStore).toBe('redis');
+    expect(
+      from({ REDIS_URL: 'redis://127.0.0.1:6379', GOVERNANCE_STORE: 'sqlite' }).governanceStore,
+    ).toBe('sqlite');
+    expect(from({ GOVERNANCE_STORE: 'memory' }).governanceStore).toBe('memory');
+  });
+
+  test('an unknown kind, or redis without REDIS_URL, is refused', () => {
+    expect(() => from({ GOVERNANCE_STORE: 'postgres' })).toThrow(
+      'GOVERNANCE_STORE must be one of sqlite, redis, memory, got "postgres"',
+    );
+    expect(() => from({ GOVERNANCE_STORE: 'redis' })).toThrow(
+      'GOVERNANCE_STORE is redis but REDIS_URL is not set',
+    );
+  });
+});

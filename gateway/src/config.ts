@@ -24,8 +24,16 @@ export interface GatewayConfig {
    * gateway that does not enforce them refuses such a supergraph (security-enforcement.ts).
    */
   ungoverned: boolean;
-  /** Redis for governance state shared by replicas; null: in memory. */
+  /** Redis for governance state shared by replicas (REDIS_URL); null: none. */
   redisUrl: string | null;
+  /**
+   * Where governance state lives (GOVERNANCE_STORE): `sqlite` (the durable embedded default without
+   * REDIS_URL: one process, kept across restarts), `redis` (the default with REDIS_URL: replicas share
+   * it), `memory` (forgotten at exit: for tests and throwaway runs).
+   */
+  governanceStore: 'sqlite' | 'redis' | 'memory';
+  /** The SQLite file of the `sqlite` store (GOVERNANCE_STORE_FILE): by default DATA_DIR/governance.sqlite. */
+  governanceStoreFile: string;
   /**
    * Signs the consumer identity forwarded to subgraphs (they verify it with the same secret). From the
    * environment through identitySecretFrom: refused in production when unset, short or the development one.
@@ -56,6 +64,8 @@ export const defaultGatewayConfig: GatewayConfig = {
   ungoverned: false,
   governanceFile: null,
   redisUrl: null,
+  governanceStore: 'sqlite',
+  governanceStoreFile: path.join(REPO_ROOT, '.data', 'governance.sqlite'),
   identitySecret: DEVELOPMENT_IDENTITY_SECRET,
   registryUrl: null,
   registryToken: null,
@@ -65,7 +75,8 @@ export const defaultGatewayConfig: GatewayConfig = {
 /**
  * Reads the configuration from the command line (`--supergraph FILE --governance FILE --port N --host H`)
  * and the environment (SUPERGRAPH_FILE, GOVERNANCE_FILE, PORT, HOST, SUBGRAPH_TIMEOUT_MS, SUBGRAPH_URL_<NAME>,
- * REDIS_URL, SWITCHYARD_IDENTITY_SECRET and NODE_ENV, LOG_LEVEL; REGISTRY_URL or `--registry`, REGISTRY_TOKEN,
+ * REDIS_URL, GOVERNANCE_STORE, GOVERNANCE_STORE_FILE (by default DATA_DIR/governance.sqlite),
+ * SWITCHYARD_IDENTITY_SECRET and NODE_ENV, LOG_LEVEL; REGISTRY_URL or `--registry`, REGISTRY_TOKEN,
  * SUPERGRAPH_CACHE_FILE, by default DATA_DIR/gateway/supergraph.graphql). Throws on a value it cannot use.
  */
 export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): GatewayConfig {
@@ -107,6 +118,7 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
     ungoverned: values.ungoverned === true || switchOf('SWITCHYARD_UNGOVERNED', env),
     governanceFile: governanceFile ? path.resolve(governanceFile) : null,
     redisUrl: env.REDIS_URL || null,
+    ...governanceStoreSettings(env),
     identitySecret: identitySecretFrom(env),
     ...registrySettings(values.registry ?? env.REGISTRY_URL, env),
   };
@@ -142,6 +154,26 @@ function registrySettings(
     registryToken: env.REGISTRY_TOKEN,
     supergraphCacheFile,
   };
+}
+
+/** Which governance store, and its file: the kind named, else Redis when REDIS_URL is set, else SQLite. */
+function governanceStoreSettings(
+  env: NodeJS.ProcessEnv,
+): Pick<GatewayConfig, 'governanceStore' | 'governanceStoreFile'> {
+  const kinds = ['sqlite', 'redis', 'memory'] as const;
+  const raw = env.GOVERNANCE_STORE || (env.REDIS_URL ? 'redis' : 'sqlite');
+  const governanceStore = kinds.find((kind) => kind === raw);
+  if (!governanceStore)
+    throw new Error(`GOVERNANCE_STORE must be one of ${kinds.join(', ')}, got "${raw}"`);
+  if (governanceStore === 'redis' && !env.REDIS_URL)
+    throw new Error('GOVERNANCE_STORE is redis but REDIS_URL is not set');
+  const governanceStoreFile = path.resolve(
+    env.GOVERNANCE_STORE_FILE ||
+      (env.DATA_DIR
+        ? path.join(env.DATA_DIR, 'governance.sqlite')
+        : defaultGatewayConfig.governanceStoreFile),
+  );
+  return { governanceStore, governanceStoreFile };
 }
 
 /** `1` on, `0` or unset off; `yes`, `true` or ` 1` are refused, not guessed at: this switch turns authorization off. */

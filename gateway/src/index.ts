@@ -9,3 +9,4 @@ export * from './governance/module';
 export * from './governance/store/governance-store';
 export * from './governance/store/memory-store';
 export * from './governance/store/redis-store';
+export * from './governance/store/sqlite-store';

@@ -1,8 +1,10 @@
-import { gatewayConfigFrom } from './config';
+import { gatewayConfigFrom, type GatewayConfig } from './config';
 import { createGovernance } from './governance';
 import { loadGovernanceConfig } from './governance/governance-config';
+import type { GovernanceStore } from './governance/store/governance-store';
 import { createMemoryStore } from './governance/store/memory-store';
 import { createRedisStore } from './governance/store/redis-store';
+import { createSqliteStore } from './governance/store/sqlite-store';
 import { startGatewayTracing } from './tracing';
 import { createGateway } from './server';
 
@@ -16,7 +18,7 @@ async function main() {
   const governanceConfig = config.governanceFile
     ? loadGovernanceConfig(config.governanceFile, process.env)
     : null;
-  const store = config.redisUrl ? createRedisStore({ url: config.redisUrl }) : createMemoryStore();
+  const store = openGovernanceStore(config);
   const gateway = await createGateway(config, {
     governance: governanceConfig
       ? (supergraph) =>
@@ -40,6 +42,18 @@ async function main() {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** The store the configuration names: SQLite (the default without Redis), Redis, or memory. */
+function openGovernanceStore(config: GatewayConfig): GovernanceStore {
+  switch (config.governanceStore) {
+    case 'redis':
+      return createRedisStore({ url: config.redisUrl! });
+    case 'memory':
+      return createMemoryStore();
+    case 'sqlite':
+      return createSqliteStore({ file: config.governanceStoreFile });
+  }
 }
 
 main().catch((error) => {

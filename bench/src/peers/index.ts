@@ -69,6 +69,8 @@ export const PEERS: PeerDefinition[] = [
     env: ({ supergraphFile }) => ({
       SUPERGRAPH_FILE: supergraphFile,
       GOVERNANCE_FILE,
+      // As before the SQLite default: results stay comparable, and no run inherits another's state.
+      GOVERNANCE_STORE: 'memory',
       LOG_LEVEL: 'silent',
     }),
     persisted: 'registered',

@@ -1,16 +1,23 @@
 /**
- * One contract, two stores: everything the governance modules rely on behaves the same in memory
- * and in Redis (the real one at REDIS_URL or 127.0.0.1:6379).
+ * One contract, three stores: everything the governance modules rely on behaves the same in memory,
+ * in a SQLite file and in Redis (the real one at REDIS_URL or 127.0.0.1:6379).
  */
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { GovernanceStore } from './governance-store';
 import { createMemoryStore } from './memory-store';
 import { createRedisStore } from './redis-store';
+import { createSqliteStore } from './sqlite-store';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const temporary = mkdtempSync(path.join(os.tmpdir(), 'switchyard-store-'));
+afterAll(() => rmSync(temporary, { recursive: true, force: true }));
 
 const stores: [string, () => Promise<GovernanceStore>][] = [
   ['memory', async () => createMemoryStore()],
+  ['sqlite', async () => createSqliteStore({ file: path.join(temporary, 'governance.sqlite') })],
   [
     'redis',
     async () => {
@@ -34,6 +41,29 @@ describe.each(stores)('%s governance store', (_kind, open) => {
     for (const key of await store.keys('')) await store.delete(key);
     for (const log of ['audit']) await store.delete(log);
     await store.close();
+  });
+
+  test('keys are listed by exact prefix, whatever characters follow it', async () => {
+    await store.set('pq:op:acme:1', 'a');
+    await store.set('pq:op:acme;2', 'not acme:');
+    await store.set('pq:op:acme', 'not under acme:');
+    await store.incrementFields([{ key: 'pq:op:acme:h', field: 'f', amount: 1 }], 60);
+    expect((await store.keys('pq:op:acme:')).sort()).toEqual(['pq:op:acme:1', 'pq:op:acme:h']);
+    expect((await store.keys('')).sort()).toEqual([
+      'pq:op:acme',
+      'pq:op:acme:1',
+      'pq:op:acme:h',
+      'pq:op:acme;2',
+    ]);
+  });
+
+  test('a hash expires after its time to live, which a later batch does not extend', async () => {
+    await store.incrementFields([{ key: 'usage:short', field: 'f', amount: 1 }], 1);
+    await store.incrementFields([{ key: 'usage:short', field: 'f', amount: 1 }], 60);
+    expect(await store.fields('usage:short')).toEqual({ f: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(await store.fields('usage:short')).toEqual({});
+    expect(await store.keys('usage:')).toEqual([]);
   });
 
   test('is healthy once connected', () => {
@@ -112,6 +142,45 @@ describe.each(stores)('%s governance store', (_kind, open) => {
       { n: 3, key: 'ORD-3' },
     ]);
     expect(await store.read('audit', 2)).toHaveLength(2);
+  });
+});
+
+describe('the SQLite store', () => {
+  test('keeps everything across a close and a reopen of its file (a gateway restart)', async () => {
+    const file = path.join(temporary, 'reopened.sqlite');
+    const first = createSqliteStore({ file });
+    await first.set('pq:op:acme:1', '{"name":"AcmeOrder"}');
+    await first.increment('rate:acme:cost:1mo', 14_600, 3_600);
+    await first.incrementFields([{ key: 'usage:h', field: 'Query.orders', amount: 3 }], 3_600);
+    await first.setIndexed('audit:slot:0', 'record', { field: '1', keys: ['audit:by-key:ORD-1'] });
+    await first.append('audit', { n: 1 }, 10);
+    await first.close();
+
+    const second = createSqliteStore({ file });
+    expect(await second.get('pq:op:acme:1')).toBe('{"name":"AcmeOrder"}');
+    expect(await second.counter('rate:acme:cost:1mo')).toBe(14_600);
+    expect(await second.fields('usage:h')).toEqual({ 'Query.orders': 3 });
+    expect(await second.fields('audit:by-key:ORD-1')).toEqual({ '1': 1 });
+    expect(await second.read('audit', 10)).toEqual([{ n: 1 }]);
+    // The index record survived too: replacing the slot still moves its entries.
+    await second.setIndexed('audit:slot:0', 'next', { field: '2', keys: [] });
+    expect(await second.keys('audit:by-key:')).toEqual([]);
+    await second.close();
+  });
+
+  test('expired rows nobody reads again are swept out on a later write', async () => {
+    let clock = Date.UTC(2026, 10, 1);
+    const store = createSqliteStore({ file: ':memory:', now: () => clock });
+    for (let second = 0; second < 20; second++) {
+      await store.increment(`rate:c:requests:1s@${second}`, 1, 2);
+      clock += 1_000;
+    }
+    await store.incrementFields([{ key: 'usage:old', field: 'f', amount: 1 }], 1);
+    clock += 61_000;
+    await store.set('apq:kept', 'query { x }', 3_600);
+    // No clock moves past the TTL of what is left: only swept rows are gone from the tables.
+    expect(await store.keys('')).toEqual(['apq:kept']);
+    await store.close();
   });
 });
 

@@ -1,11 +1,12 @@
 /**
  * Where governance state lives (rate budgets, usage, APQ cache, manifests, audit and unknown-
- * operation logs): in memory by default (one process, nothing to install), Redis when REDIS_URL is
- * set (several gateway replicas share it). Both implementations pass the same contract tests.
+ * operation logs): a SQLite file by default (one process, nothing to install, kept across restarts),
+ * Redis when REDIS_URL is set (several gateway replicas share it), memory for tests. All three pass
+ * the same contract tests.
  * Keys are namespaced by the caller (e.g. `rate:{consumer}:{window}`).
  */
 export interface GovernanceStore {
-  readonly kind: 'memory' | 'redis';
+  readonly kind: 'memory' | 'sqlite' | 'redis';
 
   /** Adds `amount` to a counter, creating it with a time to live; returns the new value. */
   increment(key: string, amount: number, ttlSeconds: number): Promise<number>;
