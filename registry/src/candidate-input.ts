@@ -5,6 +5,8 @@ export interface Candidate {
   sdl: string;
   /** The routing URL; default the subgraph's current one (required for a new subgraph). */
   url?: string;
+  /** A running deployment of the candidate, to replay the gateway's sampled traffic against (not kept). */
+  endpoint?: string;
 }
 
 const SUBGRAPH_NAME = /^[a-z][a-z0-9_-]{0,63}$/;
@@ -24,16 +26,18 @@ export function assertCandidate(candidate: Candidate): void {
     throw badInput('The schema (sdl) is empty', { field: 'sdl' });
   if (Buffer.byteLength(candidate.sdl) > MAX_SDL_BYTES)
     throw badInput(`The schema is over ${MAX_SDL_BYTES} bytes`, { field: 'sdl' });
-  if (candidate.url !== undefined) {
-    let url: URL;
-    try {
-      url = new URL(candidate.url);
-    } catch {
-      throw badInput(`The routing URL "${candidate.url.slice(0, 200)}" is not a URL`, {
-        field: 'url',
-      });
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw badInput('The routing URL must be http(s)', { field: 'url' });
+  if (candidate.url !== undefined) assertHttpUrl(candidate.url, 'url', 'The routing URL');
+  if (candidate.endpoint !== undefined)
+    assertHttpUrl(candidate.endpoint, 'endpoint', 'The candidate endpoint');
+}
+
+function assertHttpUrl(value: string, field: string, what: string): void {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badInput(`${what} "${value.slice(0, 200)}" is not a URL`, { field });
   }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw badInput(`${what} must be http(s)`, { field });
 }

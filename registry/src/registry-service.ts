@@ -97,6 +97,7 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     candidate: SubgraphVersionRef,
     current: SubgraphVersion[],
     caller: Consumer,
+    replayEndpoint?: string,
   ): Promise<CheckOutcome> {
     const refs = current.map(refOf);
     const after = compose(withCandidate(refs, candidate));
@@ -109,7 +110,14 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
         : { ok: true, supergraphSdl: '', apiSchemaSdl: '' };
     let report: CheckReport;
     try {
-      report = await runCheck({ subgraph, current: refs, candidate, before, after });
+      report = await runCheck({
+        subgraph,
+        current: refs,
+        candidate,
+        before,
+        after,
+        replayEndpoint,
+      });
     } catch (error) {
       if (error instanceof RegistryError) throw error;
       throw new RegistryError(
@@ -183,7 +191,13 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
     if (existing && existing.sdl === candidate.sdl && existing.url === candidate.url)
       return { published: false, reason: 'unchanged', version: version ?? existing.version };
 
-    const { run, after } = await runCheckOn(subgraph, candidate, current, caller);
+    const { run, after } = await runCheckOn(
+      subgraph,
+      candidate,
+      current,
+      caller,
+      request.candidate.endpoint,
+    );
     if (!after.ok)
       throw new RegistryError(
         RegistryCode.COMPOSITION_FAILED,
@@ -300,6 +314,7 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
         candidateRef(subgraph, candidate, current),
         current,
         caller,
+        candidate.endpoint,
       );
       return run;
     },

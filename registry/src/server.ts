@@ -10,6 +10,8 @@ import { logOptions } from '@switchyard/kit';
 import type { Consumer } from '@switchyard/gateway/src/governance/consumer';
 import type { RegistryAction, RegistryAuth } from './auth';
 import { badInput, RegistryCode, RegistryError } from './errors';
+import type { DeprecationService } from './lifecycle/deprecation-service';
+import { addLifecycleRoutes } from './lifecycle-routes';
 import type { RegistryService } from './registry-service';
 import type { SupergraphVersion } from './storage/registry-store';
 
@@ -23,6 +25,8 @@ export interface RegistryServerOptions {
   maxWaitMs?: number;
   /** Largest request body (an SDL is most of it). Default 4 MB. */
   bodyLimitBytes?: number;
+  /** Deprecations, waivers and notices (lifecycle-routes.ts); without it those routes are absent. */
+  lifecycle?: DeprecationService;
 }
 
 export function buildRegistryServer(options: RegistryServerOptions): FastifyInstance {
@@ -121,7 +125,11 @@ export function buildRegistryServer(options: RegistryServerOptions): FastifyInst
     const body = objectBody(request.body);
     const run = await service.check(
       name,
-      { sdl: requiredString(body, 'sdl'), url: optionalString(body, 'url') },
+      {
+        sdl: requiredString(body, 'sdl'),
+        url: optionalString(body, 'url'),
+        endpoint: optionalString(body, 'endpoint'),
+      },
       consumer,
     );
     return { check: run.report, approvable: run.approvable };
@@ -136,6 +144,7 @@ export function buildRegistryServer(options: RegistryServerOptions): FastifyInst
       {
         sdl: requiredString(body, 'sdl'),
         url: optionalString(body, 'url'),
+        endpoint: optionalString(body, 'endpoint'),
         message: requiredString(body, 'message'),
         approvalId: optionalString(body, 'approval'),
       },
@@ -172,11 +181,13 @@ export function buildRegistryServer(options: RegistryServerOptions): FastifyInst
   app.post('/checks/:id/approve', async (request, reply) => {
     const consumer = await caller(request, { kind: 'approve' });
     const body = objectBody(request.body);
-    const approval = await service.approve(
-      (request.params as { id: string }).id,
-      requiredString(body, 'reason'),
-      consumer,
-    );
+    const checkId = (request.params as { id: string }).id;
+    const approval = await service.approve(checkId, requiredString(body, 'reason'), consumer);
+    // The consumers this approved change breaks hear of it (issue 15); the approval stands regardless.
+    if (options.lifecycle)
+      await options.lifecycle
+        .checkApproved(await service.checkRun(checkId), approval)
+        .catch((error: unknown) => request.log.warn({ err: error }, 'approval notices not queued'));
     return reply.code(201).send({ approval });
   });
 
@@ -222,6 +233,21 @@ export function buildRegistryServer(options: RegistryServerOptions): FastifyInst
       supergraphSdl: current.supergraphSdl,
     });
   });
+
+  if (options.lifecycle)
+    addLifecycleRoutes(app, {
+      lifecycle: options.lifecycle,
+      caller,
+      allowed(consumer, action) {
+        try {
+          auth.authorize(consumer, action);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      maxWaitMs,
+    });
 
   return app;
 }

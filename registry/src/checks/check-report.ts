@@ -4,6 +4,7 @@
  */
 
 import type { CompositionError, SupergraphComposition } from '@switchyard/gateway';
+import type { ContractReplaySection } from './contract-replay';
 
 /** One subgraph's version as the registry holds it. */
 export interface SubgraphVersionRef {
@@ -27,6 +28,8 @@ export interface CheckInput {
   before: Composition & { ok: true };
   /** The composition with the candidate in place of the current version. */
   after: Composition;
+  /** A deployment of the candidate to replay the gateway's sampled traffic against (`--endpoint`). */
+  replayEndpoint?: string;
 }
 
 /**
@@ -160,6 +163,8 @@ export interface CheckSections {
   usageCoverage: UsageCoverage;
   operations: RegisteredOperationsReport;
   rules: GovernanceRuleFailure[];
+  /** The contract replay against the candidate's deployment, when the check was given one. */
+  replay?: ContractReplaySection;
   /** Why the check fails, each an approvable finding (or composition, which nothing approves). */
   failures: string[];
   warnings: string[];

@@ -6,11 +6,13 @@
  * Verdict: composition failed → fails, nothing approves it. Otherwise it fails (approvable) on a
  * breaking change used, or unknown (usage-impact.ts's rule), or with no coordinate usage could
  * tell; a registered operation the change breaks; a consumer's registered operations that could
- * not be read; a governance rule. Dangerous changes and breaking changes unused in every window
+ * not be read; a governance rule; a regression the contract replay found in the candidate's
+ * deployment, or a replay that could not run (contract-replay.ts). Dangerous changes and breaking changes unused in every window
  * pass with a warning.
  */
 import type { GovernanceConfig } from '@switchyard/gateway/src/governance/governance-config';
 import { checkPolicyOf, type CheckPolicy } from './check-policy';
+import { contractReplay, replayFindings } from './contract-replay';
 import type { CheckInput, CheckSections, PipelineReport, RunCheck } from './check-report';
 import { changeFingerprint } from './fingerprint';
 import type { GovernanceSources } from './governance-sources';
@@ -22,12 +24,16 @@ import { schemaVariantsOf, type SchemaVariants } from './schema-variants';
 /** Supergraphs whose schemas a runner keeps built (today's and the last candidates). */
 const VARIANTS_CACHED = 4;
 import { UNKNOWN_RULE, usageImpact } from './usage-impact';
+import { deprecationOfChange, judgeRemoval } from '../lifecycle/removal-rule';
+import type { DeprecationRecord, WaiverRecord } from '../storage/lifecycle-store';
 
 export interface CheckRunnerDeps {
   /** The governance config the gateways run (consumers, contracts, tier limits, usage windows); a function to follow reloads. */
   governance: GovernanceConfig | (() => GovernanceConfig);
   /** Usage and registered operations (createGatewayAdminSource). */
   sources: GovernanceSources;
+  /** Deprecations with a sunset and waivers: a breaking change to one is judged by lifecycle/removal-rule.ts. */
+  deprecations?: () => Promise<{ deprecations: DeprecationRecord[]; waivers: WaiverRecord[] }>;
   now?: () => number;
 }
 
@@ -75,7 +81,7 @@ export function createCheckRunner(deps: CheckRunnerDeps): RunCheck {
     const before = variantsOf(input.before.supergraphSdl, policy);
     const after = variantsOf(input.after.supergraphSdl, policy)!;
     const changes = before ? await schemaChanges(before, after) : [];
-    const [{ impacts, coverage }, registered] = await Promise.all([
+    const [{ impacts, coverage }, registered, replay] = await Promise.all([
       usageImpact(
         changes,
         before ? [before.api, after.api] : [after.api],
@@ -84,8 +90,14 @@ export function createCheckRunner(deps: CheckRunnerDeps): RunCheck {
         checkedAt,
       ),
       checkRegisteredOperations(before, after, policy, deps.sources),
+      input.replayEndpoint
+        ? contractReplay(input.subgraph, input.replayEndpoint, deps.sources)
+        : undefined,
     ]);
     const rules = governanceRules(before, after, policy, registered.parsed);
+    const lifecycle = deps.deprecations
+      ? await deps.deprecations()
+      : { deprecations: [], waivers: [] };
 
     const failures: string[] = [];
     const warnings: string[] = [];
@@ -97,7 +109,18 @@ export function createCheckRunner(deps: CheckRunnerDeps): RunCheck {
       );
       const unknown = impact.unknown.map((u) => u.consumer);
       const what = `${impact.level} change ${impact.changeType} at ${impact.coordinate}`;
-      if (impact.level === 'breaking') {
+      const deprecation = deprecationOfChange(impact.coordinate, lifecycle.deprecations);
+      if (impact.level === 'breaking' && deprecation) {
+        const verdict = judgeRemoval(
+          what,
+          deprecation,
+          impact.consumers,
+          lifecycle.waivers,
+          checkedAt,
+        );
+        if (verdict.failure) failures.push(verdict.failure);
+        if (verdict.warning) warnings.push(verdict.warning);
+      } else if (impact.level === 'breaking') {
         if (used.length > 0) failures.push(`${what} is used by ${used.join('; ')}`);
         else if (unknown.length > 0)
           failures.push(`${what}: usage unknown for ${unknown.join(', ')} (unknown is not safe)`);
@@ -119,6 +142,11 @@ export function createCheckRunner(deps: CheckRunnerDeps): RunCheck {
         `registered operation ${failure.operationName} of ${failure.consumer} fails already, before this change: ${failure.reasons.join('; ')}`,
       );
     for (const rule of rules) failures.push(`${rule.rule}: ${rule.message}`);
+    if (replay) {
+      const found = replayFindings(replay);
+      failures.push(...found.failures);
+      warnings.push(...found.warnings);
+    }
 
     const sections: CheckSections = {
       ...base,
@@ -128,6 +156,7 @@ export function createCheckRunner(deps: CheckRunnerDeps): RunCheck {
       usageCoverage: coverage,
       operations: registered.report,
       rules,
+      ...(replay ? { replay } : {}),
       failures,
       warnings,
     };

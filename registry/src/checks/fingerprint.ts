@@ -1,7 +1,8 @@
 /**
  * The fingerprint an approval binds to: a sha-256 of the change set (the subgraph, each breaking or
  * dangerous change's type, coordinate and schemas, each governance rule failure, each registered
- * operation the change breaks) and of the consumers it affects (those seen using a changed
+ * operation the change breaks, each contract replay regression by operation, kind and path, or a
+ * replay that could not run) and of the consumers it affects (those seen using a changed
  * coordinate, and those whose use is unknown). Sorted, and without counts or times, so a rerun of
  * the same change against the same consumers gives the same fingerprint; a different change, or a
  * consumer newly affected, gives another, and the approval no longer covers it.
@@ -13,7 +14,7 @@ export const DEFAULT_APPROVAL_TTL_MS = 7 * 86_400_000;
 
 type FingerprintInput = Pick<
   CheckSections,
-  'subgraph' | 'changes' | 'usage' | 'operations' | 'rules'
+  'subgraph' | 'changes' | 'usage' | 'operations' | 'rules' | 'replay'
 >;
 
 export function changeFingerprint(report: FingerprintInput): string {
@@ -33,10 +34,20 @@ export function changeFingerprint(report: FingerprintInput): string {
     operations: sorted(
       report.operations.failures.map((f) => [f.consumer, f.operationId, f.schema].join('|')),
     ),
+    replay: report.replay
+      ? sorted(
+          report.replay.available
+            ? report.replay.regressions.map((r) =>
+                [r.subgraphOperation, r.kind, r.path, r.coordinate ?? ''].join('|'),
+              )
+            : ['unavailable'],
+        )
+      : [],
     affectedConsumers: sorted([
       ...report.usage.flatMap((impact) => impact.consumers.map((c) => c.consumer)),
       ...report.operations.failures.map((f) => f.consumer),
       ...report.rules.flatMap((r) => (r.consumer ? [r.consumer] : [])),
+      ...(report.replay?.regressions.flatMap((r) => r.consumers) ?? []),
     ]),
     unknownConsumers: sorted([
       ...report.usage.flatMap((impact) => impact.unknown.map((u) => u.consumer)),

@@ -3,9 +3,12 @@
  * a consumer holding `governance:admin`):
  * - `POST /admin/usage/coordinates`: usage of many coordinates in one call, each consumer counted
  *   over its own window, per operation with request count and last seen, and when usage was recorded;
- * - `GET /admin/consumers/:id/operations?include=body`: a consumer's registered operations.
+ * - `GET /admin/consumers/:id/operations?include=body`: a consumer's registered operations;
+ * - `POST /admin/contract-replay`: the gateway's traffic samples of a subgraph replayed against a
+ *   candidate deployment (given `replayTimeoutMs`: every sample goes to two deployments).
  * Why the admin API and not the governance store: see governance-sources.ts.
  */
+import type { ContractReplayReport } from '@switchyard/gateway/src/governance/traffic-samples/contract-replay';
 import type { CoordinatesUsageReport } from '@switchyard/gateway/src/governance/usage/usage-reports';
 import {
   SourceUnavailableError,
@@ -22,6 +25,8 @@ export interface GatewayAdminSourceOptions {
   credentials: Record<string, string>;
   /** Per request (ms). Default 10000. */
   timeoutMs?: number;
+  /** For a contract replay, which sends every sample to two deployments (ms). Default 120000. */
+  replayTimeoutMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -30,13 +35,18 @@ export function createGatewayAdminSource(options: GatewayAdminSourceOptions): Go
   const timeoutMs = options.timeoutMs ?? 10_000;
   const fetchFn = options.fetch ?? fetch;
 
-  async function call<T>(what: string, path: string, init: RequestInit = {}): Promise<T> {
+  async function call<T>(
+    what: string,
+    path: string,
+    init: RequestInit = {},
+    callTimeoutMs = timeoutMs,
+  ): Promise<T> {
     let response: Response;
     try {
       response = await fetchFn(`${base}${path}`, {
         ...init,
         headers: { ...options.credentials, ...(init.headers as Record<string, string>) },
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: AbortSignal.timeout(callTimeoutMs),
       });
     } catch (error) {
       throw new SourceUnavailableError(
@@ -57,6 +67,8 @@ export function createGatewayAdminSource(options: GatewayAdminSourceOptions): Go
       }
       if (response.status === 404 && path.startsWith('/admin/usage'))
         detail += ' (is the usage module switched off?)';
+      if (response.status === 404 && path === '/admin/contract-replay' && !text.includes('"code"'))
+        detail += ' (is the trafficSamples module switched off?)';
       throw new SourceUnavailableError(`${what}: ${detail}`);
     }
     try {
@@ -112,6 +124,19 @@ export function createGatewayAdminSource(options: GatewayAdminSourceOptions): Go
         `/admin/consumers/${encodeURIComponent(consumerId)}/operations?include=body`,
       );
       return answer.operations;
+    },
+
+    async replayTraffic(subgraph: string, endpoint: string): Promise<ContractReplayReport> {
+      return call<ContractReplayReport>(
+        `contract replay of "${subgraph}"`,
+        '/admin/contract-replay',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ subgraph, endpoint }),
+        },
+        options.replayTimeoutMs ?? 120_000,
+      );
     },
   };
 }

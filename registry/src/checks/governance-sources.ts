@@ -5,6 +5,7 @@
  * memory (unreachable from another process), the admin API answers the same for every store kind,
  * and it keeps the store's layout the gateway's own business.
  */
+import type { ContractReplayReport } from '@switchyard/gateway/src/governance/traffic-samples/contract-replay';
 
 /** Usage of one coordinate by one consumer's operation, counted over that consumer's window. */
 export interface CoordinateUsageRow {
@@ -43,6 +44,12 @@ export interface RegisteredOperationBody {
 }
 
 export interface GovernanceSources {
+  /**
+   * Has the gateway replay the requests it sampled for `subgraph` against the candidate at
+   * `endpoint` and the current deployment (contract-replay.ts); throws SourceUnavailableError when
+   * it cannot. Absent: the registry reads no gateway, and a check with an endpoint fails.
+   */
+  replayTraffic?(subgraph: string, endpoint: string): Promise<ContractReplayReport>;
   /** Throws SourceUnavailableError when usage cannot be read (usage off, gateway or store away). */
   usage(query: UsageQuery): Promise<UsageReading>;
   /** The consumer's registered operations with their bodies; throws SourceUnavailableError when they cannot be read. */

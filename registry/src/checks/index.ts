@@ -17,5 +17,6 @@ export {
   type ApprovalProblem,
 } from './fingerprint';
 export { renderCheckReport } from './render-report';
+export type { ContractReplaySection, ReplayRegression } from './contract-replay';
 export { UNKNOWN_RULE } from './usage-impact';
 export * from './check-report';

@@ -98,6 +98,22 @@ export function renderCheckReport(report: PipelineReport): string {
     for (const rule of report.rules) out(`  ${rule.rule}: ${rule.message}`);
   }
 
+  const replay = report.replay;
+  if (replay) {
+    out();
+    if (!replay.available)
+      out(`Contract replay against ${replay.endpoint}: COULD NOT RUN (${replay.reason})`);
+    else {
+      out(
+        `Contract replay against ${replay.endpoint} (beside ${replay.current}): ${replay.replayed} samples of ${replay.operations} operations replayed, ${replay.skipped} skipped, ${replay.regressions.length} ${replay.regressions.length === 1 ? 'regression' : 'regressions'}`,
+      );
+      for (const r of replay.regressions)
+        out(
+          `  ${r.operation} (${r.subgraphOperation}): ${r.kind} at ${r.path || '(root)'}${r.coordinate ? ` [${r.coordinate}]` : ''}: ${r.detail}; ${r.samples} samples of ${r.consumers.join(', ')}`,
+        );
+    }
+  }
+
   if (report.failures.length > 0) {
     out();
     out('Why it fails:');

@@ -19,6 +19,9 @@ import {
   renderSubgraphs,
 } from './render';
 
+const ENDPOINT_HELP =
+  'a running deployment of the candidate: the gateway replays the traffic it sampled for this subgraph against it and the current deployment, and the check fails on each regression (new errors, fields now null, changed types)';
+
 interface JsonOption {
   json?: boolean;
 }
@@ -76,22 +79,28 @@ export function addRegistryCommands(program: Command, io: CommandIo): void {
     .argument('<name>', 'the subgraph')
     .requiredOption('--schema <file>', 'the subgraph SDL')
     .option('--url <url>', 'its routing URL (default: the current one)')
+    .option('--endpoint <url>', ENDPOINT_HELP)
     .option('--json', 'print the check report as JSON')
-    .action(async (name: string, options: { schema: string; url?: string } & JsonOption) => {
-      const sdl = await schemaFile(options.schema);
-      if (sdl === null) return;
-      await run(
-        options,
-        {
-          method: 'POST',
-          path: `/subgraphs/${encodeURIComponent(name)}/check`,
-          body: { sdl, url: options.url },
-        },
-        (body) => renderCheck(body.check, name),
-        (status, body) => (status < 400 && body?.check?.ok === true ? 0 : 1),
-        name,
-      );
-    });
+    .action(
+      async (
+        name: string,
+        options: { schema: string; url?: string; endpoint?: string } & JsonOption,
+      ) => {
+        const sdl = await schemaFile(options.schema);
+        if (sdl === null) return;
+        await run(
+          options,
+          {
+            method: 'POST',
+            path: `/subgraphs/${encodeURIComponent(name)}/check`,
+            body: { sdl, url: options.url, endpoint: options.endpoint },
+          },
+          (body) => renderCheck(body.check, name),
+          (status, body) => (status < 400 && body?.check?.ok === true ? 0 : 1),
+          name,
+        );
+      },
+    );
 
   subgraph
     .command('publish')
@@ -106,11 +115,18 @@ export function addRegistryCommands(program: Command, io: CommandIo): void {
     )
     .requiredOption('--message <text>', 'why this change')
     .option('--approval <id>', 'an approval of a failed check of this same change')
+    .option('--endpoint <url>', ENDPOINT_HELP)
     .option('--json', 'print the answer as JSON')
     .action(
       async (
         name: string,
-        options: { schema: string; url?: string; message: string; approval?: string } & JsonOption,
+        options: {
+          schema: string;
+          url?: string;
+          message: string;
+          approval?: string;
+          endpoint?: string;
+        } & JsonOption,
       ) => {
         const sdl = await schemaFile(options.schema);
         if (sdl === null) return;
@@ -119,7 +135,13 @@ export function addRegistryCommands(program: Command, io: CommandIo): void {
           {
             method: 'POST',
             path: `/subgraphs/${encodeURIComponent(name)}/publish`,
-            body: { sdl, url: options.url, message: options.message, approval: options.approval },
+            body: {
+              sdl,
+              url: options.url,
+              endpoint: options.endpoint,
+              message: options.message,
+              approval: options.approval,
+            },
           },
           (body) => renderPublished(body, name),
           undefined,
