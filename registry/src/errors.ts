@@ -29,6 +29,10 @@ export const RegistryCode = {
   GRAPH_CHANGED: 'GRAPH_CHANGED',
   /** The check could not reach a source it needs (usage, registered operations); retry (503). */
   CHECK_UNAVAILABLE: 'CHECK_UNAVAILABLE',
+  /** A deprecation names a coordinate the current API schema does not have (404). */
+  COORDINATE_NOT_FOUND: 'COORDINATE_NOT_FOUND',
+  /** A coordinate given a sunset is not `@deprecated` in the current schema: deprecate it in its subgraph and publish first (409). */
+  COORDINATE_NOT_DEPRECATED: 'COORDINATE_NOT_DEPRECATED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type RegistryCode = (typeof RegistryCode)[keyof typeof RegistryCode];

@@ -6,29 +6,36 @@ import { loadGovernanceConfig } from '@switchyard/gateway/src/governance/governa
 import { loadRegistryAuth } from './auth';
 import { createCheckRunner, createGatewayAdminSource } from './checks';
 import { registryConfigFrom } from './config';
+import { createDeprecationService } from './lifecycle/deprecation-service';
 import { createRegistryService } from './registry-service';
 import { seedFromSupergraphConfig } from './seed';
 import { buildRegistryServer } from './server';
 import { openRegistryStore } from './storage/registry-store';
+
+/** How often due notices (reminders, brownout starts, retries) are looked for. */
+const LIFECYCLE_TICK_MS = 60_000;
 
 async function main(): Promise<void> {
   const config = registryConfigFrom(process.env);
   const auth = loadRegistryAuth(config.configFile, process.env);
   // Read once: a changed governance file reaches checks when the registry restarts, as for gateways.
   const governance = loadGovernanceConfig(config.governanceFile, process.env);
-  const runCheck = createCheckRunner({
-    governance,
-    sources: createGatewayAdminSource({
-      gatewayUrl: config.gatewayUrl,
-      // A JWT (three dot-separated parts) goes as a bearer token, anything else as an API key.
-      credentials: /^[\w-]+\.[\w-]+\.[\w-]*$/.test(config.gatewayAdminKey)
-        ? { authorization: `Bearer ${config.gatewayAdminKey}` }
-        : { 'x-api-key': config.gatewayAdminKey },
-    }),
+  const sources = createGatewayAdminSource({
+    gatewayUrl: config.gatewayUrl,
+    // A JWT (three dot-separated parts) goes as a bearer token, anything else as an API key.
+    credentials: /^[\w-]+\.[\w-]+\.[\w-]*$/.test(config.gatewayAdminKey)
+      ? { authorization: `Bearer ${config.gatewayAdminKey}` }
+      : { 'x-api-key': config.gatewayAdminKey },
   });
   const store = await openRegistryStore({
     dataDir: config.dataDir,
     databaseUrl: config.databaseUrl,
+  });
+  const lifecycle = createDeprecationService({ store, graph: config.graph, governance, sources });
+  const runCheck = createCheckRunner({
+    governance,
+    sources,
+    deprecations: () => lifecycle.forChecks(),
   });
   const service = createRegistryService({
     store,
@@ -41,9 +48,14 @@ async function main(): Promise<void> {
     (await seedFromSupergraphConfig(service, config.seedFile, config.seedRoutingUrls))
   )
     console.log(`registry: seeded version 1 from ${config.seedFile}`);
-  const server = buildRegistryServer({ service, auth, logLevel: config.logLevel });
+  const server = buildRegistryServer({ service, auth, logLevel: config.logLevel, lifecycle });
   await server.listen({ host: config.host, port: config.port });
+  // Reminders before sunsets, brownout starts and retries are due on the clock, not on a request.
+  const ticks = setInterval(() => {
+    lifecycle.tick().catch((error: unknown) => server.log.warn({ err: error }, 'lifecycle tick'));
+  }, LIFECYCLE_TICK_MS);
   const stop = () => {
+    clearInterval(ticks);
     server
       .close()
       .then(() => store.close())

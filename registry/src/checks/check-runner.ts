@@ -7,8 +7,8 @@
  * breaking change used, or unknown (usage-impact.ts's rule), or with no coordinate usage could
  * tell; a registered operation the change breaks; a consumer's registered operations that could
  * not be read; a governance rule; a regression the contract replay found in the candidate's
- * deployment, or a replay that could not run (contract-replay.ts). Dangerous changes and breaking changes unused in every window
- * pass with a warning.
+ * deployment, or a replay that could not run (contract-replay.ts). Dangerous changes and breaking
+ * changes unused in every window pass with a warning.
  */
 import type { GovernanceConfig } from '@switchyard/gateway/src/governance/governance-config';
 import { checkPolicyOf, type CheckPolicy } from './check-policy';

@@ -2,8 +2,9 @@
  * The registry's records behind one interface, one Kysely implementation for SQLite and PostgreSQL:
  * subgraph versions, composed supergraph versions, check runs and approvals.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { openDatabase, type Database } from '@switchyard/kit';
+import { kyselyLifecycleStore, type LifecycleStore, type LifecycleTables } from './lifecycle-store';
 import { registryMigrations } from './migrations';
 
 export type VersionKind = 'seed' | 'publish' | 'rollback';
@@ -56,7 +57,7 @@ export interface ApprovalsTable {
   expires_at: string;
 }
 
-export interface RegistryDatabase {
+export interface RegistryDatabase extends LifecycleTables {
   subgraph_versions: SubgraphVersionsTable;
   supergraph_versions: SupergraphVersionsTable;
   check_runs: CheckRunsTable;
@@ -120,6 +121,8 @@ export interface NewGraphVersion {
 
 export interface RegistryStore {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Deprecations, waivers, their history and webhook notices (issue 15), in the same database. */
+  readonly lifecycle: LifecycleStore;
   /** Each subgraph's latest version (the current graph), by name. */
   currentSubgraphs(graph: string): Promise<SubgraphVersion[]>;
   /** A subgraph as it was at a graph version: its latest version at or before it. */
@@ -196,6 +199,8 @@ function kyselyRegistryStore(database: Database<RegistryDatabase>): RegistryStor
 
   return {
     dialect,
+    // The lifecycle store uses its own tables only.
+    lifecycle: kyselyLifecycleStore(db as unknown as Kysely<LifecycleTables>),
     async currentSubgraphs(graph) {
       const rows = await latestPerSubgraph(graph).orderBy('v.subgraph').execute();
       return rows.map(subgraphVersionOf);

@@ -8,6 +8,11 @@ import { loadRegistryAuth } from '../auth';
 import type { RunCheck, SubgraphVersionRef } from '../checks/check-report';
 import { compositionOnlyCheck } from '../composition-check';
 import { DEVELOPMENT_REGISTRY_CONFIG } from '../config';
+import {
+  createDeprecationService,
+  type DeprecationService,
+  type DeprecationServiceOptions,
+} from '../lifecycle/deprecation-service';
 import { createRegistryService, type RegistryService } from '../registry-service';
 import { buildRegistryServer } from '../server';
 import { openRegistryStore, type RegistryStore } from '../storage/registry-store';
@@ -25,6 +30,8 @@ export interface TestRegistry {
   app: FastifyInstance;
   service: RegistryService;
   store: RegistryStore;
+  /** Present when the options asked for the lifecycle. */
+  lifecycle?: DeprecationService;
   close(): Promise<void>;
 }
 
@@ -37,6 +44,8 @@ export interface TestRegistryOptions {
   now?: () => Date;
   maxWaitMs?: number;
   watchPollMs?: number;
+  /** Deprecations, waivers and notices (issue 15), with these sources and clock. */
+  lifecycle?: Omit<DeprecationServiceOptions, 'store' | 'graph'>;
 }
 
 export async function startTestRegistry(options: TestRegistryOptions = {}): Promise<TestRegistry> {
@@ -54,18 +63,24 @@ export async function startTestRegistry(options: TestRegistryOptions = {}): Prom
     watchPollMs: options.watchPollMs,
   });
   if (options.seed !== false) await service.seed(repositorySubgraphs(), 'seed');
+  const lifecycle =
+    options.lifecycle &&
+    createDeprecationService({ ...options.lifecycle, store, graph: 'switchyard' });
   const app = buildRegistryServer({
     service,
     auth: loadRegistryAuth(DEVELOPMENT_REGISTRY_CONFIG, {}),
     logLevel: 'silent',
     maxWaitMs: options.maxWaitMs,
+    lifecycle,
   });
   await app.ready();
   return {
     app,
     service,
     store,
+    lifecycle,
     async close() {
+      await lifecycle?.idle();
       await app.close();
       await store.close();
       if (options.databaseUrl && schema) {
