@@ -1,4 +1,5 @@
 import type { Consumer } from './governance/consumer';
+import type { DeprecationsAnswer } from './governance/deprecations/deprecations';
 import type { FieldAuthorization } from './governance/field-authorization/document-filter';
 import type { GraphQLFacts } from './governance/metrics/request-log';
 import type { PersistedOperationSource } from './governance/persisted-operations/persisted-operations';
@@ -45,6 +46,8 @@ export interface GovernanceState {
   rateBudget?: RateBudgetReport;
   /** Field authorization's own: the filtered operation, from didResolveOperation to willSendResponse. */
   fieldAuthorization?: FieldAuthorization;
+  /** Deprecations' own: what the response tells about the deprecated coordinates the operation uses (headers, `extensions.deprecations`). */
+  deprecations?: DeprecationsAnswer;
   /** The request log's own: what the GraphQL phases learned, for the Fastify hook that reports the request. */
   requestLog?: GraphQLFacts;
 }

@@ -21,8 +21,14 @@ async function main() {
   const store = openGovernanceStore(config);
   const gateway = await createGateway(config, {
     governance: governanceConfig
-      ? (supergraph) =>
-          createGovernance(governanceConfig, { supergraph, store, logLevel: config.logLevel })
+      ? (supergraph, runtime) =>
+          // runtime: the clock, and the deprecations followed from the registry beside the supergraph.
+          createGovernance(governanceConfig, {
+            supergraph,
+            store,
+            logLevel: config.logLevel,
+            ...runtime,
+          })
       : undefined,
   });
   await gateway.app.listen({ host: config.host, port: config.port });

@@ -6,6 +6,7 @@ import { CORRELATION_HEADER, correlationIdFrom, logOptions } from '@switchyard/k
 import type { DestinationStream } from 'pino';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
+import type { DeprecationFeed } from './governance/deprecations/deprecation-feed';
 import { GovernanceError } from './governance/errors';
 import { governancePlugin } from './governance/operation-plugin';
 import type { Governance } from './governance';
@@ -26,9 +27,21 @@ export interface GatewayOptions {
   /** The supergraph to serve (default: from `config.registryUrl`, followed, else loaded from `config.supergraphFile`). */
   supergraphSdl?: string;
   /** Governance built on the supergraph: its modules in the order they run, or a whole Governance (none: an ungoverned gateway). */
-  governance?: (supergraph: SupergraphSource) => GovernanceModule[] | Governance;
+  governance?: (
+    supergraph: SupergraphSource,
+    runtime: GatewayRuntime,
+  ) => GovernanceModule[] | Governance;
+  /** The time governance dates things by (sunsets, brownouts, waivers, usage), ms since the epoch. Default Date.now; tests set it. */
+  clock?: () => number;
   /** Where Fastify's log lines go (default: stdout). */
   logDestination?: DestinationStream;
+}
+
+/** What the gateway hands its governance besides the supergraph. */
+export interface GatewayRuntime {
+  clock: () => number;
+  /** The registry's deprecations, followed with the supergraph (empty without REGISTRY_URL). */
+  deprecations: DeprecationFeed;
 }
 
 export interface RunningGateway {
@@ -58,7 +71,11 @@ export async function createGateway(
   const agent = createSubgraphAgent(config);
   const origin = await openSupergraphOrigin(config, options.supergraphSdl);
   const supergraph = new SupergraphSource(origin.sdl);
-  const built = options.governance?.(supergraph) ?? [];
+  const built =
+    options.governance?.(supergraph, {
+      clock: options.clock ?? Date.now,
+      deprecations: origin.deprecations,
+    }) ?? [];
   const governance = Array.isArray(built) ? null : built;
   const modules = Array.isArray(built) ? built : built.modules;
   // Fail closed: security directives nothing enforces are refused, now and on every swap, unless the operator said --ungoverned.

@@ -38,6 +38,11 @@ export const GovernanceCode = {
   // limits and budgets
   OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',
   RATE_LIMITED: 'RATE_LIMITED',
+  // deprecations (deprecations/): both 410, naming the coordinate, its sunset date and its replacement
+  /** The operation uses a coordinate past its sunset date, and the consumer holds no waiver for it. */
+  FIELD_SUNSET: 'FIELD_SUNSET',
+  /** The operation uses a deprecated coordinate during one of its scheduled brownout windows. */
+  FIELD_BROWNOUT: 'FIELD_BROWNOUT',
   /** Rate budgets cannot be checked while the store is away and `onStoreUnavailable: deny` (503). */
   SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
   /** The governance store did not answer where the answer is needed (a registered operation, an admin report): 503, retry. */

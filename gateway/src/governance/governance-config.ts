@@ -279,6 +279,8 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           usage: moduleSwitch,
           audit: moduleSwitch,
           contracts: moduleSwitch,
+          /** Sunset dates, brownouts and waivers from the registry's deprecations feed (none without REGISTRY_URL). */
+          deprecations: moduleSwitch,
         })
         .default({
           identity: true,
@@ -289,6 +291,7 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           usage: true,
           audit: true,
           contracts: true,
+          deprecations: true,
         }),
       consumers: z.array(consumerSchema.extend({ notify: notifySchema(env) })).default([]),
     })

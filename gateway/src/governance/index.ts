@@ -4,6 +4,9 @@ import { createAdminAuth } from './admin-auth';
 import { createAuditLogModule } from './audit/audit-log';
 import type { Consumer } from './consumer';
 import { createContractsModule } from './contracts/contracts';
+import type { DeprecationFeed } from './deprecations/deprecation-feed';
+import { createDeprecationsModule } from './deprecations/deprecations';
+import { manifestFindings } from './deprecations/manifest-deprecations';
 import { createFieldAuthorizationModule } from './field-authorization/field-authorization';
 import { registeredConsumersOf, type GovernanceConfig } from './governance-config';
 import { createIdentifier, createIdentityModule, identityOptionsOf } from './identity/identity';
@@ -37,6 +40,7 @@ export interface Governance {
  *   persisted operations   persisted-operations/  an id → the registered or APQ document
  *   rate budgets           rate-budgets/          requests before parsing; cost once priced
  *   contracts              contracts/             the operation validated against the contract
+ *   deprecations           deprecations/          past its sunset or in a brownout: refused; else announced
  *   operation limits       limits/                depth, aliases, root fields, tokens, cost
  *   field authorization    field-authorization/   what the consumer may not see: removed or refused
  *   usage, audit           usage/, audit/         record only
@@ -45,7 +49,15 @@ export interface Governance {
  */
 export function createGovernance(
   config: GovernanceConfig,
-  deps: { supergraph: SupergraphSource; store: GovernanceStore; logLevel: string },
+  deps: {
+    supergraph: SupergraphSource;
+    store: GovernanceStore;
+    logLevel: string;
+    /** The registry's deprecations (the gateway's runtime hands it over); absent: nothing is deprecated. */
+    deprecations?: DeprecationFeed;
+    /** The time lifecycle rules and usage are dated by (ms since the epoch). Default Date.now. */
+    clock?: () => number;
+  },
 ): Governance {
   const { supergraph, store } = deps;
   const on = config.modules;
@@ -72,6 +84,7 @@ export function createGovernance(
     ? createUsageModule(config.usage ?? {}, {
         store,
         supergraph,
+        now: deps.clock,
         onFlushError: warn('usage flush failed; kept for the next flush'),
       })
     : null;
@@ -82,6 +95,11 @@ export function createGovernance(
         onWriteError: warn('audit record not written yet'),
       })
     : null;
+
+  const deprecations =
+    on.deprecations && deps.deprecations
+      ? createDeprecationsModule({ supergraph, feed: deps.deprecations, clock: deps.clock })
+      : null;
 
   const modules: (GovernanceModule | null)[] = [
     metrics,
@@ -98,6 +116,15 @@ export function createGovernance(
               : supergraph.apiSchema(),
           consumer: (id) => consumers.get(id) ?? null,
           requirements: () => (on.authorization ? supergraph.directives.authorization : null),
+          lifecycle: deprecations
+            ? (consumer, index, operation, document) =>
+                manifestFindings(
+                  consumer.id,
+                  index,
+                  operation,
+                  deprecations.usedBy(consumer.id, document, operation.name),
+                )
+            : undefined,
           onStoreError: warn('persisted operations store error'),
           onApqWrite: (outcome) => metrics.countApqWrite(outcome),
         })
@@ -132,6 +159,7 @@ export function createGovernance(
         )
       : null,
     contracts,
+    deprecations,
     on.limits
       ? createOperationLimitsModule(
           { tiers: config.limits?.tiers ?? {}, defaultListSize: config.limits?.defaultListSize },

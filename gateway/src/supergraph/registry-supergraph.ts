@@ -28,12 +28,7 @@ export class RegistryCredentialError extends Error {}
 export async function fetchRegistrySupergraph(request: RegistryRequest): Promise<RegistryAnswer> {
   const url = new URL(`${request.registryUrl}/supergraph`);
   if (request.waitSeconds) url.searchParams.set('wait', String(request.waitSeconds));
-  const headers: Record<string, string> = { accept: 'application/json' };
-  // Three dot-separated base64url parts: a JWT (as the switchyard CLI decides); anything else is an API key.
-  if (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(request.token))
-    headers.authorization = `Bearer ${request.token}`;
-  else headers['x-api-key'] = request.token;
-  if (request.etag) headers['if-none-match'] = request.etag;
+  const headers = registryRequestHeaders(request);
 
   let response: Awaited<ReturnType<typeof fetch>>;
   try {
@@ -78,7 +73,20 @@ export async function fetchRegistrySupergraph(request: RegistryRequest): Promise
   };
 }
 
-function parseJson(text: string): Record<string, unknown> | null {
+/** The headers of a gateway's call to the registry: its credential, and the ETag it holds. */
+export function registryRequestHeaders(
+  request: Pick<RegistryRequest, 'token' | 'etag'>,
+): Record<string, string> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  // Three dot-separated base64url parts: a JWT (as the switchyard CLI decides); anything else is an API key.
+  if (/^[\w-]+\.[\w-]+\.[\w-]*$/.test(request.token))
+    headers.authorization = `Bearer ${request.token}`;
+  else headers['x-api-key'] = request.token;
+  if (request.etag) headers['if-none-match'] = request.etag;
+  return headers;
+}
+
+export function parseJson(text: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(text);
     return value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : null;
@@ -88,14 +96,14 @@ function parseJson(text: string): Record<string, unknown> | null {
 }
 
 /** `: <message>` from a registry error body, when it has one. */
-function messageOf(text: string): string {
+export function messageOf(text: string): string {
   const errors = parseJson(text)?.errors;
   const message = Array.isArray(errors) ? (errors[0] as { message?: unknown })?.message : undefined;
   return typeof message === 'string' ? `: ${message.slice(0, 300)}` : '';
 }
 
 /** fetch's "fetch failed" hides the reason (ECONNREFUSED, a timeout) in its cause. */
-function causeOf(error: unknown): string {
+export function causeOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
 }

@@ -15,12 +15,18 @@
  * A supergraph that fails to load (SDL that does not build, a governance guard's refusal,
  * @apollo/gateway's refusal: SupergraphSource.update throws on each) never replaces the served
  * one: it is logged and kept in `status().refused` until a later version loads.
+ *
+ * Beside the supergraph the gateway follows the registry's deprecations feed the same way
+ * (registry-deprecations.ts): fetched at start with the supergraph, then long-polled. Without
+ * REGISTRY_URL the feed stays empty: nothing is deprecated.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { Agent } from 'undici';
 import type { GatewayConfig } from '../config';
 import type { SupergraphSource } from '../supergraph-manager';
 import { loadSupergraph } from '../supergraph-config';
+import { DeprecationFeed } from '../governance/deprecations/deprecation-feed';
+import { deprecationsFollower, type DeprecationsStatus } from './registry-deprecations';
 import { fetchRegistrySupergraph, RegistryCredentialError } from './registry-supergraph';
 import {
   readCachedSupergraph,
@@ -58,11 +64,15 @@ export interface SupergraphStatus {
     lastContactAt: string | null;
     lastError: string | null;
   } | null;
+  /** The registry's deprecations feed held (from the registry only). */
+  deprecations?: DeprecationsStatus;
 }
 
 export interface SupergraphOrigin {
   /** The supergraph to start serving. */
   readonly sdl: string;
+  /** The deprecations the registry publishes, kept current while following; empty without a registry. */
+  readonly deprecations: DeprecationFeed;
   status(): SupergraphStatus;
   /** Keeps `source` on the registry's current version from now on (nothing to follow for a file). */
   follow(source: SupergraphSource, log: SupergraphLog): void;
@@ -105,6 +115,7 @@ export async function openSupergraphOrigin(
           };
     return {
       sdl,
+      deprecations: new DeprecationFeed(),
       status: () => ({ serving, refused: [], registry: null }),
       follow() {},
       close: async () => {},
@@ -129,7 +140,20 @@ async function openRegistryOrigin(
   };
   // Its own connections to the registry, destroyed on close: an embedding process (a test) that
   // closes the gateway leaves no socket the registry would wait for on its own close.
-  const dispatcher = new Agent({ connections: 2 });
+  const dispatcher = new Agent({ connections: 3 });
+  const deprecations = new DeprecationFeed();
+  const feedFollower = deprecationsFollower({
+    registryUrl,
+    token,
+    feed: deprecations,
+    dispatcher,
+    waitSeconds: options.waitSeconds ?? 25,
+    maxRetryMs: options.maxRetryMs ?? 2_000,
+    cacheFile: `${config.supergraphCacheFile}.deprecations.json`,
+  });
+  const startSignal = AbortSignal.timeout(options.startTimeoutMs ?? 5_000);
+  // Asked with the supergraph, so a gateway starts enforcing the sunsets already past.
+  const firstFeed = feedFollower.fetchFirst(startSignal);
   let serving: ServedSupergraph;
   let startWarning: string | null = null;
   let sdl: string;
@@ -142,7 +166,7 @@ async function openRegistryOrigin(
     const answer = await fetchRegistrySupergraph({
       registryUrl,
       token,
-      signal: AbortSignal.timeout(options.startTimeoutMs ?? 5_000),
+      signal: startSignal,
       dispatcher,
     });
     if (!answer.changed) throw new Error(`the registry at ${registryUrl} answered 304 unasked`);
@@ -160,6 +184,7 @@ async function openRegistryOrigin(
   } catch (error) {
     // A refused credential is a configuration error: serving an old copy would hide it.
     if (error instanceof RegistryCredentialError) {
+      await firstFeed;
       await dispatcher.destroy();
       throw error;
     }
@@ -167,6 +192,7 @@ async function openRegistryOrigin(
     registry.lastError = reason;
     const cached = await readCachedSupergraph(cacheFile);
     if (!cached) {
+      await firstFeed;
       await dispatcher.destroy();
       throw new Error(
         `${reason}; and there is no disk copy of a supergraph at ${cacheFile} (SUPERGRAPH_CACHE_FILE) to start from`,
@@ -185,9 +211,11 @@ async function openRegistryOrigin(
     startWarning = `starting from the disk copy ${cacheFile} (registry version ${cached.version ?? 'unknown'}): ${reason}`;
   }
 
+  await firstFeed;
   const refused: RefusedSupergraph[] = [];
   const stopping = new AbortController();
   let following: Promise<void> = Promise.resolve();
+  let followingFeed: Promise<void> = Promise.resolve();
   let writes: Promise<void> = Promise.resolve();
 
   function save(supergraph: PublishedSupergraph, log: SupergraphLog) {
@@ -285,15 +313,23 @@ async function openRegistryOrigin(
 
   return {
     sdl,
-    status: () => ({ serving: { ...serving }, refused: [...refused], registry: { ...registry } }),
+    deprecations,
+    status: () => ({
+      serving: { ...serving },
+      refused: [...refused],
+      registry: { ...registry },
+      deprecations: feedFollower.status(),
+    }),
     follow(source, log) {
       if (startWarning) log.warn({ registry: registryUrl }, startWarning);
       if (unsaved) save(unsaved, log);
       following = poll(source, log);
+      followingFeed = feedFollower.follow(log, stopping.signal);
     },
     async close() {
       stopping.abort();
       await following;
+      await followingFeed;
       await writes;
       await dispatcher.destroy();
     },

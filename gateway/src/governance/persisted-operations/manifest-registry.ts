@@ -33,6 +33,7 @@ import {
   type ManifestOperation,
   type ManifestReading,
   type ManifestReason,
+  type ManifestWarning,
 } from './operation-manifest';
 import type { GovernanceStore } from '../store/governance-store';
 
@@ -49,6 +50,16 @@ export interface ManifestRegistryDeps {
   contractSchema(consumer: Consumer): GraphQLSchema | null;
   /** The supergraph's @requiresScopes/@authenticated requirements, when field authorization enforces them: an operation needing what its consumer lacks is refused. */
   requirements(): DeclaredRequirements | null;
+  /**
+   * What the deprecations lifecycle says of one valid operation (deprecations/manifest-deprecations.ts):
+   * reasons refuse the manifest (a sunset coordinate), warnings are answered with a registration. Absent: none.
+   */
+  lifecycle?(
+    consumer: Consumer,
+    index: number,
+    operation: ManifestOperation,
+    document: DocumentNode,
+  ): { reasons: ManifestReason[]; warnings: ManifestWarning[] };
   now?: () => number;
 }
 
@@ -62,7 +73,15 @@ export interface RegisteredOperation extends StoredOperation {
 }
 
 export type RegistrationResult =
-  | { ok: true; received: number; added: number; unchanged: number; total: number }
+  | {
+      ok: true;
+      received: number;
+      added: number;
+      unchanged: number;
+      total: number;
+      /** Present when there are any: operations registered that use deprecated coordinates. */
+      warnings?: ManifestWarning[];
+    }
   | { ok: false; reasons: ManifestReason[] };
 
 export const MANIFEST_REGISTRY_DEFAULTS = { cacheSize: 10_000 } as const;
@@ -250,6 +269,17 @@ export class ManifestRegistry {
           );
       }
     }
+    const warnings: ManifestWarning[] = [];
+    if (this.deps.lifecycle) {
+      const refused = new Set(checked.reasons.map((reason) => reason.operation?.index));
+      for (const { index, operation } of reading.entries) {
+        const document = checked.documents.get(index);
+        if (!document || refused.has(index)) continue;
+        const found = this.deps.lifecycle(consumer, index, operation, document);
+        checked.reasons.push(...found.reasons);
+        warnings.push(...found.warnings);
+      }
+    }
     // Every reason at once, in manifest order, so one round of fixes is enough.
     const reasons = [...reading.reasons, ...checked.reasons].sort(
       (a, b) => (a.operation?.index ?? -1) - (b.operation?.index ?? -1),
@@ -279,6 +309,7 @@ export class ManifestRegistry {
       added: added.length,
       unchanged: operations.length - added.length,
       total: existing.size + added.length,
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
   }
 

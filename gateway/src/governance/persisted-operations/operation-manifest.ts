@@ -40,6 +40,8 @@ export const ManifestReasonCode = {
   NOT_IN_CONTRACT: 'NOT_IN_CONTRACT',
   /** Selects a field whose @requiresScopes/@authenticated the consumer does not meet: it could never run it. */
   SCOPES_NOT_HELD: 'SCOPES_NOT_HELD',
+  /** Uses a coordinate past its sunset date (deprecations/), and the consumer holds no waiver for it. */
+  COORDINATE_SUNSET: 'COORDINATE_SUNSET',
 } as const;
 export type ManifestReasonCode = (typeof ManifestReasonCode)[keyof typeof ManifestReasonCode];
 
@@ -50,6 +52,21 @@ export interface ManifestReason {
   operation?: { index: number; id?: string; name?: string };
   /** Line and column in the operation's body (parse and validation failures). */
   locations?: { line: number; column: number }[];
+  /** The schema coordinate at fault (COORDINATE_SUNSET). */
+  coordinate?: string;
+}
+
+/**
+ * Something a registration accepted but the client team should act on: an operation using a
+ * deprecated coordinate (`DEPRECATED_COORDINATE`, naming its sunset and replacement).
+ */
+export interface ManifestWarning {
+  code: 'DEPRECATED_COORDINATE';
+  message: string;
+  operation: { index: number; id: string; name: string };
+  coordinate: string;
+  sunset: string;
+  replacement: string | null;
 }
 
 /** The well-formed operations of a manifest, each with its position, and the reasons of the rest. */

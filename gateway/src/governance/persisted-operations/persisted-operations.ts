@@ -22,7 +22,7 @@ import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from '../m
 import type { GovernanceStore } from '../store/governance-store';
 import { registerPersistedOperationsRoutes } from './admin-routes';
 import { apqNotFound, apqNotSupported, createApqDocuments, type ApqWriteOutcome } from './apq';
-import { ManifestRegistry } from './manifest-registry';
+import { ManifestRegistry, type ManifestRegistryDeps } from './manifest-registry';
 import { operationId } from './operation-manifest';
 import { createUnknownOperationLog, type UnknownOperation } from './unknown-operations';
 
@@ -55,6 +55,8 @@ export interface PersistedOperationsDeps {
   consumer(id: string): Consumer | null;
   /** What field authorization enforces (null when it is off): registration refuses an operation its consumer could never run. */
   requirements(): DeclaredRequirements | null;
+  /** What the deprecations module says of an operation being registered: a sunset coordinate refuses it, a deprecated one warns. */
+  lifecycle?: ManifestRegistryDeps['lifecycle'];
   now?: () => number;
   /** Told when the store fails where the module carries on (APQ registration, unknown-operation flush). */
   onStoreError?: (error: unknown) => void;
