@@ -44,7 +44,10 @@ test('answers /healthz, and /readyz once every subgraph answers, warning that it
   expect(ready.status).toBe(200);
   expect(await ready.json()).toEqual({
     status: 'ready',
-    subgraphs: ['customers'],
+    unreachable: [],
+    subgraphs: {
+      customers: { reachable: true, circuit: { state: 'closed', consecutiveFailures: 0 } },
+    },
     warnings: [expect.stringMatching(/^ungoverned: .*@requiresScopes.* are not enforced/)],
   });
 });
@@ -91,6 +94,9 @@ test('serves any composed supergraph file given on the command line, and is not 
     expect(await ready.json()).toEqual({
       status: 'unavailable',
       unreachable: ['customers'],
+      subgraphs: {
+        customers: { reachable: false, circuit: { state: 'closed', consecutiveFailures: 0 } },
+      },
       warnings: [expect.stringMatching(/^ungoverned: /)],
     });
     const response = await fetch(`${url}/graphql`, {
@@ -100,7 +106,11 @@ test('serves any composed supergraph file given on the command line, and is not 
     });
     const body = (await response.json()) as any;
     expect(body.data?.customer ?? null).toBeNull();
-    expect(body.errors[0].extensions.code).toBeDefined();
+    expect(body.errors[0]).toMatchObject({
+      message: 'Subgraph "customers" is unavailable: connection refused',
+      path: ['customer'],
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'customers' },
+    });
   } finally {
     await other.close();
   }

@@ -33,6 +33,35 @@ describe('gateway configuration', () => {
         `SUBGRAPH_TIMEOUT_MS must be a whole number from 1 to 2147483647, got "${timeout}"`,
       );
   });
+
+  test('the subgraph deadline is 3 s unless set, globally or per subgraph (SUBGRAPH_TIMEOUT_MS_<NAME>)', () => {
+    expect(from({})).toMatchObject({ subgraphTimeoutMs: 3_000, subgraphTimeoutsMs: {} });
+    expect(from({ SUBGRAPH_TIMEOUT_MS_FINANCE: '800' }).subgraphTimeoutsMs).toEqual({
+      finance: 800,
+    });
+    expect(() => from({ SUBGRAPH_TIMEOUT_MS_FINANCE: 'soon' })).toThrow(
+      'SUBGRAPH_TIMEOUT_MS_FINANCE must be a whole number from 1 to 2147483647, got "soon"',
+    );
+  });
+
+  test('the circuit breaker opens after 5 failures for 1 s doubling to 30 s unless set', () => {
+    expect(from({}).circuitBreaker).toEqual({
+      failureThreshold: 5,
+      openMs: 1_000,
+      maxOpenMs: 30_000,
+    });
+    expect(
+      from({
+        SUBGRAPH_CIRCUIT_FAILURES: '2',
+        SUBGRAPH_CIRCUIT_OPEN_MS: '200',
+        SUBGRAPH_CIRCUIT_MAX_OPEN_MS: '800',
+      }).circuitBreaker,
+    ).toEqual({ failureThreshold: 2, openMs: 200, maxOpenMs: 800 });
+    expect(() => from({ SUBGRAPH_CIRCUIT_FAILURES: '0' })).toThrow(/SUBGRAPH_CIRCUIT_FAILURES/);
+    expect(() =>
+      from({ SUBGRAPH_CIRCUIT_OPEN_MS: '5000', SUBGRAPH_CIRCUIT_MAX_OPEN_MS: '1000' }),
+    ).toThrow('SUBGRAPH_CIRCUIT_MAX_OPEN_MS must be a whole number from 5000');
+  });
 });
 
 describe('the identity secret', () => {

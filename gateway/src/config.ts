@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEVELOPMENT_IDENTITY_SECRET, identitySecretFrom } from '@switchyard/kit';
+import type { CircuitBreakerOptions } from './subgraph-health/circuit-breaker';
 
 /** Every setting of the gateway, with its default, in one validated object. */
 export interface GatewayConfig {
@@ -10,7 +11,20 @@ export interface GatewayConfig {
   supergraphFile: string;
   /** Routing URL overrides by subgraph name (SUBGRAPH_URL_<NAME>), e.g. for containers. */
   subgraphUrls: Record<string, string>;
+  /**
+   * The deadline of each subgraph call (ms, SUBGRAPH_TIMEOUT_MS): past it the call is abandoned and
+   * the fields it was to fill are null with SUBGRAPH_TIMEOUT, the rest of the answer kept. Shorter
+   * than a client waits, so a slow subgraph costs its fields, not the client's whole request.
+   */
   subgraphTimeoutMs: number;
+  /** A deadline per subgraph name (SUBGRAPH_TIMEOUT_MS_<NAME>), instead of `subgraphTimeoutMs`. */
+  subgraphTimeoutsMs: Record<string, number>;
+  /**
+   * Each subgraph's circuit breaker: opened after `failureThreshold` failed calls in a row
+   * (SUBGRAPH_CIRCUIT_FAILURES), for `openMs` (SUBGRAPH_CIRCUIT_OPEN_MS) doubling after each failed
+   * probe up to `maxOpenMs` (SUBGRAPH_CIRCUIT_MAX_OPEN_MS).
+   */
+  circuitBreaker: CircuitBreakerOptions;
   connectionsPerSubgraph: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
@@ -57,7 +71,9 @@ export const defaultGatewayConfig: GatewayConfig = {
   port: 4000,
   supergraphFile: path.join(REPO_ROOT, 'supergraph.yaml'),
   subgraphUrls: {},
-  subgraphTimeoutMs: 10_000,
+  subgraphTimeoutMs: 3_000,
+  subgraphTimeoutsMs: {},
+  circuitBreaker: { failureThreshold: 5, openMs: 1_000, maxOpenMs: 30_000 },
   connectionsPerSubgraph: 64,
   bodyLimitBytes: 1_048_576,
   logLevel: 'info',
@@ -74,7 +90,8 @@ export const defaultGatewayConfig: GatewayConfig = {
 
 /**
  * Reads the configuration from the command line (`--supergraph FILE --governance FILE --port N --host H`)
- * and the environment (SUPERGRAPH_FILE, GOVERNANCE_FILE, PORT, HOST, SUBGRAPH_TIMEOUT_MS, SUBGRAPH_URL_<NAME>,
+ * and the environment (SUPERGRAPH_FILE, GOVERNANCE_FILE, PORT, HOST, SUBGRAPH_TIMEOUT_MS and _<NAME>,
+ * SUBGRAPH_CIRCUIT_FAILURES, SUBGRAPH_CIRCUIT_OPEN_MS, SUBGRAPH_CIRCUIT_MAX_OPEN_MS, SUBGRAPH_URL_<NAME>,
  * REDIS_URL, GOVERNANCE_STORE, GOVERNANCE_STORE_FILE (by default DATA_DIR/governance.sqlite),
  * SWITCHYARD_IDENTITY_SECRET and NODE_ENV, LOG_LEVEL; REGISTRY_URL or `--registry`, REGISTRY_TOKEN,
  * SUPERGRAPH_CACHE_FILE, by default DATA_DIR/gateway/supergraph.graphql). Throws on a value it cannot use.
@@ -114,6 +131,10 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
       1,
       LONGEST_TIMER_MS,
     ),
+    subgraphTimeoutsMs: bySubgraph('SUBGRAPH_TIMEOUT_MS_', env, (name, raw) =>
+      wholeNumber(name, raw, defaultGatewayConfig.subgraphTimeoutMs, 1, LONGEST_TIMER_MS),
+    ),
+    circuitBreaker: circuitBreakerSettings(env),
     logLevel: env.LOG_LEVEL ?? defaultGatewayConfig.logLevel,
     ungoverned: values.ungoverned === true || switchOf('SWITCHYARD_UNGOVERNED', env),
     governanceFile: governanceFile ? path.resolve(governanceFile) : null,
@@ -121,6 +142,48 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
     ...governanceStoreSettings(env),
     identitySecret: identitySecretFrom(env),
     ...registrySettings(values.registry ?? env.REGISTRY_URL, env),
+  };
+}
+
+/** `<PREFIX><NAME>=value` variables as a record by lower-cased subgraph name, each value read by `read`. */
+function bySubgraph<T>(
+  prefix: string,
+  env: NodeJS.ProcessEnv,
+  read: (name: string, raw: string) => T,
+): Record<string, T> {
+  return Object.fromEntries(
+    Object.entries(env)
+      .filter(([key, value]) => key.startsWith(prefix) && key.length > prefix.length && value)
+      .map(([key, value]) => [key.slice(prefix.length).toLowerCase(), read(key, value!)]),
+  );
+}
+
+function circuitBreakerSettings(env: NodeJS.ProcessEnv): CircuitBreakerOptions {
+  const defaults = defaultGatewayConfig.circuitBreaker;
+  const openMs = wholeNumber(
+    'SUBGRAPH_CIRCUIT_OPEN_MS',
+    env.SUBGRAPH_CIRCUIT_OPEN_MS,
+    defaults.openMs,
+    1,
+    LONGEST_TIMER_MS,
+  );
+  const maxOpenMs = wholeNumber(
+    'SUBGRAPH_CIRCUIT_MAX_OPEN_MS',
+    env.SUBGRAPH_CIRCUIT_MAX_OPEN_MS,
+    Math.max(defaults.maxOpenMs, openMs),
+    openMs,
+    LONGEST_TIMER_MS,
+  );
+  return {
+    failureThreshold: wholeNumber(
+      'SUBGRAPH_CIRCUIT_FAILURES',
+      env.SUBGRAPH_CIRCUIT_FAILURES,
+      defaults.failureThreshold,
+      1,
+      1_000_000,
+    ),
+    openMs,
+    maxOpenMs,
   };
 }
 

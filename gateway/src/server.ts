@@ -13,9 +13,11 @@ import type { Governance } from './governance';
 import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from './governance/module';
 import { httpErrorBody } from './http-errors';
 import { operationResolutionPlugin } from './operation-resolution';
-import { unreachableSubgraphs } from './readiness';
+import { readinessOf } from './readiness';
 import { securityEnforcementOf, ungovernedWarning } from './security-enforcement';
 import { SubgraphClient, createSubgraphAgent } from './subgraph-client';
+import { registerCircuitMetrics } from './subgraph-health/circuit-metrics';
+import { SubgraphHealth } from './subgraph-health/subgraph-health';
 import { formatSubgraphHttpError } from './subgraph-http-errors';
 import { SupergraphSource } from './supergraph-manager';
 import { registerSupergraphAdminRoute } from './supergraph/supergraph-admin-route';
@@ -95,6 +97,9 @@ export async function createGateway(
   const warnings = () =>
     enforcement === 'waived' ? { warnings: [ungovernedWarning(supergraph.directives)] } : {};
   const subgraphUrls: Record<string, string> = {};
+  // One circuit per subgraph for the gateway's life: a supergraph swap rebuilds the clients, not what was learnt.
+  const health = new SubgraphHealth(config.circuitBreaker);
+  if (governance) registerCircuitMetrics(governance.metrics.registry, health);
   const gateway = new SwitchyardGateway({
     supergraphSdl: supergraph,
     buildService: ({ name, url }) => {
@@ -103,7 +108,12 @@ export async function createGateway(
       return new SubgraphClient(
         target,
         agent,
-        governance ? { ...config, observeFetch: governance.metrics.observeSubgraphFetch } : config,
+        {
+          ...config,
+          subgraphTimeoutMs: config.subgraphTimeoutsMs[name] ?? config.subgraphTimeoutMs,
+          circuit: health.circuitOf(name),
+          observeFetch: governance?.metrics.observeSubgraphFetch,
+        },
         name,
       );
     },
@@ -218,11 +228,12 @@ export async function createGateway(
 
   governance?.configureApp(app, [(admin) => registerSupergraphAdminRoute(admin, origin)]);
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // 200 while the gateway can serve (some subgraphs away: `degraded`, their fields null), 503 when no subgraph answers.
   app.get('/readyz', async (_request, reply) => {
-    const down = await unreachableSubgraphs(subgraphUrls, agent, config.identitySecret);
-    if (down.length > 0)
-      return reply.code(503).send({ status: 'unavailable', unreachable: down, ...warnings() });
-    return { status: 'ready', subgraphs: Object.keys(subgraphUrls), ...warnings() };
+    const readiness = await readinessOf(subgraphUrls, agent, config.identitySecret, health);
+    return reply
+      .code(readiness.status === 'unavailable' ? 503 : 200)
+      .send({ ...readiness, ...warnings() });
   });
 
   // Served from now on: new versions from the registry swap in (supergraph/supergraph-origin.ts).

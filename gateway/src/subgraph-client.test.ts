@@ -3,7 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { Agent } from 'undici';
 import { DEVELOPMENT_IDENTITY_SECRET, verifyIdentity } from '@switchyard/kit';
 import type { Consumer } from './governance/consumer';
-import { createSubgraphAgent, SubgraphClient } from './subgraph-client';
+import type { GraphQLError } from 'graphql';
+import { createSubgraphAgent, SubgraphClient, type SubgraphExchange } from './subgraph-client';
+import { CircuitBreaker } from './subgraph-health/circuit-breaker';
 
 /** A subgraph stand-in: answers each call with what `answer` says, after recording its headers and body. */
 function startSubgraph(answer: (req: http.IncomingMessage, res: http.ServerResponse) => void) {
@@ -125,16 +127,16 @@ describe('SubgraphClient', () => {
     }
   });
 
-  test('a subgraph that does not answer in time fails as a fetch timeout did', async () => {
+  test('a subgraph that does not answer within its deadline fails with SUBGRAPH_TIMEOUT naming it', async () => {
     const subgraph = await startSubgraph(() => {});
-    // An agent without timeouts of its own: the client's configured timeout still applies.
+    // An agent without timeouts of its own: the client's configured deadline still applies.
     const plainAgent = new Agent();
     try {
       await expect(
         call(new SubgraphClient(subgraph.url, plainAgent, options, 'orders')),
       ).rejects.toMatchObject({
-        name: 'TimeoutError',
-        message: 'The operation was aborted due to timeout',
+        message: 'Subgraph "orders" did not answer within its deadline of 300 ms',
+        extensions: { code: 'SUBGRAPH_TIMEOUT', serviceName: 'orders' },
       });
     } finally {
       await plainAgent.close();
@@ -142,11 +144,133 @@ describe('SubgraphClient', () => {
     }
   });
 
-  test('a subgraph nobody listens for fails as fetch did: "fetch failed", the connection error as its cause', async () => {
-    const failure = await call(
-      new SubgraphClient('http://127.0.0.1:9/graphql', agent, options, 'orders'),
-    ).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(TypeError);
-    expect(failure).toMatchObject({ message: 'fetch failed', cause: { code: 'ECONNREFUSED' } });
+  test('the deadline bounds the whole call: a body that keeps trickling past it is SUBGRAPH_TIMEOUT', async () => {
+    const subgraph = await startSubgraph((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"data":');
+      // A chunk every 100 ms never lets a between-chunks timeout (300 ms) fire.
+      const timer = setInterval(() => res.write(' '), 100);
+      res.on('close', () => clearInterval(timer));
+    });
+    try {
+      await expect(
+        call(new SubgraphClient(subgraph.url, agent, options, 'orders')),
+      ).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_TIMEOUT' } });
+    } finally {
+      await subgraph.close();
+    }
+  });
+
+  test('a subgraph nobody listens for is SUBGRAPH_UNAVAILABLE: connection refused', async () => {
+    await expect(
+      call(new SubgraphClient('http://127.0.0.1:9/graphql', agent, options, 'orders')),
+    ).rejects.toMatchObject({
+      message: 'Subgraph "orders" is unavailable: connection refused',
+      extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'orders' },
+    });
+  });
+
+  test.each([502, 503, 504])(
+    'a %i answer is SUBGRAPH_UNAVAILABLE, without the subgraph address',
+    async (status) => {
+      const subgraph = await startSubgraph((_req, res) => res.writeHead(status).end('busy'));
+      try {
+        const failure = (await call(
+          new SubgraphClient(subgraph.url, agent, options, 'orders'),
+        ).catch((error: unknown) => error)) as GraphQLError;
+        expect(failure.message).toMatch(
+          new RegExp(`^Subgraph "orders" is unavailable: ${status} `),
+        );
+        expect(failure.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'orders' });
+      } finally {
+        await subgraph.close();
+      }
+    },
+  );
+
+  test('its circuit opens after the failures in a row, fails fast without calling, and a probe that answers closes it', async () => {
+    let status = 503;
+    const subgraph = await startSubgraph((_req, res) =>
+      res.writeHead(status, { 'content-type': 'application/json' }).end('{"data":{"ok":true}}'),
+    );
+    let now = 0;
+    const circuit = new CircuitBreaker(
+      { failureThreshold: 2, openMs: 1_000, maxOpenMs: 4_000 },
+      () => now,
+    );
+    const client = new SubgraphClient(subgraph.url, agent, { ...options, circuit }, 'orders');
+    try {
+      for (let attempt = 0; attempt < 2; attempt++)
+        await expect(call(client)).rejects.toMatchObject({
+          extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+        });
+      expect(circuit.state).toBe('open');
+      await expect(call(client)).rejects.toMatchObject({
+        message:
+          'Subgraph "orders" is unavailable: its circuit is open after 2 consecutive failures; the next probe is in 1 s',
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'orders' },
+      });
+      expect(subgraph.calls).toHaveLength(2);
+
+      // The probe fails: open again, twice as long.
+      now = 1_000;
+      await expect(call(client)).rejects.toMatchObject({
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE' },
+      });
+      expect(subgraph.calls).toHaveLength(3);
+      expect(circuit.snapshot()).toEqual({
+        state: 'open',
+        consecutiveFailures: 3,
+        probeInMs: 2_000,
+      });
+
+      status = 200;
+      now = 3_000;
+      await expect(call(client)).resolves.toEqual({ data: { ok: true } });
+      expect(circuit.snapshot()).toEqual({ state: 'closed', consecutiveFailures: 0 });
+    } finally {
+      await subgraph.close();
+    }
+  });
+
+  test("a 4xx answer is the caller's fault: it does not count against the subgraph's circuit", async () => {
+    const subgraph = await startSubgraph((_req, res) => res.writeHead(400).end('bad'));
+    const circuit = new CircuitBreaker({ failureThreshold: 1, openMs: 1_000, maxOpenMs: 1_000 });
+    try {
+      await expect(
+        call(new SubgraphClient(subgraph.url, agent, { ...options, circuit }, 'orders')),
+      ).rejects.toMatchObject({ message: '400: Bad Request' });
+      expect(circuit.state).toBe('closed');
+    } finally {
+      await subgraph.close();
+    }
+  });
+
+  test('sampleExchange is told each answered call: the request, its context and the answer', async () => {
+    const subgraph = await startSubgraph((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"order":null}}'),
+    );
+    const exchanges: SubgraphExchange[] = [];
+    try {
+      await call(
+        new SubgraphClient(
+          subgraph.url,
+          agent,
+          { ...options, sampleExchange: (exchange) => exchanges.push(exchange) },
+          'orders',
+        ),
+      );
+      expect(exchanges).toEqual([
+        {
+          subgraph: 'orders',
+          request: expect.objectContaining({ operationName: 'Q', variables: { id: 'ORD-1' } }),
+          response: { data: { order: null } },
+          context: expect.objectContaining({ correlationId: 'corr-1' }),
+          durationMs: expect.any(Number),
+        },
+      ]);
+    } finally {
+      await subgraph.close();
+    }
   });
 });

@@ -14,11 +14,18 @@ import type { SubgraphFetchObserver } from './governance/metrics/metrics';
 import { injectTraceContextInto } from './tracing';
 import type { Consumer } from './governance/consumer';
 import { forwardedIdentityHeaders } from './forwarded-identity';
+import type { CircuitBreaker } from './subgraph-health/circuit-breaker';
+import {
+  UNAVAILABLE_STATUSES,
+  circuitOpen,
+  subgraphUnavailable,
+  transportFailure,
+} from './subgraph-health/subgraph-failures';
 
 export { callerIdentityOf } from './forwarded-identity';
 
 export interface SubgraphClientOptions {
-  /** Give up on a subgraph call after this long (ms) without its response headers, or between two chunks of its body. */
+  /** The deadline of one call (ms): past it the call is abandoned and its fields answer SUBGRAPH_TIMEOUT. */
   subgraphTimeoutMs: number;
   /** Keep-alive connections per subgraph origin. */
   connectionsPerSubgraph: number;
@@ -26,6 +33,20 @@ export interface SubgraphClientOptions {
   identitySecret?: string;
   /** Told the subgraph, duration and success of every call (governance/metrics/metrics.ts `observeSubgraphFetch`). Default: none. */
   observeFetch?: SubgraphFetchObserver;
+  /** The subgraph's circuit (subgraph-health/): consulted before each call, told how it ended. Default: none, always called. */
+  circuit?: CircuitBreaker;
+  /** Told every call the subgraph answered with a 2xx (traffic sampling); synchronous, must not throw. Default: none. */
+  sampleExchange?: (exchange: SubgraphExchange) => void;
+}
+
+/** One call a subgraph answered: what was asked, by which request, and the answer. */
+export interface SubgraphExchange {
+  subgraph: string;
+  request: GraphQLDataSourceProcessOptions['request'];
+  response: GatewayGraphQLResponse;
+  /** The incoming request's context: its consumer is the identity forwarded to the subgraph. */
+  context: GatewayContext | undefined;
+  durationMs: number;
 }
 
 /** One keep-alive connection pool shared by every subgraph call of the gateway; the call timeouts are set here, once. */
@@ -45,11 +66,15 @@ type IncomingOperation = GraphQLDataSourceProcessOptions<GatewayContext> & {
 
 /**
  * The gateway's HTTP client to one subgraph: pooled keep-alive connections (undici's dispatcher API,
- * no WHATWG Request/Response nor AbortSignal per call), a timeout, the request's correlation id,
- * its consumer's identity signed for this subgraph and the trace context forwarded on every call.
+ * no WHATWG Request/Response per call), a deadline, the subgraph's circuit, the request's correlation
+ * id, its consumer's identity signed for this subgraph and the trace context forwarded on every call.
+ * A call with no usable answer throws SUBGRAPH_TIMEOUT or SUBGRAPH_UNAVAILABLE (subgraph-failures.ts).
  */
 export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly observeFetch?: SubgraphFetchObserver;
+  private readonly circuit?: CircuitBreaker;
+  private readonly sampleExchange?: (exchange: SubgraphExchange) => void;
+  private readonly deadlineMs: number;
   private readonly identities: SignedIdentityCache<Consumer | null>;
   private readonly requestOptions: Pick<
     Dispatcher.RequestOptions,
@@ -77,20 +102,39 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
       options.identitySecret ?? DEVELOPMENT_IDENTITY_SECRET,
     );
     this.observeFetch = options.observeFetch;
+    this.circuit = options.circuit;
+    this.sampleExchange = options.sampleExchange;
+    this.deadlineMs = options.subgraphTimeoutMs;
   }
 
-  /** A failed call is one that threw: unreachable, timed out, or a non-2xx answer (GraphQL errors in a 200 are answers). */
+  /**
+   * A failed call is one that threw: unreachable, past its deadline, or a non-2xx answer (GraphQL
+   * errors in a 200 are answers). An open circuit fails the call before it is made.
+   */
   override async process(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): Promise<GatewayGraphQLResponse> {
-    if (!this.observeFetch) return this.send(options);
+    const circuit = this.circuit;
+    if (circuit && !circuit.admit()) throw circuitOpen(this.subgraphName, circuit.snapshot());
     const started = performance.now();
     try {
       const response = await this.send(options);
-      this.observeFetch(this.subgraphName, (performance.now() - started) / 1000, true);
+      const seconds = (performance.now() - started) / 1000;
+      circuit?.succeeded();
+      this.observeFetch?.(this.subgraphName, seconds, true);
+      this.sampleExchange?.({
+        subgraph: this.subgraphName,
+        request: options.request,
+        response,
+        // Calls of an operation carry its context (the others are @apollo/gateway's health checks).
+        context: options.kind === 'incoming operation' ? options.context : undefined,
+        durationMs: seconds * 1000,
+      });
       return response;
     } catch (error) {
-      this.observeFetch(this.subgraphName, (performance.now() - started) / 1000, false);
+      if (isSubgraphFault(error)) circuit?.failed();
+      else circuit?.succeeded();
+      this.observeFetch?.(this.subgraphName, (performance.now() - started) / 1000, false);
       throw error;
     }
   }
@@ -120,11 +164,21 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
 
     let response: Dispatcher.ResponseData;
     let text: string;
+    // The deadline bounds the whole call (connect, headers and body), not only the wait between two packets.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.deadlineMs);
     try {
-      response = await this.agent.request({ ...this.requestOptions, headers, body });
+      response = await this.agent.request({
+        ...this.requestOptions,
+        headers,
+        body,
+        signal: deadline.signal,
+      });
       text = await response.body.text();
     } catch (error) {
-      throw asFetchError(error);
+      throw transportFailure(this.subgraphName, error, this.deadlineMs, deadline.signal.aborted);
+    } finally {
+      clearTimeout(timer);
     }
     const contentType = headerOf(response.headers['content-type']);
     const isJson =
@@ -146,9 +200,15 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
     return result as GatewayGraphQLResponse;
   }
 
-  /** A non-2xx answer, as RemoteGraphQLDataSource's `errorFromResponse` words it. */
+  /**
+   * A non-2xx answer: 502/503/504 is SUBGRAPH_UNAVAILABLE; any other as RemoteGraphQLDataSource's
+   * `errorFromResponse` words it (its `response` extension is dropped before the client sees it:
+   * subgraph-http-errors.ts).
+   */
   private errorFromStatus(status: number, body: unknown): GraphQLError {
     const statusText = STATUS_CODES[status] ?? '';
+    if (UNAVAILABLE_STATUSES.has(status))
+      return subgraphUnavailable(this.subgraphName, `${status} ${statusText}`);
     const extensions: Record<string, unknown> = {
       response: { url: this.url, status, statusText, body },
     };
@@ -158,12 +218,10 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
   }
 }
 
-/** undici's dispatcher errors as its fetch threw them, so callers (and tests) see the same messages as before. */
-function asFetchError(error: unknown): Error {
-  const code = (error as { code?: string } | null)?.code;
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
-    return new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-  return new TypeError('fetch failed', { cause: error });
+/** Whether a failed call speaks of the subgraph's health (for its circuit): anything but a 4xx answer, which is the caller's. */
+function isSubgraphFault(error: unknown): boolean {
+  const answer = (error as GraphQLError).extensions?.response as { status?: unknown } | undefined;
+  return !(typeof answer?.status === 'number' && answer.status < 500);
 }
 
 function headerOf(value: string | string[] | undefined): string | undefined {

@@ -5,6 +5,7 @@ import {
   composeSupergraph,
   createGateway,
   defaultGatewayConfig,
+  type GatewayConfig,
   type GatewayOptions,
   type RunningGateway,
 } from '@switchyard/gateway';
@@ -82,6 +83,8 @@ export interface GraphOptions {
   eventOptions?: EventOptions;
   /** How long a subgraph waits on another before DEPENDENCY_UNAVAILABLE (the kit's default, 2 s, unless set). */
   serviceTimeoutMs?: number;
+  /** Gateway settings over the defaults (e.g. the subgraph deadline and circuit breaker). */
+  gatewayConfig?: Partial<GatewayConfig>;
 }
 
 const TEST_EVENT_OPTIONS: EventOptions = { relayIntervalMs: 20, retryBackoffMs: 10 };
@@ -152,6 +155,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<RunningGra
       port: 0,
       logLevel: 'silent',
       ungoverned: options.ungoverned ?? !options.governance,
+      ...options.gatewayConfig,
     },
     { supergraphSdl: composeSupergraph(sources), governance: options.governance },
   );

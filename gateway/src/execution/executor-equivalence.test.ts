@@ -389,6 +389,36 @@ type EntityErrorPathDifference = [
   switchyardPath: (string | number)[],
 ];
 
+/**
+ * KNOWN DIFFERENCE (deliberate, issue 16): a fetch whose datasource throws (the subgraph unreachable,
+ * past its deadline, its circuit open) is one error without a path in @apollo/gateway; Switchyard
+ * reports it once per field the fetch was to fill, at that field's path, with the subgraph's name
+ * (failed-fetch.ts), so a client knows which nulls it cost. Each entry lists, for the n-th failed
+ * fetch of the `flaky` subgraph in @apollo/gateway's error order, the paths Switchyard reports.
+ */
+type FailedFetchPaths = (string | number)[][];
+const FLAKY_FAILURE = 'flaky subgraph is down';
+
+/** @apollo/gateway's errors with each failed fetch of `flaky` spelt out as Switchyard reports it. */
+function withFailedFetchesSpeltOut(
+  errors: NonNullable<Result['errors']>,
+  failedFetches: FailedFetchPaths[],
+): NonNullable<Result['errors']> {
+  let fetch = 0;
+  const spelt = errors.flatMap((error) => {
+    if (error.message !== FLAKY_FAILURE) return [error];
+    const paths = failedFetches[fetch++];
+    expect(paths).toBeDefined();
+    return paths.map((path) => ({
+      message: error.message,
+      path,
+      extensions: { serviceName: 'flaky', ...error.extensions },
+    }));
+  });
+  expect(fetch).toBe(failedFetches.length);
+  return spelt;
+}
+
 function valueAt(data: unknown, path: (string | number)[]): unknown {
   return path.reduce<unknown>(
     (value, key) =>
@@ -400,14 +430,22 @@ function valueAt(data: unknown, path: (string | number)[]): unknown {
 /** Runs `request` through both servers; asserts the same JSON text and (by default) that Switchyard ran it itself. */
 async function compare(
   request: Request,
-  { expectDelegated = false, entityErrorPaths = [] as EntityErrorPathDifference[] } = {},
+  {
+    expectDelegated = false,
+    entityErrorPaths = [] as EntityErrorPathDifference[],
+    failedFetches = [] as FailedFetchPaths[],
+  } = {},
 ): Promise<Result> {
   const before = delegated;
   const expected = await run(apollo, request);
   const actual = await run(switchyard, request);
   let expectedOfSwitchyard = expected;
-  if (entityErrorPaths.length > 0) {
+  if (failedFetches.length > 0 && !expectDelegated) {
     expectedOfSwitchyard = structuredClone(expected);
+    expectedOfSwitchyard.errors = withFailedFetchesSpeltOut(expected.errors ?? [], failedFetches);
+  }
+  if (entityErrorPaths.length > 0) {
+    expectedOfSwitchyard = structuredClone(expectedOfSwitchyard);
     for (const [apolloPath, switchyardPath] of entityErrorPaths) {
       const error = expectedOfSwitchyard.errors?.find(
         (candidate) => JSON.stringify(candidate.path) === JSON.stringify(apolloPath),
@@ -442,6 +480,7 @@ type Case = [
   request: Request,
   check: (result: Result) => void,
   entityErrorPaths?: EntityErrorPathDifference[],
+  failedFetches?: FailedFetchPaths[],
 ];
 
 describe('Switchyard answers exactly as @apollo/gateway', () => {
@@ -763,6 +802,8 @@ describe('Switchyard answers exactly as @apollo/gateway', () => {
         variables: { skip },
       },
       (result) => expect(result.errors?.length ?? 0).toBe(skip ? 0 : 1),
+      undefined,
+      skip ? [] : [[['flakyStatus']]],
     ]),
     ...[true, false].map((flag): Case => [
       `@include on an inline fragment without a type condition and on __typename (${flag})`,
@@ -921,6 +962,13 @@ describe('Switchyard answers exactly as @apollo/gateway', () => {
         ]);
         expect(result.errors!.map((error) => error.message)).toEqual(['flaky subgraph is down']);
       },
+      undefined,
+      [
+        [
+          ['topProducts', 0, 'reviewsCount'],
+          ['topProducts', 1, 'reviewsCount'],
+        ],
+      ],
     ],
     [
       'an entity fetch answering a list of the wrong length',
@@ -955,6 +1003,8 @@ describe('Switchyard answers exactly as @apollo/gateway', () => {
         expect(result.errors!.map((error) => error.message)).toEqual(
           expect.arrayContaining(['Not allowed here', 'flaky subgraph is down', 'Unknown code']),
         ),
+      undefined,
+      [[['flakyStatus']]],
     ],
     [
       'errors of parallel entity fetches: failing, wrong length, and field errors',
@@ -963,6 +1013,15 @@ describe('Switchyard answers exactly as @apollo/gateway', () => {
           '{ topProducts(first: 3) { reviewsCount price stock legacyCode } sellers { name } flakyStatus }',
       },
       (result) => expect(result.errors).toHaveLength(5),
+      undefined,
+      [
+        [['flakyStatus']],
+        [
+          ['topProducts', 0, 'reviewsCount'],
+          ['topProducts', 1, 'reviewsCount'],
+          ['topProducts', 2, 'reviewsCount'],
+        ],
+      ],
     ],
     [
       'errors of parallel entity fetches under different root fields',
@@ -983,6 +1042,8 @@ describe('Switchyard answers exactly as @apollo/gateway', () => {
         expect(result.data).toEqual({ flakyStatus: null, product: { name: 'Pan' } });
         expect(result.errors!.map((error) => error.message)).toEqual(['flaky subgraph is down']);
       },
+      undefined,
+      [[['flakyStatus']]],
     ],
     [
       'errors from several fetches: root, entity and nested entity',
@@ -1251,37 +1312,45 @@ describe('Switchyard answers exactly as @apollo/gateway', () => {
     expect(result.data).toBeTruthy();
   });
 
-  test.each(entities)('entities: %s', async (...[, request, check, entityErrorPaths]: Case) =>
-    check(await compare(request, { entityErrorPaths })),
+  test.each(entities)(
+    'entities: %s',
+    async (...[, request, check, entityErrorPaths, failedFetches]: Case) =>
+      check(await compare(request, { entityErrorPaths, failedFetches })),
   );
   test.each(abstractTypes)(
     'interfaces and unions: %s',
-    async (...[, request, check, entityErrorPaths]: Case) =>
-      check(await compare(request, { entityErrorPaths })),
+    async (...[, request, check, entityErrorPaths, failedFetches]: Case) =>
+      check(await compare(request, { entityErrorPaths, failedFetches })),
   );
   test.each(nested)(
     'nested lists of entities: %s',
-    async (...[, request, check, entityErrorPaths]: Case) =>
-      check(await compare(request, { entityErrorPaths })),
+    async (...[, request, check, entityErrorPaths, failedFetches]: Case) =>
+      check(await compare(request, { entityErrorPaths, failedFetches })),
   );
-  test.each(selections)('selections: %s', async (...[, request, check, entityErrorPaths]: Case) =>
-    check(await compare(request, { entityErrorPaths })),
+  test.each(selections)(
+    'selections: %s',
+    async (...[, request, check, entityErrorPaths, failedFetches]: Case) =>
+      check(await compare(request, { entityErrorPaths, failedFetches })),
   );
   test.each(directives)(
     '@skip/@include: %s',
-    async (...[, request, check, entityErrorPaths]: Case) =>
-      check(await compare(request, { entityErrorPaths })),
+    async (...[, request, check, entityErrorPaths, failedFetches]: Case) =>
+      check(await compare(request, { entityErrorPaths, failedFetches })),
   );
-  test.each(failures)('errors: %s', async (...[, request, check, entityErrorPaths]: Case) =>
-    check(await compare(request, { entityErrorPaths })),
+  test.each(failures)(
+    'errors: %s',
+    async (...[, request, check, entityErrorPaths, failedFetches]: Case) =>
+      check(await compare(request, { entityErrorPaths, failedFetches })),
   );
   test.each(valueCompletion)(
     'value completion: %s',
-    async (...[, request, check, entityErrorPaths]: Case) =>
-      check(await compare(request, { entityErrorPaths })),
+    async (...[, request, check, entityErrorPaths, failedFetches]: Case) =>
+      check(await compare(request, { entityErrorPaths, failedFetches })),
   );
-  test.each(variables)('variables: %s', async (...[, request, check, entityErrorPaths]: Case) =>
-    check(await compare(request, { entityErrorPaths })),
+  test.each(variables)(
+    'variables: %s',
+    async (...[, request, check, entityErrorPaths, failedFetches]: Case) =>
+      check(await compare(request, { entityErrorPaths, failedFetches })),
   );
 
   /**

@@ -6,6 +6,7 @@ import type {
 } from '@apollo/server-gateway-interface';
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { failedFetchErrors, fieldsOf } from './failed-fetch';
 import type { CompiledOperation, OperationPlans } from './operation-plans';
 import { shapeResponse } from './response-shape';
 import {
@@ -34,7 +35,9 @@ interface Execution {
  * each entity fetch sending the representations its `requires` selects from what earlier fetches
  * returned, each answer merged into the result; then shapes the result to the operation. Errors
  * as @apollo/gateway reports them: a subgraph's own errors with its name and their path in the
- * response, a failed fetch as the error it threw, value-completion errors as `valueCompletion`.
+ * response, value-completion errors as `valueCompletion`; but a fetch the subgraph did not answer
+ * (unreachable, past its deadline, its circuit open) as one error per field it was to fill, at that
+ * field's path (failed-fetch.ts), where @apollo/gateway reports one error without a path.
  */
 export async function executePlan(
   plans: OperationPlans,
@@ -57,7 +60,7 @@ export async function executePlan(
       });
       const { errors } = execution;
       if (errors.length > 0) {
-        failed(span, errors);
+        for (const error of errors) recordFailure(span, error);
         return { errors, data: shaped.data };
       }
       // As @apollo/gateway: value-completion errors alone are reported beside the data, not as errors
@@ -100,7 +103,10 @@ async function executeNode(
       try {
         await executeFetch(execution, node, Array.isArray(at) ? at : [at], path);
       } catch (error) {
-        execution.errors.push(error as GraphQLError);
+        // A failed subgraph call is reported once per field it cost (failed-fetch.ts), pushed here as
+        // any fetch error is, so errors of parallel fetches keep the order @apollo/gateway gives them.
+        if (error instanceof FetchFailed) execution.errors.push(...error.errors);
+        else execution.errors.push(error as GraphQLError);
       }
       return;
     default:
@@ -125,15 +131,35 @@ async function executeFetch(
         variables[name] = provided[name];
   }
 
+  // The response path of each object at the fetch's path (`@` as indices), worked out only for errors.
+  let objectPaths: (string | number)[][] | undefined;
+  const pathOf = (index: number) => (objectPaths ??= pathsAt(execution.data, path))[index] ?? [];
+  /** The objects a failed fetch was to fill, by their index among `objects`. */
+  const failed = (error: FetchFailed, indexes: Iterable<number>): FetchFailed => {
+    const fields = fieldsOf(fetch, execution.plans.isOfType);
+    const targets = [...indexes].map((index) => ({
+      path: pathOf(index),
+      typename: objects[index].__typename,
+    }));
+    error.errors = failedFetchErrors(error.cause, fetch.serviceName, fields, targets);
+    return error;
+  };
+
   await tracer.startActiveSpan(
     'gateway.fetch',
     { attributes: { service: fetch.serviceName } },
     async (span) => {
       try {
         if (!fetch.requires) {
-          const data = await send(execution, service, fetch, variables, path, (errorPath) =>
-            errorPath ? [...path, ...errorPath] : undefined,
-          );
+          let data;
+          try {
+            data = await send(execution, service, fetch, variables, path, (errorPath) =>
+              errorPath ? [...path, ...errorPath] : undefined,
+            );
+          } catch (error) {
+            if (!(error instanceof FetchFailed)) throw error;
+            throw failed(error, objects.keys());
+          }
           for (const object of objects) mergeInto(object, data);
           return;
         }
@@ -157,22 +183,30 @@ async function executeFetch(
         if ('representations' in variables)
           throw new Error('Variables cannot contain key "representations"');
 
-        // An entity error's path `_entities.i.rest` becomes the response path of the i-th entity's object.
-        let objectPaths: (string | number)[][] | undefined;
+        // An entity error's path `_entities.i.rest` becomes the response path of the i-th entity's object
+        // (some subgraphs write the index as a string); one without an index, the path of the fetch's objects.
         const errorPathOf = (errorPath: readonly (string | number)[] | undefined) => {
-          if (typeof errorPath?.[1] !== 'number')
-            return errorPath ? [...path, ...errorPath] : undefined;
-          objectPaths ??= pathsAt(execution.data, path);
-          return [...(objectPaths[ownerIndexes[errorPath[1]]] ?? []), ...errorPath.slice(2)];
+          if (!errorPath) return undefined;
+          if (errorPath[0] !== '_entities') return [...path, ...errorPath];
+          const index = entityIndexOf(errorPath[1]);
+          if (index === undefined || index >= ownerIndexes.length)
+            return ownerIndexes.length > 0 ? pathOf(ownerIndexes[0]) : undefined;
+          return [...pathOf(ownerIndexes[index]), ...errorPath.slice(2)];
         };
-        const data = await send(
-          execution,
-          service,
-          fetch,
-          { ...variables, representations },
-          path,
-          errorPathOf,
-        );
+        let data;
+        try {
+          data = await send(
+            execution,
+            service,
+            fetch,
+            { ...variables, representations },
+            path,
+            errorPathOf,
+          );
+        } catch (error) {
+          if (!(error instanceof FetchFailed)) throw error;
+          throw failed(error, ownerIndexes);
+        }
         if (!data) return;
         const entities = data._entities;
         if (!Array.isArray(entities))
@@ -187,13 +221,28 @@ async function executeFetch(
           mergeInto(owners[index], entity);
         }
       } catch (error) {
-        failed(span, [error as Error]);
+        recordFailure(span, error instanceof FetchFailed ? error.cause : error);
         throw error;
       } finally {
         span.end();
       }
     },
   );
+}
+
+/** What a subgraph call threw (SubgraphClient: SUBGRAPH_UNAVAILABLE, SUBGRAPH_TIMEOUT, a non-2xx), told apart from the executor's own errors. */
+class FetchFailed extends Error {
+  /** The errors it costs the response: one per field the fetch was to fill. */
+  errors: GraphQLError[] = [];
+
+  constructor(override readonly cause: unknown) {
+    super('subgraph call failed');
+  }
+}
+
+function entityIndexOf(step: string | number | undefined): number | undefined {
+  const index = typeof step === 'string' && /^[0-9]+$/.test(step) ? Number(step) : step;
+  return typeof index === 'number' && Number.isInteger(index) && index >= 0 ? index : undefined;
 }
 
 async function send(
@@ -204,18 +253,23 @@ async function send(
   path: ResponsePath,
   errorPathOf: (path: readonly (string | number)[] | undefined) => (string | number)[] | undefined,
 ): Promise<ResultObject | null | undefined> {
-  const response = await service.process({
-    // @apollo/gateway exports the enum's type, not its value.
-    kind: 'incoming operation' as Extract<
-      GraphQLDataSourceProcessOptions,
-      { document?: unknown }
-    >['kind'],
-    request: { query: fetch.operation, variables, operationName: fetch.operationName },
-    incomingRequestContext: execution.request,
-    context: execution.request.context,
-    document: fetch.operationDocumentNode,
-    pathInIncomingRequest: path,
-  });
+  let response;
+  try {
+    response = await service.process({
+      // @apollo/gateway exports the enum's type, not its value.
+      kind: 'incoming operation' as Extract<
+        GraphQLDataSourceProcessOptions,
+        { document?: unknown }
+      >['kind'],
+      request: { query: fetch.operation, variables, operationName: fetch.operationName },
+      incomingRequestContext: execution.request,
+      context: execution.request.context,
+      document: fetch.operationDocumentNode,
+      pathInIncomingRequest: path,
+    });
+  } catch (error) {
+    throw new FetchFailed(error);
+  }
   if (response.errors) {
     for (const error of response.errors)
       execution.errors.push(
@@ -250,7 +304,7 @@ function downstreamServiceError(
   );
 }
 
-function failed(span: Span, errors: readonly Error[]): void {
-  for (const error of errors) span.recordException(error);
+function recordFailure(span: Span, error: unknown): void {
+  span.recordException(error as Error);
   span.setStatus({ code: SpanStatusCode.ERROR });
 }

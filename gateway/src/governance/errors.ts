@@ -22,6 +22,11 @@ export const GovernanceCode = {
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   /** A subscription operation: the gateway serves queries and mutations only. */
   SUBSCRIPTION_NOT_SUPPORTED: 'SUBSCRIPTION_NOT_SUPPORTED',
+  // subgraph calls (every gateway: subgraph-health/subgraph-failures.ts); `serviceName` names the subgraph
+  /** Unreachable, answering 502/503/504, or not called while its circuit is open: its fields are null. */
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /** No answer within the subgraph's deadline (SUBGRAPH_TIMEOUT_MS): its fields are null. */
+  SUBGRAPH_TIMEOUT: 'SUBGRAPH_TIMEOUT',
   // authorization and contracts
   UNAUTHORIZED_FIELD_OR_TYPE: 'UNAUTHORIZED_FIELD_OR_TYPE',
   /** A document with a field outside the consumer's contract (Apollo Server's code for any invalid document). */
