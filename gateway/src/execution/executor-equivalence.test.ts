@@ -72,7 +72,7 @@ const SDL = {
     type Gadget implements LegacyNode { id: ID! name: String! }
     type Widget implements LegacyNode { id: ID! name: String! }
     union Thing = Gadget | Widget
-    type Product @key(fields: "upc") { upc: ID! legacyCode: String }`,
+    type Product @key(fields: "upc") { upc: ID! legacyCode: String legacyNote: String }`,
   // Served by a datasource whose every fetch throws.
   flaky: `${FEDERATION}
     type Query { flakyStatus: String }
@@ -254,6 +254,12 @@ function makeServices(): Record<string, GraphQLDataSource> {
     process: async ({ request }) => {
       // Entity fetches: a list of the wrong length for several representations, not a list for one.
       const representations = request.variables?.representations as unknown[] | undefined;
+      // An entity error whose path writes the index as a string, as some subgraph servers do.
+      if (representations && request.query?.includes('legacyNote'))
+        return {
+          errors: [{ message: 'Note unavailable', path: ['_entities', '1', 'legacyNote'] }],
+          data: { _entities: representations.map(() => ({ legacyNote: null })) },
+        };
       if (representations)
         return {
           data: { _entities: representations.length > 1 ? [{ legacyCode: 'L1' }] : 'nope' },
@@ -967,6 +973,18 @@ describe('Switchyard answers exactly as @apollo/gateway', () => {
         [
           ['topProducts', 0, 'reviewsCount'],
           ['topProducts', 1, 'reviewsCount'],
+        ],
+      ],
+    ],
+    [
+      'an entity error path with its index as a string names the object, not the plan',
+      { query: '{ topProducts(first: 2) { name legacyNote } }' },
+      (result) => expect(result.errors).toHaveLength(1),
+      // KNOWN DIFFERENCE: @apollo/gateway keeps the plan's `_entities` and the string index.
+      [
+        [
+          ['topProducts', '@', '_entities', '1', 'legacyNote'],
+          ['topProducts', 1, 'legacyNote'],
         ],
       ],
     ],
