@@ -63,6 +63,8 @@ export function registerPersistedOperationsRoutes(
           throw new GovernanceError(GovernanceCode.BAD_USER_INPUT, '"include" may only be "body"', {
             details: { argument: 'include' },
           });
+        // What this replica serves but the store lost (a Redis back empty) is written back first, and named.
+        const restored = await deps.registry.restoreLost(consumer.id);
         const operations =
           include === 'body'
             ? await deps.registry.documents(consumer.id)
@@ -72,6 +74,9 @@ export function registerPersistedOperationsRoutes(
           mode: consumer.persistedOperations,
           total: operations.length,
           operations,
+          ...(restored.length > 0
+            ? { restored: restored.map(({ id, name }) => ({ id, name })) }
+            : {}),
         };
       }),
   );

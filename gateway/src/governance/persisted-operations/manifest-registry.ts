@@ -346,6 +346,35 @@ export class ManifestRegistry {
       .sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
   }
 
+  /**
+   * Writes back every operation this replica holds parsed (for `consumerId`, or for every consumer)
+   * that the store no longer has, as it was registered, and answers them: after a Redis that came
+   * back empty, the list the store gives again names what this replica still serves. An operation
+   * no replica held is gone from both, so the two never disagree.
+   */
+  async restoreLost(consumerId?: string): Promise<StoredOperation[]> {
+    const held = [...this.parsed.entries()].flatMap(([key, operation]) => {
+      const consumer = key.slice(0, key.indexOf('\n'));
+      return consumerId === undefined || consumer === consumerId ? [{ consumer, operation }] : [];
+    });
+    if (held.length === 0) return [];
+    const stored = new Set(
+      await this.store.keys(consumerId === undefined ? 'pq:op:' : consumerPrefix(consumerId)),
+    );
+    const lost = held.filter(
+      ({ consumer, operation }) => !stored.has(operationKey(consumer, operation.id)),
+    );
+    await Promise.all(
+      lost.map(({ consumer, operation: { document: _document, ...kept } }) =>
+        this.store.set(
+          operationKey(consumer, kept.id),
+          JSON.stringify(kept satisfies StoredOperation),
+        ),
+      ),
+    );
+    return lost.map(({ operation: { document: _document, ...kept } }) => kept);
+  }
+
   private async ids(consumerId: string): Promise<string[]> {
     const prefix = consumerPrefix(consumerId);
     return (await this.store.keys(prefix)).map((key) => key.slice(prefix.length));

@@ -43,6 +43,11 @@ export interface PersistedOperationsOptions {
   unknownOperationsFlushIntervalMs?: number;
   /** Days an unknown operation is tracked from when it was first seen. Default 30. */
   unknownOperationsRetentionDays?: number;
+  /**
+   * How often this replica writes back the registered operations it holds that the store lost (a
+   * Redis back empty), so every replica's list names what it serves (ms). Default 10000.
+   */
+  restoreIntervalMs?: number;
 }
 
 export interface PersistedOperationsDeps {
@@ -73,6 +78,7 @@ export const PERSISTED_OPERATIONS_DEFAULTS = {
   maxManifestBytes: 8 * 1024 * 1024,
   unknownOperationsFlushIntervalMs: 5_000,
   unknownOperationsRetentionDays: 30,
+  restoreIntervalMs: 10_000,
 } as const;
 
 /** How the request's document was found: a registered operation, or an APQ document. */
@@ -103,6 +109,10 @@ export function createPersistedOperationsModule(
     onWrite: deps.onApqWrite,
   });
   const unknown = createUnknownOperationLog(settings, deps, registry);
+  const restoring = setInterval(() => {
+    if (deps.store.healthy()) registry.restoreLost().catch((error) => deps.onStoreError?.(error));
+  }, settings.restoreIntervalMs);
+  restoring.unref();
 
   /** Synchronous unless the store must be asked: most requests carry no id, or a hot APQ hash. */
   function onRequest(request: GovernedRequest): void | Promise<void> {
@@ -239,6 +249,7 @@ export function createPersistedOperationsModule(
       await unknown.flush();
     },
     async close() {
+      clearInterval(restoring);
       await apqDocuments.settled();
       await unknown.close();
     },
