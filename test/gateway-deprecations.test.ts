@@ -178,7 +178,7 @@ beforeAll(async () => {
   cacheDir = await mkdtemp(path.join(tmpdir(), 'switchyard-deprecations-'));
 
   governanceConfig = testGovernanceConfig(
-    { modules: { rateBudgets: false, usage: false, audit: false } },
+    { modules: { rateBudgets: false, audit: false }, usage: { bucket: '1m' } },
     [
       { id: 'acme', kind: 'distributor', tenant: { customers: ['CUS-1'] } },
       { id: 'web', kind: 'ecommerce' },
@@ -356,6 +356,24 @@ describe('deprecations through a gateway following the registry', () => {
     ]);
     now = Date.parse('2027-03-15T00:00:00Z');
     expect((await run('acme', LEGACY)).body.errors?.[0].extensions.code).toBe('FIELD_SUNSET');
+  });
+
+  test("usage counts a waived use after the sunset, but not the fields of a refused request (what the registry's removal check reads)", async () => {
+    const consumersOf = async () => {
+      const response = await fetch(`${baseUrl}/admin/usage/fields/Order.shipToAddressId?days=1`, {
+        headers: as('ops'),
+      });
+      const report = (await response.json()) as { consumers: { consumer: string }[] };
+      return report.consumers.map(({ consumer }) => consumer).sort();
+    };
+    now = Date.parse('2027-03-10T00:00:00Z');
+    expect((await run('acme', LEGACY)).status).toBe(200);
+    expect((await run('web', LEGACY)).status).toBe(410);
+    expect(await consumersOf()).toEqual(['acme']);
+    now = Date.parse('2027-04-01T00:00:00Z');
+    expect((await run('acme', LEGACY)).status).toBe(410);
+    expect((await run('web', LEGACY)).status).toBe(410);
+    expect(await consumersOf()).toEqual([]);
   });
 
   test('registering a manifest that uses it after the sunset is refused naming the operation and the coordinate', async () => {

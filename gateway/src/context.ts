@@ -46,6 +46,12 @@ export interface GovernanceState {
   rateBudget?: RateBudgetReport;
   /** Field authorization's own: the filtered operation, from didResolveOperation to willSendResponse. */
   fieldAuthorization?: FieldAuthorization;
+  /**
+   * Fact: the operation was refused for a coordinate past its sunset (FIELD_SUNSET), so it ran nothing.
+   * Set by deprecations; usage then counts the request but none of its fields: a registry check that
+   * removes the coordinate counts a use after the sunset only when the gateway served it (under a waiver).
+   */
+  refusedPastSunset?: boolean;
   /** Deprecations' own: what the response tells about the deprecated coordinates the operation uses (headers, `extensions.deprecations`). */
   deprecations?: DeprecationsAnswer;
   /** The request log's own: what the GraphQL phases learned, for the Fastify hook that reports the request. */

@@ -129,12 +129,14 @@ export function createDeprecationsModule(deps: DeprecationsDeps): DeprecationsMo
         const headers =
           deprecations === analysis.inDocument ? analysis.headers : lifecycleHeaders(deprecations);
         const sunset = used.filter(({ phase }) => phase.kind === 'sunset');
-        if (sunset.length > 0)
+        if (sunset.length > 0) {
+          contextValue.governance.refusedPastSunset = true;
           throw fieldSunset(
             sunset.map(({ deprecation }) => deprecation),
             consumerId,
             headers,
           );
+        }
         for (const { deprecation, phase } of used)
           if (phase.kind === 'brownout') throw fieldBrownout(deprecation, phase.window, headers);
 

@@ -228,7 +228,8 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
       ...clientLabelOf(consumer, context.client.name, context.client.version),
       operationId: context.governance.persistedOperationId ?? queryHash,
       operationName,
-      coordinates: selection.coordinates,
+      // A request refused past a sunset ran none of its fields (deprecations sets the fact).
+      coordinates: context.governance.refusedPastSunset ? [] : selection.coordinates,
       errorCodes,
       stages,
       latencyMs,
