@@ -43,9 +43,12 @@ export function renderRegistered(body: {
   added: number;
   unchanged: number;
   total: number;
+  /** Operations that select a deprecated coordinate (accepted; the message names the sunset). */
+  warnings?: { message: string }[];
 }): string[] {
   return [
     `registered ${body.received} operations for ${body.consumer}: ${body.added} added, ${body.unchanged} already registered; ${body.total} in all`,
+    ...(body.warnings ?? []).map((warning) => `warning: ${warning.message}`),
   ];
 }
 

@@ -22,14 +22,13 @@ import {
 const ENDPOINT_HELP =
   'a running deployment of the candidate: the gateway replays the traffic it sampled for this subgraph against it and the current deployment, and the check fails on each regression (new errors, fields now null, changed types)';
 
-interface JsonOption {
+export interface JsonOption {
   json?: boolean;
 }
 
-/** Adds the registry's commands to `program`. */
-export function addRegistryCommands(program: Command, io: CommandIo): void {
-  /** One call: prints the answer (plain or JSON) and sets the exit code. */
-  async function run(
+/** One registry call of a command: prints the answer (plain or JSON) and sets the exit code. */
+export function registryCaller(io: CommandIo) {
+  return async function run(
     options: JsonOption,
     request: Parameters<typeof callService>[1],
     render: (body: any) => string[],
@@ -53,7 +52,12 @@ export function addRegistryCommands(program: Command, io: CommandIo): void {
       for (const line of renderRefusal(answer.body, answer.status, subgraph)) io.printError(line);
     else for (const line of render(answer.body)) io.print(line);
     io.exit(code);
-  }
+  };
+}
+
+/** Adds the registry's commands to `program`. */
+export function addRegistryCommands(program: Command, io: CommandIo): void {
+  const run = registryCaller(io);
 
   async function schemaFile(file: string): Promise<string | null> {
     try {

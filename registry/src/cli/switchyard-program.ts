@@ -1,12 +1,14 @@
 /**
  * The `switchyard` program (commander), run in process: switchyard.ts runs it as a command, tests call it.
- * Registry commands (subgraph check|publish|list, history, diff, rollback, check approve) call the
+ * Registry commands (subgraph check|publish|list, history, diff, rollback, check approve; deprecate,
+ * deprecations, waiver, brownout, notifications, consumers impact) call the
  * registry (SWITCHYARD_REGISTRY_URL, SWITCHYARD_TOKEN); `operations`, `usage` and `budget` call a gateway's
  * admin API (SWITCHYARD_URL, SWITCHYARD_ADMIN_KEY); both through http-client.ts.
  */
 import { Command, CommanderError } from 'commander';
 import { type CommandIo } from './command-io';
 import { addGatewayAdminCommands } from './gateway-admin-commands';
+import { addLifecycleCommands } from './lifecycle-commands';
 import { addRegistryCommands } from './registry-commands';
 
 /** Runs the CLI; answers the exit code. */
@@ -29,6 +31,7 @@ export async function runSwitchyard(argv: string[], io: Partial<CommandIo> = {})
       writeErr: (text) => full.printError(text.trimEnd()),
     });
   addRegistryCommands(program, full);
+  addLifecycleCommands(program, full);
   addGatewayAdminCommands(program, full);
   try {
     await program.parseAsync(argv, { from: 'user' });

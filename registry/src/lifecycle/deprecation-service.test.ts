@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { loadGovernanceConfig } from '@switchyard/gateway/src/governance/governance-config';
 import type { UsageReading } from '../checks/governance-sources';
+import { runSwitchyard } from '../cli/switchyard-program';
 import { verifySignature } from '../notifications/webhook-signature';
 import { startTestRegistry, type TestRegistry } from '../testing/registry-harness';
 import { judgeRemoval } from './removal-rule';
@@ -46,6 +47,7 @@ let registry: TestRegistry;
 let acme: Awaited<ReturnType<typeof receiver>>;
 let webStore: Awaited<ReturnType<typeof receiver>>;
 let acmeAnswers = 204;
+let registryUrl: string;
 
 beforeAll(async () => {
   acme = await receiver(() => acmeAnswers);
@@ -92,6 +94,7 @@ beforeAll(async () => {
       },
     },
   });
+  registryUrl = await registry.app.listen({ host: '127.0.0.1', port: 0 });
 });
 
 afterAll(async () => {
@@ -409,5 +412,85 @@ describe('the removal rule', () => {
         at('2027-03-02T00:00:00Z'),
       ).failure,
     ).toBeUndefined();
+  });
+});
+
+/** `switchyard <args>` as `token` against the registry: exit code and output. */
+async function switchyard(token: string, ...args: string[]) {
+  const lines: string[] = [];
+  const code = await runSwitchyard(args, {
+    env: { SWITCHYARD_REGISTRY_URL: registryUrl, SWITCHYARD_TOKEN: token },
+    print: (line) => lines.push(line),
+    printError: (line) => lines.push(line),
+  });
+  return { code, output: lines.join('\n') };
+}
+
+describe('the CLI', () => {
+  test('deprecations lists each one with its state and who used it; the trail; impact; the delivery log', async () => {
+    const listed = await switchyard('dev-orders-owner', 'deprecations');
+    expect(listed.code).toBe(0);
+    expect(listed.output).toMatch(
+      /Order\.shipToAddressId {2}ANNOUNCED {2}sunset 2027-03-01 {2}use Order\.shipTo/,
+    );
+    expect(listed.output).toMatch(/dev-acme-distributor +12 +\S+ +400 days +AcmeOrder/);
+    const trail = await switchyard('dev-orders-owner', 'deprecations', '--history', COORDINATE);
+    expect(trail.output).toMatch(
+      /deprecated {2}by dev-orders-owner: sunset 2027-03-01, use Order\.shipTo/,
+    );
+    expect(trail.output).toMatch(/waiver-revoked {2}by dev-platform-admin/);
+    const impact = await switchyard('dev-orders-owner', 'consumers', 'impact', COORDINATE);
+    expect(impact.output).toMatch(
+      /^told: dev-acme-distributor: 12 requests within its 400-day window/m,
+    );
+    expect(impact.output).toMatch(/not told \(no use in their window\): .*dev-web-store/);
+    const log = await switchyard('dev-platform-admin', 'notifications', '--consumer', ACME);
+    expect(log.output).toMatch(/sunset-in-7-days +delivered +1/);
+    expect((await switchyard('dev-orders-owner', 'notifications')).code).toBe(1);
+  });
+
+  test('waiver grant and revoke; brownout add; bad arguments exit 2, refusals 1', async () => {
+    const granted = await switchyard(
+      'dev-platform-admin',
+      'waiver',
+      'grant',
+      COORDINATE,
+      '--consumer',
+      ACME,
+      '--until',
+      '2027-03-15',
+      '--reason',
+      'quarter end freeze',
+    );
+    expect(granted.code).toBe(0);
+    const id = /waiver (wvr_\S+):/.exec(granted.output)![1];
+    expect((await switchyard('dev-platform-admin', 'waiver', 'revoke', id)).output).toMatch(
+      /revoked by dev-platform-admin/,
+    );
+    expect(
+      (await switchyard('dev-orders-owner', 'brownout', 'add', COORDINATE, 'tomorrow')).code,
+    ).toBe(2);
+    const added = await switchyard(
+      'dev-orders-owner',
+      'brownout',
+      'add',
+      COORDINATE,
+      '2027-02-25T10:00:00Z/2027-02-25T12:00:00Z',
+    );
+    expect(added.code).toBe(0);
+    expect(added.output).toMatch(
+      /brownout: 2027-02-25T10:00:00\.000Z \.\. 2027-02-25T12:00:00\.000Z/,
+    );
+    const refused = await switchyard(
+      'dev-orders-owner',
+      'deprecate',
+      'Order.poNumber',
+      '--sunset',
+      '2027-06-01',
+    );
+    expect(refused.code).toBe(1);
+    expect(refused.output).toMatch(
+      /^COORDINATE_NOT_DEPRECATED: Order\.poNumber is not @deprecated/,
+    );
   });
 });

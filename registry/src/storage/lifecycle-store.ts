@@ -180,7 +180,8 @@ export function kyselyLifecycleStore(db: Kysely<LifecycleTables>): LifecycleStor
     trx
       .insertInto('lifecycle_events')
       .values({
-        id: `evt_${randomUUID()}`,
+        // Sorts in the order written within a process, for events of the same clock time.
+        id: `evt_${process.hrtime.bigint().toString().padStart(20, '0')}_${randomUUID().slice(0, 8)}`,
         graph,
         coordinate: event.coordinate,
         kind: event.kind,
