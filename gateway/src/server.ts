@@ -1,11 +1,13 @@
 import { Readable } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { ApolloServer, HeaderMap } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { context as otelContext } from '@opentelemetry/api';
 import { CORRELATION_HEADER, correlationIdFrom, logOptions } from '@switchyard/kit';
 import type { DestinationStream } from 'pino';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
+import { registerExplorer } from './explorer/explorer';
 import type { DeprecationFeed } from './governance/deprecations/deprecation-feed';
 import { GovernanceError } from './governance/errors';
 import { governancePlugin } from './governance/operation-plugin';
@@ -125,9 +127,12 @@ export async function createGateway(
     introspection: true,
     // APQ is served by the persisted-operations module against the shared governance store.
     persistedQueries: false,
-    plugins: [operationResolutionPlugin, governancePlugin(modules)].filter(
-      (plugin) => plugin !== null,
-    ),
+    // Apollo's landing pages load from a CDN; browsers get the embedded explorer instead (explorer/).
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      operationResolutionPlugin,
+      governancePlugin(modules),
+    ].filter((plugin) => plugin !== null),
   });
   await apollo.start();
 
@@ -167,10 +172,15 @@ export async function createGateway(
     }),
   );
 
+  const explorerPage = registerExplorer(app, {
+    explorer: governance?.explorerEnabled ?? false,
+    registryUrl: config.registryUrl,
+  });
   app.route({
     method: ['GET', 'POST'],
     url: '/graphql',
     handler: async (request, reply) => {
+      if (explorerPage?.wanted(request)) return explorerPage.send(reply);
       const context: GatewayContext = {
         correlationId: request.correlationId,
         startedAt: performance.now(),

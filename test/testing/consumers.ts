@@ -36,6 +36,8 @@ export interface TestConsumerEntry {
   tier?: string;
   persistedOperations?: Consumer['persistedOperations'];
   contract?: string | null;
+  /** The origins of the consumer's own web pages (CORS). */
+  cors?: { origins: string[] } | null;
 }
 
 /**

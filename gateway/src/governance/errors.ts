@@ -27,6 +27,8 @@ export const GovernanceCode = {
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   /** No answer within the subgraph's deadline (SUBGRAPH_TIMEOUT_MS): its fields are null. */
   SUBGRAPH_TIMEOUT: 'SUBGRAPH_TIMEOUT',
+  /** A browser request from an origin the consumer may not be called from (403; the governance config's `cors`). */
+  CORS_ORIGIN_NOT_ALLOWED: 'CORS_ORIGIN_NOT_ALLOWED',
   // authorization and contracts
   UNAUTHORIZED_FIELD_OR_TYPE: 'UNAUTHORIZED_FIELD_OR_TYPE',
   /** A document with a field outside the consumer's contract (Apollo Server's code for any invalid document). */

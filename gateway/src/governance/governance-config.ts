@@ -23,6 +23,7 @@ import { parseDuration } from '@switchyard/kit';
 import { API_KEY_HASH_PATTERN } from './identity/api-keys';
 import { parseWindow } from './rate-budgets/rate-windows';
 import { CONSUMER_KINDS, PERSISTED_OPERATION_MODES, type Consumer } from './consumer';
+import { consumerCorsSchema, corsConfigSchema } from './cors/cors-config';
 
 /** The order-to-cash stages a root field may declare with `@tag(name: "stage:<stage>")`. */
 export const ORDER_TO_CASH_STAGES = [
@@ -121,6 +122,8 @@ const consumerSchema = z.strictObject({
   contract: nonEmpty.nullable().default(null),
   requireClientName: z.boolean().default(false),
   requireOperationName: z.boolean().default(false),
+  /** The origins of this consumer's own web pages (CORS), besides the top-level `cors.origins`. */
+  cors: consumerCorsSchema,
 });
 
 const tierLimitsSchema = z.strictObject({
@@ -269,6 +272,9 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
         .optional(),
       audit: z.strictObject({ maxRecords: positiveInt.optional() }).optional(),
       contracts: z.record(nonEmpty, contractSchema).default({}),
+      cors: corsConfigSchema,
+      /** The embedded GraphiQL explorer at GET /graphql for browsers (and GET / pointing to it). Default off. */
+      explorer: z.strictObject({ enabled: z.boolean().default(false) }).default({ enabled: false }),
       modules: z
         .strictObject({
           identity: moduleSwitch,
@@ -279,6 +285,7 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           usage: moduleSwitch,
           audit: moduleSwitch,
           contracts: moduleSwitch,
+          cors: moduleSwitch,
           /** Sunset dates, brownouts and waivers from the registry's deprecations feed (none without REGISTRY_URL). */
           deprecations: moduleSwitch,
         })
@@ -291,6 +298,7 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           usage: true,
           audit: true,
           contracts: true,
+          cors: true,
           deprecations: true,
         }),
       consumers: z.array(consumerSchema.extend({ notify: notifySchema(env) })).default([]),
@@ -494,7 +502,7 @@ export interface RegisteredConsumer {
 
 /** The config's consumers in the gateway's consumer model (`tenant.customers` → `tenant.customerIds`). */
 export function registeredConsumersOf(config: GovernanceConfig): RegisteredConsumer[] {
-  return config.consumers.map(({ apiKeys, tenant, notify: _notify, ...consumer }) => ({
+  return config.consumers.map(({ apiKeys, tenant, notify: _notify, cors: _cors, ...consumer }) => ({
     consumer: {
       ...consumer,
       tenant: tenant && { customerIds: tenant.customers, carrierIds: tenant.carriers },

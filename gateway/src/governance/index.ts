@@ -4,6 +4,8 @@ import { createAdminAuth } from './admin-auth';
 import { createAuditLogModule } from './audit/audit-log';
 import type { Consumer } from './consumer';
 import { createContractsModule } from './contracts/contracts';
+import { createCorsModule } from './cors/cors';
+import { createCorsPolicy } from './cors/cors-policy';
 import type { DeprecationFeed } from './deprecations/deprecation-feed';
 import { createDeprecationsModule } from './deprecations/deprecations';
 import { manifestFindings } from './deprecations/manifest-deprecations';
@@ -24,8 +26,10 @@ import { createUsageModule } from './usage/usage';
 export interface Governance {
   modules: GovernanceModule[];
   metrics: MetricsModule;
+  /** GET /graphql serves browsers the embedded explorer (the config's `explorer.enabled`). */
+  explorerEnabled: boolean;
   /**
-   * Installs /metrics, the request log hooks and the /admin routes, /metrics and /admin behind admin
+   * Installs /metrics, the request log hooks, the CORS preflight and headers of /graphql, and the /admin routes, /metrics and /admin behind admin
    * authentication; `adminRoutes` are the gateway's own (not a module's), e.g. GET /admin/supergraph.
    */
   configureApp(app: FastifyInstance, adminRoutes?: ((admin: FastifyInstance) => void)[]): void;
@@ -37,6 +41,7 @@ export interface Governance {
  * order); each module lives in the folder named beside it:
  *   metrics, request log   metrics/               observe every request, refusals included
  *   identity               identity/              API key or JWT → the consumer
+ *   cors                   cors/                  a browser page's origin, allowed for that consumer
  *   persisted operations   persisted-operations/  an id → the registered or APQ document
  *   rate budgets           rate-budgets/          requests before parsing; cost once priced
  *   contracts              contracts/             the operation validated against the contract
@@ -45,7 +50,8 @@ export interface Governance {
  *   field authorization    field-authorization/   what the consumer may not see: removed or refused
  *   usage, audit           usage/, audit/         record only
  * Rate budgets come before the contract check so that a flood of documents is counted before any
- * of them is parsed.
+ * of them is parsed. CORS comes right after identity, the first moment the consumer is known: a page
+ * on a foreign origin is refused before it spends anything of the consumer's.
  */
 export function createGovernance(
   config: GovernanceConfig,
@@ -71,6 +77,14 @@ export function createGovernance(
   const requestLog = createRequestLogModule({}, { logger });
   const identityOptions = identityOptionsOf(config);
   const identity = on.identity ? createIdentityModule(identityOptions) : null;
+  const cors = on.cors
+    ? createCorsModule(
+        createCorsPolicy(
+          config.cors,
+          config.consumers.map(({ id, cors: own }) => ({ id, origins: own?.origins ?? [] })),
+        ),
+      )
+    : null;
   const contracts = on.contracts
     ? createContractsModule(
         { contracts: config.contracts },
@@ -105,6 +119,7 @@ export function createGovernance(
     metrics,
     requestLog,
     identity,
+    cors,
     on.persistedOperations
       ? createPersistedOperationsModule(config.persistedOperations ?? {}, {
           store,
@@ -183,10 +198,12 @@ export function createGovernance(
   return {
     modules: active,
     metrics,
+    explorerEnabled: config.explorer.enabled,
     configureApp(app, adminRoutes = []) {
       const adminAuth = createAdminAuth(identity?.identifier ?? createIdentifier(identityOptions));
       registerMetricsRoute(app, metrics, { authorize: adminAuth });
       requestLog.register(app);
+      cors?.register(app);
       void app.register(
         async (admin) => {
           admin.addHook('preHandler', adminAuth);

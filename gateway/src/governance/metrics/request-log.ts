@@ -120,7 +120,8 @@ export function watchRequests(
       });
       app.addHook('onResponse', (request, reply, done) => {
         try {
-          if (request.routeOptions.url === graphqlPath) onFinished(finished(request, reply));
+          if (request.routeOptions.url === graphqlPath && isGraphQLRequest(request, reply))
+            onFinished(finished(request, reply));
           done();
         } catch (error) {
           done(error as Error);
@@ -128,6 +129,16 @@ export function watchRequests(
       });
     },
   };
+}
+
+/**
+ * Not a CORS preflight, nor the explorer page a browser is served: the /graphql handler gives every
+ * GraphQL request its context, and an HTTP error before the handler (a body too large) is one too.
+ */
+function isGraphQLRequest(request: FastifyRequest, reply: FastifyReply): boolean {
+  return (
+    request.method !== 'OPTIONS' && (request.gatewayContext !== null || reply.statusCode >= 400)
+  );
 }
 
 /** The operation name a request refused before GraphQL gave (body or GET parameters). */
