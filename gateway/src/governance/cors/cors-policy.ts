@@ -14,6 +14,8 @@ export const CORS_ALLOWED_HEADERS = [
   'content-type',
   'authorization',
   API_KEY_HEADER,
+  // A signed-in buyer's token beside the storefront's key (identity/end-user-tokens.ts).
+  'x-end-user-token',
   CORRELATION_HEADER,
   'apollographql-client-name',
   'apollographql-client-version',
