@@ -114,7 +114,8 @@ export async function createGateway(
           ...config,
           subgraphTimeoutMs: config.subgraphTimeoutsMs[name] ?? config.subgraphTimeoutMs,
           circuit: health.circuitOf(name),
-          observeFetch: governance?.metrics.observeSubgraphFetch,
+          // A gateway given modules (not a whole Governance) may pass its observer in the config.
+          ...(governance ? { observeFetch: governance.metrics.observeSubgraphFetch } : {}),
         },
         name,
       );

@@ -183,14 +183,13 @@ async function executeFetch(
         if ('representations' in variables)
           throw new Error('Variables cannot contain key "representations"');
 
-        // An entity error's path `_entities.i.rest` becomes the response path of the i-th entity's object
-        // (some subgraphs write the index as a string); one without an index, the path of the fetch's objects.
+        // An entity error's path `_entities.i.rest` becomes the response path of the i-th entity's object;
+        // one on `_entities` as a whole names no object: no path rather than the plan's.
         const errorPathOf = (errorPath: readonly (string | number)[] | undefined) => {
           if (!errorPath) return undefined;
           if (errorPath[0] !== '_entities') return [...path, ...errorPath];
           const index = entityIndexOf(errorPath[1]);
-          if (index === undefined || index >= ownerIndexes.length)
-            return ownerIndexes.length > 0 ? pathOf(ownerIndexes[0]) : undefined;
+          if (index === undefined || index >= ownerIndexes.length) return undefined;
           return [...pathOf(ownerIndexes[index]), ...errorPath.slice(2)];
         };
         let data;
@@ -240,9 +239,21 @@ class FetchFailed extends Error {
   }
 }
 
+/**
+ * A subgraph's error path with its list indices as numbers: some servers (graphql-jit under
+ * Mercurius) write them as strings. A response key never starts with a digit, so a step of digits
+ * only is an index.
+ */
+function listIndicesAsNumbers(
+  path: readonly (string | number)[] | undefined,
+): (string | number)[] | undefined {
+  return path?.map((step) =>
+    typeof step === 'string' && /^[0-9]+$/.test(step) ? Number(step) : step,
+  );
+}
+
 function entityIndexOf(step: string | number | undefined): number | undefined {
-  const index = typeof step === 'string' && /^[0-9]+$/.test(step) ? Number(step) : step;
-  return typeof index === 'number' && Number.isInteger(index) && index >= 0 ? index : undefined;
+  return typeof step === 'number' && Number.isInteger(step) && step >= 0 ? step : undefined;
 }
 
 async function send(
@@ -276,7 +287,7 @@ async function send(
         downstreamServiceError(
           error,
           fetch.serviceName,
-          errorPathOf(error.path as (string | number)[] | undefined),
+          errorPathOf(listIndicesAsNumbers(error.path)),
         ),
       );
   }
