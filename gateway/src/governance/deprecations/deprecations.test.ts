@@ -166,6 +166,19 @@ describe('operationCoordinates', () => {
     });
   });
 
+  test('a field deprecated on an interface is found where it is selected on a type implementing it', () => {
+    const watched = new Set(['Node.id']);
+    expect(
+      operationCoordinates(schema, parse('{ order(id: "1") { id } }'), '', watched).inDocument,
+    ).toEqual(['Node.id']);
+    expect(
+      operationCoordinates(schema, parse('{ node(id: "1") { id } }'), '', watched).inDocument,
+    ).toEqual(['Node.id']);
+    expect(
+      operationCoordinates(schema, parse('{ order(id: "1") { shipTo } }'), '', watched).inDocument,
+    ).toEqual([]);
+  });
+
   test('finds arguments passed, and enum values and input fields written as literals', () => {
     const document = parse(
       '{ order(id: "1", legacy: true) { id } orders(status: LEGACY_HELD, filter: { legacyRegion: "N", status: [OPEN] }) { id } }',

@@ -11,8 +11,10 @@ import {
   getNamedType,
   isEnumType,
   isInputObjectType,
+  isInterfaceType,
   isListType,
   isNonNullType,
+  isObjectType,
   Kind,
   separateOperations,
   TypeInfo,
@@ -34,7 +36,8 @@ export interface OperationCoordinates {
 
 /**
  * The watched coordinates the operation named `operationName` of `document` uses (with the fragments
- * it spreads), typed against `schema`. A field counts under the type it is selected on, as usage counts it.
+ * it spreads), typed against `schema`. A field counts under the type it is selected on, as usage counts it,
+ * and under each interface of that type declaring it.
  */
 export function operationCoordinates(
   schema: GraphQLSchema,
@@ -55,7 +58,13 @@ export function operationCoordinates(
     visitWithTypeInfo(typeInfo, {
       [Kind.FIELD](node) {
         const parent = typeInfo.getParentType();
-        if (parent && typeInfo.getFieldDef()) note(`${parent.name}.${node.name.value}`);
+        if (!parent || !typeInfo.getFieldDef()) return;
+        const name = node.name.value;
+        note(`${parent.name}.${name}`);
+        // A field deprecated on an interface is deprecated on every type implementing it.
+        if (isObjectType(parent) || isInterfaceType(parent))
+          for (const iface of parent.getInterfaces())
+            if (iface.getFields()[name]) note(`${iface.name}.${name}`);
       },
       [Kind.ARGUMENT](node) {
         const parent = typeInfo.getParentType();
