@@ -158,7 +158,7 @@ export function deprecationsFollower(options: {
           // A registry (or a proxy) that answers 304 without holding the request would make this a busy loop.
           if (!answer.changed && performance.now() - asked < 1_000) await pause(1_000, signal);
         } catch (error) {
-          if (signal.aborted) return;
+          if (signal.aborted) break;
           const reason = (error as Error).message;
           if (reason !== lastError)
             log.warn(
