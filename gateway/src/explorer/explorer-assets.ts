@@ -24,20 +24,26 @@ interface AssetSource {
 
 const JS = 'text/javascript; charset=utf-8';
 
-/** A file of an installed package, found beside its package.json (packages need not export their UMD paths). */
-const packageFile = (packageName: string, file: string) => async () =>
-  readFile(path.join(path.dirname(require.resolve(`${packageName}/package.json`)), file));
+/** A file of an installed package, beside its package.json (the packages do not export their UMD paths). */
+const packageFile = (packageJson: string, file: string) => async () =>
+  readFile(path.join(path.dirname(packageJson), file));
 
 export const EXPLORER_ASSETS: Record<string, AssetSource> = {
-  'react.js': { contentType: JS, load: packageFile('react', 'umd/react.production.min.js') },
+  'react.js': {
+    contentType: JS,
+    load: packageFile(require.resolve('react/package.json'), 'umd/react.production.min.js'),
+  },
   'react-dom.js': {
     contentType: JS,
-    load: packageFile('react-dom', 'umd/react-dom.production.min.js'),
+    load: packageFile(require.resolve('react-dom/package.json'), 'umd/react-dom.production.min.js'),
   },
-  'graphiql.js': { contentType: JS, load: packageFile('graphiql', 'graphiql.min.js') },
+  'graphiql.js': {
+    contentType: JS,
+    load: packageFile(require.resolve('graphiql/package.json'), 'graphiql.min.js'),
+  },
   'graphiql.css': {
     contentType: 'text/css; charset=utf-8',
-    load: packageFile('graphiql', 'graphiql.min.css'),
+    load: packageFile(require.resolve('graphiql/package.json'), 'graphiql.min.css'),
   },
   'explorer.js': { contentType: JS, load: async () => Buffer.from(EXPLORER_SCRIPT) },
 };
