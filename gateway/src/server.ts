@@ -116,6 +116,9 @@ export async function createGateway(
           circuit: health.circuitOf(name),
           // A gateway given modules (not a whole Governance) may pass its observer in the config.
           ...(governance ? { observeFetch: governance.metrics.observeSubgraphFetch } : {}),
+          ...(governance?.trafficSamples
+            ? { sampleExchange: governance.trafficSamples.sampleExchange }
+            : {}),
         },
         name,
       );
@@ -237,6 +240,11 @@ export async function createGateway(
     },
   });
 
+  // Contract replay calls the subgraphs where the gateway does, with the identities it signs.
+  governance?.trafficSamples?.connect({
+    routingUrls: subgraphUrls,
+    identitySecret: config.identitySecret,
+  });
   governance?.configureApp(app, [(admin) => registerSupergraphAdminRoute(admin, origin)]);
   app.get('/healthz', async () => ({ status: 'ok' }));
   // 200 while the gateway can serve (some subgraphs away: `degraded`, their fields null), 503 when no subgraph answers.

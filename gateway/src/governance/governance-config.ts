@@ -271,6 +271,18 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
         })
         .optional(),
       audit: z.strictObject({ maxRecords: positiveInt.optional() }).optional(),
+      /** The sample of subgraph requests kept for contract replay (traffic-samples/traffic-samples.ts holds the defaults). */
+      trafficSamples: z
+        .strictObject({
+          perOperation: positiveInt.optional(),
+          retentionDays: positiveInt.optional(),
+          sampleIntervalMs: z.number().int().min(0).optional(),
+          maxOperationsPerSubgraph: positiveInt.optional(),
+          candidateHosts: z.array(nonEmpty).min(1).optional(),
+          replayTimeoutMs: positiveInt.optional(),
+          replayConcurrency: positiveInt.optional(),
+        })
+        .optional(),
       contracts: z.record(nonEmpty, contractSchema).default({}),
       cors: corsConfigSchema,
       /** The embedded GraphiQL explorer at GET /graphql for browsers (and GET / pointing to it). Default off. */
@@ -288,6 +300,8 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           cors: moduleSwitch,
           /** Sunset dates, brownouts and waivers from the registry's deprecations feed (none without REGISTRY_URL). */
           deprecations: moduleSwitch,
+          /** Keeps a masked sample of the requests sent to subgraphs (it stores request variables): off unless switched on. */
+          trafficSamples: z.boolean().default(false),
         })
         .default({
           identity: true,
@@ -300,6 +314,7 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           contracts: true,
           cors: true,
           deprecations: true,
+          trafficSamples: false,
         }),
       consumers: z.array(consumerSchema.extend({ notify: notifySchema(env) })).default([]),
     })

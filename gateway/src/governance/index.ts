@@ -20,6 +20,10 @@ import { warningMessage } from './rate-budgets/budget-warnings';
 import { createRateBudgetModule } from './rate-budgets/rate-budget';
 import { createLogger, createRequestLogModule } from './metrics/request-log';
 import type { GovernanceStore } from './store/governance-store';
+import {
+  createTrafficSamplesModule,
+  type TrafficSamplesModule,
+} from './traffic-samples/traffic-samples';
 import { createUsageModule } from './usage/usage';
 
 /** The governed gateway: its modules in the order they run, and what they add to the HTTP app. */
@@ -28,6 +32,8 @@ export interface Governance {
   metrics: MetricsModule;
   /** GET /graphql serves browsers the embedded explorer (the config's `explorer.enabled`). */
   explorerEnabled: boolean;
+  /** Told each answered subgraph call, off the request chain (the subgraph client's sampleExchange); null when switched off. */
+  trafficSamples: TrafficSamplesModule | null;
   /**
    * Installs /metrics, the request log hooks, the CORS preflight and headers of /graphql, and the /admin routes, /metrics and /admin behind admin
    * authentication; `adminRoutes` are the gateway's own (not a module's), e.g. GET /admin/supergraph.
@@ -49,6 +55,7 @@ export interface Governance {
  *   operation limits       limits/                depth, aliases, root fields, tokens, cost
  *   field authorization    field-authorization/   what the consumer may not see: removed or refused
  *   usage, audit           usage/, audit/         record only
+ *   traffic samples        traffic-samples/       no request hook: told each subgraph call, for contract replay
  * Rate budgets come before the contract check so that a flood of documents is counted before any
  * of them is parsed. CORS comes right after identity, the first moment the consumer is known: a page
  * on a foreign origin is refused before it spends anything of the consumer's.
@@ -114,6 +121,14 @@ export function createGovernance(
     on.deprecations && deps.deprecations
       ? createDeprecationsModule({ supergraph, feed: deps.deprecations, clock: deps.clock })
       : null;
+
+  const trafficSamples = on.trafficSamples
+    ? createTrafficSamplesModule(config.trafficSamples ?? {}, {
+        store,
+        supergraph,
+        onWriteError: warn('traffic sample not written'),
+      })
+    : null;
 
   const modules: (GovernanceModule | null)[] = [
     metrics,
@@ -192,6 +207,7 @@ export function createGovernance(
       : null,
     usage,
     audit,
+    trafficSamples,
   ];
   const active = modules.filter((module): module is GovernanceModule => module !== null);
 
@@ -199,6 +215,7 @@ export function createGovernance(
     modules: active,
     metrics,
     explorerEnabled: config.explorer.enabled,
+    trafficSamples,
     configureApp(app, adminRoutes = []) {
       const adminAuth = createAdminAuth(identity?.identifier ?? createIdentifier(identityOptions));
       registerMetricsRoute(app, metrics, { authorize: adminAuth });

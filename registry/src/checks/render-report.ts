@@ -109,7 +109,7 @@ export function renderCheckReport(report: PipelineReport): string {
       );
       for (const r of replay.regressions)
         out(
-          `  ${r.operation} (${r.subgraphOperation}): ${r.kind} at ${r.path || '(root)'}${r.coordinate ? ` [${r.coordinate}]` : ''}: ${r.detail}; ${r.samples} samples of ${r.consumers.join(', ')}`,
+          `  ${r.operation} (${r.subgraphOperation}): ${r.kind} at ${r.path || '(root)'}${r.coordinate ? ` [${r.coordinate}]` : ''}: ${r.detail}; ${r.samples} ${r.samples === 1 ? 'sample' : 'samples'} of ${r.consumers.join(', ')}`,
         );
     }
   }

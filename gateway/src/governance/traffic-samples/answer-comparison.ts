@@ -137,12 +137,17 @@ export function coordinateAt(
       value = Array.isArray(value) ? value[segment] : undefined;
       continue;
     }
-    const typename = (value as { __typename?: unknown } | null | undefined)?.__typename;
-    if (typeof typename === 'string' && schema.getType(typename)) type = schema.getType(typename);
-    const field: FieldNode | undefined = selections
+    const found: FieldWithCondition | undefined = selections
       ? fieldWithKey(selections, segment, fragments)
       : undefined;
-    if (!field) return null;
+    if (!found) return null;
+    const field: FieldNode = found.field;
+    const typeCondition = found.typeCondition;
+    // The concrete type: the answer's __typename, else the fragment's condition where the schema says less.
+    const typename = (value as { __typename?: unknown } | null | undefined)?.__typename;
+    if (typeof typename === 'string' && schema.getType(typename)) type = schema.getType(typename);
+    else if (typeCondition && (!type || !isObjectType(type)) && schema.getType(typeCondition))
+      type = schema.getType(typeCondition);
     const definition: GraphQLField<unknown, unknown> | undefined =
       isObjectType(type) || isInterfaceType(type) ? type.getFields()[field.name.value] : undefined;
     coordinate = type ? `${type.name}.${field.name.value}` : null;
@@ -153,21 +158,33 @@ export function coordinateAt(
   return coordinate;
 }
 
+interface FieldWithCondition {
+  field: FieldNode;
+  typeCondition?: string;
+}
+
+/** The field answering `key`, and the type condition of the innermost fragment it sits in. */
 function fieldWithKey(
   selectionSet: SelectionSetNode,
   key: string,
   fragments: Readonly<Record<string, FragmentDefinitionNode>>,
-): FieldNode | undefined {
+  typeCondition?: string,
+): FieldWithCondition | undefined {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) {
-      if ((selection.alias?.value ?? selection.name.value) === key) return selection;
+      if ((selection.alias?.value ?? selection.name.value) === key)
+        return { field: selection, typeCondition };
       continue;
     }
-    const inner =
-      selection.kind === Kind.INLINE_FRAGMENT
-        ? selection.selectionSet
-        : fragments[selection.name.value]?.selectionSet;
-    const found = inner ? fieldWithKey(inner, key, fragments) : undefined;
+    const fragment =
+      selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments[selection.name.value];
+    if (!fragment) continue;
+    const found = fieldWithKey(
+      fragment.selectionSet,
+      key,
+      fragments,
+      fragment.typeCondition?.name.value ?? typeCondition,
+    );
     if (found) return found;
   }
   return undefined;

@@ -121,7 +121,16 @@ export function createTrafficSamplesModule(
 
   return {
     name: 'traffic-samples',
-    sampleExchange: (exchange) => sampler.sampleExchange(exchange),
+    sampleExchange(exchange) {
+      // Calls without a request's context are the gateway's own (health checks): nobody's traffic.
+      if (!exchange.context) return;
+      try {
+        sampler.sampleExchange(exchange);
+      } catch (error) {
+        // The hook must not throw into the subgraph call: a sample lost is told, the answer goes on.
+        deps.onWriteError?.(error);
+      }
+    },
     connect(connected) {
       gateway = connected;
     },
