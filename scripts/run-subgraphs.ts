@@ -1,10 +1,11 @@
 /**
  * The six subgraphs in ONE process, sharing one in-process event transport: how `npm start` runs
  * them when REDIS_URL is not set (events need a transport every subgraph sees; without Redis only a
- * shared process gives one). Each listens on its own default port as if it were alone, and calls the
- * others over HTTP like it would in production (same identity, timeouts, correlation ids).
+ * shared process gives one). Each listens on its own port (SUBGRAPH_PORT_<NAME>, by default its own
+ * default port) as if it were alone, and calls the others over HTTP like it would in production
+ * (same identity, timeouts, correlation ids).
  *
- * Environment, read here only: HOST (127.0.0.1), DATA_DIR (.data), DATABASE_URL (PostgreSQL instead of
+ * Environment, read here only: HOST (127.0.0.1), SUBGRAPH_PORT_<NAME> (each its default port), DATA_DIR (.data), DATABASE_URL (PostgreSQL instead of
  * SQLite), LOG_LEVEL (info; `silent` for none), SWITCHYARD_IDENTITY_SECRET (the kit's identitySecretFrom:
  * the development secret when unset, refused with NODE_ENV=production), RESERVATION_TIMEOUT_MS (orphaned reservations, 10 minutes), OTEL_* (tracing, off unless asked for). REDIS_URL is ignored: with Redis, run one process per
  * subgraph (`npm start` does).
@@ -28,7 +29,19 @@ const configFrom = (env: NodeJS.ProcessEnv) => ({
   logLevel: env.LOG_LEVEL === 'silent' ? undefined : (env.LOG_LEVEL ?? 'info'),
   identitySecret: identitySecretFrom(env),
   housekeeping: housekeepingFrom(env),
+  port: (name: string, fallback: number) =>
+    portFrom(env, `SUBGRAPH_PORT_${name.toUpperCase()}`, fallback),
 });
+
+/** A port from the environment, or the subgraph's default; anything but a port number is refused. */
+function portFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+  if (!(port >= 1 && port <= 65_535))
+    throw new Error(`${name} must be a port number from 1 to 65535, got "${raw}"`);
+  return port;
+}
 
 /** Where a subgraph of this process is called: loopback, whatever HOST it also listens on. */
 const graphqlUrl = (port: number) => `http://127.0.0.1:${port}/graphql`;
@@ -44,8 +57,14 @@ async function main() {
   // Filled before any subgraph opens, so an event handler that calls another subgraph at once finds its URL.
   const serviceUrls = new Map<string, string>();
   const definitions = await Promise.all(SUBGRAPH_NAMES.map((name) => loadSubgraphDefinition(name)));
+  const ports = new Map(
+    definitions.map((definition) => [
+      definition.name,
+      config.port(definition.name, definition.defaultPort),
+    ]),
+  );
   for (const definition of definitions)
-    serviceUrls.set(definition.name, graphqlUrl(definition.defaultPort));
+    serviceUrls.set(definition.name, graphqlUrl(ports.get(definition.name)!));
 
   const running: RunningSubgraph<unknown, unknown>[] = [];
   let stopping: Promise<void> | undefined;
@@ -73,7 +92,7 @@ async function main() {
         serviceUrls,
       });
       running.push(subgraph);
-      await subgraph.server.listen({ port: definition.defaultPort, host: config.host });
+      await subgraph.server.listen({ port: ports.get(definition.name)!, host: config.host });
       const { port } = subgraph.server.server.address() as AddressInfo;
       serviceUrls.set(definition.name, graphqlUrl(port));
     }
