@@ -3,7 +3,8 @@
  * gateway/governance.dev.yaml and random queries over the API schema (the partner contract's, for
  * the persisted-only partners, who register each one through the admin API first), no answer holds
  * a value of a field whose `@requiresScopes` (read from the composed supergraph) the consumer
- * lacks, a row (by id) its row rules hide, or a connection count above the rows it may see. The
+ * lacks, a row (by id) its row rules hide, or a connection count above the rows it may see (a
+ * consumer that accepts end-user tokens runs both as itself and for a signed-in buyer). The
  * subgraphs' databases are the oracle of who owns each row (test/fuzz/row-owners.ts). Half the
  * requests also carry a forged x-switchyard-identity claiming an internal consumer with every scope.
  */
@@ -12,7 +13,9 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { buildSchema, getNamedType, isObjectType, Kind, parse, type GraphQLSchema } from 'graphql';
 import { createMemoryStore, defaultGatewayConfig } from '@switchyard/gateway';
+import { SignJWT } from 'jose';
 import { signIdentity } from '@switchyard/kit';
+import { END_USER_TOKEN_HEADER } from '../gateway/src/governance/identity/end-user-tokens';
 import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
 import { judgeAnswer, type OracleInputs, type Viewer } from './fuzz/authorization-oracle';
 import { declaredScopesOf } from './fuzz/declared-scopes';
@@ -39,10 +42,21 @@ const consumers = config.consumers.map((consumer) => ({
     kind: consumer.kind,
     scopes: consumer.scopes,
     tenant: consumer.tenant,
-  } satisfies Viewer,
+  } as Viewer,
   persistedOnly: consumer.persistedOperations === 'persisted-only',
   contract: consumer.contract ?? null,
+  headers: {} as Record<string, string>,
 }));
+// Each consumer that accepts end-user tokens also runs as a buyer signed in for BUYER: that customer's rows only.
+const BUYER = 'CUS-0003';
+for (const consumer of config.consumers.filter((entry) => entry.endUserTokens)) {
+  const base = consumers.find(({ viewer }) => viewer.id === consumer.id)!;
+  consumers.push({
+    ...base,
+    viewer: { ...base.viewer, endUserCustomerId: BUYER },
+    headers: {},
+  });
+}
 
 let graph: RunningGraph;
 let gateway: GovernedGateway;
@@ -55,6 +69,18 @@ beforeAll(async () => {
   graph = await startGraph({ seedScale: 0.05, governance: governed.factory });
   gateway = governedGateway(graph.gatewayUrl.replace(/\/graphql$/, ''), governed.built.governance!);
   owners = await rowOwnersOf(graph);
+  for (const consumer of consumers.filter(({ viewer }) => viewer.endUserCustomerId)) {
+    const tokens = config.consumers.find(({ id }) => id === consumer.viewer.id)!.endUserTokens!;
+    consumer.headers = {
+      [END_USER_TOKEN_HEADER]: await new SignJWT({ customer_id: consumer.viewer.endUserCustomerId })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(tokens.issuer)
+        .setAudience(tokens.audience)
+        .setSubject('buyer@example.com')
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(tokens.secret)),
+    };
+  }
   oracle = {
     schema: graph.gateway.supergraph.apiSchema(),
     scopes: declaredScopesOf(graph.gateway.supergraph.current),
@@ -81,8 +107,12 @@ function knownValues(): string[] {
   const data = graph.dataset!;
   return [
     ...ids('Customer', (owner) => owner.customerId === 'CUS-0001'),
+    ...ids('Customer', (owner) => owner.channels?.includes('ECOMMERCE') ?? false),
     ...ids('Order', (owner) => owner.customerId === 'CUS-0001'),
+    ...ids('Order', (owner) => owner.customerId === BUYER),
     ...ids('Order', (owner) => owner.channel === 'ECOMMERCE'),
+    ...ids('Order', (owner) => owner.carrierIds?.includes('CAR-FASTFREIGHT') ?? false),
+    ...ids('Invoice', (owner) => owner.customerId === BUYER),
     ...ids('Invoice', (owner) => owner.customerId === 'CUS-0001'),
     ...ids('Payment', (owner) => owner.customerId === 'CUS-0001'),
     ...ids('Shipment', (owner) => owner.carrierId === 'CAR-FASTFREIGHT'),
@@ -158,6 +188,7 @@ async function run(
 ): Promise<GraphResponse | 'not registered'> {
   const headers = {
     ...as(consumer.viewer.id),
+    ...consumer.headers,
     ...(forged ? { 'x-switchyard-identity': FORGED_IDENTITY } : {}),
   };
   if (!consumer.persistedOnly)

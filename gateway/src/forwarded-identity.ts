@@ -12,13 +12,14 @@ export const GATEWAY_SERVICE_IDENTITY: Omit<CallerIdentity, 'exp'> = {
 /** The identity forwarded for a consumer: only what subgraphs decide rows by, nothing of its credentials. */
 export function callerIdentityOf(consumer: Consumer | null): Omit<CallerIdentity, 'exp'> {
   if (!consumer) return GATEWAY_SERVICE_IDENTITY;
-  const { id, kind, scopes, tenant, principal } = consumer;
+  const { id, kind, scopes, tenant, principal, endUserCustomerId } = consumer;
   return {
     id,
     kind,
     scopes: [...scopes],
     tenant,
     ...(principal !== undefined ? { principal } : {}),
+    ...(endUserCustomerId !== undefined ? { endUserCustomerId } : {}),
   };
 }
 
@@ -46,9 +47,10 @@ export function forwardedIdentityHeaders(
 }
 
 /** Everything of a consumer that goes into its signed identity, as one string. */
-function identityKey({ id, kind, scopes, tenant, principal }: Consumer): string {
+function identityKey({ id, kind, scopes, tenant, principal, endUserCustomerId }: Consumer): string {
   const rows = tenant
     ? `${tenant.customerIds.join('\u0001')}\u0002${tenant.carrierIds.join('\u0001')}`
     : '*';
-  return `${id}\u0000${kind}\u0000${principal ?? ''}\u0000${principal === undefined ? 0 : 1}\u0000${scopes.join('\u0001')}\u0000${rows}`;
+  const endUser = endUserCustomerId === undefined ? '0' : `1${endUserCustomerId}`;
+  return `${id}\u0000${kind}\u0000${principal ?? ''}\u0000${principal === undefined ? 0 : 1}\u0000${scopes.join('\u0001')}\u0000${rows}\u0000${endUser}`;
 }

@@ -32,4 +32,9 @@ export interface Consumer {
   requireOperationName: boolean;
   /** The end user on whose behalf it calls, when a JWT says so (its `sub`). */
   principal?: string;
+  /**
+   * The B2B customer the signed-in end user buys for, when an end-user token says so
+   * (identity/end-user-tokens.ts): rows are then that customer's only.
+   */
+  endUserCustomerId?: string;
 }

@@ -11,11 +11,15 @@ export const GovernanceCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The JWT issuer's signing keys could not be fetched (503): the issuer's outage, not a bad token. */
   IDENTITY_PROVIDER_UNAVAILABLE: 'IDENTITY_PROVIDER_UNAVAILABLE',
+  /** An x-end-user-token that does not verify (401): expired, forged, another issuer or audience, no customer claim. */
+  END_USER_UNAUTHENTICATED: 'END_USER_UNAUTHENTICATED',
+  /** An x-end-user-token sent by a consumer that accepts none (400): never silently ignored. */
+  END_USER_TOKEN_NOT_ACCEPTED: 'END_USER_TOKEN_NOT_ACCEPTED',
   CLIENT_NAME_REQUIRED: 'CLIENT_NAME_REQUIRED',
   OPERATION_NAME_REQUIRED: 'OPERATION_NAME_REQUIRED',
   /** A malformed request: both credentials, a repeated credential header, a bad persisted-query form. */
   BAD_REQUEST: 'BAD_REQUEST',
-  /** /admin without governance:admin. */
+  /** /admin without governance:admin; an end-user token naming a customer outside the consumer's tenant. */
   FORBIDDEN: 'FORBIDDEN',
   // operation resolution (every gateway, governed or not: operation-resolution.ts)
   /** An operationName the document does not define, or several operations and no operationName (Apollo Server's code). */

@@ -21,6 +21,7 @@ import {
 import { z } from 'zod';
 import { parseDuration } from '@switchyard/kit';
 import { API_KEY_HASH_PATTERN } from './identity/api-keys';
+import { endUserTokensSchema, type EndUserTokenOptions } from './identity/end-user-tokens-config';
 import { parseWindow } from './rate-budgets/rate-windows';
 import { CONSUMER_KINDS, PERSISTED_OPERATION_MODES, type Consumer } from './consumer';
 import { consumerCorsSchema, corsConfigSchema } from './cors/cors-config';
@@ -316,7 +317,15 @@ function governanceConfigSchema(env: NodeJS.ProcessEnv) {
           deprecations: true,
           trafficSamples: false,
         }),
-      consumers: z.array(consumerSchema.extend({ notify: notifySchema(env) })).default([]),
+      consumers: z
+        .array(
+          consumerSchema.extend({
+            notify: notifySchema(env),
+            /** The storefront's identity provider whose end-user tokens narrow this consumer to one buyer. */
+            endUserTokens: endUserTokensSchema(env),
+          }),
+        )
+        .default([]),
     })
     .superRefine((config, ctx) => {
       const firstIndexOfId = new Map<string, number>();
@@ -513,17 +522,22 @@ export function loadGovernanceConfig(
 export interface RegisteredConsumer {
   consumer: Consumer;
   apiKeySha256: string[];
+  /** Its end-user tokens' issuer and customer claim (identity/end-user-tokens.ts); absent or null: it accepts none. */
+  endUserTokens?: EndUserTokenOptions | null;
 }
 
 /** The config's consumers in the gateway's consumer model (`tenant.customers` → `tenant.customerIds`). */
 export function registeredConsumersOf(config: GovernanceConfig): RegisteredConsumer[] {
-  return config.consumers.map(({ apiKeys, tenant, notify: _notify, cors: _cors, ...consumer }) => ({
-    consumer: {
-      ...consumer,
-      tenant: tenant && { customerIds: tenant.customers, carrierIds: tenant.carriers },
-    },
-    apiKeySha256: apiKeys.map((key) => key.sha256),
-  }));
+  return config.consumers.map(
+    ({ apiKeys, tenant, notify: _notify, cors: _cors, endUserTokens, ...consumer }) => ({
+      consumer: {
+        ...consumer,
+        tenant: tenant && { customerIds: tenant.customers, carrierIds: tenant.carriers },
+      },
+      apiKeySha256: apiKeys.map((key) => key.sha256),
+      endUserTokens,
+    }),
+  );
 }
 
 // ---- locating zod issues in the YAML document ----

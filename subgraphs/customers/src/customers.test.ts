@@ -92,8 +92,8 @@ test('resolves Customer entities in one batch, with money as a decimal string', 
     billTo: { city: 'Atlanta' },
     shipTo: { region: 'TX' },
   });
-  // one query for customers, one for contacts, one for addresses
-  expect(subgraph.database.statements.count).toBe(3);
+  // one query for customers, one for their channels (row dimension), one for contacts, one for addresses
+  expect(subgraph.database.statements.count).toBe(4);
 });
 
 test('pages customers by cursor and filters by status and search', async () => {

@@ -1,4 +1,5 @@
 import type { SubgraphDefinition } from '@switchyard/kit';
+import { followCustomerChannels } from './customer-channels';
 import { migrations, type CustomersDB } from './migrations';
 import { customerRowRules } from './row-rules';
 import { schema } from './schema';
@@ -12,6 +13,7 @@ export const customersSubgraph: SubgraphDefinition<CustomersDB, CustomerStore> =
   rowRules: customerRowRules,
   migrations,
   createStore: createSqlCustomerStore,
+  eventHandlers: [followCustomerChannels],
 };
 
 export type { CustomersDB } from './migrations';

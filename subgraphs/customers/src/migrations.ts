@@ -53,6 +53,26 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_customer_channels': {
+    /**
+     * The channels each customer orders through, as orders announce them (customer-channels.ts) and the
+     * seed writes them: a web store sees the customers of its channel's orders, and the customer master
+     * must know which those are to decide a row without asking orders on every read.
+     */
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('customer_channels')
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('channel', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('customer_channels_pk', ['customer_id', 'channel'])
+        .execute();
+      await db.schema
+        .createIndex('customer_channels_channel')
+        .on('customer_channels')
+        .columns(['channel', 'customer_id'])
+        .execute();
+    },
+  },
 };
 
 export interface CustomerRow {
@@ -88,8 +108,14 @@ export interface AddressRow {
   country: string;
   is_default: number;
 }
+/** A channel a customer orders through (PORTAL, ECOMMERCE, EDI, SALES_REP, PHONE). */
+export interface CustomerChannelRow {
+  customer_id: string;
+  channel: string;
+}
 export interface CustomersDB {
   customers: CustomerRow;
   contacts: ContactRow;
   addresses: AddressRow;
+  customer_channels: CustomerChannelRow;
 }

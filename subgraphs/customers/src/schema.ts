@@ -126,8 +126,10 @@ const CustomerType = builder.objectRef<Customer>('Customer').implement({
 });
 
 /** A customer is its own row (row-rules.ts). */
-export const customerRow = (customer: Pick<Customer, 'id'>): RowDimensions => ({
+/** A customer is its own row, in the channels it orders through (a web store sees its channel's customers). */
+export const customerRow = (customer: Pick<Customer, 'id' | 'channels'>): RowDimensions => ({
   customerIds: customer.id,
+  channels: customer.channels,
 });
 
 builder.asEntity(CustomerType, {

@@ -1,12 +1,16 @@
 import { containsIgnoringCase, countRows, rowScopeCondition } from '@switchyard/kit';
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { AddressRow, ContactRow, CustomerRow, CustomersDB } from './migrations';
 import type { Address, Contact, Customer, CustomerFilter, CustomerStore } from './store';
 
 export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
   const filtered = (filter: CustomerFilter) => {
     let query = db.selectFrom('customers');
-    const inScope = rowScopeCondition(filter.scope, { customerIds: 'id' });
+    const inScope = rowScopeCondition(filter.scope, {
+      customerIds: 'id',
+      channels: (channels) =>
+        sql<boolean>`exists (select 1 from customer_channels where customer_channels.customer_id = customers.id and customer_channels.channel in (${sql.join(channels)}))`,
+    });
     if (inScope) query = query.where(inScope);
     if (filter.status) query = query.where('status', '=', filter.status);
     if (filter.segment) query = query.where('segment', '=', filter.segment);
@@ -22,6 +26,27 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
     return query;
   };
 
+  /** The customers with the channels each orders through (one more statement for all of them). */
+  const withChannels = async (rows: CustomerRow[]): Promise<Customer[]> => {
+    if (rows.length === 0) return [];
+    const channels = await db
+      .selectFrom('customer_channels')
+      .select(['customer_id', 'channel'])
+      .where(
+        'customer_id',
+        'in',
+        rows.map((row) => row.id),
+      )
+      .orderBy('channel')
+      .execute();
+    return rows.map((row) =>
+      toCustomer(
+        row,
+        channels.filter((c) => c.customer_id === row.id).map((c) => c.channel),
+      ),
+    );
+  };
+
   return {
     async customersByIds(ids) {
       if (ids.length === 0) return [];
@@ -30,7 +55,7 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
         .selectAll()
         .where('id', 'in', [...ids])
         .execute();
-      return rows.map(toCustomer);
+      return withChannels(rows);
     },
     async customerByAccountNumber(accountNumber) {
       const row = await db
@@ -38,7 +63,7 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
         .selectAll()
         .where('account_number', '=', accountNumber)
         .executeTakeFirst();
-      return row && toCustomer(row);
+      return row && (await withChannels([row]))[0];
     },
     async listCustomers(filter, page) {
       let query = filtered(filter).selectAll() as SelectQueryBuilder<
@@ -51,7 +76,7 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
         .orderBy('id')
         .limit(page.limit + 1)
         .execute();
-      return rows.map(toCustomer);
+      return withChannels(rows);
     },
     countCustomers(filter) {
       return countRows(filtered(filter));
@@ -76,10 +101,19 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
         .execute();
       return rows.map(toAddress);
     },
+    async recordCustomerChannel(customerId, channel) {
+      const inserted = await db
+        .insertInto('customer_channels')
+        .values({ customer_id: customerId, channel })
+        .onConflict((conflict) => conflict.columns(['customer_id', 'channel']).doNothing())
+        .executeTakeFirst();
+      return Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
   };
 }
 
-const toCustomer = (row: CustomerRow): Customer => ({
+const toCustomer = (row: CustomerRow, channels: string[]): Customer => ({
+  channels,
   id: row.id,
   accountNumber: row.account_number,
   name: row.name,

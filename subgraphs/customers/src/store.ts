@@ -12,6 +12,8 @@ export interface CustomerStore {
   countCustomers(filter: CustomerFilter): Promise<number>;
   contactsByCustomerIds(ids: readonly string[]): Promise<Contact[]>;
   addressesByCustomerIds(ids: readonly string[]): Promise<Address[]>;
+  /** Records that the customer ordered through `channel` (OrderAccepted, OrderHeld); false when known already. */
+  recordCustomerChannel(customerId: string, channel: string): Promise<boolean>;
 }
 
 export type CustomerStatus = 'ACTIVE' | 'ON_HOLD' | 'INACTIVE';
@@ -29,6 +31,8 @@ export interface Customer {
   creditLimitCents: number;
   currency: string;
   createdAt: string;
+  /** The channels it has ordered through (orders' channels, learnt from their events): a store's channel sees its customers. */
+  channels: string[];
 }
 
 export interface Contact {

@@ -12,6 +12,11 @@ export interface CallerIdentity {
   /** null: every row. */
   tenant: { customerIds: string[]; carrierIds: string[] } | null;
   principal?: string;
+  /**
+   * The one B2B customer the signed-in end user buys for (the customer claim of an end-user token the
+   * gateway verified): rows are then that customer's only, whatever else the consumer may see.
+   */
+  endUserCustomerId?: string;
   /** Seconds since the epoch after which the header is refused (replay bound). */
   exp: number;
 }
@@ -80,7 +85,8 @@ export function verifyIdentity(
   if (
     typeof identity?.id !== 'string' ||
     !Array.isArray(identity.scopes) ||
-    typeof identity.exp !== 'number'
+    typeof identity.exp !== 'number' ||
+    (identity.endUserCustomerId !== undefined && typeof identity.endUserCustomerId !== 'string')
   )
     return { ok: false, reason: 'malformed' };
   if (identity.exp < Math.floor(Date.now() / 1000)) return { ok: false, reason: 'expired' };

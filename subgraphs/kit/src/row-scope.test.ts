@@ -40,3 +40,32 @@ test('a row is visible when it matches every restricted dimension, and hidden wh
   expect(rowVisible({ channels: ['ECOMMERCE'] }, { customerIds: 'CUS-0002' })).toBe(false);
   expect(rowVisible(null, {})).toBe(true);
 });
+
+test('a signed-in end user narrows any kind to its customer, within the tenant, and drops the store channel', () => {
+  const endUser = { endUserCustomerId: 'CUS-0003' };
+  expect(rowScopeOf({ kind: 'ecommerce', tenant: null, ...endUser })).toEqual({
+    customerIds: ['CUS-0003'],
+  });
+  expect(rowScopeOf({ kind: 'internal', tenant: null, ...endUser })).toEqual({
+    customerIds: ['CUS-0003'],
+  });
+  // Never wider than the consumer: a customer outside its tenant sees nothing, a carrier bound stays.
+  expect(rowScopeOf({ kind: 'distributor', tenant, ...endUser })).toEqual({ customerIds: [] });
+  expect(rowScopeOf({ kind: 'distributor', tenant, endUserCustomerId: 'CUS-0001' })).toEqual({
+    customerIds: ['CUS-0001'],
+  });
+  expect(rowScopeOf({ kind: '3pl', tenant, ...endUser })).toEqual({
+    customerIds: ['CUS-0003'],
+    carrierIds: ['CAR-FASTFREIGHT'],
+  });
+});
+
+test('a row carrying several values of a dimension is visible when one of them is in scope', () => {
+  const threePl = { carrierIds: ['CAR-FASTFREIGHT'] };
+  expect(rowVisible(threePl, { carrierIds: ['CAR-UPS', 'CAR-FASTFREIGHT'] })).toBe(true);
+  expect(rowVisible(threePl, { carrierIds: ['CAR-UPS'] })).toBe(false);
+  expect(rowVisible(threePl, { carrierIds: [] })).toBe(false);
+  expect(rowVisible({ channels: ['ECOMMERCE'] }, { customerIds: 'C', channels: ['EDI'] })).toBe(
+    false,
+  );
+});

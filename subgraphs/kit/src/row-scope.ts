@@ -15,8 +15,16 @@ export type RowScope = {
 
 export type RowDimension = keyof NonNullable<RowScope>;
 
-/** What a row carries of each dimension; a dimension the row does not have is absent. */
-export type RowDimensions = { customerIds?: string; carrierIds?: string; channels?: string };
+/**
+ * What a row carries of each dimension; a dimension the row does not have is absent. A list is a row
+ * that carries several values of one dimension (an order shipped by two carriers): it matches when
+ * one of them does.
+ */
+export type RowDimensions = {
+  customerIds?: string | readonly string[];
+  carrierIds?: string | readonly string[];
+  channels?: string | readonly string[];
+};
 
 /** Order channels row scopes name (the orders subgraph's OrderChannel). */
 const ECOMMERCE_CHANNEL = 'ECOMMERCE';
@@ -26,7 +34,29 @@ const ECOMMERCE_CHANNEL = 'ECOMMERCE';
  * row; a distributor its tenant's customers; a 3pl its tenant's carriers; an ecommerce store the
  * orders of its channel (and its tenant's customers, when it has one). An unknown kind sees nothing.
  */
-export function rowScopeOf(caller: Pick<CallerIdentity, 'kind' | 'tenant'>): RowScope {
+export function rowScopeOf(
+  caller: Pick<CallerIdentity, 'kind' | 'tenant' | 'endUserCustomerId'>,
+): RowScope {
+  const scope = scopeOfKind(caller);
+  return caller.endUserCustomerId === undefined
+    ? scope
+    : endUserScope(scope, caller.endUserCustomerId);
+}
+
+/**
+ * The rows of a signed-in end user: its customer's, as a distributor's tenant. The customer replaces
+ * the store's channel (a buyer sees its whole account: orders of every channel, its customer record,
+ * invoices and payments), but never widens the consumer: a tenant's customers still bound it (a
+ * customer outside them sees nothing), and a carrier restriction stays.
+ */
+function endUserScope(scope: RowScope, customerId: string): NonNullable<RowScope> {
+  const customerIds = scope?.customerIds
+    ? scope.customerIds.filter((id) => id === customerId)
+    : [customerId];
+  return scope?.carrierIds ? { customerIds, carrierIds: scope.carrierIds } : { customerIds };
+}
+
+function scopeOfKind(caller: Pick<CallerIdentity, 'kind' | 'tenant'>): RowScope {
   switch (caller.kind) {
     case 'internal':
     case 'portal':
@@ -50,7 +80,11 @@ export function rowVisible(scope: RowScope, row: RowDimensions): boolean {
   if (scope === null) return true;
   return restrictedDimensions(scope).every((dimension) => {
     const value = row[dimension];
-    return value !== undefined && scope[dimension]!.includes(value);
+    const allowed = scope[dimension]!;
+    if (value === undefined) return false;
+    return typeof value === 'string'
+      ? allowed.includes(value)
+      : value.some((one) => allowed.includes(one));
   });
 }
 
@@ -66,20 +100,36 @@ export function rowIfVisible<Row>(
   return row && rowVisible(scope, dimensionsOf(row)) ? row : null;
 }
 
+/** rowIfVisible for rows whose dimensions may have to be read (an order's carriers). */
+export async function rowIfVisibleAsync<Row>(
+  scope: RowScope,
+  row: Row | null | undefined,
+  dimensionsOf: (row: Row) => RowDimensions | Promise<RowDimensions>,
+): Promise<Row | null> {
+  return row && rowVisible(scope, await dimensionsOf(row)) ? row : null;
+}
+
 /**
- * The SQL condition that keeps only the rows of `scope`, given the column holding each dimension
- * the table carries; null when nothing is restricted. A restricted dimension without a column,
+ * Where a table keeps a dimension: a column of the row, or a condition over the allowed values (a
+ * dimension held in another table: `exists (select ... where carrier_id in (values))`).
+ */
+export type RowDimensionColumn = string | ((values: string[]) => RawBuilder<boolean>);
+
+/**
+ * The SQL condition that keeps only the rows of `scope`, given where the table keeps each dimension
+ * it carries (a column, or a condition over another table); null when nothing is restricted. A restricted dimension without a column,
  * or with no values, matches no row.
  */
 export function rowScopeCondition(
   scope: RowScope | undefined,
-  columns: Partial<Record<RowDimension, string>>,
+  columns: Partial<Record<RowDimension, RowDimensionColumn>>,
 ): RawBuilder<boolean> | null {
   if (!scope) return null;
   const conditions = restrictedDimensions(scope).map((dimension) => {
     const column = columns[dimension];
     const values = scope[dimension]!;
     if (!column || values.length === 0) return sql<boolean>`1 = 0`;
+    if (typeof column === 'function') return column(values);
     return sql<boolean>`${sql.ref(column)} in (${sql.join(values)})`;
   });
   if (conditions.length === 0) return null;

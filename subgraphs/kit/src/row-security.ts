@@ -20,12 +20,33 @@ type Row = any;
  * which ids exist), so a nullable parent (a lookup, an `_entities` item) becomes null. Checks are
  * in memory (no cache: a lookup per field is cheaper than hashing the row).
  */
-export function rowRule(typeName: string, dimensionsOf: (row: Row) => RowDimensions) {
+export function rowRule(typeName: string, dimensionsOf: RowDimensionsOf) {
   return rule(`row:${typeName}`, { cache: 'no_cache' })(
-    (row: Row, _args, ctx: SubgraphContext<unknown>) =>
-      rowVisible(ctx.rowScope, dimensionsOf(row)) || notFound(typeName, String(row.id)),
+    (row: Row, _args, ctx: SubgraphContext<any>) => {
+      const decide = (dimensions: RowDimensions) =>
+        rowVisible(ctx.rowScope, dimensions) || notFound(typeName, String(row.id));
+      let dimensions: RowDimensions | Promise<RowDimensions>;
+      try {
+        dimensions = dimensionsOf(row, ctx);
+      } catch (error) {
+        return new RowRuleUndecidedError(typeName, error);
+      }
+      // Only a dimension kept apart from the row (an order's carriers) is read, through the request's loaders.
+      return dimensions instanceof Promise
+        ? dimensions.then(decide, (error) => new RowRuleUndecidedError(typeName, error))
+        : decide(dimensions);
+    },
   );
 }
+
+/**
+ * What a row carries of each dimension: from the row itself, or a promise when a dimension is kept
+ * apart and has to be read (through the request's loaders, `ctx`). A read that fails denies.
+ */
+export type RowDimensionsOf = (
+  row: Row,
+  ctx: SubgraphContext<any>,
+) => RowDimensions | Promise<RowDimensions>;
 
 /**
  * For a field whose rows this subgraph cannot scope (whole-business figures; rows whose owner another
@@ -62,7 +83,7 @@ export interface RowLookupRuleOptions<Args> {
   keyOf: (args: Args) => string | null;
   /** Reads the row through the request's loaders, which the resolver then reuses (nothing is read twice). */
   load: (args: Args, ctx: SubgraphContext<any>) => Promise<Row | null | undefined>;
-  dimensionsOf: (row: Row) => RowDimensions;
+  dimensionsOf: RowDimensionsOf;
 }
 
 /**
@@ -80,12 +101,14 @@ export function rowLookupRule<Args>(options: RowLookupRuleOptions<Args>) {
       const key = keyOf(args);
       if (key === null) return true;
       let row: Row | null | undefined;
+      let dimensions: RowDimensions | undefined;
       try {
         row = await load(args, ctx);
+        if (row) dimensions = await dimensionsOf(row, ctx);
       } catch (error) {
         return isBadUserInput(error) ? error : new RowRuleUndecidedError(typeName, error);
       }
-      return !row || rowVisible(ctx.rowScope, dimensionsOf(row)) || notFound(typeName, key);
+      return !row || rowVisible(ctx.rowScope, dimensions!) || notFound(typeName, key);
     },
   );
 }

@@ -10,6 +10,7 @@ import {
   type ShipmentConfirmed,
   type ShipmentDelivered,
 } from '@switchyard/kit';
+import { followShipmentCarriers } from './shipment-carriers';
 import type { OrderStore } from './store';
 
 /**
@@ -69,4 +70,5 @@ export const orderEventHandlers: EventHandler<OrderStore>[] = [
   followAllocation,
   followShipments,
   followBilling,
+  followShipmentCarriers,
 ];

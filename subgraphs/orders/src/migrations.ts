@@ -178,6 +178,31 @@ export const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0005_shipment_carriers': {
+    /**
+     * The carrier of each shipment of an order, as ShipmentPlanned announced it (order-carriers.ts): a
+     * 3pl sees the orders behind its carrier's shipments, and the order's row must say which carriers
+     * those are without asking shipments on every read.
+     */
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('shipment_carriers')
+        .addColumn('shipment_id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+        .addColumn('carrier_id', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('shipment_carriers_order')
+        .on('shipment_carriers')
+        .columns(['order_id', 'carrier_id'])
+        .execute();
+      await db.schema
+        .createIndex('shipment_carriers_carrier')
+        .on('shipment_carriers')
+        .columns(['carrier_id', 'order_id'])
+        .execute();
+    },
+  },
 };
 
 /**
@@ -297,6 +322,12 @@ export interface OrderShipmentRow {
   shipped_at: string | null;
   delivered_at: string | null;
 }
+/** The carrier of each shipment of an order, as ShipmentPlanned announced it. */
+export interface ShipmentCarrierRow {
+  shipment_id: string;
+  order_id: string;
+  carrier_id: string;
+}
 /** The order's invoices as InvoiceIssued and PaymentApplied announced them. */
 export interface OrderInvoiceRow {
   invoice_id: string;
@@ -327,4 +358,5 @@ export interface OrdersDB {
   order_shipments: OrderShipmentRow;
   order_invoices: OrderInvoiceRow;
   order_idempotency_keys: OrderIdempotencyKeyRow;
+  shipment_carriers: ShipmentCarrierRow;
 }

@@ -246,6 +246,7 @@ export function createSqlOrderCapture(
             const payload: OrderHeld = {
               orderId: id,
               customerId: order.customerId,
+              channel: order.channel,
               // Events travel and are stored far from the caller's scopes: what anyone may read.
               reasons: order.holds.map((h) => ({
                 reason: h.reason,

@@ -11,8 +11,9 @@ import { statusRank } from './order-status-rules';
 import { createSqlBusinessHealth } from './sql-business-health';
 import { createSqlOrderCapture } from './sql-order-capture';
 import { createSqlOrderProgress } from './sql-order-progress';
+import { createSqlShipmentCarriers, shippedByOneOf } from './sql-shipment-carriers';
 import { toHold, toOrder, toOrderLine, toStatusChange } from './sql-row-mapping';
-import type { OrderFilter, OrderStore } from './store';
+import type { OrderChannel, OrderFilter, OrderStore } from './store';
 
 export function createSqlOrderStore(db: Kysely<OrdersDB>): OrderStore {
   const filtered = (filter: OrderFilter) => {
@@ -20,6 +21,7 @@ export function createSqlOrderStore(db: Kysely<OrdersDB>): OrderStore {
     const inScope = rowScopeCondition(filter.scope, {
       customerIds: 'customer_id',
       channels: 'channel',
+      carrierIds: shippedByOneOf,
     });
     if (inScope) query = query.where(inScope);
     if (filter.statuses) query = query.where('status', 'in', [...filter.statuses]);
@@ -100,8 +102,22 @@ export function createSqlOrderStore(db: Kysely<OrdersDB>): OrderStore {
         .map(toStatusChange)
         .sort((a, b) => a.at.localeCompare(b.at) || statusRank(a.status) - statusRank(b.status));
     },
+    async channelsByCustomerIds(customerIds) {
+      if (customerIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('orders')
+        .select(['customer_id', 'channel'])
+        .distinct()
+        .where('customer_id', 'in', [...customerIds])
+        .execute();
+      return rows.map((row) => ({
+        customerId: row.customer_id,
+        channel: row.channel as OrderChannel,
+      }));
+    },
     ...createSqlOrderCapture(db),
     ...createSqlOrderProgress(db),
     ...createSqlBusinessHealth(db),
+    ...createSqlShipmentCarriers(db),
   };
 }

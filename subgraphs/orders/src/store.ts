@@ -10,6 +10,7 @@ import type {
   RowScope,
   ShipmentConfirmed,
   ShipmentDelivered,
+  ShipmentPlanned,
 } from '@switchyard/kit';
 
 /**
@@ -42,6 +43,10 @@ export interface OrderStore {
   holdsByOrderIds(orderIds: readonly string[]): Promise<Hold[]>;
   /** When these orders entered each status, oldest first. */
   statusHistoryByOrderIds(orderIds: readonly string[]): Promise<OrderStatusChange[]>;
+  /** The channels each of these customers ordered through, one row per customer and channel. */
+  channelsByCustomerIds(
+    customerIds: readonly string[],
+  ): Promise<{ customerId: string; channel: OrderChannel }[]>;
 
   // Commands: each one transaction with its status-history row and the events it announces (outbox).
 
@@ -79,6 +84,12 @@ export interface OrderStore {
   recordPayment(event: PaymentApplied, delivery: EventDelivery): Promise<boolean>;
   /** A credited or voided dispute lowers the invoice's balance like a payment (a voided invoice counts as settled). */
   recordDisputeResolution(event: InvoiceDisputeResolved, delivery: EventDelivery): Promise<boolean>;
+  /** The shipment's carrier (ShipmentPlanned), kept so a 3pl sees the orders its carrier ships; false when known already. */
+  recordShipmentCarrier(event: ShipmentPlanned): Promise<boolean>;
+  /** The carriers shipping these orders, one row per order and carrier. */
+  carriersByOrderIds(
+    orderIds: readonly string[],
+  ): Promise<{ orderId: string; carrierId: string }[]>;
 
   // Business health, from the records at query time.
 

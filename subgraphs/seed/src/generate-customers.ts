@@ -128,7 +128,8 @@ export function generateCustomers(random: Random, count: number): Tables<Custome
     contacts.push(...customerContacts(random, customer, contacts.length));
     addresses.push(...customerAddresses(random, customer, addresses.length));
   }
-  return { customers, contacts, addresses };
+  // The channels customers order through are known once orders exist (generate.ts).
+  return { customers, contacts, addresses, customer_channels: [] };
 }
 
 function uniqueName(random: Random, segment: string, taken: Set<string>): string {

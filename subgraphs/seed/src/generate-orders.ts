@@ -202,6 +202,7 @@ export function generateOrders(
     order_shipments: [],
     order_invoices: [],
     order_idempotency_keys: [],
+    shipment_carriers: [],
   };
   const plans: OrderPlan[] = [];
   const productsById = new Map(context.products.map((p) => [p.id, p]));

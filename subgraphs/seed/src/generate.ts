@@ -55,6 +55,21 @@ export function generateDataset({ seed = 42, scale = 1 }: GenerateOptions = {}):
     fulfilment.records,
   );
   Object.assign(orders, generateOrderProgress(plans, fulfilment.records, finance));
+  // What the customers' and orders' event handlers would have learnt (customer-channels.ts, shipment-carriers.ts).
+  orders.shipment_carriers = fulfilment.tables.shipments.map((shipment) => ({
+    shipment_id: shipment.id,
+    order_id: shipment.order_id,
+    carrier_id: shipment.carrier_id,
+  }));
+  const channels = new Set(
+    orders.orders.map((order) => `${order.customer_id}\u0000${order.channel}`),
+  );
+  const customer_channels = [...channels].sort().map((key) => {
+    const [customer_id, channel] = key.split('\u0000');
+    return { customer_id, channel };
+  });
+
+  customers.customer_channels = customer_channels;
 
   return {
     customers,

@@ -24,7 +24,7 @@ export interface SeedDatabases {
 
 /** Each database's tables, parents before children, so foreign keys hold after every statement. */
 const TABLE_ORDER: { [System in SystemOfRecord]: readonly (keyof Dataset[System] & string)[] } = {
-  customers: ['customers', 'contacts', 'addresses'],
+  customers: ['customers', 'contacts', 'addresses', 'customer_channels'],
   catalog: [
     'categories',
     'products',
@@ -43,6 +43,7 @@ const TABLE_ORDER: { [System in SystemOfRecord]: readonly (keyof Dataset[System]
     'order_shipments',
     'order_invoices',
     'order_idempotency_keys',
+    'shipment_carriers',
   ],
   shipments: ['carriers', 'shipments', 'shipment_lines', 'milestones'],
   finance: [

@@ -4,19 +4,15 @@
  * or an HS256 shared secret; exp, nbf, iss and aud checked). The token's claims name the consumer,
  * and its scopes narrow the consumer's (never widen them). No credentials: the configured
  * anonymous consumer, or UNAUTHENTICATED. Refusals say precisely what is wrong and never echo a
- * credential. Also enforces a consumer's requireClientName / requireOperationName.
+ * credential. A consumer that accepts end-user tokens is then narrowed to the buyer its
+ * `x-end-user-token` signs in (end-user-tokens.ts). Also enforces a consumer's requireClientName /
+ * requireOperationName.
  */
-import {
-  createRemoteJWKSet,
-  decodeJwt,
-  decodeProtectedHeader,
-  errors,
-  jwtVerify,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-} from 'jose';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { ApiKeyIndex } from './api-keys';
+import { createEndUserTokens, END_USER_TOKEN_HEADER } from './end-user-tokens';
+import { createTokenVerifier, quoted, type TokenIssuerOptions } from './token-verification';
 import type { Consumer } from '../consumer';
 import { GovernanceCode, GovernanceError } from '../errors';
 import {
@@ -28,21 +24,11 @@ import type { GovernanceModule, GovernedRequest } from '../module';
 
 export const API_KEY_HEADER = 'x-api-key';
 
-export interface JwtIssuerOptions {
-  /** Must equal the token's `iss`. */
-  issuer: string;
-  /** The token's `aud` must contain this (or one of these). */
-  audience: string | string[];
-  /** The issuer's JSON Web Key Set (RS*, PS*, ES*, EdDSA tokens); fetched on first use, cached 10 minutes. One of jwksUrl or secret. */
-  jwksUrl?: string;
-  /** A shared secret (HS256 tokens). One of jwksUrl or secret. */
-  secret?: string;
+export interface JwtIssuerOptions extends TokenIssuerOptions {
   /** The claim naming the consumer id. Default `client_id`. */
   consumerClaim?: string;
   /** The claim with the token's scopes (space-separated string or list). Default `scope`. A token without it holds no scopes. */
   scopesClaim?: string;
-  /** Clock skew tolerated on exp and nbf, in seconds. Default 5. */
-  clockToleranceSeconds?: number;
 }
 
 export interface IdentityOptions {
@@ -82,27 +68,6 @@ export function identityOptionsOf(config: GovernanceConfig): IdentityOptions {
 
 /** Consumers derived from tokens kept (per consumer, granted scopes and subject); beyond, the least recent is derived again. */
 const TOKEN_CONSUMERS_KEPT = 10_000;
-const ASYMMETRIC_ALGORITHMS = [
-  'RS256',
-  'RS384',
-  'RS512',
-  'PS256',
-  'PS384',
-  'PS512',
-  'ES256',
-  'ES384',
-  'ES512',
-  'EdDSA',
-  'Ed25519',
-];
-const SHARED_SECRET_ALGORITHMS = ['HS256'];
-
-interface TrustedIssuer {
-  options: JwtIssuerOptions;
-  key: JWTVerifyGetKey | Uint8Array;
-  algorithms: string[];
-}
-
 /** The credential checks, shared by the identity module (GraphQL requests) and admin authentication. */
 export function createIdentifier(options: IdentityOptions): Identifier {
   const consumers = new Map(
@@ -119,8 +84,12 @@ export function createIdentifier(options: IdentityOptions): Identifier {
       `identity: the anonymous consumer "${options.anonymousConsumer}" is not a declared consumer`,
     );
   const issuers = new Map(
-    (options.jwt ?? []).map((issuer) => [issuer.issuer, trustedIssuer(issuer)]),
+    (options.jwt ?? []).map((issuer) => [
+      issuer.issuer,
+      { options: issuer, verifier: createTokenVerifier(issuer, 'bearer token', unauthenticated) },
+    ]),
   );
+  const endUserTokens = createEndUserTokens(options.consumers);
   // One object per (consumer, granted scopes, subject), however many tokens carry them: what is
   // derived per consumer object downstream (its signed identity, its authorization caller) is then
   // derived once, not for every token.
@@ -149,19 +118,7 @@ export function createIdentifier(options: IdentityOptions): Identifier {
       );
     }
     const { options: issuer } = trusted;
-
-    let payload: JWTPayload;
-    try {
-      ({ payload } = await jwtVerify(token, trusted.key as JWTVerifyGetKey, {
-        issuer: issuer.issuer,
-        audience: issuer.audience,
-        algorithms: trusted.algorithms,
-        clockTolerance: issuer.clockToleranceSeconds ?? 5,
-        requiredClaims: ['exp'],
-      }));
-    } catch (error) {
-      throw tokenRefusal(error, issuer, trusted.algorithms, token);
-    }
+    const payload = await trusted.verifier.verify(token);
 
     const consumerClaim = issuer.consumerClaim ?? 'client_id';
     const consumerId = payload[consumerClaim];
@@ -194,7 +151,20 @@ export function createIdentifier(options: IdentityOptions): Identifier {
     return derived;
   }
 
-  const consumerOf: Identifier['consumerOf'] = (headers, { allowAnonymous = true } = {}) => {
+  /** The consumer the credentials name, then narrowed to the end user an end-user token signs in (end-user-tokens.ts). */
+  const consumerOf: Identifier['consumerOf'] = (headers, options) => {
+    const endUserToken = single(headers[END_USER_TOKEN_HEADER], END_USER_TOKEN_HEADER);
+    const consumer = credentialConsumerOf(headers, options);
+    if (endUserToken === undefined) return consumer;
+    return consumer instanceof Promise
+      ? consumer.then((identified) => endUserTokens.signIn(identified, endUserToken))
+      : endUserTokens.signIn(consumer, endUserToken);
+  };
+
+  const credentialConsumerOf: Identifier['consumerOf'] = (
+    headers,
+    { allowAnonymous = true } = {},
+  ) => {
     const apiKey = single(headers[API_KEY_HEADER], API_KEY_HEADER);
     const authorization = single(headers.authorization, 'authorization');
     if (apiKey !== undefined && authorization !== undefined) {
@@ -278,114 +248,6 @@ export function createIdentityModule(options: IdentityOptions): IdentityModule {
   };
 }
 
-function trustedIssuer(options: JwtIssuerOptions): TrustedIssuer {
-  if (!options.jwksUrl === !options.secret)
-    throw new Error(`identity: issuer ${options.issuer} needs exactly one of jwksUrl or secret`);
-  if (options.jwksUrl) {
-    const jwks = createRemoteJWKSet(new URL(options.jwksUrl));
-    // Failing to fetch keys is the issuer's outage, not the caller's bad token: told apart below.
-    const key: JWTVerifyGetKey = async (header, token) => {
-      try {
-        return await jwks(header, token);
-      } catch (error) {
-        if (
-          error instanceof errors.JWKSNoMatchingKey ||
-          error instanceof errors.JWKSMultipleMatchingKeys
-        )
-          throw error;
-        throw new KeysUnavailable(error);
-      }
-    };
-    return { options, key, algorithms: ASYMMETRIC_ALGORITHMS };
-  }
-  return {
-    options,
-    key: new TextEncoder().encode(options.secret),
-    algorithms: SHARED_SECRET_ALGORITHMS,
-  };
-}
-
-class KeysUnavailable extends Error {
-  constructor(readonly reason: unknown) {
-    super('the issuer signing keys could not be fetched');
-  }
-}
-
-/** A precise refusal of a token that did not verify; the token itself is never part of it. */
-function tokenRefusal(
-  error: unknown,
-  issuer: JwtIssuerOptions,
-  algorithms: string[],
-  token: string,
-): GovernanceError {
-  const name = quoted(issuer.issuer);
-  if (error instanceof KeysUnavailable) {
-    return new GovernanceError(
-      GovernanceCode.IDENTITY_PROVIDER_UNAVAILABLE,
-      `The signing keys of issuer ${name} could not be fetched; try again`,
-      {
-        status: 503,
-        headers: { 'retry-after': '5' },
-        details: { reason: 'keys-unavailable' },
-      },
-    );
-  }
-  if (error instanceof errors.JWTExpired) {
-    const exp = error.payload.exp;
-    return unauthenticated(
-      'expired',
-      typeof exp === 'number'
-        ? `The bearer token expired at ${new Date(exp * 1000).toISOString()}`
-        : 'The bearer token has expired',
-    );
-  }
-  if (error instanceof errors.JWTClaimValidationFailed) {
-    const { claim, payload } = error;
-    if (claim === 'aud')
-      return unauthenticated(
-        'wrong-audience',
-        `The bearer token's audience ${audienceText(payload.aud)} does not include ${[issuer.audience].flat().map(quoted).join(' or ')}`,
-      );
-    if (claim === 'nbf' && typeof payload.nbf === 'number')
-      return unauthenticated(
-        'not-yet-valid',
-        `The bearer token is not valid before ${new Date(payload.nbf * 1000).toISOString()}`,
-      );
-    if (claim === 'exp')
-      return unauthenticated(
-        'no-expiry',
-        'The bearer token has no valid exp claim: tokens must expire',
-      );
-    return unauthenticated(
-      'invalid-claim',
-      `The bearer token's ${claim} claim is invalid (${error.reason})`,
-    );
-  }
-  if (error instanceof errors.JWSSignatureVerificationFailed)
-    return unauthenticated(
-      'bad-signature',
-      `The bearer token's signature does not verify with the keys of issuer ${name}`,
-    );
-  if (
-    error instanceof errors.JWKSNoMatchingKey ||
-    error instanceof errors.JWKSMultipleMatchingKeys
-  ) {
-    const { kid } = safeHeader(token);
-    return unauthenticated(
-      'unknown-signing-key',
-      `No signing key of issuer ${name} matches the bearer token${kid ? ` (kid ${quoted(kid)})` : ''}`,
-    );
-  }
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
-    const { alg } = safeHeader(token);
-    return unauthenticated(
-      'algorithm-not-allowed',
-      `The bearer token is signed with ${alg ? quoted(alg) : 'an algorithm'}, which issuer ${name} does not use (accepted: ${algorithms.join(', ')})`,
-    );
-  }
-  return unauthenticated('malformed-token', 'The bearer token is not a well-formed JWT');
-}
-
 function unauthenticated(reason: string, message: string): GovernanceError {
   const challenge =
     reason === 'missing-credentials'
@@ -422,31 +284,6 @@ function single(value: string | string[] | undefined, header: string): string | 
     value = value[0];
   }
   return value === undefined || value === '' ? undefined : value;
-}
-
-function safeHeader(token: string): { kid?: string; alg?: string } {
-  try {
-    const { kid, alg } = decodeProtectedHeader(token);
-    return {
-      kid: typeof kid === 'string' ? kid : undefined,
-      alg: typeof alg === 'string' ? alg : undefined,
-    };
-  } catch {
-    return {};
-  }
-}
-
-function audienceText(aud: unknown): string {
-  if (aud === undefined) return '(none)';
-  return [aud]
-    .flat()
-    .map((value) => quoted(String(value)))
-    .join(', ');
-}
-
-/** Token claims are the caller's text: quoted and cut short, so a refusal cannot be made to carry a payload. */
-function quoted(text: string): string {
-  return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
 }
 
 /** A read-only copy: every request of a consumer shares it, so no module may change it for the others. */

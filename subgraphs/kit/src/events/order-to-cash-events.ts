@@ -72,6 +72,8 @@ export interface OrderAccepted {
 export interface OrderHeld {
   orderId: string;
   customerId: string;
+  /** The channel it was placed through (absent from events written before it was carried). */
+  channel?: string;
   reasons: { reason: string; detail: string }[];
   /** The reservations its checks made: a held order keeps none, so their owners release them. */
   reservationId?: string;

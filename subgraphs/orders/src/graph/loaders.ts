@@ -52,3 +52,21 @@ export const customerOrderCountLoader = (ctx: Context, filter: OrderFilter) =>
       return customerIds.map((id) => counts.get(id) ?? 0);
     },
   );
+
+/** The carriers shipping each order (a 3pl's row dimension). */
+export const orderCarriersLoader = (ctx: Context) =>
+  ctx.loaders.get<string, string[]>('orderCarriers', async (orderIds) =>
+    groupByKey(orderIds, await ctx.store.carriersByOrderIds(orderIds), (c) => c.orderId).map(
+      (rows) => rows.map((row) => row.carrierId),
+    ),
+  );
+
+/** The channels each customer ordered through (what a store's channel sees of a customer). */
+export const customerChannelsLoader = (ctx: Context) =>
+  ctx.loaders.get<string, string[]>('customerChannels', async (customerIds) =>
+    groupByKey(
+      customerIds,
+      await ctx.store.channelsByCustomerIds(customerIds),
+      (c) => c.customerId,
+    ).map((rows) => rows.map((row) => row.channel)),
+  );

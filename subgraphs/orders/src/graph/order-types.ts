@@ -1,4 +1,4 @@
-import { money, PARTNER_TAG, renderClassifiedText, rowIfVisible } from '@switchyard/kit';
+import { money, PARTNER_TAG, renderClassifiedText, rowIfVisibleAsync } from '@switchyard/kit';
 import type { Hold, Order, OrderLine, OrderStatusChange, ShipToAddress } from '../store';
 import { builder, connectionType, Money } from './builder';
 import { HoldReasonEnum, OrderChannelEnum, OrderStatusEnum, PricingRuleEnum } from './enums';
@@ -226,7 +226,9 @@ builder.asEntity(OrderType, {
   key: builder.selection<{ id: string }>('id'),
   // A foreign representation resolves as a missing one (null), so it tells nothing about which ids exist.
   resolveReference: async (ref, ctx) =>
-    rowIfVisible(ctx.rowScope, await orderLoader(ctx).load(ref.id), orderRow),
+    rowIfVisibleAsync(ctx.rowScope, await orderLoader(ctx).load(ref.id), (order) =>
+      orderRow(order, ctx),
+    ),
 });
 
 export const OrderConnection = connectionType<Order>('Order', OrderType, { tag: PARTNER_TAG });

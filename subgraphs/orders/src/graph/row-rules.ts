@@ -1,13 +1,43 @@
 import { everyRowRule, rowLookupRule, rowRule, type RowDimensions } from '@switchyard/kit';
 import type { IRules } from 'graphql-shield';
 import type { Order } from '../store';
-import { orderByNumberLoader, orderLoader } from './loaders';
+import type { Context } from './builder';
+import {
+  customerChannelsLoader,
+  orderByNumberLoader,
+  orderCarriersLoader,
+  orderLoader,
+} from './loaders';
 
-/** An order belongs to its customer and its channel. */
-export const orderRow = (order: Order): RowDimensions => ({
-  customerIds: order.customerId,
-  channels: order.channel,
-});
+/**
+ * An order belongs to its customer, its channel and the carriers of its shipments (read only for a
+ * caller scoped by carrier, a 3pl: the shipments' carriers as ShipmentPlanned announced them).
+ */
+export const orderRow = (
+  order: Order,
+  ctx: Pick<Context, 'rowScope' | 'loaders' | 'store'>,
+): RowDimensions | Promise<RowDimensions> => {
+  const dimensions = { customerIds: order.customerId, channels: order.channel };
+  if (!ctx.rowScope?.carrierIds) return dimensions;
+  return orderCarriersLoader(ctx as Context)
+    .load(order.id)
+    .then((carrierIds) => ({ ...dimensions, carrierIds }));
+};
+
+/**
+ * The customer as this subgraph extends it (Customer.orders): its own row, in the channels it ordered
+ * through (read only for a caller scoped by channel, a web store, which sees the customers of its
+ * channel's orders; the list itself keeps to the store's channel).
+ */
+const customerRow = (
+  customer: { id: string },
+  ctx: Pick<Context, 'rowScope' | 'loaders' | 'store'>,
+): RowDimensions | Promise<RowDimensions> => {
+  if (!ctx.rowScope?.channels) return { customerIds: customer.id };
+  return customerChannelsLoader(ctx as Context)
+    .load(customer.id)
+    .then((channels) => ({ customerIds: customer.id, channels }));
+};
 
 /**
  * Row-level rules of the orders subgraph (lists and Customer.orders are scoped in the store):
@@ -33,5 +63,5 @@ export const orderRowRules: IRules = {
     businessHealth: everyRowRule('BusinessHealth'),
   },
   Order: rowRule('Order', orderRow),
-  Customer: rowRule('Customer', (customer: { id: string }) => ({ customerIds: customer.id })),
+  Customer: rowRule('Customer', customerRow),
 };
