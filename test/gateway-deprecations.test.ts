@@ -428,6 +428,49 @@ describe('deprecations through a gateway following the registry', () => {
     }
   });
 
+  test('a registry without the deprecations route (older than the lifecycle): served, nothing deprecated, and said so', async () => {
+    const older = await listen(async (request, response) => {
+      if (!request.url?.startsWith('/supergraph')) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json', etag: '"1-sdl"' });
+      response.end(JSON.stringify({ version: 1, supergraphSdl: gateway.supergraph.current }));
+    });
+    const third = await createGateway(
+      {
+        ...defaultGatewayConfig,
+        port: 0,
+        logLevel: 'silent',
+        registryUrl: older.url,
+        registryToken: 'gateway-key',
+        supergraphCacheFile: path.join(cacheDir, 'older', 'supergraph.graphql'),
+      },
+      { clock: () => now, governance: governanceOf },
+    );
+    try {
+      const response = await third.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: { 'content-type': 'application/json', ...as('web') },
+        payload: { query: LEGACY },
+      });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers.deprecation).toBeUndefined();
+      expect(third.origin.status().deprecations).toEqual({
+        etag: null,
+        coordinates: 0,
+        lastError: expect.stringMatching(
+          /serves no deprecations \(GET \/deprecations answered 404\)/,
+        ),
+      });
+    } finally {
+      await third.close();
+      older.server.closeAllConnections();
+      await new Promise((resolve) => older.server.close(resolve));
+    }
+  });
+
   test('a feed the gateway cannot read does not replace the one it enforces', async () => {
     registry.publish('"feed-2"', {
       etag: '"feed-2"',
