@@ -12,6 +12,7 @@ import type { Consumer } from '../consumer';
 import type { GovernanceStore } from '../store/governance-store';
 import { createMemoryStore } from '../store/memory-store';
 import { createRedisStore } from '../store/redis-store';
+import { createSqliteStore } from '../store/sqlite-store';
 import { governancePlugin } from '../operation-plugin';
 
 describe('business keys of a mutation', () => {
@@ -71,6 +72,7 @@ describe('business keys of a mutation', () => {
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const stores: [string, () => Promise<GovernanceStore>][] = [
   ['memory', async () => createMemoryStore()],
+  ['sqlite', async () => createSqliteStore({ file: ':memory:' })],
   [
     'redis',
     async () => {
