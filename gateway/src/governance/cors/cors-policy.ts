@@ -5,6 +5,7 @@
  * then checked against the consumer its credentials name (cors.ts).
  */
 import { CORRELATION_HEADER } from '@switchyard/kit';
+import { BROWNOUT_HEADER } from '../deprecations/deprecation-headers';
 import { API_KEY_HEADER } from '../identity/identity';
 import type { CorsConfig } from './cors-config';
 
@@ -35,6 +36,7 @@ export const CORS_EXPOSED_HEADERS = [
   'Deprecation',
   'Sunset',
   'Link',
+  BROWNOUT_HEADER,
 ];
 
 export interface CorsPolicy {
