@@ -137,7 +137,10 @@ describe('a valid file', () => {
   test('fills in the documented defaults of identity, modules and consumers', () => {
     const config = parseGovernanceConfig(VALID);
     expect(config.identity).toEqual({ anonymousConsumer: null, jwt: [] });
-    expect(Object.values(config.modules).every(Boolean)).toBe(true);
+    // Every module is on by default but traffic samples, which keep request variables: on by choice.
+    const { trafficSamples, ...others } = config.modules;
+    expect(Object.values(others).every(Boolean)).toBe(true);
+    expect(trafficSamples).toBe(false);
     expect(config.consumers[0]).toMatchObject({
       tenant: null,
       persistedOperations: 'allow',
