@@ -24,7 +24,12 @@ import { schemaVariantsOf, type SchemaVariants } from './schema-variants';
 /** Supergraphs whose schemas a runner keeps built (today's and the last candidates). */
 const VARIANTS_CACHED = 4;
 import { UNKNOWN_RULE, usageImpact } from './usage-impact';
-import { deprecationOfChange, judgeRemoval } from '../lifecycle/removal-rule';
+import {
+  asFailingAlready,
+  deprecationOfChange,
+  judgeRemoval,
+  refusedSinceSunset,
+} from '../lifecycle/removal-rule';
 import type { DeprecationRecord, WaiverRecord } from '../storage/lifecycle-store';
 
 export interface CheckRunnerDeps {
@@ -98,6 +103,16 @@ export function createCheckRunner(deps: CheckRunnerDeps): RunCheck {
     const lifecycle = deps.deprecations
       ? await deps.deprecations()
       : { deprecations: [], waivers: [] };
+    asFailingAlready(
+      registered.report,
+      refusedSinceSunset(
+        registered.parsed,
+        (before ?? after).api,
+        lifecycle.deprecations,
+        lifecycle.waivers,
+        checkedAt,
+      ),
+    );
 
     const failures: string[] = [];
     const warnings: string[] = [];
