@@ -155,6 +155,19 @@ export async function createGateway(
   app.decorateRequest('correlationId', '');
   app.decorateRequest('gatewayContext', null);
   if (enforcement === 'waived') app.log.warn(ungovernedWarning(supergraph.directives));
+  // A reliability engineer's first question when fields go null: which circuit opened, and when.
+  health.onChange((subgraph, from, circuit) => {
+    if (circuit.state === 'open')
+      app.log.warn(
+        { subgraph, from, ...circuit },
+        `subgraph ${subgraph}: circuit open after ${circuit.consecutiveFailures} consecutive failures, not called for ${circuit.probeInMs} ms`,
+      );
+    else
+      app.log.info(
+        { subgraph, from, state: circuit.state },
+        `subgraph ${subgraph}: circuit ${circuit.state}`,
+      );
+  });
   app.addHook('onRequest', async (request, reply) => {
     request.correlationId = correlationIdFrom(request.headers[CORRELATION_HEADER]);
     reply.header(CORRELATION_HEADER, request.correlationId);

@@ -84,3 +84,19 @@ describe('CircuitBreaker', () => {
     expect(circuit.state).toBe('open');
   });
 });
+
+test('each change of state is told, after it happened: open, half-open, closed', () => {
+  const clock = { now: 0 };
+  const changes: string[] = [];
+  const circuit = new CircuitBreaker(
+    { failureThreshold: 1, openMs: 1_000, maxOpenMs: 30_000 },
+    () => clock.now,
+    (from, snapshot) => changes.push(`${from}->${snapshot.state}`),
+  );
+  circuit.failed();
+  clock.now = 1_000;
+  circuit.admit();
+  circuit.succeeded();
+  circuit.succeeded();
+  expect(changes).toEqual(['closed->open', 'open->half-open', 'half-open->closed']);
+});

@@ -32,9 +32,11 @@ export class CircuitBreaker {
   private openInterval: number;
   private openUntil = 0;
 
+  /** `onChange`: told each change of state, after it happened (an operator wants a log line when a circuit opens). */
   constructor(
     private readonly options: CircuitBreakerOptions,
     private readonly now: () => number = () => performance.now(),
+    private readonly onChange?: (from: CircuitState, circuit: CircuitSnapshot) => void,
   ) {
     this.openInterval = options.openMs;
   }
@@ -48,7 +50,7 @@ export class CircuitBreaker {
     if (this.current === 'closed') return true;
     if (this.current === 'half-open') return false;
     if (this.now() < this.openUntil) return false;
-    this.current = 'half-open';
+    this.become('half-open');
     return true;
   }
 
@@ -56,9 +58,9 @@ export class CircuitBreaker {
   succeeded(): void {
     // A call admitted before the circuit opened says nothing about now: only the probe closes it.
     if (this.current === 'open') return;
-    this.current = 'closed';
     this.failures = 0;
     this.openInterval = this.options.openMs;
+    if (this.current !== 'closed') this.become('closed');
   }
 
   /** The subgraph did not answer in time, could not be reached, or answered a 5xx. */
@@ -83,7 +85,13 @@ export class CircuitBreaker {
   }
 
   private open(): void {
-    this.current = 'open';
     this.openUntil = this.now() + this.openInterval;
+    this.become('open');
+  }
+
+  private become(state: CircuitState): void {
+    const from = this.current;
+    this.current = state;
+    this.onChange?.(from, this.snapshot());
   }
 }
