@@ -6,6 +6,7 @@
  */
 import { CORRELATION_HEADER } from '@switchyard/kit';
 import { BROWNOUT_HEADER } from '../deprecations/deprecation-headers';
+import { END_USER_TOKEN_HEADER } from '../identity/end-user-tokens';
 import { API_KEY_HEADER } from '../identity/identity';
 import type { CorsConfig } from './cors-config';
 
@@ -15,8 +16,8 @@ export const CORS_ALLOWED_HEADERS = [
   'content-type',
   'authorization',
   API_KEY_HEADER,
-  // A signed-in buyer's token beside the storefront's key (identity/end-user-tokens.ts).
-  'x-end-user-token',
+  // A signed-in buyer's token, beside the storefront's key.
+  END_USER_TOKEN_HEADER,
   CORRELATION_HEADER,
   'apollographql-client-name',
   'apollographql-client-version',
