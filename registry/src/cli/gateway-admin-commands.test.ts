@@ -3,6 +3,7 @@
  * gateway address is unreachable, so a call would exit 1); help is an answer (exit 0). Their calls
  * against a real gateway are proven in test/governance-{usage,persisted-operations,rate-budget}.test.ts.
  */
+import { renderOperationList } from './gateway-admin-render';
 import { runSwitchyard } from './switchyard-program';
 
 async function switchyard(...argv: string[]) {
@@ -72,4 +73,25 @@ test('each command has its own help (exit 0)', async () => {
   expect(help.out).toMatch(/^Usage: switchyard budget top-up \[options\]/);
   expect(help.out).toContain('--amount <n>');
   expect((await switchyard('usage', '--help')).out).toMatch(/field \[options\] <Type\.field>/);
+});
+
+test('operations list says which operations the gateway wrote back to a store that had lost them', () => {
+  const operation = {
+    id: 'abc',
+    name: 'AcmeOrders',
+    type: 'query' as const,
+    registeredAt: '2026-12-01',
+  };
+  const lines = renderOperationList({
+    consumer: 'acme',
+    mode: 'persisted-only',
+    operations: [operation],
+    restored: [{ id: 'abc', name: 'AcmeOrders' }],
+  });
+  expect(lines[1]).toBe(
+    "restored 1 the governance store had lost, from the gateway's copy: AcmeOrders",
+  );
+  expect(renderOperationList({ consumer: 'acme', mode: 'allow', operations: [operation] })).toEqual(
+    expect.not.arrayContaining([expect.stringContaining('restored')]),
+  );
 });

@@ -56,9 +56,16 @@ export function renderOperationList(body: {
   consumer: string;
   mode: string;
   operations: Omit<StoredOperation, 'body'>[];
+  /** Operations the gateway still served but its store had lost (a Redis back empty), written back before this list. */
+  restored?: { id: string; name: string }[];
 }): string[] {
   return [
     `${body.consumer} (${body.mode}): ${body.operations.length} registered operations`,
+    ...(body.restored?.length
+      ? [
+          `restored ${body.restored.length} the governance store had lost, from the gateway's copy: ${body.restored.map((o) => o.name).join(', ')}`,
+        ]
+      : []),
     ...table(
       ['name', 'type', 'id', 'registered'],
       body.operations.map((o) => [o.name, o.type, o.id, o.registeredAt]),
