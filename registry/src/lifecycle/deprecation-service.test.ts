@@ -330,6 +330,56 @@ describe('notices on the clock', () => {
   });
 });
 
+describe('an approved check', () => {
+  test('tells the consumers it breaks, once per check, and no one else', async () => {
+    const run = {
+      id: 'chk_test',
+      subgraph: 'orders',
+      baseVersion: 1,
+      ok: false,
+      approvable: true,
+      fingerprint: 'sha256:x',
+      author: 'dev-orders-owner',
+      createdAt: new Date(now).toISOString(),
+      report: {
+        usage: [
+          {
+            coordinate: 'Order.poNumber',
+            changeType: 'FIELD_REMOVED',
+            level: 'breaking',
+            consumers: [
+              {
+                consumer: ACME,
+                requests: 4,
+                lastSeen: new Date(now).toISOString(),
+                operations: [{ operationName: 'AcmeOrder' }],
+              },
+            ],
+          },
+        ],
+      },
+    };
+    const approval = { id: 'apr_test', reason: 'ACME agreed' };
+    expect(await registry.lifecycle!.checkApproved(run, approval)).toEqual([
+      { consumer: ACME, kind: 'check-approved', outcome: 'queued' },
+    ]);
+    expect(await registry.lifecycle!.checkApproved(run, approval)).toEqual([
+      { consumer: ACME, kind: 'check-approved', outcome: 'already-sent' },
+    ]);
+    await registry.lifecycle!.idle();
+    const notice = acme.received.at(-1)!;
+    expect(notice.headers['switchyard-event']).toBe('check-approved');
+    expect(JSON.parse(notice.body)).toMatchObject({
+      coordinate: 'Order.poNumber',
+      check: 'chk_test',
+      approval: 'apr_test',
+      approvalReason: 'ACME agreed',
+      change: { type: 'FIELD_REMOVED', level: 'breaking' },
+    });
+    expect(webStore.received).toHaveLength(0);
+  });
+});
+
 describe('the removal rule', () => {
   const deprecation = {
     coordinate: COORDINATE,
