@@ -88,7 +88,8 @@ export function compareAnswers(
         walk(value, nowObject[key], [...path, key]);
     }
   };
-  walk(before.data, after.data, []);
+  // An answer without data (refused, unreachable) is told by its errors, not as the whole answer gone null.
+  if (after.data !== undefined || !after.errors?.length) walk(before.data, after.data, []);
   return [...differences.values()];
 }
 

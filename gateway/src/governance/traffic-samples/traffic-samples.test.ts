@@ -1,10 +1,14 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parse } from 'graphql';
+import { DEVELOPMENT_IDENTITY_SECRET, IDENTITY_HEADER, verifyIdentity } from '@switchyard/kit';
 import { composeSupergraph } from '../../supergraph-config';
 import { SupergraphSource } from '../../supergraph-manager';
 import type { GatewayContext } from '../../context';
 import type { Consumer } from '../consumer';
 import { createMemoryStore } from '../store/memory-store';
 import { compareAnswers, coordinateAt } from './answer-comparison';
+import { replaySamples } from './contract-replay';
 import { fieldSensitivityOf, MASKED, maskRequest } from './sample-masking';
 import { createSampleStore } from './sample-store';
 import { createTrafficSampler } from './traffic-sampler';
@@ -231,5 +235,93 @@ describe('answer comparison', () => {
     };
     expect(compareAnswers(failing, failing, query)).toEqual([]);
     expect(coordinateAt(query.schema, query.document, {}, ['customer'])).toBe('Query.customer');
+  });
+});
+
+describe('the replay', () => {
+  const identity = { id: 'dev-sales-portal', kind: 'internal' as const, scopes: [], tenant: null };
+  const operation = (samples: { masked: string[] }[]) => ({
+    subgraph: 'customers',
+    key: 'k'.repeat(64),
+    document: 'query Q__customers__0 { customers(first: 1) { id name } }',
+    operationName: 'Q__customers__0',
+    samples: samples.map((sample, index) => ({
+      at: new Date(1_000_000 - index).toISOString(),
+      variables: null,
+      identity,
+      correlationId: null,
+      ...sample,
+    })),
+  });
+  const servers: Server[] = [];
+  /** A subgraph answering `answer`; records the identity headers it was sent. */
+  async function subgraph(answer: unknown, seen: string[] = []): Promise<string> {
+    const server = createServer((request, response) => {
+      seen.push(String(request.headers[IDENTITY_HEADER]));
+      request.resume();
+      request.on('end', () => {
+        response.setHeader('content-type', 'application/json');
+        response.end(JSON.stringify(answer));
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  }
+  afterAll(() => servers.forEach((server) => server.close()));
+  const target = (currentUrl: string, candidateUrl: string) => ({
+    subgraph: 'customers',
+    currentUrl,
+    candidateUrl,
+    identitySecret: DEVELOPMENT_IDENTITY_SECRET,
+    timeoutMs: 2_000,
+    concurrency: 2,
+    schema: supergraph.apiSchema(),
+  });
+
+  test('each unmasked sample goes to both deployments with its identity signed for the subgraph; a masked one is skipped', async () => {
+    const seen: string[] = [];
+    const answer = { data: { customers: [{ id: 'C-1', name: 'Acme' }] } };
+    const current = await subgraph(answer, seen);
+    const candidate = await subgraph({ data: { customers: [{ id: 'C-1', name: null }] } }, seen);
+    const report = await replaySamples(
+      [operation([{ masked: [] }, { masked: ['argument Customer.aging(asOf:)'] }])],
+      target(current, candidate),
+    );
+    expect(seen).toHaveLength(2);
+    for (const header of seen)
+      expect(verifyIdentity(header, DEVELOPMENT_IDENTITY_SECRET, 'customers')).toMatchObject({
+        ok: true,
+      });
+    expect(report).toMatchObject({ replayed: 1, skipped: 1 });
+    expect(report.operations[0]).toMatchObject({
+      clientOperation: 'Q',
+      skipped: { 'holds masked values': 1 },
+      regressions: [
+        {
+          kind: 'became-null',
+          path: 'customers[].name',
+          coordinate: 'Customer.name',
+          samples: 1,
+          consumers: ['dev-sales-portal'],
+        },
+      ],
+    });
+  });
+
+  test('a candidate that does not answer is a new error; a current deployment that does not answer skips the sample', async () => {
+    const answering = await subgraph({ data: { customers: [] } });
+    const closed = 'http://127.0.0.1:9/graphql';
+    const down = await replaySamples([operation([{ masked: [] }])], target(answering, closed));
+    expect(down.operations[0].regressions).toEqual([
+      expect.objectContaining({
+        kind: 'new-error',
+        path: '',
+        detail: expect.stringMatching(/^UNREACHABLE: /),
+      }),
+    ]);
+    const unknown = await replaySamples([operation([{ masked: [] }])], target(closed, answering));
+    expect(unknown).toMatchObject({ replayed: 0, skipped: 1 });
+    expect(unknown.operations[0].skipped).toEqual({ 'the current deployment did not answer': 1 });
   });
 });
