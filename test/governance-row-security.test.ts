@@ -335,13 +335,16 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
       'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { orders { totalCount } } } }',
       representations,
     );
-    expect(orders.body.data!._entities).toEqual([null]);
+    // Customer.orders and contractPrices are nullable too (their subgraph may be away): the refusal nulls the field
+    expect(orders.body.data!._entities).toEqual([{ orders: null }]);
+    expect(codes(orders)).toEqual(['NOT_FOUND']);
     const catalog = await as(distributor)(
       'catalog',
       'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Customer { contractPrices { id } } } }',
       representations,
     );
-    expect(catalog.body.data!._entities).toEqual([null]);
+    expect(catalog.body.data!._entities).toEqual([{ contractPrices: null }]);
+    expect(codes(catalog)).toEqual(['NOT_FOUND']);
   });
 
   test('per-parent relations fetch nothing foreign: a foreign order has no shipments or invoices for it', async () => {
@@ -406,7 +409,7 @@ describe('a distributor sees only its own customer account (CUS-0001)', () => {
   });
 });
 
-describe('a 3pl sees only the shipments of its carrier (CAR-FASTFREIGHT), and nothing of finance', () => {
+describe('a 3pl sees only the shipments of its carrier (CAR-FASTFREIGHT) and the orders they ship, and nothing of finance', () => {
   const carried = (s: { carrier_id: string }) => s.carrier_id === 'CAR-FASTFREIGHT';
 
   test("lists exactly its carrier's shipments, with their milestones", async () => {
@@ -446,11 +449,26 @@ describe('a 3pl sees only the shipments of its carrier (CAR-FASTFREIGHT), and no
     );
   });
 
-  test('sees no invoices, payments, orders or customers, and no invoice of its own shipments', async () => {
+  test("lists exactly the orders its carrier ships (orders knows each shipment's carrier); another order by id answers as one that does not exist", async () => {
+    const shipped = new Set(data.shipments.shipments.filter(carried).map((s) => s.order_id));
+    expect(await listAll(thirdPartyLogistics, 'orders', 'orders')).toEqual({
+      ids: ascending([...shipped]),
+      totalCount: shipped.size,
+    });
+    const other = data.orders.orders.find((o) => !shipped.has(o.id))!;
+    await expectSameAnswer(
+      thirdPartyLogistics,
+      'orders',
+      (k) => `order(id: "${k}") { id }`,
+      other.id,
+      'ORD-999999',
+    );
+  });
+
+  test('sees no invoices, payments or customers, and no invoice of its own shipments', async () => {
     for (const [name, field] of [
       ['finance', 'invoices'],
       ['finance', 'payments'],
-      ['orders', 'orders'],
       ['customers', 'customers'],
     ]) {
       expect({ field, ...(await listAll(thirdPartyLogistics, name, field)) }).toEqual({
@@ -473,8 +491,27 @@ describe('a 3pl sees only the shipments of its carrier (CAR-FASTFREIGHT), and no
   });
 });
 
-describe('an ecommerce store sees only orders of channel ECOMMERCE, and none of their shipments or invoices', () => {
+describe('an ecommerce store sees only orders of channel ECOMMERCE and their customers, and none of their shipments or invoices', () => {
   const online = (o: { channel: string }) => o.channel === 'ECOMMERCE';
+
+  test('lists exactly the customers of ECOMMERCE orders (customers knows the channels each orders through)', async () => {
+    const expected = ascending([
+      ...new Set(data.orders.orders.filter(online).map((o) => o.customer_id)),
+    ]);
+    expect(expected.length).toBeLessThan(data.customers.customers.length);
+    expect(await listAll(webStore, 'customers', 'customers')).toEqual({
+      ids: expected,
+      totalCount: expected.length,
+    });
+    const other = data.customers.customers.find((c) => !expected.includes(c.id))!;
+    await expectSameAnswer(
+      webStore,
+      'customers',
+      (k) => `customer(id: "${k}") { id }`,
+      other.id,
+      'CUS-9999',
+    );
+  });
 
   test('lists exactly the ECOMMERCE orders', async () => {
     const expected = ascending(data.orders.orders.filter(online).map((o) => o.id));
