@@ -278,6 +278,12 @@ describe('in headless Chromium', () => {
       if (message.type() === 'error') problems.push(message.text());
     });
     page.on('pageerror', (error) => problems.push(error.message));
+    // The key each schema introspection the explorer sends carries (GraphiQL introspects on load and again for a new key).
+    const introspectedWith: (string | null)[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.postData()?.includes('IntrospectionQuery'))
+        introspectedWith.push(request.headers()['x-api-key'] ?? null);
+    });
     try {
       await page.goto(`${gateway}/graphql`);
       await page.locator('.graphiql-container').waitFor();
@@ -293,6 +299,8 @@ describe('in headless Chromium', () => {
       await page.locator('.graphiql-execute-button').click();
       await expectText(response, '"number"');
       expect(await response.textContent()).not.toContain('UNAUTHENTICATED');
+      expect(introspectedWith[0]).toBeNull();
+      expect(introspectedWith).toContain('storefront');
 
       expect(blocked).toEqual([]);
       // The refusal above is logged by the browser as a failed resource; nothing else may fail (a CSP violation would).
