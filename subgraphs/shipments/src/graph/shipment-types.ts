@@ -54,15 +54,16 @@ export const ShipmentType = builder.objectRef<Shipment>('Shipment').implement({
     'A shipment of (part of) an order from one warehouse with one carrier (the WMS/TMS record).',
   fields: (t) => ({
     id: t.exposeID('id', { tag: PARTNER_TAG }),
-    // Nullable: a 3pl sees its carrier's shipments but not the customers' orders and accounts (their subgraphs answer
-    // them as missing); non-null, that null would null the whole shipment, or the whole page of shipments.
+    // Nullable: a caller may see a shipment but not its order or account (a 3pl sees the orders its carrier ships but
+    // no account: customers answers it as missing), and their subgraphs may be away; non-null, that null would null
+    // the whole shipment, or the whole page of shipments.
     // `{ id }` alone is still answered: the gateway takes the key from this shipment's record without asking the owner.
     order: t.field({
       type: OrderRef,
       nullable: true,
       tag: PARTNER_TAG,
       description:
-        'The order it ships; null when the caller may not see the order (a 3pl sees the shipments it carries, not the orders).',
+        'The order it ships; null when the caller may not see the order (a 3pl sees the orders its carrier ships).',
       resolve: (s) => ({ id: s.orderId }),
     }),
     customer: t.field({
