@@ -18,24 +18,26 @@ async function main() {
   const governanceConfig = config.governanceFile
     ? loadGovernanceConfig(config.governanceFile, process.env)
     : null;
-  const store = openGovernanceStore(config);
+  // An ungoverned gateway keeps no governance state: no store (no file) is opened for it.
+  const store = governanceConfig ? openGovernanceStore(config) : null;
   const gateway = await createGateway(config, {
-    governance: governanceConfig
-      ? (supergraph, runtime) =>
-          // runtime: the clock, and the deprecations followed from the registry beside the supergraph.
-          createGovernance(governanceConfig, {
-            supergraph,
-            store,
-            logLevel: config.logLevel,
-            ...runtime,
-          })
-      : undefined,
+    governance:
+      governanceConfig && store
+        ? (supergraph, runtime) =>
+            // runtime: the clock, and the deprecations followed from the registry beside the supergraph.
+            createGovernance(governanceConfig, {
+              supergraph,
+              store,
+              logLevel: config.logLevel,
+              ...runtime,
+            })
+        : undefined,
   });
   await gateway.app.listen({ host: config.host, port: config.port });
   const stop = () => {
     const closing = async () => {
       await gateway.close();
-      await store.close();
+      await store?.close();
       await tracing.shutdown();
     };
     closing().then(
