@@ -300,6 +300,21 @@ describe('contract tests against real traffic', () => {
   });
 
   test('the replay route refuses a candidate outside candidateHosts and answers a report by operation', async () => {
+    const notHttp = await switchyard(
+      'dev-orders-owner',
+      'subgraph',
+      'check',
+      'orders',
+      '--schema',
+      schemaFile,
+      '--endpoint',
+      'ftp://127.0.0.1/graphql',
+    );
+    expect(notHttp).toEqual({
+      code: 1,
+      output: expect.stringContaining('The candidate endpoint must be http(s)'),
+    });
+
     const refused = await admin('POST', '/contract-replay', {
       subgraph: 'orders',
       endpoint: 'http://example.com/graphql',
