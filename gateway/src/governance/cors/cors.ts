@@ -63,10 +63,13 @@ export function createCorsModule(policy: CorsPolicy): CorsModule {
         return reply.code(204).headers(policy.preflightHeaders(origin)).send();
       });
 
+      // No origin allowed anywhere: no answer carries a CORS header, and this hook costs nothing.
+      if (!policy.anyOrigin) return;
       app.addHook('onSend', (request, reply, payload, done) => {
+        // routeOptions is built on each read, so it is read last.
         if (request.method !== 'OPTIONS' && request.routeOptions.url === GRAPHQL_PATH) {
           // The answer depends on Origin whether or not this one carries it: caches must keep them apart.
-          if (policy.anyOrigin) reply.header('vary', varyWithOrigin(reply.getHeader('vary')));
+          reply.header('vary', varyWithOrigin(reply.getHeader('vary')));
           const origin = headerOf(request.headers, 'origin');
           const context = request.gatewayContext;
           if (
