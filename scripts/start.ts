@@ -156,6 +156,12 @@ async function main() {
       '',
       'Switchyard is up.',
       `  gateway    http://127.0.0.1:${gatewayPort}/graphql   (health: /healthz, readiness: /readyz)`,
+      // The development governance file enables the explorer; another file says for itself.
+      ...(process.env.GOVERNANCE_FILE
+        ? []
+        : [
+            `  explorer   http://127.0.0.1:${gatewayPort}/graphql in a browser: paste a key such as dev-sales-portal`,
+          ]),
       ...SUBGRAPH_NAMES.map((name) => `  ${name.padEnd(10)} ${graphqlUrl(name)}`),
       `  registry   http://127.0.0.1:${registryPort}   (npm run switchyard -- subgraph list, with SWITCHYARD_TOKEN=dev-gateway)`,
       process.env.DATABASE_URL
