@@ -174,6 +174,31 @@ describe('a storefront token for CUS-0003', () => {
       new Set([BUYER]),
     );
   });
+
+  test('cannot place an order for CUS-0002: FORBIDDEN, and nothing is written', async () => {
+    const ordersBefore = await graph.subgraphs.orders.database.db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .executeTakeFirstOrThrow();
+    const { body } = await gateway.post(
+      {
+        query: `mutation ($input: PlaceOrderInput!, $key: String!) {
+          placeOrder(input: $input, idempotencyKey: $key) { order { id } }
+        }`,
+        variables: {
+          input: { customerId: OTHER, lines: [{ sku: data.catalog.products[0].sku, quantity: 1 }] },
+          key: randomUUID(),
+        },
+      },
+      await asBuyer('dev-web-store'),
+    );
+    expect(body.errors?.map((error) => error.extensions?.code)).toEqual(['FORBIDDEN']);
+    const ordersAfter = await graph.subgraphs.orders.database.db
+      .selectFrom('orders')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .executeTakeFirstOrThrow();
+    expect(ordersAfter).toEqual(ordersBefore);
+  });
 });
 
 describe('end-user tokens that do not hold are refused, never ignored', () => {
