@@ -105,6 +105,9 @@ async function startFollower(
       registryUrl,
       registryToken: 'dev-gateway',
       supergraphCacheFile: path.join(temporary, name, 'supergraph.graphql'),
+      // The subgraphs share this process's event loop: a swap's rebuild under load stalls them too
+      // (3.5 s seen on a busy machine), which the 3 s subgraph deadline would count against them.
+      subgraphTimeoutMs: 30_000,
       ...overrides,
     },
     {

@@ -161,6 +161,23 @@ describe('SubgraphClient', () => {
     }
   });
 
+  test("an answer that arrived in time is read even when the gateway's event loop was blocked past the deadline", async () => {
+    const subgraph = await startSubgraph((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"data":{"ok":true}}', () => {
+        // The answer is in the client's socket buffer; now the process stalls past the 300 ms deadline.
+        const until = Date.now() + 500;
+        while (Date.now() < until);
+      }),
+    );
+    try {
+      await expect(
+        call(new SubgraphClient(subgraph.url, agent, options, 'orders')),
+      ).resolves.toEqual({ data: { ok: true } });
+    } finally {
+      await subgraph.close();
+    }
+  });
+
   test('a subgraph nobody listens for is SUBGRAPH_UNAVAILABLE: connection refused', async () => {
     await expect(
       call(new SubgraphClient('http://127.0.0.1:9/graphql', agent, options, 'orders')),

@@ -165,8 +165,10 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
     let response: Dispatcher.ResponseData;
     let text: string;
     // The deadline bounds the whole call (connect, headers and body), not only the wait between two packets.
+    // It aborts after the event loop's next I/O poll (setImmediate): when the gateway's own event loop was
+    // blocked past the deadline, an answer that arrived in time is read rather than counted as a timeout.
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(), this.deadlineMs);
+    const timer = setTimeout(() => setImmediate(() => deadline.abort()), this.deadlineMs);
     try {
       response = await this.agent.request({
         ...this.requestOptions,
