@@ -15,7 +15,9 @@ import { openSubgraph, type SubgraphDefinition } from './subgraph';
  * prefix, default switchyard:events), SUBGRAPH_URL_<NAME> (the GraphQL URL of each subgraph it calls, e.g.
  * SUBGRAPH_URL_CUSTOMERS=http://customers:4001/graphql), RESERVATION_TIMEOUT_MS (when a reservation whose order never
  * completed is released by housekeeping, default 10 minutes), EVENT_RETENTION_MS (how long published outbox rows,
- * inbox marks, resolved exceptions and acknowledged stream entries are kept, default 7 days; open exceptions stay).
+ * inbox marks, resolved exceptions and acknowledged stream entries are kept, default 7 days; open exceptions stay),
+ * EVENT_CONSUMER (this process's name in its consumer groups, default `<subgraph>@<hostname>`: set it when
+ * replicas of one subgraph share a host).
  */
 export async function runSubgraph<DB, Store>(
   definition: SubgraphDefinition<DB, Store>,
@@ -64,6 +66,7 @@ async function startSubgraphProcess<DB, Store>(
     events,
     serviceUrls,
     housekeeping: housekeepingFrom(process.env),
+    eventOptions: process.env.EVENT_CONSUMER ? { consumer: process.env.EVENT_CONSUMER } : undefined,
   });
   await subgraph.server.listen({ port, host });
   const stop = () => {

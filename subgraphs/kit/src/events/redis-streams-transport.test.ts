@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { createRedisStreamsTransport, type RedisStreamsTransport } from './redis-streams-transport';
+import { defaultConsumerName } from './subgraph-events';
 import { describeTransportContract, eventOf, eventually } from '../testing/transport-contract';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -113,6 +114,49 @@ describe('Redis Streams transport', () => {
       await dead.close();
       await live.close();
       await admin.del(live.streamKey);
+    }
+  });
+
+  test('a process restarted under its default consumer name is handed at once what it held unacknowledged when it died, not after claimIdleMs', async () => {
+    // No pid in it: the process started again after a SIGKILL is the same consumer of each group.
+    expect(defaultConsumerName('inventory')).toBe(defaultConsumerName('inventory'));
+    expect(defaultConsumerName('inventory')).not.toContain(String(process.pid));
+    const consumer = defaultConsumerName('inventory');
+    const keyPrefix = prefix();
+    const died = make(keyPrefix);
+    let crash!: (error: Error) => void;
+    await died.subscribe(
+      { group: 'g', consumer, types: ['A'] },
+      () => new Promise((_resolve, reject) => (crash = reject)),
+    );
+    await died.publish([eventOf('A', 1)]);
+    await eventually(async () =>
+      expect(await admin.xpending(died.streamKey, 'g')).toEqual([
+        1,
+        expect.any(String),
+        expect.any(String),
+        [[consumer, '1']],
+      ]),
+    );
+    // Closing while the delivery hangs, then failing it: the entry stays pending, never acknowledged.
+    const closing = died.close();
+    crash(new Error('SIGKILL'));
+    await closing;
+
+    const restarted = make(keyPrefix);
+    const seen: number[] = [];
+    try {
+      await restarted.subscribe(
+        { group: 'g', consumer, types: ['A'] },
+        async (e) => void seen.push((e.payload as { n: number }).n),
+      );
+      // claimIdleMs is 60 s here: only reading its own pending entries delivers it this soon.
+      await eventually(() => expect(seen).toEqual([1]), 3000);
+      await eventually(async () =>
+        expect((await admin.xpending(restarted.streamKey, 'g'))[0]).toBe(0),
+      );
+    } finally {
+      await dispose(restarted);
     }
   });
 

@@ -26,7 +26,12 @@ export interface EventOptions {
   maxAttempts?: number;
   /** The wait after a handler's first failed try; it doubles after each. Default 200 ms. */
   retryBackoffMs?: number;
-  /** This process within each consumer group. Default `<subgraph>@<hostname>:<pid>`. */
+  /**
+   * This process within each consumer group. Default `<subgraph>@<hostname>`: the same name after a
+   * restart, so the process first reads again what it held unacknowledged when it died (with the pid in
+   * the name, a restarted process was a new consumer and those events waited for the claim, a minute).
+   * Replicas of one subgraph on one host need names of their own (EVENT_CONSUMER).
+   */
   consumer?: string;
 }
 
@@ -83,7 +88,7 @@ export function createSubgraphEvents<Store>(
         consumers = await startEventConsumers({
           handlers: options.handlers,
           transport: options.transport,
-          consumer: settings.consumer ?? `${options.subgraph}@${os.hostname()}:${process.pid}`,
+          consumer: settings.consumer ?? defaultConsumerName(options.subgraph),
           exceptions,
           contextFor,
           maxAttempts: settings.maxAttempts,
@@ -102,3 +107,6 @@ export function createSubgraphEvents<Store>(
     },
   };
 }
+
+/** The default name of this process in its subgraph's consumer groups: stable across its restarts. */
+export const defaultConsumerName = (subgraph: string) => `${subgraph}@${os.hostname()}`;
