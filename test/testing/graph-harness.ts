@@ -83,7 +83,7 @@ export interface GraphOptions {
   eventOptions?: EventOptions;
   /** How long a subgraph waits on another before DEPENDENCY_UNAVAILABLE (the kit's default, 2 s, unless set). */
   serviceTimeoutMs?: number;
-  /** Gateway settings over the defaults (e.g. the subgraph deadline and circuit breaker). */
+  /** Gateway settings over the defaults (e.g. the subgraph deadline, 30 s here, and circuit breaker). */
   gatewayConfig?: Partial<GatewayConfig>;
 }
 
@@ -155,6 +155,9 @@ export async function startGraph(options: GraphOptions = {}): Promise<RunningGra
       port: 0,
       logLevel: 'silent',
       ungoverned: options.ungoverned ?? !options.governance,
+      // The subgraphs share the test's event loop, so a busy machine stalls them with the gateway; the
+      // 3 s default deadline would count that against them (tests of the deadline set their own).
+      subgraphTimeoutMs: 30_000,
       ...options.gatewayConfig,
     },
     { supergraphSdl: composeSupergraph(sources), governance: options.governance },
