@@ -25,8 +25,8 @@ const childEnv: NodeJS.ProcessEnv = {
   ...process.env,
   DATA_DIR: dataDir,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  // The gateway runs with NODE_ENV=production, which refuses the public development secret: unless
-  // the operator gives one, the gateway and the subgraphs of this run share a random one.
+  // Unless the operator gives one, the gateway and the subgraphs of this run share a random secret
+  // (with NODE_ENV=production, which refuses the public development one, as with it without).
   SWITCHYARD_IDENTITY_SECRET:
     process.env.SWITCHYARD_IDENTITY_SECRET || randomBytes(32).toString('base64url'),
 };
@@ -126,7 +126,8 @@ async function main() {
     readyUrls: [`http://127.0.0.1:${registryPort}/readyz`],
   });
   await Promise.all([subgraphsStarted, registryStarted]);
-  // NODE_ENV=production (unless set): graphql-js skips its development-only checks on every request.
+  // NODE_ENV as the operator sets it, like the registry and the subgraphs: unset is development, whose
+  // governance.dev.yaml (its web store's public end-user token secret) NODE_ENV=production refuses.
   // The gateway takes its supergraph from the registry and follows every publish (the disk copy
   // under DATA_DIR/gateway lets it start while the registry is down). Its governance state (registered
   // operations, usage, audit, budgets) is in DATA_DIR/governance.sqlite without Redis: kept across
@@ -144,7 +145,6 @@ async function main() {
       ...childEnv,
       ...movedSubgraphs,
       PORT: String(gatewayPort),
-      NODE_ENV: process.env.NODE_ENV ?? 'production',
       GOVERNANCE_FILE: governanceFile,
       REGISTRY_URL: `http://127.0.0.1:${registryPort}`,
       REGISTRY_TOKEN: process.env.REGISTRY_TOKEN || 'dev-gateway',
