@@ -8,7 +8,7 @@ import { createMemoryStore } from '@switchyard/gateway';
 import { launchChromium, isolatedPage } from './browser/chromium';
 import { servePage, type ServedPage } from './browser/page-server';
 import { testGovernanceConfig } from './testing/consumers';
-import { governedBy } from './testing/gateway-replicas';
+import { governedBy, startReplica } from './testing/gateway-replicas';
 import { startGraph, type RunningGraph } from './testing/graph-harness';
 
 const ORDERS = '{ orders(first: 2) { edges { node { number } } } }';
@@ -209,6 +209,29 @@ describe('the explorer and the front page over HTTP', () => {
       expect((await fetch(`${gateway}/explorer/${file}`)).status).toBe(200);
     const unknown = await fetch(`${gateway}/explorer/..%2Fpackage.json`);
     expect(unknown.status).toBe(404);
+  });
+
+  test("off by default: a gateway whose config does not enable it serves no explorer, nor Apollo's landing page, and GET / does not link it", async () => {
+    // An anonymous consumer, so a browser's GET reaches Apollo Server, which would answer its landing page.
+    const config = testGovernanceConfig({ identity: { anonymousConsumer: 'back-office' } }, [
+      { id: 'back-office', scopes: ['orders:read'] },
+    ]);
+    const replica = await startReplica(graph, config, createMemoryStore());
+    try {
+      const origin = new URL(replica.baseUrl).origin;
+      const browserGet = await fetch(`${origin}/graphql`, {
+        headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
+      });
+      expect(browserGet.status).toBe(400);
+      expect(browserGet.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(await browserGet.text()).not.toContain('<html');
+      expect((await fetch(`${origin}/explorer/graphiql.js`)).status).toBe(404);
+      const front = await fetch(`${origin}/`, { headers: { accept: 'text/html' } });
+      expect(await front.text()).not.toContain('href="/graphql"');
+      expect(await bodyOf(await fetch(`${origin}/`))).toMatchObject({ explorer: null });
+    } finally {
+      await replica.close();
+    }
   });
 
   test('GET / links the explorer for a browser and lists the endpoints for a program', async () => {
