@@ -29,7 +29,8 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
   /** The customers with the channels each orders through (one more statement for all of them). */
   const withChannels = async (rows: CustomerRow[]): Promise<Customer[]> => {
     if (rows.length === 0) return [];
-    const channels = await db
+    const channels = new Map<string, string[]>(rows.map((row) => [row.id, []]));
+    const known = await db
       .selectFrom('customer_channels')
       .select(['customer_id', 'channel'])
       .where(
@@ -39,12 +40,8 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
       )
       .orderBy('channel')
       .execute();
-    return rows.map((row) =>
-      toCustomer(
-        row,
-        channels.filter((c) => c.customer_id === row.id).map((c) => c.channel),
-      ),
-    );
+    for (const { customer_id, channel } of known) channels.get(customer_id)?.push(channel);
+    return rows.map((row) => toCustomer(row, channels.get(row.id)!));
   };
 
   return {
@@ -113,7 +110,6 @@ export function createSqlCustomerStore(db: Kysely<CustomersDB>): CustomerStore {
 }
 
 const toCustomer = (row: CustomerRow, channels: string[]): Customer => ({
-  channels,
   id: row.id,
   accountNumber: row.account_number,
   name: row.name,
@@ -123,6 +119,7 @@ const toCustomer = (row: CustomerRow, channels: string[]): Customer => ({
   creditLimitCents: Number(row.credit_limit_cents),
   currency: row.currency,
   createdAt: row.created_at,
+  channels,
 });
 
 const toContact = (row: ContactRow): Contact => ({

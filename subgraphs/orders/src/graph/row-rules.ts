@@ -13,13 +13,10 @@ import {
  * An order belongs to its customer, its channel and the carriers of its shipments (read only for a
  * caller scoped by carrier, a 3pl: the shipments' carriers as ShipmentPlanned announced them).
  */
-export const orderRow = (
-  order: Order,
-  ctx: Pick<Context, 'rowScope' | 'loaders' | 'store'>,
-): RowDimensions | Promise<RowDimensions> => {
+export const orderRow = (order: Order, ctx: Context): RowDimensions | Promise<RowDimensions> => {
   const dimensions = { customerIds: order.customerId, channels: order.channel };
   if (!ctx.rowScope?.carrierIds) return dimensions;
-  return orderCarriersLoader(ctx as Context)
+  return orderCarriersLoader(ctx)
     .load(order.id)
     .then((carrierIds) => ({ ...dimensions, carrierIds }));
 };
@@ -31,10 +28,10 @@ export const orderRow = (
  */
 const customerRow = (
   customer: { id: string },
-  ctx: Pick<Context, 'rowScope' | 'loaders' | 'store'>,
+  ctx: Context,
 ): RowDimensions | Promise<RowDimensions> => {
   if (!ctx.rowScope?.channels) return { customerIds: customer.id };
-  return customerChannelsLoader(ctx as Context)
+  return customerChannelsLoader(ctx)
     .load(customer.id)
     .then((channels) => ({ customerIds: customer.id, channels }));
 };
