@@ -174,9 +174,11 @@ test('with every subgraph up, the order-to-cash query is answered whole', async 
 });
 
 test('finance frozen, then killed, then back: its fields cost, the rest answered, the breaker fails fast, and the answer is whole again', async () => {
-  // Frozen: the kernel still accepts connections, nothing answers. The deadline bounds the wait.
+  // Frozen during the query (its first fetches go to orders and customers; finance comes after): the
+  // kernel still accepts connections, nothing answers. The deadline bounds the wait.
+  const pendingFrozen = orderToCash();
   finance!.kill('SIGSTOP');
-  const frozen = await orderToCash();
+  const frozen = await pendingFrozen;
   expectEverythingButFinance(frozen.response);
   expectFinanceMissing(
     frozen.response,
@@ -207,9 +209,23 @@ test('finance frozen, then killed, then back: its fields cost, the rest answered
     },
   });
 
-  // Killed: refused connections (a probe once the circuit lets one through) or the open circuit.
+  // Killed during a query whose probe waits on the frozen finance: the probe's connection drops (or,
+  // killed before it went, is refused), the other fetch meets the open circuit; no deadline is waited.
+  await new Promise((resolve) => setTimeout(resolve, CIRCUIT.maxOpenMs));
+  const pendingKilled = orderToCash();
+  await new Promise((resolve) => setTimeout(resolve, 200));
   await kill(finance!);
   finance = undefined;
+  const killed = await pendingKilled;
+  expectEverythingButFinance(killed.response);
+  expectFinanceMissing(
+    killed.response,
+    'SUBGRAPH_UNAVAILABLE',
+    /^Subgraph "finance" is unavailable: (connection (refused|reset|closed before it answered)|its circuit is open)/,
+  );
+  expect(killed.ms).toBeLessThan(DEADLINE_MS + 1_000);
+
+  // Dead: refused connections (a probe once the circuit lets one through) or the open circuit, at once.
   await new Promise((resolve) => setTimeout(resolve, CIRCUIT.maxOpenMs));
   const dead = await orderToCash();
   expectEverythingButFinance(dead.response);
