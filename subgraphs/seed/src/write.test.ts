@@ -105,3 +105,31 @@ test('seedIfEmpty refuses to top up databases left half-written, naming them', a
     await close();
   }
 });
+
+test('seedIfEmpty fills the channel and carrier projections a data folder seeded before them lacks, as the seed writes them', async () => {
+  const { dbs, close } = await openSix();
+  try {
+    const dataset = generateDataset({ seed: 3, scale: 0.05 });
+    await writeDataset(dataset, dbs);
+    await dbs.customers.deleteFrom('customer_channels').execute();
+    await dbs.orders.deleteFrom('shipment_carriers').execute();
+    expect(await seedIfEmpty(dbs, { seed: 3, scale: 0.05 })).toBe(false);
+    const channels = await dbs.customers
+      .selectFrom('customer_channels')
+      .selectAll()
+      .orderBy('customer_id')
+      .orderBy('channel')
+      .execute();
+    expect(channels).toEqual(
+      [...dataset.customers.customer_channels].sort(
+        (a, b) => a.customer_id.localeCompare(b.customer_id) || a.channel.localeCompare(b.channel),
+      ),
+    );
+    expect(await rowCount(dbs.orders, 'shipment_carriers')).toBe(
+      dataset.orders.shipment_carriers.length,
+    );
+    expect(dataset.orders.shipment_carriers.length).toBeGreaterThan(0);
+  } finally {
+    await close();
+  }
+});

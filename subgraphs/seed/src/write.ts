@@ -11,6 +11,7 @@ import type {
   SystemOfRecord,
 } from './dataset';
 import { generateDataset } from './generate';
+import { fillMissingProjections } from './projections';
 
 /** One Kysely handle per subgraph database (SQLite or PostgreSQL, already migrated). */
 export interface SeedDatabases {
@@ -101,7 +102,8 @@ export async function writeDataset(dataset: Dataset, dbs: SeedDatabases): Promis
 /**
  * Seeds all six databases, or none: when the customer master is empty, it generates the dataset
  * and writes every database; when the customer master holds rows, the graph was seeded (or is in
- * use) and nothing is written. Resolves to true when it seeded.
+ * use) and nothing is written but the projections a data folder seeded before them lacks
+ * (projections.ts). Resolves to true when it seeded.
  *
  * Customers are written last, so an interrupted seed leaves the customer master empty and the
  * other databases partly filled; that state is refused with an error naming them rather than
@@ -111,7 +113,10 @@ export async function seedIfEmpty(
   dbs: SeedDatabases,
   options: GenerateOptions = {},
 ): Promise<boolean> {
-  if (!(await isEmpty(dbs.customers, 'customers'))) return false;
+  if (!(await isEmpty(dbs.customers, 'customers'))) {
+    await fillMissingProjections(dbs);
+    return false;
+  }
   const filled: string[] = [];
   for (const system of WRITE_ORDER) {
     for (const table of TABLE_ORDER[system]) {
