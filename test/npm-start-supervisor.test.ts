@@ -98,7 +98,7 @@ test('the subgraphs’ process killed (SIGKILL) is restarted and the gateway is 
   expect(health.every((status) => status === 200)).toBe(true);
 }, 60_000);
 
-test('a partner’s registered operation, its usage and the audit survive a restart of the whole npm start (SQLite under DATA_DIR)', async () => {
+test('a partner’s registered operation, its usage, its budget and the audit survive a restart of the whole npm start (SQLite under DATA_DIR)', async () => {
   let npm = running!;
   const manifest = {
     format: 'apollo-persisted-query-manifest',
@@ -129,6 +129,14 @@ test('a partner’s registered operation, its usage and the audit survive a rest
 
   npm = running = await NpmStart.start(dataDir, ports);
   expect(npm.output).not.toMatch(/seeded the six databases/);
+
+  // Before the partner runs anything again: what its month's cost budget counted is still counted.
+  const budget = await getAdmin(npm.gatewayOrigin, `/consumers/${PARTNER}/budget`);
+  const counted = (budget.body.rules as { window: string; measure: string; used: number }[])
+    .filter((rule) => rule.window !== '1s')
+    .map(({ window, measure, used }) => [window, measure, used > 0]);
+  expect(counted.length).toBeGreaterThan(0);
+  expect(counted).toEqual(counted.map(([window, measure]) => [window, measure, true]));
 
   const again = await runAccount(npm.gatewayOrigin);
   expect(again.status).toBe(200);
