@@ -47,4 +47,16 @@ describe('with NODE_ENV=production, no process starts on the development identit
       'gateway failed to start: SWITCHYARD_IDENTITY_SECRET is the development secret',
     );
   });
+
+  test('the gateway on a governance file whose consumer accepts end-user tokens signed with the development secret exits 1 and says why', async () => {
+    const { code, stderr } = await runEntryPoint('gateway/src/main.ts', {
+      NODE_ENV: 'production',
+      SWITCHYARD_IDENTITY_SECRET: 'a-production-identity-secret-of-48-characters-xx',
+      GOVERNANCE_FILE: 'gateway/governance.dev.yaml',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(
+      /governance\.dev\.yaml:\d+: consumers\[1\]\.endUserTokens\.developmentSecret is the public development secret/,
+    );
+  });
 });
