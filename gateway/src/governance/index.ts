@@ -156,6 +156,11 @@ export function createGovernance(
                 )
             : undefined,
           onStoreError: warn('persisted operations store error'),
+          onRestored: (restored) =>
+            logger.warn(
+              { restored },
+              `wrote back ${restored.length} registered operations the governance store had lost`,
+            ),
           onApqWrite: (outcome) => metrics.countApqWrite(outcome),
         })
       : null,

@@ -6,11 +6,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Consumer } from '../consumer';
 import { GovernanceCode, GovernanceError } from '../errors';
-import type { ManifestRegistry } from './manifest-registry';
+import type { ManifestRegistry, RestoredOperation } from './manifest-registry';
 import type { UnknownOperationLog } from './unknown-operations';
 
 export interface PersistedOperationsRoutesDeps {
   registry: ManifestRegistry;
+  /** Writes back the consumer's operations this replica serves that the store lost (ManifestRegistry.restoreLost, reported). */
+  restoreLost(consumerId: string): Promise<RestoredOperation[]>;
   unknown: UnknownOperationLog;
   /** The consumer declared with this id; null when there is none. */
   consumer(id: string): Consumer | null;
@@ -64,7 +66,7 @@ export function registerPersistedOperationsRoutes(
             details: { argument: 'include' },
           });
         // What this replica serves but the store lost (a Redis back empty) is written back first, and named.
-        const restored = await deps.registry.restoreLost(consumer.id);
+        const restored = await deps.restoreLost(consumer.id);
         const operations =
           include === 'body'
             ? await deps.registry.documents(consumer.id)

@@ -282,3 +282,32 @@ test('a refusal gives the reasons of malformed entries and of invalid documents 
     [1, 'OPERATION_ID_MISMATCH'],
   ]);
 });
+
+describe('restoring what the store lost', () => {
+  test('the operations this replica holds and the store lost are written back as registered; others are not invented', async () => {
+    const store = createMemoryStore();
+    const registry = registryOn(store);
+    await registry.register(consumer('acme'), manifest(entry(ORDER, 'Order')));
+    await registry.register(consumer('other'), manifest(entry(RELEASE, 'Release', 'mutation')));
+    const before = await registry.documents('acme');
+    expect(await registry.restoreLost()).toEqual([]);
+
+    for (const key of await store.keys('')) await store.delete(key); // a Redis back empty
+    expect(await registry.list('acme')).toEqual([]);
+    expect(await registry.restoreLost('acme')).toEqual([
+      { consumer: 'acme', id: operationId(ORDER), name: 'Order' },
+    ]);
+    expect(await registry.documents('acme')).toEqual(before);
+    expect(await registry.list('other')).toEqual([]);
+    expect(await registry.restoreLost()).toEqual([
+      { consumer: 'other', id: operationId(RELEASE), name: 'Release' },
+    ]);
+
+    // A replica that never held an operation restores nothing of it.
+    await store.delete(`pq:op:acme:${operationId(ORDER)}`);
+    expect(await registryOn(store).restoreLost()).toEqual([]);
+    expect(await registry.has('acme', operationId(ORDER))).toBe(true); // still served here...
+    await registry.restoreLost();
+    expect(await registryOn(store).has('acme', operationId(ORDER))).toBe(true); // ...and listed again
+  });
+});

@@ -68,6 +68,13 @@ export interface StoredOperation extends ManifestOperation {
   registeredAt: string;
 }
 
+/** An operation written back to a store that had lost it, and whose it is. */
+export interface RestoredOperation {
+  consumer: string;
+  id: string;
+  name: string;
+}
+
 export interface RegisteredOperation extends StoredOperation {
   document: DocumentNode;
 }
@@ -352,7 +359,7 @@ export class ManifestRegistry {
    * back empty, the list the store gives again names what this replica still serves. An operation
    * no replica held is gone from both, so the two never disagree.
    */
-  async restoreLost(consumerId?: string): Promise<StoredOperation[]> {
+  async restoreLost(consumerId?: string): Promise<RestoredOperation[]> {
     const held = [...this.parsed.entries()].flatMap(([key, operation]) => {
       const consumer = key.slice(0, key.indexOf('\n'));
       return consumerId === undefined || consumer === consumerId ? [{ consumer, operation }] : [];
@@ -372,7 +379,7 @@ export class ManifestRegistry {
         ),
       ),
     );
-    return lost.map(({ operation: { document: _document, ...kept } }) => kept);
+    return lost.map(({ consumer, operation: { id, name } }) => ({ consumer, id, name }));
   }
 
   private async ids(consumerId: string): Promise<string[]> {

@@ -22,7 +22,11 @@ import type { GovernanceModule, GovernedRequest, GraphQLRequestBody } from '../m
 import type { GovernanceStore } from '../store/governance-store';
 import { registerPersistedOperationsRoutes } from './admin-routes';
 import { apqNotFound, apqNotSupported, createApqDocuments, type ApqWriteOutcome } from './apq';
-import { ManifestRegistry, type ManifestRegistryDeps } from './manifest-registry';
+import {
+  ManifestRegistry,
+  type ManifestRegistryDeps,
+  type RestoredOperation,
+} from './manifest-registry';
 import { operationId } from './operation-manifest';
 import { createUnknownOperationLog, type UnknownOperation } from './unknown-operations';
 
@@ -63,6 +67,8 @@ export interface PersistedOperationsDeps {
   /** What the deprecations module says of an operation being registered: a sunset coordinate refuses it, a deprecated one warns. */
   lifecycle?: ManifestRegistryDeps['lifecycle'];
   now?: () => number;
+  /** Told of the registered operations this replica wrote back to a store that had lost them (a Redis back empty). */
+  onRestored?: (restored: RestoredOperation[]) => void;
   /** Told when the store fails where the module carries on (APQ registration, unknown-operation flush). */
   onStoreError?: (error: unknown) => void;
   /** Told how each APQ write ended: stored, failed (the store refused), dropped (the write queue was full). */
@@ -109,8 +115,13 @@ export function createPersistedOperationsModule(
     onWrite: deps.onApqWrite,
   });
   const unknown = createUnknownOperationLog(settings, deps, registry);
+  const restoreLost = async (consumerId?: string) => {
+    const restored = await registry.restoreLost(consumerId);
+    if (restored.length > 0) deps.onRestored?.(restored);
+    return restored;
+  };
   const restoring = setInterval(() => {
-    if (deps.store.healthy()) registry.restoreLost().catch((error) => deps.onStoreError?.(error));
+    if (deps.store.healthy()) restoreLost().catch((error) => deps.onStoreError?.(error));
   }, settings.restoreIntervalMs);
   restoring.unref();
 
@@ -237,6 +248,7 @@ export function createPersistedOperationsModule(
     adminRoutes(admin: FastifyInstance) {
       registerPersistedOperationsRoutes(admin, {
         registry,
+        restoreLost,
         unknown,
         consumer: deps.consumer,
         maxManifestBytes: settings.maxManifestBytes,
