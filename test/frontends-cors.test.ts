@@ -1,12 +1,15 @@
 /**
  * Frontends (issue 16): a browser page on another origin calls the governed gateway through CORS,
  * per consumer; the gateway serves its own explorer (GraphiQL from its node_modules) and a front
- * page. Over real HTTP against real subgraphs, and in headless Chromium (test/browser/).
+ * page; a buyer signed in on the storefront (an end-user token) sees its own customer only. Over
+ * real HTTP against real subgraphs, and in headless Chromium (test/browser/).
  */
 import type { Browser, Locator } from 'playwright-core';
 import { createMemoryStore } from '@switchyard/gateway';
 import { launchChromium, isolatedPage } from './browser/chromium';
 import { servePage, type ServedPage } from './browser/page-server';
+import { SignJWT } from 'jose';
+import { DEVELOPMENT_END_USER_SECRET } from '../gateway/src/governance/identity/end-user-tokens-config';
 import { testGovernanceConfig } from './testing/consumers';
 import { governedBy, startReplica } from './testing/gateway-replicas';
 import { startGraph, type RunningGraph } from './testing/graph-harness';
@@ -23,6 +26,7 @@ let storefront: ServedPage;
 let stranger: ServedPage;
 /** The origin every consumer may be called from (the top-level list); nothing is served there. */
 const SHARED_ORIGIN = 'https://explorer.example.com';
+const STORE_ISSUER = 'https://login.storefront.test/';
 
 beforeAll(async () => {
   // The pages first: their origins (free ports) go into the governance config.
@@ -35,7 +39,13 @@ beforeAll(async () => {
       rateBudgets: { tiers: { gold: [{ window: '1h', requests: 10_000 }] } },
     },
     [
-      { id: 'storefront', scopes: ['orders:read'], cors: { origins: [storefront.origin] } },
+      {
+        id: 'storefront',
+        scopes: ['orders:read'],
+        cors: { origins: [storefront.origin] },
+        // Its buyers sign in at its identity provider (HS256 here, the development secret).
+        endUserTokens: { issuer: STORE_ISSUER, audience: 'switchyard', developmentSecret: true },
+      },
       { id: 'back-office', scopes: ['orders:read'] },
     ],
   );
@@ -283,6 +293,54 @@ describe('in headless Chromium', () => {
     expect(result).toMatchObject({ status: 200, body: { data: { orders: { edges: [{}, {}] } } } });
     expect(result.rateLimit).toMatch(/^"requests-1h";r=\d+;t=\d+$/);
     expect(result.correlationId).toBeTruthy();
+  });
+
+  test("a buyer signed in on the storefront's page (its token in x-end-user-token, through CORS) sees customer CUS-0003 and its orders, and nothing of CUS-0002", async () => {
+    const token = await new SignJWT({ customer_id: 'CUS-0003' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(STORE_ISSUER)
+      .setAudience('switchyard')
+      .setSubject('buyer@example.com')
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(DEVELOPMENT_END_USER_SECRET));
+    const page = await browser.newPage();
+    try {
+      await page.goto(storefront.url);
+      const result = await page.evaluate(
+        async ({ gateway, token }) => {
+          const response = await fetch(`${gateway}/graphql`, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-api-key': 'storefront',
+              'x-end-user-token': token,
+            },
+            body: JSON.stringify({
+              query: `{
+                mine: customer(id: "CUS-0003") { id }
+                other: customer(id: "CUS-0002") { id }
+                orders(first: 100) { totalCount edges { node { customer { id } } } }
+              }`,
+            }),
+          });
+          return { status: response.status, body: (await response.json()) as any };
+        },
+        { gateway, token },
+      );
+      expect(result.status).toBe(200);
+      expect(result.body.data.mine).toEqual({ id: 'CUS-0003' });
+      expect(result.body.data.other).toBeNull();
+      expect(result.body.errors.map((error: any) => [error.path, error.extensions.code])).toEqual([
+        [['other'], 'NOT_FOUND'],
+      ]);
+      const owners = result.body.data.orders.edges.map((edge: any) => edge.node.customer.id);
+      expect(result.body.data.orders.totalCount).toBe(
+        graph.dataset!.orders.orders.filter((order) => order.customer_id === 'CUS-0003').length,
+      );
+      expect(new Set(owners)).toEqual(new Set(['CUS-0003']));
+    } finally {
+      await page.close();
+    }
   });
 
   test("a page on an origin no consumer lists cannot call the gateway, nor can another consumer's key from the storefront's page", async () => {

@@ -38,6 +38,8 @@ export interface TestConsumerEntry {
   contract?: string | null;
   /** The origins of the consumer's own web pages (CORS). */
   cors?: { origins: string[] } | null;
+  /** The identity provider of its signed-in buyers, as the file says it (issuer, audience, developmentSecret...). */
+  endUserTokens?: Record<string, unknown>;
 }
 
 /**
