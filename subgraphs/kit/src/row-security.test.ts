@@ -264,3 +264,53 @@ describe('a rule that cannot decide denies', () => {
     expect(book.reads).toBe(1);
   });
 });
+
+describe('a row whose dimensions have to be read (kept apart from the row)', () => {
+  /** A server whose Order rule reads the row's customer asynchronously, as orders reads an order's carriers. */
+  async function serveReading(read: (order: Order) => Promise<string>) {
+    const { schema } = orderSubgraph();
+    const reading = await createSubgraphServer({
+      name: 'orders',
+      schema: servedSchema({
+        schema,
+        rowRules: {
+          Order: rowRule('Order', async (order: Order) => ({ customerIds: await read(order) })),
+        },
+      }),
+      store: book,
+    });
+    reading.log.error = (() => {}) as typeof reading.log.error;
+    return reading;
+  }
+
+  test('is decided once the read answers: its own row is there, a foreign one NOT_FOUND', async () => {
+    const reading = await serveReading(async (order) => order.customerId);
+    try {
+      const ask = (id: string) =>
+        querySubgraph(reading, `{ orderUnchecked(id: "${id}") { id } }`, {}, {}, distributor);
+      expect((await ask('ORD-1')).data).toEqual({ orderUnchecked: { id: 'ORD-1' } });
+      const foreign = await ask('ORD-2');
+      expect(foreign.data).toEqual({ orderUnchecked: null });
+      expect(foreign.errors!.map((e) => e.extensions.code)).toEqual(['NOT_FOUND']);
+    } finally {
+      await reading.close();
+    }
+  });
+
+  test('a read that fails denies: INTERNAL_SERVER_ERROR, never the row', async () => {
+    const reading = await serveReading(() => Promise.reject(new Error('carriers unreadable')));
+    try {
+      const result = await querySubgraph(
+        reading,
+        '{ orderUnchecked(id: "ORD-1") { id customerId } }',
+        {},
+        {},
+        distributor,
+      );
+      expect(result.data).toEqual({ orderUnchecked: null });
+      expect(result.errors!.map((e) => e.extensions.code)).toEqual(['INTERNAL_SERVER_ERROR']);
+    } finally {
+      await reading.close();
+    }
+  });
+});
