@@ -139,7 +139,8 @@ test("a value only a subgraph refuses (a DateTime literal that is not one) is th
   expect(answer.body.errors).toEqual([
     expect.objectContaining({
       message: 'DateTime must be an ISO-8601 string',
-      extensions: { code: 'BAD_USER_INPUT' },
+      path: ['shipments'],
+      extensions: { code: 'BAD_USER_INPUT', serviceName: 'shipments' },
     }),
   ]);
   expect(JSON.stringify(answer.body)).not.toMatch(/127\.0\.0\.1|\/graphql/);
