@@ -384,4 +384,42 @@ describe('finance.forget-cancelled-order (OrderCancelled)', () => {
       ),
     ).resolves.toBeUndefined();
   });
+
+  test('an OrderCancelled consumed before its OrderAccepted (their groups lag apart): the acceptance adds nothing to exposure and is never invoiced', async () => {
+    const order = orderAccepted('ORD-900006', 'CUS-0205', 'TX', [line(1, 4, 2500)], 825);
+    const before = (await exposureOf('CUS-0205')).creditExposure;
+    await deliverEvent(
+      forgetCancelledOrder,
+      testEvent(OrderToCashEvent.OrderCancelled, order.orderId, {
+        orderId: order.orderId,
+        customerId: 'CUS-0205',
+        previousStatus: 'ACCEPTED',
+        reason: 'cancelled while finance was down',
+      }),
+      store(),
+      db(),
+      net45,
+    );
+    await deliverEvent(
+      recordOpenOrder,
+      testEvent(OrderToCashEvent.OrderAccepted, order.orderId, order),
+      store(),
+      db(),
+      net45,
+    );
+    expect((await exposureOf('CUS-0205')).creditExposure).toEqual(before);
+    await expect(
+      deliverEvent(
+        invoiceShipment,
+        testEvent(
+          OrderToCashEvent.ShipmentConfirmed,
+          'SHP-900007',
+          shipmentConfirmed('SHP-900007', order, [[1, 4]]),
+        ),
+        store(),
+        db(),
+        net45,
+      ),
+    ).rejects.toThrow('order ORD-900006 was cancelled');
+  });
 });

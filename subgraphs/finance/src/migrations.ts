@@ -220,6 +220,17 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0005_cancelled_orders': {
+    async up(db: Kysely<any>) {
+      // Orders finance heard cancelled, even before their acceptance (each event has its own consumer
+      // group, so OrderCancelled may be consumed first): a later OrderAccepted then adds nothing to exposure.
+      await db.schema
+        .createTable('cancelled_orders')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('cancelled_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  },
 };
 
 export interface TaxRateRow {
@@ -360,6 +371,13 @@ export interface CreditReservationRow {
   order_id: string | null;
   ended_at: string | null;
 }
+/** An order finance heard cancelled (0005), whether or not it had heard it accepted. */
+export interface CancelledOrderRow {
+  order_id: string;
+  cancelled_at: string;
+}
+/** The cancelled orders (0005), kept out of FinanceDB as the seed writes none: `db.withTables<CancelledOrderDB>()`. */
+export type CancelledOrderDB = { cancelled_orders: CancelledOrderRow };
 /** The credit reservation table (0004), kept out of FinanceDB as the seed writes none: `db.withTables<CreditReservationDB>()`. */
 export type CreditReservationDB = { credit_reservations: CreditReservationRow };
 /**

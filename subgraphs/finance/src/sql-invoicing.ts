@@ -7,10 +7,10 @@ import {
   type IdSequence,
   type InvoiceIssued,
 } from '@switchyard/kit';
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { priceInvoice } from './invoice-pricing';
 import { convertReservationOf, endReservation } from './sql-credit-reservations';
-import type { CreditReservationDB, FinanceDB, InvoiceRow } from './migrations';
+import type { CancelledOrderDB, CreditReservationDB, FinanceDB, InvoiceRow } from './migrations';
 import { toInvoice } from './sql-row-mapping';
 import type { FinanceStore } from './store';
 
@@ -22,14 +22,25 @@ const INVOICE_IDS: IdSequence = { table: 'invoices', prefix: 'INV', width: 6 };
  * The event-driven side of the SQL store: the order ledger (OrderAccepted, OrderCancelled) and the
  * invoices issued from it (ShipmentConfirmed). Each method is one transaction that starts by recording
  * the delivery (consumeOnce), so a redelivered event is a no-op and a failure leaves nothing behind.
+ * OrderAccepted and OrderCancelled have a consumer group each, so either may be consumed first: a
+ * cancellation is remembered (cancelled_orders), and an acceptance consumed after it adds nothing to
+ * exposure; on PostgreSQL both take the order's advisory lock, so they never run interleaved.
  */
 export function createSqlInvoicing(
   db: Kysely<FinanceDB>,
 ): Pick<FinanceStore, 'recordOpenOrder' | 'forgetCancelledOrder' | 'invoiceShipment'> {
+  const locking = db.getExecutor().adapter instanceof PostgresAdapter;
+  const lockOrder = async (trx: Kysely<FinanceDB>, orderId: string) => {
+    if (locking)
+      await sql`select pg_advisory_xact_lock(hashtext(${`finance.order:${orderId}`}))`.execute(trx);
+  };
+  const cancelledOrders = (trx: Kysely<FinanceDB>) => trx.withTables<CancelledOrderDB>();
+
   return {
     recordOpenOrder(order, delivery) {
       return db.transaction().execute(async (trx) => {
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return false;
+        await lockOrder(trx, order.orderId);
         // The order is the natural key: the same acceptance announced again under another event id changes nothing.
         const known = await trx
           .selectFrom('order_ledger')
@@ -39,13 +50,19 @@ export function createSqlInvoicing(
         if (known) return false;
         if (order.lines.length === 0)
           throw new Error(`order ${order.orderId} was accepted without lines`);
+        const cancelled = await cancelledOrders(trx)
+          .selectFrom('cancelled_orders')
+          .select('order_id')
+          .where('order_id', '=', order.orderId)
+          .executeTakeFirst();
         await trx
           .insertInto('order_ledger')
           .values({
             order_id: order.orderId,
             order_number: order.orderNumber,
             customer_id: order.customerId,
-            status: 'ACCEPTED',
+            // Cancelled before its acceptance reached finance: on the ledger (a shipment of it is refused), out of exposure.
+            status: cancelled ? 'CANCELLED' : 'ACCEPTED',
             currency: order.currency,
             ship_to_region: order.shipTo.region,
             subtotal_cents: order.subtotalCents,
@@ -68,6 +85,17 @@ export function createSqlInvoicing(
             })),
           )
           .execute();
+        if (cancelled) {
+          // Its cancellation released the reservation already (when it carried its id); this one, if another, goes too.
+          if (order.reservationId)
+            await endReservation(
+              trx.withTables<CreditReservationDB>(),
+              order.reservationId,
+              'RELEASED',
+              order.orderId,
+            );
+          return false;
+        }
         await trx
           .insertInto('open_orders')
           .values({
@@ -86,6 +114,12 @@ export function createSqlInvoicing(
     forgetCancelledOrder(order, delivery) {
       return db.transaction().execute(async (trx) => {
         if (!(await consumeOnce(trx, delivery.handler, delivery.eventId))) return false;
+        await lockOrder(trx, order.orderId);
+        await cancelledOrders(trx)
+          .insertInto('cancelled_orders')
+          .values({ order_id: order.orderId, cancelled_at: new Date().toISOString() })
+          .onConflict((oc) => oc.column('order_id').doNothing())
+          .execute();
         // Orders are cancelled before they ship, so nothing of it was invoiced: all of it leaves exposure.
         await trx
           .updateTable('order_ledger')
