@@ -2,7 +2,9 @@ import { SignJWT } from 'jose';
 import { parseGovernanceConfig } from '../governance-config';
 import { type GovernanceError } from '../errors';
 import type { Consumer } from '../consumer';
-import { createEndUserTokens } from './end-user-tokens';
+import { createEndUserTokens, END_USER_TOKEN_HEADER } from './end-user-tokens';
+import { hashApiKey } from './api-keys';
+import { createIdentifier } from './identity';
 import { DEVELOPMENT_END_USER_SECRET } from './end-user-tokens-config';
 
 const ISSUER = 'https://shop.test/';
@@ -110,5 +112,48 @@ describe('signing an end user in', () => {
       status: 400,
       extensions: { code: 'END_USER_TOKEN_NOT_ACCEPTED' },
     });
+  });
+});
+
+describe('through the identifier, beside the consumer credential', () => {
+  const identifier = () =>
+    createIdentifier({
+      consumers: [
+        {
+          consumer: store,
+          apiKeySha256: [hashApiKey('shop-key')],
+          endUserTokens: configWith({
+            issuer: ISSUER,
+            audience: 'switchyard',
+            developmentSecret: true,
+          }).consumers[0].endUserTokens,
+        },
+      ],
+    });
+
+  test('an API key and an end-user token: the consumer narrowed to the buyer', async () => {
+    const consumer = await identifier().identify({
+      'x-api-key': 'shop-key',
+      [END_USER_TOKEN_HEADER]: await token({ sub: 'bo', customer_id: 'CUS-0007' }),
+    });
+    expect(consumer).toMatchObject({ id: 'shop', principal: 'bo', endUserCustomerId: 'CUS-0007' });
+  });
+
+  test('the consumer credential is checked first: an unknown key is UNAUTHENTICATED whatever the end-user token', async () => {
+    await expect(
+      identifier().identify({
+        'x-api-key': 'stolen',
+        [END_USER_TOKEN_HEADER]: await token({ customer_id: 'CUS-0007' }),
+      }),
+    ).rejects.toMatchObject({ status: 401, extensions: { code: 'UNAUTHENTICATED' } });
+  });
+
+  test('two end-user tokens are refused rather than chosen between (BAD_REQUEST)', async () => {
+    const one = await token({ customer_id: 'CUS-0007' });
+    await expect(
+      Promise.resolve().then(() =>
+        identifier().identify({ 'x-api-key': 'shop-key', [END_USER_TOKEN_HEADER]: [one, one] }),
+      ),
+    ).rejects.toMatchObject({ status: 400, extensions: { code: 'BAD_REQUEST' } });
   });
 });
