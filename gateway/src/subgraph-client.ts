@@ -49,16 +49,19 @@ export interface SubgraphExchange {
   durationMs: number;
 }
 
-/** One keep-alive connection pool shared by every subgraph call of the gateway; the call timeouts are set here, once. */
+/** One keep-alive connection pool shared by every subgraph call of the gateway, its socket timeouts a backstop of the calls' deadlines. */
 export function createSubgraphAgent(options: SubgraphClientOptions): Agent {
   return new Agent({
     connections: options.connectionsPerSubgraph,
     keepAliveTimeout: 30_000,
     pipelining: 1,
-    headersTimeout: options.subgraphTimeoutMs,
-    bodyTimeout: options.subgraphTimeoutMs,
+    headersTimeout: backstopOf(options.subgraphTimeoutMs),
+    bodyTimeout: backstopOf(options.subgraphTimeoutMs),
   });
 }
+
+/** undici's own timeouts, a second behind the deadline: the deadline decides (after an I/O poll), they only catch what it missed. */
+const backstopOf = (deadlineMs: number) => deadlineMs + 1_000;
 
 type IncomingOperation = GraphQLDataSourceProcessOptions<GatewayContext> & {
   incomingRequestContext?: { overallCachePolicy?: unknown };
@@ -90,13 +93,13 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
   ) {
     super({ url });
     const target = new URL(url);
-    // Also per request (plain numbers, no timer objects): an agent made elsewhere (tests) keeps the configured timeout.
+    // Also per request: an agent made elsewhere (tests) or for another deadline keeps this subgraph's backstop.
     this.requestOptions = {
       origin: target.origin,
       path: `${target.pathname}${target.search}`,
       method: 'POST',
-      headersTimeout: options.subgraphTimeoutMs,
-      bodyTimeout: options.subgraphTimeoutMs,
+      headersTimeout: backstopOf(options.subgraphTimeoutMs),
+      bodyTimeout: backstopOf(options.subgraphTimeoutMs),
     };
     this.identities = forwardedIdentityHeaders(
       options.identitySecret ?? DEVELOPMENT_IDENTITY_SECRET,
