@@ -1,0 +1,25 @@
+/**
+ * The console's pages, in the order of the navigation: each with its hash route, its title, the
+ * scope a caller must hold to see it (null: any signed-in caller) and its component. A page is one
+ * file in pages/; adding a page is one entry here.
+ */
+import type { ComponentType } from 'react';
+import { SCOPES } from './session';
+
+export interface ConsolePage {
+  /** The hash route, `#/<path>`. */
+  path: string;
+  title: string;
+  /** The scope needed to see the page at all; without it the page is left out of the navigation. */
+  requires: string | null;
+  component: ComponentType;
+}
+
+export const PAGES: ConsolePage[] = [];
+
+/** Which scope a caller lacks for `page`, or null when it may see it. */
+export function missingScope(page: ConsolePage, holds: (scope: string) => boolean): string | null {
+  return page.requires && !holds(page.requires) ? page.requires : null;
+}
+
+export { SCOPES };
