@@ -62,6 +62,8 @@ export interface GatewayConfig {
   registryToken: string | null;
   /** The last good supergraph from the registry, kept to start from while the registry is down (SUPERGRAPH_CACHE_FILE). */
   supergraphCacheFile: string;
+  /** The built web console served at /console (CONSOLE_DIR; default console/dist, built at install time). */
+  consoleDir: string;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -86,6 +88,7 @@ export const defaultGatewayConfig: GatewayConfig = {
   registryUrl: null,
   registryToken: null,
   supergraphCacheFile: path.join(REPO_ROOT, '.data', 'gateway', 'supergraph.graphql'),
+  consoleDir: path.join(REPO_ROOT, 'console', 'dist'),
 };
 
 /**
@@ -94,7 +97,7 @@ export const defaultGatewayConfig: GatewayConfig = {
  * SUBGRAPH_CIRCUIT_FAILURES, SUBGRAPH_CIRCUIT_OPEN_MS, SUBGRAPH_CIRCUIT_MAX_OPEN_MS, SUBGRAPH_URL_<NAME>,
  * REDIS_URL, GOVERNANCE_STORE, GOVERNANCE_STORE_FILE (by default DATA_DIR/governance.sqlite),
  * SWITCHYARD_IDENTITY_SECRET and NODE_ENV, LOG_LEVEL; REGISTRY_URL or `--registry`, REGISTRY_TOKEN,
- * SUPERGRAPH_CACHE_FILE, by default DATA_DIR/gateway/supergraph.graphql). Throws on a value it cannot use.
+ * SUPERGRAPH_CACHE_FILE, by default DATA_DIR/gateway/supergraph.graphql), CONSOLE_DIR. Throws on a value it cannot use.
  */
 export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): GatewayConfig {
   const { values } = parseArgs({
@@ -142,6 +145,7 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
     ...governanceStoreSettings(env),
     identitySecret: identitySecretFrom(env),
     ...registrySettings(values.registry ?? env.REGISTRY_URL, env),
+    consoleDir: env.CONSOLE_DIR ? path.resolve(env.CONSOLE_DIR) : defaultGatewayConfig.consoleDir,
   };
 }
 

@@ -7,6 +7,7 @@ import { CORRELATION_HEADER, correlationIdFrom, logOptions } from '@switchyard/k
 import type { DestinationStream } from 'pino';
 import type { GatewayConfig } from './config';
 import type { GatewayContext } from './context';
+import { registerConsoleRoutes } from './console/console-routes';
 import { registerExplorer } from './explorer/explorer';
 import type { DeprecationFeed } from './governance/deprecations/deprecation-feed';
 import { GovernanceError } from './governance/errors';
@@ -259,6 +260,9 @@ export async function createGateway(
     identitySecret: config.identitySecret,
   });
   governance?.configureApp(app, [(admin) => registerSupergraphAdminRoute(admin, origin)]);
+  // The console reads the governance admin API: served only by a governed gateway.
+  if (governance)
+    registerConsoleRoutes(app, { dir: config.consoleDir, registryUrl: config.registryUrl });
   app.get('/healthz', async () => ({ status: 'ok' }));
   // 200 while the gateway can serve (some subgraphs away: `degraded`, their fields null), 503 when no subgraph answers.
   app.get('/readyz', async (_request, reply) => {

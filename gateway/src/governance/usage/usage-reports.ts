@@ -16,6 +16,7 @@ import {
   USAGE_KEY_PREFIX,
   type UsageHashKind,
 } from './usage-aggregator';
+import { checkTimelineHours, usageTimeline, type UsageTimeline } from './usage-timeline';
 
 export interface UsageReportsDeps {
   store: GovernanceStore;
@@ -371,6 +372,17 @@ export function createUsageReports(deps: UsageReportsDeps) {
         .sort((a, b) => b.requests - a.requests || a.operationName.localeCompare(b.operationName))
         .slice(0, limit);
       return { consumer, days, operations };
+    },
+
+    /** Requests, errors and p95 per consumer and bucket over the last `hours`, and errors by code. */
+    async timeline(consumer: string | null, hours: number): Promise<UsageTimeline> {
+      checkTimelineHours(hours);
+      return usageTimeline(await bucketHashes('operations', hours * 3_600_000, true), {
+        hours,
+        bucketMs: deps.bucketMs,
+        now: now(),
+        consumer,
+      });
     },
 
     /** Latency, errors and volume per order-to-cash stage and consumer, against the SLA. */

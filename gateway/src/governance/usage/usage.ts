@@ -282,6 +282,16 @@ export function createUsageModule(options: UsageOptions, deps: UsageDeps): Usage
             ),
           ),
       );
+      admin.get<{ Querystring: { consumer?: string; hours?: string } }>(
+        '/usage/timeline',
+        (request, reply) =>
+          report(reply, () =>
+            reports.timeline(
+              request.query.consumer || null,
+              request.query.hours ? Number(request.query.hours) : 24,
+            ),
+          ),
+      );
       admin.get<{ Querystring: { days?: string } }>('/usage/stages', (request, reply) =>
         report(reply, () => reports.stages(daysParam(request.query.days, 7))),
       );
