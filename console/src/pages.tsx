@@ -4,6 +4,8 @@
  * file in pages/; adding a page is one entry here.
  */
 import type { ComponentType } from 'react';
+import { ConsumersPage } from './pages/consumers-page';
+import { OverviewPage } from './pages/overview-page';
 import { SCOPES } from './session';
 
 export interface ConsolePage {
@@ -15,7 +17,10 @@ export interface ConsolePage {
   component: ComponentType;
 }
 
-export const PAGES: ConsolePage[] = [];
+export const PAGES: ConsolePage[] = [
+  { path: 'overview', title: 'Overview', requires: SCOPES.admin, component: OverviewPage },
+  { path: 'consumers', title: 'Consumers', requires: SCOPES.admin, component: ConsumersPage },
+];
 
 /** Which scope a caller lacks for `page`, or null when it may see it. */
 export function missingScope(page: ConsolePage, holds: (scope: string) => boolean): string | null {
