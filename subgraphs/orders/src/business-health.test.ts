@@ -271,6 +271,7 @@ test('order capture figures over a window agree with the records, computed by ha
     ordersExceptionQueues: [
       'orders.follow-allocation',
       'orders.follow-billing',
+      'orders.follow-shipment-carriers',
       'orders.follow-shipments',
     ].map((handler) => ({ handler, open: 0 })),
   });
