@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { SupergraphSource } from '../supergraph-manager';
 import { createAdminAuth } from './admin-auth';
+import { registerWhoamiRoute } from './admin-whoami';
 import { createAuditLogModule } from './audit/audit-log';
 import type { Consumer } from './consumer';
+import { registerConsumersAdminRoute } from './consumers-admin-route';
 import { createContractsModule } from './contracts/contracts';
 import { createCorsModule } from './cors/cors';
 import { createCorsPolicy } from './cors/cors-policy';
@@ -222,15 +224,19 @@ export function createGovernance(
     explorerEnabled: config.explorer.enabled,
     trafficSamples,
     configureApp(app, adminRoutes = []) {
-      const adminAuth = createAdminAuth(identity?.identifier ?? createIdentifier(identityOptions));
+      const identifier = identity?.identifier ?? createIdentifier(identityOptions);
+      const adminAuth = createAdminAuth(identifier);
       registerMetricsRoute(app, metrics, { authorize: adminAuth });
       requestLog.register(app);
+      // Any identified consumer may ask who it is (the console's sign-in), outside the admin scope.
+      registerWhoamiRoute(app, identifier);
       cors?.register(app);
       void app.register(
         async (admin) => {
           admin.addHook('preHandler', adminAuth);
           for (const module of active) module.adminRoutes?.(admin);
           for (const register of adminRoutes) register(admin);
+          registerConsumersAdminRoute(admin, consumers);
         },
         { prefix: '/admin' },
       );
