@@ -45,6 +45,8 @@ export const GovernanceCode = {
   /** APQ is switched off. */
   PERSISTED_QUERY_NOT_SUPPORTED: 'PERSISTED_QUERY_NOT_SUPPORTED',
   MANIFEST_INVALID: 'MANIFEST_INVALID',
+  /** Approving or rejecting a submitted manifest an admin already decided (409; partner/manifest-requests.ts). */
+  MANIFEST_REQUEST_DECIDED: 'MANIFEST_REQUEST_DECIDED',
   CONSUMER_NOT_FOUND: 'CONSUMER_NOT_FOUND',
   // limits and budgets
   OPERATION_LIMIT_EXCEEDED: 'OPERATION_LIMIT_EXCEEDED',

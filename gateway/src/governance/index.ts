@@ -17,7 +17,16 @@ import { createIdentifier, createIdentityModule, identityOptionsOf } from './ide
 import { createMetricsModule, registerMetricsRoute, type MetricsModule } from './metrics/metrics';
 import type { GovernanceModule } from './module';
 import { createOperationLimitsModule } from './limits/operation-limits';
-import { createPersistedOperationsModule } from './persisted-operations/persisted-operations';
+import { createManifestRequests } from './partner/manifest-requests';
+import {
+  registerManifestRequestRoutes,
+  registerSelfServiceRoutes,
+  type SelfServiceDeps,
+} from './partner/self-service-routes';
+import {
+  createPersistedOperationsModule,
+  PERSISTED_OPERATIONS_DEFAULTS,
+} from './persisted-operations/persisted-operations';
 import { warningMessage } from './rate-budgets/budget-warnings';
 import { createRateBudgetModule } from './rate-budgets/rate-budget';
 import { createLogger, createRequestLogModule } from './metrics/request-log';
@@ -132,69 +141,92 @@ export function createGovernance(
       })
     : null;
 
+  const persistedOperations = on.persistedOperations
+    ? createPersistedOperationsModule(config.persistedOperations ?? {}, {
+        store,
+        supergraph,
+        // With the contracts module off, a contract consumer is served (and registers against) the whole API schema.
+        contractSchema: (consumer) =>
+          contracts && consumer.contract
+            ? contracts.schemaOf(consumer.contract)
+            : supergraph.apiSchema(),
+        consumer: (id) => consumers.get(id) ?? null,
+        requirements: () => (on.authorization ? supergraph.directives.authorization : null),
+        lifecycle: deprecations
+          ? (consumer, index, operation, document) =>
+              manifestFindings(
+                consumer.id,
+                index,
+                operation,
+                deprecations.usedBy(consumer.id, document, operation.name),
+              )
+          : undefined,
+        onStoreError: warn('persisted operations store error'),
+        onRestored: (restored) =>
+          logger.warn(
+            { restored },
+            `wrote back ${restored.length} registered operations the governance store had lost`,
+          ),
+        onApqWrite: (outcome) => metrics.countApqWrite(outcome),
+      })
+    : null;
+
+  const rateBudgets = on.rateBudgets
+    ? createRateBudgetModule(
+        {
+          tiers: config.rateBudgets?.tiers ?? {},
+          consumers: config.rateBudgets?.consumers,
+          leaseSize: config.rateBudgets?.leaseSize,
+          onStoreUnavailable: config.rateBudgets?.onStoreUnavailable,
+          warnAt: config.rateBudgets?.warnAt,
+          exhaustedRecheckMs: config.rateBudgets?.exhaustedRecheckMs,
+        },
+        {
+          store,
+          findConsumer: (id) => consumers.get(id),
+          onStoreUnavailable: warn('rate budget store unavailable'),
+          onWarning: (warning) => {
+            logger.warn({ budgetWarning: warning }, warningMessage(warning));
+            metrics.countBudgetWarning(warning.consumer, warning.window);
+          },
+          recordAdminAction: audit
+            ? ({ consumer, changes, ...action }) =>
+                audit.recordAdminAction({
+                  ...action,
+                  keys: [consumer],
+                  details: { consumer, changes },
+                })
+            : undefined,
+        },
+      )
+    : null;
+
+  // A consumer's own view of the admin API and the manifests it submits for approval (partner/).
+  const selfService: Omit<SelfServiceDeps, 'identifier'> = {
+    schemaOf: (consumer) =>
+      contracts && consumer.contract
+        ? contracts.schemaOf(consumer.contract)
+        : supergraph.apiSchema(),
+    consumer: (id) => consumers.get(id) ?? null,
+    registry: persistedOperations?.registry,
+    requests: persistedOperations
+      ? createManifestRequests({ store, registry: persistedOperations.registry, now: deps.clock })
+      : undefined,
+    usage: usage?.reports,
+    budgets: rateBudgets ? { store, now: Date.now, rulesFor: rateBudgets.rulesFor } : undefined,
+    deprecations: deprecations ?? undefined,
+    maxManifestBytes: PERSISTED_OPERATIONS_DEFAULTS.maxManifestBytes,
+    recordAdminAction: audit ? (action) => audit.recordAdminAction(action) : undefined,
+    onStoreError: warn('self-service route: governance store error'),
+  };
+
   const modules: (GovernanceModule | null)[] = [
     metrics,
     requestLog,
     identity,
     cors,
-    on.persistedOperations
-      ? createPersistedOperationsModule(config.persistedOperations ?? {}, {
-          store,
-          supergraph,
-          // With the contracts module off, a contract consumer is served (and registers against) the whole API schema.
-          contractSchema: (consumer) =>
-            contracts && consumer.contract
-              ? contracts.schemaOf(consumer.contract)
-              : supergraph.apiSchema(),
-          consumer: (id) => consumers.get(id) ?? null,
-          requirements: () => (on.authorization ? supergraph.directives.authorization : null),
-          lifecycle: deprecations
-            ? (consumer, index, operation, document) =>
-                manifestFindings(
-                  consumer.id,
-                  index,
-                  operation,
-                  deprecations.usedBy(consumer.id, document, operation.name),
-                )
-            : undefined,
-          onStoreError: warn('persisted operations store error'),
-          onRestored: (restored) =>
-            logger.warn(
-              { restored },
-              `wrote back ${restored.length} registered operations the governance store had lost`,
-            ),
-          onApqWrite: (outcome) => metrics.countApqWrite(outcome),
-        })
-      : null,
-    on.rateBudgets
-      ? createRateBudgetModule(
-          {
-            tiers: config.rateBudgets?.tiers ?? {},
-            consumers: config.rateBudgets?.consumers,
-            leaseSize: config.rateBudgets?.leaseSize,
-            onStoreUnavailable: config.rateBudgets?.onStoreUnavailable,
-            warnAt: config.rateBudgets?.warnAt,
-            exhaustedRecheckMs: config.rateBudgets?.exhaustedRecheckMs,
-          },
-          {
-            store,
-            findConsumer: (id) => consumers.get(id),
-            onStoreUnavailable: warn('rate budget store unavailable'),
-            onWarning: (warning) => {
-              logger.warn({ budgetWarning: warning }, warningMessage(warning));
-              metrics.countBudgetWarning(warning.consumer, warning.window);
-            },
-            recordAdminAction: audit
-              ? ({ consumer, changes, ...action }) =>
-                  audit.recordAdminAction({
-                    ...action,
-                    keys: [consumer],
-                    details: { consumer, changes },
-                  })
-              : undefined,
-          },
-        )
-      : null,
+    persistedOperations,
+    rateBudgets,
     contracts,
     deprecations,
     on.limits
@@ -237,8 +269,14 @@ export function createGovernance(
           for (const module of active) module.adminRoutes?.(admin);
           for (const register of adminRoutes) register(admin);
           registerConsumersAdminRoute(admin, consumers);
+          registerManifestRequestRoutes(admin, { identifier, ...selfService });
         },
         { prefix: '/admin' },
+      );
+      // Beside the /admin scope, not in it: any identified consumer, answered its own data only.
+      void app.register(
+        async (self) => registerSelfServiceRoutes(self, { identifier, ...selfService }),
+        { prefix: '/admin/self' },
       );
     },
   };

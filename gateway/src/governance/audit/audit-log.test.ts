@@ -179,6 +179,22 @@ describe.each(stores)('audit log on the %s store', (_kind, open) => {
     await audit.close();
   });
 
+  test('a drain with nothing pending (a flush before any record) leaves later records written', async () => {
+    const audit = createAuditLogModule({}, { store });
+    await audit.drain();
+    await audit.recordAdminAction({
+      action: 'budget.reset',
+      admin: { id: 'dev-platform-admin' },
+      correlationId: 'corr-2',
+      keys: ['dev-acme-distributor'],
+      details: {},
+    });
+    expect(await audit.recordsFor('dev-acme-distributor')).toEqual([
+      expect.objectContaining({ operationName: 'budget.reset', consumer: 'dev-platform-admin' }),
+    ]);
+    await audit.close();
+  });
+
   test('the log keeps its newest maxRecords records; a key lists only those still kept, newest first', async () => {
     const audit = createAuditLogModule({ maxRecords: 3 }, { store });
     const { server, run } = await serverWith(audit);

@@ -174,6 +174,9 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
   }
 
   function drain(): Promise<void> {
+    // With nothing pending the loop below would run to its `finally` before `draining` is assigned,
+    // leaving a settled promise there for good, and no later record would ever be written.
+    if (!draining && pending.length === 0) return Promise.resolve();
     draining ??= (async () => {
       try {
         while (pending.length > 0) {

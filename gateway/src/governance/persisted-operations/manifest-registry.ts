@@ -244,10 +244,21 @@ export class ManifestRegistry {
   }
 
   /**
-   * Registers a manifest for `consumer`: all of it, or, when any operation is malformed, does not
-   * match its id, does not parse or does not validate, none of it, with every reason of every operation.
+   * What registering `manifest` for `consumer` would find, without writing anything: every reason
+   * that refuses it, or its operations parsed and the warnings a registration answers with (a
+   * manifest waiting for an admin's approval is checked with this when it is submitted).
    */
-  async register(consumer: Consumer, manifest: unknown): Promise<RegistrationResult> {
+  check(
+    consumer: Consumer,
+    manifest: unknown,
+  ):
+    | {
+        ok: true;
+        reading: ManifestReading;
+        documents: Map<number, DocumentNode>;
+        warnings: ManifestWarning[];
+      }
+    | { ok: false; reasons: ManifestReason[] } {
     const reading = readOperationManifest(manifest);
     const contract = consumer.contract
       ? { name: consumer.contract, schema: this.deps.contractSchema(consumer) }
@@ -292,12 +303,23 @@ export class ManifestRegistry {
       (a, b) => (a.operation?.index ?? -1) - (b.operation?.index ?? -1),
     );
     if (reasons.length > 0) return { ok: false, reasons };
+    return { ok: true, reading, documents: checked.documents, warnings };
+  }
+
+  /**
+   * Registers a manifest for `consumer`: all of it, or, when any operation is malformed, does not
+   * match its id, does not parse or does not validate, none of it, with every reason of every operation.
+   */
+  async register(consumer: Consumer, manifest: unknown): Promise<RegistrationResult> {
+    const checked = this.check(consumer, manifest);
+    if (!checked.ok) return checked;
+    const { reading, documents, warnings } = checked;
 
     const existing = new Set(await this.ids(consumer.id));
     const registeredAt = new Date(this.now()).toISOString();
     const operations = reading.entries.map(({ operation }) => operation);
     const added = reading.entries.flatMap(({ index, operation }) =>
-      existing.has(operation.id) ? [] : [{ operation, document: checked.documents.get(index)! }],
+      existing.has(operation.id) ? [] : [{ operation, document: documents.get(index)! }],
     );
     await Promise.all(
       added.map(({ operation }) =>

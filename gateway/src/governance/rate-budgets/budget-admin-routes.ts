@@ -52,26 +52,32 @@ function usedOf(rule: RateRule, counter: number): number {
   return Math.min(rule.limit, Math.max(0, counter));
 }
 
+/** Each rule's current window for `consumer`: its limit, what is used and what remains (GET /consumers/:id/budget, and a partner's own view). */
+export async function budgetShowback(
+  deps: Pick<BudgetAdminDeps, 'store' | 'now' | 'rulesFor'>,
+  consumer: Pick<Consumer, 'id' | 'tier'>,
+) {
+  const at = deps.now();
+  const rules = await Promise.all(
+    deps.rulesFor(consumer).map(async (rule) => {
+      const span = windowAt(rule.window, at);
+      const counter = await deps.store.counter(budgetKey(consumer.id, rule, span));
+      return {
+        window: rule.window.text,
+        measure: rule.measure,
+        limit: rule.limit,
+        used: usedOf(rule, counter),
+        remaining: Math.max(0, rule.limit - counter),
+        windowStart: new Date(span.start).toISOString(),
+        windowEnd: new Date(span.end).toISOString(),
+      };
+    }),
+  );
+  return { consumer: consumer.id, tier: consumer.tier, rules };
+}
+
 export function registerBudgetAdminRoutes(admin: FastifyInstance, deps: BudgetAdminDeps): void {
-  async function showback(consumer: Pick<Consumer, 'id' | 'tier'>) {
-    const at = deps.now();
-    const rules = await Promise.all(
-      deps.rulesFor(consumer).map(async (rule) => {
-        const span = windowAt(rule.window, at);
-        const counter = await deps.store.counter(budgetKey(consumer.id, rule, span));
-        return {
-          window: rule.window.text,
-          measure: rule.measure,
-          limit: rule.limit,
-          used: usedOf(rule, counter),
-          remaining: Math.max(0, rule.limit - counter),
-          windowStart: new Date(span.start).toISOString(),
-          windowEnd: new Date(span.end).toISOString(),
-        };
-      }),
-    );
-    return { consumer: consumer.id, tier: consumer.tier, rules };
-  }
+  const showback = (consumer: Pick<Consumer, 'id' | 'tier'>) => budgetShowback(deps, consumer);
 
   /** The consumer, or a 404 sent. */
   function consumerOr404(id: string, reply: FastifyReply) {
