@@ -4,7 +4,10 @@
  * file in pages/; adding a page is one entry here.
  */
 import type { ComponentType } from 'react';
+import { AuditPage } from './pages/audit-page';
+import { BusinessHealthPage } from './pages/business-health-page';
 import { ConsumersPage } from './pages/consumers-page';
+import { ExceptionsPage } from './pages/exceptions-page';
 import { OverviewPage } from './pages/overview-page';
 import { SCOPES } from './session';
 
@@ -20,6 +23,14 @@ export interface ConsolePage {
 export const PAGES: ConsolePage[] = [
   { path: 'overview', title: 'Overview', requires: SCOPES.admin, component: OverviewPage },
   { path: 'consumers', title: 'Consumers', requires: SCOPES.admin, component: ConsumersPage },
+  {
+    path: 'business-health',
+    title: 'Business health',
+    requires: null,
+    component: BusinessHealthPage,
+  },
+  { path: 'exceptions', title: 'Exceptions', requires: SCOPES.operate, component: ExceptionsPage },
+  { path: 'audit', title: 'Audit', requires: SCOPES.admin, component: AuditPage },
 ];
 
 /** Which scope a caller lacks for `page`, or null when it may see it. */
