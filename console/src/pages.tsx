@@ -9,6 +9,7 @@ import { BusinessHealthPage } from './pages/business-health-page';
 import { ConsumersPage } from './pages/consumers-page';
 import { ExceptionsPage } from './pages/exceptions-page';
 import { OverviewPage } from './pages/overview-page';
+import { PartnerPage } from './pages/partner-page';
 import { SCOPES } from './session';
 
 export interface ConsolePage {
@@ -31,6 +32,8 @@ export const PAGES: ConsolePage[] = [
   },
   { path: 'exceptions', title: 'Exceptions', requires: SCOPES.operate, component: ExceptionsPage },
   { path: 'audit', title: 'Audit', requires: SCOPES.admin, component: AuditPage },
+  // Any signed-in consumer: its own contract, operations, usage and manifests (a partner's self-service).
+  { path: 'my-api', title: 'My API', requires: null, component: PartnerPage },
 ];
 
 /** Which scope a caller lacks for `page`, or null when it may see it. */

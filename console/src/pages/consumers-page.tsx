@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { count, dateTime, ms, percent } from '../format';
 import { LoadState, useLoad } from '../load';
 import { useSession } from '../session';
+import { ManifestApprovals } from './manifest-approvals';
 
 interface ConsumerRow {
   id: string;
@@ -235,6 +236,7 @@ function ConsumerDetails({ id }: { id: string }) {
             </tbody>
           </table>
         ))}
+      <ManifestApprovals consumerId={id} />
       <h3>Clients seen (30 days)</h3>
       <LoadState loaded={usage} what="usage" />
       {usage.value &&

@@ -1,0 +1,130 @@
+/**
+ * A schema explorer over printed SDL (graphql-js printSchema's layout: one definition per block,
+ * blank lines between): the types, filtered by name, and the selected one's fields with their
+ * arguments and directives; the whole SDL a click away. `fieldDetails` lets a page add to each
+ * field (the Schema page: its usage, scopes and cost).
+ */
+import { useMemo, useState, type ReactNode } from 'react';
+
+export interface SdlType {
+  kind: string;
+  name: string;
+  /** The definition's text as printed (description, header, fields). */
+  text: string;
+  /** Field (or enum value / input field) lines with their names. */
+  fields: { name: string; line: string }[];
+}
+
+/**
+ * The named definitions of printed SDL, by name. Descriptions are dropped first (block strings and
+ * one-line strings), and arguments printed one per line are joined, so each field is one line.
+ */
+export function readSdl(sdl: string): SdlType[] {
+  const plain = sdl
+    .replace(/"""[\s\S]*?"""/g, '')
+    .replace(/^\s*"(?:[^"\\\n]|\\.)*"\s*$/gm, '')
+    .replace(
+      /\(([^()]*)\)/g,
+      (_, args: string) =>
+        `(${args
+          .split('\n')
+          .map((arg) => arg.trim())
+          .filter(Boolean)
+          .join(', ')})`,
+    );
+  const types: SdlType[] = [];
+  const definition = /^(type|interface|enum|input|union|scalar)\s+(\w+)([^{\n]*)(?:\{([^}]*)\})?/gm;
+  for (const [text, kind, name, , body = ''] of plain.matchAll(definition)) {
+    const fields = body
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => /^\w/.test(line))
+      .map((line) => ({ name: /^(\w+)/.exec(line)![1], line }));
+    types.push({ kind, name, text: text.trim(), fields });
+  }
+  return types.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function SchemaExplorer({
+  sdl,
+  label,
+  fieldDetails,
+}: {
+  sdl: string;
+  label: string;
+  fieldDetails?: (type: SdlType, field: string) => ReactNode;
+}) {
+  const types = useMemo(() => readSdl(sdl), [sdl]);
+  const [filter, setFilter] = useState('');
+  const [selected, setSelected] = useState<string | null>(
+    types.find((t) => t.name === 'Query')?.name ?? types[0]?.name ?? null,
+  );
+  const [showSdl, setShowSdl] = useState(false);
+  const shown = types.filter((t) => t.name.toLowerCase().includes(filter.trim().toLowerCase()));
+  const type = types.find((t) => t.name === selected) ?? null;
+  const id = label.replace(/\W+/g, '-').toLowerCase();
+  return (
+    <div aria-label={label} role="region">
+      <div className="toolbar">
+        <div>
+          <label htmlFor={`${id}-filter`}>Find a type</label>
+          <input
+            id={`${id}-filter`}
+            value={filter}
+            onChange={(event) => setFilter(event.target.value)}
+          />
+        </div>
+        <div>
+          <label htmlFor={`${id}-type`}>Type</label>
+          <select
+            id={`${id}-type`}
+            value={selected ?? ''}
+            onChange={(event) => setSelected(event.target.value)}
+          >
+            {shown.map((t) => (
+              <option key={t.name} value={t.name}>
+                {t.name} ({t.kind})
+              </option>
+            ))}
+          </select>
+        </div>
+        <button type="button" className="secondary" onClick={() => setShowSdl((s) => !s)}>
+          {showSdl ? 'Hide SDL' : 'Show SDL'}
+        </button>
+      </div>
+      {type && (
+        <table aria-label={`Fields of ${type.name}`} data-type={type.name}>
+          <thead>
+            <tr>
+              <th>{type.kind === 'enum' ? 'Value' : 'Field'}</th>
+              {fieldDetails && <th>Usage, scopes, cost, lifecycle</th>}
+            </tr>
+          </thead>
+          <tbody>
+            {type.fields.length === 0 ? (
+              <tr>
+                <td>
+                  <code>{type.text}</code>
+                </td>
+              </tr>
+            ) : (
+              type.fields.map((field) => (
+                <tr key={field.name} data-field={`${type.name}.${field.name}`}>
+                  <td>
+                    <code>{field.line}</code>
+                  </td>
+                  {fieldDetails && <td>{fieldDetails(type, field.name)}</td>}
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      )}
+      {showSdl && (
+        <pre aria-label={`${label} SDL`} style={{ maxHeight: 480 }}>
+          {sdl}
+        </pre>
+      )}
+    </div>
+  );
+}
