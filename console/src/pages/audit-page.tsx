@@ -62,7 +62,7 @@ export function AuditPage() {
               : 'The audit log is empty.'}
           </p>
         ) : (
-          <table aria-label="Audit records">
+          <table aria-label="Audit records" data-key={records.value.key ?? ''}>
             <thead>
               <tr>
                 <th>When</th>
