@@ -65,6 +65,11 @@ export interface RegistryService {
   ): Promise<PublishOutcome>;
   approve(checkId: string, reason: string, caller: Consumer): Promise<Approval>;
   checkRun(id: string): Promise<CheckRun>;
+  /** The newest check runs (of one subgraph, or all), newest first, with their approvals (the console's Changes page). */
+  checkRuns(options: {
+    limit: number;
+    subgraph?: string;
+  }): Promise<(CheckRun & { approvals: Approval[] })[]>;
   subgraphs(): Promise<SubgraphVersion[]>;
   /** The subgraph as it was at graph version `version` (its latest version at or before it). */
   subgraphAt(subgraph: string, version: number): Promise<SubgraphVersion>;
@@ -391,6 +396,10 @@ export function createRegistryService(options: RegistryServiceOptions): Registry
       const run = await store.checkRun(graph, id);
       if (!run) throw notFound(`No check "${id.slice(0, 80)}"`, { checkId: id });
       return run;
+    },
+    async checkRuns({ limit, subgraph }) {
+      if (subgraph !== undefined) assertSubgraphName(subgraph);
+      return store.checkRuns(graph, { limit, subgraph });
     },
     subgraphs: () => store.currentSubgraphs(graph),
     async subgraphAt(subgraph, version) {

@@ -276,6 +276,41 @@ describe.each([
     expect(latest).toMatchObject({ version: 2, approvalId: approval.id });
   });
 
+  test('GET /checks lists the newest check runs with their findings and approvals, to readers only', async () => {
+    const sdl = `${withField('orders', 'Order', 'giftMessage: String')}\n# needs-approval\n`;
+    const refused = await call(registry, 'POST', '/subgraphs/orders/publish', 'dev-orders-owner', {
+      sdl,
+      message: 'needs approval',
+    });
+    const checkId = refused.body.errors[0].extensions.checkId;
+    clock = new Date('2026-01-05T10:00:01Z');
+    await call(registry, 'POST', '/subgraphs/catalog/check', 'dev-catalog-owner', {
+      sdl: withField('catalog', 'Product', 'colour: String'),
+    });
+    await call(registry, 'POST', `/checks/${checkId}/approve`, 'dev-platform-admin', {
+      reason: 'accepted',
+    });
+
+    const listed = await call(registry, 'GET', '/checks', 'dev-gateway');
+    expect(listed.status).toBe(200);
+    expect(
+      listed.body.checks.map((c: any) => [c.subgraph, c.check.ok, c.approvals.length]),
+    ).toEqual([
+      ['catalog', true, 0],
+      ['orders', false, 1],
+    ]);
+    expect(listed.body.checks[1]).toMatchObject({
+      check: { id: checkId, approvalRequired: true },
+      approvable: true,
+      author: 'dev-orders-owner',
+      approvals: [{ checkId, approver: 'dev-platform-admin', reason: 'accepted' }],
+    });
+    const orders = await call(registry, 'GET', '/checks?subgraph=orders&limit=1', 'dev-gateway');
+    expect(orders.body.checks.map((c: any) => c.check.id)).toEqual([checkId]);
+    expect((await call(registry, 'GET', '/checks?limit=0', 'dev-gateway')).status).toBe(400);
+    expect((await call(registry, 'GET', '/checks', null)).status).toBe(401);
+  });
+
   test('parallel publishes of different subgraphs all land, and the supergraph holds every one', async () => {
     const changes = [
       ['orders', 'Order', 'giftMessage: String'],

@@ -178,6 +178,29 @@ export function buildRegistryServer(options: RegistryServerOptions): FastifyInst
     return { check: run.report, approvable: run.approvable, author: run.author };
   });
 
+  // The newest check runs with their findings and approvals (?subgraph=, ?limit= up to 100, default 20).
+  app.get('/checks', async (request) => {
+    await caller(request, { kind: 'read' });
+    const { subgraph, limit } = request.query as { subgraph?: unknown; limit?: unknown };
+    if (subgraph !== undefined && typeof subgraph !== 'string')
+      throw badInput('subgraph must be given once', { field: 'subgraph' });
+    const count = limit === undefined ? 20 : Number(limit);
+    if (!Number.isInteger(count) || count < 1 || count > 100)
+      throw badInput('limit must be a whole number from 1 to 100', { field: 'limit' });
+    const runs = await service.checkRuns({ limit: count, subgraph: subgraph || undefined });
+    return {
+      checks: runs.map((run) => ({
+        check: run.report,
+        subgraph: run.subgraph,
+        baseVersion: run.baseVersion,
+        approvable: run.approvable,
+        author: run.author,
+        createdAt: run.createdAt,
+        approvals: run.approvals,
+      })),
+    };
+  });
+
   app.post('/checks/:id/approve', async (request, reply) => {
     const consumer = await caller(request, { kind: 'approve' });
     const body = objectBody(request.body);

@@ -141,6 +141,11 @@ export interface RegistryStore {
   addGraphVersion(graph: string, change: NewGraphVersion): Promise<number>;
   saveCheckRun(graph: string, run: CheckRun): Promise<void>;
   checkRun(graph: string, id: string): Promise<CheckRun | null>;
+  /** The newest check runs (of one subgraph, or all), newest first, each with the approvals given to it. */
+  checkRuns(
+    graph: string,
+    options: { limit: number; subgraph?: string },
+  ): Promise<(CheckRun & { approvals: Approval[] })[]>;
   saveApproval(graph: string, approval: Approval): Promise<void>;
   approval(graph: string, id: string): Promise<Approval | null>;
   /** Runs `work` while holding the graph's lock across registry processes (PostgreSQL advisory lock; SQLite: the caller's in-process lock suffices). */
@@ -332,6 +337,51 @@ function kyselyRegistryStore(database: Database<RegistryDatabase>): RegistryStor
         author: row.author,
         createdAt: row.created_at,
       };
+    },
+    async checkRuns(graph, { limit, subgraph }) {
+      let query = db
+        .selectFrom('check_runs')
+        .selectAll()
+        .where('graph', '=', graph)
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(limit);
+      if (subgraph) query = query.where('subgraph', '=', subgraph);
+      const rows = await query.execute();
+      const ids = rows.map((row) => row.id);
+      const approvals =
+        ids.length === 0
+          ? []
+          : await db
+              .selectFrom('approvals')
+              .selectAll()
+              .where('graph', '=', graph)
+              .where('check_id', 'in', ids)
+              .orderBy('created_at')
+              .execute();
+      return rows.map((row) => ({
+        id: row.id,
+        subgraph: row.subgraph,
+        baseVersion: row.base_version === null ? null : Number(row.base_version),
+        ok: Number(row.ok) === 1,
+        approvable: Number(row.approvable) === 1,
+        fingerprint: row.fingerprint,
+        report: JSON.parse(row.report) as Record<string, unknown>,
+        author: row.author,
+        createdAt: row.created_at,
+        approvals: approvals
+          .filter((approval) => approval.check_id === row.id)
+          .map((approval) => ({
+            id: approval.id,
+            subgraph: approval.subgraph,
+            checkId: approval.check_id,
+            fingerprint: approval.fingerprint,
+            approver: approval.approver,
+            reason: approval.reason,
+            createdAt: approval.created_at,
+            expiresAt: approval.expires_at,
+          })),
+      }));
     },
     async saveApproval(graph, approval) {
       await db
