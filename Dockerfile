@@ -38,6 +38,8 @@ COPY gateway/governance.dev.yaml gateway/governance.compose.yaml gateway/
 # refused in production, so it is not shipped). The registry seeds from supergraph.yaml above.
 COPY registry/registry.compose.yaml registry/
 COPY --from=build /app/gateway/dist gateway/dist
+# The web console's static files (built by npm ci's prepare); the gateway serves them at /console.
+COPY --from=build /app/console/dist console/dist
 COPY --from=build /app/registry/dist registry/dist
 COPY --from=build /app/scripts/dist scripts/dist
 COPY --from=build /app/subgraphs/customers/dist subgraphs/customers/dist

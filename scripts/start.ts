@@ -162,6 +162,7 @@ async function main() {
         : [
             `  explorer   http://127.0.0.1:${gatewayPort}/graphql in a browser: paste a key such as dev-sales-portal`,
           ]),
+      `  console    http://127.0.0.1:${gatewayPort}/console   (sign in with dev-platform-admin)`,
       ...SUBGRAPH_NAMES.map((name) => `  ${name.padEnd(10)} ${graphqlUrl(name)}`),
       `  registry   http://127.0.0.1:${registryPort}   (npm run switchyard -- subgraph list, with SWITCHYARD_TOKEN=dev-gateway)`,
       process.env.DATABASE_URL
