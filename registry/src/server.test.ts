@@ -309,6 +309,10 @@ describe.each([
     expect(orders.body.checks.map((c: any) => c.check.id)).toEqual([checkId]);
     expect((await call(registry, 'GET', '/checks?limit=0', 'dev-gateway')).status).toBe(400);
     expect((await call(registry, 'GET', '/checks', null)).status).toBe(401);
+    expect((await call(registry, 'GET', '/whoami', 'dev-platform-admin')).body).toMatchObject({
+      id: 'dev-platform-admin',
+      scopes: ['schema:read', 'schema:approve'],
+    });
   });
 
   test('parallel publishes of different subgraphs all land, and the supergraph holds every one', async () => {

@@ -94,6 +94,12 @@ export function buildRegistryServer(options: RegistryServerOptions): FastifyInst
     version: (await service.currentSupergraph())?.version ?? null,
   }));
 
+  // Who the credential names at the registry and its scopes (the console shows approve and rollback by them).
+  app.get('/whoami', async (request) => {
+    const { id, name, scopes } = await auth.authenticate(request.headers);
+    return { id, name, scopes };
+  });
+
   app.get('/subgraphs', async (request) => {
     await caller(request, { kind: 'read' });
     const supergraph = await service.currentSupergraph();
