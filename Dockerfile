@@ -8,10 +8,12 @@ WORKDIR /app
 COPY . .
 RUN npm ci && npm run build
 # The runtime's node_modules, installed here where the compilers are: the runtime dependencies of the
-# bundled workspaces only (no tooling, no tests, no scripts/), from the manifests and the lockfile.
+# bundled workspaces only (no tooling, no tests, no scripts/), from the manifests and the lockfile; the
+# root `prepare` (the console's vite build) is dropped there: console/dist comes from this stage.
 WORKDIR /runtime
 RUN cd /app && cp --parents package.json package-lock.json */package.json subgraphs/*/package.json /runtime \
-  && cd /runtime && npm ci --omit=dev --no-audit --no-fund \
+  && cd /runtime && npm pkg delete scripts.prepare \
+  && npm ci --omit=dev --no-audit --no-fund \
     --workspace gateway --workspace registry --workspace subgraphs/kit --workspace subgraphs/seed \
     --workspace subgraphs/customers --workspace subgraphs/catalog --workspace subgraphs/inventory \
     --workspace subgraphs/orders --workspace subgraphs/shipments --workspace subgraphs/finance
