@@ -316,13 +316,14 @@ async function checkEquivalence(run: Run, set: SubgraphSet, running: RunningPeer
             `${peer.name} (${set.kind} subgraphs) cannot answer workload ${workload.number} with ${JSON.stringify(workload.variables[i])}: ${problem}`,
           );
         const key = `${workload.id}#${i}`;
-        const json = JSON.parse(answer.text);
+        // `data` only: extensions are each gateway's own metadata (Switchyard's governed peer adds its cost).
+        const json = JSON.parse(answer.text).data;
         const reference = run.references.get(key);
         if (!reference) {
           run.references.set(key, { from: `${peer.name} on ${set.kind} subgraphs`, json });
           continue;
         }
-        const difference = firstDifference(reference.json, json);
+        const difference = firstDifference(reference.json, json, '$.data');
         if (difference) {
           throw new Error(
             `not equivalent: ${peer.name} on ${set.kind} subgraphs answers workload ${workload.number} ${JSON.stringify(workload.variables[i])} differently from ${reference.from}:\n  ${difference}`,
