@@ -6,6 +6,7 @@
 import type { ComponentType } from 'react';
 import { AuditPage } from './pages/audit-page';
 import { BusinessHealthPage } from './pages/business-health-page';
+import { ChangesPage } from './pages/changes-page';
 import { ConsumersPage } from './pages/consumers-page';
 import { ExceptionsPage } from './pages/exceptions-page';
 import { OverviewPage } from './pages/overview-page';
@@ -24,6 +25,8 @@ export interface ConsolePage {
 export const PAGES: ConsolePage[] = [
   { path: 'overview', title: 'Overview', requires: SCOPES.admin, component: OverviewPage },
   { path: 'consumers', title: 'Consumers', requires: SCOPES.admin, component: ConsumersPage },
+  // What each button may do is the registry's to say (its own scopes, GET /whoami through the proxy).
+  { path: 'changes', title: 'Changes', requires: SCOPES.admin, component: ChangesPage },
   {
     path: 'business-health',
     title: 'Business health',
