@@ -307,6 +307,25 @@ describe.each([
     });
     const orders = await call(registry, 'GET', '/checks?subgraph=orders&limit=1', 'dev-gateway');
     expect(orders.body.checks.map((c: any) => c.check.id)).toEqual([checkId]);
+    // The publish that uses the approval runs the check again: that run shows the approval of its change set too.
+    const approvalId = listed.body.checks[1].approvals[0].id;
+    clock = new Date('2026-01-05T10:00:02Z');
+    const published = await call(
+      registry,
+      'POST',
+      '/subgraphs/orders/publish',
+      'dev-orders-owner',
+      {
+        sdl,
+        message: 'approved',
+        approval: approvalId,
+      },
+    );
+    expect(published.status).toBe(201);
+    const rerun = (await call(registry, 'GET', '/checks?subgraph=orders&limit=1', 'dev-gateway'))
+      .body.checks[0];
+    expect(rerun.check.id).not.toBe(checkId);
+    expect(rerun.approvals.map((a: any) => a.id)).toEqual([approvalId]);
     expect((await call(registry, 'GET', '/checks?limit=0', 'dev-gateway')).status).toBe(400);
     expect((await call(registry, 'GET', '/checks', null)).status).toBe(401);
     expect((await call(registry, 'GET', '/whoami', 'dev-platform-admin')).body).toMatchObject({

@@ -7,6 +7,7 @@
  * signed-in credential; the registry decides, and the buttons follow its GET /whoami scopes.
  */
 import { useState } from 'react';
+import { ApiError } from '../api';
 import { count, dateTime } from '../format';
 import { describeError, LoadState, useLoad } from '../load';
 import { useSession } from '../session';
@@ -396,8 +397,15 @@ function Diff() {
 
 function Deprecations() {
   const { api } = useSession();
+  // A registry without the lifecycle (404) keeps no deprecations: said so, not shown as a failure.
   const report = useLoad(
-    () => api.registry<{ deprecations: DeprecationRow[] }>('/deprecations/report'),
+    () =>
+      api
+        .registry<{ deprecations: DeprecationRow[] }>('/deprecations/report')
+        .catch((error: unknown) => {
+          if (error instanceof ApiError && error.status === 404) return { deprecations: [] };
+          throw error;
+        }),
     [],
   );
   return (

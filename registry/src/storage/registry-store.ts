@@ -141,7 +141,7 @@ export interface RegistryStore {
   addGraphVersion(graph: string, change: NewGraphVersion): Promise<number>;
   saveCheckRun(graph: string, run: CheckRun): Promise<void>;
   checkRun(graph: string, id: string): Promise<CheckRun | null>;
-  /** The newest check runs (of one subgraph, or all), newest first, each with the approvals given to it. */
+  /** The newest check runs (of one subgraph, or all), newest first, each with the approvals of its change set (given to it or to an earlier run of the same change). */
   checkRuns(
     graph: string,
     options: { limit: number; subgraph?: string },
@@ -348,15 +348,27 @@ function kyselyRegistryStore(database: Database<RegistryDatabase>): RegistryStor
         .limit(limit);
       if (subgraph) query = query.where('subgraph', '=', subgraph);
       const rows = await query.execute();
-      const ids = rows.map((row) => row.id);
+      // An approval binds a change set (its fingerprint), so a later run of the same change shows it too.
+      const fingerprints = [
+        ...new Set(rows.flatMap((row) => (row.fingerprint ? [row.fingerprint] : []))),
+      ];
       const approvals =
-        ids.length === 0
+        rows.length === 0
           ? []
           : await db
               .selectFrom('approvals')
               .selectAll()
               .where('graph', '=', graph)
-              .where('check_id', 'in', ids)
+              .where((where) =>
+                where.or([
+                  where(
+                    'check_id',
+                    'in',
+                    rows.map((row) => row.id),
+                  ),
+                  ...(fingerprints.length > 0 ? [where('fingerprint', 'in', fingerprints)] : []),
+                ]),
+              )
               .orderBy('created_at')
               .execute();
       return rows.map((row) => ({
@@ -370,7 +382,11 @@ function kyselyRegistryStore(database: Database<RegistryDatabase>): RegistryStor
         author: row.author,
         createdAt: row.created_at,
         approvals: approvals
-          .filter((approval) => approval.check_id === row.id)
+          .filter(
+            (approval) =>
+              approval.check_id === row.id ||
+              (approval.subgraph === row.subgraph && approval.fingerprint === row.fingerprint),
+          )
           .map((approval) => ({
             id: approval.id,
             subgraph: approval.subgraph,
