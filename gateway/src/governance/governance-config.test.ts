@@ -176,7 +176,9 @@ describe('a valid file', () => {
       ),
     ]);
     expect(problemsOf(text, { ACME_HOOK_SECRET: 'short' })).toEqual([
-      expect.stringMatching(/secretEnv names ACME_HOOK_SECRET, which holds fewer than 32 bytes$/),
+      expect.stringMatching(
+        /secretEnv names ACME_HOOK_SECRET, which holds fewer than 32 bytes \(too short for HMAC-SHA256\)$/,
+      ),
     ]);
   });
 });

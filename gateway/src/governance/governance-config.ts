@@ -25,6 +25,7 @@ import { endUserTokensSchema, type EndUserTokenOptions } from './identity/end-us
 import { parseWindow } from './rate-budgets/rate-windows';
 import { CONSUMER_KINDS, PERSISTED_OPERATION_MODES, type Consumer } from './consumer';
 import { consumerCorsSchema, corsConfigSchema } from './cors/cors-config';
+import { secretFromEnv } from './secret-env';
 
 /** The order-to-cash stages a root field may declare with `@tag(name: "stage:<stage>")`. */
 export const ORDER_TO_CASH_STAGES = [
@@ -35,9 +36,6 @@ export const ORDER_TO_CASH_STAGES = [
   'invoicing',
   'cash-application',
 ] as const;
-
-/** An HS256 secret shorter than the hash (256 bits) weakens it (RFC 7518 §3.2). */
-const MIN_SHARED_SECRET_BYTES = 32;
 
 const positiveInt = z.number().int().positive();
 const nonEmpty = z.string().min(1);
@@ -164,9 +162,6 @@ const stageSlaSchema = z.strictObject({ p95Ms: positiveInt, errorRate: z.number(
 
 const moduleSwitch = z.boolean().default(true);
 
-/** A webhook's signing secret: shorter than the HMAC's hash (256 bits) weakens it. */
-const MIN_WEBHOOK_SECRET_BYTES = 32;
-
 /**
  * Where the registry tells a consumer about the deprecations it uses (issue 15): a webhook URL and
  * the environment variable holding its signing secret (the file never holds the secret), parsed to
@@ -183,15 +178,7 @@ function notifySchema(env: NodeJS.ProcessEnv) {
           }),
         })
         .superRefine((webhook, ctx) => {
-          const secret = env[webhook.secretEnv];
-          if (!secret || Buffer.byteLength(secret) < MIN_WEBHOOK_SECRET_BYTES)
-            ctx.addIssue({
-              code: 'custom',
-              path: ['secretEnv'],
-              message: secret
-                ? `names ${webhook.secretEnv}, which holds fewer than ${MIN_WEBHOOK_SECRET_BYTES} bytes`
-                : `names ${webhook.secretEnv}, which is not set`,
-            });
+          secretFromEnv(env, webhook.secretEnv, 'HMAC-SHA256', ctx);
         })
         .transform(({ url, secretEnv }) => ({ url, secret: env[secretEnv] ?? '' })),
     })
@@ -201,20 +188,7 @@ function notifySchema(env: NodeJS.ProcessEnv) {
 function governanceConfigSchema(env: NodeJS.ProcessEnv) {
   const jwtIssuer = jwtIssuerSchema
     .superRefine((issuer, ctx) => {
-      if (!issuer.secretEnv) return;
-      const secret = env[issuer.secretEnv];
-      if (!secret)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['secretEnv'],
-          message: `names ${issuer.secretEnv}, which is not set`,
-        });
-      else if (Buffer.byteLength(secret) < MIN_SHARED_SECRET_BYTES)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['secretEnv'],
-          message: `names ${issuer.secretEnv}, which holds fewer than ${MIN_SHARED_SECRET_BYTES} bytes (too short for HS256)`,
-        });
+      if (issuer.secretEnv) secretFromEnv(env, issuer.secretEnv, 'HS256', ctx);
     })
     .transform(({ secretEnv, ...issuer }) => ({
       ...issuer,

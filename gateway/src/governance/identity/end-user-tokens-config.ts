@@ -4,6 +4,7 @@
  * (governance-config.ts); the secret itself never sits in the file.
  */
 import { z } from 'zod';
+import { secretFromEnv } from '../secret-env';
 
 /**
  * The public development secret of end-user tokens (`developmentSecret: true`): what `npm start`'s web
@@ -11,9 +12,6 @@ import { z } from 'zod';
  * NODE_ENV=production, as the secret itself is, wherever it comes from.
  */
 export const DEVELOPMENT_END_USER_SECRET = 'switchyard-development-end-user-token-secret';
-
-/** An HS256 secret shorter than the hash (256 bits) weakens it (RFC 7518 §3.2). */
-const MIN_SECRET_BYTES = 32;
 
 const nonEmpty = z.string().min(1);
 
@@ -81,20 +79,8 @@ export function endUserTokensSchema(env: NodeJS.ProcessEnv) {
             'is the public development secret, which anyone can use to sign any buyer in: with NODE_ENV=production use jwksUrl or secretEnv',
         });
       if (tokens.secretEnv) {
-        const secret = env[tokens.secretEnv];
-        if (!secret)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['secretEnv'],
-            message: `names ${tokens.secretEnv}, which is not set`,
-          });
-        else if (Buffer.byteLength(secret) < MIN_SECRET_BYTES)
-          ctx.addIssue({
-            code: 'custom',
-            path: ['secretEnv'],
-            message: `names ${tokens.secretEnv}, which holds fewer than ${MIN_SECRET_BYTES} bytes (too short for HS256)`,
-          });
-        else if (secret === DEVELOPMENT_END_USER_SECRET && production)
+        const secret = secretFromEnv(env, tokens.secretEnv, 'HS256', ctx);
+        if (secret === DEVELOPMENT_END_USER_SECRET && production)
           ctx.addIssue({
             code: 'custom',
             path: ['secretEnv'],
