@@ -325,18 +325,7 @@ function kyselyRegistryStore(database: Database<RegistryDatabase>): RegistryStor
         .where('graph', '=', graph)
         .where('id', '=', id)
         .executeTakeFirst();
-      if (!row) return null;
-      return {
-        id: row.id,
-        subgraph: row.subgraph,
-        baseVersion: row.base_version === null ? null : Number(row.base_version),
-        ok: Number(row.ok) === 1,
-        approvable: Number(row.approvable) === 1,
-        fingerprint: row.fingerprint,
-        report: JSON.parse(row.report) as Record<string, unknown>,
-        author: row.author,
-        createdAt: row.created_at,
-      };
+      return row ? checkRunOf(row) : null;
     },
     async checkRuns(graph, { limit, subgraph }) {
       let query = db
@@ -372,31 +361,14 @@ function kyselyRegistryStore(database: Database<RegistryDatabase>): RegistryStor
               .orderBy('created_at')
               .execute();
       return rows.map((row) => ({
-        id: row.id,
-        subgraph: row.subgraph,
-        baseVersion: row.base_version === null ? null : Number(row.base_version),
-        ok: Number(row.ok) === 1,
-        approvable: Number(row.approvable) === 1,
-        fingerprint: row.fingerprint,
-        report: JSON.parse(row.report) as Record<string, unknown>,
-        author: row.author,
-        createdAt: row.created_at,
+        ...checkRunOf(row),
         approvals: approvals
           .filter(
             (approval) =>
               approval.check_id === row.id ||
               (approval.subgraph === row.subgraph && approval.fingerprint === row.fingerprint),
           )
-          .map((approval) => ({
-            id: approval.id,
-            subgraph: approval.subgraph,
-            checkId: approval.check_id,
-            fingerprint: approval.fingerprint,
-            approver: approval.approver,
-            reason: approval.reason,
-            createdAt: approval.created_at,
-            expiresAt: approval.expires_at,
-          })),
+          .map(approvalOf),
       }));
     },
     async saveApproval(graph, approval) {
@@ -422,17 +394,7 @@ function kyselyRegistryStore(database: Database<RegistryDatabase>): RegistryStor
         .where('graph', '=', graph)
         .where('id', '=', id)
         .executeTakeFirst();
-      if (!row) return null;
-      return {
-        id: row.id,
-        subgraph: row.subgraph,
-        checkId: row.check_id,
-        fingerprint: row.fingerprint,
-        approver: row.approver,
-        reason: row.reason,
-        createdAt: row.created_at,
-        expiresAt: row.expires_at,
-      };
+      return row ? approvalOf(row) : null;
     },
     async withGraphLock(graph, work) {
       if (dialect === 'sqlite') return work();
@@ -452,6 +414,33 @@ function kyselyRegistryStore(database: Database<RegistryDatabase>): RegistryStor
       });
     },
     close: () => database.close(),
+  };
+}
+
+function checkRunOf(row: CheckRunsTable): CheckRun {
+  return {
+    id: row.id,
+    subgraph: row.subgraph,
+    baseVersion: row.base_version === null ? null : Number(row.base_version),
+    ok: Number(row.ok) === 1,
+    approvable: Number(row.approvable) === 1,
+    fingerprint: row.fingerprint,
+    report: JSON.parse(row.report) as Record<string, unknown>,
+    author: row.author,
+    createdAt: row.created_at,
+  };
+}
+
+function approvalOf(row: ApprovalsTable): Approval {
+  return {
+    id: row.id,
+    subgraph: row.subgraph,
+    checkId: row.check_id,
+    fingerprint: row.fingerprint,
+    approver: row.approver,
+    reason: row.reason,
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
   };
 }
 
