@@ -11,6 +11,7 @@ import { ConsumersPage } from './pages/consumers-page';
 import { ExceptionsPage } from './pages/exceptions-page';
 import { OverviewPage } from './pages/overview-page';
 import { PartnerPage } from './pages/partner-page';
+import { SchemaPage } from './pages/schema-page';
 import { SCOPES } from './session';
 
 export interface ConsolePage {
@@ -25,6 +26,7 @@ export interface ConsolePage {
 export const PAGES: ConsolePage[] = [
   { path: 'overview', title: 'Overview', requires: SCOPES.admin, component: OverviewPage },
   { path: 'consumers', title: 'Consumers', requires: SCOPES.admin, component: ConsumersPage },
+  { path: 'schema', title: 'Schema', requires: SCOPES.admin, component: SchemaPage },
   // What each button may do is the registry's to say (its own scopes, GET /whoami through the proxy).
   { path: 'changes', title: 'Changes', requires: SCOPES.admin, component: ChangesPage },
   {

@@ -4,7 +4,7 @@
  * arguments and directives; the whole SDL a click away. `fieldDetails` lets a page add to each
  * field (the Schema page: its usage, scopes and cost).
  */
-import { useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 
 export interface SdlType {
   kind: string;
@@ -49,10 +49,13 @@ export function SchemaExplorer({
   sdl,
   label,
   fieldDetails,
+  onSelect,
 }: {
   sdl: string;
   label: string;
   fieldDetails?: (type: SdlType, field: string) => ReactNode;
+  /** Told the type shown, first and on every change (a page loads what it adds per field). */
+  onSelect?: (type: SdlType | null) => void;
 }) {
   const types = useMemo(() => readSdl(sdl), [sdl]);
   const [filter, setFilter] = useState('');
@@ -62,6 +65,7 @@ export function SchemaExplorer({
   const [showSdl, setShowSdl] = useState(false);
   const shown = types.filter((t) => t.name.toLowerCase().includes(filter.trim().toLowerCase()));
   const type = types.find((t) => t.name === selected) ?? null;
+  useEffect(() => onSelect?.(type), [type, onSelect]);
   const id = label.replace(/\W+/g, '-').toLowerCase();
   return (
     <div aria-label={label} role="region">
