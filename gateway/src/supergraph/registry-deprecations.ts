@@ -10,22 +10,16 @@
  * Each feed taken is kept on disk beside the supergraph's copy (`<SUPERGRAPH_CACHE_FILE>.deprecations.json`):
  * a gateway that starts while the registry is down enforces the sunsets it last knew, not none.
  */
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
-import path from 'node:path';
-import { fetch, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import {
   readDeprecationFeed,
   type DeprecationFeed,
   type DeprecationFeedVersion,
 } from '../governance/deprecations/deprecation-feed';
-import {
-  causeOf,
-  messageOf,
-  parseJson,
-  registryRequestHeaders,
-  type RegistryRequest,
-} from './registry-supergraph';
+import { getFromRegistry, messageOf, parseJson, type RegistryRequest } from './registry-supergraph';
+import { writeWhole } from './supergraph-cache-file';
+import { longPoll } from './registry-long-poll';
 import type { SupergraphLog } from './supergraph-origin';
 
 export type DeprecationsAnswer =
@@ -39,35 +33,18 @@ export class NoDeprecationsRouteError extends Error {}
 export async function fetchRegistryDeprecations(
   request: RegistryRequest,
 ): Promise<DeprecationsAnswer> {
-  const url = new URL(`${request.registryUrl}/deprecations`);
-  if (request.waitSeconds) url.searchParams.set('wait', String(request.waitSeconds));
-  let response: Awaited<ReturnType<typeof fetch>>;
-  try {
-    response = await fetch(url, {
-      headers: registryRequestHeaders(request),
-      signal: request.signal,
-      dispatcher: request.dispatcher,
-    });
-  } catch (error) {
-    throw new Error(`the registry at ${request.registryUrl} did not answer: ${causeOf(error)}`, {
-      cause: error,
-    });
-  }
-  if (response.status === 304) {
-    await response.body?.cancel();
-    return { changed: false };
-  }
-  const text = await response.text();
-  if (response.status === 404)
+  const response = await getFromRegistry(request, '/deprecations');
+  if (!response) return { changed: false };
+  const { status, text, etag } = response;
+  if (status === 404)
     throw new NoDeprecationsRouteError(
       `the registry at ${request.registryUrl} serves no deprecations (GET /deprecations answered 404)`,
     );
-  if (response.status !== 200)
+  if (status !== 200)
     throw new Error(
-      `the registry at ${request.registryUrl} answered GET /deprecations with ${response.status}${messageOf(text)}`,
+      `the registry at ${request.registryUrl} answered GET /deprecations with ${status}${messageOf(text)}`,
     );
   const body = parseJson(text);
-  const etag = response.headers.get('etag');
   return { changed: true, feed: readDeprecationFeed(body, etag), etag, body };
 }
 
@@ -143,22 +120,19 @@ export function deprecationsFollower(options: {
           { registry: registryUrl, reason: lastError },
           'the deprecations feed could not be fetched at start',
         );
-      let retryMs = Math.min(250, options.maxRetryMs);
-      while (!signal.aborted) {
-        const asked = performance.now();
-        try {
-          const answer = await request(signal, options.waitSeconds);
+      await longPoll({
+        signal,
+        maxRetryMs: options.maxRetryMs,
+        ask: (polling) => request(polling, options.waitSeconds),
+        answered(answer) {
           if (answer.changed)
             log.info(
               { deprecations: answer.feed.byCoordinate.size, etag: answer.feed.etag },
               'deprecations feed loaded',
             );
           take(answer, log);
-          retryMs = Math.min(250, options.maxRetryMs);
-          // A registry (or a proxy) that answers 304 without holding the request would make this a busy loop.
-          if (!answer.changed && performance.now() - asked < 1_000) await pause(1_000, signal);
-        } catch (error) {
-          if (signal.aborted) break;
+        },
+        failed(error) {
           const reason = (error as Error).message;
           if (reason !== lastError)
             log.warn(
@@ -166,13 +140,9 @@ export function deprecationsFollower(options: {
               `deprecations feed not updated; still enforcing ${feed.current.byCoordinate.size} deprecations`,
             );
           lastError = reason;
-          if (error instanceof NoDeprecationsRouteError) await pause(60_000, signal);
-          else {
-            await pause(retryMs, signal);
-            retryMs = Math.min(retryMs * 2, options.maxRetryMs);
-          }
-        }
-      }
+          return error instanceof NoDeprecationsRouteError ? 60_000 : undefined;
+        },
+      });
       await writes;
     },
   };
@@ -189,23 +159,4 @@ async function readCopy(file: string): Promise<DeprecationFeedVersion | null> {
   } catch {
     return null;
   }
-}
-
-async function writeWhole(file: string, text: string): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
-  await fs.writeFile(temporary, text, 'utf8');
-  await fs.rename(temporary, file);
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }

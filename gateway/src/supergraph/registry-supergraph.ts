@@ -26,36 +26,16 @@ export class RegistryCredentialError extends Error {}
 
 /** Asks the registry for its current supergraph; throws when it cannot be reached or answers anything unusable. */
 export async function fetchRegistrySupergraph(request: RegistryRequest): Promise<RegistryAnswer> {
-  const url = new URL(`${request.registryUrl}/supergraph`);
-  if (request.waitSeconds) url.searchParams.set('wait', String(request.waitSeconds));
-  const headers = registryRequestHeaders(request);
-
-  let response: Awaited<ReturnType<typeof fetch>>;
-  try {
-    response = await fetch(url, {
-      headers,
-      signal: request.signal,
-      dispatcher: request.dispatcher,
-    });
-  } catch (error) {
-    throw new Error(`the registry at ${request.registryUrl} did not answer: ${causeOf(error)}`, {
-      cause: error,
-    });
-  }
-  if (response.status === 304) {
-    await response.body?.cancel();
-    return { changed: false };
-  }
-  const text = await response.text();
-  if (response.status === 401 || response.status === 403)
+  const response = await getFromRegistry(request, '/supergraph');
+  if (!response) return { changed: false };
+  const { status, text } = response;
+  if (status === 401 || status === 403)
     throw new RegistryCredentialError(
-      `the registry at ${request.registryUrl} refused REGISTRY_TOKEN (${response.status}${messageOf(text)}); the gateway needs a consumer holding schema:read`,
+      `the registry at ${request.registryUrl} refused REGISTRY_TOKEN (${status}${messageOf(text)}); the gateway needs a consumer holding schema:read`,
     );
-  if (response.status !== 200)
-    throw new Error(
-      `the registry at ${request.registryUrl} answered ${response.status}${messageOf(text)}`,
-    );
-  const etag = response.headers.get('etag');
+  if (status !== 200)
+    throw new Error(`the registry at ${request.registryUrl} answered ${status}${messageOf(text)}`);
+  const { etag } = response;
   const body = parseJson(text);
   if (
     !etag ||
@@ -70,6 +50,40 @@ export async function fetchRegistrySupergraph(request: RegistryRequest): Promise
   return {
     changed: true,
     supergraph: { sdl: body.supergraphSdl, version: body.version as number, etag },
+  };
+}
+
+/**
+ * GET `route` of the registry with the gateway's credential, the ETag it holds and the wait:
+ * null when the registry answers 304 (nothing new), else the status, body and ETag of its answer.
+ * Throws when the registry cannot be reached.
+ */
+export async function getFromRegistry(
+  request: RegistryRequest,
+  route: string,
+): Promise<{ status: number; text: string; etag: string | null } | null> {
+  const url = new URL(`${request.registryUrl}${route}`);
+  if (request.waitSeconds) url.searchParams.set('wait', String(request.waitSeconds));
+  let response: Awaited<ReturnType<typeof fetch>>;
+  try {
+    response = await fetch(url, {
+      headers: registryRequestHeaders(request),
+      signal: request.signal,
+      dispatcher: request.dispatcher,
+    });
+  } catch (error) {
+    throw new Error(`the registry at ${request.registryUrl} did not answer: ${causeOf(error)}`, {
+      cause: error,
+    });
+  }
+  if (response.status === 304) {
+    await response.body?.cancel();
+    return null;
+  }
+  return {
+    status: response.status,
+    text: await response.text(),
+    etag: response.headers.get('etag'),
   };
 }
 

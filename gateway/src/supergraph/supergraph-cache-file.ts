@@ -42,7 +42,6 @@ export async function writeCachedSupergraph(
   file: string,
   supergraph: PublishedSupergraph,
 ): Promise<void> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
   // The SDL first: a crash between the two leaves a record that no longer matches, which is ignored.
   await writeWhole(file, supergraph.sdl);
   await writeWhole(
@@ -76,7 +75,9 @@ function parseRecord(
   }
 }
 
-async function writeWhole(file: string, text: string): Promise<void> {
+/** Writes `file` whole (a temporary file, then rename; creating the folder): a reader never sees half of it. */
+export async function writeWhole(file: string, text: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
   await fs.writeFile(temporary, text, 'utf8');
   await fs.rename(temporary, file);

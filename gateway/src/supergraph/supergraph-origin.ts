@@ -27,6 +27,7 @@ import type { SupergraphSource } from '../supergraph-manager';
 import { loadSupergraph } from '../supergraph-config';
 import { DeprecationFeed } from '../governance/deprecations/deprecation-feed';
 import { deprecationsFollower, type DeprecationsStatus } from './registry-deprecations';
+import { longPoll } from './registry-long-poll';
 import { fetchRegistrySupergraph, RegistryCredentialError } from './registry-supergraph';
 import {
   readCachedSupergraph,
@@ -272,32 +273,29 @@ async function openRegistryOrigin(
     save(supergraph, log);
   }
 
-  async function poll(source: SupergraphSource, log: SupergraphLog) {
-    const maxRetryMs = options.maxRetryMs ?? 2_000;
-    let retryMs = Math.min(250, maxRetryMs);
-    while (!stopping.signal.aborted) {
-      try {
-        const asked = performance.now();
-        const answer = await fetchRegistrySupergraph({
+  function poll(source: SupergraphSource, log: SupergraphLog) {
+    return longPoll({
+      signal: stopping.signal,
+      maxRetryMs: options.maxRetryMs ?? 2_000,
+      ask: (signal) =>
+        fetchRegistrySupergraph({
           registryUrl,
           token,
           etag: knownEtag,
           waitSeconds: options.waitSeconds ?? 25,
-          signal: stopping.signal,
+          signal,
           dispatcher,
-        });
+        }),
+      answered(answer) {
         if (!registry.reachable) log.info({ registry: registryUrl }, 'the registry answers again');
         Object.assign(registry, {
           reachable: true,
           lastContactAt: now().toISOString(),
           lastError: null,
         });
-        retryMs = Math.min(250, maxRetryMs);
         if (answer.changed) apply(source, answer.supergraph, log);
-        // A registry (or a proxy) that answers 304 without holding the request would make this a busy loop.
-        else if (performance.now() - asked < 1_000) await pause(1_000, stopping.signal);
-      } catch (error) {
-        if (stopping.signal.aborted) return;
+      },
+      failed(error) {
         const reason = (error as Error).message;
         if (registry.reachable || registry.lastError !== reason)
           log.warn(
@@ -305,10 +303,9 @@ async function openRegistryOrigin(
             `the registry cannot be reached; still serving supergraph version ${serving.version ?? 'unknown'}`,
           );
         Object.assign(registry, { reachable: false, lastError: reason });
-        await pause(retryMs, stopping.signal);
-        retryMs = Math.min(retryMs * 2, maxRetryMs);
-      }
-    }
+        return undefined;
+      },
+    });
   }
 
   return {
@@ -334,16 +331,4 @@ async function openRegistryOrigin(
       await dispatcher.destroy();
     },
   };
-}
-
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
 }
