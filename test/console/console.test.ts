@@ -49,7 +49,7 @@ beforeAll(async () => {
     launchChromium(),
   ]);
   gateway = new URL(graph.gatewayUrl).origin;
-  // Traffic for the usage figures: two consumers, one of them also refused a field it may not read.
+  // Traffic for the usage figures: two consumers.
   for (let i = 0; i < 3; i++) {
     await graph.query(
       'query RecentOrders { orders(first: 3) { edges { node { number } } } }',
@@ -57,6 +57,13 @@ beforeAll(async () => {
       as('sales-portal'),
     );
   }
+  // Refused before GraphQL (an unknown key): only the gateway's own counts see it, not usage.
+  const refused = await graph.query(
+    '{ orders(first: 1) { edges { node { id } } } }',
+    {},
+    as('nobody'),
+  );
+  expect(refused.status).toBe(401);
   await graph.query(
     'query AdminOrders { orders(first: 1) { edges { node { id } } } }',
     {},
@@ -119,7 +126,7 @@ describe('the console', () => {
     expect(anonymous.status).toBe(401);
   });
 
-  test('Overview shows the requests and errors usage recorded, per consumer, and the slowest operations', async () => {
+  test('Overview shows the requests and errors usage recorded, per consumer, the refusals before GraphQL, and the slowest operations', async () => {
     const timeline = await admin<{
       consumers: { consumer: string; requests: number[]; errors: number[] }[];
     }>('/usage/timeline?hours=24');
@@ -143,6 +150,15 @@ describe('the console', () => {
       .getByText('RecentOrders')
       .waitFor();
     await expect(page.locator('.uplot').count()).resolves.toBe(3);
+    const { codes } = await admin<{ codes: { code: string; count: number }[] }>('/metrics/errors');
+    const unauthenticated = codes.find((c) => c.code === 'UNAUTHENTICATED')!;
+    expect(unauthenticated.count).toBeGreaterThanOrEqual(1);
+    await expect(
+      page
+        .locator('table[aria-label="Refusals at this gateway"] tr[data-code="UNAUTHENTICATED"] td')
+        .nth(2)
+        .textContent(),
+    ).resolves.toBe(String(unauthenticated.count));
     await shoot(page, 'overview');
     expect(blocked).toEqual([]);
     await page.context().close();
@@ -156,7 +172,7 @@ describe('the console', () => {
     expect(monthCost.used).toBeGreaterThan(0);
     const { page } = await signedIn('platform-admin');
     await page.getByRole('link', { name: 'Consumers' }).click();
-    const row = page.locator('tr[data-consumer="sales-portal"]');
+    const row = page.locator('table[aria-label="Consumers"] tr[data-consumer="sales-portal"]');
     await expect(row.textContent()).resolves.toContain('finance:read');
     await row.getByRole('button', { name: 'Details' }).click();
     const details = page.getByTestId('consumer-details');

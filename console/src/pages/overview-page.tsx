@@ -4,7 +4,7 @@
  */
 import { useMemo, useState } from 'react';
 import { TimeSeriesChart } from '../charts/time-series-chart';
-import { count, ms, percent } from '../format';
+import { count, dateTime, ms, percent } from '../format';
 import { LoadState, useLoad } from '../load';
 import { useSession } from '../session';
 
@@ -26,6 +26,11 @@ interface OperationsReport {
     errorRate: number;
     latencyMs: { p50: number | null; p95: number | null; p99: number | null };
   }[];
+}
+
+interface ProcessErrors {
+  since: string;
+  codes: { code: string; count: number }[];
 }
 
 const PERIODS = [
@@ -63,6 +68,7 @@ export function OverviewPage() {
     [days],
   );
 
+  const processErrors = useLoad(() => api.admin<ProcessErrors>('/metrics/errors'), []);
   const t = timeline.value;
   const charts = useMemo(() => {
     if (!t) return null;
@@ -179,7 +185,7 @@ export function OverviewPage() {
               })}
             </tbody>
           </table>
-          <h2>Errors and refusals by code</h2>
+          <h2>Errors and refusals by code in this period</h2>
           {t.errorsByCode.length === 0 ? (
             <p className="empty">No errors in this period.</p>
           ) : (
@@ -203,10 +209,40 @@ export function OverviewPage() {
             </table>
           )}
           <p className="hint">
-            Counted by usage, which records every request that reached GraphQL; a request refused
-            before it was parsed (no credentials, over its request budget) is counted in /metrics
-            (switchyard_gateway_errors_total) instead.
+            Counted by usage: every request that reached GraphQL, across gateway replicas.
           </p>
+          <h2>Refusals and errors at this gateway replica</h2>
+          <LoadState loaded={processErrors} what="this gateway's error counts" />
+          {processErrors.value &&
+            (processErrors.value.codes.length === 0 ? (
+              <p className="empty">
+                No error since this gateway started ({dateTime(processErrors.value.since)}).
+              </p>
+            ) : (
+              <table aria-label="Refusals at this gateway">
+                <caption className="hint">
+                  Every /graphql response since {dateTime(processErrors.value.since)}, refusals
+                  before parsing included (no credentials, over budget): GET /admin/metrics/errors,
+                  the figures of switchyard_gateway_errors_total.
+                </caption>
+                <thead>
+                  <tr>
+                    <th>Code</th>
+                    <th>Kind</th>
+                    <th className="number">Count</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {processErrors.value.codes.map((e) => (
+                    <tr key={e.code} data-code={e.code}>
+                      <td>{e.code}</td>
+                      <td>{REFUSAL_CODES.has(e.code) ? 'refused by the gateway' : 'error'}</td>
+                      <td className="number">{count(e.count)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ))}
         </>
       )}
       <h2>Slowest operations (p95, last {days === 1 ? 'day' : `${days} days`})</h2>

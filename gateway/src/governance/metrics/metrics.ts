@@ -51,6 +51,8 @@ export type MetricsModule = GovernanceModule & {
   recordRequest(request: FinishedRequest): void;
   /** The request watch whose hooks `registerMetricsRoute` installs. */
   readonly watch: RequestWatch;
+  /** Errors in this process's responses by code since it started, refusals before GraphQL included (GET /admin/metrics/errors). */
+  errorCounts(): { since: string; codes: { code: string; count: number }[] };
 };
 
 export const METRICS_DEFAULTS = {
@@ -184,13 +186,25 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     count.count++;
   }
 
+  // The same counts as switchyard_gateway_errors_total, readable as JSON by the console.
+  const errorsByCode = new Map<string, number>();
+  const startedAt = new Date().toISOString();
+  const errorCounts = () => ({
+    since: startedAt,
+    codes: [...errorsByCode.entries()]
+      .map(([code, count]) => ({ code, count }))
+      .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+  });
+
   function recordRequest(request: FinishedRequest): void {
     const consumer = request.consumer ?? ANONYMOUS;
     const series = seriesOf(consumer, request.operationName);
     countOutcome(series, request.outcome);
     series.duration.observe(request.durationMs / 1000);
     for (const code of request.errorCodes) {
-      errors.inc({ code: ERROR_CODE.test(code) ? code : OTHER });
+      const label = ERROR_CODE.test(code) ? code : OTHER;
+      errors.inc({ code: label });
+      errorsByCode.set(label, (errorsByCode.get(label) ?? 0) + 1);
       if (code === GovernanceCode.RATE_LIMITED) rateLimitRefusals.inc({ consumer });
     }
   }
@@ -229,6 +243,10 @@ export function createMetricsModule(options: MetricsOptions = {}): MetricsModule
     },
     setUsageFlushLag(seconds) {
       usageFlushLag.set(seconds);
+    },
+    errorCounts,
+    adminRoutes(admin: FastifyInstance) {
+      admin.get('/metrics/errors', async () => errorCounts());
     },
   };
 }
