@@ -24,6 +24,7 @@ import type { GatewayContext } from '../../context';
 import { GovernanceCode, GovernanceError } from '../errors';
 import type { GovernanceModule } from '../module';
 import type { GovernanceStore } from '../store/governance-store';
+import { sendAdminError } from '../admin-error';
 
 export interface AuditLogOptions {
   /** Records kept (all replicas together); the oldest are overwritten past it. Default 100000. */
@@ -306,16 +307,7 @@ export function createAuditLogModule(options: AuditLogOptions, deps: AuditLogDep
               records: key ? await recordsFor(key, limit) : await latest(limit),
             });
           } catch (error) {
-            if (error instanceof GovernanceError)
-              return reply.code(error.status).send(error.toResponseBody());
-            return reply.code(503).send({
-              errors: [
-                {
-                  message: 'the governance store did not answer; try again',
-                  extensions: { code: GovernanceCode.STORE_UNAVAILABLE },
-                },
-              ],
-            });
+            return sendAdminError(reply, error);
           }
         },
       );

@@ -8,6 +8,7 @@ import type { Consumer } from '../consumer';
 import { GovernanceCode, GovernanceError } from '../errors';
 import type { ManifestRegistry, RestoredOperation } from './manifest-registry';
 import type { UnknownOperationLog } from './unknown-operations';
+import { sendAdminError } from '../admin-error';
 
 export interface PersistedOperationsRoutesDeps {
   registry: ManifestRegistry;
@@ -99,16 +100,7 @@ async function answer(
   try {
     return reply.send(await handler());
   } catch (error) {
-    if (error instanceof GovernanceError)
-      return reply.code(error.status).send(error.toResponseBody());
-    onStoreError?.(error);
-    return reply.code(503).send({
-      errors: [
-        {
-          message: 'The governance store did not answer; try again',
-          extensions: { code: GovernanceCode.STORE_UNAVAILABLE },
-        },
-      ],
-    });
+    if (!(error instanceof GovernanceError)) onStoreError?.(error);
+    return sendAdminError(reply, error);
   }
 }

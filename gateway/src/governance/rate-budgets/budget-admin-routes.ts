@@ -14,6 +14,7 @@ import { GovernanceCode, GovernanceError } from '../errors';
 import type { GovernanceStore } from '../store/governance-store';
 import { budgetKey, type BudgetAdjustment, type RateMeasure, type RateRule } from './rate-budget';
 import { windowAt } from './rate-windows';
+import { sendAdminError } from '../admin-error';
 
 /** An operator's change of a consumer's budget, for the audit log. */
 export interface BudgetAdminAction {
@@ -96,17 +97,7 @@ export function registerBudgetAdminRoutes(admin: FastifyInstance, deps: BudgetAd
     try {
       return reply.send(await work());
     } catch (error) {
-      if (error instanceof GovernanceError)
-        return reply.code(error.status).send(error.toResponseBody());
-      return reply
-        .code(503)
-        .send(
-          new GovernanceError(
-            GovernanceCode.STORE_UNAVAILABLE,
-            'the governance store did not answer; try again',
-            { status: 503 },
-          ).toResponseBody(),
-        );
+      return sendAdminError(reply, error);
     }
   }
 

@@ -13,7 +13,7 @@
  * was sent for; the candidate is sent a header signed for that subgraph, which is also good at the
  * current deployment for its lifetime: candidates are therefore limited to `candidateHosts`.
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { SupergraphSource } from '../../supergraph-manager';
 import { GovernanceCode, GovernanceError } from '../errors';
 import type { GovernanceModule } from '../module';
@@ -21,6 +21,7 @@ import type { GovernanceStore } from '../store/governance-store';
 import { replaySamples } from './contract-replay';
 import { createSampleStore } from './sample-store';
 import { createTrafficSampler, type SubgraphExchange } from './traffic-sampler';
+import { sendAdminError } from '../admin-error';
 
 export interface TrafficSamplesOptions {
   /** Samples kept per subgraph operation, the newest. Default 20. */
@@ -201,18 +202,5 @@ function badInput(message: string, field: string): GovernanceError {
   return new GovernanceError(GovernanceCode.BAD_USER_INPUT, message, {
     status: 400,
     details: { field },
-  });
-}
-
-function sendAdminError(reply: FastifyReply, error: unknown) {
-  if (error instanceof GovernanceError)
-    return reply.code(error.status).send(error.toResponseBody());
-  return reply.code(503).send({
-    errors: [
-      {
-        message: 'the governance store did not answer; try again',
-        extensions: { code: GovernanceCode.STORE_UNAVAILABLE },
-      },
-    ],
   });
 }

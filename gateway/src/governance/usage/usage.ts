@@ -33,6 +33,7 @@ import {
   type UsageWindows,
 } from './usage-reports';
 import { createClientLabels } from './client-labels';
+import { sendAdminError } from '../admin-error';
 
 export interface UsageOptions {
   /** How often the buffered usage is written to the store (ms). Default 5000. */
@@ -370,18 +371,4 @@ function limitParam(value: string | undefined): number {
     );
   }
   return limit;
-}
-
-/** A refusal keeps its code and status; a store that does not answer is a 503 the caller may retry. */
-function sendAdminError(reply: FastifyReply, error: unknown) {
-  if (error instanceof GovernanceError)
-    return reply.code(error.status).send(error.toResponseBody());
-  return reply.code(503).send({
-    errors: [
-      {
-        message: 'the governance store did not answer; try again',
-        extensions: { code: GovernanceCode.STORE_UNAVAILABLE },
-      },
-    ],
-  });
 }
