@@ -9,8 +9,9 @@
  *   packages provided by the root install), since a production install omits devDependencies;
  * - a type import, or any import from a test file, may be declared in devDependencies instead.
  * Runtime files are those the package's entries reach: `main`, `exports` (but a `testing` entry), and
- * files nothing imports (commands such as main.ts), but tests; test files are `*.test.ts` and what
- * only they reach (fixtures), whatever their name. Declared packages nothing imports are flagged too,
+ * files nothing imports (commands such as main.ts), but tests and a bundler's config (vite.config.ts,
+ * build time only); test files are `*.test.ts` and what only they reach (fixtures), whatever their
+ * name; `.tsx` files count as sources (the console's). Declared packages nothing imports are flagged too,
  * and a `dependencies` entry only tests use (a devDependency), except at the root, whose packages
  * are tooling run as commands. Imports are read with the TypeScript parser, so text in comments and
  * strings never counts; a computed `import(name)` is refused, as neither this check nor a bundler
@@ -55,7 +56,7 @@ interface SourceFile {
   localImports: string[];
 }
 
-const SOURCE_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs'];
 const SKIPPED_FOLDERS = new Set([
   'node_modules',
   'dist',
@@ -65,6 +66,8 @@ const SKIPPED_FOLDERS = new Set([
   'profiles',
 ]);
 const TEST_FILE = /\.test\.[cm]?[jt]s$/;
+/** A bundler's config (console/vite.config.ts) runs at build time only: its imports may be devDependencies. */
+const BUILD_CONFIG = /(^|\/)vite\.config\.[cm]?[jt]s$/;
 /** An `exports` entry for other packages' tests (`@switchyard/kit/testing`). */
 const TEST_ENTRY = /(^|\/)testing$/;
 /** Packages installed apart from the root's workspaces, with their own lockfile. */
@@ -186,7 +189,13 @@ function runtimeFilesOf(dir: string, manifest: PackageJson, sources: SourceFile[
       .filter((file): file is string => file !== undefined)
       .map((file) => path.resolve(dir, file)),
     ...sources.map((source) => source.file).filter((file) => !imported.has(file)),
-  ].filter((file) => byFile.has(file) && !TEST_FILE.test(file) && !testEntries.has(file));
+  ].filter(
+    (file) =>
+      byFile.has(file) &&
+      !TEST_FILE.test(file) &&
+      !BUILD_CONFIG.test(file) &&
+      !testEntries.has(file),
+  );
   const runtime = new Set(entries);
   const pending = [...entries];
   while (pending.length > 0) {
