@@ -152,13 +152,20 @@ export async function endReservation(
   return Number(ended.numUpdatedRows) === 1;
 }
 
-/** OrderAccepted: the accepted order (open_orders, written in the same transaction) replaces its reservation. */
-export const convertReservationOf = (trx: Kysely<FinanceDB>, order: OrderAccepted) =>
+/**
+ * Ends the reservation an order event carries, if any: CONVERTED by OrderAccepted (the open order,
+ * written in the same transaction, replaces it), RELEASED by a cancellation.
+ */
+export const endReservationOf = (
+  trx: Kysely<FinanceDB>,
+  order: Pick<OrderAccepted, 'orderId' | 'reservationId'>,
+  status: 'CONVERTED' | 'RELEASED',
+) =>
   order.reservationId
     ? endReservation(
         trx.withTables<CreditReservationDB>(),
         order.reservationId,
-        'CONVERTED',
+        status,
         order.orderId,
       )
     : Promise.resolve(false);

@@ -9,8 +9,8 @@ import {
 } from '@switchyard/kit';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import { priceInvoice } from './invoice-pricing';
-import { convertReservationOf, endReservation } from './sql-credit-reservations';
-import type { CancelledOrderDB, CreditReservationDB, FinanceDB, InvoiceRow } from './migrations';
+import { endReservationOf } from './sql-credit-reservations';
+import type { CancelledOrderDB, FinanceDB, InvoiceRow } from './migrations';
 import { toInvoice } from './sql-row-mapping';
 import type { FinanceStore } from './store';
 
@@ -87,13 +87,7 @@ export function createSqlInvoicing(
           .execute();
         if (cancelled) {
           // Its cancellation released the reservation already (when it carried its id); this one, if another, goes too.
-          if (order.reservationId)
-            await endReservation(
-              trx.withTables<CreditReservationDB>(),
-              order.reservationId,
-              'RELEASED',
-              order.orderId,
-            );
+          await endReservationOf(trx, order, 'RELEASED');
           return false;
         }
         await trx
@@ -106,7 +100,7 @@ export function createSqlInvoicing(
           })
           .onConflict((oc) => oc.column('order_id').doNothing())
           .execute();
-        await convertReservationOf(trx, order);
+        await endReservationOf(trx, order, 'CONVERTED');
         return true;
       });
     },
@@ -128,13 +122,7 @@ export function createSqlInvoicing(
           .execute();
         await trx.deleteFrom('open_orders').where('order_id', '=', order.orderId).execute();
         // Cancelled before its acceptance reached finance: the credit it reserved is given back.
-        if (order.reservationId)
-          await endReservation(
-            trx.withTables<CreditReservationDB>(),
-            order.reservationId,
-            'RELEASED',
-            order.orderId,
-          );
+        await endReservationOf(trx, order, 'RELEASED');
         return true;
       });
     },
