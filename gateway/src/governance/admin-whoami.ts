@@ -4,6 +4,7 @@
  * answers what the gateway already knows about the caller, never another consumer.
  */
 import type { FastifyInstance } from 'fastify';
+import { describeConsumer } from './consumer';
 import { GovernanceError } from './errors';
 import type { Identifier } from './identity/identity';
 
@@ -11,17 +12,7 @@ export function registerWhoamiRoute(app: FastifyInstance, identifier: Identifier
   app.get('/admin/whoami', async (request, reply) => {
     try {
       const consumer = await identifier.identify(request.headers, { allowAnonymous: false });
-      return {
-        id: consumer.id,
-        name: consumer.name,
-        kind: consumer.kind,
-        tier: consumer.tier,
-        scopes: consumer.scopes,
-        contract: consumer.contract,
-        persistedOperations: consumer.persistedOperations,
-        tenant: consumer.tenant,
-        principal: consumer.principal ?? null,
-      };
+      return { ...describeConsumer(consumer), principal: consumer.principal ?? null };
     } catch (error) {
       if (!(error instanceof GovernanceError)) throw error;
       return reply.code(error.status).headers(error.headers).send(error.toResponseBody());

@@ -38,3 +38,20 @@ export interface Consumer {
    */
   endUserCustomerId?: string;
 }
+
+/**
+ * What the admin API tells of a consumer (GET /admin/consumers, GET /admin/whoami): who it is and
+ * what it may do, never how it signs in.
+ */
+export function describeConsumer(consumer: Consumer) {
+  return {
+    id: consumer.id,
+    name: consumer.name,
+    kind: consumer.kind,
+    tier: consumer.tier,
+    scopes: consumer.scopes,
+    contract: consumer.contract,
+    tenant: consumer.tenant,
+    persistedOperations: consumer.persistedOperations,
+  };
+}

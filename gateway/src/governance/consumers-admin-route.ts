@@ -4,22 +4,13 @@
  * console's Consumers page and the CLI read it; budgets, operations and usage have their own routes.
  */
 import type { FastifyInstance } from 'fastify';
-import type { Consumer } from './consumer';
+import { describeConsumer, type Consumer } from './consumer';
 
 export function registerConsumersAdminRoute(
   admin: FastifyInstance,
   consumers: ReadonlyMap<string, Consumer>,
 ): void {
   admin.get('/consumers', async () => ({
-    consumers: [...consumers.values()].map((consumer) => ({
-      id: consumer.id,
-      name: consumer.name,
-      kind: consumer.kind,
-      tier: consumer.tier,
-      scopes: consumer.scopes,
-      contract: consumer.contract,
-      tenant: consumer.tenant,
-      persistedOperations: consumer.persistedOperations,
-    })),
+    consumers: [...consumers.values()].map(describeConsumer),
   }));
 }
