@@ -47,6 +47,8 @@ export interface GatewayRuntime {
   clock: () => number;
   /** The registry's deprecations, followed with the supergraph (empty without REGISTRY_URL). */
   deprecations: DeprecationFeed;
+  /** The registry and the gateway's token for it (REGISTRY_URL, REGISTRY_TOKEN); null without one. */
+  registry: { url: string; token: string } | null;
 }
 
 export interface RunningGateway {
@@ -80,6 +82,9 @@ export async function createGateway(
     options.governance?.(supergraph, {
       clock: options.clock ?? Date.now,
       deprecations: origin.deprecations,
+      registry: config.registryUrl
+        ? { url: config.registryUrl, token: config.registryToken ?? '' }
+        : null,
     }) ?? [];
   const governance = Array.isArray(built) ? null : built;
   const modules = Array.isArray(built) ? built : built.modules;

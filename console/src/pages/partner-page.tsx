@@ -2,7 +2,8 @@
  * My API (partner self-service): what the signed-in consumer is, of its own only, from the
  * gateway's /admin/self routes (any identified consumer may call them; each answers the caller's
  * own data): its contract's schema (explorer and SDL), its registered operations and whether each
- * still validates against the schema it is served, the deprecations they use with their sunset
+ * still validates against the schema it is served and against the registry's newest candidate of
+ * each subgraph (the gateway reads the registry's checks for it), the deprecations they use with their sunset
  * dates, its usage, budgets and remaining quota, and the manifests it submitted, which an admin
  * approves on the Consumers page before they are registered.
  */
@@ -22,8 +23,17 @@ interface SelfDeprecation {
   waiverUntil?: string;
 }
 
+type CandidateVerdict =
+  | {
+      available: true;
+      valid: boolean;
+      broken: { subgraph: string; checkId: string; reasons: string[] }[];
+    }
+  | { available: false; reason: string };
+
 interface SelfOperations {
   mode: string;
+  candidates: { checkId: string; subgraph: string; createdAt: string; checked: boolean }[];
   operations: {
     id: string;
     name: string;
@@ -31,6 +41,7 @@ interface SelfOperations {
     registeredAt: string;
     body: string;
     current: { valid: boolean; errors: string[] };
+    candidate: CandidateVerdict;
     deprecations: SelfDeprecation[];
   }[];
 }
@@ -178,6 +189,7 @@ export function PartnerPage() {
                   <th>Name</th>
                   <th>Registered</th>
                   <th>Validates against the current schema</th>
+                  <th>Against the candidates</th>
                   <th>Deprecated fields it uses</th>
                 </tr>
               </thead>
@@ -191,6 +203,7 @@ export function PartnerPage() {
                     <td data-testid="validates">
                       {o.current.valid ? 'yes' : `no: ${o.current.errors.join('; ')}`}
                     </td>
+                    <td data-testid="candidates">{candidateWords(o.candidate)}</td>
                     <td>
                       {o.deprecations.length === 0
                         ? 'none'
@@ -205,6 +218,15 @@ export function PartnerPage() {
               </tbody>
             </table>
           ))}
+        {operations.value && operations.value.candidates.length > 0 && (
+          <p className="hint">
+            Candidates: the registry&apos;s newest check of{' '}
+            {operations.value.candidates
+              .map((c) => `${c.subgraph} (${dateTime(c.createdAt)})`)
+              .join(', ')}
+            .
+          </p>
+        )}
         <h2>Deprecations touching my operations</h2>
         {operations.value &&
           (deprecations.size === 0 ? (
@@ -265,6 +287,15 @@ export function PartnerPage() {
       </div>
     </section>
   );
+}
+
+/** Whether the registry's newest candidates break an operation, in words. */
+function candidateWords(verdict: CandidateVerdict): string {
+  if (!verdict.available) return `unknown: ${verdict.reason}`;
+  if (verdict.valid) return 'yes';
+  return `no: ${verdict.broken
+    .map((b) => `the ${b.subgraph} candidate breaks it (${b.reasons.join('; ')})`)
+    .join('; ')}`;
 }
 
 /** Submitted manifests with their status and decision. */

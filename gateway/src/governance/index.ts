@@ -17,6 +17,7 @@ import { createIdentifier, createIdentityModule, identityOptionsOf } from './ide
 import { createMetricsModule, registerMetricsRoute, type MetricsModule } from './metrics/metrics';
 import type { GovernanceModule } from './module';
 import { createOperationLimitsModule } from './limits/operation-limits';
+import { createCandidateChecks } from './partner/candidate-checks';
 import { createManifestRequests } from './partner/manifest-requests';
 import {
   registerManifestRequestRoutes,
@@ -81,6 +82,8 @@ export function createGovernance(
     deprecations?: DeprecationFeed;
     /** The time lifecycle rules and usage are dated by (ms since the epoch). Default Date.now. */
     clock?: () => number;
+    /** The registry (the gateway's runtime hands it over): a partner's page reads its newest checks. */
+    registry?: { url: string; token: string } | null;
   },
 ): Governance {
   const { supergraph, store } = deps;
@@ -215,6 +218,7 @@ export function createGovernance(
     usage: usage?.reports,
     budgets: rateBudgets ? { store, now: Date.now, rulesFor: rateBudgets.rulesFor } : undefined,
     deprecations: deprecations ?? undefined,
+    candidates: deps.registry ? createCandidateChecks(deps.registry) : undefined,
     maxManifestBytes: PERSISTED_OPERATIONS_DEFAULTS.maxManifestBytes,
     recordAdminAction: audit ? (action) => audit.recordAdminAction(action) : undefined,
     onStoreError: warn('self-service route: governance store error'),

@@ -4,7 +4,8 @@
  *   GET  /admin/self              who the credential names: kind, tier, contract, mode, scopes
  *   GET  /admin/self/schema       the SDL it is served (its contract's, else the API schema)
  *   GET  /admin/self/operations   its registered operations, each validated against the schema it
- *                                 is served now, with the deprecated coordinates it uses (sunset, phase)
+ *                                 is served now and against the registry's newest candidate of each
+ *                                 subgraph, with the deprecated coordinates it uses (sunset, phase)
  *   GET  /admin/self/usage        its operations' requests, errors and latency (?days=, default 7),
  *                                 and its rate budgets' current windows (used, remaining)
  *   GET  /admin/self/manifests    the manifests it submitted and what became of them
@@ -27,6 +28,7 @@ import { budgetShowback } from '../rate-budgets/budget-admin-routes';
 import type { RateRule } from '../rate-budgets/rate-budget';
 import type { GovernanceStore } from '../store/governance-store';
 import type { UsageReports } from '../usage/usage-reports';
+import type { CandidateChecks } from './candidate-checks';
 import type { ManifestRequests, ManifestRequestStatus } from './manifest-requests';
 
 export interface SelfServiceDeps {
@@ -45,6 +47,8 @@ export interface SelfServiceDeps {
     rulesFor(consumer: Pick<Consumer, 'id' | 'tier'>): RateRule[];
   };
   deprecations?: Pick<DeprecationsModule, 'usedBy'>;
+  /** What the registry's newest check of each subgraph says of the consumer's operations (candidate-checks.ts); absent without a registry. */
+  candidates?: (consumerId: string) => Promise<CandidateChecks>;
   /** Largest manifest a partner may submit (bytes). */
   maxManifestBytes: number;
   recordAdminAction?: (action: AdminActionRecord) => Promise<void>;
@@ -100,7 +104,15 @@ export function registerSelfServiceRoutes(self: FastifyInstance, deps: SelfServi
       const consumer = me(request);
       const registry = required(deps.registry, 'persisted operations');
       const schema = deps.schemaOf(consumer);
-      const stored = await registry.documents(consumer.id);
+      const [stored, candidates] = await Promise.all([
+        registry.documents(consumer.id),
+        deps.candidates
+          ? deps.candidates(consumer.id)
+          : Promise.resolve<CandidateChecks>({
+              available: false,
+              reason: 'this gateway has no registry (REGISTRY_URL)',
+            }),
+      ]);
       const operations = await Promise.all(
         stored.map(async ({ id, name, type, body, registeredAt }) => {
           const parsed = await registry.operation(consumer.id, id);
@@ -120,6 +132,14 @@ export function registerSelfServiceRoutes(self: FastifyInstance, deps: SelfServi
             registeredAt,
             body,
             current: { valid: errors.length === 0, errors },
+            candidate: candidates.available
+              ? (() => {
+                  const broken = candidates.candidates.flatMap(({ subgraph, checkId, breaks }) =>
+                    breaks[id] ? [{ subgraph, checkId, reasons: breaks[id] }] : [],
+                  );
+                  return { available: true, valid: broken.length === 0, broken };
+                })()
+              : { available: false, reason: candidates.reason },
             deprecations: used.map(({ deprecation, phase }) => ({
               coordinate: deprecation.coordinate,
               reason: deprecation.reason,
@@ -134,7 +154,15 @@ export function registerSelfServiceRoutes(self: FastifyInstance, deps: SelfServi
           };
         }),
       );
-      return { consumer: consumer.id, mode: consumer.persistedOperations, operations };
+      return {
+        consumer: consumer.id,
+        mode: consumer.persistedOperations,
+        // The candidates looked at: each subgraph's newest check run in the registry.
+        candidates: candidates.available
+          ? candidates.candidates.map(({ breaks: _breaks, ...candidate }) => candidate)
+          : [],
+        operations,
+      };
     }),
   );
 

@@ -1,0 +1,88 @@
+/**
+ * What the registry's latest candidate schemas say of one consumer's registered operations: for each
+ * subgraph, its newest check run (GET /checks, read with the gateway's REGISTRY_TOKEN) and the
+ * registered operations of this consumer that the candidate would break (the check's `operations`
+ * section: the registry validates every consumer's registered operations against the candidate).
+ * A partner cannot read the registry itself; this is how its own page learns whether its operations
+ * survive the changes on their way.
+ */
+
+/** One candidate: a subgraph's newest check run, and which of the consumer's operations it breaks. */
+export interface CandidateCheck {
+  checkId: string;
+  subgraph: string;
+  createdAt: string;
+  /** The check validated registered operations (false: its report has no such section, e.g. composition failed). */
+  checked: boolean;
+  /** The consumer's operations it breaks, by id. */
+  breaks: Record<string, string[]>;
+}
+
+export type CandidateChecks =
+  { available: true; candidates: CandidateCheck[] } | { available: false; reason: string };
+
+interface ChecksAnswer {
+  checks: {
+    subgraph: string;
+    createdAt: string;
+    check: {
+      id: string;
+      operations?: {
+        failures?: { consumer: string; operationId: string; reasons: string[] }[];
+        alreadyFailing?: { consumer: string; operationId: string; reasons: string[] }[];
+      };
+    };
+  }[];
+}
+
+/** The newest check runs looked at (the registry answers at most 100). */
+const CHECKS_READ = 50;
+
+export function createCandidateChecks(registry: {
+  url: string;
+  token: string;
+  fetch?: typeof fetch;
+}): (consumerId: string) => Promise<CandidateChecks> {
+  const get = registry.fetch ?? fetch;
+  return async (consumerId) => {
+    let answer: ChecksAnswer;
+    try {
+      const response = await get(`${registry.url}/checks?limit=${CHECKS_READ}`, {
+        headers: { 'x-api-key': registry.token, accept: 'application/json' },
+        signal: AbortSignal.timeout(5_000),
+      });
+      if (!response.ok)
+        return { available: false, reason: `the registry answered ${response.status}` };
+      answer = (await response.json()) as ChecksAnswer;
+    } catch (error) {
+      return {
+        available: false,
+        reason: `the registry did not answer (${error instanceof Error ? error.message : String(error)})`,
+      };
+    }
+    const newest = new Map<string, ChecksAnswer['checks'][number]>();
+    // Newest first: the first run of each subgraph is its latest candidate.
+    for (const run of answer.checks) if (!newest.has(run.subgraph)) newest.set(run.subgraph, run);
+    const candidates = [...newest.values()].map((run): CandidateCheck => {
+      const operations = run.check.operations;
+      const breaks: Record<string, string[]> = {};
+      for (const failure of [
+        ...(operations?.failures ?? []),
+        ...(operations?.alreadyFailing ?? []),
+      ])
+        if (failure.consumer === consumerId)
+          breaks[failure.operationId] = [
+            ...(breaks[failure.operationId] ?? []),
+            ...failure.reasons,
+          ];
+      return {
+        checkId: run.check.id,
+        subgraph: run.subgraph,
+        createdAt: run.createdAt,
+        checked: operations !== undefined,
+        breaks,
+      };
+    });
+    return { available: true, candidates };
+  };
+}
