@@ -216,6 +216,22 @@ describe('the console for operations', () => {
     );
     await page.locator('table[aria-label="Stage SLAs"] tr[data-stage="order-capture"]').waitFor();
     await shoot(page, 'business-health');
+
+    // A chosen day (today, UTC): the figures of businessHealth for [that day, the next).
+    const day = new Date().toISOString().slice(0, 10);
+    const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString();
+    const { businessHealth: today } = await ok(
+      'dev-platform-admin',
+      'query H($from: DateTime!, $to: DateTime!) { businessHealth(from: $from, to: $to) { ordersPlaced } }',
+      { from: `${day}T00:00:00.000Z`, to: next },
+    );
+    await page.getByLabel('From (UTC)').fill(day);
+    await page.getByLabel('To (UTC, inclusive)').fill(day);
+    await page.getByRole('button', { name: 'Show these dates' }).click();
+    await page.getByText(`${day} 00:00:00 UTC`).waitFor();
+    await expect(page.getByTestId('orders-placed').textContent()).resolves.toBe(
+      today.ordersPlaced.toLocaleString('en-US'),
+    );
     await page.context().close();
 
     // Without finance:read the money figures are not asked for.

@@ -103,10 +103,16 @@ const cycle = (c: Cycle | null | undefined) =>
 export function BusinessHealthPage() {
   const { api, holds } = useSession();
   const [days, setDays] = useState(30);
+  // A chosen period of whole UTC days [from, to], when set; else the last `days` days.
+  const [custom, setCustom] = useState<{ from: string; to: string } | null>(null);
+  const [draft, setDraft] = useState({ from: '', to: '' });
   const withMoney = holds(SCOPES.finance);
   const health = useLoad(async () => {
-    const to = new Date();
-    const from = new Date(to.getTime() - days * 86_400_000);
+    const to = custom ? new Date(`${custom.to}T00:00:00Z`) : new Date();
+    if (custom) to.setUTCDate(to.getUTCDate() + 1);
+    const from = custom
+      ? new Date(`${custom.from}T00:00:00Z`)
+      : new Date(to.getTime() - days * 86_400_000);
     const result = await api.graphql<{ businessHealth: Health | null }>(healthQuery(withMoney), {
       from: from.toISOString(),
       to: to.toISOString(),
@@ -114,7 +120,7 @@ export function BusinessHealthPage() {
     if (!result.data?.businessHealth)
       throw new Error(result.errors[0]?.message ?? 'businessHealth answered nothing');
     return { health: result.data.businessHealth, partial: result.errors, from, to };
-  }, [days, withMoney]);
+  }, [days, custom, withMoney]);
   const stages = useLoad(
     () =>
       holds(SCOPES.admin)
@@ -138,7 +144,15 @@ export function BusinessHealthPage() {
       <div className="toolbar">
         <div>
           <label htmlFor="health-period">Period</label>
-          <select id="health-period" value={days} onChange={(e) => setDays(Number(e.target.value))}>
+          <select
+            id="health-period"
+            value={custom ? 0 : days}
+            onChange={(e) => {
+              setCustom(null);
+              setDays(Number(e.target.value));
+            }}
+          >
+            {custom && <option value={0}>Chosen dates</option>}
             {PERIODS.map((p) => (
               <option key={p.days} value={p.days}>
                 {p.label}
@@ -146,6 +160,35 @@ export function BusinessHealthPage() {
             ))}
           </select>
         </div>
+        <form
+          className="toolbar"
+          onSubmit={(event) => {
+            event.preventDefault();
+            if (draft.from && draft.to && draft.from <= draft.to) setCustom({ ...draft });
+          }}
+        >
+          <div>
+            <label htmlFor="health-from">From (UTC)</label>
+            <input
+              id="health-from"
+              type="date"
+              value={draft.from}
+              onChange={(e) => setDraft({ ...draft, from: e.target.value })}
+            />
+          </div>
+          <div>
+            <label htmlFor="health-to">To (UTC, inclusive)</label>
+            <input
+              id="health-to"
+              type="date"
+              value={draft.to}
+              onChange={(e) => setDraft({ ...draft, to: e.target.value })}
+            />
+          </div>
+          <button type="submit" disabled={!draft.from || !draft.to || draft.from > draft.to}>
+            Show these dates
+          </button>
+        </form>
         {health.value && (
           <p className="hint">
             {dateTime(health.value.from.getTime())} – {dateTime(health.value.to.getTime())}

@@ -50,16 +50,20 @@ export function ExceptionsPage() {
     (q) => `${q.list}(status: $status, first: 100) { totalCount edges { node { ${FIELDS} } } }`,
   ).join(' ')} }`;
   const loaded = useLoad(async () => {
-    const result = await api.graphql<Record<string, { edges: { node: EventException }[] } | null>>(
-      query,
-      { status: status === 'ALL' ? null : status },
-    );
+    const result = await api.graphql<
+      Record<string, { totalCount: number; edges: { node: EventException }[] } | null>
+    >(query, { status: status === 'ALL' ? null : status });
     if (result.errors.length > 0 && !result.data) throw new Error(result.errors[0].message);
     const refused = result.errors.find((e) => e.extensions?.code === 'UNAUTHORIZED_FIELD_OR_TYPE');
     if (refused) throw new Error(`Refused: the exception queues need the ${SCOPES.operate} scope.`);
-    return QUEUES.flatMap((q) =>
+    const rows = QUEUES.flatMap((q) =>
       (result.data?.[q.list]?.edges ?? []).map((e) => ({ ...e.node, queue: q })),
     );
+    // A queue holding more than one page: say so rather than show a partial list as the whole.
+    const truncated = QUEUES.filter(
+      (q) => (result.data?.[q.list]?.totalCount ?? 0) > (result.data?.[q.list]?.edges.length ?? 0),
+    ).map((q) => `${q.subgraph}: ${result.data?.[q.list]?.totalCount}`);
+    return { rows, truncated };
   }, [status]);
 
   const act = async (
@@ -88,11 +92,12 @@ export function ExceptionsPage() {
     loaded.reload();
   };
 
-  const rows = (loaded.value ?? []).filter(
+  const all = loaded.value?.rows ?? [];
+  const rows = all.filter(
     (r) => (!handler || r.handler === handler) && (!eventType || r.eventType === eventType),
   );
-  const handlers = [...new Set((loaded.value ?? []).map((r) => r.handler))].sort();
-  const eventTypes = [...new Set((loaded.value ?? []).map((r) => r.eventType))].sort();
+  const handlers = [...new Set(all.map((r) => r.handler))].sort();
+  const eventTypes = [...new Set(all.map((r) => r.eventType))].sort();
 
   return (
     <section aria-labelledby="exceptions-title">
@@ -143,6 +148,12 @@ export function ExceptionsPage() {
         </p>
       )}
       {message && <p role="status">{message}</p>}
+      {loaded.value && loaded.value.truncated.length > 0 && (
+        <p className="hint">
+          The newest 100 of each queue are listed; more are waiting in{' '}
+          {loaded.value.truncated.join(', ')}.
+        </p>
+      )}
       <LoadState loaded={loaded} what="the exception queues" />
       {loaded.value &&
         (rows.length === 0 ? (
