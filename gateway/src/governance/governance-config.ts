@@ -25,7 +25,7 @@ import { endUserTokensSchema, type EndUserTokenOptions } from './identity/end-us
 import { parseWindow } from './rate-budgets/rate-windows';
 import { CONSUMER_KINDS, PERSISTED_OPERATION_MODES, type Consumer } from './consumer';
 import { consumerCorsSchema, corsConfigSchema } from './cors/cors-config';
-import { secretFromEnv } from './secret-env';
+import { secretEnvName, secretFromEnv } from './secret-env';
 
 /** The order-to-cash stages a root field may declare with `@tag(name: "stage:<stage>")`. */
 export const ORDER_TO_CASH_STAGES = [
@@ -58,10 +58,7 @@ const jwtIssuerSchema = z
     /** Where the issuer publishes its public keys (RS/PS/ES/EdDSA tokens). */
     jwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
     /** The environment variable holding an HS256 shared secret (the file never holds the secret). */
-    secretEnv: z
-      .string()
-      .regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'must be an environment variable name (A-Z, 0-9, _)' })
-      .optional(),
+    secretEnv: secretEnvName.optional(),
     /** The claim naming the consumer id. Default `client_id` (RFC 9068). */
     consumerClaim: nonEmpty.default('client_id'),
     /** The claim holding the token's scopes: a space-separated string or a list. Default `scope`. */
@@ -173,9 +170,7 @@ function notifySchema(env: NodeJS.ProcessEnv) {
       webhook: z
         .strictObject({
           url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
-          secretEnv: z.string().regex(/^[A-Z_][A-Z0-9_]*$/, {
-            error: 'must be an environment variable name (A-Z, 0-9, _)',
-          }),
+          secretEnv: secretEnvName,
         })
         .superRefine((webhook, ctx) => {
           secretFromEnv(env, webhook.secretEnv, 'HMAC-SHA256', ctx);

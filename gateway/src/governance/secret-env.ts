@@ -2,7 +2,12 @@
  * A secret the governance config names by its environment variable (`secretEnv`), never holds: the
  * JWT issuers', the storefronts' end-user tokens' and the deprecation webhooks' signing secrets.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
+
+/** A `secretEnv` value: the name of the environment variable that holds the secret. */
+export const secretEnvName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, { error: 'must be an environment variable name (A-Z, 0-9, _)' });
 
 /** An HMAC secret shorter than its hash (256 bits for SHA-256) weakens it (RFC 7518 §3.2, RFC 2104 §3). */
 export const MIN_SECRET_BYTES = 32;

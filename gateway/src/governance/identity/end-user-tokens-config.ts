@@ -4,7 +4,7 @@
  * (governance-config.ts); the secret itself never sits in the file.
  */
 import { z } from 'zod';
-import { secretFromEnv } from '../secret-env';
+import { secretEnvName, secretFromEnv } from '../secret-env';
 
 /**
  * The public development secret of end-user tokens (`developmentSecret: true`): what `npm start`'s web
@@ -38,12 +38,7 @@ export function endUserTokensSchema(env: NodeJS.ProcessEnv) {
       /** Where the identity provider publishes its public keys (RS/PS/ES/EdDSA tokens). */
       jwksUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
       /** The environment variable holding an HS256 shared secret. */
-      secretEnv: z
-        .string()
-        .regex(/^[A-Z_][A-Z0-9_]*$/, {
-          error: 'must be an environment variable name (A-Z, 0-9, _)',
-        })
-        .optional(),
+      secretEnv: secretEnvName.optional(),
       /** HS256 with the public DEVELOPMENT_END_USER_SECRET: development only, refused in production. */
       developmentSecret: z.literal(true).optional(),
       /** The claim naming the customer the end user buys for. Default `customer_id`. */
