@@ -4,13 +4,18 @@
  * REGISTRY_TOKEN) and says, per operation, whether a candidate breaks it and why. The registry here
  * is a stand-in over real HTTP answering GET /checks as the registry does (its own route is tested
  * in registry/src/server.test.ts): an orders candidate that breaks ACME's AcmeShipTo and FastFreight's
- * FreightShipments, an older orders run, and a catalog run that breaks nothing.
+ * FreightShipments, an older orders run, and a catalog run that breaks nothing. The deprecations the
+ * gateway enforces (Order.shipToAddressId, sunset 2099-01-01) are named on the operation using it.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createMemoryStore } from '@switchyard/gateway';
 import { createGovernance } from '../gateway/src/governance';
+import {
+  DeprecationFeed,
+  readDeprecationFeed,
+} from '../gateway/src/governance/deprecations/deprecation-feed';
 import { loadGovernanceConfig } from '../gateway/src/governance/governance-config';
 import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
 import { as } from './testing/consumers';
@@ -102,11 +107,34 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => registry.listen(0, '127.0.0.1', resolve));
   const registryUrl = `http://127.0.0.1:${(registry.address() as AddressInfo).port}`;
   const store = createMemoryStore();
+  const deprecations = new DeprecationFeed();
+  deprecations.replace(
+    readDeprecationFeed(
+      {
+        deprecations: [
+          {
+            coordinate: 'Order.shipToAddressId',
+            reason: 'Use shipTo',
+            sunset: '2099-01-01',
+            replacement: 'Order.shipTo',
+            deprecatedAt: '2026-12-01T00:00:00.000Z',
+          },
+        ],
+      },
+      '"feed-1"',
+    ),
+  );
   graph = await startGraph({
     seedScale: 0.05,
     gatewayConfig: { registryUrl, registryToken: 'dev-gateway' },
     governance: (supergraph, runtime) =>
-      createGovernance(config, { supergraph, store, logLevel: 'silent', ...runtime }),
+      createGovernance(config, {
+        supergraph,
+        store,
+        logLevel: 'silent',
+        ...runtime,
+        deprecations,
+      }),
   });
 }, 120_000);
 afterAll(async () => {
@@ -123,7 +151,7 @@ async function admin(method: 'GET' | 'POST', route: string, key: string, body?: 
   return { status: response.status, body: (await response.json()) as any };
 }
 
-test("each operation says whether each subgraph's newest candidate breaks it, and only the caller's own", async () => {
+test("each operation says whether each subgraph's newest candidate breaks it and which deprecated fields it uses, the caller's own only", async () => {
   const registered = await admin('POST', `/consumers/${ACME}/operations`, ADMIN, {
     format: 'apollo-persisted-query-manifest',
     version: 1,
@@ -149,6 +177,17 @@ test("each operation says whether each subgraph's newest candidate breaks it, an
     },
   ]);
   const byName = Object.fromEntries(body.operations.map((o: any) => [o.name, o]));
+  expect(byName.AcmeOrders.deprecations).toEqual([]);
+  expect(byName.AcmeShipTo.deprecations).toEqual([
+    {
+      coordinate: 'Order.shipToAddressId',
+      reason: 'Use shipTo',
+      sunset: '2099-01-01',
+      replacement: 'Order.shipTo',
+      link: null,
+      phase: 'announced',
+    },
+  ]);
   // The older orders run is superseded: AcmeOrders survives the newest candidates.
   expect(byName.AcmeOrders.candidate).toEqual({ available: true, valid: true, broken: [] });
   expect(byName.AcmeShipTo.current).toEqual({ valid: true, errors: [] });
