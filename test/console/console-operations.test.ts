@@ -7,13 +7,14 @@
  * graph's and the admin API's figures. Screenshots as in console.test.ts.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { SignJWT } from 'jose';
 import { createMemoryStore } from '@switchyard/gateway';
 import { createGovernance } from '../../gateway/src/governance';
-import { loadGovernanceConfig } from '../../gateway/src/governance/governance-config';
+import { parseGovernanceConfig } from '../../gateway/src/governance/governance-config';
 import { launchChromium, isolatedPage } from '../browser/chromium';
 import { eventually, startGraph, type RunningGraph } from '../testing/graph-harness';
 
@@ -21,8 +22,16 @@ const SCREENSHOTS =
   process.env.UPDATE_SCREENSHOTS === '1'
     ? path.resolve(__dirname, '..', '..', 'docs', 'console')
     : mkdtempSync(path.join(tmpdir(), 'switchyard-console-'));
-const governanceConfig = loadGovernanceConfig(
-  path.resolve(__dirname, '..', '..', 'gateway', 'governance.dev.yaml'),
+const JWT_SECRET = 'console-test-secret-of-32-bytes-or-more';
+const ISSUER = 'https://idp.console.test/';
+const DEV_FILE = path.resolve(__dirname, '..', '..', 'gateway', 'governance.dev.yaml');
+/** The development consumers, and a shared-secret JWT issuer for the sign-in with a token. */
+const governanceConfig = parseGovernanceConfig(
+  readFileSync(DEV_FILE, 'utf8').replace(
+    '  jwt: []',
+    `  jwt:\n    - { issuer: "${ISSUER}", audience: switchyard, secretEnv: CONSOLE_TEST_JWT_SECRET }`,
+  ),
+  { source: DEV_FILE, env: { CONSOLE_TEST_JWT_SECRET: JWT_SECRET } },
 );
 
 let graph: RunningGraph;
@@ -243,6 +252,25 @@ describe('the console for operations', () => {
       warehouse.getByText('Money figures need the finance:read scope').count(),
     ).resolves.toBe(1);
     await warehouse.context().close();
+  });
+
+  test('a JWT signs in as its consumer with the token’s scopes only: the pages follow them', async () => {
+    const token = await new SignJWT({
+      client_id: 'dev-platform-admin',
+      scope: 'governance:admin',
+      sub: 'dana@example.com',
+    })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(ISSUER)
+      .setAudience('switchyard')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    const page = await signedIn(token);
+    await expect(page.locator('.caller').textContent()).resolves.toContain('dev-platform-admin');
+    await page.getByRole('link', { name: 'Audit' }).waitFor();
+    // dev-platform-admin holds events:operate, but this token was granted governance:admin only.
+    await expect(page.getByRole('link', { name: 'Exceptions' }).count()).resolves.toBe(0);
+    await page.context().close();
   });
 
   test('Audit finds the order’s records by its id, as GET /admin/audit does', async () => {
