@@ -37,7 +37,7 @@ import { verifySignature } from '../registry/src/notifications/webhook-signature
 import { startTestRegistry, type TestRegistry } from '../registry/src/testing/registry-harness';
 import { as } from './testing/consumers';
 import { governedGateway, until, type GovernedGateway } from './testing/gateway-replicas';
-import { startGraph, type RunningGraph } from './testing/graph-harness';
+import { startGraph, subgraphSources, type RunningGraph } from './testing/graph-harness';
 
 const ADMIN = 'dev-platform-admin';
 const OWNER = 'dev-orders-owner';
@@ -137,14 +137,7 @@ beforeAll(async () => {
     },
   });
   await registry.service.seed(
-    Object.keys(graph.subgraphs).map((name) => ({
-      name,
-      url: graph.serviceUrls.get(name)!,
-      sdl:
-        name === 'orders'
-          ? replaced(ordersSdl, DEPRECATED, '')
-          : subgraphSdl(graph.subgraphs[name].definition.schema),
-    })),
+    subgraphSources(graph, { orders: replaced(ordersSdl, DEPRECATED, '') }),
     'seed',
   );
   registryUrl = await registry.app.listen({ host: '127.0.0.1', port: 0 });

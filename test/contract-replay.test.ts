@@ -19,7 +19,12 @@ import type { ContractReplayReport } from '../gateway/src/governance/traffic-sam
 import { createCheckRunner, createGatewayAdminSource, type RunCheck } from '../registry/src/checks';
 import { runSwitchyard } from '../registry/src/cli/switchyard-program';
 import { startTestRegistry, type TestRegistry } from '../registry/src/testing/registry-harness';
-import { eventually, startGraph, type RunningGraph } from './testing/graph-harness';
+import {
+  eventually,
+  startGraph,
+  subgraphSources,
+  type RunningGraph,
+} from './testing/graph-harness';
 
 const ADMIN = 'dev-platform-admin';
 const SALES = 'dev-sales-portal';
@@ -63,14 +68,7 @@ beforeAll(async () => {
   gatewayBase = graph.gatewayUrl.replace(/\/graphql$/, '');
   const pipeline: { run?: RunCheck } = {};
   registry = await startTestRegistry({ seed: false, runCheck: (input) => pipeline.run!(input) });
-  await registry.service.seed(
-    Object.entries(graph.subgraphs).map(([name, subgraph]) => ({
-      name,
-      url: graph.serviceUrls.get(name)!,
-      sdl: subgraphSdl(subgraph.definition.schema),
-    })),
-    'seed',
-  );
+  await registry.service.seed(subgraphSources(graph), 'seed');
   registryUrl = await registry.app.listen({ host: '127.0.0.1', port: 0 });
   pipeline.run = createCheckRunner({
     governance: governanceConfig,

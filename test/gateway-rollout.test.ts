@@ -33,7 +33,7 @@ import {
   uniquePrefix,
   until,
 } from './testing/gateway-replicas';
-import { startGraph, type RunningGraph } from './testing/graph-harness';
+import { startGraph, subgraphSources, type RunningGraph } from './testing/graph-harness';
 
 const ADMIN = 'dev-platform-admin';
 const OLD_QUERY = '{ orders(first: 3) { edges { node { id number } } } }';
@@ -72,15 +72,7 @@ beforeAll(async () => {
   );
   expect(withoutPoNumber).not.toBe(ordersSdl);
   registry = await startTestRegistry({ seed: false, watchPollMs: 200 });
-  await registry.service.seed(
-    Object.keys(graph.subgraphs).map((name) => ({
-      name,
-      url: graph.serviceUrls.get(name)!,
-      sdl:
-        name === 'orders' ? withoutPoNumber : subgraphSdl(graph.subgraphs[name].definition.schema),
-    })),
-    'seed',
-  );
+  await registry.service.seed(subgraphSources(graph, { orders: withoutPoNumber }), 'seed');
   registryUrl = await registry.app.listen({ host: '127.0.0.1', port: 0 });
 }, 120_000);
 

@@ -30,7 +30,7 @@ import { runSwitchyard } from '../registry/src/cli/switchyard-program';
 import { startTestRegistry, type TestRegistry } from '../registry/src/testing/registry-harness';
 import { as } from './testing/consumers';
 import { governedGateway, until, type GovernedGateway } from './testing/gateway-replicas';
-import { startGraph, type RunningGraph } from './testing/graph-harness';
+import { startGraph, subgraphSources, type RunningGraph } from './testing/graph-harness';
 
 const ADMIN = 'dev-platform-admin';
 const ACME = 'dev-acme-distributor';
@@ -94,14 +94,7 @@ beforeAll(async () => {
     runCheck: (input) => pipeline.run!(input),
   });
   await registry.service.seed(
-    Object.keys(graph.subgraphs).map((name) => ({
-      name,
-      url: graph.serviceUrls.get(name)!,
-      sdl:
-        name === 'orders'
-          ? without(ordersSdl, PO_NUMBER)
-          : subgraphSdl(graph.subgraphs[name].definition.schema),
-    })),
+    subgraphSources(graph, { orders: without(ordersSdl, PO_NUMBER) }),
     'seed',
   );
   registryUrl = await registry.app.listen({ host: '127.0.0.1', port: 0 });

@@ -59,6 +59,28 @@ export interface RunningGraph {
   close(): Promise<void>;
 }
 
+/** A subgraph as the registry is seeded or published with it. */
+export interface SubgraphSource {
+  name: string;
+  url: string;
+  sdl: string;
+}
+
+/**
+ * The graph's subgraphs as a registry is seeded with them: each with its URL and the SDL of its code,
+ * or the one `sdlOf` gives it (a schema one change behind, say).
+ */
+export function subgraphSources(
+  graph: Pick<RunningGraph, 'subgraphs' | 'serviceUrls'>,
+  sdlOf: Record<string, string> = {},
+): SubgraphSource[] {
+  return Object.entries(graph.subgraphs).map(([name, subgraph]) => ({
+    name,
+    url: graph.serviceUrls.get(name)!,
+    sdl: sdlOf[name] ?? subgraphSdl(subgraph.definition.schema),
+  }));
+}
+
 export interface GraphOptions {
   /** Which subgraphs to run (default: all six). */
   subgraphs?: readonly string[];
