@@ -205,12 +205,14 @@ test("each operation says whether each subgraph's newest candidate breaks it and
   expect(JSON.stringify(body)).not.toContain('FreightShipments');
 });
 
-test('a registry that does not answer leaves the candidates unknown, not the page broken', async () => {
+test('one read of the registry serves every page for 10 s, even while the registry is away', async () => {
+  const reads = tokens.length;
   await new Promise((resolve) => registry.close(resolve));
   registry.closeAllConnections();
-  const { status, body } = await admin('GET', '/self/operations', ACME);
-  expect(status).toBe(200);
-  expect(body.candidates).toEqual([]);
-  expect(body.operations[0].candidate).toMatchObject({ available: false });
-  expect(body.operations[0].candidate.reason).toMatch(/^the registry did not answer/);
+  for (const consumer of [ACME, 'dev-fastfreight-3pl']) {
+    const { status, body } = await admin('GET', '/self/operations', consumer);
+    expect(status).toBe(200);
+    expect(body.candidates.map((c: any) => c.checkId)).toEqual(['chk_new', 'chk_catalog']);
+  }
+  expect(tokens.length).toBe(reads);
 });

@@ -38,27 +38,42 @@ interface ChecksAnswer {
 /** The newest check runs looked at (the registry answers at most 100). */
 const CHECKS_READ = 50;
 
+/** How long one read of the registry's checks serves every consumer's page (ms): a page reloaded in a loop costs the registry one read per interval. */
+export const CANDIDATE_CHECKS_TTL_MS = 10_000;
+
 export function createCandidateChecks(registry: {
   url: string;
   token: string;
   fetch?: typeof fetch;
+  now?: () => number;
 }): (consumerId: string) => Promise<CandidateChecks> {
   const get = registry.fetch ?? fetch;
-  return async (consumerId) => {
-    let answer: ChecksAnswer;
+  const now = registry.now ?? Date.now;
+  let cached: { at: number; answer: Promise<ChecksAnswer | { unavailable: string }> } | null = null;
+
+  async function read(): Promise<ChecksAnswer | { unavailable: string }> {
     try {
       const response = await get(`${registry.url}/checks?limit=${CHECKS_READ}`, {
         headers: { 'x-api-key': registry.token, accept: 'application/json' },
         signal: AbortSignal.timeout(5_000),
       });
-      if (!response.ok)
-        return { available: false, reason: `the registry answered ${response.status}` };
-      answer = (await response.json()) as ChecksAnswer;
+      if (!response.ok) return { unavailable: `the registry answered ${response.status}` };
+      return (await response.json()) as ChecksAnswer;
     } catch (error) {
       return {
-        available: false,
-        reason: `the registry did not answer (${error instanceof Error ? error.message : String(error)})`,
+        unavailable: `the registry did not answer (${error instanceof Error ? error.message : String(error)})`,
       };
+    }
+  }
+
+  return async (consumerId) => {
+    if (!cached || now() - cached.at >= CANDIDATE_CHECKS_TTL_MS)
+      cached = { at: now(), answer: read() };
+    const answer = await cached.answer;
+    // A failed read is not kept: the next page asks again.
+    if ('unavailable' in answer) {
+      cached = null;
+      return { available: false, reason: answer.unavailable };
     }
     const newest = new Map<string, ChecksAnswer['checks'][number]>();
     // Newest first: the first run of each subgraph is its latest candidate.
