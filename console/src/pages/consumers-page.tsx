@@ -111,6 +111,7 @@ export function ConsumersPage() {
                     type="button"
                     className="secondary"
                     aria-pressed={selected === c.id}
+                    aria-label={`Details of ${c.id}`}
                     onClick={() => setSelected(c.id)}
                   >
                     Details

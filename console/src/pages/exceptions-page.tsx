@@ -199,12 +199,17 @@ export function ExceptionsPage() {
                     <td>
                       {r.status === 'OPEN' && (
                         <>
-                          <button type="button" onClick={() => void act(r, 'replay')}>
+                          <button
+                            type="button"
+                            aria-label={`Replay ${r.id}`}
+                            onClick={() => void act(r, 'replay')}
+                          >
                             Replay
                           </button>{' '}
                           <button
                             type="button"
                             className="secondary"
+                            aria-label={`Discard ${r.id}`}
                             onClick={() => void act(r, 'discard')}
                           >
                             Discard
