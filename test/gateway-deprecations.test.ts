@@ -6,9 +6,8 @@
  * unless waived; manifest registration warned or refused; a feed the gateway cannot read keeps the
  * one it holds.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -26,6 +25,7 @@ import type { GovernanceConfig } from '../gateway/src/governance/governance-conf
 import { createGovernance } from '../gateway/src/governance';
 import { operationId } from '../gateway/src/governance/persisted-operations/operation-manifest';
 import { as, testGovernanceConfig } from './testing/consumers';
+import { bodyOf, listen } from './testing/http-server';
 
 const ORDERS_SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.9", import: ["@key"])
@@ -63,25 +63,6 @@ const DEPRECATION = {
   brownouts: [{ start: '2027-02-10T14:00:00Z', end: '2027-02-10T15:00:00Z' }],
   waivers: [{ consumer: 'acme', until: '2027-03-15T00:00:00Z', reason: 'migrating in March' }],
 };
-
-async function listen(
-  handler: (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>,
-): Promise<{ url: string; server: http.Server }> {
-  const server = http.createServer((request, response) => {
-    handler(request, response).catch((error: unknown) => {
-      response.statusCode = 500;
-      response.end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-async function bodyOf(request: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** A registry as gateways see it: the current supergraph and deprecations, each held with an ETag until it changes. */
 function fakeRegistry(supergraphSdl: string) {

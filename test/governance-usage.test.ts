@@ -4,8 +4,7 @@
  * state in the real Redis (a unique key prefix per run, removed afterwards).
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, GraphQLError, parse } from 'graphql';
 import {
@@ -28,6 +27,7 @@ import { createAuditLogModule } from '../gateway/src/governance/audit/audit-log'
 import { createUsageModule } from '../gateway/src/governance/usage/usage';
 import { runSwitchyard } from '../registry/src/cli/switchyard-program';
 import { startGraph, type RunningGraph } from './testing/graph-harness';
+import { bodyOf, listen, type AsyncListener } from './testing/http-server';
 
 /** A test-only subgraph: a shipment mutation of its own (so audit and usage tests need no order flow) and a deprecated field. */
 const MILESTONES_SDL = `
@@ -53,28 +53,6 @@ const milestonesSchema = buildSubgraphSchema({
     },
   },
 });
-
-type AsyncListener = (
-  request: http.IncomingMessage,
-  response: http.ServerResponse,
-) => Promise<void>;
-
-async function listen(handler: AsyncListener): Promise<{ url: string; server: http.Server }> {
-  const server = http.createServer((request, response) => {
-    handler(request, response).catch((error: unknown) => {
-      response.statusCode = 500;
-      response.end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
-}
-
-async function bodyOf(request: http.IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /**
  * Subgraphs answer only requests with a signed identity. Until the gateway signs its subgraph
