@@ -12,6 +12,7 @@ import { operationId } from '../gateway/src/governance/persisted-operations/oper
 import { governedBy, governedGateway, type GovernedGateway } from './testing/gateway-replicas';
 import { startGraph, type GraphResponse, type RunningGraph } from './testing/graph-harness';
 import { as } from './testing/consumers';
+import { manifestEntry, manifestOf } from './testing/manifests';
 
 const config = loadGovernanceConfig(
   path.resolve(__dirname, '..', 'gateway', 'governance.dev.yaml'),
@@ -186,17 +187,6 @@ describe("dev-web-store (ecommerce: catalog, pricing, availability, its shoppers
 });
 
 describe('partners: persisted operations only, the partner contract, their own rows', () => {
-  const entry = (name: string, body: string) => ({
-    id: operationId(body),
-    name,
-    type: body.trimStart().startsWith('mutation') ? 'mutation' : 'query',
-    body,
-  });
-  const manifest = (...operations: ReturnType<typeof entry>[]) => ({
-    format: 'apollo-persisted-query-manifest',
-    version: 1,
-    operations,
-  });
   const run = (consumer: string, body: string, variables: Record<string, unknown> = {}) =>
     gateway.post({ documentId: `sha256:${operationId(body)}`, variables }, as(consumer));
 
@@ -219,12 +209,12 @@ describe('partners: persisted operations only, the partner contract, their own r
         'POST',
         '/consumers/dev-acme-distributor/operations',
         ADMIN,
-        manifest(
-          entry('AcmeOrders', ORDERS),
-          entry('AcmeInvoices', INVOICES),
-          entry('AcmeAccount', ACCOUNT),
-          entry('AcmeCatalog', CATALOG),
-          entry('AcmeShipments', SHIPMENTS),
+        manifestOf(
+          manifestEntry('AcmeOrders', ORDERS),
+          manifestEntry('AcmeInvoices', INVOICES),
+          manifestEntry('AcmeAccount', ACCOUNT),
+          manifestEntry('AcmeCatalog', CATALOG),
+          manifestEntry('AcmeShipments', SHIPMENTS),
         ),
       );
       expect(registered.status).toBe(200);
@@ -266,16 +256,19 @@ describe('partners: persisted operations only, the partner contract, their own r
         'POST',
         '/consumers/dev-acme-distributor/operations',
         ADMIN,
-        manifest(
-          entry(
+        manifestOf(
+          manifestEntry(
             'AcmeCredit',
             'query AcmeCredit { customer(id: "CUS-0001") { creditLimit { amount } } }',
           ),
-          entry(
+          manifestEntry(
             'AcmeContacts',
             'query AcmeContacts { customer(id: "CUS-0001") { contacts { email } } }',
           ),
-          entry('AcmeCost', `query AcmeCost { product(sku: "x") { costPrice { amount } } }`),
+          manifestEntry(
+            'AcmeCost',
+            `query AcmeCost { product(sku: "x") { costPrice { amount } } }`,
+          ),
         ),
       );
       expect(refused.status).toBe(422);
@@ -298,7 +291,7 @@ describe('partners: persisted operations only, the partner contract, their own r
         'POST',
         '/consumers/dev-acme-distributor/operations',
         ADMIN,
-        manifest(entry('AcmeScan', SCAN)),
+        manifestOf(manifestEntry('AcmeScan', SCAN)),
       );
       expect(answer.status).toBe(422);
       expect(answer.body.errors[0].extensions.reasons).toEqual([
@@ -343,7 +336,10 @@ describe('partners: persisted operations only, the partner contract, their own r
         'POST',
         '/consumers/dev-fastfreight-3pl/operations',
         ADMIN,
-        manifest(entry('CarrierShipments', SHIPMENTS), entry('CarrierShipment', SHIPMENT)),
+        manifestOf(
+          manifestEntry('CarrierShipments', SHIPMENTS),
+          manifestEntry('CarrierShipment', SHIPMENT),
+        ),
       );
       expect(registered.status).toBe(200);
     });
@@ -383,7 +379,7 @@ describe('partners: persisted operations only, the partner contract, their own r
             'POST',
             '/consumers/dev-fastfreight-3pl/operations',
             ADMIN,
-            manifest(entry('Scan', SCAN)),
+            manifestOf(manifestEntry('Scan', SCAN)),
           )
         ).status,
       ).toBe(200);
@@ -420,7 +416,7 @@ describe('partners: persisted operations only, the partner contract, their own r
             'POST',
             '/consumers/dev-fastfreight-3pl/operations',
             ADMIN,
-            manifest(entry('CarrierShipmentOrder', WITH_ORDER)),
+            manifestOf(manifestEntry('CarrierShipmentOrder', WITH_ORDER)),
           )
         ).status,
       ).toBe(200);
@@ -450,7 +446,7 @@ describe('partners: persisted operations only, the partner contract, their own r
             'POST',
             '/consumers/dev-fastfreight-3pl/operations',
             ADMIN,
-            manifest(entry('CarrierShipmentOrders', LISTED)),
+            manifestOf(manifestEntry('CarrierShipmentOrders', LISTED)),
           )
         ).status,
       ).toBe(200);

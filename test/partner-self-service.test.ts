@@ -12,6 +12,7 @@ import { operationId } from '../gateway/src/governance/persisted-operations/oper
 import { governedBy, governedGateway, type GovernedGateway } from './testing/gateway-replicas';
 import { startGraph, type RunningGraph } from './testing/graph-harness';
 import { as } from './testing/consumers';
+import { manifestEntry, manifestOf } from './testing/manifests';
 
 const config = loadGovernanceConfig(
   path.resolve(__dirname, '..', 'gateway', 'governance.dev.yaml'),
@@ -23,17 +24,6 @@ const FREIGHT = 'dev-fastfreight-3pl';
 let graph: RunningGraph;
 let gateway: GovernedGateway;
 
-const entry = (name: string, body: string) => ({
-  id: operationId(body),
-  name,
-  type: body.trimStart().startsWith('mutation') ? 'mutation' : 'query',
-  body,
-});
-const manifest = (...operations: ReturnType<typeof entry>[]) => ({
-  format: 'apollo-persisted-query-manifest',
-  version: 1,
-  operations,
-});
 const ACME_ORDERS = 'query AcmeOrders { orders(first: 5) { totalCount } }';
 const ACME_SHIPPING =
   'query AcmeShipTo { orders(first: 5) { edges { node { shipToAddressId } } } }';
@@ -59,8 +49,8 @@ beforeAll(async () => {
   graph = await startGraph({ seedScale: 0.05, governance: governed.factory });
   gateway = governedGateway(graph.gatewayUrl.replace(/\/graphql$/, ''), governed.built.governance!);
   for (const [consumer, operations] of [
-    [ACME, manifest(entry('AcmeOrders', ACME_ORDERS))],
-    [FREIGHT, manifest(entry('FreightShipments', FREIGHT_SHIPMENTS))],
+    [ACME, manifestOf(manifestEntry('AcmeOrders', ACME_ORDERS))],
+    [FREIGHT, manifestOf(manifestEntry('FreightShipments', FREIGHT_SHIPMENTS))],
   ] as const) {
     const registered = await call('POST', `/consumers/${consumer}/operations`, ADMIN, operations);
     expect(registered.status).toBe(200);
@@ -135,7 +125,7 @@ test('a submitted manifest waits for approval, then registers and runs; a reject
     'POST',
     '/self/manifests',
     ACME,
-    manifest(entry('Bad', 'query Bad { nope }')),
+    manifestOf(manifestEntry('Bad', 'query Bad { nope }')),
   );
   expect(bad.status).toBe(422);
   expect(bad.body.errors[0].extensions.code).toBe('MANIFEST_INVALID');
@@ -144,7 +134,7 @@ test('a submitted manifest waits for approval, then registers and runs; a reject
     'POST',
     '/self/manifests',
     ACME,
-    manifest(entry('AcmeShipTo', ACME_SHIPPING)),
+    manifestOf(manifestEntry('AcmeShipTo', ACME_SHIPPING)),
   );
   expect(submitted.status).toBe(202);
   const id = submitted.body.request.id;
@@ -160,7 +150,7 @@ test('a submitted manifest waits for approval, then registers and runs; a reject
     'POST',
     '/self/manifests',
     FREIGHT,
-    manifest(entry('FreightShipments', FREIGHT_SHIPMENTS)),
+    manifestOf(manifestEntry('FreightShipments', FREIGHT_SHIPMENTS)),
   );
   expect(other.status).toBe(202);
 
