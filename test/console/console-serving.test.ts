@@ -84,6 +84,19 @@ describe('the console routes', () => {
     const proxied = await fetch(`${base}/console/api/registry/subgraphs`, { headers: key });
     expect(proxied.status).toBe(200);
     expect(await proxied.json()).toEqual(await direct.json());
+    // The query string goes along as sent: a limit out of range is the registry's own 400.
+    const badLimit = await fetch(`${base}/console/api/registry/checks?limit=1000`, {
+      headers: key,
+    });
+    expect(badLimit.status).toBe(400);
+    expect(JSON.stringify(await badLimit.json())).toContain('limit must be a whole number');
+    // The path goes along still percent-encoded: an unknown subgraph is the registry's answer.
+    const encoded = await fetch(`${base}/console/api/registry/subgraphs/no%2Fsuch`, {
+      headers: key,
+    });
+    const directEncoded = await fetch(`${registryUrl}/subgraphs/no%2Fsuch`, { headers: key });
+    expect(encoded.status).toBe(directEncoded.status);
+    expect(await encoded.json()).toEqual(await directEncoded.json());
     // No key: the registry refuses, and the caller sees its refusal (nothing is added on the way).
     const anonymous = await fetch(`${base}/console/api/registry/subgraphs`);
     const directAnonymous = await fetch(`${registryUrl}/subgraphs`);

@@ -95,7 +95,7 @@ export function registerConsoleRoutes(app: FastifyInstance, options: ConsoleRout
       .send(content);
   });
 
-  app.route<{ Params: { '*': string } }>({
+  app.route({
     method: ['GET', 'POST', 'PUT', 'DELETE'],
     url: `${CONSOLE_REGISTRY_PROXY_PATH}/*`,
     handler: async (request, reply) => {
@@ -104,7 +104,8 @@ export function registerConsoleRoutes(app: FastifyInstance, options: ConsoleRout
           reply,
           'This gateway has no registry (REGISTRY_URL): the console cannot show schema changes',
         );
-      const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
+      // The path and query as the caller sent them (still percent-encoded), after the proxy's prefix.
+      const rest = request.url.slice(CONSOLE_REGISTRY_PROXY_PATH.length);
       const headers: Record<string, string> = {};
       for (const name of FORWARDED_HEADERS) {
         const value = request.headers[name];
@@ -112,7 +113,7 @@ export function registerConsoleRoutes(app: FastifyInstance, options: ConsoleRout
       }
       let answer: Response;
       try {
-        answer = await fetch(`${options.registryUrl}/${request.params['*']}${query}`, {
+        answer = await fetch(`${options.registryUrl}${rest}`, {
           method: request.method,
           headers,
           body:
