@@ -3,7 +3,7 @@
  * gateway address is unreachable, so a call would exit 1); help is an answer (exit 0). Their calls
  * against a real gateway are proven in test/governance-{usage,persisted-operations,rate-budget}.test.ts.
  */
-import { renderOperationList } from './gateway-admin-render';
+import { renderOperationList, renderUsageTimeline } from './gateway-admin-render';
 import { runSwitchyard } from './switchyard-program';
 
 async function switchyard(...argv: string[]) {
@@ -94,4 +94,33 @@ test('operations list says which operations the gateway wrote back to a store th
   expect(renderOperationList({ consumer: 'acme', mode: 'allow', operations: [operation] })).toEqual(
     expect.not.arrayContaining([expect.stringContaining('restored')]),
   );
+});
+
+test('usage timeline prints each consumer’s busy buckets with requests, errors and p95, then errors by code', () => {
+  const hour = Date.UTC(2026, 11, 6, 18);
+  const lines = renderUsageTimeline({
+    hours: 2,
+    bucketMs: 3_600_000,
+    bucketStarts: [hour - 3_600_000, hour],
+    consumers: [
+      { consumer: 'acme', requests: [0, 12], errors: [0, 2], p95Ms: [null, 41] },
+      { consumer: 'portal', requests: [3, 0], errors: [0, 0], p95Ms: [17, null] },
+    ],
+    errorsByCode: [{ code: 'RATE_LIMITED', count: 2 }],
+  });
+  expect(lines[0]).toMatch(/^bucket \(UTC\)\s+consumer\s+requests\s+with errors\s+p95$/);
+  expect(lines.slice(2, 4).map((line) => line.split(/\s{2,}/))).toEqual([
+    ['2026-12-06 17:00', 'portal', '3', '0', '17ms'],
+    ['2026-12-06 18:00', 'acme', '12', '2', '41ms'],
+  ]);
+  expect(lines.at(-1)).toBe('errors by code: RATE_LIMITED×2');
+  expect(
+    renderUsageTimeline({
+      hours: 24,
+      bucketMs: 1,
+      bucketStarts: [],
+      consumers: [],
+      errorsByCode: [],
+    }),
+  ).toEqual(['no request in the last 24 hours']);
 });

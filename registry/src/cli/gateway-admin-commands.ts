@@ -17,6 +17,7 @@ import {
   renderOperationsUsage,
   renderRegistered,
   renderStageUsage,
+  renderUsageTimeline,
   renderUnknownOperations,
 } from './gateway-admin-render';
 import { callService, gatewayService } from './http-client';
@@ -168,6 +169,20 @@ function addUsageCommands(program: Command, run: Run): void {
           limit: options.limit,
         }),
         renderOperationsUsage,
+      ),
+    );
+
+  usage
+    .command('timeline')
+    .description("each consumer's requests, errors and p95 latency per usage bucket")
+    .option('--consumer <id>', 'only this consumer')
+    .option('--hours <n>', 'how many hours back (default 24, at most 744)')
+    .option('--json', 'print the report as JSON')
+    .action((options: { consumer?: string; hours?: string } & JsonOption) =>
+      run(
+        options,
+        report('/admin/usage/timeline', { hours: options.hours, consumer: options.consumer }),
+        renderUsageTimeline,
       ),
     );
 

@@ -8,6 +8,7 @@ import type {
   FieldUsageReport,
   OperationsReport,
 } from '@switchyard/gateway/src/governance/usage/usage-reports';
+import type { UsageTimeline } from '@switchyard/gateway/src/governance/usage/usage-timeline';
 import { table } from './table';
 
 /**
@@ -145,6 +146,26 @@ export function renderOperationsUsage(report: OperationsReport): string[] {
     rows,
     { rule: true },
   );
+}
+
+/** Each consumer's requests, errors and p95 per usage bucket that had any, then errors by code. */
+export function renderUsageTimeline(timeline: UsageTimeline): string[] {
+  const rows = timeline.bucketStarts.flatMap((start, slot) =>
+    timeline.consumers
+      .filter((c) => c.requests[slot] > 0 || c.errors[slot] > 0)
+      .map((c) => [
+        new Date(start).toISOString().slice(0, 16).replace('T', ' '),
+        c.consumer,
+        c.requests[slot],
+        c.errors[slot],
+        ms(c.p95Ms[slot]),
+      ]),
+  );
+  if (rows.length === 0) return [`no request in the last ${timeline.hours} hours`];
+  return [
+    ...table(['bucket (UTC)', 'consumer', 'requests', 'with errors', 'p95'], rows, { rule: true }),
+    `errors by code: ${timeline.errorsByCode.map((e) => `${e.code}×${e.count}`).join(' ') || 'none'}`,
+  ];
 }
 
 export function renderStageUsage(report: StageReport): string[] {
