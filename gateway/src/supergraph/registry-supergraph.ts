@@ -28,14 +28,13 @@ export class RegistryCredentialError extends Error {}
 export async function fetchRegistrySupergraph(request: RegistryRequest): Promise<RegistryAnswer> {
   const response = await getFromRegistry(request, '/supergraph');
   if (!response) return { changed: false };
-  const { status, text } = response;
+  const { status, text, etag } = response;
   if (status === 401 || status === 403)
     throw new RegistryCredentialError(
       `the registry at ${request.registryUrl} refused REGISTRY_TOKEN (${status}${messageOf(text)}); the gateway needs a consumer holding schema:read`,
     );
   if (status !== 200)
     throw new Error(`the registry at ${request.registryUrl} answered ${status}${messageOf(text)}`);
-  const { etag } = response;
   const body = parseJson(text);
   if (
     !etag ||
@@ -88,7 +87,7 @@ export async function getFromRegistry(
 }
 
 /** The headers of a gateway's call to the registry: its credential, and the ETag it holds. */
-export function registryRequestHeaders(
+function registryRequestHeaders(
   request: Pick<RegistryRequest, 'token' | 'etag'>,
 ): Record<string, string> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -117,7 +116,7 @@ export function messageOf(text: string): string {
 }
 
 /** fetch's "fetch failed" hides the reason (ECONNREFUSED, a timeout) in its cause. */
-export function causeOf(error: unknown): string {
+function causeOf(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error as Error).message ?? String(error);
 }
