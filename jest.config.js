@@ -39,7 +39,7 @@ module.exports = {
     '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
-  testMatch: ['<rootDir>/{subgraphs,gateway,registry,test}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{subgraphs,gateway,registry,console,test}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/.data/'],
   testTimeout: 60000,
   maxWorkers: 2,

@@ -1,48 +1,20 @@
 /**
- * A schema explorer over printed SDL (graphql-js printSchema's layout: one definition per block,
- * blank lines between): the types, filtered by name, and the selected one's fields with their
- * arguments and directives; the whole SDL a click away. `fieldDetails` lets a page add to each
- * field (the Schema page: its usage, scopes and cost).
+ * A schema explorer over SDL (read by graphql-js, schema-sdl.ts): the types, filtered by name, and
+ * the selected one's fields with their arguments and directives; the whole SDL a click away.
+ * `fieldDetails` lets a page add to each field (the Schema page: its usage, scopes and cost).
  */
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { readSdl, type SdlType } from './schema-sdl';
 
-export interface SdlType {
-  kind: string;
-  name: string;
-  /** The definition's text as printed (description, header, fields). */
-  text: string;
-  /** Field (or enum value / input field) lines with their names. */
-  fields: { name: string; line: string }[];
-}
+export type { SdlType };
 
-/**
- * The named definitions of printed SDL, by name. Descriptions are dropped first (block strings and
- * one-line strings), and arguments printed one per line are joined, so each field is one line.
- */
-export function readSdl(sdl: string): SdlType[] {
-  const plain = sdl
-    .replace(/"""[\s\S]*?"""/g, '')
-    .replace(/^\s*"(?:[^"\\\n]|\\.)*"\s*$/gm, '')
-    .replace(
-      /\(([^()]*)\)/g,
-      (_, args: string) =>
-        `(${args
-          .split('\n')
-          .map((arg) => arg.trim())
-          .filter(Boolean)
-          .join(', ')})`,
-    );
-  const types: SdlType[] = [];
-  const definition = /^(type|interface|enum|input|union|scalar)\s+(\w+)([^{\n]*)(?:\{([^}]*)\})?/gm;
-  for (const [text, kind, name, , body = ''] of plain.matchAll(definition)) {
-    const fields = body
-      .split('\n')
-      .map((line) => line.trim())
-      .filter((line) => /^\w/.test(line))
-      .map((line) => ({ name: /^(\w+)/.exec(line)![1], line }));
-    types.push({ kind, name, text: text.trim(), fields });
+/** The types of `sdl`, or why it could not be read (a parse error names its line and column). */
+function readTypes(sdl: string): { types: SdlType[]; error: string | null } {
+  try {
+    return { types: readSdl(sdl), error: null };
+  } catch (error) {
+    return { types: [], error: error instanceof Error ? error.message : String(error) };
   }
-  return types.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function SchemaExplorer({
@@ -57,7 +29,7 @@ export function SchemaExplorer({
   /** Told the type shown, first and on every change (a page loads what it adds per field). */
   onSelect?: (type: SdlType | null) => void;
 }) {
-  const types = useMemo(() => readSdl(sdl), [sdl]);
+  const { types, error } = useMemo(() => readTypes(sdl), [sdl]);
   const [filter, setFilter] = useState('');
   const [selected, setSelected] = useState<string | null>(
     types.find((t) => t.name === 'Query')?.name ?? types[0]?.name ?? null,
@@ -96,6 +68,7 @@ export function SchemaExplorer({
           {showSdl ? 'Hide SDL' : 'Show SDL'}
         </button>
       </div>
+      {error && <p className="error">The schema could not be read: {error}</p>}
       {type && (
         <table aria-label={`Fields of ${type.name}`} data-type={type.name}>
           <thead>

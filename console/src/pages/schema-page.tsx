@@ -6,12 +6,13 @@
  * supergraph), its deprecation with the sunset and who still uses it (the registry's deprecations
  * report). A GraphiQL playground, loaded only when opened, sends the signed-in credential.
  */
-import { lazy, Suspense, useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useMemo, useState } from 'react';
 import { ApiError } from '../api';
 import { count, dateTime } from '../format';
 import { LoadState, useLoad } from '../load';
 import { useSession } from '../session';
-import { SchemaExplorer, type SdlType } from './schema-explorer';
+import { SchemaExplorer } from './schema-explorer';
+import { fieldDirectiveIndex, type SdlType } from './schema-sdl';
 
 const Playground = lazy(() => import('./schema-playground'));
 
@@ -28,20 +29,6 @@ interface DeprecationRow {
   replacement: string | null;
   state: string;
   usage: { available: boolean; users: { consumer: string; requests: number; lastSeen: string }[] };
-}
-
-/** The directives written on `type.field` in supergraph SDL: scopes, authentication, cost, list size. */
-export function fieldDirectives(supergraphSdl: string, type: string, field: string): string[] {
-  const header = new RegExp(`^(?:type|interface|input) ${type}\\b`, 'm').exec(supergraphSdl);
-  if (!header) return [];
-  const open = supergraphSdl.indexOf('{', header.index);
-  const close = supergraphSdl.indexOf('\n}', open);
-  if (open < 0 || close < 0) return [];
-  const body = supergraphSdl.slice(open + 1, close);
-  const line = new RegExp(`^\\s+${field}\\b[^\\n]*`, 'm').exec(body)?.[0] ?? '';
-  return [...line.matchAll(/@(requiresScopes|authenticated|cost|listSize)(\([^)]*\))?/g)].map(
-    ([text]) => text,
-  );
 }
 
 export function SchemaPage() {
@@ -76,6 +63,19 @@ export function SchemaPage() {
         }),
     [],
   );
+  const supergraphSdl = supergraph.value?.supergraphSdl;
+  // A supergraph the parser refuses shows no scopes rather than breaking the page.
+  const directives = useMemo(() => {
+    if (!supergraphSdl) return { index: new Map<string, string[]>(), error: null };
+    try {
+      return { index: fieldDirectiveIndex(supergraphSdl), error: null };
+    } catch (error) {
+      return {
+        index: new Map<string, string[]>(),
+        error: error instanceof Error ? error.message : String(error),
+      };
+    }
+  }, [supergraphSdl]);
   const [type, setType] = useState<SdlType | null>(null);
   const onSelect = useCallback((selected: SdlType | null) => setType(selected), []);
   const usage = useLoad(
@@ -97,11 +97,8 @@ export function SchemaPage() {
     const coordinate = `${shown.name}.${field}`;
     const used = usage.value?.coordinates.find((c) => c.coordinate === coordinate);
     const requests = used?.consumers.reduce((sum, c) => sum + c.requests, 0) ?? 0;
-    const directives = supergraph.value
-      ? fieldDirectives(supergraph.value.supergraphSdl, shown.name, field)
-      : [];
     const deprecation = deprecations.value?.deprecations.find((d) => d.coordinate === coordinate);
-    const line = shown.fields.find((f) => f.name === field)?.line ?? '';
+    const deprecationReason = shown.fields.find((f) => f.name === field)?.deprecationReason;
     return (
       <div data-testid="field-details">
         <div data-testid="field-usage">
@@ -113,7 +110,7 @@ export function SchemaPage() {
                   .map((c) => `${c.consumer} (${count(c.requests)})`)
                   .join(', ')}`}
         </div>
-        {directives.map((d) => (
+        {(directives.index.get(coordinate) ?? []).map((d) => (
           <span key={d} className="tag">
             {d}
           </span>
@@ -129,7 +126,9 @@ export function SchemaPage() {
                   .join(', ')}
           </div>
         ) : (
-          line.includes('@deprecated') && <div className="hint">deprecated, no sunset set</div>
+          deprecationReason && (
+            <div className="hint">deprecated ({deprecationReason}), no sunset set</div>
+          )
         )}
       </div>
     );
@@ -162,6 +161,9 @@ export function SchemaPage() {
         <p className="hint">
           Scopes and cost are not shown: the registry refused its supergraph ({supergraph.error}).
         </p>
+      )}
+      {directives.error && (
+        <p className="hint">Scopes and cost are not shown: {directives.error}</p>
       )}
       {deprecations.error && (
         <p className="hint">Sunset dates are not shown: {deprecations.error}</p>
