@@ -4,14 +4,40 @@
  * `fieldDetails` lets a page add to each field (the Schema page: its usage, scopes and cost).
  */
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { readSdl, type SdlType } from './schema-sdl';
+import type * as SdlModule from './schema-sdl';
+import type { SdlType } from './schema-sdl';
 
 export type { SdlType };
 
+type SdlReader = typeof SdlModule;
+let reader: Promise<SdlReader> | null = null;
+
+/**
+ * The SDL reader (graphql-js, ~50 kB), loaded the first time a page shows a schema rather than with
+ * the console (the My API page is reached from the console's entry); null until it has loaded.
+ */
+export function useSdlReader(): SdlReader | null {
+  const [loaded, setLoaded] = useState<SdlReader | null>(null);
+  useEffect(() => {
+    let live = true;
+    reader ??= import('./schema-sdl');
+    reader.then(
+      (module) => live && setLoaded(module),
+      () => {
+        reader = null; // a failed chunk load is retried by the next page that asks
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  return loaded;
+}
+
 /** The types of `sdl`, or why it could not be read (a parse error names its line and column). */
-function readTypes(sdl: string): { types: SdlType[]; error: string | null } {
+function readTypes(sdl: string, sdlReader: SdlReader): { types: SdlType[]; error: string | null } {
   try {
-    return { types: readSdl(sdl), error: null };
+    return { types: sdlReader.readSdl(sdl), error: null };
   } catch (error) {
     return { types: [], error: error instanceof Error ? error.message : String(error) };
   }
@@ -29,11 +55,15 @@ export function SchemaExplorer({
   /** Told the type shown, first and on every change (a page loads what it adds per field). */
   onSelect?: (type: SdlType | null) => void;
 }) {
-  const { types, error } = useMemo(() => readTypes(sdl), [sdl]);
-  const [filter, setFilter] = useState('');
-  const [selected, setSelected] = useState<string | null>(
-    types.find((t) => t.name === 'Query')?.name ?? types[0]?.name ?? null,
+  const sdlReader = useSdlReader();
+  const { types, error } = useMemo(
+    () => (sdlReader ? readTypes(sdl, sdlReader) : { types: [], error: null }),
+    [sdl, sdlReader],
   );
+  const [filter, setFilter] = useState('');
+  const [chosen, setSelected] = useState<string | null>(null);
+  // Until one is chosen, Query (or the first type) once the reader has read the SDL.
+  const selected = chosen ?? types.find((t) => t.name === 'Query')?.name ?? types[0]?.name ?? null;
   const [showSdl, setShowSdl] = useState(false);
   const shown = types.filter((t) => t.name.toLowerCase().includes(filter.trim().toLowerCase()));
   const type = types.find((t) => t.name === selected) ?? null;
@@ -68,6 +98,7 @@ export function SchemaExplorer({
           {showSdl ? 'Hide SDL' : 'Show SDL'}
         </button>
       </div>
+      {!sdlReader && <p className="loading">Reading the schema…</p>}
       {error && <p className="error">The schema could not be read: {error}</p>}
       {type && (
         <table aria-label={`Fields of ${type.name}`} data-type={type.name}>

@@ -11,8 +11,7 @@ import { ApiError } from '../api';
 import { count, dateTime } from '../format';
 import { LoadState, useLoad } from '../load';
 import { useSession } from '../session';
-import { SchemaExplorer } from './schema-explorer';
-import { fieldDirectiveIndex, type SdlType } from './schema-sdl';
+import { SchemaExplorer, useSdlReader, type SdlType } from './schema-explorer';
 
 const Playground = lazy(() => import('./schema-playground'));
 
@@ -64,18 +63,19 @@ export function SchemaPage() {
     [],
   );
   const supergraphSdl = supergraph.value?.supergraphSdl;
+  const sdlReader = useSdlReader();
   // A supergraph the parser refuses shows no scopes rather than breaking the page.
   const directives = useMemo(() => {
-    if (!supergraphSdl) return { index: new Map<string, string[]>(), error: null };
+    if (!supergraphSdl || !sdlReader) return { index: new Map<string, string[]>(), error: null };
     try {
-      return { index: fieldDirectiveIndex(supergraphSdl), error: null };
+      return { index: sdlReader.fieldDirectiveIndex(supergraphSdl), error: null };
     } catch (error) {
       return {
         index: new Map<string, string[]>(),
         error: error instanceof Error ? error.message : String(error),
       };
     }
-  }, [supergraphSdl]);
+  }, [supergraphSdl, sdlReader]);
   const [type, setType] = useState<SdlType | null>(null);
   const onSelect = useCallback((selected: SdlType | null) => setType(selected), []);
   const usage = useLoad(
