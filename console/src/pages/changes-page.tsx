@@ -318,7 +318,12 @@ function History({ scopes }: { scopes: string[] }) {
                 <td>{row.approvalId ? <code>{row.approvalId.slice(0, 8)}</code> : '—'}</td>
                 <td>
                   {mayPublish(scopes, row.subgraph) && (
-                    <button type="button" className="secondary" onClick={() => void rollback(row)}>
+                    <button
+                      type="button"
+                      className="secondary"
+                      aria-label={`Roll back ${row.subgraph} to version ${row.version}`}
+                      onClick={() => void rollback(row)}
+                    >
                       Roll back to this
                     </button>
                   )}
