@@ -7,13 +7,18 @@
  * Screenshot: changes.png (docs/console/ with UPDATE_SCREENSHOTS=1).
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createMemoryStore } from '@switchyard/gateway';
-import { loadGovernanceConfig } from '../../gateway/src/governance/governance-config';
+import { parse } from 'yaml';
+import {
+  parseGovernanceConfig,
+  type GovernanceConfig,
+} from '../../gateway/src/governance/governance-config';
+import { hashApiKey } from '../../gateway/src/governance/identity/api-keys';
 import type { RunCheck } from '../../registry/src/checks/check-report';
 import { compositionOnlyCheck } from '../../registry/src/composition-check';
 import {
@@ -45,6 +50,28 @@ const approvalNeeded: RunCheck = async (input) => {
   };
 };
 
+/**
+ * The development governance config plus the orders team (the registry's dev-orders-owner, with
+ * schema:publish:orders there) as a gateway consumer holding governance:admin: the one console
+ * user who is offered Roll back (the dev admin holds no registry publish scope).
+ */
+function devConfigWithOrdersOwner(): GovernanceConfig {
+  const file = parse(
+    readFileSync(path.resolve(__dirname, '..', '..', 'gateway', 'governance.dev.yaml'), 'utf8'),
+  ) as { consumers: unknown[] };
+  file.consumers.push({
+    id: OWNER,
+    name: 'The orders team',
+    kind: 'internal',
+    tier: 'gold',
+    apiKeys: [{ sha256: hashApiKey(OWNER) }],
+    scopes: ['governance:admin'],
+  });
+  return parseGovernanceConfig(JSON.stringify(file), {
+    source: 'governance.dev.yaml + orders owner',
+  });
+}
+
 let registry: TestRegistry;
 let registryUrl: string;
 let graph: RunningGraph;
@@ -67,9 +94,7 @@ beforeAll(async () => {
   registry = await startTestRegistry({ runCheck: approvalNeeded });
   await registry.app.listen({ port: 0, host: '127.0.0.1' });
   registryUrl = `http://127.0.0.1:${(registry.app.server.address() as AddressInfo).port}`;
-  const config = loadGovernanceConfig(
-    path.resolve(__dirname, '..', '..', 'gateway', 'governance.dev.yaml'),
-  );
+  const config = devConfigWithOrdersOwner();
   [graph, browser] = await Promise.all([
     startGraph({
       seedScale: 0.05,
@@ -145,6 +170,48 @@ test('an approval given on the Changes page lets the waiting publish through', a
     '+  giftMessage: String',
   );
   await page.screenshot({ path: path.join(SCREENSHOTS, 'changes.png'), fullPage: true });
+  expect(blocked).toEqual([]);
+  await page.context().close();
+});
+
+test('an owner rolls its subgraph back on the Changes page, and the history shows the rollback', async () => {
+  // Two publishes by the owner (no approval needed): the first is what it rolls back to.
+  for (const field of ['rollbackTarget', 'rollbackProbe']) {
+    const published = await atRegistry('POST', '/subgraphs/orders/publish', OWNER, {
+      sdl: withField('orders', 'Order', `${field}: String`),
+      message: field,
+    });
+    expect(published.status).toBe(201);
+  }
+  const before = (await atRegistry('GET', '/history?subgraph=orders', ADMIN)).body
+    .versions as any[];
+  const newest = Math.max(...before.map((v) => v.version as number));
+  const target = before.find((v) => v.message === 'rollbackTarget').version as number;
+
+  // The dev admin may approve but not publish: no Roll back for it.
+  const admin = await signedIn(ADMIN);
+  await admin.page.getByRole('link', { name: 'Changes' }).click();
+  await admin.page.locator('table[aria-label="History"]').getByText('rollbackProbe').waitFor();
+  await expect(admin.page.getByRole('button', { name: /^Roll back/ }).count()).resolves.toBe(0);
+  await admin.page.context().close();
+
+  const { page, blocked } = await signedIn(OWNER);
+  await page.getByRole('link', { name: 'Changes' }).click();
+  await page
+    .getByRole('button', { name: `Roll back orders to version ${target}`, exact: true })
+    .click();
+  const status = page.getByRole('status');
+  await status.waitFor();
+  expect(await status.textContent()).toContain(`Rolled orders back to its version ${target}`);
+  await page.locator('table[aria-label="History"]').getByText(`rollback to ${target}`).waitFor();
+
+  // The registry holds the rollback: a new orders version by the owner, without the probe field.
+  const after = (await atRegistry('GET', '/history?subgraph=orders', ADMIN)).body.versions as any[];
+  const rolled = after.find((v) => v.version === newest + 1);
+  expect(rolled).toMatchObject({ author: OWNER, message: `rollback to ${target}` });
+  const current = await atRegistry('GET', `/subgraphs/orders/versions/${newest + 1}`, ADMIN);
+  expect(JSON.stringify(current.body)).not.toContain('rollbackProbe');
+  expect(JSON.stringify(current.body)).toContain('rollbackTarget');
   expect(blocked).toEqual([]);
   await page.context().close();
 });
