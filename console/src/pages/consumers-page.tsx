@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { count, dateTime, ms, percent } from '../format';
 import { LoadState, useLoad } from '../load';
 import { useSession } from '../session';
+import { BudgetTable, type BudgetRule } from './budget-table';
 import { ManifestApprovals } from './manifest-approvals';
 
 interface ConsumerRow {
@@ -22,15 +23,7 @@ interface ConsumerRow {
 }
 
 interface Budget {
-  rules: {
-    window: string;
-    measure: 'requests' | 'cost';
-    limit: number;
-    used: number;
-    remaining: number;
-    windowStart: string;
-    windowEnd: string;
-  }[];
+  rules: BudgetRule[];
 }
 
 interface Operations {
@@ -178,40 +171,7 @@ function ConsumerDetails({ id }: { id: string }) {
       </p>
       <h3>Budgets (current windows)</h3>
       <LoadState loaded={budget} what="budgets" />
-      {budget.value &&
-        (budget.value.rules.length === 0 ? (
-          <p className="empty">No rate budget applies to this consumer.</p>
-        ) : (
-          <table aria-label="Budgets">
-            <thead>
-              <tr>
-                <th>Window</th>
-                <th>Measure</th>
-                <th className="number">Used</th>
-                <th className="number">Limit</th>
-                <th className="number">Remaining</th>
-                <th className="number">Used %</th>
-                <th>Window ends</th>
-              </tr>
-            </thead>
-            <tbody>
-              {budget.value.rules.map((rule) => (
-                <tr
-                  key={`${rule.window}|${rule.measure}`}
-                  data-rule={`${rule.window}:${rule.measure}`}
-                >
-                  <td>{rule.window}</td>
-                  <td>{rule.measure}</td>
-                  <td className="number">{count(rule.used)}</td>
-                  <td className="number">{count(rule.limit)}</td>
-                  <td className="number">{count(rule.remaining)}</td>
-                  <td className="number">{percent(rule.limit ? rule.used / rule.limit : null)}</td>
-                  <td>{dateTime(rule.windowEnd)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ))}
+      {budget.value && <BudgetTable rules={budget.value.rules} label="Budgets" />}
       <h3>Registered operations</h3>
       <LoadState loaded={operations} what="registered operations" />
       {operations.value &&

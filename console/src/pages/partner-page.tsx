@@ -11,6 +11,7 @@ import { useState, type FormEvent } from 'react';
 import { count, dateTime, ms, percent } from '../format';
 import { describeError, LoadState, useLoad } from '../load';
 import { useSession } from '../session';
+import { BudgetTable, type BudgetRule } from './budget-table';
 import { SchemaExplorer } from './schema-explorer';
 
 interface SelfDeprecation {
@@ -54,16 +55,7 @@ interface SelfUsage {
     errorRate: number;
     latencyMs: { p95: number | null };
   }[];
-  budget:
-    | {
-        window: string;
-        measure: string;
-        limit: number;
-        used: number;
-        remaining: number;
-        windowEnd: string;
-      }[]
-    | null;
+  budget: BudgetRule[] | null;
 }
 
 export interface ManifestRequestRow {
@@ -117,37 +109,7 @@ export function PartnerPage() {
       <div className="panel">
         <h2>Budget and remaining quota</h2>
         <LoadState loaded={usage} what="usage" />
-        {usage.value &&
-          (usage.value.budget === null || usage.value.budget.length === 0 ? (
-            <p className="empty">No rate budget applies to this consumer.</p>
-          ) : (
-            <table aria-label="My budget">
-              <thead>
-                <tr>
-                  <th>Window</th>
-                  <th>Measure</th>
-                  <th className="number">Used</th>
-                  <th className="number">Remaining</th>
-                  <th className="number">Limit</th>
-                  <th>Window ends</th>
-                </tr>
-              </thead>
-              <tbody>
-                {usage.value.budget.map((rule) => (
-                  <tr key={`${rule.window}-${rule.measure}`} data-window={rule.window}>
-                    <td>{rule.window}</td>
-                    <td>{rule.measure}</td>
-                    <td className="number">{count(rule.used)}</td>
-                    <td className="number" data-testid={`remaining-${rule.window}-${rule.measure}`}>
-                      {count(rule.remaining)}
-                    </td>
-                    <td className="number">{count(rule.limit)}</td>
-                    <td>{dateTime(rule.windowEnd)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          ))}
+        {usage.value && <BudgetTable rules={usage.value.budget} label="My budget" />}
         <h2>Usage (last {usage.value?.days ?? 7} days)</h2>
         {usage.value &&
           (usage.value.operations.length === 0 ? (
