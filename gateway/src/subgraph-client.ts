@@ -21,6 +21,12 @@ import {
   subgraphUnavailable,
   transportFailure,
 } from './subgraph-health/subgraph-failures';
+import { DeadlinePassed, InflightCall, type RawAnswer } from './subgraph-fetch/inflight-call';
+import {
+  isShareableOperation,
+  shareKeyOf,
+  type SharedCallCounts,
+} from './subgraph-fetch/deduplication';
 
 export { callerIdentityOf } from './forwarded-identity';
 
@@ -37,6 +43,13 @@ export interface SubgraphClientOptions {
   circuit?: CircuitBreaker;
   /** Told every call the subgraph answered with a 2xx (traffic sampling); synchronous, must not throw. Default: none. */
   sampleExchange?: (exchange: SubgraphExchange) => void;
+  /**
+   * Whether a query identical to one in flight to this subgraph (same signed identity, headers and
+   * body) waits for its answer instead of being sent (SUBGRAPH_DEDUPLICATION). Default: false.
+   */
+  deduplicateSubgraphRequests?: boolean;
+  /** Told each call answered by a call in flight (the shared-requests metric). Default: none. */
+  sharedCalls?: SharedCallCounts;
 }
 
 /** One call a subgraph answered: what was asked, by which request, and the answer. */
@@ -63,6 +76,14 @@ export function createSubgraphAgent(options: SubgraphClientOptions): Agent {
 /** undici's own timeouts, a second behind the deadline: the deadline decides (after an I/O poll), they only catch what it missed. */
 const backstopOf = (deadlineMs: number) => deadlineMs + 1_000;
 
+/** Of a call others may join within its first deadline: behind the last joiner's deadline. */
+const shareableBackstopOf = (deadlineMs: number) => backstopOf(2 * deadlineMs);
+
+type RequestOptions = Pick<
+  Dispatcher.DispatchOptions,
+  'origin' | 'path' | 'method' | 'headersTimeout' | 'bodyTimeout'
+>;
+
 type IncomingOperation = GraphQLDataSourceProcessOptions<GatewayContext> & {
   incomingRequestContext?: { overallCachePolicy?: unknown };
 };
@@ -79,10 +100,11 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly sampleExchange?: (exchange: SubgraphExchange) => void;
   private readonly deadlineMs: number;
   private readonly identities: SignedIdentityCache<Consumer | null>;
-  private readonly requestOptions: Pick<
-    Dispatcher.RequestOptions,
-    'origin' | 'path' | 'method' | 'headersTimeout' | 'bodyTimeout'
-  >;
+  private readonly requestOptions: RequestOptions;
+  private readonly shareableRequestOptions: RequestOptions;
+  /** The calls in flight that identical queries may join, by shareKeyOf; none when deduplication is off. */
+  private readonly inflight?: Map<string, InflightCall>;
+  private readonly sharedCalls?: SharedCallCounts;
 
   /** `subgraphName`: the subgraph's name in the supergraph, the audience of the identities it is sent and the label of this client's fetch metrics. */
   constructor(
@@ -101,6 +123,14 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
       headersTimeout: backstopOf(options.subgraphTimeoutMs),
       bodyTimeout: backstopOf(options.subgraphTimeoutMs),
     };
+    const shareableBackstop = shareableBackstopOf(options.subgraphTimeoutMs);
+    this.shareableRequestOptions = {
+      ...this.requestOptions,
+      headersTimeout: shareableBackstop,
+      bodyTimeout: shareableBackstop,
+    };
+    if (options.deduplicateSubgraphRequests) this.inflight = new Map();
+    this.sharedCalls = options.sharedCalls;
     this.identities = forwardedIdentityHeaders(
       options.identitySecret ?? DEVELOPMENT_IDENTITY_SECRET,
     );
@@ -112,27 +142,47 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
 
   /**
    * A failed call is one that threw: unreachable, past its deadline, or a non-2xx answer (GraphQL
-   * errors in a 200 are answers). An open circuit fails the call before it is made.
+   * errors in a 200 are answers). An open circuit fails the call before it is made. A query identical
+   * to one in flight (same identity, headers and body) waits for that call's answer instead of being
+   * sent, when deduplication is on: only the call that was sent counts for the circuit and the fetch
+   * metrics.
    */
   override async process(
     options: GraphQLDataSourceProcessOptions<GatewayContext>,
   ): Promise<GatewayGraphQLResponse> {
+    const { request, context } = options;
+    if (!request.query) throw new Error('Missing query');
+    const identity = this.identities.headerFor(context?.consumer ?? null, this.subgraphName);
+    const body = JSON.stringify({
+      query: request.query,
+      variables: request.variables,
+      operationName: request.operationName,
+      extensions: request.extensions,
+    });
+    const forwarded = request.http?.headers;
+    const key =
+      this.inflight && isShareableOperation(request.query)
+        ? shareKeyOf(identity, forwarded ? [...forwarded].join('\n') : '', body)
+        : undefined;
+    const started = performance.now();
+    const joined = key === undefined ? undefined : this.inflight!.get(key);
+    // Joined only within its first deadline, so no caller waits on it past its backstop (shareableBackstop).
+    if (joined?.open && started - joined.startedAt < this.deadlineMs) {
+      this.sharedCalls?.count(this.subgraphName);
+      const response = this.responseOf(options, await this.answerOf(joined));
+      this.sample(options, response, started);
+      return response;
+    }
+
     const circuit = this.circuit;
     if (circuit && !circuit.admit()) throw circuitOpen(this.subgraphName, circuit.snapshot());
-    const started = performance.now();
     try {
-      const response = await this.send(options);
+      const call = this.send(identity, context?.correlationId, forwarded, body, key);
+      const response = this.responseOf(options, await this.answerOf(call));
       const seconds = (performance.now() - started) / 1000;
       circuit?.succeeded();
       this.observeFetch?.(this.subgraphName, seconds, true);
-      this.sampleExchange?.({
-        subgraph: this.subgraphName,
-        request: options.request,
-        response,
-        // Calls of an operation carry its context (the others are @apollo/gateway's health checks).
-        context: options.kind === 'incoming operation' ? options.context : undefined,
-        durationMs: seconds * 1000,
-      });
+      this.sample(options, response, started);
       return response;
     } catch (error) {
       if (isSubgraphFault(error)) circuit?.failed();
@@ -142,56 +192,70 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
     }
   }
 
-  private async send(
-    options: GraphQLDataSourceProcessOptions<GatewayContext>,
-  ): Promise<GatewayGraphQLResponse> {
-    const { request, context } = options;
-    if (!request.query) throw new Error('Missing query');
+  /** Starts the HTTP call (registered as in flight under `key` while it is, when it may be shared). */
+  private send(
+    identity: string,
+    correlationId: string | undefined,
+    forwarded: Iterable<[string, string]> | undefined,
+    body: string,
+    key: string | undefined,
+  ): InflightCall {
     const headers: Record<string, string> = {};
     // What @apollo/gateway asks for on this fetch (e.g. `apollo-federation-include-trace`).
-    if (request.http?.headers)
-      for (const [name, value] of request.http.headers) headers[name] = value;
+    if (forwarded) for (const [name, value] of forwarded) headers[name] = value;
     headers['content-type'] = 'application/json';
-    if (context?.correlationId) headers[CORRELATION_HEADER] = context.correlationId;
-    headers[IDENTITY_HEADER] = this.identities.headerFor(
-      context?.consumer ?? null,
-      this.subgraphName,
-    );
+    if (correlationId) headers[CORRELATION_HEADER] = correlationId;
+    headers[IDENTITY_HEADER] = identity;
     injectTraceContextInto(headers);
-    const body = JSON.stringify({
-      query: request.query,
-      variables: request.variables,
-      operationName: request.operationName,
-      extensions: request.extensions,
-    });
 
-    let response: Dispatcher.ResponseData;
-    let text: string;
-    // The deadline bounds the whole call (connect, headers and body), not only the wait between two packets.
-    // It aborts after the event loop's next I/O poll (setImmediate): when the gateway's own event loop was
-    // blocked past the deadline, an answer that arrived in time is read rather than counted as a timeout.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => setImmediate(() => deadline.abort()), this.deadlineMs);
-    try {
-      response = await this.agent.request({
-        ...this.requestOptions,
+    const inflight = this.inflight;
+    const call =
+      key === undefined || !inflight
+        ? new InflightCall()
+        : new InflightCall((ended) => {
+            if (inflight.get(key) === ended) inflight.delete(key);
+          });
+    if (key !== undefined) inflight?.set(key, call);
+    this.agent.dispatch(
+      {
+        ...(key === undefined ? this.requestOptions : this.shareableRequestOptions),
         headers,
         body,
-        signal: deadline.signal,
-      });
-      text = await response.body.text();
+      },
+      call,
+    );
+    return call;
+  }
+
+  /**
+   * The call's answer within this caller's deadline, which bounds the whole call (connect, headers
+   * and body), not only the wait between two packets.
+   */
+  private async answerOf(call: InflightCall): Promise<RawAnswer> {
+    try {
+      return await call.answer(this.deadlineMs);
     } catch (error) {
-      throw transportFailure(this.subgraphName, error, this.deadlineMs, deadline.signal.aborted);
-    } finally {
-      clearTimeout(timer);
+      throw transportFailure(
+        this.subgraphName,
+        error,
+        this.deadlineMs,
+        error instanceof DeadlinePassed,
+      );
     }
-    const contentType = headerOf(response.headers['content-type']);
+  }
+
+  /** This caller's own reading of the answer: parsed for it alone (callers sharing an answer never share its objects). */
+  private responseOf(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+    { statusCode, headers, text }: RawAnswer,
+  ): GatewayGraphQLResponse {
+    const contentType = headerOf(headers['content-type']);
     const isJson =
       !!contentType &&
       (contentType.startsWith('application/json') ||
         contentType.startsWith('application/graphql-response+json'));
-    if (response.statusCode < 200 || response.statusCode > 299)
-      throw this.errorFromStatus(response.statusCode, isJson ? parseOrText(text) : text);
+    if (statusCode < 200 || statusCode > 299)
+      throw this.errorFromStatus(statusCode, isJson ? parseOrText(text) : text);
     const result: unknown = isJson ? JSON.parse(text) : text;
     if (typeof result !== 'object' || result === null)
       throw new Error(`Expected JSON response body, but received: ${result}`);
@@ -200,9 +264,25 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
     const cachePolicy = (options as IncomingOperation).incomingRequestContext
       ?.overallCachePolicy as { restrict?: (hint: object) => void } | undefined;
     if (this.honorSubgraphCacheControlHeader && typeof cachePolicy?.restrict === 'function') {
-      cachePolicy.restrict(cacheHintOf(headerOf(response.headers['cache-control'])));
+      cachePolicy.restrict(cacheHintOf(headerOf(headers['cache-control'])));
     }
     return result as GatewayGraphQLResponse;
+  }
+
+  /** Tells sampleExchange of an answered call. */
+  private sample(
+    options: GraphQLDataSourceProcessOptions<GatewayContext>,
+    response: GatewayGraphQLResponse,
+    started: number,
+  ): void {
+    this.sampleExchange?.({
+      subgraph: this.subgraphName,
+      request: options.request,
+      response,
+      // Calls of an operation carry its context (the others are @apollo/gateway's health checks).
+      context: options.kind === 'incoming operation' ? options.context : undefined,
+      durationMs: performance.now() - started,
+    });
   }
 
   /**
