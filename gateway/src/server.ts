@@ -27,6 +27,7 @@ import { registerSupergraphAdminRoute } from './supergraph/supergraph-admin-rout
 import { openSupergraphOrigin, type SupergraphOrigin } from './supergraph/supergraph-origin';
 import { extractTraceContext } from './tracing';
 import { SwitchyardGateway } from './execution/switchyard-gateway';
+import { stringifyResult } from './execution/written-data';
 
 export interface GatewayOptions {
   /** The supergraph to serve (default: from `config.registryUrl`, followed, else loaded from `config.supergraphFile`). */
@@ -137,6 +138,8 @@ export async function createGateway(
     introspection: true,
     // APQ is served by the persisted-operations module against the shared governance store.
     persistedQueries: false,
+    // The executor writes `data` as JSON text: sent as it is unless a plugin read it (execution/written-data.ts).
+    stringifyResult,
     // Apollo's landing pages load from a CDN; browsers get the embedded explorer instead (explorer/).
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

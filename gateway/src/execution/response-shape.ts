@@ -1,6 +1,7 @@
 import {
-  GraphQLError,
   Kind,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
   isAbstractType,
   isCompositeType,
   isEnumType,
@@ -11,12 +12,15 @@ import {
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLEnumType,
+  type GraphQLError,
   type GraphQLNamedType,
   type GraphQLOutputType,
   type GraphQLSchema,
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { writeResponse } from './response-writer';
+import { writtenData } from './written-data';
 
 /**
  * The response an operation asks for, compiled once per operation (and per value of the variables
@@ -29,14 +33,18 @@ export interface ResponseShape {
   readonly root: ObjectShape;
 }
 
-type TypeShape =
+export type TypeShape =
   | { kind: 'nonNull'; of: TypeShape }
   | { kind: 'list'; of: TypeShape }
   | { kind: 'leaf'; name: string; accepts: (value: unknown) => boolean }
   | { kind: 'object'; shape: ObjectShape };
 
-interface FieldShape {
+export interface FieldShape {
   key: string;
+  /** What the field's JSON text starts with: `{` (the first field) or `,`, then the quoted key and `:`. */
+  prefix: string;
+  /** The key names an Object.prototype member (`constructor`, `__proto__`): read as an own property only. */
+  inherited: boolean;
   /** `__typename` (answered from the object's runtime type, never from what a subgraph said of a root type). */
   isTypename: boolean;
   type: TypeShape;
@@ -44,7 +52,7 @@ interface FieldShape {
   parent: GraphQLCompositeType;
 }
 
-interface ObjectShape {
+export interface ObjectShape {
   parent: GraphQLCompositeType;
   /** Fields by runtime type name, compiled the first time that type is met here. */
   fieldsFor(type: GraphQLCompositeType): FieldShape[];
@@ -127,9 +135,14 @@ export function compileResponseShape(
       const name = nodes[0].name.value;
       const parentType = schema.getType(parents.get(key)!);
       const parent = parentType && isCompositeType(parentType) ? parentType : type;
+      const written = {
+        key,
+        prefix: `${fields.length === 0 ? '{' : ','}${JSON.stringify(key)}:`,
+        inherited: key in Object.prototype,
+      };
       if (name === '__typename') {
         fields.push({
-          key,
+          ...written,
           isTypename: true,
           type: { kind: 'leaf', name: 'String', accepts: isString },
           parent,
@@ -137,11 +150,11 @@ export function compileResponseShape(
         continue;
       }
       // An abstract type met without a __typename: only its own fields can be known (as in computeResponse).
-      const definition = fieldDefinition(type, name);
+      const definition = fieldDefinition(schema, type, name);
       if (!definition) continue;
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
       fields.push({
-        key,
+        ...written,
         isTypename: false,
         type: typeShape(definition.type, subSelections),
         parent,
@@ -160,7 +173,12 @@ export function compileResponseShape(
   return { root: objectShape(source.rootType, [source.selectionSet]) };
 }
 
-function fieldDefinition(type: GraphQLCompositeType, name: string) {
+/** The field's definition; on the query root also the introspection fields (their answer is put in the merged data). */
+function fieldDefinition(schema: GraphQLSchema, type: GraphQLCompositeType, name: string) {
+  if (type === schema.getQueryType()) {
+    if (name === SchemaMetaFieldDef.name) return SchemaMetaFieldDef;
+    if (name === TypeMetaFieldDef.name) return TypeMetaFieldDef;
+  }
   return 'getFields' in type ? type.getFields()[name] : undefined;
 }
 
@@ -248,141 +266,17 @@ function leafCheck(type: GraphQLNamedType): (value: unknown) => boolean {
   return BUILT_IN_LEAVES[type.name] ?? (() => true);
 }
 
-const INVALID = Symbol('null to propagate');
-type Path = (string | number)[];
-
 /**
  * Shapes the merged data of a plan's fetches into the response: `data` (null when a null reached
- * the root) and the value-completion errors (a non-null field without value, a value of the wrong
- * type, an unknown `__typename`), worded as computeResponse words them.
+ * the root) and the value-completion errors (response-writer.ts). The data is written as JSON text
+ * at once, which the server sends as it is; the object is built from that text only if something
+ * reads it before (written-data.ts).
  */
 export function shapeResponse(
   schema: GraphQLSchema,
   shape: ResponseShape,
   input: Record<string, unknown>,
 ): { data: Record<string, unknown> | null; errors: GraphQLError[] } {
-  const errors: GraphQLError[] = [];
-  const path: Path = [];
-
-  function describe(parent: GraphQLCompositeType, leafType: string): string {
-    const last = path[path.length - 1];
-    return typeof last === 'string'
-      ? `field ${parent.name}.${last}`
-      : `array element of type ${leafType} at index ${last}`;
-  }
-
-  function fail(message: string): void {
-    errors.push(
-      new GraphQLError(message, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } }),
-    );
-  }
-
-  /** The object for `shape`, or null (already reported), or INVALID when a non-null field of it had no value. */
-  function shapeObject(
-    shape: ObjectShape,
-    value: Record<string, unknown>,
-    parent: GraphQLCompositeType,
-  ): Record<string, unknown> | null | typeof INVALID {
-    let type = shape.parent;
-    const typename = value.__typename;
-    if (typeof typename === 'string') {
-      const named = schema.getType(typename);
-      if (!named || !isCompositeType(named)) {
-        fail(`Invalid __typename found for object at ${describe(parent, shape.parent.name)}.`);
-        return null;
-      }
-      type = named;
-    }
-    const output: Record<string, unknown> = {};
-    for (const field of shape.fieldsFor(type)) {
-      if (field.isTypename) {
-        if (!isObjectType(type)) return INVALID;
-        output[field.key] = type.name;
-        continue;
-      }
-      path.push(field.key);
-      const shaped = shapeValue(field.type, value[field.key], field.parent);
-      path.pop();
-      if (shaped === INVALID) return INVALID;
-      output[field.key] = shaped;
-    }
-    return output;
-  }
-
-  /** Reports before returning null, unless the null was reported deeper (`reported`). */
-  let reported = false;
-
-  function shapeValue(type: TypeShape, value: unknown, parent: GraphQLCompositeType): unknown {
-    reported = false;
-    switch (type.kind) {
-      case 'nonNull': {
-        const inner = shapeValue(type.of, value, parent);
-        if (inner === null || inner === INVALID) {
-          if (!reported)
-            fail(`Cannot return null for non-nullable ${describe(parent, typeNameOf(type.of))}.`);
-          reported = true;
-          return INVALID;
-        }
-        return inner;
-      }
-      case 'list': {
-        if (value === null || value === undefined) return null;
-        if (!Array.isArray(value)) {
-          fail(`Invalid non-list value found for ${describe(parent, typeNameOf(type.of))}.`);
-          reported = true;
-          return null;
-        }
-        const output = new Array(value.length);
-        let invalid = false;
-        let anyReported = false;
-        for (let index = 0; index < value.length; index++) {
-          path.push(index);
-          const element = shapeValue(type.of, value[index], parent);
-          path.pop();
-          anyReported ||= reported;
-          if (element === INVALID) invalid = true;
-          output[index] = element;
-        }
-        reported = anyReported;
-        return invalid ? null : output;
-      }
-      case 'object': {
-        if (value === null || value === undefined) return null;
-        if (typeof value !== 'object' || Array.isArray(value)) {
-          fail(`Invalid non-object value found for ${describe(parent, type.shape.parent.name)}.`);
-          reported = true;
-          return null;
-        }
-        const output = shapeObject(type.shape, value as Record<string, unknown>, parent);
-        if (output === INVALID || output === null) {
-          reported = true;
-          return null;
-        }
-        return output;
-      }
-      case 'leaf': {
-        if (value === null || value === undefined) return null;
-        if (type.accepts(value)) return value;
-        fail(`Invalid value found for ${describe(parent, type.name)}.`);
-        reported = true;
-        return null;
-      }
-    }
-  }
-
-  const data = shapeObject(shape.root, input, shape.root.parent);
-  return { data: data === INVALID ? null : data, errors };
-}
-
-function typeNameOf(type: TypeShape): string {
-  switch (type.kind) {
-    case 'nonNull':
-      return `${typeNameOf(type.of)}!`;
-    case 'list':
-      return `[${typeNameOf(type.of)}]`;
-    case 'leaf':
-      return type.name;
-    case 'object':
-      return type.shape.parent.name;
-  }
+  const { text, errors } = writeResponse(schema, shape, input);
+  return { data: text === 'null' ? null : writtenData(text), errors };
 }
