@@ -526,3 +526,10 @@ export function supergraphOf(correctnessCase: CorrectnessCase): string {
   if (composed.errors) throw new Error(composed.errors.map((error) => error.message).join('\n'));
   return composed.supergraphSdl;
 }
+
+/** Whether a client's answer (read through JSON) is the one `operation` expects, key order included. */
+export function isExpectedAnswer(actual: CaseResult, expected: CaseOperation['expected']): boolean {
+  if ('someErrors' in expected)
+    return JSON.stringify(actual.data) === JSON.stringify(expected.data) && !!actual.errors?.length;
+  return JSON.stringify(actual) === JSON.stringify(expected);
+}
