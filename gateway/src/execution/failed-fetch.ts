@@ -1,11 +1,5 @@
-import type { FetchNode } from '@apollo/query-planner';
-import {
-  GraphQLError,
-  Kind,
-  parse,
-  type FragmentDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import type { FetchNode } from './planning/plan';
 
 /**
  * A fetch the subgraph never answered (unreachable, past its deadline, its circuit open, a non-2xx)
@@ -16,8 +10,7 @@ import {
 export function failedFetchErrors(
   error: unknown,
   serviceName: string,
-  fields: FetchedFields,
-  objects: readonly { path: (string | number)[]; typename: unknown }[],
+  objects: readonly { path: (string | number)[]; keys: readonly string[] }[],
 ): GraphQLError[] {
   const failure = error instanceof Error ? error : new Error(String(error));
   const extensions = {
@@ -26,7 +19,7 @@ export function failedFetchErrors(
   };
   const errors: GraphQLError[] = [];
   for (const object of objects)
-    for (const key of fields.keysFor(object.typename))
+    for (const key of object.keys)
       errors.push(
         new GraphQLError(failure.message, {
           path: [...object.path, key],
@@ -45,32 +38,36 @@ export interface FetchedFields {
   keysFor(typename: unknown): readonly string[];
 }
 
-const fetchedFields = new WeakMap<FetchNode, FetchedFields>();
+const fetchedFields = new WeakMap<FetchNode, Map<string | null, FetchedFields>>();
 
 /**
- * The fields `fetch` selects: the root selections of a root fetch, or those of `_entities` whose type
- * condition the object's type meets for an entity fetch (`__typename` left out: the gateway answers it).
- * Worked out once per plan node, per type.
+ * The fields `fetch` selects: the root selections of a root fetch (`entityKey` null), or those of
+ * its `_entities` field under `entityKey` whose type condition the object's type meets
+ * (`__typename` left out: the gateway answers it). Worked out once per plan node, per type.
  */
 export function fieldsOf(
   fetch: FetchNode,
+  entityKey: string | null,
   isOfType: (typename: unknown, condition: string) => boolean,
 ): FetchedFields {
-  let fields = fetchedFields.get(fetch);
+  let byKey = fetchedFields.get(fetch);
+  if (!byKey) fetchedFields.set(fetch, (byKey = new Map()));
+  let fields = byKey.get(entityKey);
   if (fields) return fields;
-  const document = fetch.operationDocumentNode ?? parse(fetch.operation);
   const fragments = new Map<string, FragmentDefinitionNode>();
   let selectionSet: SelectionSetNode | undefined;
-  for (const definition of document.definitions) {
+  for (const definition of fetch.document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION)
       fragments.set(definition.name.value, definition);
     else if (definition.kind === Kind.OPERATION_DEFINITION) selectionSet = definition.selectionSet;
   }
-  if (fetch.requires && selectionSet) {
-    const entities = selectionSet.selections.find(
-      (selection) => selection.kind === Kind.FIELD && selection.name.value === '_entities',
+  const entities = entityKey !== null;
+  if (entities && selectionSet) {
+    const field = selectionSet.selections.find(
+      (selection) =>
+        selection.kind === Kind.FIELD && (selection.alias ?? selection.name).value === entityKey,
     );
-    selectionSet = entities?.kind === Kind.FIELD ? entities.selectionSet : undefined;
+    selectionSet = field?.kind === Kind.FIELD ? field.selectionSet : undefined;
   }
   const byType = new Map<unknown, string[]>();
   const collect = (set: SelectionSetNode, typename: unknown, into: Set<string>) => {
@@ -80,11 +77,11 @@ export function fieldsOf(
           into.add(selection.alias?.value ?? selection.name.value);
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const condition = selection.typeCondition?.name.value;
-        if (!condition || !fetch.requires || isOfType(typename, condition))
+        if (!condition || !entities || isOfType(typename, condition))
           collect(selection.selectionSet, typename, into);
       } else {
         const fragment = fragments.get(selection.name.value);
-        if (fragment && (!fetch.requires || isOfType(typename, fragment.typeCondition.name.value)))
+        if (fragment && (!entities || isOfType(typename, fragment.typeCondition.name.value)))
           collect(fragment.selectionSet, typename, into);
       }
     }
@@ -101,6 +98,6 @@ export function fieldsOf(
       return keys;
     },
   };
-  fetchedFields.set(fetch, fields);
+  byKey.set(entityKey, fields);
   return fields;
 }

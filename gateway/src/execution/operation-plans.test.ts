@@ -5,6 +5,7 @@ import { supergraphForExecution } from '../security-features';
 import { SupergraphSource } from '../supergraph-manager';
 import { loadSupergraph } from '../supergraph-config';
 import { OperationPlans } from './operation-plans';
+import type { FetchNode, PlanNode, SequenceNode } from './planning/plan';
 import { shapeResponse } from './response-shape';
 
 const source = new SupergraphSource(loadSupergraph(path.join(REPO_ROOT, 'supergraph.yaml')));
@@ -14,13 +15,56 @@ const plans = new OperationPlans(
 );
 const planned = (query: string, hash = query) => plans.operation(parse(query), hash, undefined);
 
-describe('operations planned once and run by Switchyard unless the plan needs what only @apollo/gateway runs', () => {
+describe("operations planned once with Hive Router's planner and run by Switchyard, except @defer", () => {
   test('an operation across subgraphs is planned with fetches and run by Switchyard', () => {
     const operation = planned(
       '{ order(id: "ORD-000001") { id customer { name } lines { product { name } } } }',
     );
     expect(operation.delegateBecause).toBeNull();
-    expect(operation.plan.node?.kind).toBe('Sequence');
+    expect(operation.refusal).toBeNull();
+    expect(operation.plan?.kind).toBe('Sequence');
+  });
+
+  test("subgraph operations are named after the client's as @apollo/gateway names them", () => {
+    const operation = planned(
+      'query OrderPage { order(id: "ORD-000001") { id customer { name } } }',
+    );
+    const names: (string | undefined)[] = [];
+    const walk = (node: PlanNode | undefined): void => {
+      if (!node) return;
+      if (node.kind === 'Fetch') names.push(node.operationName);
+      else if (node.kind === 'Condition') [node.ifClause, node.elseClause].forEach(walk);
+      else node.nodes.forEach(walk);
+    };
+    walk(operation.plan);
+    expect(names).toEqual(['OrderPage__orders__0', 'OrderPage__customers__1']);
+    expect(planned('{ order(id: "ORD-000001") { id } }').plan).toMatchObject({
+      kind: 'Fetch',
+      operationName: undefined,
+    });
+  });
+
+  test('sibling objects of one type are fetched from a subgraph in one request (a batch of aliased _entities)', () => {
+    const operation = planned(
+      '{ a: order(id: "ORD-000001") { customer { name } } b: order(id: "ORD-000002") { customer { name } } }',
+    );
+    const plan = operation.plan as SequenceNode;
+    const customers = plan.nodes.filter(
+      (node) => node.kind === 'Fetch' && node.serviceName === 'customers',
+    ) as FetchNode[];
+    expect(customers).toHaveLength(1);
+    expect(customers[0].entities.flatMap((entity) => entity.paths)).toEqual([
+      ['a', 'customer'],
+      ['b', 'customer'],
+    ]);
+  });
+
+  test('@defer is the only feature left to @apollo/gateway', () => {
+    const operation = planned(
+      '{ order(id: "ORD-000001") { id ... @defer { customer { name } } } }',
+    );
+    expect(operation.delegateBecause).toBe('@defer');
+    expect(operation.plan).toBeUndefined();
   });
 
   test('the plan is kept under its document hash and operation name', () => {
@@ -33,30 +77,46 @@ describe('operations planned once and run by Switchyard unless the plan needs wh
   });
 
   test.each([
-    ['schema introspection', '{ __schema { queryType { name } } }', 'introspection'],
+    ['schema introspection', '{ __schema { queryType { name } } }', false],
     [
       'type introspection in a fragment',
       '{ ...F } fragment F on Query { __type(name: "Order") { name } }',
-      'introspection',
+      false,
+    ],
+    [
+      'introspection beside a planned field',
+      '{ __type(name: "Order") { name } customer(id: "CUS-0001") { id } }',
+      true,
     ],
     [
       'a response key of Object.prototype',
       '{ constructor: customer(id: "CUS-0001") { id } }',
-      'a response key of Object.prototype',
+      true,
     ],
-    [
-      'a nested __proto__ alias',
-      '{ customer(id: "CUS-0001") { __proto__: name } }',
-      'a response key of Object.prototype',
-    ],
-  ])('%s goes to @apollo/gateway', (_name, query, reason) => {
-    expect(planned(query).delegateBecause).toBe(reason);
+    ['a nested __proto__ alias', '{ customer(id: "CUS-0001") { __proto__: name } }', true],
+  ])('%s is run by Switchyard', (_name, query, fetches) => {
+    const operation = planned(query);
+    expect(operation.delegateBecause).toBeNull();
+    expect(operation.refusal).toBeNull();
+    expect(!!operation.plan).toBe(fetches);
+    expect(!!operation.introspection).toBe(/__schema|__type\b/.test(query));
+  });
+
+  test('an operation the planner finds no way to fetch is refused with a stable code, never delegated', () => {
+    // A planned document the API schema would refuse: the planner is the last line, and says why.
+    const operation = planned('{ customer(id: "CUS-0001") { noSuchField } }');
+    expect(operation.delegateBecause).toBeNull();
+    expect(operation.plan).toBeUndefined();
+    expect(operation.refusal?.extensions).toEqual({
+      code: 'QUERY_PLANNING_FAILED',
+      http: { status: 400 },
+    });
   });
 
   test('a root __typename needs no fetch and is answered from the root type', () => {
     const operation = planned('{ __typename }');
     expect(operation.delegateBecause).toBeNull();
-    expect(operation.plan.node).toBeUndefined();
+    expect(operation.plan).toBeUndefined();
     expect(shapeResponse(plans.apiSchema, operation.shapeFor({}), {}).data).toEqual({
       __typename: 'Query',
     });

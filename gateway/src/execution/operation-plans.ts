@@ -1,25 +1,21 @@
+import { Supergraph, possibleRuntimeTypes, type Schema } from '@apollo/federation-internals';
+import { QueryPlanner } from '@graphql-hive/router-query-planner';
 import {
-  Supergraph,
-  operationFromDocument,
-  possibleRuntimeTypes,
-  type Schema,
-} from '@apollo/federation-internals';
-import {
-  QueryPlanner,
-  type PlanNode,
-  type QueryPlan,
-  type SubscriptionNode,
-} from '@apollo/query-planner';
-import {
+  GraphQLError,
   Kind,
   getOperationAST,
+  print,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
   type OperationDefinitionNode,
+  type SelectionNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { fromHivePlan } from './planning/from-hive-plan';
+import type { PlanNode } from './planning/plan';
+import { isIntrospectionField, withRootFields } from './planning/root-fields';
 import {
   compileResponseShape,
   conditionVariablesOf,
@@ -30,25 +26,32 @@ import {
 
 /** One operation of one supergraph, planned and compiled once, served to every request that sends it. */
 export interface CompiledOperation {
-  plan: QueryPlan;
+  /** The subgraph fetches; none when the gateway answers everything itself (introspection, the root `__typename`). */
+  plan: PlanNode | undefined;
   definition: OperationDefinitionNode;
-  /** Why Switchyard's executor leaves this operation to @apollo/gateway's, or null when it runs it. */
+  /** Why Switchyard's executor leaves this operation to @apollo/gateway's (@defer, a subscription), or null when it runs it. */
   delegateBecause: string | null;
+  /** The planner's refusal (no way to fetch some field from the subgraphs), answered to every request. */
+  refusal: GraphQLError | null;
+  /** The operation's `__schema`/`__type` root fields, answered from the API schema. */
+  introspection: DocumentNode | null;
   /** The variables `@skip`/`@include` read (a request giving one an explicit null is refused). */
   conditionVariables: readonly string[];
   /** The response shape for the given `@skip`/`@include` variable values. */
   shapeFor(variables: Record<string, unknown>): ResponseShape;
 }
 
+/** The code of an operation the planner finds no way to fetch (400). */
+export const QUERY_PLANNING_FAILED = 'QUERY_PLANNING_FAILED';
+
 /**
  * Query plans and response shapes per operation for one supergraph (a hot reload builds a new
- * one): the planner is @apollo/query-planner's, as @apollo/gateway's; plans are kept per document
- * hash and operation name, so a registered or repeated operation is never parsed into the
- * planner's model or planned again.
+ * one): the planner is Hive Router's (@graphql-hive/router-query-planner), its plans turned into
+ * Switchyard's (planning/); plans are kept per document hash and operation name, so a registered
+ * or repeated operation is never printed or planned again.
  */
 export class OperationPlans {
   private readonly planner: QueryPlanner;
-  private readonly plannerSchema: Schema;
   private readonly supergraphSchema: Schema;
   private readonly compiled: LRUCache<string, CompiledOperation>;
   private readonly possibleTypes = new Map<string, Set<string> | null>();
@@ -59,11 +62,9 @@ export class OperationPlans {
     readonly apiSchema: GraphQLSchema,
     cacheSize = 1000,
   ) {
-    const supergraph = Supergraph.build(supergraphSdl);
-    this.plannerSchema = supergraph.apiSchema();
-    this.planner = new QueryPlanner(supergraph);
+    this.planner = new QueryPlanner(supergraphSdl);
+    this.supergraphSchema = Supergraph.build(supergraphSdl).schema;
     this.compiled = new LRUCache({ max: cacheSize });
-    this.supergraphSchema = supergraph.schema;
   }
 
   /** The operation already planned for this document hash and name, if any. */
@@ -101,24 +102,39 @@ export class OperationPlans {
     return !!possible?.has(typename);
   };
 
+  /** Whether `typename` names an object type: a runtime type, not an @interfaceObject's interface a subgraph answers with. */
+  readonly isObjectType = (typename: unknown): boolean =>
+    typeof typename === 'string' && this.supergraphSchema.type(typename)?.kind === 'ObjectType';
+
   private compile(document: DocumentNode, operationName: string | undefined): CompiledOperation {
     const definition = getOperationAST(document, operationName);
     if (!definition) throw new Error(`Unknown operation ${operationName ?? '(anonymous)'}`);
-    const plan = this.planner.buildQueryPlan(
-      operationFromDocument(this.plannerSchema, document, { operationName }),
-    );
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const node of document.definitions)
       if (node.kind === Kind.FRAGMENT_DEFINITION) fragments[node.name.value] = node;
     const rootType = this.apiSchema.getRootType(definition.operation) as GraphQLCompositeType;
     const source: OperationSource = { selectionSet: definition.selectionSet, fragments, rootType };
     const conditionVariables = conditionVariablesOf(source);
+    const delegateBecause = delegatedFeature(definition, source);
+    let plan: PlanNode | undefined;
+    let refusal: GraphQLError | null = null;
+    if (!delegateBecause) {
+      try {
+        plan = this.plan(document, definition, source);
+      } catch (error) {
+        refusal = new GraphQLError((error as Error).message, {
+          extensions: { code: QUERY_PLANNING_FAILED, http: { status: 400 } },
+        });
+      }
+    }
     // One shape per combination of `@skip`/`@include` values met, the most recent few kept.
     const shapes = new LRUCache<string, ResponseShape>({ max: 16 });
     return {
       plan,
       definition,
-      delegateBecause: unsupportedPlanFeature(plan.node) ?? unsupportedSelection(source),
+      delegateBecause,
+      refusal,
+      introspection: withRootFields(document, definition, isIntrospectionField),
       conditionVariables,
       shapeFor: (variables) => {
         const key = conditionVariables
@@ -133,49 +149,58 @@ export class OperationPlans {
       },
     };
   }
+
+  /** Hive's plan of the root fields the subgraphs answer (the gateway answers introspection and the root `__typename`). */
+  private plan(
+    document: DocumentNode,
+    definition: OperationDefinitionNode,
+    source: OperationSource,
+  ) {
+    const planned = withRootFields(
+      document,
+      definition,
+      (field) => !isIntrospectionField(field) && field.name.value !== '__typename',
+    );
+    if (!planned) return undefined;
+    const name = definition.name?.value;
+    return fromHivePlan(
+      this.planner.plan(print(planned), name, new Set(), 0),
+      name,
+      rootKeysOf(source),
+    );
+  }
 }
 
 const keyOf = (queryHash: string, operationName: string | null | undefined) =>
   operationName ? `${queryHash}\0${operationName}` : queryHash;
 
-/** Plan features Switchyard's executor does not run (they stay with @apollo/gateway's): @defer, subscriptions, data rewrites. */
-function unsupportedPlanFeature(node: PlanNode | SubscriptionNode | undefined): string | null {
-  if (!node) return null;
-  switch (node.kind) {
-    case 'Sequence':
-    case 'Parallel':
-      for (const child of node.nodes) {
-        const reason = unsupportedPlanFeature(child);
-        if (reason) return reason;
+/** The operation's root response keys in document order (through fragments). */
+function rootKeysOf(source: OperationSource): string[] {
+  const keys = new Set<string>();
+  const seen = new Set<string>();
+  const collect = (selections: readonly SelectionNode[]) => {
+    for (const selection of selections) {
+      if (selection.kind === Kind.FIELD) keys.add((selection.alias ?? selection.name).value);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) collect(selection.selectionSet.selections);
+      else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = source.fragments[selection.name.value];
+        if (fragment) collect(fragment.selectionSet.selections);
       }
-      return null;
-    case 'Flatten':
-      return unsupportedPlanFeature(node.node);
-    case 'Condition':
-      return unsupportedPlanFeature(node.ifClause) ?? unsupportedPlanFeature(node.elseClause);
-    case 'Fetch':
-      return node.inputRewrites?.length ||
-        node.outputRewrites?.length ||
-        node.contextRewrites?.length
-        ? 'data rewrites'
-        : null;
-    default:
-      return node.kind;
-  }
+    }
+  };
+  collect(source.selectionSet.selections);
+  return [...keys];
 }
 
-/**
- * Selections the shaping does not answer: schema introspection (`__schema`, `__type`), and response
- * keys that name an Object.prototype member (`constructor`, `__proto__` ...), which plain objects
- * would read from their prototype.
- */
-function unsupportedSelection(source: OperationSource): string | null {
-  for (const selection of selectionsOf(source)) {
-    if (selection.kind !== Kind.FIELD) continue;
-    const name = selection.name.value;
-    if (name === '__schema' || name === '__type') return 'introspection';
-    if ((selection.alias?.value ?? name) in Object.prototype)
-      return 'a response key of Object.prototype';
-  }
+/** What only @apollo/gateway's executor runs: incremental delivery (@defer) and subscriptions. */
+function delegatedFeature(
+  definition: OperationDefinitionNode,
+  source: OperationSource,
+): string | null {
+  if (definition.operation === 'subscription') return 'subscription';
+  for (const selection of selectionsOf(source))
+    if (selection.directives?.some((directive) => directive.name.value === 'defer'))
+      return '@defer';
   return null;
 }

@@ -1,5 +1,4 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import type { FetchNode, PlanNode, ResponsePath, SubscriptionNode } from '@apollo/query-planner';
 import type {
   GatewayExecutionResult,
   GatewayGraphQLRequestContext,
@@ -7,8 +6,11 @@ import type {
 import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { failedFetchErrors, fieldsOf } from './failed-fetch';
+import { introspectionResult } from './introspection';
 import type { CompiledOperation, OperationPlans } from './operation-plans';
+import type { EntitySelection, FetchNode, PlanNode } from './planning/plan';
 import { shapeResponse } from './response-shape';
+import { applyRewrites } from './rewrites';
 import {
   mergeInto,
   objectsAt,
@@ -33,7 +35,8 @@ interface Execution {
 /**
  * Runs a query plan: fetches in the plan's order (sequences in turn, parallel nodes together),
  * each entity fetch sending the representations its `requires` selects from what earlier fetches
- * returned, each answer merged into the result; then shapes the result to the operation. Errors
+ * returned (one variable per `_entities` field of a batch), each answer merged into the result;
+ * introspection answered from the API schema; then shapes the result to the operation. Errors
  * as @apollo/gateway reports them: a subgraph's own errors with its name and their path in the
  * response, value-completion errors as `valueCompletion`; but a fetch the subgraph did not answer
  * (unreachable, past its deadline, its circuit open) as one error per field it was to fill, at that
@@ -49,8 +52,16 @@ export async function executePlan(
   const execution: Execution = { plans, services, request, variables, errors: [], data: {} };
   return tracer.startActiveSpan('gateway.execute', async (span) => {
     try {
-      if (operation.plan.node)
-        await executeNode(execution, operation.plan.node, execution.data, []);
+      if (operation.plan) await executeNode(execution, operation.plan);
+      if (operation.introspection) {
+        const answered = introspectionResult(
+          plans.apiSchema,
+          operation.introspection,
+          request.request.variables,
+        );
+        mergeInto(execution.data, answered.data);
+        execution.errors.push(...answered.errors);
+      }
       const shaped = tracer.startActiveSpan('gateway.postprocessing', (postprocessing) => {
         try {
           return shapeResponse(plans.apiSchema, operation.shapeFor(variables), execution.data);
@@ -74,34 +85,37 @@ export async function executePlan(
   });
 }
 
-async function executeNode(
-  execution: Execution,
-  node: PlanNode | SubscriptionNode,
-  at: ResultObject | ResultObject[],
-  path: ResponsePath,
-): Promise<void> {
+async function executeNode(execution: Execution, node: PlanNode): Promise<void> {
   switch (node.kind) {
     case 'Sequence':
-      for (const child of node.nodes) await executeNode(execution, child, at, path);
+      for (const child of node.nodes) await executeNode(execution, child);
       return;
     case 'Parallel':
-      await Promise.all(node.nodes.map((child) => executeNode(execution, child, at, path)));
+      await Promise.all(node.nodes.map((child) => executeNode(execution, child)));
       return;
-    case 'Flatten': {
-      const objects: ResultObject[] = [];
-      for (const object of Array.isArray(at) ? at : [at]) objectsAt(object, node.path, 0, objects);
-      if (objects.length > 0)
-        await executeNode(execution, node.node, objects, [...path, ...node.path]);
-      return;
-    }
     case 'Condition': {
-      const branch = execution.variables[node.condition] === true ? node.ifClause : node.elseClause;
-      if (branch) await executeNode(execution, branch, at, path);
+      const branch = execution.variables[node.variable] === true ? node.ifClause : node.elseClause;
+      if (branch) await executeNode(execution, branch);
       return;
     }
     case 'Fetch':
       try {
-        await executeFetch(execution, node, Array.isArray(at) ? at : [at], path);
+        await tracer.startActiveSpan(
+          'gateway.fetch',
+          { attributes: { service: node.serviceName } },
+          async (span) => {
+            try {
+              await (node.entities.length > 0
+                ? executeEntityFetch(execution, node)
+                : executeRootFetch(execution, node));
+            } catch (error) {
+              recordFailure(span, error instanceof FetchFailed ? error.cause : error);
+              throw error;
+            } finally {
+              span.end();
+            }
+          },
+        );
       } catch (error) {
         // A failed subgraph call is reported once per field it cost (failed-fetch.ts), pushed here as
         // any fetch error is, so errors of parallel fetches keep the order @apollo/gateway gives them.
@@ -109,124 +123,151 @@ async function executeNode(
         else execution.errors.push(error as GraphQLError);
       }
       return;
-    default:
-      // Delegated to @apollo/gateway's executor before planning reaches here (operation-plans.ts).
-      throw new Error(`Unsupported query plan node ${node.kind}`);
   }
 }
 
-async function executeFetch(
-  execution: Execution,
-  fetch: FetchNode,
-  objects: ResultObject[],
-  path: ResponsePath,
-): Promise<void> {
-  const service = execution.services.get(fetch.serviceName);
-  if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
+/** The client's variables a fetch's operation declares, as the client sent them (the subgraph applies defaults). */
+function variablesOf(execution: Execution, fetch: FetchNode): Record<string, unknown> {
   const provided = execution.request.request.variables;
   const variables: Record<string, unknown> = {};
-  if (fetch.variableUsages && provided) {
+  if (provided)
     for (const name of fetch.variableUsages)
       if (Object.hasOwn(provided, name) && provided[name] !== undefined)
         variables[name] = provided[name];
+  return variables;
+}
+
+async function executeRootFetch(execution: Execution, fetch: FetchNode): Promise<void> {
+  const service = serviceOf(execution, fetch);
+  let data;
+  try {
+    data = await send(execution, service, fetch, variablesOf(execution, fetch), (path) => path);
+  } catch (error) {
+    if (!(error instanceof FetchFailed)) throw error;
+    const keys = fieldsOf(fetch, null, execution.plans.isOfType).keysFor(undefined);
+    error.errors = failedFetchErrors(error.cause, fetch.serviceName, [{ path: [], keys }]);
+    throw error;
+  }
+  mergeInto(execution.data, data);
+}
+
+/** The objects one `_entities` field is sent for, and their representations in the same order. */
+interface EntityInputs {
+  selection: EntitySelection;
+  owners: ResultObject[];
+  representations: ResultObject[];
+  /** The response path of each owner, worked out only for errors. */
+  ownerPaths(): (string | number)[][];
+}
+
+function entityInputs(execution: Execution, selection: EntitySelection): EntityInputs {
+  const { isOfType } = execution.plans;
+  const objects: ResultObject[] = [];
+  for (const path of selection.paths) objectsAt(execution.data, path, isOfType, 0, objects);
+  const owners: ResultObject[] = [];
+  const ownerIndexes: number[] = [];
+  const representations: ResultObject[] = [];
+  objects.forEach((object, index) => {
+    const representation = selectRepresentation(
+      object,
+      selection.requires,
+      isOfType,
+      execution.variables,
+    );
+    if (!representation) return;
+    applyRewrites(selection.inputRewrites, representation, isOfType);
+    if (!representation.__typename) return;
+    representations.push(representation);
+    owners.push(object);
+    ownerIndexes.push(index);
+  });
+  let paths: (string | number)[][] | undefined;
+  const ownerPaths = () => {
+    if (!paths) {
+      const all: (string | number)[][] = [];
+      for (const path of selection.paths) pathsAt(execution.data, path, isOfType, 0, [], all);
+      paths = ownerIndexes.map((index) => all[index] ?? []);
+    }
+    return paths;
+  };
+  return { selection, owners, representations, ownerPaths };
+}
+
+async function executeEntityFetch(execution: Execution, fetch: FetchNode): Promise<void> {
+  const service = serviceOf(execution, fetch);
+  const inputs = fetch.entities.map((selection) => entityInputs(execution, selection));
+  if (inputs.every((input) => input.representations.length === 0)) return;
+  const variables = variablesOf(execution, fetch);
+  for (const input of inputs) {
+    if (input.selection.variableName in variables)
+      throw new Error(`Variables cannot contain key "${input.selection.variableName}"`);
+    variables[input.selection.variableName] = input.representations;
   }
 
-  // The response path of each object at the fetch's path (`@` as indices), worked out only for errors.
-  let objectPaths: (string | number)[][] | undefined;
-  const pathOf = (index: number) => (objectPaths ??= pathsAt(execution.data, path))[index] ?? [];
-  /** The objects a failed fetch was to fill, by their index among `objects`. */
-  const failed = (error: FetchFailed, indexes: Iterable<number>): FetchFailed => {
-    const fields = fieldsOf(fetch, execution.plans.isOfType);
-    const targets = [...indexes].map((index) => ({
-      path: pathOf(index),
-      typename: objects[index].__typename,
-    }));
-    error.errors = failedFetchErrors(error.cause, fetch.serviceName, fields, targets);
-    return error;
+  // An entity error's path `<_entities key>.i.rest` becomes the response path of the i-th
+  // representation's object; one on an `_entities` field as a whole names no object: no path.
+  const errorPathOf = (errorPath: readonly (string | number)[] | undefined) => {
+    if (!errorPath) return undefined;
+    const input = inputs.find((candidate) => candidate.selection.responseKey === errorPath[0]);
+    if (!input)
+      return inputs.length === 1 ? [...planPathOf(inputs[0].selection), ...errorPath] : undefined;
+    const index = entityIndexOf(errorPath[1]);
+    if (index === undefined || index >= input.owners.length) return undefined;
+    return [...input.ownerPaths()[index], ...errorPath.slice(2)];
   };
+  let data;
+  try {
+    data = await send(execution, service, fetch, variables, errorPathOf);
+  } catch (error) {
+    if (!(error instanceof FetchFailed)) throw error;
+    const { isOfType } = execution.plans;
+    const targets = inputs.flatMap((input) => {
+      const fields = fieldsOf(fetch, input.selection.responseKey, isOfType);
+      const paths = input.ownerPaths();
+      return input.owners.map((owner, index) => ({
+        path: paths[index],
+        keys: fields.keysFor(owner.__typename),
+      }));
+    });
+    error.errors = failedFetchErrors(error.cause, fetch.serviceName, targets);
+    throw error;
+  }
+  if (!data) return;
+  for (const input of inputs) mergeEntities(execution, input, data);
+}
 
-  await tracer.startActiveSpan(
-    'gateway.fetch',
-    { attributes: { service: fetch.serviceName } },
-    async (span) => {
-      try {
-        if (!fetch.requires) {
-          let data;
-          try {
-            data = await send(execution, service, fetch, variables, path, (errorPath) =>
-              errorPath ? [...path, ...errorPath] : undefined,
-            );
-          } catch (error) {
-            if (!(error instanceof FetchFailed)) throw error;
-            throw failed(error, objects.keys());
-          }
-          for (const object of objects) mergeInto(object, data);
-          return;
-        }
+/** The plan path (`@` for lists) of an `_entities` field's first path: @apollo/gateway's `pathInIncomingRequest`, and the prefix of a subgraph's other error paths. */
+function planPathOf(selection: EntitySelection): string[] {
+  const [path = []] = selection.paths;
+  return path.filter((step): step is string => typeof step === 'string');
+}
 
-        const representations: ResultObject[] = [];
-        const owners: ResultObject[] = [];
-        const ownerIndexes: number[] = [];
-        objects.forEach((object, index) => {
-          const representation = selectRepresentation(
-            object,
-            fetch.requires!,
-            execution.plans.isOfType,
-          );
-          if (representation?.__typename) {
-            representations.push(representation);
-            owners.push(object);
-            ownerIndexes.push(index);
-          }
-        });
-        if (representations.length === 0) return;
-        if ('representations' in variables)
-          throw new Error('Variables cannot contain key "representations"');
+function mergeEntities(execution: Execution, input: EntityInputs, data: ResultObject): void {
+  const { responseKey } = input.selection;
+  const entities = data[responseKey];
+  if (!Array.isArray(entities))
+    throw new Error(`Expected "data.${responseKey}" in response to be an array`);
+  if (entities.length !== input.representations.length)
+    throw new Error(
+      `Expected "data.${responseKey}" to contain ${input.representations.length} elements`,
+    );
+  for (let index = 0; index < entities.length; index++) {
+    const entity = entities[index] as ResultObject | null;
+    const owner = input.owners[index];
+    if (entity) {
+      applyRewrites(input.selection.outputRewrites, entity, execution.plans.isOfType);
+      // An @interfaceObject's subgraph answers with the interface's name: the runtime type already known stays.
+      if (!entity.__typename || execution.plans.isObjectType(owner.__typename))
+        entity.__typename = owner.__typename;
+    }
+    mergeInto(owner, entity);
+  }
+}
 
-        // An entity error's path `_entities.i.rest` becomes the response path of the i-th entity's object;
-        // one on `_entities` as a whole names no object: no path rather than the plan's.
-        const errorPathOf = (errorPath: readonly (string | number)[] | undefined) => {
-          if (!errorPath) return undefined;
-          if (errorPath[0] !== '_entities') return [...path, ...errorPath];
-          const index = entityIndexOf(errorPath[1]);
-          if (index === undefined || index >= ownerIndexes.length) return undefined;
-          return [...pathOf(ownerIndexes[index]), ...errorPath.slice(2)];
-        };
-        let data;
-        try {
-          data = await send(
-            execution,
-            service,
-            fetch,
-            { ...variables, representations },
-            path,
-            errorPathOf,
-          );
-        } catch (error) {
-          if (!(error instanceof FetchFailed)) throw error;
-          throw failed(error, ownerIndexes);
-        }
-        if (!data) return;
-        const entities = data._entities;
-        if (!Array.isArray(entities))
-          throw new Error('Expected "data._entities" in response to be an array');
-        if (entities.length !== representations.length)
-          throw new Error(
-            `Expected "data._entities" to contain ${representations.length} elements`,
-          );
-        for (let index = 0; index < entities.length; index++) {
-          const entity = entities[index] as ResultObject | null;
-          if (entity && !entity.__typename) entity.__typename = owners[index].__typename;
-          mergeInto(owners[index], entity);
-        }
-      } catch (error) {
-        recordFailure(span, error instanceof FetchFailed ? error.cause : error);
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
-  );
+function serviceOf(execution: Execution, fetch: FetchNode): GraphQLDataSource {
+  const service = execution.services.get(fetch.serviceName);
+  if (!service) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
+  return service;
 }
 
 /** What a subgraph call threw (SubgraphClient: SUBGRAPH_UNAVAILABLE, SUBGRAPH_TIMEOUT, a non-2xx), told apart from the executor's own errors. */
@@ -261,8 +302,7 @@ async function send(
   service: GraphQLDataSource,
   fetch: FetchNode,
   variables: Record<string, unknown>,
-  path: ResponsePath,
-  errorPathOf: (path: readonly (string | number)[] | undefined) => (string | number)[] | undefined,
+  errorPathOf: (path: (string | number)[] | undefined) => (string | number)[] | undefined,
 ): Promise<ResultObject | null | undefined> {
   let response;
   try {
@@ -275,8 +315,8 @@ async function send(
       request: { query: fetch.operation, variables, operationName: fetch.operationName },
       incomingRequestContext: execution.request,
       context: execution.request.context,
-      document: fetch.operationDocumentNode,
-      pathInIncomingRequest: path,
+      document: fetch.document,
+      pathInIncomingRequest: fetch.entities.length > 0 ? planPathOf(fetch.entities[0]) : [],
     });
   } catch (error) {
     throw new FetchFailed(error);

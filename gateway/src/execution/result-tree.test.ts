@@ -1,4 +1,4 @@
-import type { QueryPlanSelectionNode } from '@apollo/query-planner';
+import type { RequiredSelection } from './planning/plan';
 import {
   mergeInto,
   objectsAt,
@@ -69,8 +69,37 @@ describe('objectsAt', () => {
 
   test('appends to the array it is given', () => {
     const into: ResultObject[] = [{ first: true }];
-    expect(objectsAt({ a: { b: 1 } }, ['a'], 0, into)).toBe(into);
+    expect(objectsAt({ a: { b: 1 } }, ['a'], undefined, 0, into)).toBe(into);
     expect(into).toEqual([{ first: true }, { b: 1 }]);
+  });
+});
+
+describe('type steps (Hive plans `{TypeCondition}` after `@`)', () => {
+  const media = {
+    media: [
+      { __typename: 'Book', id: 'b1' },
+      { __typename: 'Movie', id: 'm1' },
+      null,
+      { __typename: 'Book', id: 'b2' },
+    ],
+  };
+  const isOfType = (typename: unknown, condition: string) =>
+    typename === condition || (condition === 'Media' && typeof typename === 'string');
+
+  test("only the objects of the step's types go on, with their response paths", () => {
+    const path = ['media', '@', { types: ['Book'] }];
+    expect(objectsAt(media, path, isOfType).map((object) => object.id)).toEqual(['b1', 'b2']);
+    expect(pathsAt(media, path, isOfType)).toEqual([
+      ['media', 0],
+      ['media', 3],
+    ]);
+  });
+
+  test('an abstract type in the step matches its implementations', () => {
+    expect(objectsAt(media, ['media', '@', { types: ['Media'] }], isOfType)).toHaveLength(3);
+    expect(objectsAt(media, ['media', '@', { types: ['Song', 'Movie'] }], isOfType)).toEqual([
+      { __typename: 'Movie', id: 'm1' },
+    ]);
   });
 });
 
@@ -129,7 +158,7 @@ describe('pathsAt', () => {
     expect(pathsAt(root, ['nope'])).toEqual([]);
     expect(pathsAt(root, ['products', 'upc'])).toEqual([]);
     expect(pathsAt({}, ['constructor'])).toEqual([]);
-    expect(pathsAt(root.products, ['@'], 0, ['products'])).toEqual([
+    expect(pathsAt(root.products, ['@'], undefined, 0, ['products'])).toEqual([
       ['products', 0],
       ['products', 2],
       ['products', 3],
@@ -138,15 +167,17 @@ describe('pathsAt', () => {
 });
 
 describe('selectRepresentation', () => {
-  const field = (name: string, selections?: QueryPlanSelectionNode[]): QueryPlanSelectionNode => ({
+  const field = (name: string, selections?: RequiredSelection[]): RequiredSelection => ({
     kind: 'Field',
-    name,
+    readKey: name,
+    writeKey: name,
     selections,
   });
-  const on = (
-    typeCondition: string,
-    selections: QueryPlanSelectionNode[],
-  ): QueryPlanSelectionNode => ({ kind: 'InlineFragment', typeCondition, selections });
+  const on = (typeCondition: string, selections: RequiredSelection[]): RequiredSelection => ({
+    kind: 'InlineFragment',
+    typeCondition,
+    selections,
+  });
   const MEDIA = new Set(['Book', 'Movie']);
   const isOfType = (typename: unknown, condition: string) =>
     typename === condition || (condition === 'Media' && MEDIA.has(typename as string));
@@ -256,6 +287,78 @@ describe('selectRepresentation', () => {
   });
 });
 
+describe("selectRepresentation with the planner's aliases and conditions", () => {
+  const isOfType = (typename: unknown, condition: string) => typename === condition;
+
+  test('a required field fetched under an alias is read under it and sent under its own name', () => {
+    const source = {
+      __typename: 'Order',
+      id: 'o1',
+      _internal_qp_alias_0: [{ weight: 9 }],
+      lines: [],
+    };
+    const requires: RequiredSelection[] = [
+      {
+        kind: 'InlineFragment',
+        typeCondition: 'Order',
+        selections: [
+          { kind: 'Field', readKey: '__typename', writeKey: '__typename' },
+          { kind: 'Field', readKey: 'id', writeKey: 'id' },
+          {
+            kind: 'Field',
+            readKey: '_internal_qp_alias_0',
+            writeKey: 'lines',
+            selections: [{ kind: 'Field', readKey: 'weight', writeKey: 'weight' }],
+          },
+        ],
+      },
+    ];
+    expect(selectRepresentation(source, requires, isOfType)).toEqual({
+      __typename: 'Order',
+      id: 'o1',
+      lines: [{ weight: 9 }],
+    });
+  });
+
+  test('skipIf and includeIf of a required fragment read the request variables', () => {
+    const source = { __typename: 'Product', upc: '1', weight: 2 };
+    const requires: RequiredSelection[] = [
+      {
+        kind: 'InlineFragment',
+        typeCondition: 'Product',
+        selections: [
+          { kind: 'Field', readKey: '__typename', writeKey: '__typename' },
+          { kind: 'Field', readKey: 'upc', writeKey: 'upc' },
+        ],
+      },
+      {
+        kind: 'InlineFragment',
+        selections: [{ kind: 'Field', readKey: 'weight', writeKey: 'weight' }],
+        includeIf: 'withWeight',
+      },
+      {
+        kind: 'InlineFragment',
+        selections: [{ kind: 'Field', readKey: 'weight', writeKey: 'heft' }],
+        skipIf: 'noHeft',
+      },
+    ];
+    expect(
+      selectRepresentation(source, requires, isOfType, { withWeight: true, noHeft: true }),
+    ).toEqual({
+      __typename: 'Product',
+      upc: '1',
+      weight: 2,
+    });
+    expect(
+      selectRepresentation(source, requires, isOfType, { withWeight: false, noHeft: false }),
+    ).toEqual({
+      __typename: 'Product',
+      upc: '1',
+      heft: 2,
+    });
+  });
+});
+
 describe('mergeInto', () => {
   test('merges objects deeply, keeping the target key order and appending new keys', () => {
     const target: ResultObject = { upc: '1', seller: { id: 's1' }, name: 'Hammer' };
@@ -306,7 +409,7 @@ describe('mergeInto', () => {
     expect(target).toEqual({ a: { x: 1 }, b: { y: 2 }, c: { z: 3 } });
   });
 
-  test('a `__proto__` key in merged JSON does not change the prototype or pollute Object.prototype', () => {
+  test('a `__proto__` key in merged JSON is kept as data: it does not change the prototype or pollute Object.prototype', () => {
     const target: ResultObject = { id: '1', nested: {} };
     const source = JSON.parse(
       '{"__proto__": {"polluted": true}, "name": "x", "nested": {"__proto__": {"polluted": true}, "ok": 1}}',
@@ -318,23 +421,26 @@ describe('mergeInto', () => {
     expect((target as { polluted?: unknown }).polluted).toBeUndefined();
     expect((target.nested as { polluted?: unknown }).polluted).toBeUndefined();
     expect(({} as { polluted?: unknown }).polluted).toBeUndefined();
-    expect(Object.hasOwn(target, '__proto__')).toBe(false);
-    expect(target).toEqual({ id: '1', nested: { ok: 1 }, name: 'x' });
+    expect(Object.hasOwn(target, '__proto__')).toBe(true);
+    expect(Object.keys(target)).toEqual(['id', 'nested', '__proto__', 'name']);
+    expect(JSON.stringify(target)).toBe(
+      '{"id":"1","nested":{"__proto__":{"polluted":true},"ok":1},"__proto__":{"polluted":true},"name":"x"}',
+    );
   });
 
   test('a `__proto__` key in merged JSON does not change the prototype of a prototype-less target', () => {
     const target: ResultObject = Object.create(null);
     mergeInto(target, JSON.parse('{"__proto__": {"polluted": true}, "a": 1}'));
     expect(Object.getPrototypeOf(target)).toBeNull();
-    expect(Object.keys(target)).toEqual(['a']);
+    expect(Object.keys(target)).toEqual(['__proto__', 'a']);
   });
 
-  test('a `__proto__` key inside a merged list element is skipped too', () => {
+  test('a `__proto__` key inside a merged list element is kept as data too', () => {
     const element = { id: '1' };
     const target: ResultObject = { list: [element] };
     mergeInto(target, JSON.parse('{"list": [{"__proto__": {"polluted": true}, "name": "x"}]}'));
     expect(Object.getPrototypeOf(element)).toBe(Object.prototype);
-    expect(element).toEqual({ id: '1', name: 'x' });
+    expect(Object.keys(element)).toEqual(['id', '__proto__', 'name']);
     expect((element as { polluted?: unknown }).polluted).toBeUndefined();
   });
 

@@ -16,8 +16,9 @@ import { executePlan, tracer } from './plan-executor';
  * The gateway Apollo Server runs: @apollo/gateway loads and hot-reloads the supergraph and builds
  * the subgraph clients; Switchyard plans each operation once and executes the plan itself (its
  * own fetch loop and a response shape compiled per operation, where @apollo/gateway rebuilds its
- * operation model and walks it for every request). Plans with features it does not run (@defer,
- * data rewrites, introspection) go to @apollo/gateway's executor unchanged.
+ * operation model and walks it for every request). It plans with Hive Router's planner
+ * (operation-plans.ts). Only @defer (and subscriptions, which the server refuses before this)
+ * goes to @apollo/gateway's executor unchanged: its `delegate`.
  */
 export class SwitchyardGateway implements GatewayInterface {
   private readonly apollo: ApolloGateway;
@@ -64,8 +65,11 @@ export class SwitchyardGateway implements GatewayInterface {
     return tracer.startActiveSpan('gateway.request', { attributes }, async (span) => {
       try {
         const operation = this.operationOf(plans, request);
-        if (operation.delegateBecause || request.metrics.captureTraces)
-          return await this.delegate!(request);
+        if (operation.delegateBecause) return await this.delegate!(request);
+        if (operation.refusal) {
+          span.setStatus({ code: SpanStatusCode.ERROR });
+          return { errors: [operation.refusal] };
+        }
         const coerced = getVariableValues(
           plans.apiSchema,
           operation.definition.variableDefinitions ?? [],
