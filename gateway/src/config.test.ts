@@ -62,6 +62,16 @@ describe('gateway configuration', () => {
       from({ SUBGRAPH_CIRCUIT_OPEN_MS: '5000', SUBGRAPH_CIRCUIT_MAX_OPEN_MS: '1000' }),
     ).toThrow('SUBGRAPH_CIRCUIT_MAX_OPEN_MS must be a whole number from 5000');
   });
+
+  test('identical subgraph queries in flight are deduplicated unless SUBGRAPH_DEDUPLICATION=0', () => {
+    expect(from({}).deduplicateSubgraphRequests).toBe(true);
+    expect(from({ SUBGRAPH_DEDUPLICATION: '' }).deduplicateSubgraphRequests).toBe(true);
+    expect(from({ SUBGRAPH_DEDUPLICATION: '1' }).deduplicateSubgraphRequests).toBe(true);
+    expect(from({ SUBGRAPH_DEDUPLICATION: '0' }).deduplicateSubgraphRequests).toBe(false);
+    expect(() => from({ SUBGRAPH_DEDUPLICATION: 'off' })).toThrow(
+      'SUBGRAPH_DEDUPLICATION must be 1 (on) or 0 (off), got "off"',
+    );
+  });
 });
 
 describe('the identity secret', () => {

@@ -25,6 +25,12 @@ export interface GatewayConfig {
    * probe up to `maxOpenMs` (SUBGRAPH_CIRCUIT_MAX_OPEN_MS).
    */
   circuitBreaker: CircuitBreakerOptions;
+  /**
+   * Whether a subgraph query identical to one in flight (same subgraph, document, variables and
+   * signed identity) waits for that call's answer instead of being sent again, as Hive Gateway does
+   * (SUBGRAPH_DEDUPLICATION: 1, the default, or 0). Mutations are always sent.
+   */
+  deduplicateSubgraphRequests: boolean;
   connectionsPerSubgraph: number;
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: number;
@@ -76,6 +82,7 @@ export const defaultGatewayConfig: GatewayConfig = {
   subgraphTimeoutMs: 3_000,
   subgraphTimeoutsMs: {},
   circuitBreaker: { failureThreshold: 5, openMs: 1_000, maxOpenMs: 30_000 },
+  deduplicateSubgraphRequests: true,
   connectionsPerSubgraph: 64,
   bodyLimitBytes: 1_048_576,
   logLevel: 'info',
@@ -94,7 +101,7 @@ export const defaultGatewayConfig: GatewayConfig = {
 /**
  * Reads the configuration from the command line (`--supergraph FILE --governance FILE --port N --host H`)
  * and the environment (SUPERGRAPH_FILE, GOVERNANCE_FILE, PORT, HOST, SUBGRAPH_TIMEOUT_MS and _<NAME>,
- * SUBGRAPH_CIRCUIT_FAILURES, SUBGRAPH_CIRCUIT_OPEN_MS, SUBGRAPH_CIRCUIT_MAX_OPEN_MS, SUBGRAPH_URL_<NAME>,
+ * SUBGRAPH_CIRCUIT_FAILURES, SUBGRAPH_CIRCUIT_OPEN_MS, SUBGRAPH_CIRCUIT_MAX_OPEN_MS, SUBGRAPH_DEDUPLICATION, SUBGRAPH_URL_<NAME>,
  * REDIS_URL, GOVERNANCE_STORE, GOVERNANCE_STORE_FILE (by default DATA_DIR/governance.sqlite),
  * SWITCHYARD_IDENTITY_SECRET and NODE_ENV, LOG_LEVEL; REGISTRY_URL or `--registry`, REGISTRY_TOKEN,
  * SUPERGRAPH_CACHE_FILE, by default DATA_DIR/gateway/supergraph.graphql), CONSOLE_DIR. Throws on a value it cannot use.
@@ -138,6 +145,11 @@ export function gatewayConfigFrom(argv: string[], env: NodeJS.ProcessEnv): Gatew
       wholeNumber(name, raw, defaultGatewayConfig.subgraphTimeoutMs, 1, LONGEST_TIMER_MS),
     ),
     circuitBreaker: circuitBreakerSettings(env),
+    deduplicateSubgraphRequests: switchOf(
+      'SUBGRAPH_DEDUPLICATION',
+      env,
+      defaultGatewayConfig.deduplicateSubgraphRequests,
+    ),
     logLevel: env.LOG_LEVEL ?? defaultGatewayConfig.logLevel,
     ungoverned: values.ungoverned === true || switchOf('SWITCHYARD_UNGOVERNED', env),
     governanceFile: governanceFile ? path.resolve(governanceFile) : null,
@@ -243,10 +255,11 @@ function governanceStoreSettings(
   return { governanceStore, governanceStoreFile };
 }
 
-/** `1` on, `0` or unset off; `yes`, `true` or ` 1` are refused, not guessed at: this switch turns authorization off. */
-function switchOf(name: string, env: NodeJS.ProcessEnv): boolean {
+/** `1` on, `0` off, unset `unset`; `yes`, `true` or ` 1` are refused, not guessed at (SWITCHYARD_UNGOVERNED turns authorization off). */
+function switchOf(name: string, env: NodeJS.ProcessEnv, unset = false): boolean {
   const raw = env[name];
-  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === undefined || raw === '') return unset;
+  if (raw === '0') return false;
   if (raw === '1') return true;
   throw new Error(`${name} must be 1 (on) or 0 (off), got "${raw}"`);
 }

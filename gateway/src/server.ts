@@ -19,6 +19,7 @@ import { operationResolutionPlugin } from './operation-resolution';
 import { readinessOf } from './readiness';
 import { securityEnforcementOf, ungovernedWarning } from './security-enforcement';
 import { SubgraphClient, createSubgraphAgent } from './subgraph-client';
+import { SharedCallCounts, registerSharedCallMetrics } from './subgraph-fetch/deduplication';
 import { registerCircuitMetrics } from './subgraph-health/circuit-metrics';
 import { SubgraphHealth } from './subgraph-health/subgraph-health';
 import { formatSubgraphHttpError } from './subgraph-http-errors';
@@ -108,7 +109,11 @@ export async function createGateway(
   const subgraphUrls: Record<string, string> = {};
   // One circuit per subgraph for the gateway's life: a supergraph swap rebuilds the clients, not what was learnt.
   const health = new SubgraphHealth(config.circuitBreaker);
-  if (governance) registerCircuitMetrics(governance.metrics.registry, health);
+  const sharedCalls = new SharedCallCounts();
+  if (governance) {
+    registerCircuitMetrics(governance.metrics.registry, health);
+    registerSharedCallMetrics(governance.metrics.registry, sharedCalls);
+  }
   const gateway = new SwitchyardGateway({
     supergraphSdl: supergraph,
     buildService: ({ name, url }) => {
@@ -121,6 +126,7 @@ export async function createGateway(
           ...config,
           subgraphTimeoutMs: config.subgraphTimeoutsMs[name] ?? config.subgraphTimeoutMs,
           circuit: health.circuitOf(name),
+          sharedCalls,
           // A gateway given modules (not a whole Governance) may pass its observer in the config.
           ...(governance ? { observeFetch: governance.metrics.observeSubgraphFetch } : {}),
           ...(governance?.trafficSamples
