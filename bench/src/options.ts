@@ -13,7 +13,8 @@
  *                           machine's drift hits both alike, so their req/CPU-s ratio is the steadiest governance cost
  *   --subgraphs LIST        memory,real: which subgraph sets are timed (default both, memory with --quick; the real ones always
  *                           run first, to record what the in-memory ones answer and to check every gateway against them)
- *   --peers LIST            gateways (default apollo-gateway,hive-gateway,switchyard(governed),switchyard(ungoverned); also mercurius-gateway)
+ *   --peers LIST            gateways (default apollo-gateway,hive-gateway,switchyard(governed),switchyard(ungoverned); also mercurius-gateway,
+ *                           and switchyard(governed,dedup): governed with subgraph deduplication on, which every other peer runs off)
  *   --workloads LIST        order,orders-50,persisted (default all)
  *   --scale N               seed scale (default 1: 200 customers, 5,000 orders)
  *   --sample N              requests per workload and gateway in the equivalence check (default 3)
@@ -118,7 +119,8 @@ function wholeNumber(name: string, raw: string): number {
 
 function list<T extends string>(raw: string, allowed: readonly T[], name: string): T[] {
   const items = raw
-    .split(',')
+    // A comma inside parentheses is part of the name: switchyard(governed,dedup).
+    .split(/,(?![^(]*\))/)
     .map((item) => item.trim())
     .filter(Boolean);
   const unknown = items.filter((item) => !allowed.includes(item as T));

@@ -12,6 +12,7 @@ export type PeerName =
   | 'hive-gateway'
   | 'switchyard(governed)'
   | 'switchyard(ungoverned)'
+  | 'switchyard(governed,dedup)'
   | 'mercurius-gateway';
 
 export interface PeerContext {
@@ -61,43 +62,29 @@ export const PEERS: PeerDefinition[] = [
     }),
     persisted: 'registered',
   },
-  {
-    name: 'switchyard(governed)',
-    description:
-      'gateway/src/main.ts with bench/governance.bench.yaml: identity, authorization, persisted operations, limits, rate budgets, usage, audit, contracts (in-memory store)',
-    entry: '',
-    env: ({ supergraphFile }) => ({
-      SUPERGRAPH_FILE: supergraphFile,
-      GOVERNANCE_FILE,
-      // As before the SQLite default: results stay comparable, and no run inherits another's state.
-      GOVERNANCE_STORE: 'memory',
-      LOG_LEVEL: 'silent',
-    }),
-    persisted: 'registered',
-    async prepare(origin, workloads) {
-      const response = await fetch(
-        `${origin}/admin/consumers/${consumers.partner.identity.id}/operations`,
-        {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-api-key': consumers.admin.apiKey },
-          body: JSON.stringify(manifestOf(workloads)),
-        },
-      );
-      if (!response.ok)
-        throw new Error(
-          `switchyard(governed) refused the partner's manifest: ${response.status} ${await response.text()}`,
-        );
-    },
-  },
+  governedSwitchyard(
+    'switchyard(governed)',
+    'gateway/src/main.ts with bench/governance.bench.yaml: identity, authorization, persisted operations, limits, rate budgets, usage, audit, contracts (in-memory store); subgraph deduplication off',
+    false,
+  ),
+  // Deduplication shares the subgraph calls of concurrent identical requests, which the bench's small
+  // variable pools make frequent: its own row, never the headline (issue 18).
+  governedSwitchyard(
+    'switchyard(governed,dedup)',
+    'switchyard(governed) with in-flight deduplication of identical subgraph queries on (SUBGRAPH_DEDUPLICATION=1, the gateway default)',
+    true,
+  ),
   {
     name: 'switchyard(ungoverned)',
-    description: 'gateway/src/main.ts without a governance file, SWITCHYARD_UNGOVERNED=1',
+    description:
+      'gateway/src/main.ts without a governance file, SWITCHYARD_UNGOVERNED=1; subgraph deduplication off',
     entry: '',
     // Explicitly ungoverned: without it the gateway refuses a supergraph declaring @requiresScopes.
     env: ({ supergraphFile }) => ({
       SUPERGRAPH_FILE: supergraphFile,
       LOG_LEVEL: 'silent',
       SWITCHYARD_UNGOVERNED: '1',
+      SUBGRAPH_DEDUPLICATION: '0',
     }),
     persisted: {
       unsupported:
@@ -134,3 +121,39 @@ export const DEFAULT_PEERS: PeerName[] = [
   'switchyard(governed)',
   'switchyard(ungoverned)',
 ];
+
+/** The governed Switchyard peer, its subgraph deduplication off (as every other measured gateway's requests) or on. */
+function governedSwitchyard(
+  name: PeerName,
+  description: string,
+  deduplicate: boolean,
+): PeerDefinition {
+  return {
+    name,
+    description,
+    entry: '',
+    env: ({ supergraphFile }) => ({
+      SUPERGRAPH_FILE: supergraphFile,
+      GOVERNANCE_FILE,
+      // As before the SQLite default: results stay comparable, and no run inherits another's state.
+      GOVERNANCE_STORE: 'memory',
+      LOG_LEVEL: 'silent',
+      SUBGRAPH_DEDUPLICATION: deduplicate ? '1' : '0',
+    }),
+    persisted: 'registered',
+    async prepare(origin, workloads) {
+      const response = await fetch(
+        `${origin}/admin/consumers/${consumers.partner.identity.id}/operations`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-api-key': consumers.admin.apiKey },
+          body: JSON.stringify(manifestOf(workloads)),
+        },
+      );
+      if (!response.ok)
+        throw new Error(
+          `${name} refused the partner's manifest: ${response.status} ${await response.text()}`,
+        );
+    },
+  };
+}
