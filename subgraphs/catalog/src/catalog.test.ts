@@ -447,3 +447,33 @@ describe('bad input', () => {
     expect(result.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 });
+
+test('a product shows its shipping weight (kg) and carton size (cm), null while not measured', async () => {
+  const result = await query(
+    `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product {
+      id shippingWeightKg shippingLengthCm shippingWidthCm shippingHeightCm } } }`,
+    {
+      r: [
+        { __typename: 'Product', id: productId(1) },
+        { __typename: 'Product', id: productId(2) },
+      ],
+    },
+  );
+  expect(result.errors).toBeUndefined();
+  expect(result.data._entities).toEqual([
+    {
+      id: productId(1),
+      shippingWeightKg: 2.45,
+      shippingLengthCm: 20,
+      shippingWidthCm: 15,
+      shippingHeightCm: 10.5,
+    },
+    {
+      id: productId(2),
+      shippingWeightKg: null,
+      shippingLengthCm: null,
+      shippingWidthCm: null,
+      shippingHeightCm: null,
+    },
+  ]);
+});

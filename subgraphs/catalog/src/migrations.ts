@@ -81,6 +81,14 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_shipping_dimensions': {
+    async up(db: Kysely<any>) {
+      // The packed unit's shipping weight and carton size, what a TMS rates freight by (grams and
+      // millimetres, whole numbers); null while the item master has not measured the product.
+      for (const column of ['shipping_weight_g', 'length_mm', 'width_mm', 'height_mm'])
+        await db.schema.alterTable('products').addColumn(column, 'integer').execute();
+    },
+  },
 };
 
 export interface CategoryRow {
@@ -99,6 +107,11 @@ export interface ProductRow {
   list_price_cents: number;
   cost_price_cents: number;
   currency: string;
+  /** One unit as packed for shipping (0002); null (or absent in older fixtures) while not measured. */
+  shipping_weight_g?: number | null;
+  length_mm?: number | null;
+  width_mm?: number | null;
+  height_mm?: number | null;
 }
 export interface PriceListRow {
   id: string;

@@ -191,7 +191,21 @@ const toProduct = (row: ProductRow): Product => ({
   listPriceCents: Number(row.list_price_cents),
   costPriceCents: Number(row.cost_price_cents),
   currency: row.currency,
+  shipping: shippingOf(row),
 });
+
+/** All four measures or none: a product measured in part cannot be rated. */
+function shippingOf(row: ProductRow): Product['shipping'] {
+  const { shipping_weight_g, length_mm, width_mm, height_mm } = row;
+  if (shipping_weight_g == null || length_mm == null || width_mm == null || height_mm == null)
+    return null;
+  return {
+    weightGrams: Number(shipping_weight_g),
+    lengthMm: Number(length_mm),
+    widthMm: Number(width_mm),
+    heightMm: Number(height_mm),
+  };
+}
 
 const toCategory = (row: CategoryRow): Category => ({
   id: row.id,

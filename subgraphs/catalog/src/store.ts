@@ -46,6 +46,16 @@ export interface Product {
   listPriceCents: number;
   costPriceCents: number;
   currency: string;
+  /** One unit as packed for shipping; null while the item master has not measured it. */
+  shipping: ShippingMeasures | null;
+}
+
+/** A packed unit's shipping weight and carton size, in grams and millimetres. */
+export interface ShippingMeasures {
+  weightGrams: number;
+  lengthMm: number;
+  widthMm: number;
+  heightMm: number;
 }
 
 export interface Category {

@@ -20,6 +20,7 @@ import { anchorDay } from './clock';
 import type { Tables } from './dataset';
 import { sequentialId } from './ids';
 import type { Random } from './random';
+import { shippingMeasuresOf } from './shipping-measures';
 
 /** Break quantities by unit: wire and pipe by the foot break at longer runs. */
 const BREAK_LADDERS: Record<string, readonly (readonly number[])[]> = {
@@ -84,8 +85,9 @@ function generateProduct(
     19,
     Math.round(Math.exp(random.between(Math.log(low), Math.log(high))) / 10) * 10 - 1,
   );
+  const id = sequentialId('PRD', n, 5);
   return {
-    id: sequentialId('PRD', n, 5),
+    id,
     sku: `${top.skuPrefix}-${10000 + n}`,
     name: `${item}, ${variant}, ${finish}`,
     description: `${item}, ${variant}, ${finish}. ${UNIT_PHRASES[unit]} ${top.blurb}`,
@@ -95,6 +97,7 @@ function generateProduct(
     list_price_cents: listPrice,
     cost_price_cents: Math.round(listPrice * random.between(0.5, 0.78)),
     currency: 'USD',
+    ...shippingMeasuresOf({ id, unit_of_measure: unit }),
   };
 }
 

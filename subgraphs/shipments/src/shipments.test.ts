@@ -277,3 +277,78 @@ test('a negative first, a forged cursor, an inverted, empty or malformed date ra
     expect(result.errors?.[0].extensions.code).toBe('BAD_USER_INPUT');
   }
 });
+
+describe('Shipment.freight (@requires the catalog measures of its lines’ products)', () => {
+  const measured = (weightKg: number, l: number, w: number, h: number) => ({
+    product: {
+      shippingWeightKg: weightKg,
+      shippingLengthCm: l,
+      shippingWidthCm: w,
+      shippingHeightCm: h,
+    },
+  });
+  const freightOf = (representation: Record<string, unknown>) =>
+    query(
+      `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Shipment {
+        id freight { serviceLevel actualWeightKg dimensionalWeightKg billableWeightKg
+          ratePerKg { amount currency } charge { amount currency }
+          lines { lineNumber quantity actualWeightKg dimensionalWeightKg billableWeightKg } }
+      } } }`,
+      { r: [{ __typename: 'Shipment', id: shipmentId(5), ...representation }] },
+    );
+
+  test('rates each line by the larger of actual and dimensional weight, with its quantity from the shipment', async () => {
+    // SHP-000005 ships GROUND: line 1 is 5 units, line 2 is 10 units.
+    const result = await freightOf({
+      lines: [measured(2.4, 20, 15, 10), measured(0.8, 50, 40, 30)],
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data._entities[0].freight).toEqual({
+      serviceLevel: 'GROUND',
+      actualWeightKg: 20,
+      dimensionalWeightKg: 123,
+      billableWeightKg: 132,
+      ratePerKg: { amount: '0.95', currency: 'USD' },
+      charge: { amount: '125.40', currency: 'USD' },
+      lines: [
+        {
+          lineNumber: 1,
+          quantity: 5,
+          actualWeightKg: 12,
+          dimensionalWeightKg: 3,
+          billableWeightKg: 12,
+        },
+        {
+          lineNumber: 2,
+          quantity: 10,
+          actualWeightKg: 8,
+          dimensionalWeightKg: 120,
+          billableWeightKg: 120,
+        },
+      ],
+    });
+  });
+
+  test('is null when a product is not measured', async () => {
+    const result = await freightOf({
+      lines: [measured(2.4, 20, 15, 10), { product: { shippingWeightKg: null } }],
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data._entities[0].freight).toBeNull();
+  });
+
+  test('is an error when the required lines do not match the shipment’s lines', async () => {
+    const result = await freightOf({ lines: [measured(2.4, 20, 15, 10)] });
+    expect(result.errors?.[0].message).toMatch(/1 required lines for 2 lines/);
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.data._entities[0].freight).toBeNull();
+  });
+
+  test('asked without the @requires fields (not through a gateway) is BAD_USER_INPUT', async () => {
+    const result = await query(
+      `{ shipment(id: "${shipmentId(5)}") { id freight { charge { amount } } } }`,
+    );
+    expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.data.shipment).toEqual({ id: shipmentId(5), freight: null });
+  });
+});

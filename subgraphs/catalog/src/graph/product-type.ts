@@ -63,6 +63,28 @@ export const ProductType = builder.objectRef<Product>('Product').implement({
       description: 'What one unit costs the distributor (margin data: internal use).',
       resolve: (p) => money(p.costPriceCents, p.currency),
     }),
+    // What shipments rates freight by (Shipment.freight @requires them); one unit as packed, null while not measured.
+    shippingWeightKg: t.float({
+      nullable: true,
+      description: 'Shipping weight of one unit as packed, in kilograms; null while not measured.',
+      resolve: (p) => (p.shipping ? p.shipping.weightGrams / 1000 : null),
+    }),
+    shippingLengthCm: t.float({
+      nullable: true,
+      description:
+        'Length of one packed unit (its carton), in centimetres; null while not measured.',
+      resolve: (p) => (p.shipping ? p.shipping.lengthMm / 10 : null),
+    }),
+    shippingWidthCm: t.float({
+      nullable: true,
+      description: 'Width of one packed unit, in centimetres; null while not measured.',
+      resolve: (p) => (p.shipping ? p.shipping.widthMm / 10 : null),
+    }),
+    shippingHeightCm: t.float({
+      nullable: true,
+      description: 'Height of one packed unit, in centimetres; null while not measured.',
+      resolve: (p) => (p.shipping ? p.shipping.heightMm / 10 : null),
+    }),
     quantityBreaks: t.field({
       type: [QuantityBreakType],
       tag: PARTNER_TAG,

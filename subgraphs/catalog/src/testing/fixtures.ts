@@ -42,6 +42,8 @@ function productRow(i: number): ProductRow {
     list_price_cents: listPriceCents(i),
     cost_price_cents: 600 + i,
     currency: 'USD',
+    // Product 1 is measured (a 2.45 kg box of 20 x 15 x 10.5 cm); product 2 is not yet.
+    ...(i === 1 ? { shipping_weight_g: 2450, length_mm: 200, width_mm: 150, height_mm: 105 } : {}),
   };
 }
 

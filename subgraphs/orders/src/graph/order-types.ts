@@ -29,11 +29,12 @@ export const OrderLineType = builder.objectRef<OrderLine>('OrderLine').implement
   fields: (t) => ({
     lineNumber: t.exposeInt('lineNumber', { description: '1, 2, 3... within the order.' }),
     product: t.field({
-      type: ProductRef,
+      // `{ product { sku } }` needs no call to catalog: the line's SKU is the product's (references.ts).
+      type: ProductRef.provides<{ sku: string }>('sku'),
       nullable: true,
       description:
         'null while the line is not identified: placed while the catalog was unavailable (the order waits on a DEPENDENCY_UNAVAILABLE hold).',
-      resolve: (l) => (l.productId === null ? null : { id: l.productId }),
+      resolve: (l) => (l.productId === null ? null : { id: l.productId, sku: l.sku }),
     }),
     sku: t.exposeString('sku', {
       description:

@@ -4,4 +4,4 @@ import type { ShipmentStore } from '../store';
 export type Context = SubgraphContext<ShipmentStore>;
 
 /** The one Pothos builder of the shipments subgraph; every file under graph/ adds its types to it. */
-export const { builder, connectionType, pageArgs } = createSubgraphBuilder<Context>();
+export const { builder, Money, connectionType, pageArgs } = createSubgraphBuilder<Context>();

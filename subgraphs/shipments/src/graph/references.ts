@@ -14,8 +14,21 @@ const stub = (name: string) =>
 export const CustomerRef = stub('Customer');
 /** Owned by inventory. */
 export const WarehouseRef = stub('Warehouse');
-/** Owned by catalog (which also keys it by sku; we reference it by id). */
-export const ProductRef = stub('Product');
+/**
+ * Owned by catalog (which also keys it by sku; we reference it by id). Its shipping weight and carton
+ * size are catalog's too: external here, what Shipment.freight @requires (freight-fields.ts).
+ */
+export const ProductRef = builder
+  .externalRef('Product', builder.keyDirective(builder.selection<{ id: string }>('id'), false))
+  .implement({
+    externalFields: (t) => ({
+      shippingWeightKg: t.float({ nullable: true }),
+      shippingLengthCm: t.float({ nullable: true }),
+      shippingWidthCm: t.float({ nullable: true }),
+      shippingHeightCm: t.float({ nullable: true }),
+    }),
+    fields: (t) => ({ id: t.exposeID('id') }),
+  });
 
 /** Owned by orders; this subgraph adds `Order.shipments` (order-shipments.ts). */
 export const OrderRef = builder.externalRef('Order', builder.selection<{ id: string }>('id'));

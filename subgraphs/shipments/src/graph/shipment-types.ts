@@ -3,6 +3,7 @@ import type { Carrier, Milestone, Shipment, ShipmentLine } from '../store';
 import { builder, connectionType } from './builder';
 import { CarrierMode, MilestoneCode, ServiceLevel, ShipmentStatus } from './enums';
 import { carrierLoader, milestonesLoader, shipmentLinesLoader, shipmentLoader } from './loaders';
+import { withFreightInputs } from './freight-inputs';
 import { CustomerRef, OrderRef, ProductRef, WarehouseRef } from './references';
 import { shipmentRow } from './row-rules';
 
@@ -136,8 +137,15 @@ export const ShipmentType = builder.objectRef<Shipment>('Shipment').implement({
 builder.asEntity(ShipmentType, {
   key: builder.selection<{ id: string }>('id'),
   // A foreign representation resolves as a missing one (null), so it tells nothing about which ids exist.
-  resolveReference: async (ref, ctx) =>
-    rowIfVisible(ctx.rowScope, await shipmentLoader(ctx).load(ref.id), shipmentRow),
+  // A representation for Shipment.freight also carries its @requires fields (freight-fields.ts).
+  resolveReference: async (ref, ctx) => {
+    const shipment = rowIfVisible(
+      ctx.rowScope,
+      await shipmentLoader(ctx).load(ref.id),
+      shipmentRow,
+    );
+    return shipment && withFreightInputs(shipment, ref as { id: string; lines?: unknown });
+  },
 });
 
 export const ShipmentConnection = connectionType<Shipment>('Shipment', ShipmentType, {
