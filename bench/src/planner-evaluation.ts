@@ -1,0 +1,310 @@
+/**
+ * `npm run planner-evaluation` (issue 18): @apollo/query-planner 2.14 against Hive Router's planner
+ * (@graphql-hive/router-query-planner) on the correctness cases
+ * (gateway/src/execution/federation-correctness.fixtures.ts) and on the bench's workloads over the
+ * real supergraph (subgraphs/<name>/schema.graphql composed as the bench composes them). Per
+ * operation and planner:
+ * - correct: the case's answer is the one the Federation specification implies. Apollo's plans
+ *   are run by stock @apollo/gateway, Hive's by SwitchyardGateway (which plans with Hive's
+ *   planner), over the case's in-process subgraphs;
+ * - fetches and requests the plan implies: every `_entities` or root field fetch, and the HTTP
+ *   requests they take (a Hive `BatchFetch` is one request for several fetches);
+ * - planning time from the operation's text, medians of `--samples N` (25) after 3 discarded to
+ *   warm the JIT: cold, the first plan of a planner just built (building is not timed: once per
+ *   supergraph); warm, a planner that planned the operation before (neither caches plans: the
+ *   gateways keep plans per operation, so a warm plan is what a new operation costs in service).
+ * Options: `--samples N`. Progress goes to stderr, the Markdown table to stdout.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
+import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
+import {
+  QueryPlanner as ApolloQueryPlanner,
+  type PlanNode as ApolloPlanNode,
+} from '@apollo/query-planner';
+import { ApolloServer } from '@apollo/server';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import {
+  QueryPlanner as HiveQueryPlanner,
+  type PlanNode as HivePlanNode,
+} from '@graphql-hive/router-query-planner';
+import {
+  correctnessCases,
+  isExpectedAnswer,
+  supergraphOf,
+  type CaseResult,
+  type CorrectnessCase,
+} from '@switchyard/gateway/src/execution/federation-correctness.fixtures';
+import { SwitchyardGateway } from '@switchyard/gateway/src/execution/switchyard-gateway';
+import { supergraphForExecution } from '@switchyard/gateway/src/security-features';
+import { composeSupergraph } from '@switchyard/gateway/src/supergraph-config';
+import { generateDataset } from '@switchyard/seed';
+import { Kind, parse, print, visit } from 'graphql';
+import { SUBGRAPH_NAMES } from '../../scripts/subgraphs';
+import { workloadsOf } from './workloads';
+
+const ROOT = path.resolve(__dirname, '../..');
+const WARM_UP_SAMPLES = 3;
+
+type PlannerName = 'apollo' | 'hive';
+const PLANNERS: readonly PlannerName[] = ['apollo', 'hive'];
+
+interface PlanCount {
+  fetches: number;
+  requests: number;
+}
+
+interface Row {
+  operation: string;
+  /** Per planner: whether the answer was right, for a correctness case (undefined for a workload). */
+  correct?: Record<PlannerName, boolean>;
+  plans: Record<PlannerName, PlanCount | { error: string }>;
+  /** Medians: `cold`, the first plan of a planner just built; `warm`, a planner that planned before (no plan cache in either). */
+  planningMs: Record<PlannerName, { cold: number; warm: number }>;
+}
+
+const log = (message: string) => process.stderr.write(`planner-evaluation: ${message}\n`);
+
+type Plan = (query: string, operationName: string | undefined) => PlanTree;
+type PlanTree = ApolloPlanNode | HivePlanNode | undefined;
+
+/** A planner built for `supergraphSdl` (not timed); what it is called with is: the operation's text to its plan. */
+function plannerFor(planner: PlannerName, supergraphSdl: string): Plan {
+  if (planner === 'apollo') {
+    const supergraph = Supergraph.build(supergraphSdl);
+    const apiSchema = supergraph.apiSchema();
+    const apollo = new ApolloQueryPlanner(supergraph);
+    return (query, operationName) =>
+      apollo.buildQueryPlan(operationFromDocument(apiSchema, parse(query), { operationName }))
+        .node as ApolloPlanNode | undefined;
+  }
+  const hive = new HiveQueryPlanner(supergraphSdl);
+  return (query, operationName) => {
+    const planned = withoutIntrospection(query);
+    return planned ? hive.plan(planned, operationName, new Set(), 0).node : undefined;
+  };
+}
+
+function timed(plan: Plan, query: string, operationName: string | undefined) {
+  const start = performance.now();
+  const node = plan(query, operationName);
+  return { node, ms: performance.now() - start };
+}
+
+/**
+ * The operation without its `__schema`/`__type` root fields (null if nothing else is left): Hive's
+ * planner plans subgraph fields only, and Switchyard answers introspection from the API schema as
+ * Apollo's planner leaves it out of its plan.
+ */
+function withoutIntrospection(query: string): string | null {
+  const introspection = (name: string) => name === '__schema' || name === '__type';
+  const document = parse(query);
+  let left = false;
+  const stripped = visit(document, {
+    OperationDefinition(operation) {
+      const selections = operation.selectionSet.selections.filter(
+        (selection) => selection.kind !== Kind.FIELD || !introspection(selection.name.value),
+      );
+      left = selections.length > 0;
+      return { ...operation, selectionSet: { ...operation.selectionSet, selections } };
+    },
+  });
+  return left ? print(stripped) : null;
+}
+
+/** Fetches and HTTP requests a plan implies (both branches of a condition counted). */
+function countPlan(node: PlanTree): PlanCount {
+  const count: PlanCount = { fetches: 0, requests: 0 };
+  const walk = (current: PlanTree): void => {
+    if (!current) return;
+    switch (current.kind) {
+      case 'Fetch':
+        count.fetches++;
+        count.requests++;
+        return;
+      case 'BatchFetch':
+        count.fetches += current.entityBatch.aliases.length;
+        count.requests++;
+        return;
+      case 'Sequence':
+      case 'Parallel':
+        (current.nodes as (ApolloPlanNode | HivePlanNode)[]).forEach(walk);
+        return;
+      case 'Flatten':
+        return walk(current.node);
+      case 'Condition':
+        walk(current.ifClause);
+        walk(current.elseClause);
+        return;
+      default:
+        throw new Error(`plan node ${current.kind} is not counted`);
+    }
+  };
+  walk(node);
+  return count;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+
+function measure(
+  operation: string,
+  supergraphSdl: string,
+  query: string,
+  operationName: string | undefined,
+  samples: number,
+): Omit<Row, 'correct'> {
+  const row: Omit<Row, 'correct'> = {
+    operation,
+    plans: {} as Row['plans'],
+    planningMs: {} as Row['planningMs'],
+  };
+  for (const planner of PLANNERS) {
+    try {
+      const cold: number[] = [];
+      const warm: number[] = [];
+      const planned = plannerFor(planner, supergraphSdl);
+      let node: PlanTree;
+      for (let sample = 0; sample < WARM_UP_SAMPLES + samples; sample++) {
+        const first = timed(plannerFor(planner, supergraphSdl), query, operationName);
+        const again = timed(planned, query, operationName);
+        node = first.node;
+        if (sample < WARM_UP_SAMPLES) continue;
+        cold.push(first.ms);
+        warm.push(again.ms);
+      }
+      row.plans[planner] = countPlan(node);
+      row.planningMs[planner] = { cold: median(cold), warm: median(warm) };
+    } catch (error) {
+      row.plans[planner] = { error: (error as Error).message.split('\n')[0] };
+      row.planningMs[planner] = { cold: NaN, warm: NaN };
+    }
+  }
+  return row;
+}
+
+/** Each operation of the case answered by stock @apollo/gateway and by SwitchyardGateway. */
+async function answersOf(
+  correctnessCase: CorrectnessCase,
+): Promise<Record<PlannerName, CaseResult>[]> {
+  const supergraphSdl = supergraphOf(correctnessCase);
+  const services = Object.fromEntries(
+    Object.entries(correctnessCase.subgraphs).map(([name, { typeDefs, resolvers }]) => [
+      name,
+      new LocalGraphQLDataSource(
+        buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }),
+      ),
+    ]),
+  );
+  const buildService = ({ name }: { name: string }) => services[name];
+  const servers: Record<PlannerName, ApolloServer> = {
+    apollo: new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl, buildService }) }),
+    hive: new ApolloServer({ gateway: new SwitchyardGateway({ supergraphSdl, buildService }) }),
+  };
+  await Promise.all(PLANNERS.map((planner) => servers[planner].start()));
+  try {
+    const answers: Record<PlannerName, CaseResult>[] = [];
+    for (const { query } of correctnessCase.operations) {
+      const answer = {} as Record<PlannerName, CaseResult>;
+      for (const planner of PLANNERS) {
+        const response = await servers[planner].executeOperation({ query });
+        if (response.body.kind !== 'single') throw new Error('expected a single result');
+        answer[planner] = JSON.parse(JSON.stringify(response.body.singleResult)) as CaseResult;
+      }
+      answers.push(answer);
+    }
+    return answers;
+  } finally {
+    await Promise.all(PLANNERS.map((planner) => servers[planner].stop()));
+  }
+}
+
+/** The supergraph as the gateway executes it (its `for: SECURITY` links enforced by governance). */
+function realSupergraph(): string {
+  const composed = composeSupergraph(
+    SUBGRAPH_NAMES.map((name) => ({
+      name,
+      url: `http://${name}.local/graphql`,
+      sdl: readFileSync(path.join(ROOT, 'subgraphs', name, 'schema.graphql'), 'utf8'),
+    })),
+  );
+  return supergraphForExecution(composed, 'governance');
+}
+
+function renderTable(rows: Row[], samples: number): string {
+  const cell = (row: Row, planner: PlannerName) => {
+    const plan = row.plans[planner];
+    const correct = row.correct ? (row.correct[planner] ? 'yes' : '**no**') : '—';
+    if ('error' in plan) return `${correct} | planning error: ${plan.error} | | `;
+    const { cold, warm } = row.planningMs[planner];
+    return `${correct} | ${plan.fetches} | ${plan.requests} | ${cold.toFixed(2)} / ${warm.toFixed(2)}`;
+  };
+  const lines = [
+    `| operation | Apollo: correct | fetches | requests | plan ms cold / warm | Hive: correct | fetches | requests | plan ms cold / warm |`,
+    `|---|---|---|---|---|---|---|---|---|`,
+    ...rows.map((row) => `| ${row.operation} | ${cell(row, 'apollo')} | ${cell(row, 'hive')} |`),
+  ];
+  const total = (planner: PlannerName) =>
+    rows.filter((row) => row.correct?.[planner]).length +
+    ` of ${rows.filter((row) => row.correct).length}`;
+  return [
+    ...lines,
+    '',
+    `Correct case operations: Apollo (stock @apollo/gateway) ${total('apollo')}, Hive (SwitchyardGateway) ${total('hive')}. ` +
+      `Plan ms: medians of ${samples} plans from the operation's text, cold (the first plan of a planner ` +
+      `built for it, building not timed) / warm (a planner that planned it before), Node ${process.version}.`,
+  ].join('\n');
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { samples: { type: 'string', default: '25' } } });
+  const samples = Number(values.samples);
+  if (!Number.isInteger(samples) || samples < 1) throw new Error('--samples takes a count');
+  const rows: Row[] = [];
+  for (const correctnessCase of correctnessCases) {
+    log(`case ${correctnessCase.number}: ${correctnessCase.name}`);
+    const supergraphSdl = supergraphOf(correctnessCase);
+    const answers = await answersOf(correctnessCase);
+    correctnessCase.operations.forEach((operation, index) => {
+      const row = measure(
+        `${correctnessCase.number}. ${correctnessCase.name}: ${operation.title}`,
+        supergraphSdl,
+        operation.query,
+        undefined,
+        samples,
+      );
+      const correct = Object.fromEntries(
+        PLANNERS.map((planner) => [
+          planner,
+          isExpectedAnswer(answers[index][planner], operation.expected),
+        ]),
+      ) as Record<PlannerName, boolean>;
+      rows.push({ ...row, correct });
+    });
+  }
+  const supergraphSdl = realSupergraph();
+  const dataset = generateDataset({ seed: 42, scale: 1 });
+  for (const workload of workloadsOf(dataset, { order: 1, orders50: 1, persisted: 1 })) {
+    log(`workload ${workload.number}: ${workload.title}`);
+    rows.push(
+      measure(
+        `workload ${workload.number}: ${workload.title}`,
+        supergraphSdl,
+        workload.query,
+        workload.operationName,
+        samples,
+      ),
+    );
+  }
+  process.stdout.write(`${renderTable(rows, samples)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
