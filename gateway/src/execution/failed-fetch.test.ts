@@ -13,6 +13,7 @@ const fetchOf = (operation: string): FetchNode => ({
   document: parse(operation),
   variableUsages: [],
   isMutation: false,
+  outputRewrites: [],
   entities: [],
 });
 

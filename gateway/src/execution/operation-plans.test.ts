@@ -15,12 +15,11 @@ const plans = new OperationPlans(
 );
 const planned = (query: string, hash = query) => plans.operation(parse(query), hash, undefined);
 
-describe("operations planned once with Hive Router's planner and run by Switchyard, except @defer", () => {
+describe("operations planned once with Hive Router's planner and run by Switchyard", () => {
   test('an operation across subgraphs is planned with fetches and run by Switchyard', () => {
     const operation = planned(
       '{ order(id: "ORD-000001") { id customer { name } lines { product { name } } } }',
     );
-    expect(operation.delegateBecause).toBeNull();
     expect(operation.refusal).toBeNull();
     expect(operation.plan?.kind).toBe('Sequence');
   });
@@ -59,12 +58,10 @@ describe("operations planned once with Hive Router's planner and run by Switchya
     ]);
   });
 
-  test('@defer is the only feature left to @apollo/gateway', () => {
-    const operation = planned(
-      '{ order(id: "ORD-000001") { id ... @defer { customer { name } } } }',
-    );
-    expect(operation.delegateBecause).toBe('@defer');
+  test('a subscription is refused with the code the server refuses it with', () => {
+    const operation = planned('subscription { __typename }');
     expect(operation.plan).toBeUndefined();
+    expect(operation.refusal?.extensions.code).toBe('SUBSCRIPTION_NOT_SUPPORTED');
   });
 
   test('the plan is kept under its document hash and operation name', () => {
@@ -96,7 +93,6 @@ describe("operations planned once with Hive Router's planner and run by Switchya
     ['a nested __proto__ alias', '{ customer(id: "CUS-0001") { __proto__: name } }', true],
   ])('%s is run by Switchyard', (_name, query, fetches) => {
     const operation = planned(query);
-    expect(operation.delegateBecause).toBeNull();
     expect(operation.refusal).toBeNull();
     expect(!!operation.plan).toBe(fetches);
     expect(!!operation.introspection).toBe(/__schema|__type\b/.test(query));
@@ -105,7 +101,6 @@ describe("operations planned once with Hive Router's planner and run by Switchya
   test('an operation the planner finds no way to fetch is refused with a stable code, never delegated', () => {
     // A planned document the API schema would refuse: the planner is the last line, and says why.
     const operation = planned('{ customer(id: "CUS-0001") { noSuchField } }');
-    expect(operation.delegateBecause).toBeNull();
     expect(operation.plan).toBeUndefined();
     expect(operation.refusal?.extensions).toEqual({
       code: 'QUERY_PLANNING_FAILED',
@@ -115,7 +110,6 @@ describe("operations planned once with Hive Router's planner and run by Switchya
 
   test('a root __typename needs no fetch and is answered from the root type', () => {
     const operation = planned('{ __typename }');
-    expect(operation.delegateBecause).toBeNull();
     expect(operation.plan).toBeUndefined();
     expect(shapeResponse(plans.apiSchema, operation.shapeFor({}), {}).data).toEqual({
       __typename: 'Query',

@@ -13,13 +13,13 @@ import {
   type SelectionNode,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { GovernanceCode } from '../governance/errors';
 import { fromHivePlan } from './planning/from-hive-plan';
 import type { PlanNode } from './planning/plan';
 import { isIntrospectionField, withRootFields } from './planning/root-fields';
 import {
   compileResponseShape,
   conditionVariablesOf,
-  selectionsOf,
   type OperationSource,
   type ResponseShape,
 } from './response-shape';
@@ -29,9 +29,7 @@ export interface CompiledOperation {
   /** The subgraph fetches; none when the gateway answers everything itself (introspection, the root `__typename`). */
   plan: PlanNode | undefined;
   definition: OperationDefinitionNode;
-  /** Why Switchyard's executor leaves this operation to @apollo/gateway's (@defer, a subscription), or null when it runs it. */
-  delegateBecause: string | null;
-  /** The planner's refusal (no way to fetch some field from the subgraphs), answered to every request. */
+  /** The operation's refusal (a subscription, or the planner finds no way to fetch a field), answered to every request. */
   refusal: GraphQLError | null;
   /** The operation's `__schema`/`__type` root fields, answered from the API schema. */
   introspection: DocumentNode | null;
@@ -40,9 +38,6 @@ export interface CompiledOperation {
   /** The response shape for the given `@skip`/`@include` variable values. */
   shapeFor(variables: Record<string, unknown>): ResponseShape;
 }
-
-/** The code of an operation the planner finds no way to fetch (400). */
-export const QUERY_PLANNING_FAILED = 'QUERY_PLANNING_FAILED';
 
 /**
  * Query plans and response shapes per operation for one supergraph (a hot reload builds a new
@@ -115,15 +110,18 @@ export class OperationPlans {
     const rootType = this.apiSchema.getRootType(definition.operation) as GraphQLCompositeType;
     const source: OperationSource = { selectionSet: definition.selectionSet, fragments, rootType };
     const conditionVariables = conditionVariablesOf(source);
-    const delegateBecause = delegatedFeature(definition, source);
     let plan: PlanNode | undefined;
     let refusal: GraphQLError | null = null;
-    if (!delegateBecause) {
+    if (definition.operation === 'subscription')
+      refusal = new GraphQLError('Subscriptions are not supported: send a query or a mutation.', {
+        extensions: { code: GovernanceCode.SUBSCRIPTION_NOT_SUPPORTED, http: { status: 400 } },
+      });
+    else {
       try {
         plan = this.plan(document, definition, source);
       } catch (error) {
         refusal = new GraphQLError((error as Error).message, {
-          extensions: { code: QUERY_PLANNING_FAILED, http: { status: 400 } },
+          extensions: { code: GovernanceCode.QUERY_PLANNING_FAILED, http: { status: 400 } },
         });
       }
     }
@@ -132,7 +130,6 @@ export class OperationPlans {
     return {
       plan,
       definition,
-      delegateBecause,
       refusal,
       introspection: withRootFields(document, definition, isIntrospectionField),
       conditionVariables,
@@ -191,16 +188,4 @@ function rootKeysOf(source: OperationSource): string[] {
   };
   collect(source.selectionSet.selections);
   return [...keys];
-}
-
-/** What only @apollo/gateway's executor runs: incremental delivery (@defer) and subscriptions. */
-function delegatedFeature(
-  definition: OperationDefinitionNode,
-  source: OperationSource,
-): string | null {
-  if (definition.operation === 'subscription') return 'subscription';
-  for (const selection of selectionsOf(source))
-    if (selection.directives?.some((directive) => directive.name.value === 'defer'))
-      return '@defer';
-  return null;
 }

@@ -148,6 +148,7 @@ async function executeRootFetch(execution: Execution, fetch: FetchNode): Promise
     error.errors = failedFetchErrors(error.cause, fetch.serviceName, [{ path: [], keys }]);
     throw error;
   }
+  if (data) applyRewrites(fetch.outputRewrites, data, execution.plans.isOfType);
   mergeInto(execution.data, data);
 }
 

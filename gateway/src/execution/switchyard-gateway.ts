@@ -1,7 +1,6 @@
 import { ApolloGateway, type GatewayConfig, type GraphQLDataSource } from '@apollo/gateway';
 import type {
   GatewayExecutionResult,
-  GatewayExecutor,
   GatewayGraphQLRequestContext,
   GatewayInterface,
   GatewayLoadResult,
@@ -17,14 +16,14 @@ import { executePlan, tracer } from './plan-executor';
  * the subgraph clients; Switchyard plans each operation once and executes the plan itself (its
  * own fetch loop and a response shape compiled per operation, where @apollo/gateway rebuilds its
  * operation model and walks it for every request). It plans with Hive Router's planner
- * (operation-plans.ts). Only @defer (and subscriptions, which the server refuses before this)
- * goes to @apollo/gateway's executor unchanged: its `delegate`.
+ * (operation-plans.ts) and runs every operation itself: @apollo/gateway's executor is never
+ * handed one (its API schema has no @defer, so no deferred operation passes validation, and a
+ * subscription is refused with SUBSCRIPTION_NOT_SUPPORTED, as the server refuses it earlier).
  */
 export class SwitchyardGateway implements GatewayInterface {
   private readonly apollo: ApolloGateway;
   private readonly services = new Map<string, GraphQLDataSource>();
   private plans?: OperationPlans;
-  private delegate?: GatewayExecutor;
 
   constructor(
     config: GatewayConfig & { buildService: NonNullable<GatewayConfig['buildService']> },
@@ -45,7 +44,6 @@ export class SwitchyardGateway implements GatewayInterface {
 
   async load(options: Parameters<GatewayInterface['load']>[0]): Promise<GatewayLoadResult> {
     const loaded = await this.apollo.load(options);
-    this.delegate = loaded.executor!;
     return { ...loaded, executor: (request) => this.execute(request) };
   }
 
@@ -65,7 +63,6 @@ export class SwitchyardGateway implements GatewayInterface {
     return tracer.startActiveSpan('gateway.request', { attributes }, async (span) => {
       try {
         const operation = this.operationOf(plans, request);
-        if (operation.delegateBecause) return await this.delegate!(request);
         if (operation.refusal) {
           span.setStatus({ code: SpanStatusCode.ERROR });
           return { errors: [operation.refusal] };

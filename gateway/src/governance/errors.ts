@@ -26,6 +26,8 @@ export const GovernanceCode = {
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
   /** A subscription operation: the gateway serves queries and mutations only. */
   SUBSCRIPTION_NOT_SUPPORTED: 'SUBSCRIPTION_NOT_SUPPORTED',
+  /** The query planner finds no way to fetch the operation from the subgraphs (400; execution/operation-plans.ts): no silent nulls. */
+  QUERY_PLANNING_FAILED: 'QUERY_PLANNING_FAILED',
   // subgraph calls (every gateway: subgraph-health/subgraph-failures.ts); `serviceName` names the subgraph
   /** Unreachable, answering 502/503/504, or not called while its circuit is open: its fields are null. */
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',

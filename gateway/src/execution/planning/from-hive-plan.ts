@@ -51,7 +51,10 @@ export function fromHivePlan(
       case 'Fetch': {
         if (!node.requires) {
           if (prefix.length > 0) throw new Error('A root fetch under a Flatten node');
-          return skippedWithItsFields(fetchNode(node, nameOf(node.serviceName), []));
+          return skippedWithItsFields({
+            ...fetchNode(node, nameOf(node.serviceName), []),
+            outputRewrites: (node.outputRewrites ?? []).map(rewrite),
+          });
         }
         return fetchNode(node, nameOf(node.serviceName), [
           {
@@ -195,6 +198,7 @@ function fetchNode(
     document,
     variableUsages: node.variableUsages ?? [],
     isMutation: node.operationKind === 'mutation',
+    outputRewrites: [],
     entities,
   };
 }

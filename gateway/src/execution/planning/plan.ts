@@ -37,6 +37,8 @@ export interface FetchNode {
   variableUsages: readonly string[];
   /** A root mutation fetch: runs alone, after everything before it (the spec's serial mutations). */
   isMutation: boolean;
+  /** A root fetch's rewrites of its answer, before it is merged (an entity fetch's are per `_entities` field). */
+  outputRewrites: readonly Rewrite[];
   /** One entry per `_entities` field of the operation (several when the planner batched them, each under an alias). */
   entities: readonly EntitySelection[];
 }
