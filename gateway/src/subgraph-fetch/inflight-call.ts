@@ -32,6 +32,8 @@ export class InflightCall implements Dispatcher.DispatchHandler {
   private headers: IncomingHttpHeaders = {};
   private chunks: Buffer[] = [];
   private length = 0;
+  /** How it ended, for a caller that asks after it did (undici fails a dispatch to a closed agent at once). */
+  private outcome: { answer: RawAnswer } | { error: unknown } | null = null;
 
   /** `onEnd`: told once, when the call answered, failed, or was given up by its last caller. */
   constructor(private readonly onEnd?: (call: InflightCall) => void) {}
@@ -47,6 +49,9 @@ export class InflightCall implements Dispatcher.DispatchHandler {
    * blocked past the deadline, an answer that arrived in time is read rather than counted as a timeout.
    */
   answer(deadlineMs: number): Promise<RawAnswer> {
+    const { outcome } = this;
+    if (outcome)
+      return 'answer' in outcome ? Promise.resolve(outcome.answer) : Promise.reject(outcome.error);
     return new Promise<RawAnswer>((resolve, reject) => {
       const waiter: Waiter = { call: this, resolve, reject, timer: undefined };
       waiter.timer = setTimeout(expireAfterPoll, deadlineMs, waiter);
@@ -105,6 +110,7 @@ export class InflightCall implements Dispatcher.DispatchHandler {
     if (this.done) return;
     this.done = true;
     this.chunks = [];
+    this.outcome = answer ? { answer } : { error };
     this.onEnd?.(this);
     for (const waiter of this.waiters) {
       clearTimeout(waiter.timer);
