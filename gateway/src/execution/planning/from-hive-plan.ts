@@ -1,5 +1,5 @@
 import type * as Hive from '@graphql-hive/router-query-planner';
-import { Kind, parse, print, type DocumentNode } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 import type {
   EntitySelection,
   FetchNode,
@@ -194,13 +194,21 @@ function fetchNode(
     kind: 'Fetch',
     serviceName: node.serviceName,
     operationName,
-    operation: operationName ? print(document) : node.operation,
+    operation: operationName ? namedText(node.operation, operationName) : node.operation,
     document,
     variableUsages: node.variableUsages ?? [],
     isMutation: node.operationKind === 'mutation',
     outputRewrites: [],
     entities,
   };
+}
+
+/** Hive's compact operation text with a name: `query(...){...}`, `mutation{...}` or `{...}` (as printed it would be twice the bytes). */
+function namedText(operation: string, name: string): string {
+  const keyword = /^\s*(query|mutation|subscription)\b/.exec(operation);
+  return keyword
+    ? `${keyword[1]} ${name}${operation.slice(keyword[0].length)}`
+    : `query ${name}${operation.trimStart()}`;
 }
 
 function named(document: DocumentNode, name: string | undefined): DocumentNode {
