@@ -1,8 +1,11 @@
-import { Supergraph, possibleRuntimeTypes, type Schema } from '@apollo/federation-internals';
 import { QueryPlanner } from '@graphql-hive/router-query-planner';
 import {
   GraphQLError,
   Kind,
+  buildASTSchema,
+  isAbstractType,
+  isObjectType,
+  parse,
   getOperationAST,
   print,
   type DocumentNode,
@@ -47,7 +50,8 @@ export interface CompiledOperation {
  */
 export class OperationPlans {
   private readonly planner: QueryPlanner;
-  private readonly supergraphSchema: Schema;
+  /** The supergraph's types (interfaces and their implementations as the subgraphs declare them, @inaccessible ones too). */
+  private readonly supergraphSchema: GraphQLSchema;
   private readonly compiled: LRUCache<string, CompiledOperation>;
   private readonly possibleTypes = new Map<string, Set<string> | null>();
 
@@ -58,7 +62,7 @@ export class OperationPlans {
     cacheSize = 1000,
   ) {
     this.planner = new QueryPlanner(supergraphSdl);
-    this.supergraphSchema = Supergraph.build(supergraphSdl).schema;
+    this.supergraphSchema = buildASTSchema(parse(supergraphSdl), { assumeValidSDL: true });
     this.compiled = new LRUCache({ max: cacheSize });
   }
 
@@ -87,10 +91,10 @@ export class OperationPlans {
     if (typename === condition) return true;
     let possible = this.possibleTypes.get(condition);
     if (possible === undefined) {
-      const type = this.supergraphSchema.type(condition);
+      const type = this.supergraphSchema.getType(condition);
       possible =
-        type && (type.kind === 'InterfaceType' || type.kind === 'UnionType')
-          ? new Set(possibleRuntimeTypes(type).map((runtime) => runtime.name))
+        type && isAbstractType(type)
+          ? new Set(this.supergraphSchema.getPossibleTypes(type).map((runtime) => runtime.name))
           : null;
       this.possibleTypes.set(condition, possible);
     }
@@ -99,7 +103,7 @@ export class OperationPlans {
 
   /** Whether `typename` names an object type: a runtime type, not an @interfaceObject's interface a subgraph answers with. */
   readonly isObjectType = (typename: unknown): boolean =>
-    typeof typename === 'string' && this.supergraphSchema.type(typename)?.kind === 'ObjectType';
+    typeof typename === 'string' && isObjectType(this.supergraphSchema.getType(typename));
 
   private compile(document: DocumentNode, operationName: string | undefined): CompiledOperation {
     const definition = getOperationAST(document, operationName);
