@@ -6,6 +6,8 @@ import type { Consumer } from './governance/consumer';
 import { createSubgraphAgent, SubgraphClient, type SubgraphClientOptions } from './subgraph-client';
 import { CircuitBreaker } from './subgraph-health/circuit-breaker';
 import {
+  askerOf,
+  InflightCalls,
   isShareableOperation,
   registerSharedCallMetrics,
   SharedCallCounts,
@@ -210,6 +212,23 @@ describe('SubgraphClient with deduplication', () => {
     expect(subgraph.calls).toMatchObject([{ abandoned: true }]);
     await expect(call(orders)).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_TIMEOUT' } });
     expect(subgraph.calls).toHaveLength(2);
+  });
+});
+
+describe('InflightCalls', () => {
+  test('holds a call only while it is in flight; a newer call for the same request replaces it for later joiners', async () => {
+    const calls = new InflightCalls();
+    const asker = askerOf('identity-a', '');
+    const first = calls.hold(asker, '{"query":"{ a }"}');
+    expect(calls.get(asker, '{"query":"{ a }"}')).toBe(first);
+    expect(calls.get(askerOf('identity-b', ''), '{"query":"{ a }"}')).toBeUndefined();
+    expect(calls.get(askerOf('identity-a', 'x-trace,1'), '{"query":"{ a }"}')).toBeUndefined();
+    const second = calls.hold(asker, '{"query":"{ a }"}');
+    first.onResponseError(null as never, new Error('reset'));
+    expect(calls.get(asker, '{"query":"{ a }"}')).toBe(second);
+    await expect(first.answer(100)).rejects.toThrow('reset');
+    second.onResponseError(null as never, new Error('reset'));
+    expect(calls.size).toBe(0);
   });
 });
 

@@ -24,7 +24,8 @@ import {
 import { DeadlinePassed, InflightCall, type RawAnswer } from './subgraph-fetch/inflight-call';
 import {
   isShareableOperation,
-  shareKeyOf,
+  askerOf,
+  InflightCalls,
   type SharedCallCounts,
 } from './subgraph-fetch/deduplication';
 
@@ -102,8 +103,8 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly identities: SignedIdentityCache<Consumer | null>;
   private readonly requestOptions: RequestOptions;
   private readonly shareableRequestOptions: RequestOptions;
-  /** The calls in flight that identical queries may join, by shareKeyOf; none when deduplication is off. */
-  private readonly inflight?: Map<string, InflightCall>;
+  /** The calls in flight that identical queries may join; none when deduplication is off. */
+  private readonly inflight?: InflightCalls;
   private readonly sharedCalls?: SharedCallCounts;
 
   /** `subgraphName`: the subgraph's name in the supergraph, the audience of the identities it is sent and the label of this client's fetch metrics. */
@@ -129,7 +130,7 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
       headersTimeout: shareableBackstop,
       bodyTimeout: shareableBackstop,
     };
-    if (options.deduplicateSubgraphRequests) this.inflight = new Map();
+    if (options.deduplicateSubgraphRequests) this.inflight = new InflightCalls();
     this.sharedCalls = options.sharedCalls;
     this.identities = forwardedIdentityHeaders(
       options.identitySecret ?? DEVELOPMENT_IDENTITY_SECRET,
@@ -160,12 +161,13 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
       extensions: request.extensions,
     });
     const forwarded = request.http?.headers;
-    const key =
+    // Who may share this call: set for a query when deduplication is on.
+    const asker =
       this.inflight && isShareableOperation(request.query)
-        ? shareKeyOf(identity, forwarded ? [...forwarded].join('\n') : '', body)
+        ? askerOf(identity, forwarded ? [...forwarded].join('\n') : '')
         : undefined;
     const started = performance.now();
-    const joined = key === undefined ? undefined : this.inflight!.get(key);
+    const joined = asker === undefined ? undefined : this.inflight!.get(asker, body);
     // Joined only within its first deadline, so no caller waits on it past its backstop (shareableBackstop).
     if (joined?.open && started - joined.startedAt < this.deadlineMs) {
       this.sharedCalls?.count(this.subgraphName);
@@ -177,7 +179,7 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
     const circuit = this.circuit;
     if (circuit && !circuit.admit()) throw circuitOpen(this.subgraphName, circuit.snapshot());
     try {
-      const call = this.send(identity, context?.correlationId, forwarded, body, key);
+      const call = this.send(identity, context?.correlationId, forwarded, body, asker);
       const response = this.responseOf(options, await this.answerOf(call));
       const seconds = (performance.now() - started) / 1000;
       circuit?.succeeded();
@@ -192,13 +194,13 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
     }
   }
 
-  /** Starts the HTTP call (registered as in flight under `key` while it is, when it may be shared). */
+  /** Starts the HTTP call, held as in flight while it is when it may be shared (`asker` set). */
   private send(
     identity: string,
     correlationId: string | undefined,
     forwarded: Iterable<[string, string]> | undefined,
     body: string,
-    key: string | undefined,
+    asker: string | undefined,
   ): InflightCall {
     const headers: Record<string, string> = {};
     // What @apollo/gateway asks for on this fetch (e.g. `apollo-federation-include-trace`).
@@ -208,17 +210,11 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
     headers[IDENTITY_HEADER] = identity;
     injectTraceContextInto(headers);
 
-    const inflight = this.inflight;
-    const call =
-      key === undefined || !inflight
-        ? new InflightCall()
-        : new InflightCall((ended) => {
-            if (inflight.get(key) === ended) inflight.delete(key);
-          });
-    if (key !== undefined) inflight?.set(key, call);
+    const shared = asker !== undefined && this.inflight;
+    const call = shared ? shared.hold(asker, body) : new InflightCall();
     this.agent.dispatch(
       {
-        ...(key === undefined ? this.requestOptions : this.shareableRequestOptions),
+        ...(shared ? this.shareableRequestOptions : this.requestOptions),
         headers,
         body,
       },

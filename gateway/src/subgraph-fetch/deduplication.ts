@@ -1,4 +1,5 @@
 import { Counter, type Registry } from 'prom-client';
+import { InflightCall } from './inflight-call';
 
 /**
  * Whether a subgraph operation may share an identical call already in flight: a query only. A
@@ -13,13 +14,47 @@ const STARTS_AS_QUERY = /^\s*(?:query\b|\{)/;
 const OTHER_OPERATION = /\b(?:mutation|subscription)\b/;
 
 /**
- * The key of identical calls: everything the subgraph decides its answer by. The signed identity
- * header (one per consumer's identity and subgraph: two consumers share only when the subgraph could
- * not tell them apart), the headers @apollo/gateway asks to send (`forwarded`), and the body's exact
- * text (document, variables, operation name, extensions). The client keeps one map per subgraph.
+ * Who asks, as far as the subgraph can tell: the signed identity header (one per consumer identity
+ * and subgraph: two consumers share a call only when the subgraph could not tell them apart) and the
+ * headers @apollo/gateway asks to send (`forwarded`, none on Switchyard's own executor).
  */
-export function shareKeyOf(identityHeader: string, forwarded: string, body: string): string {
-  return `${identityHeader}\n${forwarded}\n${body}`;
+export function askerOf(identityHeader: string, forwarded: string): string {
+  return forwarded ? `${identityHeader}\n${forwarded}` : identityHeader;
+}
+
+/**
+ * The calls to one subgraph in flight that identical queries may join: by asker, then by the body's
+ * exact text (document, variables, operation name, extensions). Two maps rather than one joined key,
+ * so a body of many kilobytes is hashed as it is instead of copied into a key. A call is held only
+ * while in flight: nothing is kept once it ended.
+ */
+export class InflightCalls {
+  private readonly byAsker = new Map<string, Map<string, InflightCall>>();
+
+  get(asker: string, body: string): InflightCall | undefined {
+    return this.byAsker.get(asker)?.get(body);
+  }
+
+  /** Holds `call` until it ends (a newer call for the same request replaces it for later joiners). */
+  hold(asker: string, body: string): InflightCall {
+    let calls = this.byAsker.get(asker);
+    if (!calls) this.byAsker.set(asker, (calls = new Map()));
+    const held = calls;
+    const call = new InflightCall((ended) => {
+      if (held.get(body) !== ended) return;
+      held.delete(body);
+      if (held.size === 0 && this.byAsker.get(asker) === held) this.byAsker.delete(asker);
+    });
+    calls.set(body, call);
+    return call;
+  }
+
+  /** Calls in flight (for tests). */
+  get size(): number {
+    let size = 0;
+    for (const calls of this.byAsker.values()) size += calls.size;
+    return size;
+  }
 }
 
 /** Subgraph calls answered by an identical call already in flight instead of being sent, by subgraph, for the gateway's life. */
