@@ -28,7 +28,7 @@ import { registerSupergraphAdminRoute } from './supergraph/supergraph-admin-rout
 import { openSupergraphOrigin, type SupergraphOrigin } from './supergraph/supergraph-origin';
 import { extractTraceContext } from './tracing';
 import { SwitchyardGateway } from './execution/switchyard-gateway';
-import { stringifyResult } from './execution/written-data';
+import { stringifyResult, writtenBodyOf, writtenDataPlugin } from './execution/written-data';
 
 export interface GatewayOptions {
   /** The supergraph to serve (default: from `config.registryUrl`, followed, else loaded from `config.supergraphFile`). */
@@ -151,6 +151,8 @@ export async function createGateway(
       ApolloServerPluginLandingPageDisabled(),
       operationResolutionPlugin,
       governancePlugin(modules),
+      // The request's governance state: an object Apollo Server's copy of the context shares.
+      writtenDataPlugin<GatewayContext>((context) => context.governance),
     ].filter((plugin) => plugin !== null),
   });
   await apollo.start();
@@ -262,9 +264,10 @@ export async function createGateway(
       reply.headers(governed.responseHeaders);
       for (const [name, value] of result.headers) reply.header(name, value);
       reply.code(result.status ?? 200);
-      return result.body.kind === 'complete'
-        ? reply.send(result.body.string)
-        : reply.send(Readable.from(result.body.asyncIterator));
+      if (result.body.kind !== 'complete')
+        return reply.send(Readable.from(result.body.asyncIterator));
+      // An answer the executor wrote goes out as its bytes: encoded once, its length known.
+      return reply.send(writtenBodyOf(context.governance) ?? result.body.string);
     },
   });
 

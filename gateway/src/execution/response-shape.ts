@@ -19,6 +19,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { bytesOf } from './json-bytes';
 import { writeResponse } from './response-writer';
 import { writtenData } from './written-data';
 
@@ -41,12 +42,14 @@ export type TypeShape =
 
 export interface FieldShape {
   key: string;
-  /** What the field's JSON text starts with: `{` (the first field) or `,`, then the quoted key and `:`. */
-  prefix: string;
+  /** What the field's JSON text starts with, as UTF-8: `{` (the first field) or `,`, then the quoted key and `:`. */
+  prefix: Uint8Array;
   /** The key names an Object.prototype member (`constructor`, `__proto__`): read as an own property only. */
   inherited: boolean;
   /** `__typename` (answered from the object's runtime type, never from what a subgraph said of a root type). */
   isTypename: boolean;
+  /** A `__typename` field's JSON text with its prefix (the fields are compiled per runtime type). */
+  typenameText: Uint8Array;
   type: TypeShape;
   /** The type errors name the field's parent by: the type condition of the fragment it is first selected in, else the object's type (as computeResponse). */
   parent: GraphQLCompositeType;
@@ -57,6 +60,8 @@ export interface ObjectShape {
   /** Fields by runtime type name, compiled the first time that type is met here. */
   fieldsFor(type: GraphQLCompositeType): FieldShape[];
 }
+
+const NO_BYTES = new Uint8Array(0);
 
 export interface OperationSource {
   selectionSet: SelectionSetNode;
@@ -137,13 +142,16 @@ export function compileResponseShape(
       const parent = parentType && isCompositeType(parentType) ? parentType : type;
       const written = {
         key,
-        prefix: `${fields.length === 0 ? '{' : ','}${JSON.stringify(key)}:`,
+        prefix: bytesOf(`${fields.length === 0 ? '{' : ','}${JSON.stringify(key)}:`),
         inherited: key in Object.prototype,
       };
       if (name === '__typename') {
         fields.push({
           ...written,
           isTypename: true,
+          typenameText: bytesOf(
+            `${fields.length === 0 ? '{' : ','}${JSON.stringify(key)}:${JSON.stringify(type.name)}`,
+          ),
           type: { kind: 'leaf', name: 'String', accepts: isString },
           parent,
         });
@@ -156,6 +164,7 @@ export function compileResponseShape(
       fields.push({
         ...written,
         isTypename: false,
+        typenameText: NO_BYTES,
         type: typeShape(definition.type, subSelections),
         parent,
       });
@@ -277,6 +286,6 @@ export function shapeResponse(
   shape: ResponseShape,
   input: Record<string, unknown>,
 ): { data: Record<string, unknown> | null; errors: GraphQLError[] } {
-  const { text, errors } = writeResponse(schema, shape, input);
-  return { data: text === 'null' ? null : writtenData(text), errors };
+  const { bytes, errors } = writeResponse(schema, shape, input);
+  return { data: bytes && writtenData(bytes), errors };
 }
