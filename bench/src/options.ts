@@ -15,7 +15,7 @@
  *                           run first, to record what the in-memory ones answer and to check every gateway against them)
  *   --peers LIST            gateways (default apollo-gateway,hive-gateway,switchyard(governed),switchyard(ungoverned); also mercurius-gateway,
  *                           and switchyard(governed,dedup): governed with subgraph deduplication on, which every other peer runs off)
- *   --workloads LIST        order,orders-50,persisted (default all)
+ *   --workloads LIST        order,orders-50,persisted,orders-freight (default all)
  *   --scale N               seed scale (default 1: 200 customers, 5,000 orders)
  *   --sample N              requests per workload and gateway in the equivalence check (default 3)
  *   --cpu-prof              run the timed gateways with node --cpu-prof and summarise their measured seconds (profiles kept in bench/profiles/)
@@ -44,7 +44,7 @@ export interface BenchOptions {
   cpus: { gateway?: string; load?: string; subgraphs?: string };
 }
 
-const WORKLOADS: WorkloadId[] = ['order', 'orders-50', 'persisted'];
+const WORKLOADS: WorkloadId[] = ['order', 'orders-50', 'persisted', 'orders-freight'];
 
 export function benchOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -92,8 +92,8 @@ export function benchOptions(argv: string[]): BenchOptions {
     scale: positive('scale', values.scale!),
     sample: positive('sample', values.sample!),
     pools: quick
-      ? { order: 40, orders50: 6, persisted: 40 }
-      : { order: 200, orders50: 40, persisted: 200 },
+      ? { order: 40, orders50: 6, persisted: 40, ordersFreight: 6 }
+      : { order: 200, orders50: 40, persisted: 200, ordersFreight: 40 },
     cpuProf: values['cpu-prof']!,
     cpus: {
       gateway: values['gateway-cpus'],

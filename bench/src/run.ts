@@ -301,10 +301,13 @@ async function prepare(run: Run, peer: PeerDefinition, origin: string, url: stri
 async function checkEquivalence(run: Run, set: SubgraphSet, running: RunningPeer[]) {
   for (const workload of run.workloads) {
     const sample = Math.min(run.options.sample, workload.bodies.length);
+    // The size of the answers, in bytes as the first gateway sent them (every other one sends the same data).
+    const answerBytes: number[] = [];
     for (const { peer, url } of running) {
-      if (typeof peer.persisted === 'object' && workload.persisted) {
+      const unsupported = unsupportedReason(peer, workload);
+      if (unsupported) {
         if (!run.skipped.some((s) => s.peer === peer.name && s.workload.id === workload.id))
-          run.skipped.push({ workload, peer: peer.name, reason: peer.persisted.unsupported });
+          run.skipped.push({ workload, peer: peer.name, reason: unsupported });
         continue;
       }
       const before = await set.served();
@@ -318,6 +321,7 @@ async function checkEquivalence(run: Run, set: SubgraphSet, running: RunningPeer
         const key = `${workload.id}#${i}`;
         // `data` only: extensions are each gateway's own metadata (Switchyard's governed peer adds its cost).
         const json = JSON.parse(answer.text).data;
+        if (answerBytes.length < sample) answerBytes.push(Buffer.byteLength(answer.text));
         const reference = run.references.get(key);
         if (!reference) {
           run.references.set(key, { from: `${peer.name} on ${set.kind} subgraphs`, json });
@@ -341,9 +345,17 @@ async function checkEquivalence(run: Run, set: SubgraphSet, running: RunningPeer
       });
     }
     log(
-      `${set.kind} subgraphs: workload ${workload.number} answered identically by ${running.filter((r) => !(typeof r.peer.persisted === 'object' && workload.persisted)).length} gateways`,
+      `${set.kind} subgraphs: workload ${workload.number} answered identically by ${running.filter((r) => serves(r.peer, workload)).length} gateways (answers ${kilobytes(answerBytes)})`,
     );
   }
+}
+
+/** `12.3-45.6 KB` (or one figure): the range of a workload's answer sizes. */
+function kilobytes(bytes: number[]): string {
+  if (bytes.length === 0) return 'none';
+  const kb = (n: number) => (n / 1024).toFixed(1);
+  const [low, high] = [Math.min(...bytes), Math.max(...bytes)];
+  return low === high ? `${kb(low)} KB` : `${kb(low)}-${kb(high)} KB`;
 }
 
 /**
@@ -448,8 +460,12 @@ function logMeasurement(
   );
 }
 
-const serves = (peer: PeerDefinition, workload: Workload) =>
-  !(typeof peer.persisted === 'object' && workload.persisted);
+/** Why a gateway cannot serve a workload (no APQ for a persisted one, or a known defect), or null. */
+function unsupportedReason(peer: PeerDefinition, workload: Workload): string | null {
+  if (typeof peer.persisted === 'object' && workload.persisted) return peer.persisted.unsupported;
+  return workload.unanswerableBy?.[peer.name] ?? null;
+}
+const serves = (peer: PeerDefinition, workload: Workload) => !unsupportedReason(peer, workload);
 const loadRequest = (run: Run, url: string, workload: Workload) => ({
   url,
   headers: workload.headers,
@@ -461,7 +477,7 @@ const loadRequest = (run: Run, url: string, workload: Workload) => ({
 /** Every variant of every workload the gateway serves, once, a few at a time (recording). */
 async function sendAllWorkloads(run: Run, target: RunningPeer) {
   for (const workload of run.workloads) {
-    if (typeof target.peer.persisted === 'object' && workload.persisted) continue;
+    if (!serves(target.peer, workload)) continue;
     let next = 0;
     const worker = async () => {
       while (next < workload.bodies.length) {

@@ -1,5 +1,5 @@
 /**
- * The three workloads of issue 5, each one operation sent as the same HTTP request to every gateway,
+ * The workloads of issues 5 and 18, each one operation sent as the same HTTP request to every gateway,
  * with variables drawn from the seed data so that consecutive requests differ (no gateway can stand
  * in a cached or merged answer for its own work):
  *   1. `order`: one order with its customer, lines, products, the customer's price, availability,
@@ -7,17 +7,21 @@
  *   2. `orders-50`: 50 orders placed before a date, as deep: entity batching, a large result;
  *   3. `persisted`: workload 1's shape as a registered operation sent by its id (sha-256) by the
  *      distributor partner, for its own orders: Switchyard's trusted documents, Apollo Server's
- *      APQ, Hive Gateway's persisted documents, all from the same `extensions.persistedQuery`.
+ *      APQ, Hive Gateway's persisted documents, all from the same `extensions.persistedQuery`;
+ *   4. `orders-freight`: a dispatcher's freight view of recent orders: a large answer (80-100 KB)
+ *      from a deep plan over five subgraphs, with @requires (Shipment.freight needs catalog's
+ *      weights and carton sizes of the shipment lines' products) and @provides (an order line's
+ *      product SKU comes with the order); 10 entity fetches under @apollo/query-planner.
  */
 import { createHash } from 'node:crypto';
 import type { Dataset } from '@switchyard/seed';
 import { consumers, headersOf, PARTNER_CUSTOMER, type BenchConsumer } from './consumers';
 
-export type WorkloadId = 'order' | 'orders-50' | 'persisted';
+export type WorkloadId = 'order' | 'orders-50' | 'persisted' | 'orders-freight';
 
 export interface Workload {
   id: WorkloadId;
-  /** Its number in the issue (1, 2, 3). */
+  /** Its number in the issues (1 to 4). */
   number: number;
   title: string;
   operationName: string;
@@ -27,6 +31,8 @@ export interface Workload {
   consumer: BenchConsumer;
   /** Sent by id only (a gateway must know the operation already). */
   persisted: boolean;
+  /** Gateways that cannot answer it (by peer name), and why: the report says so instead of a row. */
+  unanswerableBy?: Partial<Record<string, string>>;
   /** One variables object per distinct request, drawn from the seed data. */
   variables: Record<string, unknown>[];
   headers: Record<string, string>;
@@ -35,6 +41,18 @@ export interface Workload {
   /** The body that registers the operation with an APQ gateway (text and hash). */
   registrationBody(variables: Record<string, unknown>): string;
 }
+
+/**
+ * Hive Gateway 2.15 (graphql-tools stitching) answers every Shipment.freight of workload 4 with
+ * SATISFIABILITY_ERROR over the real subgraphs: it fetches the products' measures from catalog but
+ * never sends shipments the @requires fetch (`lines { product { … } }`, nested through the
+ * subgraph's own list field, which composition accepts and @apollo/gateway plans).
+ */
+const HIVE_GATEWAY_FREIGHT_DEFECT =
+  'Hive Gateway 2.15 answers Shipment.freight (@requires nested through a list field) with SATISFIABILITY_ERROR';
+
+/** Workload 4's page of orders: its answer is 80-100 KB. */
+const ORDERS_FREIGHT_PAGE = 12;
 
 const orderSelection = (price: string) => `
     id
@@ -76,10 +94,68 @@ const ORDERS_QUERY = `query RecentOrders($before: DateTime!) {
 
 const PARTNER_ORDER_QUERY = ORDER_QUERY.replace('query OrderDetail', 'query PartnerOrderDetail');
 
+/**
+ * Orders (orders) with their customer (customers), lines with product SKU (provided by orders), name,
+ * weight (catalog) and stock (inventory); shipments (shipments) with their warehouse (inventory),
+ * customer (customers), lines' products (catalog) and the freight estimate, which @requires those
+ * products' weights and carton sizes (catalog, then shipments again); invoices (finance) with
+ * their lines' products (catalog).
+ */
+const ORDERS_FREIGHT_QUERY = `query OrderFreight($before: DateTime!) {
+  orders(first: ${ORDERS_FREIGHT_PAGE}, placedBefore: $before) {
+    edges {
+      node {
+        id
+        number
+        status
+        placedAt
+        customer { id name paymentTerms }
+        lines {
+          lineNumber
+          quantity
+          product { sku name shippingWeightKg totalAvailable }
+        }
+        shipments {
+          id
+          status
+          serviceLevel
+          trackingNumber
+          carrier { code name mode }
+          warehouse { id code name city region }
+          customer { id name }
+          lines {
+            lineNumber
+            quantity
+            product { id sku name unitOfMeasure shippingWeightKg shippingLengthCm shippingWidthCm shippingHeightCm }
+          }
+          freight {
+            actualWeightKg
+            dimensionalWeightKg
+            billableWeightKg
+            ratePerKg { amount currency }
+            charge { amount currency }
+            lines { lineNumber quantity actualWeightKg dimensionalWeightKg billableWeightKg }
+          }
+          lastMilestone { code at location }
+        }
+        invoices {
+          id
+          number
+          status
+          total { amount currency }
+          lines { lineNumber quantity product { sku name listPrice { amount currency } } }
+        }
+      }
+    }
+  }
+}`;
+
 export interface PoolSizes {
   order: number;
   orders50: number;
   persisted: number;
+  /** Workload 4's dates; as many as workload 2's when not given. */
+  ordersFreight?: number;
 }
 
 export function workloadsOf(dataset: Dataset, sizes: PoolSizes): Workload[] {
@@ -126,6 +202,21 @@ export function workloadsOf(dataset: Dataset, sizes: PoolSizes): Workload[] {
         customerId: PARTNER_CUSTOMER,
       })),
     }),
+    workload({
+      id: 'orders-freight',
+      number: 4,
+      title: 'freight of recent orders, @requires and @provides',
+      operationName: 'OrderFreight',
+      query: ORDERS_FREIGHT_QUERY,
+      consumer: consumers.internal,
+      persisted: false,
+      unanswerableBy: { 'hive-gateway': HIVE_GATEWAY_FREIGHT_DEFECT },
+      // Dates with a full page of orders before them, among orders old enough to have shipped.
+      variables: spread(
+        chronological.slice(ORDERS_FREIGHT_PAGE, Math.floor(chronological.length * 0.8)),
+        sizes.ordersFreight ?? sizes.orders50,
+      ).map((order) => ({ before: order.placed_at })),
+    }),
   ];
 }
 
@@ -133,7 +224,8 @@ function workload(
   spec: Pick<
     Workload,
     'id' | 'number' | 'title' | 'operationName' | 'query' | 'consumer' | 'persisted' | 'variables'
-  >,
+  > &
+    Pick<Partial<Workload>, 'unanswerableBy'>,
 ): Workload {
   const queryHash = createHash('sha256').update(spec.query).digest('hex');
   const persistedQuery = { version: 1, sha256Hash: queryHash };
