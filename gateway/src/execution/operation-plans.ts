@@ -17,6 +17,7 @@ import {
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import { GovernanceCode } from '../governance/errors';
+import { withFewerRequests } from './planning/fewer-requests';
 import { fromHivePlan } from './planning/from-hive-plan';
 import type { PlanNode } from './planning/plan';
 import { isIntrospectionField, withRootFields } from './planning/root-fields';
@@ -164,10 +165,8 @@ export class OperationPlans {
     );
     if (!planned) return undefined;
     const name = definition.name?.value;
-    return fromHivePlan(
-      this.planner.plan(print(planned), name, new Set(), 0),
-      name,
-      rootKeysOf(source),
+    return withFewerRequests(
+      fromHivePlan(this.planner.plan(print(planned), name, new Set(), 0), name, rootKeysOf(source)),
     );
   }
 }

@@ -1,0 +1,158 @@
+import { parse } from 'graphql';
+import { withFewerRequests } from './fewer-requests';
+import type { FetchNode, PlanNode, RequiredSelection, ResultPath } from './plan';
+
+const keyOf = (typename: string, ...fields: string[]): RequiredSelection[] => [
+  {
+    kind: 'InlineFragment',
+    typeCondition: typename,
+    selections: ['__typename', ...fields].map((field) => ({
+      kind: 'Field',
+      readKey: field,
+      writeKey: field,
+    })),
+  },
+];
+
+const rootFetch = (serviceName: string, operation: string): FetchNode => ({
+  kind: 'Fetch',
+  serviceName,
+  operation,
+  document: parse(operation),
+  variableUsages: [],
+  isMutation: false,
+  outputRewrites: [],
+  entities: [],
+});
+
+const entityFetch = (
+  serviceName: string,
+  path: ResultPath,
+  typename: string,
+  selection: string,
+  requires: RequiredSelection[] = keyOf(typename, 'id'),
+): FetchNode => {
+  const operation = `query($representations:[_Any!]!){_entities(representations:$representations){...on ${typename}{${selection}}}}`;
+  return {
+    ...rootFetch(serviceName, operation),
+    entities: [
+      {
+        responseKey: '_entities',
+        variableName: 'representations',
+        paths: [path],
+        requires,
+        inputRewrites: [],
+        outputRewrites: [],
+      },
+    ],
+  };
+};
+
+const shape = (node: PlanNode | undefined): unknown => {
+  if (!node) return null;
+  if (node.kind === 'Fetch')
+    return `${node.serviceName}(${node.entities.map((entity) => entity.paths.map((path) => path.join('.')).join('+')).join(', ')})`;
+  if (node.kind === 'Condition') return 'Condition';
+  return { [node.kind]: node.nodes.map(shape) };
+};
+
+// Shaped as Hive plans freight: shipments' lines fetched again, then the products' weights, then freight.
+const root = rootFetch('orders', '{orders{__typename id}}');
+const shipments = entityFetch(
+  'shipments',
+  ['orders', '@'],
+  'Order',
+  'shipments{__typename id lines{product{__typename id}}}',
+);
+const labels = entityFetch('catalog', ['orders', '@', 'shipments', '@'], 'Shipment', 'label');
+const linesAgain = entityFetch(
+  'shipments',
+  ['orders', '@', 'shipments', '@'],
+  'Shipment',
+  'lines{product{__typename id}}',
+);
+const weights = entityFetch(
+  'catalog',
+  ['orders', '@', 'shipments', '@', 'lines', '@', 'product'],
+  'Product',
+  'weight',
+);
+const freight = entityFetch('shipments', ['orders', '@', 'shipments', '@'], 'Shipment', 'freight', [
+  {
+    kind: 'InlineFragment',
+    typeCondition: 'Shipment',
+    selections: [
+      { kind: 'Field', readKey: '__typename', writeKey: '__typename' },
+      { kind: 'Field', readKey: 'id', writeKey: 'id' },
+      {
+        kind: 'Field',
+        readKey: 'lines',
+        writeKey: 'lines',
+        selections: [
+          {
+            kind: 'Field',
+            readKey: 'product',
+            writeKey: 'product',
+            selections: [{ kind: 'Field', readKey: 'weight', writeKey: 'weight' }],
+          },
+        ],
+      },
+    ],
+  },
+]);
+
+describe('one request per subgraph per plan level', () => {
+  test('a fetch of what is already held is dropped, one whose inputs are held moves up, and one level sends one request per subgraph', () => {
+    const plan = withFewerRequests({
+      kind: 'Sequence',
+      nodes: [root, shipments, { kind: 'Parallel', nodes: [labels, linesAgain] }, weights, freight],
+    });
+    expect(shape(plan)).toEqual({
+      Sequence: [
+        'orders()',
+        'shipments(orders.@)',
+        'catalog(orders.@.shipments.@, orders.@.shipments.@.lines.@.product)',
+        'shipments(orders.@.shipments.@)',
+      ],
+    });
+    const merged = (plan as { nodes: FetchNode[] }).nodes[2];
+    expect(merged.entities.map((entity) => [entity.responseKey, entity.variableName])).toEqual([
+      ['_e0', '__reps_0'],
+      ['_e1', '__reps_1'],
+    ]);
+    expect(merged.operation).toBe(
+      'query($__reps_0:[_Any!]!$__reps_1:[_Any!]!){_e0:_entities(representations:$__reps_0){...on Shipment{label}}_e1:_entities(representations:$__reps_1){...on Product{weight}}}',
+    );
+  });
+
+  test('a fetch of the same fields with other arguments is not dropped', () => {
+    const again = entityFetch(
+      'shipments',
+      ['orders', '@', 'shipments', '@'],
+      'Shipment',
+      'lines(first: 2){product{__typename id}}',
+    );
+    const plan = withFewerRequests({ kind: 'Sequence', nodes: [root, shipments, again] });
+    expect(shape(plan)).toEqual({
+      Sequence: ['orders()', 'shipments(orders.@)', 'shipments(orders.@.shipments.@)'],
+    });
+  });
+
+  test('a fetch reading what the level before it writes stays after it', () => {
+    const plan: PlanNode = { kind: 'Sequence', nodes: [root, shipments, weights] };
+    expect(shape(withFewerRequests(plan))).toEqual(shape(plan));
+  });
+
+  test('plans with conditions or mutations are left as they are', () => {
+    const conditional: PlanNode = {
+      kind: 'Sequence',
+      nodes: [root, { kind: 'Condition', variable: 'withShipments', ifClause: shipments }],
+    };
+    expect(withFewerRequests(conditional)).toBe(conditional);
+    const mutation: PlanNode = {
+      kind: 'Sequence',
+      nodes: [{ ...root, isMutation: true }, shipments, linesAgain],
+    };
+    expect(withFewerRequests(mutation)).toBe(mutation);
+  });
+});
