@@ -55,7 +55,12 @@ async function startSubgraph({ delayMs = 50, status = 200 } = {}) {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
     calls,
-    close: () => new Promise<void>((done) => server.close(() => done())),
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        // A connection the pool opened but never used would hold close() for its 30 s keep-alive.
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -196,6 +201,19 @@ describe('SubgraphClient with deduplication', () => {
     await expect(second).resolves.toEqual({ data: { who: 'dev-sales-portal' } });
     expect(subgraph.calls).toHaveLength(1);
     expect(subgraph.calls[0]!.abandoned).toBe(false);
+  });
+
+  test('a call is joined only within its first deadline: later, an identical query is sent anew', async () => {
+    subgraph = await startSubgraph({ delayMs: 500 });
+    const orders = client();
+    const failures = [call(orders)];
+    await sleep(150);
+    failures.push(call(orders)); // joins: the call is 150 ms old, and keeps it going to 350 ms
+    await sleep(100);
+    expect(subgraph.calls).toHaveLength(1);
+    failures.push(call(orders)); // the call is 250 ms old, past the 200 ms deadline: a call of its own
+    await Promise.all(failures.map((made) => made.catch(() => undefined)));
+    expect(subgraph.calls).toHaveLength(2);
   });
 
   test('once every caller gave up the call is abandoned, and the next identical query is sent anew', async () => {

@@ -168,7 +168,7 @@ export class SubgraphClient extends RemoteGraphQLDataSource<GatewayContext> {
         : undefined;
     const started = performance.now();
     const joined = asker === undefined ? undefined : this.inflight!.get(asker, body);
-    // Joined only within its first deadline, so no caller waits on it past its backstop (shareableBackstop).
+    // Joined only within its first deadline, so no caller waits on it past its backstop (shareableBackstopOf).
     if (joined?.open && started - joined.startedAt < this.deadlineMs) {
       this.sharedCalls?.count(this.subgraphName);
       const response = this.responseOf(options, await this.answerOf(joined));
