@@ -34,10 +34,16 @@ export interface ResponseShape {
   readonly root: ObjectShape;
 }
 
+export interface LeafShape {
+  kind: 'leaf';
+  name: string;
+  accepts: (value: unknown) => boolean;
+}
+
 export type TypeShape =
   | { kind: 'nonNull'; of: TypeShape }
   | { kind: 'list'; of: TypeShape }
-  | { kind: 'leaf'; name: string; accepts: (value: unknown) => boolean }
+  | LeafShape
   | { kind: 'object'; shape: ObjectShape };
 
 export interface FieldShape {
@@ -51,6 +57,8 @@ export interface FieldShape {
   /** A `__typename` field's JSON text with its prefix (the fields are compiled per runtime type). */
   typenameText: Uint8Array;
   type: TypeShape;
+  /** The leaf type of a scalar or enum field, nullable or not: a valid value of it is written without the general walk. */
+  leaf: LeafShape | null;
   /** The type errors name the field's parent by: the type condition of the fragment it is first selected in, else the object's type (as computeResponse). */
   parent: GraphQLCompositeType;
 }
@@ -152,7 +160,8 @@ export function compileResponseShape(
           typenameText: bytesOf(
             `${fields.length === 0 ? '{' : ','}${JSON.stringify(key)}:${JSON.stringify(type.name)}`,
           ),
-          type: { kind: 'leaf', name: 'String', accepts: isString },
+          type: TYPENAME,
+          leaf: TYPENAME,
           parent,
         });
         continue;
@@ -161,11 +170,18 @@ export function compileResponseShape(
       const definition = fieldDefinition(schema, type, name);
       if (!definition) continue;
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+      const shaped = typeShape(definition.type, subSelections);
       fields.push({
         ...written,
         isTypename: false,
         typenameText: NO_BYTES,
-        type: typeShape(definition.type, subSelections),
+        type: shaped,
+        leaf:
+          shaped.kind === 'leaf'
+            ? shaped
+            : shaped.kind === 'nonNull' && shaped.of.kind === 'leaf'
+              ? shaped.of
+              : null,
         parent,
       });
     }
@@ -257,6 +273,7 @@ export function* selectionsOf(
 
 // Leaf values as @apollo/federation-internals' isValidLeafValue accepts them.
 const isString = (value: unknown) => typeof value === 'string';
+const TYPENAME: LeafShape = { kind: 'leaf', name: 'String', accepts: isString };
 const isInteger = (value: unknown) =>
   typeof value === 'number' && Number.isInteger(value) && Math.abs(value) < 1e21;
 const BUILT_IN_LEAVES: Record<string, (value: unknown) => boolean> = {
