@@ -1,14 +1,15 @@
 /**
  * `npm run planner-evaluation` (issue 18): @apollo/query-planner 2.14 against Hive Router's planner
- * (@graphql-hive/router-query-planner) on the correctness cases
+ * (@graphql-hive/router-query-planner), and Hive's plans as Switchyard executes them (fewer
+ * requests: gateway/src/execution/planning/fewer-requests.ts), on the correctness cases
  * (gateway/src/execution/federation-correctness.fixtures.ts) and on the bench's workloads over the
  * real supergraph (subgraphs/<name>/schema.graphql composed as the bench composes them). Per
  * operation and planner:
  * - correct: the case's answer is the one the Federation specification implies. Apollo's plans
- *   are run by stock @apollo/gateway, Hive's by SwitchyardGateway (which plans with Hive's
- *   planner), over the case's in-process subgraphs;
+ *   are run by stock @apollo/gateway, Switchyard's by SwitchyardGateway, over the case's
+ *   in-process subgraphs (Hive's raw plans have no executor of their own here);
  * - fetches and requests the plan implies: every `_entities` or root field fetch, and the HTTP
- *   requests they take (a Hive `BatchFetch` is one request for several fetches);
+ *   requests they take (a Hive `BatchFetch`, a Switchyard fetch of several `_entities`, is one);
  * - planning CPU time from the operation's text, medians of `--samples N` (25) after 3 discarded to
  *   warm the JIT: cold, the first plan of a planner just built (building is not timed: once per
  *   supergraph); warm, a planner that planned the operation before (neither caches plans: the
@@ -37,6 +38,8 @@ import {
   type CaseResult,
   type CorrectnessCase,
 } from '@switchyard/gateway/src/execution/federation-correctness.fixtures';
+import { OperationPlans } from '@switchyard/gateway/src/execution/operation-plans';
+import type { PlanNode as SwitchyardPlanNode } from '@switchyard/gateway/src/execution/planning/plan';
 import { SwitchyardGateway } from '@switchyard/gateway/src/execution/switchyard-gateway';
 import { supergraphForExecution } from '@switchyard/gateway/src/security-features';
 import { composeSupergraph } from '@switchyard/gateway/src/supergraph-config';
@@ -48,8 +51,11 @@ import { workloadsOf } from './workloads';
 const ROOT = path.resolve(__dirname, '../..');
 const WARM_UP_SAMPLES = 3;
 
-type PlannerName = 'apollo' | 'hive';
-const PLANNERS: readonly PlannerName[] = ['apollo', 'hive'];
+/** Apollo's and Hive's planners as they plan; `switchyard`: Hive's plan as Switchyard executes it (planning/fewer-requests.ts applied). */
+type PlannerName = 'apollo' | 'hive' | 'switchyard';
+const PLANNERS: readonly PlannerName[] = ['apollo', 'hive', 'switchyard'];
+/** Who answers a case with each planner's plans: stock @apollo/gateway, SwitchyardGateway. */
+const ANSWERED: readonly PlannerName[] = ['apollo', 'switchyard'];
 
 interface PlanCount {
   fetches: number;
@@ -58,8 +64,8 @@ interface PlanCount {
 
 interface Row {
   operation: string;
-  /** Per planner: whether the answer was right, for a correctness case (undefined for a workload). */
-  correct?: Record<PlannerName, boolean>;
+  /** Whether the answer was right, for a correctness case (undefined for a workload). */
+  correct?: Partial<Record<PlannerName, boolean>>;
   plans: Record<PlannerName, PlanCount | { error: string }>;
   /** CPU ms, medians: `cold`, the first plan of a planner just built; `warm`, a planner that planned before (no plan cache in either). */
   planningMs: Record<PlannerName, { cold: number; warm: number }>;
@@ -68,7 +74,7 @@ interface Row {
 const log = (message: string) => process.stderr.write(`planner-evaluation: ${message}\n`);
 
 type Plan = (query: string, operationName: string | undefined) => PlanTree;
-type PlanTree = ApolloPlanNode | HivePlanNode | undefined;
+type PlanTree = ApolloPlanNode | HivePlanNode | SwitchyardPlanNode | undefined;
 
 /** A planner built for `supergraphSdl` (not timed); what it is called with is: the operation's text to its plan. */
 function plannerFor(planner: PlannerName, supergraphSdl: string): Plan {
@@ -79,6 +85,16 @@ function plannerFor(planner: PlannerName, supergraphSdl: string): Plan {
     return (query, operationName) =>
       apollo.buildQueryPlan(operationFromDocument(apiSchema, parse(query), { operationName }))
         .node as ApolloPlanNode | undefined;
+  }
+  if (planner === 'switchyard') {
+    const apiSchema = Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
+    const plans = new OperationPlans(supergraphSdl, apiSchema);
+    let planned = 0;
+    return (query, operationName) => {
+      const operation = plans.operation(parse(query), `query ${planned++}`, operationName);
+      if (operation.refusal) throw operation.refusal;
+      return operation.plan;
+    };
   }
   const hive = new HiveQueryPlanner(supergraphSdl);
   return (query, operationName) => {
@@ -123,7 +139,8 @@ function countPlan(node: PlanTree): PlanCount {
     if (!current) return;
     switch (current.kind) {
       case 'Fetch':
-        count.fetches++;
+        // Switchyard's fetch may carry several `_entities` fields (a batch) in its one request.
+        count.fetches += 'entities' in current ? Math.max(1, current.entities.length) : 1;
         count.requests++;
         return;
       case 'BatchFetch':
@@ -132,7 +149,7 @@ function countPlan(node: PlanTree): PlanCount {
         return;
       case 'Sequence':
       case 'Parallel':
-        (current.nodes as (ApolloPlanNode | HivePlanNode)[]).forEach(walk);
+        (current.nodes as PlanTree[]).forEach(walk);
         return;
       case 'Flatten':
         return walk(current.node);
@@ -193,7 +210,7 @@ function measure(
 /** Each operation of the case answered by stock @apollo/gateway and by SwitchyardGateway. */
 async function answersOf(
   correctnessCase: CorrectnessCase,
-): Promise<Record<PlannerName, CaseResult>[]> {
+): Promise<Partial<Record<PlannerName, CaseResult>>[]> {
   const supergraphSdl = supergraphOf(correctnessCase);
   const services = Object.fromEntries(
     Object.entries(correctnessCase.subgraphs).map(([name, { typeDefs, resolvers }]) => [
@@ -204,17 +221,19 @@ async function answersOf(
     ]),
   );
   const buildService = ({ name }: { name: string }) => services[name];
-  const servers: Record<PlannerName, ApolloServer> = {
+  const servers: Partial<Record<PlannerName, ApolloServer>> = {
     apollo: new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl, buildService }) }),
-    hive: new ApolloServer({ gateway: new SwitchyardGateway({ supergraphSdl, buildService }) }),
+    switchyard: new ApolloServer({
+      gateway: new SwitchyardGateway({ supergraphSdl, buildService }),
+    }),
   };
-  await Promise.all(PLANNERS.map((planner) => servers[planner].start()));
+  await Promise.all(ANSWERED.map((planner) => servers[planner]!.start()));
   try {
-    const answers: Record<PlannerName, CaseResult>[] = [];
+    const answers: Partial<Record<PlannerName, CaseResult>>[] = [];
     for (const { query } of correctnessCase.operations) {
-      const answer = {} as Record<PlannerName, CaseResult>;
-      for (const planner of PLANNERS) {
-        const response = await servers[planner].executeOperation({ query });
+      const answer: Partial<Record<PlannerName, CaseResult>> = {};
+      for (const planner of ANSWERED) {
+        const response = await servers[planner]!.executeOperation({ query });
         if (response.body.kind !== 'single') throw new Error('expected a single result');
         answer[planner] = JSON.parse(JSON.stringify(response.body.singleResult)) as CaseResult;
       }
@@ -222,7 +241,7 @@ async function answersOf(
     }
     return answers;
   } finally {
-    await Promise.all(PLANNERS.map((planner) => servers[planner].stop()));
+    await Promise.all(ANSWERED.map((planner) => servers[planner]!.stop()));
   }
 }
 
@@ -238,26 +257,49 @@ function realSupergraph(): string {
   return supergraphForExecution(composed, 'governance');
 }
 
+const TITLES: Record<PlannerName, string> = {
+  apollo: 'Apollo',
+  hive: 'Hive',
+  switchyard: 'Switchyard',
+};
+
 function renderTable(rows: Row[], samples: number): string {
-  const cell = (row: Row, planner: PlannerName) => {
+  const cells = (row: Row, planner: PlannerName) => {
     const plan = row.plans[planner];
-    const correct = row.correct ? (row.correct[planner] ? 'yes' : '**no**') : '—';
-    if ('error' in plan) return `${correct} | planning error: ${plan.error} | | `;
+    const answered = ANSWERED.includes(planner);
+    const correct = !answered
+      ? []
+      : [row.correct ? (row.correct[planner] ? 'yes' : '**no**') : '—'];
+    if ('error' in plan) return [...correct, `planning error: ${plan.error}`, '', ''];
     const { cold, warm } = row.planningMs[planner];
-    return `${correct} | ${plan.fetches} | ${plan.requests} | ${cold.toFixed(2)} / ${warm.toFixed(2)}`;
+    return [
+      ...correct,
+      String(plan.fetches),
+      String(plan.requests),
+      `${cold.toFixed(2)} / ${warm.toFixed(2)}`,
+    ];
   };
-  const lines = [
-    `| operation | Apollo: correct | fetches | requests | plan CPU ms cold / warm | Hive: correct | fetches | requests | plan CPU ms cold / warm |`,
-    `|---|---|---|---|---|---|---|---|---|`,
-    ...rows.map((row) => `| ${row.operation} | ${cell(row, 'apollo')} | ${cell(row, 'hive')} |`),
+  const header = [
+    'operation',
+    ...PLANNERS.flatMap((planner) => [
+      ...(ANSWERED.includes(planner) ? [`${TITLES[planner]}: correct`] : []),
+      `${TITLES[planner]}: fetches`,
+      'requests',
+      'plan CPU ms cold / warm',
+    ]),
   ];
+  const line = (values: string[]) => `| ${values.join(' | ')} |`;
   const total = (planner: PlannerName) =>
-    rows.filter((row) => row.correct?.[planner]).length +
-    ` of ${rows.filter((row) => row.correct).length}`;
+    `${rows.filter((row) => row.correct?.[planner]).length} of ${rows.filter((row) => row.correct).length}`;
   return [
-    ...lines,
+    line(header),
+    line(header.map(() => '---')),
+    ...rows.map((row) =>
+      line([row.operation, ...PLANNERS.flatMap((planner) => cells(row, planner))]),
+    ),
     '',
-    `Correct case operations: Apollo (stock @apollo/gateway) ${total('apollo')}, Hive (SwitchyardGateway) ${total('hive')}. ` +
+    `Correct case operations: Apollo's plans (stock @apollo/gateway) ${total('apollo')}, ` +
+      `Switchyard's (Hive's plans after planning/fewer-requests.ts, SwitchyardGateway) ${total('switchyard')}. ` +
       `Plan CPU ms: medians of ${samples} plans from the operation's text, cold (the first plan of a planner ` +
       `built for it, building not timed) / warm (a planner that planned it before), Node ${process.version}.`,
   ].join('\n');
@@ -281,11 +323,11 @@ async function main() {
         samples,
       );
       const correct = Object.fromEntries(
-        PLANNERS.map((planner) => [
+        ANSWERED.map((planner) => [
           planner,
-          isExpectedAnswer(answers[index][planner], operation.expected),
+          isExpectedAnswer(answers[index][planner]!, operation.expected),
         ]),
-      ) as Record<PlannerName, boolean>;
+      );
       rows.push({ ...row, correct });
     });
   }
