@@ -1,4 +1,4 @@
-import { estimateFreight, type PackedUnit } from './freight';
+import { estimateFreight, rateUnit, type PackedUnit } from './freight';
 
 // A box of bolts: heavy for its size (20 x 15 x 10 cm = 3,000 cm³, 0.6 kg dimensional).
 const denseBox: PackedUnit = { weightKg: 2.4, lengthCm: 20, widthCm: 15, heightCm: 10 };
@@ -74,4 +74,17 @@ test('a line whose product is not measured cannot be rated: no estimate', () => 
       { lineNumber: 2, quantity: 1, unit: null },
     ]),
   ).toBeNull();
+});
+
+test('one packed unit is billed by the larger of its actual and dimensional weight', () => {
+  expect(rateUnit(denseBox)).toEqual({
+    actualWeightKg: 2.4,
+    dimensionalWeightKg: 0.6,
+    billableWeightKg: 2.4,
+  });
+  expect(rateUnit(bulkyCase)).toEqual({
+    actualWeightKg: 0.8,
+    dimensionalWeightKg: 12,
+    billableWeightKg: 12,
+  });
 });

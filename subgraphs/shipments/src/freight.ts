@@ -62,6 +62,30 @@ export const FREIGHT_RATES: Readonly<
 const toKg = (grams: number) => grams / 1000;
 const grams = (kg: number) => Math.round(kg * 1000);
 
+/** One packed unit's weights as rated: actual, dimensional (volume / 5,000) and billable (the larger). */
+export interface RatedUnit {
+  actualWeightKg: number;
+  dimensionalWeightKg: number;
+  billableWeightKg: number;
+}
+
+/** Grams of one unit: the figures a line multiplies by its quantity. */
+function unitGrams(unit: PackedUnit) {
+  const actual = grams(unit.weightKg);
+  const dimensional = grams((unit.lengthCm * unit.widthCm * unit.heightCm) / DIMENSIONAL_DIVISOR);
+  return { actual, dimensional };
+}
+
+/** How one packed unit of a product is rated (Product.freightUnit). */
+export function rateUnit(unit: PackedUnit): RatedUnit {
+  const { actual, dimensional } = unitGrams(unit);
+  return {
+    actualWeightKg: toKg(actual),
+    dimensionalWeightKg: toKg(dimensional),
+    billableWeightKg: toKg(Math.max(actual, dimensional)),
+  };
+}
+
 /** The estimate, or null when a line's product has no shipping weight or carton size (it cannot be rated). */
 export function estimateFreight(
   serviceLevel: ServiceLevel,
@@ -69,10 +93,9 @@ export function estimateFreight(
 ): FreightEstimate | null {
   if (lines.some((line) => line.unit === null)) return null;
   const rated = lines.map((line) => {
-    const unit = line.unit!;
-    const actual = grams(unit.weightKg) * line.quantity;
-    const volumeCm3 = unit.lengthCm * unit.widthCm * unit.heightCm;
-    const dimensional = grams(volumeCm3 / DIMENSIONAL_DIVISOR) * line.quantity;
+    const perUnit = unitGrams(line.unit!);
+    const actual = perUnit.actual * line.quantity;
+    const dimensional = perUnit.dimensional * line.quantity;
     return { line, actual, dimensional, billable: Math.max(actual, dimensional) };
   });
   const sum = (pick: (r: (typeof rated)[number]) => number) =>

@@ -352,3 +352,31 @@ describe('Shipment.freight (@requires the catalog measures of its lines’ produ
     expect(result.data.shipment).toEqual({ id: shipmentId(5), freight: null });
   });
 });
+
+test('Product.freightUnit rates one packed unit from the measures its @requires brings, null while not measured', async () => {
+  const result = await query(
+    `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product {
+      id freightUnit { actualWeightKg dimensionalWeightKg billableWeightKg } } } }`,
+    {
+      r: [
+        {
+          __typename: 'Product',
+          id: 'PRD-00001',
+          shippingWeightKg: 0.8,
+          shippingLengthCm: 50,
+          shippingWidthCm: 40,
+          shippingHeightCm: 30,
+        },
+        { __typename: 'Product', id: 'PRD-00002', shippingWeightKg: null },
+      ],
+    },
+  );
+  expect(result.errors).toBeUndefined();
+  expect(result.data._entities).toEqual([
+    {
+      id: 'PRD-00001',
+      freightUnit: { actualWeightKg: 0.8, dimensionalWeightKg: 12, billableWeightKg: 12 },
+    },
+    { id: 'PRD-00002', freightUnit: null },
+  ]);
+});

@@ -1,5 +1,11 @@
 import { badUserInput } from '@switchyard/kit';
-import { estimateFreight, type FreightEstimate, type FreightLine } from '../freight';
+import {
+  estimateFreight,
+  rateUnit,
+  type FreightEstimate,
+  type FreightLine,
+  type RatedUnit,
+} from '../freight';
 import { builder, Money } from './builder';
 import { ServiceLevel } from './enums';
 import { shipmentLinesLoader } from './loaders';
@@ -9,6 +15,7 @@ import {
   type RequiredProduct,
   type ShipmentWithFreightInputs,
 } from './freight-inputs';
+import { ProductRef } from './references';
 import { ShipmentType } from './shipment-types';
 
 const FreightLineType = builder.objectRef<FreightLine>('FreightLine').implement({
@@ -78,9 +85,40 @@ builder.objectField(ShipmentType, 'freight', (t) =>
   ),
 );
 
+const FreightUnitType = builder.objectRef<RatedUnit>('FreightUnit').implement({
+  description:
+    'How the carrier rates one packed unit of a product: its actual weight, its dimensional weight (carton volume in cm³ / 5,000) and the larger of the two, which it bills.',
+  fields: (t) => ({
+    actualWeightKg: t.exposeFloat('actualWeightKg'),
+    dimensionalWeightKg: t.exposeFloat('dimensionalWeightKg'),
+    billableWeightKg: t.exposeFloat('billableWeightKg'),
+  }),
+});
+
+builder.objectField(ProductRef, 'freightUnit', (t) =>
+  t.field(
+    withRequires(
+      builder.selection<RequiredProduct>(
+        'shippingWeightKg shippingLengthCm shippingWidthCm shippingHeightCm',
+      ),
+      {
+        type: FreightUnitType,
+        nullable: true,
+        description:
+          "How one packed unit is rated, from catalog's shipping weight and carton size; null while the product is not measured.",
+        // The parent is the representation: the key and the @requires fields.
+        resolve: (product: { id: string } & Partial<RequiredProduct>) => {
+          const unit = packedUnitOf(product);
+          return unit && rateUnit(unit);
+        },
+      },
+    ),
+  ),
+);
+
 /**
  * Pothos types `requires` only on fields of an externalRef, but its federation plugin writes the
- * @requires directive for any field that has it: here a field of an entity this subgraph owns.
+ * @requires directive for any field that has it: here fields added to an entity type from another file.
  */
 function withRequires<Options extends object>(
   requires: ReturnType<typeof builder.selection>,

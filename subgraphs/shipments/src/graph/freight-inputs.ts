@@ -28,7 +28,7 @@ export function withFreightInputs(
 }
 
 /** One unit as packed, or null when catalog has not measured the product (or the line has none). */
-export function packedUnitOf(product: RequiredProduct | null): PackedUnit | null {
+export function packedUnitOf(product: Partial<RequiredProduct> | null): PackedUnit | null {
   if (!product) return null;
   const { shippingWeightKg, shippingLengthCm, shippingWidthCm, shippingHeightCm } = product;
   if (

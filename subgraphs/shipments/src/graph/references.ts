@@ -16,10 +16,15 @@ export const CustomerRef = stub('Customer');
 export const WarehouseRef = stub('Warehouse');
 /**
  * Owned by catalog (which also keys it by sku; we reference it by id). Its shipping weight and carton
- * size are catalog's too: external here, what Shipment.freight @requires (freight-fields.ts).
+ * size are catalog's too: external here, what Shipment.freight and Product.freightUnit @require
+ * (freight-fields.ts). Resolvable by id for Product.freightUnit: the representation is the product.
  */
 export const ProductRef = builder
-  .externalRef('Product', builder.keyDirective(builder.selection<{ id: string }>('id'), false))
+  .externalRef(
+    'Product',
+    builder.selection<{ id: string }>('id'),
+    (representation) => representation,
+  )
   .implement({
     externalFields: (t) => ({
       shippingWeightKg: t.float({ nullable: true }),
