@@ -460,10 +460,11 @@ function logMeasurement(
   );
 }
 
-/** Why a gateway cannot serve a workload (no APQ for a persisted one, or a known defect), or null. */
+/** Why a gateway cannot serve a workload (a persisted one without APQ), or null. */
 function unsupportedReason(peer: PeerDefinition, workload: Workload): string | null {
-  if (typeof peer.persisted === 'object' && workload.persisted) return peer.persisted.unsupported;
-  return workload.unanswerableBy?.[peer.name] ?? null;
+  return typeof peer.persisted === 'object' && workload.persisted
+    ? peer.persisted.unsupported
+    : null;
 }
 const serves = (peer: PeerDefinition, workload: Workload) => !unsupportedReason(peer, workload);
 const loadRequest = (run: Run, url: string, workload: Workload) => ({
