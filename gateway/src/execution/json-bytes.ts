@@ -69,6 +69,25 @@ export class JsonBytes {
     this.length = at;
   }
 
+  /** A scalar or enum value as JSON.stringify writes it. */
+  leaf(value: unknown): void {
+    switch (typeof value) {
+      case 'string':
+        this.string(value);
+        return;
+      case 'number':
+        if (Number.isFinite(value)) this.ascii(String(value));
+        else this.raw(NULL_TEXT);
+        return;
+      case 'boolean':
+        this.raw(value ? TRUE_TEXT : FALSE_TEXT);
+        return;
+      default:
+        // A custom scalar's object or list (JSON.stringify writes no text for a function: null, as in a list).
+        this.encoded(JSON.stringify(value) ?? 'null');
+    }
+  }
+
   /** JSON text of any characters, UTF-8 encoded. */
   encoded(text: string): void {
     // A UTF-16 unit takes at most 3 bytes (a pair of them, 4).
@@ -87,3 +106,7 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
 export const bytesOf = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
+export const NULL_TEXT = bytesOf('null');
+const TRUE_TEXT = bytesOf('true');
+const FALSE_TEXT = bytesOf('false');
