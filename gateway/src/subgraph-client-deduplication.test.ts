@@ -103,7 +103,8 @@ function call(
   });
 }
 
-const options = { subgraphTimeoutMs: 200, connectionsPerSubgraph: 4 };
+// Deadlines and delays leave a few hundred ms of margin: a loaded machine stalls the event loop for that long.
+const options = { subgraphTimeoutMs: 1_000, connectionsPerSubgraph: 4 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('SubgraphClient with deduplication', () => {
@@ -189,11 +190,11 @@ describe('SubgraphClient with deduplication', () => {
   });
 
   test("one caller's deadline fails only that caller: a later one sharing the call gets the answer within its own deadline", async () => {
-    // Answers 260 ms after the call; the deadline is 200 ms: the first caller times out, the one that joined at 100 ms does not.
-    subgraph = await startSubgraph({ delayMs: 260 });
+    // Answers 1.3 s after the call; the deadline is 1 s: the first caller times out, the one that joined at 0.5 s does not.
+    subgraph = await startSubgraph({ delayMs: 1_300 });
     const orders = client();
     const first = call(orders).catch((error: unknown) => error);
-    await sleep(100);
+    await sleep(500);
     const second = call(orders);
     expect(await first).toMatchObject({
       extensions: { code: 'SUBGRAPH_TIMEOUT', serviceName: 'orders' },
@@ -204,20 +205,20 @@ describe('SubgraphClient with deduplication', () => {
   });
 
   test('a call is joined only within its first deadline: later, an identical query is sent anew', async () => {
-    subgraph = await startSubgraph({ delayMs: 500 });
+    subgraph = await startSubgraph({ delayMs: 2_500 });
     const orders = client();
     const failures = [call(orders)];
-    await sleep(150);
-    failures.push(call(orders)); // joins: the call is 150 ms old, and keeps it going to 350 ms
-    await sleep(100);
+    await sleep(500);
+    failures.push(call(orders)); // joins: the call is 0.5 s old, and keeps it going to 1.5 s
+    await sleep(700);
     expect(subgraph.calls).toHaveLength(1);
-    failures.push(call(orders)); // the call is 250 ms old, past the 200 ms deadline: a call of its own
+    failures.push(call(orders)); // the call is 1.2 s old, past the 1 s deadline: a call of its own
     await Promise.all(failures.map((made) => made.catch(() => undefined)));
     expect(subgraph.calls).toHaveLength(2);
   });
 
   test('once every caller gave up the call is abandoned, and the next identical query is sent anew', async () => {
-    subgraph = await startSubgraph({ delayMs: 400 });
+    subgraph = await startSubgraph({ delayMs: 2_500 });
     const orders = client();
     const failures = await Promise.all(
       [call(orders), call(orders)].map((made) => made.catch((error: unknown) => error)),
@@ -226,7 +227,7 @@ describe('SubgraphClient with deduplication', () => {
       { extensions: { code: 'SUBGRAPH_TIMEOUT' } },
       { extensions: { code: 'SUBGRAPH_TIMEOUT' } },
     ]);
-    await sleep(50);
+    await sleep(200);
     expect(subgraph.calls).toMatchObject([{ abandoned: true }]);
     await expect(call(orders)).rejects.toMatchObject({ extensions: { code: 'SUBGRAPH_TIMEOUT' } });
     expect(subgraph.calls).toHaveLength(2);
