@@ -156,3 +156,129 @@ describe('one request per subgraph per plan level', () => {
     expect(withFewerRequests(mutation)).toBe(mutation);
   });
 });
+
+describe('a fetch with slack moves down to a later level that sends to its subgraph', () => {
+  const product = (...fields: string[]): RequiredSelection[] => keyOf('Product', 'id', ...fields);
+  const ordersWithLines = rootFetch(
+    'orders',
+    '{orders{__typename id customer{__typename id} lines{product{__typename id}}}}',
+  );
+  const orderCustomers = entityFetch('customers', ['orders', '@', 'customer'], 'Customer', 'name');
+  const orderShipments = entityFetch(
+    'shipments',
+    ['orders', '@'],
+    'Order',
+    'shipments{__typename id customer{__typename id} lines{product{__typename id}}}',
+  );
+  const invoices = entityFetch('finance', ['orders', '@'], 'Order', 'invoices{id}');
+  const shipmentCustomers = entityFetch(
+    'customers',
+    ['orders', '@', 'shipments', '@', 'customer'],
+    'Customer',
+    'name',
+  );
+  const lineWeights = entityFetch(
+    'catalog',
+    ['orders', '@', 'lines', '@', 'product'],
+    'Product',
+    'weight',
+    product(),
+  );
+  const shipmentLineWeights = entityFetch(
+    'catalog',
+    ['orders', '@', 'shipments', '@', 'lines', '@', 'product'],
+    'Product',
+    'weight',
+    product(),
+  );
+  // Reads the order lines' weights: it needs `lineWeights` a level before it.
+  const lineFreight = entityFetch(
+    'shipments',
+    ['orders', '@', 'lines', '@', 'product'],
+    'Product',
+    'freight',
+    product('weight'),
+  );
+
+  test('it joins the later request, and a fetch no later level sends to its subgraph stays', () => {
+    const plan = withFewerRequests({
+      kind: 'Sequence',
+      nodes: [
+        ordersWithLines,
+        { kind: 'Parallel', nodes: [orderCustomers, orderShipments, invoices] },
+        shipmentCustomers,
+      ],
+    });
+    expect(shape(plan)).toEqual({
+      Sequence: [
+        'orders()',
+        { Parallel: ['shipments(orders.@)', 'finance(orders.@)'] },
+        'customers(orders.@.shipments.@.customer, orders.@.customer)',
+      ],
+    });
+  });
+
+  test('a later fetch that reads what it writes pins it a level before that fetch', () => {
+    const levels = (...second: FetchNode[]): PlanNode => ({
+      kind: 'Sequence',
+      nodes: [
+        ordersWithLines,
+        { kind: 'Parallel', nodes: [lineWeights, orderShipments] },
+        { kind: 'Parallel', nodes: second },
+      ],
+    });
+    expect(shape(withFewerRequests(levels(lineFreight, shipmentLineWeights)))).toEqual({
+      Sequence: [
+        'orders()',
+        { Parallel: ['catalog(orders.@.lines.@.product)', 'shipments(orders.@)'] },
+        {
+          Parallel: [
+            'shipments(orders.@.lines.@.product)',
+            'catalog(orders.@.shipments.@.lines.@.product)',
+          ],
+        },
+      ],
+    });
+    // Without the dependent, the order lines' weights go with the shipment lines' ones.
+    expect(shape(withFewerRequests(levels(shipmentLineWeights)))).toEqual({
+      Sequence: [
+        'orders()',
+        'shipments(orders.@)',
+        'catalog(orders.@.shipments.@.lines.@.product, orders.@.lines.@.product)',
+      ],
+    });
+  });
+
+  test('a fetch whose writes or whose later fetches’ reads cannot be told in full stays', () => {
+    const renamed: FetchNode = {
+      ...lineWeights,
+      entities: lineWeights.entities.map((entity) => ({
+        ...entity,
+        outputRewrites: [
+          { kind: 'KeyRenamer', path: [{ key: 'weight__alias_0' }], renameTo: 'weight' },
+        ],
+      })),
+    };
+    const typed = entityFetch(
+      'catalog',
+      ['orders', '@', 'shipments', '@', 'lines', '@', 'product', { types: ['Product'] }],
+      'Product',
+      'weight',
+      product(),
+    );
+    for (const [first, later] of [
+      [renamed, shipmentLineWeights],
+      [lineWeights, typed],
+    ]) {
+      const plan = withFewerRequests({
+        kind: 'Sequence',
+        nodes: [ordersWithLines, { kind: 'Parallel', nodes: [first, orderShipments] }, later],
+      });
+      expect((plan as { nodes: PlanNode[] }).nodes.map(shape)).toEqual([
+        'orders()',
+        { Parallel: [shape(first), 'shipments(orders.@)'] },
+        shape(later),
+      ]);
+    }
+  });
+});

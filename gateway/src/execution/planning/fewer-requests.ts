@@ -17,9 +17,12 @@ import type { EntitySelection, FetchNode, PlanNode, RequiredSelection, ResultPat
  * sequence of levels of entity fetches (the shape of every query plan without conditions):
  * - a fetch that only fetches again what earlier levels already hold is dropped;
  * - a fetch whose inputs an earlier level already holds moves up to the first such level;
+ * - a fetch no later fetch needs before a later level that sends to its subgraph anyway moves
+ *   down to it (see `moveDown`);
  * - the fetches of one level to one subgraph become one request (their `_entities` fields aliased).
  * What a fetch writes is counted only where it is certain (plain fields, no type conditions below
- * its entity type), and what it reads in full, so a fetch never runs before its inputs exist.
+ * its entity type), and what it reads in full, so a fetch never runs before its inputs exist, nor
+ * after a fetch that reads what it writes. The number of levels never grows.
  * Any other plan (conditions, mutations, nested sequences) is left as it is.
  */
 export function withFewerRequests(plan: PlanNode | undefined): PlanNode | undefined {
@@ -56,11 +59,59 @@ export function withFewerRequests(plan: PlanNode | undefined): PlanNode | undefi
       }
     }
   }
+  moveDown(levels);
   const nodes = levels
     .map((level) => mergedBySubgraph(level))
     .filter((level) => level.length > 0)
     .map((level): PlanNode => (level.length === 1 ? level[0] : { kind: 'Parallel', nodes: level }));
   return nodes.length === 1 ? nodes[0] : { kind: 'Sequence', nodes };
+}
+
+/**
+ * Moves each entity fetch to the latest later level that already sends to its subgraph, within its
+ * slack: up to the level before its first dependent (a later fetch that reads or writes anything
+ * it writes), or the last level when it has none. Levels are visited from the last one back, so a
+ * fetch moved down already pins the fetches it depends on. Only a fetch whose writes are known in
+ * full moves; a later fetch whose reads or writes are not is taken as a dependent.
+ */
+function moveDown(levels: FetchNode[][]): void {
+  for (let index = levels.length - 2; index >= 1; index--) {
+    for (const fetch of [...levels[index]]) {
+      const writes = certainWritesOf(fetch);
+      if (!writes) continue;
+      let latest = index;
+      while (
+        latest + 1 < levels.length &&
+        !levels[latest + 1].some((later) => dependsOn(later, writes))
+      )
+        latest++;
+      let target = latest;
+      while (
+        target > index &&
+        !levels[target].some((other) => other.serviceName === fetch.serviceName)
+      )
+        target--;
+      if (target === index) continue;
+      levels[index] = levels[index].filter((other) => other !== fetch);
+      levels[target].push(fetch);
+    }
+  }
+}
+
+/** Every key a fetch writes, or null when that is not known in full (type conditions, fragments, or answers rewritten after they come). */
+function certainWritesOf(fetch: FetchNode): Set<string> | null {
+  if (fetch.outputRewrites.length > 0) return null;
+  if (fetch.entities.some((entity) => entity.outputRewrites.length > 0)) return null;
+  const writes = collectWrites(fetch, true, false);
+  return writes && new Set(writes);
+}
+
+/** Whether `fetch` reads or writes any of `keys` (as far as can be told: when it cannot, it does). */
+function dependsOn(fetch: FetchNode, keys: Set<string>): boolean {
+  // A type step in its paths makes its writes unknown too, so what `readsOf` cannot place is covered.
+  const writes = certainWritesOf(fetch);
+  if (!writes) return true;
+  return readsOf(fetch).some((key) => keys.has(key)) || [...writes].some((key) => keys.has(key));
 }
 
 /** The plan's levels: a root level of query fetches, then levels of entity fetches; null for any other shape. */
