@@ -249,6 +249,66 @@ describe('a fetch with slack moves down to a later level that sends to its subgr
     });
   });
 
+  test('a later fetch that writes what it writes pins it too (the answer merged last wins)', () => {
+    const lineClasses = entityFetch(
+      'shipments',
+      ['orders', '@', 'lines', '@', 'product'],
+      'Product',
+      'shippingClass',
+      product(),
+    );
+    // Needs `lineClasses`, so it stays on the second level; it writes `weight` where `lineWeights`
+    // does (beside `stock`, so it is not dropped as a fetch of what is held), or only `stock`.
+    const lineField = (field: string) =>
+      entityFetch(
+        'inventory',
+        ['orders', '@', 'lines', '@', 'product'],
+        'Product',
+        field,
+        product('shippingClass'),
+      );
+    const plan = (later: FetchNode) =>
+      shape(
+        withFewerRequests({
+          kind: 'Sequence',
+          nodes: [
+            ordersWithLines,
+            { kind: 'Parallel', nodes: [lineWeights, lineClasses, orderShipments] },
+            { kind: 'Parallel', nodes: [later, shipmentLineWeights] },
+          ],
+        }),
+      );
+    expect(plan(lineField('weight stock'))).toEqual({
+      Sequence: [
+        'orders()',
+        {
+          Parallel: [
+            'catalog(orders.@.lines.@.product)',
+            'shipments(orders.@.lines.@.product, orders.@)',
+          ],
+        },
+        {
+          Parallel: [
+            'inventory(orders.@.lines.@.product)',
+            'catalog(orders.@.shipments.@.lines.@.product)',
+          ],
+        },
+      ],
+    });
+    expect(plan(lineField('stock'))).toEqual({
+      Sequence: [
+        'orders()',
+        'shipments(orders.@.lines.@.product, orders.@)',
+        {
+          Parallel: [
+            'inventory(orders.@.lines.@.product)',
+            'catalog(orders.@.shipments.@.lines.@.product, orders.@.lines.@.product)',
+          ],
+        },
+      ],
+    });
+  });
+
   test('a fetch whose writes or whose later fetches’ reads cannot be told in full stays', () => {
     const renamed: FetchNode = {
       ...lineWeights,
