@@ -1603,6 +1603,24 @@ describe('Switchyard answers exactly as @apollo/gateway', () => {
     expect(Object.values(batch).flat()).toHaveLength(3);
   });
 
+  test('a fetch with slack moves down into a later request to its subgraph: one catalog entity request for both levels', async () => {
+    requests.apollo.clear();
+    requests.switchyard.clear();
+    // The sellers' products could be named on the second level, the top products' sellers' products
+    // only on the fourth: Switchyard names both there, in one request, at no extra depth.
+    const result = await compare({
+      query:
+        '{ sellers { name catalog { name } } topProducts(first: 2) { name seller { name catalog { name } } } }',
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.sellers).toEqual([
+      { name: 'Acme', catalog: [{ name: 'Hammer' }, null, { name: 'Pan' }] },
+      { name: 'Globex', catalog: [{ name: 'Rake' }, { name: 'Saw' }, { name: 'Hammer' }] },
+    ]);
+    expect(requests.apollo.get('catalog')).toBe(3);
+    expect(requests.switchyard.get('catalog')).toBe(2);
+  });
+
   test("@defer is refused by validation (@apollo/gateway's API schema has no @defer): nothing reaches @apollo/gateway's executor", async () => {
     const query = '{ product(upc: "1") { name ... @defer { price } } }';
     const refused = {
