@@ -20,18 +20,18 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Supergraph, operationFromDocument } from '@apollo/federation-internals';
-import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import {
   QueryPlanner as ApolloQueryPlanner,
   type PlanNode as ApolloPlanNode,
 } from '@apollo/query-planner';
 import { ApolloServer } from '@apollo/server';
-import { buildSubgraphSchema } from '@apollo/subgraph';
 import {
   QueryPlanner as HiveQueryPlanner,
   type PlanNode as HivePlanNode,
 } from '@graphql-hive/router-query-planner';
 import {
+  buildServiceOf,
   correctnessCases,
   isExpectedAnswer,
   supergraphOf,
@@ -212,15 +212,7 @@ async function answersOf(
   correctnessCase: CorrectnessCase,
 ): Promise<Partial<Record<PlannerName, CaseResult>>[]> {
   const supergraphSdl = supergraphOf(correctnessCase);
-  const services = Object.fromEntries(
-    Object.entries(correctnessCase.subgraphs).map(([name, { typeDefs, resolvers }]) => [
-      name,
-      new LocalGraphQLDataSource(
-        buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }),
-      ),
-    ]),
-  );
-  const buildService = ({ name }: { name: string }) => services[name];
+  const buildService = buildServiceOf(correctnessCase);
   const servers: Partial<Record<PlannerName, ApolloServer>> = {
     apollo: new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl, buildService }) }),
     switchyard: new ApolloServer({

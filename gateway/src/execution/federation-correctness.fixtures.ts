@@ -6,6 +6,8 @@
  */
 
 import { composeServices } from '@apollo/composition';
+import { LocalGraphQLDataSource } from '@apollo/gateway';
+import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse } from 'graphql';
 
 const FEDERATION =
@@ -525,6 +527,21 @@ export function supergraphOf(correctnessCase: CorrectnessCase): string {
   );
   if (composed.errors) throw new Error(composed.errors.map((error) => error.message).join('\n'));
   return composed.supergraphSdl;
+}
+
+/** The case's subgraphs served in process: `buildService` for a gateway over them. */
+export function buildServiceOf(
+  correctnessCase: CorrectnessCase,
+): (definition: { name: string }) => LocalGraphQLDataSource {
+  const services = Object.fromEntries(
+    Object.entries(correctnessCase.subgraphs).map(([name, { typeDefs, resolvers }]) => [
+      name,
+      new LocalGraphQLDataSource(
+        buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }),
+      ),
+    ]),
+  );
+  return ({ name }) => services[name];
 }
 
 /** Whether a client's answer (read through JSON) is the one `operation` expects, key order included. */

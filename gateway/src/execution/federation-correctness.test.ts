@@ -4,11 +4,10 @@
  * plan on its own executor (@apollo/gateway's executor runs nothing inside it), and through stock
  * @apollo/gateway, whose answer must be the same or be the wrong answer the case records for it.
  */
-import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
 import {
+  buildServiceOf,
   correctnessCases,
   isExpectedAnswer,
   supergraphOf,
@@ -28,15 +27,7 @@ interface Servers {
 
 async function serversFor(correctnessCase: CorrectnessCase): Promise<Servers> {
   const supergraphSdl = supergraphOf(correctnessCase);
-  const services = Object.fromEntries(
-    Object.entries(correctnessCase.subgraphs).map(([name, { typeDefs, resolvers }]) => [
-      name,
-      new LocalGraphQLDataSource(
-        buildSubgraphSchema({ typeDefs: parse(typeDefs), resolvers: resolvers as never }),
-      ),
-    ]),
-  );
-  const buildService = ({ name }: { name: string }) => services[name];
+  const buildService = buildServiceOf(correctnessCase);
   const switchyardGateway = new SwitchyardGateway({ supergraphSdl, buildService });
   const stock = new ApolloServer({
     gateway: new ApolloGateway({ supergraphSdl, buildService }),
