@@ -34,7 +34,34 @@ export interface ProfileSummary {
   packages: SelfTime[];
   /** The repo's own functions (gateway/, subgraphs/, bench/) by total time. */
   ownTotals: SelfTime[];
+  /** Busy time by stage of a gateway's request (STAGES), as issue 18 tabulates it. */
+  stages: SelfTime[];
 }
+
+/**
+ * A gateway request's stages, told by the frames on a sample's stack (the first that matches wins;
+ * garbage collection and the rest are stages of their own): Switchyard's and @apollo/gateway's
+ * frames alike, so the two profiles compare.
+ */
+const STAGES: readonly { name: string; frame: RegExp }[] = [
+  {
+    name: 'sending the answer (serializing, byte length, socket)',
+    frame:
+      /response-writer|json-bytes|field-writers|written-data|prettyJSONStringify|stringifyResult|^writev|^writeGeneric/,
+  },
+  {
+    name: 'subgraph client + parsing subgraph JSON',
+    frame:
+      /subgraph-client|subgraph-fetch|undici|RemoteGraphQLDataSource|minipass|make-fetch-happen|node-fetch|agent-base|@npmcli/,
+  },
+  {
+    name: 'planning, running the plan, merging, shaping',
+    frame:
+      /gateway\/src\/execution\/|executeQueryPlan|resultShaping|deepMerge|federation-internals|query-planner/,
+  },
+];
+const GC = '(garbage collector)';
+const REST = 'the rest (HTTP server, Apollo Server, governance, Node)';
 
 /**
  * `windows`: only the samples taken within these intervals count (µs of the monotonic clock, as
@@ -54,6 +81,7 @@ export function summarizeProfile(
   const ownTotals = new Map<string, number>();
   const byFunction = new Map<string, number>();
   const byPackage = new Map<string, number>();
+  const byStage = new Map<string, number>();
   let idleMs = 0;
   let busyMs = 0;
   let at = profile.startTime;
@@ -75,10 +103,19 @@ export function summarizeProfile(
     byFunction.set(name, (byFunction.get(name) ?? 0) + ms);
     const pkg = packageOf(frame);
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + ms);
+    const stack: ProfileNode['callFrame'][] = [];
+    for (let node: number | undefined = id; node !== undefined; node = parents.get(node))
+      stack.push(nodes.get(node)!.callFrame);
+    const stage =
+      frame.functionName === GC
+        ? 'garbage collection'
+        : (STAGES.find(({ frame: pattern }) =>
+            stack.some((caller) => pattern.test(caller.url) || pattern.test(caller.functionName)),
+          )?.name ?? REST);
+    byStage.set(stage, (byStage.get(stage) ?? 0) + ms);
     // Total time: once per distinct own function on the sample's stack (recursion counted once).
     const seen = new Set<string>();
-    for (let node: number | undefined = id; node !== undefined; node = parents.get(node)) {
-      const caller = nodes.get(node)!.callFrame;
+    for (const caller of stack) {
       if (!packageOf(caller).startsWith('switchyard ')) continue;
       const key = `${caller.functionName || '(anonymous)'} ${shortUrl(caller.url)}`;
       if (seen.has(key)) continue;
@@ -97,6 +134,7 @@ export function summarizeProfile(
     functions: ranked(byFunction, top),
     packages: ranked(byPackage, 15),
     ownTotals: ranked(ownTotals, top),
+    stages: ranked(byStage, STAGES.length + 2),
   };
 }
 
@@ -108,9 +146,14 @@ export function renderProfileSummary(
   const lines = [
     `Profile ${file} (${scope}): ${(summary.busyMs / 1000).toFixed(1)}s busy, ${(summary.idleMs / 1000).toFixed(1)}s idle.`,
     '',
-    'Self time by package:',
+    'Busy time by stage of the request (divide by the requests measured for ms per request):',
     '',
+    '| stage | ms | share |',
+    '|---|---:|---:|',
   ];
+  for (const stage of summary.stages)
+    lines.push(`| ${stage.name} | ${stage.ms.toFixed(0)} | ${(stage.share * 100).toFixed(1)}% |`);
+  lines.push('', 'Self time by package:', '');
   lines.push('| package | self ms | share |', '|---|---:|---:|');
   for (const p of summary.packages)
     lines.push(`| ${p.name} | ${p.ms.toFixed(0)} | ${(p.share * 100).toFixed(1)}% |`);
