@@ -13,12 +13,10 @@ import { executePlan, tracer } from './plan-executor';
 
 /**
  * The gateway Apollo Server runs: @apollo/gateway loads and hot-reloads the supergraph and builds
- * the subgraph clients; Switchyard plans each operation once and executes the plan itself (its
- * own fetch loop and a response shape compiled per operation, where @apollo/gateway rebuilds its
- * operation model and walks it for every request). It plans with Hive Router's planner
- * (operation-plans.ts) and runs every operation itself: @apollo/gateway's executor is never
- * handed one (its API schema has no @defer, so no deferred operation passes validation, and a
- * subscription is refused with SUBSCRIPTION_NOT_SUPPORTED, as the server refuses it earlier).
+ * the subgraph clients; Switchyard plans each operation once with Hive Router's planner
+ * (operation-plans.ts) and runs every plan itself (plan-executor.ts). @apollo/gateway's executor is
+ * never handed an operation: its API schema has no @defer, so no deferred operation passes
+ * validation, and a subscription is refused with SUBSCRIPTION_NOT_SUPPORTED.
  */
 export class SwitchyardGateway implements GatewayInterface {
   private readonly apollo: ApolloGateway;
